@@ -1,0 +1,2 @@
+/** electionbench benchmarks. */
+package io.electionbench.benchmarks;

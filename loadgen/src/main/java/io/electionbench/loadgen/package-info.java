@@ -1,0 +1,2 @@
+/** electionbench loadgen. */
+package io.electionbench.loadgen;

@@ -1,0 +1,2 @@
+/** electionbench results. */
+package io.electionbench.results;

@@ -1,0 +1,2 @@
+/** electionbench transport. */
+package io.electionbench.transport;
