@@ -1,0 +1,33 @@
+package io.electionbench.core.election;
+
+import io.electionbench.core.ServerState;
+
+/**
+ * Receives a node's state changes on the agent thread, for metrics, the admin endpoint and the
+ * simulator's invariant checks. Implementations must not block and should not allocate.
+ */
+public interface ElectionObserver {
+    ElectionObserver NONE = new ElectionObserver() {
+    };
+
+    /**
+     * The node entered {@code to}.
+     *
+     * @param reason a constant string saying why (never built per call)
+     */
+    default void onStateChange(long sid, ServerState from, ServerState to, long nowNs, String reason) {
+    }
+
+    /**
+     * An election decided.
+     *
+     * @param quorumMask for a decision reached in the node's own round, the members whose votes formed
+     *                   the quorum; 0 when the node joined an existing leader
+     */
+    default void onDecision(long sid, long leader, long zxid, long electionEpoch, long peerEpoch, long quorumMask, long nowNs) {
+    }
+
+    /** A leader has a quorum of learners connected, or a learner has heard from its leader. */
+    default void onServing(long sid, long nowNs) {
+    }
+}

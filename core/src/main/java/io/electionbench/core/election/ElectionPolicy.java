@@ -1,0 +1,118 @@
+package io.electionbench.core.election;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When a LOOKING server stops waiting and decides, and how often it resends its notifications.
+ *
+ * <p>{@link #ZOOKEEPER} is exactly ZooKeeper 3.9: after its proposal reaches a quorum in its round, a
+ * server waits {@code finalizeWait} = 200 ms of quiet; a strictly better notification cancels the
+ * wait, any other restarts it. Notifications are resent when nothing arrived for 200 ms, doubling to
+ * 60 s.
+ *
+ * <p>{@link #FAST}, the default, decides as soon as it is safe to:
+ * <ul>
+ *   <li>at once, when every voter it is connected to has voted for its proposal in its round. No
+ *       better vote can arrive from those voters (each voter's proposal only grows within a round and
+ *       already equals ours), and a vote from a voter we cannot reach could not be acted on anyway;</li>
+ *   <li>otherwise after a short adaptive quiet period: the time the last exchange took (since our
+ *       proposal last changed), clamped to [minQuiet, maxQuiet]. A straggler that holds a better vote
+ *       is usually heard within one more exchange. Non-better notifications are recorded (they may
+ *       complete "every connected voter agrees") but do not restart the wait.</li>
+ * </ul>
+ * A premature decision costs liveness, never safety: the recovery phase re-validates the leader
+ * (epoch negotiation needs a quorum and refuses a follower more recent than the leader), exactly the
+ * argument ZooKeeper itself relies on (ZOOKEEPER-3109). Resends start at 50 ms and double to 1 s,
+ * since on a LAN a lost notification costs far more than a duplicate.
+ */
+public final class ElectionPolicy {
+    public static final ElectionPolicy ZOOKEEPER = new ElectionPolicy(
+        "zookeeper", false, ms(200), ms(200), ms(200), ms(60_000), ms(100));
+    public static final ElectionPolicy FAST = new ElectionPolicy(
+        "fast", true, ms(1), ms(50), ms(50), ms(1_000), ms(5));
+
+    private final String name;
+    private final boolean isDecideWhenAllConnectedAgree;
+    private final long minQuietNs;
+    private final long maxQuietNs;
+    private final long minNotificationIntervalNs;
+    private final long maxNotificationIntervalNs;
+    private final long learnerRetryNs;
+
+    private ElectionPolicy(
+        final String name, final boolean isDecideWhenAllConnectedAgree, final long minQuietNs, final long maxQuietNs,
+        final long minNotificationIntervalNs, final long maxNotificationIntervalNs, final long learnerRetryNs) {
+        this.name = name;
+        this.isDecideWhenAllConnectedAgree = isDecideWhenAllConnectedAgree;
+        this.minQuietNs = minQuietNs;
+        this.maxQuietNs = maxQuietNs;
+        this.minNotificationIntervalNs = minNotificationIntervalNs;
+        this.maxNotificationIntervalNs = maxNotificationIntervalNs;
+        this.learnerRetryNs = learnerRetryNs;
+    }
+
+    /** The policy named {@code name} ({@code fast} or {@code zookeeper}), case-insensitive. */
+    public static ElectionPolicy byName(final String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "fast":
+                return FAST;
+            case "zookeeper":
+            case "zk":
+                return ZOOKEEPER;
+            default:
+                throw new IllegalArgumentException("unknown election policy '" + name + "' (expected fast or zookeeper)");
+        }
+    }
+
+    public static ElectionPolicy defaultPolicy() {
+        return FAST;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True for ZooKeeper's rule: any non-better notification restarts the finalize wait. */
+    public boolean isZooKeeperFinalize() {
+        return !isDecideWhenAllConnectedAgree;
+    }
+
+    public boolean isDecideWhenAllConnectedAgree() {
+        return isDecideWhenAllConnectedAgree;
+    }
+
+    /**
+     * How long to stay quiet after reaching a quorum.
+     *
+     * @param lastExchangeNs time since the proposal last changed
+     */
+    public long quietNs(final long lastExchangeNs) {
+        if (!isDecideWhenAllConnectedAgree) {
+            return maxQuietNs;
+        }
+        return Math.max(minQuietNs, Math.min(maxQuietNs, lastExchangeNs));
+    }
+
+    public long minNotificationIntervalNs() {
+        return minNotificationIntervalNs;
+    }
+
+    public long maxNotificationIntervalNs() {
+        return maxNotificationIntervalNs;
+    }
+
+    /** Delay between a learner's attempts to reach a leader that has not answered yet. */
+    public long learnerRetryNs() {
+        return learnerRetryNs;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static long ms(final long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}

@@ -1,0 +1,590 @@
+package io.electionbench.core.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import io.electionbench.core.ServerState;
+import io.electionbench.core.VoteOrder;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.ElectionObserver;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.election.PeerPublisher;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.quorum.QuorumVerifier;
+
+/**
+ * Runs a whole ensemble of {@link ElectionAgent}s in one thread on virtual time. Every message goes
+ * through the same inbound ring buffer the transport uses; the network delays, loses, duplicates and
+ * reorders messages as its {@link NetworkModel} says, and partitions cut links silently. A crash
+ * discards the agent (memory) but keeps its {@link SimStorage} (disk); peers connected to a crashed
+ * process see its connections reset, as TCP does when the host stays up. All randomness comes from
+ * one seeded generator and simultaneous events run in scheduling order, so the same seed gives the
+ * same run, event for event ({@link #traceHash()}).
+ *
+ * <p>Invariants are checked as the run goes and collected in {@link #violations()}:
+ * <ul>
+ *   <li>{@code two-leaders}: never two LEADING nodes each followed by a quorum of voters at once;</li>
+ *   <li>{@code leader-completeness}: a leader elected in its own round has a vote (peer epoch, zxid,
+ *       sid) at least the initial vote of every member of the quorum that elected it;</li>
+ *   <li>{@code ineligible-leader}: an observer or a zero-weight voter never leads;</li>
+ *   <li>{@code quorum-members}: only voters are counted in an electing quorum.</li>
+ * </ul>
+ * Liveness (a connected quorum elects within a bound) is checked by whoever drives the run, with
+ * {@link #runUntilStable(long)}.
+ */
+public final class Simulator {
+    private static final int INBOUND_CAPACITY = 8 * 1024;
+    private static final int LINK_UP = 100;
+    private static final int LINK_DOWN = 101;
+
+    private final Ensemble ensemble;
+    private final QuorumVerifier quorum;
+    private final ElectionPolicy policy;
+    private final NodeTiming timing;
+    private final int size;
+    private final SimStorage[] storage;
+    private final ElectionAgent[] agents;
+    private final int[] incarnation;
+    private final SimPublisher[] publishers;
+    private final RingBuffer[] rings;
+    private final boolean[][] blocked;
+    private final long[][] lastDeliveryNs;
+    private final SplittableRandom random;
+    private final EventQueue queue = new EventQueue();
+    private final Checker checker = new Checker();
+    private final List<Violation> violations = new ArrayList<>();
+    private NetworkModel network;
+    private long nowNs;
+    private long messagesDelivered;
+    private long traceHash = 0xcbf29ce484222325L;
+    private StringBuilder trace;
+
+    public Simulator(final Ensemble ensemble, final ElectionPolicy policy, final NodeTiming timing,
+        final NetworkModel network, final long seed) {
+        this.ensemble = ensemble;
+        this.quorum = ensemble.quorum();
+        this.policy = policy;
+        this.timing = timing;
+        this.network = network;
+        this.size = ensemble.size();
+        this.storage = new SimStorage[size];
+        this.agents = new ElectionAgent[size];
+        this.incarnation = new int[size];
+        this.publishers = new SimPublisher[size];
+        this.rings = new RingBuffer[size];
+        this.blocked = new boolean[size][size];
+        this.lastDeliveryNs = new long[size][size];
+        this.random = new SplittableRandom(seed);
+        for (int i = 0; i < size; i++) {
+            storage[i] = new SimStorage();
+            publishers[i] = new SimPublisher(i);
+            // One ring per server for the whole run: every delivery is followed by a duty cycle that
+            // drains it, so a crash never leaves messages behind for the next incarnation.
+            rings[i] = new ManyToOneRingBuffer(new UnsafeBuffer(
+                BufferUtil.allocateDirectAligned(INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+        }
+    }
+
+    /** Keeps a human-readable trace of state changes (off by default: it costs allocation). */
+    public Simulator recordTrace() {
+        trace = new StringBuilder();
+        return this;
+    }
+
+    public String trace() {
+        return trace == null ? "" : trace.toString();
+    }
+
+    /** A digest of every state change and decision with its time: equal for equal runs. */
+    public long traceHash() {
+        return traceHash;
+    }
+
+    public Ensemble ensemble() {
+        return ensemble;
+    }
+
+    public ElectionPolicy policy() {
+        return policy;
+    }
+
+    public long nowNs() {
+        return nowNs;
+    }
+
+    public long messagesDelivered() {
+        return messagesDelivered;
+    }
+
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    public void network(final NetworkModel model) {
+        this.network = model;
+    }
+
+    public NetworkModel network() {
+        return network;
+    }
+
+    public SimStorage storage(final long sid) {
+        return storage[index(sid)];
+    }
+
+    /** The live agent of {@code sid}, or null when it is down. */
+    public ElectionAgent agent(final long sid) {
+        return agents[index(sid)];
+    }
+
+    public boolean isUp(final long sid) {
+        return agents[index(sid)] != null;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Faults and commands
+
+    /** Starts (or restarts) a server from its persisted state; it begins LOOKING. Starting a live server is an error. */
+    public void start(final long sid) {
+        final int i = index(sid);
+        if (agents[i] != null) {
+            throw new IllegalStateException("server " + sid + " is already running");
+        }
+        incarnation[i]++;
+        agents[i] = new ElectionAgent(sid, ensemble, policy, timing, storage[i], publishers[i], checker, rings[i], () -> nowNs);
+        agents[i].doWork(nowNs);
+        for (int j = 0; j < size; j++) {
+            if (j != i && agents[j] != null && !blocked[i][j]) {
+                scheduleLink(LINK_UP, i, j);
+                scheduleLink(LINK_UP, j, i);
+            }
+        }
+    }
+
+    /** Kills a server without shutdown: memory is lost, storage kept; connected peers see a reset. */
+    public void crash(final long sid) {
+        final int i = index(sid);
+        if (agents[i] == null) {
+            throw new IllegalStateException("server " + sid + " is not running");
+        }
+        agents[i] = null;
+        record(i, "DOWN", "crashed");
+        for (int j = 0; j < size; j++) {
+            if (j != i && agents[j] != null && !blocked[i][j]) {
+                scheduleLink(LINK_DOWN, i, j);
+            }
+        }
+        checker.checkLeaders();
+    }
+
+    /**
+     * Cuts every link between servers of different groups, silently (no resets). Every member must be
+     * in exactly one group.
+     */
+    public void partition(final long[][] groups) {
+        final int[] groupOf = new int[size];
+        Arrays.fill(groupOf, -1);
+        for (int g = 0; g < groups.length; g++) {
+            for (final long sid : groups[g]) {
+                final int i = index(sid);
+                if (groupOf[i] >= 0) {
+                    throw new IllegalArgumentException("server " + sid + " is in more than one side of the partition");
+                }
+                groupOf[i] = g;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (groupOf[i] < 0) {
+                throw new IllegalArgumentException("the partition does not place server " + ensemble.sid(i) + " on any side");
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                blocked[i][j] = groupOf[i] != groupOf[j];
+            }
+        }
+    }
+
+    /** Restores every link; live servers on both sides reconnect. */
+    public void heal() {
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                if (blocked[i][j]) {
+                    blocked[i][j] = false;
+                    if (agents[i] != null && agents[j] != null) {
+                        scheduleLink(LINK_UP, i, j);
+                    }
+                }
+            }
+        }
+    }
+
+    public boolean isPartitioned() {
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                if (blocked[i][j]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Running
+
+    /** Advances virtual time by {@code durationNs}, running everything due. */
+    public void runFor(final long durationNs) {
+        final long end = nowNs + durationNs;
+        while (step(end)) {
+            continue;
+        }
+        nowNs = end;
+    }
+
+    /**
+     * Runs until {@link #isStable()} or until {@code boundNs} of virtual time has passed.
+     *
+     * @return true if stable
+     */
+    public boolean runUntilStable(final long boundNs) {
+        final long end = nowNs + boundNs;
+        while (!isStable()) {
+            if (!step(end)) {
+                nowNs = end;
+                return isStable();
+            }
+        }
+        return true;
+    }
+
+    /** Runs the next due event or timer at or before {@code limitNs}; false if there is none. */
+    private boolean step(final long limitNs) {
+        int timerNode = -1;
+        long timerNs = Long.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            if (agents[i] != null) {
+                final long deadline = agents[i].nextDeadlineNs();
+                if (deadline < timerNs) {
+                    timerNs = deadline;
+                    timerNode = i;
+                }
+            }
+        }
+        final EventQueue.Event head = queue.peek();
+        if (head != null && head.timeNs <= timerNs) {
+            if (head.timeNs > limitNs) {
+                return false;
+            }
+            deliver(queue.poll());
+            return true;
+        }
+        if (timerNode < 0 || timerNs > limitNs) {
+            return false;
+        }
+        nowNs = Math.max(nowNs, timerNs);
+        agents[timerNode].doWork(nowNs);
+        if (agents[timerNode] != null && agents[timerNode].nextDeadlineNs() <= nowNs) {
+            throw new IllegalStateException("agent " + ensemble.sid(timerNode) + " made no progress at " + nowNs);
+        }
+        return true;
+    }
+
+    private void deliver(final EventQueue.Event e) {
+        nowNs = Math.max(nowNs, e.timeNs);
+        final ElectionAgent target = agents[e.to];
+        if (target != null && incarnation[e.to] == e.toIncarnation && !blocked[e.from][e.to]) {
+            final RingBuffer ring = target.inbound();
+            final long fromSid = ensemble.sid(e.from);
+            switch (e.type) {
+                case InboundMessages.NOTIFICATION:
+                    InboundMessages.offerNotification(ring, fromSid, e.state, e.a, e.b, e.c, e.d, ElectionAgent.NOTIFICATION_VERSION);
+                    break;
+                case InboundMessages.LEARNER_INFO:
+                    InboundMessages.offerLearnerInfo(ring, fromSid, e.a, e.b, e.flag);
+                    break;
+                case InboundMessages.PING:
+                case InboundMessages.PING_ACK:
+                    InboundMessages.offerPing(ring, e.type, fromSid, e.a);
+                    break;
+                case InboundMessages.LEARNER_REJECT:
+                    InboundMessages.offerSidOnly(ring, e.type, fromSid);
+                    break;
+                case LINK_UP:
+                    InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, fromSid);
+                    break;
+                case LINK_DOWN:
+                    InboundMessages.offerSidOnly(ring, InboundMessages.PEER_DISCONNECTED, fromSid);
+                    break;
+                default:
+                    throw new IllegalStateException("event type " + e.type);
+            }
+            messagesDelivered++;
+            target.doWork(nowNs);
+        }
+        queue.release(e);
+    }
+
+    private void scheduleLink(final int type, final int from, final int to) {
+        final EventQueue.Event e = newEvent(type, from, to);
+        if (e != null) {
+            queue.add(e);
+        }
+    }
+
+    /** A message event with its delivery time, or null when the network drops it. */
+    private EventQueue.Event newEvent(final int type, final int from, final int to) {
+        if (agents[to] == null || blocked[from][to]) {
+            return null;
+        }
+        final long span = network.maxLatencyNs() - network.minLatencyNs();
+        long at = nowNs + network.minLatencyNs() + (span == 0 ? 0 : random.nextLong(span + 1));
+        if (network.isFifo()) {
+            at = Math.max(at, lastDeliveryNs[from][to]);
+            lastDeliveryNs[from][to] = at;
+        }
+        final EventQueue.Event e = queue.acquire();
+        e.timeNs = at;
+        e.type = type;
+        e.from = from;
+        e.to = to;
+        e.toIncarnation = incarnation[to];
+        return e;
+    }
+
+    private void sendMessage(final EventQueue.Event e) {
+        if (network.lossRate() > 0 && random.nextDouble() < network.lossRate()) {
+            queue.release(e);
+            return;
+        }
+        queue.add(e);
+        if (network.duplicateRate() > 0 && random.nextDouble() < network.duplicateRate()) {
+            final EventQueue.Event copy = newEvent(e.type, e.from, e.to);
+            copy.state = e.state;
+            copy.a = e.a;
+            copy.b = e.b;
+            copy.c = e.c;
+            copy.d = e.d;
+            copy.flag = e.flag;
+            queue.add(copy);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Stability
+
+    /**
+     * True when every live server that can reach a quorum of live voters is LEADING with a quorum of
+     * learners, or follows/observes such a leader it can reach and has heard from; and every live
+     * server that cannot reach a quorum is LOOKING.
+     */
+    public boolean isStable() {
+        for (int i = 0; i < size; i++) {
+            final ElectionAgent a = agents[i];
+            if (a != null && !isSettled(i, a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isSettled(final int i, final ElectionAgent a) {
+        if (!quorum.containsQuorum(reachableLiveMask(i))) {
+            return a.state() == ServerState.LOOKING;
+        }
+        switch (a.state()) {
+            case LEADING:
+                return a.isServing();
+            case FOLLOWING:
+            case OBSERVING:
+                final int li = ensemble.indexOf(a.leader());
+                return a.isServing() && li >= 0 && !blocked[i][li] && agents[li] != null
+                    && agents[li].state() == ServerState.LEADING && agents[li].isServing();
+            default:
+                return false;
+        }
+    }
+
+    /** Live servers that {@code i} can reach, itself included. */
+    public long reachableLiveMask(final int i) {
+        long mask = 0;
+        for (int j = 0; j < size; j++) {
+            if (agents[j] != null && !blocked[i][j]) {
+                mask |= 1L << j;
+            }
+        }
+        return mask;
+    }
+
+    private int index(final long sid) {
+        final int i = ensemble.indexOf(sid);
+        if (i < 0) {
+            throw new IllegalArgumentException("server " + sid + " is not in the ensemble (servers: "
+                + Arrays.toString(ensemble.sidsOf(ensemble.allMask())) + ")");
+        }
+        return i;
+    }
+
+    private void record(final int i, final String what, final String reason) {
+        traceHash = mix(mix(mix(traceHash, nowNs), i), what.hashCode());
+        if (trace != null) {
+            trace.append(String.format("%12.3fms  %d %-10s %s%n", nowNs / 1e6, ensemble.sid(i), what, reason));
+        }
+    }
+
+    private static long mix(final long h, final long v) {
+        return (h ^ v) * 0x100000001b3L;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    /** Turns one node's sends into scheduled deliveries. Sends never fail: an unreachable peer just never gets it. */
+    private final class SimPublisher implements PeerPublisher {
+        private final int from;
+
+        SimPublisher(final int from) {
+            this.from = from;
+        }
+
+        @Override
+        public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
+            final long electionEpoch, final long peerEpoch) {
+            final EventQueue.Event e = event(InboundMessages.NOTIFICATION, toSid);
+            if (e != null) {
+                e.state = state;
+                e.a = leader;
+                e.b = zxid;
+                e.c = electionEpoch;
+                e.d = peerEpoch;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+            final EventQueue.Event e = event(InboundMessages.LEARNER_INFO, toSid);
+            if (e != null) {
+                e.a = acceptedEpoch;
+                e.b = lastZxid;
+                e.flag = isObserver;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendLearnerReject(final long toSid) {
+            final EventQueue.Event e = event(InboundMessages.LEARNER_REJECT, toSid);
+            if (e != null) {
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendPing(final long toSid, final long zxid) {
+            return ping(InboundMessages.PING, toSid, zxid);
+        }
+
+        @Override
+        public boolean sendPingAck(final long toSid, final long zxid) {
+            return ping(InboundMessages.PING_ACK, toSid, zxid);
+        }
+
+        private boolean ping(final int type, final long toSid, final long zxid) {
+            final EventQueue.Event e = event(type, toSid);
+            if (e != null) {
+                e.a = zxid;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        private EventQueue.Event event(final int type, final long toSid) {
+            final int to = ensemble.indexOf(toSid);
+            return to < 0 || to == from ? null : newEvent(type, from, to);
+        }
+    }
+
+    /** Receives every agent's state changes and checks the safety invariants. */
+    private final class Checker implements ElectionObserver {
+        @Override
+        public void onStateChange(final long sid, final ServerState from, final ServerState to, final long atNs,
+            final String reason) {
+            final int i = ensemble.indexOf(sid);
+            record(i, to.name(), reason);
+            if (to == ServerState.LEADING && (!quorum.isVoter(i) || quorum.weight(i) == 0)) {
+                violation("ineligible-leader", "server " + sid + " leads but is " + (quorum.isVoter(i) ? "zero-weight" : "an observer"));
+            }
+        }
+
+        @Override
+        public void onServing(final long sid, final long atNs) {
+            record(ensemble.indexOf(sid), "SERVING", "");
+            checkLeaders();
+        }
+
+        @Override
+        public void onDecision(final long sid, final long leader, final long zxid, final long electionEpoch,
+            final long peerEpoch, final long quorumMask, final long atNs) {
+            record(ensemble.indexOf(sid), "DECIDED", "leader " + leader + " round " + electionEpoch);
+            if ((quorumMask & ~quorum.votersMask()) != 0) {
+                violation("quorum-members", "server " + sid + " counted non-voters " + Arrays.toString(ensemble.sidsOf(quorumMask & ~quorum.votersMask())));
+            }
+            if (leader != sid || quorumMask == 0) {
+                return;
+            }
+            long rest = quorumMask;
+            while (rest != 0) {
+                final int m = Long.numberOfTrailingZeros(rest);
+                rest &= rest - 1;
+                final long mSid = ensemble.sid(m);
+                final long mZxid = storage[m].lastLoggedZxid();
+                final long mEpoch = storage[m].currentEpoch();
+                if (mSid != leader && VoteOrder.isGreater(mSid, mZxid, mEpoch, leader, zxid, peerEpoch)) {
+                    violation("leader-completeness", "leader " + leader + " (epoch " + peerEpoch + ", zxid " + Zxid.toString(zxid)
+                        + ") was elected by a quorum including " + mSid + " whose own vote (epoch " + mEpoch + ", zxid "
+                        + Zxid.toString(mZxid) + ") is greater");
+                }
+            }
+        }
+
+        /** Never two LEADING nodes each followed, by the followers' own account, by a quorum. */
+        void checkLeaders() {
+            long established = -1;
+            for (int l = 0; l < size; l++) {
+                if (agents[l] == null || agents[l].state() != ServerState.LEADING) {
+                    continue;
+                }
+                long followers = 1L << l;
+                for (int f = 0; f < size; f++) {
+                    if (agents[f] != null && agents[f].state() == ServerState.FOLLOWING && agents[f].leader() == ensemble.sid(l)) {
+                        followers |= 1L << f;
+                    }
+                }
+                if (quorum.containsQuorum(followers)) {
+                    if (established >= 0) {
+                        violation("two-leaders", "servers " + established + " and " + ensemble.sid(l) + " both lead a quorum");
+                    }
+                    established = ensemble.sid(l);
+                }
+            }
+        }
+
+        private void violation(final String invariant, final String detail) {
+            violations.add(new Violation(nowNs, invariant, detail));
+        }
+    }
+}
