@@ -1,0 +1,133 @@
+package io.electionbench.results;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One measured configuration of a run and its metrics. A load-generator cell is identified by
+ * target, ensemble size, crash pattern and election policy; a JMH cell by benchmark and params.
+ * The fields of the other kind are null (params: empty).
+ *
+ * @param target    ensemble target (sim, inproc, process, zookeeper, remote), loadgen only.
+ * @param size      ensemble size, loadgen only.
+ * @param pattern   crash pattern, loadgen only.
+ * @param policy    election policy, loadgen only.
+ * @param benchmark fully qualified JMH benchmark method, jmh only.
+ * @param params    JMH {@code @Param} values in file order, jmh only.
+ * @param metrics   metric name (e.g. {@code time_to_leader_ms}) to metric, in insertion order.
+ */
+public record Cell(
+    String target,
+    Integer size,
+    String pattern,
+    String policy,
+    String benchmark,
+    Map<String, String> params,
+    Map<String, Metric> metrics)
+{
+    /** Copies the maps so a cell never changes after construction. */
+    public Cell
+    {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metrics, "metrics")));
+    }
+
+    /**
+     * Starts a load-generator cell.
+     *
+     * @param target  e.g. "sim".
+     * @param size    ensemble size.
+     * @param pattern e.g. "leader-crash".
+     * @param policy  e.g. "zookeeper".
+     * @return a builder to add metrics to.
+     */
+    public static Builder loadgen(final String target, final int size, final String pattern, final String policy)
+    {
+        return new Builder(Objects.requireNonNull(target, "target"), size, Objects.requireNonNull(pattern, "pattern"),
+            Objects.requireNonNull(policy, "policy"), null, Map.of());
+    }
+
+    /**
+     * Starts a JMH cell.
+     *
+     * @param benchmark fully qualified benchmark method.
+     * @param params    {@code @Param} values, may be empty.
+     * @return a builder to add metrics to.
+     */
+    public static Builder jmh(final String benchmark, final Map<String, String> params)
+    {
+        return new Builder(null, null, null, null, Objects.requireNonNull(benchmark, "benchmark"), params);
+    }
+
+    /**
+     * A stable name used to match cells between runs and to label them, in benchstat's
+     * sub-benchmark style: {@code target=sim/size=5/pattern=leader-crash/policy=zookeeper} or
+     * {@code pkg.Bench.method/param=value/...}.
+     *
+     * @return the cell's identity.
+     */
+    public String id()
+    {
+        final StringBuilder sb = new StringBuilder();
+        if (benchmark != null)
+        {
+            sb.append(benchmark);
+            params.forEach((k, v) -> sb.append('/').append(k).append('=').append(v));
+            return sb.toString();
+        }
+        return "target=" + target + "/size=" + size + "/pattern=" + pattern + "/policy=" + policy;
+    }
+
+    /** @return true for a JMH cell. */
+    public boolean isJmh()
+    {
+        return benchmark != null;
+    }
+
+    /** Accumulates metrics for one cell; not thread-safe. */
+    public static final class Builder
+    {
+        private final String target;
+        private final Integer size;
+        private final String pattern;
+        private final String policy;
+        private final String benchmark;
+        private final Map<String, String> params;
+        private final Map<String, Metric> metrics = new LinkedHashMap<>();
+
+        private Builder(
+            final String target,
+            final Integer size,
+            final String pattern,
+            final String policy,
+            final String benchmark,
+            final Map<String, String> params)
+        {
+            this.target = target;
+            this.size = size;
+            this.pattern = pattern;
+            this.policy = policy;
+            this.benchmark = benchmark;
+            this.params = params;
+        }
+
+        /**
+         * @param name   metric name, e.g. {@code time_to_leader_ms}; a repeated name replaces.
+         * @param metric the metric.
+         * @return this.
+         */
+        public Builder metric(final String name, final Metric metric)
+        {
+            metrics.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(metric, "metric"));
+            return this;
+        }
+
+        /** @return the cell. */
+        public Cell build()
+        {
+            return new Cell(target, size, pattern, policy, benchmark, params, metrics);
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package io.electionbench.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes run files (schema {@value RunResult#SCHEMA}) through Jackson's tree model so
+ * that every missing or mistyped field is reported with its JSON path. Summary fields of a metric
+ * (p50 ... n) are written for people and other tools; on reading they are recomputed from the
+ * samples, which are the only source of truth.
+ */
+public final class RunCodec
+{
+    /** Shared mapper: indented output, otherwise Jackson defaults. */
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE = new TypeReference<>()
+    {
+    };
+
+    private RunCodec()
+    {
+    }
+
+    /**
+     * @param file a run file.
+     * @return the run.
+     * @throws RunFileException when the file is missing, unreadable, not JSON or not a valid run.
+     */
+    public static RunResult read(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new RunFileException(file, "no such file");
+        }
+        catch (final IOException ex)
+        {
+            throw new RunFileException(file, "cannot read: " + ex.getMessage(), ex);
+        }
+        return parse(text, file);
+    }
+
+    /**
+     * @param json the file's text.
+     * @param file the file it came from, for messages.
+     * @return the run.
+     * @throws RunFileException when the text is not JSON or not a valid run.
+     */
+    public static RunResult parse(final String json, final Path file)
+    {
+        final JsonNode root;
+        try
+        {
+            root = MAPPER.readTree(json);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new RunFileException(file, "malformed JSON at line " + ex.getLocation().getLineNr()
+                + ", column " + ex.getLocation().getColumnNr() + ": " + ex.getOriginalMessage(), ex);
+        }
+        return new Reader(file).run(root);
+    }
+
+    /**
+     * @param run a run.
+     * @return its JSON text, indented, ending in a newline.
+     */
+    public static String write(final RunResult run)
+    {
+        try
+        {
+            return MAPPER.writeValueAsString(toTree(run)) + "\n";
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("run config is not JSON-serialisable: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    /**
+     * @param run a run.
+     * @return its JSON tree.
+     */
+    public static ObjectNode toTree(final RunResult run)
+    {
+        final ObjectNode root = MAPPER.createObjectNode();
+        root.put("schema", run.schema());
+        root.put("kind", run.kind().json());
+        root.put("commit", run.commit());
+        root.put("dirty", run.isDirty());
+        root.put("branch", run.branch());
+        root.put("started", run.started().toString());
+        root.set("host", MAPPER.valueToTree(hostMap(run.host())));
+        root.set("config", MAPPER.valueToTree(run.config()));
+        final ArrayNode cells = root.putArray("cells");
+        for (final Cell cell : run.cells())
+        {
+            cells.add(cellTree(cell));
+        }
+        return root;
+    }
+
+    private static Map<String, Object> hostMap(final HostInfo h)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpuModel", h.cpuModel());
+        m.put("cores", h.cores());
+        m.put("memoryBytes", h.memoryBytes());
+        m.put("os", h.os());
+        m.put("osVersion", h.osVersion());
+        m.put("kernel", h.kernel());
+        m.put("jvmVendor", h.jvmVendor());
+        m.put("jvmVersion", h.jvmVersion());
+        m.put("jvmFlags", h.jvmFlags());
+        return m;
+    }
+
+    private static ObjectNode cellTree(final Cell cell)
+    {
+        final ObjectNode node = MAPPER.createObjectNode();
+        if (cell.isJmh())
+        {
+            node.put("benchmark", cell.benchmark());
+            final ObjectNode params = node.putObject("params");
+            cell.params().forEach(params::put);
+        }
+        else
+        {
+            node.put("target", cell.target());
+            node.put("size", cell.size());
+            node.put("pattern", cell.pattern());
+            node.put("policy", cell.policy());
+        }
+        final ObjectNode metrics = node.putObject("metrics");
+        cell.metrics().forEach((name, metric) -> metrics.set(name, metricTree(metric)));
+        return node;
+    }
+
+    private static ObjectNode metricTree(final Metric m)
+    {
+        final ObjectNode node = MAPPER.createObjectNode();
+        node.put("unit", m.unit());
+        node.put("better", m.better().json());
+        final ArrayNode samples = node.putArray("samples");
+        for (final double v : m.samples())
+        {
+            addNumber(samples, v);
+        }
+        putNumber(node, "p50", m.p50());
+        putNumber(node, "p90", m.p90());
+        putNumber(node, "p99", m.p99());
+        putNumber(node, "p999", m.p999());
+        putNumber(node, "max", m.max());
+        putNumber(node, "mean", m.mean());
+        node.put("n", m.n());
+        return node;
+    }
+
+    /** Whole numbers are written without a fraction so integer samples (ns, bytes) stay readable. */
+    private static void addNumber(final ArrayNode array, final double v)
+    {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53)
+        {
+            array.add((long)v);
+        }
+        else
+        {
+            array.add(v);
+        }
+    }
+
+    private static void putNumber(final ObjectNode node, final String name, final double v)
+    {
+        if (Double.isNaN(v) || Double.isInfinite(v))
+        {
+            node.putNull(name);
+        }
+        else if (v == Math.rint(v) && Math.abs(v) < 0x1p53)
+        {
+            node.put(name, (long)v);
+        }
+        else
+        {
+            node.put(name, v);
+        }
+    }
+
+    /** Validating tree reader; every error names the file and the JSON path. */
+    private static final class Reader
+    {
+        private final Path file;
+
+        Reader(final Path file)
+        {
+            this.file = file;
+        }
+
+        RunResult run(final JsonNode root)
+        {
+            if (!root.isObject())
+            {
+                throw error("top level is not a JSON object");
+            }
+            final JsonNode schema = require(root, "schema", "");
+            if (!schema.isInt() || schema.intValue() != RunResult.SCHEMA)
+            {
+                throw error("unsupported schema " + schema + " (this version reads schema " + RunResult.SCHEMA + ")");
+            }
+            final String kindText = text(root, "kind", "");
+            final Kind kind = Kind.parse(kindText);
+            if (kind == null)
+            {
+                throw error("kind: expected \"loadgen\" or \"jmh\", got \"" + kindText + "\"");
+            }
+            final JsonNode dirty = require(root, "dirty", "");
+            if (!dirty.isBoolean())
+            {
+                throw error("dirty: expected true or false");
+            }
+            final List<Cell> cells = new ArrayList<>();
+            final JsonNode cellsNode = array(root, "cells", "");
+            for (int i = 0; i < cellsNode.size(); i++)
+            {
+                cells.add(cell(cellsNode.get(i), kind, "cells[" + i + "]"));
+            }
+            return new RunResult(RunResult.SCHEMA, kind, text(root, "commit", ""), dirty.booleanValue(),
+                text(root, "branch", ""), instant(root), host(object(root, "host", "")),
+                MAPPER.convertValue(object(root, "config", ""), MAP_TYPE), cells);
+        }
+
+        private Instant instant(final JsonNode root)
+        {
+            final String s = text(root, "started", "");
+            try
+            {
+                return OffsetDateTime.parse(s).toInstant();
+            }
+            catch (final DateTimeParseException ex)
+            {
+                throw error("started: not an ISO-8601 time with offset: \"" + s + "\"");
+            }
+        }
+
+        private HostInfo host(final JsonNode h)
+        {
+            final List<String> flags = new ArrayList<>();
+            if (h.path("jvmFlags").isArray())
+            {
+                h.get("jvmFlags").forEach(f -> flags.add(f.asText()));
+            }
+            return new HostInfo(h.path("cpuModel").asText(null), h.path("cores").asInt(0),
+                h.path("memoryBytes").asLong(0L), h.path("os").asText(null), h.path("osVersion").asText(null),
+                h.path("kernel").asText(null), h.path("jvmVendor").asText(null), h.path("jvmVersion").asText(null),
+                flags);
+        }
+
+        private Cell cell(final JsonNode node, final Kind kind, final String path)
+        {
+            if (!node.isObject())
+            {
+                throw error(path + ": expected an object");
+            }
+            final Cell.Builder builder;
+            if (kind == Kind.JMH)
+            {
+                final Map<String, String> params = new LinkedHashMap<>();
+                if (node.has("params"))
+                {
+                    object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+                }
+                builder = Cell.jmh(text(node, "benchmark", path), params);
+            }
+            else
+            {
+                final JsonNode size = require(node, "size", path);
+                if (!size.canConvertToInt() || !size.isIntegralNumber())
+                {
+                    throw error(path + ".size: expected an integer");
+                }
+                builder = Cell.loadgen(text(node, "target", path), size.intValue(), text(node, "pattern", path),
+                    text(node, "policy", path));
+            }
+            object(node, "metrics", path).properties()
+                .forEach(e -> builder.metric(e.getKey(), metric(e.getValue(), path + ".metrics." + e.getKey())));
+            return builder.build();
+        }
+
+        private Metric metric(final JsonNode node, final String path)
+        {
+            if (!node.isObject())
+            {
+                throw error(path + ": expected an object");
+            }
+            final String unit = text(node, "unit", path);
+            final String betterText = text(node, "better", path);
+            final Better better = Better.parse(betterText);
+            if (better == null)
+            {
+                throw error(path + ".better: expected \"lower\" or \"higher\", got \"" + betterText + "\"");
+            }
+            final JsonNode samples = array(node, "samples", path);
+            final double[] values = new double[samples.size()];
+            for (int i = 0; i < values.length; i++)
+            {
+                if (!samples.get(i).isNumber())
+                {
+                    throw error(path + ".samples[" + i + "]: expected a number, got " + samples.get(i));
+                }
+                values[i] = samples.get(i).doubleValue();
+            }
+            return Metric.of(unit, better, values);
+        }
+
+        private JsonNode require(final JsonNode node, final String field, final String path)
+        {
+            final JsonNode value = node.get(field);
+            if (value == null || value.isNull())
+            {
+                throw error("missing field '" + (path.isEmpty() ? "" : path + ".") + field + "'");
+            }
+            return value;
+        }
+
+        private String text(final JsonNode node, final String field, final String path)
+        {
+            final JsonNode value = require(node, field, path);
+            if (!value.isTextual())
+            {
+                throw error(qualified(path, field) + ": expected a string, got " + value);
+            }
+            return value.textValue();
+        }
+
+        private JsonNode object(final JsonNode node, final String field, final String path)
+        {
+            final JsonNode value = require(node, field, path);
+            if (!value.isObject())
+            {
+                throw error(qualified(path, field) + ": expected an object");
+            }
+            return value;
+        }
+
+        private JsonNode array(final JsonNode node, final String field, final String path)
+        {
+            final JsonNode value = require(node, field, path);
+            if (!value.isArray())
+            {
+                throw error(qualified(path, field) + ": expected an array");
+            }
+            return value;
+        }
+
+        private static String qualified(final String path, final String field)
+        {
+            return path.isEmpty() ? field : path + "." + field;
+        }
+
+        private RunFileException error(final String problem)
+        {
+            return new RunFileException(file, problem);
+        }
+    }
+}
