@@ -1,0 +1,97 @@
+package io.electionbench.results.cli;
+
+import io.electionbench.results.ResultsException;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.RunStore;
+import io.electionbench.results.StoredRun;
+import io.electionbench.results.compare.Comparison;
+import io.electionbench.results.compare.ComparisonJson;
+import io.electionbench.results.compare.ComparisonText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code electionbench compare A B}: the regression gate. Exit codes: 0 no regression, 1 at least
+ * one significant regression of at least the threshold, 2 bad input (one line on stderr).
+ */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Compares two runs or commits cell by cell: medians with confidence intervals, change,",
+        "Mann-Whitney U p-value. A and B are each a run file, a directory of runs, a stored commit",
+        "prefix or a git revision (HEAD~1); several runs of one commit are pooled.",
+        "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input."})
+public final class CompareCommand implements Callable<Integer>
+{
+    /** Exit code when a row is a regression. */
+    public static final int EXIT_REGRESSION = 1;
+    /** Exit code for bad input. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Parameters(index = "0", paramLabel = "A", description = "Old side.")
+    private String oldSpec;
+
+    @Parameters(index = "1", paramLabel = "B", description = "New side.")
+    private String newSpec;
+
+    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
+        description = "Smallest change in percent that counts (default: ${DEFAULT-VALUE}).")
+    private double thresholdPct;
+
+    @Option(names = "--alpha", defaultValue = "0.05",
+        description = "Significance level; intervals are at 1 - alpha (default: ${DEFAULT-VALUE}).")
+    private double alpha;
+
+    @Option(names = "--json", description = "Print JSON: {\"rows\": [...], \"geomean\": [...], \"warnings\": [...]}.")
+    private boolean isJson;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
+    private Path root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try
+        {
+            if (!(alpha > 0.0 && alpha < 1.0))
+            {
+                throw new ResultsException("--alpha must be in (0, 1), got " + alpha);
+            }
+            if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct))
+            {
+                throw new ResultsException("--threshold must be a non-negative percentage, got " + thresholdPct);
+            }
+            final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
+            final Comparison c = Comparison.of(runs(store, oldSpec), runs(store, newSpec), thresholdPct, alpha);
+            out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
+            out.flush();
+            return c.hasRegression() ? EXIT_REGRESSION : 0;
+        }
+        catch (final ResultsException ex)
+        {
+            err.println("electionbench compare: " + ex.getMessage());
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+    }
+
+    private static List<RunResult> runs(final RunStore store, final String spec)
+    {
+        return store.resolve(spec).stream().map(StoredRun::run).collect(Collectors.toList());
+    }
+}

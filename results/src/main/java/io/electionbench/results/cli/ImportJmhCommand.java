@@ -1,0 +1,72 @@
+package io.electionbench.results.cli;
+
+import io.electionbench.results.GitInfo;
+import io.electionbench.results.HostInfo;
+import io.electionbench.results.JmhImport;
+import io.electionbench.results.ResultsException;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.RunStore;
+import io.electionbench.results.RunWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code electionbench import-jmh FILE}: stores JMH {@code -rf json} output as a run of kind "jmh"
+ * for the current commit and this machine. Exit 0 when stored, 2 on bad input.
+ */
+@Command(
+    name = "import-jmh",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Stores JMH -rf json output as a run of kind jmh under results/runs/<commit>/, with the",
+        "current commit and this machine (the JVM as JMH recorded it). Run it where the benchmarks ran."})
+public final class ImportJmhCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "FILE", description = "JMH result file written with -rf json.")
+    private Path jmhFile;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
+    private Path root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try
+        {
+            final Path repo = root != null ? root : RunStore.defaultRoot();
+            final Instant started = Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
+            final RunResult run = JmhImport.read(jmhFile, GitInfo.detect(repo), HostInfo.detect(), started);
+            final RunWriter writer = RunWriter.create(repo, run);
+            out.println("stored " + writer.file() + " (" + run.cells().size() + " cells)");
+            out.flush();
+            return 0;
+        }
+        catch (final ResultsException ex)
+        {
+            err.println("electionbench import-jmh: " + ex.getMessage());
+            err.flush();
+            return CompareCommand.EXIT_BAD_INPUT;
+        }
+        catch (final IOException ex)
+        {
+            err.println("electionbench import-jmh: cannot write the run: " + ex.getMessage());
+            err.flush();
+            return CompareCommand.EXIT_BAD_INPUT;
+        }
+    }
+}

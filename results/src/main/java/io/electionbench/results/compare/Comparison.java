@@ -1,0 +1,164 @@
+package io.electionbench.results.compare;
+
+import io.electionbench.results.HostInfo;
+import io.electionbench.results.PooledHosts;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.stats.Samples;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of comparing an old side with a new side: one row per cell and metric present on
+ * both, a geometric-mean row per metric, and warnings a reader must see before trusting the rows.
+ *
+ * @param rows     compared rows, in the old side's cell order.
+ * @param geomeans one per metric name with at least one positive pair of medians.
+ * @param warnings too few samples, different machines, dirty trees, unmatched cells.
+ */
+public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<String> warnings)
+{
+    /** Below this many samples a 95% median interval is unbounded and p cannot drop below 0.05. */
+    public static final int MIN_SAMPLES = 6;
+
+    /** Copies the lists. */
+    public Comparison
+    {
+        rows = List.copyOf(rows);
+        geomeans = List.copyOf(geomeans);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @param oldRuns      runs of the old side, pooled.
+     * @param newRuns      runs of the new side, pooled.
+     * @param thresholdPct smallest change that counts, percent.
+     * @param alpha        significance level.
+     * @return the comparison.
+     */
+    public static Comparison of(
+        final List<RunResult> oldRuns, final List<RunResult> newRuns, final double thresholdPct, final double alpha)
+    {
+        final Pool oldPool = Pool.of(oldRuns);
+        final Pool newPool = Pool.of(newRuns);
+        final List<String> warnings = new ArrayList<>();
+        warnings.addAll(oldPool.warnings());
+        warnings.addAll(newPool.warnings());
+        final List<CompareRow> rows = matchRows(oldPool, newPool, thresholdPct, alpha, warnings);
+        warnSmallSamples(rows, warnings);
+        warnHosts(oldRuns, newRuns, warnings);
+        return new Comparison(rows, geomeans(rows), warnings);
+    }
+
+    /** @return true when any row is a regression: the exit-1 condition of {@code compare}. */
+    public boolean hasRegression()
+    {
+        return rows.stream().anyMatch(r -> r.verdict() == Verdict.REGRESSION);
+    }
+
+    private static List<CompareRow> matchRows(
+        final Pool oldPool, final Pool newPool, final double thresholdPct, final double alpha, final List<String> warnings)
+    {
+        final List<CompareRow> rows = new ArrayList<>();
+        final List<String> unmatched = new ArrayList<>();
+        for (final String cell : oldPool.cellIds())
+        {
+            final Map<String, PooledMetric> newMetrics = newPool.metrics(cell);
+            for (final Map.Entry<String, PooledMetric> e : oldPool.metrics(cell).entrySet())
+            {
+                final PooledMetric o = e.getValue();
+                final PooledMetric n = newMetrics.get(e.getKey());
+                if (n == null || o.samples().length == 0 || n.samples().length == 0)
+                {
+                    unmatched.add("only in old: " + cell + " " + e.getKey());
+                }
+                else if (!o.unit().equals(n.unit()) || o.better() != n.better())
+                {
+                    warnings.add(cell + " " + e.getKey() + ": unit or direction differs (" + o.unit() + ", "
+                        + o.better().json() + " vs " + n.unit() + ", " + n.better().json() + "); not compared");
+                }
+                else
+                {
+                    rows.add(CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(), n.samples(),
+                        thresholdPct, alpha));
+                }
+            }
+        }
+        for (final String cell : newPool.cellIds())
+        {
+            final Map<String, PooledMetric> oldMetrics = oldPool.metrics(cell);
+            newPool.metrics(cell).keySet().stream().filter(m -> !oldMetrics.containsKey(m))
+                .forEach(m -> unmatched.add("only in new: " + cell + " " + m));
+        }
+        if (!unmatched.isEmpty())
+        {
+            warnings.add(unmatched.size() + " cell metric(s) not on both sides, e.g. " + unmatched.get(0));
+        }
+        if (rows.isEmpty())
+        {
+            warnings.add("no cell and metric is present on both sides");
+        }
+        return rows;
+    }
+
+    private static void warnSmallSamples(final List<CompareRow> rows, final List<String> warnings)
+    {
+        final int minOld = rows.stream().mapToInt(CompareRow::nOld).min().orElse(MIN_SAMPLES);
+        final int minNew = rows.stream().mapToInt(CompareRow::nNew).min().orElse(MIN_SAMPLES);
+        if (minOld < MIN_SAMPLES)
+        {
+            warnings.add("old side has fewer than " + MIN_SAMPLES + " samples (as few as " + minOld
+                + "): its confidence intervals are unbounded and small changes cannot be significant");
+        }
+        if (minNew < MIN_SAMPLES)
+        {
+            warnings.add("new side has fewer than " + MIN_SAMPLES + " samples (as few as " + minNew
+                + "): its confidence intervals are unbounded and small changes cannot be significant");
+        }
+    }
+
+    private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings)
+    {
+        final HostInfo oldHost = oldRuns.get(0).host();
+        final HostInfo newHost = newRuns.get(0).host();
+        final List<String> diffs = oldHost.differences(newHost);
+        if (!diffs.isEmpty())
+        {
+            warnings.add("machines differ: " + String.join("; ", diffs));
+        }
+        PooledHosts.mixed(oldRuns).ifPresent(d -> warnings.add("old side pools runs from different machines: " + d));
+        PooledHosts.mixed(newRuns).ifPresent(d -> warnings.add("new side pools runs from different machines: " + d));
+        if (oldRuns.stream().anyMatch(RunResult::isDirty))
+        {
+            warnings.add("old side includes runs of a dirty working tree");
+        }
+        if (newRuns.stream().anyMatch(RunResult::isDirty))
+        {
+            warnings.add("new side includes runs of a dirty working tree");
+        }
+    }
+
+    private static List<GeomeanRow> geomeans(final List<CompareRow> rows)
+    {
+        final Map<String, List<CompareRow>> byMetric = new LinkedHashMap<>();
+        for (final CompareRow r : rows)
+        {
+            if (r.oldMedian().median() > 0.0 && r.newMedian().median() > 0.0)
+            {
+                byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        final List<GeomeanRow> out = new ArrayList<>();
+        byMetric.forEach((metric, list) ->
+        {
+            final double[] olds = list.stream().mapToDouble(r -> r.oldMedian().median()).toArray();
+            final double[] news = list.stream().mapToDouble(r -> r.newMedian().median()).toArray();
+            final double[] ratios = list.stream().mapToDouble(r -> r.newMedian().median() / r.oldMedian().median()).toArray();
+            out.add(new GeomeanRow(metric, list.get(0).unit(), Samples.geometricMean(olds), Samples.geometricMean(news),
+                (Samples.geometricMean(ratios) - 1.0) * 100.0, list.size()));
+        });
+        return out;
+    }
+}
