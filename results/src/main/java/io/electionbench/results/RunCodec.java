@@ -243,7 +243,7 @@ public final class RunCodec
             final JsonNode cellsNode = array(root, "cells", "");
             for (int i = 0; i < cellsNode.size(); i++)
             {
-                cells.add(cell(cellsNode.get(i), kind, "cells[" + i + "]"));
+                cells.add(cell(cellsNode.get(i), "cells[" + i + "]"));
             }
             return new RunResult(RunResult.SCHEMA, kind, text(root, "commit", ""), dirty.booleanValue(),
                 text(root, "branch", ""), instant(root), host(object(root, "host", "")),
@@ -276,14 +276,15 @@ public final class RunCodec
                 flags);
         }
 
-        private Cell cell(final JsonNode node, final Kind kind, final String path)
+        /** A cell with a "benchmark" field is a JMH cell, otherwise a load-generator cell. */
+        private Cell cell(final JsonNode node, final String path)
         {
             if (!node.isObject())
             {
                 throw error(path + ": expected an object");
             }
             final Cell.Builder builder;
-            if (kind == Kind.JMH)
+            if (node.has("benchmark"))
             {
                 final Map<String, String> params = new LinkedHashMap<>();
                 if (node.has("params"))

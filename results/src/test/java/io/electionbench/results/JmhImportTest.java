@@ -1,0 +1,82 @@
+package io.electionbench.results;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JmhImportTest
+{
+    private static final Path FIXTURE = Path.of("src/test/resources/jmh/vote-order.json");
+    private static final GitInfo GIT = new GitInfo("ab".repeat(20), false, "main");
+
+    @Test
+    void oneCellPerBenchmarkAndParamsWithIterationSamples()
+    {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        assertEquals(Kind.JMH, run.kind());
+        assertEquals(3, run.cells().size());
+        final Cell first = run.cells().get(0);
+        assertEquals("io.electionbench.benchmarks.VoteOrderBenchmark.compare", first.benchmark());
+        assertEquals(Map.of("size", "5"), first.params());
+        assertEquals("io.electionbench.benchmarks.VoteOrderBenchmark.compare/size=5", first.id());
+        final Metric avgt = first.metrics().get("avgt");
+        assertEquals("ns/op", avgt.unit());
+        assertEquals(Better.LOWER, avgt.better());
+        assertArrayEquals(new double[]{12.1, 12.3, 12.5, 12.6, 12.4, 12.5}, avgt.samples());
+        final Metric alloc = first.metrics().get("gc.alloc.rate.norm");
+        assertEquals("B/op", alloc.unit());
+        assertEquals(Better.LOWER, alloc.better());
+        assertEquals(6, alloc.n());
+        final Metric thrpt = run.cells().get(2).metrics().get("thrpt");
+        assertEquals(Better.HIGHER, thrpt.better());
+        assertEquals("ops/s", thrpt.unit());
+        assertEquals(1.5e8, thrpt.p50());
+    }
+
+    @Test
+    void hostTakesTheJvmJmhRecordedAndConfigKeepsSettings()
+    {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.now());
+        assertEquals("17.0.15", run.host().jvmVersion());
+        assertEquals("OpenJDK 64-Bit Server VM", run.host().jvmVendor());
+        assertEquals(List.of("-Xms1g", "-Xmx1g"), run.host().jvmFlags());
+        assertEquals(Fixtures.HOST.cpuModel(), run.host().cpuModel());
+        assertEquals("1.37", run.config().get("jmhVersion"));
+        assertTrue(run.config().get("benchmarks") instanceof List<?> l && l.size() == 3);
+    }
+
+    @Test
+    void importedRunRoundTripsThroughTheStore(@TempDir final Path root) throws IOException
+    {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        final RunWriter writer = RunWriter.create(root, run);
+        assertEquals(root.resolve("results/runs/" + GIT.commit() + "/20250201T000000Z-jmh.json"), writer.file());
+        final RunResult back = RunCodec.read(writer.file());
+        assertEquals(run, back);
+    }
+
+    @Test
+    void rejectsWhatIsNotJmhOutput(@TempDir final Path dir) throws IOException
+    {
+        final Path notArray = Files.writeString(dir.resolve("x.json"), "{\"benchmark\": \"a\"}");
+        final RunFileException e1 = assertThrows(RunFileException.class,
+            () -> JmhImport.read(notArray, GIT, Fixtures.HOST, Instant.now()));
+        assertTrue(e1.getMessage().startsWith(notArray.toString()), e1.getMessage());
+        final Path noMode = Files.writeString(dir.resolve("y.json"), "[{\"benchmark\": \"a\", \"primaryMetric\": {}}]");
+        final RunFileException e2 = assertThrows(RunFileException.class,
+            () -> JmhImport.read(noMode, GIT, Fixtures.HOST, Instant.now()));
+        assertTrue(e2.getMessage().contains("'mode'"), e2.getMessage());
+        assertThrows(RunFileException.class, () -> JmhImport.read(dir.resolve("missing.json"), GIT, Fixtures.HOST, Instant.now()));
+    }
+}

@@ -1,0 +1,83 @@
+package io.electionbench.results;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunCodecTest
+{
+    @TempDir
+    Path dir;
+
+    private final RunResult run = Fixtures.loadgenRun("cd".repeat(20), Instant.parse("2025-03-01T12:34:56.789Z"), 1, 8, 1.0);
+
+    @Test
+    void roundTripsEveryField() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("run.json"), RunCodec.write(run));
+        final RunResult back = RunCodec.read(file);
+        assertEquals(run, back);
+        assertEquals(run.cells().get(0).metrics().get("time_to_leader_ms").p99(),
+            back.cells().get(0).metrics().get("time_to_leader_ms").p99());
+    }
+
+    @Test
+    void writesSummariesBesideSamples()
+    {
+        final String json = RunCodec.write(run);
+        for (final String field : new String[]{"\"schema\" : 1", "\"kind\" : \"loadgen\"", "\"started\" : \"2025-03-01T12:34:56.789Z\"",
+            "\"p50\"", "\"p90\"", "\"p99\"", "\"p999\"", "\"max\"", "\"mean\"", "\"n\" : 8", "\"better\" : \"lower\"",
+            "\"cpuModel\"", "\"jvmFlags\""})
+        {
+            assertTrue(json.contains(field), field);
+        }
+    }
+
+    private String problemOf(final String name, final String content) throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve(name), content);
+        final RunFileException e = assertThrows(RunFileException.class, () -> RunCodec.read(file));
+        assertEquals(file, e.file());
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        return e.problem();
+    }
+
+    private String mutated(final String from, final String to)
+    {
+        final String json = RunCodec.write(run);
+        assertTrue(json.contains(from), from);
+        return json.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+    }
+
+    @Test
+    void malformedInputsNameFileAndProblem() throws IOException
+    {
+        assertTrue(problemOf("a.json", "{\"schema\": 1,").startsWith("malformed JSON at line 1"));
+        assertEquals("top level is not a JSON object", problemOf("b.json", "[1, 2]"));
+        assertTrue(problemOf("c.json", mutated("\"schema\" : 1", "\"schema\" : 2")).startsWith("unsupported schema 2"));
+        assertEquals("missing field 'commit'", problemOf("d.json", mutated("\"commit\" :", "\"comit\" :")));
+        assertEquals("missing field 'cells[0].metrics.time_to_leader_ms.unit'",
+            problemOf("e.json", mutated("\"unit\" :", "\"units\" :")));
+        assertTrue(problemOf("f.json", mutated("\"better\" : \"lower\"", "\"better\" : \"down\""))
+            .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\" or \"higher\""));
+        assertTrue(problemOf("g.json", mutated("\"kind\" : \"loadgen\"", "\"kind\" : \"bench\"")).startsWith("kind:"));
+        assertEquals("missing field 'cells[0].size'", problemOf("h.json", mutated("\"size\" :", "\"sizes\" :")));
+        assertTrue(problemOf("i.json", mutated("\"started\" : \"2025", "\"started\" : \"x2025")).startsWith("started:"));
+    }
+
+    @Test
+    void missingFileIsNamed()
+    {
+        final Path missing = dir.resolve("nope.json");
+        final RunFileException e = assertThrows(RunFileException.class, () -> RunCodec.read(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+    }
+}

@@ -1,0 +1,211 @@
+package io.electionbench.results.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.electionbench.results.Better;
+import io.electionbench.results.Cell;
+import io.electionbench.results.Fixtures;
+import io.electionbench.results.GitInfo;
+import io.electionbench.results.HostInfo;
+import io.electionbench.results.Kind;
+import io.electionbench.results.Metric;
+import io.electionbench.results.RunCodec;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.RunWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompareCommandTest
+{
+    @TempDir
+    Path root;
+
+    private String out;
+    private String err;
+
+    private int run(final String... args)
+    {
+        final StringWriter o = new StringWriter();
+        final StringWriter e = new StringWriter();
+        final CommandLine cl = new CommandLine(new CompareCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e));
+        final int code = cl.execute(args);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    private Path write(final String sha, final int hour, final long seed, final int n, final double scale) throws IOException
+    {
+        return RunWriter.create(root, Fixtures.loadgenRun(sha, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour),
+            seed, n, scale)).file();
+    }
+
+    private JsonNode json() throws IOException
+    {
+        return RunCodec.MAPPER.readTree(out);
+    }
+
+    @Test
+    void sameRunAgainstItselfIsAllTildeAndExitsZero() throws IOException
+    {
+        final Path a = write("aa".repeat(20), 0, 1, 20, 1.0);
+        assertEquals(0, run(a.toString(), a.toString(), "--json"));
+        final JsonNode rows = json().get("rows");
+        assertEquals(12, rows.size());
+        rows.forEach(r ->
+        {
+            assertEquals("~", r.get("verdict").asText());
+            assertEquals(1.0, r.get("p_value").asDouble(), 1e-12);
+            assertEquals(0.0, r.get("change_pct").asDouble());
+            assertEquals(false, r.get("significant").asBoolean());
+        });
+        assertEquals("", err);
+    }
+
+    @Test
+    void independentSamplesOfOneDistributionAreTilde() throws IOException
+    {
+        write("aa".repeat(20), 0, 1, 30, 1.0);
+        write("bb".repeat(20), 1, 1000, 30, 1.0);
+        assertEquals(0, run("aaaa", "bbbb", "--root", root.toString(), "--json"));
+        json().get("rows").forEach(r -> assertEquals("~", r.get("verdict").asText(), r.toString()));
+    }
+
+    @Test
+    void slowerNewSideIsARegressionAndExitsOne() throws IOException
+    {
+        write("aa".repeat(20), 0, 1, 20, 1.0);
+        write("bb".repeat(20), 1, 50, 20, 1.3);
+        assertEquals(CompareCommand.EXIT_REGRESSION, run("aaaa", "bbbb", "--root", root.toString(), "--json"));
+        final JsonNode rows = json().get("rows");
+        JsonNode ttl = null;
+        for (final JsonNode r : rows)
+        {
+            if (r.get("metric").asText().equals("time_to_leader_ms"))
+            {
+                ttl = r;
+                assertEquals("regression", r.get("verdict").asText(), r.toString());
+                assertTrue(r.get("p_value").asDouble() < 1e-6);
+                assertTrue(r.get("change_pct").asDouble() > 20.0);
+                assertTrue(r.get("significant").asBoolean());
+            }
+            else
+            {
+                assertEquals("~", r.get("verdict").asText(), r.toString());
+            }
+        }
+        assertTrue(ttl != null);
+        assertEquals("target=sim/size=3/pattern=leader-crash/policy=zookeeper", rows.get(0).get("cell").asText());
+        final JsonNode geo = json().get("geomean").get(0);
+        assertEquals("time_to_leader_ms", geo.get("metric").asText());
+        assertEquals(30.0, geo.get("change_pct").asDouble(), 3.0);
+    }
+
+    @Test
+    void fasterNewSideIsAnImprovementAndExitsZero() throws IOException
+    {
+        final Path a = write("aa".repeat(20), 0, 1, 20, 1.0);
+        final Path b = write("bb".repeat(20), 1, 50, 20, 0.7);
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertTrue(out.contains("improvement"), out);
+        assertTrue(out.contains("geomean"), out);
+        assertTrue(out.contains("time_to_leader_ms (ms, lower is better)"), out);
+        assertTrue(!out.contains("regression"), out);
+    }
+
+    @Test
+    void higherIsBetterMetricsRegressWhenTheyDrop() throws IOException
+    {
+        final Path a = writeThroughput("aa".repeat(20), 1.0);
+        final Path b = writeThroughput("bb".repeat(20), 0.8);
+        assertEquals(CompareCommand.EXIT_REGRESSION, run(a.toString(), b.toString(), "--json"));
+        assertEquals("regression", json().get("rows").get(0).get("verdict").asText());
+        assertEquals(0, run(b.toString(), a.toString(), "--json"));
+        assertEquals("improvement", json().get("rows").get(0).get("verdict").asText());
+    }
+
+    @Test
+    void changeBelowThresholdIsTildeEvenWhenSignificant() throws IOException
+    {
+        final Path a = writeThroughput("aa".repeat(20), 1.0);
+        final Path b = writeThroughput("bb".repeat(20), 0.8);
+        assertEquals(0, run(a.toString(), b.toString(), "--json", "--threshold", "25"));
+        final JsonNode row = json().get("rows").get(0);
+        assertTrue(row.get("significant").asBoolean());
+        assertEquals("~", row.get("verdict").asText());
+    }
+
+    private Path writeThroughput(final String sha, final double scale) throws IOException
+    {
+        return RunWriter.create(root, RunResult.builder(Kind.JMH).git(new GitInfo(sha, false, "main")).host(Fixtures.HOST)
+            .started(Instant.parse("2025-01-01T00:00:00Z"))
+            .cell(Cell.jmh("b.Bench.run", java.util.Map.of()).metric("thrpt",
+                Metric.of("ops/s", Better.HIGHER, Fixtures.samples(sha.hashCode(), 15, 1e6 * scale))).build())
+            .build()).file();
+    }
+
+    @Test
+    void warnsAboutSmallSamplesAndDifferentMachines() throws IOException
+    {
+        final Path a = write("aa".repeat(20), 0, 1, 4, 1.0);
+        final RunResult other = Fixtures.loadgenRun("bb".repeat(20), Instant.parse("2025-01-02T00:00:00Z"), 9, 4, 1.0);
+        final HostInfo otherHost = new HostInfo("Other CPU", 2, 4L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
+            "25", List.of());
+        final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main", other.started(),
+            otherHost, other.config(), other.cells())).file();
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertTrue(out.contains("warning: old side has fewer than 6 samples (as few as 4)"), out);
+        assertTrue(out.contains("warning: new side has fewer than 6 samples"), out);
+        assertTrue(out.contains("warning: machines differ: cpu: Test CPU @ 3.0GHz vs Other CPU"), out);
+        assertTrue(out.contains("warning: new side includes runs of a dirty working tree"), out);
+        assertTrue(out.contains("\u00b1 \u221e"), out);
+    }
+
+    @Test
+    void badInputIsOneLineOnStderrAndExitsTwo() throws IOException
+    {
+        final Path good = write("aa".repeat(20), 0, 1, 10, 1.0);
+        final Path malformed = Files.writeString(root.resolve("bad.json"), "{\"schema\": 1, \"kind\": ");
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(good.toString(), malformed.toString()));
+        assertTrue(err.startsWith("electionbench compare: " + malformed + ": malformed JSON"), err);
+        assertEquals(1, err.lines().count());
+        assertEquals("", out);
+
+        final Path wrongSchema = Files.writeString(root.resolve("v2.json"),
+            RunCodec.write(Fixtures.loadgenRun("cc".repeat(20), Instant.now(), 1, 6, 1.0)).replace("\"schema\" : 1", "\"schema\" : 2"));
+        assertEquals(2, run(good.toString(), wrongSchema.toString()));
+        assertTrue(err.contains(wrongSchema + ": unsupported schema 2"), err);
+
+        assertEquals(2, run(good.toString(), root.resolve("missing.json").toString()));
+        assertTrue(err.contains("missing.json: no such file"), err);
+
+        write("ab" + "1".repeat(38), 1, 1, 6, 1.0);
+        write("ab" + "2".repeat(38), 2, 1, 6, 1.0);
+        assertEquals(2, run("abab", good.toString(), "--root", root.toString()));
+        assertEquals("electionbench compare: 'abab' is not a run file, a directory, a stored commit prefix under "
+            + root.resolve("results/runs").toAbsolutePath() + " or a git revision in " + root.toAbsolutePath(), err.strip());
+        assertEquals(2, run("ab11", "ab", "--root", root.toString()));
+        assertEquals(2, run("ab1", good.toString(), "--root", root.toString(), "--alpha", "2"));
+        assertTrue(err.contains("--alpha must be in (0, 1)"), err);
+    }
+
+    @Test
+    void ambiguousPrefixIsBadInput() throws IOException
+    {
+        write("abcd" + "1".repeat(36), 1, 1, 6, 1.0);
+        write("abcd" + "2".repeat(36), 2, 1, 6, 1.0);
+        assertEquals(2, run("abcd", "abcd1", "--root", root.toString()));
+        assertTrue(err.startsWith("electionbench compare: ambiguous commit prefix 'abcd'"), err);
+    }
+}

@@ -1,0 +1,105 @@
+package io.electionbench.results.report;
+
+import io.electionbench.results.Better;
+import io.electionbench.results.Cell;
+import io.electionbench.results.Fixtures;
+import io.electionbench.results.GitInfo;
+import io.electionbench.results.Kind;
+import io.electionbench.results.Metric;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.RunStore;
+import io.electionbench.results.RunWriter;
+import io.electionbench.results.StoredRun;
+import io.electionbench.results.cli.ResultsMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HtmlReportTest
+{
+    @TempDir
+    Path root;
+
+    private static int count(final String haystack, final String needle)
+    {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void reportIsSelfContainedWithOneSvgPerPlotAndMarksTheRegression() throws IOException
+    {
+        final List<String> shas = Fixtures.writeStore(root, 4);
+        final RunStore store = new RunStore(root);
+        final List<StoredRun> runs = store.all();
+        final HtmlReport report = new HtmlReport(runs, store.commitOrder(runs), null, 5.0, 0.05);
+        final String html = report.render();
+
+        final Matcher refs = Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:|//)").matcher(html);
+        assertFalse(refs.find(), "external reference");
+        assertFalse(html.contains("http://") || html.contains("https://"));
+        assertFalse(html.toLowerCase().contains("<script"));
+        assertFalse(html.toLowerCase().contains("<link"));
+
+        // Latest commit: 2 metrics x 2 patterns CDFs + 1 JMH CDF; size plots: 2 metrics x 2 patterns;
+        // history: 12 loadgen cell metrics + 1 JMH.
+        assertEquals(5 + 4 + 13, report.plotCount());
+        assertEquals(report.plotCount(), count(html, "<svg "));
+        assertEquals(count(html, "<svg "), count(html, "</svg>"));
+
+        // The last commit is 20% slower in time_to_leader_ms for every cell: 6 marked points, listed.
+        assertEquals(6, count(html, "class=\"regression\""));
+        assertTrue(html.contains(shas.get(2).substring(0, 10) + " \u2192 " + shas.get(3).substring(0, 10)));
+        assertTrue(html.contains("History across commits"));
+    }
+
+    @Test
+    void cellNamesAreEscaped() throws IOException
+    {
+        RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo("ff".repeat(20), false, "main"))
+            .host(Fixtures.HOST).started(Instant.parse("2025-01-01T00:00:00Z"))
+            .cell(Cell.loadgen("<script>alert(1)</script>", 3, "a&b", "\"q\"")
+                .metric("t<ms>", Metric.of("ms", Better.LOWER, 1, 2, 3, 4, 5, 6)).build())
+            .cell(Cell.jmh("x.Y.z", Map.of("p", "<img src=x>"))
+                .metric("avgt", Metric.of("ns/op", Better.LOWER, 1, 2, 3)).build())
+            .build());
+        final RunStore store = new RunStore(root);
+        final String html = new HtmlReport(store.all(), store.commitOrder(store.all()), null, 5.0, 0.05).render();
+        assertFalse(html.contains("<script>"));
+        assertFalse(html.contains("<img"));
+        assertFalse(html.contains("t<ms>"));
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assertTrue(html.contains("a&amp;b"));
+        assertTrue(html.contains("&quot;q&quot;"));
+        assertTrue(html.contains("t&lt;ms&gt;"));
+    }
+
+    @Test
+    void reportCommandWritesTheFileAndFailsCleanlyOnAnEmptyStore() throws IOException
+    {
+        Fixtures.writeStore(root, 2);
+        final Path out = root.resolve("out/report.html");
+        assertEquals(0, ResultsMain.commandLine().execute("report", "--root", root.toString(), "--out", out.toString()));
+        assertTrue(Files.readString(out).startsWith("<!DOCTYPE html>"));
+        assertEquals(0, ResultsMain.commandLine().execute("report", "--root", root.toString()));
+        assertTrue(Files.isRegularFile(root.resolve("results/report.html")));
+        final Path empty = Files.createDirectories(root.resolve("empty"));
+        assertEquals(2, ResultsMain.commandLine().execute("report", "--root", empty.toString()));
+    }
+}
