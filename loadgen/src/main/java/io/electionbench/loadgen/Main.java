@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Measures and load-tests leader election in ZooKeeper-style ensembles.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        ScenarioCommand.class,
+        SimulateCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

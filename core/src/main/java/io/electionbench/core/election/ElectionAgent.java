@@ -96,6 +96,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     private long learnerMask;
     private long earlyLearnerMask;
+    private long refusedMask;
     private long establishDeadlineNs;
     private long nextPingNs;
     private long nextTickNs;
@@ -275,14 +276,35 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
-    /** The node we follow says it is not leading: our decision was wrong. */
+    /**
+     * A refusal or a closed relationship (ZooKeeper closes the learner socket). From our leader it means
+     * the node we chose is not leading, or has stopped leading: we look again. From a learner it means
+     * it has left us; a leader that is still gathering learners under an early-step-down policy gives
+     * up as soon as the voters that have not refused can no longer form a quorum.
+     */
     public void onLearnerReject(final long from) {
-        if (isLearner() && from == leaderSid && !isLeaderContacted) {
-            state(ServerState.LOOKING, "chosen leader is not leading");
+        final int index = ensemble.indexOf(from);
+        if (index < 0) {
+            messagesDropped++;
+        } else if (isLearner() && from == leaderSid) {
+            state(ServerState.LOOKING, isLeaderContacted ? "leader closed the connection" : "chosen leader is not leading");
+        } else if (state == ServerState.LEADING) {
+            learnerMask &= ~(1L << index);
+            if (!isServing && policy.isEarlyStepDown()) {
+                refusedMask |= 1L << index;
+                if (!quorum.containsQuorum(quorum.votersMask() & ~refusedMask)) {
+                    state(ServerState.LOOKING, "a quorum follows another leader");
+                }
+            }
         }
     }
 
+    /** A ping: from our leader it proves the link; from anyone else it is a leader looking for followers we refuse. */
     public void onPing(final long from) {
+        if (state != ServerState.LOOKING && from != leaderSid) {
+            publisher.sendLearnerReject(from);
+            return;
+        }
         if (isLearner() && from == leaderSid) {
             if (!isLeaderContacted) {
                 isLeaderContacted = true;
@@ -309,7 +331,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         connectedMask |= 1L << index;
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             sendProposal(index);
-        } else if (isLearner() && sid == leaderSid && !isLeaderContacted) {
+        } else if (isLearner() && sid == leaderSid) {
+            // A new connection to our leader is a new session: announce again, and the leader either
+            // takes us back or, if it stopped leading while we could not hear it, refuses at once.
             publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
         }
     }
@@ -567,6 +591,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         int work = 0;
         if (nowNs - nextPingNs >= 0) {
             pingLearners();
+            if (!isServing && policy.isEarlyStepDown()) {
+                probeVoters();
+            }
             nextPingNs = nowNs + timing.tickNs() / 2;
             work++;
         }
@@ -620,6 +647,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     private void state(final ServerState next, final String reason) {
         final ServerState previous = state;
+        leave(previous);
         state = next;
         stateSinceNs = nowNs;
         isServing = false;
@@ -637,6 +665,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 break;
             default:
                 throw new IllegalStateException(next.name());
+        }
+    }
+
+    /** Exit actions: the connections a role held are closed, and the other side is told at once. */
+    private void leave(final ServerState previous) {
+        if (previous == ServerState.LEADING) {
+            long rest = learnerMask;
+            learnerMask = 0;
+            while (rest != 0) {
+                final int index = Long.numberOfTrailingZeros(rest);
+                rest &= rest - 1;
+                publisher.sendLearnerReject(ensemble.sid(index));
+            }
+        } else if ((previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) && leaderSid >= 0) {
+            publisher.sendLearnerReject(leaderSid);
         }
     }
 
@@ -676,12 +719,24 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private void enterLearner() {
+        rejectEarlyLearners();
         leaderSid = voteLeader;
         isLeaderContacted = false;
         leaderDeadlineNs = nowNs + timing.initLimitNs();
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
+    }
+
+    /** Learners that announced themselves while we were LOOKING chose wrongly if we end up following. */
+    private void rejectEarlyLearners() {
+        long rest = earlyLearnerMask;
+        earlyLearnerMask = 0;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            publisher.sendLearnerReject(ensemble.sid(index));
+        }
     }
 
     private void enterLeading() {
@@ -694,10 +749,28 @@ public final class ElectionAgent implements Agent, MessageHandler {
             rest &= rest - 1;
             learnerLastHeardNs[index] = nowNs;
         }
+        refusedMask = 0;
         establishDeadlineNs = nowNs + timing.initLimitNs();
         pingLearners();
+        if (policy.isEarlyStepDown()) {
+            probeVoters();
+        }
         nextPingNs = nowNs + timing.tickNs() / 2;
         checkEstablished();
+    }
+
+    /**
+     * Pings connected voters that have not announced themselves, so those following elsewhere refuse
+     * now; repeated every ping round until established, since a voter still LOOKING cannot refuse yet.
+     */
+    private void probeVoters() {
+        final long zxid = storage.lastLoggedZxid();
+        long rest = connectedMask & quorum.votersMask() & ~learnerMask & ~myBit;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            publisher.sendPing(ensemble.sid(index), zxid);
+        }
     }
 
     /**

@@ -23,8 +23,12 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * A premature decision costs liveness, never safety: the recovery phase re-validates the leader
  * (epoch negotiation needs a quorum and refuses a follower more recent than the leader), exactly the
- * argument ZooKeeper itself relies on (ZOOKEEPER-3109). Resends start at 50 ms and double to 1 s,
- * since on a LAN a lost notification costs far more than a duplicate.
+ * argument ZooKeeper itself relies on (ZOOKEEPER-3109). To keep that cost small, a fast leader also
+ * pings every connected voter as soon as it decides; a voter that already follows another leader says
+ * so, and once the voters still free to follow can no longer form a quorum the leader steps down at
+ * once instead of waiting initLimit ticks for learners that will never come (the case that stalls
+ * ZooKeeper when a voter counted in its round has since joined someone else). Resends start at 50 ms
+ * and double to 1 s, since on a LAN a lost notification costs far more than a duplicate.
  */
 public final class ElectionPolicy {
     public static final ElectionPolicy ZOOKEEPER = new ElectionPolicy(
@@ -79,6 +83,11 @@ public final class ElectionPolicy {
     }
 
     public boolean isDecideWhenAllConnectedAgree() {
+        return isDecideWhenAllConnectedAgree;
+    }
+
+    /** True when a new leader probes every voter and steps down as soon as no quorum can follow it. */
+    public boolean isEarlyStepDown() {
         return isDecideWhenAllConnectedAgree;
     }
 

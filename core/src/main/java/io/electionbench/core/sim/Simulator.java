@@ -12,7 +12,6 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionObserver;
@@ -230,6 +229,11 @@ public final class Simulator {
         }
     }
 
+    /** True when the link between two servers is cut by a partition. */
+    public boolean isBlocked(final long sidA, final long sidB) {
+        return blocked[index(sidA)][index(sidB)];
+    }
+
     public boolean isPartitioned() {
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < size; j++) {
@@ -405,7 +409,7 @@ public final class Simulator {
         }
         switch (a.state()) {
             case LEADING:
-                return a.isServing();
+                return a.isServing() && quorum.containsQuorum(followersOf(i));
             case FOLLOWING:
             case OBSERVING:
                 final int li = ensemble.indexOf(a.leader());
@@ -414,6 +418,19 @@ public final class Simulator {
             default:
                 return false;
         }
+    }
+
+    /** The leader {@code l} and the live voters it can reach that follow it and have heard from it. */
+    private long followersOf(final int l) {
+        long mask = 1L << l;
+        final long sid = ensemble.sid(l);
+        for (int f = 0; f < size; f++) {
+            final ElectionAgent a = agents[f];
+            if (a != null && !blocked[l][f] && a.state() == ServerState.FOLLOWING && a.leader() == sid && a.isServing()) {
+                mask |= 1L << f;
+            }
+        }
+        return mask;
     }
 
     /** Live servers that {@code i} can reach, itself included. */
@@ -553,12 +570,26 @@ public final class Simulator {
                 final long mSid = ensemble.sid(m);
                 final long mZxid = storage[m].lastLoggedZxid();
                 final long mEpoch = storage[m].currentEpoch();
-                if (mSid != leader && VoteOrder.isGreater(mSid, mZxid, mEpoch, leader, zxid, peerEpoch)) {
+                if (mSid != leader && compareVotes(mEpoch, mZxid, mSid, peerEpoch, zxid, leader) > 0) {
                     violation("leader-completeness", "leader " + leader + " (epoch " + peerEpoch + ", zxid " + Zxid.toString(zxid)
                         + ") was elected by a quorum including " + mSid + " whose own vote (epoch " + mEpoch + ", zxid "
                         + Zxid.toString(mZxid) + ") is greater");
                 }
             }
+        }
+
+        /**
+         * Lexicographic (peer epoch, zxid, sid), written independently of {@link io.electionbench.core.VoteOrder}
+         * so a bug there cannot hide from this check.
+         */
+        private int compareVotes(final long epochA, final long zxidA, final long sidA,
+            final long epochB, final long zxidB, final long sidB) {
+            final int byEpoch = Long.compare(epochA, epochB);
+            if (byEpoch != 0) {
+                return byEpoch;
+            }
+            final int byZxid = Long.compare(zxidA, zxidB);
+            return byZxid != 0 ? byZxid : Long.compare(sidA, sidB);
         }
 
         /** Never two LEADING nodes each followed, by the followers' own account, by a quorum. */

@@ -1,0 +1,416 @@
+package io.electionbench.core.scenario;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * Parses the scenario language of DESIGN.md section 7: one command a line, {@code #} starts a
+ * comment, sids are positive integers (lists as {@code 1,2,3} or {@code 1 2 3}), zxids
+ * {@code epoch:counter}, durations with a unit ({@code 500ms}, {@code 2s}, {@code 100us}). The
+ * ensemble comes first and setup commands come before the first action. Every problem is reported
+ * as {@code FILE:LINE: what is wrong}.
+ */
+public final class ScenarioParser {
+    private static final String COMMANDS =
+        "ensemble, group, weight, policy, seed, state, snapshot, start, crash, restart, partition, heal, write, run, expect";
+
+    private final String file;
+    private int ensembleSize;
+    private long memberMask;
+    private boolean hasActions;
+    private int line;
+
+    private ScenarioParser(final String file) {
+        this.file = file;
+    }
+
+    /** Reads and parses a file. */
+    public static Scenario parse(final Path path) throws ScenarioException {
+        final String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (final IOException ex) {
+            throw new ScenarioException(path.toString(), 0, "cannot read: " + ex.getMessage());
+        }
+        return parse(path.toString(), text);
+    }
+
+    /** Parses scenario text; {@code file} names it in errors. */
+    public static Scenario parse(final String file, final String text) throws ScenarioException {
+        return new ScenarioParser(file).parseAll(text);
+    }
+
+    private Scenario parseAll(final String text) throws ScenarioException {
+        final List<Command> commands = new ArrayList<>();
+        final String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            line = i + 1;
+            final int hash = lines[i].indexOf('#');
+            final String body = (hash >= 0 ? lines[i].substring(0, hash) : lines[i]).trim();
+            if (!body.isEmpty()) {
+                commands.add(parseLine(body));
+            }
+        }
+        if (ensembleSize == 0) {
+            throw new ScenarioException(file, Math.max(1, line), "no 'ensemble N' line: a scenario must declare its ensemble first");
+        }
+        return new Scenario(file, commands);
+    }
+
+    private Command parseLine(final String body) throws ScenarioException {
+        final String[] t = body.split("\\s+");
+        final String name = t[0].toLowerCase(Locale.ROOT);
+        if (ensembleSize == 0 && !name.equals("ensemble") && !name.equals("policy") && !name.equals("seed")) {
+            throw error("'" + t[0] + "' before 'ensemble N': declare the ensemble first");
+        }
+        switch (name) {
+            case "ensemble":
+                return ensemble(body, t);
+            case "group":
+                setup(t[0]);
+                arity(t, 3, "group G SIDS");
+                return new Command.Group(line, body, positive(t[1], "group id"), sids(t, 2));
+            case "weight":
+                setup(t[0]);
+                arity(t, 3, "weight SID W");
+                return new Command.Weight(line, body, sid(t[1]), nonNegative(t[2], "weight"));
+            case "policy":
+                setup(t[0]);
+                arity(t, 2, "policy fast|zookeeper");
+                policy(t[1]);
+                return new Command.Policy(line, body, t[1]);
+            case "seed":
+                setup(t[0]);
+                arity(t, 2, "seed N");
+                return new Command.Seed(line, body, number(t[1], "seed"));
+            case "state":
+                setup(t[0]);
+                return state(body, t);
+            case "snapshot":
+                setup(t[0]);
+                if (t.length != 4 || !t[2].equals("upto")) {
+                    throw error("expected 'snapshot SID upto E:C'");
+                }
+                return new Command.Snapshot(line, body, sid(t[1]), zxid(t[3]));
+            default:
+                return action(name, body, t);
+        }
+    }
+
+    private Command action(final String name, final String body, final String[] t) throws ScenarioException {
+        hasActions = true;
+        switch (name) {
+            case "start":
+                return new Command.Start(line, body, sids(t, 1));
+            case "crash":
+                return new Command.Crash(line, body, sids(t, 1));
+            case "restart":
+                return new Command.Restart(line, body, sids(t, 1));
+            case "partition":
+                return partition(body);
+            case "heal":
+                arity(t, 1, "heal");
+                return new Command.Heal(line, body);
+            case "write":
+                arity(t, 2, "write N");
+                return new Command.Write(line, body, (int)Math.min(Integer.MAX_VALUE, positive(t[1], "write count")));
+            case "run":
+                arity(t, 2, "run DURATION (e.g. 500ms, 2s)");
+                return new Command.Run(line, body, duration(t[1]));
+            case "expect":
+                return expect(body, t);
+            default:
+                throw error("unknown command '" + t[0] + "' (expected one of: " + COMMANDS + ")");
+        }
+    }
+
+    private Command ensemble(final String body, final String[] t) throws ScenarioException {
+        if (ensembleSize != 0) {
+            throw error("the ensemble is already declared");
+        }
+        if (t.length != 2 && !(t.length >= 4 && t[2].equals("observers"))) {
+            throw error("expected 'ensemble N' or 'ensemble N observers A,B'");
+        }
+        final long size = positive(t[1], "ensemble size");
+        if (size > Ensemble.MAX_MEMBERS) {
+            throw error("ensemble size " + size + " is above the maximum of " + Ensemble.MAX_MEMBERS);
+        }
+        final long[] observers = t.length > 2 ? sids(t, 3) : new long[0];
+        long mask = size == 64 ? -1L : (1L << size) - 1;
+        for (final long sid : observers) {
+            if (sid <= size) {
+                throw error("observer " + sid + " collides with the voters 1.." + size + "; observers take the sids after them");
+            }
+            if (sid > Ensemble.MAX_MEMBERS || Long.bitCount(mask) == Ensemble.MAX_MEMBERS) {
+                throw error("at most " + Ensemble.MAX_MEMBERS + " servers with sids up to " + Ensemble.MAX_MEMBERS + " are supported");
+            }
+            mask |= 1L << (sid - 1);
+        }
+        ensembleSize = (int)size;
+        memberMask = mask;
+        return new Command.Ensemble(line, body, ensembleSize, observers);
+    }
+
+    private Command state(final String body, final String[] t) throws ScenarioException {
+        if (t.length < 4) {
+            throw error("expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...'");
+        }
+        final long sid = sid(t[1]);
+        final List<long[]> ranges = new ArrayList<>();
+        if (t[2].equals("zxid")) {
+            arity(t, 4, "state SID zxid E:C");
+            final long last = zxid(t[3]);
+            if (Zxid.counter(last) > 0) {
+                ranges.add(new long[] {Zxid.make(Zxid.epoch(last), 1), last});
+            }
+            return new Command.State(line, body, sid, ranges, last);
+        }
+        if (!t[2].equals("log")) {
+            throw error("expected 'zxid' or 'log' after 'state " + t[1] + "', got '" + t[2] + "'");
+        }
+        long previous = 0;
+        for (int i = 3; i < t.length; i++) {
+            final int dash = t[i].indexOf('-');
+            final long from = zxid(dash < 0 ? t[i] : t[i].substring(0, dash));
+            final long to = dash < 0 ? from : zxid(t[i].substring(dash + 1));
+            if (Zxid.epoch(from) != Zxid.epoch(to) || to < from) {
+                throw error("range '" + t[i] + "' must stay within one epoch and not run backwards");
+            }
+            if (Zxid.counter(from) == 0) {
+                throw error("range '" + t[i] + "' starts at counter 0; txn counters start at 1");
+            }
+            if (from <= previous) {
+                throw error("range '" + t[i] + "' overlaps or precedes the previous range");
+            }
+            previous = to;
+            ranges.add(new long[] {from, to});
+        }
+        return new Command.State(line, body, sid, ranges, previous);
+    }
+
+    private Command partition(final String body) throws ScenarioException {
+        final String rest = body.substring("partition".length()).trim();
+        final String[] sides = rest.split("\\|", -1);
+        if (sides.length < 2) {
+            throw error("expected 'partition A,B | C,D,E' with at least two sides");
+        }
+        final long[][] groups = new long[sides.length][];
+        long seen = 0;
+        for (int g = 0; g < sides.length; g++) {
+            final String side = sides[g].trim();
+            if (side.isEmpty()) {
+                throw error("side " + (g + 1) + " of the partition is empty");
+            }
+            groups[g] = sids(side.split("\\s+"), 0);
+            for (final long sid : groups[g]) {
+                if ((seen & (1L << (sid - 1))) != 0) {
+                    throw error("server " + sid + " is on more than one side of the partition");
+                }
+                seen |= 1L << (sid - 1);
+            }
+        }
+        if (seen != memberMask) {
+            final List<Long> missing = new ArrayList<>();
+            for (int sid = 1; sid <= Ensemble.MAX_MEMBERS; sid++) {
+                if ((memberMask & ~seen & (1L << (sid - 1))) != 0) {
+                    missing.add((long)sid);
+                }
+            }
+            throw error("the partition must place every server on a side; missing " + missing);
+        }
+        return new Command.Partition(line, body, groups);
+    }
+
+    private Command expect(final String body, final String[] t) throws ScenarioException {
+        if (t.length < 2) {
+            throw error("expected 'expect leader|no-leader|state|sync|log-equal|zxid ...'");
+        }
+        switch (t[1].toLowerCase(Locale.ROOT)) {
+            case "leader":
+                arity(t, 3, "expect leader SID");
+                return new Command.Expect(line, body, Command.ExpectKind.LEADER, sid(t[2]), null, null);
+            case "no-leader":
+                arity(t, 2, "expect no-leader");
+                return new Command.Expect(line, body, Command.ExpectKind.NO_LEADER, 0, null, null);
+            case "state":
+                arity(t, 4, "expect state SID LOOKING|FOLLOWING|LEADING|OBSERVING|DOWN");
+                return new Command.Expect(line, body, Command.ExpectKind.STATE, sid(t[2]),
+                    oneOf(t[3], "state", "LOOKING", "FOLLOWING", "LEADING", "OBSERVING", "DOWN"), null);
+            case "sync":
+                arity(t, 4, "expect sync SID DIFF|TRUNC|SNAP");
+                return new Command.Expect(line, body, Command.ExpectKind.SYNC, sid(t[2]), oneOf(t[3], "sync", "DIFF", "TRUNC", "SNAP"), null);
+            case "log-equal":
+                if (t.length < 3) {
+                    throw error("expected 'expect log-equal A,B,...'");
+                }
+                return new Command.Expect(line, body, Command.ExpectKind.LOG_EQUAL, 0, null, sids(t, 2));
+            case "zxid":
+                arity(t, 4, "expect zxid SID E:C");
+                zxid(t[3]);
+                return new Command.Expect(line, body, Command.ExpectKind.ZXID, sid(t[2]), t[3], null);
+            default:
+                throw error("unknown expectation '" + t[1] + "' (expected leader, no-leader, state, sync, log-equal or zxid)");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private void setup(final String name) throws ScenarioException {
+        if (hasActions) {
+            throw error("'" + name + "' configures the ensemble and must come before the first action (start, crash, ...)");
+        }
+    }
+
+    private void arity(final String[] t, final int n, final String usage) throws ScenarioException {
+        if (t.length != n) {
+            throw error("expected '" + usage + "'");
+        }
+    }
+
+    private long[] sids(final String[] t, final int from) throws ScenarioException {
+        final List<Long> out = new ArrayList<>();
+        for (int i = from; i < t.length; i++) {
+            for (final String part : t[i].split(",")) {
+                if (!part.isEmpty()) {
+                    out.add(sid(part));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw error("expected at least one server id");
+        }
+        final long[] sids = out.stream().mapToLong(Long::longValue).toArray();
+        final long[] sorted = sids.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw error("server " + sorted[i] + " is listed twice");
+            }
+        }
+        return sids;
+    }
+
+    private long sid(final String text) throws ScenarioException {
+        final long sid = positive(text, "server id");
+        if (ensembleSize > 0 && (sid > Ensemble.MAX_MEMBERS || (memberMask & (1L << (sid - 1))) == 0)) {
+            throw error("server " + sid + " is not in the ensemble (" + describeMembers() + ")");
+        }
+        return sid;
+    }
+
+    private String describeMembers() {
+        final StringBuilder sb = new StringBuilder("voters 1..").append(ensembleSize);
+        final long observers = memberMask & ~(ensembleSize == 64 ? -1L : (1L << ensembleSize) - 1);
+        if (observers != 0) {
+            sb.append(", observers");
+            for (int sid = ensembleSize + 1; sid <= Ensemble.MAX_MEMBERS; sid++) {
+                if ((observers & (1L << (sid - 1))) != 0) {
+                    sb.append(' ').append(sid);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private long zxid(final String text) throws ScenarioException {
+        try {
+            return Zxid.parse(text);
+        } catch (final IllegalArgumentException ex) {
+            throw error(ex.getMessage());
+        }
+    }
+
+    private void policy(final String name) throws ScenarioException {
+        try {
+            ElectionPolicy.byName(name);
+        } catch (final IllegalArgumentException ex) {
+            throw error(ex.getMessage());
+        }
+    }
+
+    private String oneOf(final String value, final String what, final String... allowed) throws ScenarioException {
+        final String upper = value.toUpperCase(Locale.ROOT);
+        for (final String a : allowed) {
+            if (a.equals(upper)) {
+                return a;
+            }
+        }
+        throw error("unknown " + what + " '" + value + "' (expected one of " + String.join(", ", allowed) + ")");
+    }
+
+    private long duration(final String text) throws ScenarioException {
+        final String lower = text.toLowerCase(Locale.ROOT);
+        int split = 0;
+        while (split < lower.length() && (Character.isDigit(lower.charAt(split)) || lower.charAt(split) == '.')) {
+            split++;
+        }
+        final String unit = lower.substring(split);
+        final double scale;
+        switch (unit) {
+            case "ns":
+                scale = 1;
+                break;
+            case "us":
+                scale = 1e3;
+                break;
+            case "ms":
+                scale = 1e6;
+                break;
+            case "s":
+                scale = 1e9;
+                break;
+            case "m":
+                scale = 60e9;
+                break;
+            default:
+                throw error("duration '" + text + "' needs a unit: ns, us, ms, s or m (e.g. 500ms)");
+        }
+        try {
+            final double value = Double.parseDouble(lower.substring(0, split));
+            if (value < 0 || value * scale > 3600e9) {
+                throw error("duration '" + text + "' must be between 0 and 1 hour");
+            }
+            return Math.round(value * scale);
+        } catch (final NumberFormatException ex) {
+            throw error("duration '" + text + "' is not a number with a unit");
+        }
+    }
+
+    private long positive(final String text, final String what) throws ScenarioException {
+        final long v = number(text, what);
+        if (v <= 0) {
+            throw error(what + " must be a positive integer, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private long nonNegative(final String text, final String what) throws ScenarioException {
+        final long v = number(text, what);
+        if (v < 0) {
+            throw error(what + " must not be negative, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private long number(final String text, final String what) throws ScenarioException {
+        try {
+            return Long.parseLong(text);
+        } catch (final NumberFormatException ex) {
+            throw error(what + " must be an integer, got '" + text + "'");
+        }
+    }
+
+    private ScenarioException error(final String problem) {
+        return new ScenarioException(file, line, problem);
+    }
+}

@@ -1,0 +1,244 @@
+package io.electionbench.core.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.electionbench.core.ServerState;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.NetworkModel;
+import io.electionbench.core.sim.Simulator;
+import io.electionbench.core.sim.Violation;
+
+/**
+ * Replays a {@link Scenario} in the {@link Simulator}. Every command but {@code run} and
+ * {@code expect} is followed by running until the ensemble is stable, bounded by 60 s of virtual
+ * time; {@code expect} is judged at that instant. Commands that need the recovery phase report "not
+ * supported yet" as a failed expectation, never as a pass.
+ */
+public final class ScenarioRunner {
+    /** How long a command may take to settle, in virtual time. */
+    public static final long SETTLE_BOUND_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final String NOT_SUPPORTED = "not supported yet: needs the recovery phase (epoch negotiation, sync, writes)";
+
+    private final Scenario scenario;
+    private final ElectionPolicy policyOverride;
+    private final List<ScenarioResult.Expectation> expectations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private Simulator sim;
+    private Ensemble.Builder builder;
+    private ElectionPolicy policy = ElectionPolicy.defaultPolicy();
+    private long seed = 1;
+    private final List<Command.State> states = new ArrayList<>();
+
+    private ScenarioRunner(final Scenario scenario, final ElectionPolicy policyOverride) {
+        this.scenario = scenario;
+        this.policyOverride = policyOverride;
+    }
+
+    /**
+     * Runs a scenario.
+     *
+     * @param policyOverride a policy that replaces the file's {@code policy} line, or null
+     * @throws ScenarioException when a command cannot be carried out (starting a running server, ...)
+     */
+    public static ScenarioResult run(final Scenario scenario, final ElectionPolicy policyOverride) throws ScenarioException {
+        return new ScenarioRunner(scenario, policyOverride).runAll();
+    }
+
+    private ScenarioResult runAll() throws ScenarioException {
+        for (final Command command : scenario.commands()) {
+            try {
+                execute(command);
+            } catch (final IllegalArgumentException | IllegalStateException ex) {
+                throw new ScenarioException(scenario.file(), command.line(), ex.getMessage());
+            }
+        }
+        simulator();
+        for (final Violation v : sim.violations()) {
+            notes.add("invariant violated: " + v);
+        }
+        final boolean passed = sim.violations().isEmpty() && expectations.stream().allMatch(ScenarioResult.Expectation::ok);
+        return new ScenarioResult(scenario.file(), policy.name(), seed, passed, expectations, notes, finalState());
+    }
+
+    private void execute(final Command command) {
+        if (command instanceof Command.Ensemble c) {
+            builder = Ensemble.builder();
+            for (int sid = 1; sid <= c.size(); sid++) {
+                builder.participant(sid);
+            }
+            for (final long sid : c.observers()) {
+                builder.observer(sid);
+            }
+        } else if (command instanceof Command.Group c) {
+            builder.group(c.group(), c.sids());
+        } else if (command instanceof Command.Weight c) {
+            builder.weight(c.sid(), c.weight());
+        } else if (command instanceof Command.Policy c) {
+            policy = ElectionPolicy.byName(c.name());
+        } else if (command instanceof Command.Seed c) {
+            seed = c.seed();
+        } else if (command instanceof Command.State c) {
+            states.add(c);
+        } else if (command instanceof Command.Snapshot c) {
+            unsupported(c);
+        } else if (command instanceof Command.Expect c) {
+            expect(c);
+        } else {
+            act(command);
+        }
+    }
+
+    private void act(final Command command) {
+        final Simulator s = simulator();
+        if (command instanceof Command.Run c) {
+            s.runFor(c.durationNs());
+            return;
+        }
+        if (command instanceof Command.Start c) {
+            for (final long sid : c.sids()) {
+                s.start(sid);
+            }
+        } else if (command instanceof Command.Crash c) {
+            for (final long sid : c.sids()) {
+                s.crash(sid);
+            }
+        } else if (command instanceof Command.Restart c) {
+            for (final long sid : c.sids()) {
+                if (s.isUp(sid)) {
+                    throw new IllegalStateException("server " + sid + " is running; crash it before restarting it");
+                }
+                s.start(sid);
+            }
+        } else if (command instanceof Command.Partition c) {
+            s.partition(c.groups());
+        } else if (command instanceof Command.Heal) {
+            s.heal();
+        } else if (command instanceof Command.Write c) {
+            unsupported(c);
+        }
+        if (!s.runUntilStable(SETTLE_BOUND_NS)) {
+            notes.add("line " + command.line() + ": not stable within 60 s of virtual time after '" + command.text() + "'");
+        }
+    }
+
+    private Simulator simulator() {
+        if (sim == null) {
+            if (policyOverride != null) {
+                policy = policyOverride;
+            }
+            sim = new Simulator(builder.build(), policy, NodeTiming.DEFAULT, NetworkModel.LAN, seed);
+            for (final Command.State c : states) {
+                final long epoch = Zxid.epoch(c.lastZxid());
+                sim.storage(c.sid()).set(c.lastZxid(), epoch, epoch);
+            }
+        }
+        return sim;
+    }
+
+    private void unsupported(final Command command) {
+        expectations.add(new ScenarioResult.Expectation(command.line(), command.text(), false, NOT_SUPPORTED));
+    }
+
+    private void expect(final Command.Expect c) {
+        final Simulator s = simulator();
+        final String actual;
+        final boolean ok;
+        switch (c.kind()) {
+            case LEADER:
+                actual = describeLeadership(s);
+                ok = isLeaderOf(s, c.sid());
+                break;
+            case NO_LEADER:
+                actual = describeLeadership(s);
+                ok = leaders(s).isEmpty();
+                break;
+            case STATE:
+                actual = stateOf(s, c.sid());
+                ok = actual.equals(c.value());
+                break;
+            case ZXID:
+                actual = Zxid.toString(s.storage(c.sid()).lastLoggedZxid());
+                ok = s.storage(c.sid()).lastLoggedZxid() == Zxid.parse(c.value());
+                break;
+            default:
+                actual = NOT_SUPPORTED;
+                ok = false;
+        }
+        expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), ok, actual));
+    }
+
+    /** Exactly one LEADING server, {@code sid}, and every live voter that can reach it follows it. */
+    private static boolean isLeaderOf(final Simulator s, final long sid) {
+        final List<Long> leaders = leaders(s);
+        if (leaders.size() != 1 || leaders.get(0) != sid) {
+            return false;
+        }
+        final Ensemble e = s.ensemble();
+        for (int i = 0; i < e.size(); i++) {
+            final long other = e.sid(i);
+            final ElectionAgent a = s.agent(other);
+            if (other == sid || a == null || !e.quorum().isVoter(i) || s.isBlocked(other, sid)) {
+                continue;
+            }
+            if (a.state() != ServerState.FOLLOWING || a.leader() != sid) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Long> leaders(final Simulator s) {
+        final List<Long> leaders = new ArrayList<>();
+        final Ensemble e = s.ensemble();
+        for (int i = 0; i < e.size(); i++) {
+            final ElectionAgent a = s.agent(e.sid(i));
+            if (a != null && a.state() == ServerState.LEADING) {
+                leaders.add(e.sid(i));
+            }
+        }
+        return leaders;
+    }
+
+    private static String describeLeadership(final Simulator s) {
+        final StringBuilder sb = new StringBuilder();
+        final List<Long> leaders = leaders(s);
+        sb.append(leaders.isEmpty() ? "no leader" : leaders.size() == 1 ? "leader " + leaders.get(0) : "leaders " + leaders);
+        sb.append(" (");
+        final Ensemble e = s.ensemble();
+        for (int i = 0; i < e.size(); i++) {
+            final long sid = e.sid(i);
+            final ElectionAgent a = s.agent(sid);
+            sb.append(i == 0 ? "" : ", ").append(sid).append('=').append(stateOf(s, sid));
+            if (a != null && a.leader() >= 0 && a.state() != ServerState.LEADING) {
+                sb.append('>').append(a.leader());
+            }
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String stateOf(final Simulator s, final long sid) {
+        final ElectionAgent a = s.agent(sid);
+        return a == null ? "DOWN" : a.state().name();
+    }
+
+    private Map<Long, ScenarioResult.NodeSummary> finalState() {
+        final Map<Long, ScenarioResult.NodeSummary> out = new TreeMap<>();
+        final Ensemble e = sim.ensemble();
+        for (int i = 0; i < e.size(); i++) {
+            final long sid = e.sid(i);
+            final ElectionAgent a = sim.agent(sid);
+            out.put(sid, new ScenarioResult.NodeSummary(
+                stateOf(sim, sid), a == null ? -1 : a.leader(), sim.storage(sid).currentEpoch(),
+                Zxid.toString(sim.storage(sid).lastLoggedZxid())));
+        }
+        return out;
+    }
+}

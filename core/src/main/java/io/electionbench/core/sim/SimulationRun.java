@@ -1,0 +1,222 @@
+package io.electionbench.core.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * One randomized simulation: from a seed, random persisted histories (many ties, so the vote order
+ * matters), a random network, a staggered or simultaneous start, then a random schedule of crashes,
+ * restarts, partitions, heals and pauses. At the end everything is healed and restarted, loss and
+ * duplication stop, and the ensemble must settle on one leader within {@link #LIVENESS_BOUND_NS} of
+ * virtual time. The safety invariants of {@link Simulator} are checked throughout. Everything derives
+ * from the seed, so {@link #replayCommand()} reproduces a failure exactly.
+ */
+public final class SimulationRun {
+    /** After the last fault heals, a connected ensemble must have a serving leader within this much virtual time. */
+    public static final long LIVENESS_BOUND_NS = TimeUnit.SECONDS.toNanos(120);
+
+    private final int size;
+    private final long seed;
+    private final ElectionPolicy policy;
+    private final Set<Fault> faults;
+    private final List<String> schedule = new ArrayList<>();
+    private Simulator sim;
+    private long settleNs = -1;
+
+    public SimulationRun(final int size, final long seed, final ElectionPolicy policy, final Set<Fault> faults) {
+        this.size = size;
+        this.seed = seed;
+        this.policy = policy;
+        this.faults = faults;
+    }
+
+    /** Runs the schedule; returns this for chaining. */
+    public SimulationRun run(final boolean isTraced) {
+        final SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + size);
+        sim = new Simulator(Ensemble.majority(size), policy, NodeTiming.DEFAULT, network(rnd), seed);
+        if (isTraced) {
+            sim.recordTrace();
+        }
+        histories(rnd);
+        startAll(rnd);
+        final int steps = 4 + rnd.nextInt(10);
+        for (int i = 0; i < steps; i++) {
+            step(rnd);
+        }
+        finish();
+        return this;
+    }
+
+    private NetworkModel network(final SplittableRandom rnd) {
+        final long min = TimeUnit.MICROSECONDS.toNanos(20 + rnd.nextInt(500));
+        final long max = min + TimeUnit.MICROSECONDS.toNanos(rnd.nextInt(3000));
+        final double loss = faults.contains(Fault.LOSS) ? pick(rnd, 0, 0.01, 0.05, 0.2) : 0;
+        final double dup = faults.contains(Fault.DUPLICATE) ? pick(rnd, 0, 0.01, 0.1) : 0;
+        final boolean fifo = !faults.contains(Fault.REORDER) || rnd.nextBoolean();
+        return new NetworkModel(min, max, loss, dup, fifo);
+    }
+
+    private void histories(final SplittableRandom rnd) {
+        for (int sid = 1; sid <= size; sid++) {
+            final long epoch = rnd.nextInt(3);
+            final long zxid = epoch == 0 ? 0 : Zxid.make(epoch, rnd.nextInt(4));
+            sim.storage(sid).set(zxid, epoch, epoch);
+        }
+    }
+
+    private void startAll(final SplittableRandom rnd) {
+        final boolean staggered = rnd.nextBoolean();
+        for (int sid = 1; sid <= size; sid++) {
+            sim.start(sid);
+            if (staggered) {
+                final long gap = TimeUnit.MICROSECONDS.toNanos(rnd.nextInt(400_000));
+                log("start " + sid + "; run " + gap / 1000 + "us");
+                sim.runFor(gap);
+            }
+        }
+        if (!staggered) {
+            log("start all");
+        }
+    }
+
+    private void step(final SplittableRandom rnd) {
+        switch (rnd.nextInt(6)) {
+            case 0:
+            case 1:
+                crashOrRestart(rnd);
+                break;
+            case 2:
+                partitionOrHeal(rnd);
+                break;
+            case 3:
+                final long pause = TimeUnit.MILLISECONDS.toNanos(rnd.nextInt(12_000));
+                log("run " + pause / 1_000_000 + "ms");
+                sim.runFor(pause);
+                break;
+            default:
+                log("settle");
+                sim.runUntilStable(LIVENESS_BOUND_NS);
+        }
+        sim.runFor(TimeUnit.MICROSECONDS.toNanos(rnd.nextInt(50_000)));
+    }
+
+    private void crashOrRestart(final SplittableRandom rnd) {
+        if (!faults.contains(Fault.CRASH)) {
+            return;
+        }
+        final long sid = 1 + rnd.nextInt(size);
+        if (sim.isUp(sid)) {
+            log("crash " + sid);
+            sim.crash(sid);
+        } else {
+            log("restart " + sid);
+            sim.start(sid);
+        }
+    }
+
+    private void partitionOrHeal(final SplittableRandom rnd) {
+        if (!faults.contains(Fault.PARTITION)) {
+            return;
+        }
+        if (sim.isPartitioned() && rnd.nextBoolean()) {
+            log("heal");
+            sim.heal();
+            return;
+        }
+        final int sides = 2 + rnd.nextInt(2);
+        final List<List<Long>> groups = new ArrayList<>();
+        for (int g = 0; g < sides; g++) {
+            groups.add(new ArrayList<>());
+        }
+        for (long sid = 1; sid <= size; sid++) {
+            groups.get(rnd.nextInt(sides)).add(sid);
+        }
+        groups.removeIf(List::isEmpty);
+        final long[][] arrays = new long[groups.size()][];
+        final StringJoiner text = new StringJoiner(" | ", "partition ", "");
+        for (int g = 0; g < arrays.length; g++) {
+            arrays[g] = groups.get(g).stream().mapToLong(Long::longValue).toArray();
+            final StringJoiner side = new StringJoiner(",");
+            groups.get(g).forEach(s -> side.add(Long.toString(s)));
+            text.add(side.toString());
+        }
+        log(text.toString());
+        sim.partition(arrays);
+    }
+
+    private void finish() {
+        log("heal; restart all; stop loss and duplication; settle");
+        sim.heal();
+        for (int sid = 1; sid <= size; sid++) {
+            if (!sim.isUp(sid)) {
+                sim.start(sid);
+            }
+        }
+        sim.network(sim.network().withLoss(0).withDuplicates(0));
+        final long before = sim.nowNs();
+        if (sim.runUntilStable(LIVENESS_BOUND_NS)) {
+            settleNs = sim.nowNs() - before;
+        } else {
+            sim.violations().add(new Violation(sim.nowNs(), "liveness",
+                "no serving leader followed by every server within " + LIVENESS_BOUND_NS / 1_000_000_000 + " s after the last fault healed"));
+        }
+    }
+
+    private void log(final String what) {
+        schedule.add(String.format("%.3fms %s", sim.nowNs() / 1e6, what));
+    }
+
+    private static double pick(final SplittableRandom rnd, final double... values) {
+        return values[rnd.nextInt(values.length)];
+    }
+
+    public boolean isClean() {
+        return sim.violations().isEmpty();
+    }
+
+    public List<Violation> violations() {
+        return sim.violations();
+    }
+
+    /** Virtual time from the final heal to a settled ensemble, or -1 if it never settled. */
+    public long settleNs() {
+        return settleNs;
+    }
+
+    public long messages() {
+        return sim.messagesDelivered();
+    }
+
+    public long traceHash() {
+        return sim.traceHash();
+    }
+
+    public String trace() {
+        return sim.trace();
+    }
+
+    public List<String> schedule() {
+        return schedule;
+    }
+
+    public String network() {
+        return sim.network().toString();
+    }
+
+    /** The command line that replays exactly this run with its trace. */
+    public String replayCommand() {
+        final StringJoiner f = new StringJoiner(",");
+        faults.forEach(x -> f.add(x.flag()));
+        return "java -jar loadgen/target/electionbench.jar simulate --sizes " + size + " --seed " + seed
+            + " --policy " + policy.name() + " --faults " + (faults.isEmpty() ? "none" : f.toString()) + " --trace";
+    }
+}

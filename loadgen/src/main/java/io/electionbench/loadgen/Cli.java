@@ -1,0 +1,44 @@
+package io.electionbench.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers shared by the commands: one-line errors and list parsing. */
+final class Cli {
+    /** Exit code for bad input: a bad flag, a missing or malformed file. */
+    static final int BAD_INPUT = 2;
+
+    private Cli() {
+    }
+
+    /** Prints {@code electionbench COMMAND: message} on stderr and returns {@link #BAD_INPUT}. */
+    static int fail(final String command, final String message) {
+        System.err.println("electionbench " + command + ": " + message);
+        return BAD_INPUT;
+    }
+
+    /** Parses {@code 3,5,7}; each value must be in [min, max]. */
+    static List<Integer> intList(final String text, final String what, final int min, final int max) {
+        final List<Integer> out = new ArrayList<>();
+        for (final String part : text.split(",")) {
+            final String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            final int v;
+            try {
+                v = Integer.parseInt(p);
+            } catch (final NumberFormatException ex) {
+                throw new IllegalArgumentException(what + " '" + p + "' is not an integer", ex);
+            }
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(what + " " + v + " is out of range " + min + ".." + max);
+            }
+            out.add(v);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no " + what + " given");
+        }
+        return out;
+    }
+}
