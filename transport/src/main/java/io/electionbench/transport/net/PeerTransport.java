@@ -1,0 +1,333 @@
+package io.electionbench.transport.net;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.election.PeerPublisher;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.transport.wire.QuorumMessageCodec;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * A member's TCP transport: the election port (ZooKeeper-compatible) and the quorum port
+ * (electionbench's own), one {@link PeerLink} per peer and port, and a {@link PeerPublisher} for the
+ * agent. Native epoll where available, NIO otherwise; pooled direct buffers.
+ *
+ * <p>Threading: all network work runs on one event loop thread per transport, so link and handler
+ * state needs no synchronisation. The agent thread only touches the per-link outbound rings (via
+ * {@link #publisher()}); inbound messages go to the agent's many-to-one ring and the agent thread is
+ * unparked once per read batch.
+ */
+public final class PeerTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+    private static final int BIND_ATTEMPTS = 3;
+
+    private final TransportConfig config;
+    private final RingBuffer ring;
+    private final TransportCounters counters;
+    private final FaultFilter faults;
+    private final String name;
+    private final EventLoopGroup group;
+    private final EventLoop eventLoop;
+    private final boolean isEpoll;
+    private final PeerLink[] electionLinks;
+    private final PeerLink[] quorumLinks;
+    private final ByteBuf configBytes;
+    private final PeerAuthenticator authenticator;
+    private final String myElectionAddress;
+    private final NettyPeerPublisher publisher;
+    private volatile Thread agentThread;
+    private volatile boolean isClosed;
+    private Channel electionServer;
+    private Channel quorumServer;
+
+    /**
+     * @param config concluded configuration
+     * @param ring   the agent's inbound ring ({@code ElectionAgent.inbound()})
+     */
+    public PeerTransport(final TransportConfig config, final RingBuffer ring, final TransportCounters counters) {
+        this.config = config;
+        this.ring = ring;
+        this.counters = counters;
+        this.name = "node " + config.mySid();
+        final Ensemble ensemble = config.ensemble();
+        this.faults = new FaultFilter(ensemble);
+        this.isEpoll = config.isEpollAllowed() && Epoll.isAvailable();
+        final IoHandlerFactory ioFactory = isEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("transport-" + config.mySid(), true), ioFactory);
+        this.eventLoop = group.next();
+        this.configBytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
+            config.configText().getBytes(StandardCharsets.UTF_8))).asReadOnly();
+        this.authenticator = config.isAuthEnabled() ? new PeerAuthenticator(config.authSecret()) : null;
+        this.myElectionAddress = config.address(config.mySid()).electionAddress();
+        this.electionLinks = new PeerLink[ensemble.size()];
+        this.quorumLinks = new PeerLink[ensemble.size()];
+        for (int i = 0; i < ensemble.size(); i++) {
+            final long sid = ensemble.sid(i);
+            if (sid != config.mySid()) {
+                electionLinks[i] = new PeerLink(this, PortKind.ELECTION, sid, i, config.outboundRingBytes(), eventLoop);
+                quorumLinks[i] = new PeerLink(this, PortKind.QUORUM, sid, i, config.outboundRingBytes(), eventLoop);
+            }
+        }
+        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters);
+    }
+
+    /**
+     * Binds both ports (three attempts, as ZooKeeper's {@code electionPortBindRetry}) and starts
+     * dialing peers.
+     *
+     * @throws IllegalStateException if a port cannot be bound
+     */
+    public void start() {
+        final PeerAddress me = config.address(config.mySid());
+        electionServer = bind(PortKind.ELECTION, new InetSocketAddress(me.host(), me.electionPort()));
+        quorumServer = bind(PortKind.QUORUM, new InetSocketAddress(me.host(), me.quorumPort()));
+        LOG.info("{}: election port {}, quorum port {} ({})", name, electionServer.localAddress(),
+            quorumServer.localAddress(), isEpoll ? "epoll" : "nio");
+        eventLoop.execute(() -> {
+            for (int i = 0; i < electionLinks.length; i++) {
+                if (electionLinks[i] != null) {
+                    electionLinks[i].dial();
+                    quorumLinks[i].dial();
+                }
+            }
+        });
+    }
+
+    private Channel bind(final PortKind kind, final InetSocketAddress address) {
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(group)
+            .channel(isEpoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(final SocketChannel ch) {
+                    ch.pipeline().addLast(new PeerChannelHandler(PeerTransport.this, kind, null));
+                }
+            });
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+            final ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
+            if (future.isSuccess()) {
+                return future.channel();
+            }
+            failure = new IllegalStateException(name + ": cannot bind " + kind + " port " + address, future.cause());
+            LOG.warn("{}: bind {} attempt {} failed: {}", name, address, attempt, future.cause().toString());
+            if (attempt < BIND_ATTEMPTS) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+        throw failure;
+    }
+
+    /** Starts a connection for {@code link}; returns its channel (event loop only). */
+    Channel connect(final PeerLink link) {
+        final PeerAddress peer = config.address(link.peerSid());
+        final int port = link.kind() == PortKind.ELECTION ? peer.electionPort() : peer.quorumPort();
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(eventLoop)
+            .channel(isEpoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
+            .handler(new PeerChannelHandler(this, link.kind(), link));
+        final ChannelFuture future = bootstrap.connect(peer.host(), port);
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.debug("{}: connect to {} {}:{} failed: {}", name, link.peerSid(), peer.host(), port, f.cause().toString());
+                link.onConnectFailed(future.channel());
+            }
+        });
+        return future.channel();
+    }
+
+    /** Writes an encoded batch to {@code ch}, applying faults; takes ownership of {@code out}. */
+    void write(final PeerLink link, final Channel ch, final ByteBuf out) {
+        if (!out.isReadable()) {
+            out.release();
+            return;
+        }
+        if (faults.isIsolated(link.peerIndex())) {
+            counters.increment(TransportCounters.FAULT_DROPPED);
+            out.release();
+            return;
+        }
+        final int delayMs = faults.delayMs(link.peerIndex());
+        if (delayMs > 0) {
+            ch.eventLoop().schedule(() -> ch.writeAndFlush(out, ch.voidPromise()), delayMs, TimeUnit.MILLISECONDS);
+            return;
+        }
+        ch.writeAndFlush(out, ch.voidPromise());
+    }
+
+    void offerToAgent(final int sidOnlyType, final long sid) {
+        if (!InboundMessages.offerSidOnly(ring, sidOnlyType, sid)) {
+            counters.increment(TransportCounters.INBOUND_DROPPED);
+        }
+        wakeAgent();
+    }
+
+    boolean offerQuorum(final long from, final int type, final long acceptedEpoch, final long zxid, final boolean isObserver) {
+        switch (type) {
+            case QuorumMessageCodec.LEARNER_INFO:
+                return InboundMessages.offerLearnerInfo(ring, from, acceptedEpoch, zxid, isObserver);
+            case QuorumMessageCodec.LEARNER_REJECT:
+                return InboundMessages.offerSidOnly(ring, InboundMessages.LEARNER_REJECT, from);
+            case QuorumMessageCodec.PING:
+                return InboundMessages.offerPing(ring, InboundMessages.PING, from, zxid);
+            case QuorumMessageCodec.PING_ACK:
+                return InboundMessages.offerPing(ring, InboundMessages.PING_ACK, from, zxid);
+            default:
+                return true;
+        }
+    }
+
+    /** Slow-link fault: hands a notification over after a delay (allocates; faults only). */
+    void offerNotificationLater(final long from, final int state, final long leader, final long zxid,
+        final long electionEpoch, final long peerEpoch, final int version, final int delayMs) {
+        eventLoop.schedule(() -> {
+            InboundMessages.offerNotification(ring, from, state, leader, zxid, electionEpoch, peerEpoch, version);
+            wakeAgent();
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Slow-link fault: hands a quorum message over after a delay (allocates; faults only). */
+    void offerQuorumLater(final long from, final int type, final long acceptedEpoch, final long zxid,
+        final boolean isObserver, final int delayMs) {
+        eventLoop.schedule(() -> {
+            offerQuorum(from, type, acceptedEpoch, zxid, isObserver);
+            wakeAgent();
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Unparks the agent thread, if one is registered, so it drains its ring at once. */
+    void wakeAgent() {
+        final Thread thread = agentThread;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Registers the thread that runs the agent, to be unparked when messages arrive. */
+    public void agentThread(final Thread thread) {
+        this.agentThread = thread;
+    }
+
+    /** What the agent sends through; use only from the agent thread. */
+    public PeerPublisher publisher() {
+        return publisher;
+    }
+
+    public FaultFilter faults() {
+        return faults;
+    }
+
+    public TransportCounters counters() {
+        return counters;
+    }
+
+    public TransportConfig config() {
+        return config;
+    }
+
+    /** The event loop group, which other servers of the same node (the admin endpoint) may share. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public boolean isEpoll() {
+        return isEpoll;
+    }
+
+    /** The bound election port address (after {@link #start()}). */
+    public InetSocketAddress electionAddress() {
+        return (InetSocketAddress)electionServer.localAddress();
+    }
+
+    public InetSocketAddress quorumAddress() {
+        return (InetSocketAddress)quorumServer.localAddress();
+    }
+
+    /** True if the election link to {@code sid} is up (read from any thread; racy by nature). */
+    public boolean isElectionLinkUp(final long sid) {
+        final int index = config.ensemble().indexOf(sid);
+        return index >= 0 && electionLinks[index] != null && electionLinks[index].isUp();
+    }
+
+    PeerLink link(final PortKind kind, final int index) {
+        return kind == PortKind.ELECTION ? electionLinks[index] : quorumLinks[index];
+    }
+
+    long mySid() {
+        return config.mySid();
+    }
+
+    String myElectionAddress() {
+        return myElectionAddress;
+    }
+
+    String name() {
+        return name;
+    }
+
+    RingBuffer ring() {
+        return ring;
+    }
+
+    ByteBuf configBytes() {
+        return configBytes;
+    }
+
+    boolean isAuthEnabled() {
+        return authenticator != null;
+    }
+
+    PeerAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    boolean isClosed() {
+        return isClosed;
+    }
+
+    /** Closes every connection and stops the event loop; peers see the links drop. */
+    @Override
+    public void close() {
+        if (isClosed) {
+            return;
+        }
+        isClosed = true;
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+}

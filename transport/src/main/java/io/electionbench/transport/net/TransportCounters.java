@@ -1,0 +1,68 @@
+package io.electionbench.transport.net;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.electionbench.transport.wire.WireError;
+
+/**
+ * A node's transport counters, written by its event loop (and the agent thread for outbound drops)
+ * and read by the admin endpoint. Each increment is one atomic add; reads are volatile.
+ */
+public final class TransportCounters {
+    public static final int NOTIFICATIONS_SENT = 0;
+    public static final int NOTIFICATIONS_RECEIVED = 1;
+    public static final int QUORUM_SENT = 2;
+    public static final int QUORUM_RECEIVED = 3;
+    public static final int CONNECTIONS_ACCEPTED = 4;
+    public static final int CONNECTS_FAILED = 5;
+    public static final int LINKS_UP = 6;
+    public static final int LINKS_DOWN = 7;
+    public static final int INBOUND_DROPPED = 8;
+    public static final int OUTBOUND_DROPPED = 9;
+    public static final int FAULT_DROPPED = 10;
+    public static final int AUTH_SUCCEEDED = 11;
+    private static final int FIXED = 12;
+    private static final String[] NAMES = {
+        "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
+        "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
+        "outbound_dropped", "fault_dropped", "auth_succeeded"};
+
+    private static final int BAD_FRAME_BASE = FIXED;
+    private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;
+    private final AtomicLongArray values = new AtomicLongArray(REFUSED_BASE + RefuseReason.values().length);
+
+    public void increment(final int counter) {
+        values.getAndIncrement(counter);
+    }
+
+    public long get(final int counter) {
+        return values.get(counter);
+    }
+
+    /** Counts a frame or header rejected for {@code error}. */
+    public void badFrame(final WireError error) {
+        values.getAndIncrement(BAD_FRAME_BASE + error.ordinal());
+    }
+
+    public long badFrames(final WireError error) {
+        return values.get(BAD_FRAME_BASE + error.ordinal());
+    }
+
+    /** Counts a connection closed during its handshake for {@code reason}. */
+    public void refused(final RefuseReason reason) {
+        values.getAndIncrement(REFUSED_BASE + reason.ordinal());
+    }
+
+    public long refusedCount(final RefuseReason reason) {
+        return values.get(REFUSED_BASE + reason.ordinal());
+    }
+
+    /** The metric name of a fixed counter (0..{@link #fixedCount()}-1). */
+    public static String name(final int counter) {
+        return NAMES[counter];
+    }
+
+    public static int fixedCount() {
+        return FIXED;
+    }
+}

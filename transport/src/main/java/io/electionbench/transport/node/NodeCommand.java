@@ -1,0 +1,66 @@
+package io.electionbench.transport.node;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code electionbench node --config FILE --id N}: runs one ensemble member until SIGTERM/SIGINT
+ * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
+ * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
+ * 2 for a bad config or argument, 1 if the node cannot start.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = "Run one ensemble member (election and quorum ports, admin endpoint).")
+public final class NodeCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "zoo.cfg-shaped ensemble config")
+    private Path config;
+
+    @Option(names = "--id", required = true, paramLabel = "N", description = "this member's server id")
+    private long id;
+
+    @Override
+    public Integer call() {
+        final NodeConfig parsed;
+        try {
+            parsed = NodeConfigParser.parse(config);
+        } catch (final ConfigException ex) {
+            System.err.println("error: " + ex.getMessage());
+            return 2;
+        }
+        if (parsed.server(id) == null) {
+            System.err.println("error: " + config + ": no server." + id + " line; --id must name a member");
+            return 2;
+        }
+        final ElectionNode node = new ElectionNode(parsed, id);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            node.start();
+        } catch (final Exception ex) {
+            System.err.println("error: " + ex.getMessage());
+            node.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "node-shutdown"));
+        System.out.println("node " + id + " admin http://" + node.adminAddress().getHostString() + ":" + node.adminAddress().getPort());
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Runs the command standalone (the process target and tests use this). */
+    public static void main(final String[] args) {
+        System.exit(new CommandLine(new NodeCommand()).execute(args));
+    }
+}

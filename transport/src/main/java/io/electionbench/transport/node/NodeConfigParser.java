@@ -1,0 +1,288 @@
+package io.electionbench.transport.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.transport.net.PeerAddress;
+
+/**
+ * Parses a zoo.cfg-shaped file. One {@code key=value} a line; blank lines and lines starting with
+ * {@code #} or {@code !} are ignored. Keys:
+ *
+ * <pre>
+ * server.N=host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]
+ * group.G=a:b:c            weight.N=W         (hierarchical quorum)
+ * dataDir=/var/eb/node-%d  (%d = the sid)
+ * tickTime=2000  initLimit=10  syncLimit=5
+ * electionPolicy=fast|zookeeper              fsync=always|batch|never
+ * peerAuthSecret=TEXT | peerAuthSecretFile=PATH (relative to the config's directory)
+ * adminToken=TEXT
+ * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
+ * </pre>
+ *
+ * ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, ...) are accepted and ignored; any
+ * other key is an error. Every error names the file, the line and what is wrong.
+ */
+public final class NodeConfigParser {
+    private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
+        "clientPort", "clientPortAddress", "secureClientPort", "maxClientCnxns", "autopurge.snapRetainCount",
+        "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
+        "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
+        "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit"));
+
+    private NodeConfigParser() {
+    }
+
+    /** Parses and validates a file. */
+    public static NodeConfig parse(final Path file) throws ConfigException {
+        final List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (final IOException ex) {
+            throw new ConfigException(file + ": cannot read: " + ex.getMessage(), ex);
+        }
+        return parse(file.toString(), file.toAbsolutePath().getParent(), lines);
+    }
+
+    /** Parses text; {@code source} names it in errors, {@code baseDir} resolves relative file keys. */
+    public static NodeConfig parse(final String source, final Path baseDir, final List<String> lines) throws ConfigException {
+        final Builder b = new Builder(source, baseDir);
+        for (int i = 0; i < lines.size(); i++) {
+            final String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                continue;
+            }
+            final int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(source + ":" + (i + 1) + ": expected key=value, got '" + line + "'");
+            }
+            try {
+                b.line = i + 1;
+                b.apply(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            } catch (final IllegalArgumentException ex) {
+                throw new ConfigException(source + ":" + (i + 1) + ": " + ex.getMessage(), ex);
+            }
+        }
+        return b.build();
+    }
+
+    /** Accumulates keys; package-private so {@link NodeConfig} can read it. */
+    static final class Builder {
+        final String source;
+        final Path baseDir;
+        final Map<Long, PeerAddress> servers = new TreeMap<>();
+        final Map<Long, AdminAddress> admins = new TreeMap<>();
+        final Map<Long, long[]> groups = new TreeMap<>();
+        final Map<Long, Long> weights = new TreeMap<>();
+        final Map<String, Integer> firstLine = new TreeMap<>();
+        int line;
+        int tickTime = 2000;
+        int initLimit = 10;
+        int syncLimit = 5;
+        ElectionPolicy policy = ElectionPolicy.defaultPolicy();
+        FsyncPolicy fsync = FsyncPolicy.ALWAYS;
+        String dataDir;
+        byte[] peerAuthSecret;
+        String adminToken;
+        int connectTimeoutMs = 5000;
+        int handshakeTimeoutMs;
+        int reconnectMinMs = 10;
+        int reconnectMaxMs = 1000;
+
+        Builder(final String source, final Path baseDir) {
+            this.source = source;
+            this.baseDir = baseDir;
+        }
+
+        void apply(final String key, final String value) {
+            final Integer previous = firstLine.putIfAbsent(key, line);
+            if (previous != null) {
+                throw new IllegalArgumentException("'" + key + "' is already set on line " + previous);
+            }
+            if (key.startsWith("server.")) {
+                server(id(key, "server."), value);
+            } else if (key.startsWith("group.")) {
+                group(id(key, "group."), value);
+            } else if (key.startsWith("weight.")) {
+                weights.put(id(key, "weight."), nonNegativeLong(key, value));
+            } else {
+                simple(key, value);
+            }
+        }
+
+        private void simple(final String key, final String value) {
+            switch (key) {
+                case "tickTime": tickTime = positiveInt(key, value); break;
+                case "initLimit": initLimit = positiveInt(key, value); break;
+                case "syncLimit": syncLimit = positiveInt(key, value); break;
+                case "dataDir": dataDir = nonEmpty(key, value); break;
+                case "electionPolicy": policy = ElectionPolicy.byName(value); break;
+                case "fsync": fsync = fsync(value); break;
+                case "peerAuthSecret": peerAuthSecret = nonEmpty(key, value).getBytes(StandardCharsets.UTF_8); break;
+                case "peerAuthSecretFile": peerAuthSecret = readSecret(value); break;
+                case "adminToken": adminToken = nonEmpty(key, value); break;
+                case "cnxTimeout": connectTimeoutMs = positiveInt(key, value); break;
+                case "handshakeTimeoutMs": handshakeTimeoutMs = positiveInt(key, value); break;
+                case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
+                case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
+                default:
+                    if (!IGNORED.contains(key)) {
+                        throw new IllegalArgumentException("unknown key '" + key + "'");
+                    }
+            }
+        }
+
+        /** {@code host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]} */
+        private void server(final long sid, final String value) {
+            final int semicolon = value.indexOf(';');
+            final String main = semicolon < 0 ? value : value.substring(0, semicolon);
+            final String[] parts = main.split(":");
+            if (parts.length < 3 || parts.length > 4 || parts[0].isEmpty()) {
+                throw new IllegalArgumentException("server." + sid + "=" + value
+                    + " is not host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]");
+            }
+            boolean isObserver = false;
+            if (parts.length == 4) {
+                if (!"participant".equals(parts[3]) && !"observer".equals(parts[3])) {
+                    throw new IllegalArgumentException("server." + sid + " role '" + parts[3] + "' is not participant or observer");
+                }
+                isObserver = "observer".equals(parts[3]);
+            }
+            final int quorumPort = port("server." + sid + " quorum port", parts[1]);
+            final int electionPort = port("server." + sid + " election port", parts[2]);
+            if (quorumPort == electionPort && quorumPort != 0) {
+                throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort + " for both quorum and election");
+            }
+            servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
+            if (semicolon >= 0) {
+                final String admin = value.substring(semicolon + 1);
+                final int colon = admin.lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("server." + sid + " admin address '" + admin + "' is not host:port");
+                }
+                admins.put(sid, new AdminAddress(admin.substring(0, colon), port("server." + sid + " admin port", admin.substring(colon + 1))));
+            }
+        }
+
+        private void group(final long gid, final String value) {
+            final String[] parts = value.split(":");
+            final long[] sids = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                sids[i] = positiveLong("group." + gid + " member", parts[i].trim());
+            }
+            groups.put(gid, sids);
+        }
+
+        private byte[] readSecret(final String value) {
+            final Path path = baseDir == null ? Path.of(value) : baseDir.resolve(value);
+            try {
+                final String secret = Files.readString(path, StandardCharsets.UTF_8).trim();
+                if (secret.isEmpty()) {
+                    throw new IllegalArgumentException("peerAuthSecretFile " + path + " is empty");
+                }
+                return secret.getBytes(StandardCharsets.UTF_8);
+            } catch (final IOException ex) {
+                throw new IllegalArgumentException("cannot read peerAuthSecretFile " + path + ": " + ex.getMessage(), ex);
+            }
+        }
+
+        NodeConfig build() throws ConfigException {
+            if (servers.isEmpty()) {
+                throw new ConfigException(source + ": no server.N lines");
+            }
+            final Ensemble ensemble = ensemble();
+            if (reconnectMaxMs < reconnectMinMs) {
+                throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
+            }
+            return new NodeConfig(this, ensemble, new NodeTiming(tickTime, initLimit, syncLimit));
+        }
+
+        private Ensemble ensemble() throws ConfigException {
+            final Ensemble.Builder builder = Ensemble.builder();
+            try {
+                for (final PeerAddress server : servers.values()) {
+                    builder.member(server.sid(), server.isObserver());
+                }
+                for (final Map.Entry<Long, long[]> group : groups.entrySet()) {
+                    builder.group(group.getKey(), group.getValue());
+                }
+                for (final Map.Entry<Long, Long> weight : weights.entrySet()) {
+                    builder.weight(weight.getKey(), weight.getValue());
+                }
+                return builder.build();
+            } catch (final IllegalArgumentException ex) {
+                throw new ConfigException(source + ": " + ex.getMessage(), ex);
+            }
+        }
+
+        private static FsyncPolicy fsync(final String value) {
+            final FsyncPolicy policy = FsyncPolicy.byName(value);
+            if (policy == null) {
+                throw new IllegalArgumentException("fsync '" + value + "' is not always, batch or never");
+            }
+            return policy;
+        }
+
+        private static long id(final String key, final String prefix) {
+            return positiveLong(key, key.substring(prefix.length()));
+        }
+
+        private static String nonEmpty(final String key, final String value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException(key + " is empty");
+            }
+            return value;
+        }
+
+        private static int port(final String what, final String text) {
+            final long port = number(what, text);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(what + " " + text + " is not in 0..65535");
+            }
+            return (int)port;
+        }
+
+        private static int positiveInt(final String what, final String text) {
+            final long value = number(what, text);
+            if (value <= 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " must be a positive integer, got '" + text + "'");
+            }
+            return (int)value;
+        }
+
+        private static long positiveLong(final String what, final String text) {
+            final long value = number(what, text);
+            if (value <= 0) {
+                throw new IllegalArgumentException(what + " must be a positive integer, got '" + text + "'");
+            }
+            return value;
+        }
+
+        private static long nonNegativeLong(final String what, final String text) {
+            final long value = number(what, text);
+            if (value < 0) {
+                throw new IllegalArgumentException(what + " must not be negative, got '" + text + "'");
+            }
+            return value;
+        }
+
+        private static long number(final String what, final String text) {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (final NumberFormatException ex) {
+                throw new IllegalArgumentException(what + " '" + text + "' is not an integer", ex);
+            }
+        }
+    }
+}
