@@ -104,7 +104,7 @@ final class Plot
             "<svg class=\"plot\" role=\"img\" width=\"%d\" height=\"%d\""
                 + " viewBox=\"0 0 %d %d\" aria-label=\"%s\">\n", WIDTH, height, WIDTH, height, Html.escape(title)));
         svg.append("<title>").append(Html.escape(title)).append("</title>\n");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"t\">%s</text>\n", LEFT, Html.escape(title)));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"t\">%s</text>\n", LEFT, Html.escape(clip(title, 78))));
         axes(svg, xs, ys);
         for (int i = 0; i < series.size(); i++)
         {
@@ -165,7 +165,7 @@ final class Plot
             final double y = ys.map(t);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"g\"/>"
                 + "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>\n", LEFT, y, WIDTH - RIGHT, y, LEFT - 6, y + 4,
-                Html.escape(Numbers.format(t))));
+                Html.escape(tick(t))));
         }
         if (categories != null)
         {
@@ -184,7 +184,7 @@ final class Plot
                 final double x = xs.map(t);
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"g\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>\n", x, TOP, x, bottom, x, bottom + 16,
-                    Html.escape(Numbers.format(t))));
+                    Html.escape(tick(t))));
             }
         }
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"f\"/>\n",
@@ -241,6 +241,19 @@ final class Plot
             Html.escape(p.note)));
     }
 
+    /** Visible text is cut to fit the chart; the full text stays in the SVG title (tooltip). */
+    static String clip(final String s, final int max)
+    {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    }
+
+    /** Tick labels drop trailing zeros: "0.8", "250", not "0.8000", "250.0". */
+    static String tick(final double t)
+    {
+        final String s = Numbers.format(t);
+        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+
     private void legend(final StringBuilder svg)
     {
         int y = TOP + AREA_HEIGHT + BOTTOM + 4;
@@ -248,7 +261,7 @@ final class Plot
         {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>"
                 + "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>\n", LEFT, y - 4, PALETTE[i % PALETTE.length], LEFT + 18,
-                y + 1, Html.escape(series.get(i).name)));
+                y + 1, Html.escape(clip(series.get(i).name, 90))));
             y += LEGEND_LINE;
         }
     }
