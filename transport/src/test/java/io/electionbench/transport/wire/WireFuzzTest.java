@@ -1,0 +1,100 @@
+package io.electionbench.transport.wire;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Pushes random and mutated frames through every decoder: each must return a result, never throw,
+ * and never read outside the bytes it was given (the buffer is exactly as large as the input).
+ */
+class WireFuzzTest {
+    private static final int ITERATIONS = 1_000_000;
+
+    @Test
+    void everyDecoderIsTotal() {
+        final SplittableRandom random = new SplittableRandom(42);
+        final ElectionHeaderCodec header = new ElectionHeaderCodec();
+        final QuorumHeaderCodec quorumHeader = new QuorumHeaderCodec();
+        final NotificationCodec notification = new NotificationCodec();
+        final QuorumMessageCodec quorum = new QuorumMessageCodec();
+        final ByteBuf[] seeds = seeds();
+        final ByteBuf scratch = Unpooled.buffer(4096);
+        long decoded = 0;
+        for (int i = 0; i < ITERATIONS; i++) {
+            final ByteBuf input = nextInput(random, seeds, scratch);
+            final int length = input.readableBytes();
+            final ByteBuf exact = input.slice(0, length);
+            assertNotNull(FrameCodec.peek(exact, 0, length));
+            assertNotNull(header.decode(exact, 0, length));
+            assertNotNull(quorumHeader.decode(exact, 0, length));
+            if (notification.decode(exact, 0, length) == WireError.NONE) {
+                decoded++;
+                assertTrue(notification.configOffset() + notification.configLength() <= length);
+            }
+            if (quorum.decode(exact, 0, length) == WireError.NONE) {
+                decoded++;
+            }
+        }
+        assertTrue(decoded > 0, "the mutations should also produce valid messages");
+    }
+
+    private static ByteBuf nextInput(final SplittableRandom random, final ByteBuf[] seeds, final ByteBuf scratch) {
+        scratch.clear();
+        if (random.nextInt(4) == 0) {
+            final int length = random.nextInt(128);
+            for (int i = 0; i < length; i++) {
+                scratch.writeByte(random.nextInt(256));
+            }
+            return scratch;
+        }
+        final ByteBuf seed = seeds[random.nextInt(seeds.length)];
+        scratch.writeBytes(seed, 0, seed.readableBytes());
+        final int mutations = 1 + random.nextInt(4);
+        for (int m = 0; m < mutations && scratch.readableBytes() > 0; m++) {
+            final int at = random.nextInt(scratch.readableBytes());
+            switch (random.nextInt(4)) {
+                case 0:
+                    scratch.setByte(at, random.nextInt(256));
+                    break;
+                case 1:
+                    scratch.writerIndex(at);
+                    break;
+                case 2:
+                    if (at + 4 <= scratch.readableBytes()) {
+                        scratch.setInt(at, random.nextInt(3) == 0 ? -1 : random.nextInt(100));
+                    }
+                    break;
+                default:
+                    scratch.writeByte(random.nextInt(256));
+            }
+        }
+        return scratch;
+    }
+
+    private static ByteBuf[] seeds() {
+        final ByteBuf config = Unpooled.copiedBuffer("server.1=h:1:2:participant\nversion=0", StandardCharsets.UTF_8);
+        final ByteBuf n = Unpooled.buffer();
+        NotificationCodec.encodeFrame(n, 0, 1, 2, 3, 4, config, 0, config.readableBytes());
+        final ByteBuf payload = n.slice(4, n.readableBytes() - 4);
+        final ByteBuf h1 = Unpooled.buffer();
+        ElectionHeaderCodec.encode(h1, ElectionHeaderCodec.PROTOCOL_V1, 2, "127.0.0.1:3888");
+        final ByteBuf h2 = Unpooled.buffer();
+        ElectionHeaderCodec.encode(h2, ElectionHeaderCodec.PROTOCOL_V2, 2, "a:1|b:2");
+        final ByteBuf qh = Unpooled.buffer();
+        QuorumHeaderCodec.encode(qh, 3);
+        final ByteBuf li = Unpooled.buffer();
+        QuorumMessageCodec.encodeLearnerInfo(li, 1, 2, false);
+        final ByteBuf ping = Unpooled.buffer();
+        QuorumMessageCodec.encodePing(ping, QuorumMessageCodec.PING, 5);
+        final ByteBuf legacy = Unpooled.buffer().writeInt(0).writeLong(1).writeLong(2).writeLong(3);
+        return new ByteBuf[] {payload, n, h1, h2, qh, li.slice(4, 24), ping.slice(4, 12), legacy};
+    }
+}
