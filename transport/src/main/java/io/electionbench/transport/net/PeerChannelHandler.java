@@ -362,6 +362,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        if (phase != Phase.OPEN && phase != Phase.CLOSED) {
+            transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);
+            LOG.warn("{}: {} connection from {} (sid {}) closed during its handshake", transport.name(), kind,
+                ctx.channel().remoteAddress(), remoteSid);
+        }
         phase = Phase.CLOSED;
         cancelHandshakeTimeout();
         if (link != null) {

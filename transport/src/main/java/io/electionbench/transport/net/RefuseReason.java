@@ -12,6 +12,8 @@ public enum RefuseReason {
     SELF_SID,
     /** Nothing (or not enough) arrived within the handshake deadline. */
     HANDSHAKE_TIMEOUT,
+    /** The peer closed the connection before finishing its header or authentication. */
+    TRUNCATED_HANDSHAKE,
     /** The HMAC challenge-response failed. */
     AUTH_FAILED,
     /** A quorum-port connection from a smaller sid (only the larger sid dials that port). */

@@ -1,0 +1,158 @@
+package io.electionbench.transport.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.electionbench.transport.net.RefuseReason;
+import io.electionbench.transport.net.TransportCounters;
+import io.electionbench.transport.wire.WireError;
+
+/**
+ * Hostile bytes over real sockets against a running 3-node ensemble: each case closes its connection
+ * (or drops its frame, where ZooKeeper does) with a counter, and the ensemble still re-elects after.
+ */
+class HostileInputTest {
+    @TempDir
+    Path dir;
+    private TestEnsemble ensemble;
+    private ElectionNode target;
+    private int port;
+    private String fakeAddress;
+
+    @BeforeEach
+    void start() throws Exception {
+        ensemble = new TestEnsemble(dir, 3);
+        ensemble.startAll();
+        ensemble.awaitLeader(10_000);
+        target = ensemble.nodes[1];
+        port = ensemble.electionPorts[0];
+        fakeAddress = "127.0.0.1:" + ensemble.electionPorts[2];
+    }
+
+    @AfterEach
+    void stop() {
+        ensemble.close();
+    }
+
+    @Test
+    void bareIntThenClose() throws Exception {
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.raw(ByteBuffer.allocate(4).putInt(1 << 30).array());
+        }
+        awaitRefused(RefuseReason.TRUNCATED_HANDSHAKE, 1);
+        assertReelects();
+    }
+
+    @Test
+    void badFrameLengthsCloseTheLink() throws Exception {
+        for (final int length : new int[] {-20, 0, 512 * 1024 + 1, Integer.MAX_VALUE}) {
+            try (RawPeer peer = new RawPeer(port)) {
+                peer.headerV1(3, fakeAddress);
+                peer.raw(ByteBuffer.allocate(4).putInt(length).array());
+                assertTrue(peer.isClosedByPeer(), "length " + length);
+            }
+        }
+        awaitBadFrames(WireError.BAD_FRAME_LENGTH, 4);
+        assertReelects();
+    }
+
+    @Test
+    void badHeadersAreRefused() throws Exception {
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.raw(ByteBuffer.allocate(20).putLong(-7).putLong(3).putInt(5).array());
+            assertTrue(peer.isClosedByPeer());
+        }
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.raw(ByteBuffer.allocate(20).putLong(-65536L).putLong(3).putInt(1_000_000).array());
+            assertTrue(peer.isClosedByPeer());
+        }
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.headerV1(99, "127.0.0.1:1");
+            assertTrue(peer.isClosedByPeer());
+        }
+        awaitBadFrames(WireError.UNKNOWN_PROTOCOL_VERSION, 1);
+        awaitBadFrames(WireError.BAD_ADDRESS_LENGTH, 1);
+        awaitRefused(RefuseReason.UNKNOWN_SID, 1);
+        assertReelects();
+    }
+
+    @Test
+    void malformedNotificationsAreDroppedAndTheLinkSurvives() throws Exception {
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.headerV1(3, fakeAddress);
+            peer.frame(new byte[20]);
+            peer.frame(new byte[30]);
+            peer.frame(ByteBuffer.allocate(44).putInt(36, 2).putInt(40, -1).array());
+            peer.frame(ByteBuffer.allocate(50).putInt(36, 2).putInt(40, 7).array());
+            peer.frame(ByteBuffer.allocate(44).putInt(0, 9).putInt(36, 2).array());
+            awaitBadFrames(WireError.NOTIFICATION_TOO_SHORT, 2);
+            awaitBadFrames(WireError.BAD_CONFIG_LENGTH, 2);
+            awaitBadFrames(WireError.UNKNOWN_STATE, 1);
+            // Still open and still answered: a LOOKING vote from an old round gets the current vote back.
+            peer.frame(RawPeer.notification(0, 3, 0, 0, 0));
+            final ByteBuffer reply = peer.readNotification(n -> n.getInt(0) != 0);
+            assertNotEquals(0, reply.getInt(0), "a decided node answers with its real state");
+        }
+        assertReelects();
+    }
+
+    @Test
+    void noiseAndSilentConnectionsAreClosed() throws Exception {
+        final Random random = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            try (RawPeer peer = new RawPeer(port)) {
+                final byte[] noise = new byte[64 + random.nextInt(512)];
+                random.nextBytes(noise);
+                noise[0] = (byte)0x80;
+                peer.raw(noise);
+                assertTrue(peer.isClosedByPeer(), "noise " + i);
+            }
+        }
+        final List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                silent.add(new Socket("127.0.0.1", port));
+            }
+            awaitRefused(RefuseReason.HANDSHAKE_TIMEOUT, 200);
+            for (final Socket socket : silent) {
+                socket.setSoTimeout(2000);
+                assertEquals(-1, socket.getInputStream().read(), "silent connection closed by the node");
+            }
+        } finally {
+            for (final Socket socket : silent) {
+                socket.close();
+            }
+        }
+        assertReelects();
+    }
+
+    private void awaitRefused(final RefuseReason reason, final long atLeast) {
+        TestEnsemble.await(5_000, reason + " >= " + atLeast, () -> target.counters().refusedCount(reason) >= atLeast);
+    }
+
+    private void awaitBadFrames(final WireError error, final long atLeast) {
+        TestEnsemble.await(5_000, error + " >= " + atLeast, () -> target.counters().badFrames(error) >= atLeast);
+    }
+
+    /** The ensemble has a leader; stopping it yields another one. */
+    private void assertReelects() {
+        final long leader = ensemble.awaitLeader(10_000);
+        ensemble.stop(leader);
+        final long next = ensemble.awaitLeader(10_000);
+        assertNotEquals(leader, next);
+        assertTrue(target.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED) > 0);
+    }
+}

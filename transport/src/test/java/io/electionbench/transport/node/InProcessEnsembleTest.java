@@ -1,0 +1,49 @@
+package io.electionbench.transport.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.electionbench.transport.net.TransportCounters;
+
+/** Real-socket ensembles in one JVM elect, lose their leader and re-elect. */
+class InProcessEnsembleTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 5})
+    void electsLosesLeaderAndReelects(final int size) throws Exception {
+        try (TestEnsemble ensemble = new TestEnsemble(dir, size)) {
+            ensemble.startAll();
+            final long first = ensemble.awaitLeader(10_000);
+            assertTrue(first > size / 2, "empty servers started in order elect a sid of the first quorum or later: " + first);
+            ensemble.stop(first);
+            final long second = ensemble.awaitLeader(10_000);
+            assertNotEquals(first, second);
+            assertEquals(first == size ? size - 1 : size, second, "equal histories elect the highest surviving sid");
+            final long sent = ensemble.nodes[1].counters().get(TransportCounters.NOTIFICATIONS_SENT);
+            assertTrue(sent > 0, "notifications flowed over the sockets");
+        }
+    }
+
+    @Test
+    void restartedNodeJoinsExistingLeader() throws Exception {
+        try (TestEnsemble ensemble = new TestEnsemble(dir, 3, "electionPolicy=zookeeper")) {
+            ensemble.startAll();
+            final long leader = ensemble.awaitLeader(10_000);
+            final long follower = leader == 1 ? 2 : 1;
+            ensemble.stop(follower);
+            ensemble.start(follower);
+            assertEquals(leader, ensemble.awaitLeader(10_000));
+            assertEquals("zookeeper", ensemble.nodes[(int)leader].status().policy());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.electionbench.transport.node;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Real-socket ensembles on loopback for tests: pre-probed free ports, a zoo.cfg written to a temp
+ * directory, condition waits with deadlines (never bare sleeps).
+ */
+final class TestEnsemble implements AutoCloseable {
+    final Path dir;
+    final Path configFile;
+    final NodeConfig config;
+    final int[] electionPorts;
+    final int[] quorumPorts;
+    final int[] adminPorts;
+    final ElectionNode[] nodes;
+
+    TestEnsemble(final Path dir, final int size, final String... extraLines) throws Exception {
+        this.dir = dir;
+        this.electionPorts = freePorts(size);
+        this.quorumPorts = freePorts(size);
+        this.adminPorts = freePorts(size);
+        this.nodes = new ElectionNode[size + 1];
+        final List<String> lines = new ArrayList<>(Arrays.asList(
+            "tickTime=100", "initLimit=10", "syncLimit=5", "handshakeTimeoutMs=500",
+            "dataDir=" + dir.resolve("node-%d")));
+        lines.addAll(Arrays.asList(extraLines));
+        for (int i = 0; i < size; i++) {
+            lines.add("server." + (i + 1) + "=127.0.0.1:" + quorumPorts[i] + ":" + electionPorts[i]
+                + ":participant;127.0.0.1:" + adminPorts[i]);
+        }
+        configFile = dir.resolve("ensemble.cfg");
+        Files.write(configFile, lines);
+        config = NodeConfigParser.parse(configFile);
+    }
+
+    ElectionNode start(final long sid) throws IOException {
+        final ElectionNode node = new ElectionNode(config, sid);
+        node.crashAction(node::close);
+        nodes[(int)sid] = node;
+        node.start();
+        return node;
+    }
+
+    void startAll() throws IOException {
+        for (int sid = 1; sid < nodes.length; sid++) {
+            start(sid);
+        }
+    }
+
+    void stop(final long sid) {
+        nodes[(int)sid].close();
+        nodes[(int)sid] = null;
+    }
+
+    /**
+     * Waits until every running node is FOLLOWING or LEADING the same leader, that leader is running
+     * and LEADING, and the running nodes are a majority; returns the leader's sid.
+     */
+    long awaitLeader(final long timeoutMs) {
+        final long[] leader = new long[1];
+        await(timeoutMs, "an agreed leader among " + describe(), () -> {
+            leader[0] = agreedLeader();
+            return leader[0] > 0;
+        });
+        return leader[0];
+    }
+
+    long agreedLeader() {
+        long leader = -1;
+        int running = 0;
+        for (int sid = 1; sid < nodes.length; sid++) {
+            final ElectionNode node = nodes[sid];
+            if (node == null) {
+                continue;
+            }
+            running++;
+            final NodeStatus status = node.status();
+            if (!"FOLLOWING".equals(status.state()) && !"LEADING".equals(status.state())) {
+                return -1;
+            }
+            if (leader != -1 && status.leader() != leader) {
+                return -1;
+            }
+            leader = status.leader();
+        }
+        if (running * 2 <= nodes.length - 1 || leader <= 0 || nodes[(int)leader] == null) {
+            return -1;
+        }
+        return "LEADING".equals(nodes[(int)leader].status().state()) ? leader : -1;
+    }
+
+    String describe() {
+        final StringBuilder sb = new StringBuilder();
+        for (int sid = 1; sid < nodes.length; sid++) {
+            sb.append(sid).append('=').append(nodes[sid] == null ? "down" : nodes[sid].status().state() + "->" + nodes[sid].status().leader()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    static void await(final long timeoutMs, final String what, final BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    static int[] freePorts(final int n) throws IOException {
+        final int[] ports = new int[n];
+        final ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } finally {
+            for (final ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+        return ports;
+    }
+
+    @Override
+    public void close() {
+        for (int sid = 1; sid < nodes.length; sid++) {
+            if (nodes[sid] != null) {
+                nodes[sid].close();
+            }
+        }
+    }
+}
