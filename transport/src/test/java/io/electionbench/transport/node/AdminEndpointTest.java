@@ -1,0 +1,98 @@
+package io.electionbench.transport.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminEndpointTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void stateMetricsEventsAndFaults() throws Exception {
+        try (TestEnsemble ensemble = new TestEnsemble(dir, 3)) {
+            ensemble.startAll();
+            final long leader = ensemble.awaitLeader(10_000);
+            final long follower = leader == 1 ? 2 : 1;
+            final String base = "http://127.0.0.1:" + ensemble.adminPorts[(int)follower - 1];
+
+            final String state = Http.get(base + "/state").body();
+            for (final String key : new String[] {"sid", "state", "leader", "epoch", "zxid", "electionEpoch", "serving", "since", "policy"}) {
+                assertNotNull(Http.field(state, key), key + " in " + state);
+            }
+            assertEquals("FOLLOWING", Http.field(state, "state"));
+            assertEquals(Long.toString(leader), Http.field(state, "leader"));
+            assertEquals("0:0", Http.field(state, "zxid"));
+            assertEquals("fast", Http.field(state, "policy"));
+
+            final String metrics = Http.get(base + "/metrics").body();
+            assertTrue(metrics.contains("electionbench_notifications_sent_total{sid=\"" + follower + "\"}"), metrics);
+            assertTrue(metrics.contains("electionbench_bad_frames_total{sid=\"" + follower + "\",reason=\"bad_frame_length\"} 0"), metrics);
+            assertTrue(metrics.contains("electionbench_connections_refused_total{sid=\"" + follower + "\",reason=\"unknown_sid\"} 0"), metrics);
+            assertTrue(metrics.matches("(?s).*electionbench_elections_total\\{sid=\"" + follower + "\"} [1-9].*"), metrics);
+
+            final HttpResponse<InputStream> events = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(base + "/events?since=0")).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+                final String first = lines.readLine();
+                assertEquals("STARTING", Http.field(first, "from"), first);
+                assertEquals("LOOKING", Http.field(first, "to"), first);
+
+                // Isolating the leader makes the follower lose it after syncLimit ticks; healing lets it rejoin.
+                assertEquals(200, Http.post(base + "/fault/isolate?peers=" + leader, null).statusCode());
+                String line;
+                do {
+                    line = lines.readLine();
+                } while (!"LOOKING".equals(Http.field(line, "to")));
+                assertEquals("FOLLOWING", Http.field(line, "from"), line);
+                assertTrue(Long.parseLong(Http.field(line, "ts")) > Long.parseLong(Http.field(first, "ts")));
+                assertEquals(200, Http.post(base + "/fault/heal", null).statusCode());
+                do {
+                    line = lines.readLine();
+                } while (!"FOLLOWING".equals(Http.field(line, "to")) && !"LEADING".equals(Http.field(line, "to")));
+            }
+            ensemble.awaitLeader(10_000);
+            assertEquals(400, Http.post(base + "/fault/isolate?peers=42", null).statusCode());
+            assertEquals(404, Http.get(base + "/nope").statusCode());
+        }
+    }
+
+    @Test
+    void faultsNeedTheTokenBeyondLoopbackAndCrashRunsTheCrashAction() throws Exception {
+        final int[] ports = TestEnsemble.freePorts(3);
+        final Path cfg = dir.resolve("one.cfg");
+        Files.write(cfg, List.of("dataDir=" + dir.resolve("d%d"), "adminToken=t0ken", "tickTime=100",
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ";0.0.0.0:" + ports[2]));
+        final ElectionNode node = new ElectionNode(NodeConfigParser.parse(cfg), 1);
+        final boolean[] crashed = new boolean[1];
+        node.crashAction(() -> {
+            crashed[0] = true;
+            node.close();
+        });
+        try (node) {
+            node.start();
+            final String base = "http://127.0.0.1:" + ports[2];
+            TestEnsemble.await(5_000, "a single-member ensemble leads", () -> "LEADING".equals(node.status().state()));
+            assertEquals(403, Http.post(base + "/fault/heal", null).statusCode());
+            assertEquals(403, Http.post(base + "/fault/heal", "wrong").statusCode());
+            assertEquals(200, Http.post(base + "/fault/heal", "t0ken").statusCode());
+            assertEquals(200, Http.get(base + "/state").statusCode(), "reads need no token");
+            assertEquals(200, Http.post(base + "/fault/crash", "t0ken").statusCode());
+            TestEnsemble.await(5_000, "crash action ran", () -> crashed[0] && node.isClosed());
+        }
+    }
+}
