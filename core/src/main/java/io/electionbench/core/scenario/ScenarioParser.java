@@ -78,7 +78,9 @@ public final class ScenarioParser {
                 return ensemble(body, t);
             case "group":
                 setup(t[0]);
-                arity(t, 3, "group G SIDS");
+                if (t.length < 3) {
+                    throw error("expected 'group G SIDS'");
+                }
                 return new Command.Group(line, body, positive(t[1], "group id"), sids(t, 2));
             case "weight":
                 setup(t[0]);

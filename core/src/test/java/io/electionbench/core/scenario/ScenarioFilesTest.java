@@ -1,0 +1,93 @@
+package io.electionbench.core.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import io.electionbench.core.election.ElectionPolicy;
+
+/** Every scenario file of the project (the seed's examples among them) passes under both policies. */
+class ScenarioFilesTest {
+    private static final Path DIR = Path.of("..", "scenarios");
+
+    static List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(DIR)) {
+            return s.filter(p -> p.toString().endsWith(".scn")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void theSeedExamplesAreHere() throws IOException {
+        final List<String> names = files().stream().map(p -> p.getFileName().toString()).collect(Collectors.toList());
+        assertTrue(names.contains("seed-startup.scn") && names.contains("seed-leader-failure.scn"), names.toString());
+        assertTrue(names.size() >= 10, names.toString());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyFilePassesUnderBothPolicies() throws IOException {
+        return files().stream().flatMap(file -> Stream.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER).map(policy ->
+            DynamicTest.dynamicTest(file.getFileName() + " [" + policy + "]", () -> {
+                final ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse(file), policy);
+                assertFalse(r.expectations().isEmpty(), "a scenario without expectations checks nothing");
+                assertTrue(r.passed(), () -> r.expectations().stream().filter(e -> !e.ok())
+                    .map(e -> e.line() + ": " + e.text() + " -> " + e.actual()).collect(Collectors.joining("\n")) + "\n" + r.notes());
+                assertTrue(r.notes().isEmpty(), r.notes().toString());
+            })));
+    }
+
+    @Test
+    void aWrongExpectationFailsAndSaysWhatWasSeen() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nexpect leader 1\nexpect state 2 LEADING\nexpect no-leader\n");
+        assertFalse(r.passed());
+        assertEquals(3, r.expectations().size());
+        assertTrue(r.expectations().stream().noneMatch(ScenarioResult.Expectation::ok));
+        assertEquals("leader 3 (1=FOLLOWING>3, 2=FOLLOWING>3, 3=LEADING)", r.expectations().get(0).actual());
+        assertEquals("FOLLOWING", r.expectations().get(1).actual());
+        assertEquals("LEADING", r.finalState().get(3L).state());
+    }
+
+    @Test
+    void recoveryCommandsReportNotSupportedAsFailures() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nwrite 10\nexpect sync 1 DIFF\nexpect log-equal 1,2,3\n");
+        assertFalse(r.passed());
+        assertEquals(3, r.expectations().size());
+        assertTrue(r.expectations().stream().allMatch(e -> !e.ok() && e.actual().startsWith("not supported yet")));
+    }
+
+    @Test
+    void persistedStateAndZxidExpectations() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstate 1 log 1:1-1:50 2:1-2:7\nstate 2 zxid 2:0\nstart 1 2\nexpect leader 1\nexpect zxid 1 2:7\nexpect zxid 2 2:0\n");
+        assertTrue(r.passed(), r.expectations().toString());
+        assertEquals(2, r.finalState().get(1L).epoch());
+        assertEquals("2:7", r.finalState().get(1L).zxid());
+        assertEquals("DOWN", r.finalState().get(3L).state());
+    }
+
+    @Test
+    void runAdvancesVirtualTimeWithoutSettling() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\ncrash 3\nrun 1ms\nexpect leader 2\n");
+        assertTrue(r.passed(), r.expectations().toString());
+    }
+
+    @Test
+    void startingARunningServerIsAnErrorNamingTheLine() {
+        final ScenarioException ex = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+            () -> run("ensemble 3\nstart 1\nstart 1\n"));
+        assertEquals("t.scn:3: server 1 is already running", ex.getMessage());
+    }
+
+    private static ScenarioResult run(final String text) throws ScenarioException {
+        return ScenarioRunner.run(ScenarioParser.parse("t.scn", text), null);
+    }
+}

@@ -1,0 +1,73 @@
+package io.electionbench.core.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import io.electionbench.core.election.ElectionPolicy;
+
+/**
+ * The CI run of the simulator: 2,000 seeds per ensemble size and policy with every fault, every
+ * invariant checked. A failure names each bad seed with the command that replays it.
+ */
+class SimulationSeedsTest {
+    private static final int SEEDS = Integer.getInteger("electionbench.simSeeds", 2000);
+
+    @ParameterizedTest(name = "{1} policy, size {0}")
+    @CsvSource({"3,fast", "5,fast", "7,fast", "9,fast", "3,zookeeper", "5,zookeeper", "7,zookeeper", "9,zookeeper"})
+    void randomizedFaultSchedulesKeepEveryInvariant(final int size, final String policy) {
+        final List<String> failures = new ArrayList<>();
+        final Set<Fault> all = Fault.parse("all");
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            final SimulationRun run = new SimulationRun(size, seed, ElectionPolicy.byName(policy), all).run(false);
+            if (!run.isClean()) {
+                failures.add("seed " + seed + ": " + run.violations() + "\n    replay: " + run.replayCommand());
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + SEEDS + " seeds violated an invariant:\n" + String.join("\n", failures));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRunEventForEvent() {
+        for (long seed = 1; seed <= 20; seed++) {
+            final SimulationRun a = new SimulationRun(5, seed, ElectionPolicy.FAST, Fault.parse("all")).run(true);
+            final SimulationRun b = new SimulationRun(5, seed, ElectionPolicy.FAST, Fault.parse("all")).run(true);
+            assertEquals(a.trace(), b.trace());
+            assertEquals(a.traceHash(), b.traceHash());
+            assertEquals(a.schedule(), b.schedule());
+            assertEquals(a.messages(), b.messages());
+        }
+    }
+
+    @Test
+    void differentSeedsExploreDifferentRuns() {
+        final SimulationRun a = new SimulationRun(5, 1, ElectionPolicy.FAST, Fault.parse("all")).run(false);
+        final SimulationRun b = new SimulationRun(5, 2, ElectionPolicy.FAST, Fault.parse("all")).run(false);
+        assertNotEquals(a.traceHash(), b.traceHash());
+    }
+
+    @Test
+    void aConnectedQuorumElectsWithinTheLivenessBound() {
+        for (long seed = 1; seed <= 200; seed++) {
+            final SimulationRun run = new SimulationRun(5, seed, ElectionPolicy.FAST, Fault.parse("all")).run(false);
+            assertTrue(run.settleNs() >= 0 && run.settleNs() <= SimulationRun.LIVENESS_BOUND_NS, "seed " + seed);
+        }
+    }
+
+    @Test
+    void faultListsParseAndRejectUnknownNames() {
+        assertEquals(Set.of(Fault.CRASH, Fault.DUPLICATE), Fault.parse("crash,dup"));
+        assertEquals(5, Fault.parse("all").size());
+        assertTrue(Fault.parse("none").isEmpty());
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Fault.parse("crash,meteor"));
+        assertTrue(ex.getMessage().contains("unknown fault 'meteor'"));
+    }
+}
