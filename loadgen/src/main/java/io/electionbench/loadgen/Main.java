@@ -1,5 +1,7 @@
 package io.electionbench.loadgen;
 
+import io.electionbench.results.cli.ResultsCommands;
+import io.electionbench.transport.node.NodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
+        NodeCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -25,6 +28,7 @@ public final class Main implements Runnable {
     /** Builds the command line with every subcommand and the project's error handling. */
     public static CommandLine newCommandLine() {
         final CommandLine cli = new CommandLine(new Main());
+        ResultsCommands.all().forEach(cli::addSubcommand);
         cli.setParameterExceptionHandler(Main::onBadArguments);
         return cli;
     }
