@@ -1,5 +1,6 @@
 package io.electionbench.loadgen;
 
+import io.electionbench.loadgen.run.Pattern;
 import io.electionbench.results.cli.ResultsCommands;
 import io.electionbench.transport.node.NodeCommand;
 import picocli.CommandLine;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Measures and load-tests leader election in ZooKeeper-style ensembles.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        RunCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
         NodeCommand.class,
@@ -29,8 +31,17 @@ public final class Main implements Runnable {
     public static CommandLine newCommandLine() {
         final CommandLine cli = new CommandLine(new Main());
         ResultsCommands.all().forEach(cli::addSubcommand);
+        final CommandLine run = cli.getSubcommands().get("run");
+        run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
         cli.setParameterExceptionHandler(Main::onBadArguments);
         return cli;
+    }
+
+    private static String[] appendPatterns(final String[] description) {
+        final String[] lines = Pattern.help().split("\n");
+        final String[] out = java.util.Arrays.copyOf(description, description.length + lines.length);
+        System.arraycopy(lines, 0, out, description.length, lines.length);
+        return out;
     }
 
     @Override

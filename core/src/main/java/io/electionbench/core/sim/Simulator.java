@@ -64,8 +64,10 @@ public final class Simulator {
     private final Checker checker = new Checker();
     private final List<Violation> violations = new ArrayList<>();
     private NetworkModel network;
+    private ElectionObserver listener = ElectionObserver.NONE;
     private long nowNs;
     private long messagesDelivered;
+    private long notificationsSent;
     private long traceHash = 0xcbf29ce484222325L;
     private StringBuilder trace;
 
@@ -93,6 +95,12 @@ public final class Simulator {
             rings[i] = new ManyToOneRingBuffer(new UnsafeBuffer(
                 BufferUtil.allocateDirectAligned(INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
         }
+    }
+
+    /** Also tells {@code observer} about every server's state changes, decisions and serving (virtual time). */
+    public Simulator listener(final ElectionObserver observer) {
+        this.listener = observer;
+        return this;
     }
 
     /** Keeps a human-readable trace of state changes (off by default: it costs allocation). */
@@ -124,6 +132,11 @@ public final class Simulator {
 
     public long messagesDelivered() {
         return messagesDelivered;
+    }
+
+    /** Election notifications sent by every server since the simulation began (crashes do not reset it). */
+    public long notificationsSent() {
+        return notificationsSent;
     }
 
     public List<Violation> violations() {
@@ -477,6 +490,7 @@ public final class Simulator {
         @Override
         public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
             final long electionEpoch, final long peerEpoch) {
+            notificationsSent++;
             final EventQueue.Event e = event(InboundMessages.NOTIFICATION, toSid);
             if (e != null) {
                 e.state = state;
@@ -542,6 +556,7 @@ public final class Simulator {
             final String reason) {
             final int i = ensemble.indexOf(sid);
             record(i, to.name(), reason);
+            listener.onStateChange(sid, from, to, atNs, reason);
             if (to == ServerState.LEADING && (!quorum.isVoter(i) || quorum.weight(i) == 0)) {
                 violation("ineligible-leader", "server " + sid + " leads but is " + (quorum.isVoter(i) ? "zero-weight" : "an observer"));
             }
@@ -550,6 +565,7 @@ public final class Simulator {
         @Override
         public void onServing(final long sid, final long atNs) {
             record(ensemble.indexOf(sid), "SERVING", "");
+            listener.onServing(sid, atNs);
             checkLeaders();
         }
 
@@ -557,6 +573,7 @@ public final class Simulator {
         public void onDecision(final long sid, final long leader, final long zxid, final long electionEpoch,
             final long peerEpoch, final long quorumMask, final long atNs) {
             record(ensemble.indexOf(sid), "DECIDED", "leader " + leader + " round " + electionEpoch);
+            listener.onDecision(sid, leader, zxid, electionEpoch, peerEpoch, quorumMask, atNs);
             if ((quorumMask & ~quorum.votersMask()) != 0) {
                 violation("quorum-members", "server " + sid + " counted non-voters " + Arrays.toString(ensemble.sidsOf(quorumMask & ~quorum.votersMask())));
             }

@@ -1,0 +1,301 @@
+package io.electionbench.loadgen;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.loadgen.run.CellRunner;
+import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.loadgen.run.TrialRunner;
+import io.electionbench.results.Better;
+import io.electionbench.results.Cell;
+import io.electionbench.results.GitInfo;
+import io.electionbench.results.HostInfo;
+import io.electionbench.results.Kind;
+import io.electionbench.results.Metric;
+import io.electionbench.results.RunResult;
+import io.electionbench.results.RunStore;
+import io.electionbench.results.RunWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code electionbench run}: the load test. For each cell of targets x sizes x patterns x policies it
+ * builds a fresh ensemble, runs warm-up and measured trials, and writes the cell to the run file as
+ * soon as it finishes, so an interrupted run keeps what it measured.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Measure detection, time-to-leader and time-to-ready across targets, ensemble sizes and crash patterns.",
+        "With no options: leader-crash and cold-start on 3 and 5 node-processes and on the simulator (a few minutes).",
+        "Results go to results/runs/<commit>/ (see docs/results.md); exit 1 if any safety check failed or a trial never recovered.",
+        "",
+        "Patterns:"},
+    footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
+        "process (one JVM per node, real kill -9 and SIGSTOP). zookeeper and remote are not available yet."})
+final class RunCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process (default: ${DEFAULT-VALUE}).", defaultValue = "process,sim")
+    String targets;
+
+    @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).", defaultValue = "3,5")
+    String sizes;
+
+    @Option(names = "--patterns", paramLabel = "P,P", description = "Crash patterns, or 'all' (default: ${DEFAULT-VALUE}).",
+        defaultValue = "leader-crash,cold-start")
+    String patterns;
+
+    @Option(names = "--trials", paramLabel = "N", description = "Measured trials per cell on real targets (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int trials;
+
+    @Option(names = "--sim-trials", paramLabel = "N", description = "Measured trials per cell on the simulator (default: ${DEFAULT-VALUE}).",
+        defaultValue = "200")
+    int simTrials;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured trials first, per cell (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int warmup;
+
+    @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "fast")
+    String policy;
+
+    @Option(names = "--write-rate", paramLabel = "R", description = "Writes per second during trials (needs the recovery phase; not available yet).",
+        defaultValue = "0")
+    double writeRate;
+
+    @Option(names = "--tick-time", paramLabel = "MS", description = "tickTime in ms (default: ${DEFAULT-VALUE}, ZooKeeper's sample config).",
+        defaultValue = "2000")
+    int tickTimeMs;
+
+    @Option(names = "--init-limit", paramLabel = "TICKS", defaultValue = "10", description = "initLimit (default: ${DEFAULT-VALUE}).")
+    int initLimit;
+
+    @Option(names = "--sync-limit", paramLabel = "TICKS", defaultValue = "5", description = "syncLimit (default: ${DEFAULT-VALUE}).")
+    int syncLimit;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Seconds a trial may take to recover (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    int timeoutS;
+
+    @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
+    String heap;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results root; runs go to DIR/results/runs/<commit>/ (default: the git top level).")
+    Path out;
+
+    @Option(names = "--no-store", description = "Do not write a run file.")
+    boolean isNoStore;
+
+    @Option(names = "--json", description = "Print one JSON object per cell, one per line; no progress or table.")
+    boolean isJson;
+
+    @Override
+    public Integer call() throws Exception {
+        final Matrix m;
+        try {
+            m = matrix();
+        } catch (final IllegalArgumentException ex) {
+            return Cli.fail("run", ex.getMessage());
+        }
+        final Path root = out != null ? out.toAbsolutePath() : RunStore.defaultRoot();
+        final RunWriter writer = isNoStore ? null : RunWriter.create(root, RunResult.builder(Kind.LOADGEN)
+            .git(GitInfo.detect(root)).host(HostInfo.detect()).started(Instant.now()).config(config(m)).build());
+        final Path work = Files.createTempDirectory("electionbench-run");
+        final Summary summary = new Summary(isJson);
+        boolean isClean = true;
+        int cellNo = 0;
+        for (final String target : m.targets) {
+            for (final ElectionPolicy p : m.policies) {
+                for (final int size : m.sizes) {
+                    for (final Pattern pattern : m.patterns) {
+                        cellNo++;
+                        final int n = target.equals("sim") ? simTrials : trials;
+                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
+                        final Progress progress = new Progress(label, warmup + n, isJson);
+                        final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
+                            work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                        isClean &= o.violations().isEmpty() && o.failed() == 0;
+                        final Cell cell = summary.add(target, size, pattern, p, o);
+                        if (writer != null && cell != null) {
+                            writer.addCell(cell);
+                        }
+                    }
+                }
+            }
+        }
+        summary.print();
+        if (writer != null && !isJson) {
+            System.out.println("stored " + root.relativize(writer.file()));
+        }
+        return isClean ? 0 : 1;
+    }
+
+    private Map<String, Object> config(final Matrix m) {
+        final Map<String, Object> c = new LinkedHashMap<>();
+        c.put("command", "run");
+        c.put("targets", m.targets);
+        c.put("sizes", m.sizes);
+        c.put("patterns", m.patterns.stream().map(Pattern::flag).toList());
+        c.put("policies", m.policies.stream().map(ElectionPolicy::name).toList());
+        c.put("trials", trials);
+        c.put("sim_trials", simTrials);
+        c.put("warmup", warmup);
+        c.put("tickTime", tickTimeMs);
+        c.put("initLimit", initLimit);
+        c.put("syncLimit", syncLimit);
+        c.put("timeout_s", timeoutS);
+        c.put("heap", heap);
+        c.put("seed", seed);
+        c.put("fsync", "n/a (no txn log yet)");
+        return c;
+    }
+
+    private Matrix matrix() {
+        if (writeRate > 0) {
+            throw new IllegalArgumentException("--write-rate needs the recovery phase (writes), which is not available yet");
+        }
+        if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1) {
+            throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup at least 0, --timeout at least 1");
+        }
+        final List<String> ts = new ArrayList<>();
+        for (final String t : targets.split(",")) {
+            final String name = t.trim().toLowerCase(Locale.ROOT);
+            if (name.equals("zookeeper") || name.equals("remote")) {
+                throw new IllegalArgumentException("the " + name + " target is not available yet (available: sim, inproc, process)");
+            }
+            if (!name.equals("sim") && !name.equals("inproc") && !name.equals("process")) {
+                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc or process)");
+            }
+            ts.add(name);
+        }
+        final List<Pattern> ps = new ArrayList<>();
+        if (patterns.trim().equalsIgnoreCase("all")) {
+            ps.addAll(List.of(Pattern.values()));
+        } else {
+            for (final String p : patterns.split(",")) {
+                ps.add(Pattern.parse(p));
+            }
+        }
+        final List<ElectionPolicy> pol = policy.equalsIgnoreCase("all")
+            ? List.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER) : List.of(ElectionPolicy.byName(policy));
+        return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit));
+    }
+
+    private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing) {
+        int cells() {
+            return targets.size() * sizes.size() * patterns.size() * policies.size();
+        }
+    }
+
+    /** Collects cells into result cells and a table (or JSON lines). */
+    private static final class Summary {
+        private final boolean isJson;
+        private final List<String> rows = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+
+        Summary(final boolean isJson) {
+            this.isJson = isJson;
+        }
+
+        Cell add(final String target, final int size, final Pattern pattern, final ElectionPolicy policy, final CellRunner.CellOutcome o)
+            throws Exception {
+            final String name = target + " n=" + size + " " + pattern.flag() + " " + policy.name();
+            if (o.skipped() != null) {
+                notes.add(name + ": skipped, " + o.skipped());
+                return null;
+            }
+            o.violations().forEach(v -> notes.add(name + ": SAFETY " + v));
+            if (o.failed() > 0) {
+                notes.add(name + ": " + o.failed() + " trial(s) did not recover within the timeout");
+            }
+            final Metric detection = ms(o, s -> s.outcome().detectionNs());
+            final Metric leader = ms(o, s -> s.outcome().leaderNs());
+            final Metric ready = ms(o, s -> s.outcome().readyNs());
+            final Metric rounds = count(o, s -> s.outcome().rounds(), "rounds");
+            final Metric messages = count(o, s -> s.notifications(), "messages");
+            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policy.name());
+            if (detection.n() > 0) {
+                cell.metric("detection_ms", detection);
+            }
+            cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
+                .metric("messages_per_election", messages)
+                .metric("failed_trials", Metric.of("trials", Better.LOWER, o.failed()));
+            if (isJson) {
+                final Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", target);
+                m.put("size", size);
+                m.put("pattern", pattern.flag());
+                m.put("policy", policy.name());
+                m.put("n", ready.n());
+                m.put("failed", o.failed());
+                m.put("violations", o.violations());
+                m.put("detection_p50_ms", detection.n() > 0 ? detection.p50() : null);
+                m.put("time_to_leader_p50_ms", leader.p50());
+                m.put("time_to_ready_p50_ms", ready.p50());
+                m.put("time_to_ready_p99_ms", ready.p99());
+                m.put("time_to_ready_max_ms", ready.max());
+                m.put("messages_per_election_p50", messages.p50());
+                System.out.println(JSON.writeValueAsString(m));
+            } else {
+                rows.add(String.format("%-8s %3d %-22s %-9s %5d %10s %10s %10s %10s %10s %7s %8s %6d", target, size, pattern.flag(), policy.name(),
+                    ready.n(), fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0),
+                    fmt(rounds, 0.5), fmt(messages, 0.5), o.failed()));
+            }
+            return cell.build();
+        }
+
+        void print() {
+            if (isJson) {
+                notes.forEach(System.err::println);
+                return;
+            }
+            System.out.printf("%n%-8s %3s %-22s %-9s %5s %10s %10s %10s %10s %10s %7s %8s %6s%n", "target", "n", "pattern", "policy", "trials",
+                "detect p50", "leader p50", "ready p50", "ready p99", "ready max", "rounds", "msgs", "failed");
+            rows.forEach(System.out::println);
+            System.out.println("times in ms from the fault; rounds and msgs are medians per election");
+            notes.forEach(n -> System.out.println("note: " + n));
+        }
+
+        private static String fmt(final Metric m, final double q) {
+            if (m.n() == 0) {
+                return "-";
+            }
+            final double v = q >= 1.0 ? m.max() : m.quantile(q);
+            return v >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
+        }
+
+        /** Milliseconds of the samples where the value was reached. */
+        private static Metric ms(final CellRunner.CellOutcome o, final ToLongFunction<TrialRunner.Sample> f) {
+            final Metric.Builder b = Metric.builder("ms", Better.LOWER);
+            for (final TrialRunner.Sample s : o.samples()) {
+                final long ns = f.applyAsLong(s);
+                if (ns >= 0) {
+                    b.add(ns / 1e6);
+                }
+            }
+            return b.build();
+        }
+
+        private static Metric count(final CellRunner.CellOutcome o, final ToLongFunction<TrialRunner.Sample> f, final String unit) {
+            final Metric.Builder b = Metric.builder(unit, Better.LOWER);
+            for (final TrialRunner.Sample s : o.samples()) {
+                b.add(f.applyAsLong(s));
+            }
+            return b.build();
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.electionbench.loadgen.run;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * A target made of real electionbench nodes on loopback, watched and hurt through their admin
+ * endpoints: each node's {@code GET /events} stream (node-side monotonic timestamps) keeps a local
+ * view of its state, so nothing is polled; partitions are {@code POST /fault/isolate}. Subclasses
+ * decide how a node is started, killed and paused.
+ */
+abstract class AdminTarget implements Target {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected final Path dir;
+    protected final Path configFile;
+    protected final int size;
+    private final Ensemble ensemble;
+    private final int[] adminPorts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ConcurrentLinkedQueue<TrialEvent> events = new ConcurrentLinkedQueue<>();
+    private final Map<Long, NodeView> views = new ConcurrentHashMap<>();
+    private final Map<Long, Thread> streams = new ConcurrentHashMap<>();
+    private final Map<Long, Long> counted = new HashMap<>();
+    private long notificationsTotal;
+    private volatile boolean isClosed;
+
+    AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing) throws IOException {
+        this.dir = dir;
+        this.size = size;
+        this.ensemble = Ensemble.majority(size);
+        this.adminPorts = new int[size + 1];
+        final List<String> lines = new ArrayList<>(List.of(
+            "# written by electionbench run", "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
+            "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(), "dataDir=" + dir.resolve("node-%d")));
+        final int[] ports = freePorts(3 * size);
+        for (int sid = 1; sid <= size; sid++) {
+            adminPorts[sid] = ports[3 * (sid - 1) + 2];
+            lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
+                + ":participant;127.0.0.1:" + adminPorts[sid]);
+        }
+        Files.createDirectories(dir);
+        this.configFile = dir.resolve("ensemble.cfg");
+        Files.write(configFile, lines);
+        for (long sid = 1; sid <= size; sid++) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        }
+    }
+
+    @Override
+    public Ensemble ensemble() {
+        return ensemble;
+    }
+
+    /** Starts the node itself; the event stream is attached by {@link #start(long)}. */
+    protected abstract void launch(long sid) throws Exception;
+
+    /** Kills the node itself. */
+    protected abstract void kill(long sid) throws Exception;
+
+    @Override
+    public final void start(final long sid) throws Exception {
+        launch(sid);
+        views.put(sid, new NodeView(sid, true, "STARTING", -1, false));
+        watch(sid);
+    }
+
+    @Override
+    public final void crash(final long sid) throws Exception {
+        views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        kill(sid);
+    }
+
+    @Override
+    public void partition(final long[][] sides) throws Exception {
+        for (final long[] side : sides) {
+            final StringJoiner others = new StringJoiner(",");
+            for (final long[] other : sides) {
+                if (other != side) {
+                    for (final long sid : other) {
+                        others.add(Long.toString(sid));
+                    }
+                }
+            }
+            for (final long sid : side) {
+                if (views.get(sid).isUp()) {
+                    post(sid, "/fault/isolate?peers=" + others);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void heal() throws Exception {
+        for (long sid = 1; sid <= size; sid++) {
+            if (views.get(sid).isUp()) {
+                post(sid, "/fault/heal");
+            }
+        }
+    }
+
+    @Override
+    public long nowNs() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void idle(final long durationNs) {
+        final long end = System.nanoTime() + durationNs;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    @Override
+    public Map<Long, NodeView> snapshot() {
+        return new HashMap<>(views);
+    }
+
+    @Override
+    public List<TrialEvent> drainEvents() {
+        final List<TrialEvent> out = new ArrayList<>();
+        TrialEvent e;
+        while ((e = events.poll()) != null) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Sums {@code electionbench_notifications_sent_total} over live nodes, carrying counts across restarts. */
+    @Override
+    public long notificationsSent() throws Exception {
+        for (long sid = 1; sid <= size; sid++) {
+            if (!views.get(sid).isUp()) {
+                counted.remove(sid);
+                continue;
+            }
+            final long now = metric(sid, "electionbench_notifications_sent_total");
+            final long last = counted.getOrDefault(sid, 0L);
+            notificationsTotal += now >= last ? now - last : now;
+            counted.put(sid, now);
+        }
+        return notificationsTotal;
+    }
+
+    @Override
+    public boolean awaitStable(final long timeoutNs) {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (!isStable()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
+    }
+
+    private boolean isStable() {
+        long leader = -1;
+        for (final NodeView v : views.values()) {
+            if (v.isUp() && "LEADING".equals(v.state())) {
+                if (leader > 0 || !v.isServing()) {
+                    return false;
+                }
+                leader = v.sid();
+            }
+        }
+        if (leader < 0) {
+            return false;
+        }
+        for (final NodeView v : views.values()) {
+            if (v.isUp() && v.sid() != leader && !("FOLLOWING".equals(v.state()) && v.leader() == leader && v.isServing())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Describes every node's view, for error messages. */
+    String describe() {
+        final StringJoiner sj = new StringJoiner(", ");
+        for (long sid = 1; sid <= size; sid++) {
+            final NodeView v = views.get(sid);
+            sj.add(sid + "=" + v.state() + (v.leader() > 0 ? ">" + v.leader() : "") + (v.isServing() ? "+" : ""));
+        }
+        return sj.toString();
+    }
+
+    protected String adminUrl(final long sid) {
+        return "http://127.0.0.1:" + adminPorts[(int)sid];
+    }
+
+    /** Waits for the node's admin endpoint to answer, so faults can be sent to it. */
+    protected void awaitAdmin(final long sid, final long timeoutMs) throws IOException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                get(sid, "/state");
+                return;
+            } catch (final IOException ex) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("node " + sid + " did not answer on " + adminUrl(sid) + " within " + timeoutMs + " ms", ex);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ex);
+            }
+        }
+    }
+
+    private String get(final long sid, final String path) throws IOException, InterruptedException {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(adminUrl(sid) + path))
+            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("node " + sid + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    protected void post(final long sid, final String path) throws IOException, InterruptedException {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(adminUrl(sid) + path))
+            .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("node " + sid + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private long metric(final long sid, final String name) throws IOException, InterruptedException {
+        long sum = 0;
+        for (final String line : get(sid, "/metrics").split("\n")) {
+            if (line.startsWith(name)) {
+                sum += (long)Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** Follows the node's event stream on a daemon thread until it goes down or the target closes. */
+    private void watch(final long sid) {
+        final Thread previous = streams.get(sid);
+        if (previous != null) {
+            previous.interrupt();
+        }
+        final Thread t = new Thread(() -> follow(sid), "events-" + sid);
+        t.setDaemon(true);
+        streams.put(sid, t);
+        t.start();
+    }
+
+    private void follow(final long sid) {
+        long sinceNs = 0;
+        while (!isClosed && views.get(sid).isUp() && streams.get(sid) == Thread.currentThread()) {
+            try {
+                final HttpResponse<Stream<String>> r = http.send(
+                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs)).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+                try (Stream<String> lines = r.body()) {
+                    for (final String line : (Iterable<String>)lines::iterator) {
+                        sinceNs = Math.max(sinceNs, onEvent(sid, line) + 1);
+                    }
+                }
+            } catch (final IOException | RuntimeException ex) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            } catch (final InterruptedException ex) {
+                return;
+            }
+        }
+    }
+
+    private long onEvent(final long sid, final String line) throws IOException {
+        if (line.isBlank()) {
+            return 0;
+        }
+        final JsonNode n = JSON.readTree(line);
+        final long ts = n.get("ts").asLong();
+        final String from = n.get("from").asText();
+        final String to = n.get("to").asText();
+        final long leader = n.get("leader").asLong();
+        final NodeView v = views.get(sid);
+        if (!v.isUp()) {
+            return ts;
+        }
+        if ("serving".equals(n.get("reason").asText()) && from.equals(to)) {
+            events.add(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
+            views.put(sid, new NodeView(sid, true, to, v.leader(), true));
+        } else {
+            events.add(new TrialEvent(sid, ts, to, leader));
+            views.put(sid, new NodeView(sid, true, to, leader, false));
+        }
+        return ts;
+    }
+
+    @Override
+    public void close() {
+        isClosed = true;
+        streams.values().forEach(Thread::interrupt);
+    }
+
+    static int[] freePorts(final int count) throws IOException {
+        final ServerSocket[] sockets = new ServerSocket[count];
+        final int[] ports = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } finally {
+            for (final ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+        return ports;
+    }
+}

@@ -1,0 +1,88 @@
+package io.electionbench.loadgen.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+
+/** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
+public final class CellRunner {
+    private final String targetName;
+    private final int size;
+    private final Pattern pattern;
+    private final ElectionPolicy policy;
+    private final NodeTiming timing;
+    private final long seed;
+    private final String heap;
+    private final Path workDir;
+
+    /** What a cell measured: one sample per measured election, failures and safety violations. */
+    public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped) {
+    }
+
+    public CellRunner(final String targetName, final int size, final Pattern pattern, final ElectionPolicy policy,
+        final NodeTiming timing, final long seed, final String heap, final Path workDir) {
+        this.targetName = targetName;
+        this.size = size;
+        this.pattern = pattern;
+        this.policy = policy;
+        this.timing = timing;
+        this.seed = seed;
+        this.heap = heap;
+        this.workDir = workDir;
+    }
+
+    /**
+     * @param onTrial called with the number of trials done so far (warm-up included)
+     */
+    public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
+        if (size < pattern.minSize()) {
+            return new CellOutcome(List.of(), 0, List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
+        }
+        if (pattern == Pattern.LEADER_PAUSE && targetName.equals("inproc")) {
+            return new CellOutcome(List.of(), 0, List.of(), "the inproc target cannot pause a server (use process or sim)");
+        }
+        final long holdNs = 2 * timing.syncLimitNs();
+        try (Target target = newTarget()) {
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs);
+            runner.bootstrap();
+            final List<TrialRunner.Sample> samples = new ArrayList<>();
+            final List<String> violations = new ArrayList<>();
+            int failed = 0;
+            for (int t = 0; t < warmup + trials; t++) {
+                final List<TrialRunner.Sample> trial = runner.trial(pattern);
+                if (t >= warmup) {
+                    for (final TrialRunner.Sample s : trial) {
+                        if (s.violation() != null) {
+                            violations.add("trial " + (t - warmup + 1) + ": " + s.violation());
+                        }
+                        if (s.outcome().isRecovered()) {
+                            samples.add(s);
+                        } else {
+                            failed++;
+                        }
+                    }
+                }
+                onTrial.accept(t + 1);
+            }
+            return new CellOutcome(samples, failed, violations, null);
+        }
+    }
+
+    private Target newTarget() throws Exception {
+        switch (targetName) {
+            case "sim":
+                return new SimTarget(size, policy, timing, seed);
+            case "inproc":
+                return new InprocTarget(Files.createDirectories(workDir), size, policy, timing);
+            case "process":
+                return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, heap);
+            default:
+                throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc or process)");
+        }
+    }
+}

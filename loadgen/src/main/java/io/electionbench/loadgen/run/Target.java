@@ -1,0 +1,58 @@
+package io.electionbench.loadgen.run;
+
+import java.util.List;
+import java.util.Map;
+
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * An ensemble the load generator can start, hurt and watch: the simulator, nodes in this JVM, node
+ * processes, or real ZooKeeper servers. Times are on one monotonic clock shared with the nodes'
+ * event timestamps (virtual time for the simulator).
+ */
+public interface Target extends AutoCloseable {
+    /** {@code sim}, {@code inproc}, {@code process}, ... */
+    String name();
+
+    Ensemble ensemble();
+
+    /** Starts a server, or restarts it from its persisted state. */
+    void start(long sid) throws Exception;
+
+    /** Kills a server without shutdown (kill -9). */
+    void crash(long sid) throws Exception;
+
+    /** Freezes a server (SIGSTOP); false if this target cannot. */
+    boolean pause(long sid) throws Exception;
+
+    void resume(long sid) throws Exception;
+
+    /** Cuts every link between the sides, silently. */
+    void partition(long[][] sides) throws Exception;
+
+    /** Restores every link. */
+    void heal() throws Exception;
+
+    long nowNs();
+
+    /** Lets time pass (virtual time on the simulator). */
+    void idle(long durationNs) throws Exception;
+
+    /** Every server's current view. */
+    Map<Long, NodeView> snapshot() throws Exception;
+
+    /** Events reported since the last call, in no particular order. */
+    List<TrialEvent> drainEvents() throws Exception;
+
+    /** Election notifications sent by all servers so far, or -1 if unknown. */
+    long notificationsSent() throws Exception;
+
+    /**
+     * Waits until one leader is serving and every live server that can reach it follows it and is
+     * serving; false after {@code timeoutNs}.
+     */
+    boolean awaitStable(long timeoutNs) throws Exception;
+
+    @Override
+    void close();
+}

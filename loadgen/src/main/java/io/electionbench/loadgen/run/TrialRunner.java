@@ -1,0 +1,301 @@
+package io.electionbench.loadgen.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * Runs the trials of one pattern on one target and collects samples. A trial that does not recover
+ * within its timeout is counted as failed (and the ensemble is rebuilt by restoring every server),
+ * never dropped silently.
+ */
+public final class TrialRunner {
+    private static final long STAGGER_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final Target target;
+    private final Ensemble ensemble;
+    private final TrialAnalysis analysis;
+    private final long timeoutNs;
+    private final long holdNs;
+
+    /** Samples of one trial: several when a trial measures several elections. */
+    public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation) {
+    }
+
+    TrialRunner(final Target target, final long timeoutNs, final long holdNs) {
+        this.target = target;
+        this.ensemble = target.ensemble();
+        this.analysis = new TrialAnalysis(ensemble);
+        this.timeoutNs = timeoutNs;
+        this.holdNs = holdNs;
+    }
+
+    /** Starts every server and waits for a stable ensemble. */
+    void bootstrap() throws Exception {
+        for (int i = 0; i < ensemble.size(); i++) {
+            target.start(ensemble.sid(i));
+        }
+        stable("the initial election");
+    }
+
+    List<Sample> trial(final Pattern pattern) throws Exception {
+        target.drainEvents();
+        switch (pattern) {
+            case COLD_START:
+                return List.of(start(false));
+            case STAGGERED_START:
+                return List.of(start(true));
+            case LEADER_CRASH:
+                return List.of(crash(1, true));
+            case LEADER_FOLLOWER_CRASH:
+                return List.of(crash(2, true));
+            case MINORITY_CRASH:
+                return List.of(crash((ensemble.size() - 1) / 2, true));
+            case FOLLOWER_CRASH:
+                return List.of(followerCrash());
+            case ROLLING_RESTART:
+                return List.of(rollingRestart());
+            case REPEATED_LEADER_KILLS:
+                return repeatedKills();
+            case PARTITION_LEADER:
+                return List.of(partitionLeader());
+            case SPLIT_HALVES:
+                return List.of(splitHalves());
+            case LEADER_PAUSE:
+                return List.of(pauseLeader());
+            default:
+                throw new IllegalStateException(pattern.name());
+        }
+    }
+
+    private Sample start(final boolean isStaggered) throws Exception {
+        for (int i = 0; i < ensemble.size(); i++) {
+            target.crash(ensemble.sid(i));
+        }
+        target.idle(POLL_NS);
+        target.drainEvents();
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        long faultNs = target.nowNs();
+        final int quorum = ensemble.size() / 2 + 1;
+        for (int i = 0; i < ensemble.size(); i++) {
+            if (isStaggered && i > 0) {
+                target.idle(STAGGER_NS);
+            }
+            if (isStaggered && i == quorum - 1) {
+                faultNs = target.nowNs();
+            }
+            target.start(ensemble.sid(i));
+        }
+        return measure(before, faultNs, -1, msgs, true);
+    }
+
+    private Sample crash(final int count, final boolean withLeader) throws Exception {
+        final long leader = leader();
+        final List<Long> victims = new ArrayList<>();
+        if (withLeader) {
+            victims.add(leader);
+        }
+        for (int i = ensemble.size() - 1; i >= 0 && victims.size() < count; i--) {
+            if (ensemble.sid(i) != leader) {
+                victims.add(ensemble.sid(i));
+            }
+        }
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        final long faultNs = target.nowNs();
+        for (final long v : victims) {
+            target.crash(v);
+        }
+        final Sample s = measure(before, faultNs, leader, msgs, false);
+        for (final long v : victims) {
+            target.start(v);
+        }
+        stable("restarting " + victims);
+        return s;
+    }
+
+    /** The leader must survive a follower's crash; the sample is the follower's rejoin after restart. */
+    private Sample followerCrash() throws Exception {
+        final long leader = leader();
+        final long victim = ensemble.sid(ensemble.indexOf(leader) == ensemble.size() - 1 ? 0 : ensemble.size() - 1);
+        target.crash(victim);
+        target.idle(holdNs);
+        final Map<Long, NodeView> mid = target.snapshot();
+        final String violation = "LEADING".equals(mid.get(leader).state()) ? null
+            : "the leader " + leader + " lost its role when follower " + victim + " crashed";
+        target.drainEvents();
+        final long msgs = target.notificationsSent();
+        final long restartNs = target.nowNs();
+        target.start(victim);
+        final boolean ok = target.awaitStable(timeoutNs);
+        long rejoin = -1;
+        for (final TrialEvent e : target.drainEvents()) {
+            if (e.sid() == victim && TrialEvent.SERVING.equals(e.state()) && rejoin < 0) {
+                rejoin = e.tsNs() - restartNs;
+            }
+        }
+        if (!ok) {
+            restore("follower " + victim + " did not rejoin");
+        }
+        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), target.notificationsSent() - msgs, violation);
+    }
+
+    private Sample rollingRestart() throws Exception {
+        final long leader = leader();
+        for (int i = 0; i < ensemble.size(); i++) {
+            final long sid = ensemble.sid(i);
+            if (sid != leader) {
+                target.crash(sid);
+                target.start(sid);
+                stable("restarting follower " + sid);
+            }
+        }
+        return crash(1, true);
+    }
+
+    private List<Sample> repeatedKills() throws Exception {
+        final List<Sample> samples = new ArrayList<>();
+        final List<Long> killed = new ArrayList<>();
+        for (int k = 0; k < (ensemble.size() - 1) / 2; k++) {
+            target.drainEvents();
+            final long leader = leader();
+            final Map<Long, NodeView> before = target.snapshot();
+            final long msgs = target.notificationsSent();
+            final long faultNs = target.nowNs();
+            target.crash(leader);
+            killed.add(leader);
+            final Sample s = measure(before, faultNs, leader, msgs, false);
+            samples.add(s);
+            if (!s.outcome().isRecovered() || !target.awaitStable(timeoutNs)) {
+                break;
+            }
+        }
+        for (final long sid : killed) {
+            target.start(sid);
+        }
+        stable("restarting " + killed);
+        return samples;
+    }
+
+    private Sample partitionLeader() throws Exception {
+        final long leader = leader();
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        final long faultNs = target.nowNs();
+        target.partition(new long[][] {{leader}, othersThan(leader)});
+        final Sample s = measure(before, faultNs, leader, msgs, false);
+        target.heal();
+        stable("healing the partition");
+        return s;
+    }
+
+    private Sample splitHalves() throws Exception {
+        final long leader = leader();
+        final long[] others = othersThan(leader);
+        final int small = ensemble.size() / 2;
+        final long[] minority = new long[small];
+        final long[] majority = new long[ensemble.size() - small];
+        minority[0] = leader;
+        System.arraycopy(others, 0, minority, 1, small - 1);
+        System.arraycopy(others, small - 1, majority, 0, majority.length);
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        target.partition(new long[][] {minority, majority});
+        if (ensemble.size() % 2 == 1) {
+            final Sample s = measure(before, target.nowNs(), leader, msgs, false);
+            target.heal();
+            stable("healing the split");
+            return s;
+        }
+        target.idle(holdNs);
+        final Map<Long, NodeView> split = target.snapshot();
+        target.drainEvents();
+        final long healNs = target.nowNs();
+        target.heal();
+        final Sample s = measure(split, healNs, -1, msgs, false);
+        stable("healing the split");
+        return s;
+    }
+
+    private Sample pauseLeader() throws Exception {
+        final long leader = leader();
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        final long faultNs = target.nowNs();
+        if (!target.pause(leader)) {
+            throw new UnsupportedOperationException("the " + target.name() + " target cannot pause a server");
+        }
+        final Sample s = measure(before, faultNs, leader, msgs, false);
+        target.resume(leader);
+        stable("resuming the paused leader");
+        return s;
+    }
+
+    /** Polls events until the analysis sees a ready leader or the timeout passes. */
+    private Sample measure(final Map<Long, NodeView> before, final long faultNs, final long exclude, final long msgs,
+        final boolean isStart) throws Exception {
+        final List<TrialEvent> events = new ArrayList<>();
+        final long deadline = target.nowNs() + timeoutNs;
+        TrialAnalysis.Outcome outcome;
+        do {
+            target.idle(POLL_NS);
+            events.addAll(target.drainEvents());
+            outcome = analysis.analyze(before, events, faultNs, exclude);
+        } while (!outcome.isRecovered() && target.nowNs() - deadline < 0);
+        final long notifications = target.notificationsSent() - msgs;
+        if (!outcome.isRecovered()) {
+            restore("no ready leader within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s");
+            return new Sample(outcome, notifications, null);
+        }
+        if (isStart) {
+            stable("the start");
+        }
+        return new Sample(outcome, notifications, null);
+    }
+
+    private long leader() throws Exception {
+        for (final NodeView v : target.snapshot().values()) {
+            if (v.isUp() && "LEADING".equals(v.state())) {
+                return v.sid();
+            }
+        }
+        throw new IllegalStateException("no leader before the fault");
+    }
+
+    private long[] othersThan(final long sid) {
+        final long[] out = new long[ensemble.size() - 1];
+        int n = 0;
+        for (int i = 0; i < ensemble.size(); i++) {
+            if (ensemble.sid(i) != sid) {
+                out[n++] = ensemble.sid(i);
+            }
+        }
+        return out;
+    }
+
+    private void stable(final String after) throws Exception {
+        if (!target.awaitStable(timeoutNs)) {
+            restore("not stable after " + after);
+        }
+    }
+
+    /** Heals, resumes and (re)starts everything; fails the run if even that does not settle. */
+    private void restore(final String why) throws Exception {
+        target.heal();
+        for (final NodeView v : target.snapshot().values()) {
+            if (!v.isUp()) {
+                target.start(v.sid());
+            } else {
+                target.resume(v.sid());
+            }
+        }
+        if (!target.awaitStable(timeoutNs)) {
+            throw new IllegalStateException(why + ", and the ensemble did not settle after a full restore: " + target.snapshot());
+        }
+    }
+}
