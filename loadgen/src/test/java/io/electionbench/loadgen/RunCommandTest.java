@@ -1,0 +1,109 @@
+package io.electionbench.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class RunCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Runs the CLI, returning exit code, stdout and stderr. */
+    static Result cli(final String... args) {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream o = new ByteArrayOutputStream();
+        final ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            final int code = Main.newCommandLine().execute(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    @Test
+    void simulatorRunStoresEveryCellWithRawSamples(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "sim", "--sizes", "3,5", "--patterns", "leader-crash,cold-start",
+            "--sim-trials", "20", "--warmup", "1", "--out", root.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("leader-crash"), r.out());
+        final List<Path> files;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            files = s.filter(p -> p.toString().endsWith(".json")).collect(Collectors.toList());
+        }
+        assertEquals(1, files.size(), files.toString());
+        final JsonNode run = JSON.readTree(files.get(0).toFile());
+        assertEquals("loadgen", run.get("kind").asText());
+        assertEquals(4, run.get("cells").size());
+        for (final JsonNode cell : run.get("cells")) {
+            final JsonNode ready = cell.get("metrics").get("time_to_ready_ms");
+            assertEquals(20, ready.get("samples").size(), cell.toString());
+            assertTrue(ready.get("p50").asDouble() > 0 && ready.get("p50").asDouble() < 1000, ready.toString());
+            assertEquals("fast", cell.get("policy").asText());
+        }
+    }
+
+    @Test
+    void jsonModePrintsOneObjectPerCellAndNothingElse() throws Exception {
+        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--policy", "all",
+            "--sim-trials", "10", "--no-store", "--json");
+        assertEquals(0, r.code(), r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        for (final String line : lines) {
+            final JsonNode cell = JSON.readTree(line);
+            assertEquals(10, cell.get("n").asInt());
+        }
+        assertTrue(JSON.readTree(lines[1]).get("time_to_ready_p50_ms").asDouble() >= 200,
+            "the zookeeper policy waits its 200 ms finalize: " + lines[1]);
+    }
+
+    @Test
+    void inprocTargetMeasuresARealLeaderCrash(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "inproc", "--sizes", "3", "--patterns", "leader-crash", "--trials", "2",
+            "--warmup", "0", "--tick-time", "200", "--no-store", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(2, cell.get("n").asInt());
+        assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, cell.toString());
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndExitTwo() {
+        for (final String[] args : new String[][] {
+            {"run", "--target", "mars"}, {"run", "--patterns", "meteor"}, {"run", "--sizes", "3,x"},
+            {"run", "--target", "zookeeper"}, {"run", "--write-rate", "100"}, {"run", "--policy", "quick"}, {"run", "--trials", "0"}}) {
+            final Result r = cli(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: "), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+        }
+    }
+
+    @Test
+    void skippedPatternsSaySo() {
+        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-follower-crash", "--no-store");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("skipped, leader-follower-crash needs at least 5 servers"), r.out());
+    }
+}

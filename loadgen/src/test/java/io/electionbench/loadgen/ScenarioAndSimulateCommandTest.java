@@ -1,0 +1,81 @@
+package io.electionbench.loadgen;
+
+import static io.electionbench.loadgen.RunCommandTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class ScenarioAndSimulateCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void seedScenariosPassWithExitZero() {
+        final RunCommandTest.Result r = cli("scenario", "../scenarios/seed-startup.scn", "../scenarios/seed-leader-failure.scn");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS ../scenarios/seed-startup.scn"), r.out());
+    }
+
+    @Test
+    void jsonHasTheDocumentedShape() throws Exception {
+        final RunCommandTest.Result r = cli("scenario", "--json", "../scenarios/seed-leader-failure.scn");
+        assertEquals(0, r.code(), r.err());
+        final JsonNode j = JSON.readTree(r.out().strip());
+        assertTrue(j.get("passed").asBoolean());
+        final JsonNode first = j.get("expectations").get(0);
+        assertEquals(11, first.get("line").asInt());
+        assertEquals("expect leader 2", first.get("text").asText());
+        assertTrue(first.get("ok").asBoolean());
+        assertEquals("LEADING", j.get("final").get("2").get("state").asText());
+        assertEquals(2, j.get("final").get("1").get("leader").asLong());
+        assertEquals("1:99", j.get("final").get("1").get("zxid").asText());
+        assertEquals("DOWN", j.get("final").get("3").get("state").asText());
+    }
+
+    @Test
+    void aFailedExpectationExitsOneAndAMalformedFileTwo(@TempDir final Path dir) throws Exception {
+        final Path wrong = Files.writeString(dir.resolve("wrong.scn"), "ensemble 3\nstart 1 2 3\nexpect leader 1\n");
+        final RunCommandTest.Result failed = cli("scenario", wrong.toString());
+        assertEquals(1, failed.code());
+        assertTrue(failed.out().contains("actual: leader 3"), failed.out());
+        final Path bad = Files.writeString(dir.resolve("bad.scn"), "ensemble 3\nstart 9\n");
+        final RunCommandTest.Result malformed = cli("scenario", bad.toString());
+        assertEquals(2, malformed.code());
+        assertEquals("electionbench scenario: " + bad + ":2: server 9 is not in the ensemble (voters 1..3)", malformed.err().strip());
+        assertEquals(2, cli("scenario", dir.resolve("missing.scn").toString()).code());
+    }
+
+    @Test
+    void simulateRunsCleanAndReportsPerSizeAndPolicy() throws Exception {
+        final RunCommandTest.Result r = cli("simulate", "--sizes", "3,5", "--seeds", "50", "--json");
+        assertEquals(0, r.code(), r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(4, lines.length, r.out());
+        for (final String line : lines) {
+            final JsonNode j = JSON.readTree(line);
+            assertEquals(50, j.get("runs").asInt());
+            assertEquals(0, j.get("violations").asInt());
+        }
+    }
+
+    @Test
+    void simulateReplaysOneSeedWithItsTrace() {
+        final RunCommandTest.Result r = cli("simulate", "--sizes", "5", "--seed", "7", "--policy", "fast");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("schedule:") && r.out().contains("LEADING"), r.out());
+    }
+
+    @Test
+    void simulateRejectsBadArguments() {
+        assertEquals(2, cli("simulate", "--faults", "meteor").code());
+        assertEquals(2, cli("simulate", "--sizes", "0").code());
+        assertEquals(2, cli("simulate", "--seeds", "0").code());
+    }
+}
