@@ -1,0 +1,117 @@
+package io.electionbench.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.electionbench.core.ServerState;
+import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.NetworkModel;
+import io.electionbench.core.sim.Simulator;
+
+/**
+ * A whole cold-start election of an in-process ensemble: one op builds a {@link Simulator} (LAN
+ * latencies, default timing), starts every server with empty state and runs until the ensemble is
+ * stable (a serving leader followed by everyone), then checks that a leader exists. The simulator
+ * runs on virtual time, so ZooKeeper's 200 ms finalize wait costs nothing but its events: the figure
+ * is the CPU work of an election (every notification through each agent's ring buffer, vote order,
+ * tally, state changes and the simulator's own event queue). Each op uses the next seed, so message
+ * delays and interleavings differ from op to op.
+ *
+ * <p>{@code construct} only builds the simulator (one direct-memory ring buffer per server): the
+ * share of {@code coldStart} that is setup rather than election.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {ForkJvm.ADD_EXPORTS, ForkJvm.JDK_INTERNAL_MISC, ForkJvm.HEAP_MIN, ForkJvm.HEAP_MAX})
+public class ElectionRoundBenchmark {
+    /** Virtual-time bound of one election; a cold start on a LAN takes well under a second. */
+    static final long BOUND_NS = TimeUnit.SECONDS.toNanos(60);
+
+    /** An ensemble and a policy. */
+    @State(Scope.Thread)
+    public static class Election {
+        @Param({"3", "5", "7", "9"})
+        public int size;
+
+        @Param({"fast", "zookeeper"})
+        public String policy;
+
+        Ensemble ensemble;
+        ElectionPolicy electionPolicy;
+        long seed;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ensemble = Ensemble.majority(size);
+            electionPolicy = ElectionPolicy.byName(policy);
+        }
+    }
+
+    /** An ensemble only: building a simulator does not depend on the policy. */
+    @State(Scope.Thread)
+    public static class Members {
+        @Param({"3", "5", "7", "9"})
+        public int size;
+
+        Ensemble ensemble;
+        long seed;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ensemble = Ensemble.majority(size);
+        }
+    }
+
+    /** @return the elected leader's sid */
+    @Benchmark
+    public long coldStart(final Election e) {
+        final Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, e.seed++);
+        for (int i = 0; i < e.size; i++) {
+            sim.start(e.ensemble.sid(i));
+        }
+        if (!sim.runUntilStable(BOUND_NS)) {
+            throw new IllegalStateException("no stable leader within " + BOUND_NS + " ns: seed " + (e.seed - 1));
+        }
+        return leaderOf(sim, e.ensemble);
+    }
+
+    @Benchmark
+    public Simulator construct(final Members m) {
+        return new Simulator(m.ensemble, ElectionPolicy.FAST, NodeTiming.DEFAULT, NetworkModel.LAN, m.seed++);
+    }
+
+    /** The only LEADING server; an election that ends otherwise is a failure, not a figure. */
+    static long leaderOf(final Simulator sim, final Ensemble ensemble) {
+        long leader = -1;
+        for (int i = 0; i < ensemble.size(); i++) {
+            final ElectionAgent agent = sim.agent(ensemble.sid(i));
+            if (agent.state() == ServerState.LEADING) {
+                if (leader >= 0) {
+                    throw new IllegalStateException("two leaders: " + leader + " and " + agent.sid());
+                }
+                leader = agent.sid();
+            }
+        }
+        if (leader < 0) {
+            throw new IllegalStateException("stable, but no server is LEADING");
+        }
+        return leader;
+    }
+}
