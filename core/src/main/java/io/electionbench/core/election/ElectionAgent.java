@@ -450,7 +450,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (policy.isDecideWhenAllConnectedAgree()) {
             final long needed = (connectedMask | myBit) & quorum.votersMask();
             if ((agree & needed) == needed) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree, "every connected voter agrees");
+                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "every connected voter agrees");
                 return;
             }
         }
@@ -469,7 +469,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             final long agree = recvSet.maskEqualTo(
                 LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
             if (quorum.containsQuorum(agree)) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree, "quorum and quiet");
+                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "quorum and quiet");
             }
             return 1;
         }

@@ -21,8 +21,11 @@ public interface ElectionObserver {
     /**
      * An election decided.
      *
-     * @param quorumMask for a decision reached in the node's own round, the members whose votes formed
-     *                   the quorum; 0 when the node joined an existing leader
+     * @param quorumMask for a decision reached in the node's own round, the members of the quorum whose
+     *                   counted votes were cast while LOOKING; 0 when the node joined an existing leader.
+     *                   A quorum may also count FOLLOWING votes that happen to equal the proposal (a
+     *                   follower of an earlier leader with the same round number), as ZooKeeper does;
+     *                   those members promised nothing about their own data, so they are left out.
      */
     default void onDecision(long sid, long leader, long zxid, long electionEpoch, long peerEpoch, long quorumMask, long nowNs) {
     }

@@ -52,6 +52,20 @@ final class VoteTable {
         return presentMask;
     }
 
+    /** Members whose recorded vote was cast while they were LOOKING. */
+    long lookingMask() {
+        long mask = 0;
+        long rest = presentMask;
+        while (rest != 0) {
+            final int i = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (state[i] == 0) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
+    }
+
     /** Members whose recorded vote equals the given vote under ZooKeeper's {@code Vote.equals}. */
     long maskEqualTo(final int voteState, final int voteVersion, final long voteLeader, final long voteZxid,
         final long voteElectionEpoch, final long votePeerEpoch) {

@@ -35,7 +35,8 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * <ul>
  *   <li>{@code two-leaders}: never two LEADING nodes each followed by a quorum of voters at once;</li>
  *   <li>{@code leader-completeness}: a leader elected in its own round has a vote (peer epoch, zxid,
- *       sid) at least the initial vote of every member of the quorum that elected it;</li>
+ *       sid) at least the initial vote of every member whose LOOKING vote it counted (FLE alone promises
+ *       nothing about a FOLLOWING vote it counts; the recovery phase guards that case);</li>
  *   <li>{@code ineligible-leader}: an observer or a zero-weight voter never leads;</li>
  *   <li>{@code quorum-members}: only voters are counted in an electing quorum.</li>
  * </ul>
@@ -431,6 +432,17 @@ public final class Simulator {
             default:
                 return false;
         }
+    }
+
+    /** True when some live server is LEADING, serving, and followed (by their own account) by a quorum. */
+    public boolean hasEstablishedLeader() {
+        for (int i = 0; i < size; i++) {
+            final ElectionAgent a = agents[i];
+            if (a != null && a.state() == ServerState.LEADING && a.isServing() && quorum.containsQuorum(followersOf(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The leader {@code l} and the live voters it can reach that follow it and have heard from it. */
