@@ -61,6 +61,7 @@ public final class PeerTransport implements AutoCloseable {
     private final boolean isEpoll;
     private final PeerLink[] electionLinks;
     private final PeerLink[] quorumLinks;
+    /** The config text sent in every notification; read only by the event loop, with absolute indexes. */
     private final ByteBuf configBytes;
     private final PeerAuthenticator authenticator;
     private final String myElectionAddress;
@@ -85,8 +86,8 @@ public final class PeerTransport implements AutoCloseable {
         final IoHandlerFactory ioFactory = isEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("transport-" + config.mySid(), true), ioFactory);
         this.eventLoop = group.next();
-        this.configBytes = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
-            config.configText().getBytes(StandardCharsets.UTF_8))).asReadOnly();
+        final byte[] configText = config.configText().getBytes(StandardCharsets.UTF_8);
+        this.configBytes = Unpooled.directBuffer(configText.length).writeBytes(configText);
         this.authenticator = config.isAuthEnabled() ? new PeerAuthenticator(config.authSecret()) : null;
         this.myElectionAddress = config.address(config.mySid()).electionAddress();
         this.electionLinks = new PeerLink[ensemble.size()];
@@ -329,5 +330,6 @@ public final class PeerTransport implements AutoCloseable {
         }
         isClosed = true;
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        configBytes.release();
     }
 }

@@ -34,6 +34,7 @@ public final class NodeConfig {
     private final int handshakeTimeoutMs;
     private final int reconnectMinMs;
     private final int reconnectMaxMs;
+    private final boolean isNativeTransport;
 
     NodeConfig(final NodeConfigParser.Builder b, final Ensemble ensemble, final NodeTiming timing) {
         this.source = b.source;
@@ -52,6 +53,7 @@ public final class NodeConfig {
         this.handshakeTimeoutMs = b.handshakeTimeoutMs > 0 ? b.handshakeTimeoutMs : timing.tickTimeMs() * timing.syncLimit();
         this.reconnectMinMs = b.reconnectMinMs;
         this.reconnectMaxMs = b.reconnectMaxMs;
+        this.isNativeTransport = b.isNativeTransport;
     }
 
     /** The file (or label) this config came from. */
@@ -118,6 +120,7 @@ public final class NodeConfig {
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .reconnectBackoffMs(reconnectMinMs, reconnectMaxMs)
             .authSecret(peerAuthSecret)
+            .epollAllowed(isNativeTransport)
             .conclude();
     }
 }

@@ -29,6 +29,7 @@ import io.electionbench.transport.net.PeerAddress;
  * peerAuthSecret=TEXT | peerAuthSecretFile=PATH (relative to the config's directory)
  * adminToken=TEXT
  * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
+ * nativeTransport=true     (false forces NIO even where epoll is available)
  * </pre>
  *
  * ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, ...) are accepted and ignored; any
@@ -99,6 +100,7 @@ public final class NodeConfigParser {
         int handshakeTimeoutMs;
         int reconnectMinMs = 10;
         int reconnectMaxMs = 1000;
+        boolean isNativeTransport = true;
 
         Builder(final String source, final Path baseDir) {
             this.source = source;
@@ -136,6 +138,7 @@ public final class NodeConfigParser {
                 case "handshakeTimeoutMs": handshakeTimeoutMs = positiveInt(key, value); break;
                 case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
                 case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
+                case "nativeTransport": isNativeTransport = bool(key, value); break;
                 default:
                     if (!IGNORED.contains(key)) {
                         throw new IllegalArgumentException("unknown key '" + key + "'");
@@ -236,6 +239,13 @@ public final class NodeConfigParser {
 
         private static long id(final String key, final String prefix) {
             return positiveLong(key, key.substring(prefix.length()));
+        }
+
+        private static boolean bool(final String key, final String value) {
+            if (!"true".equals(value) && !"false".equals(value)) {
+                throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+            }
+            return Boolean.parseBoolean(value);
         }
 
         private static String nonEmpty(final String key, final String value) {

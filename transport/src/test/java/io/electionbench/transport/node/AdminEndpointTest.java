@@ -67,6 +67,10 @@ class AdminEndpointTest {
             }
             ensemble.awaitLeader(10_000);
             assertEquals(400, Http.post(base + "/fault/isolate?peers=42", null).statusCode());
+            assertEquals(200, Http.post(base + "/fault/slow?peer=" + leader + "&delayMs=20", null).statusCode());
+            assertEquals(leader, ensemble.awaitLeader(5_000), "a 20 ms delay is not a failure");
+            assertEquals(400, Http.post(base + "/fault/slow?peer=" + leader, null).statusCode());
+            assertEquals(200, Http.post(base + "/fault/heal", null).statusCode());
             assertEquals(404, Http.get(base + "/nope").statusCode());
         }
     }

@@ -139,6 +139,29 @@ class HostileInputTest {
         assertReelects();
     }
 
+    @Test
+    void quorumPortRefusesBadHeadersWrongDirectionAndBadMessages() throws Exception {
+        final int quorumPort = ensemble.quorumPorts[0];
+        try (RawPeer peer = new RawPeer(quorumPort)) {
+            peer.raw(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+            assertTrue(peer.isClosedByPeer());
+        }
+        try (RawPeer peer = new RawPeer(ensemble.quorumPorts[2])) {
+            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0).putLong(1).array());
+            assertTrue(peer.isClosedByPeer(), "only the larger sid dials the quorum port");
+        }
+        try (RawPeer peer = new RawPeer(quorumPort)) {
+            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0).putLong(3).array());
+            peer.frame(new byte[] {(byte)0xEB, 1, 0, 99});
+            assertTrue(peer.isClosedByPeer());
+        }
+        awaitBadFrames(WireError.BAD_MAGIC, 1);
+        awaitBadFrames(WireError.UNKNOWN_TYPE, 1);
+        TestEnsemble.await(5_000, "wrong direction refused", () ->
+            ensemble.nodes[3].counters().refusedCount(RefuseReason.WRONG_DIRECTION) >= 1);
+        assertReelects();
+    }
+
     private void awaitRefused(final RefuseReason reason, final long atLeast) {
         TestEnsemble.await(5_000, reason + " >= " + atLeast, () -> target.counters().refusedCount(reason) >= atLeast);
     }

@@ -35,6 +35,17 @@ class InProcessEnsembleTest {
     }
 
     @Test
+    void nioFallbackElects() throws Exception {
+        try (TestEnsemble ensemble = new TestEnsemble(dir, 3, "nativeTransport=false")) {
+            ensemble.startAll();
+            final long leader = ensemble.awaitLeader(10_000);
+            assertTrue(!ensemble.nodes[1].transport().isEpoll());
+            ensemble.stop(leader);
+            assertNotEquals(leader, ensemble.awaitLeader(10_000));
+        }
+    }
+
+    @Test
     void restartedNodeJoinsExistingLeader() throws Exception {
         try (TestEnsemble ensemble = new TestEnsemble(dir, 3, "electionPolicy=zookeeper")) {
             ensemble.startAll();
