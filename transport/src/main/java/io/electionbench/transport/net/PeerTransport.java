@@ -67,7 +67,7 @@ public final class PeerTransport implements AutoCloseable {
     private final String myElectionAddress;
     private final NettyPeerPublisher publisher;
     private volatile Thread agentThread;
-    private volatile boolean isClosed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private Channel electionServer;
     private Channel quorumServer;
 
@@ -319,16 +319,15 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     boolean isClosed() {
-        return isClosed;
+        return closed.get();
     }
 
     /** Closes every connection and stops the event loop; peers see the links drop. */
     @Override
     public void close() {
-        if (isClosed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        isClosed = true;
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
         configBytes.release();
     }

@@ -52,7 +52,7 @@ public final class ElectionNode implements AutoCloseable {
     private PeerTransport transport;
     private AdminServer admin;
     private AgentRunner runner;
-    private volatile boolean isClosed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ElectionNode(final NodeConfig config, final long sid) {
         if (config.server(sid) == null) {
@@ -109,10 +109,9 @@ public final class ElectionNode implements AutoCloseable {
     /** Stops the agent, then the transport and admin endpoint. Idempotent. */
     @Override
     public void close() {
-        if (isClosed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        isClosed = true;
         if (runner != null) {
             runner.close();
         }
@@ -153,7 +152,7 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return isClosed;
+        return closed.get();
     }
 
     /** The bound admin endpoint address (after {@link #start()}). */
