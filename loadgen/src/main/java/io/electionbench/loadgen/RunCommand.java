@@ -44,11 +44,15 @@ import picocli.CommandLine.Option;
         "",
         "Patterns:"},
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
-        "process (one JVM per node, real kill -9 and SIGSTOP). zookeeper and remote are not available yet."})
+        "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper 3.9.5 servers, one JVM each,",
+        "watched through srvr). remote is not available yet."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The policy column of the zookeeper target: it runs ZooKeeper's own election, whatever --policy says. */
+    static final String ZOOKEEPER_LABEL = "zk-3.9.5";
 
-    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process (default: ${DEFAULT-VALUE}).", defaultValue = "process,sim")
+    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper (default: ${DEFAULT-VALUE}).",
+        defaultValue = "process,sim")
     String targets;
 
     @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).", defaultValue = "3,5")
@@ -100,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-store", description = "Do not write a run file.")
     boolean isNoStore;
 
+    @Option(names = "--verbose", description = "Print every trial's outcome and event timeline on stderr.")
+    boolean isVerbose;
+
     @Option(names = "--json", description = "Print one JSON object per cell, one per line; no progress or table.")
     boolean isJson;
 
@@ -119,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
         boolean isClean = true;
         int cellNo = 0;
         for (final String target : m.targets) {
-            for (final ElectionPolicy p : m.policies) {
+            for (final ElectionPolicy p : target.equals("zookeeper") ? List.of(ElectionPolicy.ZOOKEEPER) : m.policies) {
                 for (final int size : m.sizes) {
                     for (final Pattern pattern : m.patterns) {
                         cellNo++;
@@ -127,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
                         final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
                         final Progress progress = new Progress(label, warmup + n, isJson);
                         final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
-                            work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
                         isClean &= o.violations().isEmpty() && o.failed() == 0;
                         final Cell cell = summary.add(target, size, pattern, p, o);
                         if (writer != null && cell != null) {
@@ -174,11 +181,11 @@ final class RunCommand implements Callable<Integer> {
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {
             final String name = t.trim().toLowerCase(Locale.ROOT);
-            if (name.equals("zookeeper") || name.equals("remote")) {
-                throw new IllegalArgumentException("the " + name + " target is not available yet (available: sim, inproc, process)");
+            if (name.equals("remote")) {
+                throw new IllegalArgumentException("the remote target is not available yet (available: sim, inproc, process, zookeeper)");
             }
-            if (!name.equals("sim") && !name.equals("inproc") && !name.equals("process")) {
-                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc or process)");
+            if (!List.of("sim", "inproc", "process", "zookeeper").contains(name)) {
+                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process or zookeeper)");
             }
             ts.add(name);
         }
@@ -206,6 +213,7 @@ final class RunCommand implements Callable<Integer> {
         private final boolean isJson;
         private final List<String> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        private final Map<String, Double> readyP50 = new LinkedHashMap<>();
 
         Summary(final boolean isJson) {
             this.isJson = isJson;
@@ -213,7 +221,8 @@ final class RunCommand implements Callable<Integer> {
 
         Cell add(final String target, final int size, final Pattern pattern, final ElectionPolicy policy, final CellRunner.CellOutcome o)
             throws Exception {
-            final String name = target + " n=" + size + " " + pattern.flag() + " " + policy.name();
+            final String policyName = target.equals("zookeeper") ? ZOOKEEPER_LABEL : policy.name();
+            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
                 return null;
@@ -227,19 +236,25 @@ final class RunCommand implements Callable<Integer> {
             final Metric ready = ms(o, s -> s.outcome().readyNs());
             final Metric rounds = count(o, s -> s.outcome().rounds(), "rounds");
             final Metric messages = count(o, s -> s.notifications(), "messages");
-            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policy.name());
+            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName);
             if (detection.n() > 0) {
                 cell.metric("detection_ms", detection);
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
-                .metric("messages_per_election", messages)
                 .metric("failed_trials", Metric.of("trials", Better.LOWER, o.failed()));
+            final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
+            if (hasMessages) {
+                cell.metric("messages_per_election", messages);
+            }
+            if (ready.n() > 0) {
+                readyP50.put(size + " " + pattern.flag() + " " + target + " " + policyName, ready.p50());
+            }
             if (isJson) {
                 final Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", target);
                 m.put("size", size);
                 m.put("pattern", pattern.flag());
-                m.put("policy", policy.name());
+                m.put("policy", policyName);
                 m.put("n", ready.n());
                 m.put("failed", o.failed());
                 m.put("violations", o.violations());
@@ -248,12 +263,12 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_p50_ms", ready.p50());
                 m.put("time_to_ready_p99_ms", ready.p99());
                 m.put("time_to_ready_max_ms", ready.max());
-                m.put("messages_per_election_p50", messages.p50());
+                m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                rows.add(String.format("%-8s %3d %-22s %-9s %5d %10s %10s %10s %10s %10s %7s %8s %6d", target, size, pattern.flag(), policy.name(),
+                rows.add(String.format("%-9s %3d %-22s %-9s %5d %10s %10s %10s %10s %10s %7s %8s %6d", target, size, pattern.flag(), policyName,
                     ready.n(), fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0),
-                    fmt(rounds, 0.5), fmt(messages, 0.5), o.failed()));
+                    fmt(rounds, 0.5), hasMessages ? fmt(messages, 0.5) : "-", o.failed()));
             }
             return cell.build();
         }
@@ -263,11 +278,28 @@ final class RunCommand implements Callable<Integer> {
                 notes.forEach(System.err::println);
                 return;
             }
-            System.out.printf("%n%-8s %3s %-22s %-9s %5s %10s %10s %10s %10s %10s %7s %8s %6s%n", "target", "n", "pattern", "policy", "trials",
+            System.out.printf("%n%-9s %3s %-22s %-9s %5s %10s %10s %10s %10s %10s %7s %8s %6s%n", "target", "n", "pattern", "policy", "trials",
                 "detect p50", "leader p50", "ready p50", "ready p99", "ready max", "rounds", "msgs", "failed");
             rows.forEach(System.out::println);
             System.out.println("times in ms from the fault; rounds and msgs are medians per election");
+            printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
+        }
+
+        /** For every size and pattern measured on ZooKeeper and on our own nodes: ZooKeeper's ready p50 over ours. */
+        private void printRatios() {
+            readyP50.forEach((key, zk) -> {
+                if (!key.endsWith(" zookeeper " + ZOOKEEPER_LABEL)) {
+                    return;
+                }
+                final String prefix = key.substring(0, key.indexOf(" zookeeper "));
+                readyP50.forEach((other, ours) -> {
+                    if (other.startsWith(prefix + " ") && !other.equals(key) && !other.contains(" sim ") && ours > 0) {
+                        System.out.printf("ratio: n=%s ZooKeeper 3.9.5 ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
+                            prefix, zk, other.substring(prefix.length() + 1), ours, zk / ours);
+                    }
+                });
+            });
         }
 
         private static String fmt(final Metric m, final double q) {

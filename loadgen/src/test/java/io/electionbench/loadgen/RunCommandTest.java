@@ -89,10 +89,22 @@ class RunCommandTest {
     }
 
     @Test
+    void zookeeperTargetMeasuresRealApacheZooKeeper() throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
+            "--warmup", "0", "--no-store", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals("zk-3.9.5", cell.get("policy").asText());
+        assertEquals(1, cell.get("n").asInt());
+        assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, cell.toString());
+        assertTrue(cell.get("messages_per_election_p50").isNull(), "ZooKeeper does not count its notifications for us");
+    }
+
+    @Test
     void badArgumentsGiveOneLineAndExitTwo() {
         for (final String[] args : new String[][] {
             {"run", "--target", "mars"}, {"run", "--patterns", "meteor"}, {"run", "--sizes", "3,x"},
-            {"run", "--target", "zookeeper"}, {"run", "--write-rate", "100"}, {"run", "--policy", "quick"}, {"run", "--trials", "0"}}) {
+            {"run", "--target", "remote"}, {"run", "--write-rate", "100"}, {"run", "--policy", "quick"}, {"run", "--trials", "0"}}) {
             final Result r = cli(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("electionbench run: "), r.err());

@@ -18,7 +18,9 @@ public final class CellRunner {
     private final NodeTiming timing;
     private final long seed;
     private final String heap;
+    private final String zookeeperHeap = "128m";
     private final Path workDir;
+    private java.io.PrintStream log;
 
     /** What a cell measured: one sample per measured election, failures and safety violations. */
     public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped) {
@@ -36,6 +38,12 @@ public final class CellRunner {
         this.workDir = workDir;
     }
 
+    /** Prints every trial's outcome and event timeline to {@code out}. */
+    public CellRunner verbose(final java.io.PrintStream out) {
+        this.log = out;
+        return this;
+    }
+
     /**
      * @param onTrial called with the number of trials done so far (warm-up included)
      */
@@ -43,12 +51,15 @@ public final class CellRunner {
         if (size < pattern.minSize()) {
             return new CellOutcome(List.of(), 0, List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
         }
+        if (targetName.equals("zookeeper") && (pattern == Pattern.PARTITION_LEADER || pattern == Pattern.SPLIT_HALVES)) {
+            return new CellOutcome(List.of(), 0, List.of(), "the zookeeper target cannot partition yet (needs a fault proxy)");
+        }
         if (pattern == Pattern.LEADER_PAUSE && targetName.equals("inproc")) {
             return new CellOutcome(List.of(), 0, List.of(), "the inproc target cannot pause a server (use process or sim)");
         }
         final long holdNs = 2 * timing.syncLimitNs();
         try (Target target = newTarget()) {
-            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs);
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log);
             runner.bootstrap();
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
@@ -81,8 +92,10 @@ public final class CellRunner {
                 return new InprocTarget(Files.createDirectories(workDir), size, policy, timing);
             case "process":
                 return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, heap);
+            case "zookeeper":
+                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap);
             default:
-                throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc or process)");
+                throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }
     }
 }

@@ -21,6 +21,12 @@ import io.electionbench.core.quorum.Ensemble;
  * Pure: the same events give the same numbers, so it is tested on hand-made event lists.
  */
 public final class TrialAnalysis {
+    /**
+     * A follower whose leader the target cannot tell (ZooKeeper's {@code srvr} says only "Mode:
+     * follower"); it counts towards whichever server is LEADING.
+     */
+    public static final long UNKNOWN = -1;
+
     private final Ensemble ensemble;
 
     public TrialAnalysis(final Ensemble ensemble) {
@@ -99,7 +105,8 @@ public final class TrialAnalysis {
             }
             long mask = ensemble.maskOf(l);
             for (final Map.Entry<Long, String> f : state.entrySet()) {
-                if ("FOLLOWING".equals(f.getValue()) && leaderOf.getOrDefault(f.getKey(), -1L) == l) {
+                final long followed = leaderOf.getOrDefault(f.getKey(), UNKNOWN);
+                if ("FOLLOWING".equals(f.getValue()) && (followed == l || followed == UNKNOWN)) {
                     mask |= ensemble.maskOf(f.getKey());
                 }
             }

@@ -21,12 +21,14 @@ public final class TrialRunner {
     private final TrialAnalysis analysis;
     private final long timeoutNs;
     private final long holdNs;
+    private final java.io.PrintStream log;
 
     /** Samples of one trial: several when a trial measures several elections. */
     public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation) {
     }
 
-    TrialRunner(final Target target, final long timeoutNs, final long holdNs) {
+    TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log) {
+        this.log = log;
         this.target = target;
         this.ensemble = target.ensemble();
         this.analysis = new TrialAnalysis(ensemble);
@@ -112,9 +114,7 @@ public final class TrialRunner {
             target.crash(v);
         }
         final Sample s = measure(before, faultNs, leader, msgs, false);
-        for (final long v : victims) {
-            target.start(v);
-        }
+        startIfDown(victims);
         stable("restarting " + victims);
         return s;
     }
@@ -142,7 +142,7 @@ public final class TrialRunner {
         if (!ok) {
             restore("follower " + victim + " did not rejoin");
         }
-        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), target.notificationsSent() - msgs, violation);
+        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation);
     }
 
     private Sample rollingRestart() throws Exception {
@@ -175,9 +175,7 @@ public final class TrialRunner {
                 break;
             }
         }
-        for (final long sid : killed) {
-            target.start(sid);
-        }
+        startIfDown(killed);
         stable("restarting " + killed);
         return samples;
     }
@@ -247,7 +245,12 @@ public final class TrialRunner {
             events.addAll(target.drainEvents());
             outcome = analysis.analyze(before, events, faultNs, exclude);
         } while (!outcome.isRecovered() && target.nowNs() - deadline < 0);
-        final long notifications = target.notificationsSent() - msgs;
+        final long notifications = delta(target.notificationsSent(), msgs);
+        if (log != null) {
+            log.printf("  trial: %s%n", outcome);
+            events.stream().sorted(java.util.Comparator.comparingLong(TrialEvent::tsNs)).forEach(e ->
+                log.printf("    %+10.3f ms  %d %s%s%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.state(), e.leader() > 0 ? " leader " + e.leader() : ""));
+        }
         if (!outcome.isRecovered()) {
             restore("no ready leader within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s");
             return new Sample(outcome, notifications, null);
@@ -256,6 +259,21 @@ public final class TrialRunner {
             stable("the start");
         }
         return new Sample(outcome, notifications, null);
+    }
+
+    /** A counter's growth, or -1 when the target cannot count (ZooKeeper). */
+    private static long delta(final long now, final long before) {
+        return now < 0 || before < 0 ? -1 : now - before;
+    }
+
+    /** Restarts those of {@code sids} still down (a failed trial's restore may have started them already). */
+    private void startIfDown(final List<Long> sids) throws Exception {
+        final Map<Long, NodeView> now = target.snapshot();
+        for (final long sid : sids) {
+            if (!now.get(sid).isUp()) {
+                target.start(sid);
+            }
+        }
     }
 
     private long leader() throws Exception {
@@ -286,6 +304,9 @@ public final class TrialRunner {
 
     /** Heals, resumes and (re)starts everything; fails the run if even that does not settle. */
     private void restore(final String why) throws Exception {
+        if (log != null) {
+            log.println("  restoring: " + why + "; views " + target.snapshot());
+        }
         target.heal();
         for (final NodeView v : target.snapshot().values()) {
             if (!v.isUp()) {

@@ -1,0 +1,301 @@
+package io.electionbench.loadgen.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.quorum.Ensemble;
+
+/**
+ * Real Apache ZooKeeper 3.9 servers ({@code QuorumPeerMain}, one JVM each, from the jars the build
+ * copies to {@code target/zookeeper/}). ZooKeeper reports no state-change timestamps, so a watcher
+ * thread asks every live server {@code srvr} in turn (about one server per millisecond) and turns
+ * what it sees into events on the load generator's clock: a server answering "Mode: leader" or
+ * "Mode: follower" is serving in that role (ZooKeeper answers only after its sync completes); one
+ * that stops answering that way is counted LOOKING. Time-to-leader and time-to-ready are therefore
+ * the same instant here: the new leader's first "Mode: leader". Kill is SIGKILL, pause SIGSTOP;
+ * partitions need a fault proxy on the peer links, which this target does not have yet.
+ */
+final class ZooKeeperTarget implements Target {
+    private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+
+    private final Path dir;
+    private final int size;
+    private final Ensemble ensemble;
+    private final String heap;
+    private final int[] clientPorts;
+    private final Process[] processes;
+    private final Path lib;
+    private final Map<Long, NodeView> views = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<TrialEvent> events = new ConcurrentLinkedQueue<>();
+    private final Thread watcher;
+    private volatile boolean isClosed;
+
+    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap) throws IOException {
+        this.dir = dir;
+        this.size = size;
+        this.ensemble = Ensemble.majority(size);
+        this.heap = heap;
+        this.clientPorts = new int[size + 1];
+        this.processes = new Process[size + 1];
+        this.lib = zookeeperLib();
+        final int[] ports = AdminTarget.freePorts(3 * size);
+        final List<String> servers = new ArrayList<>();
+        for (int sid = 1; sid <= size; sid++) {
+            clientPorts[sid] = ports[3 * (sid - 1) + 2];
+            servers.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]);
+        }
+        for (int sid = 1; sid <= size; sid++) {
+            final Path data = Files.createDirectories(dir.resolve("zk-" + sid));
+            Files.writeString(data.resolve("myid"), sid + "\n");
+            final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
+                "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
+                "admin.enableServer=false", "maxClientCnxns=0"));
+            cfg.addAll(servers);
+            Files.write(dir.resolve("zoo-" + sid + ".cfg"), cfg);
+            views.put((long)sid, new NodeView(sid, false, "DOWN", -1, false));
+        }
+        watcher = new Thread(this::watch, "zookeeper-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** target/zookeeper beside the jar or classes this runs from, or -Delectionbench.zookeeper.lib. */
+    static Path zookeeperLib() throws IOException {
+        final String override = System.getProperty("electionbench.zookeeper.lib");
+        Path candidate;
+        if (override != null) {
+            candidate = Path.of(override);
+        } else {
+            try {
+                final Path code = Path.of(ZooKeeperTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                candidate = code.getParent().resolve("zookeeper");
+            } catch (final URISyntaxException ex) {
+                throw new IOException("cannot locate the ZooKeeper jars", ex);
+            }
+        }
+        if (!Files.isRegularFile(candidate.resolve("zookeeper-3.9.5.jar"))) {
+            throw new IOException("ZooKeeper's jars are not in " + candidate + "; build with 'mvn package' (it copies them there)"
+                + " or set -Delectionbench.zookeeper.lib=DIR");
+        }
+        return candidate;
+    }
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    public Ensemble ensemble() {
+        return ensemble;
+    }
+
+    @Override
+    public void start(final long sid) throws Exception {
+        final Process old = processes[(int)sid];
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException("ZooKeeper server " + sid + " is already running (pid " + old.pid() + ")");
+        }
+        final String java = ProcessHandle.current().info().command().orElse("java");
+        final List<String> cmd = List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-cp", lib.resolve("*").toString(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString());
+        processes[(int)sid] = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("zk-" + sid + ".log").toFile())).start();
+        views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
+    }
+
+    @Override
+    public void crash(final long sid) throws Exception {
+        final Process p = processes[(int)sid];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            processes[(int)sid] = null;
+        }
+        views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+    }
+
+    @Override
+    public boolean pause(final long sid) throws Exception {
+        return signal(sid, "-STOP");
+    }
+
+    @Override
+    public void resume(final long sid) throws Exception {
+        signal(sid, "-CONT");
+    }
+
+    private boolean signal(final long sid, final String signal) throws IOException, InterruptedException {
+        final Process p = processes[(int)sid];
+        if (p == null) {
+            return false;
+        }
+        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).start();
+        return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    }
+
+    @Override
+    public void partition(final long[][] sides) {
+        throw new UnsupportedOperationException("the zookeeper target cannot partition yet (it needs a fault proxy on the peer links)");
+    }
+
+    @Override
+    public void heal() {
+    }
+
+    @Override
+    public long nowNs() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void idle(final long durationNs) {
+        final long end = System.nanoTime() + durationNs;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    @Override
+    public Map<Long, NodeView> snapshot() {
+        return new HashMap<>(views);
+    }
+
+    @Override
+    public List<TrialEvent> drainEvents() {
+        final List<TrialEvent> out = new ArrayList<>();
+        TrialEvent e;
+        while ((e = events.poll()) != null) {
+            out.add(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long notificationsSent() {
+        return -1;
+    }
+
+    @Override
+    public boolean awaitStable(final long timeoutNs) {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (!isStable()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        return true;
+    }
+
+    private boolean isStable() {
+        checkAlive();
+        int leaders = 0;
+        for (final NodeView v : views.values()) {
+            if (!v.isUp()) {
+                continue;
+            }
+            if ("LEADING".equals(v.state())) {
+                leaders++;
+            } else if (!"FOLLOWING".equals(v.state())) {
+                return false;
+            }
+        }
+        return leaders == 1;
+    }
+
+    /** A server that should be up but whose JVM exited is a setup problem: say which and where its log is. */
+    private void checkAlive() {
+        for (int sid = 1; sid <= size; sid++) {
+            final Process p = processes[sid];
+            if (p != null && !p.isAlive() && views.get((long)sid).isUp()) {
+                throw new IllegalStateException("ZooKeeper server " + sid + " exited with status " + p.exitValue()
+                    + "; see " + dir.resolve("zk-" + sid + ".log"));
+            }
+        }
+    }
+
+    /** Round-robin srvr probes of the live servers; a changed answer becomes an event. */
+    private void watch() {
+        long sid = 0;
+        while (!isClosed) {
+            sid = sid % size + 1;
+            final NodeView v = views.get(sid);
+            if (v.isUp()) {
+                final String mode = probe(clientPorts[(int)sid]);
+                final long ts = System.nanoTime();
+                final String state = "leader".equals(mode) ? "LEADING" : "follower".equals(mode) ? "FOLLOWING" : "LOOKING";
+                final long leader = "LEADING".equals(state) ? sid : -1;
+                final NodeView next = new NodeView(sid, true, state, leader, !"LOOKING".equals(state));
+                // Only a view that is still the one probed may change: a crash or restart meanwhile wins.
+                if (!state.equals(v.state()) && views.replace(sid, v, next)) {
+                    events.add(new TrialEvent(sid, ts, state, leader));
+                    if (!"LOOKING".equals(state)) {
+                        events.add(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
+                    }
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(1000 / Math.max(1, size)));
+        }
+    }
+
+    /** The "Mode:" of a srvr answer, or null when the server does not serve (or does not answer). */
+    private static String probe(final int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(500);
+            final OutputStream out = s.getOutputStream();
+            out.write("srvr".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            final InputStream in = s.getInputStream();
+            final String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            final int at = text.indexOf("Mode: ");
+            if (at < 0) {
+                return null;
+            }
+            final int end = text.indexOf('\n', at);
+            return text.substring(at + 6, end < 0 ? text.length() : end).trim();
+        } catch (final IOException ex) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        isClosed = true;
+        for (int sid = 1; sid <= size; sid++) {
+            final Process p = processes[sid];
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+        for (int sid = 1; sid <= size; sid++) {
+            final Process p = processes[sid];
+            if (p != null) {
+                try {
+                    p.waitFor(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
