@@ -122,6 +122,9 @@ final class RunCommand implements Callable<Integer> {
         final RunWriter writer = isNoStore ? null : RunWriter.create(root, RunResult.builder(Kind.LOADGEN)
             .git(GitInfo.detect(root)).host(HostInfo.detect()).started(Instant.now()).config(config(m)).build());
         final Path work = Files.createTempDirectory("electionbench-run");
+        // Node and ZooKeeper processes must not outlive the run, whether it ends, fails or is interrupted.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+            "kill-children"));
         final Summary summary = new Summary(isJson);
         boolean isClean = true;
         int cellNo = 0;

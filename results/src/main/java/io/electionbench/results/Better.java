@@ -3,8 +3,7 @@ package io.electionbench.results;
 /**
  * Which direction of change is an improvement for a metric; written as "lower" or "higher".
  */
-public enum Better
-{
+public enum Better {
     /** Smaller is better: latencies, times, bytes allocated. */
     LOWER("lower"),
     /** Larger is better: throughput. */
@@ -12,16 +11,14 @@ public enum Better
 
     private final String json;
 
-    Better(final String json)
-    {
+    Better(final String json) {
         this.json = json;
     }
 
     /**
      * @return the schema spelling.
      */
-    public String json()
-    {
+    public String json() {
         return json;
     }
 
@@ -29,12 +26,9 @@ public enum Better
      * @param text "lower" or "higher".
      * @return the direction, or null when the text is neither.
      */
-    public static Better parse(final String text)
-    {
-        for (final Better b : values())
-        {
-            if (b.json.equals(text))
-            {
+    public static Better parse(final String text) {
+        for (final Better b : values()) {
+            if (b.json.equals(text)) {
                 return b;
             }
         }

@@ -25,11 +25,9 @@ public record Cell(
     String policy,
     String benchmark,
     Map<String, String> params,
-    Map<String, Metric> metrics)
-{
+    Map<String, Metric> metrics) {
     /** Copies the maps so a cell never changes after construction. */
-    public Cell
-    {
+    public Cell {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metrics, "metrics")));
     }
@@ -43,8 +41,7 @@ public record Cell(
      * @param policy  e.g. "zookeeper".
      * @return a builder to add metrics to.
      */
-    public static Builder loadgen(final String target, final int size, final String pattern, final String policy)
-    {
+    public static Builder loadgen(final String target, final int size, final String pattern, final String policy) {
         return new Builder(Objects.requireNonNull(target, "target"), size, Objects.requireNonNull(pattern, "pattern"),
             Objects.requireNonNull(policy, "policy"), null, Map.of());
     }
@@ -56,8 +53,7 @@ public record Cell(
      * @param params    {@code @Param} values, may be empty.
      * @return a builder to add metrics to.
      */
-    public static Builder jmh(final String benchmark, final Map<String, String> params)
-    {
+    public static Builder jmh(final String benchmark, final Map<String, String> params) {
         return new Builder(null, null, null, null, Objects.requireNonNull(benchmark, "benchmark"), params);
     }
 
@@ -68,11 +64,9 @@ public record Cell(
      *
      * @return the cell's identity.
      */
-    public String id()
-    {
+    public String id() {
         final StringBuilder sb = new StringBuilder();
-        if (benchmark != null)
-        {
+        if (benchmark != null) {
             sb.append(benchmark);
             params.forEach((k, v) -> sb.append('/').append(k).append('=').append(v));
             return sb.toString();
@@ -81,14 +75,12 @@ public record Cell(
     }
 
     /** @return true for a JMH cell. */
-    public boolean isJmh()
-    {
+    public boolean isJmh() {
         return benchmark != null;
     }
 
     /** Accumulates metrics for one cell; not thread-safe. */
-    public static final class Builder
-    {
+    public static final class Builder {
         private final String target;
         private final Integer size;
         private final String pattern;
@@ -103,8 +95,7 @@ public record Cell(
             final String pattern,
             final String policy,
             final String benchmark,
-            final Map<String, String> params)
-        {
+            final Map<String, String> params) {
             this.target = target;
             this.size = size;
             this.pattern = pattern;
@@ -118,15 +109,13 @@ public record Cell(
          * @param metric the metric.
          * @return this.
          */
-        public Builder metric(final String name, final Metric metric)
-        {
+        public Builder metric(final String name, final Metric metric) {
             metrics.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(metric, "metric"));
             return this;
         }
 
         /** @return the cell. */
-        public Cell build()
-        {
+        public Cell build() {
             return new Cell(target, size, pattern, policy, benchmark, params, metrics);
         }
     }

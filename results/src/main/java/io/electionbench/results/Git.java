@@ -13,12 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Runs the git command line. Every failure (git absent, not a repository, unknown revision,
  * timeout) is an empty result: callers decide what that means.
  */
-final class Git
-{
+final class Git {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private Git()
-    {
+    private Git() {
     }
 
     /**
@@ -26,13 +24,11 @@ final class Git
      * @param args git arguments.
      * @return trimmed standard output when git exits 0.
      */
-    static Optional<String> run(final Path dir, final String... args)
-    {
+    static Optional<String> run(final Path dir, final String... args) {
         final List<String> command = new ArrayList<>();
         command.add("git");
         command.addAll(List.of(args));
-        try
-        {
+        try {
             final Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -40,23 +36,17 @@ final class Git
                 .start();
             process.getOutputStream().close();
             final String out;
-            try (InputStream in = process.getInputStream())
-            {
+            try (InputStream in = process.getInputStream()) {
                 out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS))
-            {
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return Optional.empty();
             }
             return process.exitValue() == 0 ? Optional.of(out.trim()) : Optional.empty();
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             return Optional.empty();
-        }
-        catch (final InterruptedException ex)
-        {
+        } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }

@@ -12,14 +12,12 @@ import java.util.Optional;
  *                that the run files under results/runs/ do not mark every later run dirty).
  * @param branch  the current branch, "HEAD" when detached, or {@value #UNKNOWN}.
  */
-public record GitInfo(String commit, boolean isDirty, String branch)
-{
+public record GitInfo(String commit, boolean isDirty, String branch) {
     /** Placeholder for a commit or branch that could not be determined. */
     public static final String UNKNOWN = "unknown";
 
     /** Validates the components. */
-    public GitInfo
-    {
+    public GitInfo {
         Objects.requireNonNull(commit, "commit");
         Objects.requireNonNull(branch, "branch");
     }
@@ -31,11 +29,9 @@ public record GitInfo(String commit, boolean isDirty, String branch)
      * @return the commit, dirty flag and branch, or {@link #unknown()} when dir is not in a
      *         repository or git is not installed.
      */
-    public static GitInfo detect(final Path dir)
-    {
+    public static GitInfo detect(final Path dir) {
         final Optional<String> sha = Git.run(dir, "rev-parse", "--verify", "HEAD");
-        if (sha.isEmpty())
-        {
+        if (sha.isEmpty()) {
             return unknown();
         }
         final boolean isDirty = Git.run(dir, "status", "--porcelain", "--untracked-files=no")
@@ -46,8 +42,7 @@ public record GitInfo(String commit, boolean isDirty, String branch)
     }
 
     /** @return the value used outside a git repository. */
-    public static GitInfo unknown()
-    {
+    public static GitInfo unknown() {
         return new GitInfo(UNKNOWN, false, UNKNOWN);
     }
 }

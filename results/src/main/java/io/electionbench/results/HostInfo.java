@@ -33,11 +33,9 @@ public record HostInfo(
     String kernel,
     String jvmVendor,
     String jvmVersion,
-    List<String> jvmFlags)
-{
+    List<String> jvmFlags) {
     /** Copies the flags and replaces null text by "unknown". */
-    public HostInfo
-    {
+    public HostInfo {
         cpuModel = orUnknown(cpuModel);
         os = orUnknown(os);
         osVersion = orUnknown(osVersion);
@@ -53,8 +51,7 @@ public record HostInfo(
      *
      * @return this host.
      */
-    public static HostInfo detect()
-    {
+    public static HostInfo detect() {
         final String osVersion = System.getProperty("os.version");
         return new HostInfo(
             detectCpuModel(),
@@ -74,8 +71,7 @@ public record HostInfo(
      * @param jvmFlags   replacement flags.
      * @return this host with another JVM, as when importing results a forked JVM produced.
      */
-    public HostInfo withJvm(final String jvmVendor, final String jvmVersion, final List<String> jvmFlags)
-    {
+    public HostInfo withJvm(final String jvmVendor, final String jvmVersion, final List<String> jvmFlags) {
         return new HostInfo(cpuModel, cores, memoryBytes, os, osVersion, kernel, jvmVendor, jvmVersion, jvmFlags);
     }
 
@@ -83,8 +79,7 @@ public record HostInfo(
      * @param other another host.
      * @return "field: this vs other" for each field that differs; empty when the machines match.
      */
-    public List<String> differences(final HostInfo other)
-    {
+    public List<String> differences(final HostInfo other) {
         final List<String> diffs = new ArrayList<>();
         diff(diffs, "cpu", cpuModel, other.cpuModel);
         diff(diffs, "cores", cores, other.cores);
@@ -97,76 +92,57 @@ public record HostInfo(
     }
 
     /** @return a one-line description for reports. */
-    public String describe()
-    {
+    public String describe() {
         return cpuModel + ", " + cores + " cores, " + (memoryBytes >> 20) + " MiB, " + os + " " + kernel
             + ", " + jvmVendor + " " + jvmVersion;
     }
 
-    private static void diff(final List<String> out, final String name, final Object a, final Object b)
-    {
-        if (!Objects.equals(a, b))
-        {
+    private static void diff(final List<String> out, final String name, final Object a, final Object b) {
+        if (!Objects.equals(a, b)) {
             out.add(name + ": " + a + " vs " + b);
         }
     }
 
-    private static String orUnknown(final String s)
-    {
+    private static String orUnknown(final String s) {
         return s == null || s.isBlank() ? GitInfo.UNKNOWN : s;
     }
 
-    private static String detectCpuModel()
-    {
-        for (final String line : readLines(Path.of("/proc/cpuinfo")))
-        {
-            if (line.startsWith("model name") && line.indexOf(':') > 0)
-            {
+    private static String detectCpuModel() {
+        for (final String line : readLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name") && line.indexOf(':') > 0) {
                 return line.substring(line.indexOf(':') + 1).trim();
             }
         }
         return System.getProperty("os.arch");
     }
 
-    private static long detectMemoryBytes()
-    {
-        for (final String line : readLines(Path.of("/proc/meminfo")))
-        {
-            if (line.startsWith("MemTotal:"))
-            {
+    private static long detectMemoryBytes() {
+        for (final String line : readLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
                 final String[] parts = line.substring("MemTotal:".length()).trim().split("\\s+");
-                try
-                {
+                try {
                     return Long.parseLong(parts[0]) * 1024L;
-                }
-                catch (final NumberFormatException ex)
-                {
+                } catch (final NumberFormatException ex) {
                     break;
                 }
             }
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
-        {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return 0L;
     }
 
     /** The kernel release; on Linux /proc says it without starting a process. */
-    private static Optional<String> detectKernel()
-    {
+    private static Optional<String> detectKernel() {
         final List<String> lines = readLines(Path.of("/proc/sys/kernel/osrelease"));
         return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(0).trim());
     }
 
-    private static List<String> readLines(final Path file)
-    {
-        try
-        {
+    private static List<String> readLines(final Path file) {
+        try {
             return Files.isReadable(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-        }
-        catch (final IOException | RuntimeException ex)
-        {
+        } catch (final IOException | RuntimeException ex) {
             return List.of();
         }
     }

@@ -25,10 +25,8 @@ import java.util.Map;
  * ({@code ops/...}). A metric without raw data keeps its score as its only sample. When one
  * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
  */
-public final class JmhImport
-{
-    private JmhImport()
-    {
+public final class JmhImport {
+    private JmhImport() {
     }
 
     /**
@@ -39,24 +37,16 @@ public final class JmhImport
      * @return the run.
      * @throws RunFileException when the file is missing, not JSON or not JMH output.
      */
-    public static RunResult read(final Path jmhJson, final GitInfo git, final HostInfo host, final Instant started)
-    {
+    public static RunResult read(final Path jmhJson, final GitInfo git, final HostInfo host, final Instant started) {
         final JsonNode root;
-        try
-        {
+        try {
             root = RunCodec.MAPPER.readTree(Files.readString(jmhJson));
-        }
-        catch (final NoSuchFileException ex)
-        {
+        } catch (final NoSuchFileException ex) {
             throw new RunFileException(jmhJson, "no such file");
-        }
-        catch (final JsonProcessingException ex)
-        {
+        } catch (final JsonProcessingException ex) {
             throw new RunFileException(jmhJson, "malformed JSON at line " + ex.getLocation().getLineNr() + ": "
                 + ex.getOriginalMessage(), ex);
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             throw new RunFileException(jmhJson, "cannot read: " + ex.getMessage(), ex);
         }
         return convert(root, jmhJson, git, host, started);
@@ -72,17 +62,14 @@ public final class JmhImport
      * @throws RunFileException when the tree is not JMH output.
      */
     public static RunResult convert(
-        final JsonNode root, final Path source, final GitInfo git, final HostInfo host, final Instant started)
-    {
-        if (!root.isArray() || root.isEmpty())
-        {
+        final JsonNode root, final Path source, final GitInfo git, final HostInfo host, final Instant started) {
+        if (!root.isArray() || root.isEmpty()) {
             throw new RunFileException(source, "not JMH -rf json output: expected a non-empty JSON array");
         }
         final Map<String, Cell.Builder> cells = new LinkedHashMap<>();
         final Map<String, Integer> modesSeen = new LinkedHashMap<>();
         final List<Object> entries = new ArrayList<>();
-        for (int i = 0; i < root.size(); i++)
-        {
+        for (int i = 0; i < root.size(); i++) {
             final JsonNode entry = root.get(i);
             final String path = "[" + i + "]";
             final String benchmark = requireText(entry, "benchmark", path, source);
@@ -93,13 +80,11 @@ public final class JmhImport
             final Cell.Builder cell = cells.computeIfAbsent(key, k -> Cell.jmh(benchmark, params));
             final boolean isFirstMode = modesSeen.merge(key, 1, Integer::sum) == 1;
             final JsonNode primary = entry.path("primaryMetric");
-            if (!primary.isObject())
-            {
+            if (!primary.isObject()) {
                 throw new RunFileException(source, path + ": missing field 'primaryMetric'");
             }
             cell.metric(mode, metric(primary, mode, "thrpt".equals(mode) ? Better.HIGHER : Better.LOWER, path, source));
-            entry.path("secondaryMetrics").properties().forEach(e ->
-            {
+            entry.path("secondaryMetrics").properties().forEach(e -> {
                 final String name = e.getKey().replaceFirst("^\u00b7", "") + (isFirstMode ? "" : "@" + mode);
                 final Better better = e.getValue().path("scoreUnit").asText("").startsWith("ops/") ? Better.HIGHER : Better.LOWER;
                 cell.metric(name, metric(e.getValue(), name, better, path + ".secondaryMetrics", source));
@@ -112,50 +97,37 @@ public final class JmhImport
         return run.build();
     }
 
-    private static Metric metric(final JsonNode m, final String name, final Better better, final String path, final Path source)
-    {
+    private static Metric metric(final JsonNode m, final String name, final Better better, final String path, final Path source) {
         final JsonNode unit = m.get("scoreUnit");
-        if (unit == null || !unit.isTextual())
-        {
+        if (unit == null || !unit.isTextual()) {
             throw new RunFileException(source, path + "." + name + ": missing field 'scoreUnit'");
         }
         final Metric.Builder b = Metric.builder(unit.textValue(), better);
-        if (m.path("rawData").isArray() && !m.get("rawData").isEmpty())
-        {
+        if (m.path("rawData").isArray() && !m.get("rawData").isEmpty()) {
             m.get("rawData").forEach(fork -> fork.forEach(v -> b.add(v.asDouble())));
-        }
-        else if (m.path("rawDataHistogram").isArray() && !m.get("rawDataHistogram").isEmpty())
-        {
+        } else if (m.path("rawDataHistogram").isArray() && !m.get("rawDataHistogram").isEmpty()) {
             m.get("rawDataHistogram").forEach(fork -> fork.forEach(iteration -> b.add(histogramMean(iteration))));
-        }
-        else if (m.path("score").isNumber())
-        {
+        } else if (m.path("score").isNumber()) {
             b.add(m.get("score").asDouble());
-        }
-        else
-        {
+        } else {
             throw new RunFileException(source, path + "." + name + ": no rawData and no numeric score");
         }
         return b.build();
     }
 
     /** Mean of one iteration's histogram, given as [[value, count], ...]. */
-    private static double histogramMean(final JsonNode iteration)
-    {
+    private static double histogramMean(final JsonNode iteration) {
         double sum = 0.0;
         double count = 0.0;
-        for (final JsonNode bucket : iteration)
-        {
+        for (final JsonNode bucket : iteration) {
             sum += bucket.path(0).asDouble() * bucket.path(1).asDouble();
             count += bucket.path(1).asDouble();
         }
         return count == 0.0 ? 0.0 : sum / count;
     }
 
-    private static HostInfo jvmOf(final JsonNode first, final HostInfo host)
-    {
-        if (!first.has("jdkVersion"))
-        {
+    private static HostInfo jvmOf(final JsonNode first, final HostInfo host) {
+        if (!first.has("jdkVersion")) {
             return host;
         }
         final List<String> flags = new ArrayList<>();
@@ -163,8 +135,7 @@ public final class JmhImport
         return host.withJvm(first.path("vmName").asText(host.jvmVendor()), first.path("jdkVersion").asText(), flags);
     }
 
-    private static Map<String, Object> config(final JsonNode first, final Path source, final List<Object> entries)
-    {
+    private static Map<String, Object> config(final JsonNode first, final Path source, final List<Object> entries) {
         final Map<String, Object> config = new LinkedHashMap<>();
         config.put("tool", "jmh");
         config.put("source", String.valueOf(source.getFileName()));
@@ -175,25 +146,20 @@ public final class JmhImport
     }
 
     /** What is needed to rerun one benchmark entry: its settings, not its results. */
-    private static Object entryConfig(final JsonNode entry)
-    {
+    private static Object entryConfig(final JsonNode entry) {
         final Map<String, Object> c = new LinkedHashMap<>();
         for (final String field : new String[]{"benchmark", "mode", "threads", "forks", "warmupIterations",
-            "warmupTime", "warmupBatchSize", "measurementIterations", "measurementTime", "measurementBatchSize", "params"})
-        {
-            if (entry.has(field))
-            {
+            "warmupTime", "warmupBatchSize", "measurementIterations", "measurementTime", "measurementBatchSize", "params"}) {
+            if (entry.has(field)) {
                 c.put(field, RunCodec.MAPPER.convertValue(entry.get(field), Object.class));
             }
         }
         return c;
     }
 
-    private static String requireText(final JsonNode node, final String field, final String path, final Path source)
-    {
+    private static String requireText(final JsonNode node, final String field, final String path, final Path source) {
         final JsonNode v = node.get(field);
-        if (v == null || !v.isTextual())
-        {
+        if (v == null || !v.isTextual()) {
             throw new RunFileException(source, path + ": missing field '" + field + "'");
         }
         return v.textValue();

@@ -3,8 +3,7 @@ package io.electionbench.results;
 /**
  * What produced a run file; written as "loadgen" or "jmh".
  */
-public enum Kind
-{
+public enum Kind {
     /** The load generator: cells are target, size, pattern, policy. */
     LOADGEN("loadgen"),
     /** A JMH run imported from {@code -rf json}: cells are benchmark and params. */
@@ -12,16 +11,14 @@ public enum Kind
 
     private final String json;
 
-    Kind(final String json)
-    {
+    Kind(final String json) {
         this.json = json;
     }
 
     /**
      * @return the schema spelling.
      */
-    public String json()
-    {
+    public String json() {
         return json;
     }
 
@@ -29,12 +26,9 @@ public enum Kind
      * @param text "loadgen" or "jmh".
      * @return the kind, or null when the text is neither.
      */
-    public static Kind parse(final String text)
-    {
-        for (final Kind k : values())
-        {
-            if (k.json.equals(text))
-            {
+    public static Kind parse(final String text) {
+        for (final Kind k : values()) {
+            if (k.json.equals(text)) {
                 return k;
             }
         }

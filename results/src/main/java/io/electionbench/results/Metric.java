@@ -10,16 +10,14 @@ import java.util.Objects;
  * summary derived from the samples (quantiles by linear interpolation, see {@link Samples#quantile}).
  * Immutable; the summary of an empty metric is NaN (written as JSON null).
  */
-public final class Metric
-{
+public final class Metric {
     private final String unit;
     private final Better better;
     private final double[] samples;
     private final double[] sorted;
     private final double mean;
 
-    private Metric(final String unit, final Better better, final double[] samples)
-    {
+    private Metric(final String unit, final Better better, final double[] samples) {
         this.unit = Objects.requireNonNull(unit, "unit");
         this.better = Objects.requireNonNull(better, "better");
         this.samples = samples;
@@ -33,8 +31,7 @@ public final class Metric
      * @param samples raw values in measurement order; copied; no NaN.
      * @return the metric.
      */
-    public static Metric of(final String unit, final Better better, final double... samples)
-    {
+    public static Metric of(final String unit, final Better better, final double... samples) {
         return new Metric(unit, better, samples.clone());
     }
 
@@ -45,32 +42,27 @@ public final class Metric
      * @param better which direction is an improvement.
      * @return a builder.
      */
-    public static Builder builder(final String unit, final Better better)
-    {
+    public static Builder builder(final String unit, final Better better) {
         return new Builder(unit, better);
     }
 
     /** @return the unit. */
-    public String unit()
-    {
+    public String unit() {
         return unit;
     }
 
     /** @return which direction is an improvement. */
-    public Better better()
-    {
+    public Better better() {
         return better;
     }
 
     /** @return a copy of the raw samples in measurement order. */
-    public double[] samples()
-    {
+    public double[] samples() {
         return samples.clone();
     }
 
     /** @return the number of samples. */
-    public int n()
-    {
+    public int n() {
         return samples.length;
     }
 
@@ -78,75 +70,63 @@ public final class Metric
      * @param q in [0, 1].
      * @return the q-quantile, NaN when there are no samples.
      */
-    public double quantile(final double q)
-    {
+    public double quantile(final double q) {
         return sorted.length == 0 ? Double.NaN : Samples.quantileOfSorted(sorted, q);
     }
 
     /** @return the median. */
-    public double p50()
-    {
+    public double p50() {
         return quantile(0.5);
     }
 
     /** @return the 90th percentile. */
-    public double p90()
-    {
+    public double p90() {
         return quantile(0.9);
     }
 
     /** @return the 99th percentile. */
-    public double p99()
-    {
+    public double p99() {
         return quantile(0.99);
     }
 
     /** @return the 99.9th percentile. */
-    public double p999()
-    {
+    public double p999() {
         return quantile(0.999);
     }
 
     /** @return the largest sample. */
-    public double max()
-    {
+    public double max() {
         return quantile(1.0);
     }
 
     /** @return the arithmetic mean. */
-    public double mean()
-    {
+    public double mean() {
         return mean;
     }
 
     @Override
-    public boolean equals(final Object o)
-    {
+    public boolean equals(final Object o) {
         return o instanceof Metric m && unit.equals(m.unit) && better == m.better && Arrays.equals(samples, m.samples);
     }
 
     @Override
-    public int hashCode()
-    {
+    public int hashCode() {
         return Objects.hash(unit, better, Arrays.hashCode(samples));
     }
 
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "Metric{" + unit + ", " + better.json() + ", n=" + samples.length + ", p50=" + p50() + "}";
     }
 
     /** Collects samples one at a time; not thread-safe. */
-    public static final class Builder
-    {
+    public static final class Builder {
         private final String unit;
         private final Better better;
         private double[] values = new double[16];
         private int size;
 
-        private Builder(final String unit, final Better better)
-        {
+        private Builder(final String unit, final Better better) {
             this.unit = Objects.requireNonNull(unit, "unit");
             this.better = Objects.requireNonNull(better, "better");
         }
@@ -155,14 +135,11 @@ public final class Metric
          * @param value a raw sample, not NaN.
          * @return this.
          */
-        public Builder add(final double value)
-        {
-            if (Double.isNaN(value))
-            {
+        public Builder add(final double value) {
+            if (Double.isNaN(value)) {
                 throw new IllegalArgumentException("sample must not be NaN");
             }
-            if (size == values.length)
-            {
+            if (size == values.length) {
                 values = Arrays.copyOf(values, size * 2);
             }
             values[size++] = value;
@@ -170,8 +147,7 @@ public final class Metric
         }
 
         /** @return the metric holding every sample added so far. */
-        public Metric build()
-        {
+        public Metric build() {
             return new Metric(unit, better, Arrays.copyOf(values, size));
         }
     }

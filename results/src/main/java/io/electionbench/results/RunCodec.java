@@ -26,17 +26,14 @@ import java.util.Map;
  * (p50 ... n) are written for people and other tools; on reading they are recomputed from the
  * samples, which are the only source of truth.
  */
-public final class RunCodec
-{
+public final class RunCodec {
     /** Shared mapper: indented output, otherwise Jackson defaults. */
     public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE = new TypeReference<>()
-    {
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP_TYPE = new TypeReference<>() {
     };
 
-    private RunCodec()
-    {
+    private RunCodec() {
     }
 
     /**
@@ -44,19 +41,13 @@ public final class RunCodec
      * @return the run.
      * @throws RunFileException when the file is missing, unreadable, not JSON or not a valid run.
      */
-    public static RunResult read(final Path file)
-    {
+    public static RunResult read(final Path file) {
         final String text;
-        try
-        {
+        try {
             text = Files.readString(file);
-        }
-        catch (final NoSuchFileException ex)
-        {
+        } catch (final NoSuchFileException ex) {
             throw new RunFileException(file, "no such file");
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             throw new RunFileException(file, "cannot read: " + ex.getMessage(), ex);
         }
         return parse(text, file);
@@ -68,15 +59,11 @@ public final class RunCodec
      * @return the run.
      * @throws RunFileException when the text is not JSON or not a valid run.
      */
-    public static RunResult parse(final String json, final Path file)
-    {
+    public static RunResult parse(final String json, final Path file) {
         final JsonNode root;
-        try
-        {
+        try {
             root = MAPPER.readTree(json);
-        }
-        catch (final JsonProcessingException ex)
-        {
+        } catch (final JsonProcessingException ex) {
             throw new RunFileException(file, "malformed JSON at line " + ex.getLocation().getLineNr()
                 + ", column " + ex.getLocation().getColumnNr() + ": " + ex.getOriginalMessage(), ex);
         }
@@ -87,14 +74,10 @@ public final class RunCodec
      * @param run a run.
      * @return its JSON text, indented, ending in a newline.
      */
-    public static String write(final RunResult run)
-    {
-        try
-        {
+    public static String write(final RunResult run) {
+        try {
             return MAPPER.writeValueAsString(toTree(run)) + "\n";
-        }
-        catch (final JsonProcessingException ex)
-        {
+        } catch (final JsonProcessingException ex) {
             throw new IllegalArgumentException("run config is not JSON-serialisable: " + ex.getOriginalMessage(), ex);
         }
     }
@@ -103,8 +86,7 @@ public final class RunCodec
      * @param run a run.
      * @return its JSON tree.
      */
-    public static ObjectNode toTree(final RunResult run)
-    {
+    public static ObjectNode toTree(final RunResult run) {
         final ObjectNode root = MAPPER.createObjectNode();
         root.put("schema", run.schema());
         root.put("kind", run.kind().json());
@@ -115,15 +97,13 @@ public final class RunCodec
         root.set("host", MAPPER.valueToTree(hostMap(run.host())));
         root.set("config", MAPPER.valueToTree(run.config()));
         final ArrayNode cells = root.putArray("cells");
-        for (final Cell cell : run.cells())
-        {
+        for (final Cell cell : run.cells()) {
             cells.add(cellTree(cell));
         }
         return root;
     }
 
-    private static Map<String, Object> hostMap(final HostInfo h)
-    {
+    private static Map<String, Object> hostMap(final HostInfo h) {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpuModel", h.cpuModel());
         m.put("cores", h.cores());
@@ -137,17 +117,13 @@ public final class RunCodec
         return m;
     }
 
-    private static ObjectNode cellTree(final Cell cell)
-    {
+    private static ObjectNode cellTree(final Cell cell) {
         final ObjectNode node = MAPPER.createObjectNode();
-        if (cell.isJmh())
-        {
+        if (cell.isJmh()) {
             node.put("benchmark", cell.benchmark());
             final ObjectNode params = node.putObject("params");
             cell.params().forEach(params::put);
-        }
-        else
-        {
+        } else {
             node.put("target", cell.target());
             node.put("size", cell.size());
             node.put("pattern", cell.pattern());
@@ -158,14 +134,12 @@ public final class RunCodec
         return node;
     }
 
-    private static ObjectNode metricTree(final Metric m)
-    {
+    private static ObjectNode metricTree(final Metric m) {
         final ObjectNode node = MAPPER.createObjectNode();
         node.put("unit", m.unit());
         node.put("better", m.better().json());
         final ArrayNode samples = node.putArray("samples");
-        for (final double v : m.samples())
-        {
+        for (final double v : m.samples()) {
             addNumber(samples, v);
         }
         putNumber(node, "p50", m.p50());
@@ -179,70 +153,52 @@ public final class RunCodec
     }
 
     /** Whole numbers are written without a fraction so integer samples (ns, bytes) stay readable. */
-    private static void addNumber(final ArrayNode array, final double v)
-    {
-        if (v == Math.rint(v) && Math.abs(v) < 0x1p53)
-        {
+    private static void addNumber(final ArrayNode array, final double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
             array.add((long)v);
-        }
-        else
-        {
+        } else {
             array.add(v);
         }
     }
 
-    private static void putNumber(final ObjectNode node, final String name, final double v)
-    {
-        if (Double.isNaN(v) || Double.isInfinite(v))
-        {
+    private static void putNumber(final ObjectNode node, final String name, final double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
             node.putNull(name);
-        }
-        else if (v == Math.rint(v) && Math.abs(v) < 0x1p53)
-        {
+        } else if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
             node.put(name, (long)v);
-        }
-        else
-        {
+        } else {
             node.put(name, v);
         }
     }
 
     /** Validating tree reader; every error names the file and the JSON path. */
-    private static final class Reader
-    {
+    private static final class Reader {
         private final Path file;
 
-        Reader(final Path file)
-        {
+        Reader(final Path file) {
             this.file = file;
         }
 
-        RunResult run(final JsonNode root)
-        {
-            if (!root.isObject())
-            {
+        RunResult run(final JsonNode root) {
+            if (!root.isObject()) {
                 throw error("top level is not a JSON object");
             }
             final JsonNode schema = require(root, "schema", "");
-            if (!schema.isInt() || schema.intValue() != RunResult.SCHEMA)
-            {
+            if (!schema.isInt() || schema.intValue() != RunResult.SCHEMA) {
                 throw error("unsupported schema " + schema + " (this version reads schema " + RunResult.SCHEMA + ")");
             }
             final String kindText = text(root, "kind", "");
             final Kind kind = Kind.parse(kindText);
-            if (kind == null)
-            {
+            if (kind == null) {
                 throw error("kind: expected \"loadgen\" or \"jmh\", got \"" + kindText + "\"");
             }
             final JsonNode dirty = require(root, "dirty", "");
-            if (!dirty.isBoolean())
-            {
+            if (!dirty.isBoolean()) {
                 throw error("dirty: expected true or false");
             }
             final List<Cell> cells = new ArrayList<>();
             final JsonNode cellsNode = array(root, "cells", "");
-            for (int i = 0; i < cellsNode.size(); i++)
-            {
+            for (int i = 0; i < cellsNode.size(); i++) {
                 cells.add(cell(cellsNode.get(i), "cells[" + i + "]"));
             }
             return new RunResult(RunResult.SCHEMA, kind, text(root, "commit", ""), dirty.booleanValue(),
@@ -250,24 +206,18 @@ public final class RunCodec
                 MAPPER.convertValue(object(root, "config", ""), MAP_TYPE), cells);
         }
 
-        private Instant instant(final JsonNode root)
-        {
+        private Instant instant(final JsonNode root) {
             final String s = text(root, "started", "");
-            try
-            {
+            try {
                 return OffsetDateTime.parse(s).toInstant();
-            }
-            catch (final DateTimeParseException ex)
-            {
+            } catch (final DateTimeParseException ex) {
                 throw error("started: not an ISO-8601 time with offset: \"" + s + "\"");
             }
         }
 
-        private HostInfo host(final JsonNode h)
-        {
+        private HostInfo host(final JsonNode h) {
             final List<String> flags = new ArrayList<>();
-            if (h.path("jvmFlags").isArray())
-            {
+            if (h.path("jvmFlags").isArray()) {
                 h.get("jvmFlags").forEach(f -> flags.add(f.asText()));
             }
             return new HostInfo(h.path("cpuModel").asText(null), h.path("cores").asInt(0),
@@ -277,27 +227,20 @@ public final class RunCodec
         }
 
         /** A cell with a "benchmark" field is a JMH cell, otherwise a load-generator cell. */
-        private Cell cell(final JsonNode node, final String path)
-        {
-            if (!node.isObject())
-            {
+        private Cell cell(final JsonNode node, final String path) {
+            if (!node.isObject()) {
                 throw error(path + ": expected an object");
             }
             final Cell.Builder builder;
-            if (node.has("benchmark"))
-            {
+            if (node.has("benchmark")) {
                 final Map<String, String> params = new LinkedHashMap<>();
-                if (node.has("params"))
-                {
+                if (node.has("params")) {
                     object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
                 }
                 builder = Cell.jmh(text(node, "benchmark", path), params);
-            }
-            else
-            {
+            } else {
                 final JsonNode size = require(node, "size", path);
-                if (!size.canConvertToInt() || !size.isIntegralNumber())
-                {
+                if (!size.canConvertToInt() || !size.isIntegralNumber()) {
                     throw error(path + ".size: expected an integer");
                 }
                 builder = Cell.loadgen(text(node, "target", path), size.intValue(), text(node, "pattern", path),
@@ -308,25 +251,20 @@ public final class RunCodec
             return builder.build();
         }
 
-        private Metric metric(final JsonNode node, final String path)
-        {
-            if (!node.isObject())
-            {
+        private Metric metric(final JsonNode node, final String path) {
+            if (!node.isObject()) {
                 throw error(path + ": expected an object");
             }
             final String unit = text(node, "unit", path);
             final String betterText = text(node, "better", path);
             final Better better = Better.parse(betterText);
-            if (better == null)
-            {
+            if (better == null) {
                 throw error(path + ".better: expected \"lower\" or \"higher\", got \"" + betterText + "\"");
             }
             final JsonNode samples = array(node, "samples", path);
             final double[] values = new double[samples.size()];
-            for (int i = 0; i < values.length; i++)
-            {
-                if (!samples.get(i).isNumber())
-                {
+            for (int i = 0; i < values.length; i++) {
+                if (!samples.get(i).isNumber()) {
                     throw error(path + ".samples[" + i + "]: expected a number, got " + samples.get(i));
                 }
                 values[i] = samples.get(i).doubleValue();
@@ -334,53 +272,43 @@ public final class RunCodec
             return Metric.of(unit, better, values);
         }
 
-        private JsonNode require(final JsonNode node, final String field, final String path)
-        {
+        private JsonNode require(final JsonNode node, final String field, final String path) {
             final JsonNode value = node.get(field);
-            if (value == null || value.isNull())
-            {
+            if (value == null || value.isNull()) {
                 throw error("missing field '" + (path.isEmpty() ? "" : path + ".") + field + "'");
             }
             return value;
         }
 
-        private String text(final JsonNode node, final String field, final String path)
-        {
+        private String text(final JsonNode node, final String field, final String path) {
             final JsonNode value = require(node, field, path);
-            if (!value.isTextual())
-            {
+            if (!value.isTextual()) {
                 throw error(qualified(path, field) + ": expected a string, got " + value);
             }
             return value.textValue();
         }
 
-        private JsonNode object(final JsonNode node, final String field, final String path)
-        {
+        private JsonNode object(final JsonNode node, final String field, final String path) {
             final JsonNode value = require(node, field, path);
-            if (!value.isObject())
-            {
+            if (!value.isObject()) {
                 throw error(qualified(path, field) + ": expected an object");
             }
             return value;
         }
 
-        private JsonNode array(final JsonNode node, final String field, final String path)
-        {
+        private JsonNode array(final JsonNode node, final String field, final String path) {
             final JsonNode value = require(node, field, path);
-            if (!value.isArray())
-            {
+            if (!value.isArray()) {
                 throw error(qualified(path, field) + ": expected an array");
             }
             return value;
         }
 
-        private static String qualified(final String path, final String field)
-        {
+        private static String qualified(final String path, final String field) {
             return path.isEmpty() ? field : path + "." + field;
         }
 
-        private RunFileException error(final String problem)
-        {
+        private RunFileException error(final String problem) {
             return new RunFileException(file, problem);
         }
     }

@@ -32,14 +32,12 @@ public record RunResult(
     Instant started,
     HostInfo host,
     Map<String, Object> config,
-    List<Cell> cells)
-{
+    List<Cell> cells) {
     /** The schema version this code reads and writes. */
     public static final int SCHEMA = 1;
 
     /** Checks required components and copies the collections. */
-    public RunResult
-    {
+    public RunResult {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(commit, "commit");
         Objects.requireNonNull(branch, "branch");
@@ -56,8 +54,7 @@ public record RunResult(
      * @param kind what produces the run.
      * @return a builder.
      */
-    public static Builder builder(final Kind kind)
-    {
+    public static Builder builder(final Kind kind) {
         return new Builder(kind);
     }
 
@@ -65,16 +62,14 @@ public record RunResult(
      * @param cell a finished cell.
      * @return this run with the cell appended.
      */
-    public RunResult withCell(final Cell cell)
-    {
+    public RunResult withCell(final Cell cell) {
         final List<Cell> more = new ArrayList<>(cells);
         more.add(Objects.requireNonNull(cell, "cell"));
         return new RunResult(schema, kind, commit, isDirty, branch, started, host, config, more);
     }
 
     /** Collects the envelope of a run; not thread-safe. */
-    public static final class Builder
-    {
+    public static final class Builder {
         private final Kind kind;
         private GitInfo git = GitInfo.unknown();
         private Instant started = Instant.now();
@@ -82,8 +77,7 @@ public record RunResult(
         private Map<String, Object> config = Map.of();
         private final List<Cell> cells = new ArrayList<>();
 
-        private Builder(final Kind kind)
-        {
+        private Builder(final Kind kind) {
             this.kind = Objects.requireNonNull(kind, "kind");
         }
 
@@ -91,8 +85,7 @@ public record RunResult(
          * @param git commit, dirty flag and branch, e.g. {@link GitInfo#detect}.
          * @return this.
          */
-        public Builder git(final GitInfo git)
-        {
+        public Builder git(final GitInfo git) {
             this.git = Objects.requireNonNull(git, "git");
             return this;
         }
@@ -101,8 +94,7 @@ public record RunResult(
          * @param started when the run started.
          * @return this.
          */
-        public Builder started(final Instant started)
-        {
+        public Builder started(final Instant started) {
             this.started = Objects.requireNonNull(started, "started");
             return this;
         }
@@ -111,8 +103,7 @@ public record RunResult(
          * @param host machine and JVM, e.g. {@link HostInfo#detect()}.
          * @return this.
          */
-        public Builder host(final HostInfo host)
-        {
+        public Builder host(final HostInfo host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
@@ -121,8 +112,7 @@ public record RunResult(
          * @param config JSON-compatible values (String, Number, Boolean, List, Map, null).
          * @return this.
          */
-        public Builder config(final Map<String, Object> config)
-        {
+        public Builder config(final Map<String, Object> config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
@@ -131,15 +121,13 @@ public record RunResult(
          * @param cell a finished cell.
          * @return this.
          */
-        public Builder cell(final Cell cell)
-        {
+        public Builder cell(final Cell cell) {
             cells.add(Objects.requireNonNull(cell, "cell"));
             return this;
         }
 
         /** @return the run; the host must have been set. */
-        public RunResult build()
-        {
+        public RunResult build() {
             return new RunResult(SCHEMA, kind, git.commit(), git.isDirty(), git.branch(), started,
                 Objects.requireNonNull(host, "host not set: use HostInfo.detect()"), config, cells);
         }

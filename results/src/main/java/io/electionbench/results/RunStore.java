@@ -19,8 +19,7 @@ import java.util.stream.Stream;
  * The run files under {@code <root>/results/runs/<commit>/}. Finds runs by file, directory,
  * stored-commit prefix or git revision, and orders commits for history plots.
  */
-public final class RunStore
-{
+public final class RunStore {
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-fA-F]{4,40}");
 
     private final Path root;
@@ -28,8 +27,7 @@ public final class RunStore
     /**
      * @param root repository root; runs live in {@code root/results/runs}.
      */
-    public RunStore(final Path root)
-    {
+    public RunStore(final Path root) {
         this.root = root.toAbsolutePath().normalize();
     }
 
@@ -37,8 +35,7 @@ public final class RunStore
      * @return the git top-level of the working directory, or the working directory itself when it
      *         is not inside a git repository.
      */
-    public static Path defaultRoot()
-    {
+    public static Path defaultRoot() {
         final Path cwd = Path.of("").toAbsolutePath();
         return Git.run(cwd, "rev-parse", "--show-toplevel").map(Path::of).orElse(cwd);
     }
@@ -47,20 +44,17 @@ public final class RunStore
      * @param root repository root.
      * @return {@code root/results/runs}.
      */
-    public static Path runsDir(final Path root)
-    {
+    public static Path runsDir(final Path root) {
         return root.resolve("results").resolve("runs");
     }
 
     /** @return the repository root. */
-    public Path root()
-    {
+    public Path root() {
         return root;
     }
 
     /** @return {@code root/results/runs}. */
-    public Path runsDir()
-    {
+    public Path runsDir() {
         return runsDir(root);
     }
 
@@ -75,24 +69,19 @@ public final class RunStore
      * @throws ResultsException when the argument names no run or is an ambiguous prefix.
      * @throws RunFileException when a named run file is invalid.
      */
-    public List<StoredRun> resolve(final String spec)
-    {
+    public List<StoredRun> resolve(final String spec) {
         final Path path = Path.of(spec);
-        if (Files.isRegularFile(path))
-        {
+        if (Files.isRegularFile(path)) {
             return List.of(new StoredRun(path, RunCodec.read(path)));
         }
-        if (Files.isDirectory(path))
-        {
+        if (Files.isDirectory(path)) {
             final List<StoredRun> runs = readAll(path);
-            if (runs.isEmpty())
-            {
+            if (runs.isEmpty()) {
                 throw new ResultsException("no run files (*.json) in directory " + path);
             }
             return runs;
         }
-        if (spec.endsWith(".json"))
-        {
+        if (spec.endsWith(".json")) {
             throw new RunFileException(path, "no such file");
         }
         return commitRuns(resolveCommit(spec), spec);
@@ -102,8 +91,7 @@ public final class RunStore
      * @return every run in the store, sorted by start time then file name.
      * @throws RunFileException when a stored file is invalid.
      */
-    public List<StoredRun> all()
-    {
+    public List<StoredRun> all() {
         return Files.isDirectory(runsDir()) ? readAll(runsDir()) : List.of();
     }
 
@@ -115,20 +103,16 @@ public final class RunStore
      * @param runs runs of any commits.
      * @return distinct commits, oldest first.
      */
-    public List<String> commitOrder(final List<StoredRun> runs)
-    {
+    public List<String> commitOrder(final List<StoredRun> runs) {
         final Map<String, Instant> firstStart = new HashMap<>();
-        for (final StoredRun r : runs)
-        {
+        for (final StoredRun r : runs) {
             firstStart.merge(r.run().commit(), r.run().started(), (a, b) -> a.isBefore(b) ? a : b);
         }
         final Map<String, Integer> gitPosition = new HashMap<>();
         final Optional<String> revList = Git.run(root, "rev-list", "--topo-order", "--reverse", "HEAD");
-        if (revList.isPresent() && !revList.get().isEmpty())
-        {
+        if (revList.isPresent() && !revList.get().isEmpty()) {
             final String[] shas = revList.get().split("\\s+");
-            for (int i = 0; i < shas.length; i++)
-            {
+            for (int i = 0; i < shas.length; i++) {
                 gitPosition.put(shas[i], i);
             }
         }
@@ -139,19 +123,15 @@ public final class RunStore
             .collect(Collectors.toList());
     }
 
-    private String resolveCommit(final String spec)
-    {
-        if (HEX_PREFIX.matcher(spec).matches())
-        {
+    private String resolveCommit(final String spec) {
+        if (HEX_PREFIX.matcher(spec).matches()) {
             final String prefix = spec.toLowerCase(Locale.ROOT);
             final List<String> matches = storedCommits().stream().filter(c -> c.startsWith(prefix)).sorted()
                 .collect(Collectors.toList());
-            if (matches.size() == 1)
-            {
+            if (matches.size() == 1) {
                 return matches.get(0);
             }
-            if (matches.size() > 1)
-            {
+            if (matches.size() > 1) {
                 throw new ResultsException("ambiguous commit prefix '" + spec + "': matches " + String.join(", ", matches));
             }
         }
@@ -160,52 +140,40 @@ public final class RunStore
                 + " prefix under " + runsDir() + " or a git revision in " + root));
     }
 
-    private List<StoredRun> commitRuns(final String sha, final String spec)
-    {
+    private List<StoredRun> commitRuns(final String sha, final String spec) {
         final Path dir = runsDir().resolve(sha);
         final List<StoredRun> runs = Files.isDirectory(dir) ? readAll(dir) : List.of();
-        if (runs.isEmpty())
-        {
+        if (runs.isEmpty()) {
             throw new ResultsException("no runs stored for commit " + sha
                 + (sha.equals(spec) ? "" : " (from '" + spec + "')") + " under " + runsDir());
         }
         return runs;
     }
 
-    private List<String> storedCommits()
-    {
-        if (!Files.isDirectory(runsDir()))
-        {
+    private List<String> storedCommits() {
+        if (!Files.isDirectory(runsDir())) {
             return List.of();
         }
-        try (Stream<Path> dirs = Files.list(runsDir()))
-        {
+        try (Stream<Path> dirs = Files.list(runsDir())) {
             return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toList());
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             throw new ResultsException("cannot list " + runsDir() + ": " + ex.getMessage(), ex);
         }
     }
 
-    private static List<StoredRun> readAll(final Path dir)
-    {
+    private static List<StoredRun> readAll(final Path dir) {
         final List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir))
-        {
+        try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile)
                 .filter(p -> p.getFileName().toString().endsWith(".json"))
                 .filter(p -> !p.getFileName().toString().startsWith("."))
                 .sorted()
                 .collect(Collectors.toList());
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             throw new ResultsException("cannot list " + dir + ": " + ex.getMessage(), ex);
         }
         final List<StoredRun> runs = new ArrayList<>();
-        for (final Path f : files)
-        {
+        for (final Path f : files) {
             runs.add(new StoredRun(f, RunCodec.read(f)));
         }
         runs.sort(Comparator.comparing((StoredRun r) -> r.run().started()).thenComparing(StoredRun::file));

@@ -21,16 +21,14 @@ import java.util.Objects;
  * {@code -2}, {@code -3}, ... before {@code .json} when that name is taken. Thread-safe: cells
  * finished by several threads are appended in the order {@code addCell} is called.
  */
-public final class RunWriter
-{
+public final class RunWriter {
     /** File-name timestamp: sortable and free of ':' so the name is valid on every file system. */
     static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path file;
     private RunResult run;
 
-    private RunWriter(final Path file, final RunResult run)
-    {
+    private RunWriter(final Path file, final RunResult run) {
         this.file = file;
         this.run = run;
     }
@@ -43,20 +41,15 @@ public final class RunWriter
      * @return the writer.
      * @throws IOException when the file cannot be created or written.
      */
-    public static RunWriter create(final Path root, final RunResult run) throws IOException
-    {
+    public static RunWriter create(final Path root, final RunResult run) throws IOException {
         final Path dir = RunStore.runsDir(root).resolve(run.commit());
         Files.createDirectories(dir);
         final String stem = FILE_TIME.format(run.started()) + "-" + run.kind().json();
-        for (int attempt = 1; ; attempt++)
-        {
+        for (int attempt = 1; ; attempt++) {
             final Path candidate = dir.resolve(stem + (attempt == 1 ? "" : "-" + attempt) + ".json");
-            try
-            {
+            try {
                 Files.createFile(candidate);
-            }
-            catch (final FileAlreadyExistsException ex)
-            {
+            } catch (final FileAlreadyExistsException ex) {
                 continue;
             }
             final RunWriter writer = new RunWriter(candidate, run);
@@ -71,22 +64,19 @@ public final class RunWriter
      * @param cell the cell.
      * @throws IOException when the file cannot be rewritten; the previous content is then intact.
      */
-    public synchronized void addCell(final Cell cell) throws IOException
-    {
+    public synchronized void addCell(final Cell cell) throws IOException {
         final RunResult next = run.withCell(Objects.requireNonNull(cell, "cell"));
         writeAtomically(file, next);
         run = next;
     }
 
     /** @return the run as last written. */
-    public synchronized RunResult current()
-    {
+    public synchronized RunResult current() {
         return run;
     }
 
     /** @return the run file. */
-    public Path file()
-    {
+    public Path file() {
         return file;
     }
 
@@ -99,24 +89,17 @@ public final class RunWriter
      * @param run  the run.
      * @throws IOException when writing or renaming fails; the temp file is removed.
      */
-    public static void writeAtomically(final Path file, final RunResult run) throws IOException
-    {
+    public static void writeAtomically(final Path file, final RunResult run) throws IOException {
         final Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try
-        {
+        try {
             Files.write(tmp, RunCodec.write(run).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            try
-            {
+            try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            catch (final AtomicMoveNotSupportedException ex)
-            {
+            } catch (final AtomicMoveNotSupportedException ex) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
-        }
-        finally
-        {
+        } finally {
             Files.deleteIfExists(tmp);
         }
     }

@@ -8,6 +8,5 @@ import java.nio.file.Path;
  * @param file the run file.
  * @param run  its content.
  */
-public record StoredRun(Path file, RunResult run)
-{
+public record StoredRun(Path file, RunResult run) {
 }

@@ -8,14 +8,12 @@ import java.util.Map;
 import java.util.Random;
 
 /** Deterministic runs for tests and for the report check script. */
-public final class Fixtures
-{
+public final class Fixtures {
     /** A fixed host so runs compare without a machine warning. */
     public static final HostInfo HOST = new HostInfo("Test CPU @ 3.0GHz", 8, 16L << 30, "Linux", "6.1.0", "6.1.0",
         "Eclipse Adoptium", "17.0.15", List.of("-Xmx1g"));
 
-    private Fixtures()
-    {
+    private Fixtures() {
     }
 
     /**
@@ -24,12 +22,10 @@ public final class Fixtures
      * @param scale median of the lognormal-ish samples.
      * @return positive, continuous samples (no ties with overwhelming probability).
      */
-    public static double[] samples(final long seed, final int n, final double scale)
-    {
+    public static double[] samples(final long seed, final int n, final double scale) {
         final Random random = new Random(seed);
         final double[] out = new double[n];
-        for (int i = 0; i < n; i++)
-        {
+        for (int i = 0; i < n; i++) {
             out[i] = scale * Math.exp(0.05 * random.nextGaussian());
         }
         return out;
@@ -43,18 +39,15 @@ public final class Fixtures
      * @param scale   multiplier of every median (1 = baseline).
      * @return a loadgen run over sizes 3, 5, 7 and two patterns, two metrics each.
      */
-    public static RunResult loadgenRun(final String commit, final Instant started, final long seed, final int n, final double scale)
-    {
+    public static RunResult loadgenRun(final String commit, final Instant started, final long seed, final int n, final double scale) {
         final RunResult.Builder run = RunResult.builder(Kind.LOADGEN)
             .git(new GitInfo(commit, false, "main"))
             .host(HOST)
             .started(started)
             .config(Map.of("target", "sim", "trials", n, "sizes", List.of(3, 5, 7)));
         long s = seed;
-        for (final String pattern : List.of("leader-crash", "cold-start"))
-        {
-            for (final int size : new int[]{3, 5, 7})
-            {
+        for (final String pattern : List.of("leader-crash", "cold-start")) {
+            for (final int size : new int[]{3, 5, 7}) {
                 run.cell(Cell.loadgen("sim", size, pattern, "zookeeper")
                     .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, samples(s++, n, scale * (200 + 20 * size))))
                     .metric("messages_per_election", Metric.of("msgs", Better.LOWER, samples(s++, n, size * size * 2.0)))
@@ -68,8 +61,7 @@ public final class Fixtures
      * @param run a run.
      * @return the run without its cells.
      */
-    public static RunResult envelope(final RunResult run)
-    {
+    public static RunResult envelope(final RunResult run) {
         return new RunResult(run.schema(), run.kind(), run.commit(), run.isDirty(), run.branch(), run.started(), run.host(),
             run.config(), List.of());
     }
@@ -83,18 +75,15 @@ public final class Fixtures
      * @return the shas oldest first.
      * @throws IOException when writing fails.
      */
-    public static List<String> writeStore(final Path root, final int commits) throws IOException
-    {
+    public static List<String> writeStore(final Path root, final int commits) throws IOException {
         final String[] shas = new String[commits];
         final Instant t0 = Instant.parse("2025-01-01T10:00:00Z");
-        for (int i = 0; i < commits; i++)
-        {
+        for (int i = 0; i < commits; i++) {
             shas[i] = String.format("%02x", i + 1).repeat(20);
             final double scale = i == commits - 1 ? 1.2 : 1.0;
             final RunResult full = loadgenRun(shas[i], t0.plusSeconds(3600L * i), 100L * i, 20, scale);
             final RunWriter writer = RunWriter.create(root, envelope(full));
-            for (final Cell cell : full.cells())
-            {
+            for (final Cell cell : full.cells()) {
                 writer.addCell(cell);
             }
         }

@@ -15,14 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class JmhImportTest
-{
+class JmhImportTest {
     private static final Path FIXTURE = Path.of("src/test/resources/jmh/vote-order.json");
     private static final GitInfo GIT = new GitInfo("ab".repeat(20), false, "main");
 
     @Test
-    void oneCellPerBenchmarkAndParamsWithIterationSamples()
-    {
+    void oneCellPerBenchmarkAndParamsWithIterationSamples() {
         final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
         assertEquals(Kind.JMH, run.kind());
         assertEquals(3, run.cells().size());
@@ -45,8 +43,7 @@ class JmhImportTest
     }
 
     @Test
-    void hostTakesTheJvmJmhRecordedAndConfigKeepsSettings()
-    {
+    void hostTakesTheJvmJmhRecordedAndConfigKeepsSettings() {
         final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.now());
         assertEquals("17.0.15", run.host().jvmVersion());
         assertEquals("OpenJDK 64-Bit Server VM", run.host().jvmVendor());
@@ -57,8 +54,7 @@ class JmhImportTest
     }
 
     @Test
-    void importedRunRoundTripsThroughTheStore(@TempDir final Path root) throws IOException
-    {
+    void importedRunRoundTripsThroughTheStore(@TempDir final Path root) throws IOException {
         final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
         final RunWriter writer = RunWriter.create(root, run);
         assertEquals(root.resolve("results/runs/" + GIT.commit() + "/20250201T000000Z-jmh.json"), writer.file());
@@ -67,8 +63,7 @@ class JmhImportTest
     }
 
     @Test
-    void rejectsWhatIsNotJmhOutput(@TempDir final Path dir) throws IOException
-    {
+    void rejectsWhatIsNotJmhOutput(@TempDir final Path dir) throws IOException {
         final Path notArray = Files.writeString(dir.resolve("x.json"), "{\"benchmark\": \"a\"}");
         final RunFileException e1 = assertThrows(RunFileException.class,
             () -> JmhImport.read(notArray, GIT, Fixtures.HOST, Instant.now()));

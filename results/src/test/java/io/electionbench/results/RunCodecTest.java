@@ -12,16 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RunCodecTest
-{
+class RunCodecTest {
     @TempDir
     Path dir;
 
     private final RunResult run = Fixtures.loadgenRun("cd".repeat(20), Instant.parse("2025-03-01T12:34:56.789Z"), 1, 8, 1.0);
 
     @Test
-    void roundTripsEveryField() throws IOException
-    {
+    void roundTripsEveryField() throws IOException {
         final Path file = Files.writeString(dir.resolve("run.json"), RunCodec.write(run));
         final RunResult back = RunCodec.read(file);
         assertEquals(run, back);
@@ -30,19 +28,16 @@ class RunCodecTest
     }
 
     @Test
-    void writesSummariesBesideSamples()
-    {
+    void writesSummariesBesideSamples() {
         final String json = RunCodec.write(run);
         for (final String field : new String[]{"\"schema\" : 1", "\"kind\" : \"loadgen\"", "\"started\" : \"2025-03-01T12:34:56.789Z\"",
             "\"p50\"", "\"p90\"", "\"p99\"", "\"p999\"", "\"max\"", "\"mean\"", "\"n\" : 8", "\"better\" : \"lower\"",
-            "\"cpuModel\"", "\"jvmFlags\""})
-        {
+            "\"cpuModel\"", "\"jvmFlags\""}) {
             assertTrue(json.contains(field), field);
         }
     }
 
-    private String problemOf(final String name, final String content) throws IOException
-    {
+    private String problemOf(final String name, final String content) throws IOException {
         final Path file = Files.writeString(dir.resolve(name), content);
         final RunFileException e = assertThrows(RunFileException.class, () -> RunCodec.read(file));
         assertEquals(file, e.file());
@@ -50,16 +45,14 @@ class RunCodecTest
         return e.problem();
     }
 
-    private String mutated(final String from, final String to)
-    {
+    private String mutated(final String from, final String to) {
         final String json = RunCodec.write(run);
         assertTrue(json.contains(from), from);
         return json.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
     }
 
     @Test
-    void malformedInputsNameFileAndProblem() throws IOException
-    {
+    void malformedInputsNameFileAndProblem() throws IOException {
         assertTrue(problemOf("a.json", "{\"schema\": 1,").startsWith("malformed JSON at line 1"));
         assertEquals("top level is not a JSON object", problemOf("b.json", "[1, 2]"));
         assertTrue(problemOf("c.json", mutated("\"schema\" : 1", "\"schema\" : 2")).startsWith("unsupported schema 2"));
@@ -74,8 +67,7 @@ class RunCodecTest
     }
 
     @Test
-    void missingFileIsNamed()
-    {
+    void missingFileIsNamed() {
         final Path missing = dir.resolve("nope.json");
         final RunFileException e = assertThrows(RunFileException.class, () -> RunCodec.read(missing));
         assertEquals(missing + ": no such file", e.getMessage());

@@ -14,23 +14,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RunStoreTest
-{
+class RunStoreTest {
     @TempDir
     Path root;
 
     private static final String SHA_A = "abc1" + "0".repeat(36);
     private static final String SHA_B = "abc2" + "0".repeat(36);
 
-    private Path store(final String sha, final int hour) throws IOException
-    {
+    private Path store(final String sha, final int hour) throws IOException {
         return RunWriter.create(root, Fixtures.loadgenRun(sha, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour),
             hour, 6, 1.0)).file();
     }
 
     @Test
-    void findsByFileDirectoryAndUniquePrefix() throws IOException
-    {
+    void findsByFileDirectoryAndUniquePrefix() throws IOException {
         final Path a1 = store(SHA_A, 1);
         final Path a2 = store(SHA_A, 2);
         store(SHA_B, 3);
@@ -43,8 +40,7 @@ class RunStoreTest
     }
 
     @Test
-    void prefixesShorterThanFourDigitsAreNotCommitPrefixes() throws IOException
-    {
+    void prefixesShorterThanFourDigitsAreNotCommitPrefixes() throws IOException {
         store(SHA_A, 1);
         // Like git, fewer than 4 hex digits never name a commit; outside a repository git cannot help either.
         final ResultsException e = assertThrows(ResultsException.class, () -> new RunStore(root).resolve("abc"));
@@ -52,8 +48,7 @@ class RunStoreTest
     }
 
     @Test
-    void ambiguousFourDigitPrefix() throws IOException
-    {
+    void ambiguousFourDigitPrefix() throws IOException {
         final String x = "dead" + "1".repeat(36);
         final String y = "dead" + "2".repeat(36);
         store(x, 1);
@@ -64,8 +59,7 @@ class RunStoreTest
     }
 
     @Test
-    void missingAndInvalidFilesAreNamed() throws IOException
-    {
+    void missingAndInvalidFilesAreNamed() throws IOException {
         final RunStore s = new RunStore(root);
         final RunFileException missing = assertThrows(RunFileException.class, () -> s.resolve(root.resolve("x.json").toString()));
         assertTrue(missing.getMessage().endsWith("x.json: no such file"));
@@ -78,8 +72,7 @@ class RunStoreTest
     }
 
     @Test
-    void resolvesGitRevisionsAndOrdersCommitsByHistory() throws IOException, InterruptedException
-    {
+    void resolvesGitRevisionsAndOrdersCommitsByHistory() throws IOException, InterruptedException {
         Assumptions.assumeTrue(git(root, "init", "-q") == 0, "git is not installed");
         git(root, "config", "user.email", "t@example.com");
         git(root, "config", "user.name", "t");
@@ -107,25 +100,20 @@ class RunStoreTest
     }
 
     @Test
-    void gitInfoOutsideARepositoryIsUnknown(@TempDir final Path plain)
-    {
+    void gitInfoOutsideARepositoryIsUnknown(@TempDir final Path plain) {
         final GitInfo info = GitInfo.detect(plain);
         Assumptions.assumeTrue(Git.run(plain, "rev-parse", "--show-toplevel").isEmpty(), "temp dir is inside a git repo");
         assertEquals(GitInfo.unknown(), info);
     }
 
-    private static int git(final Path dir, final String... args) throws IOException, InterruptedException
-    {
+    private static int git(final Path dir, final String... args) throws IOException, InterruptedException {
         final String[] command = new String[args.length + 1];
         command[0] = "git";
         System.arraycopy(args, 0, command, 1, args.length);
-        try
-        {
+        try {
             return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             return -1;
         }
     }

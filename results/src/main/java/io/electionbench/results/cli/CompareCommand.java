@@ -31,8 +31,7 @@ import java.util.stream.Collectors;
         "Mann-Whitney U p-value. A and B are each a run file, a directory of runs, a stored commit",
         "prefix or a git revision (HEAD~1); several runs of one commit are pooled.",
         "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input."})
-public final class CompareCommand implements Callable<Integer>
-{
+public final class CompareCommand implements Callable<Integer> {
     /** Exit code when a row is a regression. */
     public static final int EXIT_REGRESSION = 1;
     /** Exit code for bad input. */
@@ -62,18 +61,14 @@ public final class CompareCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Override
-    public Integer call()
-    {
+    public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try
-        {
-            if (!(alpha > 0.0 && alpha < 1.0))
-            {
+        try {
+            if (!(alpha > 0.0 && alpha < 1.0)) {
                 throw new ResultsException("--alpha must be in (0, 1), got " + alpha);
             }
-            if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct))
-            {
+            if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct)) {
                 throw new ResultsException("--threshold must be a non-negative percentage, got " + thresholdPct);
             }
             final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
@@ -81,17 +76,14 @@ public final class CompareCommand implements Callable<Integer>
             out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
             out.flush();
             return c.hasRegression() ? EXIT_REGRESSION : 0;
-        }
-        catch (final ResultsException ex)
-        {
+        } catch (final ResultsException ex) {
             err.println("electionbench compare: " + ex.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;
         }
     }
 
-    private static List<RunResult> runs(final RunStore store, final String spec)
-    {
+    private static List<RunResult> runs(final RunStore store, final String spec) {
         return store.resolve(spec).stream().map(StoredRun::run).collect(Collectors.toList());
     }
 }

@@ -30,8 +30,7 @@ import java.util.concurrent.Callable;
     description = {
         "Stores JMH -rf json output as a run of kind jmh under results/runs/<commit>/, with the",
         "current commit and this machine (the JVM as JMH recorded it). Run it where the benchmarks ran."})
-public final class ImportJmhCommand implements Callable<Integer>
-{
+public final class ImportJmhCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "JMH result file written with -rf json.")
     private Path jmhFile;
 
@@ -42,12 +41,10 @@ public final class ImportJmhCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Override
-    public Integer call()
-    {
+    public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try
-        {
+        try {
             final Path repo = root != null ? root : RunStore.defaultRoot();
             final Instant started = Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
             final RunResult run = JmhImport.read(jmhFile, GitInfo.detect(repo), HostInfo.detect(), started);
@@ -55,15 +52,11 @@ public final class ImportJmhCommand implements Callable<Integer>
             out.println("stored " + writer.file() + " (" + run.cells().size() + " cells)");
             out.flush();
             return 0;
-        }
-        catch (final ResultsException ex)
-        {
+        } catch (final ResultsException ex) {
             err.println("electionbench import-jmh: " + ex.getMessage());
             err.flush();
             return CompareCommand.EXIT_BAD_INPUT;
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             err.println("electionbench import-jmh: cannot write the run: " + ex.getMessage());
             err.flush();
             return CompareCommand.EXIT_BAD_INPUT;

@@ -29,8 +29,7 @@ import java.util.concurrent.Callable;
         "Writes a self-contained HTML report of every run in the store: distributions (CDF) per cell,",
         "each metric against ensemble size per pattern, and each metric's history across commits",
         "with significant regressions marked."})
-public final class ReportCommand implements Callable<Integer>
-{
+public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: <root>/results/report.html).")
     private Path outFile;
 
@@ -52,20 +51,16 @@ public final class ReportCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Override
-    public Integer call()
-    {
+    public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try
-        {
-            if (!(alpha > 0.0 && alpha < 1.0) || !(thresholdPct >= 0.0))
-            {
+        try {
+            if (!(alpha > 0.0 && alpha < 1.0) || !(thresholdPct >= 0.0)) {
                 throw new ResultsException("--alpha must be in (0, 1) and --threshold non-negative");
             }
             final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
             final List<StoredRun> runs = store.all();
-            if (runs.isEmpty())
-            {
+            if (runs.isEmpty()) {
                 throw new ResultsException("no runs under " + store.runsDir());
             }
             final String focus = commit == null ? null : store.resolve(commit).get(0).run().commit();
@@ -75,28 +70,21 @@ public final class ReportCommand implements Callable<Integer>
             out.println("wrote " + target + " (" + runs.size() + " runs)");
             out.flush();
             return 0;
-        }
-        catch (final ResultsException ex)
-        {
+        } catch (final ResultsException ex) {
             err.println("electionbench report: " + ex.getMessage());
             err.flush();
             return CompareCommand.EXIT_BAD_INPUT;
         }
     }
 
-    private static void write(final Path target, final String html)
-    {
-        try
-        {
+    private static void write(final Path target, final String html) {
+        try {
             final Path parent = target.toAbsolutePath().getParent();
-            if (parent != null)
-            {
+            if (parent != null) {
                 Files.createDirectories(parent);
             }
             Files.writeString(target, html, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
+        } catch (final IOException ex) {
             throw new ResultsException("cannot write " + target + ": " + ex.getMessage(), ex);
         }
     }

@@ -7,17 +7,14 @@ import java.util.List;
  * them with {@code ResultsCommands.all().forEach(commandLine::addSubcommand)}; each is annotated
  * with its name and returns its exit code from {@code call()}.
  */
-public final class ResultsCommands
-{
-    private ResultsCommands()
-    {
+public final class ResultsCommands {
+    private ResultsCommands() {
     }
 
     /**
      * @return new instances of compare, report and import-jmh, in that order.
      */
-    public static List<Object> all()
-    {
+    public static List<Object> all() {
         return List.of(new CompareCommand(), new ReportCommand(), new ImportJmhCommand());
     }
 }

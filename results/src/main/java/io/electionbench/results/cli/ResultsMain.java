@@ -8,19 +8,16 @@ import picocli.CommandLine.Command;
  * tests of this module that must not depend on the loadgen jar.
  */
 @Command(name = "electionbench", mixinStandardHelpOptions = true, description = "electionbench results tools.")
-public final class ResultsMain
-{
+public final class ResultsMain {
     /**
      * @param args {@code compare ...}, {@code report ...} or {@code import-jmh ...}.
      */
-    public static void main(final String[] args)
-    {
+    public static void main(final String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     /** @return a command line with every results command registered. */
-    public static CommandLine commandLine()
-    {
+    public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new ResultsMain());
         ResultsCommands.all().forEach(cl::addSubcommand);
         return cl;

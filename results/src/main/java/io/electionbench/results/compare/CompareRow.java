@@ -32,8 +32,7 @@ public record CompareRow(
     double changePct,
     double pValue,
     boolean isSignificant,
-    Verdict verdict)
-{
+    Verdict verdict) {
     /**
      * Compares two samples of one metric.
      *
@@ -55,8 +54,7 @@ public record CompareRow(
         final double[] oldSamples,
         final double[] newSamples,
         final double thresholdPct,
-        final double alpha)
-    {
+        final double alpha) {
         final MedianInterval oldCi = MedianInterval.of(oldSamples, 1.0 - alpha);
         final MedianInterval newCi = MedianInterval.of(newSamples, 1.0 - alpha);
         final double change = changePct(oldCi.median(), newCi.median());
@@ -71,10 +69,8 @@ public record CompareRow(
      * @param newMedian after.
      * @return the change in percent of |old|; 0 when both are 0, NaN when only old is 0.
      */
-    public static double changePct(final double oldMedian, final double newMedian)
-    {
-        if (oldMedian == 0.0)
-        {
+    public static double changePct(final double oldMedian, final double newMedian) {
+        if (oldMedian == 0.0) {
             return newMedian == 0.0 ? 0.0 : Double.NaN;
         }
         return (newMedian - oldMedian) / Math.abs(oldMedian) * 100.0;

@@ -18,14 +18,12 @@ import java.util.Map;
  * @param geomeans one per metric name with at least one positive pair of medians.
  * @param warnings too few samples, different machines, dirty trees, unmatched cells.
  */
-public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<String> warnings)
-{
+public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<String> warnings) {
     /** Below this many samples a 95% median interval is unbounded and p cannot drop below 0.05. */
     public static final int MIN_SAMPLES = 6;
 
     /** Copies the lists. */
-    public Comparison
-    {
+    public Comparison {
         rows = List.copyOf(rows);
         geomeans = List.copyOf(geomeans);
         warnings = List.copyOf(warnings);
@@ -39,8 +37,7 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
      * @return the comparison.
      */
     public static Comparison of(
-        final List<RunResult> oldRuns, final List<RunResult> newRuns, final double thresholdPct, final double alpha)
-    {
+        final List<RunResult> oldRuns, final List<RunResult> newRuns, final double thresholdPct, final double alpha) {
         final Pool oldPool = Pool.of(oldRuns);
         final Pool newPool = Pool.of(newRuns);
         final List<String> warnings = new ArrayList<>();
@@ -53,106 +50,83 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
     }
 
     /** @return true when any row is a regression: the exit-1 condition of {@code compare}. */
-    public boolean hasRegression()
-    {
+    public boolean hasRegression() {
         return rows.stream().anyMatch(r -> r.verdict() == Verdict.REGRESSION);
     }
 
     private static List<CompareRow> matchRows(
-        final Pool oldPool, final Pool newPool, final double thresholdPct, final double alpha, final List<String> warnings)
-    {
+        final Pool oldPool, final Pool newPool, final double thresholdPct, final double alpha, final List<String> warnings) {
         final List<CompareRow> rows = new ArrayList<>();
         final List<String> unmatched = new ArrayList<>();
-        for (final String cell : oldPool.cellIds())
-        {
+        for (final String cell : oldPool.cellIds()) {
             final Map<String, PooledMetric> newMetrics = newPool.metrics(cell);
-            for (final Map.Entry<String, PooledMetric> e : oldPool.metrics(cell).entrySet())
-            {
+            for (final Map.Entry<String, PooledMetric> e : oldPool.metrics(cell).entrySet()) {
                 final PooledMetric o = e.getValue();
                 final PooledMetric n = newMetrics.get(e.getKey());
-                if (n == null || o.samples().length == 0 || n.samples().length == 0)
-                {
+                if (n == null || o.samples().length == 0 || n.samples().length == 0) {
                     unmatched.add("only in old: " + cell + " " + e.getKey());
-                }
-                else if (!o.unit().equals(n.unit()) || o.better() != n.better())
-                {
+                } else if (!o.unit().equals(n.unit()) || o.better() != n.better()) {
                     warnings.add(cell + " " + e.getKey() + ": unit or direction differs (" + o.unit() + ", "
                         + o.better().json() + " vs " + n.unit() + ", " + n.better().json() + "); not compared");
-                }
-                else
-                {
+                } else {
                     rows.add(CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(), n.samples(),
                         thresholdPct, alpha));
                 }
             }
         }
-        for (final String cell : newPool.cellIds())
-        {
+        for (final String cell : newPool.cellIds()) {
             final Map<String, PooledMetric> oldMetrics = oldPool.metrics(cell);
             newPool.metrics(cell).keySet().stream().filter(m -> !oldMetrics.containsKey(m))
                 .forEach(m -> unmatched.add("only in new: " + cell + " " + m));
         }
-        if (!unmatched.isEmpty())
-        {
+        if (!unmatched.isEmpty()) {
             warnings.add(unmatched.size() + " cell metric(s) not on both sides, e.g. " + unmatched.get(0));
         }
-        if (rows.isEmpty())
-        {
+        if (rows.isEmpty()) {
             warnings.add("no cell and metric is present on both sides");
         }
         return rows;
     }
 
-    private static void warnSmallSamples(final List<CompareRow> rows, final List<String> warnings)
-    {
+    private static void warnSmallSamples(final List<CompareRow> rows, final List<String> warnings) {
         final int minOld = rows.stream().mapToInt(CompareRow::nOld).min().orElse(MIN_SAMPLES);
         final int minNew = rows.stream().mapToInt(CompareRow::nNew).min().orElse(MIN_SAMPLES);
-        if (minOld < MIN_SAMPLES)
-        {
+        if (minOld < MIN_SAMPLES) {
             warnings.add("old side has fewer than " + MIN_SAMPLES + " samples (as few as " + minOld
                 + "): its confidence intervals are unbounded and small changes cannot be significant");
         }
-        if (minNew < MIN_SAMPLES)
-        {
+        if (minNew < MIN_SAMPLES) {
             warnings.add("new side has fewer than " + MIN_SAMPLES + " samples (as few as " + minNew
                 + "): its confidence intervals are unbounded and small changes cannot be significant");
         }
     }
 
-    private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings)
-    {
+    private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings) {
         final HostInfo oldHost = oldRuns.get(0).host();
         final HostInfo newHost = newRuns.get(0).host();
         final List<String> diffs = oldHost.differences(newHost);
-        if (!diffs.isEmpty())
-        {
+        if (!diffs.isEmpty()) {
             warnings.add("machines differ: " + String.join("; ", diffs));
         }
         PooledHosts.mixed(oldRuns).ifPresent(d -> warnings.add("old side pools runs from different machines: " + d));
         PooledHosts.mixed(newRuns).ifPresent(d -> warnings.add("new side pools runs from different machines: " + d));
-        if (oldRuns.stream().anyMatch(RunResult::isDirty))
-        {
+        if (oldRuns.stream().anyMatch(RunResult::isDirty)) {
             warnings.add("old side includes runs of a dirty working tree");
         }
-        if (newRuns.stream().anyMatch(RunResult::isDirty))
-        {
+        if (newRuns.stream().anyMatch(RunResult::isDirty)) {
             warnings.add("new side includes runs of a dirty working tree");
         }
     }
 
-    private static List<GeomeanRow> geomeans(final List<CompareRow> rows)
-    {
+    private static List<GeomeanRow> geomeans(final List<CompareRow> rows) {
         final Map<String, List<CompareRow>> byMetric = new LinkedHashMap<>();
-        for (final CompareRow r : rows)
-        {
-            if (r.oldMedian().median() > 0.0 && r.newMedian().median() > 0.0)
-            {
+        for (final CompareRow r : rows) {
+            if (r.oldMedian().median() > 0.0 && r.newMedian().median() > 0.0) {
                 byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
             }
         }
         final List<GeomeanRow> out = new ArrayList<>();
-        byMetric.forEach((metric, list) ->
-        {
+        byMetric.forEach((metric, list) -> {
             final double[] olds = list.stream().mapToDouble(r -> r.oldMedian().median()).toArray();
             final double[] news = list.stream().mapToDouble(r -> r.newMedian().median()).toArray();
             final double[] ratios = list.stream().mapToDouble(r -> r.newMedian().median() / r.oldMedian().median()).toArray();

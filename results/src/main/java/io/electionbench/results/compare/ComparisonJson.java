@@ -10,22 +10,18 @@ import io.electionbench.results.stats.MedianInterval;
  * has at least cell, metric, old_median, new_median, change_pct (null when undefined), p_value,
  * significant and verdict ("regression", "improvement" or "~").
  */
-public final class ComparisonJson
-{
-    private ComparisonJson()
-    {
+public final class ComparisonJson {
+    private ComparisonJson() {
     }
 
     /**
      * @param c the comparison.
      * @return the JSON tree.
      */
-    public static ObjectNode toTree(final Comparison c)
-    {
+    public static ObjectNode toTree(final Comparison c) {
         final ObjectNode root = RunCodec.MAPPER.createObjectNode();
         final ArrayNode rows = root.putArray("rows");
-        for (final CompareRow r : c.rows())
-        {
+        for (final CompareRow r : c.rows()) {
             final ObjectNode row = rows.addObject();
             row.put("cell", r.cell());
             row.put("metric", r.metric());
@@ -43,8 +39,7 @@ public final class ComparisonJson
             row.put("verdict", r.verdict().label());
         }
         final ArrayNode geomeans = root.putArray("geomean");
-        for (final GeomeanRow g : c.geomeans())
-        {
+        for (final GeomeanRow g : c.geomeans()) {
             final ObjectNode row = geomeans.addObject();
             row.put("metric", g.metric());
             row.put("unit", g.unit());
@@ -59,26 +54,18 @@ public final class ComparisonJson
     }
 
     /** [lo, hi], or null when the interval is unavailable (too few samples). */
-    private static void putInterval(final ObjectNode row, final String name, final MedianInterval ci)
-    {
-        if (ci.isAvailable())
-        {
+    private static void putInterval(final ObjectNode row, final String name, final MedianInterval ci) {
+        if (ci.isAvailable()) {
             row.putArray(name).add(ci.lo()).add(ci.hi());
-        }
-        else
-        {
+        } else {
             row.putNull(name);
         }
     }
 
-    private static void putFinite(final ObjectNode row, final String name, final double v)
-    {
-        if (Double.isFinite(v))
-        {
+    private static void putFinite(final ObjectNode row, final String name, final double v) {
+        if (Double.isFinite(v)) {
             row.put(name, v);
-        }
-        else
-        {
+        } else {
             row.putNull(name);
         }
     }

@@ -14,23 +14,19 @@ import java.util.Map;
  * ({@code old median ± CI, new median ± CI, change, p-value, n, verdict}) and a geomean row,
  * followed by the warnings.
  */
-public final class ComparisonText
-{
-    private ComparisonText()
-    {
+public final class ComparisonText {
+    private ComparisonText() {
     }
 
     /**
      * @param c the comparison.
      * @return the text, ending in a newline.
      */
-    public static String render(final Comparison c)
-    {
+    public static String render(final Comparison c) {
         final Map<String, List<CompareRow>> byMetric = new LinkedHashMap<>();
         c.rows().forEach(r -> byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r));
         final StringBuilder out = new StringBuilder();
-        byMetric.forEach((metric, rows) ->
-        {
+        byMetric.forEach((metric, rows) -> {
             final CompareRow first = rows.get(0);
             final List<String[]> table = new ArrayList<>();
             table.add(new String[]{metric + " (" + first.unit() + ", " + first.better().json() + " is better)",
@@ -42,15 +38,13 @@ public final class ComparisonText
             appendTable(out, table);
             out.append('\n');
         });
-        for (final String w : c.warnings())
-        {
+        for (final String w : c.warnings()) {
             out.append("warning: ").append(w).append('\n');
         }
         return out.toString();
     }
 
-    private static String[] row(final CompareRow r)
-    {
+    private static String[] row(final CompareRow r) {
         return new String[]{
             r.cell(),
             withInterval(r.oldMedian()),
@@ -62,36 +56,29 @@ public final class ComparisonText
     }
 
     /** "212.4 ± 3%" with the interval's larger half-width relative to the median; "± ∞" when unavailable. */
-    static String withInterval(final MedianInterval ci)
-    {
+    static String withInterval(final MedianInterval ci) {
         final double half = ci.relativeHalfWidthPct();
         final String pct = Double.isInfinite(half) ? "\u221e" : String.format(Locale.ROOT, "%.0f%%", half);
         return Numbers.format(ci.median()) + " \u00b1 " + pct;
     }
 
-    private static void appendTable(final StringBuilder out, final List<String[]> table)
-    {
+    private static void appendTable(final StringBuilder out, final List<String[]> table) {
         final int[] widths = new int[table.get(0).length];
-        for (final String[] row : table)
-        {
-            for (int i = 0; i < row.length; i++)
-            {
+        for (final String[] row : table) {
+            for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
-        for (final String[] row : table)
-        {
+        for (final String[] row : table) {
             final StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++)
-            {
+            for (int i = 0; i < row.length; i++) {
                 line.append(i == 0 ? "" : "  ").append(pad(row[i], widths[i], i == 0));
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
     }
 
-    private static String pad(final String s, final int width, final boolean isLeft)
-    {
+    private static String pad(final String s, final int width, final boolean isLeft) {
         final String fill = " ".repeat(width - s.length());
         return isLeft ? s + fill : fill + s;
     }

@@ -11,6 +11,5 @@ package io.electionbench.results.compare;
  * @param changePct (geometric mean of new/old ratios - 1) * 100.
  * @param cells     how many cells entered the mean.
  */
-public record GeomeanRow(String metric, String unit, double oldValue, double newValue, double changePct, int cells)
-{
+public record GeomeanRow(String metric, String unit, double oldValue, double newValue, double changePct, int cells) {
 }

@@ -9,6 +9,5 @@ import io.electionbench.results.Better;
  * @param better  which direction is an improvement.
  * @param samples all raw samples, run after run.
  */
-public record PooledMetric(String unit, Better better, double[] samples)
-{
+public record PooledMetric(String unit, Better better, double[] samples) {
 }

@@ -6,8 +6,7 @@ import io.electionbench.results.Better;
  * The judgement on one compared metric, the same rule for {@code compare} and the report's
  * history marks.
  */
-public enum Verdict
-{
+public enum Verdict {
     /** Significant change in the worse direction, at least the threshold. */
     REGRESSION("regression"),
     /** Significant change in the better direction, at least the threshold. */
@@ -17,14 +16,12 @@ public enum Verdict
 
     private final String label;
 
-    Verdict(final String label)
-    {
+    Verdict(final String label) {
         this.label = label;
     }
 
     /** @return "regression", "improvement" or "~". */
-    public String label()
-    {
+    public String label() {
         return label;
     }
 
@@ -49,14 +46,11 @@ public enum Verdict
         final double pValue,
         final Better better,
         final double alpha,
-        final double thresholdPct)
-    {
-        if (!(pValue < alpha) || newMedian == oldMedian)
-        {
+        final double thresholdPct) {
+        if (!(pValue < alpha) || newMedian == oldMedian) {
             return SAME;
         }
-        if (!Double.isNaN(changePct) && Math.abs(changePct) < thresholdPct)
-        {
+        if (!Double.isNaN(changePct) && Math.abs(changePct) < thresholdPct) {
             return SAME;
         }
         final boolean isWorse = better == Better.LOWER ? newMedian > oldMedian : newMedian < oldMedian;

@@ -27,8 +27,7 @@ import java.util.stream.Collectors;
  * with points that are a significant regression against the previous commit marked in red by the
  * same rule as {@code compare}.
  */
-public final class HtmlReport
-{
+public final class HtmlReport {
     /** A CDF draws at most this many steps; larger samples are drawn at evenly spaced quantiles. */
     static final int MAX_CDF_POINTS = 1000;
     private static final int MAX_SERIES_PER_PLOT = Plot.PALETTE.length;
@@ -53,23 +52,20 @@ public final class HtmlReport
         final List<String> commitOrder,
         final String focusCommit,
         final double thresholdPct,
-        final double alpha)
-    {
+        final double alpha) {
         this.runs = List.copyOf(runs);
         this.commitOrder = List.copyOf(commitOrder);
         this.focusCommit = focusCommit != null ? focusCommit : commitOrder.get(commitOrder.size() - 1);
         this.thresholdPct = thresholdPct;
         this.alpha = alpha;
-        for (final String commit : commitOrder)
-        {
+        for (final String commit : commitOrder) {
             pools.put(commit, Pool.of(runs.stream().map(StoredRun::run).filter(r -> r.commit().equals(commit))
                 .collect(Collectors.toList())));
         }
     }
 
     /** @return the page. */
-    public String render()
-    {
+    public String render() {
         final StringBuilder body = new StringBuilder(64 * 1024);
         header(body);
         final Pool focus = pools.getOrDefault(focusCommit, Pool.of(List.of()));
@@ -85,13 +81,11 @@ public final class HtmlReport
     }
 
     /** @return how many plots the last {@link #render()} drew. */
-    public int plotCount()
-    {
+    public int plotCount() {
         return plotCount;
     }
 
-    private void header(final StringBuilder body)
-    {
+    private void header(final StringBuilder body) {
         body.append("<h1>electionbench results</h1>\n<p>").append(runs.size()).append(" runs, ")
             .append(commitOrder.size()).append(" commits; generated ").append(Html.escape(Instant.now().toString()))
             .append("</p>\n<ul class=\"hosts\">\n");
@@ -101,29 +95,23 @@ public final class HtmlReport
         body.append("</ul>\n");
     }
 
-    private static void section(final StringBuilder body, final String title, final String note)
-    {
+    private static void section(final StringBuilder body, final String title, final String note) {
         body.append("<h2>").append(Html.escape(title)).append("</h2>\n<p class=\"note\">").append(Html.escape(note))
             .append("</p>\n");
     }
 
-    private void distributions(final StringBuilder body, final Pool pool)
-    {
+    private void distributions(final StringBuilder body, final Pool pool) {
         final Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (final String id : pool.cellIds())
-        {
-            for (final String metric : pool.metrics(id).keySet())
-            {
+        for (final String id : pool.cellIds()) {
+            for (final String metric : pool.metrics(id).keySet()) {
                 groups.computeIfAbsent(metric + "\u0000" + group(pool.cell(id)), k -> new ArrayList<>()).add(id);
             }
         }
         body.append("<div class=\"grid\">\n");
-        groups.forEach((key, ids) ->
-        {
+        groups.forEach((key, ids) -> {
             final String metric = key.substring(0, key.indexOf('\u0000'));
             final String group = key.substring(key.indexOf('\u0000') + 1);
-            for (int from = 0; from < ids.size(); from += MAX_SERIES_PER_PLOT)
-            {
+            for (int from = 0; from < ids.size(); from += MAX_SERIES_PER_PLOT) {
                 final List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_SERIES_PER_PLOT));
                 final String unit = pool.metrics(chunk.get(0)).get(metric).unit();
                 final Plot plot = new Plot(metric + " \u2014 " + group, metric + " (" + unit + ")", "fraction \u2264 x", null);
@@ -134,54 +122,43 @@ public final class HtmlReport
         body.append("</div>\n");
     }
 
-    private static void cdf(final Plot.Series series, final PooledMetric metric)
-    {
+    private static void cdf(final Plot.Series series, final PooledMetric metric) {
         final double[] sorted = Samples.sorted(metric.samples());
         final int n = sorted.length;
-        if (n <= MAX_CDF_POINTS)
-        {
-            for (int i = 0; i < n; i++)
-            {
+        if (n <= MAX_CDF_POINTS) {
+            for (int i = 0; i < n; i++) {
                 series.add(new Plot.Point(sorted[i], (i + 1.0) / n, Double.NaN, Double.NaN, "", false));
             }
             return;
         }
-        for (int i = 1; i <= MAX_CDF_POINTS; i++)
-        {
+        for (int i = 1; i <= MAX_CDF_POINTS; i++) {
             final double q = (double)i / MAX_CDF_POINTS;
             series.add(new Plot.Point(Samples.quantileOfSorted(sorted, q), q, Double.NaN, Double.NaN, "", false));
         }
     }
 
-    private void bySize(final StringBuilder body, final Pool pool)
-    {
+    private void bySize(final StringBuilder body, final Pool pool) {
         final Map<String, Map<String, List<Cell>>> plots = new LinkedHashMap<>();
-        for (final String id : pool.cellIds())
-        {
+        for (final String id : pool.cellIds()) {
             final Cell cell = pool.cell(id);
-            if (cell.isJmh())
-            {
+            if (cell.isJmh()) {
                 continue;
             }
-            for (final String metric : pool.metrics(id).keySet())
-            {
+            for (final String metric : pool.metrics(id).keySet()) {
                 plots.computeIfAbsent(metric + "\u0000" + cell.pattern(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(cell.target() + " / " + cell.policy(), k -> new ArrayList<>()).add(cell);
             }
         }
         body.append("<div class=\"grid\">\n");
-        if (plots.isEmpty())
-        {
+        if (plots.isEmpty()) {
             body.append("<p class=\"note\">No load-generator cells at this commit.</p>\n");
         }
-        plots.forEach((key, bySeries) ->
-        {
+        plots.forEach((key, bySeries) -> {
             final String metric = key.substring(0, key.indexOf('\u0000'));
             final String pattern = key.substring(key.indexOf('\u0000') + 1);
             final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(metric).unit();
             final Plot plot = new Plot(metric + " \u2014 " + pattern, "ensemble size", metric + " (" + unit + ")", null);
-            bySeries.forEach((name, cells) ->
-            {
+            bySeries.forEach((name, cells) -> {
                 final Plot.Series s = plot.series(name, Plot.Style.POINTS);
                 cells.stream().sorted((a, b) -> Integer.compare(a.size(), b.size()))
                     .forEach(c -> s.add(medianPoint(c.size(), pool.metrics(c.id()).get(metric), "size " + c.size())));
@@ -191,28 +168,23 @@ public final class HtmlReport
         body.append("</div>\n");
     }
 
-    private void history(final StringBuilder body)
-    {
+    private void history(final StringBuilder body) {
         final Map<String, Set<String>> cellMetrics = new LinkedHashMap<>();
         pools.values().forEach(p -> p.cellIds().forEach(id ->
             cellMetrics.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(p.metrics(id).keySet())));
         final List<String> labels = commitOrder.stream().map(HtmlReport::shortSha).collect(Collectors.toList());
         final List<String> regressions = new ArrayList<>();
         final StringBuilder grid = new StringBuilder("<div class=\"grid\">\n");
-        cellMetrics.forEach((id, metrics) -> metrics.forEach(metric ->
-        {
+        cellMetrics.forEach((id, metrics) -> metrics.forEach(metric -> {
             final Plot plot = new Plot(metric + " \u2014 " + id, "commit", metric, labels);
             historySeries(plot.series(metric, Plot.Style.POINTS), id, metric, regressions);
             figure(grid, plot);
         }));
         grid.append("</div>\n");
         body.append("<h3>Regressions</h3>\n");
-        if (regressions.isEmpty())
-        {
+        if (regressions.isEmpty()) {
             body.append("<p class=\"note\">None between consecutive commits.</p>\n");
-        }
-        else
-        {
+        } else {
             body.append("<ul class=\"regressions\">\n");
             regressions.forEach(r -> body.append("<li>").append(Html.escape(r)).append("</li>\n"));
             body.append("</ul>\n");
@@ -220,30 +192,25 @@ public final class HtmlReport
         body.append(grid);
     }
 
-    private void historySeries(final Plot.Series series, final String id, final String metric, final List<String> regressions)
-    {
+    private void historySeries(final Plot.Series series, final String id, final String metric, final List<String> regressions) {
         PooledMetric previous = null;
         String previousCommit = null;
-        for (int i = 0; i < commitOrder.size(); i++)
-        {
+        for (int i = 0; i < commitOrder.size(); i++) {
             final String commit = commitOrder.get(i);
             final PooledMetric m = pools.get(commit).metrics(id).get(metric);
-            if (m == null || m.samples().length == 0)
-            {
+            if (m == null || m.samples().length == 0) {
                 continue;
             }
             String note = shortSha(commit) + ": median " + Numbers.format(Samples.median(m.samples())) + " " + m.unit()
                 + ", n=" + m.samples().length;
             boolean isRegression = false;
-            if (previous != null && previous.unit().equals(m.unit()))
-            {
+            if (previous != null && previous.unit().equals(m.unit())) {
                 final CompareRow row = CompareRow.of(id, metric, m.unit(), m.better(), previous.samples(), m.samples(),
                     thresholdPct, alpha);
                 note += "; vs " + shortSha(previousCommit) + ": " + Numbers.percent(row.changePct())
                     + ", p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ", " + row.verdict().label();
                 isRegression = row.verdict() == Verdict.REGRESSION;
-                if (isRegression)
-                {
+                if (isRegression) {
                     regressions.add(id + " " + metric + ": " + shortSha(previousCommit) + " \u2192 " + shortSha(commit)
                         + " " + Numbers.percent(row.changePct()) + " (p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ")");
                 }
@@ -255,34 +222,28 @@ public final class HtmlReport
         }
     }
 
-    private Plot.Point medianPoint(final double x, final PooledMetric m, final String note)
-    {
+    private Plot.Point medianPoint(final double x, final PooledMetric m, final String note) {
         final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - alpha);
         return new Plot.Point(x, ci.median(), ci.isAvailable() ? ci.lo() : Double.NaN, ci.isAvailable() ? ci.hi() : Double.NaN,
             note + " (median " + Numbers.format(ci.median()) + ")", false);
     }
 
-    private void figure(final StringBuilder out, final Plot plot)
-    {
+    private void figure(final StringBuilder out, final Plot plot) {
         out.append("<figure>\n").append(plot.toSvg()).append("</figure>\n");
         plotCount++;
     }
 
-    private String confidencePct()
-    {
+    private String confidencePct() {
         return Numbers.format((1.0 - alpha) * 100.0) + "%";
     }
 
     /** Cells sharing a CDF plot: same crash pattern (loadgen) or same benchmark (JMH). */
-    private static String group(final Cell cell)
-    {
+    private static String group(final Cell cell) {
         return cell.isJmh() ? cell.benchmark() : "pattern " + cell.pattern();
     }
 
-    private static String label(final Cell cell)
-    {
-        if (cell.isJmh())
-        {
+    private static String label(final Cell cell) {
+        if (cell.isJmh()) {
             final String params = cell.params().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
             return params.isEmpty() ? cell.benchmark() : params;
@@ -290,13 +251,11 @@ public final class HtmlReport
         return cell.target() + " size=" + cell.size() + " " + cell.policy();
     }
 
-    private static String shortSha(final String commit)
-    {
+    private static String shortSha(final String commit) {
         return commit.length() > 10 ? commit.substring(0, 10) : commit;
     }
 
-    private static String page(final StringBuilder body)
-    {
+    private static String page(final StringBuilder body) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             + "<title>electionbench results</title>\n<style>\n"
             + "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"

@@ -11,8 +11,7 @@ import java.util.Locale;
  * points joined by lines with vertical interval bars, optional marked points, a legend below.
  * Every text is escaped; the output is one {@code <svg>} element with no external reference.
  */
-final class Plot
-{
+final class Plot {
     /** Tableau 10: distinguishable, colour-blind-friendlier than defaults. */
     static final String[] PALETTE = {
         "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
@@ -27,8 +26,7 @@ final class Plot
     private static final int LEGEND_LINE = 16;
 
     /** How a series is drawn. */
-    enum Style
-    {
+    enum Style {
         /** Empirical CDF: horizontal then vertical steps. */
         STEP,
         /** Points with interval bars, joined by straight lines. */
@@ -43,25 +41,21 @@ final class Plot
      * @param note     tooltip text.
      * @param isMarked drawn as a large red point (a regression).
      */
-    record Point(double x, double y, double lo, double hi, String note, boolean isMarked)
-    {
+    record Point(double x, double y, double lo, double hi, String note, boolean isMarked) {
     }
 
     /** A named series of points. */
-    static final class Series
-    {
+    static final class Series {
         final String name;
         final Style style;
         final List<Point> points = new ArrayList<>();
 
-        Series(final String name, final Style style)
-        {
+        Series(final String name, final Style style) {
             this.name = name;
             this.style = style;
         }
 
-        Series add(final Point p)
-        {
+        Series add(final Point p) {
             points.add(p);
             return this;
         }
@@ -79,23 +73,20 @@ final class Plot
      * @param yLabel     y-axis label.
      * @param categories x labels for categorical plots (x = index), or null for a numeric x.
      */
-    Plot(final String title, final String xLabel, final String yLabel, final List<String> categories)
-    {
+    Plot(final String title, final String xLabel, final String yLabel, final List<String> categories) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
         this.categories = categories;
     }
 
-    Series series(final String name, final Style style)
-    {
+    Series series(final String name, final Style style) {
         final Series s = new Series(name, style);
         series.add(s);
         return s;
     }
 
-    String toSvg()
-    {
+    String toSvg() {
         final Scale xs = xScale();
         final Scale ys = yScale();
         final int height = TOP + AREA_HEIGHT + BOTTOM + LEGEND_LINE * series.size() + 8;
@@ -106,29 +97,24 @@ final class Plot
         svg.append("<title>").append(Html.escape(title)).append("</title>\n");
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"t\">%s</text>\n", LEFT, Html.escape(clip(title, 78))));
         axes(svg, xs, ys);
-        for (int i = 0; i < series.size(); i++)
-        {
+        for (int i = 0; i < series.size(); i++) {
             drawSeries(svg, series.get(i), PALETTE[i % PALETTE.length], xs, ys);
         }
         legend(svg);
         return svg.append("</svg>\n").toString();
     }
 
-    private Scale xScale()
-    {
-        if (categories != null)
-        {
+    private Scale xScale() {
+        if (categories != null) {
             return new Scale(-0.5, Math.max(categories.size(), 1) - 0.5, LEFT, WIDTH - RIGHT);
         }
         final double[] range = range(false);
         return Scale.nice(range[0], range[1], LEFT, WIDTH - RIGHT);
     }
 
-    private Scale yScale()
-    {
+    private Scale yScale() {
         final boolean isCdf = series.stream().allMatch(s -> s.style == Style.STEP) && !series.isEmpty();
-        if (isCdf)
-        {
+        if (isCdf) {
             return new Scale(0.0, 1.0, TOP + AREA_HEIGHT, TOP);
         }
         final double[] range = range(true);
@@ -136,18 +122,13 @@ final class Plot
     }
 
     /** Data range over x (or y with interval bounds); [0, 1] when there is no data. */
-    private double[] range(final boolean isY)
-    {
+    private double[] range(final boolean isY) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (final Series s : series)
-        {
-            for (final Point p : s.points)
-            {
-                for (final double v : isY ? new double[]{p.y, p.lo, p.hi} : new double[]{p.x})
-                {
-                    if (Double.isFinite(v))
-                    {
+        for (final Series s : series) {
+            for (final Point p : s.points) {
+                for (final double v : isY ? new double[]{p.y, p.lo, p.hi} : new double[]{p.x}) {
+                    if (Double.isFinite(v)) {
                         min = Math.min(min, v);
                         max = Math.max(max, v);
                     }
@@ -157,30 +138,23 @@ final class Plot
         return min > max ? new double[]{0.0, 1.0} : new double[]{min, max};
     }
 
-    private void axes(final StringBuilder svg, final Scale xs, final Scale ys)
-    {
+    private void axes(final StringBuilder svg, final Scale xs, final Scale ys) {
         final int bottom = TOP + AREA_HEIGHT;
-        for (final double t : ys.ticks())
-        {
+        for (final double t : ys.ticks()) {
             final double y = ys.map(t);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"g\"/>"
                 + "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>\n", LEFT, y, WIDTH - RIGHT, y, LEFT - 6, y + 4,
                 Html.escape(tick(t))));
         }
-        if (categories != null)
-        {
+        if (categories != null) {
             final int step = Math.max(1, (int)Math.ceil(categories.size() / 12.0));
-            for (int i = 0; i < categories.size(); i += step)
-            {
+            for (int i = 0; i < categories.size(); i += step) {
                 final double x = xs.map(i);
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>\n", x, bottom + 16,
                     Html.escape(categories.get(i))));
             }
-        }
-        else
-        {
-            for (final double t : xs.ticks())
-            {
+        } else {
+            for (final double t : xs.ticks()) {
                 final double x = xs.map(t);
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"g\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>\n", x, TOP, x, bottom, x, bottom + 16,
@@ -195,43 +169,33 @@ final class Plot
             TOP + AREA_HEIGHT / 2, Html.escape(yLabel)));
     }
 
-    private static void drawSeries(final StringBuilder svg, final Series s, final String colour, final Scale xs, final Scale ys)
-    {
-        if (s.points.isEmpty())
-        {
+    private static void drawSeries(final StringBuilder svg, final Series s, final String colour, final Scale xs, final Scale ys) {
+        if (s.points.isEmpty()) {
             return;
         }
         svg.append("<g><title>").append(Html.escape(s.name)).append("</title>\n");
         final StringBuilder path = new StringBuilder();
-        if (s.style == Style.STEP)
-        {
+        if (s.style == Style.STEP) {
             path.append(String.format(Locale.ROOT, "M%.1f %.1f", xs.map(s.points.get(0).x), ys.map(0.0)));
-            for (final Point p : s.points)
-            {
+            for (final Point p : s.points) {
                 path.append(String.format(Locale.ROOT, "H%.1fV%.1f", xs.map(p.x), ys.map(p.y)));
             }
-        }
-        else
-        {
-            for (final Point p : s.points)
-            {
+        } else {
+            for (final Point p : s.points) {
                 path.append(path.length() == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f", xs.map(p.x), ys.map(p.y)));
             }
         }
         svg.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(colour)
             .append("\" stroke-width=\"").append(s.style == Style.STEP ? "1.8" : "1.4").append("\"/>\n");
-        if (s.style == Style.POINTS)
-        {
+        if (s.style == Style.POINTS) {
             s.points.forEach(p -> drawPoint(svg, p, colour, xs, ys));
         }
         svg.append("</g>\n");
     }
 
-    private static void drawPoint(final StringBuilder svg, final Point p, final String colour, final Scale xs, final Scale ys)
-    {
+    private static void drawPoint(final StringBuilder svg, final Point p, final String colour, final Scale xs, final Scale ys) {
         final double x = xs.map(p.x);
-        if (Double.isFinite(p.lo) && Double.isFinite(p.hi))
-        {
+        if (Double.isFinite(p.lo) && Double.isFinite(p.hi)) {
             svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" stroke=\"%s\"/>\n",
                 x, ys.map(p.lo), ys.map(p.hi), x - 4, ys.map(p.lo), x + 4, x - 4, ys.map(p.hi), x + 4, colour));
         }
@@ -242,23 +206,19 @@ final class Plot
     }
 
     /** Visible text is cut to fit the chart; the full text stays in the SVG title (tooltip). */
-    static String clip(final String s, final int max)
-    {
+    static String clip(final String s, final int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }
 
     /** Tick labels drop trailing zeros: "0.8", "250", not "0.8000", "250.0". */
-    static String tick(final double t)
-    {
+    static String tick(final double t) {
         final String s = Numbers.format(t);
         return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
-    private void legend(final StringBuilder svg)
-    {
+    private void legend(final StringBuilder svg) {
         int y = TOP + AREA_HEIGHT + BOTTOM + 4;
-        for (int i = 0; i < series.size(); i++)
-        {
+        for (int i = 0; i < series.size(); i++) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>"
                 + "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>\n", LEFT, y - 4, PALETTE[i % PALETTE.length], LEFT + 18,
                 y + 1, Html.escape(clip(series.get(i).name, 90))));
@@ -267,10 +227,8 @@ final class Plot
     }
 
     /** A linear map from data to pixels with 1-2-5 ticks. */
-    record Scale(double min, double max, double pixelMin, double pixelMax)
-    {
-        static Scale nice(final double lo, final double hi, final double pixelMin, final double pixelMax)
-        {
+    record Scale(double min, double max, double pixelMin, double pixelMax) {
+        static Scale nice(final double lo, final double hi, final double pixelMin, final double pixelMax) {
             final double span = hi > lo ? hi - lo : Math.max(Math.abs(lo) * 0.1, 1.0);
             final double step = niceStep(span / 5.0);
             final double min = Math.floor((hi > lo ? lo : lo - span / 2) / step) * step;
@@ -278,24 +236,20 @@ final class Plot
             return new Scale(min, max == min ? min + step : max, pixelMin, pixelMax);
         }
 
-        static double niceStep(final double raw)
-        {
+        static double niceStep(final double raw) {
             final double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
             final double f = raw / magnitude;
             return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * magnitude;
         }
 
-        double map(final double v)
-        {
+        double map(final double v) {
             return pixelMin + (v - min) / (max - min) * (pixelMax - pixelMin);
         }
 
-        List<Double> ticks()
-        {
+        List<Double> ticks() {
             final double step = niceStep((max - min) / 5.0);
             final List<Double> ticks = new ArrayList<>();
-            for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step)
-            {
+            for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) {
                 ticks.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
             }
             return ticks;

@@ -5,8 +5,7 @@ package io.electionbench.results.stats;
  * Chebyshev approximations (CALERF, "Rational Chebyshev approximations for the error function",
  * Math. Comp. 23, 1969), accurate to about 1e-16 relative over the whole double range.
  */
-public final class Erfc
-{
+public final class Erfc {
     private static final double THRESHOLD = 0.46875;
     private static final double X_BIG = 26.543;
     private static final double INV_SQRT_PI = 5.6418958354775628695e-1;
@@ -33,23 +32,19 @@ public final class Erfc
         2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1,
         6.05183413124413191e-2, 2.33520497626869185e-3};
 
-    private Erfc()
-    {
+    private Erfc() {
     }
 
     /**
      * @param x any double; NaN gives NaN.
      * @return erfc(x) = 1 - erf(x), in [0, 2].
      */
-    public static double erfc(final double x)
-    {
-        if (Double.isNaN(x))
-        {
+    public static double erfc(final double x) {
+        if (Double.isNaN(x)) {
             return Double.NaN;
         }
         final double y = Math.abs(x);
-        if (y <= THRESHOLD)
-        {
+        if (y <= THRESHOLD) {
             return 1.0 - x * nearZero(y * y);
         }
         final double tail = y <= 4.0 ? middle(y) : far(y);
@@ -60,18 +55,15 @@ public final class Erfc
      * @param z a standard score.
      * @return P(Z &gt; z) for a standard normal Z, computed without cancellation for large z.
      */
-    public static double normalSf(final double z)
-    {
+    public static double normalSf(final double z) {
         return 0.5 * erfc(z / SQRT_2);
     }
 
     /** erf(y) / y for |y| &lt;= 0.46875, as a function of y squared. */
-    private static double nearZero(final double ySq)
-    {
+    private static double nearZero(final double ySq) {
         double num = A[4] * ySq;
         double den = ySq;
-        for (int i = 0; i < 3; i++)
-        {
+        for (int i = 0; i < 3; i++) {
             num = (num + A[i]) * ySq;
             den = (den + B[i]) * ySq;
         }
@@ -79,12 +71,10 @@ public final class Erfc
     }
 
     /** erfc(y) for 0.46875 &lt; y &lt;= 4. */
-    private static double middle(final double y)
-    {
+    private static double middle(final double y) {
         double num = C[8] * y;
         double den = y;
-        for (int i = 0; i < 7; i++)
-        {
+        for (int i = 0; i < 7; i++) {
             num = (num + C[i]) * y;
             den = (den + D[i]) * y;
         }
@@ -92,17 +82,14 @@ public final class Erfc
     }
 
     /** erfc(y) for y &gt; 4; underflows to zero past 26.543. */
-    private static double far(final double y)
-    {
-        if (y >= X_BIG)
-        {
+    private static double far(final double y) {
+        if (y >= X_BIG) {
             return 0.0;
         }
         final double ySq = 1.0 / (y * y);
         double num = P[5] * ySq;
         double den = ySq;
-        for (int i = 0; i < 4; i++)
-        {
+        for (int i = 0; i < 4; i++) {
             num = (num + P[i]) * ySq;
             den = (den + Q[i]) * ySq;
         }
@@ -111,8 +98,7 @@ public final class Erfc
     }
 
     /** exp(-y*y) split as exp(-a*a) * exp(-(y-a)(y+a)) with a = y rounded down to 1/16, to keep precision. */
-    private static double scaledExp(final double y)
-    {
+    private static double scaledExp(final double y) {
         final double a = Math.floor(y * 16.0) / 16.0;
         final double del = (y - a) * (y + a);
         return Math.exp(-a * a) * Math.exp(-del);

@@ -14,14 +14,12 @@ import java.util.Arrays;
  * otherwise. The statistic reported is U1, the U of the first sample; the p-value is
  * 2 P(U &gt;= max(U1, U2)) clipped to [0, 1].
  */
-public final class MannWhitney
-{
+public final class MannWhitney {
     /** scipy's bound: exact when min(n1, n2) &lt;= this and there are no ties. */
     public static final int EXACT_MAX_SMALLER_SIZE = 8;
 
     /** Which null distribution gave the p-value. */
-    public enum Method
-    {
+    public enum Method {
         /** Exact permutation distribution of U (no ties). */
         EXACT,
         /** Normal approximation with tie and continuity corrections. */
@@ -33,12 +31,10 @@ public final class MannWhitney
      * @param pValue two-sided p-value.
      * @param method the distribution used.
      */
-    public record Result(double u1, double pValue, Method method)
-    {
+    public record Result(double u1, double pValue, Method method) {
     }
 
-    private MannWhitney()
-    {
+    private MannWhitney() {
     }
 
     /**
@@ -48,8 +44,7 @@ public final class MannWhitney
      * @param y second sample, at least one value, no NaN.
      * @return U1, the p-value and the method used.
      */
-    public static Result test(final double[] x, final double[] y)
-    {
+    public static Result test(final double[] x, final double[] y) {
         final Ranks ranks = Ranks.of(x, y);
         final boolean useExact = !ranks.hasTies
             && Math.min(x.length, y.length) <= EXACT_MAX_SMALLER_SIZE;
@@ -65,8 +60,7 @@ public final class MannWhitney
      * @param y second sample.
      * @return 2 P(U &gt;= max(U1, U2)) under the null, clipped to 1.
      */
-    public static double exactPValue(final double[] x, final double[] y)
-    {
+    public static double exactPValue(final double[] x, final double[] y) {
         return exactP(Ranks.of(x, y));
     }
 
@@ -77,22 +71,18 @@ public final class MannWhitney
      * @param y second sample.
      * @return the two-sided p-value.
      */
-    public static double asymptoticPValue(final double[] x, final double[] y)
-    {
+    public static double asymptoticPValue(final double[] x, final double[] y) {
         return asymptoticP(Ranks.of(x, y));
     }
 
-    private static double exactP(final Ranks r)
-    {
+    private static double exactP(final Ranks r) {
         final int u = (int)Math.max(r.u1, (double)r.n1 * r.n2 - r.u1);
         final BigInteger[] counts = uCounts(r.n1, r.n2);
         BigInteger tail = BigInteger.ZERO;
         BigInteger total = BigInteger.ZERO;
-        for (int k = 0; k < counts.length; k++)
-        {
+        for (int k = 0; k < counts.length; k++) {
             total = total.add(counts[k]);
-            if (k >= u)
-            {
+            if (k >= u) {
                 tail = tail.add(counts[k]);
             }
         }
@@ -100,8 +90,7 @@ public final class MannWhitney
         return Math.min(1.0, 2.0 * sf);
     }
 
-    private static double asymptoticP(final Ranks r)
-    {
+    private static double asymptoticP(final Ranks r) {
         final double n1 = r.n1;
         final double n2 = r.n2;
         final double n = n1 + n2;
@@ -109,8 +98,7 @@ public final class MannWhitney
         final double mu = n1 * n2 / 2.0;
         final double variance = n1 * n2 / 12.0 * ((n + 1.0) - r.tieTerm / (n * (n - 1.0)));
         final double numerator = u - mu - 0.5;
-        if (!(variance > 0.0))
-        {
+        if (!(variance > 0.0)) {
             // Every value tied (or n = 2): scipy divides -0.5 by 0, gets z = -inf and p = 1.
             return 1.0;
         }
@@ -123,23 +111,19 @@ public final class MannWhitney
      * coefficients of the Gaussian binomial [n1+n2 choose m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i),
      * m = min, n = max. Exact integers, so tail sums lose nothing to cancellation.
      */
-    static BigInteger[] uCounts(final int n1, final int n2)
-    {
+    static BigInteger[] uCounts(final int n1, final int n2) {
         final int m = Math.min(n1, n2);
         final int n = Math.max(n1, n2);
         final int degree = m * n;
         final BigInteger[] c = new BigInteger[degree + 1];
         Arrays.fill(c, BigInteger.ZERO);
         c[0] = BigInteger.ONE;
-        for (int i = 1; i <= m; i++)
-        {
+        for (int i = 1; i <= m; i++) {
             final int shift = n + i;
-            for (int k = degree; k >= shift; k--)
-            {
+            for (int k = degree; k >= shift; k--) {
                 c[k] = c[k].subtract(c[k - shift]);
             }
-            for (int k = i; k <= degree; k++)
-            {
+            for (int k = i; k <= degree; k++) {
                 c[k] = c[k].add(c[k - i]);
             }
         }
@@ -147,16 +131,14 @@ public final class MannWhitney
     }
 
     /** Average ranks of the pooled sample, U1 and the tie term sum(t^3 - t). */
-    private static final class Ranks
-    {
+    private static final class Ranks {
         final int n1;
         final int n2;
         final double u1;
         final double tieTerm;
         final boolean hasTies;
 
-        private Ranks(final int n1, final int n2, final double u1, final double tieTerm, final boolean hasTies)
-        {
+        private Ranks(final int n1, final int n2, final double u1, final double tieTerm, final boolean hasTies) {
             this.n1 = n1;
             this.n2 = n2;
             this.u1 = u1;
@@ -164,21 +146,17 @@ public final class MannWhitney
             this.hasTies = hasTies;
         }
 
-        static Ranks of(final double[] x, final double[] y)
-        {
-            if (x.length == 0 || y.length == 0)
-            {
+        static Ranks of(final double[] x, final double[] y) {
+            if (x.length == 0 || y.length == 0) {
                 throw new IllegalArgumentException("both samples need at least one value");
             }
             final int n = x.length + y.length;
             final double[] values = new double[n];
             final boolean[] isFirst = new boolean[n];
             final Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++)
-            {
+            for (int i = 0; i < n; i++) {
                 values[i] = i < x.length ? x[i] : y[i - x.length];
-                if (Double.isNaN(values[i]))
-                {
+                if (Double.isNaN(values[i])) {
                     throw new IllegalArgumentException("samples must not contain NaN");
                 }
                 isFirst[i] = i < x.length;
@@ -189,25 +167,20 @@ public final class MannWhitney
         }
 
         private static Ranks rank(
-            final double[] values, final boolean[] isFirst, final Integer[] order, final int n1, final int n2)
-        {
+            final double[] values, final boolean[] isFirst, final Integer[] order, final int n1, final int n2) {
             double rankSum1 = 0.0;
             double tieTerm = 0.0;
             int i = 0;
-            while (i < order.length)
-            {
+            while (i < order.length) {
                 int j = i;
-                while (j + 1 < order.length && values[order[j + 1]] == values[order[i]])
-                {
+                while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
                     j++;
                 }
                 final double averageRank = (i + j) / 2.0 + 1.0;
                 final double t = j - i + 1;
                 tieTerm += t * t * t - t;
-                for (int k = i; k <= j; k++)
-                {
-                    if (isFirst[order[k]])
-                    {
+                for (int k = i; k <= j; k++) {
+                    if (isFirst[order[k]]) {
                         rankSum1 += averageRank;
                     }
                 }

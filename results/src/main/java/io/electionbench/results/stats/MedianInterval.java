@@ -11,8 +11,7 @@ package io.electionbench.results.stats;
  *                   confidence (fewer than 6 samples at 95%); then lo and hi are min and max and
  *                   the interval is reported as unbounded ("± ∞").
  */
-public record MedianInterval(double median, double lo, double hi, double confidence, boolean isAvailable)
-{
+public record MedianInterval(double median, double lo, double hi, double confidence, boolean isAvailable) {
     /**
      * Computes the interval [x(k), x(n+1-k)] (1-based order statistics) with the largest k whose
      * coverage 1 - 2 P(B &lt;= k-1), B ~ Binomial(n, 1/2), is at least the confidence. This is
@@ -22,10 +21,8 @@ public record MedianInterval(double median, double lo, double hi, double confide
      * @param confidence in (0, 1).
      * @return the median and its interval.
      */
-    public static MedianInterval of(final double[] samples, final double confidence)
-    {
-        if (!(confidence > 0.0 && confidence < 1.0))
-        {
+    public static MedianInterval of(final double[] samples, final double confidence) {
+        if (!(confidence > 0.0 && confidence < 1.0)) {
             throw new IllegalArgumentException("confidence out of (0, 1): " + confidence);
         }
         final double[] sorted = Samples.sorted(samples);
@@ -33,19 +30,14 @@ public record MedianInterval(double median, double lo, double hi, double confide
         final double median = Samples.quantileOfSorted(sorted, 0.5);
         final double[] cdf = halfBinomialCdf(n);
         int best = 0;
-        for (int k = 1; k <= (n + 1) / 2; k++)
-        {
-            if (1.0 - 2.0 * cdf[k - 1] >= confidence)
-            {
+        for (int k = 1; k <= (n + 1) / 2; k++) {
+            if (1.0 - 2.0 * cdf[k - 1] >= confidence) {
                 best = k;
-            }
-            else
-            {
+            } else {
                 break;
             }
         }
-        if (best == 0)
-        {
+        if (best == 0) {
             return new MedianInterval(median, sorted[0], sorted[n - 1], confidence, false);
         }
         return new MedianInterval(median, sorted[best - 1], sorted[n - best], confidence, true);
@@ -57,15 +49,12 @@ public record MedianInterval(double median, double lo, double hi, double confide
      *
      * @return the "± x%" benchstat prints.
      */
-    public double relativeHalfWidthPct()
-    {
-        if (!isAvailable)
-        {
+    public double relativeHalfWidthPct() {
+        if (!isAvailable) {
             return Double.POSITIVE_INFINITY;
         }
         final double half = Math.max(median - lo, hi - median);
-        if (half == 0.0)
-        {
+        if (half == 0.0) {
             return 0.0;
         }
         return median == 0.0 ? Double.POSITIVE_INFINITY : 100.0 * half / Math.abs(median);
@@ -75,17 +64,14 @@ public record MedianInterval(double median, double lo, double hi, double confide
      * P(B &lt;= i) for B ~ Binomial(n, 1/2) and i in [0, n/2], summed in log space so that large n
      * does not underflow 2^-n.
      */
-    static double[] halfBinomialCdf(final int n)
-    {
+    static double[] halfBinomialCdf(final int n) {
         final int top = n / 2 + 1;
         final double[] cdf = new double[top];
         final double logHalfN = -n * Math.log(2.0);
         double logChoose = 0.0;
         double sum = 0.0;
-        for (int i = 0; i < top; i++)
-        {
-            if (i > 0)
-            {
+        for (int i = 0; i < top; i++) {
+            if (i > 0) {
                 logChoose += Math.log(n - i + 1) - Math.log(i);
             }
             sum += Math.exp(logChoose + logHalfN);

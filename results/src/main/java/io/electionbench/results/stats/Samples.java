@@ -6,10 +6,8 @@ import java.util.Arrays;
  * Order statistics over raw samples. Every method takes samples in any order and never modifies
  * its argument; none accepts NaN.
  */
-public final class Samples
-{
-    private Samples()
-    {
+public final class Samples {
+    private Samples() {
     }
 
     /**
@@ -17,13 +15,10 @@ public final class Samples
      * @return a sorted copy.
      * @throws IllegalArgumentException if a value is NaN.
      */
-    public static double[] sorted(final double[] samples)
-    {
+    public static double[] sorted(final double[] samples) {
         final double[] copy = samples.clone();
-        for (final double v : copy)
-        {
-            if (Double.isNaN(v))
-            {
+        for (final double v : copy) {
+            if (Double.isNaN(v)) {
                 throw new IllegalArgumentException("samples must not contain NaN");
             }
         }
@@ -37,8 +32,7 @@ public final class Samples
      * @param samples at least one value.
      * @return the median.
      */
-    public static double median(final double[] samples)
-    {
+    public static double median(final double[] samples) {
         return quantileOfSorted(sorted(samples), 0.5);
     }
 
@@ -50,8 +44,7 @@ public final class Samples
      * @param q       in [0, 1].
      * @return the quantile.
      */
-    public static double quantile(final double[] samples, final double q)
-    {
+    public static double quantile(final double[] samples, final double q) {
         return quantileOfSorted(sorted(samples), q);
     }
 
@@ -62,14 +55,11 @@ public final class Samples
      * @param q      in [0, 1].
      * @return the quantile.
      */
-    public static double quantileOfSorted(final double[] sorted, final double q)
-    {
-        if (sorted.length == 0)
-        {
+    public static double quantileOfSorted(final double[] sorted, final double q) {
+        if (sorted.length == 0) {
             throw new IllegalArgumentException("no samples");
         }
-        if (!(q >= 0.0 && q <= 1.0))
-        {
+        if (!(q >= 0.0 && q <= 1.0)) {
             throw new IllegalArgumentException("quantile out of [0, 1]: " + q);
         }
         final double h = (sorted.length - 1) * q;
@@ -82,15 +72,12 @@ public final class Samples
      * @param samples at least one value.
      * @return the arithmetic mean.
      */
-    public static double mean(final double[] samples)
-    {
-        if (samples.length == 0)
-        {
+    public static double mean(final double[] samples) {
+        if (samples.length == 0) {
             throw new IllegalArgumentException("no samples");
         }
         double sum = 0.0;
-        for (final double v : samples)
-        {
+        for (final double v : samples) {
             sum += v;
         }
         return sum / samples.length;
@@ -102,17 +89,13 @@ public final class Samples
      * @param values positive values, at least one.
      * @return exp(mean(ln v)).
      */
-    public static double geometricMean(final double[] values)
-    {
-        if (values.length == 0)
-        {
+    public static double geometricMean(final double[] values) {
+        if (values.length == 0) {
             throw new IllegalArgumentException("no values");
         }
         double sumLog = 0.0;
-        for (final double v : values)
-        {
-            if (!(v > 0.0) || Double.isInfinite(v))
-            {
+        for (final double v : values) {
+            if (!(v > 0.0) || Double.isInfinite(v)) {
                 throw new IllegalArgumentException("geometric mean needs finite positive values, got " + v);
             }
             sumLog += Math.log(v);

@@ -26,16 +26,14 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CompareCommandTest
-{
+class CompareCommandTest {
     @TempDir
     Path root;
 
     private String out;
     private String err;
 
-    private int run(final String... args)
-    {
+    private int run(final String... args) {
         final StringWriter o = new StringWriter();
         final StringWriter e = new StringWriter();
         final CommandLine cl = new CommandLine(new CompareCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e));
@@ -45,26 +43,22 @@ class CompareCommandTest
         return code;
     }
 
-    private Path write(final String sha, final int hour, final long seed, final int n, final double scale) throws IOException
-    {
+    private Path write(final String sha, final int hour, final long seed, final int n, final double scale) throws IOException {
         return RunWriter.create(root, Fixtures.loadgenRun(sha, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour),
             seed, n, scale)).file();
     }
 
-    private JsonNode json() throws IOException
-    {
+    private JsonNode json() throws IOException {
         return RunCodec.MAPPER.readTree(out);
     }
 
     @Test
-    void sameRunAgainstItselfIsAllTildeAndExitsZero() throws IOException
-    {
+    void sameRunAgainstItselfIsAllTildeAndExitsZero() throws IOException {
         final Path a = write("aa".repeat(20), 0, 1, 20, 1.0);
         assertEquals(0, run(a.toString(), a.toString(), "--json"));
         final JsonNode rows = json().get("rows");
         assertEquals(12, rows.size());
-        rows.forEach(r ->
-        {
+        rows.forEach(r -> {
             assertEquals("~", r.get("verdict").asText());
             assertEquals(1.0, r.get("p_value").asDouble(), 1e-12);
             assertEquals(0.0, r.get("change_pct").asDouble());
@@ -74,8 +68,7 @@ class CompareCommandTest
     }
 
     @Test
-    void independentSamplesOfOneDistributionAreTilde() throws IOException
-    {
+    void independentSamplesOfOneDistributionAreTilde() throws IOException {
         write("aa".repeat(20), 0, 1, 30, 1.0);
         write("bb".repeat(20), 1, 1000, 30, 1.0);
         assertEquals(0, run("aaaa", "bbbb", "--root", root.toString(), "--json"));
@@ -83,25 +76,20 @@ class CompareCommandTest
     }
 
     @Test
-    void slowerNewSideIsARegressionAndExitsOne() throws IOException
-    {
+    void slowerNewSideIsARegressionAndExitsOne() throws IOException {
         write("aa".repeat(20), 0, 1, 20, 1.0);
         write("bb".repeat(20), 1, 50, 20, 1.3);
         assertEquals(CompareCommand.EXIT_REGRESSION, run("aaaa", "bbbb", "--root", root.toString(), "--json"));
         final JsonNode rows = json().get("rows");
         JsonNode ttl = null;
-        for (final JsonNode r : rows)
-        {
-            if (r.get("metric").asText().equals("time_to_leader_ms"))
-            {
+        for (final JsonNode r : rows) {
+            if (r.get("metric").asText().equals("time_to_leader_ms")) {
                 ttl = r;
                 assertEquals("regression", r.get("verdict").asText(), r.toString());
                 assertTrue(r.get("p_value").asDouble() < 1e-6);
                 assertTrue(r.get("change_pct").asDouble() > 20.0);
                 assertTrue(r.get("significant").asBoolean());
-            }
-            else
-            {
+            } else {
                 assertEquals("~", r.get("verdict").asText(), r.toString());
             }
         }
@@ -113,8 +101,7 @@ class CompareCommandTest
     }
 
     @Test
-    void fasterNewSideIsAnImprovementAndExitsZero() throws IOException
-    {
+    void fasterNewSideIsAnImprovementAndExitsZero() throws IOException {
         final Path a = write("aa".repeat(20), 0, 1, 20, 1.0);
         final Path b = write("bb".repeat(20), 1, 50, 20, 0.7);
         assertEquals(0, run(a.toString(), b.toString()));
@@ -125,8 +112,7 @@ class CompareCommandTest
     }
 
     @Test
-    void higherIsBetterMetricsRegressWhenTheyDrop() throws IOException
-    {
+    void higherIsBetterMetricsRegressWhenTheyDrop() throws IOException {
         final Path a = writeThroughput("aa".repeat(20), 1.0);
         final Path b = writeThroughput("bb".repeat(20), 0.8);
         assertEquals(CompareCommand.EXIT_REGRESSION, run(a.toString(), b.toString(), "--json"));
@@ -136,8 +122,7 @@ class CompareCommandTest
     }
 
     @Test
-    void changeBelowThresholdIsTildeEvenWhenSignificant() throws IOException
-    {
+    void changeBelowThresholdIsTildeEvenWhenSignificant() throws IOException {
         final Path a = writeThroughput("aa".repeat(20), 1.0);
         final Path b = writeThroughput("bb".repeat(20), 0.8);
         assertEquals(0, run(a.toString(), b.toString(), "--json", "--threshold", "25"));
@@ -146,8 +131,7 @@ class CompareCommandTest
         assertEquals("~", row.get("verdict").asText());
     }
 
-    private Path writeThroughput(final String sha, final double scale) throws IOException
-    {
+    private Path writeThroughput(final String sha, final double scale) throws IOException {
         return RunWriter.create(root, RunResult.builder(Kind.JMH).git(new GitInfo(sha, false, "main")).host(Fixtures.HOST)
             .started(Instant.parse("2025-01-01T00:00:00Z"))
             .cell(Cell.jmh("b.Bench.run", java.util.Map.of()).metric("thrpt",
@@ -156,8 +140,7 @@ class CompareCommandTest
     }
 
     @Test
-    void warnsAboutSmallSamplesAndDifferentMachines() throws IOException
-    {
+    void warnsAboutSmallSamplesAndDifferentMachines() throws IOException {
         final Path a = write("aa".repeat(20), 0, 1, 4, 1.0);
         final RunResult other = Fixtures.loadgenRun("bb".repeat(20), Instant.parse("2025-01-02T00:00:00Z"), 9, 4, 1.0);
         final HostInfo otherHost = new HostInfo("Other CPU", 2, 4L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
@@ -173,8 +156,7 @@ class CompareCommandTest
     }
 
     @Test
-    void badInputIsOneLineOnStderrAndExitsTwo() throws IOException
-    {
+    void badInputIsOneLineOnStderrAndExitsTwo() throws IOException {
         final Path good = write("aa".repeat(20), 0, 1, 10, 1.0);
         final Path malformed = Files.writeString(root.resolve("bad.json"), "{\"schema\": 1, \"kind\": ");
         assertEquals(CompareCommand.EXIT_BAD_INPUT, run(good.toString(), malformed.toString()));
@@ -201,8 +183,7 @@ class CompareCommandTest
     }
 
     @Test
-    void ambiguousPrefixIsBadInput() throws IOException
-    {
+    void ambiguousPrefixIsBadInput() throws IOException {
         write("abcd" + "1".repeat(36), 1, 1, 6, 1.0);
         write("abcd" + "2".repeat(36), 2, 1, 6, 1.0);
         assertEquals(2, run("abcd", "abcd1", "--root", root.toString()));

@@ -27,24 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HtmlReportTest
-{
+class HtmlReportTest {
     @TempDir
     Path root;
 
-    private static int count(final String haystack, final String needle)
-    {
+    private static int count(final String haystack, final String needle) {
         int n = 0;
-        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1))
-        {
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
             n++;
         }
         return n;
     }
 
     @Test
-    void reportIsSelfContainedWithOneSvgPerPlotAndMarksTheRegression() throws IOException
-    {
+    void reportIsSelfContainedWithOneSvgPerPlotAndMarksTheRegression() throws IOException {
         final List<String> shas = Fixtures.writeStore(root, 4);
         final RunStore store = new RunStore(root);
         final List<StoredRun> runs = store.all();
@@ -70,8 +66,7 @@ class HtmlReportTest
     }
 
     @Test
-    void cellNamesAreEscaped() throws IOException
-    {
+    void cellNamesAreEscaped() throws IOException {
         RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo("ff".repeat(20), false, "main"))
             .host(Fixtures.HOST).started(Instant.parse("2025-01-01T00:00:00Z"))
             .cell(Cell.loadgen("<script>alert(1)</script>", 3, "a&b", "\"q\"")
@@ -91,8 +86,7 @@ class HtmlReportTest
     }
 
     @Test
-    void reportCommandWritesTheFileAndFailsCleanlyOnAnEmptyStore() throws IOException
-    {
+    void reportCommandWritesTheFileAndFailsCleanlyOnAnEmptyStore() throws IOException {
         Fixtures.writeStore(root, 2);
         final Path out = root.resolve("out/report.html");
         assertEquals(0, ResultsMain.commandLine().execute("report", "--root", root.toString(), "--out", out.toString()));

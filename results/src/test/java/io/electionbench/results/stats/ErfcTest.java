@@ -4,8 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class ErfcTest
-{
+class ErfcTest {
     /** Reference values from a correctly rounded erfc (CPython math.erfc). */
     private static final double[][] ERFC = {
         {-3.0, 1.9999779095030015},
@@ -25,17 +24,14 @@ class ErfcTest
     };
 
     @Test
-    void matchesReferenceToTwelveDigitsRelative()
-    {
-        for (final double[] row : ERFC)
-        {
+    void matchesReferenceToTwelveDigitsRelative() {
+        for (final double[] row : ERFC) {
             assertEquals(row[1], Erfc.erfc(row[0]), Math.abs(row[1]) * 1e-12, "erfc(" + row[0] + ")");
         }
     }
 
     @Test
-    void normalTailAtKnownQuantiles()
-    {
+    void normalTailAtKnownQuantiles() {
         assertEquals(0.5, Erfc.normalSf(0.0), 1e-16);
         assertEquals(0.025, Erfc.normalSf(1.959963984540054), 1e-12);
         assertEquals(0.975, Erfc.normalSf(-1.959963984540054), 1e-12);
@@ -43,8 +39,7 @@ class ErfcTest
     }
 
     @Test
-    void extremesAndNaN()
-    {
+    void extremesAndNaN() {
         assertEquals(0.0, Erfc.erfc(30.0));
         assertEquals(2.0, Erfc.erfc(-30.0));
         assertEquals(Double.NaN, Erfc.erfc(Double.NaN));

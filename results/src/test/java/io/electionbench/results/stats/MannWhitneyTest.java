@@ -16,13 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Reference p-values come from scipy 1.17.1, {@code mannwhitneyu(x, y, alternative='two-sided')}
  * (method auto), and from its {@code method='exact'} / {@code method='asymptotic'}.
  */
-class MannWhitneyTest
-{
+class MannWhitneyTest {
     private static final double TOLERANCE = 1e-9;
 
     private static void assertAuto(final double[] x, final double[] y, final double u1, final double p,
-        final MannWhitney.Method method)
-    {
+        final MannWhitney.Method method) {
         final MannWhitney.Result r = MannWhitney.test(x, y);
         assertEquals(u1, r.u1(), 1e-12, "U1");
         assertEquals(p, r.pValue(), TOLERANCE, "p");
@@ -30,8 +28,7 @@ class MannWhitneyTest
     }
 
     @Test
-    void exactSmallCases()
-    {
+    void exactSmallCases() {
         assertAuto(new double[]{1, 2, 3}, new double[]{4, 5, 6}, 0.0, 0.1, MannWhitney.Method.EXACT);
         assertAuto(new double[]{1, 2, 3, 4, 5}, new double[]{6, 7, 8, 9, 10}, 0.0, 0.007936507936507936,
             MannWhitney.Method.EXACT);
@@ -40,8 +37,7 @@ class MannWhitneyTest
     }
 
     @Test
-    void exactWhenOnlyOneSampleIsSmall()
-    {
+    void exactWhenOnlyOneSampleIsSmall() {
         // scipy's auto rule: exact when min(n1, n2) <= 8 and there are no ties, whatever the other size.
         final double[] y = {9.0, 12.501, 10.252, 13.753, 11.504, 9.255, 12.756, 10.507, 14.008, 11.759, 9.51, 13.011,
             10.762, 14.263, 12.014, 9.765, 13.266, 11.017, 14.518, 12.269};
@@ -53,8 +49,7 @@ class MannWhitneyTest
     }
 
     @Test
-    void tiesUseTheCorrectedNormalApproximation()
-    {
+    void tiesUseTheCorrectedNormalApproximation() {
         assertAuto(new double[]{1, 2, 2, 3}, new double[]{2, 3, 4, 4, 5}, 2.5, 0.07854585095119067,
             MannWhitney.Method.ASYMPTOTIC);
         // scipy's exact method ignores ties, truncating U: 0.1111 here.
@@ -62,8 +57,7 @@ class MannWhitneyTest
             TOLERANCE);
         final double[] x = new double[30];
         final double[] y = new double[30];
-        for (int i = 0; i < 30; i++)
-        {
+        for (int i = 0; i < 30; i++) {
             x[i] = (i * 13) % 7;
             y[i] = (i * 11) % 8;
         }
@@ -71,16 +65,14 @@ class MannWhitneyTest
     }
 
     @Test
-    void allTiedAndIdenticalSamplesGiveOne()
-    {
+    void allTiedAndIdenticalSamplesGiveOne() {
         assertAuto(new double[]{5, 5, 5}, new double[]{5, 5}, 3.0, 1.0, MannWhitney.Method.ASYMPTOTIC);
         final double[] same = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         assertAuto(same, same.clone(), 50.0, 1.0, MannWhitney.Method.ASYMPTOTIC);
     }
 
     @Test
-    void largerSamplesWithoutTiesUseTheNormalApproximation()
-    {
+    void largerSamplesWithoutTiesUseTheNormalApproximation() {
         final double[] x9 = {0.0, 1.3, 2.6, 3.9000000000000004, 5.2, 6.5, 7.800000000000001, 9.1, 10.4};
         final double[] y9 = {2.05, 3.75, 5.449999999999999, 7.1499999999999995, 8.85, 10.55, 12.25, 13.95,
             15.649999999999999};
@@ -99,8 +91,7 @@ class MannWhitneyTest
     }
 
     @Test
-    void normalApproximationByHand()
-    {
+    void normalApproximationByHand() {
         // x = 1..9, y = 10..18: U1 = 0, U = 81, mu = 40.5, sigma^2 = 81 * 19 / 12 = 128.25,
         // z = (81 - 40.5 - 0.5) / sqrt(128.25) = 3.53209..., p = 2 * Phi(-z) = 4.1226e-4.
         final double[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -112,41 +103,31 @@ class MannWhitneyTest
     }
 
     @Test
-    void exactCountsMatchBruteForceEnumeration()
-    {
-        for (final int[] sizes : List.of(new int[]{1, 1}, new int[]{2, 3}, new int[]{3, 3}, new int[]{4, 6}, new int[]{5, 5}))
-        {
+    void exactCountsMatchBruteForceEnumeration() {
+        for (final int[] sizes : List.of(new int[]{1, 1}, new int[]{2, 3}, new int[]{3, 3}, new int[]{4, 6}, new int[]{5, 5})) {
             final BigInteger[] counts = MannWhitney.uCounts(sizes[0], sizes[1]);
             final long[] brute = enumerate(sizes[0], sizes[1]);
             assertEquals(brute.length, counts.length);
-            for (int u = 0; u < brute.length; u++)
-            {
+            for (int u = 0; u < brute.length; u++) {
                 assertEquals(BigInteger.valueOf(brute[u]), counts[u], "n1=" + sizes[0] + " n2=" + sizes[1] + " u=" + u);
             }
         }
     }
 
     /** Counts of U over every choice of which ranks 0..n1+n2-1 belong to the first sample. */
-    private static long[] enumerate(final int n1, final int n2)
-    {
+    private static long[] enumerate(final int n1, final int n2) {
         final int n = n1 + n2;
         final long[] counts = new long[n1 * n2 + 1];
-        for (int mask = 0; mask < 1 << n; mask++)
-        {
-            if (Integer.bitCount(mask) != n1)
-            {
+        for (int mask = 0; mask < 1 << n; mask++) {
+            if (Integer.bitCount(mask) != n1) {
                 continue;
             }
             int u = 0;
             int secondBelow = 0;
-            for (int rank = 0; rank < n; rank++)
-            {
-                if ((mask & (1 << rank)) != 0)
-                {
+            for (int rank = 0; rank < n; rank++) {
+                if ((mask & (1 << rank)) != 0) {
                     u += secondBelow;
-                }
-                else
-                {
+                } else {
                     secondBelow++;
                 }
             }
@@ -158,8 +139,7 @@ class MannWhitneyTest
     @Property(tries = 200)
     void pValueIsSymmetricAndBounded(
         @ForAll @Size(min = 1, max = 12) final List<@DoubleRange(min = -100, max = 100) Double> xs,
-        @ForAll @Size(min = 1, max = 12) final List<@DoubleRange(min = -100, max = 100) Double> ys)
-    {
+        @ForAll @Size(min = 1, max = 12) final List<@DoubleRange(min = -100, max = 100) Double> ys) {
         final double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray();
         final double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
         final MannWhitney.Result xy = MannWhitney.test(x, y);
@@ -172,8 +152,7 @@ class MannWhitneyTest
     @Property(tries = 100)
     void invariantUnderMonotoneTransform(
         @ForAll @Size(min = 1, max = 10) final List<@DoubleRange(min = 0.1, max = 100) Double> xs,
-        @ForAll @Size(min = 1, max = 10) final List<@DoubleRange(min = 0.1, max = 100) Double> ys)
-    {
+        @ForAll @Size(min = 1, max = 10) final List<@DoubleRange(min = 0.1, max = 100) Double> ys) {
         final double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray();
         final double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
         final double[] lx = xs.stream().mapToDouble(Math::log).toArray();

@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MedianIntervalTest
-{
-    private static double[] oneTo(final int n)
-    {
+class MedianIntervalTest {
+    private static double[] oneTo(final int n) {
         final double[] v = new double[n];
-        for (int i = 0; i < n; i++)
-        {
+        for (int i = 0; i < n; i++) {
             v[n - 1 - i] = i + 1; // reversed: the interval must not depend on input order
         }
         return v;
     }
 
     @Test
-    void twentySamplesGiveSixthAndFifteenthOrderStatistics()
-    {
+    void twentySamplesGiveSixthAndFifteenthOrderStatistics() {
         // P(B <= 5) = 21700 / 2^20 = 0.0207 -> coverage 0.9586; k = 7 would cover only 0.885.
         final MedianInterval ci = MedianInterval.of(oneTo(20), 0.95);
         assertEquals(10.5, ci.median());
@@ -30,8 +26,7 @@ class MedianIntervalTest
     }
 
     @Test
-    void tenSamplesGiveSecondAndNinth()
-    {
+    void tenSamplesGiveSecondAndNinth() {
         // coverage of [x2, x9] = 1 - 2 * 11/1024 = 0.9785; [x3, x8] = 1 - 2 * 56/1024 = 0.89.
         final MedianInterval ci = MedianInterval.of(oneTo(10), 0.95);
         assertEquals(2.0, ci.lo());
@@ -39,8 +34,7 @@ class MedianIntervalTest
     }
 
     @Test
-    void sixSamplesAreTheSmallestWithAnInterval()
-    {
+    void sixSamplesAreTheSmallestWithAnInterval() {
         // [min, max] covers 1 - 2/2^n: 0.96875 for n = 6, 0.9375 for n = 5.
         final MedianInterval six = MedianInterval.of(oneTo(6), 0.95);
         assertTrue(six.isAvailable());
@@ -53,8 +47,7 @@ class MedianIntervalTest
     }
 
     @Test
-    void largeSampleDoesNotUnderflow()
-    {
+    void largeSampleDoesNotUnderflow() {
         final MedianInterval ci = MedianInterval.of(oneTo(5000), 0.95);
         // Normal approximation: k = n/2 - 1.96 sqrt(n)/2 = 2500 - 69.3 -> about x(2431) .. x(2570).
         assertEquals(2431.0, ci.lo(), 1.0);
@@ -62,8 +55,7 @@ class MedianIntervalTest
     }
 
     @Test
-    void binomialCdfIsExactForSmallN()
-    {
+    void binomialCdfIsExactForSmallN() {
         final double[] cdf = MedianInterval.halfBinomialCdf(10);
         assertEquals(1.0 / 1024, cdf[0], 1e-15);
         assertEquals(11.0 / 1024, cdf[1], 1e-15);
