@@ -89,6 +89,17 @@ class RunCommandTest {
     }
 
     @Test
+    void processTargetKillsARealNodeProcess() throws Exception {
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
+            "--warmup", "0", "--no-store", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(1, cell.get("n").asInt());
+        assertTrue(cell.get("detection_p50_ms").asDouble() > 0, "a killed leader is noticed through the reset: " + cell);
+        assertTrue(cell.get("messages_per_election_p50").asDouble() > 0, cell.toString());
+    }
+
+    @Test
     void zookeeperTargetMeasuresRealApacheZooKeeper() throws Exception {
         final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
             "--warmup", "0", "--no-store", "--json");

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -34,7 +33,7 @@ import io.electionbench.core.quorum.Ensemble;
  * view of its state, so nothing is polled; partitions are {@code POST /fault/isolate}. Subclasses
  * decide how a node is started, killed and paused.
  */
-abstract class AdminTarget implements Target {
+abstract class AdminTarget extends WatchedTarget {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     protected final Path dir;
@@ -43,8 +42,6 @@ abstract class AdminTarget implements Target {
     private final Ensemble ensemble;
     private final int[] adminPorts;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ConcurrentLinkedQueue<TrialEvent> events = new ConcurrentLinkedQueue<>();
-    private final Map<Long, NodeView> views = new ConcurrentHashMap<>();
     private final Map<Long, Thread> streams = new ConcurrentHashMap<>();
     private final Map<Long, Long> counted = new HashMap<>();
     private long notificationsTotal;
@@ -124,35 +121,6 @@ abstract class AdminTarget implements Target {
         }
     }
 
-    @Override
-    public long nowNs() {
-        return System.nanoTime();
-    }
-
-    @Override
-    public void idle(final long durationNs) {
-        final long end = System.nanoTime() + durationNs;
-        long left;
-        while ((left = end - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
-        }
-    }
-
-    @Override
-    public Map<Long, NodeView> snapshot() {
-        return new HashMap<>(views);
-    }
-
-    @Override
-    public List<TrialEvent> drainEvents() {
-        final List<TrialEvent> out = new ArrayList<>();
-        TrialEvent e;
-        while ((e = events.poll()) != null) {
-            out.add(e);
-        }
-        return out;
-    }
-
     /** Sums {@code electionbench_notifications_sent_total} over live nodes, carrying counts across restarts. */
     @Override
     public long notificationsSent() throws Exception {
@@ -170,18 +138,7 @@ abstract class AdminTarget implements Target {
     }
 
     @Override
-    public boolean awaitStable(final long timeoutNs) {
-        final long deadline = System.nanoTime() + timeoutNs;
-        while (!isStable()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        return true;
-    }
-
-    private boolean isStable() {
+    protected boolean isStable() {
         long leader = -1;
         for (final NodeView v : views.values()) {
             if (v.isUp() && "LEADING".equals(v.state())) {
@@ -308,10 +265,10 @@ abstract class AdminTarget implements Target {
             return ts;
         }
         if ("serving".equals(n.get("reason").asText()) && from.equals(to)) {
-            events.add(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
+            emit(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
             views.put(sid, new NodeView(sid, true, to, v.leader(), true));
         } else {
-            events.add(new TrialEvent(sid, ts, to, leader));
+            emit(new TrialEvent(sid, ts, to, leader));
             views.put(sid, new NodeView(sid, true, to, leader, false));
         }
         return ts;

@@ -2,9 +2,7 @@ package io.electionbench.loadgen.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
@@ -17,12 +15,12 @@ import io.electionbench.core.election.NodeTiming;
 final class ProcessTarget extends AdminTarget {
     private static final String MAIN = "io.electionbench.loadgen.Main";
 
-    private final Process[] processes;
+    private final ChildJvms jvms;
     private final String heap;
 
     ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final String heap) throws IOException {
         super(dir, size, policy, timing);
-        this.processes = new Process[size + 1];
+        this.jvms = new ChildJvms(size);
         this.heap = heap;
     }
 
@@ -33,69 +31,36 @@ final class ProcessTarget extends AdminTarget {
 
     @Override
     protected void launch(final long sid) throws Exception {
-        final String java = ProcessHandle.current().info().command().orElse("java");
-        final List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-            MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid)));
-        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + sid + ".log").toFile()));
-        processes[(int)sid] = pb.start();
+        final Path log = dir.resolve("node-" + sid + ".log");
+        jvms.start(sid, ChildJvms.command(heap, List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid))), log);
         try {
             awaitAdmin(sid, 20_000);
         } catch (final IOException ex) {
-            final Process p = processes[(int)sid];
+            final Process p = jvms.process(sid);
             throw new IOException(ex.getMessage() + (p.isAlive() ? "" : " (the process exited with status " + p.exitValue()
-                + "; see " + dir.resolve("node-" + sid + ".log") + ")"), ex);
+                + "; see " + log + ")"), ex);
         }
     }
 
     @Override
     protected void kill(final long sid) throws InterruptedException {
-        final Process p = processes[(int)sid];
-        if (p != null) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            processes[(int)sid] = null;
-        }
+        jvms.kill(sid);
     }
 
     @Override
     public boolean pause(final long sid) throws Exception {
-        return signal(sid, "-STOP");
+        return jvms.signal(sid, "-STOP");
     }
 
     @Override
     public void resume(final long sid) throws Exception {
-        signal(sid, "-CONT");
-    }
-
-    private boolean signal(final long sid, final String signal) throws IOException, InterruptedException {
-        final Process p = processes[(int)sid];
-        if (p == null) {
-            return false;
-        }
-        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).redirectErrorStream(true).start();
-        return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+        jvms.signal(sid, "-CONT");
     }
 
     @Override
     public void close() {
         super.close();
-        for (int sid = 1; sid < processes.length; sid++) {
-            final Process p = processes[sid];
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }
-        for (int sid = 1; sid < processes.length; sid++) {
-            final Process p = processes[sid];
-            if (p != null) {
-                try {
-                    p.waitFor(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        jvms.killAll();
     }
 }

@@ -31,7 +31,7 @@ import io.electionbench.core.quorum.Ensemble;
  * the same instant here: the new leader's first "Mode: leader". Kill is SIGKILL, pause SIGSTOP;
  * partitions need a fault proxy on the peer links, which this target does not have yet.
  */
-final class ZooKeeperTarget implements Target {
+final class ZooKeeperTarget extends WatchedTarget {
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
 
     private final Path dir;
@@ -39,10 +39,8 @@ final class ZooKeeperTarget implements Target {
     private final Ensemble ensemble;
     private final String heap;
     private final int[] clientPorts;
-    private final Process[] processes;
+    private final ChildJvms jvms;
     private final Path lib;
-    private final Map<Long, NodeView> views = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<TrialEvent> events = new ConcurrentLinkedQueue<>();
     private final Thread watcher;
     private volatile boolean isClosed;
 
@@ -52,7 +50,7 @@ final class ZooKeeperTarget implements Target {
         this.ensemble = Ensemble.majority(size);
         this.heap = heap;
         this.clientPorts = new int[size + 1];
-        this.processes = new Process[size + 1];
+        this.jvms = new ChildJvms(size);
         this.lib = zookeeperLib();
         final int[] ports = AdminTarget.freePorts(3 * size);
         final List<String> servers = new ArrayList<>();
@@ -108,47 +106,25 @@ final class ZooKeeperTarget implements Target {
 
     @Override
     public void start(final long sid) throws Exception {
-        final Process old = processes[(int)sid];
-        if (old != null && old.isAlive()) {
-            throw new IllegalStateException("ZooKeeper server " + sid + " is already running (pid " + old.pid() + ")");
-        }
-        final String java = ProcessHandle.current().info().command().orElse("java");
-        final List<String> cmd = List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", lib.resolve("*").toString(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString());
-        processes[(int)sid] = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("zk-" + sid + ".log").toFile())).start();
+        jvms.start(sid, ChildJvms.command(heap, List.of("-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-cp", lib.resolve("*").toString(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString())), dir.resolve("zk-" + sid + ".log"));
         views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
     }
 
     @Override
     public void crash(final long sid) throws Exception {
-        final Process p = processes[(int)sid];
-        if (p != null) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            processes[(int)sid] = null;
-        }
+        jvms.kill(sid);
         views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
     }
 
     @Override
     public boolean pause(final long sid) throws Exception {
-        return signal(sid, "-STOP");
+        return jvms.signal(sid, "-STOP");
     }
 
     @Override
     public void resume(final long sid) throws Exception {
-        signal(sid, "-CONT");
-    }
-
-    private boolean signal(final long sid, final String signal) throws IOException, InterruptedException {
-        final Process p = processes[(int)sid];
-        if (p == null) {
-            return false;
-        }
-        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).start();
-        return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+        jvms.signal(sid, "-CONT");
     }
 
     @Override
@@ -161,52 +137,12 @@ final class ZooKeeperTarget implements Target {
     }
 
     @Override
-    public long nowNs() {
-        return System.nanoTime();
-    }
-
-    @Override
-    public void idle(final long durationNs) {
-        final long end = System.nanoTime() + durationNs;
-        long left;
-        while ((left = end - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
-        }
-    }
-
-    @Override
-    public Map<Long, NodeView> snapshot() {
-        return new HashMap<>(views);
-    }
-
-    @Override
-    public List<TrialEvent> drainEvents() {
-        final List<TrialEvent> out = new ArrayList<>();
-        TrialEvent e;
-        while ((e = events.poll()) != null) {
-            out.add(e);
-        }
-        return out;
-    }
-
-    @Override
     public long notificationsSent() {
         return -1;
     }
 
     @Override
-    public boolean awaitStable(final long timeoutNs) {
-        final long deadline = System.nanoTime() + timeoutNs;
-        while (!isStable()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
-        return true;
-    }
-
-    private boolean isStable() {
+    protected boolean isStable() {
         checkAlive();
         int leaders = 0;
         for (final NodeView v : views.values()) {
@@ -225,7 +161,7 @@ final class ZooKeeperTarget implements Target {
     /** A server that should be up but whose JVM exited is a setup problem: say which and where its log is. */
     private void checkAlive() {
         for (int sid = 1; sid <= size; sid++) {
-            final Process p = processes[sid];
+            final Process p = jvms.process(sid);
             if (p != null && !p.isAlive() && views.get((long)sid).isUp()) {
                 throw new IllegalStateException("ZooKeeper server " + sid + " exited with status " + p.exitValue()
                     + "; see " + dir.resolve("zk-" + sid + ".log"));
@@ -247,9 +183,9 @@ final class ZooKeeperTarget implements Target {
                 final NodeView next = new NodeView(sid, true, state, leader, !"LOOKING".equals(state));
                 // Only a view that is still the one probed may change: a crash or restart meanwhile wins.
                 if (!state.equals(v.state()) && views.replace(sid, v, next)) {
-                    events.add(new TrialEvent(sid, ts, state, leader));
+                    emit(new TrialEvent(sid, ts, state, leader));
                     if (!"LOOKING".equals(state)) {
-                        events.add(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
+                        emit(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
                     }
                 }
             }
@@ -281,21 +217,6 @@ final class ZooKeeperTarget implements Target {
     @Override
     public void close() {
         isClosed = true;
-        for (int sid = 1; sid <= size; sid++) {
-            final Process p = processes[sid];
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }
-        for (int sid = 1; sid <= size; sid++) {
-            final Process p = processes[sid];
-            if (p != null) {
-                try {
-                    p.waitFor(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        jvms.killAll();
     }
 }

@@ -1,0 +1,78 @@
+package io.electionbench.loadgen.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One child JVM per server, indexed by sid: started with a small heap and C1 only (several JVMs share
+ * two cores), killed with SIGKILL, paused with SIGSTOP. Output goes to a log file per server.
+ */
+final class ChildJvms {
+    private final Process[] processes;
+
+    ChildJvms(final int size) {
+        this.processes = new Process[size + 1];
+    }
+
+    /** The java command line for a child: this JVM's java binary, the heap, then {@code args}. */
+    static List<String> command(final String heap, final List<String> args) {
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+            "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** Starts server {@code sid}; starting one that is still alive is an error (its ports are taken). */
+    void start(final long sid, final List<String> command, final Path log) throws IOException {
+        final Process old = processes[(int)sid];
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException("server " + sid + " is already running (pid " + old.pid() + ")");
+        }
+        processes[(int)sid] = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    Process process(final long sid) {
+        return processes[(int)sid];
+    }
+
+    /** SIGKILL, then wait for the kernel to reap it, so its ports are free for a restart. */
+    void kill(final long sid) throws InterruptedException {
+        final Process p = processes[(int)sid];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            processes[(int)sid] = null;
+        }
+    }
+
+    /** Sends {@code -STOP} or {@code -CONT}; false when the server is not running or kill failed. */
+    boolean signal(final long sid, final String signal) throws IOException, InterruptedException {
+        final Process p = processes[(int)sid];
+        if (p == null) {
+            return false;
+        }
+        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+        return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    }
+
+    /** Kills every child and waits for them. */
+    void killAll() {
+        for (final Process p : processes) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+        for (int sid = 1; sid < processes.length; sid++) {
+            try {
+                kill(sid);
+            } catch (final InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
