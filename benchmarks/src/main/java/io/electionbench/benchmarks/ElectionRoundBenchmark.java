@@ -33,7 +33,12 @@ import io.electionbench.core.sim.Simulator;
  * delays and interleavings differ from op to op.
  *
  * <p>{@code construct} only builds the simulator (one direct-memory ring buffer per server): the
- * share of {@code coldStart} that is setup rather than election.
+ * share of {@code coldStart} that is setup rather than election. {@code coldStartReused} runs the
+ * same cold-start election on one simulator kept for the whole trial: each op starts every server
+ * (new agents, empty persisted state, so a fresh election from round 1), runs until stable, checks
+ * the leader and crashes every server again. It measures the election without the simulator's
+ * construction and its garbage; messages left in flight by the crashes are dropped during the next
+ * op, as the simulator drops any message to a dead incarnation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -79,6 +84,17 @@ public class ElectionRoundBenchmark {
         }
     }
 
+    /** One simulator for the whole trial, every server down between ops. */
+    @State(Scope.Thread)
+    public static class Reused {
+        Simulator sim;
+
+        @Setup(Level.Trial)
+        public void setUp(final Election e) {
+            sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, 1);
+        }
+    }
+
     /** @return the elected leader's sid */
     @Benchmark
     public long coldStart(final Election e) {
@@ -90,6 +106,23 @@ public class ElectionRoundBenchmark {
             throw new IllegalStateException("no stable leader within " + BOUND_NS + " ns: seed " + (e.seed - 1));
         }
         return leaderOf(sim, e.ensemble);
+    }
+
+    /** @return the elected leader's sid */
+    @Benchmark
+    public long coldStartReused(final Election e, final Reused r) {
+        final Simulator sim = r.sim;
+        for (int i = 0; i < e.size; i++) {
+            sim.start(e.ensemble.sid(i));
+        }
+        if (!sim.runUntilStable(BOUND_NS)) {
+            throw new IllegalStateException("no stable leader within " + BOUND_NS + " ns on a reused simulator");
+        }
+        final long leader = leaderOf(sim, e.ensemble);
+        for (int i = 0; i < e.size; i++) {
+            sim.crash(e.ensemble.sid(i));
+        }
+        return leader;
     }
 
     @Benchmark

@@ -35,6 +35,7 @@ class BenchmarksSmokeTest {
         "VoteTallyBenchmark.masks",
         "VoteTallyBenchmark.maps",
         "ElectionRoundBenchmark.coldStart",
+        "ElectionRoundBenchmark.coldStartReused",
         "ElectionRoundBenchmark.construct",
         "RingBufferHandoffBenchmark.handoff");
 
@@ -63,8 +64,8 @@ class BenchmarksSmokeTest {
             assertTrue(score > 0 && Double.isFinite(score), name + " " + r.getParams() + " scored " + score);
         }
         assertEquals(new TreeSet<>(EXPECTED), seen);
-        // 4 + 2 configs x 2 + 7 sizes x 2 + 4 sizes x 2 policies + 4 sizes + 1 group
-        assertEquals(4 + 4 + 14 + 8 + 4 + 1, runs, "benchmark x parameter combinations");
+        // 4 + 2 configs x 2 + 7 sizes x 2 + 2 x (4 sizes x 2 policies) + 4 sizes + 1 group
+        assertEquals(4 + 4 + 14 + 16 + 4 + 1, runs, "benchmark x parameter combinations");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs) < 60, "the smoke run must stay short");
     }
 }
