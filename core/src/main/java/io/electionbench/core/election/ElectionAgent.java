@@ -93,6 +93,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long leaderDeadlineNs;
     private long nextLearnerInfoNs;
     private long learnerRetryNs;
+    private int leaderRefusals;
 
     private long learnerMask;
     private long earlyLearnerMask;
@@ -256,7 +257,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
-    /** A learner announces itself. A leader registers it; a LOOKING node remembers it in case it wins. */
+    /**
+     * A learner announces itself. A leader registers it; a fast LOOKING node that proposes itself keeps
+     * it for when it leads; anyone else refuses (ZooKeeper's would-be leader has no quorum listener yet).
+     */
     public void onLearnerInfo(final long from, final boolean isObserver) {
         final int index = ensemble.indexOf(from);
         if (index < 0 || index == myIndex) {
@@ -269,7 +273,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             learnerLastHeardNs[index] = nowNs;
             publisher.sendPing(from, storage.lastLoggedZxid());
             checkEstablished();
-        } else if (state == ServerState.LOOKING) {
+        } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
             earlyLearnerMask |= 1L << index;
         } else {
             publisher.sendLearnerReject(from);
@@ -287,7 +291,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (index < 0) {
             messagesDropped++;
         } else if (isLearner() && from == leaderSid) {
-            state(ServerState.LOOKING, isLeaderContacted ? "leader closed the connection" : "chosen leader is not leading");
+            if (isLeaderContacted) {
+                state(ServerState.LOOKING, "leader closed the connection");
+            } else if (++leaderRefusals >= policy.learnerRefusals()) {
+                state(ServerState.LOOKING, "chosen leader is not leading");
+            }
         } else if (state == ServerState.LEADING) {
             learnerMask &= ~(1L << index);
             if (!isServing && policy.isEarlyStepDown()) {
@@ -501,6 +509,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private void propose(final long leader, final long zxid, final long peerEpoch) {
+        if (leader != mySid && earlyLearnerMask != 0) {
+            rejectEarlyLearners();
+        }
         proposedLeader = leader;
         proposedZxid = zxid;
         proposedEpoch = peerEpoch;
@@ -722,6 +733,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         rejectEarlyLearners();
         leaderSid = voteLeader;
         isLeaderContacted = false;
+        leaderRefusals = 0;
         leaderDeadlineNs = nowNs + timing.initLimitNs();
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;

@@ -32,9 +32,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ElectionPolicy {
     public static final ElectionPolicy ZOOKEEPER = new ElectionPolicy(
-        "zookeeper", false, ms(200), ms(200), ms(200), ms(60_000), ms(100));
+        "zookeeper", false, ms(200), ms(200), ms(200), ms(60_000), ms(100), 5);
     public static final ElectionPolicy FAST = new ElectionPolicy(
-        "fast", true, ms(1), ms(50), ms(50), ms(1_000), ms(5));
+        "fast", true, ms(1), ms(50), ms(50), ms(1_000), ms(5), 1);
 
     private final String name;
     private final boolean isDecideWhenAllConnectedAgree;
@@ -43,10 +43,13 @@ public final class ElectionPolicy {
     private final long minNotificationIntervalNs;
     private final long maxNotificationIntervalNs;
     private final long learnerRetryNs;
+    private final int learnerRefusals;
 
     private ElectionPolicy(
         final String name, final boolean isDecideWhenAllConnectedAgree, final long minQuietNs, final long maxQuietNs,
-        final long minNotificationIntervalNs, final long maxNotificationIntervalNs, final long learnerRetryNs) {
+        final long minNotificationIntervalNs, final long maxNotificationIntervalNs, final long learnerRetryNs,
+        final int learnerRefusals) {
+        this.learnerRefusals = learnerRefusals;
         this.name = name;
         this.isDecideWhenAllConnectedAgree = isDecideWhenAllConnectedAgree;
         this.minQuietNs = minQuietNs;
@@ -109,6 +112,24 @@ public final class ElectionPolicy {
 
     public long maxNotificationIntervalNs() {
         return maxNotificationIntervalNs;
+    }
+
+    /**
+     * How many refusals from its chosen leader a learner takes before it looks again. ZooKeeper's
+     * follower retries a refused connection 5 times, 100 ms apart (its would-be leader has no quorum
+     * listener until it leads); the fast policy looks again at the first refusal, since a fast node
+     * refuses only when it proposes someone else.
+     */
+    public int learnerRefusals() {
+        return learnerRefusals;
+    }
+
+    /**
+     * True when a LOOKING node that proposes itself keeps a learner's announcement for when it leads
+     * (fast), instead of refusing it as ZooKeeper's closed quorum port does.
+     */
+    public boolean isKeepEarlyLearners() {
+        return isDecideWhenAllConnectedAgree;
     }
 
     /** Delay between a learner's attempts to reach a leader that has not answered yet. */

@@ -433,7 +433,7 @@ class ElectionAgentTest {
 
     @Test
     void aFollowerRefusedByItsChosenLeaderLooksAgain() {
-        final AgentHarness h = node(1, 3, ZK);
+        final AgentHarness h = node(1, 3, FAST);
         h.notification(2, FOLLOWING, 3, 0, 1, 0);
         h.notification(3, LEADING, 3, 0, 1, 0);
         h.reject(2);
@@ -456,12 +456,57 @@ class ElectionAgentTest {
     }
 
     @Test
-    void aLookingServerRemembersEarlyLearnersAndServesWhenItWins() {
-        final AgentHarness h = node(3, 3, ZK);
+    void aFastLookingServerKeepsEarlyLearnersOnlyWhileItProposesItself() {
+        final AgentHarness h = node(4, 5, FAST);
+        h.take();
+        h.learnerInfo(1);
+        assertTrue(h.take("reject").isEmpty(), "4 proposes itself, so it keeps 1 for when it leads");
+        h.notification(5, LOOKING, 5, 0, 1, 0);
+        assertEquals(List.of(1L), recipients(h.take("reject")), "its proposal moved to 5: 1 chose wrongly");
+        h.learnerInfo(2);
+        assertEquals(List.of(2L), recipients(h.take("reject")));
+    }
+
+    @Test
+    void aFastLeaderServesLearnersThatAnnouncedThemselvesEarly() {
+        final AgentHarness h = node(3, 3, FAST);
+        h.connected(1);
+        h.connected(2);
         h.learnerInfo(1);
         h.notification(1, LOOKING, 3, 0, 1, 0);
-        h.advanceMs(200);
+        h.notification(2, LOOKING, 3, 0, 1, 0);
         assertEquals(ServerState.LEADING, h.agent.state());
-        assertTrue(h.agent.isServing(), "1 announced itself while 3 was still waiting to decide");
+        assertTrue(h.agent.isServing(), "1 announced itself while 3 was still deciding");
+    }
+
+    @Test
+    void aZooKeeperLookingServerRefusesLearnersAsItsClosedQuorumPortWould() {
+        final AgentHarness h = node(3, 3, ZK);
+        h.take();
+        h.learnerInfo(1);
+        assertEquals(List.of(1L), recipients(h.take("reject")));
+    }
+
+    @Test
+    void aZooKeeperLearnerRetriesFiveRefusalsBeforeLookingAgain() {
+        final AgentHarness h = node(1, 3, ZK);
+        h.notification(2, FOLLOWING, 3, 0, 1, 0);
+        h.notification(3, LEADING, 3, 0, 1, 0);
+        for (int i = 0; i < 4; i++) {
+            h.reject(3);
+            assertEquals(ServerState.FOLLOWING, h.agent.state(), "refusal " + (i + 1));
+        }
+        h.reject(3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: chosen leader is not leading"));
+    }
+
+    @Test
+    void aFastLearnerLooksAgainAtTheFirstRefusal() {
+        final AgentHarness h = node(1, 3, FAST);
+        h.notification(2, FOLLOWING, 3, 0, 1, 0);
+        h.notification(3, LEADING, 3, 0, 1, 0);
+        h.reject(3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
     }
 }
