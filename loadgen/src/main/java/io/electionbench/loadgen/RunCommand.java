@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.loadgen.run.CellRunner;
+import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.results.Better;
@@ -142,6 +143,9 @@ final class RunCommand implements Callable<Integer> {
                         final Cell cell = summary.add(target, size, pattern, p, o);
                         if (writer != null && cell != null) {
                             writer.addCell(cell);
+                            final String stem = writer.file().getFileName().toString().replace(".json", "");
+                            IntervalLog.write(writer.file().resolveSibling(stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_") + ".hlog"),
+                                cell.id(), o.samples());
                         }
                     }
                 }

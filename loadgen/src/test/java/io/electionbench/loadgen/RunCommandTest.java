@@ -55,6 +55,19 @@ class RunCommandTest {
         final JsonNode run = JSON.readTree(files.get(0).toFile());
         assertEquals("loadgen", run.get("kind").asText());
         assertEquals(4, run.get("cells").size());
+        final List<Path> logs;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            logs = s.filter(p -> p.toString().endsWith(".hlog")).collect(Collectors.toList());
+        }
+        assertEquals(4, logs.size(), "one HdrHistogram interval log per cell: " + logs);
+        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0).toFile());
+        int intervals = 0;
+        for (org.HdrHistogram.EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
+            assertTrue(h.getMaxValueAsDouble() > 0);
+            intervals++;
+        }
+        reader.close();
+        assertEquals(20, intervals, "one interval per measured trial");
         for (final JsonNode cell : run.get("cells")) {
             final JsonNode ready = cell.get("metrics").get("time_to_ready_ms");
             assertEquals(20, ready.get("samples").size(), cell.toString());

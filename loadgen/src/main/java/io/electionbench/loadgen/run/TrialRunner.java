@@ -24,7 +24,10 @@ public final class TrialRunner {
     private final java.io.PrintStream log;
 
     /** Samples of one trial: several when a trial measures several elections. */
-    public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation) {
+    /**
+     * @param wallMs when the fault was injected, on the wall clock (for interval logs)
+     */
+    public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation, long wallMs) {
     }
 
     TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log) {
@@ -142,7 +145,8 @@ public final class TrialRunner {
         if (!ok) {
             restore("follower " + victim + " did not rejoin");
         }
-        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation);
+        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation,
+            System.currentTimeMillis());
     }
 
     private Sample rollingRestart() throws Exception {
@@ -253,12 +257,12 @@ public final class TrialRunner {
         }
         if (!outcome.isRecovered()) {
             restore("no ready leader within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s");
-            return new Sample(outcome, notifications, null);
+            return new Sample(outcome, notifications, null, System.currentTimeMillis());
         }
         if (isStart) {
             stable("the start");
         }
-        return new Sample(outcome, notifications, null);
+        return new Sample(outcome, notifications, null, System.currentTimeMillis());
     }
 
     /** A counter's growth, or -1 when the target cannot count (ZooKeeper). */
