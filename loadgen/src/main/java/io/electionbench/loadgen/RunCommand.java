@@ -29,6 +29,8 @@ import io.electionbench.results.Metric;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.RunStore;
 import io.electionbench.results.RunWriter;
+import io.electionbench.transport.node.ConfigException;
+import io.electionbench.transport.node.NodeConfigParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,13 +48,14 @@ import picocli.CommandLine.Option;
         "Patterns:"},
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
         "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper 3.9.5 servers, one JVM each,",
-        "watched through srvr). remote is not available yet."})
+        "watched through srvr), remote (running electionbench nodes named by --remote-config, driven through their admin",
+        "endpoints; a crashed node must be restarted by its supervisor)."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The policy column of the zookeeper target: it runs ZooKeeper's own election, whatever --policy says. */
     static final String ZOOKEEPER_LABEL = "zk-3.9.5";
 
-    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote (default: ${DEFAULT-VALUE}).",
         defaultValue = "process,sim")
     String targets;
 
@@ -93,6 +96,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "Seconds a trial may take to recover (default: ${DEFAULT-VALUE}).", defaultValue = "60")
     int timeoutS;
 
+    @Option(names = "--remote-config", paramLabel = "FILE",
+        description = "For --target remote: the running nodes' zoo.cfg (each server.N with ;adminHost:adminPort); --sizes is ignored.")
+    Path remoteConfig;
+
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
 
@@ -130,15 +137,15 @@ final class RunCommand implements Callable<Integer> {
         boolean isClean = true;
         int cellNo = 0;
         for (final String target : m.targets) {
-            for (final ElectionPolicy p : target.equals("zookeeper") ? List.of(ElectionPolicy.ZOOKEEPER) : m.policies) {
-                for (final int size : m.sizes) {
+            for (final ElectionPolicy p : target.equals("remote") ? List.of(m.remotePolicy) : target.equals("zookeeper") ? List.of(m.policies.get(0)) : m.policies) {
+                for (final int size : target.equals("remote") ? List.of(m.remoteSize) : m.sizes) {
                     for (final Pattern pattern : m.patterns) {
                         cellNo++;
                         final int n = target.equals("sim") ? simTrials : trials;
                         final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
                         final Progress progress = new Progress(label, warmup + n, isJson);
                         final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
-                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
                         isClean &= o.violations().isEmpty() && o.failed() == 0;
                         final Cell cell = summary.add(target, size, pattern, p, o);
                         if (writer != null && cell != null) {
@@ -188,11 +195,14 @@ final class RunCommand implements Callable<Integer> {
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {
             final String name = t.trim().toLowerCase(Locale.ROOT);
-            if (name.equals("remote")) {
-                throw new IllegalArgumentException("the remote target is not available yet (available: sim, inproc, process, zookeeper)");
+            if (!List.of("sim", "inproc", "process", "zookeeper", "remote").contains(name)) {
+                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process, zookeeper or remote)");
             }
-            if (!List.of("sim", "inproc", "process", "zookeeper").contains(name)) {
-                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process or zookeeper)");
+            if (name.equals("remote") && remoteConfig == null) {
+                throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with ;adminHost:adminPort per server)");
+            }
+            if (name.equals("remote") && !Files.isRegularFile(remoteConfig)) {
+                throw new IllegalArgumentException("--remote-config " + remoteConfig + ": no such file");
             }
             ts.add(name);
         }
@@ -206,12 +216,29 @@ final class RunCommand implements Callable<Integer> {
         }
         final List<ElectionPolicy> pol = policy.equalsIgnoreCase("all")
             ? List.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER) : List.of(ElectionPolicy.byName(policy));
-        return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit));
+        int remoteSize = 0;
+        ElectionPolicy remotePolicy = ElectionPolicy.defaultPolicy();
+        if (remoteConfig != null) {
+            try {
+                final io.electionbench.transport.node.NodeConfig remote = NodeConfigParser.parse(remoteConfig);
+                remoteSize = remote.ensemble().size();
+                remotePolicy = remote.policy();
+            } catch (final ConfigException ex) {
+                throw new IllegalArgumentException(ex.getMessage(), ex);
+            }
+        }
+        return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
+            remotePolicy);
     }
 
-    private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing) {
+    private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
+        int remoteSize, ElectionPolicy remotePolicy) {
         int cells() {
-            return targets.size() * sizes.size() * patterns.size() * policies.size();
+            int n = 0;
+            for (final String t : targets) {
+                n += (t.equals("remote") ? 1 : sizes.size()) * (t.equals("zookeeper") || t.equals("remote") ? 1 : policies.size());
+            }
+            return n * patterns.size();
         }
     }
 

@@ -40,33 +40,56 @@ abstract class AdminTarget extends WatchedTarget {
     protected final Path configFile;
     protected final int size;
     private final Ensemble ensemble;
-    private final int[] adminPorts;
+    private final Map<Long, String> adminUrls = new HashMap<>();
+    private final String adminToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Long, Thread> streams = new ConcurrentHashMap<>();
     private final Map<Long, Long> counted = new HashMap<>();
     private long notificationsTotal;
     private volatile boolean isClosed;
 
+    /** Nodes on loopback that this target starts itself, from a config it writes into {@code dir}. */
     AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing) throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
-        this.adminPorts = new int[size + 1];
+        this.adminToken = null;
         final List<String> lines = new ArrayList<>(List.of(
             "# written by electionbench run", "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
             "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(), "dataDir=" + dir.resolve("node-%d")));
         final int[] ports = freePorts(3 * size);
         for (int sid = 1; sid <= size; sid++) {
-            adminPorts[sid] = ports[3 * (sid - 1) + 2];
+            final int adminPort = ports[3 * (sid - 1) + 2];
+            adminUrls.put((long)sid, "http://127.0.0.1:" + adminPort);
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
-                + ":participant;127.0.0.1:" + adminPorts[sid]);
+                + ":participant;127.0.0.1:" + adminPort);
         }
         Files.createDirectories(dir);
         this.configFile = dir.resolve("ensemble.cfg");
         Files.write(configFile, lines);
-        for (long sid = 1; sid <= size; sid++) {
+        markAllDown();
+    }
+
+    /** Nodes that already run somewhere, reached through the admin endpoints their config names. */
+    AdminTarget(final Path configFile, final Ensemble ensemble, final Map<Long, String> adminUrls, final String adminToken) {
+        this.dir = configFile.toAbsolutePath().getParent();
+        this.configFile = configFile;
+        this.size = ensemble.size();
+        this.ensemble = ensemble;
+        this.adminUrls.putAll(adminUrls);
+        this.adminToken = adminToken;
+        markAllDown();
+    }
+
+    private void markAllDown() {
+        for (final long sid : sids()) {
             views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
         }
+    }
+
+    /** Every member's sid. */
+    protected final long[] sids() {
+        return ensemble.sidsOf(ensemble.allMask());
     }
 
     @Override
@@ -85,6 +108,11 @@ abstract class AdminTarget extends WatchedTarget {
         launch(sid);
         views.put(sid, new NodeView(sid, true, "STARTING", -1, false));
         watch(sid);
+    }
+
+    /** Fetches {@code GET /state} (for targets that attach to nodes they did not start). */
+    protected final String state(final long sid) throws IOException, InterruptedException {
+        return get(sid, "/state");
     }
 
     @Override
@@ -114,7 +142,7 @@ abstract class AdminTarget extends WatchedTarget {
 
     @Override
     public void heal() throws Exception {
-        for (long sid = 1; sid <= size; sid++) {
+        for (final long sid : sids()) {
             if (views.get(sid).isUp()) {
                 post(sid, "/fault/heal");
             }
@@ -124,7 +152,7 @@ abstract class AdminTarget extends WatchedTarget {
     /** Sums {@code electionbench_notifications_sent_total} over live nodes, carrying counts across restarts. */
     @Override
     public long notificationsSent() throws Exception {
-        for (long sid = 1; sid <= size; sid++) {
+        for (final long sid : sids()) {
             if (!views.get(sid).isUp()) {
                 counted.remove(sid);
                 continue;
@@ -162,7 +190,7 @@ abstract class AdminTarget extends WatchedTarget {
     /** Describes every node's view, for error messages. */
     String describe() {
         final StringJoiner sj = new StringJoiner(", ");
-        for (long sid = 1; sid <= size; sid++) {
+        for (final long sid : sids()) {
             final NodeView v = views.get(sid);
             sj.add(sid + "=" + v.state() + (v.leader() > 0 ? ">" + v.leader() : "") + (v.isServing() ? "+" : ""));
         }
@@ -170,7 +198,7 @@ abstract class AdminTarget extends WatchedTarget {
     }
 
     protected String adminUrl(final long sid) {
-        return "http://127.0.0.1:" + adminPorts[(int)sid];
+        return adminUrls.get(sid);
     }
 
     /** Waits for the node's admin endpoint to answer, so faults can be sent to it. */
@@ -202,8 +230,12 @@ abstract class AdminTarget extends WatchedTarget {
     }
 
     protected void post(final long sid, final String path) throws IOException, InterruptedException {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(adminUrl(sid) + path))
-            .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(sid) + path))
+            .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.noBody());
+        if (adminToken != null) {
+            request.header("X-Admin-Token", adminToken);
+        }
+        final HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("node " + sid + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
         }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import io.electionbench.core.election.ElectionPolicy;
@@ -21,6 +22,14 @@ public final class CellRunner {
     private final String zookeeperHeap = "128m";
     private final Path workDir;
     private java.io.PrintStream log;
+    private Path remoteConfig;
+    private long timeoutMs = 60_000;
+
+    /** The config of the nodes the remote target drives. */
+    public CellRunner remoteConfig(final Path file) {
+        this.remoteConfig = file;
+        return this;
+    }
 
     /** What a cell measured: one sample per measured election, failures and safety violations. */
     public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped) {
@@ -54,10 +63,11 @@ public final class CellRunner {
         if (targetName.equals("zookeeper") && (pattern == Pattern.PARTITION_LEADER || pattern == Pattern.SPLIT_HALVES)) {
             return new CellOutcome(List.of(), 0, List.of(), "the zookeeper target cannot partition yet (needs a fault proxy)");
         }
-        if (pattern == Pattern.LEADER_PAUSE && targetName.equals("inproc")) {
-            return new CellOutcome(List.of(), 0, List.of(), "the inproc target cannot pause a server (use process or sim)");
+        if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
+            return new CellOutcome(List.of(), 0, List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }
         final long holdNs = 2 * timing.syncLimitNs();
+        this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         try (Target target = newTarget()) {
             final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log);
             runner.bootstrap();
@@ -92,6 +102,11 @@ public final class CellRunner {
                 return new InprocTarget(Files.createDirectories(workDir), size, policy, timing);
             case "process":
                 return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, heap);
+            case "remote":
+                if (remoteConfig == null) {
+                    throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");
+                }
+                return RemoteTarget.open(remoteConfig, timeoutMs);
             case "zookeeper":
                 return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap);
             default:
