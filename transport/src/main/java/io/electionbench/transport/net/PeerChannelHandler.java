@@ -1,6 +1,8 @@
 package io.electionbench.transport.net;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * The adapter for one connection on either port: handshake (connection header, optional HMAC
@@ -29,6 +32,11 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * that gets a header from a smaller sid closes and dials back; a prompt from the smaller side closes
  * itself after writing its header. On the quorum port only the larger sid dials. A connection that
  * does not finish its handshake within {@link TransportConfig#handshakeTimeoutMs()} is closed.
+ *
+ * <p>With TLS an {@code SslHandler} sits in front of this handler and everything above runs inside
+ * it: the initiator writes its header only once the TLS handshake has succeeded, and the deadline
+ * covers the TLS handshake too. A failed TLS handshake (untrusted certificate, plain text on a TLS
+ * port) is refused as {@link RefuseReason#TLS_HANDSHAKE_FAILED} with the JDK's reason logged.
  */
 final class PeerChannelHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(PeerChannelHandler.class);
@@ -66,11 +74,55 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         handshakeTimeout = ctx.executor().schedule(() -> onHandshakeTimeout(ctx),
             transport.config().handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
         if (isInitiator) {
-            startInitiator(ctx);
+            if (!transport.isTlsEnabled()) {
+                startInitiator(ctx);
+            }
+            // With TLS the initiator speaks once the handshake succeeds (userEventTriggered).
         } else {
             transport.counters().increment(TransportCounters.CONNECTIONS_ACCEPTED);
         }
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent) {
+            onTlsHandshake(ctx, (SslHandshakeCompletionEvent)event);
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    private void onTlsHandshake(final ChannelHandlerContext ctx, final SslHandshakeCompletionEvent event) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (!event.isSuccess()) {
+            // A peer that just hangs up mid-handshake is counted by channelInactive (truncated_handshake).
+            if (!(event.cause() instanceof ClosedChannelException)) {
+                refuseTls(ctx, event.cause());
+            }
+            return;
+        }
+        transport.counters().increment(TransportCounters.TLS_HANDSHAKES);
+        if (isInitiator) {
+            startInitiator(ctx);
+        }
+    }
+
+    private void refuseTls(final ChannelHandlerContext ctx, final Throwable cause) {
+        transport.counters().refused(RefuseReason.TLS_HANDSHAKE_FAILED);
+        LOG.warn("{}: closing {} connection with {} (sid {}): tls_handshake_failed {}", transport.name(), kind,
+            ctx.channel().remoteAddress(), remoteSid, rootMessage(cause));
+        close(ctx);
+    }
+
+    /** The innermost message: SslHandler wraps the JDK's reason (e.g. "PKIX path building failed") in DecoderExceptions. */
+    private static String rootMessage(final Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == cause ? String.valueOf(cause) : cause.getClass().getSimpleName() + ": " + t;
     }
 
     private void startInitiator(final ChannelHandlerContext ctx) {
@@ -375,8 +427,28 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         super.channelInactive(ctx);
     }
 
+    private static boolean isTlsFailure(final Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (isTlsFailure(cause) && phase != Phase.CLOSED) {
+            if (phase != Phase.OPEN) {
+                // With TLS 1.3 the dialer finishes its handshake before the acceptor has checked its
+                // certificate; the acceptor's refusal arrives as an alert here, during our header or auth.
+                refuseTls(ctx, cause);
+                return;
+            }
+            LOG.warn("{}: closing {} link with {}: TLS error {}", transport.name(), kind, remoteSid, rootMessage(cause));
+            close(ctx);
+            return;
+        }
         LOG.debug("{}: {} connection with {} failed: {}", transport.name(), kind, remoteSid, cause.toString());
         close(ctx);
     }

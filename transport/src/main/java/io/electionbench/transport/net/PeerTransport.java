@@ -64,6 +64,8 @@ public final class PeerTransport implements AutoCloseable {
     /** The config text sent in every notification; read only by the event loop, with absolute indexes. */
     private final ByteBuf configBytes;
     private final PeerAuthenticator authenticator;
+    /** Null for plain TCP; otherwise every connection on both ports starts with a mutual TLS handshake. */
+    private final TlsConfig tls;
     private final String myElectionAddress;
     private final NettyPeerPublisher publisher;
     private volatile Thread agentThread;
@@ -89,6 +91,7 @@ public final class PeerTransport implements AutoCloseable {
         final byte[] configText = config.configText().getBytes(StandardCharsets.UTF_8);
         this.configBytes = Unpooled.directBuffer(configText.length).writeBytes(configText);
         this.authenticator = config.isAuthEnabled() ? new PeerAuthenticator(config.authSecret()) : null;
+        this.tls = config.tls();
         this.myElectionAddress = config.address(config.mySid()).electionAddress();
         this.electionLinks = new PeerLink[ensemble.size()];
         this.quorumLinks = new PeerLink[ensemble.size()];
@@ -112,8 +115,8 @@ public final class PeerTransport implements AutoCloseable {
         final PeerAddress me = config.address(config.mySid());
         electionServer = bind(PortKind.ELECTION, new InetSocketAddress(me.host(), me.electionPort()));
         quorumServer = bind(PortKind.QUORUM, new InetSocketAddress(me.host(), me.quorumPort()));
-        LOG.info("{}: election port {}, quorum port {} ({})", name, electionServer.localAddress(),
-            quorumServer.localAddress(), isEpoll ? "epoll" : "nio");
+        LOG.info("{}: election port {}, quorum port {} ({}{})", name, electionServer.localAddress(),
+            quorumServer.localAddress(), isEpoll ? "epoll" : "nio", tls != null ? ", mutual TLS" : "");
         eventLoop.execute(() -> {
             for (int i = 0; i < electionLinks.length; i++) {
                 if (electionLinks[i] != null) {
@@ -134,6 +137,9 @@ public final class PeerTransport implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler(null, 0));
+                    }
                     ch.pipeline().addLast(new PeerChannelHandler(PeerTransport.this, kind, null));
                 }
             });
@@ -162,7 +168,15 @@ public final class PeerTransport implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
-            .handler(new PeerChannelHandler(this, link.kind(), link));
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(final SocketChannel ch) {
+                    if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler(peer.host(), port));
+                    }
+                    ch.pipeline().addLast(new PeerChannelHandler(PeerTransport.this, link.kind(), link));
+                }
+            });
         final ChannelFuture future = bootstrap.connect(peer.host(), port);
         future.addListener(f -> {
             if (!f.isSuccess()) {
@@ -316,6 +330,10 @@ public final class PeerTransport implements AutoCloseable {
 
     PeerAuthenticator authenticator() {
         return authenticator;
+    }
+
+    boolean isTlsEnabled() {
+        return tls != null;
     }
 
     boolean isClosed() {

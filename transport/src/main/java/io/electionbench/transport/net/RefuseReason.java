@@ -17,7 +17,9 @@ public enum RefuseReason {
     /** The HMAC challenge-response failed. */
     AUTH_FAILED,
     /** A quorum-port connection from a smaller sid (only the larger sid dials that port). */
-    WRONG_DIRECTION;
+    WRONG_DIRECTION,
+    /** The TLS handshake failed: an untrusted or unverifiable certificate, or a plain-text peer on a TLS port. */
+    TLS_HANDSHAKE_FAILED;
 
     private final String metricName = name().toLowerCase(Locale.ROOT);
 

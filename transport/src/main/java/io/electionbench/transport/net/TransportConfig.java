@@ -26,6 +26,7 @@ public final class TransportConfig {
     private int outboundRingBytes = 16 * 1024;
     private byte[] authSecret;
     private boolean isEpollAllowed = true;
+    private TlsConfig tls;
     private String configText;
 
     public TransportConfig mySid(final long sid) {
@@ -76,6 +77,12 @@ public final class TransportConfig {
         return this;
     }
 
+    /** Mutual TLS on both peer ports (concluded by {@link #conclude()} if not yet); null for plain TCP. */
+    public TransportConfig tls(final TlsConfig tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Bytes of each per-peer outbound ring (a power of two). */
     public TransportConfig outboundRingBytes(final int bytes) {
         this.outboundRingBytes = bytes;
@@ -110,6 +117,9 @@ public final class TransportConfig {
         }
         if (Integer.bitCount(outboundRingBytes) != 1 || outboundRingBytes < 1024) {
             throw new IllegalArgumentException("outboundRingBytes must be a power of two >= 1024, got " + outboundRingBytes);
+        }
+        if (tls != null && !tls.isConcluded()) {
+            tls.conclude();
         }
         servers.sort((a, b) -> Long.compare(a.sid(), b.sid()));
         configText = QuorumConfigText.format(servers, groups, weights, 0);
@@ -165,6 +175,15 @@ public final class TransportConfig {
 
     public boolean isAuthEnabled() {
         return authSecret != null;
+    }
+
+    /** The TLS settings, or null when the peer ports are plain TCP. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    public boolean isTlsEnabled() {
+        return tls != null;
     }
 
     public boolean isEpollAllowed() {

@@ -21,11 +21,13 @@ public final class TransportCounters {
     public static final int OUTBOUND_DROPPED = 9;
     public static final int FAULT_DROPPED = 10;
     public static final int AUTH_SUCCEEDED = 11;
-    private static final int FIXED = 12;
+    /** Connections whose mutual TLS handshake succeeded (failures are {@link RefuseReason#TLS_HANDSHAKE_FAILED}). */
+    public static final int TLS_HANDSHAKES = 12;
+    private static final int FIXED = 13;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
-        "outbound_dropped", "fault_dropped", "auth_succeeded"};
+        "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

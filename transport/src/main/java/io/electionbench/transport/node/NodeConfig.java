@@ -11,6 +11,7 @@ import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
+import io.electionbench.transport.net.TlsConfig;
 import io.electionbench.transport.net.TransportConfig;
 
 /**
@@ -35,6 +36,7 @@ public final class NodeConfig {
     private final int reconnectMinMs;
     private final int reconnectMaxMs;
     private final boolean isNativeTransport;
+    private final TlsConfig tls;
 
     NodeConfig(final NodeConfigParser.Builder b, final Ensemble ensemble, final NodeTiming timing) {
         this.source = b.source;
@@ -54,6 +56,7 @@ public final class NodeConfig {
         this.reconnectMinMs = b.reconnectMinMs;
         this.reconnectMaxMs = b.reconnectMaxMs;
         this.isNativeTransport = b.isNativeTransport;
+        this.tls = b.tls;
     }
 
     /** The file (or label) this config came from. */
@@ -100,6 +103,11 @@ public final class NodeConfig {
         return peerAuthSecret != null;
     }
 
+    /** True with {@code sslQuorum=true}: both peer ports run mutual TLS. */
+    public boolean hasTls() {
+        return tls != null;
+    }
+
     /** The admin token, or null when none is configured. */
     public String adminToken() {
         return adminToken;
@@ -121,6 +129,7 @@ public final class NodeConfig {
             .reconnectBackoffMs(reconnectMinMs, reconnectMaxMs)
             .authSecret(peerAuthSecret)
             .epollAllowed(isNativeTransport)
+            .tls(tls)
             .conclude();
     }
 }

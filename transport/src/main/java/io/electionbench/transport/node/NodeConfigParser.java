@@ -15,6 +15,7 @@ import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
+import io.electionbench.transport.net.TlsConfig;
 
 /**
  * Parses a zoo.cfg-shaped file. One {@code key=value} a line; blank lines and lines starting with
@@ -30,17 +31,30 @@ import io.electionbench.transport.net.PeerAddress;
  * adminToken=TEXT
  * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
  * nativeTransport=true     (false forces NIO even where epoll is available)
+ * sslQuorum=true           (mutual TLS on both peer ports; ZooKeeper's quorum TLS keys:)
+ * ssl.quorum.keyStore.location=PATH   ssl.quorum.keyStore.password=TEXT | ssl.quorum.keyStore.passwordPath=PATH
+ * ssl.quorum.trustStore.location=PATH ssl.quorum.trustStore.password=TEXT | ssl.quorum.trustStore.passwordPath=PATH
+ * ssl.quorum.keyStore.type=JKS|PKCS12 ssl.quorum.trustStore.type=JKS|PKCS12   (default: by extension)
+ * ssl.quorum.protocol=TLSv1.3  ssl.quorum.enabledProtocols=TLSv1.3,TLSv1.2  ssl.quorum.ciphersuites=A,B
+ * ssl.quorum.hostnameVerification=true   ssl.quorum.clientAuth=need (the only value: peers always use mutual TLS)
  * </pre>
  *
- * ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, ...) are accepted and ignored; any
- * other key is an error. Every error names the file, the line and what is wrong.
+ * Relative paths resolve against the config file's directory. With {@code sslQuorum=true} both stores
+ * are loaded while parsing, so a missing file or a wrong password is a config error naming the key
+ * and the file. ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, the client-port TLS keys
+ * {@code ssl.keyStore.*} and the like, ...) are accepted and ignored; any other key is an error. Every
+ * error names the file, the line and what is wrong.
  */
 public final class NodeConfigParser {
     private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
         "clientPort", "clientPortAddress", "secureClientPort", "maxClientCnxns", "autopurge.snapRetainCount",
         "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
         "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
-        "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit"));
+        "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit",
+        "serverCnxnFactory", "authProvider.x509", "client.secure"));
+    /** ZooKeeper's client-port TLS keys start so; only {@code ssl.quorum.*} configures the peer ports. */
+    private static final String CLIENT_TLS_PREFIX = "ssl.";
+    private static final String QUORUM_TLS_PREFIX = "ssl.quorum.";
 
     private NodeConfigParser() {
     }
@@ -101,6 +115,9 @@ public final class NodeConfigParser {
         int reconnectMinMs = 10;
         int reconnectMaxMs = 1000;
         boolean isNativeTransport = true;
+        boolean isSslQuorum;
+        final Map<String, String> quorumTls = new TreeMap<>();
+        TlsConfig tls;
 
         Builder(final String source, final Path baseDir) {
             this.source = source;
@@ -139,11 +156,89 @@ public final class NodeConfigParser {
                 case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
                 case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
                 case "nativeTransport": isNativeTransport = bool(key, value); break;
+                case "sslQuorum": isSslQuorum = bool(key, value); break;
+                case "portUnification": unsupportedIfTrue(key, value, "a TLS port accepts only TLS"); break;
+                case "sslQuorumReloadCertFiles": unsupportedIfTrue(key, value, "restart the node to load new stores"); break;
                 default:
-                    if (!IGNORED.contains(key)) {
+                    if (key.startsWith(QUORUM_TLS_PREFIX)) {
+                        quorumTls(key, value);
+                    } else if (!IGNORED.contains(key) && !key.startsWith(CLIENT_TLS_PREFIX)) {
                         throw new IllegalArgumentException("unknown key '" + key + "'");
                     }
             }
+        }
+
+        private void quorumTls(final String key, final String value) {
+            switch (key) {
+                case TlsConfig.KEY_STORE_LOCATION:
+                case TlsConfig.KEY_STORE_PASSWORD:
+                case TlsConfig.KEY_STORE_PASSWORD_PATH:
+                case TlsConfig.KEY_STORE_TYPE:
+                case TlsConfig.TRUST_STORE_LOCATION:
+                case TlsConfig.TRUST_STORE_PASSWORD:
+                case TlsConfig.TRUST_STORE_PASSWORD_PATH:
+                case TlsConfig.TRUST_STORE_TYPE:
+                case TlsConfig.PROTOCOL:
+                case TlsConfig.ENABLED_PROTOCOLS:
+                case TlsConfig.CIPHER_SUITES:
+                    quorumTls.put(key, value);
+                    break;
+                case TlsConfig.HOSTNAME_VERIFICATION:
+                    quorumTls.put(key, Boolean.toString(bool(key, value)));
+                    break;
+                case "ssl.quorum.clientAuth":
+                    if (!"need".equalsIgnoreCase(value)) {
+                        throw new IllegalArgumentException(key + "=" + value + " is not supported: peers always use mutual TLS (need)");
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("unsupported key '" + key + "'");
+            }
+        }
+
+        private static void unsupportedIfTrue(final String key, final String value, final String why) {
+            if (bool(key, value)) {
+                throw new IllegalArgumentException(key + "=true is not supported: " + why);
+            }
+        }
+
+        /** Builds and concludes the TLS settings: loads both stores now, so bad ones fail before any bind. */
+        private TlsConfig tls() {
+            final Path keyStore = path(TlsConfig.KEY_STORE_LOCATION);
+            final Path trustStore = path(TlsConfig.TRUST_STORE_LOCATION);
+            final TlsConfig config = new TlsConfig()
+                .keyStore(keyStore, password(TlsConfig.KEY_STORE_PASSWORD, TlsConfig.KEY_STORE_PASSWORD_PATH),
+                    quorumTls.get(TlsConfig.KEY_STORE_TYPE))
+                .trustStore(trustStore, password(TlsConfig.TRUST_STORE_PASSWORD, TlsConfig.TRUST_STORE_PASSWORD_PATH),
+                    quorumTls.get(TlsConfig.TRUST_STORE_TYPE))
+                .enabledProtocols(list(TlsConfig.ENABLED_PROTOCOLS))
+                .cipherSuites(list(TlsConfig.CIPHER_SUITES))
+                .hostnameVerification(!"false".equals(quorumTls.get(TlsConfig.HOSTNAME_VERIFICATION)));
+            if (quorumTls.containsKey(TlsConfig.PROTOCOL)) {
+                config.protocol(quorumTls.get(TlsConfig.PROTOCOL));
+            }
+            return config.conclude();
+        }
+
+        private Path path(final String key) {
+            final String value = quorumTls.get(key);
+            return value == null || value.isEmpty() ? null : baseDir == null ? Path.of(value) : baseDir.resolve(value);
+        }
+
+        /** As ZooKeeper: a {@code passwordPath} file wins over an inline password. */
+        private char[] password(final String key, final String pathKey) {
+            final Path file = path(pathKey);
+            if (file != null) {
+                return TlsConfig.readPasswordFile(pathKey, file);
+            }
+            final String value = quorumTls.get(key);
+            return value == null ? null : value.toCharArray();
+        }
+
+        private String[] list(final String key) {
+            final String value = quorumTls.get(key);
+            return value == null ? null : Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .toArray(String[]::new);
         }
 
         /** {@code host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]} */
@@ -207,6 +302,13 @@ public final class NodeConfigParser {
             final Ensemble ensemble = ensemble();
             if (reconnectMaxMs < reconnectMinMs) {
                 throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
+            }
+            if (isSslQuorum) {
+                try {
+                    tls = tls();
+                } catch (final IllegalArgumentException ex) {
+                    throw new ConfigException(source + ":" + firstLine.get("sslQuorum") + ": " + ex.getMessage(), ex);
+                }
             }
             return new NodeConfig(this, ensemble, new NodeTiming(tickTime, initLimit, syncLimit));
         }
