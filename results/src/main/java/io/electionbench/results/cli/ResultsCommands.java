@@ -12,9 +12,9 @@ public final class ResultsCommands {
     }
 
     /**
-     * @return new instances of compare, report and import-jmh, in that order.
+     * @return new instances of compare, report, import-jmh and continuous, in that order.
      */
     public static List<Object> all() {
-        return List.of(new CompareCommand(), new ReportCommand(), new ImportJmhCommand());
+        return List.of(new CompareCommand(), new ReportCommand(), new ImportJmhCommand(), new ContinuousCommand());
     }
 }

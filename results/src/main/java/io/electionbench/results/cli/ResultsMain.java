@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "electionbench", mixinStandardHelpOptions = true, description = "electionbench results tools.")
 public final class ResultsMain {
     /**
-     * @param args {@code compare ...}, {@code report ...} or {@code import-jmh ...}.
+     * @param args {@code compare ...}, {@code report ...}, {@code import-jmh ...} or {@code continuous ...}.
      */
     public static void main(final String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,0 +1,237 @@
+package io.electionbench.results.cli;
+
+import io.electionbench.results.ResultsException;
+import io.electionbench.results.RunStore;
+import io.electionbench.results.StoredRun;
+import io.electionbench.results.compare.Comparison;
+import io.electionbench.results.compare.ComparisonJson;
+import io.electionbench.results.compare.ComparisonText;
+import io.electionbench.results.continuous.ContinuousRun;
+import io.electionbench.results.continuous.LoadgenBuild;
+import io.electionbench.results.continuous.LoadgenRoundRunner;
+import io.electionbench.results.continuous.Side;
+import io.electionbench.results.continuous.Worktrees;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code electionbench continuous BASE HEAD [run options]}: builds both commits in temporary git
+ * worktrees, runs the same {@code electionbench run} on each with their rounds interleaved
+ * (A B A B ...) so machine drift cancels, stores one merged run per side and prints the
+ * comparison. Exit codes as for compare: 0 no regression, 1 a significant regression, 2 bad
+ * input or a build or round that failed (one line on stderr).
+ */
+@Command(
+    name = "continuous",
+    mixinStandardHelpOptions = true,
+    customSynopsis = "electionbench continuous [-hV] [--json] [--offline] [--rounds=N] [--warmup-rounds=N]"
+        + " [--threshold=PCT] [--alpha=A] [--root=DIR] BASE HEAD [run options]",
+    description = {
+        "Builds BASE and HEAD (git revisions) in temporary worktrees, runs 'electionbench run [run options]' on each,",
+        "rounds interleaved A B A B ..., stores one merged run per commit and compares them as compare does.",
+        "Run options go to 'run' unchanged; --trials 1 --warmup 0 --json --out are set by this command.",
+        "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input or failure."})
+public final class ContinuousCommand implements Callable<Integer> {
+    /** Run options this command sets itself for every round; the user may not give them. */
+    static final Set<String> OWNED_RUN_OPTIONS = Set.of("--trials", "--warmup", "--out", "--json", "--no-store", "--help", "-h",
+        "--version", "-V");
+
+    @Parameters(index = "0", paramLabel = "BASE", description = "Old side: a git revision (HEAD~1, a branch, a tag, a sha).")
+    private String baseRevision;
+
+    @Parameters(index = "1", paramLabel = "HEAD", description = "New side: a git revision.")
+    private String headRevision;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
+        description = "Measured rounds; each runs A then B once (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "1",
+        description = "Unmeasured rounds first, interleaved the same way (default: ${DEFAULT-VALUE}).")
+    private int warmupRounds;
+
+    @Option(names = "--offline", description = "Build with mvn -o (default: online).")
+    private boolean isOffline;
+
+    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
+        description = "Smallest change in percent that counts (default: ${DEFAULT-VALUE}).")
+    private double thresholdPct;
+
+    @Option(names = "--alpha", defaultValue = "0.05",
+        description = "Significance level; intervals are at 1 - alpha (default: ${DEFAULT-VALUE}).")
+    private double alpha;
+
+    @Option(names = "--json", description = "Print the comparison as JSON, as compare --json does.")
+    private boolean isJson;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Repository to build from and store into (default: git top-level).")
+    private Path root;
+
+    @Unmatched
+    private List<String> runOptions = new ArrayList<>();
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Set when a failed run kept its logs, so the error line can be followed by where they are. */
+    private Path keptLogs;
+
+    @Override
+    public Integer call() {
+        final PrintWriter err = spec.commandLine().getErr();
+        try {
+            validate();
+            final Path repo = root != null ? root.toAbsolutePath().normalize() : RunStore.defaultRoot();
+            final Map<Side, String> revisions = new EnumMap<>(Map.of(Side.BASE, baseRevision, Side.HEAD, headRevision));
+            final Map<Side, String> shas = new EnumMap<>(Side.class);
+            for (final Side side : Side.values()) {
+                shas.put(side, Worktrees.resolve(repo, revisions.get(side)));
+            }
+            final ContinuousRun run = new ContinuousRun(repo, revisions, shas, rounds, warmupRounds, runOptions);
+            final Map<Side, StoredRun> stored = measure(repo, run, shas, err);
+            return printComparison(repo, stored);
+        } catch (final ResultsException | IOException ex) {
+            return fail(err, ex.getMessage());
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return fail(err, "interrupted");
+        }
+    }
+
+    /** @return the options passed through to {@code run}, as parsed (for tests). */
+    List<String> runOptions() {
+        return List.copyOf(runOptions);
+    }
+
+    private void validate() {
+        if (rounds < 1 || warmupRounds < 0) {
+            throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds + " and "
+                + warmupRounds);
+        }
+        if (!(alpha > 0.0 && alpha < 1.0)) {
+            throw new ResultsException("--alpha must be in (0, 1), got " + alpha);
+        }
+        if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct)) {
+            throw new ResultsException("--threshold must be a non-negative percentage, got " + thresholdPct);
+        }
+        for (final String option : runOptions) {
+            final String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+            if (OWNED_RUN_OPTIONS.contains(name)) {
+                throw new ResultsException(name + " is set by continuous for every round (--trials 1 --warmup 0 --json"
+                    + " --out <scratch>); use --rounds and --warmup-rounds");
+            }
+        }
+    }
+
+    /**
+     * Builds both commits in worktrees under a temporary directory and runs the rounds. The
+     * worktrees are removed whatever happens (also on Ctrl-C, by a shutdown hook); the temporary
+     * directory with the logs is kept when something failed, so the message can point into it.
+     */
+    private Map<Side, StoredRun> measure(final Path repo, final ContinuousRun run, final Map<Side, String> shas,
+        final PrintWriter err) throws IOException, InterruptedException {
+        final Path tmp = Files.createTempDirectory("electionbench-continuous-");
+        final Path logs = Files.createDirectories(tmp.resolve("logs"));
+        final ContinuousProgress progress = new ContinuousProgress(err, rounds, warmupRounds, shas);
+        boolean isDone = false;
+        final Worktrees worktrees = new Worktrees(repo);
+        final Thread hook = new Thread(worktrees::close, "continuous-remove-worktrees");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            final Map<Side, Path> jars = build(worktrees, shas, tmp, logs, progress);
+            final LoadgenRoundRunner runner = new LoadgenRoundRunner(jars, runOptions, logs);
+            final Map<Side, StoredRun> stored = run.run(runner, progress, tmp.resolve("scratch"));
+            runner.warnings().forEach(w -> err.println("warning: " + w));
+            run.warnings().forEach(w -> err.println("warning: " + w));
+            stored.values().forEach(s -> err.println("stored " + repo.relativize(s.file().toAbsolutePath())));
+            err.flush();
+            isDone = true;
+            return stored;
+        } finally {
+            worktrees.close();
+            removeHook(hook);
+            if (isDone) {
+                deleteTree(tmp);
+            } else {
+                keptLogs = logs;
+            }
+        }
+    }
+
+    private Map<Side, Path> build(final Worktrees worktrees, final Map<Side, String> shas, final Path tmp, final Path logs,
+        final ContinuousProgress progress) throws IOException, InterruptedException {
+        final Map<Side, Path> jars = new EnumMap<>(Side.class);
+        for (final Side side : Side.values()) {
+            final String sha = shas.get(side);
+            final Side same = side == Side.HEAD && sha.equals(shas.get(Side.BASE)) ? Side.BASE : null;
+            if (same != null) {
+                jars.put(side, jars.get(same)); // A/A comparison: one build serves both sides
+                continue;
+            }
+            final Path log = logs.resolve("build-" + side.label() + "-" + sha.substring(0, 12) + ".log");
+            progress.building(side, log);
+            final Path dir = worktrees.add(tmp.resolve("worktree-" + side.label()), sha);
+            jars.put(side, LoadgenBuild.build(dir, sha, isOffline, log));
+            progress.built(side);
+        }
+        return jars;
+    }
+
+    private int printComparison(final Path repo, final Map<Side, StoredRun> stored) {
+        final Comparison c = Comparison.of(List.of(stored.get(Side.BASE).run()), List.of(stored.get(Side.HEAD).run()),
+            thresholdPct, alpha);
+        final PrintWriter out = spec.commandLine().getOut();
+        out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
+        out.flush();
+        return c.hasRegression() ? CompareCommand.EXIT_REGRESSION : 0;
+    }
+
+    private int fail(final PrintWriter err, final String message) {
+        err.println("electionbench continuous: " + message);
+        if (keptLogs != null) {
+            err.println("electionbench continuous: logs kept in " + keptLogs);
+        }
+        err.flush();
+        return CompareCommand.EXIT_BAD_INPUT;
+    }
+
+    private static void removeHook(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (final IllegalStateException ex) {
+            // Already shutting down: the hook runs (or ran) and close() is idempotent.
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (final IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        } catch (final UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+    }
+}
