@@ -98,14 +98,15 @@ public class ElectionRoundBenchmark {
     /** @return the elected leader's sid */
     @Benchmark
     public long coldStart(final Election e) {
-        final Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, e.seed++);
-        for (int i = 0; i < e.size; i++) {
-            sim.start(e.ensemble.sid(i));
+        try (Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, e.seed++)) {
+            for (int i = 0; i < e.size; i++) {
+                sim.start(e.ensemble.sid(i));
+            }
+            if (!sim.runUntilStable(BOUND_NS)) {
+                throw new IllegalStateException("no stable leader within " + BOUND_NS + " ns: seed " + (e.seed - 1));
+            }
+            return leaderOf(sim, e.ensemble);
         }
-        if (!sim.runUntilStable(BOUND_NS)) {
-            throw new IllegalStateException("no stable leader within " + BOUND_NS + " ns: seed " + (e.seed - 1));
-        }
-        return leaderOf(sim, e.ensemble);
     }
 
     /** @return the elected leader's sid */

@@ -19,15 +19,28 @@ public final class Ensemble {
 
     private final long[] sids;
     private final boolean[] observers;
+    /** Sids up to this are looked up in an array, the usual case; larger ones in a hash map. */
+    private static final int DIRECT_SIDS = 1024;
+
     private final Long2LongHashMap indexBySid = new Long2LongHashMap(-1);
+    private final int[] indexBySmallSid;
     private final QuorumVerifier quorum;
 
     private Ensemble(final long[] sids, final boolean[] observers, final QuorumVerifier quorum) {
         this.sids = sids;
         this.observers = observers;
         this.quorum = quorum;
+        long max = 0;
         for (int i = 0; i < sids.length; i++) {
             indexBySid.put(sids[i], i);
+            max = Math.max(max, sids[i]);
+        }
+        indexBySmallSid = new int[(int)Math.min(max, DIRECT_SIDS) + 1];
+        java.util.Arrays.fill(indexBySmallSid, -1);
+        for (int i = 0; i < sids.length; i++) {
+            if (sids[i] <= DIRECT_SIDS) {
+                indexBySmallSid[(int)sids[i]] = i;
+            }
         }
     }
 
@@ -54,7 +67,10 @@ public final class Ensemble {
 
     /** The member index of a sid, or -1 if the sid is not a member. */
     public int indexOf(final long sid) {
-        return (int)indexBySid.get(sid);
+        if (sid >= 0 && sid < indexBySmallSid.length) {
+            return indexBySmallSid[(int)sid];
+        }
+        return sid <= DIRECT_SIDS ? -1 : (int)indexBySid.get(sid);
     }
 
     public boolean isObserver(final int index) {

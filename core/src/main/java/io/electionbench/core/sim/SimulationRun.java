@@ -54,6 +54,7 @@ public final class SimulationRun {
             step(rnd);
         }
         finish();
+        sim.close();
         return this;
     }
 

@@ -43,8 +43,13 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * Liveness (a connected quorum elects within a bound) is checked by whoever drives the run, with
  * {@link #runUntilStable(long)}.
  */
-public final class Simulator {
-    private static final int INBOUND_CAPACITY = 8 * 1024;
+public final class Simulator implements AutoCloseable {
+    /** Each delivery is drained by the duty cycle that follows it, so a ring never holds more than a few messages. */
+    private static final int INBOUND_CAPACITY = 1024;
+    private static final int RING_BYTES = INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
+    /** Released slabs, reused by the next simulators; bounded so a burst of simulators cannot pin memory. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<UnsafeBuffer> SLABS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_POOLED_SLABS = 32;
     private static final int LINK_UP = 100;
     private static final int LINK_DOWN = 101;
 
@@ -58,6 +63,7 @@ public final class Simulator {
     private final int[] incarnation;
     private final SimPublisher[] publishers;
     private final RingBuffer[] rings;
+    private final UnsafeBuffer slab;
     private final boolean[][] blocked;
     private final long[][] lastDeliveryNs;
     private final SplittableRandom random;
@@ -88,13 +94,38 @@ public final class Simulator {
         this.blocked = new boolean[size][size];
         this.lastDeliveryNs = new long[size][size];
         this.random = new SplittableRandom(seed);
+        this.slab = slab(size * RING_BYTES);
         for (int i = 0; i < size; i++) {
             storage[i] = new SimStorage();
             publishers[i] = new SimPublisher(i);
-            // One ring per server for the whole run: every delivery is followed by a duty cycle that
-            // drains it, so a crash never leaves messages behind for the next incarnation.
-            rings[i] = new ManyToOneRingBuffer(new UnsafeBuffer(
-                BufferUtil.allocateDirectAligned(INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+            // One ring per server for the whole run, all in one direct slab: every delivery is followed
+            // by a duty cycle that drains it, so a crash never leaves messages for the next incarnation.
+            rings[i] = new ManyToOneRingBuffer(new UnsafeBuffer(slab, i * RING_BYTES, RING_BYTES));
+        }
+    }
+
+    /** A zeroed direct slab of at least {@code bytes}, from the pool when one fits. */
+    private static UnsafeBuffer slab(final int bytes) {
+        final UnsafeBuffer pooled = SLABS.poll();
+        if (pooled != null && pooled.capacity() >= bytes) {
+            pooled.setMemory(0, pooled.capacity(), (byte)0);
+            return pooled;
+        }
+        return new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(bytes, 9 * RING_BYTES), 64));
+    }
+
+    /**
+     * Returns the rings' memory to a pool for the next simulator. Optional: an unclosed simulator's
+     * memory is freed by the garbage collector. The simulator must not be used afterwards.
+     */
+    @Override
+    public void close() {
+        queue.clear();
+        for (int i = 0; i < size; i++) {
+            agents[i] = null;
+        }
+        if (SLABS.size() < MAX_POOLED_SLABS) {
+            SLABS.offer(slab);
         }
     }
 
@@ -584,7 +615,7 @@ public final class Simulator {
         @Override
         public void onDecision(final long sid, final long leader, final long zxid, final long electionEpoch,
             final long peerEpoch, final long quorumMask, final long atNs) {
-            record(ensemble.indexOf(sid), "DECIDED", "leader " + leader + " round " + electionEpoch);
+            record(ensemble.indexOf(sid), "DECIDED", trace == null ? "" : "leader " + leader + " round " + electionEpoch);
             listener.onDecision(sid, leader, zxid, electionEpoch, peerEpoch, quorumMask, atNs);
             if ((quorumMask & ~quorum.votersMask()) != 0) {
                 violation("quorum-members", "server " + sid + " counted non-voters " + Arrays.toString(ensemble.sidsOf(quorumMask & ~quorum.votersMask())));

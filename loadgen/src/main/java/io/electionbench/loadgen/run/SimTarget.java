@@ -133,5 +133,6 @@ final class SimTarget implements Target {
 
     @Override
     public void close() {
+        sim.close();
     }
 }
