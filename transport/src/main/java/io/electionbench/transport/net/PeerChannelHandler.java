@@ -40,6 +40,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  */
 final class PeerChannelHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(PeerChannelHandler.class);
+    private static final int MAX_REASON_CHARS = 200;
 
     private enum Phase { HEADER, AUTH_CHALLENGE, AUTH_PROOF, AUTH_RESPONSE, OPEN, CLOSED }
 
@@ -122,7 +123,9 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == cause ? String.valueOf(cause) : cause.getClass().getSimpleName() + ": " + t;
+        final String message = t == cause ? String.valueOf(cause) : cause.getClass().getSimpleName() + ": " + t;
+        // NotSslRecordException hex-dumps whatever a plain-text peer sent; a hostile one decides how much.
+        return message.length() <= MAX_REASON_CHARS ? message : message.substring(0, MAX_REASON_CHARS) + "...";
     }
 
     private void startInitiator(final ChannelHandlerContext ctx) {

@@ -2,6 +2,7 @@ package io.electionbench.transport.net;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -200,10 +201,24 @@ public final class PeerTransport implements AutoCloseable {
         }
         final int delayMs = faults.delayMs(link.peerIndex());
         if (delayMs > 0) {
-            ch.eventLoop().schedule(() -> ch.writeAndFlush(out, ch.voidPromise()), delayMs, TimeUnit.MILLISECONDS);
+            writeLater(ch, out, delayMs);
             return;
         }
         ch.writeAndFlush(out, ch.voidPromise());
+    }
+
+    /** Slow-link fault: a delayed write still owns {@code out}, so a write cancelled by shutdown releases it. */
+    private static void writeLater(final Channel ch, final ByteBuf out, final int delayMs) {
+        try {
+            ch.eventLoop().schedule(() -> ch.writeAndFlush(out, ch.voidPromise()), delayMs, TimeUnit.MILLISECONDS)
+                .addListener(f -> {
+                    if (f.isCancelled()) {
+                        out.release();
+                    }
+                });
+        } catch (final RejectedExecutionException ex) {
+            out.release();
+        }
     }
 
     void offerToAgent(final int sidOnlyType, final long sid) {

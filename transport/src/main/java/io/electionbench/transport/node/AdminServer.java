@@ -91,7 +91,7 @@ final class AdminServer {
         final InetSocketAddress bindAddress = new InetSocketAddress(address.host(), address.port());
         server = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
         isLoopback = bindAddress.getAddress() != null && bindAddress.getAddress().isLoopbackAddress();
-        LOG.info("node {}: admin endpoint http://{}", node.sid(), server.localAddress());
+        LOG.info("node {}: admin endpoint http://{}:{}", node.sid(), address().getHostString(), address().getPort());
     }
 
     InetSocketAddress address() {

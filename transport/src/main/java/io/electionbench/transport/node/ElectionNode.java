@@ -103,7 +103,8 @@ public final class ElectionNode implements AutoCloseable {
             transport.agentThread(thread);
             return thread;
         });
-        LOG.info("node {}: started ({} policy, {}, admin http://{})", sid, config.policy(), config.timing(), adminAddress());
+        LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
+            adminAddress().getHostString(), adminAddress().getPort());
     }
 
     /** Stops the agent, then the transport and admin endpoint. Idempotent. */
