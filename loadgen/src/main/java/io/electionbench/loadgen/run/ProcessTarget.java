@@ -32,8 +32,12 @@ final class ProcessTarget extends AdminTarget {
     @Override
     protected void launch(final long sid) throws Exception {
         final Path log = dir.resolve("node-" + sid + ".log");
-        jvms.start(sid, ChildJvms.command(heap, List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid))), log);
+        final List<String> args = new java.util.ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 22) {
+            args.add("--enable-native-access=ALL-UNNAMED"); // Netty's epoll library, quietly on 22+
+        }
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid)));
+        jvms.start(sid, ChildJvms.command(heap, args), log);
         try {
             awaitAdmin(sid, 20_000);
         } catch (final IOException ex) {

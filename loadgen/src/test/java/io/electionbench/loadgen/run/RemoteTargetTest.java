@@ -24,7 +24,7 @@ import io.electionbench.transport.node.NodeConfigParser;
 
 /**
  * The remote target against nodes it did not start: three nodes in this JVM stand in for a remote
- * ensemble, with a "supervisor" thread that restarts a node once it has crashed (POST /fault/crash).
+ * ensemble whose supervisor restarts a node once it has crashed (POST /fault/crash).
  */
 class RemoteTargetTest {
     @Test
@@ -39,23 +39,8 @@ class RemoteTargetTest {
         final ElectionNode[] nodes = new ElectionNode[4];
         final AtomicBoolean done = new AtomicBoolean();
         for (int sid = 1; sid <= 3; sid++) {
-            nodes[sid] = start(config, sid);
+            nodes[sid] = start(config, sid, nodes, done);
         }
-        final Thread supervisor = new Thread(() -> {
-            while (!done.get()) {
-                for (int sid = 1; sid <= 3; sid++) {
-                    if (nodes[sid].isClosed()) {
-                        try {
-                            nodes[sid] = start(config, sid);
-                        } catch (final Exception ex) {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                        }
-                    }
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-        }, "supervisor");
-        supervisor.start();
         try {
             final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             final java.io.PrintStream saved = System.out;
@@ -75,18 +60,32 @@ class RemoteTargetTest {
             assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, cell.toString());
         } finally {
             done.set(true);
-            supervisor.join(5000);
             for (int sid = 1; sid <= 3; sid++) {
                 nodes[sid].close();
             }
         }
     }
 
-    private static ElectionNode start(final NodeConfig config, final long sid) throws Exception {
+    /**
+     * A node whose "supervisor" restarts it after a crash. A real node halts on POST /fault/crash; here
+     * it closes on another thread (the request is served on the admin endpoint's own event loop, which
+     * close() shuts down) and, once fully closed, starts again, as systemd would after the process died.
+     */
+    private static ElectionNode start(final NodeConfig config, final int sid, final ElectionNode[] nodes, final AtomicBoolean done)
+        throws Exception {
         final ElectionNode node = new ElectionNode(config, sid);
-        // A real node halts on POST /fault/crash; here it closes, from another thread, because the
-        // request is served on the admin endpoint's own event loop, which close() shuts down.
-        node.crashAction(() -> new Thread(node::close, "crash-" + sid).start());
+        node.crashAction(() -> new Thread(() -> {
+            node.close();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!done.get() && System.nanoTime() - deadline < 0) {
+                try {
+                    nodes[sid] = start(config, sid, nodes, done);
+                    return;
+                } catch (final Exception ex) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            }
+        }, "supervisor-" + sid).start());
         node.start();
         return node;
     }
