@@ -315,6 +315,26 @@ class ElectionAgentTest {
         assertEquals(4, h.take("notification").size());
     }
 
+    /** Server 1 of 3, which joined leader 3 through FOLLOWING/LEADING replies. */
+    private static AgentHarness followerOfThree(final ElectionPolicy policy) {
+        final AgentHarness h = node(1, 3, policy);
+        h.notification(2, FOLLOWING, 3, 0, 1, 0);
+        h.notification(3, LEADING, 3, 0, 1, 0);
+        return h;
+    }
+
+    /** Server 3 of 5 under the fast policy, connected to all, LEADING after 1 and 2 voted for it and 60 ms passed. */
+    private static AgentHarness fastLeaderOfFive() {
+        final AgentHarness h = node(3, 5, FAST);
+        for (long sid : new long[] {1, 2, 4, 5}) {
+            h.connected(sid);
+        }
+        h.notification(1, LOOKING, 3, 0, 1, 0);
+        h.notification(2, LOOKING, 3, 0, 1, 0);
+        h.advanceMs(60);
+        return h;
+    }
+
     private static AgentHarness leaderOfThree() {
         final AgentHarness h = node(3, 3, FAST);
         h.connected(1);
@@ -354,13 +374,7 @@ class ElectionAgentTest {
 
     @Test
     void aLeaderThatStepsDownClosesItsRemainingLearners() {
-        final AgentHarness h = node(3, 5, FAST);
-        for (long sid : new long[] {1, 2, 4, 5}) {
-            h.connected(sid);
-        }
-        h.notification(1, LOOKING, 3, 0, 1, 0);
-        h.notification(2, LOOKING, 3, 0, 1, 0);
-        h.advanceMs(60);
+        final AgentHarness h = fastLeaderOfFive();
         h.learnerInfo(1);
         h.reject(2);
         h.reject(4);
@@ -385,13 +399,7 @@ class ElectionAgentTest {
 
     @Test
     void aFastLeaderStepsDownAsSoonAsAQuorumFollowsAnotherLeader() {
-        final AgentHarness h = node(3, 5, FAST);
-        for (long sid : new long[] {1, 2, 4, 5}) {
-            h.connected(sid);
-        }
-        h.notification(1, LOOKING, 3, 0, 1, 0);
-        h.notification(2, LOOKING, 3, 0, 1, 0);
-        h.advanceMs(60);
+        final AgentHarness h = fastLeaderOfFive();
         assertEquals(ServerState.LEADING, h.agent.state());
         assertEquals(List.of(1L, 2L, 4L, 5L), recipients(h.take("ping")), "it probes every connected voter");
         h.reject(1);
@@ -404,9 +412,7 @@ class ElectionAgentTest {
 
     @Test
     void aFollowerLooksAgainAfterSyncLimitTicksOfSilence() {
-        final AgentHarness h = node(1, 3, ZK);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(ZK);
         assertEquals(ServerState.FOLLOWING, h.agent.state());
         assertEquals(List.of(3L), recipients(h.take("learnerInfo")));
         h.ping(3);
@@ -420,9 +426,7 @@ class ElectionAgentTest {
 
     @Test
     void aFollowerLooksAgainAtOnceWhenTheLinkToItsLeaderDrops() {
-        final AgentHarness h = node(1, 3, ZK);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(ZK);
         h.ping(3);
         h.disconnected(2);
         assertEquals(ServerState.FOLLOWING, h.agent.state());
@@ -433,9 +437,7 @@ class ElectionAgentTest {
 
     @Test
     void aFollowerRefusedByItsChosenLeaderLooksAgain() {
-        final AgentHarness h = node(1, 3, FAST);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(FAST);
         h.reject(2);
         assertEquals(ServerState.FOLLOWING, h.agent.state(), "only the chosen leader's refusal counts");
         h.reject(3);
@@ -444,9 +446,7 @@ class ElectionAgentTest {
 
     @Test
     void aLearnerThatNeverHearsFromItsLeaderGivesUpAfterInitLimit() {
-        final AgentHarness h = node(1, 3, ZK);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(ZK);
         h.take();
         h.advanceMs(1000);
         assertTrue(!h.take("learnerInfo").isEmpty(), "it keeps announcing itself");
@@ -489,9 +489,7 @@ class ElectionAgentTest {
 
     @Test
     void aZooKeeperLearnerRetriesFiveRefusalsBeforeLookingAgain() {
-        final AgentHarness h = node(1, 3, ZK);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(ZK);
         for (int i = 0; i < 4; i++) {
             h.reject(3);
             assertEquals(ServerState.FOLLOWING, h.agent.state(), "refusal " + (i + 1));
@@ -503,9 +501,7 @@ class ElectionAgentTest {
 
     @Test
     void aFastLearnerLooksAgainAtTheFirstRefusal() {
-        final AgentHarness h = node(1, 3, FAST);
-        h.notification(2, FOLLOWING, 3, 0, 1, 0);
-        h.notification(3, LEADING, 3, 0, 1, 0);
+        final AgentHarness h = followerOfThree(FAST);
         h.reject(3);
         assertEquals(ServerState.LOOKING, h.agent.state());
     }
