@@ -275,6 +275,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             checkEstablished();
         } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
             earlyLearnerMask |= 1L << index;
+            checkLookingQuorum();
         } else {
             publisher.sendLearnerReject(from);
         }
@@ -296,6 +297,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
             } else if (++leaderRefusals >= policy.learnerRefusals()) {
                 state(ServerState.LOOKING, "chosen leader is not leading");
             }
+        } else if (state == ServerState.LOOKING) {
+            earlyLearnerMask &= ~(1L << index);
         } else if (state == ServerState.LEADING) {
             learnerMask &= ~(1L << index);
             if (!isServing && policy.isEarlyStepDown()) {
@@ -453,6 +456,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final long agree = recvSet.maskEqualTo(
             LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
         if (!quorum.containsQuorum(agree)) {
+            if (hasEarlyLearnerQuorum() && !isFinalizing) {
+                isFinalizing = true;
+                finalizeDeadlineNs = nowNs + policy.quietNs(nowNs - proposalChangedNs);
+            }
             return;
         }
         if (policy.isDecideWhenAllConnectedAgree()) {
@@ -478,8 +485,13 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
             if (quorum.containsQuorum(agree)) {
                 decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "quorum and quiet");
+                return 1;
+            } else if (hasEarlyLearnerQuorum()) {
+                decide(mySid, proposedZxid, logicalClock, proposedEpoch, 0, "a quorum already follows");
+                return 1;
             }
-            return 1;
+            // The quorum dissolved during the wait (a voter left, or votes changed): keep looking, and
+            // resend now if the wait outlasted the resend timer.
         }
         if (nowNs - pollDeadlineNs >= 0) {
             broadcast();
@@ -488,6 +500,17 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Under a keep-early-learners policy, while we propose ourselves: have learners that decided for us
+     * and wait, with us, formed a quorum? Then after the usual quiet period (a better vote cancels it
+     * and refuses them) we lead even without our own tally: waiting for the tally can deadlock, since a
+     * higher round started by a refused voter moves us past the round they decided in, and FOLLOWING
+     * votes from an older round never count for oneself (ZooKeeper's guard, ZOOKEEPER-1514).
+     */
+    private boolean hasEarlyLearnerQuorum() {
+        return policy.isKeepEarlyLearners() && proposedLeader == mySid && quorum.containsQuorum(earlyLearnerMask | myBit);
     }
 
     private void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,

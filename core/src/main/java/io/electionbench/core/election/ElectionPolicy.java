@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * pings every connected voter as soon as it decides; a voter that already follows another leader says
  * so, and once the voters still free to follow can no longer form a quorum the leader steps down at
  * once instead of waiting initLimit ticks for learners that will never come (the case that stalls
- * ZooKeeper when a voter counted in its round has since joined someone else). Resends start at 50 ms
+ * ZooKeeper when a voter counted in its round has since joined someone else); and a LOOKING node that
+ * proposes itself leads as soon as a quorum of learners has announced itself to it, since they have
+ * decided and wait (otherwise a higher round started by a refused voter can strand them until
+ * initLimit, because FOLLOWING votes from an older round never count for oneself). Resends start at 50 ms
  * and double to 1 s, since on a LAN a lost notification costs far more than a duplicate.
  */
 public final class ElectionPolicy {

@@ -505,4 +505,40 @@ class ElectionAgentTest {
         h.reject(3);
         assertEquals(ServerState.LOOKING, h.agent.state());
     }
+
+    @Test
+    void aFastNodeLeadsOnceAQuorumOfLearnersWaitsForIt() {
+        final AgentHarness h = node(5, 5, FAST);
+        h.notification(1, LOOKING, 5, 0, 1, 0);
+        h.notification(2, LOOKING, 2, 0, 2, 0);
+        assertEquals(2, h.agent.logicalClock(), "a refused voter's new round moved 5 on");
+        h.learnerInfo(1);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        h.learnerInfo(3);
+        assertEquals(ServerState.LOOKING, h.agent.state(), "a quorum waits; a better vote may still come during the quiet period");
+        h.advanceMs(50);
+        assertEquals(ServerState.LEADING, h.agent.state(), "1 and 3 decided for 5 and wait: with 5 they are a quorum");
+        assertTrue(h.agent.isServing());
+        assertTrue(h.transitions.contains("LEADING: a quorum already follows"));
+    }
+
+    @Test
+    void aLearnerThatLeavesIsStruckOffTheEarlyLearners() {
+        final AgentHarness h = node(5, 5, FAST);
+        h.learnerInfo(1);
+        h.reject(1);
+        h.learnerInfo(3);
+        assertEquals(ServerState.LOOKING, h.agent.state(), "1 left, so 3 and 5 are not a quorum");
+    }
+
+    @Test
+    void aBetterVoteDuringTheWaitStillWinsOverEarlyLearners() {
+        final AgentHarness h = node(3, 3, FAST);
+        h.learnerInfo(2);
+        h.notification(1, LOOKING, 1, Zxid.make(2, 5), 1, 2);
+        assertEquals(List.of(2L), recipients(h.take("reject")), "1's newer epoch wins: 2 chose wrongly and is told so");
+        h.advanceMs(100);
+        assertEquals(ServerState.FOLLOWING, h.agent.state(), "1 and 3 vote for 1: 3 follows 1, not leads");
+        assertEquals(1, h.agent.leader());
+    }
 }

@@ -1,0 +1,315 @@
+package io.electionbench.core.log;
+
+import static io.electionbench.core.log.LogFormat.ORDER;
+import static io.electionbench.core.log.LogFormat.RECORD_HEADER_BYTES;
+import static io.electionbench.core.log.LogFormat.SEGMENT_HEADER_BYTES;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Opens a {@link FileTxnLog}'s directory: finds the newest snapshot, checks every segment record by
+ * record, and decides what is a torn tail (repaired with a warning) and what is corruption (a
+ * {@link LogCorruptedException}, with every file left untouched). All checks run before any repair.
+ * <p>
+ * A torn tail is damage in the last segment after which no valid record follows: what an interrupted
+ * append leaves. Anything else (damage followed by a valid record, damage in an earlier segment, a
+ * broken chain between segments, a bad snapshot) cannot come from an interrupted append and stops
+ * the node.
+ */
+final class LogRecovery {
+    final List<Segment> segments = new ArrayList<>();
+    final EntryIndex index;
+    long snapshotZxid = TxnLog.NO_ZXID;
+    long snapshotDigest = HistoryDigest.EMPTY;
+    byte[] snapshotState = new byte[0];
+    Path snapshotPath;
+
+    private final Path dir;
+    private final FileTxnLog.Options options;
+    private final CRC32C crc = new CRC32C();
+    private final TreeMap<Long, Path> segmentFiles = new TreeMap<>();
+    private final TreeMap<Long, Path> snapshotFiles = new TreeMap<>();
+    private final List<Path> temporaries = new ArrayList<>();
+    private ByteBuffer scratch = ByteBuffer.allocate(0);
+    private final UnsafeBuffer scratchView = new UnsafeBuffer(new byte[0]);
+    /** The last segment's valid size when its tail must be cut, else -1; and why. */
+    private long tornAt = -1;
+    private String tornProblem;
+
+    LogRecovery(final Path dir, final FileTxnLog.Options options) {
+        this.dir = dir;
+        this.options = options;
+        this.index = new EntryIndex(options.initialIndexCapacity());
+    }
+
+    void recover() throws IOException {
+        listDirectory();
+        if (segmentFiles.isEmpty() && snapshotFiles.isEmpty() && temporaries.size() == 1) {
+            promoteLoneTemporary();
+        }
+        loadSnapshot();
+        try {
+            scanSegments();
+        } catch (final IOException | RuntimeException ex) {
+            segments.forEach(Segment::closeQuietly);
+            throw ex;
+        }
+        repair();
+    }
+
+    private void listDirectory() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (final Path file : (Iterable<Path>)files::iterator) {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(LogFormat.SNAPSHOT_PREFIX) && name.endsWith(LogFormat.TMP_SUFFIX)) {
+                    temporaries.add(file);
+                } else if (LogFormat.zxidOfName(file, LogFormat.SEGMENT_PREFIX) >= 0) {
+                    segmentFiles.put(LogFormat.zxidOfName(file, LogFormat.SEGMENT_PREFIX), file);
+                } else if (LogFormat.zxidOfName(file, LogFormat.SNAPSHOT_PREFIX) >= 0) {
+                    snapshotFiles.put(LogFormat.zxidOfName(file, LogFormat.SNAPSHOT_PREFIX), file);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link FileTxnLog#installSnapshot} deletes the old history before renaming the new snapshot into
+     * place; a crash in between leaves only the forced temporary, which is the intended history.
+     */
+    private void promoteLoneTemporary() throws IOException {
+        final Path tmp = temporaries.get(0);
+        final String name = tmp.getFileName().toString();
+        final Path target = tmp.resolveSibling(name.substring(0, name.length() - LogFormat.TMP_SUFFIX.length()));
+        final long zxid = LogFormat.zxidOfName(target, LogFormat.SNAPSHOT_PREFIX);
+        if (zxid < 0) {
+            return;
+        }
+        try {
+            SnapshotFile.read(tmp, zxid);
+        } catch (final LogCorruptedException incomplete) {
+            return;
+        }
+        options.warnings().accept(tmp + ": the only history in " + dir + " is this complete snapshot of an interrupted install;"
+            + " promoting it to " + target.getFileName());
+        SnapshotFile.publish(tmp);
+        FileTxnLog.forceDirectory(dir);
+        temporaries.clear();
+        snapshotFiles.put(zxid, target);
+    }
+
+    private void loadSnapshot() throws IOException {
+        if (snapshotFiles.isEmpty()) {
+            return;
+        }
+        final Map.Entry<Long, Path> newest = snapshotFiles.lastEntry();
+        final SnapshotFile snapshot = SnapshotFile.read(newest.getValue(), newest.getKey());
+        snapshotZxid = snapshot.zxid;
+        snapshotDigest = snapshot.digest;
+        snapshotState = snapshot.state;
+        snapshotPath = snapshot.path;
+    }
+
+    private void scanSegments() throws IOException {
+        long previousLast = TxnLog.NO_ZXID;
+        Path previous = null;
+        for (final Map.Entry<Long, Path> file : segmentFiles.entrySet()) {
+            final boolean isLast = file.getKey().equals(segmentFiles.lastKey());
+            final FileChannel channel = FileChannel.open(file.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final Segment segment = new Segment(file.getValue(), channel, file.getKey(), TxnLog.NO_ZXID, 0);
+            segments.add(segment);
+            scanSegment(segment, isLast, previous, previousLast);
+            previousLast = segment.lastZxid;
+            previous = segment.path;
+        }
+    }
+
+    private void scanSegment(final Segment segment, final boolean isLast, final Path previous, final long previousLast)
+        throws IOException {
+        final long fileSize = segment.channel.size();
+        if (fileSize > Integer.MAX_VALUE - 64) {
+            throw new LogCorruptedException(segment.path, 0, "segment of " + fileSize + " bytes is larger than any this log writes");
+        }
+        if (fileSize < SEGMENT_HEADER_BYTES) {
+            if (!isLast) {
+                throw new LogCorruptedException(segment.path, 0, "segment header is truncated (" + fileSize + " bytes)");
+            }
+            tornAt = 0;
+            tornProblem = "segment header is truncated (" + fileSize + " bytes)";
+            return;
+        }
+        final UnsafeBuffer buf = readWhole(segment.channel, (int)fileSize);
+        final long prevZxid = checkHeader(segment, buf, previous, previousLast);
+        final int size = (int)fileSize;
+        long last = prevZxid;
+        int p = SEGMENT_HEADER_BYTES;
+        while (p < size) {
+            final String problem = recordProblem(buf, p, size, last);
+            if (problem != null) {
+                tornTail(segment, isLast, buf, p, size, last, problem);
+                break;
+            }
+            final int length = buf.getInt(p, ORDER);
+            final long zxid = buf.getLong(p + LogFormat.RECORD_ZXID_OFFSET, ORDER);
+            if (p == SEGMENT_HEADER_BYTES && zxid != segment.firstZxid) {
+                throw new LogCorruptedException(segment.path, p, "first record has zxid 0x" + Long.toHexString(zxid)
+                    + " but the segment is named for 0x" + Long.toHexString(segment.firstZxid));
+            }
+            if (zxid > snapshotZxid) {
+                index.add(zxid, p, HistoryDigest.entryHash(zxid, buf, p + RECORD_HEADER_BYTES, length));
+            }
+            last = zxid;
+            p += RECORD_HEADER_BYTES + length;
+        }
+        segment.lastZxid = last;
+        segment.size = isLast && tornAt >= 0 ? tornAt : size;
+        if (isLast && tornAt < 0 && p == SEGMENT_HEADER_BYTES) {
+            tornAt = p;
+            tornProblem = "segment holds no record";
+        }
+    }
+
+    /** Checks magic, version and the chain to the previous segment (or the snapshot); returns prevZxid. */
+    private long checkHeader(final Segment segment, final UnsafeBuffer buf, final Path previous, final long previousLast)
+        throws LogCorruptedException {
+        if (buf.getInt(0, ORDER) != LogFormat.SEGMENT_MAGIC || buf.getInt(4, ORDER) != LogFormat.VERSION) {
+            throw new LogCorruptedException(segment.path, 0, "not a version " + LogFormat.VERSION + " log segment (bad magic or version)");
+        }
+        final long prevZxid = buf.getLong(LogFormat.SEGMENT_PREV_ZXID_OFFSET, ORDER);
+        final String follows = "the segment follows zxid 0x" + Long.toHexString(prevZxid);
+        if (previous != null && prevZxid != previousLast) {
+            throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows + " but the previous segment "
+                + previous.getFileName() + " ends at 0x" + Long.toHexString(previousLast) + ": a segment is missing or cut short");
+        }
+        if (previous == null && prevZxid > snapshotZxid) {
+            throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows + " but "
+                + (snapshotZxid < 0 ? "there is no snapshot" : "the snapshot covers only up to 0x" + Long.toHexString(snapshotZxid))
+                + ": an earlier segment is missing");
+        }
+        if (segment.firstZxid <= prevZxid) {
+            throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows
+                + " but is named for the earlier zxid 0x" + Long.toHexString(segment.firstZxid));
+        }
+        return prevZxid;
+    }
+
+    /** Why the record at p is not valid, or null if it is. */
+    private String recordProblem(final UnsafeBuffer buf, final int p, final int size, final long last) {
+        if (size - p < RECORD_HEADER_BYTES) {
+            return "torn record header (" + (size - p) + " of " + RECORD_HEADER_BYTES + " bytes)";
+        }
+        final int length = buf.getInt(p, ORDER);
+        if (length < 0 || length > options.maxPayloadBytes()) {
+            return "bad record length " + length;
+        }
+        if ((long)p + RECORD_HEADER_BYTES + length > size) {
+            return "torn record: payload of " + length + " bytes but only " + (size - p - RECORD_HEADER_BYTES) + " remain";
+        }
+        final int stored = buf.getInt(p + LogFormat.RECORD_CRC_OFFSET, ORDER);
+        final int computed = LogFormat.recordCrc(crc, scratch, p, length);
+        if (stored != computed) {
+            return "record CRC mismatch (stored " + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")";
+        }
+        final long zxid = buf.getLong(p + LogFormat.RECORD_ZXID_OFFSET, ORDER);
+        if (zxid <= last) {
+            return "record zxid 0x" + Long.toHexString(zxid) + " does not follow 0x" + Long.toHexString(last);
+        }
+        return null;
+    }
+
+    /**
+     * Damage at p: a torn tail if this is the last segment and no valid record starts anywhere after p
+     * (a record with a plausible length, a later zxid and a matching CRC); corruption otherwise.
+     */
+    private void tornTail(final Segment segment, final boolean isLast, final UnsafeBuffer buf, final int p, final int size,
+        final long last, final String problem) throws LogCorruptedException {
+        if (!isLast) {
+            throw new LogCorruptedException(segment.path, p, problem + ", and later segments follow");
+        }
+        final boolean wellFormed = problem.startsWith("record zxid");
+        for (int q = p + 1; q + RECORD_HEADER_BYTES <= size && !wellFormed; q++) {
+            if (recordProblem(buf, q, size, last) == null) {
+                throw new LogCorruptedException(segment.path, p, problem + ", but a valid record follows at byte offset " + q);
+            }
+        }
+        if (wellFormed) {
+            throw new LogCorruptedException(segment.path, p, problem + " (the record itself is intact)");
+        }
+        tornAt = p;
+        tornProblem = problem;
+    }
+
+    private UnsafeBuffer readWhole(final FileChannel channel, final int size) throws IOException {
+        if (scratch.capacity() < size) {
+            scratch = ByteBuffer.allocate(size);
+        }
+        scratch.clear().limit(size);
+        long position = 0;
+        while (scratch.hasRemaining()) {
+            final int read = channel.read(scratch, position);
+            if (read < 0) {
+                throw new IOException("segment shrank while being read");
+            }
+            position += read;
+        }
+        scratchView.wrap(scratch.array(), 0, size);
+        return scratchView;
+    }
+
+    /** Runs only after every check passed: cuts a torn tail, then finishes any interrupted compaction. */
+    private void repair() throws IOException {
+        boolean changed = false;
+        for (final Path tmp : temporaries) {
+            options.warnings().accept(tmp + ": removing the temporary file of an interrupted snapshot");
+            Files.delete(tmp);
+            changed = true;
+        }
+        if (tornAt >= 0) {
+            changed |= cutTornTail();
+        }
+        for (final Path older : snapshotFiles.headMap(snapshotZxid, false).values()) {
+            Files.delete(older);
+            changed = true;
+        }
+        while (!segments.isEmpty() && segments.get(0).lastZxid <= snapshotZxid) {
+            final Segment covered = segments.remove(0);
+            covered.closeQuietly();
+            Files.delete(covered.path);
+            changed = true;
+        }
+        if (changed) {
+            FileTxnLog.forceDirectory(dir);
+        }
+    }
+
+    private boolean cutTornTail() throws IOException {
+        final Segment tail = segments.get(segments.size() - 1);
+        final long fileSize = tail.channel.size();
+        if (tornAt <= SEGMENT_HEADER_BYTES) {
+            options.warnings().accept(tail.path + ": removing the last segment, which holds no complete record ("
+                + tornProblem + " at byte offset " + tornAt + ")");
+            segments.remove(segments.size() - 1);
+            tail.closeQuietly();
+            Files.delete(tail.path);
+            return true;
+        }
+        options.warnings().accept(tail.path + ": truncating a torn or corrupt tail at byte offset " + tornAt + " ("
+            + tornProblem + "); " + (fileSize - tornAt) + " bytes dropped, records up to zxid 0x"
+            + Long.toHexString(tail.lastZxid) + " kept");
+        tail.channel.truncate(tornAt);
+        tail.channel.force(false);
+        return false;
+    }
+}

@@ -1,0 +1,102 @@
+package io.electionbench.core.log;
+
+import static io.electionbench.core.log.LogFormat.ORDER;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/** Reads and writes snapshot files (layout in {@link LogFormat}). Not on the append path. */
+final class SnapshotFile {
+    final Path path;
+    final long zxid;
+    final long digest;
+    final byte[] state;
+
+    private SnapshotFile(final Path path, final long zxid, final long digest, final byte[] state) {
+        this.path = path;
+        this.zxid = zxid;
+        this.digest = digest;
+        this.state = state;
+    }
+
+    /** Writes the snapshot to {@code <name>.tmp} and forces it; the caller renames it into place. */
+    static Path writeTemporary(final Path dir, final long zxid, final long digest,
+        final DirectBuffer state, final int offset, final int length) throws IOException {
+        final ByteBuffer bytes = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES + length);
+        final UnsafeBuffer out = new UnsafeBuffer(bytes);
+        out.putInt(0, LogFormat.SNAPSHOT_MAGIC, ORDER);
+        out.putInt(4, LogFormat.VERSION, ORDER);
+        out.putLong(LogFormat.SNAPSHOT_ZXID_OFFSET, zxid, ORDER);
+        out.putLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, digest, ORDER);
+        out.putInt(LogFormat.SNAPSHOT_LENGTH_OFFSET, length, ORDER);
+        out.putBytes(LogFormat.SNAPSHOT_HEADER_BYTES, state, offset, length);
+        out.putInt(LogFormat.SNAPSHOT_CRC_OFFSET, crc(bytes, length), ORDER);
+        final Path tmp = dir.resolve(LogFormat.snapshotName(zxid) + LogFormat.TMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+            bytes.clear();
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        return tmp;
+    }
+
+    /** Atomically renames a forced temporary snapshot to its final name. */
+    static Path publish(final Path tmp) throws IOException {
+        final String name = tmp.getFileName().toString();
+        final Path target = tmp.resolveSibling(name.substring(0, name.length() - LogFormat.TMP_SUFFIX.length()));
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /** Reads and checks a snapshot file; any damage is a {@link LogCorruptedException}. */
+    static SnapshotFile read(final Path path, final long nameZxid) throws IOException {
+        final byte[] all = Files.readAllBytes(path);
+        if (all.length < LogFormat.SNAPSHOT_HEADER_BYTES) {
+            throw new LogCorruptedException(path, 0, "snapshot header is truncated (" + all.length + " bytes)");
+        }
+        final UnsafeBuffer in = new UnsafeBuffer(all);
+        if (in.getInt(0, ORDER) != LogFormat.SNAPSHOT_MAGIC || in.getInt(4, ORDER) != LogFormat.VERSION) {
+            throw new LogCorruptedException(path, 0, "not a version " + LogFormat.VERSION + " snapshot (bad magic or version)");
+        }
+        final long zxid = in.getLong(LogFormat.SNAPSHOT_ZXID_OFFSET, ORDER);
+        final int length = in.getInt(LogFormat.SNAPSHOT_LENGTH_OFFSET, ORDER);
+        if (length < 0 || length != all.length - LogFormat.SNAPSHOT_HEADER_BYTES) {
+            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_LENGTH_OFFSET,
+                "state length " + length + " does not match the file's " + (all.length - LogFormat.SNAPSHOT_HEADER_BYTES) + " bytes");
+        }
+        final int stored = in.getInt(LogFormat.SNAPSHOT_CRC_OFFSET, ORDER);
+        final int computed = crc(ByteBuffer.wrap(all), length);
+        if (stored != computed) {
+            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_CRC_OFFSET, "snapshot CRC mismatch (stored "
+                + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")");
+        }
+        if (zxid != nameZxid) {
+            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_ZXID_OFFSET,
+                "snapshot holds zxid 0x" + Long.toHexString(zxid) + " but is named for 0x" + Long.toHexString(nameZxid));
+        }
+        final byte[] state = new byte[length];
+        in.getBytes(LogFormat.SNAPSHOT_HEADER_BYTES, state);
+        return new SnapshotFile(path, zxid, in.getLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, ORDER), state);
+    }
+
+    private static int crc(final ByteBuffer bytes, final int length) {
+        final CRC32C crc = new CRC32C();
+        bytes.clear().position(LogFormat.SNAPSHOT_ZXID_OFFSET).limit(LogFormat.SNAPSHOT_CRC_OFFSET);
+        crc.update(bytes);
+        bytes.clear().position(LogFormat.SNAPSHOT_HEADER_BYTES).limit(LogFormat.SNAPSHOT_HEADER_BYTES + length);
+        crc.update(bytes);
+        return (int)crc.getValue();
+    }
+}

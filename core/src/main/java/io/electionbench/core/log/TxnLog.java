@@ -1,0 +1,105 @@
+package io.electionbench.core.log;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A server's transaction history: a snapshot that covers every txn up to {@link #snapshotZxid()},
+ * followed by the entries held after it, in strictly increasing zxid order.
+ * <p>
+ * Single writer: every method is called from one thread (the agent's). Zxids are compared as signed
+ * longs; -1 means "none" ({@link #NO_ZXID}), as in ZooKeeper.
+ * <p>
+ * Errors: arguments that break the contract throw {@link IllegalArgumentException}; I/O failures of a
+ * durable log surface as {@link java.io.UncheckedIOException}, after which the log must be closed and
+ * reopened (recovery then decides what survived).
+ */
+public interface TxnLog extends AutoCloseable {
+    /** "No zxid": an empty history, no snapshot. */
+    long NO_ZXID = -1;
+
+    /**
+     * Receives entries without a per-entry copy. The buffer is only valid during the call and must not
+     * be written to or kept.
+     */
+    @FunctionalInterface
+    interface EntryHandler {
+        /**
+         * @return true to continue with the next entry, false to stop
+         */
+        boolean onEntry(long zxid, DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Appends one txn. Durability follows the log's fsync policy.
+     *
+     * @throws IllegalArgumentException if {@code zxid <= lastZxid()} (naming both) or zxid is negative
+     */
+    void append(long zxid, DirectBuffer payload, int offset, int length);
+
+    /** The last zxid of the history: the last entry held, else the snapshot zxid, else -1. */
+    long lastZxid();
+
+    /** The first entry held after the snapshot, or -1 when no entry is held. */
+    long firstZxid();
+
+    /** The zxid the snapshot covers up to (inclusive), or -1 when there is none. */
+    long snapshotZxid();
+
+    /** Number of entries held after the snapshot. */
+    int entryCount();
+
+    /** True iff an entry with this zxid is held (entries covered by the snapshot are not). */
+    boolean contains(long zxid);
+
+    /**
+     * Hands every held entry with {@code zxid >= fromZxid} to the handler, in order, until it returns
+     * false.
+     *
+     * @return the number of entries handed over
+     */
+    int read(long fromZxid, EntryHandler handler);
+
+    /**
+     * Drops every entry after {@code zxid} (ZAB's TRUNC), durably, whatever the fsync policy.
+     *
+     * @throws IllegalArgumentException if zxid is below the snapshot zxid: a snapshot cannot be
+     *                                  un-applied, the caller needs a SNAP instead
+     */
+    void truncateAfter(long zxid);
+
+    /**
+     * Records that a snapshot of the caller's state covers every txn up to {@code uptoZxid} and drops
+     * those entries. The state bytes are opaque to the log; it stores and returns them.
+     *
+     * @throws IllegalArgumentException unless {@code snapshotZxid() <= uptoZxid <= lastZxid()}
+     */
+    void snapshot(long uptoZxid, DirectBuffer state, int offset, int length);
+
+    /**
+     * Replaces the whole history with a snapshot received from a leader (ZAB's SNAP): every entry and
+     * any older snapshot is dropped. {@code digest} is the leader's {@link #digest()} at
+     * {@code zxid}, so that equal histories keep equal digests.
+     */
+    void installSnapshot(long zxid, long digest, DirectBuffer state, int offset, int length);
+
+    /**
+     * The state bytes of the last snapshot (empty when there is none), valid until the next
+     * snapshot or install. Read-only.
+     */
+    DirectBuffer snapshotState();
+
+    /**
+     * A digest of the whole history: the wrapping sum of {@link HistoryDigest#entryHash} over every txn
+     * up to {@link #lastZxid()}, where the txns covered by the snapshot contribute through the
+     * snapshot's recorded digest. Two logs holding the same history have the same digest wherever each
+     * compacted; different histories differ with overwhelming probability (not cryptographic).
+     */
+    long digest();
+
+    /** Makes appends so far durable when the policy batches them; a no-op otherwise. */
+    void flush();
+
+    /** Flushes as the policy requires and releases resources. Idempotent. */
+    @Override
+    void close();
+}
