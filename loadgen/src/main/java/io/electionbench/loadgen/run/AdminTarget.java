@@ -97,8 +97,17 @@ abstract class AdminTarget extends WatchedTarget {
         return ensemble;
     }
 
-    /** Starts the node itself; the event stream is attached by {@link #start(long)}. */
+    /** Starts the node itself and waits until its admin endpoint answers; the event stream is attached by {@link #start(long)}. */
     protected abstract void launch(long sid) throws Exception;
+
+    /** Starts the node without waiting for it (default: {@link #launch(long)}). */
+    protected void spawn(final long sid) throws Exception {
+        launch(sid);
+    }
+
+    /** Waits for a spawned node to answer (default: nothing to wait for). */
+    protected void awaitUp(final long sid) throws Exception {
+    }
 
     /** Kills the node itself. */
     protected abstract void kill(long sid) throws Exception;
@@ -108,6 +117,19 @@ abstract class AdminTarget extends WatchedTarget {
         launch(sid);
         views.put(sid, new NodeView(sid, true, "STARTING", -1, false));
         watch(sid);
+    }
+
+    /** Spawns every node first, then waits for each: a cold start is simultaneous, not one JVM boot after another. */
+    @Override
+    public final void startAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            spawn(sid);
+        }
+        for (final long sid : sids) {
+            awaitUp(sid);
+            views.put(sid, new NodeView(sid, true, "STARTING", -1, false));
+            watch(sid);
+        }
     }
 
     /** Fetches {@code GET /state} (for targets that attach to nodes they did not start). */

@@ -31,19 +31,28 @@ final class ProcessTarget extends AdminTarget {
 
     @Override
     protected void launch(final long sid) throws Exception {
-        final Path log = dir.resolve("node-" + sid + ".log");
+        spawn(sid);
+        awaitUp(sid);
+    }
+
+    @Override
+    protected void spawn(final long sid) throws Exception {
         final List<String> args = new java.util.ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 22) {
             args.add("--enable-native-access=ALL-UNNAMED"); // Netty's epoll library, quietly on 22+
         }
         args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid)));
-        jvms.start(sid, ChildJvms.command(heap, args), log);
+        jvms.start(sid, ChildJvms.command(heap, args), dir.resolve("node-" + sid + ".log"));
+    }
+
+    @Override
+    protected void awaitUp(final long sid) throws Exception {
         try {
             awaitAdmin(sid, 20_000);
         } catch (final IOException ex) {
             final Process p = jvms.process(sid);
             throw new IOException(ex.getMessage() + (p.isAlive() ? "" : " (the process exited with status " + p.exitValue()
-                + "; see " + log + ")"), ex);
+                + "; see " + dir.resolve("node-" + sid + ".log") + ")"), ex);
         }
     }
 

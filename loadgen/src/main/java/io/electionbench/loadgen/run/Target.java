@@ -19,6 +19,13 @@ public interface Target extends AutoCloseable {
     /** Starts a server, or restarts it from its persisted state. */
     void start(long sid) throws Exception;
 
+    /** Starts several servers at once (processes launched together, then awaited). */
+    default void startAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            start(sid);
+        }
+    }
+
     /** Kills a server without shutdown (kill -9). */
     void crash(long sid) throws Exception;
 

@@ -41,9 +41,7 @@ public final class TrialRunner {
 
     /** Starts every server and waits for a stable ensemble. */
     void bootstrap() throws Exception {
-        for (int i = 0; i < ensemble.size(); i++) {
-            target.start(ensemble.sid(i));
-        }
+        target.startAll(ensemble.sidsOf(ensemble.allMask()));
         stable("the initial election");
     }
 
@@ -87,11 +85,14 @@ public final class TrialRunner {
         final long msgs = target.notificationsSent();
         long faultNs = target.nowNs();
         final int quorum = ensemble.size() / 2 + 1;
-        for (int i = 0; i < ensemble.size(); i++) {
-            if (isStaggered && i > 0) {
+        if (!isStaggered) {
+            target.startAll(ensemble.sidsOf(ensemble.allMask()));
+        }
+        for (int i = 0; isStaggered && i < ensemble.size(); i++) {
+            if (i > 0) {
                 target.idle(STAGGER_NS);
             }
-            if (isStaggered && i == quorum - 1) {
+            if (i == quorum - 1) {
                 faultNs = target.nowNs();
             }
             target.start(ensemble.sid(i));
