@@ -1,0 +1,575 @@
+package io.electionbench.core.log;
+
+import static io.electionbench.core.log.LogFormat.ORDER;
+import static io.electionbench.core.log.LogFormat.RECORD_HEADER_BYTES;
+import static io.electionbench.core.log.LogFormat.SEGMENT_HEADER_BYTES;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A durable {@link TxnLog}: append-only segment files plus at most one snapshot file in a directory of
+ * its own (layouts in {@link LogFormat} and docs/storage.md). Single writer, no locks.
+ * <p>
+ * Appends write one record with a positional {@link FileChannel#write} from a reused direct staging
+ * buffer and allocate nothing in steady state. The index of held entries (zxid, offset, running
+ * digest) lives in memory, 24 bytes per entry; reads use it and stream records through a reused chunk
+ * buffer, one file read per chunk rather than per entry, checking each record's CRC.
+ * <p>
+ * Crash safety: a segment is forced before the next one is created (except under
+ * {@link FsyncPolicy#NEVER}), so only the last segment can hold a torn tail; truncation, snapshot
+ * files, renames and deletions are forced, and the directory with them.
+ */
+public final class FileTxnLog implements TxnLog {
+    private static final int READ_CHUNK_BYTES = 256 * 1024;
+
+    private final Path dir;
+    private final Options options;
+    private final ArrayList<Segment> segments;
+    private final EntryIndex index;
+    private long snapshotZxid;
+    private long snapshotDigest;
+    private Path snapshotPath;
+    private final UnsafeBuffer snapshotView = new UnsafeBuffer(new byte[0]);
+
+    private final CRC32C crc = new CRC32C();
+    private ByteBuffer stage;
+    private final UnsafeBuffer stageView = new UnsafeBuffer(0, 0);
+    private ByteBuffer chunk;
+    private final UnsafeBuffer chunkView = new UnsafeBuffer(0, 0);
+    private Segment chunkSegment;
+    private long chunkStart;
+    private int chunkLength;
+
+    private int unforcedAppends;
+    private long unforcedBytes;
+    private long forceCount;
+    private boolean isClosed;
+
+    private FileTxnLog(final Path dir, final Options options, final LogRecovery recovered) {
+        this.dir = dir;
+        this.options = options;
+        this.segments = new ArrayList<>(recovered.segments);
+        this.index = recovered.index;
+        this.snapshotZxid = recovered.snapshotZxid;
+        this.snapshotDigest = recovered.snapshotDigest;
+        this.snapshotPath = recovered.snapshotPath;
+        this.snapshotView.wrap(recovered.snapshotState);
+        allocateStage(64 * 1024);
+        allocateChunk(READ_CHUNK_BYTES);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir}, recovering it as docs/storage.md describes: a
+     * torn tail is cut with a warning to {@link Options#warnings}; any other damage throws.
+     *
+     * @throws LogCorruptedException naming the file, byte offset and problem; no file was changed
+     */
+    public static FileTxnLog open(final Path dir, final Options options) throws IOException {
+        options.conclude();
+        Files.createDirectories(dir);
+        final LogRecovery recovery = new LogRecovery(dir, options);
+        recovery.recover();
+        return new FileTxnLog(dir, options, recovery);
+    }
+
+    /** Opens with the default {@link Options}. */
+    public static FileTxnLog open(final Path dir) throws IOException {
+        return open(dir, new Options());
+    }
+
+    @Override
+    public void append(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        checkOpen();
+        MemoryTxnLog.checkAppend(zxid, lastZxid());
+        if (length < 0 || length > options.maxPayloadBytes) {
+            throw new IllegalArgumentException("payload of " + length + " bytes is outside 0.." + options.maxPayloadBytes);
+        }
+        final int recordBytes = RECORD_HEADER_BYTES + length;
+        try {
+            final Segment tail = tailFor(zxid, recordBytes);
+            stageRecord(zxid, payload, offset, length);
+            writeFully(tail.channel, stage, tail.size);
+            index.add(zxid, tail.size, HistoryDigest.entryHash(zxid, payload, offset, length));
+            tail.size += recordBytes;
+            tail.lastZxid = zxid;
+            afterAppend(tail, recordBytes);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("append of zxid 0x" + Long.toHexString(zxid) + " to " + dir + " failed", ex);
+        }
+    }
+
+    /** Lays out [length][zxid][crc][payload] at the start of the staging buffer, ready to write. */
+    private void stageRecord(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        final int recordBytes = RECORD_HEADER_BYTES + length;
+        if (stage.capacity() < recordBytes) {
+            allocateStage(Math.max(recordBytes, stage.capacity() * 2));
+        }
+        stageView.putInt(LogFormat.RECORD_LENGTH_OFFSET, length, ORDER);
+        stageView.putLong(LogFormat.RECORD_ZXID_OFFSET, zxid, ORDER);
+        stageView.putBytes(RECORD_HEADER_BYTES, payload, offset, length);
+        stageView.putInt(LogFormat.RECORD_CRC_OFFSET, LogFormat.recordCrc(crc, stage, 0, length), ORDER);
+        stage.clear().limit(recordBytes);
+    }
+
+    /** The segment to append to, rolling to a new one when the record would overflow a non-empty tail. */
+    private Segment tailFor(final long zxid, final int recordBytes) throws IOException {
+        if (!segments.isEmpty()) {
+            final Segment tail = segments.get(segments.size() - 1);
+            if (tail.size == SEGMENT_HEADER_BYTES || tail.size + recordBytes <= options.segmentBytes) {
+                return tail;
+            }
+            if (options.fsyncPolicy != FsyncPolicy.NEVER) {
+                force(tail);
+            }
+        }
+        return createSegment(zxid, lastZxid());
+    }
+
+    private Segment createSegment(final long firstZxid, final long prevZxid) throws IOException {
+        final Path path = dir.resolve(LogFormat.segmentName(firstZxid));
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_BYTES).order(ORDER);
+        header.putInt(LogFormat.SEGMENT_MAGIC).putInt(LogFormat.VERSION).putLong(prevZxid).flip();
+        writeFully(channel, header, 0);
+        final Segment segment = new Segment(path, channel, firstZxid, prevZxid, SEGMENT_HEADER_BYTES);
+        segments.add(segment);
+        if (options.fsyncPolicy != FsyncPolicy.NEVER) {
+            force(segment);
+            forceDirectory(dir);
+        }
+        return segment;
+    }
+
+    private void afterAppend(final Segment tail, final int recordBytes) throws IOException {
+        switch (options.fsyncPolicy) {
+            case ALWAYS:
+                force(tail);
+                break;
+            case BATCH:
+                unforcedAppends++;
+                unforcedBytes += recordBytes;
+                if (unforcedAppends >= options.batchAppends || unforcedBytes >= options.batchBytes) {
+                    force(tail);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** fdatasync: the file length is data for this purpose, so records appended become readable after a crash. */
+    private void force(final Segment segment) throws IOException {
+        segment.channel.force(false);
+        forceCount++;
+        unforcedAppends = 0;
+        unforcedBytes = 0;
+    }
+
+    @Override
+    public long lastZxid() {
+        return index.count() == 0 ? snapshotZxid : index.lastZxid();
+    }
+
+    @Override
+    public long firstZxid() {
+        return index.count() == 0 ? NO_ZXID : index.zxid(0);
+    }
+
+    @Override
+    public long snapshotZxid() {
+        return snapshotZxid;
+    }
+
+    @Override
+    public int entryCount() {
+        return index.count();
+    }
+
+    @Override
+    public boolean contains(final long zxid) {
+        return index.contains(zxid);
+    }
+
+    @Override
+    public int read(final long fromZxid, final EntryHandler handler) {
+        checkOpen();
+        final int count = index.count();
+        int segment = 0;
+        int handed = 0;
+        try {
+            for (int i = index.ceiling(fromZxid); i < count; i++) {
+                final long zxid = index.zxid(i);
+                while (segment + 1 < segments.size() && segments.get(segment + 1).firstZxid <= zxid) {
+                    segment++;
+                }
+                final Segment s = segments.get(segment);
+                final int at = loadRecord(s, index.position(i));
+                final int length = chunkView.getInt(at, ORDER);
+                checkRecord(s, index.position(i), at, zxid, length);
+                handed++;
+                if (!handler.onEntry(zxid, chunkView, at + RECORD_HEADER_BYTES, length)) {
+                    break;
+                }
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("read from " + dir + " failed", ex);
+        }
+        return handed;
+    }
+
+    /** Makes the whole record at position of segment s present in the chunk; returns its chunk offset. */
+    private int loadRecord(final Segment s, final long position) throws IOException {
+        if (s == chunkSegment && position >= chunkStart && position + RECORD_HEADER_BYTES <= chunkStart + chunkLength) {
+            final int at = (int)(position - chunkStart);
+            if (at + RECORD_HEADER_BYTES + chunkView.getInt(at, ORDER) <= chunkLength) {
+                return at;
+            }
+        }
+        fillChunk(s, position, (int)Math.min(chunk.capacity(), s.size - position));
+        final int recordBytes = RECORD_HEADER_BYTES + chunkView.getInt(0, ORDER);
+        if (recordBytes > chunkLength) {
+            if (recordBytes > chunk.capacity()) {
+                allocateChunk(recordBytes);
+            }
+            fillChunk(s, position, recordBytes);
+        }
+        return 0;
+    }
+
+    private void fillChunk(final Segment s, final long position, final int length) throws IOException {
+        chunkSegment = null;
+        chunk.clear().limit(length);
+        long at = position;
+        while (chunk.hasRemaining()) {
+            final int read = s.channel.read(chunk, at);
+            if (read < 0) {
+                throw new LogCorruptedException(s.path, at, "segment ends before the indexed record");
+            }
+            at += read;
+        }
+        chunkSegment = s;
+        chunkStart = position;
+        chunkLength = length;
+    }
+
+    /** Records were checked at open or written by us; a mismatch now means the file changed underneath. */
+    private void checkRecord(final Segment s, final long position, final int at, final long zxid, final int length)
+        throws LogCorruptedException {
+        if (chunkView.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER) != zxid
+            || chunkView.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER) != LogFormat.recordCrc(crc, chunk, at, length)) {
+            throw new LogCorruptedException(s.path, position, "record for zxid 0x" + Long.toHexString(zxid)
+                + " no longer matches its CRC or zxid");
+        }
+    }
+
+    @Override
+    public void truncateAfter(final long zxid) {
+        checkOpen();
+        MemoryTxnLog.checkTruncate(zxid, snapshotZxid);
+        final int keep = index.countUpTo(zxid);
+        if (keep == index.count()) {
+            return;
+        }
+        chunkSegment = null;
+        try {
+            boolean deleted = false;
+            while (!segments.isEmpty() && segments.get(segments.size() - 1).firstZxid > zxid) {
+                deleteSegment(segments.size() - 1);
+                deleted = true;
+            }
+            if (!segments.isEmpty() && segments.get(segments.size() - 1).lastZxid > zxid) {
+                final Segment tail = segments.get(segments.size() - 1);
+                tail.channel.truncate(index.position(keep));
+                tail.size = index.position(keep);
+                tail.lastZxid = keep > 0 ? index.zxid(keep - 1) : snapshotZxid;
+                force(tail);
+            }
+            if (deleted) {
+                forceDirectory(dir);
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("truncation of " + dir + " after 0x" + Long.toHexString(zxid) + " failed", ex);
+        }
+        index.truncate(keep);
+    }
+
+    private void deleteSegment(final int position) throws IOException {
+        final Segment segment = segments.remove(position);
+        segment.closeQuietly();
+        Files.delete(segment.path);
+    }
+
+    /**
+     * Writes the snapshot file (temporary, forced, renamed), then deletes the older snapshot and every
+     * segment whose records are all covered, oldest first. A crash at any point leaves a history
+     * recovery accepts: the old snapshot with all segments, or the new one with leftovers it removes.
+     */
+    @Override
+    public void snapshot(final long uptoZxid, final DirectBuffer state, final int offset, final int length) {
+        checkOpen();
+        MemoryTxnLog.checkSnapshot(uptoZxid, snapshotZxid, lastZxid());
+        final int drop = index.countUpTo(uptoZxid);
+        final long digest = snapshotDigest + index.hashSumOfFirst(drop);
+        chunkSegment = null;
+        try {
+            final Path published = SnapshotFile.publish(SnapshotFile.writeTemporary(dir, uptoZxid, digest, state, offset, length));
+            forceDirectory(dir);
+            if (snapshotPath != null && !snapshotPath.equals(published)) {
+                Files.delete(snapshotPath);
+            }
+            while (!segments.isEmpty() && segments.get(0).lastZxid <= uptoZxid) {
+                deleteSegment(0);
+            }
+            forceDirectory(dir);
+            snapshotPath = published;
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("snapshot of " + dir + " at 0x" + Long.toHexString(uptoZxid) + " failed", ex);
+        }
+        index.dropFirst(drop);
+        keepSnapshot(uptoZxid, digest, state, offset, length);
+    }
+
+    /**
+     * Writes the new snapshot as a forced temporary, deletes every segment (newest first) and the old
+     * snapshot, then renames the new one into place. A crash before the rename leaves a prefix of the
+     * old history, or nothing but the temporary, which recovery then promotes.
+     */
+    @Override
+    public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+        checkOpen();
+        if (zxid < 0) {
+            throw new IllegalArgumentException("snapshot zxid " + zxid + " is negative");
+        }
+        chunkSegment = null;
+        try {
+            final Path tmp = SnapshotFile.writeTemporary(dir, zxid, digest, state, offset, length);
+            while (!segments.isEmpty()) {
+                deleteSegment(segments.size() - 1);
+            }
+            if (snapshotPath != null) {
+                Files.delete(snapshotPath);
+                snapshotPath = null;
+            }
+            snapshotPath = SnapshotFile.publish(tmp);
+            forceDirectory(dir);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
+        }
+        index.truncate(0);
+        keepSnapshot(zxid, digest, state, offset, length);
+    }
+
+    private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+        final byte[] copy = new byte[length];
+        state.getBytes(offset, copy);
+        snapshotView.wrap(copy);
+        snapshotZxid = zxid;
+        snapshotDigest = digest;
+    }
+
+    @Override
+    public DirectBuffer snapshotState() {
+        return snapshotView;
+    }
+
+    /** The current snapshot file, for streaming it to a learner (e.g. as a FileRegion); null if none. */
+    public Path snapshotFile() {
+        return snapshotPath;
+    }
+
+    @Override
+    public long digest() {
+        return snapshotDigest + index.hashSumOfFirst(index.count());
+    }
+
+    /** Under {@link FsyncPolicy#BATCH}, forces the appends since the last force; otherwise nothing is pending. */
+    @Override
+    public void flush() {
+        checkOpen();
+        if (unforcedAppends == 0 || segments.isEmpty()) {
+            return;
+        }
+        try {
+            force(segments.get(segments.size() - 1));
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("flush of " + dir + " failed", ex);
+        }
+    }
+
+    /** Calls to {@link FileChannel#force} so far, on segments and on the directory: the fsync count. */
+    public long forceCount() {
+        return forceCount;
+    }
+
+    /** The segment files, oldest first (for tests and the admin endpoint). */
+    public Path[] segmentFiles() {
+        final Path[] files = new Path[segments.size()];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = segments.get(i).path;
+        }
+        return files;
+    }
+
+    @Override
+    public void close() {
+        if (isClosed) {
+            return;
+        }
+        isClosed = true;
+        try {
+            if (options.fsyncPolicy == FsyncPolicy.BATCH && unforcedAppends > 0 && !segments.isEmpty()) {
+                force(segments.get(segments.size() - 1));
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("final flush of " + dir + " failed", ex);
+        } finally {
+            segments.forEach(Segment::closeQuietly);
+        }
+    }
+
+    private void checkOpen() {
+        if (isClosed) {
+            throw new IllegalStateException("log " + dir + " is closed");
+        }
+    }
+
+    private void allocateStage(final int capacity) {
+        stage = ByteBuffer.allocateDirect(capacity);
+        stageView.wrap(stage);
+    }
+
+    private void allocateChunk(final int capacity) {
+        chunk = ByteBuffer.allocateDirect(capacity);
+        chunkView.wrap(chunk);
+        chunkSegment = null;
+    }
+
+    private static void writeFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    /** Makes creations, renames and deletions in dir durable (Linux and macOS; where a directory cannot be opened, a no-op). */
+    static void forceDirectory(final Path dir) throws IOException {
+        final FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (final IOException | UnsupportedOperationException notSupported) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileTxnLog[" + dir + ", segments=" + segments.size() + ", entries=" + index.count() + ", snapshot=0x"
+            + Long.toHexString(snapshotZxid) + "]";
+    }
+
+    /**
+     * How a {@link FileTxnLog} is opened; checked once in {@link FileTxnLog#open}. Setters return this.
+     */
+    public static final class Options {
+        /** Segments roll at 64 MiB. */
+        public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+        /** Largest payload accepted, and the largest length recovery treats as plausible. */
+        public static final int DEFAULT_MAX_PAYLOAD_BYTES = 16 << 20;
+
+        private long segmentBytes = DEFAULT_SEGMENT_BYTES;
+        private FsyncPolicy fsyncPolicy = FsyncPolicy.ALWAYS;
+        private int batchAppends = 1000;
+        private long batchBytes = 1L << 20;
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private int initialIndexCapacity = 1024;
+        private Consumer<String> warnings = System.err::println;
+
+        /** A segment rolls before a record that would take it past this size (a lone record may exceed it). */
+        public Options segmentBytes(final long bytes) {
+            this.segmentBytes = bytes;
+            return this;
+        }
+
+        public Options fsyncPolicy(final FsyncPolicy policy) {
+            this.fsyncPolicy = Objects.requireNonNull(policy, "fsyncPolicy");
+            return this;
+        }
+
+        /** Under BATCH, force after this many appends without a {@link FileTxnLog#flush()}. */
+        public Options batchAppends(final int appends) {
+            this.batchAppends = appends;
+            return this;
+        }
+
+        /** Under BATCH, force after this many appended bytes without a {@link FileTxnLog#flush()}. */
+        public Options batchBytes(final long bytes) {
+            this.batchBytes = bytes;
+            return this;
+        }
+
+        public Options maxPayloadBytes(final int bytes) {
+            this.maxPayloadBytes = bytes;
+            return this;
+        }
+
+        /** Entries the in-memory index holds before its first growth. */
+        public Options initialIndexCapacity(final int entries) {
+            this.initialIndexCapacity = entries;
+            return this;
+        }
+
+        /** Receives one line per repair recovery makes (torn tail cut, leftovers removed); default stderr. */
+        public Options warnings(final Consumer<String> sink) {
+            this.warnings = Objects.requireNonNull(sink, "warnings");
+            return this;
+        }
+
+        FsyncPolicy fsyncPolicy() {
+            return fsyncPolicy;
+        }
+
+        int maxPayloadBytes() {
+            return maxPayloadBytes;
+        }
+
+        int initialIndexCapacity() {
+            return initialIndexCapacity;
+        }
+
+        Consumer<String> warnings() {
+            return warnings;
+        }
+
+        void conclude() {
+            check(segmentBytes >= SEGMENT_HEADER_BYTES + RECORD_HEADER_BYTES && segmentBytes <= 1L << 30,
+                "segmentBytes " + segmentBytes + " must be within 32..2^30");
+            check(maxPayloadBytes >= 0 && maxPayloadBytes <= 1 << 30, "maxPayloadBytes " + maxPayloadBytes + " must be within 0..2^30");
+            check(batchAppends > 0, "batchAppends " + batchAppends + " must be positive");
+            check(batchBytes > 0, "batchBytes " + batchBytes + " must be positive");
+            check(initialIndexCapacity > 0, "initialIndexCapacity " + initialIndexCapacity + " must be positive");
+        }
+
+        private static void check(final boolean condition, final String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.electionbench.core.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.electionbench.core.Zxid;
+
+/** The contract on disk, plus segments, reopening and fsync policies. */
+class FileTxnLogTest extends TxnLogContractTest {
+    @TempDir
+    Path root;
+    private int dirs;
+    final List<String> warnings = new ArrayList<>();
+
+    @Override
+    TxnLog newLog() throws Exception {
+        return FileTxnLog.open(root.resolve("log" + dirs++), options().segmentBytes(120));
+    }
+
+    FileTxnLog.Options options() {
+        return new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(warnings::add);
+    }
+
+    static List<String> names(final Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void segmentsRollAtTheConfiguredSizeAndAreNamedByFirstZxid() throws Exception {
+        final Path dir = root.resolve("roll");
+        // 16-byte header + records of 16 + 10 bytes: four records fit in 120 bytes.
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(120))) {
+            for (int i = 1; i <= 10; i++) {
+                append(log, Zxid.make(1, i), "0123456789");
+            }
+            assertEquals(3, log.segmentFiles().length);
+        }
+        assertEquals(List.of("log.0000000100000001", "log.0000000100000005", "log.0000000100000009"), names(dir));
+        assertEquals(120, Files.size(dir.resolve("log.0000000100000001")));
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void reopeningKeepsEverything() throws Exception {
+        final Path dir = root.resolve("reopen");
+        final List<String> before;
+        final long digest;
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(100))) {
+            for (int i = 1; i <= 20; i++) {
+                append(log, Zxid.make(1 + i / 7, i), "payload-" + i);
+            }
+            final UnsafeBuffer state = bytes("state");
+            log.snapshot(Zxid.make(1, 5), state, 0, state.capacity());
+            log.truncateAfter(Zxid.make(2, 12));
+            append(log, Zxid.make(4, 1), "after");
+            before = contents(log, 0);
+            digest = log.digest();
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(100))) {
+            assertEquals(before, contents(log, 0));
+            assertEquals(digest, log.digest());
+            assertEquals(Zxid.make(1, 5), log.snapshotZxid());
+            assertEquals(Zxid.make(1, 6), log.firstZxid());
+            assertEquals(Zxid.make(4, 1), log.lastZxid());
+            assertEquals("state", log.snapshotState().getStringWithoutLengthUtf8(0, 5));
+            append(log, Zxid.make(4, 2), "more");
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void truncationAcrossSegmentsDeletesWholeLaterSegments() throws Exception {
+        final Path dir = root.resolve("trunc");
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(120))) {
+            for (int i = 1; i <= 10; i++) {
+                append(log, Zxid.make(1, i), "0123456789");
+            }
+            log.truncateAfter(Zxid.make(1, 6));
+            assertEquals(List.of("log.0000000100000001", "log.0000000100000005"), names(dir));
+            assertEquals(16 + 2 * 26, Files.size(dir.resolve("log.0000000100000005")));
+            log.truncateAfter(Zxid.make(1, 4));
+            assertEquals(List.of("log.0000000100000001"), names(dir));
+            append(log, Zxid.make(2, 1), "0123456789");
+            append(log, Zxid.make(2, 2), "0123456789");
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(120))) {
+            assertEquals(6, log.entryCount());
+            assertEquals(Zxid.make(2, 2), log.lastZxid());
+        }
+        assertEquals(List.of("log.0000000100000001", "log.0000000200000001"), names(dir));
+    }
+
+    @Test
+    void snapshotDeletesCoveredSegmentsAndOlderSnapshots() throws Exception {
+        final Path dir = root.resolve("snap");
+        final UnsafeBuffer state = bytes("s");
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(120))) {
+            for (int i = 1; i <= 10; i++) {
+                append(log, Zxid.make(1, i), "0123456789");
+            }
+            log.snapshot(Zxid.make(1, 5), state, 0, 1);
+            assertEquals(List.of("log.0000000100000005", "log.0000000100000009", "snapshot.0000000100000005"), names(dir));
+            log.snapshot(Zxid.make(1, 9), state, 0, 1);
+            assertEquals(List.of("log.0000000100000009", "snapshot.0000000100000009"), names(dir));
+            assertEquals(Zxid.make(1, 10), log.firstZxid());
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options().segmentBytes(120))) {
+            assertEquals(List.of("1:10=0123456789"), contents(log, 0));
+            log.installSnapshot(Zxid.make(2, 3), 7, state, 0, 1);
+        }
+        assertEquals(List.of("snapshot.0000000200000003"), names(dir));
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            assertEquals(Zxid.make(2, 3), log.lastZxid());
+            assertEquals(7, log.digest());
+        }
+    }
+
+    @Test
+    void alwaysForcesEveryAppend() throws Exception {
+        try (FileTxnLog log = FileTxnLog.open(root.resolve("always"), options().fsyncPolicy(FsyncPolicy.ALWAYS))) {
+            append(log, 1, "first");
+            final long afterFirst = log.forceCount();
+            for (int i = 2; i <= 50; i++) {
+                append(log, i, "x");
+            }
+            assertEquals(afterFirst + 49, log.forceCount());
+        }
+    }
+
+    @Test
+    void neverForcesAppends() throws Exception {
+        try (FileTxnLog log = FileTxnLog.open(root.resolve("never"), options().segmentBytes(200))) {
+            for (int i = 1; i <= 50; i++) {
+                append(log, i, "x");
+            }
+            log.flush();
+            assertEquals(0, log.forceCount());
+        }
+    }
+
+    @Test
+    void batchForcesOnFlushOrAfterTheConfiguredCount() throws Exception {
+        try (FileTxnLog log = FileTxnLog.open(root.resolve("batch"),
+            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(10).batchBytes(1 << 20))) {
+            append(log, 1, "x");
+            final long base = log.forceCount();
+            for (int i = 2; i <= 5; i++) {
+                append(log, i, "x");
+            }
+            assertEquals(base, log.forceCount(), "no force before flush or the batch limit");
+            log.flush();
+            assertEquals(base + 1, log.forceCount());
+            log.flush();
+            assertEquals(base + 1, log.forceCount(), "nothing pending, nothing forced");
+            for (int i = 6; i <= 15; i++) {
+                append(log, i, "x");
+            }
+            assertEquals(base + 2, log.forceCount(), "forced after 10 appends without a flush");
+        }
+    }
+
+    @Test
+    void batchForcesAfterTheConfiguredBytes() throws Exception {
+        try (FileTxnLog log = FileTxnLog.open(root.resolve("batchBytes"),
+            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(1000).batchBytes(100))) {
+            append(log, 1, "x");
+            final long base = log.forceCount();
+            for (int i = 2; i <= 4; i++) {
+                append(log, i, "0123456789");
+            }
+            assertEquals(base, log.forceCount());
+            append(log, 5, "0123456789");
+            assertEquals(base + 1, log.forceCount(), "4 records of 26 bytes pass 100 bytes");
+        }
+    }
+}
