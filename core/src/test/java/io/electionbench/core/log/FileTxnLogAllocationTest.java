@@ -1,0 +1,67 @@
+package io.electionbench.core.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A guard, not the proof (JMH -prof gc is): appending allocates nothing per record once the index
+ * and staging buffer have grown, with {@link FsyncPolicy#NEVER} and no segment roll.
+ */
+class FileTxnLogAllocationTest {
+    private static final int APPENDS = 100_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void appendingAllocatesNothingInSteadyState() throws Exception {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        try (FileTxnLog log = FileTxnLog.open(dir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER))) {
+            appendRange(log, payload, 1, APPENDS);
+            // Keep one record so the segment (and its channel) stays; the index keeps its capacity. A
+            // second warm-up round lets the JIT settle: its first recompilation re-materialises a few
+            // scalar-replaced objects once (about 100 bytes), which is not per record.
+            log.truncateAfter(1);
+            appendRange(log, payload, 2, APPENDS);
+            log.truncateAfter(1);
+            final long tid = Thread.currentThread().getId();
+            final long before = threads.getThreadAllocatedBytes(tid);
+            appendRange(log, payload, 2, APPENDS);
+            final long after = threads.getThreadAllocatedBytes(tid);
+            assertEquals(0, after - before, "bytes allocated for " + APPENDS + " appends");
+            assertEquals(APPENDS + 1, log.entryCount());
+        }
+    }
+
+    @Test
+    void memoryLogAppendsAllocateNothingInSteadyState() {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final MemoryTxnLog log = new MemoryTxnLog();
+        appendRange(log, payload, 1, APPENDS);
+        log.truncateAfter(1);
+        final long tid = Thread.currentThread().getId();
+        final long before = threads.getThreadAllocatedBytes(tid);
+        appendRange(log, payload, 2, APPENDS);
+        assertEquals(0, threads.getThreadAllocatedBytes(tid) - before, "bytes allocated for " + APPENDS + " appends");
+    }
+
+    private static void appendRange(final TxnLog log, final UnsafeBuffer payload, final long first, final int count) {
+        for (int i = 0; i < count; i++) {
+            payload.putLong(0, first + i);
+            log.append(first + i, payload, 0, payload.capacity());
+        }
+    }
+}
