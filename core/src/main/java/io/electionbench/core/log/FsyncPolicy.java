@@ -1,9 +1,10 @@
 package io.electionbench.core.log;
 
 /**
- * When a {@link FileTxnLog} forces appended records to stable storage. Truncation, snapshots,
- * segment creation and deletion are always forced (they change which history survives a crash); the
- * policy governs appends only.
+ * When a {@link FileTxnLog} forces appended records to stable storage. Truncation, snapshot files,
+ * renames and deletions are forced under every policy (they decide which history survives a crash);
+ * under ALWAYS and BATCH a segment is also forced before the next one is created, so only the last
+ * segment can hold a torn tail.
  */
 public enum FsyncPolicy {
     /**
