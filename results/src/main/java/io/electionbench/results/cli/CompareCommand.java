@@ -9,6 +9,7 @@ import io.electionbench.results.compare.ComparisonJson;
 import io.electionbench.results.compare.ComparisonText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -43,13 +44,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "New side.")
     private String newSpec;
 
-    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
-        description = "Smallest change in percent that counts (default: ${DEFAULT-VALUE}).")
-    private double thresholdPct;
-
-    @Option(names = "--alpha", defaultValue = "0.05",
-        description = "Significance level; intervals are at 1 - alpha (default: ${DEFAULT-VALUE}).")
-    private double alpha;
+    @Mixin
+    private ComparisonOptions comparison;
 
     @Option(names = "--json", description = "Print JSON: {\"rows\": [...], \"geomean\": [...], \"warnings\": [...]}.")
     private boolean isJson;
@@ -65,12 +61,8 @@ public final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!(alpha > 0.0 && alpha < 1.0)) {
-                throw new ResultsException("--alpha must be in (0, 1), got " + alpha);
-            }
-            if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct)) {
-                throw new ResultsException("--threshold must be a non-negative percentage, got " + thresholdPct);
-            }
+            final double thresholdPct = comparison.thresholdPct();
+            final double alpha = comparison.alpha();
             final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
             final Comparison c = Comparison.of(runs(store, oldSpec), runs(store, newSpec), thresholdPct, alpha);
             out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));

@@ -13,6 +13,7 @@ import io.electionbench.results.continuous.Side;
 import io.electionbench.results.continuous.Worktrees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -71,13 +72,8 @@ public final class ContinuousCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Build with mvn -o (default: online).")
     private boolean isOffline;
 
-    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
-        description = "Smallest change in percent that counts (default: ${DEFAULT-VALUE}).")
-    private double thresholdPct;
-
-    @Option(names = "--alpha", defaultValue = "0.05",
-        description = "Significance level; intervals are at 1 - alpha (default: ${DEFAULT-VALUE}).")
-    private double alpha;
+    @Mixin
+    private ComparisonOptions comparison;
 
     @Option(names = "--json", description = "Print the comparison as JSON, as compare --json does.")
     private boolean isJson;
@@ -126,12 +122,8 @@ public final class ContinuousCommand implements Callable<Integer> {
             throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds + " and "
                 + warmupRounds);
         }
-        if (!(alpha > 0.0 && alpha < 1.0)) {
-            throw new ResultsException("--alpha must be in (0, 1), got " + alpha);
-        }
-        if (!(thresholdPct >= 0.0) || Double.isInfinite(thresholdPct)) {
-            throw new ResultsException("--threshold must be a non-negative percentage, got " + thresholdPct);
-        }
+        comparison.thresholdPct();
+        comparison.alpha();
         for (final String option : runOptions) {
             final String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
             if (OWNED_RUN_OPTIONS.contains(name)) {
@@ -197,7 +189,7 @@ public final class ContinuousCommand implements Callable<Integer> {
 
     private int printComparison(final Path repo, final Map<Side, StoredRun> stored) {
         final Comparison c = Comparison.of(List.of(stored.get(Side.BASE).run()), List.of(stored.get(Side.HEAD).run()),
-            thresholdPct, alpha);
+            comparison.thresholdPct(), comparison.alpha());
         final PrintWriter out = spec.commandLine().getOut();
         out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
         out.flush();
