@@ -103,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
 
+    @Option(names = "--jvm-flags", paramLabel = "FLAGS",
+        description = "JVM flags for every node and ZooKeeper process, after the heap (default: ${DEFAULT-VALUE}).",
+        defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+    String jvmFlags;
+
     @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
@@ -126,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("run", ex.getMessage());
         }
+        CellRunner.childJvmFlags(jvmFlags);
         final Path root = out != null ? out.toAbsolutePath() : RunStore.defaultRoot();
         final RunWriter writer = isNoStore ? null : RunWriter.create(root, RunResult.builder(Kind.LOADGEN)
             .git(GitInfo.detect(root)).host(HostInfo.detect()).started(Instant.now()).config(config(m)).build());
@@ -180,6 +186,7 @@ final class RunCommand implements Callable<Integer> {
         c.put("syncLimit", syncLimit);
         c.put("timeout_s", timeoutS);
         c.put("heap", heap);
+        c.put("jvm_flags", jvmFlags);
         c.put("seed", seed);
         c.put("fsync", "n/a (no txn log yet)");
         return c;

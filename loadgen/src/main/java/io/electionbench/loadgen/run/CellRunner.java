@@ -25,6 +25,11 @@ public final class CellRunner {
     private Path remoteConfig;
     private long timeoutMs = 60_000;
 
+    /** JVM flags for node and ZooKeeper processes (after the heap). */
+    public static void childJvmFlags(final String flags) {
+        ChildJvms.flags(flags);
+    }
+
     /** The config of the nodes the remote target drives. */
     public CellRunner remoteConfig(final Path file) {
         this.remoteConfig = file;

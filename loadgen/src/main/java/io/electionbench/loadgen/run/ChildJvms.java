@@ -17,10 +17,24 @@ final class ChildJvms {
         this.processes = new Process[size + 1];
     }
 
-    /** The java command line for a child: this JVM's java binary, the heap, then {@code args}. */
+    /** JVM flags every child gets after its heap: our nodes and ZooKeeper servers alike, so the comparison is fair. */
+    static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static volatile String flags = DEFAULT_FLAGS;
+
+    /** Replaces the children's JVM flags (whitespace-separated), e.g. to try full C2 compilation. */
+    static void flags(final String jvmFlags) {
+        flags = jvmFlags;
+    }
+
+    /** The java command line for a child: this JVM's java binary, the heap, the flags, then {@code args}. */
     static List<String> command(final String heap, final List<String> args) {
         final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-            "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            "-Xmx" + heap, "-Xms" + heap));
+        for (final String flag : flags.trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                cmd.add(flag);
+            }
+        }
         cmd.addAll(args);
         return cmd;
     }
