@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -58,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private volatile boolean isCut;
     private volatile long delayNs;
+    private final AtomicBoolean isClosed = new AtomicBoolean();
 
     private FaultProxy(final ProxyLoops loops, final boolean ownsLoops, final InetSocketAddress listen, final InetSocketAddress upstream,
         final Supplier<? extends ChannelHandler> firstHandler) {
@@ -155,6 +157,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Stops listening and closes every connection, both sides. */
     @Override
     public void close() {
+        if (!isClosed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         for (final Link link : links) {
             link.down.close().syncUninterruptibly();
@@ -198,6 +203,8 @@ public final class FaultProxy implements AutoCloseable {
         volatile Channel up;
         /** Bytes were lost or a FIN was swallowed: the connection must not outlive the cut. Loop only. */
         boolean isDamaged;
+        /** The upstream connection is up. Loop only. */
+        boolean isConnected;
 
         Link(final Channel down) {
             this.down = down;
@@ -224,6 +231,9 @@ public final class FaultProxy implements AutoCloseable {
             up.closeFuture().addListener(f -> closed());
             connect.addListener((ChannelFutureListener)f -> {
                 if (f.isSuccess()) {
+                    isConnected = true;
+                    // Epoll reads a client that sent and closed at once even with autoRead off: send that now.
+                    toUpstream.drain();
                     down.config().setAutoRead(true);
                     up.config().setAutoRead(true);
                 } else {
@@ -261,6 +271,7 @@ public final class FaultProxy implements AutoCloseable {
             private boolean isDrainScheduled;
             private boolean isCloseAfterDrain;
             private boolean hasUnflushed;
+            private ChannelHandlerContext ctx;
 
             Relay(final boolean isFromClient) {
                 this.isFromClient = isFromClient;
@@ -269,6 +280,11 @@ public final class FaultProxy implements AutoCloseable {
             /** Where this side's bytes go; null while a link accepted during a cut has no upstream. */
             private Channel target() {
                 return isFromClient ? up : down;
+            }
+
+            @Override
+            public void handlerAdded(final ChannelHandlerContext ctx) {
+                this.ctx = ctx;
             }
 
             @Override
@@ -282,13 +298,14 @@ public final class FaultProxy implements AutoCloseable {
             @Override
             public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
                 final Channel target = target();
-                if (isCut || target == null || !target.isActive()) {
+                if (isCut || target == null) {
                     drop(msg);
                     return;
                 }
                 final long d = delayNs;
-                if (d > 0 || !pending.isEmpty()) {
-                    hold(ctx, msg, d);
+                if (d > 0 || !pending.isEmpty() || isFromClient && !isConnected) {
+                    // Held until its time comes, or until the upstream connection is up.
+                    hold(msg, d);
                     return;
                 }
                 forwarded.add(size(msg));
@@ -349,23 +366,28 @@ public final class FaultProxy implements AutoCloseable {
             }
 
             /** Queues a chunk for later; deadlines never go backwards, so order survives a shorter delay. */
-            private void hold(final ChannelHandlerContext ctx, final Object msg, final long d) {
+            private void hold(final Object msg, final long d) {
                 final long at = Math.max(System.nanoTime() + d, lastAtNs);
                 lastAtNs = at;
                 pending.add(msg);
                 pendingAt.add(at);
                 if (!isDrainScheduled) {
-                    schedule(ctx, at);
+                    schedule(at);
                 }
             }
 
-            private void schedule(final ChannelHandlerContext ctx, final long at) {
+            private void schedule(final long at) {
                 isDrainScheduled = true;
-                ctx.executor().schedule(() -> drain(ctx), Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+                ctx.executor().schedule(this::drain, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
 
-            private void drain(final ChannelHandlerContext ctx) {
+            /** Sends the held chunks whose time has come (on the loop); closes the other side after the last if asked. */
+            void drain() {
                 isDrainScheduled = false;
+                if (isFromClient && !isConnected) {
+                    // Still connecting: the connect listener drains.
+                    return;
+                }
                 final Channel target = target();
                 final long now = System.nanoTime();
                 boolean wrote = false;
@@ -385,7 +407,7 @@ public final class FaultProxy implements AutoCloseable {
                     target.flush();
                 }
                 if (!pending.isEmpty()) {
-                    schedule(ctx, pendingAt.peek());
+                    schedule(pendingAt.peek());
                 } else if (isCloseAfterDrain && target != null) {
                     closeOnFlush(target);
                 }
