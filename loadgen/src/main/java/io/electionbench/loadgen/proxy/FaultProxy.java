@@ -59,6 +59,8 @@ public final class FaultProxy implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private volatile boolean isCut;
     private volatile long delayNs;
+    private volatile int connectAttempts = 1;
+    private volatile long connectRetryNs;
     private final AtomicBoolean isClosed = new AtomicBoolean();
 
     private FaultProxy(final ProxyLoops loops, final boolean ownsLoops, final InetSocketAddress listen, final InetSocketAddress upstream,
@@ -139,6 +141,23 @@ public final class FaultProxy implements AutoCloseable {
         delayNs = TimeUnit.MILLISECONDS.toNanos(ms);
     }
 
+    /**
+     * Retries a refused upstream connect, {@code attempts} connects in all, {@code intervalMs} apart,
+     * before hanging up on the client. A client of a proxy always connects at once (the proxy
+     * accepts), so it cannot retry a refusal itself; without this a follower that dials a leader a
+     * moment before the leader listens would see an accepted connection reset instead of a refused
+     * one, and ZooKeeper gives up on a leader after the first but retries the second (Learner: 5
+     * connects, 100 ms apart).
+     */
+    public FaultProxy retryConnect(final int attempts, final long intervalMs) {
+        if (attempts < 1 || intervalMs < 0) {
+            throw new IllegalArgumentException("attempts must be >= 1 and the interval >= 0: " + attempts + ", " + intervalMs);
+        }
+        connectRetryNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        connectAttempts = attempts;
+        return this;
+    }
+
     /** Bytes forwarded so far, both directions. */
     public long bytesForwarded() {
         return forwarded.sum();
@@ -198,7 +217,8 @@ public final class FaultProxy implements AutoCloseable {
     private final class Link {
         final Channel down;
         final Relay toUpstream = new Relay(true);
-        final Relay toDownstream = new Relay(false);
+        /** A fresh one per connect attempt: a handler belongs to one pipeline. Loop only. */
+        Relay toDownstream = new Relay(false);
         /** Written once on the event loop before any read; read by {@link #close()} from elsewhere. */
         volatile Channel up;
         /** Bytes were lost or a FIN was swallowed: the connection must not outlive the cut. Loop only. */
@@ -220,6 +240,14 @@ public final class FaultProxy implements AutoCloseable {
                 down.config().setAutoRead(true);
                 return;
             }
+            connect(1);
+        }
+
+        private void connect(final int attempt) {
+            if (!down.isActive()) {
+                return;
+            }
+            toDownstream = new Relay(false);
             final ChannelFuture connect = new Bootstrap()
                 .group(down.eventLoop())
                 .channel(loops.socketChannel())
@@ -230,14 +258,16 @@ public final class FaultProxy implements AutoCloseable {
             up = connect.channel();
             up.closeFuture().addListener(f -> closed());
             connect.addListener((ChannelFutureListener)f -> {
-                if (f.isSuccess()) {
+                if (!f.isSuccess() && attempt < connectAttempts) {
+                    down.eventLoop().schedule(() -> connect(attempt + 1), connectRetryNs, TimeUnit.NANOSECONDS);
+                } else if (f.isSuccess()) {
                     isConnected = true;
                     // Epoll reads a client that sent and closed at once even with autoRead off: send that now.
                     toUpstream.drain();
                     down.config().setAutoRead(true);
                     up.config().setAutoRead(true);
                 } else {
-                    // Upstream refused: so does the proxy, as a direct connect would have.
+                    // Upstream refused (every attempt): hang up, the nearest a proxy gets to a refusal.
                     down.close();
                 }
             });

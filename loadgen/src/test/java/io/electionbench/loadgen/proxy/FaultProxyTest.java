@@ -154,6 +154,24 @@ class FaultProxyTest {
         assertTrue(port > 0);
     }
 
+    @Test
+    void aRefusedConnectIsRetriedUntilTheServerListens() throws Exception {
+        final int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (FaultProxy late = FaultProxy.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).retryConnect(100, 20)) {
+            final Socket c = connect(late.port());
+            c.getOutputStream().write(new byte[] {9});
+            try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                server.setSoTimeout(5000);
+                try (Socket s = server.accept()) {
+                    assertEquals(9, s.getInputStream().read(), "the byte sent while the proxy retried arrives");
+                }
+            }
+        }
+    }
+
     /**
      * Not a pass/fail check but the number docs/loadgen.md quotes: round trips of 64 bytes, direct and
      * through the proxy; each round trip crosses the proxy twice.
