@@ -65,9 +65,6 @@ public final class CellRunner {
         if (size < pattern.minSize()) {
             return new CellOutcome(List.of(), 0, List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
         }
-        if (targetName.equals("zookeeper") && (pattern == Pattern.PARTITION_LEADER || pattern == Pattern.SPLIT_HALVES)) {
-            return new CellOutcome(List.of(), 0, List.of(), "the zookeeper target cannot partition yet (needs a fault proxy)");
-        }
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), 0, List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.proxy.PeerProxies;
 
 /**
  * Real Apache ZooKeeper 3.9 servers ({@code QuorumPeerMain}, one JVM each, from the jars the build
@@ -28,8 +31,10 @@ import io.electionbench.core.quorum.Ensemble;
  * what it sees into events on the load generator's clock: a server answering "Mode: leader" or
  * "Mode: follower" is serving in that role (ZooKeeper answers only after its sync completes); one
  * that stops answering that way is counted LOOKING. Time-to-leader and time-to-ready are therefore
- * the same instant here: the new leader's first "Mode: leader". Kill is SIGKILL, pause SIGSTOP;
- * partitions need a fault proxy on the peer links, which this target does not have yet.
+ * the same instant here: the new leader's first "Mode: leader". Kill is SIGKILL, pause SIGSTOP.
+ * Partitions cut {@link PeerProxies}: every peer link runs through a fault proxy, because each
+ * server's config names the others by their proxies' ports (docs/loadgen.md, "Partitions of real
+ * ZooKeeper"). Client ports, which the watcher uses, are not proxied.
  */
 final class ZooKeeperTarget extends WatchedTarget {
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
@@ -41,6 +46,7 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final int[] clientPorts;
     private final ChildJvms jvms;
     private final Path lib;
+    private final PeerProxies proxies;
     private final Thread watcher;
     private volatile boolean isClosed;
 
@@ -53,20 +59,34 @@ final class ZooKeeperTarget extends WatchedTarget {
         this.jvms = new ChildJvms(size);
         this.lib = zookeeperLib();
         final int[] ports = AdminTarget.freePorts(3 * size);
-        final List<String> servers = new ArrayList<>();
+        final Map<Long, PeerProxies.Ports> real = new HashMap<>();
+        final Set<Integer> reserved = new HashSet<>();
         for (int sid = 1; sid <= size; sid++) {
             clientPorts[sid] = ports[3 * (sid - 1) + 2];
-            servers.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]);
+            reserved.add(clientPorts[sid]);
+            real.put((long)sid, new PeerProxies.Ports(ports[3 * (sid - 1)], ports[3 * (sid - 1) + 1]));
         }
-        for (int sid = 1; sid <= size; sid++) {
-            final Path data = Files.createDirectories(dir.resolve("zk-" + sid));
-            Files.writeString(data.resolve("myid"), sid + "\n");
-            final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
-                "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
-                "admin.enableServer=false", "maxClientCnxns=0"));
-            cfg.addAll(servers);
-            Files.write(dir.resolve("zoo-" + sid + ".cfg"), cfg);
-            views.put((long)sid, new NodeView(sid, false, "DOWN", -1, false));
+        this.proxies = new PeerProxies(real, reserved);
+        try {
+            for (int sid = 1; sid <= size; sid++) {
+                final Path data = Files.createDirectories(dir.resolve("zk-" + sid));
+                Files.writeString(data.resolve("myid"), sid + "\n");
+                final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
+                    "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
+                    "admin.enableServer=false", "maxClientCnxns=0"));
+                // Itself with the ports it binds, every other server behind this server's own proxy to it.
+                for (int peer = 1; peer <= size; peer++) {
+                    final PeerProxies.Ports p = real.get((long)peer);
+                    final int quorumPort = peer == sid ? p.quorum() : proxies.quorumPort(sid, peer);
+                    final int electionPort = peer == sid ? p.election() : proxies.electionPort(sid, peer);
+                    cfg.add("server." + peer + "=127.0.0.1:" + quorumPort + ":" + electionPort);
+                }
+                Files.write(dir.resolve("zoo-" + sid + ".cfg"), cfg);
+                views.put((long)sid, new NodeView(sid, false, "DOWN", -1, false));
+            }
+        } catch (final IOException | RuntimeException ex) {
+            proxies.close();
+            throw ex;
         }
         watcher = new Thread(this::watch, "zookeeper-watcher");
         watcher.setDaemon(true);
@@ -129,11 +149,12 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     @Override
     public void partition(final long[][] sides) {
-        throw new UnsupportedOperationException("the zookeeper target cannot partition yet (it needs a fault proxy on the peer links)");
+        proxies.partition(sides);
     }
 
     @Override
     public void heal() {
+        proxies.heal();
     }
 
     @Override
@@ -218,5 +239,6 @@ final class ZooKeeperTarget extends WatchedTarget {
     public void close() {
         isClosed = true;
         jvms.killAll();
+        proxies.close();
     }
 }
