@@ -79,7 +79,11 @@ class RemoteTargetTest {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!done.get() && System.nanoTime() - deadline < 0) {
                 try {
-                    nodes[sid] = start(config, sid, nodes, done);
+                    final ElectionNode restarted = start(config, sid, nodes, done);
+                    nodes[sid] = restarted;
+                    if (done.get()) {
+                        restarted.close();
+                    }
                     return;
                 } catch (final Exception ex) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
