@@ -115,7 +115,8 @@ public final class HtmlReport {
                 final List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_SERIES_PER_PLOT));
                 final String unit = pool.metrics(chunk.get(0)).get(metric).unit();
                 final Plot plot = new Plot(metric + " \u2014 " + group, metric + " (" + unit + ")", "fraction \u2264 x", null);
-                chunk.forEach(id -> cdf(plot.series(label(pool.cell(id)), Plot.Style.STEP), pool.metrics(id).get(metric)));
+                chunk.forEach(id -> cdf(plot.series(label(pool.cell(id)), Plot.Style.STEP, pool.cellIds().indexOf(id)),
+                    pool.metrics(id).get(metric)));
                 figure(body, plot);
             }
         });

@@ -49,6 +49,8 @@ final class Plot {
         final String name;
         final Style style;
         final List<Point> points = new ArrayList<>();
+        /** Palette index fixed by the caller, so one cell keeps its colour in every plot; -1 for by position. */
+        int colourIndex = -1;
 
         Series(final String name, final Style style) {
             this.name = name;
@@ -86,8 +88,20 @@ final class Plot {
         return s;
     }
 
+    /** A series drawn in palette colour {@code colourIndex} wherever it appears. */
+    Series series(final String name, final Style style, final int colourIndex) {
+        final Series s = series(name, style);
+        s.colourIndex = colourIndex;
+        return s;
+    }
+
+    private String colour(final int position) {
+        final int i = series.get(position).colourIndex >= 0 ? series.get(position).colourIndex : position;
+        return PALETTE[i % PALETTE.length];
+    }
+
     String toSvg() {
-        final Scale xs = xScale();
+        final Axis xs = xScale();
         final Scale ys = yScale();
         final int height = TOP + AREA_HEIGHT + BOTTOM + LEGEND_LINE * series.size() + 8;
         final StringBuilder svg = new StringBuilder(4096);
@@ -98,23 +112,30 @@ final class Plot {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"t\">%s</text>\n", LEFT, Html.escape(clip(title, 78))));
         axes(svg, xs, ys);
         for (int i = 0; i < series.size(); i++) {
-            drawSeries(svg, series.get(i), PALETTE[i % PALETTE.length], xs, ys);
+            drawSeries(svg, series.get(i), colour(i), xs, ys);
         }
         legend(svg);
         return svg.append("</svg>\n").toString();
     }
 
-    private Scale xScale() {
+    private Axis xScale() {
         if (categories != null) {
             return new Scale(-0.5, Math.max(categories.size(), 1) - 0.5, LEFT, WIDTH - RIGHT);
         }
         final double[] range = range(false);
+        if (isCdf() && range[0] > 0 && range[1] / range[0] >= LOG_SPAN) {
+            return LogScale.of(range[0], range[1], LEFT, WIDTH - RIGHT);
+        }
         return Scale.nice(range[0], range[1], LEFT, WIDTH - RIGHT);
     }
 
+    /** Every series is a step (CDF) series. */
+    private boolean isCdf() {
+        return !series.isEmpty() && series.stream().allMatch(s -> s.style == Style.STEP);
+    }
+
     private Scale yScale() {
-        final boolean isCdf = series.stream().allMatch(s -> s.style == Style.STEP) && !series.isEmpty();
-        if (isCdf) {
+        if (isCdf()) {
             return new Scale(0.0, 1.0, TOP + AREA_HEIGHT, TOP);
         }
         final double[] range = range(true);
@@ -138,7 +159,7 @@ final class Plot {
         return min > max ? new double[]{0.0, 1.0} : new double[]{min, max};
     }
 
-    private void axes(final StringBuilder svg, final Scale xs, final Scale ys) {
+    private void axes(final StringBuilder svg, final Axis xs, final Scale ys) {
         final int bottom = TOP + AREA_HEIGHT;
         for (final double t : ys.ticks()) {
             final double y = ys.map(t);
@@ -164,12 +185,12 @@ final class Plot {
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"f\"/>\n",
             LEFT, TOP, WIDTH - LEFT - RIGHT, AREA_HEIGHT));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"al\">%s</text>\n",
-            (LEFT + WIDTH - RIGHT) / 2, bottom + 38, Html.escape(xLabel)));
+            (LEFT + WIDTH - RIGHT) / 2, bottom + 38, Html.escape(xs instanceof LogScale ? xLabel + ", log scale" : xLabel)));
         svg.append(String.format(Locale.ROOT, "<text transform=\"translate(16 %d) rotate(-90)\" class=\"al\">%s</text>\n",
             TOP + AREA_HEIGHT / 2, Html.escape(yLabel)));
     }
 
-    private static void drawSeries(final StringBuilder svg, final Series s, final String colour, final Scale xs, final Scale ys) {
+    private static void drawSeries(final StringBuilder svg, final Series s, final String colour, final Axis xs, final Scale ys) {
         if (s.points.isEmpty()) {
             return;
         }
@@ -193,7 +214,7 @@ final class Plot {
         svg.append("</g>\n");
     }
 
-    private static void drawPoint(final StringBuilder svg, final Point p, final String colour, final Scale xs, final Scale ys) {
+    private static void drawPoint(final StringBuilder svg, final Point p, final String colour, final Axis xs, final Scale ys) {
         final double x = xs.map(p.x);
         if (Double.isFinite(p.lo) && Double.isFinite(p.hi)) {
             svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f\" stroke=\"%s\"/>\n",
@@ -220,14 +241,52 @@ final class Plot {
         int y = TOP + AREA_HEIGHT + BOTTOM + 4;
         for (int i = 0; i < series.size(); i++) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>"
-                + "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>\n", LEFT, y - 4, PALETTE[i % PALETTE.length], LEFT + 18,
+                + "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>\n", LEFT, y - 4, colour(i), LEFT + 18,
                 y + 1, Html.escape(clip(series.get(i).name, 90))));
             y += LEGEND_LINE;
         }
     }
 
+    /** A map from data to pixels, with tick positions. */
+    interface Axis {
+        double map(double v);
+
+        List<Double> ticks();
+    }
+
+    /**
+     * A CDF whose samples span this many times from smallest to largest gets a log x axis, so one
+     * long stall does not flatten every other curve against the left edge (latency plots in the
+     * HdrHistogram tradition).
+     */
+    static final double LOG_SPAN = 100.0;
+
+    /** A base-10 logarithmic map over whole decades, with a tick per decade. */
+    record LogScale(double minDecade, double maxDecade, double pixelMin, double pixelMax) implements Axis {
+        static LogScale of(final double lo, final double hi, final double pixelMin, final double pixelMax) {
+            final double min = Math.floor(Math.log10(lo));
+            final double max = Math.max(min + 1, Math.ceil(Math.log10(hi)));
+            return new LogScale(min, max, pixelMin, pixelMax);
+        }
+
+        @Override
+        public double map(final double v) {
+            final double d = v > 0 ? Math.log10(v) : minDecade;
+            return pixelMin + (d - minDecade) / (maxDecade - minDecade) * (pixelMax - pixelMin);
+        }
+
+        @Override
+        public List<Double> ticks() {
+            final List<Double> ticks = new ArrayList<>();
+            for (double d = minDecade; d <= maxDecade + 1e-9; d++) {
+                ticks.add(Math.pow(10, d));
+            }
+            return ticks;
+        }
+    }
+
     /** A linear map from data to pixels with 1-2-5 ticks. */
-    record Scale(double min, double max, double pixelMin, double pixelMax) {
+    record Scale(double min, double max, double pixelMin, double pixelMax) implements Axis {
         static Scale nice(final double lo, final double hi, final double pixelMin, final double pixelMax) {
             final double span = hi > lo ? hi - lo : Math.max(Math.abs(lo) * 0.1, 1.0);
             final double step = niceStep(span / 5.0);
@@ -242,11 +301,13 @@ final class Plot {
             return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * magnitude;
         }
 
-        double map(final double v) {
+        @Override
+        public double map(final double v) {
             return pixelMin + (v - min) / (max - min) * (pixelMax - pixelMin);
         }
 
-        List<Double> ticks() {
+        @Override
+        public List<Double> ticks() {
             final double step = niceStep((max - min) / 5.0);
             final List<Double> ticks = new ArrayList<>();
             for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) {
