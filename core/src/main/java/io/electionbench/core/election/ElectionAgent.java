@@ -457,8 +457,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
             LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
         if (!quorum.containsQuorum(agree)) {
             if (hasEarlyLearnerQuorum() && !isFinalizing) {
+                // The full quiet period, not the adaptive one: learners may have decided while only
+                // partly connected (at startup), and a better vote still on its way must win.
                 isFinalizing = true;
-                finalizeDeadlineNs = nowNs + policy.quietNs(nowNs - proposalChangedNs);
+                finalizeDeadlineNs = nowNs + policy.quietNs(Long.MAX_VALUE);
             }
             return;
         }
