@@ -86,6 +86,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long votePeerEpoch;
 
     private long connectedMask;
+    /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
+    private long everConnectedMask;
     private long pendingBroadcastMask;
 
     private long leaderSid = -1;
@@ -243,6 +245,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         connectedMask |= 1L << fromIndex;
+        everConnectedMask |= 1L << fromIndex;
         if (!quorum.isVoter(fromIndex)) {
             send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
             return;
@@ -268,6 +271,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         connectedMask |= 1L << index;
+        everConnectedMask |= 1L << index;
         if (state == ServerState.LEADING) {
             learnerMask |= 1L << index;
             learnerLastHeardNs[index] = nowNs;
@@ -340,6 +344,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         connectedMask |= 1L << index;
+        everConnectedMask |= 1L << index;
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             sendProposal(index);
         } else if (isLearner() && sid == leaderSid) {
@@ -465,7 +470,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         if (policy.isDecideWhenAllConnectedAgree()) {
-            final long needed = (connectedMask | myBit) & quorum.votersMask();
+            // Voters we have never reached (links still coming up at startup) must be heard before
+            // "everyone agrees"; a voter whose link dropped (a killed leader) holds nobody up.
+            final long needed = (connectedMask | ~everConnectedMask | myBit) & quorum.votersMask();
             if ((agree & needed) == needed) {
                 decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "every connected voter agrees");
                 return;

@@ -541,4 +541,29 @@ class ElectionAgentTest {
         assertEquals(ServerState.FOLLOWING, h.agent.state(), "1 and 3 vote for 1: 3 follows 1, not leads");
         assertEquals(1, h.agent.leader());
     }
+
+    @Test
+    void aVoterNeverReachedMustBeHeardBeforeEveryoneAgrees() {
+        final AgentHarness h = node(1, 5, FAST);
+        h.connected(2);
+        h.connected(3);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        h.notification(2, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.LOOKING, h.agent.state(), "4 and 5 may still be connecting at startup: wait the quiet period");
+        h.advanceMs(50);
+        assertEquals(ServerState.FOLLOWING, h.agent.state(), "nobody better spoke up: follow 3");
+    }
+
+    @Test
+    void aVoterWhoseLinkDroppedHoldsNobodyUp() {
+        final AgentHarness h = node(1, 5, FAST);
+        for (long sid = 2; sid <= 5; sid++) {
+            h.connected(sid);
+        }
+        h.disconnected(5);
+        h.notification(4, LOOKING, 4, 0, 1, 0);
+        h.notification(2, LOOKING, 4, 0, 1, 0);
+        h.notification(3, LOOKING, 4, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, h.agent.state(), "5 was reached before and is gone: 2, 3 and 4 are everyone");
+    }
 }
