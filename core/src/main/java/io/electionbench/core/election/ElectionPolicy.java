@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>at once, when every voter it is connected to has voted for its proposal in its round. No
  *       better vote can arrive from those voters (each voter's proposal only grows within a round and
- *       already equals ours), and a vote from a voter we cannot reach could not be acted on anyway;</li>
+ *       already equals ours), and a vote from a voter whose link dropped could not be acted on anyway.
+ *       A voter it has never been connected to (a link still coming up at startup) counts as silent,
+ *       not absent: it must be heard, or the quiet period below pass, since its vote may be the best;</li>
  *   <li>otherwise after a short adaptive quiet period: the time the last exchange took (since our
  *       proposal last changed), clamped to [minQuiet, maxQuiet]. A straggler that holds a better vote
  *       is usually heard within one more exchange. Non-better notifications are recorded (they may
