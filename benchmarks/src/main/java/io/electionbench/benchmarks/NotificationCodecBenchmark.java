@@ -104,7 +104,8 @@ public class NotificationCodecBenchmark {
             addresses.add(new PeerAddress(sid, "10.0.0." + sid, 2888, 3888, false));
         }
         final byte[] text = QuorumConfigText.format(addresses, Map.of(), Map.of(), 0).getBytes(StandardCharsets.UTF_8);
-        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(text.length).writeBytes(text)).asReadOnly();
+        // Read-only, as PeerTransport shares it; released in tearDown (through the owning buffer).
+        return Unpooled.directBuffer(text.length).writeBytes(text).asReadOnly();
     }
 
     private void verify() {
@@ -124,6 +125,7 @@ public class NotificationCodecBenchmark {
     public void tearDown() {
         out.release();
         frames.release();
+        config.release();
     }
 
     @Benchmark

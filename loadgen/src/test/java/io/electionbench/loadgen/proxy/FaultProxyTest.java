@@ -147,11 +147,15 @@ class FaultProxyTest {
 
     @Test
     void anUpstreamThatRefusesMakesTheProxyHangUp() throws Exception {
-        final int port = echo.address().getPort();
-        echo.close();
-        final Socket c = connect(proxy.port());
-        assertClosed(c);
-        assertTrue(port > 0);
+        // A port whose listener is certainly gone: bound and closed synchronously, nothing else on it.
+        final int refusing;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = probe.getLocalPort();
+        }
+        try (FaultProxy toNowhere = FaultProxy.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), refusing))) {
+            final Socket c = connect(toNowhere.port());
+            assertClosed(c);
+        }
     }
 
     @Test
