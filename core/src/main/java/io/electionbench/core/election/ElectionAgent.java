@@ -257,6 +257,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
             lookingOnNotification(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
         } else if (nState == LOOKING) {
             send(from, state.code(), voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch);
+            if (nLeader != mySid) {
+                refused(fromIndex, "a quorum looks for another leader");
+            }
         }
     }
 
@@ -274,6 +277,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         everConnectedMask |= 1L << index;
         if (state == ServerState.LEADING) {
             learnerMask |= 1L << index;
+            refusedMask &= ~(1L << index);
             learnerLastHeardNs[index] = nowNs;
             publisher.sendPing(from, storage.lastLoggedZxid());
             checkEstablished();
@@ -305,12 +309,23 @@ public final class ElectionAgent implements Agent, MessageHandler {
             earlyLearnerMask &= ~(1L << index);
         } else if (state == ServerState.LEADING) {
             learnerMask &= ~(1L << index);
-            if (!isServing && policy.isEarlyStepDown()) {
-                refusedMask |= 1L << index;
-                if (!quorum.containsQuorum(quorum.votersMask() & ~refusedMask)) {
-                    state(ServerState.LOOKING, "a quorum follows another leader");
-                }
-            }
+            refused(index, "a quorum follows another leader");
+        }
+    }
+
+    /**
+     * A not-yet-established leader under an early-step-down policy learns that a voter will not follow
+     * it now (it refused, or it is LOOKING for someone else, as after a premature decision that counted
+     * a vote since withdrawn, ZOOKEEPER-3109). Once the connected voters that have not refused cannot
+     * form a quorum, waiting initLimit ticks for learners is pointless: look again at once.
+     */
+    private void refused(final int index, final String reason) {
+        if (state != ServerState.LEADING || isServing || !policy.isEarlyStepDown()) {
+            return;
+        }
+        refusedMask |= 1L << index;
+        if (!quorum.containsQuorum((connectedMask | myBit | learnerMask) & quorum.votersMask() & ~refusedMask)) {
+            state(ServerState.LOOKING, reason);
         }
     }
 
@@ -416,6 +431,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         } else if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
             propose(nLeader, nZxid, nPeerEpoch);
             broadcast();
+        } else if (policy.isAnswerWorseVotes() && isBetter(proposedLeader, proposedZxid, proposedEpoch, nLeader, nZxid, nPeerEpoch)) {
+            sendProposal(fromIndex);
         }
         recvSet.put(fromIndex, LOOKING, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
         checkLookingQuorum();

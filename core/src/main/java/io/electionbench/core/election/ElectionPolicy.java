@@ -94,6 +94,15 @@ public final class ElectionPolicy {
         return isDecideWhenAllConnectedAgree;
     }
 
+    /**
+     * True when a LOOKING node answers a same-round vote worse than its proposal with its proposal at
+     * once. ZooKeeper answers only older rounds, so a peer that missed our notification (it was still
+     * following when it came) learns our better vote only at our next resend.
+     */
+    public boolean isAnswerWorseVotes() {
+        return isDecideWhenAllConnectedAgree;
+    }
+
     /** True when a new leader probes every voter and steps down as soon as no quorum can follow it. */
     public boolean isEarlyStepDown() {
         return isDecideWhenAllConnectedAgree;

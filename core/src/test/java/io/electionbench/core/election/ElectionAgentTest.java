@@ -566,4 +566,35 @@ class ElectionAgentTest {
         h.notification(3, LOOKING, 4, 0, 1, 0);
         assertEquals(ServerState.FOLLOWING, h.agent.state(), "5 was reached before and is gone: 2, 3 and 4 are everyone");
     }
+
+    @Test
+    void aFastNodeAnswersAWorseVoteOfItsRoundWithItsProposal() {
+        final AgentHarness h = node(3, 5, FAST);
+        h.take();
+        h.notification(1, LOOKING, 1, 0, 1, 0);
+        assertEquals(List.of(new AgentHarness.Sent("notification", 1, LOOKING, 3, 0, 1, 0)), h.take("notification"),
+            "1 has not seen 3's vote: tell it now rather than at the next resend");
+        h.notification(5, LOOKING, 5, 0, 1, 0);
+        h.take();
+        h.notification(5, LOOKING, 5, 0, 1, 0);
+        assertTrue(h.take("notification").isEmpty(), "an equal vote needs no answer");
+    }
+
+    @Test
+    void aFastLeaderStepsDownWhenVotersItCountedLookForSomeoneElse() {
+        final AgentHarness h = node(3, 5, FAST);
+        for (long sid : new long[] {1, 2, 5}) {
+            h.connected(sid);
+        }
+        h.notification(1, LOOKING, 3, 0, 1, 0);
+        h.notification(2, LOOKING, 3, 0, 1, 0);
+        h.advanceMs(60);
+        assertEquals(ServerState.LEADING, h.agent.state(), "1, 2 and 3 voted for 3 (4 is down, 5 silent)");
+        h.learnerInfo(1);
+        h.notification(5, LOOKING, 5, 0, 1, 0);
+        assertEquals(ServerState.LEADING, h.agent.state(), "1, 2 and 3 can still establish");
+        h.notification(2, LOOKING, 5, 0, 1, 0);
+        assertEquals(ServerState.LOOKING, h.agent.state(), "2 withdrew its vote: 1 and 3 are no quorum, so do not wait initLimit");
+        assertTrue(h.transitions.contains("LOOKING: a quorum looks for another leader"));
+    }
 }
