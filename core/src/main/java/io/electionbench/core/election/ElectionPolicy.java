@@ -32,7 +32,11 @@ import java.util.concurrent.TimeUnit;
  * ZooKeeper when a voter counted in its round has since joined someone else); and a LOOKING node that
  * proposes itself leads as soon as a quorum of learners has announced itself to it, since they have
  * decided and wait (otherwise a higher round started by a refused voter can strand them until
- * initLimit, because FOLLOWING votes from an older round never count for oneself). Resends start at 50 ms
+ * initLimit, because FOLLOWING votes from an older round never count for oneself). A leader not yet
+ * established also counts a LOOKING voter that proposes someone else as a refusal (a vote it counted
+ * may have been withdrawn for a better one, ZOOKEEPER-3109). A LOOKING node answers a worse vote of its
+ * own round with its proposal at once (the sender evidently missed it), about 50% more notifications
+ * for no 50-100 ms resend waits. Resends start at 50 ms
  * and double to 1 s, since on a LAN a lost notification costs far more than a duplicate.
  */
 public final class ElectionPolicy {
