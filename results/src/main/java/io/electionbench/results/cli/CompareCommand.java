@@ -50,8 +50,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON: {\"rows\": [...], \"geomean\": [...], \"warnings\": [...]}.")
     private boolean isJson;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
-    private Path root;
+    @Mixin
+    private RootOption root;
 
     @Spec
     private CommandSpec spec;
@@ -63,7 +63,7 @@ public final class CompareCommand implements Callable<Integer> {
         try {
             final double thresholdPct = comparison.thresholdPct();
             final double alpha = comparison.alpha();
-            final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
+            final RunStore store = new RunStore(root.repo());
             final Comparison c = Comparison.of(runs(store, oldSpec), runs(store, newSpec), thresholdPct, alpha);
             out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
             out.flush();

@@ -78,8 +78,8 @@ public final class ContinuousCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the comparison as JSON, as compare --json does.")
     private boolean isJson;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository to build from and store into (default: git top-level).")
-    private Path root;
+    @Mixin
+    private RootOption root;
 
     @Unmatched
     private List<String> runOptions = new ArrayList<>();
@@ -95,7 +95,7 @@ public final class ContinuousCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         try {
             validate();
-            final Path repo = root != null ? root.toAbsolutePath().normalize() : RunStore.defaultRoot();
+            final Path repo = root.repo();
             final Map<Side, String> revisions = new EnumMap<>(Map.of(Side.BASE, baseRevision, Side.HEAD, headRevision));
             final Map<Side, String> shas = new EnumMap<>(Side.class);
             for (final Side side : Side.values()) {

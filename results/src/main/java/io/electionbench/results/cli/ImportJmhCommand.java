@@ -9,6 +9,7 @@ import io.electionbench.results.RunStore;
 import io.electionbench.results.RunWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,8 +35,8 @@ public final class ImportJmhCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "JMH result file written with -rf json.")
     private Path jmhFile;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
-    private Path root;
+    @Mixin
+    private RootOption root;
 
     @Spec
     private CommandSpec spec;
@@ -45,7 +46,7 @@ public final class ImportJmhCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try {
-            final Path repo = root != null ? root : RunStore.defaultRoot();
+            final Path repo = root.repo();
             final Instant started = Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
             final RunResult run = JmhImport.read(jmhFile, GitInfo.detect(repo), HostInfo.detect(), started);
             final RunWriter writer = RunWriter.create(repo, run);

@@ -6,6 +6,7 @@ import io.electionbench.results.StoredRun;
 import io.electionbench.results.report.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,19 +34,15 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: <root>/results/report.html).")
     private Path outFile;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
-    private Path root;
+    @Mixin
+    private RootOption root;
 
     @Option(names = "--commit", paramLabel = "REV",
         description = "Commit whose runs the distribution and size plots show (default: the latest stored).")
     private String commit;
 
-    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "5",
-        description = "Smallest change that marks a regression (default: ${DEFAULT-VALUE}).")
-    private double thresholdPct;
-
-    @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level (default: ${DEFAULT-VALUE}).")
-    private double alpha;
+    @Mixin
+    private ComparisonOptions comparison;
 
     @Spec
     private CommandSpec spec;
@@ -55,10 +52,9 @@ public final class ReportCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!(alpha > 0.0 && alpha < 1.0) || !(thresholdPct >= 0.0)) {
-                throw new ResultsException("--alpha must be in (0, 1) and --threshold non-negative");
-            }
-            final RunStore store = new RunStore(root != null ? root : RunStore.defaultRoot());
+            final double thresholdPct = comparison.thresholdPct();
+            final double alpha = comparison.alpha();
+            final RunStore store = new RunStore(root.repo());
             final List<StoredRun> runs = store.all();
             if (runs.isEmpty()) {
                 throw new ResultsException("no runs under " + store.runsDir());
