@@ -143,8 +143,8 @@ final class RunCommand implements Callable<Integer> {
         boolean isClean = true;
         int cellNo = 0;
         for (final String target : m.targets) {
-            for (final ElectionPolicy p : target.equals("remote") ? List.of(m.remotePolicy) : target.equals("zookeeper") ? List.of(m.policies.get(0)) : m.policies) {
-                for (final int size : target.equals("remote") ? List.of(m.remoteSize) : m.sizes) {
+            for (final ElectionPolicy p : m.policiesFor(target)) {
+                for (final int size : m.sizesFor(target)) {
                     for (final Pattern pattern : m.patterns) {
                         cellNo++;
                         final int n = target.equals("sim") ? simTrials : trials;
@@ -240,10 +240,25 @@ final class RunCommand implements Callable<Integer> {
 
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
         int remoteSize, ElectionPolicy remotePolicy) {
+        /**
+         * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
+         * nodes run what their config says, at the size it lists.
+         */
+        List<ElectionPolicy> policiesFor(final String target) {
+            if (target.equals("remote")) {
+                return List.of(remotePolicy);
+            }
+            return target.equals("zookeeper") ? List.of(policies.get(0)) : policies;
+        }
+
+        List<Integer> sizesFor(final String target) {
+            return target.equals("remote") ? List.of(remoteSize) : sizes;
+        }
+
         int cells() {
             int n = 0;
             for (final String t : targets) {
-                n += (t.equals("remote") ? 1 : sizes.size()) * (t.equals("zookeeper") || t.equals("remote") ? 1 : policies.size());
+                n += sizesFor(t).size() * policiesFor(t).size();
             }
             return n * patterns.size();
         }
