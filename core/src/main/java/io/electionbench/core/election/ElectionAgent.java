@@ -86,6 +86,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long votePeerEpoch;
 
     private long connectedMask;
+    /** Peers already answered with the current proposal (fast policy's answer to a worse vote). */
+    private long answeredMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
     private long pendingBroadcastMask;
@@ -431,7 +433,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         } else if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
             propose(nLeader, nZxid, nPeerEpoch);
             broadcast();
-        } else if (policy.isAnswerWorseVotes() && isBetter(proposedLeader, proposedZxid, proposedEpoch, nLeader, nZxid, nPeerEpoch)) {
+        } else if (policy.isAnswerWorseVotes() && (answeredMask & (1L << fromIndex)) == 0
+            && isBetter(proposedLeader, proposedZxid, proposedEpoch, nLeader, nZxid, nPeerEpoch)) {
+            // Once per peer per proposal: a second worse vote from it usually crossed our answer.
+            answeredMask |= 1L << fromIndex;
             sendProposal(fromIndex);
         }
         recvSet.put(fromIndex, LOOKING, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
@@ -565,6 +570,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         proposedZxid = zxid;
         proposedEpoch = peerEpoch;
         proposalChangedNs = nowNs;
+        answeredMask = 0;
         isFinalizing = false;
         if (isParticipant) {
             recvSet.put(myIndex, LOOKING, NOTIFICATION_VERSION, leader, zxid, logicalClock, peerEpoch);
