@@ -51,8 +51,11 @@ class PeerAuthTest {
                     ensemble.nodes[1].counters().refusedCount(RefuseReason.AUTH_FAILED)
                         + ensemble.nodes[2].counters().refusedCount(RefuseReason.AUTH_FAILED)
                         + intruder.counters().refusedCount(RefuseReason.AUTH_FAILED) >= 2);
-                assertEquals("LOOKING", intruder.status().state());
+                // Its agent publishes its first state after its first duty cycle; it must be LOOKING
+                // (never FOLLOWING: it was refused), and still LOOKING once the leader is confirmed.
+                TestEnsemble.await(5_000, "the intruder publishing LOOKING", () -> "LOOKING".equals(intruder.status().state()));
                 assertEquals(leader, ensemble.awaitLeader(1_000));
+                assertEquals("LOOKING", intruder.status().state());
             }
             // A plain ZooKeeper-style peer (header, no challenge) is dropped at the handshake deadline.
             try (RawPeer peer = new RawPeer(ensemble.electionPorts[0])) {

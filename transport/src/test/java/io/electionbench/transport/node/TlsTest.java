@@ -147,6 +147,8 @@ class TlsTest {
                 intruder.start();
                 TestEnsemble.await(10_000, "TLS refusals of node 3 on nodes 1 and 2 (both ports)", () ->
                     tlsFailures(ensemble.nodes[1]) >= 2 && tlsFailures(ensemble.nodes[2]) >= 2);
+                // Its first state is published after its first duty cycle; refused, it must be LOOKING.
+                TestEnsemble.await(5_000, "intruder publishing LOOKING", () -> "LOOKING".equals(intruder.status().state()));
                 assertEquals("LOOKING", intruder.status().state());
                 assertEquals(0, intruder.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED),
                     "nothing reached the intruder's agent");
@@ -182,6 +184,8 @@ class TlsTest {
                 final long failures = tlsFailures(ensemble.nodes[1]) + tlsFailures(ensemble.nodes[2]);
                 TestEnsemble.await(10_000, "TLS refusals of the plain node", () ->
                     tlsFailures(ensemble.nodes[1]) + tlsFailures(ensemble.nodes[2]) >= failures + 2);
+                // Its first state is published after its first duty cycle; refused, it must be LOOKING.
+                TestEnsemble.await(5_000, "plain publishing LOOKING", () -> "LOOKING".equals(plain.status().state()));
                 assertEquals("LOOKING", plain.status().state());
                 assertEquals(0, plain.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED));
                 assertEquals(leader, ensemble.awaitLeader(1_000));
@@ -204,6 +208,8 @@ class TlsTest {
                 misnamed.start();
                 TestEnsemble.await(10_000, "nodes 2 and 3 refuse node 1's certificate", () ->
                     tlsFailures(ensemble.nodes[2]) >= 1 && tlsFailures(ensemble.nodes[3]) >= 1);
+                // Its first state is published after its first duty cycle; refused, it must be LOOKING.
+                TestEnsemble.await(5_000, "misnamed publishing LOOKING", () -> "LOOKING".equals(misnamed.status().state()));
                 assertEquals("LOOKING", misnamed.status().state());
                 assertEquals(0, misnamed.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED));
             }
