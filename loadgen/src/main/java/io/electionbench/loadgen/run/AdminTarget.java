@@ -1,8 +1,6 @@
 package io.electionbench.loadgen.run;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.transport.net.FreePorts;
 
 /**
  * A target made of real electionbench nodes on loopback, watched and hurt through their admin
@@ -335,20 +334,6 @@ abstract class AdminTarget extends WatchedTarget {
     }
 
     static int[] freePorts(final int count) throws IOException {
-        final ServerSocket[] sockets = new ServerSocket[count];
-        final int[] ports = new int[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (final ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
+        return FreePorts.pick(count);
     }
 }

@@ -160,10 +160,7 @@ class FaultProxyTest {
 
     @Test
     void aRefusedConnectIsRetriedUntilTheServerListens() throws Exception {
-        final int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        final int port = io.electionbench.transport.net.FreePorts.pick(1)[0];
         try (FaultProxy late = FaultProxy.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).retryConnect(100, 20)) {
             final Socket c = connect(late.port());
             c.getOutputStream().write(new byte[] {9});

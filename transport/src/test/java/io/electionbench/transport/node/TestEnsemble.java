@@ -119,21 +119,7 @@ final class TestEnsemble implements AutoCloseable {
     }
 
     static int[] freePorts(final int n) throws IOException {
-        final int[] ports = new int[n];
-        final ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (final ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
-        return ports;
+        return io.electionbench.transport.net.FreePorts.pick(n);
     }
 
     @Override
