@@ -2,6 +2,8 @@ package io.electionbench.core.election;
 
 import java.nio.ByteBuffer;
 
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -13,8 +15,13 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.VoteOrder;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
+import io.electionbench.core.sync.SyncMode;
+import io.electionbench.core.sync.SyncPlan;
+import io.electionbench.core.sync.SyncPlanner;
 
 /**
  * One ensemble member's election and liveness, as a single-threaded state machine driven by
@@ -32,13 +39,48 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * learners every tickTime/2 and steps down when the learners heard from within syncLimit ticks plus
  * itself no longer form a quorum (or no quorum connected within initLimit); a learner goes back to
  * LOOKING when its leader is silent for syncLimit ticks, unreachable for initLimit ticks, refuses it,
- * or its connection drops. Epoch negotiation and sync slot in between the decision and serving.
+ * or its connection drops.
+ *
+ * <p>Between the decision and serving runs ZooKeeper's recovery (reference section 5): discovery
+ * (FOLLOWERINFO, LEADERINFO with max accepted epoch + 1 once the leader and a quorum reported,
+ * ACKEPOCH; the epoch is adopted only with a quorum of acknowledgements), then a per-learner sync
+ * planned by {@link SyncPlanner} (DIFF, TRUNC or SNAP) and streamed from the log at the pace the
+ * link accepts, then NEWLEADER, whose acknowledgement by a quorum establishes the epoch: the leader
+ * serves and sends UPTODATE. Then writes: the leader logs each, proposes it to every learner past
+ * its NEWLEADER, and commits the longest prefix a quorum has logged. Learners log and acknowledge
+ * once per duty cycle after one flush (group commit), so acks batch naturally under load. The
+ * epochs are persisted in ZooKeeper's order: accepted before ACKEPOCH, the synced history and then
+ * current before the NEWLEADER ACK.
  */
 public final class ElectionAgent implements Agent, MessageHandler {
     /** Notification version this node sends (ZooKeeper's {@code Notification.CURRENTVERSION}). */
     public static final int NOTIFICATION_VERSION = 2;
-    /** Default inbound ring capacity (a power of two; the trailer is added). */
-    public static final int DEFAULT_INBOUND_CAPACITY = 64 * 1024;
+    /** Default inbound ring capacity (a power of two; the trailer is added); its largest message is an eighth of it. */
+    public static final int DEFAULT_INBOUND_CAPACITY = 1 << 20;
+    /** The largest write payload accepted (larger ones get {@link WriteListener#TOO_LARGE}). */
+    public static final int MAX_WRITE_BYTES = 16 * 1024;
+    /** Default size of the snapshot chunks a leader streams; see {@link #snapshotChunkBytes(int)}. */
+    public static final int SNAPSHOT_CHUNK_BYTES = 16 * 1024;
+    /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
+    public static final int MAX_OUTSTANDING = 1 << 16;
+    /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
+    private static final int SYNC_BATCH = 4096;
+
+    // A learner's progress through recovery, as its leader sees it.
+    private static final byte L_NONE = 0;
+    private static final byte L_INFO = 1;
+    private static final byte L_EPOCH_SENT = 2;
+    private static final byte L_EPOCH_ACKED = 3;
+    private static final byte L_SYNCING = 4;
+    private static final byte L_NEWLEADER_SENT = 5;
+    private static final byte L_SYNCED = 6;
+
+    // A learner's own progress through recovery.
+    private static final int F_AWAIT_LEADER_INFO = 0;
+    private static final int F_AWAIT_SYNC = 1;
+    private static final int F_SYNCING = 2;
+    private static final int F_SYNCED = 3;
+    private static final int F_SERVING = 4;
 
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
@@ -60,6 +102,48 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final VoteTable recvSet;
     private final VoteTable outOfElection;
     private final long[] learnerLastHeardNs;
+    private final TxnLog log;
+    private WriteListener writeListener = WriteListener.NONE;
+    private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
+
+    // Leader side of recovery, per member index.
+    private final byte[] learnerPhase;
+    private final long[] learnerAcceptedEpoch;
+    private final long[] learnerAckedZxid;
+    private final long[] learnerLastZxid;
+    private final long[] learnerCurrentEpoch;
+    private final long[] syncCursorZxid;
+    private final long[] snapshotCursor;
+    private final SyncPlan plan = new SyncPlan();
+    private final SyncStreamer streamer = new SyncStreamer();
+    private long newEpoch = -1;
+    private long epochCandidate;
+    private long infoMask;
+    private long epochAckMask;
+    private long newLeaderAckMask;
+    private long syncingMask;
+    private boolean isEpochAcked;
+    private long leaderCurrentEpochAtStart;
+    private long leaderLastZxidAtStart;
+    private long proposedCounter;
+    private long committedCounter;
+    private long commitZxid;
+    private long selfDurableZxid;
+    private final long[] pendingRequest = new long[MAX_OUTSTANDING];
+
+    // Learner side of recovery.
+    private int learnerStep;
+    private SyncMode lastSyncMode;
+    private long syncStartedNs;
+    private long syncTxns;
+    private long syncBytes;
+    private long unackedZxid = -1;
+    private long lastAckSent;
+    private final ExpandableDirectByteBuffer snapshotIn = new ExpandableDirectByteBuffer(1024);
+
+    private long syncTxnsSent;
+    private long syncBytesSent;
+    private long writesCommitted;
 
     private ServerState state;
     private long nowNs;
@@ -140,10 +224,36 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.recvSet = new VoteTable(ensemble.size());
         this.outOfElection = new VoteTable(ensemble.size());
         this.learnerLastHeardNs = new long[ensemble.size()];
+        this.log = storage.log();
+        this.learnerPhase = new byte[ensemble.size()];
+        this.learnerAcceptedEpoch = new long[ensemble.size()];
+        this.learnerAckedZxid = new long[ensemble.size()];
+        this.learnerLastZxid = new long[ensemble.size()];
+        this.learnerCurrentEpoch = new long[ensemble.size()];
+        this.syncCursorZxid = new long[ensemble.size()];
+        this.snapshotCursor = new long[ensemble.size()];
         initialVote();
         voteLeader = initialLeader;
         voteZxid = initialZxid;
         votePeerEpoch = initialEpoch;
+    }
+
+    /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
+    public ElectionAgent writeListener(final WriteListener listener) {
+        this.writeListener = listener;
+        return this;
+    }
+
+    /**
+     * The size of the snapshot chunks this node streams; every receiver's inbound ring must take a
+     * chunk plus 48 bytes of header in one message (an eighth of its capacity).
+     */
+    public ElectionAgent snapshotChunkBytes(final int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("snapshot chunk bytes must be positive: " + bytes);
+        }
+        this.snapshotChunkBytes = bytes;
+        return this;
     }
 
     /** A many-to-one ring buffer sized for an agent's inbound messages. */
@@ -190,6 +300,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             default:
                 throw new IllegalStateException(state.name());
         }
+        work += recoveryWork();
         return work + retryBroadcasts();
     }
 
@@ -207,7 +318,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
                     buffer.getInt(index + InboundMessages.N_VERSION_OFFSET));
                 break;
             case InboundMessages.LEARNER_INFO:
-                onLearnerInfo(from, buffer.getInt(index + InboundMessages.LI_OBSERVER_OFFSET) != 0);
+                onLearnerInfo(from, buffer.getLong(index + InboundMessages.LI_ACCEPTED_EPOCH_OFFSET),
+                    buffer.getInt(index + InboundMessages.LI_OBSERVER_OFFSET) != 0);
                 break;
             case InboundMessages.LEARNER_REJECT:
                 onLearnerReject(from);
@@ -223,6 +335,44 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 break;
             case InboundMessages.PEER_DISCONNECTED:
                 onPeerDisconnected(from);
+                break;
+            case InboundMessages.LEADER_INFO:
+                onLeaderInfo(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                break;
+            case InboundMessages.ACK_EPOCH:
+                onAckEpoch(from, buffer.getLong(index + InboundMessages.AE_CURRENT_EPOCH_OFFSET),
+                    buffer.getLong(index + InboundMessages.AE_LAST_ZXID_OFFSET));
+                break;
+            case InboundMessages.SYNC_START:
+                onSyncStart(from, buffer.getInt(index + InboundMessages.SS_MODE_OFFSET),
+                    buffer.getLong(index + InboundMessages.SS_ZXID_OFFSET));
+                break;
+            case InboundMessages.SNAPSHOT_CHUNK:
+                onSnapshotChunk(from, buffer.getLong(index + InboundMessages.SC_ZXID_OFFSET),
+                    buffer.getLong(index + InboundMessages.SC_DIGEST_OFFSET),
+                    buffer.getLong(index + InboundMessages.SC_TOTAL_OFFSET),
+                    buffer.getLong(index + InboundMessages.SC_POSITION_OFFSET),
+                    buffer, index + InboundMessages.SC_BYTES_OFFSET, buffer.getInt(index + InboundMessages.SC_LENGTH_OFFSET));
+                break;
+            case InboundMessages.PROPOSAL:
+                onProposal(from, buffer.getLong(index + InboundMessages.P_ZXID_OFFSET),
+                    buffer, index + InboundMessages.P_PAYLOAD_OFFSET, buffer.getInt(index + InboundMessages.P_LENGTH_OFFSET));
+                break;
+            case InboundMessages.NEW_LEADER:
+                onNewLeader(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                break;
+            case InboundMessages.ACK:
+                onAck(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                break;
+            case InboundMessages.COMMIT:
+                onCommit(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                break;
+            case InboundMessages.UP_TO_DATE:
+                onUpToDate(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                break;
+            case InboundMessages.WRITE:
+                onWrite(buffer.getLong(index + InboundMessages.W_REQUEST_OFFSET),
+                    buffer, index + InboundMessages.W_PAYLOAD_OFFSET, buffer.getInt(index + InboundMessages.W_LENGTH_OFFSET));
                 break;
             default:
                 messagesDropped++;
@@ -269,7 +419,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * A learner announces itself. A leader registers it; a fast LOOKING node that proposes itself keeps
      * it for when it leads; anyone else refuses (ZooKeeper's would-be leader has no quorum listener yet).
      */
-    public void onLearnerInfo(final long from, final boolean isObserver) {
+    public void onLearnerInfo(final long from, final long acceptedEpoch, final boolean isObserver) {
         final int index = ensemble.indexOf(from);
         if (index < 0 || index == myIndex) {
             messagesDropped++;
@@ -277,12 +427,13 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         connectedMask |= 1L << index;
         everConnectedMask |= 1L << index;
+        learnerAcceptedEpoch[index] = acceptedEpoch;
         if (state == ServerState.LEADING) {
             learnerMask |= 1L << index;
             refusedMask &= ~(1L << index);
             learnerLastHeardNs[index] = nowNs;
             publisher.sendPing(from, storage.lastLoggedZxid());
-            checkEstablished();
+            learnerJoined(index);
         } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
             earlyLearnerMask |= 1L << index;
             checkLookingQuorum();
@@ -338,11 +489,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         if (isLearner() && from == leaderSid) {
-            if (!isLeaderContacted) {
-                isLeaderContacted = true;
-                serving();
-            }
-            leaderDeadlineNs = nowNs + timing.syncLimitNs();
+            heardFromLeader();
             publisher.sendPingAck(from, storage.lastLoggedZxid());
         }
     }
@@ -352,6 +499,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (state == ServerState.LEADING && index >= 0 && (learnerMask & (1L << index)) != 0) {
             learnerLastHeardNs[index] = nowNs;
         }
+    }
+
+    /** Any message from our leader proves the link: stop announcing, and give it syncLimit more. */
+    private void heardFromLeader() {
+        isLeaderContacted = true;
+        leaderDeadlineNs = nowNs + timing.syncLimitNs();
     }
 
     /** The transport established a link to {@code sid}; a LOOKING node tells it its vote at once. */
@@ -379,6 +532,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         final long bit = 1L << index;
         connectedMask &= ~bit;
+        if (state == ServerState.LEADING && (learnerMask & bit) != 0) {
+            forgetLearner(index);
+        }
         learnerMask &= ~bit;
         earlyLearnerMask &= ~bit;
         if (isLearner() && sid == leaderSid) {
@@ -678,17 +834,20 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return work;
     }
 
-    /** Ourselves plus the learners heard from within syncLimit ticks; drops the others. */
+    /** Ourselves plus the synced learners heard from within syncLimit ticks; drops the others. */
     private long syncedMask() {
         long rest = learnerMask;
+        long synced = myBit;
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             if (nowNs - learnerLastHeardNs[index] > timing.syncLimitNs()) {
-                learnerMask &= ~(1L << index);
+                dropLearner(index);
+            } else if (learnerPhase[index] == L_SYNCED) {
+                synced |= 1L << index;
             }
         }
-        return learnerMask | myBit;
+        return synced;
     }
 
     private void pingLearners() {
@@ -701,10 +860,633 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
+    /**
+     * NEWLEADER acknowledged by a quorum (the leader counts itself): the epoch is established. Everything
+     * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
+     */
     private void checkEstablished() {
-        if (!isServing && quorum.containsQuorum(learnerMask | myBit)) {
-            nextTickNs = nowNs + timing.tickNs();
-            serving();
+        if (isServing || !isEpochAcked || !quorum.containsQuorum((newLeaderAckMask & quorum.votersMask()) | myBit)) {
+            return;
+        }
+        nextTickNs = nowNs + timing.tickNs();
+        commitZxid = storage.lastLoggedZxid();
+        selfDurableZxid = commitZxid;
+        proposedCounter = 0;
+        committedCounter = 0;
+        // ZooKeeper's updateElectionVote: the vote we answer LOOKING servers with carries the epoch
+        // now established, so a joiner sees the leader and its followers agree (Vote.equals compares
+        // leader and peer epoch outside an election).
+        votePeerEpoch = newEpoch;
+        serving();
+        long rest = learnerMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] == L_SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
+                dropLearner(index);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Recovery, leader side: discovery, sync, establishment, then broadcast.
+
+    /** A learner registered (FOLLOWERINFO): it reports its accepted epoch towards the new epoch, or gets it. */
+    private void learnerJoined(final int index) {
+        if (learnerPhase[index] != L_NONE) {
+            forgetLearner(index);
+        }
+        learnerPhase[index] = L_INFO;
+        final long bit = 1L << index;
+        if (newEpoch < 0) {
+            if (quorum.isVoter(index)) {
+                epochCandidate = Math.max(epochCandidate, learnerAcceptedEpoch[index] + 1);
+                infoMask |= bit;
+            }
+            checkEpochQuorum();
+        } else {
+            sendLeaderInfo(index);
+        }
+    }
+
+    /** ZooKeeper's {@code getEpochToPropose}: once the leader and a quorum reported, the epoch is fixed and persisted. */
+    private void checkEpochQuorum() {
+        if (newEpoch >= 0 || !quorum.containsQuorum((infoMask & quorum.votersMask()) | myBit)) {
+            return;
+        }
+        try {
+            storage.acceptedEpoch(epochCandidate);
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot persist the accepted epoch");
+            return;
+        }
+        newEpoch = epochCandidate;
+        long rest = learnerMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] == L_INFO) {
+                sendLeaderInfo(index);
+            }
+        }
+        checkEpochAcked();
+    }
+
+    private void sendLeaderInfo(final int index) {
+        if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
+            learnerPhase[index] = L_EPOCH_SENT;
+        } else {
+            dropLearner(index);
+        }
+    }
+
+    /**
+     * ACKEPOCH. A learner more recent than the leader (a higher current epoch, or the same and a higher
+     * zxid) cannot be synced by it: refused. An acknowledgement of -1 (it had already accepted this
+     * epoch, possibly from a rival leader) never counts towards the quorum, which is what keeps two
+     * leaders from establishing the same epoch.
+     */
+    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid) {
+        final int index = ensemble.indexOf(from);
+        if (state != ServerState.LEADING || index < 0 || learnerPhase[index] != L_EPOCH_SENT) {
+            messagesDropped++;
+            return;
+        }
+        learnerLastHeardNs[index] = nowNs;
+        if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
+            || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
+            dropLearner(index);
+            refused(index, "a learner is more recent than the leader");
+            return;
+        }
+        learnerPhase[index] = L_EPOCH_ACKED;
+        learnerLastZxid[index] = lastZxid;
+        learnerCurrentEpoch[index] = currentEpoch;
+        if (currentEpoch != -1 && quorum.isVoter(index)) {
+            epochAckMask |= 1L << index;
+        }
+        if (isEpochAcked) {
+            startSync(index);
+        } else {
+            checkEpochAcked();
+        }
+    }
+
+    /**
+     * ZooKeeper's {@code waitForEpochAck}: once the leader and a quorum of voters acknowledged the
+     * epoch, it becomes the leader's current epoch and the acknowledged learners are synced.
+     */
+    private void checkEpochAcked() {
+        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum((epochAckMask & quorum.votersMask()) | myBit)) {
+            return;
+        }
+        try {
+            storage.currentEpoch(newEpoch);
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot persist the current epoch");
+            return;
+        }
+        isEpochAcked = true;
+        long rest = learnerMask;
+        while (rest != 0 && state == ServerState.LEADING) {
+            final int i = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[i] == L_EPOCH_ACKED) {
+                startSync(i);
+            }
+        }
+        if (state == ServerState.LEADING) {
+            checkEstablished();
+        }
+    }
+
+    /**
+     * Plans the learner's sync ({@link SyncPlanner}) and starts the stream: DIFF and TRUNC send the txns
+     * after the plan's zxid; SNAP sends the leader's snapshot (or an empty one at zxid 0 when the leader
+     * holds its whole history) and then every txn after it. NEWLEADER follows the last txn.
+     * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
+     */
+    private void startSync(final int index) {
+        final long followerLast = learnerLastZxid[index];
+        final long followerEpoch = learnerCurrentEpoch[index];
+        final long leaderLast = storage.lastLoggedZxid();
+        final long snapshotZxid = log.snapshotZxid();
+        final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
+        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, this::leaderHas, followerLast, followerEpoch, plan);
+        final long sid = ensemble.sid(index);
+        final SyncMode mode = plan.mode();
+        final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
+        if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
+            dropLearner(index);
+            return;
+        }
+        learnerPhase[index] = L_SYNCING;
+        syncCursorZxid[index] = startZxid;
+        snapshotCursor[index] = mode == SyncMode.SNAP ? 0 : -1;
+        syncingMask |= 1L << index;
+        pumpSync(index);
+    }
+
+    private boolean leaderHas(final long zxid) {
+        final long snapshotZxid = log.snapshotZxid();
+        return zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid || log.contains(zxid);
+    }
+
+    /** Streams what the link takes (at most a batch) of one learner's sync; NEWLEADER when it reaches the log's end. */
+    private int pumpSync(final int index) {
+        final long sid = ensemble.sid(index);
+        if (snapshotCursor[index] >= 0) {
+            final DirectBuffer snapshot = log.snapshotState();
+            final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
+            final long zxid = syncCursorZxid[index];
+            final long digest = log.snapshotZxid() < 0 ? 0 : log.snapshotDigest();
+            int chunks = 0;
+            do {
+                final long position = snapshotCursor[index];
+                final int length = (int)Math.min(snapshotChunkBytes, total - position);
+                if (!publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)) {
+                    dropLearner(index);
+                    return 1;
+                }
+                syncBytesSent += length;
+                snapshotCursor[index] = position + length;
+                chunks++;
+            } while (snapshotCursor[index] < total && chunks < SYNC_BATCH && publisher.isWritable(sid));
+            if (snapshotCursor[index] < total) {
+                return 1;
+            }
+            snapshotCursor[index] = -1;
+        }
+        streamer.start(index, sid);
+        log.read(syncCursorZxid[index] + 1, streamer);
+        if (streamer.failed) {
+            dropLearner(index);
+            return 1;
+        }
+        syncCursorZxid[index] = streamer.lastSent;
+        if (syncCursorZxid[index] < storage.lastLoggedZxid()) {
+            return 1;
+        }
+        syncingMask &= ~(1L << index);
+        if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
+            dropLearner(index);
+            return 1;
+        }
+        learnerPhase[index] = L_NEWLEADER_SENT;
+        return 1;
+    }
+
+    /** Hands log entries to one learner's link, without copying, until the batch or the link is full. */
+    private final class SyncStreamer implements TxnLog.EntryHandler {
+        private int index;
+        private long sid;
+        private int sent;
+        long lastSent;
+        boolean failed;
+
+        void start(final int index, final long sid) {
+            this.index = index;
+            this.sid = sid;
+            this.sent = 0;
+            this.lastSent = syncCursorZxid[index];
+            this.failed = false;
+        }
+
+        @Override
+        public boolean onEntry(final long zxid, final DirectBuffer buffer, final int offset, final int length) {
+            if (sent >= SYNC_BATCH || !publisher.isWritable(sid)) {
+                return false;
+            }
+            if (!publisher.sendProposal(sid, zxid, buffer, offset, length)) {
+                failed = true;
+                return false;
+            }
+            sent++;
+            syncTxnsSent++;
+            syncBytesSent += length;
+            lastSent = zxid;
+            return true;
+        }
+    }
+
+    /** ACK of NEWLEADER (the learner is synced) or of proposals up to a zxid. */
+    public void onAck(final long from, final long zxid) {
+        final int index = ensemble.indexOf(from);
+        if (state != ServerState.LEADING || index < 0) {
+            messagesDropped++;
+            return;
+        }
+        learnerLastHeardNs[index] = nowNs;
+        if (learnerPhase[index] == L_NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
+            learnerPhase[index] = L_SYNCED;
+            learnerAckedZxid[index] = syncCursorZxid[index];
+            if (quorum.isVoter(index)) {
+                newLeaderAckMask |= 1L << index;
+            }
+            if (isServing) {
+                if (!publisher.sendUpToDate(from, commitZxid)) {
+                    dropLearner(index);
+                    return;
+                }
+                advanceCommit();
+            } else {
+                checkEstablished();
+            }
+        } else if (learnerPhase[index] == L_SYNCED && zxid > learnerAckedZxid[index]) {
+            learnerAckedZxid[index] = zxid;
+            advanceCommit();
+        }
+    }
+
+    /** A client write: the leader logs and proposes it; anyone else says who leads. */
+    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
+        if (state != ServerState.LEADING) {
+            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? leaderSid : -1);
+        } else if (!isServing) {
+            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
+        } else if (length > MAX_WRITE_BYTES) {
+            writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
+        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING || proposedCounter >= 0xFFFF_FFFFL) {
+            writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
+        } else {
+            final long zxid = Zxid.make(newEpoch, proposedCounter + 1);
+            try {
+                log.append(zxid, payload, offset, length);
+            } catch (final RuntimeException e) {
+                writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
+                state(ServerState.LOOKING, "cannot append to the log");
+                return;
+            }
+            proposedCounter++;
+            pendingRequest[(int)(proposedCounter & (MAX_OUTSTANDING - 1))] = requestId;
+            long rest = learnerMask;
+            while (rest != 0) {
+                final int index = Long.numberOfTrailingZeros(rest);
+                rest &= rest - 1;
+                final byte phase = learnerPhase[index];
+                if ((phase == L_NEWLEADER_SENT || phase == L_SYNCED)
+                    && !publisher.sendProposal(ensemble.sid(index), zxid, payload, offset, length)) {
+                    dropLearner(index);
+                }
+            }
+        }
+    }
+
+    /**
+     * Commits the longest prefix that the leader (once flushed) and a quorum of synced voters have
+     * logged: the largest acknowledged zxid z such that the members with acks of at least z form a
+     * quorum. Answers each newly committed write and tells the learners once per advance.
+     */
+    private void advanceCommit() {
+        if (!isServing) {
+            return;
+        }
+        long best = commitZxid;
+        final long voters = quorum.votersMask();
+        long candidates = (learnerMask & voters) | myBit;
+        while (candidates != 0) {
+            final int i = Long.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            final long z = i == myIndex ? selfDurableZxid : learnerPhase[i] == L_SYNCED ? learnerAckedZxid[i] : -1;
+            if (z <= best) {
+                continue;
+            }
+            long holders = selfDurableZxid >= z ? myBit : 0;
+            long rest = learnerMask & voters;
+            while (rest != 0) {
+                final int j = Long.numberOfTrailingZeros(rest);
+                rest &= rest - 1;
+                if (learnerPhase[j] == L_SYNCED && learnerAckedZxid[j] >= z) {
+                    holders |= 1L << j;
+                }
+            }
+            if (quorum.containsQuorum(holders)) {
+                best = z;
+            }
+        }
+        if (best == commitZxid) {
+            return;
+        }
+        commitZxid = best;
+        if (Zxid.epoch(best) == newEpoch) {
+            final long upTo = Zxid.counter(best);
+            while (committedCounter < upTo) {
+                committedCounter++;
+                writesCommitted++;
+                writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (MAX_OUTSTANDING - 1))],
+                    WriteListener.COMMITTED, Zxid.make(newEpoch, committedCounter), mySid);
+            }
+        }
+        long rest = learnerMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] == L_SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
+                dropLearner(index);
+            }
+        }
+    }
+
+    /** Proposed but not committed when leadership ends: the outcome is unknown to the writer. */
+    private void abandonOutstandingWrites() {
+        while (committedCounter < proposedCounter) {
+            committedCounter++;
+            writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (MAX_OUTSTANDING - 1))],
+                WriteListener.UNKNOWN, Zxid.make(newEpoch, committedCounter), mySid);
+        }
+    }
+
+    private void resetLeaderRecovery() {
+        newEpoch = -1;
+        infoMask = 0;
+        epochAckMask = 0;
+        newLeaderAckMask = 0;
+        syncingMask = 0;
+        isEpochAcked = false;
+        proposedCounter = 0;
+        committedCounter = 0;
+        java.util.Arrays.fill(learnerPhase, L_NONE);
+    }
+
+    /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
+    private void forgetLearner(final int index) {
+        final long bit = ~(1L << index);
+        learnerPhase[index] = L_NONE;
+        syncingMask &= bit;
+        newLeaderAckMask &= bit;
+        epochAckMask &= bit;
+        infoMask &= bit;
+    }
+
+    /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
+    private void dropLearner(final int index) {
+        forgetLearner(index);
+        learnerMask &= ~(1L << index);
+        publisher.sendLearnerReject(ensemble.sid(index));
+    }
+
+    /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
+    private int recoveryWork() {
+        int work = 0;
+        if (state == ServerState.LEADING) {
+            long rest = syncingMask;
+            while (rest != 0 && state == ServerState.LEADING) {
+                final int index = Long.numberOfTrailingZeros(rest);
+                rest &= rest - 1;
+                if ((syncingMask & (1L << index)) != 0) {
+                    work += pumpSync(index);
+                }
+            }
+            if (isServing && log.lastZxid() > selfDurableZxid) {
+                if (!flushLog()) {
+                    return work + 1;
+                }
+                selfDurableZxid = log.lastZxid();
+                advanceCommit();
+                work++;
+            }
+        } else if (isLearner() && unackedZxid > lastAckSent && learnerStep >= F_SYNCED) {
+            if (!flushLog()) {
+                return work + 1;
+            }
+            lastAckSent = unackedZxid;
+            if (!publisher.sendAck(leaderSid, unackedZxid)) {
+                state(ServerState.LOOKING, "cannot reach the leader");
+            }
+            work++;
+        }
+        return work;
+    }
+
+    private boolean flushLog() {
+        try {
+            log.flush();
+            return true;
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot flush the log");
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Recovery, learner side.
+
+    private boolean isFromLeader(final long from) {
+        if (isLearner() && from == leaderSid) {
+            heardFromLeader();
+            return true;
+        }
+        messagesDropped++;
+        return false;
+    }
+
+    /**
+     * LEADERINFO: accept the proposed epoch (persisted first) and answer ACKEPOCH; an epoch below the
+     * one already accepted means the leader is stale, so look again. A second LEADERINFO restarts the
+     * session (the leader forgot us and starts over).
+     */
+    public void onLeaderInfo(final long from, final long epoch) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        final long accepted = storage.acceptedEpoch();
+        if (epoch < accepted) {
+            state(ServerState.LOOKING, "leader proposed an epoch below the accepted one");
+            return;
+        }
+        long ackedEpoch = -1;
+        if (epoch > accepted) {
+            try {
+                storage.acceptedEpoch(epoch);
+            } catch (final RuntimeException e) {
+                state(ServerState.LOOKING, "cannot persist the accepted epoch");
+                return;
+            }
+            ackedEpoch = storage.currentEpoch();
+        }
+        learnerStep = F_AWAIT_SYNC;
+        unackedZxid = -1;
+        snapshotExpected = false;
+        isServing = false;
+        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid())) {
+            state(ServerState.LOOKING, "cannot reach the leader");
+        }
+    }
+
+    /** The start of the sync stream: TRUNC truncates now; DIFF must continue our own history; SNAP awaits chunks. */
+    public void onSyncStart(final long from, final int modeCode, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        final SyncMode mode = SyncMode.ofCode(modeCode);
+        if (learnerStep != F_AWAIT_SYNC || mode == null) {
+            state(ServerState.LOOKING, "unexpected sync start from the leader");
+            return;
+        }
+        lastSyncMode = mode;
+        syncStartedNs = nowNs;
+        syncTxns = 0;
+        syncBytes = 0;
+        if (mode == SyncMode.TRUNC) {
+            try {
+                log.truncateAfter(zxid);
+            } catch (final RuntimeException e) {
+                state(ServerState.LOOKING, "cannot truncate the log as the leader asked");
+                return;
+            }
+        } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
+            state(ServerState.LOOKING, "leader's DIFF does not continue this history");
+            return;
+        }
+        learnerStep = F_SYNCING;
+        if (mode == SyncMode.SNAP) {
+            snapshotExpected = true;
+        }
+    }
+
+    private boolean snapshotExpected;
+
+    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
+        final DirectBuffer bytes, final int offset, final int length) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (learnerStep != F_SYNCING || !snapshotExpected || total > Integer.MAX_VALUE - 8 || position + length > total) {
+            state(ServerState.LOOKING, "unexpected snapshot chunk from the leader");
+            return;
+        }
+        snapshotIn.putBytes((int)position, bytes, offset, length);
+        syncBytes += length;
+        if (position + length == total) {
+            snapshotExpected = false;
+            try {
+                log.installSnapshot(zxid, digest, snapshotIn, 0, (int)total);
+            } catch (final RuntimeException e) {
+                state(ServerState.LOOKING, "cannot install the leader's snapshot");
+            }
+        }
+    }
+
+    /**
+     * A txn: in the sync stream it is logged (NEWLEADER's ACK covers it); after NEWLEADER it is a
+     * proposal, logged and acknowledged at the end of the duty cycle. A txn must continue the log: the
+     * next counter of its epoch, or the first of a later epoch (ZOOKEEPER-4925); a gap means a lost
+     * message, and the learner starts over.
+     */
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (learnerStep < F_SYNCING || snapshotExpected) {
+            state(ServerState.LOOKING, "unexpected txn from the leader");
+            return;
+        }
+        final long last = storage.lastLoggedZxid();
+        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
+            state(ServerState.LOOKING, "txn from the leader does not follow the log");
+            return;
+        }
+        try {
+            log.append(zxid, payload, offset, length);
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot append to the log");
+            return;
+        }
+        if (learnerStep == F_SYNCING) {
+            syncTxns++;
+            syncBytes += length;
+        } else {
+            unackedZxid = zxid;
+        }
+    }
+
+    /**
+     * NEWLEADER: the sync stream is complete. Make the history durable, then persist the new current
+     * epoch (ZOOKEEPER-4643/4785: in that order), then acknowledge.
+     */
+    public void onNewLeader(final long from, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (learnerStep != F_SYNCING || snapshotExpected) {
+            state(ServerState.LOOKING, "unexpected NEWLEADER from the leader");
+            return;
+        }
+        try {
+            log.flush();
+            storage.currentEpoch(Zxid.epoch(zxid));
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot persist the synced history");
+            return;
+        }
+        learnerStep = F_SYNCED;
+        lastAckSent = storage.lastLoggedZxid();
+        if (!publisher.sendAck(from, zxid)) {
+            state(ServerState.LOOKING, "cannot reach the leader");
+            return;
+        }
+        observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
+            syncTxns, syncBytes, syncStartedNs, nowNs);
+    }
+
+    /** UPTODATE: the epoch is established; serve. */
+    public void onUpToDate(final long from, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (learnerStep != F_SYNCED) {
+            state(ServerState.LOOKING, "unexpected UPTODATE from the leader");
+            return;
+        }
+        learnerStep = F_SERVING;
+        commitZxid = zxid;
+        votePeerEpoch = storage.currentEpoch();
+        serving();
+    }
+
+    public void onCommit(final long from, final long zxid) {
+        if (isFromLeader(from) && zxid > commitZxid) {
+            commitZxid = zxid;
         }
     }
 
@@ -737,6 +1519,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Exit actions: the connections a role held are closed, and the other side is told at once. */
     private void leave(final ServerState previous) {
         if (previous == ServerState.LEADING) {
+            abandonOutstandingWrites();
+            resetLeaderRecovery();
             long rest = learnerMask;
             learnerMask = 0;
             while (rest != 0) {
@@ -790,6 +1574,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         isLeaderContacted = false;
         leaderRefusals = 0;
         leaderDeadlineNs = nowNs + timing.initLimitNs();
+        learnerStep = F_AWAIT_LEADER_INFO;
+        unackedZxid = -1;
+        snapshotExpected = false;
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
@@ -818,12 +1605,24 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         refusedMask = 0;
         establishDeadlineNs = nowNs + timing.initLimitNs();
+        resetLeaderRecovery();
+        leaderCurrentEpochAtStart = storage.currentEpoch();
+        leaderLastZxidAtStart = storage.lastLoggedZxid();
+        epochCandidate = storage.acceptedEpoch() + 1;
         pingLearners();
         if (policy.isEarlyStepDown()) {
             probeVoters();
         }
         nextPingNs = nowNs + timing.tickNs() / 2;
-        checkEstablished();
+        rest = learnerMask;
+        while (rest != 0 && state == ServerState.LEADING) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            learnerJoined(index);
+        }
+        if (state == ServerState.LEADING) {
+            checkEpochQuorum();
+        }
     }
 
     /**
@@ -845,7 +1644,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
      */
     public long nextDeadlineNs() {
-        if (state == null || pendingBroadcastMask != 0) {
+        if (state == null || pendingBroadcastMask != 0 || (state == ServerState.LEADING && syncingMask != 0)) {
             return nowNs;
         }
         switch (state) {
@@ -974,6 +1773,58 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     public long decisions() {
         return decisions;
+    }
+
+    /** The epoch this leader negotiated (-1 until a quorum reported), for a learner the one it acknowledged. */
+    public long newEpoch() {
+        return newEpoch;
+    }
+
+    /** Committed up to this zxid, as far as this node knows (a leader decides it; a learner hears it). */
+    public long commitZxid() {
+        return commitZxid;
+    }
+
+    /** How this node was last synced by a leader (null if never). */
+    public SyncMode lastSyncMode() {
+        return lastSyncMode;
+    }
+
+    /** A leader's sync streams so far: txns and payload plus snapshot bytes sent. */
+    public long syncTxnsSent() {
+        return syncTxnsSent;
+    }
+
+    public long syncBytesSent() {
+        return syncBytesSent;
+    }
+
+    /** Writes this node committed as leader. */
+    public long writesCommitted() {
+        return writesCommitted;
+    }
+
+    /**
+     * True while recovery or replication is unfinished here: a leader not yet established, syncing a
+     * learner, or with a proposal some learner has not acknowledged; a learner not yet serving.
+     */
+    public boolean isRecoveryBusy() {
+        if (state == ServerState.LEADING) {
+            return !isServing || syncingMask != 0 || committedCounter < proposedCounter || hasLearnerInSync();
+        }
+        return isLearner() && learnerStep != F_SERVING;
+    }
+
+    private boolean hasLearnerInSync() {
+        long rest = learnerMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] != L_SYNCED || learnerAckedZxid[index] < log.lastZxid()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Time from entering LOOKING to the last decision. */

@@ -30,7 +30,23 @@ public interface ElectionObserver {
     default void onDecision(long sid, long leader, long zxid, long electionEpoch, long peerEpoch, long quorumMask, long nowNs) {
     }
 
-    /** A leader has a quorum of learners connected, or a learner has heard from its leader. */
+    /**
+     * The node serves: a leader whose new epoch a quorum acknowledged (NEWLEADER ACKs; writes are
+     * accepted from now on), or a learner that received UPTODATE. This is "time-to-ready".
+     */
     default void onServing(long sid, long nowNs) {
+    }
+
+    /**
+     * A learner logged the leader's sync stream and acknowledged NEWLEADER: its history ends at
+     * {@code lastZxid} with digest {@code digest} and its current epoch is now {@code epoch}.
+     *
+     * @param mode the {@link io.electionbench.core.sync.SyncMode} the leader chose
+     * @param txns txns received in the sync stream
+     * @param bytes payload and snapshot bytes received in the sync stream
+     * @param startedNs when the sync stream began (its SYNC_START arrived)
+     */
+    default void onSynced(long sid, long leader, long epoch, io.electionbench.core.sync.SyncMode mode, long lastZxid,
+        long digest, long txns, long bytes, long startedNs, long nowNs) {
     }
 }

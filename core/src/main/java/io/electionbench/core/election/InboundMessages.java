@@ -1,5 +1,6 @@
 package io.electionbench.core.election;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
@@ -16,7 +17,20 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * PING, PING_ACK     fromSid:long zxid:long
  * PEER_CONNECTED,
  * PEER_DISCONNECTED  sid:long
+ * LEADER_INFO        fromSid:long newEpoch:long
+ * NEW_LEADER, ACK,
+ * COMMIT, UP_TO_DATE fromSid:long zxid:long
+ * ACK_EPOCH          fromSid:long currentEpoch:long lastZxid:long
+ * SYNC_START         fromSid:long zxid:long mode:int pad:int
+ * PROPOSAL           fromSid:long zxid:long length:int pad:int payload:byte[length]
+ * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int bytes:byte[length]
+ * WRITE              requestId:long length:int pad:int payload:byte[length]
  * </pre>
+ *
+ * A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
+ * writes are at most {@link ElectionAgent#MAX_WRITE_BYTES} and its snapshot chunks
+ * {@link ElectionAgent#SNAPSHOT_CHUNK_BYTES}, so a ring of {@link ElectionAgent#DEFAULT_INBOUND_CAPACITY}
+ * takes any of them. A payload too large for the ring is refused with an exception.
  */
 public final class InboundMessages {
     public static final int NOTIFICATION = 1;
@@ -26,6 +40,16 @@ public final class InboundMessages {
     public static final int PING_ACK = 5;
     public static final int PEER_CONNECTED = 6;
     public static final int PEER_DISCONNECTED = 7;
+    public static final int LEADER_INFO = 8;
+    public static final int ACK_EPOCH = 9;
+    public static final int SYNC_START = 10;
+    public static final int SNAPSHOT_CHUNK = 11;
+    public static final int PROPOSAL = 12;
+    public static final int NEW_LEADER = 13;
+    public static final int ACK = 14;
+    public static final int COMMIT = 15;
+    public static final int UP_TO_DATE = 16;
+    public static final int WRITE = 17;
 
     static final int FROM_OFFSET = 0;
     static final int N_LEADER_OFFSET = 8;
@@ -44,6 +68,29 @@ public final class InboundMessages {
     static final int PING_ZXID_OFFSET = 8;
     static final int PING_LENGTH = 16;
     static final int SID_LENGTH = 8;
+
+    static final int AE_CURRENT_EPOCH_OFFSET = 8;
+    static final int AE_LAST_ZXID_OFFSET = 16;
+    static final int ACK_EPOCH_LENGTH = 24;
+
+    static final int SS_ZXID_OFFSET = 8;
+    static final int SS_MODE_OFFSET = 16;
+    static final int SYNC_START_LENGTH = 24;
+
+    static final int P_ZXID_OFFSET = 8;
+    static final int P_LENGTH_OFFSET = 16;
+    static final int P_PAYLOAD_OFFSET = 24;
+
+    static final int SC_ZXID_OFFSET = 8;
+    static final int SC_DIGEST_OFFSET = 16;
+    static final int SC_TOTAL_OFFSET = 24;
+    static final int SC_POSITION_OFFSET = 32;
+    static final int SC_LENGTH_OFFSET = 40;
+    static final int SC_BYTES_OFFSET = 48;
+
+    static final int W_REQUEST_OFFSET = 0;
+    static final int W_LENGTH_OFFSET = 8;
+    static final int W_PAYLOAD_OFFSET = 16;
 
     private InboundMessages() {
     }
@@ -108,6 +155,107 @@ public final class InboundMessages {
             return false;
         }
         ring.buffer().putLong(index + FROM_OFFSET, sid);
+        ring.commit(index);
+        return true;
+    }
+
+    /**
+     * The quorum-port messages that carry one zxid (or epoch): PING, PING_ACK, LEADER_INFO (the new
+     * epoch), NEW_LEADER, ACK, COMMIT, UP_TO_DATE.
+     */
+    public static boolean offerZxid(final RingBuffer ring, final int type, final long fromSid, final long zxid) {
+        if (type != PING && type != PING_ACK && type != LEADER_INFO && type != NEW_LEADER && type != ACK
+            && type != COMMIT && type != UP_TO_DATE) {
+            throw new IllegalArgumentException("not a one-zxid type: " + type);
+        }
+        final int index = ring.tryClaim(type, PING_LENGTH);
+        if (index <= 0) {
+            return false;
+        }
+        ring.buffer().putLong(index + FROM_OFFSET, fromSid);
+        ring.buffer().putLong(index + PING_ZXID_OFFSET, zxid);
+        ring.commit(index);
+        return true;
+    }
+
+    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch, final long lastZxid) {
+        final int index = ring.tryClaim(ACK_EPOCH, ACK_EPOCH_LENGTH);
+        if (index <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + FROM_OFFSET, fromSid);
+        buffer.putLong(index + AE_CURRENT_EPOCH_OFFSET, currentEpoch);
+        buffer.putLong(index + AE_LAST_ZXID_OFFSET, lastZxid);
+        ring.commit(index);
+        return true;
+    }
+
+    public static boolean offerSyncStart(final RingBuffer ring, final long fromSid, final int mode, final long zxid) {
+        final int index = ring.tryClaim(SYNC_START, SYNC_START_LENGTH);
+        if (index <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + FROM_OFFSET, fromSid);
+        buffer.putLong(index + SS_ZXID_OFFSET, zxid);
+        buffer.putInt(index + SS_MODE_OFFSET, mode);
+        buffer.putInt(index + SS_MODE_OFFSET + 4, 0);
+        ring.commit(index);
+        return true;
+    }
+
+    /** A txn (sync or broadcast); the payload is copied into the ring. */
+    public static boolean offerProposal(final RingBuffer ring, final long fromSid, final long zxid,
+        final DirectBuffer payload, final int offset, final int length) {
+        final int index = ring.tryClaim(PROPOSAL, P_PAYLOAD_OFFSET + length);
+        if (index <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + FROM_OFFSET, fromSid);
+        buffer.putLong(index + P_ZXID_OFFSET, zxid);
+        buffer.putInt(index + P_LENGTH_OFFSET, length);
+        buffer.putInt(index + P_LENGTH_OFFSET + 4, 0);
+        buffer.putBytes(index + P_PAYLOAD_OFFSET, payload, offset, length);
+        ring.commit(index);
+        return true;
+    }
+
+    public static boolean offerSnapshotChunk(final RingBuffer ring, final long fromSid, final long zxid, final long digest,
+        final long totalLength, final long position, final DirectBuffer bytes, final int offset, final int length) {
+        final int index = ring.tryClaim(SNAPSHOT_CHUNK, SC_BYTES_OFFSET + length);
+        if (index <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + FROM_OFFSET, fromSid);
+        buffer.putLong(index + SC_ZXID_OFFSET, zxid);
+        buffer.putLong(index + SC_DIGEST_OFFSET, digest);
+        buffer.putLong(index + SC_TOTAL_OFFSET, totalLength);
+        buffer.putLong(index + SC_POSITION_OFFSET, position);
+        buffer.putInt(index + SC_LENGTH_OFFSET, length);
+        buffer.putInt(index + SC_LENGTH_OFFSET + 4, 0);
+        buffer.putBytes(index + SC_BYTES_OFFSET, bytes, offset, length);
+        ring.commit(index);
+        return true;
+    }
+
+    /**
+     * A client write. {@code requestId} is opaque to the agent and comes back in
+     * {@link WriteListener#onWriteResult}; the transport packs its connection and sequence into it.
+     */
+    public static boolean offerWrite(final RingBuffer ring, final long requestId, final DirectBuffer payload,
+        final int offset, final int length) {
+        final int index = ring.tryClaim(WRITE, W_PAYLOAD_OFFSET + length);
+        if (index <= 0) {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ring.buffer();
+        buffer.putLong(index + W_REQUEST_OFFSET, requestId);
+        buffer.putInt(index + W_LENGTH_OFFSET, length);
+        buffer.putInt(index + W_LENGTH_OFFSET + 4, 0);
+        buffer.putBytes(index + W_PAYLOAD_OFFSET, payload, offset, length);
         ring.commit(index);
         return true;
     }

@@ -1,19 +1,27 @@
 package io.electionbench.core.election;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Outbound messages of one node. Implementations encode into per-peer buffers (the transport) or
- * schedule deliveries (the simulator). A send returns false under back-pressure or when the peer is
- * unreachable; the agent retries what matters on its next duty cycle. Every argument is a primitive
- * so sending allocates nothing.
+ * schedule deliveries (the simulator). Every argument is a primitive or a buffer slice that is only
+ * read during the call, so sending allocates nothing.
+ *
+ * <p>The election messages ({@link #sendNotification}) go on the election port and may be lost; the
+ * agent resends them. Everything else goes on the quorum port, in order per peer, and must not be
+ * lost silently: a send that returns false means the link to that peer is down or hopelessly
+ * backed up, and the agent ends the relationship (a learner looks again, a leader drops the learner,
+ * which announces itself again and is synced afresh). A bulk stream (sync txns and snapshot chunks)
+ * is paced with {@link #isWritable}, so it never fills the outbound buffer.
  */
 public interface PeerPublisher {
     /** A ZooKeeper election notification (election port). */
     boolean sendNotification(long toSid, int state, long leader, long zxid, long electionEpoch, long peerEpoch);
 
-    /** A learner announces itself to the leader it decided for (quorum port; ZooKeeper's FOLLOWERINFO). */
+    /** A learner announces itself to the leader it decided for (ZooKeeper's FOLLOWERINFO/OBSERVERINFO). */
     boolean sendLearnerInfo(long toSid, long acceptedEpoch, long lastZxid, boolean isObserver);
 
-    /** The addressee is not leading: the learner's choice was wrong (a refused connection in ZooKeeper). */
+    /** The addressee is not leading, or the relationship is over (a closed learner connection in ZooKeeper). */
     boolean sendLearnerReject(long toSid);
 
     /** Leader to learner heartbeat carrying the leader's last zxid. */
@@ -21,4 +29,51 @@ public interface PeerPublisher {
 
     /** Learner's answer to a ping. */
     boolean sendPingAck(long toSid, long zxid);
+
+    /** Leader to learner: the epoch it proposes (ZooKeeper's LEADERINFO). */
+    boolean sendLeaderInfo(long toSid, long newEpoch);
+
+    /**
+     * Learner to leader (ACKEPOCH): its current epoch, or -1 when it had already accepted this epoch
+     * (then it does not count towards the epoch quorum), and its last logged zxid.
+     */
+    boolean sendAckEpoch(long toSid, long currentEpoch, long lastZxid);
+
+    /**
+     * Leader to learner: how it is synced. {@code mode} is a {@link io.electionbench.core.sync.SyncMode}
+     * wire code (DIFF 13, TRUNC 14, SNAP 15); DIFF: the learner's last zxid, TRUNC: the zxid the learner
+     * truncates after, SNAP: the zxid the snapshot that follows covers.
+     */
+    boolean sendSyncStart(long toSid, int mode, long zxid);
+
+    /**
+     * Leader to learner, after a SNAP sync start: bytes {@code [position, position + length)} of a
+     * snapshot of {@code totalLength} bytes that covers every txn up to {@code zxid} and has history
+     * digest {@code digest}. Chunks arrive in order; the last one ends at {@code totalLength}.
+     */
+    boolean sendSnapshotChunk(long toSid, long zxid, long digest, long totalLength, long position,
+        DirectBuffer buffer, int offset, int length);
+
+    /** Leader to learner: one txn, in a sync stream or as a broadcast proposal. */
+    boolean sendProposal(long toSid, long zxid, DirectBuffer payload, int offset, int length);
+
+    /** Leader to learner: the end of the sync stream; {@code zxid} is the new epoch's zxid (epoch, 0). */
+    boolean sendNewLeader(long toSid, long zxid);
+
+    /** Learner to leader: NEWLEADER (its zxid) or every proposal up to {@code zxid} is logged. */
+    boolean sendAck(long toSid, long zxid);
+
+    /** Leader to learner: every txn up to {@code zxid} is committed. */
+    boolean sendCommit(long toSid, long zxid);
+
+    /** Leader to learner: the epoch is established and the learner may serve; txns up to {@code zxid} are committed. */
+    boolean sendUpToDate(long toSid, long zxid);
+
+    /**
+     * Whether a bulk stream to {@code toSid} may send more now (Netty's channel writability). The agent
+     * resumes the stream on a later duty cycle when this is false.
+     */
+    default boolean isWritable(long toSid) {
+        return true;
+    }
 }

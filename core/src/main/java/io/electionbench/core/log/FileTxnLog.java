@@ -195,6 +195,11 @@ public final class FileTxnLog implements TxnLog {
     }
 
     @Override
+    public long snapshotDigest() {
+        return snapshotDigest;
+    }
+
+    @Override
     public int entryCount() {
         return index.count();
     }

@@ -71,6 +71,11 @@ public final class MemoryTxnLog implements TxnLog {
     }
 
     @Override
+    public long snapshotDigest() {
+        return snapshotDigest;
+    }
+
+    @Override
     public int entryCount() {
         return index.count();
     }

@@ -45,6 +45,9 @@ public interface TxnLog extends AutoCloseable {
     /** The zxid the snapshot covers up to (inclusive), or -1 when there is none. */
     long snapshotZxid();
 
+    /** The history digest of the txns the snapshot covers ({@link HistoryDigest#EMPTY} when there is none). */
+    long snapshotDigest();
+
     /** Number of entries held after the snapshot. */
     int entryCount();
 

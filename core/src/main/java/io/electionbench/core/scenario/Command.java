@@ -31,9 +31,10 @@ public sealed interface Command {
 
     /**
      * Persisted history before start: inclusive zxid ranges, in order, ending at {@code lastZxid}; the
-     * current epoch is that zxid's epoch.
+     * current (and accepted) epoch is that zxid's epoch unless an {@code epoch N} suffix names a later one
+     * (a server that acknowledged a newer leader before any of its txns arrived).
      */
-    record State(int line, String text, long sid, List<long[]> ranges, long lastZxid) implements Command {
+    record State(int line, String text, long sid, List<long[]> ranges, long lastZxid, long epoch) implements Command {
     }
 
     record Snapshot(int line, String text, long sid, long uptoZxid) implements Command {

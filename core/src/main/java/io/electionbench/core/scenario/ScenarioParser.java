@@ -163,10 +163,26 @@ public final class ScenarioParser {
         return new Command.Ensemble(line, body, ensembleSize, observers);
     }
 
-    private Command state(final String body, final String[] t) throws ScenarioException {
-        if (t.length < 4) {
-            throw error("expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...'");
+    private Command state(final String body, final String[] words) throws ScenarioException {
+        if (words.length < 4) {
+            throw error("expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...' (optionally followed by 'epoch N')");
         }
+        String[] t = words;
+        long epoch = -1;
+        if (t.length >= 6 && t[t.length - 2].equals("epoch")) {
+            epoch = number(t[t.length - 1], "epoch");
+            t = java.util.Arrays.copyOf(t, t.length - 2);
+        }
+        final Command.State parsed = stateHistory(body, t);
+        final long lastEpoch = Zxid.epoch(parsed.lastZxid());
+        if (epoch >= 0 && epoch < lastEpoch) {
+            throw error("epoch " + epoch + " is below the epoch of the last zxid " + Zxid.toString(parsed.lastZxid())
+                + ": a server only logs txns of epochs it has acknowledged");
+        }
+        return new Command.State(line, body, parsed.sid(), parsed.ranges(), parsed.lastZxid(), epoch < 0 ? lastEpoch : epoch);
+    }
+
+    private Command.State stateHistory(final String body, final String[] t) throws ScenarioException {
         final long sid = sid(t[1]);
         final List<long[]> ranges = new ArrayList<>();
         if (t[2].equals("zxid")) {
@@ -175,7 +191,7 @@ public final class ScenarioParser {
             if (Zxid.counter(last) > 0) {
                 ranges.add(new long[] {Zxid.make(Zxid.epoch(last), 1), last});
             }
-            return new Command.State(line, body, sid, ranges, last);
+            return new Command.State(line, body, sid, ranges, last, -1);
         }
         if (!t[2].equals("log")) {
             throw error("expected 'zxid' or 'log' after 'state " + t[1] + "', got '" + t[2] + "'");
@@ -197,7 +213,7 @@ public final class ScenarioParser {
             previous = to;
             ranges.add(new long[] {from, to});
         }
-        return new Command.State(line, body, sid, ranges, previous);
+        return new Command.State(line, body, sid, ranges, previous, -1);
     }
 
     private Command partition(final String body) throws ScenarioException {

@@ -19,13 +19,15 @@ import io.electionbench.core.sim.Violation;
 /**
  * Replays a {@link Scenario} in the {@link Simulator}. Every command but {@code run} and
  * {@code expect} is followed by running until the ensemble is stable, bounded by 60 s of virtual
- * time; {@code expect} is judged at that instant. Commands that need the recovery phase report "not
- * supported yet" as a failed expectation, never as a pass.
+ * time; {@code expect} is judged at that instant. At the end the simulator checks that the
+ * ensemble converged (every serving member's history equals its leader's, which holds every
+ * acknowledged write); a violation fails the scenario.
  */
 public final class ScenarioRunner {
     /** How long a command may take to settle, in virtual time. */
     public static final long SETTLE_BOUND_NS = TimeUnit.SECONDS.toNanos(60);
-    private static final String NOT_SUPPORTED = "not supported yet: needs the recovery phase (epoch negotiation, sync, writes)";
+    /** Write tags start here so a scenario's writes never look like a pre-set history's payloads. */
+    private static final long FIRST_WRITE_TAG = 1L << 48;
 
     private final Scenario scenario;
     private final ElectionPolicy policyOverride;
@@ -35,7 +37,8 @@ public final class ScenarioRunner {
     private Ensemble.Builder builder;
     private ElectionPolicy policy = ElectionPolicy.defaultPolicy();
     private long seed = 1;
-    private final List<Command.State> states = new ArrayList<>();
+    private final List<Command> setup = new ArrayList<>();
+    private long nextWriteTag = FIRST_WRITE_TAG;
 
     private ScenarioRunner(final Scenario scenario, final ElectionPolicy policyOverride) {
         this.scenario = scenario;
@@ -60,7 +63,7 @@ public final class ScenarioRunner {
                 throw new ScenarioException(scenario.file(), command.line(), ex.getMessage());
             }
         }
-        simulator();
+        simulator().checkConverged();
         for (final Violation v : sim.violations()) {
             notes.add("invariant violated: " + v);
         }
@@ -86,9 +89,16 @@ public final class ScenarioRunner {
         } else if (command instanceof Command.Seed c) {
             seed = c.seed();
         } else if (command instanceof Command.State c) {
-            states.add(c);
+            if (sim != null) {
+                throw new IllegalStateException("'state' sets a server's history before the ensemble runs; put it before the first action");
+            }
+            setup.add(c);
         } else if (command instanceof Command.Snapshot c) {
-            unsupported(c);
+            if (sim == null) {
+                setup.add(c);
+            } else {
+                snapshot(sim, c);
+            }
         } else if (command instanceof Command.Expect c) {
             expect(c);
         } else {
@@ -122,7 +132,7 @@ public final class ScenarioRunner {
         } else if (command instanceof Command.Heal) {
             s.heal();
         } else if (command instanceof Command.Write c) {
-            unsupported(c);
+            write(s, c);
         }
         if (!s.runUntilStable(SETTLE_BOUND_NS)) {
             notes.add("line " + command.line() + ": not stable within 60 s of virtual time after '" + command.text() + "'");
@@ -135,16 +145,52 @@ public final class ScenarioRunner {
                 policy = policyOverride;
             }
             sim = new Simulator(builder.build(), policy, NodeTiming.DEFAULT, NetworkModel.LAN, seed);
-            for (final Command.State c : states) {
-                final long epoch = Zxid.epoch(c.lastZxid());
-                sim.storage(c.sid()).set(c.lastZxid(), epoch, epoch);
+            for (final Command c : setup) {
+                if (c instanceof Command.State st) {
+                    for (final long[] range : st.ranges()) {
+                        sim.storage(st.sid()).appendRange(Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
+                    }
+                    sim.storage(st.sid()).epochs(st.epoch(), st.epoch());
+                } else {
+                    snapshot(sim, (Command.Snapshot)c);
+                }
             }
         }
         return sim;
     }
 
-    private void unsupported(final Command command) {
-        expectations.add(new ScenarioResult.Expectation(command.line(), command.text(), false, NOT_SUPPORTED));
+    /** Compacts a server's log up to a zxid it holds; the state bytes stand for the data tree at that point. */
+    private static void snapshot(final Simulator s, final Command.Snapshot c) {
+        final io.electionbench.core.log.TxnLog log = s.storage(c.sid()).log();
+        if (c.uptoZxid() > log.lastZxid() || c.uptoZxid() < log.snapshotZxid()) {
+            throw new IllegalArgumentException("server " + c.sid() + " cannot snapshot up to " + Zxid.toString(c.uptoZxid())
+                + ": its history ends at " + Zxid.toString(log.lastZxid()) + " and its snapshot covers up to "
+                + Zxid.toString(log.snapshotZxid()));
+        }
+        final org.agrona.concurrent.UnsafeBuffer state = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < 8; i++) {
+            state.putLong(i * 8, c.uptoZxid() * (i + 1) ^ log.digest());
+        }
+        log.snapshot(c.uptoZxid(), state, 0, state.capacity());
+    }
+
+    /** {@code write N}: N writes offered to the serving leader at once (pipelined); all must commit. */
+    private void write(final Simulator s, final Command.Write c) {
+        final int before = s.writesAcknowledged().size();
+        int offered = 0;
+        for (int i = 0; i < c.count(); i++) {
+            if (!s.write(nextWriteTag++)) {
+                break;
+            }
+            offered++;
+        }
+        s.runUntilStable(SETTLE_BOUND_NS);
+        final int committed = s.writesAcknowledged().size() - before;
+        if (offered < c.count() || committed < c.count()) {
+            expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), false,
+                offered < c.count() ? "no serving leader took the writes (" + offered + " of " + c.count() + " offered)"
+                    : committed + " of " + c.count() + " committed"));
+        }
     }
 
     private void expect(final Command.Expect c) {
@@ -168,9 +214,27 @@ public final class ScenarioRunner {
                 actual = Zxid.toString(s.storage(c.sid()).lastLoggedZxid());
                 ok = s.storage(c.sid()).lastLoggedZxid() == Zxid.parse(c.value());
                 break;
+            case SYNC: {
+                final ElectionAgent a = s.agent(c.sid());
+                actual = a == null ? "DOWN" : a.lastSyncMode() == null ? "never synced" : a.lastSyncMode().name();
+                ok = actual.equals(c.value());
+                break;
+            }
+            case LOG_EQUAL: {
+                final StringBuilder text = new StringBuilder();
+                boolean equal = true;
+                for (final long sid : c.sids()) {
+                    equal &= s.logsEqual(c.sids()[0], sid);
+                    text.append(text.length() == 0 ? "" : ", ").append(sid).append(": ")
+                        .append(Zxid.toString(s.storage(sid).lastLoggedZxid()))
+                        .append(" #").append(Long.toHexString(s.storage(sid).log().digest()));
+                }
+                actual = text.toString();
+                ok = equal;
+                break;
+            }
             default:
-                actual = NOT_SUPPORTED;
-                ok = false;
+                throw new IllegalStateException("unknown expectation " + c.kind());
         }
         expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), ok, actual));
     }

@@ -103,6 +103,9 @@ final class EventQueue {
         long c;
         long d;
         boolean flag;
+        /** A proposal's payload or a snapshot chunk, copied at send time; the buffer is reused with the event. */
+        final org.agrona.ExpandableArrayBuffer bytes = new org.agrona.ExpandableArrayBuffer(32);
+        int length;
         Event next;
     }
 }

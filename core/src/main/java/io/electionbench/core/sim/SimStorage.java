@@ -1,16 +1,22 @@
 package io.electionbench.core.sim;
 
-import io.electionbench.core.election.PersistentState;
+import org.agrona.concurrent.UnsafeBuffer;
 
-/** A simulated server's durable state: it survives a crash, unlike the agent. */
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.MemoryTxnLog;
+import io.electionbench.core.log.TxnLog;
+
+/** A simulated server's durable state: an in-memory log and both epochs. It survives a crash, unlike the agent. */
 public final class SimStorage implements PersistentState {
-    private long lastLoggedZxid;
+    private final MemoryTxnLog log = new MemoryTxnLog(256, 4096);
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[SimPayloads.LENGTH]);
     private long currentEpoch;
     private long acceptedEpoch;
 
     @Override
-    public long lastLoggedZxid() {
-        return lastLoggedZxid;
+    public TxnLog log() {
+        return log;
     }
 
     @Override
@@ -23,9 +29,30 @@ public final class SimStorage implements PersistentState {
         return acceptedEpoch;
     }
 
-    /** Sets the history's end and both epochs, as a scenario's {@code state N zxid E:C} does. */
-    public void set(final long lastZxid, final long current, final long accepted) {
-        this.lastLoggedZxid = lastZxid;
+    @Override
+    public void acceptedEpoch(final long epoch) {
+        acceptedEpoch = epoch;
+    }
+
+    @Override
+    public void currentEpoch(final long epoch) {
+        currentEpoch = epoch;
+    }
+
+    /**
+     * Appends txns {@code epoch:from .. epoch:to} with the payloads every simulated writer of that zxid
+     * uses ({@link SimPayloads}), so two servers given the same range hold the same history.
+     */
+    public void appendRange(final long epoch, final long fromCounter, final long toCounter) {
+        for (long c = fromCounter; c <= toCounter; c++) {
+            final long zxid = Zxid.make(epoch, c);
+            SimPayloads.fill(payload, zxid);
+            log.append(zxid, payload, 0, SimPayloads.LENGTH);
+        }
+    }
+
+    /** Sets both epochs, as a scenario's {@code state} line does (current epoch = the last range's epoch). */
+    public void epochs(final long current, final long accepted) {
         this.currentEpoch = current;
         this.acceptedEpoch = accepted;
     }

@@ -67,11 +67,27 @@ public final class SimulationRun {
         return new NetworkModel(min, max, loss, dup, fifo);
     }
 
+    /**
+     * Histories a real ensemble could have left behind: one committed history of up to two epochs
+     * (three txns at most in each), of which every server holds a prefix, having accepted its last
+     * epoch. Unrelated random histories would not do: a lone server with an epoch the others never
+     * accepted would win the election over acknowledged writes, which ZAB rules out (that epoch was
+     * negotiated with a quorum, so every later epoch is higher).
+     */
     private void histories(final SplittableRandom rnd) {
+        final int epochs = rnd.nextInt(3);
+        final int[] counters = {0, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
         for (int sid = 1; sid <= size; sid++) {
-            final long epoch = rnd.nextInt(3);
-            final long zxid = epoch == 0 ? 0 : Zxid.make(epoch, rnd.nextInt(4));
-            sim.storage(sid).set(zxid, epoch, epoch);
+            final int lastEpoch = epochs == 0 ? 0 : 1 + rnd.nextInt(epochs);
+            long current = 0;
+            for (int e = 1; e <= lastEpoch; e++) {
+                final int upTo = e < lastEpoch ? counters[e] : rnd.nextInt(counters[e] + 1);
+                sim.storage(sid).appendRange(e, 1, upTo);
+                if (upTo > 0 || e < lastEpoch) {
+                    current = e;
+                }
+            }
+            sim.storage(sid).epochs(current, epochs);
         }
     }
 
@@ -91,13 +107,21 @@ public final class SimulationRun {
     }
 
     private void step(final SplittableRandom rnd) {
-        switch (rnd.nextInt(6)) {
+        switch (rnd.nextInt(7)) {
             case 0:
             case 1:
                 crashOrRestart(rnd);
                 break;
             case 2:
                 partitionOrHeal(rnd);
+                break;
+            case 4:
+                final int writes = 1 + rnd.nextInt(20);
+                int offered = 0;
+                while (offered < writes && sim.write(nextTag++)) {
+                    offered++;
+                }
+                log("write " + offered + " of " + writes);
                 break;
             case 3:
                 final long pause = TimeUnit.MILLISECONDS.toNanos(rnd.nextInt(12_000));
@@ -167,12 +191,25 @@ public final class SimulationRun {
         final long before = sim.nowNs();
         if (sim.runUntilStable(LIVENESS_BOUND_NS)) {
             settleNs = sim.nowNs() - before;
+            final int acked = sim.writesAcknowledged().size();
+            int offered = 0;
+            while (offered < 5 && sim.write(nextTag++)) {
+                offered++;
+            }
+            log("write " + offered + " after settling");
+            if (!sim.runUntilStable(LIVENESS_BOUND_NS) || sim.writesAcknowledged().size() - acked < offered || offered < 5) {
+                sim.violations().add(new Violation(sim.nowNs(), "liveness",
+                    "after settling, " + offered + " of 5 writes offered, " + (sim.writesAcknowledged().size() - acked)
+                        + " committed (" + sim.writesNotAcknowledged() + " writes refused or unknown in the run)"));
+            }
+            sim.checkConverged();
         } else if (!sim.hasEstablishedLeader()) {
             sim.violations().add(new Violation(sim.nowNs(), "liveness",
                 "no serving leader followed by a quorum within " + LIVENESS_BOUND_NS / 1_000_000_000 + " s after the last fault healed"));
         } else if (policy.isDecideWhenAllConnectedAgree()) {
             sim.violations().add(new Violation(sim.nowNs(), "convergence",
-                "a quorum has a leader, but not every server follows it within " + LIVENESS_BOUND_NS / 1_000_000_000 + " s after the last fault healed"));
+                "a quorum has a leader, but not every server follows it within " + LIVENESS_BOUND_NS / 1_000_000_000
+                    + " s after the last fault healed: " + sim.describe()));
         } else {
             isSlowToConverge = true;
         }
@@ -186,6 +223,8 @@ public final class SimulationRun {
     public boolean isSlowToConverge() {
         return isSlowToConverge;
     }
+
+    private long nextTag = 1L << 48;
 
     private void log(final String what) {
         schedule.add(String.format("%.3fms %s", sim.nowNs() / 1e6, what));

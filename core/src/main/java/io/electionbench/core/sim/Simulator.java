@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -45,7 +46,9 @@ import io.electionbench.core.quorum.QuorumVerifier;
  */
 public final class Simulator implements AutoCloseable {
     /** Each delivery is drained by the duty cycle that follows it, so a ring never holds more than a few messages. */
-    private static final int INBOUND_CAPACITY = 1024;
+    private static final int INBOUND_CAPACITY = 16 * 1024;
+    /** Snapshot chunks small enough for the simulator's rings (an eighth of the capacity, less the header). */
+    private static final int SNAPSHOT_CHUNK_BYTES = 1024;
     private static final int RING_BYTES = INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     /** Released slabs, reused by the next simulators; bounded so a burst of simulators cannot pin memory. */
     private static final java.util.concurrent.ConcurrentLinkedQueue<UnsafeBuffer> SLABS = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -66,9 +69,13 @@ public final class Simulator implements AutoCloseable {
     private final UnsafeBuffer slab;
     private final boolean[][] blocked;
     private final long[][] lastDeliveryNs;
+    private final long[][] lastQuorumDeliveryNs;
+    /** A quorum message between the pair was dropped by a partition: the connection resets when it heals. */
+    private final boolean[][] brokenConnection;
     private final SplittableRandom random;
     private final EventQueue queue = new EventQueue();
     private final Checker checker = new Checker();
+    private final Writes writes = new Writes();
     private final List<Violation> violations = new ArrayList<>();
     private NetworkModel network;
     private ElectionObserver listener = ElectionObserver.NONE;
@@ -93,6 +100,8 @@ public final class Simulator implements AutoCloseable {
         this.rings = new RingBuffer[size];
         this.blocked = new boolean[size][size];
         this.lastDeliveryNs = new long[size][size];
+        this.lastQuorumDeliveryNs = new long[size][size];
+        this.brokenConnection = new boolean[size][size];
         this.random = new SplittableRandom(seed);
         this.slab = slab(size * RING_BYTES);
         for (int i = 0; i < size; i++) {
@@ -121,6 +130,7 @@ public final class Simulator implements AutoCloseable {
     @Override
     public void close() {
         queue.clear();
+        linkEventsPending = 0;
         for (int i = 0; i < size; i++) {
             agents[i] = null;
         }
@@ -206,7 +216,9 @@ public final class Simulator implements AutoCloseable {
             throw new IllegalStateException("server " + sid + " is already running");
         }
         incarnation[i]++;
-        agents[i] = new ElectionAgent(sid, ensemble, policy, timing, storage[i], publishers[i], checker, rings[i], () -> nowNs);
+        agents[i] = new ElectionAgent(sid, ensemble, policy, timing, storage[i], publishers[i], checker, rings[i], () -> nowNs)
+            .writeListener(writes)
+            .snapshotChunkBytes(SNAPSHOT_CHUNK_BYTES);
         agents[i].doWork(nowNs);
         for (int j = 0; j < size; j++) {
             if (j != i && agents[j] != null && !blocked[i][j]) {
@@ -254,8 +266,13 @@ public final class Simulator implements AutoCloseable {
             }
         }
         for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
+            for (int j = i + 1; j < size; j++) {
+                final boolean wasBlocked = blocked[i][j];
                 blocked[i][j] = groupOf[i] != groupOf[j];
+                blocked[j][i] = blocked[i][j];
+                if (wasBlocked && !blocked[i][j]) {
+                    reconnect(i, j);
+                }
             }
         }
     }
@@ -263,15 +280,31 @@ public final class Simulator implements AutoCloseable {
     /** Restores every link; live servers on both sides reconnect. */
     public void heal() {
         for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
+            for (int j = i + 1; j < size; j++) {
                 if (blocked[i][j]) {
                     blocked[i][j] = false;
-                    if (agents[i] != null && agents[j] != null) {
-                        scheduleLink(LINK_UP, i, j);
-                    }
+                    blocked[j][i] = false;
+                    reconnect(i, j);
                 }
             }
         }
+    }
+
+    /**
+     * The link between i and j works again. If a quorum message was lost on it in the cut, TCP would
+     * have reset that connection: both ends see it drop first, then come back.
+     */
+    private void reconnect(final int i, final int j) {
+        if (agents[i] != null && agents[j] != null) {
+            if (brokenConnection[i][j] || brokenConnection[j][i]) {
+                scheduleLink(LINK_DOWN, i, j);
+                scheduleLink(LINK_DOWN, j, i);
+            }
+            scheduleLink(LINK_UP, i, j);
+            scheduleLink(LINK_UP, j, i);
+        }
+        brokenConnection[i][j] = false;
+        brokenConnection[j][i] = false;
     }
 
     /** True when the link between two servers is cut by a partition. */
@@ -352,7 +385,13 @@ public final class Simulator implements AutoCloseable {
 
     private void deliver(final EventQueue.Event e) {
         nowNs = Math.max(nowNs, e.timeNs);
+        if (e.type == LINK_UP || e.type == LINK_DOWN) {
+            linkEventsPending--;
+        }
         final ElectionAgent target = agents[e.to];
+        if (target != null && blocked[e.from][e.to] && isQuorumMessage(e.type)) {
+            brokenConnection[e.from][e.to] = true;
+        }
         if (target != null && incarnation[e.to] == e.toIncarnation && !blocked[e.from][e.to]) {
             final RingBuffer ring = target.inbound();
             final long fromSid = ensemble.sid(e.from);
@@ -365,10 +404,29 @@ public final class Simulator implements AutoCloseable {
                     break;
                 case InboundMessages.PING:
                 case InboundMessages.PING_ACK:
-                    InboundMessages.offerPing(ring, e.type, fromSid, e.a);
+                    InboundMessages.offerZxid(ring, e.type, fromSid, e.a);
                     break;
                 case InboundMessages.LEARNER_REJECT:
                     InboundMessages.offerSidOnly(ring, e.type, fromSid);
+                    break;
+                case InboundMessages.LEADER_INFO:
+                case InboundMessages.NEW_LEADER:
+                case InboundMessages.ACK:
+                case InboundMessages.COMMIT:
+                case InboundMessages.UP_TO_DATE:
+                    InboundMessages.offerZxid(ring, e.type, fromSid, e.a);
+                    break;
+                case InboundMessages.ACK_EPOCH:
+                    InboundMessages.offerAckEpoch(ring, fromSid, e.a, e.b);
+                    break;
+                case InboundMessages.SYNC_START:
+                    InboundMessages.offerSyncStart(ring, fromSid, e.state, e.a);
+                    break;
+                case InboundMessages.PROPOSAL:
+                    InboundMessages.offerProposal(ring, fromSid, e.a, e.bytes, 0, e.length);
+                    break;
+                case InboundMessages.SNAPSHOT_CHUNK:
+                    InboundMessages.offerSnapshotChunk(ring, fromSid, e.a, e.b, e.c, e.d, e.bytes, 0, e.length);
                     break;
                 case LINK_UP:
                     InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, fromSid);
@@ -388,18 +446,42 @@ public final class Simulator implements AutoCloseable {
     private void scheduleLink(final int type, final int from, final int to) {
         final EventQueue.Event e = newEvent(type, from, to);
         if (e != null) {
+            linkEventsPending++;
             queue.add(e);
         }
     }
 
+    /**
+     * Quorum-port messages ride one TCP connection per pair: in order, never lost or duplicated while
+     * the link is up. Election notifications follow the network model (which may reorder, lose and
+     * duplicate them, as separate connections and resends would).
+     */
+    private static boolean isQuorumMessage(final int type) {
+        return type != InboundMessages.NOTIFICATION && type != LINK_UP && type != LINK_DOWN;
+    }
+
+    /** Connection events share the quorum messages' order: a reset is seen before what follows it. */
+    private static boolean isInOrder(final int type) {
+        return type != InboundMessages.NOTIFICATION;
+    }
+
     /** A message event with its delivery time, or null when the network drops it. */
     private EventQueue.Event newEvent(final int type, final int from, final int to) {
-        if (agents[to] == null || blocked[from][to]) {
+        if (agents[to] == null) {
+            return null;
+        }
+        if (blocked[from][to]) {
+            if (isQuorumMessage(type)) {
+                brokenConnection[from][to] = true;
+            }
             return null;
         }
         final long span = network.maxLatencyNs() - network.minLatencyNs();
         long at = nowNs + network.minLatencyNs() + (span == 0 ? 0 : random.nextLong(span + 1));
-        if (network.isFifo()) {
+        if (isInOrder(type)) {
+            at = Math.max(at, lastQuorumDeliveryNs[from][to]);
+            lastQuorumDeliveryNs[from][to] = at;
+        } else if (network.isFifo()) {
             at = Math.max(at, lastDeliveryNs[from][to]);
             lastDeliveryNs[from][to] = at;
         }
@@ -413,6 +495,10 @@ public final class Simulator implements AutoCloseable {
     }
 
     private void sendMessage(final EventQueue.Event e) {
+        if (isQuorumMessage(e.type)) {
+            queue.add(e);
+            return;
+        }
         if (network.lossRate() > 0 && random.nextDouble() < network.lossRate()) {
             queue.release(e);
             return;
@@ -431,6 +517,173 @@ public final class Simulator implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Writes
+
+    /**
+     * Offers one write to the serving leader, as a client would; its payload is {@link SimPayloads} of
+     * {@code tag}. The outcome arrives as the simulation runs ({@link #writesAcknowledged()}).
+     *
+     * @return false when no live server leads a serving epoch (nothing was offered)
+     */
+    public boolean write(final long tag) {
+        for (int i = 0; i < size; i++) {
+            final ElectionAgent a = agents[i];
+            if (a != null && a.state() == ServerState.LEADING && a.isServing()) {
+                SimPayloads.fill(writePayload, tag);
+                if (!InboundMessages.offerWrite(a.inbound(), tag, writePayload, 0, SimPayloads.LENGTH)) {
+                    return false;
+                }
+                writesOffered++;
+                a.doWork(nowNs);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes a leader acknowledged as committed: zxid to the tag written. */
+    public org.agrona.collections.Long2LongHashMap writesAcknowledged() {
+        return writes.acknowledged;
+    }
+
+    public long writesOffered() {
+        return writesOffered;
+    }
+
+    /** Writes answered with anything but COMMITTED (not leader, not ready, busy, unknown). */
+    public long writesNotAcknowledged() {
+        return writes.refused;
+    }
+
+    /**
+     * Checks that {@code sid}'s history holds every acknowledged write with the payload it was written
+     * with (a write below its snapshot is taken as held: the snapshot's digest is checked by
+     * {@link #logsEqual}).
+     *
+     * @return a description of the first missing write, or null when none is missing
+     */
+    public String missingAcknowledgedWrite(final long sid) {
+        final io.electionbench.core.log.TxnLog log = storage[index(sid)].log();
+        final org.agrona.collections.Long2LongHashMap.KeyIterator it = writes.acknowledged.keySet().iterator();
+        while (it.hasNext()) {
+            final long zxid = it.nextValue();
+            final long tag = writes.acknowledged.get(zxid);
+            if (zxid <= log.snapshotZxid()) {
+                continue;
+            }
+            if (!log.contains(zxid)) {
+                return "acknowledged write " + Zxid.toString(zxid) + " (tag " + tag + ") is missing from server " + sid
+                    + " (last zxid " + Zxid.toString(log.lastZxid()) + ")";
+            }
+            entryCheck.expect(zxid, tag);
+            log.read(zxid, entryCheck);
+            if (!entryCheck.matched) {
+                return "server " + sid + " holds a different txn at acknowledged " + Zxid.toString(zxid) + " (tag " + tag + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * At a stable instant: every serving member of the established leader's ensemble holds the leader's
+     * history, and the leader holds every acknowledged write. Adds a violation otherwise.
+     */
+    public void checkConverged() {
+        if (!isStable()) {
+            return;
+        }
+        for (int l = 0; l < size; l++) {
+            final ElectionAgent leader = agents[l];
+            if (leader == null || leader.state() != ServerState.LEADING || !leader.isServing()) {
+                continue;
+            }
+            final long leaderSid = ensemble.sid(l);
+            final String missing = missingAcknowledgedWrite(leaderSid);
+            if (missing != null) {
+                checker.violation("acknowledged-write-lost", missing);
+            }
+            for (int f = 0; f < size; f++) {
+                final ElectionAgent a = agents[f];
+                if (f != l && a != null && a.isServing() && a.leader() == leaderSid && !logsEqual(leaderSid, ensemble.sid(f))) {
+                    checker.violation("histories-diverge", "server " + ensemble.sid(f) + " (last "
+                        + Zxid.toString(storage[f].lastLoggedZxid()) + ") serves under leader " + leaderSid + " (last "
+                        + Zxid.toString(storage[l].lastLoggedZxid()) + ") with a different history");
+                }
+            }
+        }
+    }
+
+    /** One line per server: state, leader, serving, recovery busy, last and committed zxid (for diagnostics). */
+    public String describe() {
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            final ElectionAgent a = agents[i];
+            out.append(out.length() == 0 ? "" : "; ").append(ensemble.sid(i)).append(' ');
+            if (a == null) {
+                out.append("DOWN");
+            } else {
+                out.append(a.state()).append(" leader ").append(a.leader()).append(a.isServing() ? " serving" : " not-serving")
+                    .append(a.isRecoveryBusy() ? " busy" : "").append(" last ").append(Zxid.toString(storage[i].lastLoggedZxid()))
+                    .append(" commit ").append(Zxid.toString(a.commitZxid()));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Equal histories: the same last zxid and the same digest. */
+    public boolean logsEqual(final long sidA, final long sidB) {
+        final io.electionbench.core.log.TxnLog a = storage[index(sidA)].log();
+        final io.electionbench.core.log.TxnLog b = storage[index(sidB)].log();
+        return storage[index(sidA)].lastLoggedZxid() == storage[index(sidB)].lastLoggedZxid() && a.digest() == b.digest();
+    }
+
+    private final UnsafeBuffer writePayload = new UnsafeBuffer(new byte[SimPayloads.LENGTH]);
+    private final UnsafeBuffer expectedPayload = new UnsafeBuffer(new byte[SimPayloads.LENGTH]);
+    private final EntryCheck entryCheck = new EntryCheck();
+    private long writesOffered;
+    /** Connects and resets on their way: until they land, the servers' states are about to change. */
+    private int linkEventsPending;
+
+    /** Compares the first entry read with the payload a tag writes. */
+    private final class EntryCheck implements io.electionbench.core.log.TxnLog.EntryHandler {
+        long zxid;
+        boolean matched;
+
+        void expect(final long zxid, final long tag) {
+            this.zxid = zxid;
+            this.matched = false;
+            SimPayloads.fill(expectedPayload, tag);
+        }
+
+        @Override
+        public boolean onEntry(final long z, final DirectBuffer buffer, final int offset, final int length) {
+            matched = z == zxid && length == SimPayloads.LENGTH
+                && buffer.getLong(offset) == expectedPayload.getLong(0) && buffer.getLong(offset + 8) == expectedPayload.getLong(8);
+            return false;
+        }
+    }
+
+    /** Records every write outcome; a commit is an acknowledgement the invariants hold the ensemble to. */
+    private final class Writes implements io.electionbench.core.election.WriteListener {
+        final org.agrona.collections.Long2LongHashMap acknowledged = new org.agrona.collections.Long2LongHashMap(Long.MIN_VALUE);
+        long refused;
+
+        @Override
+        public void onWriteResult(final long requestId, final int status, final long zxid, final long leaderSid) {
+            if (status == COMMITTED) {
+                final long previous = acknowledged.put(zxid, requestId);
+                if (previous != Long.MIN_VALUE && previous != requestId) {
+                    checker.violation("acknowledged-write-lost", "zxid " + Zxid.toString(zxid) + " acknowledged twice, for writes "
+                        + previous + " and " + requestId);
+                }
+            } else {
+                if (System.getProperty("sim.debug") != null) System.out.println("write " + requestId + " status " + status + " zxid " + Zxid.toString(zxid) + " leader " + leaderSid + " at " + nowNs);
+                refused++;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Stability
 
     /**
@@ -439,6 +692,9 @@ public final class Simulator implements AutoCloseable {
      * server that cannot reach a quorum is LOOKING.
      */
     public boolean isStable() {
+        if (linkEventsPending > 0) {
+            return false;
+        }
         for (int i = 0; i < size; i++) {
             final ElectionAgent a = agents[i];
             if (a != null && !isSettled(i, a)) {
@@ -454,7 +710,7 @@ public final class Simulator implements AutoCloseable {
         }
         switch (a.state()) {
             case LEADING:
-                return a.isServing() && quorum.containsQuorum(followersOf(i));
+                return a.isServing() && !a.isRecoveryBusy() && quorum.containsQuorum(followersOf(i));
             case FOLLOWING:
             case OBSERVING:
                 final int li = ensemble.indexOf(a.leader());
@@ -577,6 +833,7 @@ public final class Simulator implements AutoCloseable {
             return ping(InboundMessages.PING_ACK, toSid, zxid);
         }
 
+        /** Every quorum-port message that carries one zxid or epoch. */
         private boolean ping(final int type, final long toSid, final long zxid) {
             final EventQueue.Event e = event(type, toSid);
             if (e != null) {
@@ -586,9 +843,99 @@ public final class Simulator implements AutoCloseable {
             return true;
         }
 
+        @Override
+        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
+            return ping(InboundMessages.LEADER_INFO, toSid, newEpoch);
+        }
+
+        @Override
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+            final EventQueue.Event e = event(InboundMessages.ACK_EPOCH, toSid);
+            if (e != null) {
+                e.a = currentEpoch;
+                e.b = lastZxid;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
+            final EventQueue.Event e = event(InboundMessages.SYNC_START, toSid);
+            if (e != null) {
+                e.state = mode;
+                e.a = zxid;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+            final long position, final DirectBuffer buffer, final int offset, final int length) {
+            final EventQueue.Event e = event(InboundMessages.SNAPSHOT_CHUNK, toSid);
+            if (e != null) {
+                e.a = zxid;
+                e.b = digest;
+                e.c = totalLength;
+                e.d = position;
+                e.bytes.putBytes(0, buffer, offset, length);
+                e.length = length;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+            final EventQueue.Event e = event(InboundMessages.PROPOSAL, toSid);
+            if (e != null) {
+                e.a = zxid;
+                e.bytes.putBytes(0, payload, offset, length);
+                e.length = length;
+                sendMessage(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean sendNewLeader(final long toSid, final long zxid) {
+            return ping(InboundMessages.NEW_LEADER, toSid, zxid);
+        }
+
+        @Override
+        public boolean sendAck(final long toSid, final long zxid) {
+            return ping(InboundMessages.ACK, toSid, zxid);
+        }
+
+        @Override
+        public boolean sendCommit(final long toSid, final long zxid) {
+            return ping(InboundMessages.COMMIT, toSid, zxid);
+        }
+
+        @Override
+        public boolean sendUpToDate(final long toSid, final long zxid) {
+            return ping(InboundMessages.UP_TO_DATE, toSid, zxid);
+        }
+
         private EventQueue.Event event(final int type, final long toSid) {
             final int to = ensemble.indexOf(toSid);
             return to < 0 || to == from ? null : newEvent(type, from, to);
+        }
+    }
+
+    /** Sums the entry hashes past a zxid, so a log's digest up to that zxid can be had without copying it. */
+    private static final class PrefixDigest implements io.electionbench.core.log.TxnLog.EntryHandler {
+        long hashOfRest;
+
+        void reset(final long afterZxid) {
+            hashOfRest = 0;
+        }
+
+        @Override
+        public boolean onEntry(final long zxid, final DirectBuffer buffer, final int offset, final int length) {
+            hashOfRest += io.electionbench.core.log.HistoryDigest.entryHash(zxid, buffer, offset, length);
+            return true;
         }
     }
 
@@ -607,9 +954,63 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public void onServing(final long sid, final long atNs) {
-            record(ensemble.indexOf(sid), "SERVING", "");
+            final int i = ensemble.indexOf(sid);
+            record(i, "SERVING", "");
             listener.onServing(sid, atNs);
             checkLeaders();
+            final ElectionAgent a = agents[i];
+            if (a != null && a.state() == ServerState.LEADING) {
+                checkEstablishedEpoch(i, a.newEpoch());
+            }
+        }
+
+        /**
+         * A leader established {@code epoch}: no other server ever established it; a quorum has
+         * persisted it (or a later one) as current; and its history holds every acknowledged write.
+         */
+        private void checkEstablishedEpoch(final int i, final long epoch) {
+            final long sid = ensemble.sid(i);
+            final long previous = establishedBy.put(epoch, sid);
+            if (previous != Long.MIN_VALUE && previous != sid) {
+                violation("one-leader-per-epoch", "epoch " + epoch + " established by " + previous + " and by " + sid);
+            }
+            long holders = 0;
+            for (int m = 0; m < size; m++) {
+                if (storage[m].currentEpoch() >= epoch) {
+                    holders |= 1L << m;
+                }
+            }
+            if (!quorum.containsQuorum(holders)) {
+                violation("epoch-without-quorum", "server " + sid + " established epoch " + epoch + " but only "
+                    + Arrays.toString(ensemble.sidsOf(holders)) + " hold it as current");
+            }
+            final String missing = missingAcknowledgedWrite(sid);
+            if (missing != null) {
+                violation("acknowledged-write-lost", "new leader of epoch " + epoch + ": " + missing);
+            }
+        }
+
+        @Override
+        public void onSynced(final long sid, final long leader, final long epoch, final io.electionbench.core.sync.SyncMode mode,
+            final long lastZxid, final long digest, final long txns, final long bytes, final long startedNs, final long atNs) {
+            record(ensemble.indexOf(sid), "SYNCED", trace == null ? "" : mode + " from " + leader + " to " + Zxid.toString(lastZxid));
+            listener.onSynced(sid, leader, epoch, mode, lastZxid, digest, txns, bytes, startedNs, atNs);
+            final int li = ensemble.indexOf(leader);
+            final ElectionAgent l = agents[li];
+            if (l == null || l.state() != ServerState.LEADING || l.newEpoch() != epoch) {
+                return;
+            }
+            final io.electionbench.core.log.TxnLog leaderLog = storage[li].log();
+            if (lastZxid < leaderLog.snapshotZxid()) {
+                return;
+            }
+            prefix.reset(lastZxid);
+            leaderLog.read(lastZxid + 1, prefix);
+            final long leaderDigest = leaderLog.digest() - prefix.hashOfRest;
+            if (leaderDigest != digest || storage[li].lastLoggedZxid() < lastZxid) {
+                violation("histories-diverge", "server " + sid + " synced by " + leader + " (" + mode + ") to "
+                    + Zxid.toString(lastZxid) + " holds a history different from the leader's up to that zxid");
+            }
         }
 
         @Override
@@ -627,6 +1028,13 @@ public final class Simulator implements AutoCloseable {
             while (rest != 0) {
                 final int m = Long.numberOfTrailingZeros(rest);
                 rest &= rest - 1;
+                // A vote reflects its caster's history only while the caster is still LOOKING in that
+                // round: after it followed someone, sync may have changed its log, and stale votes are
+                // ZooKeeper's (discovery, not the election, refuses a leader behind a quorum then).
+                final ElectionAgent member = agents[m];
+                if (member == null || member.state() != ServerState.LOOKING || member.logicalClock() != electionEpoch) {
+                    continue;
+                }
                 final long mSid = ensemble.sid(m);
                 final long mZxid = storage[m].lastLoggedZxid();
                 final long mEpoch = storage[m].currentEpoch();
@@ -674,7 +1082,10 @@ public final class Simulator implements AutoCloseable {
             }
         }
 
-        private void violation(final String invariant, final String detail) {
+        private final org.agrona.collections.Long2LongHashMap establishedBy = new org.agrona.collections.Long2LongHashMap(Long.MIN_VALUE);
+        private final PrefixDigest prefix = new PrefixDigest();
+
+        void violation(final String invariant, final String detail) {
             violations.add(new Violation(nowNs, invariant, detail));
         }
     }

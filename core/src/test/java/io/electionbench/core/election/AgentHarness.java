@@ -19,6 +19,8 @@ final class AgentHarness {
 
     final List<Sent> sent = new ArrayList<>();
     final List<String> transitions = new ArrayList<>();
+    /** Write outcomes: requestId, status, zxid, leader. */
+    final List<long[]> writeResults = new ArrayList<>();
     final Storage storage = new Storage();
     final ElectionAgent agent;
     long nowNs = TimeUnit.SECONDS.toNanos(1000);
@@ -37,7 +39,8 @@ final class AgentHarness {
                     transitions.add(to + ": " + reason);
                 }
             },
-            ElectionAgent.newInboundRing(4096), () -> nowNs);
+            ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
+        agent.writeListener((requestId, status, zxid, leader) -> writeResults.add(new long[] {requestId, status, zxid, leader}));
     }
 
     AgentHarness start() {
@@ -67,7 +70,11 @@ final class AgentHarness {
     }
 
     void learnerInfo(final long from) {
-        InboundMessages.offerLearnerInfo(agent.inbound(), from, 0, 0, false);
+        learnerInfo(from, 0);
+    }
+
+    void learnerInfo(final long from, final long acceptedEpoch) {
+        InboundMessages.offerLearnerInfo(agent.inbound(), from, acceptedEpoch, 0, false);
         agent.doWork(nowNs);
     }
 
@@ -86,6 +93,50 @@ final class AgentHarness {
         agent.doWork(nowNs);
     }
 
+    void ackEpoch(final long from, final long currentEpoch, final long lastZxid) {
+        InboundMessages.offerAckEpoch(agent.inbound(), from, currentEpoch, lastZxid);
+        agent.doWork(nowNs);
+    }
+
+    /** Any quorum-port message that carries one zxid: LEADER_INFO, NEW_LEADER, ACK, COMMIT, UP_TO_DATE. */
+    void zxidMessage(final int type, final long from, final long zxid) {
+        InboundMessages.offerZxid(agent.inbound(), type, from, zxid);
+        agent.doWork(nowNs);
+    }
+
+    void syncStart(final long from, final io.electionbench.core.sync.SyncMode mode, final long zxid) {
+        InboundMessages.offerSyncStart(agent.inbound(), from, mode.code(), zxid);
+        agent.doWork(nowNs);
+    }
+
+    void proposal(final long from, final long zxid) {
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        payload.putLong(0, zxid);
+        InboundMessages.offerProposal(agent.inbound(), from, zxid, payload, 0, 8);
+        agent.doWork(nowNs);
+    }
+
+    void write(final long requestId) {
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        payload.putLong(0, requestId);
+        InboundMessages.offerWrite(agent.inbound(), requestId, payload, 0, 8);
+        agent.doWork(nowNs);
+    }
+
+    /** A learner that acknowledges the leader's epoch (current epoch 0, empty log) and then NEWLEADER. */
+    void recover(final long learner) {
+        ackEpoch(learner, 0, 0);
+        zxidMessage(InboundMessages.ACK, learner, io.electionbench.core.Zxid.make(agent.newEpoch(), 0));
+    }
+
+    /** A learner's side of recovery with leader {@code leader}: epoch, an empty DIFF, NEWLEADER, UPTODATE. */
+    void followThrough(final long leader, final long epoch) {
+        zxidMessage(InboundMessages.LEADER_INFO, leader, epoch);
+        syncStart(leader, io.electionbench.core.sync.SyncMode.DIFF, storage.lastLoggedZxid());
+        zxidMessage(InboundMessages.NEW_LEADER, leader, io.electionbench.core.Zxid.make(epoch, 0));
+        zxidMessage(InboundMessages.UP_TO_DATE, leader, 0);
+    }
+
     List<Sent> take() {
         final List<Sent> out = new ArrayList<>(sent);
         sent.clear();
@@ -102,13 +153,21 @@ final class AgentHarness {
         return out;
     }
 
+    /** Settable epochs and a last zxid that stands in for a history until the log holds one. */
     static final class Storage implements PersistentState {
+        final io.electionbench.core.log.MemoryTxnLog log = new io.electionbench.core.log.MemoryTxnLog();
         long zxid;
         long epoch;
+        long accepted = -1;
+
+        @Override
+        public io.electionbench.core.log.TxnLog log() {
+            return log;
+        }
 
         @Override
         public long lastLoggedZxid() {
-            return zxid;
+            return log.lastZxid() >= 0 ? log.lastZxid() : zxid;
         }
 
         @Override
@@ -118,7 +177,17 @@ final class AgentHarness {
 
         @Override
         public long acceptedEpoch() {
-            return epoch;
+            return accepted < 0 ? epoch : accepted;
+        }
+
+        @Override
+        public void acceptedEpoch(final long e) {
+            accepted = e;
+        }
+
+        @Override
+        public void currentEpoch(final long e) {
+            epoch = e;
         }
     }
 
@@ -151,6 +220,61 @@ final class AgentHarness {
         @Override
         public boolean sendPingAck(final long toSid, final long zxid) {
             sent.add(new Sent("pingAck", toSid, 0, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
+            sent.add(new Sent("leaderInfo", toSid, 0, 0, 0, 0, newEpoch));
+            return true;
+        }
+
+        @Override
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+            sent.add(new Sent("ackEpoch", toSid, 0, 0, lastZxid, 0, currentEpoch));
+            return true;
+        }
+
+        @Override
+        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
+            sent.add(new Sent("syncStart", toSid, mode, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+            final long position, final org.agrona.DirectBuffer buffer, final int offset, final int length) {
+            sent.add(new Sent("snapshotChunk", toSid, length, 0, zxid, position, totalLength));
+            return true;
+        }
+
+        @Override
+        public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload, final int offset, final int length) {
+            sent.add(new Sent("proposal", toSid, length, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendNewLeader(final long toSid, final long zxid) {
+            sent.add(new Sent("newLeader", toSid, 0, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendAck(final long toSid, final long zxid) {
+            sent.add(new Sent("ack", toSid, 0, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendCommit(final long toSid, final long zxid) {
+            sent.add(new Sent("commit", toSid, 0, 0, zxid, 0, 0));
+            return true;
+        }
+
+        @Override
+        public boolean sendUpToDate(final long toSid, final long zxid) {
+            sent.add(new Sent("upToDate", toSid, 0, 0, zxid, 0, 0));
             return true;
         }
     }

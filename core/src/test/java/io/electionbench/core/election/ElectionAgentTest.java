@@ -346,12 +346,19 @@ class ElectionAgentTest {
     }
 
     @Test
-    void aLeaderServesOnceAQuorumOfLearnersConnectedAndPingsThemEveryHalfTick() {
+    void aLeaderServesOnceAQuorumAcknowledgedNewLeaderAndPingsItsLearnersEveryHalfTick() {
         final AgentHarness h = leaderOfThree();
         assertTrue(!h.agent.isServing());
         h.learnerInfo(1);
+        assertEquals(List.of(1L), recipients(h.take("leaderInfo")), "the leader and 1 are a quorum: epoch 1 is proposed");
+        assertEquals(1, h.storage.acceptedEpoch(), "persisted before LEADERINFO goes out");
+        h.ackEpoch(1, 0, 0);
+        assertEquals(1, h.storage.currentEpoch(), "adopted with a quorum of ACKEPOCHs");
+        assertEquals(List.of(1L), recipients(h.take("newLeader")));
+        assertTrue(!h.agent.isServing(), "not established until NEWLEADER is acknowledged");
+        h.zxidMessage(InboundMessages.ACK, 1, io.electionbench.core.Zxid.make(1, 0));
         assertTrue(h.agent.isServing());
-        h.take();
+        assertEquals(List.of(1L), recipients(h.take("upToDate")));
         h.advanceMs(1000);
         assertEquals(List.of(1L), recipients(h.take("ping")));
     }
@@ -360,6 +367,7 @@ class ElectionAgentTest {
     void aLeaderStepsDownWhenItsLearnersFallSilentForSyncLimitTicks() {
         final AgentHarness h = leaderOfThree();
         h.learnerInfo(1);
+        h.recover(1);
         for (int i = 0; i < 5; i++) {
             h.advanceMs(1000);
             h.pingAck(1);
@@ -416,7 +424,11 @@ class ElectionAgentTest {
         assertEquals(ServerState.FOLLOWING, h.agent.state());
         assertEquals(List.of(3L), recipients(h.take("learnerInfo")));
         h.ping(3);
+        assertTrue(!h.agent.isServing(), "a ping is not UPTODATE");
+        h.followThrough(3, 1);
         assertTrue(h.agent.isServing());
+        h.take();
+        h.ping(3);
         assertEquals(List.of(3L), recipients(h.take("pingAck")));
         h.advanceMs(9_999);
         assertEquals(ServerState.FOLLOWING, h.agent.state());
@@ -476,7 +488,9 @@ class ElectionAgentTest {
         h.notification(1, LOOKING, 3, 0, 1, 0);
         h.notification(2, LOOKING, 3, 0, 1, 0);
         assertEquals(ServerState.LEADING, h.agent.state());
-        assertTrue(h.agent.isServing(), "1 announced itself while 3 was still deciding");
+        assertEquals(List.of(1L), recipients(h.take("leaderInfo")), "1 announced itself while 3 was still deciding");
+        h.recover(1);
+        assertTrue(h.agent.isServing());
     }
 
     @Test
@@ -518,6 +532,10 @@ class ElectionAgentTest {
         assertEquals(ServerState.LOOKING, h.agent.state(), "a quorum waits; a better vote may still come during the quiet period");
         h.advanceMs(50);
         assertEquals(ServerState.LEADING, h.agent.state(), "1 and 3 decided for 5 and wait: with 5 they are a quorum");
+        h.ackEpoch(1, 0, 0);
+        h.ackEpoch(3, 0, 0);
+        h.zxidMessage(InboundMessages.ACK, 1, Zxid.make(1, 0));
+        h.zxidMessage(InboundMessages.ACK, 3, Zxid.make(1, 0));
         assertTrue(h.agent.isServing());
         assertTrue(h.transitions.contains("LEADING: a quorum already follows"));
     }

@@ -48,7 +48,7 @@ class NotificationPathAllocationTest {
         }
     }
 
-    private static final class NullPublisher implements PeerPublisher {
+    static final class NullPublisher implements PeerPublisher {
         @Override
         public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
             final long electionEpoch, final long peerEpoch) {
@@ -72,6 +72,52 @@ class NotificationPathAllocationTest {
 
         @Override
         public boolean sendPingAck(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
+            return true;
+        }
+
+        @Override
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+            final long position, final org.agrona.DirectBuffer buffer, final int offset, final int length) {
+            return true;
+        }
+
+        @Override
+        public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload, final int offset, final int length) {
+            return true;
+        }
+
+        @Override
+        public boolean sendNewLeader(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendAck(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendCommit(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendUpToDate(final long toSid, final long zxid) {
             return true;
         }
     }

@@ -1,0 +1,227 @@
+package io.electionbench.core.election;
+
+import static io.electionbench.core.election.AgentHarness.LOOKING;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.electionbench.core.ServerState;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sync.SyncMode;
+
+/** The recovery rules after a decision (reference section 5), one agent driven by hand. */
+class RecoveryTest {
+    private static final ElectionPolicy FAST = ElectionPolicy.FAST;
+
+    private static List<Long> recipients(final List<AgentHarness.Sent> sent) {
+        return sent.stream().map(AgentHarness.Sent::to).sorted().collect(Collectors.toList());
+    }
+
+    /** Server 3 of {@code size} with the given history and epochs, LEADING after 1 and 2 voted for it. */
+    private static AgentHarness leader(final int size, final long current, final long accepted, final long... zxids) {
+        final AgentHarness h = new AgentHarness(3, Ensemble.majority(size), FAST);
+        h.storage.epoch = current;
+        h.storage.accepted = accepted;
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+        for (final long z : zxids) {
+            payload.putLong(0, z);
+            h.storage.log.append(z, payload, 0, 8);
+        }
+        h.start();
+        for (long sid = 1; sid <= size; sid++) {
+            if (sid != 3) {
+                h.connected(sid);
+            }
+        }
+        final long last = h.storage.lastLoggedZxid();
+        h.notification(1, LOOKING, 3, last, 1, current);
+        h.notification(2, LOOKING, 3, last, 1, current);
+        h.advanceMs(60);
+        assertEquals(ServerState.LEADING, h.agent.state());
+        h.take();
+        return h;
+    }
+
+    private static AgentHarness follower() {
+        final AgentHarness h = new AgentHarness(1, Ensemble.majority(3), FAST).start();
+        h.notification(2, LOOKING, 3, 0, 1, 0);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, h.agent.state());
+        h.take();
+        return h;
+    }
+
+    @Test
+    void theNewEpochIsMaxAcceptedPlusOneOnceTheLeaderAndAQuorumReported() {
+        final AgentHarness h = leader(5, 2, 2);
+        h.learnerInfo(1, 4);
+        assertTrue(h.take("leaderInfo").isEmpty(), "the leader and 1 are not a quorum of 5");
+        h.learnerInfo(2, 1);
+        final List<AgentHarness.Sent> infos = h.take("leaderInfo");
+        assertEquals(List.of(1L, 2L), recipients(infos));
+        assertEquals(5, infos.get(0).peerEpoch(), "max(2, 4, 1) + 1");
+        assertEquals(5, h.storage.acceptedEpoch(), "the leader persisted it before proposing it");
+        h.learnerInfo(4, 9);
+        assertEquals(5, h.take("leaderInfo").get(0).peerEpoch(), "a late learner gets the fixed epoch");
+    }
+
+    @Test
+    void aLearnerMoreRecentThanTheLeaderIsRefusedAndAMinusOneAckDoesNotCount() {
+        final AgentHarness h = leader(5, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2));
+        h.learnerInfo(1);
+        h.learnerInfo(2);
+        h.learnerInfo(4);
+        h.take();
+        h.ackEpoch(1, 1, Zxid.make(1, 5));
+        assertEquals(List.of(1L), recipients(h.take("reject")), "1 logged txns of epoch 1 past the leader's");
+        h.ackEpoch(2, -1, Zxid.make(1, 2));
+        assertEquals(1, h.storage.currentEpoch(), "2 had accepted this epoch already: not counted");
+        assertTrue(h.take("syncStart").isEmpty());
+        h.ackEpoch(4, 1, Zxid.make(1, 1));
+        assertEquals(1, h.storage.currentEpoch(), "the leader and 4 are not 3 of 5, and 2 does not count");
+        h.learnerInfo(5);
+        h.ackEpoch(5, 1, Zxid.make(1, 2));
+        assertEquals(2, h.storage.currentEpoch(), "the leader, 4 and 5 adopt epoch 2");
+        assertEquals(List.of(2L, 4L, 5L), recipients(h.take("syncStart")), "2 is synced even though its ack did not count");
+    }
+
+    @Test
+    void aLaggingLearnerGetsADiffOfTheTxnsItMissesThenNewLeader() {
+        final AgentHarness h = leader(3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2), Zxid.make(1, 3));
+        h.learnerInfo(1);
+        h.take();
+        h.ackEpoch(1, 1, Zxid.make(1, 1));
+        final List<AgentHarness.Sent> sent = h.take();
+        assertEquals("syncStart", sent.get(0).type());
+        assertEquals(SyncMode.DIFF.code(), sent.get(0).state());
+        assertEquals(Zxid.make(1, 1), sent.get(0).zxid());
+        assertEquals(List.of(Zxid.make(1, 2), Zxid.make(1, 3)),
+            sent.stream().filter(s -> s.type().equals("proposal")).map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
+        assertEquals("newLeader", sent.get(sent.size() - 1).type());
+        assertEquals(Zxid.make(2, 0), sent.get(sent.size() - 1).zxid());
+    }
+
+    @Test
+    void aLearnerWithTxnsTheLeaderNeverCommittedIsTruncated() {
+        final AgentHarness h = leader(3, 2, 2, Zxid.make(1, 1), Zxid.make(1, 2));
+        h.learnerInfo(1);
+        h.take();
+        h.ackEpoch(1, 1, Zxid.make(1, 4));
+        final AgentHarness.Sent start = h.take("syncStart").get(0);
+        assertEquals(SyncMode.TRUNC.code(), start.state());
+        assertEquals(Zxid.make(1, 2), start.zxid());
+    }
+
+    @Test
+    void aLearnerBehindTheLeadersSnapshotGetsTheSnapshotThenTheRest() {
+        final AgentHarness h = leader(3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2), Zxid.make(1, 3), Zxid.make(1, 4));
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[40_000]);
+        h.storage.log.snapshot(Zxid.make(1, 2), state, 0, state.capacity());
+        h.learnerInfo(1);
+        h.take();
+        h.ackEpoch(1, 0, 0);
+        final List<AgentHarness.Sent> sent = h.take();
+        assertEquals(SyncMode.SNAP.code(), sent.get(0).state());
+        assertEquals(Zxid.make(1, 2), sent.get(0).zxid());
+        final List<AgentHarness.Sent> chunks = sent.stream().filter(s -> s.type().equals("snapshotChunk")).collect(Collectors.toList());
+        assertEquals(3, chunks.size(), "40,000 bytes in 16 KiB chunks");
+        assertEquals(40_000, chunks.stream().mapToInt(AgentHarness.Sent::state).sum());
+        assertEquals(List.of(Zxid.make(1, 3), Zxid.make(1, 4)),
+            sent.stream().filter(s -> s.type().equals("proposal")).map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
+    }
+
+    @Test
+    void aFollowerPersistsAcceptedBeforeAckEpochAndCurrentBeforeTheNewLeaderAck() {
+        final AgentHarness h = follower();
+        h.zxidMessage(InboundMessages.LEADER_INFO, 3, 4);
+        assertEquals(4, h.storage.acceptedEpoch());
+        final AgentHarness.Sent ack = h.take("ackEpoch").get(0);
+        assertEquals(0, ack.peerEpoch(), "a newly accepted epoch is acknowledged with the current epoch");
+        h.syncStart(3, SyncMode.DIFF, 0);
+        h.proposal(3, Zxid.make(4, 1));
+        assertEquals(0, h.storage.currentEpoch());
+        h.zxidMessage(InboundMessages.NEW_LEADER, 3, Zxid.make(4, 0));
+        assertEquals(4, h.storage.currentEpoch());
+        assertEquals(Zxid.make(4, 1), h.storage.lastLoggedZxid());
+        assertEquals(List.of(Zxid.make(4, 0)), h.take("ack").stream().map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
+        assertTrue(!h.agent.isServing());
+        h.zxidMessage(InboundMessages.UP_TO_DATE, 3, Zxid.make(4, 1));
+        assertTrue(h.agent.isServing());
+        assertEquals(SyncMode.DIFF, h.agent.lastSyncMode());
+    }
+
+    @Test
+    void aFollowerAcknowledgesAnAlreadyAcceptedEpochWithMinusOneAndRefusesAnOlderOne() {
+        final AgentHarness h = follower();
+        h.storage.accepted = 4;
+        h.zxidMessage(InboundMessages.LEADER_INFO, 3, 4);
+        assertEquals(-1, h.take("ackEpoch").get(0).peerEpoch());
+        h.zxidMessage(InboundMessages.LEADER_INFO, 3, 3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: leader proposed an epoch below the accepted one"));
+    }
+
+    @Test
+    void aGapInTheLeadersTxnsSendsTheLearnerBackToLooking() {
+        final AgentHarness h = follower();
+        h.followThrough(3, 1);
+        h.proposal(3, Zxid.make(1, 1));
+        h.proposal(3, Zxid.make(1, 3));
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: txn from the leader does not follow the log"));
+    }
+
+    @Test
+    void aFollowerLogsProposalsAndAcknowledgesOncePerDutyCycle() {
+        final AgentHarness h = follower();
+        h.followThrough(3, 1);
+        h.take();
+        InboundMessages.offerProposal(h.agent.inbound(), 3, Zxid.make(1, 1), new UnsafeBuffer(new byte[4]), 0, 4);
+        InboundMessages.offerProposal(h.agent.inbound(), 3, Zxid.make(1, 2), new UnsafeBuffer(new byte[4]), 0, 4);
+        h.agent.doWork(h.nowNs);
+        assertEquals(List.of(Zxid.make(1, 2)), h.take("ack").stream().map(AgentHarness.Sent::zxid).collect(Collectors.toList()),
+            "one cumulative ACK for both");
+    }
+
+    @Test
+    void writesCommitOnAQuorumOfAcksAndAreRefusedElsewhere() {
+        final AgentHarness h = leader(3, 0, 0);
+        h.write(7);
+        assertArrayEquals(new long[] {7, WriteListener.NOT_READY, -1, 3}, h.writeResults.remove(0), "not established yet");
+        h.learnerInfo(1);
+        h.recover(1);
+        assertTrue(h.agent.isServing());
+        h.take();
+        h.write(8);
+        assertEquals(List.of(1L), recipients(h.take("proposal")));
+        assertTrue(h.writeResults.isEmpty(), "the leader alone is not a quorum of 3");
+        h.zxidMessage(InboundMessages.ACK, 1, Zxid.make(1, 1));
+        assertArrayEquals(new long[] {8, WriteListener.COMMITTED, Zxid.make(1, 1), 3}, h.writeResults.remove(0));
+        assertEquals(List.of(Zxid.make(1, 1)), h.take("commit").stream().map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
+        h.write(9);
+        h.disconnected(1);
+        h.disconnected(2);
+        for (int i = 0; i < 12 && h.agent.state() == ServerState.LEADING; i++) {
+            h.advanceMs(1000);
+        }
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertArrayEquals(new long[] {9, WriteListener.UNKNOWN, Zxid.make(1, 2), 3}, h.writeResults.remove(0),
+            "proposed, never acknowledged by a quorum: the outcome is unknown");
+        h.write(10);
+        assertEquals(WriteListener.NOT_LEADER, h.writeResults.remove(0)[1]);
+    }
+
+    @Test
+    void aWriteToAFollowerNamesTheLeader() {
+        final AgentHarness h = follower();
+        h.write(5);
+        assertArrayEquals(new long[] {5, WriteListener.NOT_LEADER, -1, 3}, h.writeResults.remove(0));
+    }
+}
