@@ -13,36 +13,37 @@ import io.electionbench.transport.wire.AuthCodec;
 
 /**
  * HMAC-SHA256 challenge-response over a shared secret (layouts in {@link AuthCodec}). Runs once per
- * connection on the event loop, so it may allocate.
+ * connection on the event loop, so it may allocate. Public for the write client, which proves the same
+ * secret with sid {@link io.electionbench.transport.wire.QuorumHeaderCodec#CLIENT_SID}.
  */
-final class PeerAuthenticator {
+public final class PeerAuthenticator {
     private static final byte[] RECEIVER_LABEL = "EB-AUTH-R".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] INITIATOR_LABEL = "EB-AUTH-I".getBytes(StandardCharsets.US_ASCII);
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    PeerAuthenticator(final byte[] secret) {
+    public PeerAuthenticator(final byte[] secret) {
         this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
 
-    byte[] newNonce() {
+    public byte[] newNonce() {
         final byte[] nonce = new byte[AuthCodec.NONCE_LENGTH];
         random.nextBytes(nonce);
         return nonce;
     }
 
     /** The receiver's proof (macR). */
-    byte[] receiverMac(final byte[] nonceI, final byte[] nonceR, final long sidI, final long sidR) {
+    public byte[] receiverMac(final byte[] nonceI, final byte[] nonceR, final long sidI, final long sidR) {
         return mac(RECEIVER_LABEL, nonceI, nonceR, sidI, sidR);
     }
 
     /** The initiator's proof (macI). */
-    byte[] initiatorMac(final byte[] nonceI, final byte[] nonceR, final long sidI, final long sidR) {
+    public byte[] initiatorMac(final byte[] nonceI, final byte[] nonceR, final long sidI, final long sidR) {
         return mac(INITIATOR_LABEL, nonceI, nonceR, sidI, sidR);
     }
 
     /** Constant-time comparison. */
-    static boolean isEqual(final byte[] expected, final byte[] actual) {
+    public static boolean isEqual(final byte[] expected, final byte[] actual) {
         return MessageDigest.isEqual(expected, actual);
     }
 

@@ -1,8 +1,10 @@
 package io.electionbench.transport.net;
 
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.InboundMessages;
+import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.AuthCodec;
 import io.electionbench.transport.wire.ElectionHeaderCodec;
 import io.electionbench.transport.wire.FrameCodec;
@@ -18,6 +21,7 @@ import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.transport.wire.WireError;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -37,12 +41,25 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * it: the initiator writes its header only once the TLS handshake has succeeded, and the deadline
  * covers the TLS handshake too. A failed TLS handshake (untrusted certificate, plain text on a TLS
  * port) is refused as {@link RefuseReason#TLS_HANDSHAKE_FAILED} with the JDK's reason logged.
+ *
+ * <p>A write client on the quorum port (its header carries {@code FLAG_CLIENT}) runs the same
+ * handshake, with sid 0 and no membership checks; once open, this handler hands the connection, and
+ * whatever bytes followed the handshake, to a {@link ClientWriteHandler}.
+ *
+ * <p>Back-pressure: an election notification that finds the agent's ring full is dropped, as in
+ * ZooKeeper. A quorum message never is: the frame stays in the cumulation buffer, reading pauses
+ * ({@code autoRead} off) and delivery is retried from the event loop every
+ * {@value #RETRY_DELIVERY_US} µs; reading resumes once everything buffered has been delivered.
  */
 final class PeerChannelHandler extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(PeerChannelHandler.class);
     private static final int MAX_REASON_CHARS = 200;
+    /** How soon a quorum frame that found the agent's ring full is offered again. */
+    static final long RETRY_DELIVERY_US = 50;
+    /** Bytes in front of a delayed (slow-fault) frame copy: its due time. */
+    private static final int DUE_FIELD = 8;
 
-    private enum Phase { HEADER, AUTH_CHALLENGE, AUTH_PROOF, AUTH_RESPONSE, OPEN, CLOSED }
+    private enum Phase { HEADER, AUTH_CHALLENGE, AUTH_PROOF, AUTH_RESPONSE, OPEN, CLOSED, HANDED_OVER }
 
     private final PeerTransport transport;
     private final PortKind kind;
@@ -51,7 +68,16 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     private final QuorumHeaderCodec quorumHeader = new QuorumHeaderCodec();
     private final NotificationCodec notification = new NotificationCodec();
     private final QuorumMessageCodec quorumMessage = new QuorumMessageCodec();
+    private final ByteBufView payloadView = new ByteBufView();
+    private final Runnable retryTask = this::retryDelivery;
+    private final Runnable delayedTask = this::deliverDelayed;
+    private ChannelHandlerContext context;
     private PeerLink link;
+    private boolean isClient;
+    private boolean isPaused;
+    /** Slow-link fault, quorum port: copies of frames not yet due, each prefixed by its due time. */
+    private ArrayDeque<ByteBuf> delayed;
+    private boolean isDelayedScheduled;
     private long remoteSid = -1;
     private Phase phase = Phase.HEADER;
     private ScheduledFuture<?> handshakeTimeout;
@@ -68,6 +94,12 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         if (link != null) {
             this.remoteSid = link.peerSid();
         }
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
     }
 
     @Override
@@ -154,7 +186,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out) {
-        while (in.isReadable() && phase != Phase.CLOSED) {
+        while (in.isReadable() && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             final int before = in.readableBytes();
             switch (phase) {
                 case HEADER:
@@ -178,6 +210,9 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             if (in.readableBytes() == before && phase != Phase.CLOSED) {
                 return;
             }
+            if (phase == Phase.HANDED_OVER) {
+                return;
+            }
         }
         if (phase == Phase.CLOSED) {
             in.skipBytes(in.readableBytes());
@@ -196,6 +231,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         final WireError error;
         final long sid;
         final int length;
+        isClient = false;
         if (kind == PortKind.ELECTION) {
             error = electionHeader.decode(in, in.readerIndex(), in.readableBytes());
             sid = electionHeader.sid();
@@ -204,6 +240,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             error = quorumHeader.decode(in, in.readerIndex(), in.readableBytes());
             sid = quorumHeader.sid();
             length = QuorumHeaderCodec.LENGTH;
+            isClient = quorumHeader.isClient();
         }
         if (error == WireError.INCOMPLETE) {
             return;
@@ -213,7 +250,25 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(length);
-        identify(ctx, sid);
+        if (isClient) {
+            identifyClient(ctx);
+        } else {
+            identify(ctx, sid);
+        }
+    }
+
+    /** A write client: no membership checks; refused unless the node takes client writes. */
+    private void identifyClient(final ChannelHandlerContext ctx) {
+        remoteSid = QuorumHeaderCodec.CLIENT_SID;
+        if (transport.writeRouter() == null) {
+            refuse(ctx, RefuseReason.CLIENT_WRITES_DISABLED, WireError.NONE);
+            return;
+        }
+        if (transport.isAuthEnabled()) {
+            phase = Phase.AUTH_CHALLENGE;
+        } else {
+            open(ctx);
+        }
     }
 
     private void identify(final ChannelHandlerContext ctx, final long sid) {
@@ -253,7 +308,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         nonceI = new byte[AuthCodec.NONCE_LENGTH];
         in.readBytes(nonceI);
         nonceR = transport.authenticator().newNonce();
-        final byte[] mac = transport.authenticator().receiverMac(nonceI, nonceR, remoteSid, transport.mySid());
+        final byte[] mac = transport.authenticator().receiverMac(nonceI, nonceR, remoteSid, authSid());
         final ByteBuf out = ctx.alloc().buffer(AuthCodec.RESPONSE_LENGTH);
         out.writeBytes(nonceR).writeBytes(mac);
         ctx.writeAndFlush(out, ctx.voidPromise());
@@ -267,13 +322,21 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         }
         final byte[] mac = new byte[AuthCodec.MAC_LENGTH];
         in.readBytes(mac);
-        final byte[] expected = transport.authenticator().initiatorMac(nonceI, nonceR, remoteSid, transport.mySid());
+        final byte[] expected = transport.authenticator().initiatorMac(nonceI, nonceR, remoteSid, authSid());
         if (!PeerAuthenticator.isEqual(expected, mac)) {
             refuse(ctx, RefuseReason.AUTH_FAILED, WireError.NONE);
             return;
         }
         transport.counters().increment(TransportCounters.AUTH_SUCCEEDED);
         open(ctx);
+    }
+
+    /**
+     * Our sid in the MACs: a write client does not know which member it dialed, so both sids of a
+     * client handshake are {@link QuorumHeaderCodec#CLIENT_SID}.
+     */
+    private long authSid() {
+        return isClient ? QuorumHeaderCodec.CLIENT_SID : transport.mySid();
     }
 
     /** Initiator: RESPONSE (nonceR, macR) in, PROOF (macI) out; the link opens if macR verifies. */
@@ -298,13 +361,32 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     }
 
     private void open(final ChannelHandlerContext ctx) {
-        phase = Phase.OPEN;
         cancelHandshakeTimeout();
+        if (isClient) {
+            handOver(ctx);
+            return;
+        }
+        phase = Phase.OPEN;
         link.attach(ctx.channel());
     }
 
+    /**
+     * Replaces this handler with a {@link ClientWriteHandler}. Removal is deferred until the current
+     * decode returns; the bytes left in the cumulation then go to the new handler.
+     */
+    private void handOver(final ChannelHandlerContext ctx) {
+        final WriteRouter router = transport.writeRouter();
+        if (router == null) {
+            refuse(ctx, RefuseReason.CLIENT_WRITES_DISABLED, WireError.NONE);
+            return;
+        }
+        phase = Phase.HANDED_OVER;
+        LOG.debug("{}: write client connected from {}", transport.name(), ctx.channel().remoteAddress());
+        ctx.pipeline().replace(this, "client-writes", new ClientWriteHandler(transport, router));
+    }
+
     private void onHandshakeTimeout(final ChannelHandlerContext ctx) {
-        if (phase != Phase.OPEN && phase != Phase.CLOSED) {
+        if (phase != Phase.OPEN && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             refuse(ctx, RefuseReason.HANDSHAKE_TIMEOUT, WireError.NONE);
         }
     }
@@ -336,6 +418,9 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     // Frames
 
     private void decodeFrame(final ChannelHandlerContext ctx, final ByteBuf in) {
+        if (isPaused) {
+            return;
+        }
         final int index = in.readerIndex();
         final WireError framing = FrameCodec.peek(in, index, in.readableBytes());
         if (framing == WireError.INCOMPLETE) {
@@ -353,8 +438,8 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             transport.counters().increment(TransportCounters.FAULT_DROPPED);
         } else if (kind == PortKind.ELECTION) {
             onNotificationFrame(in, index + FrameCodec.LENGTH_FIELD, length);
-        } else {
-            onQuorumFrame(ctx, in, index + FrameCodec.LENGTH_FIELD, length);
+        } else if (!onQuorumFrame(ctx, in, index + FrameCodec.LENGTH_FIELD, length)) {
+            return;
         }
         if (phase != Phase.CLOSED) {
             in.skipBytes(FrameCodec.LENGTH_FIELD + length);
@@ -379,23 +464,137 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             notification.zxid(), notification.electionEpoch(), notification.peerEpoch(), notification.version()));
     }
 
-    private void onQuorumFrame(final ChannelHandlerContext ctx, final ByteBuf in, final int index, final int length) {
-        final WireError error = quorumMessage.decode(in, index, length);
+    /**
+     * Decodes one quorum frame and hands it to the agent.
+     *
+     * @return false if the ring is full: reading is paused and the frame must stay unconsumed
+     */
+    private boolean onQuorumFrame(final ChannelHandlerContext ctx, final ByteBuf in, final int index, final int length) {
+        final WireError error = checkQuorumFrame(in, index, length);
         if (error != WireError.NONE) {
             transport.counters().badFrame(error);
-            LOG.warn("{}: closing quorum link with {}: {}", transport.name(), remoteSid, error.description());
+            LOG.warn("{}: closing quorum link with {}: {} (type {})", transport.name(), remoteSid, error.description(),
+                length >= QuorumMessageCodec.HEADER_LENGTH ? in.getUnsignedShort(index + QuorumMessageCodec.TYPE_OFFSET) : -1);
             close(ctx);
-            return;
+            return true;
+        }
+        if (transport.faults().delayMs(link.peerIndex()) > 0 || (delayed != null && !delayed.isEmpty())) {
+            delay(ctx, in, index, length);
+            return true;
+        }
+        if (!QuorumInbound.offer(transport.ring(), remoteSid, quorumMessage, in, payloadView)) {
+            pause(ctx);
+            return false;
         }
         transport.counters().increment(TransportCounters.QUORUM_RECEIVED);
-        final int delayMs = transport.faults().delayMs(link.peerIndex());
-        if (delayMs > 0) {
-            transport.offerQuorumLater(remoteSid, quorumMessage.type(), quorumMessage.acceptedEpoch(), quorumMessage.zxid(),
-                quorumMessage.isObserver(), delayMs);
+        hasOffered = true;
+        return true;
+    }
+
+    /** Decodes into {@link #quorumMessage}; also refuses client types and payloads the agent's ring can never take. */
+    private WireError checkQuorumFrame(final ByteBuf in, final int index, final int length) {
+        final WireError error = quorumMessage.decode(in, index, length);
+        if (error != WireError.NONE) {
+            return error;
+        }
+        if (!QuorumInbound.isPeerType(quorumMessage.type())) {
+            return WireError.UNKNOWN_TYPE;
+        }
+        return QuorumInbound.fitsRing(transport.ring(), quorumMessage) ? WireError.NONE : WireError.BAD_MESSAGE_LENGTH;
+    }
+
+    /** The ring is full: stop reading and retry shortly (the unconsumed frame stays in the cumulation). */
+    private void pause(final ChannelHandlerContext ctx) {
+        isPaused = true;
+        transport.counters().increment(TransportCounters.INBOUND_PAUSED);
+        ctx.channel().config().setAutoRead(false);
+        hasOffered = true;
+        scheduleRetry(ctx, retryTask);
+    }
+
+    private void scheduleRetry(final ChannelHandlerContext ctx, final Runnable task) {
+        try {
+            ctx.executor().schedule(task, RETRY_DELIVERY_US, TimeUnit.MICROSECONDS);
+        } catch (final RejectedExecutionException ignored) {
+            // Closing: the connection goes with the event loop.
+        }
+    }
+
+    /**
+     * Offers what the cumulation holds again, through {@code ByteToMessageDecoder}'s own read path (an
+     * empty read), so its buffer bookkeeping stays right; resumes reading once nothing is left waiting.
+     */
+    private void retryDelivery() {
+        if (!isPaused || phase != Phase.OPEN) {
             return;
         }
-        offered(transport.offerQuorum(remoteSid, quorumMessage.type(), quorumMessage.acceptedEpoch(),
-            quorumMessage.zxid(), quorumMessage.isObserver()));
+        isPaused = false;
+        try {
+            channelRead(context, Unpooled.EMPTY_BUFFER);
+        } catch (final Exception ex) {
+            exceptionCaught(context, ex);
+            return;
+        }
+        if (!isPaused && phase == Phase.OPEN) {
+            context.channel().config().setAutoRead(true);
+        }
+        wakeAgentIfOffered();
+    }
+
+    /** Slow-link fault: queues a copy of the frame, due after the delay and after every frame queued before. */
+    private void delay(final ChannelHandlerContext ctx, final ByteBuf in, final int index, final int length) {
+        if (delayed == null) {
+            delayed = new ArrayDeque<>();
+        }
+        final long dueNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(transport.faults().delayMs(link.peerIndex()));
+        final ByteBuf copy = ctx.alloc().buffer(DUE_FIELD + length);
+        copy.writeLong(dueNs).writeBytes(in, index, length);
+        delayed.add(copy);
+        if (!isDelayedScheduled) {
+            isDelayedScheduled = true;
+            ctx.executor().schedule(delayedTask, Math.max(0, dueNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Delivers the delayed frames that are due, in order; a full ring is retried like a live frame. */
+    private void deliverDelayed() {
+        isDelayedScheduled = false;
+        ByteBuf head;
+        while (phase == Phase.OPEN && (head = delayed.peek()) != null) {
+            final long waitNs = head.getLong(0) - System.nanoTime();
+            if (waitNs > 0) {
+                isDelayedScheduled = true;
+                context.executor().schedule(delayedTask, waitNs, TimeUnit.NANOSECONDS);
+                break;
+            }
+            quorumMessage.decode(head, DUE_FIELD, head.readableBytes() - DUE_FIELD);
+            if (!QuorumInbound.offer(transport.ring(), remoteSid, quorumMessage, head, payloadView)) {
+                transport.counters().increment(TransportCounters.INBOUND_PAUSED);
+                isDelayedScheduled = true;
+                scheduleRetry(context, delayedTask);
+                break;
+            }
+            transport.counters().increment(TransportCounters.QUORUM_RECEIVED);
+            hasOffered = true;
+            delayed.poll().release();
+        }
+        wakeAgentIfOffered();
+    }
+
+    private void releaseDelayed() {
+        if (delayed != null) {
+            ByteBuf frame;
+            while ((frame = delayed.poll()) != null) {
+                frame.release();
+            }
+        }
+    }
+
+    private void wakeAgentIfOffered() {
+        if (hasOffered) {
+            hasOffered = false;
+            transport.wakeAgent();
+        }
     }
 
     private void offered(final boolean isAccepted) {
@@ -408,22 +607,26 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
-        if (hasOffered) {
-            hasOffered = false;
-            transport.wakeAgent();
+        wakeAgentIfOffered();
+        if (isPaused) {
+            // ByteToMessageDecoder would call read() because autoRead is off and it produced nothing:
+            // that is exactly the reading a pause must stop.
+            ctx.fireChannelReadComplete();
+            return;
         }
         super.channelReadComplete(ctx);
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
-        if (phase != Phase.OPEN && phase != Phase.CLOSED) {
+        if (phase != Phase.OPEN && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);
             LOG.warn("{}: {} connection from {} (sid {}) closed during its handshake", transport.name(), kind,
                 ctx.channel().remoteAddress(), remoteSid);
         }
         phase = Phase.CLOSED;
         cancelHandshakeTimeout();
+        releaseDelayed();
         if (link != null) {
             link.onClosed(ctx.channel());
         }

@@ -1,12 +1,15 @@
 package io.electionbench.transport.net;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -15,50 +18,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.InboundMessages;
+import io.electionbench.transport.wire.FrameCodec;
 import io.electionbench.transport.wire.NotificationCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 
 /**
- * One direction-independent link to one peer on one port. The agent thread (single producer) puts
- * primitive records into {@link #outbound}, a one-to-one ring, and wakes the link with one coalesced
- * task; the event loop (single consumer) drains the ring, encodes wire frames into one pooled buffer
- * and flushes once per drain. Everything but the ring and the wake flag is owned by the event loop.
+ * One direction-independent link to one peer on one port. The agent thread (single producer) hands
+ * messages over and wakes the link with one coalesced task; the event loop (single consumer) writes
+ * them and flushes once per drain. Everything but the hand-off structures, the wake flag and the
+ * published channel is owned by the event loop.
  *
- * <p>While the link is down, a drain keeps only the newest notification and the newest learner info
- * and sends them when the link comes up (ZooKeeper's capacity-1 send queue and its re-send of
- * {@code lastMessageSent}); pings and rejects for a down link are dropped.
- *
- * <p>Outbound record layouts (native order, never leave the process):
+ * <p><b>Election links</b> carry primitive records in {@link #outbound}, a one-to-one ring; the drain
+ * encodes them into one pooled buffer. While the link is down a drain keeps only the newest
+ * notification and sends it when the link comes up (ZooKeeper's capacity-1 send queue and its re-send
+ * of {@code lastMessageSent}). Record layout (native order, never leaves the process):
  * <pre>
  * OUT_NOTIFICATION   state:int pad:int leader:long zxid:long electionEpoch:long peerEpoch:long
- * OUT_LEARNER_INFO   acceptedEpoch:long lastZxid:long isObserver:int pad:int
- * OUT_LEARNER_REJECT pad:long
- * OUT_PING, OUT_PING_ACK zxid:long
  * </pre>
+ *
+ * <p><b>Quorum links</b> carry whole wire frames: the agent encodes each message straight into a
+ * pooled direct {@link ByteBuf} (a payload is copied once, from the agent's buffer into it) and
+ * queues it in {@link #frames}; the drain writes them in order and flushes once. So every quorum
+ * message to a peer, small or bulk, keeps the order it was sent in. The agent reads
+ * {@link #liveChannel} (volatile) to refuse new-protocol sends on a down link and to pace bulk
+ * streams by Netty's writability. While the link is down the drain keeps only the newest
+ * LEARNER_INFO (sent when the link comes up) and drops the rest. When an established quorum link
+ * drops, the agent gets a LEARNER_REJECT from that peer (ZooKeeper's closed learner connection): the
+ * stream may have lost messages, so the relationship must start afresh rather than continue with a
+ * gap.
  */
 final class PeerLink implements Runnable, MessageHandler {
     static final int OUT_NOTIFICATION = 1;
-    static final int OUT_LEARNER_INFO = 2;
-    static final int OUT_LEARNER_REJECT = 3;
-    static final int OUT_PING = 4;
-    static final int OUT_PING_ACK = 5;
+    /** Frames the agent may queue on a quorum link before the event loop has taken them. */
+    static final int FRAME_QUEUE_CAPACITY = 1 << 15;
+    /** A quorum link with more than this pending (queued here plus Netty's outbound buffer) is hopelessly backed up. */
+    static final long MAX_PENDING_BYTES = 64L << 20;
+    /** Bulk streams wait ({@link #isWritable()}) while more than this is queued here and not yet handed to Netty. */
+    static final long QUEUED_HIGH_WATER_BYTES = 4L << 20;
+    private static final long RESET_RETRY_US = 50;
     private static final int DRAIN_LIMIT = 1024;
+    private static final int FRAME_TYPE_OFFSET = FrameCodec.LENGTH_FIELD + QuorumMessageCodec.TYPE_OFFSET;
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     private static final AtomicIntegerFieldUpdater<PeerLink> WAKE =
         AtomicIntegerFieldUpdater.newUpdater(PeerLink.class, "wakePending");
+    private static final AtomicLongFieldUpdater<PeerLink> QUEUED =
+        AtomicLongFieldUpdater.newUpdater(PeerLink.class, "queuedBytes");
 
     private final PeerTransport transport;
     private final PortKind kind;
     private final long peerSid;
     private final int peerIndex;
     private final boolean isDialer;
+    /** Election links only. */
     private final RingBuffer outbound;
+    /** Quorum links only: encoded frames, agent to event loop. */
+    private final OneToOneConcurrentArrayQueue<ByteBuf> frames;
     private final EventLoop eventLoop;
     private final Runnable reconnectTask = this::onReconnectTimer;
+    private final Runnable resetTask = this::offerReset;
     private volatile int wakePending;
+    private volatile long queuedBytes;
+    /** The attached channel as the agent sees it (quorum links); written by the event loop. */
+    private volatile Channel liveChannel;
 
     private Channel channel;
     private Channel dialing;
@@ -68,10 +93,9 @@ final class PeerLink implements Runnable, MessageHandler {
     private boolean hasLastNotification;
     private final long[] lastNotification = new long[4];
     private int lastNotificationState;
-    private boolean hasLastLearnerInfo;
-    private long lastAcceptedEpoch;
-    private long lastLearnerZxid;
-    private boolean isLastObserver;
+    private ByteBuf lastLearnerInfo;
+    private int delayedWrites;
+    private long lastDelayedDueNs;
 
     PeerLink(final PeerTransport transport, final PortKind kind, final long peerSid, final int peerIndex,
         final int ringBytes, final EventLoop eventLoop) {
@@ -81,13 +105,19 @@ final class PeerLink implements Runnable, MessageHandler {
         this.peerIndex = peerIndex;
         this.isDialer = transport.mySid() > peerSid;
         this.eventLoop = eventLoop;
-        this.outbound = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+        if (kind == PortKind.ELECTION) {
+            this.outbound = new OneToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+            this.frames = null;
+        } else {
+            this.outbound = null;
+            this.frames = new OneToOneConcurrentArrayQueue<>(FRAME_QUEUE_CAPACITY);
+        }
         this.backoffMs = transport.config().reconnectMinMs();
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Agent thread: encode a record into the ring (release on commit), then wake the event loop once.
+    // Agent thread: hand a message over (release on commit/offer), then wake the event loop once.
 
     boolean offerNotification(final int state, final long leader, final long zxid, final long electionEpoch, final long peerEpoch) {
         final int index = outbound.tryClaim(OUT_NOTIFICATION, 40);
@@ -106,29 +136,39 @@ final class PeerLink implements Runnable, MessageHandler {
         return true;
     }
 
-    boolean offerLearnerInfo(final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
-        final int index = outbound.tryClaim(OUT_LEARNER_INFO, 24);
-        if (index <= 0) {
-            return false;
-        }
-        final MutableDirectBuffer buffer = outbound.buffer();
-        buffer.putLong(index, acceptedEpoch);
-        buffer.putLong(index + 8, lastZxid);
-        buffer.putInt(index + 16, isObserver ? 1 : 0);
-        buffer.putInt(index + 20, 0);
-        outbound.commit(index);
-        wake();
-        return true;
+    /** Quorum links: true while a connection is attached (a volatile read). */
+    boolean isConnected() {
+        return liveChannel != null;
     }
 
-    /** OUT_LEARNER_REJECT (zxid ignored), OUT_PING or OUT_PING_ACK. */
-    boolean offerLong(final int type, final long value) {
-        final int index = outbound.tryClaim(type, 8);
-        if (index <= 0) {
+    /** Quorum links: a bulk stream may send more (Netty's writability, and little queued ahead of it). */
+    boolean isWritable() {
+        final Channel ch = liveChannel;
+        return ch != null && ch.isWritable() && queuedBytes < QUEUED_HIGH_WATER_BYTES;
+    }
+
+    /** Quorum links: false if {@code bytes} more would take the pending bytes past {@link #MAX_PENDING_BYTES}. */
+    boolean hasRoomFor(final int bytes) {
+        long pending = queuedBytes + bytes;
+        final Channel ch = liveChannel;
+        if (ch != null) {
+            final ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+            if (buffer != null) {
+                pending += buffer.totalPendingWriteBytes();
+            }
+        }
+        return pending <= MAX_PENDING_BYTES;
+    }
+
+    /** Quorum links: queues one encoded frame (ownership passes); false, and released, if the queue is full. */
+    boolean offerFrame(final ByteBuf frame) {
+        final int bytes = frame.readableBytes();
+        QUEUED.getAndAdd(this, bytes);
+        if (transport.isClosed() || !frames.offer(frame)) {
+            QUEUED.getAndAdd(this, -bytes);
+            frame.release();
             return false;
         }
-        outbound.buffer().putLong(index, value);
-        outbound.commit(index);
         wake();
         return true;
     }
@@ -137,8 +177,8 @@ final class PeerLink implements Runnable, MessageHandler {
         if (WAKE.compareAndSet(this, 0, 1)) {
             try {
                 eventLoop.execute(this);
-            } catch (final java.util.concurrent.RejectedExecutionException ignored) {
-                // The transport is closing; the record is discarded with the ring.
+            } catch (final RejectedExecutionException ignored) {
+                // The transport is closing; what is queued is released by releaseAll().
             }
         }
     }
@@ -146,7 +186,7 @@ final class PeerLink implements Runnable, MessageHandler {
     // ------------------------------------------------------------------------------------------------
     // Event loop.
 
-    /** The coalesced wake-up task: clear the flag first (volatile), then drain, so no record is missed. */
+    /** The coalesced wake-up task: clear the flag first (volatile), then drain, so nothing is missed. */
     @Override
     public void run() {
         WAKE.set(this, 0);
@@ -154,6 +194,10 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     private void drain() {
+        if (kind == PortKind.QUORUM) {
+            drainFrames();
+            return;
+        }
         final Channel ch = channel;
         if (ch != null) {
             batch = ch.alloc().directBuffer(256);
@@ -169,58 +213,108 @@ final class PeerLink implements Runnable, MessageHandler {
         }
     }
 
-    @Override
-    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
-        if (batch == null) {
-            remember(type, buffer, index);
-            return;
+    private void drainFrames() {
+        final Channel ch = channel;
+        boolean hasWritten = false;
+        int count = 0;
+        ByteBuf frame;
+        while (count < DRAIN_LIMIT && (frame = frames.poll()) != null) {
+            count++;
+            QUEUED.getAndAdd(this, -frame.readableBytes());
+            if (ch == null) {
+                keepIfLearnerInfo(frame);
+            } else {
+                hasWritten |= writeFrame(ch, frame);
+            }
         }
-        switch (type) {
-            case OUT_NOTIFICATION:
-                NotificationCodec.encodeFrame(batch, buffer.getInt(index), buffer.getLong(index + 8),
-                    buffer.getLong(index + 16), buffer.getLong(index + 24), buffer.getLong(index + 32),
-                    transport.configBytes(), 0, transport.configBytes().readableBytes());
-                transport.counters().increment(TransportCounters.NOTIFICATIONS_SENT);
-                break;
-            case OUT_LEARNER_INFO:
-                QuorumMessageCodec.encodeLearnerInfo(batch, buffer.getLong(index), buffer.getLong(index + 8),
-                    buffer.getInt(index + 16) != 0);
-                transport.counters().increment(TransportCounters.QUORUM_SENT);
-                break;
-            case OUT_LEARNER_REJECT:
-                QuorumMessageCodec.encodeLearnerReject(batch);
-                transport.counters().increment(TransportCounters.QUORUM_SENT);
-                break;
-            case OUT_PING:
-            case OUT_PING_ACK:
-                QuorumMessageCodec.encodePing(batch,
-                    type == OUT_PING ? QuorumMessageCodec.PING : QuorumMessageCodec.PING_ACK, buffer.getLong(index));
-                transport.counters().increment(TransportCounters.QUORUM_SENT);
-                break;
-            default:
-                break;
+        if (hasWritten) {
+            ch.flush();
+        }
+        if (count == DRAIN_LIMIT) {
+            eventLoop.execute(this);
         }
     }
 
-    private void remember(final int type, final MutableDirectBuffer buffer, final int index) {
-        if (type == OUT_NOTIFICATION) {
+    /** While down, only the newest LEARNER_INFO is kept (the learner's announcement); the rest is dropped. */
+    private void keepIfLearnerInfo(final ByteBuf frame) {
+        if (frame.getUnsignedShort(frame.readerIndex() + FRAME_TYPE_OFFSET) == QuorumMessageCodec.LEARNER_INFO) {
+            if (lastLearnerInfo != null) {
+                lastLearnerInfo.release();
+            }
+            lastLearnerInfo = frame;
+        } else {
+            frame.release();
+        }
+    }
+
+    /** Writes one quorum frame, applying faults; true if it was written unflushed. Takes ownership. */
+    private boolean writeFrame(final Channel ch, final ByteBuf frame) {
+        if (transport.faults().isIsolated(peerIndex)) {
+            transport.counters().increment(TransportCounters.FAULT_DROPPED);
+            frame.release();
+            return false;
+        }
+        final int delayMs = transport.faults().delayMs(peerIndex);
+        if (delayMs > 0 || delayedWrites > 0) {
+            writeDelayed(ch, frame, delayMs);
+            return false;
+        }
+        transport.counters().increment(TransportCounters.QUORUM_SENT);
+        ch.write(frame, ch.voidPromise());
+        return true;
+    }
+
+    /**
+     * Slow-link fault: writes {@code frame} after {@code delayMs}, and never before a frame delayed
+     * earlier (equal deadlines run in submission order), so the stream keeps its order while the delay
+     * changes or heals. Allocates; faults only.
+     */
+    private void writeDelayed(final Channel ch, final ByteBuf frame, final int delayMs) {
+        final long nowNs = System.nanoTime();
+        final long dueNs = Math.max(nowNs + TimeUnit.MILLISECONDS.toNanos(delayMs), lastDelayedDueNs);
+        lastDelayedDueNs = dueNs;
+        delayedWrites++;
+        try {
+            eventLoop.schedule(() -> {
+                delayedWrites--;
+                transport.counters().increment(TransportCounters.QUORUM_SENT);
+                ch.writeAndFlush(frame, ch.voidPromise());
+            }, dueNs - nowNs, TimeUnit.NANOSECONDS).addListener(f -> {
+                if (f.isCancelled()) {
+                    frame.release();
+                }
+            });
+        } catch (final RejectedExecutionException ex) {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+        if (type != OUT_NOTIFICATION) {
+            return;
+        }
+        if (batch == null) {
             hasLastNotification = true;
             lastNotificationState = buffer.getInt(index);
             for (int i = 0; i < 4; i++) {
                 lastNotification[i] = buffer.getLong(index + 8 + 8 * i);
             }
-        } else if (type == OUT_LEARNER_INFO) {
-            hasLastLearnerInfo = true;
-            lastAcceptedEpoch = buffer.getLong(index);
-            lastLearnerZxid = buffer.getLong(index + 8);
-            isLastObserver = buffer.getInt(index + 16) != 0;
+            return;
         }
+        NotificationCodec.encodeFrame(batch, buffer.getInt(index), buffer.getLong(index + 8),
+            buffer.getLong(index + 16), buffer.getLong(index + 24), buffer.getLong(index + 32),
+            transport.configBytes(), 0, transport.configBytes().readableBytes());
+        transport.counters().increment(TransportCounters.NOTIFICATIONS_SENT);
     }
 
     /** The handshake on {@code ch} completed: it becomes this link's channel, replacing any older one. */
     void attach(final Channel ch) {
         final Channel old = channel;
         channel = ch;
+        if (kind == PortKind.QUORUM) {
+            liveChannel = ch;
+        }
         if (dialing == ch) {
             dialing = null;
         }
@@ -238,19 +332,20 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     private void replay(final Channel ch) {
-        if (!hasLastNotification && !hasLastLearnerInfo) {
+        if (lastLearnerInfo != null) {
+            final ByteBuf frame = lastLearnerInfo;
+            lastLearnerInfo = null;
+            if (writeFrame(ch, frame)) {
+                ch.flush();
+            }
+        }
+        if (!hasLastNotification) {
             return;
         }
         final ByteBuf out = ch.alloc().directBuffer(256);
-        if (hasLastNotification) {
-            NotificationCodec.encodeFrame(out, lastNotificationState, lastNotification[0], lastNotification[1],
-                lastNotification[2], lastNotification[3], transport.configBytes(), 0, transport.configBytes().readableBytes());
-        }
-        if (hasLastLearnerInfo) {
-            QuorumMessageCodec.encodeLearnerInfo(out, lastAcceptedEpoch, lastLearnerZxid, isLastObserver);
-        }
+        NotificationCodec.encodeFrame(out, lastNotificationState, lastNotification[0], lastNotification[1],
+            lastNotification[2], lastNotification[3], transport.configBytes(), 0, transport.configBytes().readableBytes());
         hasLastNotification = false;
-        hasLastLearnerInfo = false;
         transport.write(this, ch, out);
     }
 
@@ -262,6 +357,9 @@ final class PeerLink implements Runnable, MessageHandler {
             LOG.debug("{}: {} link to {} down", transport.name(), kind, peerSid);
             if (kind == PortKind.ELECTION) {
                 transport.offerToAgent(InboundMessages.PEER_DISCONNECTED, peerSid);
+            } else {
+                liveChannel = null;
+                offerReset();
             }
         }
         if (ch == dialing) {
@@ -269,6 +367,41 @@ final class PeerLink implements Runnable, MessageHandler {
         }
         if (channel == null) {
             scheduleReconnect();
+        }
+    }
+
+    /**
+     * Tells the agent that the quorum relationship with the peer is over (a LEARNER_REJECT from it).
+     * Like every quorum message it is never dropped: a full ring is retried shortly.
+     */
+    private void offerReset() {
+        if (transport.isClosed()) {
+            return;
+        }
+        if (InboundMessages.offerSidOnly(transport.ring(), InboundMessages.LEARNER_REJECT, peerSid)) {
+            transport.wakeAgent();
+            return;
+        }
+        transport.counters().increment(TransportCounters.INBOUND_PAUSED);
+        transport.wakeAgent();
+        try {
+            eventLoop.schedule(resetTask, RESET_RETRY_US, TimeUnit.MICROSECONDS);
+        } catch (final RejectedExecutionException ignored) {
+            // Closing.
+        }
+    }
+
+    /** Releases every queued frame; after the event loop has stopped. */
+    void releaseAll() {
+        if (frames != null) {
+            ByteBuf frame;
+            while ((frame = frames.poll()) != null) {
+                frame.release();
+            }
+        }
+        if (lastLearnerInfo != null) {
+            lastLearnerInfo.release();
+            lastLearnerInfo = null;
         }
     }
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.transport.wire.QuorumMessageCodec;
+import io.electionbench.transport.node.WriteRouter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +28,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -47,10 +48,20 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * state needs no synchronisation. The agent thread only touches the per-link outbound rings (via
  * {@link #publisher()}); inbound messages go to the agent's many-to-one ring and the agent thread is
  * unparked once per read batch.
+ *
+ * <p>With {@link #enableClientWrites} the quorum port also takes write clients
+ * ({@code io.electionbench.transport.client.WriteClient}): their WRITEs go into the same ring and the
+ * agent's answers come back through the {@link WriteRouter}.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
     private static final int BIND_ATTEMPTS = 3;
+    /**
+     * Outbound water marks of every connection: a quorum link stops being writable (so the agent
+     * pauses its bulk streams, {@code PeerPublisher.isWritable}) above 4 MiB pending and becomes
+     * writable again below 1 MiB.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
     private final TransportConfig config;
     private final RingBuffer ring;
@@ -70,6 +81,7 @@ public final class PeerTransport implements AutoCloseable {
     private final String myElectionAddress;
     private final NettyPeerPublisher publisher;
     private volatile Thread agentThread;
+    private volatile WriteRouter writeRouter;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private Channel electionServer;
     private Channel quorumServer;
@@ -103,7 +115,7 @@ public final class PeerTransport implements AutoCloseable {
                 quorumLinks[i] = new PeerLink(this, PortKind.QUORUM, sid, i, config.outboundRingBytes(), eventLoop);
             }
         }
-        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters);
+        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters, PooledByteBufAllocator.DEFAULT);
     }
 
     /**
@@ -135,6 +147,7 @@ public final class PeerTransport implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
@@ -168,6 +181,7 @@ public final class PeerTransport implements AutoCloseable {
             .channel(isEpoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -228,35 +242,11 @@ public final class PeerTransport implements AutoCloseable {
         wakeAgent();
     }
 
-    boolean offerQuorum(final long from, final int type, final long acceptedEpoch, final long zxid, final boolean isObserver) {
-        switch (type) {
-            case QuorumMessageCodec.LEARNER_INFO:
-                return InboundMessages.offerLearnerInfo(ring, from, acceptedEpoch, zxid, isObserver);
-            case QuorumMessageCodec.LEARNER_REJECT:
-                return InboundMessages.offerSidOnly(ring, InboundMessages.LEARNER_REJECT, from);
-            case QuorumMessageCodec.PING:
-                return InboundMessages.offerPing(ring, InboundMessages.PING, from, zxid);
-            case QuorumMessageCodec.PING_ACK:
-                return InboundMessages.offerPing(ring, InboundMessages.PING_ACK, from, zxid);
-            default:
-                return true;
-        }
-    }
-
     /** Slow-link fault: hands a notification over after a delay (allocates; faults only). */
     void offerNotificationLater(final long from, final int state, final long leader, final long zxid,
         final long electionEpoch, final long peerEpoch, final int version, final int delayMs) {
         eventLoop.schedule(() -> {
             InboundMessages.offerNotification(ring, from, state, leader, zxid, electionEpoch, peerEpoch, version);
-            wakeAgent();
-        }, delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    /** Slow-link fault: hands a quorum message over after a delay (allocates; faults only). */
-    void offerQuorumLater(final long from, final int type, final long acceptedEpoch, final long zxid,
-        final boolean isObserver, final int delayMs) {
-        eventLoop.schedule(() -> {
-            offerQuorum(from, type, acceptedEpoch, zxid, isObserver);
             wakeAgent();
         }, delayMs, TimeUnit.MILLISECONDS);
     }
@@ -272,6 +262,25 @@ public final class PeerTransport implements AutoCloseable {
     /** Registers the thread that runs the agent, to be unparked when messages arrive. */
     public void agentThread(final Thread thread) {
         this.agentThread = thread;
+    }
+
+    /**
+     * Lets write clients use the quorum port: each client connection attaches a sink to
+     * {@code router}, offers its WRITEs into the agent's ring ({@code InboundMessages.offerWrite}) and
+     * gets the agent's answers through the router, which must be the agent's
+     * {@code WriteListener}. Call before or after {@link #start()}; client connections that arrive
+     * before it are refused ({@code client_writes_disabled}).
+     */
+    public void enableClientWrites(final WriteRouter router) {
+        if (router == null) {
+            throw new IllegalArgumentException("router");
+        }
+        this.writeRouter = router;
+    }
+
+    /** The router of client writes, or null while they are disabled. */
+    WriteRouter writeRouter() {
+        return writeRouter;
     }
 
     /** What the agent sends through; use only from the agent thread. */
@@ -315,6 +324,12 @@ public final class PeerTransport implements AutoCloseable {
         return index >= 0 && electionLinks[index] != null && electionLinks[index].isUp();
     }
 
+    /** True if the quorum link to {@code sid} is up (a volatile read; any thread). */
+    public boolean isQuorumLinkUp(final long sid) {
+        final int index = config.ensemble().indexOf(sid);
+        return index >= 0 && quorumLinks[index] != null && quorumLinks[index].isConnected();
+    }
+
     PeerLink link(final PortKind kind, final int index) {
         return kind == PortKind.ELECTION ? electionLinks[index] : quorumLinks[index];
     }
@@ -355,13 +370,42 @@ public final class PeerTransport implements AutoCloseable {
         return closed.get();
     }
 
+    /** True when called on one of this transport's event loop threads. */
+    public boolean isOwnThread() {
+        for (final io.netty.util.concurrent.EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Closes every connection and stops the event loop; peers see the links drop. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // Stop listening first and wait for it, so the ports are free when close returns (a restarted
+        // node binds them at once); then the loop closes every connection as it shuts down.
+        final boolean canWait = !isOwnThread();
+        for (final Channel server : new Channel[] {electionServer, quorumServer}) {
+            if (server != null) {
+                final io.netty.channel.ChannelFuture closing = server.close();
+                if (canWait) {
+                    closing.syncUninterruptibly();
+                }
+            }
+        }
+        final io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        if (canWait) {
+            terminated.syncUninterruptibly();
+        }
+        for (final PeerLink link : quorumLinks) {
+            if (link != null) {
+                link.releaseAll();
+            }
+        }
         configBytes.release();
     }
 }

@@ -19,7 +19,9 @@ public enum RefuseReason {
     /** A quorum-port connection from a smaller sid (only the larger sid dials that port). */
     WRONG_DIRECTION,
     /** The TLS handshake failed: an untrusted or unverifiable certificate, or a plain-text peer on a TLS port. */
-    TLS_HANDSHAKE_FAILED;
+    TLS_HANDSHAKE_FAILED,
+    /** A write client on the quorum port of a node that has not enabled client writes. */
+    CLIENT_WRITES_DISABLED;
 
     private final String metricName = name().toLowerCase(Locale.ROOT);
 

@@ -230,7 +230,7 @@ public final class TlsConfig {
      *
      * @param peerHost the dialed host, or null on the accepting side
      */
-    SslHandler newHandler(final String peerHost, final int peerPort) {
+    public SslHandler newHandler(final String peerHost, final int peerPort) {
         final boolean isClient = peerHost != null;
         final SSLEngine engine = isClient ? context.createSSLEngine(peerHost, peerPort) : context.createSSLEngine();
         engine.setUseClientMode(isClient);

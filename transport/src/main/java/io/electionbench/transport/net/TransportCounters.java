@@ -23,11 +23,23 @@ public final class TransportCounters {
     public static final int AUTH_SUCCEEDED = 11;
     /** Connections whose mutual TLS handshake succeeded (failures are {@link RefuseReason#TLS_HANDSHAKE_FAILED}). */
     public static final int TLS_HANDSHAKES = 12;
-    private static final int FIXED = 13;
+    /**
+     * Times a quorum link stopped reading because the agent's ring was full: the undelivered message
+     * is kept and retried, never dropped (election notifications are dropped instead: {@link #INBOUND_DROPPED}).
+     */
+    public static final int INBOUND_PAUSED = 13;
+    /** Write-client connections accepted on the quorum port (after their handshake). */
+    public static final int CLIENT_CONNECTIONS = 14;
+    /** WRITE frames received from write clients. */
+    public static final int CLIENT_WRITES = 15;
+    /** WRITEs answered BUSY by the transport itself (ring full or too many outstanding on the connection). */
+    public static final int CLIENT_WRITES_BUSY = 16;
+    private static final int FIXED = 17;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
-        "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes"};
+        "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
+        "client_connections", "client_writes", "client_writes_busy"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -15,15 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.WriteListener;
+import io.electionbench.core.log.LogCorruptedException;
+import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
+import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 import io.electionbench.transport.wire.WireError;
-import io.electionbench.transport.net.RefuseReason;
 
 /**
- * One real ensemble member: config, {@link NodeStorage}, the {@link ElectionAgent} on its own thread
- * (Agrona {@link AgentRunner}, {@link BackoffIdleStrategy} parking at most 1 ms and unparked by the
- * transport when messages arrive), the {@link PeerTransport} and the admin endpoint.
+ * One real ensemble member: config, {@link NodeStorage} (epoch files and the txn log), the
+ * {@link ElectionAgent} on its own thread (Agrona {@link AgentRunner}, {@link BackoffIdleStrategy}
+ * parking at most 1 ms and unparked by the transport when messages arrive), the {@link PeerTransport},
+ * the {@link WriteRouter} that hands each write's outcome back to whoever offered it (client
+ * connections on the quorum port, {@code POST /write}) and the admin endpoint.
  *
  * <pre>
  * NodeConfig config = NodeConfigParser.parse(Path.of("ensemble.cfg"));
@@ -33,8 +43,9 @@ import io.electionbench.transport.net.RefuseReason;
  * }
  * </pre>
  *
- * {@link #close()} is clean and idempotent: the agent thread stops, then every connection closes
- * (peers see the links drop at once). {@link #crash()} is what {@code POST /fault/crash} does; by
+ * {@link #close()} is clean and idempotent: the agent thread stops, the txn log is closed (under
+ * {@code fsync=batch}, forced), then every connection closes (peers see the links drop at once). A
+ * kill -9 skips all of that and is safe: the log recovers at the next start (a torn tail is cut). {@link #crash()} is what {@code POST /fault/crash} does; by
  * default it halts the JVM ({@code Runtime.halt}, like kill -9); in-process ensembles replace it with
  * {@link #crashAction(Runnable)}.
  */
@@ -42,17 +53,23 @@ public final class ElectionNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionNode.class);
     /** The agent parks at most this long when idle, which bounds timer lateness. */
     public static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Log reads waiting for the agent thread; more are refused (503) until these are done. */
+    static final int LOG_QUERY_CAPACITY = 16;
 
     private final NodeConfig config;
     private final long sid;
     private final TransportCounters counters = new TransportCounters();
     private final StatusPublisher statusPublisher;
+    private final WriteRouter writeRouter = new WriteRouter();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** {@code GET /log} reads handed from the admin endpoint to the agent thread, the log's single writer. */
+    private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries = new ManyToOneConcurrentArrayQueue<>(LOG_QUERY_CAPACITY);
     private volatile Runnable crashAction = () -> Runtime.getRuntime().halt(137);
+    private volatile Thread agentThread;
     private NodeStorage storage;
     private PeerTransport transport;
     private AdminServer admin;
     private AgentRunner runner;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ElectionNode(final NodeConfig config, final long sid) {
         if (config.server(sid) == null) {
@@ -70,56 +87,131 @@ public final class ElectionNode implements AutoCloseable {
     }
 
     /**
-     * Opens storage, binds the admin endpoint and both peer ports, then starts the agent thread.
+     * Opens storage (recovering the txn log), binds the admin endpoint and both peer ports, then
+     * starts the agent thread.
      *
-     * @throws IOException if storage cannot be opened or a port cannot be bound; nothing stays running
+     * @throws IOException if storage cannot be opened (a corrupt log or an unreadable epoch file: the
+     *                     message names the file, and offset, and no file was changed) or a port cannot
+     *                     be bound; nothing stays running
      */
     public void start() throws IOException {
         final Path dataDir = config.dataDir(sid);
         if (dataDir == null) {
             throw new IOException(config.source() + ": dataDir is not set");
         }
-        storage = NodeStorage.open(dataDir);
+        storage = openStorage(dataDir);
         final RingBuffer ring = ElectionAgent.newInboundRing(ElectionAgent.DEFAULT_INBOUND_CAPACITY);
-        transport = new PeerTransport(config.transportConfig(sid), ring, counters);
         try {
-            admin = new AdminServer(this, transport, config.adminToken());
+            transport = new PeerTransport(config.transportConfig(sid), ring, counters);
+            transport.enableClientWrites(writeRouter);
+            admin = new AdminServer(this, transport, config.adminToken(), ring, writeRouter);
             admin.bind(config.admin(sid));
             statusPublisher.sink(admin::publish);
             transport.start();
         } catch (final RuntimeException ex) {
-            transport.close();
+            if (transport != null) {
+                transport.close();
+            }
+            storage.close();
             throw new IOException("node " + sid + ": cannot start: " + ex.getMessage(), ex);
         }
         final NanoClock clock = SystemNanoClock.INSTANCE;
         final ElectionAgent agent = new ElectionAgent(sid, config.ensemble(), config.policy(), config.timing(),
-            storage, transport.publisher(), statusPublisher, ring, clock);
+            storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
         runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
-            ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock));
+            ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
             final Thread thread = new Thread(r, "agent-" + sid);
             thread.setDaemon(true);
             transport.agentThread(thread);
+            agentThread = thread;
             return thread;
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
     }
 
-    /** Stops the agent, then the transport and admin endpoint. Idempotent. */
+    private NodeStorage openStorage(final Path dataDir) throws IOException {
+        try {
+            return NodeStorage.open(dataDir, config.fsync());
+        } catch (final LogCorruptedException ex) {
+            throw new IOException("node " + sid + ": the txn log is corrupt: " + ex.getMessage()
+                + "; nothing was changed (repairing it is an operator's decision)", ex);
+        } catch (final IOException ex) {
+            throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage() + "; nothing was changed", ex);
+        }
+    }
+
+    /**
+     * Stops the agent (it finishes its duty cycle), closes the txn log, then the transport and admin
+     * endpoint. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (runner != null) {
-            runner.close();
+        if (transport != null && transport.isOwnThread()) {
+            // Called from one of our own event loops (a crash command in-process): waiting there for
+            // the loops to stop would never return and would leave the ports bound. Finish elsewhere.
+            final Thread closer = new Thread(this::closeResources, "close-node-" + sid);
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        }
+        closeResources();
+    }
+
+    /** Agent, admin endpoint, log, then transport; each step runs even if an earlier one failed. */
+    private void closeResources() {
+        try {
+            if (runner != null) {
+                runner.close();
+            }
+        } catch (final RuntimeException ex) {
+            LOG.error("node {}: stopping the agent failed: {}", sid, ex.toString());
+        }
+        try {
+            if (admin != null) {
+                admin.close();
+            }
+        } catch (final RuntimeException ex) {
+            LOG.error("node {}: closing the admin endpoint failed: {}", sid, ex.toString());
+        }
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (final RuntimeException ex) {
+                LOG.error("node {}: closing the txn log failed: {}", sid, ex.toString());
+            }
         }
         if (transport != null) {
             transport.close();
         }
         LOG.info("node {}: stopped", sid);
+    }
+
+    /** Unparks the agent thread so it drains its inbound ring at once (after an offer from outside the transport). */
+    void wakeAgent() {
+        final Thread thread = agentThread;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Hands a log read to the agent thread, which runs it between two duty cycles and then calls its
+     * completion (on the agent thread: hand the answer off, do not block).
+     *
+     * @return false when too many reads are waiting (or the node is closed)
+     */
+    boolean queryLog(final LogQuery query) {
+        if (closed.get() || !logQueries.offer(query)) {
+            return false;
+        }
+        wakeAgent();
+        return true;
     }
 
     /** Runs the crash action (by default halts the JVM at once). */
@@ -142,6 +234,14 @@ public final class ElectionNode implements AutoCloseable {
 
     public NodeStorage storage() {
         return storage;
+    }
+
+    /**
+     * The agent's write listener: client connections and the admin endpoint attach a slot and offer
+     * writes with {@link WriteRouter#requestId} ids.
+     */
+    public WriteRouter writeRouter() {
+        return writeRouter;
     }
 
     public PeerTransport transport() {
@@ -189,6 +289,7 @@ public final class ElectionNode implements AutoCloseable {
             .append(' ').append(status.electionRounds()).append('\n');
         sb.append("# TYPE electionbench_last_election_seconds gauge\nelectionbench_last_election_seconds").append(label)
             .append(' ').append(status.lastElectionNs() / 1e9).append('\n');
+        appendRecoveryMetrics(sb, label, status);
         sb.append("# TYPE electionbench_state gauge\n");
         for (final String state : new String[] {"LOOKING", "FOLLOWING", "LEADING", "OBSERVING"}) {
             sb.append("electionbench_state{sid=\"").append(sid).append("\",state=\"").append(state).append("\"} ")
@@ -197,22 +298,131 @@ public final class ElectionNode implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Drives the election agent with the system clock and publishes its status after each cycle. */
+    private void appendRecoveryMetrics(final StringBuilder sb, final String label, final NodeStatus status) {
+        counter(sb, "electionbench_writes_committed_total", label, status.writesCommitted());
+        counter(sb, "electionbench_sync_txns_sent_total", label, status.syncTxnsSent());
+        counter(sb, "electionbench_sync_bytes_sent_total", label, status.syncBytesSent());
+        counter(sb, "electionbench_syncs_received_total", label, status.syncsReceived());
+        counter(sb, "electionbench_sync_txns_received_total", label, status.syncTxnsReceived());
+        counter(sb, "electionbench_sync_bytes_received_total", label, status.syncBytesReceived());
+        sb.append("# TYPE electionbench_last_sync_seconds gauge\nelectionbench_last_sync_seconds").append(label).append(' ')
+            .append(status.lastSyncNs() / 1e9).append('\n');
+        sb.append("# TYPE electionbench_serving gauge\nelectionbench_serving").append(label).append(' ')
+            .append(status.isServing() ? 1 : 0).append('\n');
+        sb.append("# TYPE electionbench_current_epoch gauge\nelectionbench_current_epoch").append(label).append(' ')
+            .append(status.currentEpoch()).append('\n');
+        sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
+            .append(status.acceptedEpoch()).append('\n');
+        if (admin == null) {
+            return;
+        }
+        sb.append("# TYPE electionbench_admin_writes_total counter\n");
+        for (int outcome = WriteListener.COMMITTED; outcome <= WriteListener.TOO_LARGE; outcome++) {
+            sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"")
+                .append(WriteListener.statusName(outcome)).append("\"} ").append(admin.writeOutcomes(outcome)).append('\n');
+        }
+        sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"timeout\"} ")
+            .append(admin.writeOutcomes(-1)).append('\n');
+    }
+
+    private static void counter(final StringBuilder sb, final String name, final String label, final long value) {
+        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ').append(value).append('\n');
+    }
+
+    /**
+     * One read of the txn log for {@code GET /log}: the entries with {@code fromZxid <= zxid <= toZxid},
+     * at most {@code limit}, each as its zxid and the first 8 bytes of its payload as a big-endian long.
+     * Built on the admin endpoint's event loop, filled on the agent thread (which appends to and
+     * truncates the log, so nobody else may read it while it runs), then handed back through
+     * {@code onDone}; the hand-off (an executor's queue) orders the fills before the reads.
+     */
+    static final class LogQuery implements TxnLog.EntryHandler {
+        final long fromZxid;
+        final long toZxid;
+        final int limit;
+        private final Consumer<LogQuery> onDone;
+        long[] zxids;
+        long[] firstLongs;
+        /** Payload length of each entry: a payload under 8 bytes has no first long. */
+        int[] lengths;
+        int count;
+        /** The zxid of the first entry in range left out by the limit, or -1 when none was. */
+        long nextZxid = -1;
+        long snapshotZxid;
+        long lastZxid;
+        String error;
+
+        /** @param onDone called once on the agent thread when filled (or failed, with {@link #error}) */
+        LogQuery(final long fromZxid, final long toZxid, final int limit, final Consumer<LogQuery> onDone) {
+            this.fromZxid = fromZxid;
+            this.toZxid = toZxid;
+            this.limit = limit;
+            this.onDone = onDone;
+        }
+
+        /** Agent thread. */
+        void run(final TxnLog log) {
+            try {
+                final int capacity = Math.min(limit, log.entryCount());
+                zxids = new long[capacity];
+                firstLongs = new long[capacity];
+                lengths = new int[capacity];
+                snapshotZxid = log.snapshotZxid();
+                lastZxid = log.lastZxid();
+                log.read(fromZxid, this);
+            } catch (final RuntimeException ex) {
+                error = ex.toString();
+            }
+            onDone.accept(this);
+        }
+
+        @Override
+        public boolean onEntry(final long zxid, final DirectBuffer buffer, final int offset, final int length) {
+            if (zxid > toZxid) {
+                return false;
+            }
+            if (count == limit || count == zxids.length) {
+                nextZxid = zxid;
+                return false;
+            }
+            zxids[count] = zxid;
+            lengths[count] = length;
+            firstLongs[count] = length >= Long.BYTES ? buffer.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN) : 0;
+            count++;
+            return true;
+        }
+    }
+
+    /**
+     * Drives the election agent with the system clock, publishes its status after each cycle, and runs
+     * waiting log reads between cycles.
+     */
     private static final class NodeAgent implements Agent {
         private final ElectionAgent agent;
         private final StatusPublisher publisher;
         private final NanoClock clock;
+        private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries;
+        private final TxnLog log;
 
-        NodeAgent(final ElectionAgent agent, final StatusPublisher publisher, final NanoClock clock) {
+        NodeAgent(final ElectionAgent agent, final StatusPublisher publisher, final NanoClock clock,
+            final ManyToOneConcurrentArrayQueue<LogQuery> logQueries, final TxnLog log) {
             this.agent = agent;
             this.publisher = publisher;
             this.clock = clock;
+            this.logQueries = logQueries;
+            this.log = log;
         }
 
         @Override
         public int doWork() {
-            final int work = agent.doWork(clock.nanoTime());
-            publisher.publishIfChanged();
+            final long nowNs = clock.nanoTime();
+            int work = agent.doWork(nowNs);
+            publisher.publishIfChanged(nowNs);
+            LogQuery query;
+            while ((query = logQueries.poll()) != null) {
+                query.run(log);
+                work++;
+            }
             return work;
         }
 

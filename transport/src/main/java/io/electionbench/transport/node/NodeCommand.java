@@ -1,18 +1,22 @@
 package io.electionbench.transport.node;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code electionbench node --config FILE --id N}: runs one ensemble member until SIGTERM/SIGINT
  * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
  * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
- * 2 for a bad config or argument, 1 if the node cannot start.
+ * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log or an
+ * unreadable epoch file: one {@code error:} line on stderr naming the file, and nothing changed).
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Run one ensemble member (election and quorum ports, admin endpoint).")
@@ -23,17 +27,23 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, paramLabel = "N", description = "this member's server id")
     private long id;
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() {
+        final PrintWriter err = spec.commandLine().getErr();
         final NodeConfig parsed;
         try {
             parsed = NodeConfigParser.parse(config);
         } catch (final ConfigException ex) {
-            System.err.println("error: " + ex.getMessage());
+            err.println("error: " + ex.getMessage());
+            err.flush();
             return 2;
         }
         if (parsed.server(id) == null) {
-            System.err.println("error: " + config + ": no server." + id + " line; --id must name a member");
+            err.println("error: " + config + ": no server." + id + " line; --id must name a member");
+            err.flush();
             return 2;
         }
         final ElectionNode node = new ElectionNode(parsed, id);
@@ -41,7 +51,8 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             node.start();
         } catch (final Exception ex) {
-            System.err.println("error: " + ex.getMessage());
+            err.println("error: " + ex.getMessage());
+            err.flush();
             node.close();
             return 1;
         }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.TlsConfig;
@@ -90,6 +91,7 @@ public final class NodeConfig {
         return policy;
     }
 
+    /** zoo.cfg {@code fsync=}: how the txn log forces appends ({@code always} by default). */
     public FsyncPolicy fsync() {
         return fsync;
     }

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.TlsConfig;
@@ -332,11 +334,12 @@ public final class NodeConfigParser {
         }
 
         private static FsyncPolicy fsync(final String value) {
-            final FsyncPolicy policy = FsyncPolicy.byName(value);
-            if (policy == null) {
-                throw new IllegalArgumentException("fsync '" + value + "' is not always, batch or never");
+            for (final FsyncPolicy policy : FsyncPolicy.values()) {
+                if (policy.name().equals(value.toUpperCase(Locale.ROOT))) {
+                    return policy;
+                }
             }
-            return policy;
+            throw new IllegalArgumentException("fsync '" + value + "' is not always, batch or never");
         }
 
         private static long id(final String key, final String prefix) {

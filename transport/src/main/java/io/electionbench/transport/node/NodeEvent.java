@@ -1,11 +1,18 @@
 package io.electionbench.transport.node;
 
+import io.electionbench.core.Zxid;
+
 /**
- * One state change (or the start of serving), as streamed by {@code GET /events}: one JSON object per
- * line with the member's monotonic timestamp ({@code System.nanoTime()}, comparable across members
- * on the same host).
+ * One state change (or the start of serving), or one completed sync, as streamed by
+ * {@code GET /events}: one JSON object per line with the member's monotonic timestamp
+ * ({@code System.nanoTime()}, comparable across members on the same host). State events keep their
+ * original shape (no {@code kind} field); a sync event has {@code "kind":"synced"} and is sent only
+ * to subscribers that ask for it ({@code ?kinds=state,synced}), so older readers never see it.
  */
 public final class NodeEvent {
+    /** The kind of a sync event in JSON and in {@code ?kinds=}. */
+    public static final String SYNCED = "synced";
+
     private final long timestampNs;
     private final long sid;
     private final String from;
@@ -13,6 +20,12 @@ public final class NodeEvent {
     private final long leader;
     private final long electionEpoch;
     private final String reason;
+    private final boolean isSynced;
+    private final String syncMode;
+    private final long lastZxid;
+    private final long txns;
+    private final long bytes;
+    private final long durationNs;
 
     public NodeEvent(final long timestampNs, final long sid, final String from, final String to, final long leader,
         final long electionEpoch, final String reason) {
@@ -23,6 +36,46 @@ public final class NodeEvent {
         this.leader = leader;
         this.electionEpoch = electionEpoch;
         this.reason = reason;
+        this.isSynced = false;
+        this.syncMode = null;
+        this.lastZxid = 0;
+        this.txns = 0;
+        this.bytes = 0;
+        this.durationNs = 0;
+    }
+
+    private NodeEvent(final long timestampNs, final long sid, final long leader, final long epoch, final String syncMode,
+        final long lastZxid, final long txns, final long bytes, final long durationNs) {
+        this.timestampNs = timestampNs;
+        this.sid = sid;
+        this.from = null;
+        this.to = null;
+        this.leader = leader;
+        this.electionEpoch = epoch;
+        this.reason = SYNCED;
+        this.isSynced = true;
+        this.syncMode = syncMode;
+        this.lastZxid = lastZxid;
+        this.txns = txns;
+        this.bytes = bytes;
+        this.durationNs = durationNs;
+    }
+
+    /**
+     * A learner logged its leader's sync stream and acknowledged NEWLEADER at {@code timestampNs}
+     * (the agent's {@code onSynced}).
+     *
+     * @param epoch      the learner's new current epoch
+     * @param durationNs from the stream's first message (SYNC_START) to the NEWLEADER ACK
+     */
+    public static NodeEvent synced(final long timestampNs, final long sid, final long leader, final long epoch, final String mode,
+        final long lastZxid, final long txns, final long bytes, final long durationNs) {
+        return new NodeEvent(timestampNs, sid, leader, epoch, mode, lastZxid, txns, bytes, durationNs);
+    }
+
+    /** True for a sync event, false for a state change or the start of serving. */
+    public boolean isSynced() {
+        return isSynced;
     }
 
     public long timestampNs() {
@@ -45,8 +98,16 @@ public final class NodeEvent {
         return reason;
     }
 
-    /** {@code {"ts","sid","from","to","leader","electionEpoch","reason"}}. */
+    /**
+     * A state event: {@code {"ts","sid","from","to","leader","electionEpoch","reason"}}; a sync event:
+     * {@code {"ts","sid","kind":"synced","leader","epoch","mode","lastZxid":"E:C","txns","bytes","durationNs"}}.
+     */
     public String toJson() {
+        if (isSynced) {
+            return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + SYNCED + "\",\"leader\":" + leader
+                + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + syncMode + "\",\"lastZxid\":\"" + Zxid.toString(lastZxid)
+                + "\",\"txns\":" + txns + ",\"bytes\":" + bytes + ",\"durationNs\":" + durationNs + "}";
+        }
         return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"from\":\"" + from + "\",\"to\":\"" + to
             + "\",\"leader\":" + leader + ",\"electionEpoch\":" + electionEpoch + ",\"reason\":\"" + escape(reason) + "\"}";
     }

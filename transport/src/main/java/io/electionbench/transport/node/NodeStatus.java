@@ -3,20 +3,23 @@ package io.electionbench.transport.node;
 import io.electionbench.core.Zxid;
 
 /**
- * An immutable snapshot of a member's election state, built on the agent thread when something
- * changed and published through a volatile field; the admin endpoint reads it without locks.
+ * An immutable snapshot of a member's election and recovery state, built on the agent thread when
+ * something changed and published through a volatile field; the admin endpoint reads it without locks.
  *
  * <p>{@code epoch} is the peer epoch of the vote the member decided for (the elected leader's
  * epoch, identical on every member that follows it), or the member's currentEpoch while LOOKING;
  * {@code electionEpoch} is the round of that decision, or the current round while LOOKING;
  * {@code since} is the monotonic time ({@code System.nanoTime()}) of the last state change.
+ * {@code serving} is true only between the agent's {@code onServing} (a leader's epoch established by
+ * a quorum, or a learner's UPTODATE) and its next state change.
  */
 public final class NodeStatus {
     private final long sid;
     private final String state;
     private final long leader;
     private final long epoch;
-    private final long zxid;
+    private final long lastZxid;
+    private final long commitZxid;
     private final long electionEpoch;
     private final boolean isServing;
     private final long sinceNs;
@@ -24,27 +27,50 @@ public final class NodeStatus {
     private final long decisions;
     private final long electionRounds;
     private final long lastElectionNs;
+    private final long acceptedEpoch;
+    private final long currentEpoch;
+    private final String syncMode;
+    private final long syncsReceived;
+    private final long syncTxnsReceived;
+    private final long syncBytesReceived;
+    private final long lastSyncNs;
+    private final long syncTxnsSent;
+    private final long syncBytesSent;
+    private final long writesCommitted;
 
-    public NodeStatus(final long sid, final String state, final long leader, final long epoch, final long zxid,
-        final long electionEpoch, final boolean isServing, final long sinceNs, final String policy,
-        final long decisions, final long electionRounds, final long lastElectionNs) {
-        this.sid = sid;
-        this.state = state;
-        this.leader = leader;
-        this.epoch = epoch;
-        this.zxid = zxid;
-        this.electionEpoch = electionEpoch;
-        this.isServing = isServing;
-        this.sinceNs = sinceNs;
-        this.policy = policy;
-        this.decisions = decisions;
-        this.electionRounds = electionRounds;
-        this.lastElectionNs = lastElectionNs;
+    private NodeStatus(final Builder b) {
+        this.sid = b.sid;
+        this.state = b.state;
+        this.leader = b.leader;
+        this.epoch = b.epoch;
+        this.lastZxid = b.lastZxid;
+        this.commitZxid = b.commitZxid;
+        this.electionEpoch = b.electionEpoch;
+        this.isServing = b.isServing;
+        this.sinceNs = b.sinceNs;
+        this.policy = b.policy;
+        this.decisions = b.decisions;
+        this.electionRounds = b.electionRounds;
+        this.lastElectionNs = b.lastElectionNs;
+        this.acceptedEpoch = b.acceptedEpoch;
+        this.currentEpoch = b.currentEpoch;
+        this.syncMode = b.syncMode;
+        this.syncsReceived = b.syncsReceived;
+        this.syncTxnsReceived = b.syncTxnsReceived;
+        this.syncBytesReceived = b.syncBytesReceived;
+        this.lastSyncNs = b.lastSyncNs;
+        this.syncTxnsSent = b.syncTxnsSent;
+        this.syncBytesSent = b.syncBytesSent;
+        this.writesCommitted = b.writesCommitted;
     }
 
     /** The status before the agent's first duty cycle. */
     static NodeStatus starting(final long sid, final String policy) {
-        return new NodeStatus(sid, "STARTING", -1, 0, 0, 0, false, System.nanoTime(), policy, 0, 0, 0);
+        final Builder b = new Builder();
+        b.sid = sid;
+        b.policy = policy;
+        b.sinceNs = System.nanoTime();
+        return b.build();
     }
 
     public long sid() {
@@ -65,14 +91,21 @@ public final class NodeStatus {
         return epoch;
     }
 
+    /** The last zxid of the member's txn log (0 when empty); {@code zxid} and {@code lastZxid} in JSON. */
     public long zxid() {
-        return zxid;
+        return lastZxid;
+    }
+
+    /** Committed up to this zxid as far as the member knows (a leader decides it; a learner hears it). */
+    public long commitZxid() {
+        return commitZxid;
     }
 
     public long electionEpoch() {
         return electionEpoch;
     }
 
+    /** True from the agent's {@code onServing} until its next state change. */
     public boolean isServing() {
         return isServing;
     }
@@ -100,16 +133,94 @@ public final class NodeStatus {
         return lastElectionNs;
     }
 
-    /** The {@code GET /state} body. */
+    public long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    public long currentEpoch() {
+        return currentEpoch;
+    }
+
+    /** DIFF, TRUNC or SNAP: how a leader last synced this member; null if never. */
+    public String syncMode() {
+        return syncMode;
+    }
+
+    /** Sync streams this member received and acknowledged (NEWLEADER ACKs). */
+    public long syncsReceived() {
+        return syncsReceived;
+    }
+
+    public long syncTxnsReceived() {
+        return syncTxnsReceived;
+    }
+
+    public long syncBytesReceived() {
+        return syncBytesReceived;
+    }
+
+    /** Duration of the last sync received, from its first message to the NEWLEADER ACK. */
+    public long lastSyncNs() {
+        return lastSyncNs;
+    }
+
+    public long syncTxnsSent() {
+        return syncTxnsSent;
+    }
+
+    public long syncBytesSent() {
+        return syncBytesSent;
+    }
+
+    /** Writes this member committed as leader. */
+    public long writesCommitted() {
+        return writesCommitted;
+    }
+
+    /** The {@code GET /state} body. Fields are only ever added at the end. */
     public String toJson() {
         return "{\"sid\":" + sid + ",\"state\":\"" + state + "\",\"leader\":" + leader + ",\"epoch\":" + epoch
-            + ",\"zxid\":\"" + Zxid.toString(zxid) + "\",\"electionEpoch\":" + electionEpoch + ",\"serving\":" + isServing
+            + ",\"zxid\":\"" + Zxid.toString(lastZxid) + "\",\"electionEpoch\":" + electionEpoch + ",\"serving\":" + isServing
             + ",\"since\":" + sinceNs + ",\"policy\":\"" + policy + "\",\"elections\":" + decisions
-            + ",\"electionRounds\":" + electionRounds + ",\"lastElectionNs\":" + lastElectionNs + "}";
+            + ",\"electionRounds\":" + electionRounds + ",\"lastElectionNs\":" + lastElectionNs
+            + ",\"lastZxid\":\"" + Zxid.toString(lastZxid) + "\",\"commitZxid\":\"" + Zxid.toString(commitZxid)
+            + "\",\"syncMode\":" + (syncMode == null ? "null" : "\"" + syncMode + "\"")
+            + ",\"acceptedEpoch\":" + acceptedEpoch + ",\"currentEpoch\":" + currentEpoch + "}";
     }
 
     @Override
     public String toString() {
         return toJson();
+    }
+
+    /** Filled on the agent thread, then frozen by {@link #build()}. */
+    static final class Builder {
+        long sid;
+        String state = "STARTING";
+        long leader = -1;
+        long epoch;
+        long lastZxid;
+        long commitZxid;
+        long electionEpoch;
+        boolean isServing;
+        long sinceNs;
+        String policy;
+        long decisions;
+        long electionRounds;
+        long lastElectionNs;
+        long acceptedEpoch;
+        long currentEpoch;
+        String syncMode;
+        long syncsReceived;
+        long syncTxnsReceived;
+        long syncBytesReceived;
+        long lastSyncNs;
+        long syncTxnsSent;
+        long syncBytesSent;
+        long writesCommitted;
+
+        NodeStatus build() {
+            return new NodeStatus(this);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.electionbench.transport.node;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -9,65 +10,103 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.FileTxnLog;
+import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.core.log.LogCorruptedException;
 
 /**
- * A member's durable state under {@code dataDir/version-2/}: ZooKeeper's {@code acceptedEpoch} and
- * {@code currentEpoch} files (decimal text) and {@code lastLoggedZxid} (decimal text of the 64-bit
- * zxid; the real txn log replaces it in a later issue). Missing epoch files are initialised from the
- * epoch of the last zxid, as ZooKeeper does. Every write goes to a temporary file that is forced,
- * then atomically renamed over the old one, then the directory is forced: a kill -9 at any point
- * leaves either the old or the new value, never a torn one.
+ * A member's durable state under {@code dataDir/version-2/}:
  *
- * <p>Reads come from memory (the agent calls them on every ping); writers update memory after the
- * file is durable. Values are volatile so the admin endpoint may read them.
+ * <pre>
+ * version-2/acceptedEpoch    decimal text, as ZooKeeper
+ * version-2/currentEpoch     decimal text, as ZooKeeper
+ * version-2/log/             the {@link FileTxnLog} (log.&lt;zxid&gt; segments, at most one snapshot.&lt;zxid&gt;)
+ * </pre>
+ *
+ * The log is the history and the only record of the last zxid; a {@code lastLoggedZxid} file left by
+ * an older version is ignored. Missing epoch files are initialised from the epoch of the log's last
+ * zxid, as ZooKeeper does. An epoch write goes to a temporary file that is forced, then atomically
+ * renamed over the old one, then the directory is forced: a kill -9 at any point leaves the old or
+ * the new value, never a torn one.
+ *
+ * <p>Opening never repairs more than {@link FileTxnLog} does (cut a torn tail, with a warning to
+ * SLF4J naming the file and offset): a corrupt log ({@link LogCorruptedException}) or an unreadable
+ * epoch file fails {@link #open} with the file in the message, and no file is changed.
+ *
+ * <p>Threads: the agent thread is the single writer (the setters and the log's mutators); the
+ * epochs are volatile so the admin endpoint may read them. {@link #close()} runs once the agent has
+ * stopped.
  */
-public final class NodeStorage implements PersistentState {
+public final class NodeStorage implements PersistentState, AutoCloseable {
+    public static final String VERSION_DIR = "version-2";
+    public static final String LOG_DIR = "log";
     public static final String ACCEPTED_EPOCH = "acceptedEpoch";
     public static final String CURRENT_EPOCH = "currentEpoch";
-    public static final String LAST_ZXID = "lastLoggedZxid";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStorage.class);
+    private static final long MISSING = Long.MIN_VALUE;
 
     private final Path dir;
-    private volatile long lastLoggedZxid;
+    private final FileTxnLog log;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long currentEpoch;
     private volatile long acceptedEpoch;
 
-    private NodeStorage(final Path dir) {
+    private NodeStorage(final Path dir, final FileTxnLog log) {
         this.dir = dir;
+        this.log = log;
     }
 
     /**
-     * Opens (creating if needed) the storage under {@code dataDir}.
+     * Opens (creating if needed) the storage under {@code dataDir}, recovering the log with the given
+     * fsync policy; recovery warnings (a torn tail cut) go to SLF4J at WARN.
      *
-     * @throws IOException naming the file when one cannot be read or holds no integer
+     * @throws LogCorruptedException naming the log file and byte offset of damage before the tail
+     * @throws IOException           naming the epoch file that cannot be read or holds no integer
      */
-    public static NodeStorage open(final Path dataDir) throws IOException {
-        final NodeStorage storage = new NodeStorage(dataDir.resolve("version-2"));
-        Files.createDirectories(storage.dir);
-        Files.deleteIfExists(storage.dir.resolve(LAST_ZXID + ".tmp"));
-        Files.deleteIfExists(storage.dir.resolve(ACCEPTED_EPOCH + ".tmp"));
-        Files.deleteIfExists(storage.dir.resolve(CURRENT_EPOCH + ".tmp"));
-        storage.lastLoggedZxid = storage.readOr(LAST_ZXID, Long.MIN_VALUE);
-        if (storage.lastLoggedZxid == Long.MIN_VALUE) {
-            storage.lastLoggedZxid(0);
-        }
-        final long epoch = Zxid.epoch(storage.lastLoggedZxid);
-        storage.currentEpoch = storage.readOr(CURRENT_EPOCH, Long.MIN_VALUE);
-        if (storage.currentEpoch == Long.MIN_VALUE) {
-            storage.currentEpoch(epoch);
-        }
-        storage.acceptedEpoch = storage.readOr(ACCEPTED_EPOCH, Long.MIN_VALUE);
-        if (storage.acceptedEpoch == Long.MIN_VALUE) {
-            storage.acceptedEpoch(epoch);
+    public static NodeStorage open(final Path dataDir, final FsyncPolicy fsync) throws IOException {
+        return open(dataDir, new FileTxnLog.Options().fsyncPolicy(fsync)
+            .warnings(warning -> LOG.warn("txn log recovery: {}", warning)));
+    }
+
+    /** As {@link #open(Path, FsyncPolicy)}, with the log's options (and warning sink) chosen by the caller. */
+    static NodeStorage open(final Path dataDir, final FileTxnLog.Options logOptions) throws IOException {
+        final Path dir = dataDir.resolve(VERSION_DIR);
+        Files.createDirectories(dir);
+        // A temporary file is never the value: the rename that would have published it did not happen.
+        Files.deleteIfExists(dir.resolve(ACCEPTED_EPOCH + ".tmp"));
+        Files.deleteIfExists(dir.resolve(CURRENT_EPOCH + ".tmp"));
+        final long current = readOr(dir.resolve(CURRENT_EPOCH));
+        final long accepted = readOr(dir.resolve(ACCEPTED_EPOCH));
+        final NodeStorage storage = new NodeStorage(dir, FileTxnLog.open(dir.resolve(LOG_DIR), logOptions));
+        try {
+            final long logEpoch = Zxid.epoch(storage.lastLoggedZxid());
+            storage.currentEpoch = current;
+            storage.acceptedEpoch = accepted;
+            if (current == MISSING) {
+                storage.writeEpoch(CURRENT_EPOCH, logEpoch);
+                storage.currentEpoch = logEpoch;
+            }
+            if (accepted == MISSING) {
+                storage.writeEpoch(ACCEPTED_EPOCH, logEpoch);
+                storage.acceptedEpoch = logEpoch;
+            }
+        } catch (final IOException | RuntimeException ex) {
+            storage.close();
+            throw ex;
         }
         return storage;
     }
 
     @Override
-    public long lastLoggedZxid() {
-        return lastLoggedZxid;
+    public FileTxnLog log() {
+        return log;
     }
 
     @Override
@@ -80,22 +119,18 @@ public final class NodeStorage implements PersistentState {
         return acceptedEpoch;
     }
 
-    /** Durably records the accepted epoch (before ACKEPOCH, in the recovery phase). */
-    public void acceptedEpoch(final long epoch) throws IOException {
-        writeAtomically(dir.resolve(ACCEPTED_EPOCH), Long.toString(epoch));
+    /** Durably records the accepted epoch (before ACKEPOCH). */
+    @Override
+    public void acceptedEpoch(final long epoch) {
+        writeEpochUnchecked(ACCEPTED_EPOCH, epoch);
         acceptedEpoch = epoch;
     }
 
     /** Durably records the current epoch (before the NEWLEADER ACK). */
-    public void currentEpoch(final long epoch) throws IOException {
-        writeAtomically(dir.resolve(CURRENT_EPOCH), Long.toString(epoch));
+    @Override
+    public void currentEpoch(final long epoch) {
+        writeEpochUnchecked(CURRENT_EPOCH, epoch);
         currentEpoch = epoch;
-    }
-
-    /** Durably records the last logged zxid. */
-    public void lastLoggedZxid(final long zxid) throws IOException {
-        writeAtomically(dir.resolve(LAST_ZXID), Long.toString(zxid));
-        lastLoggedZxid = zxid;
     }
 
     /** The {@code version-2} directory. */
@@ -103,14 +138,50 @@ public final class NodeStorage implements PersistentState {
         return dir;
     }
 
-    private long readOr(final String name, final long missing) throws IOException {
-        final Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            return missing;
+    /** The txn log's directory, {@code version-2/log}. */
+    public Path logDirectory() {
+        return dir.resolve(LOG_DIR);
+    }
+
+    /**
+     * Closes the log (under {@code fsync=batch}, forcing what was appended since the last force).
+     * Idempotent; call only when the agent thread no longer runs.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            log.close();
         }
-        final String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    private void writeEpochUnchecked(final String name, final long epoch) {
         try {
-            return Long.parseLong(text);
+            writeEpoch(name, epoch);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("cannot persist " + name + "=" + epoch + " to " + dir.resolve(name), ex);
+        }
+    }
+
+    private void writeEpoch(final String name, final long epoch) throws IOException {
+        writeAtomically(dir.resolve(name), Long.toString(epoch));
+    }
+
+    private static long readOr(final Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return MISSING;
+        }
+        final String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (final IOException ex) {
+            throw new IOException(file + " cannot be read: " + ex, ex);
+        }
+        try {
+            final long value = Long.parseLong(text);
+            if (value < 0) {
+                throw new IOException(file + " holds a negative epoch: '" + text + "'");
+            }
+            return value;
         } catch (final NumberFormatException ex) {
             throw new IOException(file + " does not hold a decimal integer: '" + text + "'", ex);
         }

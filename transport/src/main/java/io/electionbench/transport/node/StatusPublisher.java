@@ -5,33 +5,43 @@ import java.util.function.Consumer;
 import io.electionbench.core.ServerState;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionObserver;
+import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.sync.SyncMode;
 
 /**
  * Publishes a member's state from the agent thread to other threads without locks: an immutable
  * {@link NodeStatus} in a volatile field, replaced only when something changed (a release store;
  * readers get a consistent snapshot with one acquire load), and a {@link NodeEvent} per state change
- * handed to an event sink (the admin endpoint, which moves it onto its event loop). State changes are
- * rare, so allocating a snapshot and an event for each is fine; the per-cycle check allocates nothing.
+ * and per completed sync ({@code onSynced}) handed to an event sink (the admin endpoint, which moves it
+ * onto its event loop). State changes and syncs are rare, so allocating a snapshot and an event for
+ * each is fine; the per-cycle check allocates nothing. Progress that moves with every write (zxids, counters) is republished at most once per
+ * {@link #PROGRESS_INTERVAL_NS}, so a busy leader allocates one snapshot per millisecond, not per cycle;
+ * the agent parks at most 1 ms, so an idle member's status is at most about 2 ms behind.
  */
 final class StatusPublisher implements ElectionObserver {
+    /** Progress-only changes are republished at most this often. */
+    static final long PROGRESS_INTERVAL_NS = 1_000_000;
+
     private final long sid;
     private final String policy;
+    private final NodeStatus.Builder next = new NodeStatus.Builder();
     private ElectionAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
 
-    private ServerState lastState;
-    private long lastSinceNs;
-    private boolean wasServing;
-    private long lastLeader;
-    private long lastElectionEpoch;
-    private long lastZxid;
-    private long lastDecisions;
+    private long lastPublishNs;
+
+    private long syncsReceived;
+    private long syncTxnsReceived;
+    private long syncBytesReceived;
+    private long lastSyncNs;
 
     StatusPublisher(final long sid, final String policy) {
         this.sid = sid;
         this.policy = policy;
         this.status = NodeStatus.starting(sid, policy);
+        next.sid = sid;
+        next.policy = policy;
     }
 
     void agent(final ElectionAgent agent) {
@@ -59,6 +69,16 @@ final class StatusPublisher implements ElectionObserver {
         emit(new NodeEvent(nowNs, sid, state, state, agent.leader(), agent.voteElectionEpoch(), "serving"));
     }
 
+    @Override
+    public void onSynced(final long mySid, final long leader, final long epoch, final SyncMode mode, final long lastZxid,
+        final long digest, final long txns, final long bytes, final long startedNs, final long nowNs) {
+        syncsReceived++;
+        syncTxnsReceived += txns;
+        syncBytesReceived += bytes;
+        lastSyncNs = nowNs - startedNs;
+        emit(NodeEvent.synced(nowNs, sid, leader, epoch, mode == null ? "null" : mode.name(), lastZxid, txns, bytes, nowNs - startedNs));
+    }
+
     private void emit(final NodeEvent event) {
         final Consumer<NodeEvent> target = sink;
         if (target != null) {
@@ -66,29 +86,59 @@ final class StatusPublisher implements ElectionObserver {
         }
     }
 
-    /** Agent thread, after each duty cycle: replaces the snapshot if anything it shows changed. */
-    void publishIfChanged() {
+    /**
+     * Agent thread, after each duty cycle: replaces the snapshot at once if the role changed (state,
+     * serving, leader, round, decisions), and at most once per {@link #PROGRESS_INTERVAL_NS} if only
+     * progress (zxids, epochs, sync and write counters) did. Compares against the published snapshot,
+     * which only this thread replaces.
+     */
+    void publishIfChanged(final long nowNs) {
+        final NodeStatus last = status;
         final ServerState state = agent.state();
-        final long sinceNs = agent.stateSinceNs();
-        final boolean isServing = agent.isServing();
-        final long leader = agent.leader();
+        final String stateName = state == null ? "STARTING" : state.name();
         final boolean isLooking = state == ServerState.LOOKING;
         final long round = isLooking ? agent.logicalClock() : agent.voteElectionEpoch();
-        final long zxid = agent.storage().lastLoggedZxid();
-        final long decisions = agent.decisions();
-        if (state == lastState && sinceNs == lastSinceNs && isServing == wasServing && leader == lastLeader
-            && round == lastElectionEpoch && zxid == lastZxid && decisions == lastDecisions) {
+        final boolean isRoleChanged = !stateName.equals(last.state()) || agent.stateSinceNs() != last.sinceNs()
+            || agent.isServing() != last.isServing() || agent.leader() != last.leader() || round != last.electionEpoch()
+            || agent.decisions() != last.decisions();
+        if (!isRoleChanged && (nowNs - lastPublishNs < PROGRESS_INTERVAL_NS || !isProgressChanged(last))) {
             return;
         }
-        lastState = state;
-        lastSinceNs = sinceNs;
-        wasServing = isServing;
-        lastLeader = leader;
-        lastElectionEpoch = round;
-        lastZxid = zxid;
-        lastDecisions = decisions;
-        final long epoch = isLooking ? agent.storage().currentEpoch() : agent.votePeerEpoch();
-        status = new NodeStatus(sid, state == null ? "STARTING" : state.name(), leader, epoch, zxid, round, isServing,
-            sinceNs, policy, decisions, agent.electionRounds(), agent.lastElectionNs());
+        lastPublishNs = nowNs;
+        final PersistentState storage = agent.storage();
+        final SyncMode mode = agent.lastSyncMode();
+        final NodeStatus.Builder b = next;
+        b.state = stateName;
+        b.leader = agent.leader();
+        b.epoch = isLooking ? storage.currentEpoch() : agent.votePeerEpoch();
+        b.lastZxid = storage.lastLoggedZxid();
+        b.commitZxid = agent.commitZxid();
+        b.electionEpoch = round;
+        b.isServing = agent.isServing();
+        b.sinceNs = agent.stateSinceNs();
+        b.decisions = agent.decisions();
+        b.electionRounds = agent.electionRounds();
+        b.lastElectionNs = agent.lastElectionNs();
+        b.acceptedEpoch = storage.acceptedEpoch();
+        b.currentEpoch = storage.currentEpoch();
+        b.syncMode = mode == null ? null : mode.name();
+        b.syncsReceived = syncsReceived;
+        b.syncTxnsReceived = syncTxnsReceived;
+        b.syncBytesReceived = syncBytesReceived;
+        b.lastSyncNs = lastSyncNs;
+        b.syncTxnsSent = agent.syncTxnsSent();
+        b.syncBytesSent = agent.syncBytesSent();
+        b.writesCommitted = agent.writesCommitted();
+        status = b.build();
+    }
+
+    private boolean isProgressChanged(final NodeStatus last) {
+        final PersistentState storage = agent.storage();
+        final SyncMode mode = agent.lastSyncMode();
+        return storage.lastLoggedZxid() != last.zxid() || agent.commitZxid() != last.commitZxid()
+            || storage.acceptedEpoch() != last.acceptedEpoch() || storage.currentEpoch() != last.currentEpoch()
+            || syncsReceived != last.syncsReceived() || agent.syncTxnsSent() != last.syncTxnsSent()
+            || agent.syncBytesSent() != last.syncBytesSent() || agent.writesCommitted() != last.writesCommitted()
+            || (mode == null ? last.syncMode() != null : !mode.name().equals(last.syncMode()));
     }
 }

@@ -21,7 +21,11 @@ public enum WireError {
     BAD_MAGIC(true, "quorum frame magic or connection header magic mismatch"),
     UNSUPPORTED_VERSION(true, "quorum protocol version not supported"),
     UNKNOWN_TYPE(true, "unknown quorum message type"),
-    BAD_MESSAGE_LENGTH(true, "quorum message length does not match its type");
+    BAD_MESSAGE_LENGTH(true, "quorum message length does not match its type"),
+    BAD_HEADER_FLAGS(true, "quorum connection header flags unknown, or not 0 for a peer / CLIENT for a client"),
+    BAD_SYNC_MODE(true, "sync start mode is not DIFF 13, TRUNC 14 or SNAP 15"),
+    BAD_CHUNK_RANGE(true, "snapshot chunk position or total length out of range"),
+    BAD_SEQUENCE(true, "write sequence outside 0..2^48-1");
 
     private final boolean isFatal;
     private final String description;

@@ -95,6 +95,16 @@ class AdminEndpointTest {
             assertEquals(403, Http.post(base + "/fault/heal", "wrong").statusCode());
             assertEquals(200, Http.post(base + "/fault/heal", "t0ken").statusCode());
             assertEquals(200, Http.get(base + "/state").statusCode(), "reads need no token");
+            assertEquals(403, Http.post(base + "/write", new byte[] {1}, null).statusCode(), "writes need the token");
+            final HttpResponse<String> write = Http.post(base + "/write", new byte[] {1}, "t0ken");
+            if (write.statusCode() == 503) {
+                // A lone member that has not established its epoch yet: retry later.
+                assertEquals("not-ready", Http.field(write.body(), "status"), write.body());
+                assertEquals("1", write.headers().firstValue("Retry-After").orElse(null));
+            } else {
+                assertEquals(200, write.statusCode(), write.body());
+                assertEquals("committed", Http.field(write.body(), "status"), write.body());
+            }
             assertEquals(200, Http.post(base + "/fault/crash", "t0ken").statusCode());
             TestEnsemble.await(5_000, "crash action ran", () -> crashed[0] && node.isClosed());
         }

@@ -91,6 +91,10 @@ class HostileInputTest {
 
     @Test
     void malformedNotificationsAreDroppedAndTheLinkSurvives() throws Exception {
+        // The impersonated member is down: a running node 3 would redial node 1 within milliseconds and
+        // replace the raw connection (a new connection from the larger sid wins), closing it mid-test.
+        ensemble.stop(3);
+        ensemble.awaitLeader(10_000);
         try (RawPeer peer = new RawPeer(port)) {
             peer.headerV1(3, fakeAddress);
             peer.frame(new byte[20]);
@@ -106,6 +110,7 @@ class HostileInputTest {
             final ByteBuffer reply = peer.readNotification(n -> n.getInt(0) != 0);
             assertNotEquals(0, reply.getInt(0), "a decided node answers with its real state");
         }
+        ensemble.start(3);
         assertReelects();
     }
 

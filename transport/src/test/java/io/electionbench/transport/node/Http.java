@@ -30,6 +30,16 @@ final class Http {
         return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs {@code body}; waits long enough for a write's outcome (the server answers 504 after 10 s). */
+    static HttpResponse<String> post(final String url, final byte[] body, final String token) throws IOException, InterruptedException {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            builder.header("X-Admin-Token", token);
+        }
+        return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The value of a top-level JSON field (number, boolean or string without quotes). */
     static String field(final String json, final String name) {
         final Matcher m = Pattern.compile("\"" + name + "\":\"?([^\",}]*)").matcher(json);

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.log.FsyncPolicy;
 
 class NodeConfigParserTest {
     private static NodeConfig parse(final String... lines) throws ConfigException {

@@ -1,58 +1,204 @@
 package io.electionbench.transport.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
+import io.electionbench.core.log.FileTxnLog;
+import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.core.log.LogCorruptedException;
+import picocli.CommandLine;
 
 class NodeStorageTest {
+    /** Segment header, then records of a 16-byte header and the payload (docs/storage.md). */
+    private static final int SEGMENT_HEADER = 16;
+    private static final int RECORD_HEADER = 16;
+    private static final int PAYLOAD = 10;
+
     @TempDir
     Path dir;
 
+    private final List<String> warnings = new ArrayList<>();
+
+    private NodeStorage open() throws IOException {
+        return NodeStorage.open(dir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.ALWAYS).warnings(warnings::add));
+    }
+
+    private static void append(final NodeStorage storage, final long zxid) {
+        final byte[] payload = payload(zxid);
+        storage.log().append(zxid, new UnsafeBuffer(payload), 0, payload.length);
+    }
+
+    private static byte[] payload(final long zxid) {
+        return String.format("%-" + PAYLOAD + "s", Zxid.toString(zxid)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Three records 1:1, 1:2, 1:3 in one segment; returns the segment file. */
+    private Path threeRecords() throws IOException {
+        try (NodeStorage storage = open()) {
+            for (int counter = 1; counter <= 3; counter++) {
+                append(storage, Zxid.make(1, counter));
+            }
+            storage.acceptedEpoch(1);
+            storage.currentEpoch(1);
+            assertEquals(1, storage.log().segmentFiles().length);
+            return storage.log().segmentFiles()[0];
+        }
+    }
+
     @Test
     void emptyDirectoryStartsAtZeroAndWritesZooKeeperFiles() throws Exception {
-        final NodeStorage storage = NodeStorage.open(dir);
-        assertEquals(0, storage.lastLoggedZxid());
-        assertEquals(0, storage.currentEpoch());
-        assertEquals(0, storage.acceptedEpoch());
+        try (NodeStorage storage = open()) {
+            assertEquals(0, storage.lastLoggedZxid());
+            assertEquals(0, storage.currentEpoch());
+            assertEquals(0, storage.acceptedEpoch());
+            assertEquals(dir.resolve("version-2/log"), storage.logDirectory());
+            assertTrue(Files.isDirectory(storage.logDirectory()));
+        }
         assertEquals("0", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
         assertEquals("0", Files.readString(dir.resolve("version-2/acceptedEpoch")).trim());
+        assertTrue(warnings.isEmpty(), warnings.toString());
     }
 
     @Test
-    void valuesSurviveReopenAndMissingEpochsComeFromTheZxid() throws Exception {
-        final NodeStorage storage = NodeStorage.open(dir);
-        storage.lastLoggedZxid(Zxid.make(3, 3));
-        storage.acceptedEpoch(4);
-        storage.currentEpoch(3);
-        final NodeStorage reopened = NodeStorage.open(dir);
-        assertEquals(Zxid.make(3, 3), reopened.lastLoggedZxid());
-        assertEquals(4, reopened.acceptedEpoch());
-        assertEquals(3, reopened.currentEpoch());
+    void restartKeepsLogAndEpochsAndMissingEpochsComeFromTheLog() throws Exception {
+        final long[] zxids = {Zxid.make(1, 1), Zxid.make(1, 2), Zxid.make(3, 1), Zxid.make(3, 2)};
+        try (NodeStorage storage = open()) {
+            for (final long zxid : zxids) {
+                append(storage, zxid);
+            }
+            storage.acceptedEpoch(4);
+            storage.currentEpoch(3);
+        }
+        Files.writeString(dir.resolve("version-2/lastLoggedZxid"), Long.toString(Zxid.make(9, 9)));
+        try (NodeStorage reopened = open()) {
+            assertEquals(Zxid.make(3, 2), reopened.lastLoggedZxid(), "the log is the truth; an old lastLoggedZxid file is ignored");
+            assertEquals(4, reopened.acceptedEpoch());
+            assertEquals(3, reopened.currentEpoch());
+            final List<String> read = new ArrayList<>();
+            reopened.log().read(0, (zxid, buffer, offset, length) -> {
+                read.add(Zxid.toString(zxid) + "=" + buffer.getStringWithoutLengthAscii(offset, length).trim());
+                return true;
+            });
+            assertEquals(List.of("1:1=1:1", "1:2=1:2", "3:1=3:1", "3:2=3:2"), read);
+        }
         Files.delete(dir.resolve("version-2/acceptedEpoch"));
         Files.delete(dir.resolve("version-2/currentEpoch"));
-        final NodeStorage initialised = NodeStorage.open(dir);
-        assertEquals(3, initialised.acceptedEpoch());
-        assertEquals(3, initialised.currentEpoch());
+        try (NodeStorage initialised = open()) {
+            assertEquals(3, initialised.acceptedEpoch());
+            assertEquals(3, initialised.currentEpoch());
+        }
+        assertEquals("3", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
+        assertEquals("3", Files.readString(dir.resolve("version-2/acceptedEpoch")).trim());
     }
 
     @Test
-    void leftoverTempFilesAreIgnoredAndGarbageIsReported() throws Exception {
-        NodeStorage.open(dir).currentEpoch(7);
+    void leftoverTempFilesAreIgnoredAndGarbageStopsTheOpenNamingTheFile() throws Exception {
+        try (NodeStorage storage = open()) {
+            storage.currentEpoch(7);
+        }
         Files.writeString(dir.resolve("version-2/currentEpoch.tmp"), "12");
-        assertEquals(7, NodeStorage.open(dir).currentEpoch(), "a half-written temp file never replaces the value");
+        try (NodeStorage storage = open()) {
+            assertEquals(7, storage.currentEpoch(), "a half-written temp file never replaces the value");
+        }
         assertFalse(Files.exists(dir.resolve("version-2/currentEpoch.tmp")));
         Files.writeString(dir.resolve("version-2/acceptedEpoch"), "seven");
-        final IOException ex = assertThrows(IOException.class, () -> NodeStorage.open(dir));
-        assertTrue(ex.getMessage().contains("acceptedEpoch does not hold a decimal integer"), ex.getMessage());
+        final IOException ex = assertThrows(IOException.class, this::open);
+        assertTrue(ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch") + " does not hold a decimal integer"), ex.getMessage());
+        assertEquals("seven", Files.readString(dir.resolve("version-2/acceptedEpoch")), "nothing is rewritten");
+    }
+
+    @Test
+    void settersThrowUncheckedWhenTheFileCannotBeWritten() throws Exception {
+        try (NodeStorage storage = open()) {
+            Files.createDirectory(dir.resolve("version-2/acceptedEpoch.tmp"));
+            final UncheckedIOException ex = assertThrows(UncheckedIOException.class, () -> storage.acceptedEpoch(5));
+            assertTrue(ex.getMessage().contains("acceptedEpoch=5"), ex.getMessage());
+            assertEquals(0, storage.acceptedEpoch(), "memory follows the file, which kept the old value");
+        }
+    }
+
+    @Test
+    void tornTailIsCutWithAWarningAndTheNodeStarts() throws Exception {
+        final Path segment = threeRecords();
+        final long size = Files.size(segment);
+        assertEquals(SEGMENT_HEADER + 3 * (RECORD_HEADER + PAYLOAD), size);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.truncate(size - 4); // an append interrupted inside the last record's payload
+        }
+        try (NodeStorage storage = open()) {
+            assertEquals(Zxid.make(1, 2), storage.lastLoggedZxid());
+            assertEquals(2, storage.log().entryCount());
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        final long lastRecord = SEGMENT_HEADER + 2 * (RECORD_HEADER + PAYLOAD);
+        assertTrue(warnings.get(0).contains(segment.toString()) && warnings.get(0).contains("byte offset " + lastRecord),
+            warnings.get(0));
+        assertEquals(lastRecord, Files.size(segment), "the torn record is cut, the complete ones stay");
+
+        final ElectionNode node = new ElectionNode(singleMember(), 1);
+        node.crashAction(node::close);
+        try (node) {
+            node.start();
+            TestEnsemble.await(10_000, "the single member leads", () -> "LEADING".equals(node.status().state()));
+            assertEquals(Zxid.make(1, 2), node.status().zxid(), node.status().toJson());
+        }
+    }
+
+    @Test
+    void flippedByteInAMiddleRecordStopsStartupNamingTheFileAndChangesNothing() throws Exception {
+        final Path segment = threeRecords();
+        final long middlePayload = SEGMENT_HEADER + (RECORD_HEADER + PAYLOAD) + RECORD_HEADER;
+        final byte[] bytes = Files.readAllBytes(segment);
+        bytes[(int)middlePayload + 3] ^= 0x20;
+        Files.write(segment, bytes);
+
+        final LogCorruptedException ex = assertThrows(LogCorruptedException.class, this::open);
+        assertEquals(segment, ex.file());
+        assertEquals(SEGMENT_HEADER + RECORD_HEADER + PAYLOAD, ex.offset(), "the damaged record's offset");
+        assertArrayEquals(bytes, Files.readAllBytes(segment), "a corrupt log is never repaired");
+
+        final ElectionNode node = new ElectionNode(singleMember(), 1);
+        final IOException startError = assertThrows(IOException.class, node::start);
+        node.close();
+        assertTrue(startError.getMessage().contains(segment.toString()) && startError.getMessage().contains("byte offset"),
+            startError.getMessage());
+
+        final StringWriter err = new StringWriter();
+        final int exit = new CommandLine(new NodeCommand()).setErr(new PrintWriter(err))
+            .execute("--config", dir.resolve("one.cfg").toString(), "--id", "1");
+        assertEquals(1, exit);
+        final String[] lines = err.toString().split("\n");
+        assertEquals(1, lines.length, err.toString());
+        assertTrue(lines[0].startsWith("error: node 1: the txn log is corrupt: " + segment + " at byte offset "), lines[0]);
+        assertArrayEquals(bytes, Files.readAllBytes(segment), "starting the node changed nothing either");
+        assertEquals("1", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
+    }
+
+    /** A one-member ensemble whose dataDir is this test's directory. */
+    private NodeConfig singleMember() throws Exception {
+        final int[] ports = TestEnsemble.freePorts(2);
+        final Path cfg = dir.resolve("one.cfg");
+        Files.write(cfg, List.of("dataDir=" + dir, "tickTime=100", "server.1=127.0.0.1:" + ports[0] + ":" + ports[1]));
+        return NodeConfigParser.parse(cfg);
     }
 }

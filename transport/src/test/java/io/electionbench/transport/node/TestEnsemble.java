@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -69,11 +70,37 @@ final class TestEnsemble implements AutoCloseable {
      */
     long awaitLeader(final long timeoutMs) {
         final long[] leader = new long[1];
-        await(timeoutMs, "an agreed leader among " + describe(), () -> {
+        await(timeoutMs, "an agreed leader", () -> {
             leader[0] = agreedLeader();
             return leader[0] > 0;
-        });
+        }, this::describe);
         return leader[0];
+    }
+
+    /**
+     * Waits until there is an agreed leader (as {@link #awaitLeader}) and every running node serves
+     * (the leader's epoch is established and every learner got UPTODATE); returns the leader's sid.
+     */
+    long awaitServing(final long timeoutMs) {
+        final long[] leader = new long[1];
+        await(timeoutMs, "every running node serving under one leader", () -> {
+            leader[0] = agreedLeader();
+            if (leader[0] <= 0) {
+                return false;
+            }
+            for (int sid = 1; sid < nodes.length; sid++) {
+                if (nodes[sid] != null && !nodes[sid].status().isServing()) {
+                    return false;
+                }
+            }
+            return true;
+        }, this::describe);
+        return leader[0];
+    }
+
+    /** The admin endpoint's base URL of {@code sid}. */
+    String admin(final long sid) {
+        return "http://127.0.0.1:" + adminPorts[(int)sid - 1];
     }
 
     long agreedLeader() {
@@ -103,16 +130,23 @@ final class TestEnsemble implements AutoCloseable {
     String describe() {
         final StringBuilder sb = new StringBuilder();
         for (int sid = 1; sid < nodes.length; sid++) {
-            sb.append(sid).append('=').append(nodes[sid] == null ? "down" : nodes[sid].status().state() + "->" + nodes[sid].status().leader()).append(' ');
+            final NodeStatus status = nodes[sid] == null ? null : nodes[sid].status();
+            sb.append(sid).append('=').append(status == null ? "down" : status.state() + "->" + status.leader()
+                + (status.isServing() ? "+" : "") + "@" + io.electionbench.core.Zxid.toString(status.zxid())).append(' ');
         }
         return sb.toString();
     }
 
     static void await(final long timeoutMs, final String what, final BooleanSupplier condition) {
+        await(timeoutMs, what, condition, () -> "");
+    }
+
+    /** As {@link #await(long, String, BooleanSupplier)}; {@code lastSeen} describes the state at the timeout. */
+    static void await(final long timeoutMs, final String what, final BooleanSupplier condition, final Supplier<String> lastSeen) {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what + "; last seen: " + lastSeen.get());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }

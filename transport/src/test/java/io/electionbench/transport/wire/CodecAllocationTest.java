@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
@@ -25,10 +27,11 @@ class CodecAllocationTest {
         final ByteBuf buf = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(256)).clear();
         final NotificationCodec notification = new NotificationCodec();
         final QuorumMessageCodec quorum = new QuorumMessageCodec();
+        final DirectBuffer payload = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
         try {
-            long sink = roundTrips(buf, config, notification, quorum, 200_000);
+            long sink = roundTrips(buf, config, payload, notification, quorum, 200_000);
             final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-            sink += roundTrips(buf, config, notification, quorum, 1_000_000);
+            sink += roundTrips(buf, config, payload, notification, quorum, 1_000_000);
             final long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
             assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes (sink " + sink + ")");
         } finally {
@@ -37,8 +40,8 @@ class CodecAllocationTest {
         }
     }
 
-    private static long roundTrips(final ByteBuf buf, final ByteBuf config, final NotificationCodec notification,
-        final QuorumMessageCodec quorum, final int count) {
+    private static long roundTrips(final ByteBuf buf, final ByteBuf config, final DirectBuffer payload,
+        final NotificationCodec notification, final QuorumMessageCodec quorum, final int count) {
         long sink = 0;
         for (int i = 0; i < count; i++) {
             buf.clear();
@@ -50,6 +53,11 @@ class CodecAllocationTest {
             }
             if (quorum.decode(buf, 8 + length, buf.getInt(4 + length)) == WireError.NONE) {
                 sink += quorum.zxid();
+            }
+            final int proposalAt = buf.writerIndex();
+            QuorumMessageCodec.encodeProposal(buf, i, payload, i & 7, 48);
+            if (quorum.decode(buf, proposalAt + 4, buf.getInt(proposalAt)) == WireError.NONE) {
+                sink += quorum.zxid() + buf.getByte(quorum.payloadOffset());
             }
         }
         return sink;

@@ -1,11 +1,17 @@
 package io.electionbench.transport.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
 class QuorumMessageCodecTest {
@@ -57,5 +63,195 @@ class QuorumMessageCodecTest {
         assertEquals(WireError.BAD_SID, header.decode(h, 0, 16));
         h.setInt(0, 1);
         assertEquals(WireError.BAD_MAGIC, header.decode(h, 0, 4));
+    }
+
+    @Test
+    void oneLongTypesRoundTripAtOffsetFour() {
+        final int[] types = {QuorumMessageCodec.PING, QuorumMessageCodec.PING_ACK, QuorumMessageCodec.LEADER_INFO,
+            QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT, QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.UP_TO_DATE};
+        final ByteBuf out = Unpooled.buffer();
+        for (final int type : types) {
+            out.clear();
+            QuorumMessageCodec.encodeZxid(out, type, 0x7_0000_0003L);
+            assertEquals(16, out.readableBytes());
+            assertEquals(12, out.getInt(0));
+            assertEquals(type, out.getUnsignedShort(6));
+            assertEquals(0x7_0000_0003L, out.getLong(8));
+            assertEquals(WireError.NONE, codec.decode(out, 4, 12), "type " + type);
+            assertEquals(type, codec.type());
+            assertEquals(0x7_0000_0003L, type == QuorumMessageCodec.LEADER_INFO ? codec.epoch() : codec.zxid());
+            assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 11), "type " + type);
+            assertEquals(0, codec.type());
+        }
+        assertThrows(IllegalArgumentException.class, () -> QuorumMessageCodec.encodeZxid(out, QuorumMessageCodec.PROPOSAL, 1));
+        assertEquals(17, QuorumMessageCodec.LEADER_INFO, "ZooKeeper's LEADERINFO");
+        assertEquals(18, QuorumMessageCodec.ACK_EPOCH, "ZooKeeper's ACKEPOCH");
+    }
+
+    @Test
+    void ackEpochAndSyncStartRoundTrip() {
+        final ByteBuf out = Unpooled.buffer();
+        QuorumMessageCodec.encodeAckEpoch(out, -1, 0x3_0000_0010L);
+        assertEquals(20, out.getInt(0));
+        assertEquals(QuorumMessageCodec.ACK_EPOCH, out.getUnsignedShort(6));
+        assertEquals(-1L, out.getLong(8));
+        assertEquals(0x3_0000_0010L, out.getLong(16));
+        assertEquals(WireError.NONE, codec.decode(out, 4, 20));
+        assertEquals(-1L, codec.epoch());
+        assertEquals(0x3_0000_0010L, codec.zxid());
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 19));
+
+        for (final int mode : new int[] {QuorumMessageCodec.MODE_DIFF, QuorumMessageCodec.MODE_TRUNC, QuorumMessageCodec.MODE_SNAP}) {
+            out.clear();
+            QuorumMessageCodec.encodeSyncStart(out, mode, 0x2_0000_0005L);
+            assertEquals(16, out.getInt(0));
+            assertEquals(0x2_0000_0005L, out.getLong(8));
+            assertEquals(mode, out.getInt(16));
+            assertEquals(WireError.NONE, codec.decode(out, 4, 16));
+            assertEquals(QuorumMessageCodec.SYNC_START, codec.type());
+            assertEquals(mode, codec.mode());
+            assertEquals(0x2_0000_0005L, codec.zxid());
+        }
+        out.setInt(16, 12);
+        assertEquals(WireError.BAD_SYNC_MODE, codec.decode(out, 4, 16));
+        out.setInt(16, 16);
+        assertEquals(WireError.BAD_SYNC_MODE, codec.decode(out, 4, 16));
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 15));
+    }
+
+    @Test
+    void payloadTypesRoundTripFromDirectAndHeapSources() {
+        final byte[] bytes = new byte[300];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte)(i * 7 + 1);
+        }
+        final UnsafeBuffer heap = new UnsafeBuffer(bytes);
+        final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
+        direct.putBytes(0, bytes);
+        final ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
+        try {
+            for (final UnsafeBuffer source : new UnsafeBuffer[] {heap, direct}) {
+                for (final ByteBuf out : new ByteBuf[] {Unpooled.buffer(16), pooled}) {
+                    out.clear();
+                    QuorumMessageCodec.encodeProposal(out, 0x1_0000_0002L, source, 10, 200);
+                    assertEquals(4 + 16 + 200, out.readableBytes());
+                    assertEquals(216, out.getInt(0));
+                    assertEquals(QuorumMessageCodec.PROPOSAL, out.getUnsignedShort(6));
+                    assertEquals(200, out.getInt(16));
+                    assertEquals(WireError.NONE, codec.decode(out, 4, 216));
+                    assertEquals(0x1_0000_0002L, codec.zxid());
+                    assertEquals(20, codec.payloadOffset());
+                    assertEquals(200, codec.payloadLength());
+                    assertPayload(out, bytes, 10, 200);
+                }
+            }
+        } finally {
+            pooled.release();
+        }
+
+        final ByteBuf chunk = Unpooled.buffer();
+        QuorumMessageCodec.encodeSnapshotChunk(chunk, 9, 0xABCDL, 1000, 700, heap, 0, 300);
+        assertEquals(40 + 300, chunk.getInt(0));
+        assertEquals(WireError.NONE, codec.decode(chunk, 4, 340));
+        assertEquals(QuorumMessageCodec.SNAPSHOT_CHUNK, codec.type());
+        assertEquals(9L, codec.zxid());
+        assertEquals(0xABCDL, codec.digest());
+        assertEquals(1000L, codec.totalLength());
+        assertEquals(700L, codec.position());
+        assertEquals(44, codec.payloadOffset());
+        assertEquals(300, codec.payloadLength());
+        assertPayload(chunk, bytes, 0, 300);
+
+        final ByteBuf write = Unpooled.buffer();
+        QuorumMessageCodec.encodeWrite(write, QuorumMessageCodec.MAX_SEQUENCE, direct, 299, 1);
+        assertEquals(WireError.NONE, codec.decode(write, 4, write.getInt(0)));
+        assertEquals(QuorumMessageCodec.WRITE, codec.type());
+        assertEquals(QuorumMessageCodec.MAX_SEQUENCE, codec.sequence());
+        assertEquals(1, codec.payloadLength());
+        assertEquals(bytes[299], write.getByte(codec.payloadOffset()));
+
+        final ByteBuf empty = Unpooled.buffer();
+        QuorumMessageCodec.encodeProposal(empty, 1, heap, 0, 0);
+        assertEquals(WireError.NONE, codec.decode(empty, 4, empty.getInt(0)));
+        assertEquals(0, codec.payloadLength());
+    }
+
+    private static void assertPayload(final ByteBuf buf, final byte[] expected, final int from, final int length) {
+        for (int i = 0; i < length; i++) {
+            assertEquals(expected[from + i], buf.getByte(buf.getInt(0) - length + 4 + i), "byte " + i);
+        }
+    }
+
+    @Test
+    void resultRoundTrips() {
+        final ByteBuf out = Unpooled.buffer();
+        QuorumMessageCodec.encodeResult(out, 123_456, 1, -1, 3);
+        assertEquals(36, out.readableBytes());
+        assertEquals(32, out.getInt(0));
+        assertEquals(QuorumMessageCodec.RESULT, out.getUnsignedShort(6));
+        assertEquals(WireError.NONE, codec.decode(out, 4, 32));
+        assertEquals(123_456L, codec.sequence());
+        assertEquals(1, codec.status());
+        assertEquals(-1L, codec.zxid());
+        assertEquals(3L, codec.leaderSid());
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 31));
+    }
+
+    @Test
+    void payloadLengthsAreCheckedAgainstTheFrame() {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final ByteBuf p = Unpooled.buffer();
+        QuorumMessageCodec.encodeProposal(p, 1, payload, 0, 64);
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(p, 4, 79), "payload runs past the frame");
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(p, 4, 15), "no room for the length field");
+        p.setInt(16, -1);
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(p, 4, 80));
+        p.setInt(16, 10);
+        assertEquals(WireError.NONE, codec.decode(p, 4, 80), "trailing bytes are ignored");
+        assertEquals(10, codec.payloadLength());
+
+        final ByteBuf w = Unpooled.buffer();
+        QuorumMessageCodec.encodeWrite(w, 5, payload, 0, 8);
+        w.setLong(8, -1);
+        assertEquals(WireError.BAD_SEQUENCE, codec.decode(w, 4, 24));
+        w.setLong(8, QuorumMessageCodec.MAX_SEQUENCE + 1);
+        assertEquals(WireError.BAD_SEQUENCE, codec.decode(w, 4, 24));
+        w.setLong(8, 5).setInt(16, 9);
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(w, 4, 24));
+
+        final ByteBuf c = Unpooled.buffer();
+        QuorumMessageCodec.encodeSnapshotChunk(c, 1, 2, 100, 90, payload, 0, 10);
+        assertEquals(WireError.NONE, codec.decode(c, 4, 50));
+        c.setLong(32, 91);
+        assertEquals(WireError.BAD_CHUNK_RANGE, codec.decode(c, 4, 50), "ends past totalLength");
+        c.setLong(32, -1);
+        assertEquals(WireError.BAD_CHUNK_RANGE, codec.decode(c, 4, 50));
+        c.setLong(32, 0).setLong(24, -5);
+        assertEquals(WireError.BAD_CHUNK_RANGE, codec.decode(c, 4, 50));
+        c.setLong(24, 100).setInt(40, 11);
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(c, 4, 50));
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(c, 4, 39));
+
+        assertThrows(IllegalArgumentException.class,
+            () -> QuorumMessageCodec.encodeProposal(Unpooled.buffer(), 1, payload, 0, FrameCodec.MAX_FRAME_LENGTH));
+    }
+
+    @Test
+    void clientHeaderIsToldApartFromAPeer() {
+        final QuorumHeaderCodec header = new QuorumHeaderCodec();
+        final ByteBuf h = Unpooled.buffer();
+        QuorumHeaderCodec.encodeClient(h);
+        assertEquals(QuorumHeaderCodec.FLAG_CLIENT, h.getUnsignedShort(6));
+        assertEquals(0L, h.getLong(8));
+        assertEquals(WireError.NONE, header.decode(h, 0, 16));
+        assertTrue(header.isClient());
+        h.setLong(8, 4);
+        assertEquals(WireError.BAD_SID, header.decode(h, 0, 16), "a client names no sid");
+        h.setShort(6, 2);
+        assertEquals(WireError.BAD_HEADER_FLAGS, header.decode(h, 0, 16));
+        final ByteBuf peer = Unpooled.buffer();
+        QuorumHeaderCodec.encode(peer, 4);
+        assertEquals(WireError.NONE, header.decode(peer, 0, 16));
+        assertFalse(header.isClient());
     }
 }

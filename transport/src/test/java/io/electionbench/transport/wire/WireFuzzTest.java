@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.ByteBuf;
@@ -28,6 +29,7 @@ class WireFuzzTest {
         final ByteBuf[] seeds = seeds();
         final ByteBuf scratch = Unpooled.buffer(4096);
         long decoded = 0;
+        final int[] decodedByType = new int[64];
         for (int i = 0; i < ITERATIONS; i++) {
             final ByteBuf input = nextInput(random, seeds, scratch);
             final int length = input.readableBytes();
@@ -41,9 +43,18 @@ class WireFuzzTest {
             }
             if (quorum.decode(exact, 0, length) == WireError.NONE) {
                 decoded++;
+                decodedByType[quorum.type() & 63]++;
+                assertTrue(quorum.payloadOffset() >= 0 && quorum.payloadLength() >= 0
+                    && quorum.payloadOffset() + quorum.payloadLength() <= length, "payload inside the frame");
             }
         }
         assertTrue(decoded > 0, "the mutations should also produce valid messages");
+        for (final int type : new int[] {QuorumMessageCodec.LEADER_INFO, QuorumMessageCodec.ACK_EPOCH,
+            QuorumMessageCodec.SYNC_START, QuorumMessageCodec.SNAPSHOT_CHUNK, QuorumMessageCodec.PROPOSAL,
+            QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT,
+            QuorumMessageCodec.UP_TO_DATE, QuorumMessageCodec.WRITE, QuorumMessageCodec.RESULT}) {
+            assertTrue(decodedByType[type] > 0, "type " + type + " is among the decoded mutations");
+        }
     }
 
     private static ByteBuf nextInput(final SplittableRandom random, final ByteBuf[] seeds, final ByteBuf scratch) {
@@ -95,6 +106,30 @@ class WireFuzzTest {
         final ByteBuf ping = Unpooled.buffer();
         QuorumMessageCodec.encodePing(ping, QuorumMessageCodec.PING, 5);
         final ByteBuf legacy = Unpooled.buffer().writeInt(0).writeLong(1).writeLong(2).writeLong(3);
-        return new ByteBuf[] {payload, n, h1, h2, qh, li.slice(4, 24), ping.slice(4, 12), legacy};
+        final ByteBuf client = Unpooled.buffer();
+        QuorumHeaderCodec.encodeClient(client);
+        final UnsafeBuffer bytes = new UnsafeBuffer(new byte[40]);
+        final ByteBuf[] frames = new ByteBuf[11];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = Unpooled.buffer();
+        }
+        QuorumMessageCodec.encodeZxid(frames[0], QuorumMessageCodec.LEADER_INFO, 3);
+        QuorumMessageCodec.encodeAckEpoch(frames[1], 2, 7);
+        QuorumMessageCodec.encodeSyncStart(frames[2], QuorumMessageCodec.MODE_SNAP, 9);
+        QuorumMessageCodec.encodeSnapshotChunk(frames[3], 9, 1, 100, 60, bytes, 0, 40);
+        QuorumMessageCodec.encodeProposal(frames[4], 10, bytes, 0, 24);
+        QuorumMessageCodec.encodeZxid(frames[5], QuorumMessageCodec.NEW_LEADER, 1L << 32);
+        QuorumMessageCodec.encodeZxid(frames[6], QuorumMessageCodec.ACK, 11);
+        QuorumMessageCodec.encodeZxid(frames[7], QuorumMessageCodec.COMMIT, 11);
+        QuorumMessageCodec.encodeZxid(frames[8], QuorumMessageCodec.UP_TO_DATE, 11);
+        QuorumMessageCodec.encodeWrite(frames[9], 77, bytes, 0, 16);
+        QuorumMessageCodec.encodeResult(frames[10], 77, 0, 12, 3);
+        final ByteBuf[] seeds = new ByteBuf[9 + frames.length];
+        final ByteBuf[] fixed = {payload, n, h1, h2, qh, li.slice(4, 24), ping.slice(4, 12), legacy, client};
+        System.arraycopy(fixed, 0, seeds, 0, fixed.length);
+        for (int i = 0; i < frames.length; i++) {
+            seeds[fixed.length + i] = frames[i].slice(4, frames[i].readableBytes() - 4);
+        }
+        return seeds;
     }
 }
