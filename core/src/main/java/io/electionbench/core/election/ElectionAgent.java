@@ -129,7 +129,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long committedCounter;
     private long commitZxid;
     private long selfDurableZxid;
-    private final long[] pendingRequest = new long[MAX_OUTSTANDING];
+    /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
+    private long[] pendingRequest = new long[1024];
 
     // Learner side of recovery.
     private int learnerStep;
@@ -139,7 +140,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long syncBytes;
     private long unackedZxid = -1;
     private long lastAckSent;
-    private final ExpandableDirectByteBuffer snapshotIn = new ExpandableDirectByteBuffer(1024);
+    /** Reassembles a SNAP's chunks; created by the first SNAP this agent receives. */
+    private ExpandableDirectByteBuffer snapshotIn;
 
     private long syncTxnsSent;
     private long syncBytesSent;
@@ -1032,9 +1034,17 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid || log.contains(zxid);
     }
 
-    /** Streams what the link takes (at most a batch) of one learner's sync; NEWLEADER when it reaches the log's end. */
+    /**
+     * Streams what the link takes (at most a batch) of one learner's sync; NEWLEADER when it reaches the log's end.
+     * While the link is not writable this is no work, so the agent's idle strategy backs off (it parks at most 1 ms,
+     * less than the link takes to drain from its high to its low water mark) instead of spinning on a core the
+     * transport needs to drain it.
+     */
     private int pumpSync(final int index) {
         final long sid = ensemble.sid(index);
+        if (!publisher.isWritable(sid)) {
+            return 0;
+        }
         if (snapshotCursor[index] >= 0) {
             final DirectBuffer snapshot = log.snapshotState();
             final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
@@ -1158,7 +1168,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 return;
             }
             proposedCounter++;
-            pendingRequest[(int)(proposedCounter & (MAX_OUTSTANDING - 1))] = requestId;
+            if (proposedCounter - committedCounter > pendingRequest.length) {
+                growPendingRequests();
+            }
+            pendingRequest[(int)(proposedCounter & (pendingRequest.length - 1))] = requestId;
             long rest = learnerMask;
             while (rest != 0) {
                 final int index = Long.numberOfTrailingZeros(rest);
@@ -1213,7 +1226,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             while (committedCounter < upTo) {
                 committedCounter++;
                 writesCommitted++;
-                writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (MAX_OUTSTANDING - 1))],
+                writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
                     WriteListener.COMMITTED, Zxid.make(newEpoch, committedCounter), mySid);
             }
         }
@@ -1227,11 +1240,20 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
+    /** Doubles the outstanding-request ring, keeping each outstanding counter's request id. Not on the steady-state path. */
+    private void growPendingRequests() {
+        final long[] grown = new long[pendingRequest.length * 2];
+        for (long c = committedCounter + 1; c < proposedCounter; c++) {
+            grown[(int)(c & (grown.length - 1))] = pendingRequest[(int)(c & (pendingRequest.length - 1))];
+        }
+        pendingRequest = grown;
+    }
+
     /** Proposed but not committed when leadership ends: the outcome is unknown to the writer. */
     private void abandonOutstandingWrites() {
         while (committedCounter < proposedCounter) {
             committedCounter++;
-            writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (MAX_OUTSTANDING - 1))],
+            writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
                 WriteListener.UNKNOWN, Zxid.make(newEpoch, committedCounter), mySid);
         }
     }
@@ -1381,6 +1403,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_SYNCING;
         if (mode == SyncMode.SNAP) {
             snapshotExpected = true;
+            if (snapshotIn == null) {
+                snapshotIn = new ExpandableDirectByteBuffer(64 * 1024);
+            }
         }
     }
 
@@ -1465,8 +1490,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
             state(ServerState.LOOKING, "cannot reach the leader");
             return;
         }
+        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its snapshot since nowNs.
         observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
-            syncTxns, syncBytes, syncStartedNs, nowNs);
+            syncTxns, syncBytes, syncStartedNs, clock.nanoTime());
     }
 
     /** UPTODATE: the epoch is established; serve. */

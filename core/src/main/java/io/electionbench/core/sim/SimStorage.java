@@ -9,7 +9,7 @@ import io.electionbench.core.log.TxnLog;
 
 /** A simulated server's durable state: an in-memory log and both epochs. It survives a crash, unlike the agent. */
 public final class SimStorage implements PersistentState {
-    private final MemoryTxnLog log = new MemoryTxnLog(256, 4096);
+    private final MemoryTxnLog log = new MemoryTxnLog(16, 256);
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[SimPayloads.LENGTH]);
     private long currentEpoch;
     private long acceptedEpoch;

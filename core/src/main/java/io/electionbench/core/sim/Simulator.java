@@ -46,9 +46,9 @@ import io.electionbench.core.quorum.QuorumVerifier;
  */
 public final class Simulator implements AutoCloseable {
     /** Each delivery is drained by the duty cycle that follows it, so a ring never holds more than a few messages. */
-    private static final int INBOUND_CAPACITY = 16 * 1024;
+    private static final int INBOUND_CAPACITY = 4 * 1024;
     /** Snapshot chunks small enough for the simulator's rings (an eighth of the capacity, less the header). */
-    private static final int SNAPSHOT_CHUNK_BYTES = 1024;
+    private static final int SNAPSHOT_CHUNK_BYTES = 256;
     private static final int RING_BYTES = INBOUND_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     /** Released slabs, reused by the next simulators; bounded so a burst of simulators cannot pin memory. */
     private static final java.util.concurrent.ConcurrentLinkedQueue<UnsafeBuffer> SLABS = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -113,11 +113,11 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    /** A zeroed direct slab of at least {@code bytes}, from the pool when one fits. */
+    /** A direct slab of at least {@code bytes}, its first {@code bytes} zeroed, from the pool when one fits. */
     private static UnsafeBuffer slab(final int bytes) {
         final UnsafeBuffer pooled = SLABS.poll();
         if (pooled != null && pooled.capacity() >= bytes) {
-            pooled.setMemory(0, pooled.capacity(), (byte)0);
+            pooled.setMemory(0, bytes, (byte)0);
             return pooled;
         }
         return new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(bytes, 9 * RING_BYTES), 64));
@@ -349,6 +349,39 @@ public final class Simulator implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Runs until the election has decided: every live server is LEADING, FOLLOWING or OBSERVING, all
+     * for one leader that is itself LEADING (recovery may still be running), or until {@code boundNs}.
+     *
+     * @return true if decided
+     */
+    public boolean runUntilDecided(final long boundNs) {
+        final long end = nowNs + boundNs;
+        while (!isDecided()) {
+            if (!step(end)) {
+                nowNs = end;
+                return isDecided();
+            }
+        }
+        return true;
+    }
+
+    private boolean isDecided() {
+        long leader = -1;
+        for (int i = 0; i < size; i++) {
+            final ElectionAgent a = agents[i];
+            if (a == null) {
+                continue;
+            }
+            if (a.state() == null || a.state() == ServerState.LOOKING || leader >= 0 && a.leader() != leader) {
+                return false;
+            }
+            leader = a.leader();
+        }
+        final int li = leader < 0 ? -1 : ensemble.indexOf(leader);
+        return li >= 0 && agents[li] != null && agents[li].state() == ServerState.LEADING;
     }
 
     /** Runs the next due event or timer at or before {@code limitNs}; false if there is none. */
