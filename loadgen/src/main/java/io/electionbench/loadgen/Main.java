@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
+        SyncBenchCommand.class,
         NodeCommand.class,
     })
 public final class Main implements Runnable {

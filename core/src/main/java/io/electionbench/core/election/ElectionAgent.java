@@ -3,7 +3,6 @@ package io.electionbench.core.election;
 import java.nio.ByteBuffer;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
@@ -60,7 +59,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** The largest write payload accepted (larger ones get {@link WriteListener#TOO_LARGE}). */
     public static final int MAX_WRITE_BYTES = 16 * 1024;
     /** Default size of the snapshot chunks a leader streams; see {@link #snapshotChunkBytes(int)}. */
-    public static final int SNAPSHOT_CHUNK_BYTES = 16 * 1024;
+    public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = 1 << 16;
     /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
@@ -85,6 +84,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
     private static final int MESSAGE_LIMIT = 256;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final long mySid;
     private final int myIndex;
@@ -140,8 +140,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long syncBytes;
     private long unackedZxid = -1;
     private long lastAckSent;
-    /** Reassembles a SNAP's chunks; created by the first SNAP this agent receives. */
-    private ExpandableDirectByteBuffer snapshotIn;
+    /** A SNAP's chunks, reassembled into an array of its size made at its first chunk and handed to the log. */
+    private final UnsafeBuffer snapshotIn = new UnsafeBuffer(NO_BYTES);
 
     private long syncTxnsSent;
     private long syncBytesSent;
@@ -1369,6 +1369,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_AWAIT_SYNC;
         unackedZxid = -1;
         snapshotExpected = false;
+        snapshotIn.wrap(NO_BYTES);
         isServing = false;
         if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid())) {
             state(ServerState.LOOKING, "cannot reach the leader");
@@ -1403,9 +1404,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_SYNCING;
         if (mode == SyncMode.SNAP) {
             snapshotExpected = true;
-            if (snapshotIn == null) {
-                snapshotIn = new ExpandableDirectByteBuffer(64 * 1024);
-            }
         }
     }
 
@@ -1420,12 +1418,22 @@ public final class ElectionAgent implements Agent, MessageHandler {
             state(ServerState.LOOKING, "unexpected snapshot chunk from the leader");
             return;
         }
+        if (position == 0) {
+            // One array of the snapshot's size, handed to the log when complete (it keeps the state in memory):
+            // a large snapshot is then allocated once and never copied whole.
+            snapshotIn.wrap(new byte[(int)total]);
+        } else if (snapshotIn.capacity() != total) {
+            state(ServerState.LOOKING, "snapshot chunk out of order from the leader");
+            return;
+        }
         snapshotIn.putBytes((int)position, bytes, offset, length);
         syncBytes += length;
         if (position + length == total) {
             snapshotExpected = false;
+            final byte[] state = snapshotIn.byteArray();
+            snapshotIn.wrap(NO_BYTES);
             try {
-                log.installSnapshot(zxid, digest, snapshotIn, 0, (int)total);
+                log.installSnapshotOwned(zxid, digest, state);
             } catch (final RuntimeException e) {
                 state(ServerState.LOOKING, "cannot install the leader's snapshot");
             }
@@ -1603,6 +1611,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_AWAIT_LEADER_INFO;
         unackedZxid = -1;
         snapshotExpected = false;
+        snapshotIn.wrap(NO_BYTES);
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);

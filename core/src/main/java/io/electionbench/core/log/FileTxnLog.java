@@ -23,10 +23,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A durable {@link TxnLog}: append-only segment files plus at most one snapshot file in a directory of
  * its own (layouts in {@link LogFormat} and docs/storage.md). Single writer, no locks.
  * <p>
- * Appends write one record with a positional {@link FileChannel#write} from a reused direct staging
- * buffer and allocate nothing in steady state. The index of held entries (zxid, offset, running
- * digest) lives in memory, 24 bytes per entry; reads use it and stream records through a reused chunk
- * buffer, one file read per chunk rather than per entry, checking each record's CRC.
+ * Appends gather records in a reused direct staging buffer and write them with one positional
+ * {@link FileChannel#write} per buffer-full (64 KiB), or earlier when something needs them in the file:
+ * {@link #flush()} (which the agent calls before every acknowledgement), a force the policy demands,
+ * a read, a truncation, a snapshot, a segment roll, {@link #close()}. Under {@link FsyncPolicy#ALWAYS}
+ * each record is written and forced at once. So a process that dies loses at most the records
+ * appended since the last flush, which nobody was told are logged. Nothing is allocated in steady
+ * state. The index of held entries (zxid, offset, running digest) lives in memory, 24 bytes per
+ * entry; reads use it and stream records through a reused chunk buffer, one file read per chunk
+ * rather than per entry, checking each record's CRC.
  * <p>
  * Crash safety: a segment is forced before the next one is created (except under
  * {@link FsyncPolicy#NEVER}), so only the last segment can hold a torn tail; truncation, snapshot
@@ -47,6 +52,8 @@ public final class FileTxnLog implements TxnLog {
     private final CRC32C crc = new CRC32C();
     private ByteBuffer stage;
     private final UnsafeBuffer stageView = new UnsafeBuffer(0, 0);
+    /** Bytes of whole records at the start of {@link #stage} not yet written; they belong at the tail's end. */
+    private int stagedBytes;
     private ByteBuffer chunk;
     private final UnsafeBuffer chunkView = new UnsafeBuffer(0, 0);
     private Segment chunkSegment;
@@ -101,7 +108,6 @@ public final class FileTxnLog implements TxnLog {
         try {
             final Segment tail = tailFor(zxid, recordBytes);
             stageRecord(zxid, payload, offset, length);
-            writeFully(tail.channel, stage, tail.size);
             index.add(zxid, tail.size, HistoryDigest.entryHash(zxid, payload, offset, length));
             tail.size += recordBytes;
             tail.lastZxid = zxid;
@@ -111,17 +117,44 @@ public final class FileTxnLog implements TxnLog {
         }
     }
 
-    /** Lays out [length][zxid][crc][payload] at the start of the staging buffer, ready to write. */
-    private void stageRecord(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+    /**
+     * Lays out [length][zxid][crc][payload] after the records already staged, writing those first if the
+     * record would not fit. The caller has made sure the record belongs at the end of the tail.
+     */
+    private void stageRecord(final long zxid, final DirectBuffer payload, final int offset, final int length)
+        throws IOException {
         final int recordBytes = RECORD_HEADER_BYTES + length;
-        if (stage.capacity() < recordBytes) {
-            allocateStage(Math.max(recordBytes, stage.capacity() * 2));
+        if (stagedBytes + recordBytes > stage.capacity()) {
+            writeStaged();
+            if (stage.capacity() < recordBytes) {
+                allocateStage(Math.max(recordBytes, stage.capacity() * 2));
+            }
         }
-        stageView.putInt(LogFormat.RECORD_LENGTH_OFFSET, length, ORDER);
-        stageView.putLong(LogFormat.RECORD_ZXID_OFFSET, zxid, ORDER);
-        stageView.putBytes(RECORD_HEADER_BYTES, payload, offset, length);
-        stageView.putInt(LogFormat.RECORD_CRC_OFFSET, LogFormat.recordCrc(crc, stage, 0, length), ORDER);
-        stage.clear().limit(recordBytes);
+        final int at = stagedBytes;
+        stageView.putInt(at + LogFormat.RECORD_LENGTH_OFFSET, length, ORDER);
+        stageView.putLong(at + LogFormat.RECORD_ZXID_OFFSET, zxid, ORDER);
+        stageView.putBytes(at + RECORD_HEADER_BYTES, payload, offset, length);
+        stageView.putInt(at + LogFormat.RECORD_CRC_OFFSET, LogFormat.recordCrc(crc, stage, at, length), ORDER);
+        stagedBytes = at + recordBytes;
+    }
+
+    /** Writes the staged records at the end of the tail segment's written bytes; a no-op when none are staged. */
+    private void writeStaged() throws IOException {
+        if (stagedBytes == 0) {
+            return;
+        }
+        final Segment tail = segments.get(segments.size() - 1);
+        stage.clear().limit(stagedBytes);
+        writeFully(tail.channel, stage, tail.size - stagedBytes);
+        stagedBytes = 0;
+    }
+
+    private void writeStagedUnchecked() {
+        try {
+            writeStaged();
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("write of staged appends to " + dir + " failed", ex);
+        }
     }
 
     /** The segment to append to, rolling to a new one when the record would overflow a non-empty tail. */
@@ -131,6 +164,7 @@ public final class FileTxnLog implements TxnLog {
             if (tail.size == SEGMENT_HEADER_BYTES || tail.size + recordBytes <= options.segmentBytes) {
                 return tail;
             }
+            writeStaged();
             if (options.fsyncPolicy != FsyncPolicy.NEVER) {
                 force(tail);
             }
@@ -157,12 +191,14 @@ public final class FileTxnLog implements TxnLog {
     private void afterAppend(final Segment tail, final int recordBytes) throws IOException {
         switch (options.fsyncPolicy) {
             case ALWAYS:
+                writeStaged();
                 force(tail);
                 break;
             case BATCH:
                 unforcedAppends++;
                 unforcedBytes += recordBytes;
                 if (unforcedAppends >= options.batchAppends || unforcedBytes >= options.batchBytes) {
+                    writeStaged();
                     force(tail);
                 }
                 break;
@@ -212,6 +248,7 @@ public final class FileTxnLog implements TxnLog {
     @Override
     public int read(final long fromZxid, final EntryHandler handler) {
         checkOpen();
+        writeStagedUnchecked();
         final int count = index.count();
         int segment = 0;
         int handed = 0;
@@ -291,6 +328,7 @@ public final class FileTxnLog implements TxnLog {
         }
         chunkSegment = null;
         try {
+            writeStaged();
             boolean deleted = false;
             while (!segments.isEmpty() && segments.get(segments.size() - 1).firstZxid > zxid) {
                 deleteSegment(segments.size() - 1);
@@ -331,6 +369,7 @@ public final class FileTxnLog implements TxnLog {
         final long digest = snapshotDigest + index.hashSumOfFirst(drop);
         chunkSegment = null;
         try {
+            writeStaged();
             final Path published = SnapshotFile.publish(SnapshotFile.writeTemporary(dir, uptoZxid, digest, state, offset, length));
             forceDirectory(dir);
             if (snapshotPath != null && !snapshotPath.equals(published)) {
@@ -355,12 +394,28 @@ public final class FileTxnLog implements TxnLog {
      */
     @Override
     public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+        install(zxid, digest, state, offset, length);
+        keepSnapshot(zxid, digest, state, offset, length);
+    }
+
+    /** Keeps {@code state} itself as the snapshot's state rather than a copy. */
+    @Override
+    public void installSnapshotOwned(final long zxid, final long digest, final byte[] state) {
+        final UnsafeBuffer view = new UnsafeBuffer(state);
+        install(zxid, digest, view, 0, state.length);
+        snapshotView.wrap(state);
+        snapshotZxid = zxid;
+        snapshotDigest = digest;
+    }
+
+    private void install(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
         checkOpen();
         if (zxid < 0) {
             throw new IllegalArgumentException("snapshot zxid " + zxid + " is negative");
         }
         chunkSegment = null;
         try {
+            writeStaged();
             final Path tmp = SnapshotFile.writeTemporary(dir, zxid, digest, state, offset, length);
             while (!segments.isEmpty()) {
                 deleteSegment(segments.size() - 1);
@@ -375,7 +430,6 @@ public final class FileTxnLog implements TxnLog {
             throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
         }
         index.truncate(0);
-        keepSnapshot(zxid, digest, state, offset, length);
     }
 
     private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
@@ -401,14 +455,18 @@ public final class FileTxnLog implements TxnLog {
         return snapshotDigest + index.hashSumOfFirst(index.count());
     }
 
-    /** Under {@link FsyncPolicy#BATCH}, forces the appends since the last force; otherwise nothing is pending. */
+    /**
+     * Writes the staged appends, and under {@link FsyncPolicy#BATCH} forces the appends since the last
+     * force; under {@link FsyncPolicy#NEVER} they are then with the OS.
+     */
     @Override
     public void flush() {
         checkOpen();
-        if (unforcedAppends == 0 || segments.isEmpty()) {
-            return;
-        }
         try {
+            writeStaged();
+            if (unforcedAppends == 0 || segments.isEmpty()) {
+                return;
+            }
             force(segments.get(segments.size() - 1));
         } catch (final IOException ex) {
             throw new UncheckedIOException("flush of " + dir + " failed", ex);
@@ -436,6 +494,7 @@ public final class FileTxnLog implements TxnLog {
         }
         isClosed = true;
         try {
+            writeStaged();
             if (options.fsyncPolicy == FsyncPolicy.BATCH && unforcedAppends > 0 && !segments.isEmpty()) {
                 force(segments.get(segments.size() - 1));
             }

@@ -16,6 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /** Reads and writes snapshot files (layout in {@link LogFormat}). Not on the append path. */
 final class SnapshotFile {
+    /** Heap state is written in slices of this size, so the JDK's temporary direct buffer stays this small. */
+    private static final int HEAP_WRITE_BYTES = 1 << 20;
+
     final Path path;
     final long zxid;
     final long digest;
@@ -28,28 +31,56 @@ final class SnapshotFile {
         this.state = state;
     }
 
-    /** Writes the snapshot to {@code <name>.tmp} and forces it; the caller renames it into place. */
+    /**
+     * Writes the snapshot to {@code <name>.tmp} and forces it; the caller renames it into place. The state
+     * is written from the caller's memory (in place when it is direct), never copied whole: a snapshot
+     * may be a large part of the heap.
+     */
     static Path writeTemporary(final Path dir, final long zxid, final long digest,
         final DirectBuffer state, final int offset, final int length) throws IOException {
-        final ByteBuffer bytes = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES + length);
-        final UnsafeBuffer out = new UnsafeBuffer(bytes);
+        final ByteBuffer body = view(state, offset, length);
+        final ByteBuffer header = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES);
+        final UnsafeBuffer out = new UnsafeBuffer(header);
         out.putInt(0, LogFormat.SNAPSHOT_MAGIC, ORDER);
         out.putInt(4, LogFormat.VERSION, ORDER);
         out.putLong(LogFormat.SNAPSHOT_ZXID_OFFSET, zxid, ORDER);
         out.putLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, digest, ORDER);
         out.putInt(LogFormat.SNAPSHOT_LENGTH_OFFSET, length, ORDER);
-        out.putBytes(LogFormat.SNAPSHOT_HEADER_BYTES, state, offset, length);
-        out.putInt(LogFormat.SNAPSHOT_CRC_OFFSET, crc(bytes, length), ORDER);
+        out.putInt(LogFormat.SNAPSHOT_CRC_OFFSET, crc(header, body), ORDER);
         final Path tmp = dir.resolve(LogFormat.snapshotName(zxid) + LogFormat.TMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-            bytes.clear();
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            header.clear();
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            final int slice = body.isDirect() ? length : HEAP_WRITE_BYTES;
+            for (int at = 0; at < length; at += slice) {
+                body.limit(Math.min(length, at + slice)).position(at);
+                while (body.hasRemaining()) {
+                    channel.write(body);
+                }
             }
             channel.force(true);
         }
         return tmp;
+    }
+
+    /** The state's bytes as a ByteBuffer over the caller's memory, positioned at 0 with {@code length} remaining. */
+    private static ByteBuffer view(final DirectBuffer state, final int offset, final int length) {
+        state.boundsCheck(offset, length);
+        final ByteBuffer wrapped = state.byteBuffer();
+        if (wrapped != null) {
+            final int at = state.wrapAdjustment() + offset;
+            return wrapped.duplicate().limit(at + length).position(at).slice();
+        }
+        final byte[] array = state.byteArray();
+        if (array != null) {
+            return ByteBuffer.wrap(array, state.wrapAdjustment() + offset, length).slice();
+        }
+        final byte[] copy = new byte[length];
+        state.getBytes(offset, copy);
+        return ByteBuffer.wrap(copy);
     }
 
     /** Atomically renames a forced temporary snapshot to its final name. */
@@ -89,6 +120,15 @@ final class SnapshotFile {
         final byte[] state = new byte[length];
         in.getBytes(LogFormat.SNAPSHOT_HEADER_BYTES, state);
         return new SnapshotFile(path, zxid, in.getLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, ORDER), state);
+    }
+
+    /** The CRC of a snapshot being written: the header's zxid, digest and length fields, then the state. */
+    private static int crc(final ByteBuffer header, final ByteBuffer body) {
+        final CRC32C crc = new CRC32C();
+        header.clear().position(LogFormat.SNAPSHOT_ZXID_OFFSET).limit(LogFormat.SNAPSHOT_CRC_OFFSET);
+        crc.update(header);
+        crc.update(body.duplicate().clear());
+        return (int)crc.getValue();
     }
 
     private static int crc(final ByteBuffer bytes, final int length) {

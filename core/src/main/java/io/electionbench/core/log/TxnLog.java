@@ -1,6 +1,7 @@
 package io.electionbench.core.log;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A server's transaction history: a snapshot that covers every txn up to {@link #snapshotZxid()},
@@ -84,6 +85,15 @@ public interface TxnLog extends AutoCloseable {
      * {@code zxid}, so that equal histories keep equal digests.
      */
     void installSnapshot(long zxid, long digest, DirectBuffer state, int offset, int length);
+
+    /**
+     * As {@link #installSnapshot(long, long, DirectBuffer, int, int)} with the whole array as the state,
+     * which the log may keep as its {@link #snapshotState()} instead of copying it: the caller hands the
+     * array over and must not touch it afterwards. A learner receiving a large snapshot assembles it once.
+     */
+    default void installSnapshotOwned(final long zxid, final long digest, final byte[] state) {
+        installSnapshot(zxid, digest, new UnsafeBuffer(state), 0, state.length);
+    }
 
     /**
      * The state bytes of the last snapshot (empty when there is none), valid until the next

@@ -409,8 +409,10 @@ public final class Simulator implements AutoCloseable {
             return false;
         }
         nowNs = Math.max(nowNs, timerNs);
-        agents[timerNode].doWork(nowNs);
-        if (agents[timerNode] != null && agents[timerNode].nextDeadlineNs() <= nowNs) {
+        final int work = agents[timerNode].doWork(nowNs);
+        // An agent due again at once must have done something (a sync stream spans several duty
+        // cycles); due again after doing nothing is a busy loop, a bug.
+        if (work == 0 && agents[timerNode] != null && agents[timerNode].nextDeadlineNs() <= nowNs) {
             throw new IllegalStateException("agent " + ensemble.sid(timerNode) + " made no progress at " + nowNs);
         }
         return true;

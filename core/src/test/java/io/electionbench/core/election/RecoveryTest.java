@@ -122,7 +122,7 @@ class RecoveryTest {
     @Test
     void aLearnerBehindTheLeadersSnapshotGetsTheSnapshotThenTheRest() {
         final AgentHarness h = leader(3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2), Zxid.make(1, 3), Zxid.make(1, 4));
-        final UnsafeBuffer state = new UnsafeBuffer(new byte[40_000]);
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[150_000]);
         h.storage.log.snapshot(Zxid.make(1, 2), state, 0, state.capacity());
         h.learnerInfo(1);
         h.take();
@@ -131,8 +131,8 @@ class RecoveryTest {
         assertEquals(SyncMode.SNAP.code(), sent.get(0).state());
         assertEquals(Zxid.make(1, 2), sent.get(0).zxid());
         final List<AgentHarness.Sent> chunks = sent.stream().filter(s -> s.type().equals("snapshotChunk")).collect(Collectors.toList());
-        assertEquals(3, chunks.size(), "40,000 bytes in 16 KiB chunks");
-        assertEquals(40_000, chunks.stream().mapToInt(AgentHarness.Sent::state).sum());
+        assertEquals(3, chunks.size(), "150,000 bytes in 64 KiB chunks");
+        assertEquals(150_000, chunks.stream().mapToInt(AgentHarness.Sent::state).sum());
         assertEquals(List.of(Zxid.make(1, 3), Zxid.make(1, 4)),
             sent.stream().filter(s -> s.type().equals("proposal")).map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
     }

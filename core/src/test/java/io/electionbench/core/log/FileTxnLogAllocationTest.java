@@ -28,11 +28,14 @@ class FileTxnLogAllocationTest {
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
         try (FileTxnLog log = FileTxnLog.open(dir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER))) {
             appendRange(log, payload, 1, APPENDS);
-            // Keep one record so the segment (and its channel) stays; the index keeps its capacity. A
-            // second warm-up round lets the JIT settle: its first recompilation re-materialises a few
-            // scalar-replaced objects once (about 100 bytes), which is not per record.
-            log.truncateAfter(1);
-            appendRange(log, payload, 2, APPENDS);
+            // Keep one record so the segment (and its channel) stays; the index keeps its capacity. More
+            // warm-up rounds let the JIT settle: a recompilation re-materialises a few scalar-replaced
+            // objects once (about 100 bytes), which is not per record. Appends reach the file once per
+            // staging buffer (about 800 records here), so that path gets hot late.
+            for (int round = 0; round < 3; round++) {
+                log.truncateAfter(1);
+                appendRange(log, payload, 2, APPENDS);
+            }
             log.truncateAfter(1);
             final long tid = Thread.currentThread().getId();
             final long before = threads.getThreadAllocatedBytes(tid);

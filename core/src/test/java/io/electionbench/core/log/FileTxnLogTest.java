@@ -186,4 +186,84 @@ class FileTxnLogTest extends TxnLogContractTest {
             assertEquals(base + 1, log.forceCount(), "4 records of 26 bytes pass 100 bytes");
         }
     }
+
+    @Test
+    void appendsAreStagedUntilAFlushOrAReadNeedsThemAndSurviveAClose() throws Exception {
+        final Path dir = root.resolve("staged");
+        final Path segment = dir.resolve("log.0000000100000001");
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            append(log, Zxid.make(1, 1), "0123456789");
+            append(log, Zxid.make(1, 2), "0123456789");
+            assertEquals(16, Files.size(segment), "two records staged, only the segment header written");
+            assertEquals(Zxid.make(1, 2), log.lastZxid());
+            log.flush();
+            assertEquals(16 + 2 * 26, Files.size(segment), "flush writes them, even under NEVER");
+            append(log, Zxid.make(1, 3), "0123456789");
+            assertEquals(List.of("1:2=0123456789", "1:3=0123456789"), contents(log, Zxid.make(1, 2)), "a read sees staged appends");
+            assertEquals(16 + 3 * 26, Files.size(segment));
+            append(log, Zxid.make(1, 4), "0123456789");
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            assertEquals(Zxid.make(1, 4), log.lastZxid(), "close writes what is staged");
+            assertTrue(warnings.isEmpty(), warnings.toString());
+        }
+    }
+
+    @Test
+    void manyAppendsFillTheStageAndReachTheFileInWholeRecords() throws Exception {
+        final Path dir = root.resolve("stagefull");
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            for (int i = 1; i <= 10_000; i++) {
+                append(log, Zxid.make(1, i), "0123456789");
+            }
+            final long size = Files.size(dir.resolve("log.0000000100000001"));
+            assertTrue(size > 16 && size < 16 + 10_000 * 26, "written a buffer at a time: " + size);
+            assertEquals(0, (size - 16) % 26, "whole records only: " + size);
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            assertEquals(10_000, log.entryCount());
+            assertTrue(warnings.isEmpty(), warnings.toString());
+        }
+    }
+
+    @Test
+    void anOwnedSnapshotIsKeptWithoutACopyAndWrittenWhole() throws Exception {
+        final Path dir = root.resolve("owned");
+        final byte[] state = new byte[3 << 20];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (byte)(i * 31);
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            append(log, Zxid.make(1, 1), "0123456789");
+            log.installSnapshotOwned(Zxid.make(2, 7), 42, state);
+            assertTrue(log.snapshotState().byteArray() == state, "the array itself, not a copy");
+            assertEquals(Zxid.make(2, 7), log.lastZxid());
+            assertEquals(0, log.entryCount());
+        }
+        assertEquals(List.of("snapshot.0000000200000007"), names(dir));
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            assertEquals(42, log.digest());
+            final byte[] read = new byte[log.snapshotState().capacity()];
+            log.snapshotState().getBytes(0, read);
+            assertTrue(java.util.Arrays.equals(state, read), "the file holds the state, written in slices");
+        }
+    }
+
+    @Test
+    void aSnapshotFromDirectMemoryIsWrittenWhole() throws Exception {
+        final Path dir = root.resolve("direct");
+        final UnsafeBuffer state = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(100_000));
+        for (int i = 0; i < state.capacity(); i++) {
+            state.putByte(i, (byte)(i * 7));
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            log.installSnapshot(Zxid.make(1, 9), 5, state, 1_000, 50_000);
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            assertEquals(50_000, log.snapshotState().capacity());
+            for (int i = 0; i < 50_000; i += 997) {
+                assertEquals(state.getByte(1_000 + i), log.snapshotState().getByte(i));
+            }
+        }
+    }
 }

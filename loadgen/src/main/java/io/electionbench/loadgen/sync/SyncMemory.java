@@ -1,0 +1,39 @@
+package io.electionbench.loadgen.sync;
+
+/**
+ * How much heap a sync benchmark needs, checked before anything is written, so a run that cannot fit
+ * fails at once with the {@code -Xmx} to use rather than with an {@link OutOfMemoryError} minutes in.
+ *
+ * <p>Where the memory goes ({@code S} snapshot bytes, {@code f} lagging followers, {@code f+1}
+ * pre-loaded members, {@code N} txns):
+ * <ul>
+ * <li>every pre-loaded member keeps its snapshot's state on the heap ({@code FileTxnLog}), and opening
+ * one reads the file whole before copying the state out: {@code (f+1)S}, {@code (f+2)S} while the last
+ * one opens;
+ * <li>a follower receiving a snapshot assembles it in one array of its size, which its log then keeps:
+ * {@code S} each, so {@code (2f+1)S} while the followers sync;
+ * <li>every member indexes its held entries in memory, 24 bytes each, in arrays that grow by doubling;
+ * <li>room for G1 to place the {@code S}-byte arrays (humongous objects need contiguous regions), plus
+ * a fixed allowance for Netty, rings and the JVM.
+ * </ul>
+ */
+public final class SyncMemory {
+    private static final long BASE_BYTES = 256L << 20;
+    private static final long INDEX_BYTES_PER_ENTRY = 48;
+
+    private SyncMemory() {
+    }
+
+    /** Heap bytes a run with these parameters needs (see the class comment). */
+    public static long requiredHeapBytes(final int followers, final long txns, final long snapshotBytes) {
+        final int members = 2 * followers + 1;
+        final long indexes = INDEX_BYTES_PER_ENTRY * txns * members;
+        final long snapshots = snapshotBytes == 0 ? 0 : snapshotBytes * (2L * followers + 1) + snapshotBytes / 2;
+        return BASE_BYTES + indexes + snapshots;
+    }
+
+    /** The {@code -Xmx} value to suggest for {@code bytes}: whole GiB, rounded up. */
+    public static String xmx(final long bytes) {
+        return ((bytes + (1L << 30) - 1) >> 30) + "g";
+    }
+}
