@@ -16,10 +16,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
+import io.electionbench.loadgen.run.TrialWrites;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.GitInfo;
@@ -79,9 +82,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "fast")
     String policy;
 
-    @Option(names = "--write-rate", paramLabel = "R", description = "Writes per second during trials (needs the recovery phase; not available yet).",
-        defaultValue = "0")
+    @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
+        + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
+        + " earlier writes did; its latency counts from that intended time (coordinated omission corrected). Adds write_latency_ms,"
+        + " write_unavailability_ms, writes_committed, writes_unknown and, when a follower synced data, sync_txns_per_s,"
+        + " sync_bytes_per_s and sync_ms. Every acknowledged write must then be in the leader's history: exit 1 if one is lost.")
     double writeRate;
+
+    @Option(names = "--fsync", paramLabel = "P", defaultValue = "batch",
+        description = "The txn log's fsync policy of the nodes run starts (inproc, process): always, batch or never (default: ${DEFAULT-VALUE}).")
+    String fsync;
 
     @Option(names = "--tick-time", paramLabel = "MS", description = "tickTime in ms (default: ${DEFAULT-VALUE}, ZooKeeper's sample config).",
         defaultValue = "2000")
@@ -139,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
         // Node and ZooKeeper processes must not outlive the run, whether it ends, fails or is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
             "kill-children"));
-        final Summary summary = new Summary(isJson);
+        final Summary summary = new Summary(isJson, writeRate > 0);
         boolean isClean = true;
         int cellNo = 0;
         for (final String target : m.targets) {
@@ -151,20 +161,24 @@ final class RunCommand implements Callable<Integer> {
                         final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
                         final Progress progress = new Progress(label, warmup + n, isJson);
                         final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
-                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig)
+                            .writeRate(writeRate).fsync(m.fsync).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
                         isClean &= o.violations().isEmpty() && o.failed() == 0;
                         final Cell cell = summary.add(target, size, pattern, p, o);
                         if (writer != null && cell != null) {
                             writer.addCell(cell);
                             final String stem = writer.file().getFileName().toString().replace(".json", "");
-                            IntervalLog.write(writer.file().resolveSibling(stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_") + ".hlog"),
-                                cell.id(), o.samples());
+                            final String file = stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_");
+                            IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
+                            if (!o.writes().isEmpty()) {
+                                IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
+                            }
                         }
                     }
                 }
             }
         }
-        summary.print();
+        summary.print(footer(m));
         if (writer != null && !isJson) {
             System.out.println("stored " + root.relativize(writer.file()));
         }
@@ -188,13 +202,57 @@ final class RunCommand implements Callable<Integer> {
         c.put("heap", heap);
         c.put("jvm_flags", jvmFlags);
         c.put("seed", seed);
-        c.put("fsync", "n/a (no txn log yet)");
+        c.put("write_rate_per_s", writeRate);
+        c.put("write_bytes", writeRate > 0 ? 128 : 0);
+        c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
+        c.put("fsync_by_target", fsyncByTarget(m));
         return c;
     }
 
-    private Matrix matrix() {
+    /** The fsync policy each target's servers actually ran with. */
+    private Map<String, String> fsyncByTarget(final Matrix m) {
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final String t : m.targets) {
+            switch (t) {
+                case "sim":
+                    out.put(t, "n/a (in-memory log)");
+                    break;
+                case "zookeeper":
+                    out.put(t, "forceSync=yes (ZooKeeper's default)");
+                    break;
+                case "remote":
+                    out.put(t, m.remoteFsync == null ? "unknown" : m.remoteFsync.name().toLowerCase(Locale.ROOT) + " (from --remote-config)");
+                    break;
+                default:
+                    out.put(t, m.fsync.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    /** The lines under the table: what was written, and with which fsync policy. */
+    private List<String> footer(final Matrix m) {
+        final List<String> lines = new ArrayList<>();
+        final StringBuilder fs = new StringBuilder("txn log fsync:");
+        fsyncByTarget(m).forEach((t, f) -> fs.append(' ').append(t).append('=').append(f));
+        lines.add(fs.toString().replace("=n/a (in-memory log)", "=n/a"));
         if (writeRate > 0) {
-            throw new IllegalArgumentException("--write-rate needs the recovery phase (writes), which is not available yet");
+            lines.add(String.format(Locale.ROOT, "writes: %s/s open loop, 128 bytes each; w p50/p99/max: latency from each write's"
+                + " intended time; unavail: p50 of the longest stretch without a commit around the fault; commits/unknown: totals",
+                new java.text.DecimalFormat("0.###").format(writeRate)));
+        }
+        return lines;
+    }
+
+    private Matrix matrix() {
+        if (!(writeRate >= 0) || writeRate > MAX_WRITE_RATE) {
+            throw new IllegalArgumentException("--write-rate " + writeRate + " is not in 0.." + MAX_WRITE_RATE + " writes per second");
+        }
+        final FsyncPolicy fsyncPolicy;
+        try {
+            fsyncPolicy = FsyncPolicy.valueOf(fsync.trim().toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("--fsync '" + fsync + "' is not always, batch or never", ex);
         }
         if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1) {
             throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup at least 0, --timeout at least 1");
@@ -225,21 +283,26 @@ final class RunCommand implements Callable<Integer> {
             ? List.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER) : List.of(ElectionPolicy.byName(policy));
         int remoteSize = 0;
         ElectionPolicy remotePolicy = ElectionPolicy.defaultPolicy();
+        FsyncPolicy remoteFsync = null;
         if (remoteConfig != null) {
             try {
                 final io.electionbench.transport.node.NodeConfig remote = NodeConfigParser.parse(remoteConfig);
                 remoteSize = remote.ensemble().size();
                 remotePolicy = remote.policy();
+                remoteFsync = remote.fsync();
             } catch (final ConfigException ex) {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
         }
         return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
-            remotePolicy);
+            remotePolicy, fsyncPolicy, remoteFsync);
     }
 
+    /** The highest --write-rate: one writer thread keeps up with this on a small machine. */
+    static final double MAX_WRITE_RATE = 100_000;
+
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
-        int remoteSize, ElectionPolicy remotePolicy) {
+        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync) {
         /**
          * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
          * nodes run what their config says, at the size it lists.
@@ -266,13 +329,22 @@ final class RunCommand implements Callable<Integer> {
 
     /** Collects cells into result cells and a table (or JSON lines). */
     private static final class Summary {
+        /** Columns every table has, then the write and sync columns, shown only when some row has a value. */
+        private static final String[] HEADERS = {"target", "n", "pattern", "policy", "trials", "detect p50", "leader p50", "ready p50",
+            "ready p99", "ready max", "rounds", "msgs", "failed", "w p50", "w p99", "w max", "unavail", "commits", "unknown", "sync tx/s",
+            "sync ms"};
+        private static final int FIXED_COLUMNS = 13;
+        private static final String NONE = "-";
+
         private final boolean isJson;
-        private final List<String> rows = new ArrayList<>();
+        private final boolean isWriting;
+        private final List<String[]> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final Map<String, Double> readyP50 = new LinkedHashMap<>();
 
-        Summary(final boolean isJson) {
+        Summary(final boolean isJson, final boolean isWriting) {
             this.isJson = isJson;
+            this.isWriting = isWriting;
         }
 
         Cell add(final String target, final int size, final Pattern pattern, final ElectionPolicy policy, final CellRunner.CellOutcome o)
@@ -302,6 +374,10 @@ final class RunCommand implements Callable<Integer> {
             if (hasMessages) {
                 cell.metric("messages_per_election", messages);
             }
+            final WriteMetrics w = isWriting ? new WriteMetrics(o) : null;
+            if (w != null) {
+                w.addTo(cell);
+            }
             if (ready.n() > 0) {
                 readyP50.put(size + " " + pattern.flag() + " " + target + " " + policyName, ready.p50());
             }
@@ -320,26 +396,55 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_p99_ms", ready.p99());
                 m.put("time_to_ready_max_ms", ready.max());
                 m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
+                if (w != null) {
+                    w.putJson(m);
+                }
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                rows.add(String.format("%-9s %3d %-22s %-9s %5d %10s %10s %10s %10s %10s %7s %8s %6d", target, size, pattern.flag(), policyName,
-                    ready.n(), fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0),
-                    fmt(rounds, 0.5), hasMessages ? fmt(messages, 0.5) : "-", o.failed()));
+                rows.add(new String[] {target, Integer.toString(size), pattern.flag(), policyName, Integer.toString(ready.n()),
+                    fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0), fmt(rounds, 0.5),
+                    hasMessages ? fmt(messages, 0.5) : NONE, Integer.toString(o.failed()),
+                    w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
+                    w == null ? NONE : fmt(w.unavailability, 0.5), w == null ? NONE : Long.toString(w.committedTotal),
+                    w == null ? NONE : Long.toString(w.unknownTotal), w == null ? NONE : fmt(w.syncTxnsPerS, 0.5),
+                    w == null ? NONE : fmt(w.syncMs, 0.5)});
             }
             return cell.build();
         }
 
-        void print() {
+        void print(final List<String> footer) {
             if (isJson) {
                 notes.forEach(System.err::println);
                 return;
             }
-            System.out.printf("%n%-9s %3s %-22s %-9s %5s %10s %10s %10s %10s %10s %7s %8s %6s%n", "target", "n", "pattern", "policy", "trials",
-                "detect p50", "leader p50", "ready p50", "ready p99", "ready max", "rounds", "msgs", "failed");
-            rows.forEach(System.out::println);
+            final List<Integer> shown = new ArrayList<>();
+            for (int c = 0; c < HEADERS.length; c++) {
+                final int column = c;
+                if (c < FIXED_COLUMNS || rows.stream().anyMatch(r -> !NONE.equals(r[column]))) {
+                    shown.add(c);
+                }
+            }
+            System.out.println();
+            System.out.println(line(HEADERS, shown));
+            rows.forEach(r -> System.out.println(line(r, shown)));
             System.out.println("times in ms from the fault; rounds and msgs are medians per election");
+            footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
+        }
+
+        /** Left-aligned text columns, right-aligned numbers, widths as the table always had them. */
+        private static String line(final String[] cells, final List<Integer> shown) {
+            final StringBuilder sb = new StringBuilder();
+            for (final int c : shown) {
+                final int width = c == 0 || c == 3 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+                final boolean isLeft = c == 0 || c == 2 || c == 3;
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(isLeft ? String.format("%-" + width + "s", cells[c]) : String.format("%" + width + "s", cells[c]));
+            }
+            return sb.toString().stripTrailing();
         }
 
         /** For every size and pattern measured on ZooKeeper and on our own nodes: ZooKeeper's ready p50 over ours. */
@@ -384,6 +489,90 @@ final class RunCommand implements Callable<Integer> {
                 b.add(f.applyAsLong(s));
             }
             return b.build();
+        }
+    }
+
+    /**
+     * A cell's write and sync metrics (docs/loadgen.md, "Writes"): every committed write's latency,
+     * one unavailability per measured election, committed and unknown counts per trial, and the sync
+     * rates of the trials in which a follower synced data (none for the others).
+     */
+    private static final class WriteMetrics {
+        final Metric latency;
+        final Metric unavailability;
+        final Metric committed;
+        final Metric unknown;
+        final Metric syncTxnsPerS;
+        final Metric syncBytesPerS;
+        final Metric syncMs;
+        final long committedTotal;
+        final long unknownTotal;
+
+        WriteMetrics(final CellRunner.CellOutcome o) {
+            final Metric.Builder lat = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder com = Metric.builder("writes", Better.HIGHER);
+            final Metric.Builder unk = Metric.builder("writes", Better.LOWER);
+            long committedSum = 0;
+            long unknownSum = 0;
+            for (final TrialWrites w : o.writes()) {
+                for (final long ns : w.latenciesNs()) {
+                    lat.add(ns / 1e6);
+                }
+                com.add(w.committed());
+                unk.add(w.unknown());
+                committedSum += w.committed();
+                unknownSum += w.unknown();
+            }
+            final Metric.Builder unavail = Metric.builder("ms", Better.LOWER);
+            for (final TrialRunner.Sample s : o.samples()) {
+                if (s.writeUnavailabilityNs() >= 0) {
+                    unavail.add(s.writeUnavailabilityNs() / 1e6);
+                }
+            }
+            final Metric.Builder txns = Metric.builder("txns/s", Better.HIGHER);
+            final Metric.Builder bytes = Metric.builder("bytes/s", Better.HIGHER);
+            final Metric.Builder span = Metric.builder("ms", Better.LOWER);
+            for (final SyncSummary sync : o.syncs()) {
+                txns.add(sync.txnsPerS());
+                bytes.add(sync.bytesPerS());
+                span.add(sync.spanNs() / 1e6);
+            }
+            this.latency = lat.build();
+            this.unavailability = unavail.build();
+            this.committed = com.build();
+            this.unknown = unk.build();
+            this.syncTxnsPerS = txns.build();
+            this.syncBytesPerS = bytes.build();
+            this.syncMs = span.build();
+            this.committedTotal = committedSum;
+            this.unknownTotal = unknownSum;
+        }
+
+        void addTo(final Cell.Builder cell) {
+            cell.metric("write_latency_ms", latency).metric("write_unavailability_ms", unavailability)
+                .metric("writes_committed", committed).metric("writes_unknown", unknown);
+            if (syncTxnsPerS.n() > 0) {
+                cell.metric("sync_txns_per_s", syncTxnsPerS).metric("sync_bytes_per_s", syncBytesPerS).metric("sync_ms", syncMs);
+            }
+        }
+
+        void putJson(final Map<String, Object> m) {
+            m.put("write_latency_p50_ms", orNull(latency, 0.5));
+            m.put("write_latency_p90_ms", orNull(latency, 0.9));
+            m.put("write_latency_p99_ms", orNull(latency, 0.99));
+            m.put("write_latency_p999_ms", orNull(latency, 0.999));
+            m.put("write_latency_max_ms", orNull(latency, 1.0));
+            m.put("write_unavailability_p50_ms", orNull(unavailability, 0.5));
+            m.put("write_unavailability_max_ms", orNull(unavailability, 1.0));
+            m.put("writes_committed", committedTotal);
+            m.put("writes_unknown", unknownTotal);
+            m.put("sync_txns_per_s_p50", orNull(syncTxnsPerS, 0.5));
+            m.put("sync_bytes_per_s_p50", orNull(syncBytesPerS, 0.5));
+            m.put("sync_ms_p50", orNull(syncMs, 0.5));
+        }
+
+        private static Double orNull(final Metric m, final double q) {
+            return m.n() == 0 ? null : m.quantile(q);
         }
     }
 }

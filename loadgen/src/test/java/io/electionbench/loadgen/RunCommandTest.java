@@ -1,6 +1,7 @@
 package io.electionbench.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -101,6 +102,86 @@ class RunCommandTest {
         assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, cell.toString());
     }
 
+    /**
+     * Writes at 200 a second through a real leader crash: they commit before and after it, lose
+     * nothing acknowledged (the run checks the new leader's GET /log), and land in the run file with
+     * their own interval log.
+     */
+    @Test
+    void inprocWritesThroughALeaderCrashAndLoseNothing(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "inproc", "--sizes", "3", "--patterns", "leader-crash", "--trials", "2",
+            "--warmup", "0", "--tick-time", "200", "--write-rate", "200", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode line = JSON.readTree(r.out().strip());
+        assertEquals(0, line.get("violations").size(), line.toString());
+        assertTrue(line.get("writes_committed").asLong() > 20, "two trials of at least 200 ms at 200/s: " + line);
+        assertTrue(line.get("write_latency_p50_ms").asDouble() > 0, line.toString());
+        assertTrue(line.get("write_latency_max_ms").asDouble() >= line.get("write_latency_p99_ms").asDouble(), line.toString());
+        assertTrue(line.get("write_unavailability_p50_ms").asDouble() > 0, line.toString());
+
+        final JsonNode run = JSON.readTree(runFiles(root, ".json").get(0).toFile());
+        assertEquals("batch", run.get("config").get("fsync").asText(), "the nodes' fsync policy, written into their config");
+        assertEquals(200.0, run.get("config").get("write_rate_per_s").asDouble());
+        final JsonNode metrics = run.get("cells").get(0).get("metrics");
+        assertEquals("lower", metrics.get("write_latency_ms").get("better").asText());
+        assertEquals("ms", metrics.get("write_latency_ms").get("unit").asText());
+        assertTrue(metrics.get("write_latency_ms").get("samples").size() > 20, "one sample per committed write");
+        assertTrue(metrics.get("write_latency_ms").get("p999").asDouble() > 0);
+        assertEquals(2, metrics.get("write_unavailability_ms").get("samples").size(), "one per fault");
+        assertEquals(2, metrics.get("writes_committed").get("samples").size(), "one per trial");
+        assertEquals("higher", metrics.get("writes_committed").get("better").asText());
+        assertEquals(2, metrics.get("writes_unknown").get("samples").size());
+        final List<Path> logs = runFiles(root, "-write_latency.hlog");
+        assertEquals(1, logs.size(), "one write-latency interval log per cell");
+        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0).toFile());
+        int intervals = 0;
+        for (org.HdrHistogram.EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
+            assertTrue(h.getMaxValueAsDouble() > 0);
+            intervals++;
+        }
+        reader.close();
+        assertEquals(2, intervals, "one interval per measured trial");
+    }
+
+    @Test
+    void simulatorWritesOnVirtualTimeAndTheTableShowsThem() throws Exception {
+        final Result crash = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "10",
+            "--warmup", "1", "--tick-time", "200", "--write-rate", "2000", "--no-store", "--json");
+        assertEquals(0, crash.code(), crash.out() + crash.err());
+        final JsonNode cell = JSON.readTree(crash.out().strip());
+        assertEquals(0, cell.get("violations").size(), cell.toString());
+        assertTrue(cell.get("writes_committed").asLong() > 10 * 400, "10 trials, each 200 ms of writes at least: " + cell);
+        assertTrue(cell.get("write_latency_p50_ms").asDouble() > 0.1 && cell.get("write_latency_p50_ms").asDouble() < 5,
+            "a simulated LAN commits in about two link delays: " + cell);
+        assertTrue(cell.get("write_unavailability_p50_ms").asDouble() > 0, cell.toString());
+
+        // A small history: the simulator cannot yet stream a sync of more than 4,096 txns (see docs/loadgen.md).
+        final Result partition = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "partition-leader", "--sim-trials", "3",
+            "--warmup", "0", "--tick-time", "200", "--write-rate", "300", "--no-store", "--json");
+        assertEquals(0, partition.code(), partition.out() + partition.err());
+        final JsonNode cut = JSON.readTree(partition.out().strip());
+        assertEquals(0, cut.get("violations").size(), cut.toString());
+        assertTrue(cut.get("write_unavailability_p50_ms").asDouble() >= 1000,
+            "the cut-off leader is noticed after syncLimit ticks (1 s): " + cut);
+        assertTrue(cut.get("writes_unknown").asLong() > 0, "the cut-off leader took writes it could not commit: " + cut);
+        assertTrue(cut.get("sync_txns_per_s_p50").asDouble() > 0, "the old leader rejoins behind and is synced: " + cut);
+
+        final Result table = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
+            "--warmup", "0", "--write-rate", "500", "--no-store");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("w p50") && table.out().contains("unavail") && table.out().contains("commits"), table.out());
+        assertTrue(table.out().contains("writes: 500/s open loop"), table.out());
+        final Result plain = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
+            "--warmup", "0", "--no-store");
+        assertFalse(plain.out().contains("w p50"), "no write columns without writes: " + plain.out());
+    }
+
+    private static List<Path> runFiles(final Path root, final String suffix) throws Exception {
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            return s.filter(p -> p.toString().endsWith(suffix)).collect(Collectors.toList());
+        }
+    }
+
     @Test
     void processTargetKillsARealNodeProcess() throws Exception {
         final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
@@ -125,10 +206,23 @@ class RunCommandTest {
     }
 
     @Test
+    void zookeeperTakesWritesThroughItsOwnClient() throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
+            "--warmup", "0", "--tick-time", "200", "--write-rate", "100", "--no-store", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(0, cell.get("violations").size(), "every acknowledged znode is there: " + cell);
+        assertTrue(cell.get("writes_committed").asLong() > 10, cell.toString());
+        assertTrue(cell.get("write_unavailability_p50_ms").asDouble() > 0, cell.toString());
+    }
+
+    @Test
     void badArgumentsGiveOneLineAndExitTwo() {
         for (final String[] args : new String[][] {
             {"run", "--target", "mars"}, {"run", "--patterns", "meteor"}, {"run", "--sizes", "3,x"},
-            {"run", "--target", "remote"}, {"run", "--write-rate", "100"}, {"run", "--policy", "quick"}, {"run", "--trials", "0"}}) {
+            {"run", "--target", "remote"}, {"run", "--write-rate", "-1"}, {"run", "--write-rate", "1e9"},
+            {"run", "--fsync", "sometimes"}, {"run", "--policy", "quick"},
+            {"run", "--trials", "0"}}) {
             final Result r = cli(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("electionbench run: "), r.err());

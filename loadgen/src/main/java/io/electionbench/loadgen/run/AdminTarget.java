@@ -1,6 +1,7 @@
 package io.electionbench.loadgen.run;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,45 +23,66 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.FreePorts;
+import io.electionbench.transport.net.TlsConfig;
 
 /**
  * A target made of real electionbench nodes on loopback, watched and hurt through their admin
  * endpoints: each node's {@code GET /events} stream (node-side monotonic timestamps) keeps a local
  * view of its state, so nothing is polled; partitions are {@code POST /fault/isolate}. Subclasses
- * decide how a node is started, killed and paused.
+ * decide how a node is started, killed and paused. Writes go to the nodes' quorum ports
+ * ({@link SocketWriteDriver}) and are checked against the serving leader's {@code GET /log}.
  */
 abstract class AdminTarget extends WatchedTarget {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A {@code GET /log} of 100,000 entries is a few megabytes of JSON. */
+    private static final Duration LOG_TIMEOUT = Duration.ofSeconds(10);
 
     protected final Path dir;
     protected final Path configFile;
     protected final int size;
     private final Ensemble ensemble;
     private final Map<Long, String> adminUrls = new HashMap<>();
+    private final Map<Long, InetSocketAddress> quorumAddresses = new HashMap<>();
     private final String adminToken;
+    private final byte[] authSecret;
+    private final TlsConfig tls;
+    private SocketWriteDriver writes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Long, Thread> streams = new ConcurrentHashMap<>();
+    /** Nodes frozen by {@link #pause}: they cannot answer, so counters are not asked of them. */
+    protected final java.util.Set<Long> paused = ConcurrentHashMap.newKeySet();
     private final Map<Long, Long> counted = new HashMap<>();
     private long notificationsTotal;
     private volatile boolean isClosed;
 
-    /** Nodes on loopback that this target starts itself, from a config it writes into {@code dir}. */
-    AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing) throws IOException {
+    /**
+     * Nodes on loopback that this target starts itself, from a config it writes into {@code dir}.
+     *
+     * @param fsync the txn log's fsync policy, written into the config explicitly
+     */
+    AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync)
+        throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
         this.adminToken = null;
+        this.authSecret = null;
+        this.tls = null;
         final List<String> lines = new ArrayList<>(List.of(
             "# written by electionbench run", "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
-            "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(), "dataDir=" + dir.resolve("node-%d")));
+            "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(), "fsync=" + fsync.name().toLowerCase(Locale.ROOT),
+            "dataDir=" + dir.resolve("node-%d")));
         final int[] ports = freePorts(3 * size);
         for (int sid = 1; sid <= size; sid++) {
             final int adminPort = ports[3 * (sid - 1) + 2];
             adminUrls.put((long)sid, "http://127.0.0.1:" + adminPort);
+            quorumAddresses.put((long)sid, InetSocketAddress.createUnresolved("127.0.0.1", ports[3 * (sid - 1)]));
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
                 + ":participant;127.0.0.1:" + adminPort);
         }
@@ -69,14 +92,24 @@ abstract class AdminTarget extends WatchedTarget {
         markAllDown();
     }
 
-    /** Nodes that already run somewhere, reached through the admin endpoints their config names. */
-    AdminTarget(final Path configFile, final Ensemble ensemble, final Map<Long, String> adminUrls, final String adminToken) {
+    /**
+     * Nodes that already run somewhere, reached through the admin endpoints their config names.
+     *
+     * @param quorumAddresses every node's quorum port, where writes go
+     * @param authSecret      the ensemble's peerAuthSecret, or null
+     * @param tls             the ensemble's quorum TLS, or null
+     */
+    AdminTarget(final Path configFile, final Ensemble ensemble, final Map<Long, String> adminUrls, final String adminToken,
+        final Map<Long, InetSocketAddress> quorumAddresses, final byte[] authSecret, final TlsConfig tls) {
         this.dir = configFile.toAbsolutePath().getParent();
         this.configFile = configFile;
         this.size = ensemble.size();
         this.ensemble = ensemble;
         this.adminUrls.putAll(adminUrls);
+        this.quorumAddresses.putAll(quorumAddresses);
         this.adminToken = adminToken;
+        this.authSecret = authSecret;
+        this.tls = tls;
         markAllDown();
     }
 
@@ -139,6 +172,7 @@ abstract class AdminTarget extends WatchedTarget {
     @Override
     public final void crash(final long sid) throws Exception {
         views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        paused.remove(sid);
         kill(sid);
     }
 
@@ -170,12 +204,18 @@ abstract class AdminTarget extends WatchedTarget {
         }
     }
 
-    /** Sums {@code electionbench_notifications_sent_total} over live nodes, carrying counts across restarts. */
+    /**
+     * Sums {@code electionbench_notifications_sent_total} over live nodes, carrying counts across
+     * restarts; a paused node keeps its last count until it is resumed.
+     */
     @Override
     public long notificationsSent() throws Exception {
         for (final long sid : sids()) {
             if (!views.get(sid).isUp()) {
                 counted.remove(sid);
+                continue;
+            }
+            if (paused.contains(sid)) {
                 continue;
             }
             final long now = metric(sid, "electionbench_notifications_sent_total");
@@ -206,6 +246,49 @@ abstract class AdminTarget extends WatchedTarget {
             }
         }
         return true;
+    }
+
+    /** Writes to the nodes' quorum ports; checked against the serving leader's {@code GET /log}. */
+    @Override
+    public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) {
+        if (writes == null) {
+            writes = new SocketWriteDriver(quorumAddresses, authSecret, tls, ratePerS, answerTimeoutNs, this::leaderLog);
+        }
+        return writes;
+    }
+
+    /**
+     * Entries {@code fromZxid..toZxid} of the serving leader's log, page by page
+     * ({@code GET /log}, at most 100,000 entries a call).
+     */
+    LeaderLog leaderLog(final long fromZxid, final long toZxid) throws IOException, InterruptedException {
+        long leader = -1;
+        for (final NodeView v : views.values()) {
+            if (v.isUp() && "LEADING".equals(v.state()) && v.isServing()) {
+                leader = v.sid();
+            }
+        }
+        if (leader < 0) {
+            throw new IOException("no serving leader (" + describe() + ")");
+        }
+        final org.agrona.collections.Long2LongHashMap entries = LeaderLog.newEntries();
+        long snapshotZxid = -1;
+        long lastZxid = 0;
+        String from = Zxid.toString(fromZxid);
+        while (from != null) {
+            final JsonNode page = JSON.readTree(get(leader, "/log?from=" + from + "&to=" + Zxid.toString(toZxid), LOG_TIMEOUT));
+            snapshotZxid = zxid(page.get("snapshotZxid").asText());
+            lastZxid = zxid(page.get("lastZxid").asText());
+            for (final JsonNode e : page.get("entries")) {
+                entries.put(Zxid.parse(e.get(0).asText()), e.get(1).isNull() ? LeaderLog.NO_FIRST_LONG : e.get(1).asLong());
+            }
+            from = page.get("next").isNull() ? null : page.get("next").asText();
+        }
+        return new LeaderLog(leader, snapshotZxid, lastZxid, entries);
+    }
+
+    private static long zxid(final String text) {
+        return "-1".equals(text) ? -1 : Zxid.parse(text);
     }
 
     /** Describes every node's view, for error messages. */
@@ -242,8 +325,15 @@ abstract class AdminTarget extends WatchedTarget {
     }
 
     private String get(final long sid, final String path) throws IOException, InterruptedException {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(adminUrl(sid) + path))
-            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return get(sid, path, Duration.ofSeconds(2));
+    }
+
+    private String get(final long sid, final String path, final Duration timeout) throws IOException, InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(sid) + path)).timeout(timeout).GET();
+        if (adminToken != null) {
+            request.header("X-Admin-Token", adminToken);
+        }
+        final HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("node " + sid + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
         }
@@ -289,7 +379,7 @@ abstract class AdminTarget extends WatchedTarget {
         while (!isClosed && views.get(sid).isUp() && streams.get(sid) == Thread.currentThread()) {
             try {
                 final HttpResponse<Stream<String>> r = http.send(
-                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs + "&kinds=state,synced")).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
                 try (Stream<String> lines = r.body()) {
                     for (final String line : (Iterable<String>)lines::iterator) {
@@ -310,6 +400,13 @@ abstract class AdminTarget extends WatchedTarget {
         }
         final JsonNode n = JSON.readTree(line);
         final long ts = n.get("ts").asLong();
+        if (n.has("kind")) {
+            if ("synced".equals(n.get("kind").asText()) && views.get(sid).isUp()) {
+                emitSync(new SyncEvent(sid, ts, n.get("mode").asText(), n.get("txns").asLong(), n.get("bytes").asLong(),
+                    n.get("durationNs").asLong()));
+            }
+            return ts; // a kind this reader does not know
+        }
         final String from = n.get("from").asText();
         final String to = n.get("to").asText();
         final long leader = n.get("leader").asLong();
@@ -330,6 +427,9 @@ abstract class AdminTarget extends WatchedTarget {
     @Override
     public void close() {
         isClosed = true;
+        if (writes != null) {
+            writes.close();
+        }
         streams.values().forEach(Thread::interrupt);
     }
 

@@ -9,6 +9,7 @@ import java.util.function.IntConsumer;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
@@ -24,6 +25,9 @@ public final class CellRunner {
     private java.io.PrintStream log;
     private Path remoteConfig;
     private long timeoutMs = 60_000;
+    private double writeRate;
+    private java.util.concurrent.Callable<Target> targetFactory;
+    private FsyncPolicy fsync = FsyncPolicy.BATCH;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
     public static void childJvmFlags(final String flags) {
@@ -36,8 +40,34 @@ public final class CellRunner {
         return this;
     }
 
-    /** What a cell measured: one sample per measured election, failures and safety violations. */
-    public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped) {
+    /** Open-loop writes at {@code ratePerS} a second during every trial (0: none). */
+    public CellRunner writeRate(final double ratePerS) {
+        this.writeRate = ratePerS;
+        return this;
+    }
+
+    /** Builds the cell's target with {@code factory} instead of by name (tests). */
+    CellRunner targetFactory(final java.util.concurrent.Callable<Target> factory) {
+        this.targetFactory = factory;
+        return this;
+    }
+
+    /** The txn log's fsync policy of the nodes this cell starts (inproc and process targets). */
+    public CellRunner fsync(final FsyncPolicy policy) {
+        this.fsync = policy;
+        return this;
+    }
+
+    /**
+     * What a cell measured: one sample per measured election, failures and safety violations; with
+     * writes, each measured trial's {@link TrialWrites}; and each measured trial's syncs that moved
+     * data ({@link SyncSummary}; trials without any are left out).
+     */
+    public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped,
+        List<TrialWrites> writes, List<SyncSummary> syncs) {
+        CellOutcome(final List<TrialRunner.Sample> samples, final int failed, final List<String> violations, final String skipped) {
+            this(samples, failed, violations, skipped, List.of(), List.of());
+        }
     }
 
     public CellRunner(final String targetName, final int size, final Pattern pattern, final ElectionPolicy policy,
@@ -71,17 +101,24 @@ public final class CellRunner {
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         try (Target target = newTarget()) {
-            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log);
-            runner.bootstrap();
+            new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
+            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes);
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
+            final List<TrialWrites> trialWrites = new ArrayList<>();
+            final List<SyncSummary> syncs = new ArrayList<>();
             int failed = 0;
             for (int t = 0; t < warmup + trials; t++) {
-                final List<TrialRunner.Sample> trial = runner.trial(pattern);
+                final TrialRunner.Trial trial = runner.trial(pattern);
+                final String name = t >= warmup ? "trial " + (t - warmup + 1) : "warm-up trial " + (t + 1);
+                if (trial.writeViolation() != null) {
+                    violations.add(name + ": " + trial.writeViolation()); // a lost write counts, warm-up or not
+                }
                 if (t >= warmup) {
-                    for (final TrialRunner.Sample s : trial) {
+                    for (final TrialRunner.Sample s : trial.samples()) {
                         if (s.violation() != null) {
-                            violations.add("trial " + (t - warmup + 1) + ": " + s.violation());
+                            violations.add(name + ": " + s.violation());
                         }
                         if (s.outcome().isRecovered()) {
                             samples.add(s);
@@ -89,21 +126,38 @@ public final class CellRunner {
                             failed++;
                         }
                     }
+                    if (trial.writes() != null) {
+                        trialWrites.add(trial.writes());
+                    }
+                    if (trial.syncs() != null) {
+                        syncs.add(trial.syncs());
+                    }
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failed, violations, null);
+            return new CellOutcome(samples, failed, violations, null, trialWrites, syncs);
         }
     }
 
+    /**
+     * A node that holds writes and answers none for this long is given up on (its connection dropped,
+     * its writes resent): two ticks, ZooKeeper's smallest session timeout, and at least a second.
+     */
+    private long answerTimeoutNs() {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
+    }
+
     private Target newTarget() throws Exception {
+        if (targetFactory != null) {
+            return targetFactory.call();
+        }
         switch (targetName) {
             case "sim":
                 return new SimTarget(size, policy, timing, seed);
             case "inproc":
-                return new InprocTarget(Files.createDirectories(workDir), size, policy, timing);
+                return new InprocTarget(Files.createDirectories(workDir), size, policy, timing, fsync);
             case "process":
-                return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, heap);
+                return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, fsync, heap);
             case "remote":
                 if (remoteConfig == null) {
                     throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.transport.node.ElectionNode;
 import io.electionbench.transport.node.NodeConfig;
 import io.electionbench.transport.node.NodeConfigParser;
@@ -13,8 +14,9 @@ final class InprocTarget extends AdminTarget {
     private final NodeConfig config;
     private final ElectionNode[] nodes;
 
-    InprocTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing) throws Exception {
-        super(dir, size, policy, timing);
+    InprocTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync)
+        throws Exception {
+        super(dir, size, policy, timing, fsync);
         this.config = NodeConfigParser.parse(configFile);
         this.nodes = new ElectionNode[size + 1];
     }

@@ -10,8 +10,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
 /**
- * Writes a cell's time-to-ready as an HdrHistogram interval log (one interval per trial, values in
- * nanoseconds, which HdrHistogram's tools show in milliseconds), the format HistogramLogAnalyzer and HdrHistogram's HistogramLogProcessor read.
+ * Writes a cell's time-to-ready, and with writes its write latencies, as HdrHistogram interval logs
+ * (one interval per trial, values in nanoseconds, which HdrHistogram's tools show in milliseconds),
+ * the format HistogramLogAnalyzer and HdrHistogram's HistogramLogProcessor read.
  */
 public final class IntervalLog {
     private IntervalLog() {
@@ -37,6 +38,30 @@ public final class IntervalLog {
                 h.recordValue(Math.max(1, readyNs));
                 h.setStartTimeStamp(s.wallMs());
                 h.setEndTimeStamp(s.wallMs() + Math.max(1, readyNs / 1_000_000));
+                h.setTag(cell.replace(' ', '_').replace(',', '_'));
+                log.outputIntervalHistogram(h);
+            }
+        }
+    }
+
+    /**
+     * Writes {@code file} with one interval per measured trial: the latencies of its committed writes,
+     * from each write's intended time (coordinated omission corrected), in nanoseconds.
+     */
+    public static void writeLatencies(final Path file, final String cell, final List<TrialWrites> trials) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
+            final HistogramLogWriter log = new HistogramLogWriter(out);
+            final long baseMs = trials.isEmpty() ? System.currentTimeMillis() : trials.get(0).wallStartMs();
+            log.outputComment("electionbench write_latency_ns " + cell);
+            log.outputLogFormatVersion();
+            log.outputStartTime(baseMs);
+            log.setBaseTime(baseMs);
+            log.outputLegend();
+            for (final TrialWrites w : trials) {
+                final Histogram h = w.latencyHistogram();
+                h.setStartTimeStamp(w.wallStartMs());
+                h.setEndTimeStamp(w.wallEndMs());
                 h.setTag(cell.replace(' ', '_').replace(',', '_'));
                 log.outputIntervalHistogram(h);
             }

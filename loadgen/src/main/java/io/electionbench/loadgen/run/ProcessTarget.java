@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.log.FsyncPolicy;
 
 /**
  * One JVM per node running {@code electionbench node}, with a small heap; crash is SIGKILL
@@ -18,8 +19,9 @@ final class ProcessTarget extends AdminTarget {
     private final ChildJvms jvms;
     private final String heap;
 
-    ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final String heap) throws IOException {
-        super(dir, size, policy, timing);
+    ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync,
+        final String heap) throws IOException {
+        super(dir, size, policy, timing, fsync);
         this.jvms = new ChildJvms(size);
         this.heap = heap;
     }
@@ -63,12 +65,14 @@ final class ProcessTarget extends AdminTarget {
 
     @Override
     public boolean pause(final long sid) throws Exception {
+        paused.add(sid);
         return jvms.signal(sid, "-STOP");
     }
 
     @Override
     public void resume(final long sid) throws Exception {
         jvms.signal(sid, "-CONT");
+        paused.remove(sid);
     }
 
     @Override

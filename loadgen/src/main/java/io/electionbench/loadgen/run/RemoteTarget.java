@@ -1,12 +1,14 @@
 package io.electionbench.loadgen.run;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.node.AdminAddress;
 import io.electionbench.transport.node.NodeConfig;
 import io.electionbench.transport.node.NodeConfigParser;
@@ -23,22 +25,27 @@ import io.electionbench.transport.node.NodeConfigParser;
 final class RemoteTarget extends AdminTarget {
     private final long restartTimeoutMs;
 
-    private RemoteTarget(final Path configFile, final NodeConfig config, final Map<Long, String> urls, final long restartTimeoutMs) {
-        super(configFile, config.ensemble(), urls, config.adminToken());
+    private RemoteTarget(final Path configFile, final NodeConfig config, final Map<Long, String> urls,
+        final Map<Long, InetSocketAddress> quorum, final long restartTimeoutMs) {
+        super(configFile, config.ensemble(), urls, config.adminToken(), quorum, config.transportConfig(quorum.keySet().iterator().next()).authSecret(),
+            config.transportConfig(quorum.keySet().iterator().next()).tls());
         this.restartTimeoutMs = restartTimeoutMs;
     }
 
     static RemoteTarget open(final Path configFile, final long restartTimeoutMs) throws Exception {
         final NodeConfig config = NodeConfigParser.parse(configFile);
         final Map<Long, String> urls = new HashMap<>();
+        final Map<Long, InetSocketAddress> quorum = new HashMap<>();
         for (final long sid : config.servers().keySet()) {
+            final PeerAddress peer = config.server(sid);
+            quorum.put(sid, InetSocketAddress.createUnresolved(peer.host(), peer.quorumPort()));
             final AdminAddress admin = config.admin(sid);
             if (admin == null || admin.port() == 0) {
                 throw new IllegalArgumentException(configFile + ": server." + sid + " names no admin endpoint (;host:port); the remote target needs one for every server");
             }
             urls.put(sid, "http://" + admin.host() + ":" + admin.port());
         }
-        return new RemoteTarget(configFile, config, urls, restartTimeoutMs);
+        return new RemoteTarget(configFile, config, urls, quorum, restartTimeoutMs);
     }
 
     @Override

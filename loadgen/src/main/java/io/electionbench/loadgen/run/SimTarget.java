@@ -13,6 +13,7 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sim.NetworkModel;
 import io.electionbench.core.sim.Simulator;
+import io.electionbench.core.sync.SyncMode;
 
 /**
  * The deterministic simulator as a target: virtual time, a LAN network model, crashes with
@@ -23,6 +24,8 @@ import io.electionbench.core.sim.Simulator;
 final class SimTarget implements Target {
     private final Simulator sim;
     private final List<TrialEvent> events = new ArrayList<>();
+    private final List<SyncEvent> syncs = new ArrayList<>();
+    private SimWriteDriver writes;
     private long paused = -1;
 
     SimTarget(final int size, final ElectionPolicy policy, final NodeTiming timing, final long seed) {
@@ -36,6 +39,12 @@ final class SimTarget implements Target {
             @Override
             public void onServing(final long sid, final long atNs) {
                 events.add(new TrialEvent(sid, atNs, TrialEvent.SERVING, -1));
+            }
+
+            @Override
+            public void onSynced(final long sid, final long leader, final long epoch, final SyncMode mode, final long lastZxid,
+                final long digest, final long txns, final long bytes, final long startedNs, final long nowNs) {
+                syncs.add(new SyncEvent(sid, nowNs, mode == null ? "null" : mode.name(), txns, bytes, nowNs - startedNs));
             }
         });
     }
@@ -99,7 +108,27 @@ final class SimTarget implements Target {
 
     @Override
     public void idle(final long durationNs) {
-        sim.runFor(durationNs);
+        if (writes != null && writes.isBusy()) {
+            writes.runFor(durationNs);
+        } else {
+            sim.runFor(durationNs);
+        }
+    }
+
+    /** Writes through {@link Simulator#write} on virtual time, as {@link #idle} and {@link #awaitStable} let it pass. */
+    @Override
+    public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) {
+        if (writes == null) {
+            writes = new SimWriteDriver(sim, ratePerS);
+        }
+        return writes;
+    }
+
+    @Override
+    public List<SyncEvent> drainSyncs() {
+        final List<SyncEvent> out = new ArrayList<>(syncs);
+        syncs.clear();
+        return out;
     }
 
     @Override
@@ -128,7 +157,7 @@ final class SimTarget implements Target {
 
     @Override
     public boolean awaitStable(final long timeoutNs) {
-        return sim.runUntilStable(timeoutNs);
+        return writes != null && writes.isBusy() ? writes.runUntilStable(timeoutNs) : sim.runUntilStable(timeoutNs);
     }
 
     @Override

@@ -51,6 +51,22 @@ public interface Target extends AutoCloseable {
     /** Events reported since the last call, in no particular order. */
     List<TrialEvent> drainEvents() throws Exception;
 
+    /** Syncs that finished since the last call (learners' {@code onSynced}), in no particular order. */
+    default List<SyncEvent> drainSyncs() throws Exception {
+        return List.of();
+    }
+
+    /**
+     * The open-loop writer for this target at {@code ratePerS} writes a second (created once, reused
+     * by every trial of the cell; closed with the target).
+     *
+     * @param answerTimeoutNs a node with writes outstanding that answers nothing this long is given up on
+     * @throws UnsupportedOperationException when this target cannot take writes
+     */
+    default WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
+        throw new UnsupportedOperationException("the " + name() + " target cannot take writes");
+    }
+
     /** Election notifications sent by all servers so far, or -1 if unknown. */
     long notificationsSent() throws Exception;
 

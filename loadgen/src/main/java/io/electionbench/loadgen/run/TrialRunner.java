@@ -15,6 +15,13 @@ import io.electionbench.core.quorum.Ensemble;
 public final class TrialRunner {
     private static final long STAGGER_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * Writes run at least this long before the fault and after the trial settled, so a trial's write
+     * latencies show the steady state around the disruption, not only the disruption.
+     */
+    static final long WRITE_MARGIN_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The longest a trial's end waits for its last writes to commit. */
+    private static final long DRAIN_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Target target;
     private final Ensemble ensemble;
@@ -22,21 +29,43 @@ public final class TrialRunner {
     private final long timeoutNs;
     private final long holdNs;
     private final java.io.PrintStream log;
+    private final WriteDriver writes;
 
-    /** Samples of one trial: several when a trial measures several elections. */
     /**
-     * @param wallMs when the fault was injected, on the wall clock (for interval logs)
+     * One measured election (a trial has several when it measures several).
+     *
+     * @param wallMs                when the fault was injected, on the wall clock (for interval logs)
+     * @param faultNs               when the trial's disruption began, on the target's clock: the crash, cut or pause
+     *                              (for the start patterns, the stop of every server; for follower-crash, the crash,
+     *                              although its outcome counts from the restart)
+     * @param writeUnavailabilityNs the longest stretch without a committed write around that instant
+     *                              ({@link TrialWrites#unavailabilityNs}), or -1 without writes
      */
-    public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation, long wallMs) {
+    public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation, long wallMs, long faultNs,
+        long writeUnavailabilityNs) {
+        Sample withWriteUnavailability(final long ns) {
+            return new Sample(outcome, notifications, violation, wallMs, faultNs, ns);
+        }
     }
 
-    TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log) {
+    /**
+     * One trial: its samples; what its writes did (null without writes); its syncs that moved data
+     * after the fault (null when none did); and a safety violation of its writes (null when none).
+     */
+    public record Trial(List<Sample> samples, TrialWrites writes, SyncSummary syncs, String writeViolation) {
+    }
+
+    /**
+     * @param writes the open-loop writer for every trial, or null for none
+     */
+    TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log, final WriteDriver writes) {
         this.log = log;
         this.target = target;
         this.ensemble = target.ensemble();
         this.analysis = new TrialAnalysis(ensemble);
         this.timeoutNs = timeoutNs;
         this.holdNs = holdNs;
+        this.writes = writes;
     }
 
     /** Starts every server and waits for a stable ensemble. */
@@ -45,8 +74,85 @@ public final class TrialRunner {
         stable("the initial election");
     }
 
-    List<Sample> trial(final Pattern pattern) throws Exception {
+    /**
+     * Runs one trial. With writes: they start before the fault, and the fault waits (up to the
+     * timeout) until one of them committed; after the trial settled, the writer goes on until a write
+     * due after that point committed, then stops, waits for the rest, and the leader's history is
+     * checked for every acknowledged write.
+     */
+    Trial trial(final Pattern pattern) throws Exception {
         target.drainEvents();
+        target.drainSyncs();
+        if (writes != null) {
+            writes.begin();
+            awaitCommitDueAfter(writes.startNs(), "a write before the fault");
+            idleUntil(writes.startNs() + WRITE_MARGIN_NS);
+        }
+        final List<Sample> samples = samples(pattern);
+        final long firstFaultNs = samples.isEmpty() ? target.nowNs() : samples.get(0).faultNs();
+        if (writes == null) {
+            return new Trial(samples, null, syncs(firstFaultNs), null);
+        }
+        final long settledNs = target.nowNs();
+        awaitCommitDueAfter(settledNs, "a write after the trial settled");
+        idleUntil(settledNs + WRITE_MARGIN_NS);
+        final TrialWrites w = writes.end(Math.min(timeoutNs, DRAIN_NS));
+        final String violation = writes.missingAcknowledged(w);
+        final List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            final long untilNs = i + 1 < samples.size() ? samples.get(i + 1).faultNs() : Long.MAX_VALUE;
+            out.add(samples.get(i).withWriteUnavailability(w.unavailabilityNs(samples.get(i).faultNs(), untilNs)));
+        }
+        if (log != null) {
+            log.printf("  writes: %d issued, %d committed, %d unknown%s%n", w.issued(), w.committed(), w.unknown(),
+                violation == null ? "" : ", SAFETY " + violation);
+            for (final Sample s : out) {
+                final long end = w.longestGapEndNs(s.faultNs(), Long.MAX_VALUE);
+                if (end != Long.MIN_VALUE) {
+                    log.printf("    no commit from %+.3f ms to %+.3f ms after the fault%n", (end - s.writeUnavailabilityNs() - s.faultNs()) / 1e6,
+                        (end - s.faultNs()) / 1e6);
+                }
+            }
+        }
+        return new Trial(out, w, syncs(firstFaultNs), violation);
+    }
+
+    /** The trial's syncs that moved data after its fault; each one logged in verbose mode. */
+    private SyncSummary syncs(final long faultNs) throws Exception {
+        final List<SyncEvent> events = target.drainSyncs();
+        if (log != null) {
+            for (final SyncEvent e : events) {
+                if (e.tsNs() - faultNs >= 0) {
+                    log.printf("    sync: %+.3f ms  %d %s %d txns %d bytes in %.3f ms%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.mode(), e.txns(),
+                        e.bytes(), e.durationNs() / 1e6);
+                }
+            }
+        }
+        return SyncSummary.of(events, faultNs);
+    }
+
+    /** Lets time pass until a write due at or after {@code dueNs} committed, or the timeout. */
+    private void awaitCommitDueAfter(final long dueNs, final String what) throws Exception {
+        final long deadline = target.nowNs() + timeoutNs;
+        while (writes.maxCommittedIntendedNs() == Long.MIN_VALUE || writes.maxCommittedIntendedNs() - dueNs < 0) {
+            if (target.nowNs() - deadline > 0) {
+                if (log != null) {
+                    log.println("  writes: no commit of " + what + " within the timeout");
+                }
+                return;
+            }
+            target.idle(POLL_NS);
+        }
+    }
+
+    private void idleUntil(final long untilNs) throws Exception {
+        final long left = untilNs - target.nowNs();
+        if (left > 0) {
+            target.idle(left);
+        }
+    }
+
+    private List<Sample> samples(final Pattern pattern) throws Exception {
         switch (pattern) {
             case COLD_START:
                 return List.of(start(false));
@@ -76,6 +182,7 @@ public final class TrialRunner {
     }
 
     private Sample start(final boolean isStaggered) throws Exception {
+        final long stopNs = target.nowNs();
         for (int i = 0; i < ensemble.size(); i++) {
             target.crash(ensemble.sid(i));
         }
@@ -97,7 +204,7 @@ public final class TrialRunner {
             }
             target.start(ensemble.sid(i));
         }
-        return measure(before, faultNs, -1, msgs, true);
+        return measure(before, faultNs, -1, msgs, true, stopNs);
     }
 
     private Sample crash(final int count, final boolean withLeader) throws Exception {
@@ -117,7 +224,7 @@ public final class TrialRunner {
         for (final long v : victims) {
             target.crash(v);
         }
-        final Sample s = measure(before, faultNs, leader, msgs, false);
+        final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         startIfDown(victims);
         stable("restarting " + victims);
         return s;
@@ -127,6 +234,7 @@ public final class TrialRunner {
     private Sample followerCrash() throws Exception {
         final long leader = leader();
         final long victim = ensemble.sid(ensemble.indexOf(leader) == ensemble.size() - 1 ? 0 : ensemble.size() - 1);
+        final long crashNs = target.nowNs();
         target.crash(victim);
         target.idle(holdNs);
         final Map<Long, NodeView> mid = target.snapshot();
@@ -147,7 +255,7 @@ public final class TrialRunner {
             restore("follower " + victim + " did not rejoin");
         }
         return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation,
-            System.currentTimeMillis());
+            System.currentTimeMillis(), crashNs, -1);
     }
 
     private Sample rollingRestart() throws Exception {
@@ -174,7 +282,7 @@ public final class TrialRunner {
             final long faultNs = target.nowNs();
             target.crash(leader);
             killed.add(leader);
-            final Sample s = measure(before, faultNs, leader, msgs, false);
+            final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
             samples.add(s);
             if (!s.outcome().isRecovered() || !target.awaitStable(timeoutNs)) {
                 break;
@@ -191,7 +299,7 @@ public final class TrialRunner {
         final long msgs = target.notificationsSent();
         final long faultNs = target.nowNs();
         target.partition(new long[][] {{leader}, othersThan(leader)});
-        final Sample s = measure(before, faultNs, leader, msgs, false);
+        final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         target.heal();
         stable("healing the partition");
         return s;
@@ -208,9 +316,10 @@ public final class TrialRunner {
         System.arraycopy(others, small - 1, majority, 0, majority.length);
         final Map<Long, NodeView> before = target.snapshot();
         final long msgs = target.notificationsSent();
+        final long splitNs = target.nowNs();
         target.partition(new long[][] {minority, majority});
         if (ensemble.size() % 2 == 1) {
-            final Sample s = measure(before, target.nowNs(), leader, msgs, false);
+            final Sample s = measure(before, splitNs, leader, msgs, false, splitNs);
             target.heal();
             stable("healing the split");
             return s;
@@ -220,7 +329,7 @@ public final class TrialRunner {
         target.drainEvents();
         final long healNs = target.nowNs();
         target.heal();
-        final Sample s = measure(split, healNs, -1, msgs, false);
+        final Sample s = measure(split, healNs, -1, msgs, false, splitNs);
         stable("healing the split");
         return s;
     }
@@ -233,15 +342,20 @@ public final class TrialRunner {
         if (!target.pause(leader)) {
             throw new UnsupportedOperationException("the " + target.name() + " target cannot pause a server");
         }
-        final Sample s = measure(before, faultNs, leader, msgs, false);
+        final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         target.resume(leader);
         stable("resuming the paused leader");
         return s;
     }
 
-    /** Polls events until the analysis sees a ready leader or the timeout passes. */
+    /**
+     * Polls events until the analysis sees a ready leader or the timeout passes.
+     *
+     * @param faultNs     the instant the outcome's times count from
+     * @param disruptedNs when the disruption began (the sample's {@link Sample#faultNs})
+     */
     private Sample measure(final Map<Long, NodeView> before, final long faultNs, final long exclude, final long msgs,
-        final boolean isStart) throws Exception {
+        final boolean isStart, final long disruptedNs) throws Exception {
         final List<TrialEvent> events = new ArrayList<>();
         final long deadline = target.nowNs() + timeoutNs;
         TrialAnalysis.Outcome outcome;
@@ -258,12 +372,12 @@ public final class TrialRunner {
         }
         if (!outcome.isRecovered()) {
             restore("no ready leader within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s");
-            return new Sample(outcome, notifications, null, System.currentTimeMillis());
+            return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1);
         }
         if (isStart) {
             stable("the start");
         }
-        return new Sample(outcome, notifications, null, System.currentTimeMillis());
+        return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1);
     }
 
     /** A counter's growth, or -1 when the target cannot count (ZooKeeper). */

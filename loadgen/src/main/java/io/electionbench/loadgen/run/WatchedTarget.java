@@ -17,10 +17,26 @@ import java.util.concurrent.locks.LockSupport;
 abstract class WatchedTarget implements Target {
     protected final Map<Long, NodeView> views = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<TrialEvent> events = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SyncEvent> syncs = new ConcurrentLinkedQueue<>();
 
     /** Records an event from a watcher thread. */
     protected final void emit(final TrialEvent event) {
         events.add(event);
+    }
+
+    /** Records a finished sync from a watcher thread. */
+    protected final void emitSync(final SyncEvent sync) {
+        syncs.add(sync);
+    }
+
+    @Override
+    public List<SyncEvent> drainSyncs() {
+        final List<SyncEvent> out = new ArrayList<>();
+        SyncEvent e;
+        while ((e = syncs.poll()) != null) {
+            out.add(e);
+        }
+        return out;
     }
 
     /** True when the servers' current views show one settled leader. */

@@ -48,6 +48,8 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final Path lib;
     private final PeerProxies proxies;
     private final Thread watcher;
+    private final NodeTiming timing;
+    private ZooKeeperWriteDriver writes;
     private volatile boolean isClosed;
 
     ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap) throws IOException {
@@ -58,6 +60,7 @@ final class ZooKeeperTarget extends WatchedTarget {
         this.clientPorts = new int[size + 1];
         this.jvms = new ChildJvms(size);
         this.lib = zookeeperLib();
+        this.timing = timing;
         final int[] ports = AdminTarget.freePorts(3 * size);
         final Map<Long, PeerProxies.Ports> real = new HashMap<>();
         final Set<Integer> reserved = new HashSet<>();
@@ -162,6 +165,22 @@ final class ZooKeeperTarget extends WatchedTarget {
         return -1;
     }
 
+    /**
+     * Writes through ZooKeeper's own client to every server's client port, with the longest session
+     * the servers grant (20 ticks), so a session outlives the faults.
+     */
+    @Override
+    public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
+        if (writes == null) {
+            final StringBuilder connect = new StringBuilder();
+            for (int sid = 1; sid <= size; sid++) {
+                connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
+            }
+            writes = new ZooKeeperWriteDriver(lib, connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
+        }
+        return writes;
+    }
+
     @Override
     protected boolean isStable() {
         checkAlive();
@@ -238,6 +257,9 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public void close() {
         isClosed = true;
+        if (writes != null) {
+            writes.close();
+        }
         jvms.killAll();
         proxies.close();
     }
