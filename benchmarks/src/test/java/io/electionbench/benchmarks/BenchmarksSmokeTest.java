@@ -35,8 +35,11 @@ class BenchmarksSmokeTest {
         "VoteTallyBenchmark.masks",
         "VoteTallyBenchmark.maps",
         "ElectionRoundBenchmark.coldStart",
+        "ElectionRoundBenchmark.coldStartElection",
         "ElectionRoundBenchmark.coldStartReused",
         "ElectionRoundBenchmark.construct",
+        "ReplicationBenchmark.leaderWrite",
+        "ReplicationBenchmark.followerProposal",
         "RingBufferHandoffBenchmark.handoff");
 
     @Test
@@ -64,8 +67,8 @@ class BenchmarksSmokeTest {
             assertTrue(score > 0 && Double.isFinite(score), name + " " + r.getParams() + " scored " + score);
         }
         assertEquals(new TreeSet<>(EXPECTED), seen);
-        // 4 + 2 configs x 2 + 7 sizes x 2 + 2 x (4 sizes x 2 policies) + 4 sizes + 1 group
-        assertEquals(4 + 4 + 14 + 16 + 4 + 1, runs, "benchmark x parameter combinations");
+        // 4 + 2 configs x 2 + 7 sizes x 2 + 3 x (4 sizes x 2 policies) + 4 sizes + 2 replication + 1 group
+        assertEquals(4 + 4 + 14 + 24 + 4 + 2 + 1, runs, "benchmark x parameter combinations");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs) < 60, "the smoke run must stay short");
     }
 }

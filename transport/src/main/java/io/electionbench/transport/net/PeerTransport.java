@@ -69,6 +69,14 @@ public final class PeerTransport implements AutoCloseable {
     private final FaultFilter faults;
     private final String name;
     private final EventLoopGroup group;
+    /**
+     * Every channel this transport (and the admin endpoint on its loop) opened or accepted, closed
+     * explicitly on {@link #close()}: a group shutdown alone was seen to leave connections and a
+     * listener open in-process, so a node restarted in the same JVM found its peers' connections
+     * unread (the inproc target and TlsTest).
+     */
+    private final io.netty.channel.group.ChannelGroup channels =
+        new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final EventLoop eventLoop;
     private final boolean isEpoll;
     private final PeerLink[] electionLinks;
@@ -127,7 +135,9 @@ public final class PeerTransport implements AutoCloseable {
     public void start() {
         final PeerAddress me = config.address(config.mySid());
         electionServer = bind(PortKind.ELECTION, new InetSocketAddress(me.host(), me.electionPort()));
+        channels.add(electionServer);
         quorumServer = bind(PortKind.QUORUM, new InetSocketAddress(me.host(), me.quorumPort()));
+        channels.add(quorumServer);
         LOG.info("{}: election port {}, quorum port {} ({}{})", name, electionServer.localAddress(),
             quorumServer.localAddress(), isEpoll ? "epoll" : "nio", tls != null ? ", mutual TLS" : "");
         eventLoop.execute(() -> {
@@ -151,6 +161,7 @@ public final class PeerTransport implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    channels.add(ch);
                     if (tls != null) {
                         ch.pipeline().addLast(tls.newHandler(null, 0));
                     }
@@ -186,6 +197,7 @@ public final class PeerTransport implements AutoCloseable {
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    channels.add(ch);
                     if (tls != null) {
                         ch.pipeline().addLast(tls.newHandler(peer.host(), port));
                     }
@@ -370,6 +382,11 @@ public final class PeerTransport implements AutoCloseable {
         return closed.get();
     }
 
+    /** Registers a channel opened on this transport's loop elsewhere (the admin endpoint) to be closed with it. */
+    public void track(final Channel channel) {
+        channels.add(channel);
+    }
+
     /** True when called on one of this transport's event loop threads. */
     public boolean isOwnThread() {
         for (final io.netty.util.concurrent.EventExecutor loop : group) {
@@ -386,16 +403,11 @@ public final class PeerTransport implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // Stop listening first and wait for it, so the ports are free when close returns (a restarted
-        // node binds them at once); then the loop closes every connection as it shuts down.
+        // Close every listener and connection explicitly and wait (see channels), then stop the loop.
+        final io.netty.channel.group.ChannelGroupFuture closing = channels.close();
         final boolean canWait = !isOwnThread();
-        for (final Channel server : new Channel[] {electionServer, quorumServer}) {
-            if (server != null) {
-                final io.netty.channel.ChannelFuture closing = server.close();
-                if (canWait) {
-                    closing.syncUninterruptibly();
-                }
-            }
+        if (canWait) {
+            closing.awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         final io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
         if (canWait) {

@@ -138,12 +138,14 @@ final class AdminServer {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
+                    transport.track(ch);
                     ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(), new AdminHandler());
                 }
             });
         final InetSocketAddress bindAddress = new InetSocketAddress(address.host(), address.port());
         writeSlot = router.attach(this::onWriteResult); // before any connection can read it
         server = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+        transport.track(server);
         isLoopback = bindAddress.getAddress() != null && bindAddress.getAddress().isLoopbackAddress();
         LOG.info("node {}: admin endpoint http://{}:{}", node.sid(), address().getHostString(), address().getPort());
     }

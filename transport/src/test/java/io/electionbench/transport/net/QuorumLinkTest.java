@@ -134,7 +134,8 @@ class QuorumLinkTest {
         try (Loopback nodes = new Loopback(2, null, 64 * 1024)) {
             nodes.startAll();
             nodes.awaitQuorumLinks(TIMEOUT_MS);
-            final SlowConsumer consumer = new SlowConsumer(nodes.ring(1), proposals + proposals / 10, payloadBytes);
+            final SlowConsumer consumer = new SlowConsumer(nodes.ring(1), proposals + proposals / 10, payloadBytes,
+                () -> nodes.counters(1).get(TransportCounters.INBOUND_PAUSED) > 0);
             consumer.start();
             final PeerPublisher publisher = nodes.node(2).publisher();
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadBytes]);
@@ -171,17 +172,24 @@ class QuorumLinkTest {
         private final AtomicBoolean isDone = new AtomicBoolean();
         private long lastProposal;
 
-        SlowConsumer(final RingBuffer ring, final int expected, final int payloadBytes) {
+        private final java.util.function.BooleanSupplier hasPaused;
+
+        /** @param hasPaused the consumer reads nothing until this holds, so the ring fills and the link must pause */
+        SlowConsumer(final RingBuffer ring, final int expected, final int payloadBytes, final java.util.function.BooleanSupplier hasPaused) {
             super("slow-consumer");
             setDaemon(true);
             this.ring = ring;
             this.expected = expected;
             this.payloadBytes = payloadBytes;
+            this.hasPaused = hasPaused;
         }
 
         @Override
         public void run() {
             final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            while (!hasPaused.getAsBoolean() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(100_000);
+            }
             while (received.get() < expected && error.length() == 0 && System.nanoTime() - deadline < 0) {
                 ring.read((type, buffer, index, length) -> check(InboundRecord.read(type, buffer, index)), 2);
                 // Pacing, not waiting for an outcome: this consumer is meant to be slower than the link.
