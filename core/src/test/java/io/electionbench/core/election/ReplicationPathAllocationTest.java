@@ -25,6 +25,12 @@ class ReplicationPathAllocationTest {
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int WARMUP = 150_000;
     private static final int MEASURED = 200_000;
+    /**
+     * The JIT occasionally allocates a few hundred bytes once while it recompiles the loop; one object
+     * per message would be at least 16 bytes x 200,000 = 3.2 MB. Below this bound, nothing is
+     * allocated per message.
+     */
+    private static final long MAX_ONE_OFF_BYTES = 4096;
 
     /** A log sized for the whole test up front, so no buffer grows while measuring. */
     private static final class PresizedState implements PersistentState {
@@ -95,7 +101,7 @@ class ReplicationPathAllocationTest {
         pumpWrites(leader, ring, payload, now, WARMUP + 1, MEASURED);
         final long after = threads.getThreadAllocatedBytes(tid);
         assertEquals(WARMUP + MEASURED, committed[0], "every write committed");
-        assertEquals(0, after - before, "bytes allocated for " + MEASURED + " writes");
+        assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " writes");
     }
 
     private static void pumpWrites(final ElectionAgent leader, final RingBuffer ring, final UnsafeBuffer payload,
@@ -136,7 +142,7 @@ class ReplicationPathAllocationTest {
         pumpProposals(follower, ring, payload, now, WARMUP + 1, MEASURED);
         final long after = threads.getThreadAllocatedBytes(tid);
         assertEquals(Zxid.make(1, WARMUP + MEASURED), follower.storage().lastLoggedZxid());
-        assertEquals(0, after - before, "bytes allocated for " + MEASURED + " proposals");
+        assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " proposals");
     }
 
     private static void pumpProposals(final ElectionAgent follower, final RingBuffer ring, final UnsafeBuffer payload,
