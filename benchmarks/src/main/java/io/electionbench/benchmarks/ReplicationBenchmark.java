@@ -2,7 +2,6 @@ package io.electionbench.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,14 +20,13 @@ import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionObserver;
+import io.electionbench.core.election.DroppingPublisher;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.election.MemoryState;
 import io.electionbench.core.election.NodeTiming;
-import io.electionbench.core.election.PeerPublisher;
-import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.MemoryTxnLog;
-import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sync.SyncMode;
 
@@ -50,125 +48,25 @@ public class ReplicationBenchmark {
     static final long COMPACT_EVERY = 1 << 20;
     static final int LOOKING = ServerState.LOOKING.code();
 
-    /** Durable state in memory: a log the benchmark compacts now and then. */
-    static final class MemoryState implements PersistentState {
-        final MemoryTxnLog log = new MemoryTxnLog((int)COMPACT_EVERY + 16, (int)(COMPACT_EVERY + 16) * PAYLOAD_BYTES);
-        long current;
-        long accepted;
-
-        @Override
-        public TxnLog log() {
-            return log;
-        }
-
-        @Override
-        public long currentEpoch() {
-            return current;
-        }
-
-        @Override
-        public long acceptedEpoch() {
-            return accepted;
-        }
-
-        @Override
-        public void acceptedEpoch(final long epoch) {
-            accepted = epoch;
-        }
-
-        @Override
-        public void currentEpoch(final long epoch) {
-            current = epoch;
-        }
-
-        void compactIfLarge() {
-            if (log.entryCount() >= COMPACT_EVERY) {
-                log.snapshot(log.lastZxid(), EMPTY, 0, 0);
-            }
-        }
-
-        private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+    /** Durable state in memory, sized for one compaction period. */
+    static MemoryState newState() {
+        return new MemoryState(new MemoryTxnLog((int)COMPACT_EVERY + 16, (int)(COMPACT_EVERY + 16) * PAYLOAD_BYTES));
     }
 
-    /** Accepts every message and drops it. */
-    static final class DropAll implements PeerPublisher {
-        @Override
-        public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
-            final long electionEpoch, final long peerEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerReject(final long toSid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPing(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPingAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
-            final long position, final DirectBuffer buffer, final int offset, final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset, final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendNewLeader(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendCommit(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendUpToDate(final long toSid, final long zxid) {
-            return true;
+    /** Compacts the log into an empty snapshot every 2^20 txns so it stays small. */
+    static void compactIfLarge(final MemoryState state) {
+        final MemoryTxnLog log = state.memoryLog();
+        if (log.entryCount() >= COMPACT_EVERY) {
+            log.snapshot(log.lastZxid(), EMPTY, 0, 0);
         }
     }
+
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     /** An established leader of 3 whose follower 1 acknowledges every proposal. */
     @State(Scope.Thread)
     public static class Leader {
-        final MemoryState state = new MemoryState();
+        final MemoryState state = newState();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
         final long[] now = {0};
         ElectionAgent agent;
@@ -178,7 +76,7 @@ public class ReplicationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new ElectionAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DropAll(),
+            agent = new ElectionAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
                 ElectionObserver.NONE, ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
             agent.writeListener((id, status, zxid, leader) -> committed += status == WriteListener.COMMITTED ? 1 : 0);
             ring = agent.inbound();
@@ -203,7 +101,7 @@ public class ReplicationBenchmark {
     /** A serving follower of leader 3. */
     @State(Scope.Thread)
     public static class Follower {
-        final MemoryState state = new MemoryState();
+        final MemoryState state = newState();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
         final long[] now = {0};
         ElectionAgent agent;
@@ -212,7 +110,7 @@ public class ReplicationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new ElectionAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DropAll(),
+            agent = new ElectionAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
                 ElectionObserver.NONE, ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
             ring = agent.inbound();
             agent.doWork(0);
@@ -240,7 +138,7 @@ public class ReplicationBenchmark {
         l.agent.doWork(l.now[0]);
         InboundMessages.offerZxid(l.ring, InboundMessages.ACK, 1, Zxid.make(1, n));
         l.agent.doWork(l.now[0]);
-        l.state.compactIfLarge();
+        compactIfLarge(l.state);
         return l.committed;
     }
 
@@ -252,7 +150,7 @@ public class ReplicationBenchmark {
         InboundMessages.offerZxid(f.ring, InboundMessages.COMMIT, 3, Zxid.make(1, n));
         f.now[0] += 1000;
         f.agent.doWork(f.now[0]);
-        f.state.compactIfLarge();
+        compactIfLarge(f.state);
         return f.agent.commitZxid();
     }
 }

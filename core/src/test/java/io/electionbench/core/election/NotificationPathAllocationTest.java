@@ -25,7 +25,7 @@ class NotificationPathAllocationTest {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final long[] now = {0};
         final ElectionAgent agent = new ElectionAgent(9, Ensemble.majority(9), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT,
-            new AgentHarness.Storage(), new NullPublisher(), ElectionObserver.NONE, ElectionAgent.newInboundRing(64 * 1024), () -> now[0]);
+            new AgentHarness.Storage(), new DroppingPublisher(), ElectionObserver.NONE, ElectionAgent.newInboundRing(64 * 1024), () -> now[0]);
         final RingBuffer ring = agent.inbound();
         agent.doWork(0);
         agent.onNotification(1, LOOKING, 1, 0, 5, 0, 2);
@@ -45,80 +45,6 @@ class NotificationPathAllocationTest {
             InboundMessages.offerNotification(ring, from, LOOKING, from % 4 + 1, 0, round, 0, 2);
             now[0] += 1000;
             agent.doWork(now[0]);
-        }
-    }
-
-    static final class NullPublisher implements PeerPublisher {
-        @Override
-        public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
-            final long electionEpoch, final long peerEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerReject(final long toSid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPing(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPingAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
-            final long position, final org.agrona.DirectBuffer buffer, final int offset, final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload, final int offset, final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendNewLeader(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendCommit(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendUpToDate(final long toSid, final long zxid) {
-            return true;
         }
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.MemoryTxnLog;
-import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sync.SyncMode;
 
@@ -33,35 +32,8 @@ class ReplicationPathAllocationTest {
     private static final long MAX_ONE_OFF_BYTES = 4096;
 
     /** A log sized for the whole test up front, so no buffer grows while measuring. */
-    private static final class PresizedState implements PersistentState {
-        final MemoryTxnLog log = new MemoryTxnLog(WARMUP + MEASURED + 16, (WARMUP + MEASURED + 16) * 16);
-        long current;
-        long accepted;
-
-        @Override
-        public TxnLog log() {
-            return log;
-        }
-
-        @Override
-        public long currentEpoch() {
-            return current;
-        }
-
-        @Override
-        public long acceptedEpoch() {
-            return accepted;
-        }
-
-        @Override
-        public void acceptedEpoch(final long epoch) {
-            accepted = epoch;
-        }
-
-        @Override
-        public void currentEpoch(final long epoch) {
-            current = epoch;
-        }
+    private static MemoryState presizedState() {
+        return new MemoryState(new MemoryTxnLog(WARMUP + MEASURED + 16, (WARMUP + MEASURED + 16) * 16));
     }
 
     private static com.sun.management.ThreadMXBean threads() {
@@ -76,7 +48,7 @@ class ReplicationPathAllocationTest {
         final long[] now = {0};
         final long[] committed = {0};
         final ElectionAgent leader = new ElectionAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
-            new PresizedState(), new NotificationPathAllocationTest.NullPublisher(), ElectionObserver.NONE,
+            presizedState(), new DroppingPublisher(), ElectionObserver.NONE,
             ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
         leader.writeListener((id, status, zxid, sid) -> committed[0] += status == WriteListener.COMMITTED ? 1 : 0);
         final RingBuffer ring = leader.inbound();
@@ -121,7 +93,7 @@ class ReplicationPathAllocationTest {
         final com.sun.management.ThreadMXBean threads = threads();
         final long[] now = {0};
         final ElectionAgent follower = new ElectionAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
-            new PresizedState(), new NotificationPathAllocationTest.NullPublisher(), ElectionObserver.NONE,
+            presizedState(), new DroppingPublisher(), ElectionObserver.NONE,
             ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
         final RingBuffer ring = follower.inbound();
         follower.doWork(0);
