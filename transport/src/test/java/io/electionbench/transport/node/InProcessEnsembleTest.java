@@ -27,9 +27,12 @@ class InProcessEnsembleTest {
             final long first = ensemble.awaitServing(10_000);
             assertTrue(first > size / 2, "empty servers started in order elect a sid of the first quorum or later: " + first);
             ensemble.stop(first);
-            final long second = ensemble.awaitLeader(10_000);
+            final long second = ensemble.awaitServing(10_000);
             assertNotEquals(first, second);
-            assertEquals(first == size ? size - 1 : size, second, "equal histories elect the highest surviving sid");
+            // Equal histories: the highest sid of whichever survivors formed the first quorum leads. The
+            // highest survivor usually, but the fast policy may decide before the last survivor notices
+            // the crash (it then follows); any quorum's highest sid is at least the quorum size.
+            assertTrue(second >= size / 2 + 1, "a quorum's highest sid leads: " + second);
             final long sent = ensemble.nodes[1].counters().get(TransportCounters.NOTIFICATIONS_SENT);
             assertTrue(sent > 0, "notifications flowed over the sockets");
         }
