@@ -84,7 +84,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
     private static final int MESSAGE_LIMIT = 256;
-    private static final byte[] NO_BYTES = new byte[0];
 
     private final long mySid;
     private final int myIndex;
@@ -141,7 +140,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long unackedZxid = -1;
     private long lastAckSent;
     /** A SNAP's chunks, reassembled into an array of its size made at its first chunk and handed to the log. */
-    private final UnsafeBuffer snapshotIn = new UnsafeBuffer(NO_BYTES);
+    /** The SNAP being received (null when none), and the position its next chunk must start at. */
+    private TxnLog.SnapshotReceiver snapshotReceiver;
+    private long snapshotNext;
 
     private long syncTxnsSent;
     private long syncBytesSent;
@@ -1369,7 +1370,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_AWAIT_SYNC;
         unackedZxid = -1;
         snapshotExpected = false;
-        snapshotIn.wrap(NO_BYTES);
+        abortSnapshot();
         isServing = false;
         if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid())) {
             state(ServerState.LOOKING, "cannot reach the leader");
@@ -1418,25 +1419,37 @@ public final class ElectionAgent implements Agent, MessageHandler {
             state(ServerState.LOOKING, "unexpected snapshot chunk from the leader");
             return;
         }
-        if (position == 0) {
-            // One array of the snapshot's size, handed to the log when complete (it keeps the state in memory):
-            // a large snapshot is then allocated once and never copied whole.
-            snapshotIn.wrap(new byte[(int)total]);
-        } else if (snapshotIn.capacity() != total) {
-            state(ServerState.LOOKING, "snapshot chunk out of order from the leader");
-            return;
-        }
-        snapshotIn.putBytes((int)position, bytes, offset, length);
-        syncBytes += length;
-        if (position + length == total) {
-            snapshotExpected = false;
-            final byte[] state = snapshotIn.byteArray();
-            snapshotIn.wrap(NO_BYTES);
-            try {
-                log.installSnapshotOwned(zxid, digest, state);
-            } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot install the leader's snapshot");
+        try {
+            if (position == 0) {
+                abortSnapshot();
+                // The log writes each chunk to the snapshot file as it arrives (and keeps the state in
+                // one array of its size), so the transfer and the disk write overlap.
+                snapshotReceiver = log.receiveSnapshot(zxid, digest, (int)total);
+                snapshotNext = 0;
+            } else if (snapshotReceiver == null || position != snapshotNext) {
+                state(ServerState.LOOKING, "snapshot chunk out of order from the leader");
+                return;
             }
+            snapshotReceiver.write((int)position, bytes, offset, length);
+            snapshotNext = position + length;
+            syncBytes += length;
+            if (snapshotNext == total) {
+                snapshotExpected = false;
+                final TxnLog.SnapshotReceiver done = snapshotReceiver;
+                snapshotReceiver = null;
+                done.finish();
+            }
+        } catch (final RuntimeException e) {
+            state(ServerState.LOOKING, "cannot install the leader's snapshot");
+        }
+    }
+
+    /** Drops a SNAP in progress (the relationship ended or a new one started); the history is unchanged. */
+    private void abortSnapshot() {
+        if (snapshotReceiver != null) {
+            final TxnLog.SnapshotReceiver receiver = snapshotReceiver;
+            snapshotReceiver = null;
+            receiver.abort();
         }
     }
 
@@ -1563,6 +1576,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 publisher.sendLearnerReject(ensemble.sid(index));
             }
         } else if ((previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) && leaderSid >= 0) {
+            abortSnapshot();
             publisher.sendLearnerReject(leaderSid);
         }
     }
@@ -1611,7 +1625,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerStep = F_AWAIT_LEADER_INFO;
         unackedZxid = -1;
         snapshotExpected = false;
-        snapshotIn.wrap(NO_BYTES);
+        abortSnapshot();
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);

@@ -413,10 +413,86 @@ public final class FileTxnLog implements TxnLog {
         if (zxid < 0) {
             throw new IllegalArgumentException("snapshot zxid " + zxid + " is negative");
         }
-        chunkSegment = null;
         try {
+            replaceWith(SnapshotFile.writeTemporary(dir, zxid, digest, state, offset, length), zxid);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
+        }
+    }
+
+    /**
+     * Streams the snapshot to its temporary file chunk by chunk while keeping the state in one array of
+     * its size (the log's {@link #snapshotState()} afterwards): at {@link SnapshotReceiver#finish()} only
+     * the header and a force remain, instead of writing the whole state after the transfer.
+     */
+    @Override
+    public SnapshotReceiver receiveSnapshot(final long zxid, final long digest, final int totalLength) {
+        checkOpen();
+        if (zxid < 0 || totalLength < 0) {
+            throw new IllegalArgumentException("snapshot zxid " + zxid + " or length " + totalLength + " is negative");
+        }
+        final byte[] state = new byte[totalLength];
+        final UnsafeBuffer view = new UnsafeBuffer(state);
+        final SnapshotFile.Streaming file;
+        try {
+            file = new SnapshotFile.Streaming(dir, zxid, digest, totalLength);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("cannot create a snapshot file in " + dir, ex);
+        }
+        return new SnapshotReceiver() {
+            private boolean isDone;
+
+            @Override
+            public void write(final int position, final DirectBuffer bytes, final int offset, final int length) {
+                view.putBytes(position, bytes, offset, length);
+                try {
+                    if (bytes.byteBuffer() != null && bytes.byteBuffer().isDirect()) {
+                        file.append(bytes, offset, position, length);
+                    } else {
+                        file.append(state, position, length);
+                    }
+                } catch (final IOException ex) {
+                    abort();
+                    throw new UncheckedIOException("write of snapshot " + file.tmp + " failed", ex);
+                }
+            }
+
+            @Override
+            public void finish() {
+                checkOpen();
+                try {
+                    replaceWith(file.complete(), zxid);
+                } catch (final IOException ex) {
+                    abort();
+                    throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
+                }
+                isDone = true;
+                snapshotView.wrap(state);
+                snapshotZxid = zxid;
+                snapshotDigest = digest;
+            }
+
+            @Override
+            public void abort() {
+                if (isDone) {
+                    return;
+                }
+                isDone = true;
+                try {
+                    file.close();
+                    Files.deleteIfExists(file.tmp);
+                } catch (final IOException ex) {
+                    options.warnings.accept("cannot remove the incomplete snapshot " + file.tmp + ": " + ex);
+                }
+            }
+        };
+    }
+
+    /** Replaces every segment and any older snapshot with the forced temporary snapshot {@code tmp}. */
+    private void replaceWith(final Path tmp, final long zxid) throws IOException {
+        chunkSegment = null;
+        {
             writeStaged();
-            final Path tmp = SnapshotFile.writeTemporary(dir, zxid, digest, state, offset, length);
             while (!segments.isEmpty()) {
                 deleteSegment(segments.size() - 1);
             }
@@ -426,8 +502,6 @@ public final class FileTxnLog implements TxnLog {
             }
             snapshotPath = SnapshotFile.publish(tmp);
             forceDirectory(dir);
-        } catch (final IOException ex) {
-            throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
         }
         index.truncate(0);
     }

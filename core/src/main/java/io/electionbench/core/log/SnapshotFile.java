@@ -66,6 +66,92 @@ final class SnapshotFile {
         return tmp;
     }
 
+    /**
+     * A snapshot written to {@code <name>.tmp} as its state arrives in order; {@link #complete()} writes
+     * the header with the CRC of everything written and forces the file, and the caller publishes it.
+     */
+    static final class Streaming implements AutoCloseable {
+        final Path tmp;
+        private final FileChannel channel;
+        private final CRC32C crc = new CRC32C();
+        private final ByteBuffer header = ByteBuffer.allocate(LogFormat.SNAPSHOT_HEADER_BYTES);
+        private final int length;
+        private int written;
+
+        Streaming(final Path dir, final long zxid, final long digest, final int length) throws IOException {
+            this.length = length;
+            final UnsafeBuffer out = new UnsafeBuffer(header);
+            out.putInt(0, LogFormat.SNAPSHOT_MAGIC, ORDER);
+            out.putInt(4, LogFormat.VERSION, ORDER);
+            out.putLong(LogFormat.SNAPSHOT_ZXID_OFFSET, zxid, ORDER);
+            out.putLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, digest, ORDER);
+            out.putInt(LogFormat.SNAPSHOT_LENGTH_OFFSET, length, ORDER);
+            header.clear().position(LogFormat.SNAPSHOT_ZXID_OFFSET).limit(LogFormat.SNAPSHOT_CRC_OFFSET);
+            crc.update(header);
+            this.tmp = dir.resolve(LogFormat.snapshotName(zxid) + LogFormat.TMP_SUFFIX);
+            this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        /** Appends the next bytes of the state (a heap array: written in slices, never copied whole). */
+        void append(final byte[] state, final int position, final int count) throws IOException {
+            if (position != written || position + count > length) {
+                throw new IllegalArgumentException("snapshot bytes at " + position + " do not follow the " + written
+                    + " written (of " + length + ")");
+            }
+            crc.update(state, position, count);
+            for (int at = position; at < position + count; at += HEAP_WRITE_BYTES) {
+                final ByteBuffer slice = ByteBuffer.wrap(state, at, Math.min(HEAP_WRITE_BYTES, position + count - at));
+                long filePosition = LogFormat.SNAPSHOT_HEADER_BYTES + (long)at;
+                while (slice.hasRemaining()) {
+                    filePosition += channel.write(slice, filePosition);
+                }
+            }
+            written += count;
+        }
+
+        /**
+         * Appends the next bytes of the state straight from {@code bytes} (the inbound ring's direct memory,
+         * for a learner): one write and one CRC pass over the caller's memory, no intermediate copy.
+         */
+        void append(final DirectBuffer bytes, final int offset, final int position, final int count) throws IOException {
+            if (position != written || position + count > length) {
+                throw new IllegalArgumentException("snapshot bytes at " + position + " do not follow the " + written
+                    + " written (of " + length + ")");
+            }
+            final ByteBuffer body = view(bytes, offset, count);
+            crc.update(body);
+            body.flip();
+            long filePosition = LogFormat.SNAPSHOT_HEADER_BYTES + (long)position;
+            while (body.hasRemaining()) {
+                filePosition += channel.write(body, filePosition);
+            }
+            written += count;
+        }
+
+        /** Writes the header and forces the file; the caller renames it into place. */
+        Path complete() throws IOException {
+            if (written != length) {
+                throw new IllegalStateException("snapshot incomplete: " + written + " of " + length + " bytes");
+            }
+            new UnsafeBuffer(header).putInt(LogFormat.SNAPSHOT_CRC_OFFSET, (int)crc.getValue(), ORDER);
+            header.clear();
+            long at = 0;
+            while (header.hasRemaining()) {
+                at += channel.write(header, at);
+            }
+            channel.force(true);
+            channel.close();
+            return tmp;
+        }
+
+        /** Closes the file without completing it (the temporary file is then deleted by the caller or at recovery). */
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
     /** The state's bytes as a ByteBuffer over the caller's memory, positioned at 0 with {@code length} remaining. */
     private static ByteBuffer view(final DirectBuffer state, final int offset, final int length) {
         state.boundsCheck(offset, length);

@@ -96,6 +96,48 @@ public interface TxnLog extends AutoCloseable {
     }
 
     /**
+     * A snapshot arriving in chunks, in order, from a leader (ZAB's SNAP). A durable log writes each
+     * chunk to a temporary file as it arrives, so the transfer and the disk write overlap; the history
+     * is replaced only by {@link #finish()}. Nothing changes if the receiver is {@link #abort() aborted}
+     * or the process dies first.
+     */
+    interface SnapshotReceiver {
+        /** Bytes {@code [position, position + length)} of the state; positions must follow each other from 0. */
+        void write(int position, DirectBuffer bytes, int offset, int length);
+
+        /** Every byte arrived: replaces the history with the snapshot, as {@link #installSnapshot} does. */
+        void finish();
+
+        /** Drops what arrived; the history is unchanged. Idempotent. */
+        void abort();
+    }
+
+    /**
+     * Starts receiving a snapshot of {@code totalLength} state bytes covering every txn up to
+     * {@code zxid} with history digest {@code digest}. The default assembles it in memory and installs
+     * it at the end.
+     */
+    default SnapshotReceiver receiveSnapshot(final long zxid, final long digest, final int totalLength) {
+        final byte[] state = new byte[totalLength];
+        final UnsafeBuffer view = new UnsafeBuffer(state);
+        return new SnapshotReceiver() {
+            @Override
+            public void write(final int position, final DirectBuffer bytes, final int offset, final int length) {
+                view.putBytes(position, bytes, offset, length);
+            }
+
+            @Override
+            public void finish() {
+                installSnapshotOwned(zxid, digest, state);
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+    }
+
+    /**
      * The state bytes of the last snapshot (empty when there is none), valid until the next
      * snapshot or install. Read-only.
      */

@@ -39,6 +39,60 @@ class FileTxnLogTest extends TxnLogContractTest {
     }
 
     @Test
+    void aSnapshotReceivedInChunksReplacesTheHistoryOnlyWhenFinished() throws Exception {
+        final Path dir = root.resolve("receive");
+        final byte[] state = new byte[200_000];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (byte)(i * 31);
+        }
+        final UnsafeBuffer source = new UnsafeBuffer(state);
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            append(log, Zxid.make(1, 1), "kept until the snapshot is complete");
+            final TxnLog.SnapshotReceiver aborted = log.receiveSnapshot(Zxid.make(2, 5), 42, state.length);
+            aborted.write(0, source, 0, 1000);
+            aborted.abort();
+            assertEquals(Zxid.make(1, 1), log.lastZxid(), "an aborted receive changes nothing");
+            assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".tmp")), names(dir).toString());
+
+            final TxnLog.SnapshotReceiver receiver = log.receiveSnapshot(Zxid.make(2, 5), 42, state.length);
+            for (int at = 0; at < state.length; at += 65_536) {
+                receiver.write(at, source, at, Math.min(65_536, state.length - at));
+                assertEquals(Zxid.make(1, 1), log.lastZxid(), "the history stays until finish");
+            }
+            receiver.finish();
+            assertEquals(Zxid.make(2, 5), log.lastZxid());
+            assertEquals(Zxid.make(2, 5), log.snapshotZxid());
+            assertEquals(42, log.digest());
+            assertEquals(state.length, log.snapshotState().capacity());
+        }
+        try (FileTxnLog reopened = FileTxnLog.open(dir, options())) {
+            assertEquals(Zxid.make(2, 5), reopened.snapshotZxid());
+            assertEquals(42, reopened.snapshotDigest());
+            final byte[] back = new byte[state.length];
+            reopened.snapshotState().getBytes(0, back);
+            assertTrue(java.util.Arrays.equals(state, back), "the file holds every chunk");
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void aSnapshotReceiveCutShortByACrashLeavesTheHistoryAsItWas() throws Exception {
+        final Path dir = root.resolve("receive-crash");
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            append(log, Zxid.make(1, 1), "survives");
+            log.flush();
+            final TxnLog.SnapshotReceiver receiver = log.receiveSnapshot(Zxid.make(2, 5), 42, 10_000);
+            receiver.write(0, new UnsafeBuffer(new byte[5_000]), 0, 5_000);
+            // the process dies here: neither finish nor abort
+        }
+        try (FileTxnLog reopened = FileTxnLog.open(dir, options())) {
+            assertEquals(Zxid.make(1, 1), reopened.lastZxid());
+            assertEquals(-1, reopened.snapshotZxid());
+        }
+        assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".tmp")), "recovery removed the partial snapshot: " + names(dir));
+    }
+
+    @Test
     void segmentsRollAtTheConfiguredSizeAndAreNamedByFirstZxid() throws Exception {
         final Path dir = root.resolve("roll");
         // 16-byte header + records of 16 + 10 bytes: four records fit in 120 bytes.
