@@ -55,7 +55,8 @@ class ZooKeeperWireCompatTest {
         try (TestEnsemble ensemble = new TestEnsemble(dir, 3)) {
             ensemble.start(1);
             ensemble.start(2);
-            final long leader = ensemble.awaitLeader(10_000);
+            // Serving: the epoch is established, so the vote carries it (ZooKeeper's updateElectionVote).
+            final long leader = ensemble.awaitServing(10_000);
             final NodeStatus status = ensemble.nodes[1].status();
             try (RawPeer peer = new RawPeer(ensemble.electionPorts[0])) {
                 peer.headerV1(3, "127.0.0.1:" + ensemble.electionPorts[2]);
@@ -65,7 +66,7 @@ class ZooKeeperWireCompatTest {
                 assertEquals(leader, reply.getLong(4), "leader");
                 assertEquals(0L, reply.getLong(12), "zxid");
                 assertEquals(status.electionEpoch(), reply.getLong(20), "electionEpoch of the decided vote");
-                assertEquals(0L, reply.getLong(28), "peerEpoch");
+                assertEquals(1L, reply.getLong(28), "peerEpoch: the epoch established after the election");
                 assertEquals(2, reply.getInt(36), "version");
                 assertEquals(reply.capacity() - 44, reply.getInt(40), "configLength");
             }
