@@ -1076,7 +1076,8 @@ public final class Simulator implements AutoCloseable {
                 if (mSid != leader && compareVotes(mEpoch, mZxid, mSid, peerEpoch, zxid, leader) > 0) {
                     violation("leader-completeness", "leader " + leader + " (epoch " + peerEpoch + ", zxid " + Zxid.toString(zxid)
                         + ") was elected by a quorum including " + mSid + " whose own vote (epoch " + mEpoch + ", zxid "
-                        + Zxid.toString(mZxid) + ") is greater");
+                        + Zxid.toString(mZxid) + ") is greater (it entered LOOKING with epoch " + member.initialEpoch()
+                        + ", zxid " + Zxid.toString(member.initialZxid()) + " and proposes " + member.proposedLeader() + ")");
                 }
             }
         }
