@@ -379,7 +379,11 @@ abstract class AdminTarget extends WatchedTarget {
         while (!isClosed && views.get(sid).isUp() && streams.get(sid) == Thread.currentThread()) {
             try {
                 final HttpResponse<Stream<String>> r = http.send(
-                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs + "&kinds=state,synced")).GET().build(),
+                    // The timeout bounds the wait for the response's headers only (the stream itself is
+                    // endless): a connection that a node accepted while it was closing is never answered,
+                    // and without it this watcher would wait on it forever instead of reconnecting.
+                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs + "&kinds=state,synced"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
                 try (Stream<String> lines = r.body()) {
                     for (final String line : (Iterable<String>)lines::iterator) {
