@@ -2,7 +2,6 @@ package io.electionbench.loadgen;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,16 +24,12 @@ import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.loadgen.run.TrialWrites;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
-import io.electionbench.results.GitInfo;
-import io.electionbench.results.HostInfo;
-import io.electionbench.results.Kind;
 import io.electionbench.results.Metric;
-import io.electionbench.results.RunResult;
-import io.electionbench.results.RunStore;
 import io.electionbench.results.RunWriter;
 import io.electionbench.transport.node.ConfigException;
 import io.electionbench.transport.node.NodeConfigParser;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -121,11 +116,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Results root; runs go to DIR/results/runs/<commit>/ (default: the git top level).")
-    Path out;
-
-    @Option(names = "--no-store", description = "Do not write a run file.")
-    boolean isNoStore;
+    @Mixin
+    StoreOptions store = new StoreOptions();
 
     @Option(names = "--verbose", description = "Print every trial's outcome and event timeline on stderr.")
     boolean isVerbose;
@@ -142,9 +134,8 @@ final class RunCommand implements Callable<Integer> {
             return Cli.fail("run", ex.getMessage());
         }
         CellRunner.childJvmFlags(jvmFlags);
-        final Path root = out != null ? out.toAbsolutePath() : RunStore.defaultRoot();
-        final RunWriter writer = isNoStore ? null : RunWriter.create(root, RunResult.builder(Kind.LOADGEN)
-            .git(GitInfo.detect(root)).host(HostInfo.detect()).started(Instant.now()).config(config(m)).build());
+        final Path root = store.root();
+        final RunWriter writer = store.open(config(m));
         final Path work = Files.createTempDirectory("electionbench-run");
         // Node and ZooKeeper processes must not outlive the run, whether it ends, fails or is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),

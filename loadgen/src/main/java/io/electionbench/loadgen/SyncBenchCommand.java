@@ -3,7 +3,6 @@ package io.electionbench.loadgen;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,14 +25,10 @@ import io.electionbench.loadgen.sync.SyncMemory;
 import io.electionbench.loadgen.sync.SyncTrial;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
-import io.electionbench.results.GitInfo;
-import io.electionbench.results.HostInfo;
-import io.electionbench.results.Kind;
 import io.electionbench.results.Metric;
-import io.electionbench.results.RunResult;
-import io.electionbench.results.RunStore;
 import io.electionbench.results.RunWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,11 +83,8 @@ final class SyncBenchCommand implements Callable<Integer> {
         defaultValue = "300")
     int timeoutS;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Results root; runs go to DIR/results/runs/<commit>/ (default: the git top level).")
-    Path out;
-
-    @Option(names = "--no-store", description = "Do not write a run file.")
-    boolean isNoStore;
+    @Mixin
+    StoreOptions store = new StoreOptions();
 
     @Option(names = "--json", description = "Print the result as one JSON object and nothing else on stdout.")
     boolean isJson;
@@ -113,9 +105,8 @@ final class SyncBenchCommand implements Callable<Integer> {
                 + "but the JVM may use %d MiB: run it as java -Xmx%s -jar loadgen/target/electionbench.jar %s ...",
                 needed >> 20, followers, txns, snapshotMib, max >> 20, SyncMemory.xmx(needed), NAME));
         }
-        final Path root = out != null ? out.toAbsolutePath() : RunStore.defaultRoot();
-        final RunWriter writer = isNoStore ? null : RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(GitInfo.detect(root))
-            .host(HostInfo.detect()).started(Instant.now()).config(config(policy)).build());
+        final Path root = store.root();
+        final RunWriter writer = store.open(config(policy));
         final Outcome o = measure(policy, snapshotBytes);
         final String pattern = snapshotMib > 0 ? "sync-snap" : "sync-diff";
         final String policyLabel = "fsync-" + policy.name().toLowerCase(Locale.ROOT);

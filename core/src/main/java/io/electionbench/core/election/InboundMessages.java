@@ -131,20 +131,6 @@ public final class InboundMessages {
         return true;
     }
 
-    public static boolean offerPing(final RingBuffer ring, final int type, final long fromSid, final long zxid) {
-        if (type != PING && type != PING_ACK) {
-            throw new IllegalArgumentException("not a ping type: " + type);
-        }
-        final int index = ring.tryClaim(type, PING_LENGTH);
-        if (index <= 0) {
-            return false;
-        }
-        ring.buffer().putLong(index + FROM_OFFSET, fromSid);
-        ring.buffer().putLong(index + PING_ZXID_OFFSET, zxid);
-        ring.commit(index);
-        return true;
-    }
-
     /** LEARNER_REJECT, PEER_CONNECTED and PEER_DISCONNECTED carry only a sid. */
     public static boolean offerSidOnly(final RingBuffer ring, final int type, final long sid) {
         if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED) {

@@ -860,16 +860,16 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendPing(final long toSid, final long zxid) {
-            return ping(InboundMessages.PING, toSid, zxid);
+            return oneZxid(InboundMessages.PING, toSid, zxid);
         }
 
         @Override
         public boolean sendPingAck(final long toSid, final long zxid) {
-            return ping(InboundMessages.PING_ACK, toSid, zxid);
+            return oneZxid(InboundMessages.PING_ACK, toSid, zxid);
         }
 
-        /** Every quorum-port message that carries one zxid or epoch. */
-        private boolean ping(final int type, final long toSid, final long zxid) {
+        /** Every message that carries one zxid or epoch: pings, LEADERINFO, NEWLEADER, ACK, COMMIT, UPTODATE. */
+        private boolean oneZxid(final int type, final long toSid, final long zxid) {
             final EventQueue.Event e = event(type, toSid);
             if (e != null) {
                 e.a = zxid;
@@ -880,7 +880,7 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            return ping(InboundMessages.LEADER_INFO, toSid, newEpoch);
+            return oneZxid(InboundMessages.LEADER_INFO, toSid, newEpoch);
         }
 
         @Override
@@ -935,22 +935,22 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendNewLeader(final long toSid, final long zxid) {
-            return ping(InboundMessages.NEW_LEADER, toSid, zxid);
+            return oneZxid(InboundMessages.NEW_LEADER, toSid, zxid);
         }
 
         @Override
         public boolean sendAck(final long toSid, final long zxid) {
-            return ping(InboundMessages.ACK, toSid, zxid);
+            return oneZxid(InboundMessages.ACK, toSid, zxid);
         }
 
         @Override
         public boolean sendCommit(final long toSid, final long zxid) {
-            return ping(InboundMessages.COMMIT, toSid, zxid);
+            return oneZxid(InboundMessages.COMMIT, toSid, zxid);
         }
 
         @Override
         public boolean sendUpToDate(final long toSid, final long zxid) {
-            return ping(InboundMessages.UP_TO_DATE, toSid, zxid);
+            return oneZxid(InboundMessages.UP_TO_DATE, toSid, zxid);
         }
 
         private EventQueue.Event event(final int type, final long toSid) {

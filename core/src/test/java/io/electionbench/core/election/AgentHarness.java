@@ -79,12 +79,12 @@ final class AgentHarness {
     }
 
     void ping(final long from) {
-        InboundMessages.offerPing(agent.inbound(), InboundMessages.PING, from, 0);
+        InboundMessages.offerZxid(agent.inbound(), InboundMessages.PING, from, 0);
         agent.doWork(nowNs);
     }
 
     void pingAck(final long from) {
-        InboundMessages.offerPing(agent.inbound(), InboundMessages.PING_ACK, from, 0);
+        InboundMessages.offerZxid(agent.inbound(), InboundMessages.PING_ACK, from, 0);
         agent.doWork(nowNs);
     }
 
