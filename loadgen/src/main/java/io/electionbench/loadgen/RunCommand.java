@@ -349,6 +349,7 @@ final class RunCommand implements Callable<Integer> {
             o.violations().forEach(v -> notes.add(name + ": SAFETY " + v));
             if (o.failed() > 0) {
                 notes.add(name + ": " + o.failed() + " trial(s) did not recover within the timeout");
+                o.failures().forEach(f -> notes.add(name + ": " + f));
             }
             final Metric detection = ms(o, s -> s.outcome().detectionNs());
             final Metric leader = ms(o, s -> s.outcome().leaderNs());
@@ -380,6 +381,7 @@ final class RunCommand implements Callable<Integer> {
                 m.put("policy", policyName);
                 m.put("n", ready.n());
                 m.put("failed", o.failed());
+                m.put("failures", o.failures());
                 m.put("violations", o.violations());
                 m.put("detection_p50_ms", detection.n() > 0 ? detection.p50() : null);
                 m.put("time_to_leader_p50_ms", leader.p50());

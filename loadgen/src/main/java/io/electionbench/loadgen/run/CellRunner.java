@@ -63,10 +63,15 @@ public final class CellRunner {
      * writes, each measured trial's {@link TrialWrites}; and each measured trial's syncs that moved
      * data ({@link SyncSummary}; trials without any are left out).
      */
-    public record CellOutcome(List<TrialRunner.Sample> samples, int failed, List<String> violations, String skipped,
+    public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
         List<TrialWrites> writes, List<SyncSummary> syncs) {
-        CellOutcome(final List<TrialRunner.Sample> samples, final int failed, final List<String> violations, final String skipped) {
-            this(samples, failed, violations, skipped, List.of(), List.of());
+        CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
+            this(samples, failures, violations, skipped, List.of(), List.of());
+        }
+
+        /** Measured elections that did not reach a ready leader within the timeout. */
+        public int failed() {
+            return failures.size();
         }
     }
 
@@ -93,10 +98,10 @@ public final class CellRunner {
      */
     public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), 0, List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
         }
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
-            return new CellOutcome(List.of(), 0, List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
+            return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
@@ -108,7 +113,7 @@ public final class CellRunner {
             final List<String> violations = new ArrayList<>();
             final List<TrialWrites> trialWrites = new ArrayList<>();
             final List<SyncSummary> syncs = new ArrayList<>();
-            int failed = 0;
+            final List<String> failures = new ArrayList<>();
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
                 final String name = t >= warmup ? "trial " + (t - warmup + 1) : "warm-up trial " + (t + 1);
@@ -123,7 +128,7 @@ public final class CellRunner {
                         if (s.outcome().isRecovered()) {
                             samples.add(s);
                         } else {
-                            failed++;
+                            failures.add(name + ": " + (s.failure() != null ? s.failure() : "did not recover"));
                         }
                     }
                     if (trial.writes() != null) {
@@ -135,7 +140,7 @@ public final class CellRunner {
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failed, violations, null, trialWrites, syncs);
+            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs);
         }
     }
 

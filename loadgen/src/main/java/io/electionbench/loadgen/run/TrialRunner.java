@@ -40,11 +40,13 @@ public final class TrialRunner {
      *                              although its outcome counts from the restart)
      * @param writeUnavailabilityNs the longest stretch without a committed write around that instant
      *                              ({@link TrialWrites#unavailabilityNs}), or -1 without writes
+     * @param failure               why the ensemble did not recover, with what each node reported then; null
+     *                              when it recovered
      */
     public record Sample(TrialAnalysis.Outcome outcome, long notifications, String violation, long wallMs, long faultNs,
-        long writeUnavailabilityNs) {
+        long writeUnavailabilityNs, String failure) {
         Sample withWriteUnavailability(final long ns) {
-            return new Sample(outcome, notifications, violation, wallMs, faultNs, ns);
+            return new Sample(outcome, notifications, violation, wallMs, faultNs, ns, failure);
         }
     }
 
@@ -251,11 +253,16 @@ public final class TrialRunner {
                 rejoin = e.tsNs() - restartNs;
             }
         }
-        if (!ok) {
-            restore("follower " + victim + " did not rejoin");
+        String failure = null;
+        if (!ok || rejoin < 0) {
+            failure = describe("follower " + victim + (ok ? " settled without reporting serving" : " did not rejoin within "
+                + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s"));
+            if (!ok) {
+                restore(failure);
+            }
         }
         return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation,
-            System.currentTimeMillis(), crashNs, -1);
+            System.currentTimeMillis(), crashNs, -1, failure);
     }
 
     private Sample rollingRestart() throws Exception {
@@ -371,13 +378,16 @@ public final class TrialRunner {
                 log.printf("    %+10.3f ms  %d %s%s%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.state(), e.leader() > 0 ? " leader " + e.leader() : ""));
         }
         if (!outcome.isRecovered()) {
-            restore("no ready leader within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s");
-            return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1);
+            final String failure = describe((outcome.leaderNs() < 0 ? "no leader with a quorum of followers"
+                : "leader " + outcome.leader() + " did not report serving") + " within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs)
+                + " s after " + events.size() + " events");
+            restore(failure);
+            return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1, failure);
         }
         if (isStart) {
             stable("the start");
         }
-        return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1);
+        return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1, null);
     }
 
     /** A counter's growth, or -1 when the target cannot count (ZooKeeper). */
@@ -422,9 +432,30 @@ public final class TrialRunner {
     }
 
     /** Heals, resumes and (re)starts everything; fails the run if even that does not settle. */
+    /** {@code why}, followed by what every node reports now (or that it cannot be asked). */
+    private String describe(final String why) {
+        final StringBuilder b = new StringBuilder(why).append("; nodes then:");
+        try {
+            for (final NodeView v : target.snapshot().values()) {
+                b.append(' ').append(v.sid()).append('=');
+                if (!v.isUp()) {
+                    b.append("down");
+                } else {
+                    b.append(v.state());
+                    if (v.leader() > 0 && !"LOOKING".equals(v.state())) {
+                        b.append("(leader ").append(v.leader()).append(v.isServing() ? ", serving)" : ")");
+                    }
+                }
+            }
+        } catch (final Exception ex) {
+            b.append(" unknown (").append(ex.getMessage()).append(')');
+        }
+        return b.toString();
+    }
+
     private void restore(final String why) throws Exception {
         if (log != null) {
-            log.println("  restoring: " + why + "; views " + target.snapshot());
+            log.println("  restoring: " + why);
         }
         target.heal();
         for (final NodeView v : target.snapshot().values()) {

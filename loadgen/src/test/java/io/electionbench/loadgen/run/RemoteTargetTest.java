@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,13 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.electionbench.loadgen.Main;
-import io.electionbench.transport.node.ElectionNode;
-import io.electionbench.transport.node.NodeConfig;
-import io.electionbench.transport.node.NodeConfigParser;
 
 /**
- * The remote target against nodes it did not start: three nodes in this JVM stand in for a remote
- * ensemble whose supervisor restarts a node once it has crashed (POST /fault/crash).
+ * The remote target against nodes it did not start: three node processes stand in for a remote
+ * ensemble whose supervisor restarts a node once it has crashed (POST /fault/crash halts it). Real
+ * processes, not nodes in this JVM: a node closed and restarted inside one JVM is not what a remote
+ * node does after a crash.
  */
 class RemoteTargetTest {
     @Test
@@ -35,24 +33,28 @@ class RemoteTargetTest {
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * sid - 3] + ":" + ports[3 * sid - 2] + ":participant;127.0.0.1:" + ports[3 * sid - 1]);
         }
         final Path cfg = Files.write(dir.resolve("ensemble.cfg"), lines);
-        final NodeConfig config = NodeConfigParser.parse(cfg);
-        final ElectionNode[] nodes = new ElectionNode[4];
         final AtomicBoolean done = new AtomicBoolean();
+        final List<Thread> supervisors = new ArrayList<>();
+        final List<Process> running = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int sid = 1; sid <= 3; sid++) {
-            nodes[sid] = start(config, sid, nodes, done);
+            supervisors.add(supervise(cfg, sid, dir.resolve("node-" + sid + ".log"), done, running));
         }
         try {
             final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            final java.io.PrintStream saved = System.out;
+            final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream savedOut = System.out;
+            final java.io.PrintStream savedErr = System.err;
             final int code;
             try {
                 System.setOut(new java.io.PrintStream(out, true, "UTF-8"));
+                System.setErr(new java.io.PrintStream(err, true, "UTF-8"));
                 code = Main.newCommandLine().execute("run", "--target", "remote", "--remote-config", cfg.toString(),
-                    "--patterns", "leader-crash", "--trials", "2", "--warmup", "0", "--no-store", "--json", "--timeout", "20");
+                    "--patterns", "leader-crash", "--trials", "2", "--warmup", "0", "--no-store", "--json", "--verbose", "--timeout", "20");
             } finally {
-                System.setOut(saved);
+                System.setOut(savedOut);
+                System.setErr(savedErr);
             }
-            assertEquals(0, code, out.toString("UTF-8"));
+            assertEquals(0, code, () -> out + "\n" + err + "\n" + nodeLogs(dir));
             final JsonNode cell = new ObjectMapper().readTree(out.toString("UTF-8").strip());
             assertEquals("remote", cell.get("target").asText());
             assertEquals(3, cell.get("size").asInt());
@@ -60,37 +62,55 @@ class RemoteTargetTest {
             assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, cell.toString());
         } finally {
             done.set(true);
-            for (int sid = 1; sid <= 3; sid++) {
-                nodes[sid].close();
+            running.forEach(Process::destroyForcibly);
+            for (final Thread t : supervisors) {
+                t.join(TimeUnit.SECONDS.toMillis(20));
             }
         }
     }
 
+    private static String nodeLogs(final Path dir) {
+        final StringBuilder b = new StringBuilder();
+        for (int sid = 1; sid <= 3; sid++) {
+            try {
+                b.append("--- node ").append(sid).append(" log\n").append(Files.readString(dir.resolve("node-" + sid + ".log")));
+            } catch (final java.io.IOException ex) {
+                b.append("--- node ").append(sid).append(": no log (").append(ex).append(")\n");
+            }
+        }
+        return b.toString();
+    }
+
     /**
-     * A node whose "supervisor" restarts it after a crash. A real node halts on POST /fault/crash; here
-     * it closes on another thread (the request is served on the admin endpoint's own event loop, which
-     * close() shuts down) and, once fully closed, starts again, as systemd would after the process died.
+     * Runs {@code electionbench node} for {@code sid} as a child process and starts it again whenever
+     * it exits (POST /fault/crash halts it), as systemd would, until {@code done}.
      */
-    private static ElectionNode start(final NodeConfig config, final int sid, final ElectionNode[] nodes, final AtomicBoolean done)
-        throws Exception {
-        final ElectionNode node = new ElectionNode(config, sid);
-        node.crashAction(() -> new Thread(() -> {
-            node.close();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!done.get() && System.nanoTime() - deadline < 0) {
+    private static Thread supervise(final Path cfg, final int sid, final Path log, final AtomicBoolean done,
+        final List<Process> running) {
+        final List<String> args = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 22) {
+            args.add("--enable-native-access=ALL-UNNAMED");
+        }
+        args.addAll(List.of("-Dio.netty.leakDetection.level=paranoid", "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "node", "--config", cfg.toString(), "--id", Integer.toString(sid)));
+        final Thread t = new Thread(() -> {
+            while (!done.get()) {
                 try {
-                    final ElectionNode restarted = start(config, sid, nodes, done);
-                    nodes[sid] = restarted;
+                    final Process p = new ProcessBuilder(ChildJvms.command("64m", args)).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                    running.add(p);
                     if (done.get()) {
-                        restarted.close();
+                        p.destroyForcibly();
                     }
-                    return;
+                    p.waitFor();
+                    running.remove(p);
                 } catch (final Exception ex) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    return;
                 }
             }
-        }, "supervisor-" + sid).start());
-        node.start();
-        return node;
+        }, "supervisor-" + sid);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }
