@@ -103,6 +103,8 @@ final class EventQueue {
         long c;
         long d;
         boolean flag;
+        /** A notification's sender's LOOKING period when it was sent (the checker's, not on any wire). */
+        int period;
         /** A proposal's payload or a snapshot chunk, copied at send time; the buffer is reused with the event. */
         final org.agrona.ExpandableArrayBuffer bytes = new org.agrona.ExpandableArrayBuffer(32);
         int length;

@@ -36,8 +36,10 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * <ul>
  *   <li>{@code two-leaders}: never two LEADING nodes each followed by a quorum of voters at once;</li>
  *   <li>{@code leader-completeness}: a leader elected in its own round has a vote (peer epoch, zxid,
- *       sid) at least the initial vote of every member whose LOOKING vote it counted (FLE alone promises
- *       nothing about a FOLLOWING vote it counts; the recovery phase guards that case);</li>
+ *       sid) at least the initial vote of every member whose LOOKING vote it counted, the member still
+ *       LOOKING in the period it cast that vote in (FLE alone promises nothing about a FOLLOWING vote,
+ *       or a vote left over from an earlier LOOKING period that reused the round number; the recovery
+ *       phase guards those cases);</li>
  *   <li>{@code ineligible-leader}: an observer or a zero-weight voter never leads;</li>
  *   <li>{@code quorum-members}: only voters are counted in an electing quorum.</li>
  * </ul>
@@ -68,6 +70,16 @@ public final class Simulator implements AutoCloseable {
     private final RingBuffer[] rings;
     private final UnsafeBuffer slab;
     private final boolean[][] blocked;
+    /**
+     * For the completeness check: how many times each server entered LOOKING, and per (receiver,
+     * sender) the period and round of the last LOOKING notification delivered. A round number alone
+     * does not identify a vote: a server that joins a leader out of election takes the leader's round
+     * (ZooKeeper's {@code logicalclock.set(n.electionEpoch)}), so its next LOOKING period can reuse
+     * the round of a vote it cast in an earlier one, which a peer may still hold.
+     */
+    private final int[] lookingPeriod;
+    private final int[][] votePeriod;
+    private final long[][] voteRound;
     private final long[][] lastDeliveryNs;
     private final long[][] lastQuorumDeliveryNs;
     /** A quorum message between the pair was dropped by a partition: the connection resets when it heals. */
@@ -102,6 +114,9 @@ public final class Simulator implements AutoCloseable {
         this.lastDeliveryNs = new long[size][size];
         this.lastQuorumDeliveryNs = new long[size][size];
         this.brokenConnection = new boolean[size][size];
+        this.lookingPeriod = new int[size];
+        this.votePeriod = new int[size][size];
+        this.voteRound = new long[size][size];
         this.random = new SplittableRandom(seed);
         this.slab = slab(size * RING_BYTES);
         for (int i = 0; i < size; i++) {
@@ -432,6 +447,10 @@ public final class Simulator implements AutoCloseable {
             final long fromSid = ensemble.sid(e.from);
             switch (e.type) {
                 case InboundMessages.NOTIFICATION:
+                    if (e.state == ServerState.LOOKING.code()) {
+                        votePeriod[e.to][e.from] = e.period;
+                        voteRound[e.to][e.from] = e.c;
+                    }
                     InboundMessages.offerNotification(ring, fromSid, e.state, e.a, e.b, e.c, e.d, ElectionAgent.NOTIFICATION_VERSION);
                     break;
                 case InboundMessages.LEARNER_INFO:
@@ -547,6 +566,7 @@ public final class Simulator implements AutoCloseable {
             copy.c = e.c;
             copy.d = e.d;
             copy.flag = e.flag;
+            copy.period = e.period;
             queue.add(copy);
         }
     }
@@ -832,6 +852,7 @@ public final class Simulator implements AutoCloseable {
                 e.b = zxid;
                 e.c = electionEpoch;
                 e.d = peerEpoch;
+                e.period = lookingPeriod[from];
                 sendMessage(e);
             }
             return true;
@@ -980,6 +1001,9 @@ public final class Simulator implements AutoCloseable {
         public void onStateChange(final long sid, final ServerState from, final ServerState to, final long atNs,
             final String reason) {
             final int i = ensemble.indexOf(sid);
+            if (to == ServerState.LOOKING) {
+                lookingPeriod[i]++;
+            }
             record(i, to.name(), reason);
             listener.onStateChange(sid, from, to, atNs, reason);
             if (to == ServerState.LEADING && (!quorum.isVoter(i) || quorum.weight(i) == 0)) {
@@ -1064,10 +1088,13 @@ public final class Simulator implements AutoCloseable {
                 final int m = Long.numberOfTrailingZeros(rest);
                 rest &= rest - 1;
                 // A vote reflects its caster's history only while the caster is still LOOKING in that
-                // round: after it followed someone, sync may have changed its log, and stale votes are
-                // ZooKeeper's (discovery, not the election, refuses a leader behind a quorum then).
+                // round, in the same LOOKING period it cast the vote in: after it followed someone, sync
+                // may have changed its log, and stale votes are ZooKeeper's (discovery, not the
+                // election, refuses a leader behind a quorum then).
                 final ElectionAgent member = agents[m];
-                if (member == null || member.state() != ServerState.LOOKING || member.logicalClock() != electionEpoch) {
+                final int li = ensemble.indexOf(leader);
+                if (member == null || member.state() != ServerState.LOOKING || member.logicalClock() != electionEpoch
+                    || voteRound[li][m] != electionEpoch || votePeriod[li][m] != lookingPeriod[m]) {
                     continue;
                 }
                 final long mSid = ensemble.sid(m);
