@@ -74,8 +74,8 @@ class NodeStorageTest {
             assertEquals(dir.resolve("version-2/log"), storage.logDirectory());
             assertTrue(Files.isDirectory(storage.logDirectory()));
         }
-        assertEquals("0", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
-        assertEquals("0", Files.readString(dir.resolve("version-2/acceptedEpoch")).trim());
+        assertEquals(0, epochFile("currentEpoch"));
+        assertEquals(0, epochFile("acceptedEpoch"));
         assertTrue(warnings.isEmpty(), warnings.toString());
     }
 
@@ -107,8 +107,32 @@ class NodeStorageTest {
             assertEquals(3, initialised.acceptedEpoch());
             assertEquals(3, initialised.currentEpoch());
         }
-        assertEquals("3", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
-        assertEquals("3", Files.readString(dir.resolve("version-2/acceptedEpoch")).trim());
+        assertEquals(3, epochFile("currentEpoch"));
+        assertEquals(3, epochFile("acceptedEpoch"));
+    }
+
+    @Test
+    void zooKeeperEpochFilesAreReadAndRewrittenOnceToTheFixedWidthThenOverwrittenInPlace() throws Exception {
+        Files.createDirectories(dir.resolve("version-2"));
+        Files.writeString(dir.resolve("version-2/acceptedEpoch"), "12\n"); // as ZooKeeper writes it
+        Files.writeString(dir.resolve("version-2/currentEpoch"), "11");
+        try (NodeStorage storage = open()) {
+            assertEquals(12, storage.acceptedEpoch());
+            assertEquals(11, storage.currentEpoch());
+            assertEquals("0000000000000000012\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
+            final Object fileKey = Files.readAttributes(dir.resolve("version-2/acceptedEpoch"),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            storage.acceptedEpoch(9_223_372_036_854_775_807L);
+            storage.currentEpoch(13);
+            assertEquals("9223372036854775807\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
+            assertEquals(fileKey, Files.readAttributes(dir.resolve("version-2/acceptedEpoch"),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same file (inode), overwritten in place");
+            assertThrows(IllegalArgumentException.class, () -> storage.currentEpoch(-1));
+        }
+        try (NodeStorage reopened = open()) {
+            assertEquals(Long.MAX_VALUE, reopened.acceptedEpoch());
+            assertEquals(13, reopened.currentEpoch());
+        }
     }
 
     @Test
@@ -129,12 +153,20 @@ class NodeStorageTest {
 
     @Test
     void settersThrowUncheckedWhenTheFileCannotBeWritten() throws Exception {
-        try (NodeStorage storage = open()) {
-            Files.createDirectory(dir.resolve("version-2/acceptedEpoch.tmp"));
-            final UncheckedIOException ex = assertThrows(UncheckedIOException.class, () -> storage.acceptedEpoch(5));
-            assertTrue(ex.getMessage().contains("acceptedEpoch=5"), ex.getMessage());
-            assertEquals(0, storage.acceptedEpoch(), "memory follows the file, which kept the old value");
-        }
+        final NodeStorage storage = open();
+        storage.close(); // the epoch files' channels are closed: every write fails
+        final UncheckedIOException ex = assertThrows(UncheckedIOException.class, () -> storage.acceptedEpoch(5));
+        assertTrue(ex.getMessage().contains("acceptedEpoch=5") && ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch").toString()),
+            ex.getMessage());
+        assertEquals(0, storage.acceptedEpoch(), "memory follows the file, which kept the old value");
+        assertEquals(0, epochFile("acceptedEpoch"));
+    }
+
+    /** An epoch file's value, checking its fixed size. */
+    private long epochFile(final String name) throws IOException {
+        final String text = Files.readString(dir.resolve("version-2/" + name));
+        assertEquals(NodeStorage.EPOCH_FILE_BYTES, text.length(), name + " is of the fixed size: '" + text + "'");
+        return Long.parseLong(text.trim());
     }
 
     @Test
@@ -191,7 +223,7 @@ class NodeStorageTest {
         assertEquals(1, lines.length, err.toString());
         assertTrue(lines[0].startsWith("error: node 1: the txn log is corrupt: " + segment + " at byte offset "), lines[0]);
         assertArrayEquals(bytes, Files.readAllBytes(segment), "starting the node changed nothing either");
-        assertEquals("1", Files.readString(dir.resolve("version-2/currentEpoch")).trim());
+        assertEquals(1, epochFile("currentEpoch"));
     }
 
     /** A one-member ensemble whose dataDir is this test's directory. */
