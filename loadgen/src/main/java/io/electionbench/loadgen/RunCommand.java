@@ -173,6 +173,11 @@ final class RunCommand implements Callable<Integer> {
         if (writer != null && !isJson) {
             System.out.println("stored " + root.relativize(writer.file()));
         }
+        if (isClean) {
+            TempDirs.deleteQuietly(work);
+        } else {
+            System.err.println("run: the nodes' data and logs of this run are kept in " + work);
+        }
         return isClean ? 0 : 1;
     }
 

@@ -1,10 +1,8 @@
 package io.electionbench.loadgen;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -155,7 +152,7 @@ final class SyncBenchCommand implements Callable<Integer> {
                 return new Outcome(ensemble.size(), done, failures);
             }
         } finally {
-            deleteQuietly(work);
+            TempDirs.deleteQuietly(work);
         }
     }
 
@@ -353,11 +350,4 @@ final class SyncBenchCommand implements Callable<Integer> {
         System.err.println(NAME + ": " + String.format(Locale.ROOT, format, args));
     }
 
-    private static void deleteQuietly(final Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final IOException ignored) {
-            // Best effort: a temp directory.
-        }
-    }
 }
