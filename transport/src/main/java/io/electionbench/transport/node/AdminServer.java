@@ -154,8 +154,10 @@ final class AdminServer {
         return (InetSocketAddress)server.localAddress();
     }
 
-    /** Detaches the write slot: outcomes still to come are dropped (the event loop is going away). */
-    /** Stops listening (synchronously, so the port is free when this returns) and detaches from the router. */
+    /**
+     * Stops listening (synchronously, so the port is free when this returns) and detaches the write
+     * slot from the router: outcomes still to come are dropped (the event loop is going away).
+     */
     void close() {
         if (server != null) {
             final io.netty.channel.ChannelFuture closed = server.close();
