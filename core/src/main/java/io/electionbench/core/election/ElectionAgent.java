@@ -1,6 +1,7 @@
 package io.electionbench.core.election;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -113,6 +114,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final long[] learnerCurrentEpoch;
     private final long[] syncCursorZxid;
     private final long[] snapshotCursor;
+    /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
+    private final long[] broadcastSids;
+    private final int[] broadcastIndexes;
     private final SyncPlan plan = new SyncPlan();
     private final SyncStreamer streamer = new SyncStreamer();
     private long newEpoch = -1;
@@ -235,6 +239,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.learnerCurrentEpoch = new long[ensemble.size()];
         this.syncCursorZxid = new long[ensemble.size()];
         this.snapshotCursor = new long[ensemble.size()];
+        this.broadcastSids = new long[ensemble.size()];
+        this.broadcastIndexes = new int[ensemble.size()];
         initialVote();
         voteLeader = initialLeader;
         voteZxid = initialZxid;
@@ -1051,11 +1057,16 @@ public final class ElectionAgent implements Agent, MessageHandler {
             final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
             final long zxid = syncCursorZxid[index];
             final long digest = log.snapshotZxid() < 0 ? 0 : log.snapshotDigest();
+            final Path file = total == 0 ? null : log.snapshotFile();
+            final long fileOffset = log.snapshotStateOffset();
             int chunks = 0;
             do {
                 final long position = snapshotCursor[index];
                 final int length = (int)Math.min(snapshotChunkBytes, total - position);
-                if (!publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)) {
+                final boolean isSent = file == null
+                    ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
+                    : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
+                if (!isSent) {
                     dropLearner(index);
                     return 1;
                 }
@@ -1173,16 +1184,36 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 growPendingRequests();
             }
             pendingRequest[(int)(proposedCounter & (pendingRequest.length - 1))] = requestId;
-            long rest = learnerMask;
-            while (rest != 0) {
-                final int index = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                final byte phase = learnerPhase[index];
-                if ((phase == L_NEWLEADER_SENT || phase == L_SYNCED)
-                    && !publisher.sendProposal(ensemble.sid(index), zxid, payload, offset, length)) {
-                    dropLearner(index);
-                }
+            propose(zxid, payload, offset, length);
+        }
+    }
+
+    /**
+     * Sends a new txn to every learner past its NEWLEADER in one broadcast (the transport encodes it
+     * once for all of them); learners still syncing get it through their stream. Drops the learners it
+     * could not be sent to.
+     */
+    private void propose(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        int count = 0;
+        long rest = learnerMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            final byte phase = learnerPhase[index];
+            if (phase == L_NEWLEADER_SENT || phase == L_SYNCED) {
+                broadcastSids[count] = ensemble.sid(index);
+                broadcastIndexes[count] = index;
+                count++;
             }
+        }
+        if (count == 0) {
+            return;
+        }
+        long failed = publisher.broadcastProposal(broadcastSids, count, zxid, payload, offset, length);
+        while (failed != 0) {
+            final int i = Long.numberOfTrailingZeros(failed);
+            failed &= failed - 1;
+            dropLearner(broadcastIndexes[i]);
         }
     }
 

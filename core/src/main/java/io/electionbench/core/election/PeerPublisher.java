@@ -1,5 +1,7 @@
 package io.electionbench.core.election;
 
+import java.nio.file.Path;
+
 import org.agrona.DirectBuffer;
 
 /**
@@ -54,8 +56,45 @@ public interface PeerPublisher {
     boolean sendSnapshotChunk(long toSid, long zxid, long digest, long totalLength, long position,
         DirectBuffer buffer, int offset, int length);
 
+    /**
+     * As {@link #sendSnapshotChunk(long, long, long, long, long, DirectBuffer, int, int)}, for a snapshot
+     * the log keeps in a file ({@link io.electionbench.core.log.TxnLog#snapshotFile()}): the chunk's
+     * bytes are {@code buffer[offset, offset + length)} and equally bytes
+     * {@code [fileOffset + position, fileOffset + position + length)} of {@code file}, so a transport
+     * may send them straight from the file (zero-copy) instead of copying them. {@code file} (by
+     * identity) and {@code zxid} name one snapshot version: a transport may keep the file open across
+     * chunks and must reopen it when either changes. The receiver sees exactly the same message.
+     * <p>
+     * The default sends the bytes from {@code buffer}, as the copy path does.
+     */
+    default boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+        final long position, final Path file, final long fileOffset, final DirectBuffer buffer, final int offset,
+        final int length) {
+        return sendSnapshotChunk(toSid, zxid, digest, totalLength, position, buffer, offset, length);
+    }
+
     /** Leader to learner: one txn, in a sync stream or as a broadcast proposal. */
     boolean sendProposal(long toSid, long zxid, DirectBuffer payload, int offset, int length);
+
+    /**
+     * Leader to learners: one broadcast proposal to each of {@code toSids[0, count)} (at most 64), as
+     * {@link #sendProposal} to each in turn. A transport encodes the frame once and shares it between
+     * the learners (reference-counted), instead of copying the payload once per learner. The payload
+     * is only read during the call.
+     *
+     * @return bit {@code i} set for each {@code toSids[i]} the proposal could not be sent to (the
+     *         agent drops those learners); 0 when it went to all
+     */
+    default long broadcastProposal(final long[] toSids, final int count, final long zxid, final DirectBuffer payload,
+        final int offset, final int length) {
+        long failed = 0;
+        for (int i = 0; i < count; i++) {
+            if (!sendProposal(toSids[i], zxid, payload, offset, length)) {
+                failed |= 1L << i;
+            }
+        }
+        return failed;
+    }
 
     /** Leader to learner: the end of the sync stream; {@code zxid} is the new epoch's zxid (epoch, 0). */
     boolean sendNewLeader(long toSid, long zxid);

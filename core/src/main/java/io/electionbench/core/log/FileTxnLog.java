@@ -519,9 +519,15 @@ public final class FileTxnLog implements TxnLog {
         return snapshotView;
     }
 
-    /** The current snapshot file, for streaming it to a learner (e.g. as a FileRegion); null if none. */
+    /** The current snapshot file, for streaming it to a learner as a FileRegion; null if none. */
+    @Override
     public Path snapshotFile() {
         return snapshotPath;
+    }
+
+    @Override
+    public long snapshotStateOffset() {
+        return snapshotPath == null ? 0 : LogFormat.SNAPSHOT_HEADER_BYTES;
     }
 
     @Override

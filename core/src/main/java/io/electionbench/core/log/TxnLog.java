@@ -1,5 +1,7 @@
 package io.electionbench.core.log;
 
+import java.nio.file.Path;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -142,6 +144,26 @@ public interface TxnLog extends AutoCloseable {
      * snapshot or install. Read-only.
      */
     DirectBuffer snapshotState();
+
+    /**
+     * The file that holds the snapshot's state, so a leader can stream it to a learner without reading
+     * it (Netty's {@code FileRegion}, i.e. sendfile): the state is bytes
+     * {@code [snapshotStateOffset(), snapshotStateOffset() + snapshotState().capacity())} of it. Null
+     * when the log keeps no such file (in memory, or no snapshot), and then the state is streamed from
+     * {@link #snapshotState()}.
+     * <p>
+     * A {@code Path} returned here names one snapshot: the log returns a new {@code Path} object for
+     * every snapshot it publishes, and never writes to a published file. The file may be deleted once
+     * a newer snapshot replaces it; a reader that still has it open keeps reading the old bytes.
+     */
+    default Path snapshotFile() {
+        return null;
+    }
+
+    /** Where the state starts in {@link #snapshotFile()} (the file's header length); 0 when there is no file. */
+    default long snapshotStateOffset() {
+        return 0;
+    }
 
     /**
      * A digest of the whole history: the wrapping sum of {@link HistoryDigest#entryHash} over every txn

@@ -1,6 +1,11 @@
 package io.electionbench.transport.net;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.quorum.Ensemble;
@@ -22,21 +27,42 @@ import io.netty.buffer.ByteBufAllocator;
  * hopelessly backed up: more than {@link PeerLink#MAX_PENDING_BYTES} pending, or its queue full.
  * {@link #isWritable} is Netty's channel writability (water marks in {@link PeerTransport}) and false
  * without a link, so a paced bulk stream never comes near that cap.
+ *
+ * <p>Two messages avoid the copy. A broadcast proposal ({@link #broadcastProposal}) is encoded once
+ * and each learner's link gets a retained duplicate of that one frame (Netty recycles the duplicate
+ * objects, so steady state still allocates nothing). A snapshot chunk the log keeps in a file
+ * ({@link #sendSnapshotChunk(long, long, long, long, long, Path, long, DirectBuffer, int, int)}) is
+ * queued as its encoded header and a {@link SnapshotChunkRegion} over the file (sendfile on the
+ * event loop; the chunk's bytes never enter the JVM). The file is opened once per snapshot and held
+ * by reference count ({@link SnapshotFileSource}) until the last queued chunk is written or dropped.
+ * With TLS a file region cannot pass the {@code SslHandler}, so chunks are copied as before.
  */
 final class NettyPeerPublisher implements PeerPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyPeerPublisher.class);
+    private static final int SNAPSHOT_CHUNK_HEADER_BYTES = QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, 0);
+
     private final Ensemble ensemble;
     private final PeerLink[] electionLinks;
     private final PeerLink[] quorumLinks;
     private final TransportCounters counters;
     private final ByteBufAllocator alloc;
+    /** False with TLS: a FileRegion cannot go through an SslHandler. */
+    private final boolean isFileRegionAllowed;
+    /** The snapshot file held open for chunks (agent thread; released by {@link #close()}). */
+    private SnapshotFileSource snapshot;
+    /** The snapshot that could not be opened, so it is not retried (and logged) for every chunk. */
+    private Path failedFile;
+    private long failedZxid;
+    private volatile boolean isClosed;
 
     NettyPeerPublisher(final Ensemble ensemble, final PeerLink[] electionLinks, final PeerLink[] quorumLinks,
-        final TransportCounters counters, final ByteBufAllocator alloc) {
+        final TransportCounters counters, final ByteBufAllocator alloc, final boolean isFileRegionAllowed) {
         this.ensemble = ensemble;
         this.electionLinks = electionLinks;
         this.quorumLinks = quorumLinks;
         this.counters = counters;
         this.alloc = alloc;
+        this.isFileRegionAllowed = isFileRegionAllowed;
     }
 
     @Override
@@ -117,6 +143,75 @@ final class NettyPeerPublisher implements PeerPublisher {
         return publish(link, frame);
     }
 
+    /**
+     * Sends the chunk as its encoded header followed by a file region over the snapshot file, or, with
+     * TLS, an empty chunk, or a file that cannot be opened, copied from {@code buffer} as the other
+     * overload does.
+     */
+    @Override
+    public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+        final long position, final Path file, final long fileOffset, final DirectBuffer buffer, final int offset,
+        final int length) {
+        final SnapshotFileSource source = isFileRegionAllowed && length > 0 ? snapshotSource(file, zxid, fileOffset + totalLength) : null;
+        if (source == null) {
+            return sendSnapshotChunk(toSid, zxid, digest, totalLength, position, buffer, offset, length);
+        }
+        final PeerLink link = link(quorumLinks, toSid);
+        final ByteBuf header = claim(link, SNAPSHOT_CHUNK_HEADER_BYTES, length, true);
+        if (header == null) {
+            return false;
+        }
+        QuorumMessageCodec.encodeSnapshotChunkHeader(header, zxid, digest, totalLength, position, length);
+        if (!counted(link.offerRegion(new SnapshotChunkRegion(source, header, fileOffset + position, length)))) {
+            return false;
+        }
+        counters.increment(TransportCounters.SNAPSHOT_FILE_CHUNKS);
+        return true;
+    }
+
+    /**
+     * The open snapshot file for {@code file} and {@code zxid}: the one held if it is that snapshot,
+     * else the held one is released and this one opened. Null if it cannot be opened (logged once
+     * per snapshot; the caller copies instead) or the transport is closed.
+     */
+    private SnapshotFileSource snapshotSource(final Path file, final long zxid, final long minBytes) {
+        final SnapshotFileSource held = snapshot;
+        if (held != null && held.isSnapshot(file, zxid)) {
+            return held;
+        }
+        if (held != null) {
+            snapshot = null;
+            held.release();
+        }
+        if (isClosed || file == failedFile && zxid == failedZxid) {
+            return null;
+        }
+        try {
+            snapshot = SnapshotFileSource.open(file, zxid, minBytes);
+            return snapshot;
+        } catch (final IOException ex) {
+            failedFile = file;
+            failedZxid = zxid;
+            LOG.warn("cannot send snapshot 0x{} from its file, copying it instead: {}", Long.toHexString(zxid), ex.toString());
+            return null;
+        }
+    }
+
+    /** For tests: the snapshot file held open, or null. */
+    SnapshotFileSource heldSnapshot() {
+        return snapshot;
+    }
+
+    /** Releases the held snapshot file; after the agent stopped using this publisher. Idempotent. */
+    void close() {
+        isClosed = true;
+        final SnapshotFileSource held = snapshot;
+        snapshot = null;
+        if (held != null) {
+            held.release();
+        }
+    }
+
     @Override
     public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
         final int length) {
@@ -127,6 +222,45 @@ final class NettyPeerPublisher implements PeerPublisher {
         }
         QuorumMessageCodec.encodeProposal(frame, zxid, payload, offset, length);
         return publish(link, frame);
+    }
+
+    /**
+     * Encodes the proposal once and queues it on every learner's link: a retained duplicate for each
+     * but the last, which takes the encoded frame itself (so one learner costs what
+     * {@link #sendProposal} does).
+     */
+    @Override
+    public long broadcastProposal(final long[] toSids, final int count, final long zxid, final DirectBuffer payload,
+        final int offset, final int length) {
+        if (count > Long.SIZE) {
+            throw new IllegalArgumentException("a broadcast to " + count + " learners exceeds 64");
+        }
+        final int frameBytes = QuorumMessageCodec.frameLength(QuorumMessageCodec.P_PAYLOAD_OFFSET, length);
+        checkFrame(frameBytes);
+        long failed = 0;
+        long ready = 0;
+        for (int i = 0; i < count; i++) {
+            final PeerLink link = link(quorumLinks, toSids[i]);
+            if (isClaimable(link, frameBytes, true)) {
+                ready |= 1L << i;
+            } else {
+                failed |= 1L << i;
+            }
+        }
+        if (ready == 0) {
+            return failed;
+        }
+        final ByteBuf frame = alloc.directBuffer(frameBytes, frameBytes);
+        QuorumMessageCodec.encodeProposal(frame, zxid, payload, offset, length);
+        while (ready != 0) {
+            final int i = Long.numberOfTrailingZeros(ready);
+            ready &= ready - 1;
+            final ByteBuf share = ready == 0 ? frame : frame.retainedDuplicate();
+            if (!publish(link(quorumLinks, toSids[i]), share)) {
+                failed |= 1L << i;
+            }
+        }
+        return failed;
     }
 
     @Override
@@ -172,17 +306,35 @@ final class NettyPeerPublisher implements PeerPublisher {
      * @throws IllegalArgumentException if the frame would exceed the 512 KiB frame limit (a caller bug)
      */
     private ByteBuf claim(final PeerLink link, final int frameBytes, final boolean needsLink) {
+        return claim(link, frameBytes, 0, needsLink);
+    }
+
+    /**
+     * As {@link #claim(PeerLink, int, boolean)} for a buffer of {@code bufferBytes} that starts a frame
+     * of {@code bufferBytes + trailingBytes} (the rest sent from a file).
+     */
+    private ByteBuf claim(final PeerLink link, final int bufferBytes, final int trailingBytes, final boolean needsLink) {
+        final int frameBytes = bufferBytes + trailingBytes;
+        checkFrame(frameBytes);
+        return isClaimable(link, frameBytes, needsLink) ? alloc.directBuffer(bufferBytes, bufferBytes) : null;
+    }
+
+    private static void checkFrame(final int frameBytes) {
         if (frameBytes > FrameCodec.LENGTH_FIELD + FrameCodec.MAX_FRAME_LENGTH || frameBytes < 0) {
             throw new IllegalArgumentException("a quorum frame of " + frameBytes + " bytes exceeds the frame limit");
         }
+    }
+
+    /** False when there is no such peer, the link is down and {@code needsLink}, or it is hopelessly backed up. */
+    private boolean isClaimable(final PeerLink link, final int frameBytes, final boolean needsLink) {
         if (link == null || (needsLink && !link.isConnected())) {
-            return null;
+            return false;
         }
         if (!link.hasRoomFor(frameBytes)) {
             counters.increment(TransportCounters.OUTBOUND_DROPPED);
-            return null;
+            return false;
         }
-        return alloc.directBuffer(frameBytes, frameBytes);
+        return true;
     }
 
     private boolean publish(final PeerLink link, final ByteBuf frame) {

@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCounted;
 
 /**
  * One direction-independent link to one peer on one port. The agent thread (single producer) hands
@@ -41,9 +42,12 @@ import io.netty.channel.EventLoop;
  * </pre>
  *
  * <p><b>Quorum links</b> carry whole wire frames: the agent encodes each message straight into a
- * pooled direct {@link ByteBuf} (a payload is copied once, from the agent's buffer into it) and
+ * pooled direct {@link ByteBuf} (a payload is copied once, from the agent's buffer into it; a
+ * broadcast proposal's frame is shared, one retained duplicate per learner) or, for a snapshot chunk
+ * sent from the snapshot file, a {@link SnapshotChunkRegion} (encoded header plus a file region), and
  * queues it in {@link #frames}; the drain writes them in order and flushes once. So every quorum
- * message to a peer, small or bulk, keeps the order it was sent in. The agent reads
+ * message to a peer, small or bulk, keeps the order it was sent in. Queued and pending bytes count a
+ * region's file bytes too. The agent reads
  * {@link #liveChannel} (volatile) to refuse new-protocol sends on a down link and to pace bulk
  * streams by Netty's writability. While the link is down the drain keeps only the newest
  * LEARNER_INFO (sent when the link comes up) and drops the rest. When an established quorum link
@@ -75,8 +79,8 @@ final class PeerLink implements Runnable, MessageHandler {
     private final boolean isDialer;
     /** Election links only. */
     private final RingBuffer outbound;
-    /** Quorum links only: encoded frames, agent to event loop. */
-    private final OneToOneConcurrentArrayQueue<ByteBuf> frames;
+    /** Quorum links only: encoded frames ({@link ByteBuf}) and file chunks ({@link SnapshotChunkRegion}), agent to event loop. */
+    private final OneToOneConcurrentArrayQueue<ReferenceCounted> frames;
     private final EventLoop eventLoop;
     private final Runnable reconnectTask = this::onReconnectTimer;
     private final Runnable resetTask = this::offerReset;
@@ -148,7 +152,7 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     /** Quorum links: false if {@code bytes} more would take the pending bytes past {@link #MAX_PENDING_BYTES}. */
-    boolean hasRoomFor(final int bytes) {
+    boolean hasRoomFor(final long bytes) {
         long pending = queuedBytes + bytes;
         final Channel ch = liveChannel;
         if (ch != null) {
@@ -162,15 +166,28 @@ final class PeerLink implements Runnable, MessageHandler {
 
     /** Quorum links: queues one encoded frame (ownership passes); false, and released, if the queue is full. */
     boolean offerFrame(final ByteBuf frame) {
-        final int bytes = frame.readableBytes();
+        return offer(frame, frame.readableBytes());
+    }
+
+    /** Quorum links: queues one snapshot chunk sent from its file (ownership passes); false, and released, if the queue is full. */
+    boolean offerRegion(final SnapshotChunkRegion region) {
+        return offer(region, region.frameBytes());
+    }
+
+    private boolean offer(final ReferenceCounted message, final long bytes) {
         QUEUED.getAndAdd(this, bytes);
-        if (transport.isClosed() || !frames.offer(frame)) {
+        if (transport.isClosed() || !frames.offer(message)) {
             QUEUED.getAndAdd(this, -bytes);
-            frame.release();
+            message.release();
             return false;
         }
         wake();
         return true;
+    }
+
+    /** The bytes a queued message adds to the link: a frame's, or a file chunk's header and file bytes. */
+    private static long bytesOf(final ReferenceCounted message) {
+        return message instanceof ByteBuf ? ((ByteBuf)message).readableBytes() : ((SnapshotChunkRegion)message).frameBytes();
     }
 
     private void wake() {
@@ -217,14 +234,14 @@ final class PeerLink implements Runnable, MessageHandler {
         final Channel ch = channel;
         boolean hasWritten = false;
         int count = 0;
-        ByteBuf frame;
-        while (count < DRAIN_LIMIT && (frame = frames.poll()) != null) {
+        ReferenceCounted message;
+        while (count < DRAIN_LIMIT && (message = frames.poll()) != null) {
             count++;
-            QUEUED.getAndAdd(this, -frame.readableBytes());
+            QUEUED.getAndAdd(this, -bytesOf(message));
             if (ch == null) {
-                keepIfLearnerInfo(frame);
+                keepIfLearnerInfo(message);
             } else {
-                hasWritten |= writeFrame(ch, frame);
+                hasWritten |= writeFrame(ch, message);
             }
         }
         if (hasWritten) {
@@ -236,32 +253,45 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     /** While down, only the newest LEARNER_INFO is kept (the learner's announcement); the rest is dropped. */
-    private void keepIfLearnerInfo(final ByteBuf frame) {
-        if (frame.getUnsignedShort(frame.readerIndex() + FRAME_TYPE_OFFSET) == QuorumMessageCodec.LEARNER_INFO) {
+    private void keepIfLearnerInfo(final ReferenceCounted message) {
+        if (message instanceof ByteBuf && isLearnerInfo((ByteBuf)message)) {
             if (lastLearnerInfo != null) {
                 lastLearnerInfo.release();
             }
-            lastLearnerInfo = frame;
+            lastLearnerInfo = (ByteBuf)message;
         } else {
-            frame.release();
+            message.release();
         }
     }
 
-    /** Writes one quorum frame, applying faults; true if it was written unflushed. Takes ownership. */
-    private boolean writeFrame(final Channel ch, final ByteBuf frame) {
+    private static boolean isLearnerInfo(final ByteBuf frame) {
+        return frame.getUnsignedShort(frame.readerIndex() + FRAME_TYPE_OFFSET) == QuorumMessageCodec.LEARNER_INFO;
+    }
+
+    /** Writes one quorum message, applying faults; true if it was written unflushed. Takes ownership. */
+    private boolean writeFrame(final Channel ch, final ReferenceCounted message) {
         if (transport.faults().isIsolated(peerIndex)) {
             transport.counters().increment(TransportCounters.FAULT_DROPPED);
-            frame.release();
+            message.release();
             return false;
         }
         final int delayMs = transport.faults().delayMs(peerIndex);
         if (delayMs > 0 || delayedWrites > 0) {
-            writeDelayed(ch, frame, delayMs);
+            writeDelayed(ch, message, delayMs);
             return false;
         }
         transport.counters().increment(TransportCounters.QUORUM_SENT);
-        ch.write(frame, ch.voidPromise());
+        write(ch, message);
         return true;
+    }
+
+    /** A frame as it is; a file chunk as its header, then its file region, back to back. */
+    private static void write(final Channel ch, final ReferenceCounted message) {
+        if (message instanceof SnapshotChunkRegion) {
+            final SnapshotChunkRegion region = (SnapshotChunkRegion)message;
+            ch.write(region.takeHeader(), ch.voidPromise());
+        }
+        ch.write(message, ch.voidPromise());
     }
 
     /**
@@ -269,7 +299,7 @@ final class PeerLink implements Runnable, MessageHandler {
      * earlier (equal deadlines run in submission order), so the stream keeps its order while the delay
      * changes or heals. Allocates; faults only.
      */
-    private void writeDelayed(final Channel ch, final ByteBuf frame, final int delayMs) {
+    private void writeDelayed(final Channel ch, final ReferenceCounted frame, final int delayMs) {
         final long nowNs = System.nanoTime();
         final long dueNs = Math.max(nowNs + TimeUnit.MILLISECONDS.toNanos(delayMs), lastDelayedDueNs);
         lastDelayedDueNs = dueNs;
@@ -278,7 +308,8 @@ final class PeerLink implements Runnable, MessageHandler {
             eventLoop.schedule(() -> {
                 delayedWrites--;
                 transport.counters().increment(TransportCounters.QUORUM_SENT);
-                ch.writeAndFlush(frame, ch.voidPromise());
+                write(ch, frame);
+                ch.flush();
             }, dueNs - nowNs, TimeUnit.NANOSECONDS).addListener(f -> {
                 if (f.isCancelled()) {
                     frame.release();
@@ -360,6 +391,9 @@ final class PeerLink implements Runnable, MessageHandler {
             } else {
                 liveChannel = null;
                 offerReset();
+                // Release what is still queued now (file chunks hold their snapshot file open), not at
+                // the next send, which may never come.
+                drainFrames();
             }
         }
         if (ch == dialing) {
@@ -394,9 +428,10 @@ final class PeerLink implements Runnable, MessageHandler {
     /** Releases every queued frame; after the event loop has stopped. */
     void releaseAll() {
         if (frames != null) {
-            ByteBuf frame;
-            while ((frame = frames.poll()) != null) {
-                frame.release();
+            ReferenceCounted message;
+            while ((message = frames.poll()) != null) {
+                QUEUED.getAndAdd(this, -bytesOf(message));
+                message.release();
             }
         }
         if (lastLearnerInfo != null) {

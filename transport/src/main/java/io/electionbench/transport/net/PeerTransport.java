@@ -123,7 +123,8 @@ public final class PeerTransport implements AutoCloseable {
                 quorumLinks[i] = new PeerLink(this, PortKind.QUORUM, sid, i, config.outboundRingBytes(), eventLoop);
             }
         }
-        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters, PooledByteBufAllocator.DEFAULT);
+        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters, PooledByteBufAllocator.DEFAULT,
+            tls == null);
     }
 
     /**
@@ -158,6 +159,7 @@ public final class PeerTransport implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, QuorumSizeEstimator.INSTANCE)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
@@ -193,6 +195,7 @@ public final class PeerTransport implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, QuorumSizeEstimator.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -418,6 +421,7 @@ public final class PeerTransport implements AutoCloseable {
                 link.releaseAll();
             }
         }
+        publisher.close();
         configBytes.release();
     }
 }

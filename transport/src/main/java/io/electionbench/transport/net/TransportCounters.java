@@ -34,12 +34,17 @@ public final class TransportCounters {
     public static final int CLIENT_WRITES = 15;
     /** WRITEs answered BUSY by the transport itself (ring full or too many outstanding on the connection). */
     public static final int CLIENT_WRITES_BUSY = 16;
-    private static final int FIXED = 17;
+    /**
+     * SNAPSHOT_CHUNKs a leader queued as a region of its snapshot file (sent with sendfile, not copied);
+     * with TLS, or for a log without a snapshot file, chunks are copied and not counted here.
+     */
+    public static final int SNAPSHOT_FILE_CHUNKS = 17;
+    private static final int FIXED = 18;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
         "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
-        "client_connections", "client_writes", "client_writes_busy"};
+        "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

@@ -186,6 +186,18 @@ public final class QuorumMessageCodec {
     /** Writes a SNAPSHOT_CHUNK frame carrying {@code bytes[offset, offset + length)}. */
     public static void encodeSnapshotChunk(final ByteBuf out, final long zxid, final long digest, final long totalLength,
         final long position, final DirectBuffer bytes, final int offset, final int length) {
+        encodeSnapshotChunkHeader(out, zxid, digest, totalLength, position, length);
+        writeBytes(out, bytes, offset, length);
+    }
+
+    /**
+     * Writes the first {@link #frameLength frameLength(SC_BYTES_OFFSET, 0)} bytes of a SNAPSHOT_CHUNK
+     * frame of {@code length} chunk bytes: the length prefix and every field, byte for byte what
+     * {@link #encodeSnapshotChunk} writes before the bytes. The caller sends the {@code length} bytes
+     * right after it (from a file, say).
+     */
+    public static void encodeSnapshotChunkHeader(final ByteBuf out, final long zxid, final long digest,
+        final long totalLength, final long position, final int length) {
         checkPayload(SC_BYTES_OFFSET, length);
         out.writeInt(SC_BYTES_OFFSET + length);
         writeHeader(out, SNAPSHOT_CHUNK);
@@ -194,7 +206,6 @@ public final class QuorumMessageCodec {
         out.writeLong(totalLength);
         out.writeLong(position);
         out.writeInt(length);
-        writeBytes(out, bytes, offset, length);
     }
 
     public static void encodeProposal(final ByteBuf out, final long zxid, final DirectBuffer payload, final int offset,
