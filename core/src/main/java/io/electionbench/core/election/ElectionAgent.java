@@ -119,6 +119,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final int[] broadcastIndexes;
     private final SyncPlan plan = new SyncPlan();
     private final SyncStreamer streamer = new SyncStreamer();
+    /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
+    private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long newEpoch = -1;
     private long epochCandidate;
     private long infoMask;
@@ -1021,7 +1023,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final long leaderLast = storage.lastLoggedZxid();
         final long snapshotZxid = log.snapshotZxid();
         final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
-        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, this::leaderHas, followerLast, followerEpoch, plan);
+        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch, plan);
         final long sid = ensemble.sid(index);
         final SyncMode mode = plan.mode();
         final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
