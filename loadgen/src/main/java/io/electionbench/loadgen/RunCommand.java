@@ -109,8 +109,8 @@ final class RunCommand implements Callable<Integer> {
     String heap;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS",
-        description = "JVM flags for every node and ZooKeeper process, after the heap (default: ${DEFAULT-VALUE}).",
-        defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+        description = "JVM flags for every node and ZooKeeper process, after the heap (default: -XX:+UseSerialGC "
+            + "-XX:TieredStopAtLevel=1, plus -XX:+UseTransparentHugePages on Linux).")
     String jvmFlags;
 
     @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
@@ -132,6 +132,9 @@ final class RunCommand implements Callable<Integer> {
             m = matrix();
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("run", ex.getMessage());
+        }
+        if (jvmFlags == null) {
+            jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
         final Path root = store.root();

@@ -75,6 +75,9 @@ public final class CellRunner {
         }
     }
 
+    /** The JVM flags node and ZooKeeper processes get unless told otherwise ({@link ChildJvms#DEFAULT_FLAGS}). */
+    public static final String DEFAULT_CHILD_JVM_FLAGS = ChildJvms.DEFAULT_FLAGS;
+
     public CellRunner(final String targetName, final int size, final Pattern pattern, final ElectionPolicy policy,
         final NodeTiming timing, final long seed, final String heap, final Path workDir) {
         this.targetName = targetName;

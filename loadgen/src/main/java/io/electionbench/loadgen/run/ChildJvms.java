@@ -17,8 +17,16 @@ final class ChildJvms {
         this.processes = new Process[size + 1];
     }
 
-    /** JVM flags every child gets after its heap: our nodes and ZooKeeper servers alike, so the comparison is fair. */
-    static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /**
+     * JVM flags every child gets after its heap: our nodes and ZooKeeper servers alike, so the
+     * comparison is fair. SerialGC and C1 only, to spare two cores the C2 and GC threads; on Linux,
+     * transparent huge pages for the heap: a killed JVM's sockets close only after the kernel has
+     * freed its memory, and with the heap in 2 MiB pages that took 5.7-6.3 ms instead of 8.5-10.8 ms
+     * (medians of 7 kill -9s of an idle node, 2-core VM), which is the first part of every crash's
+     * detection, for ZooKeeper alike. Where the kernel has no THP the JVM warns once and goes on.
+     */
+    static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+        + (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? " -XX:+UseTransparentHugePages" : "");
     private static volatile String flags = DEFAULT_FLAGS;
 
     /** Replaces the children's JVM flags (whitespace-separated), e.g. to try full C2 compilation. */
