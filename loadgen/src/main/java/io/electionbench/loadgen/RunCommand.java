@@ -105,6 +105,11 @@ final class RunCommand implements Callable<Integer> {
         description = "For --target remote: the running nodes' zoo.cfg (each server.N with ;adminHost:adminPort); --sizes is ignored.")
     Path remoteConfig;
 
+    @Option(names = "--settle", paramLabel = "MS",
+        description = "Quiet time on a stable ensemble before each trial's fault, so a server the previous trial restarted has "
+            + "finished starting its JVM (default: ${DEFAULT-VALUE}; the sim target's is virtual).", defaultValue = "1000")
+    long settleMs;
+
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
 
@@ -156,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
                         final Progress progress = new Progress(label, warmup + n, isJson);
                         final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
                             work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig)
-                            .writeRate(writeRate).fsync(m.fsync).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                            .writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
                         isClean &= o.violations().isEmpty() && o.failed() == 0;
                         final Cell cell = summary.add(target, size, pattern, p, o);
                         if (writer != null && cell != null) {
@@ -198,6 +203,7 @@ final class RunCommand implements Callable<Integer> {
         c.put("initLimit", initLimit);
         c.put("syncLimit", syncLimit);
         c.put("timeout_s", timeoutS);
+        c.put("settle_ms", settleMs);
         c.put("heap", heap);
         c.put("jvm_flags", jvmFlags);
         c.put("seed", seed);
@@ -253,8 +259,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             throw new IllegalArgumentException("--fsync '" + fsync + "' is not always, batch or never", ex);
         }
-        if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1) {
-            throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup at least 0, --timeout at least 1");
+        if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1 || settleMs < 0) {
+            throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup and --settle at least 0, --timeout at least 1");
         }
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {

@@ -23,6 +23,7 @@ public final class CellRunner {
     private final String zookeeperHeap = "128m";
     private final Path workDir;
     private java.io.PrintStream log;
+    private long settleNs;
     private Path remoteConfig;
     private long timeoutMs = 60_000;
     private double writeRate;
@@ -55,6 +56,12 @@ public final class CellRunner {
     /** The txn log's fsync policy of the nodes this cell starts (inproc and process targets). */
     public CellRunner fsync(final FsyncPolicy policy) {
         this.fsync = policy;
+        return this;
+    }
+
+    /** Quiet time on a stable ensemble before each trial's fault ({@link TrialRunner#settle}). */
+    public CellRunner settle(final long ns) {
+        this.settleNs = ns;
         return this;
     }
 
@@ -111,7 +118,7 @@ public final class CellRunner {
         try (Target target = newTarget()) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
             final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
-            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes);
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
             final List<TrialWrites> trialWrites = new ArrayList<>();
