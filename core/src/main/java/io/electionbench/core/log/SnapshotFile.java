@@ -93,23 +93,6 @@ final class SnapshotFile {
                 StandardOpenOption.TRUNCATE_EXISTING);
         }
 
-        /** Appends the next bytes of the state (a heap array: written in slices, never copied whole). */
-        void append(final byte[] state, final int position, final int count) throws IOException {
-            if (position != written || position + count > length) {
-                throw new IllegalArgumentException("snapshot bytes at " + position + " do not follow the " + written
-                    + " written (of " + length + ")");
-            }
-            crc.update(state, position, count);
-            for (int at = position; at < position + count; at += HEAP_WRITE_BYTES) {
-                final ByteBuffer slice = ByteBuffer.wrap(state, at, Math.min(HEAP_WRITE_BYTES, position + count - at));
-                long filePosition = LogFormat.SNAPSHOT_HEADER_BYTES + (long)at;
-                while (slice.hasRemaining()) {
-                    filePosition += channel.write(slice, filePosition);
-                }
-            }
-            written += count;
-        }
-
         /**
          * Appends the next bytes of the state straight from {@code bytes} (the inbound ring's direct memory,
          * for a learner): one write and one CRC pass over the caller's memory, no intermediate copy.

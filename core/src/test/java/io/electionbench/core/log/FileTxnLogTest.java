@@ -64,13 +64,29 @@ class FileTxnLogTest extends TxnLogContractTest {
             assertEquals(Zxid.make(2, 5), log.snapshotZxid());
             assertEquals(42, log.digest());
             assertEquals(state.length, log.snapshotState().capacity());
+            final byte[] mapped = new byte[state.length];
+            log.snapshotState().getBytes(0, mapped);
+            assertTrue(java.util.Arrays.equals(state, mapped), "the state reads back from the mapped file");
+
+            // A newer snapshot replaces it: the old mapping is released, the new state reads back, one file is left.
+            final byte[] newer = new byte[70_000];
+            java.util.Arrays.fill(newer, (byte)7);
+            final TxnLog.SnapshotReceiver second = log.receiveSnapshot(Zxid.make(3, 1), 43, newer.length);
+            second.write(0, new UnsafeBuffer(newer), 0, newer.length);
+            second.finish();
+            assertEquals(Zxid.make(3, 1), log.snapshotZxid());
+            final byte[] back = new byte[newer.length];
+            log.snapshotState().getBytes(0, back);
+            assertTrue(java.util.Arrays.equals(newer, back), "the newer state reads back");
+            assertEquals(List.of("snapshot.0000000300000001"), names(dir));
         }
         try (FileTxnLog reopened = FileTxnLog.open(dir, options())) {
-            assertEquals(Zxid.make(2, 5), reopened.snapshotZxid());
-            assertEquals(42, reopened.snapshotDigest());
-            final byte[] back = new byte[state.length];
+            assertEquals(Zxid.make(3, 1), reopened.snapshotZxid());
+            assertEquals(43, reopened.snapshotDigest());
+            final byte[] back = new byte[70_000];
             reopened.snapshotState().getBytes(0, back);
-            assertTrue(java.util.Arrays.equals(state, back), "the file holds every chunk");
+            assertEquals(70_000, reopened.snapshotState().capacity());
+            assertEquals(7, back[69_999], "the file holds every chunk");
         }
         assertTrue(warnings.isEmpty(), warnings.toString());
     }

@@ -10,8 +10,8 @@ package io.electionbench.loadgen.sync;
  * <li>every pre-loaded member keeps its snapshot's state on the heap ({@code FileTxnLog}), and opening
  * one reads the file whole before copying the state out: {@code (f+1)S}, {@code (f+2)S} while the last
  * one opens;
- * <li>a follower receiving a snapshot assembles it in one array of its size, which its log then keeps:
- * {@code S} each, so {@code (2f+1)S} while the followers sync;
+ * <li>a follower receiving a snapshot writes it to its file as it arrives and then maps the file
+ * read-only: no heap;
  * <li>every member indexes its held entries in memory, 24 bytes each, in arrays that grow by doubling;
  * <li>room for G1 to place the {@code S}-byte arrays (humongous objects need contiguous regions), plus
  * a fixed allowance for Netty, rings and the JVM.
@@ -28,7 +28,7 @@ public final class SyncMemory {
     public static long requiredHeapBytes(final int followers, final long txns, final long snapshotBytes) {
         final int members = 2 * followers + 1;
         final long indexes = INDEX_BYTES_PER_ENTRY * txns * members;
-        final long snapshots = snapshotBytes == 0 ? 0 : snapshotBytes * (2L * followers + 1) + snapshotBytes / 2;
+        final long snapshots = snapshotBytes == 0 ? 0 : snapshotBytes * (followers + 2L) + snapshotBytes / 2;
         return BASE_BYTES + indexes + snapshots;
     }
 
