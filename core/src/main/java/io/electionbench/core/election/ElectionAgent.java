@@ -336,7 +336,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 onLearnerReject(from);
                 break;
             case InboundMessages.PING:
-                onPing(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
+                onPing(from);
                 break;
             case InboundMessages.PING_ACK:
                 onPingAck(from);
@@ -493,22 +493,13 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
-    /**
-     * A ping: from our leader it proves the link; from anyone else it is a leader looking for followers
-     * we refuse. A synced learner whose leader's last zxid lies in a newer epoch than the one it was
-     * synced into is in a session that leader has left (it led again, in a new epoch, without us):
-     * it looks again instead of serving a history it does not have.
-     */
-    public void onPing(final long from, final long leaderZxid) {
+    /** A ping: from our leader it proves the link; from anyone else it is a leader looking for followers we refuse. */
+    public void onPing(final long from) {
         if (state != ServerState.LOOKING && from != leaderSid) {
             publisher.sendLearnerReject(from);
             return;
         }
         if (isLearner() && from == leaderSid) {
-            if (learnerStep >= F_SYNCED && Zxid.epoch(leaderZxid) > storage.currentEpoch()) {
-                state(ServerState.LOOKING, "leader moved to a newer epoch without us");
-                return;
-            }
             heardFromLeader();
             publisher.sendPingAck(from, storage.lastLoggedZxid());
         }
@@ -537,13 +528,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         everConnectedMask |= 1L << index;
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             sendProposal(index);
-        } else if (isLearner() && sid == leaderSid && learnerStep < F_SYNCED) {
-            // Our announcement, or the leader's answer, may have been lost while the link was down:
-            // announce again, and the leader either takes us or, if it stopped leading while we could
-            // not hear it, refuses at once. A synced learner does not: its session lives on the quorum
-            // link (whose loss reaches us as a refusal) and is checked by the leader's pings, and a new
-            // election connection (a healed partition, a redial) restarting it made the leader forget
-            // a synced learner and step down for nothing.
+        } else if (isLearner() && sid == leaderSid) {
+            // A new connection to our leader is a new session: announce again, and the leader either
+            // takes us back or, if it stopped leading while we could not hear it, refuses at once.
             publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
         }
     }

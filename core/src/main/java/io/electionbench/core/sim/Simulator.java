@@ -71,12 +71,6 @@ public final class Simulator implements AutoCloseable {
     private final UnsafeBuffer slab;
     private final boolean[][] blocked;
     /**
-     * [j][i]: j still holds a connection to an incarnation of i that crashed while the two were cut
-     * off. TCP tells j only when they can talk again (an RST), so j sees that connection drop then,
-     * before any new one comes up.
-     */
-    private final boolean[][] staleConnection;
-    /**
      * For the completeness check: how many times each server entered LOOKING, and per (receiver,
      * sender) the period and round of the last LOOKING notification delivered. A round number alone
      * does not identify a vote: a server that joins a leader out of election takes the leader's round
@@ -120,7 +114,6 @@ public final class Simulator implements AutoCloseable {
         this.lastDeliveryNs = new long[size][size];
         this.lastQuorumDeliveryNs = new long[size][size];
         this.brokenConnection = new boolean[size][size];
-        this.staleConnection = new boolean[size][size];
         this.lookingPeriod = new int[size];
         this.votePeriod = new int[size][size];
         this.voteRound = new long[size][size];
@@ -244,10 +237,6 @@ public final class Simulator implements AutoCloseable {
         agents[i].doWork(nowNs);
         for (int j = 0; j < size; j++) {
             if (j != i && agents[j] != null && !blocked[i][j]) {
-                if (staleConnection[j][i]) {
-                    staleConnection[j][i] = false;
-                    scheduleLink(LINK_DOWN, i, j);
-                }
                 scheduleLink(LINK_UP, i, j);
                 scheduleLink(LINK_UP, j, i);
             }
@@ -263,12 +252,8 @@ public final class Simulator implements AutoCloseable {
         agents[i] = null;
         record(i, "DOWN", "crashed");
         for (int j = 0; j < size; j++) {
-            if (j != i && agents[j] != null) {
-                if (blocked[i][j]) {
-                    staleConnection[j][i] = true;
-                } else {
-                    scheduleLink(LINK_DOWN, i, j);
-                }
+            if (j != i && agents[j] != null && !blocked[i][j]) {
+                scheduleLink(LINK_DOWN, i, j);
             }
         }
         checker.checkLeaders();
@@ -325,14 +310,6 @@ public final class Simulator implements AutoCloseable {
      * have reset that connection: both ends see it drop first, then come back.
      */
     private void reconnect(final int i, final int j) {
-        if (agents[j] != null && staleConnection[j][i]) {
-            staleConnection[j][i] = false;
-            scheduleLink(LINK_DOWN, i, j);
-        }
-        if (agents[i] != null && staleConnection[i][j]) {
-            staleConnection[i][j] = false;
-            scheduleLink(LINK_DOWN, j, i);
-        }
         if (agents[i] != null && agents[j] != null) {
             if (brokenConnection[i][j] || brokenConnection[j][i]) {
                 scheduleLink(LINK_DOWN, i, j);
@@ -464,11 +441,6 @@ public final class Simulator implements AutoCloseable {
         final ElectionAgent target = agents[e.to];
         if (target != null && blocked[e.from][e.to] && isQuorumMessage(e.type)) {
             brokenConnection[e.from][e.to] = true;
-        }
-        if (target != null && incarnation[e.to] == e.toIncarnation && blocked[e.from][e.to] && e.type == LINK_DOWN) {
-            // A reset cut off by a new partition is not forgotten: the receiver learns of it when the
-            // two can talk again, before any new connection.
-            staleConnection[e.to][e.from] = true;
         }
         if (target != null && incarnation[e.to] == e.toIncarnation && !blocked[e.from][e.to]) {
             final RingBuffer ring = target.inbound();
