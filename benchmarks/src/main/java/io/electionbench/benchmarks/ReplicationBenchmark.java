@@ -86,7 +86,7 @@ public class ReplicationBenchmark {
             InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, 2);
             agent.doWork(1);
             agent.doWork(100_000_000);
-            InboundMessages.offerLearnerInfo(ring, 1, 0, 0, false);
+            InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0);
             InboundMessages.offerAckEpoch(ring, 1, 0, 0);
             agent.doWork(100_000_001);
             InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, Zxid.make(1, 0));

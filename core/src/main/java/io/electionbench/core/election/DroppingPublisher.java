@@ -14,7 +14,7 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+    public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         return true;
     }
 

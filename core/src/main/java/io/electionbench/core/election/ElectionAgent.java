@@ -330,7 +330,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 break;
             case InboundMessages.LEARNER_INFO:
                 onLearnerInfo(from, buffer.getLong(index + InboundMessages.LI_ACCEPTED_EPOCH_OFFSET),
-                    buffer.getInt(index + InboundMessages.LI_OBSERVER_OFFSET) != 0);
+                    buffer.getInt(index + InboundMessages.LI_FLAGS_OFFSET));
                 break;
             case InboundMessages.LEARNER_REJECT:
                 onLearnerReject(from);
@@ -430,10 +430,19 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * A learner announces itself. A leader registers it; a fast LOOKING node that proposes itself keeps
      * it for when it leads; anyone else refuses (ZooKeeper's would-be leader has no quorum listener yet).
      */
-    public void onLearnerInfo(final long from, final long acceptedEpoch, final boolean isObserver) {
+    public void onLearnerInfo(final long from, final long acceptedEpoch, final int flags) {
         final int index = ensemble.indexOf(from);
         if (index < 0 || index == myIndex) {
             messagesDropped++;
+            return;
+        }
+        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
+            && (learnerMask & (1L << index)) != 0 && learnerPhase[index] == L_SYNCED && acceptedEpoch == newEpoch) {
+            // A learner we synced in this epoch, announcing itself again only because its election
+            // link came back (a healed partition): both ends agree the session on the quorum link is
+            // intact, so it goes on. Restarting discovery with a serving learner made it look again,
+            // and a leader whose learners all did that stepped down for nothing (simulator seed 31495).
+            learnerLastHeardNs[index] = nowNs;
             return;
         }
         connectedMask |= 1L << index;
@@ -529,10 +538,17 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             sendProposal(index);
         } else if (isLearner() && sid == leaderSid) {
-            // A new connection to our leader is a new session: announce again, and the leader either
-            // takes us back or, if it stopped leading while we could not hear it, refuses at once.
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
+            // A new connection to our leader: announce again, and the leader either takes us back or,
+            // if it stopped leading while we could not hear it, refuses at once. Synced into its
+            // epoch, we ask to resume: a leader that also has us synced keeps the session instead of
+            // restarting discovery with a learner that serves.
+            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags()
+                | (learnerStep >= F_SYNCED && storage.currentEpoch() == storage.acceptedEpoch() ? InboundMessages.LEARNER_RESUME : 0));
         }
+    }
+
+    private int learnerInfoFlags() {
+        return isParticipant ? 0 : InboundMessages.LEARNER_OBSERVER;
     }
 
     /** The link to {@code sid} dropped (EOF or RST): a learner whose leader it was starts looking at once. */
@@ -809,7 +825,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return 1;
         }
         if (!isLeaderContacted && nowNs - nextLearnerInfoNs >= 0) {
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
+            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
             learnerRetryNs = Math.min(learnerRetryNs * 2, timing.tickNs() / 2);
             nextLearnerInfoNs = nowNs + learnerRetryNs;
             return 1;
@@ -1661,7 +1677,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         abortSnapshot();
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
-        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), !isParticipant);
+        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
     }
 
     /** Learners that announced themselves while we were LOOKING chose wrongly if we end up following. */

@@ -62,7 +62,7 @@ public final class InboundMessages {
 
     static final int LI_ACCEPTED_EPOCH_OFFSET = 8;
     static final int LI_LAST_ZXID_OFFSET = 16;
-    static final int LI_OBSERVER_OFFSET = 24;
+    static final int LI_FLAGS_OFFSET = 24;
     static final int LEARNER_INFO_LENGTH = 32;
 
     static final int PING_ZXID_OFFSET = 8;
@@ -115,8 +115,16 @@ public final class InboundMessages {
         return true;
     }
 
+    /** LEARNER_INFO flag: the learner is an observer. */
+    public static final int LEARNER_OBSERVER = 1;
+    /**
+     * LEARNER_INFO flag: the learner is synced with the addressee in the epoch it names and announces
+     * itself again only because its election link came back; a leader that agrees keeps the session.
+     */
+    public static final int LEARNER_RESUME = 2;
+
     public static boolean offerLearnerInfo(
-        final RingBuffer ring, final long fromSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+        final RingBuffer ring, final long fromSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         final int index = ring.tryClaim(LEARNER_INFO, LEARNER_INFO_LENGTH);
         if (index <= 0) {
             return false;
@@ -125,8 +133,8 @@ public final class InboundMessages {
         buffer.putLong(index + FROM_OFFSET, fromSid);
         buffer.putLong(index + LI_ACCEPTED_EPOCH_OFFSET, acceptedEpoch);
         buffer.putLong(index + LI_LAST_ZXID_OFFSET, lastZxid);
-        buffer.putInt(index + LI_OBSERVER_OFFSET, isObserver ? 1 : 0);
-        buffer.putInt(index + LI_OBSERVER_OFFSET + 4, 0);
+        buffer.putInt(index + LI_FLAGS_OFFSET, flags);
+        buffer.putInt(index + LI_FLAGS_OFFSET + 4, 0);
         ring.commit(index);
         return true;
     }

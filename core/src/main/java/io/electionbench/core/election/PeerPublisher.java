@@ -21,7 +21,7 @@ public interface PeerPublisher {
     boolean sendNotification(long toSid, int state, long leader, long zxid, long electionEpoch, long peerEpoch);
 
     /** A learner announces itself to the leader it decided for (ZooKeeper's FOLLOWERINFO/OBSERVERINFO). */
-    boolean sendLearnerInfo(long toSid, long acceptedEpoch, long lastZxid, boolean isObserver);
+    boolean sendLearnerInfo(long toSid, long acceptedEpoch, long lastZxid, int flags);
 
     /** The addressee is not leading, or the relationship is over (a closed learner connection in ZooKeeper). */
     boolean sendLearnerReject(long toSid);

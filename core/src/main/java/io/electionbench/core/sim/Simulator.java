@@ -454,7 +454,7 @@ public final class Simulator implements AutoCloseable {
                     InboundMessages.offerNotification(ring, fromSid, e.state, e.a, e.b, e.c, e.d, ElectionAgent.NOTIFICATION_VERSION);
                     break;
                 case InboundMessages.LEARNER_INFO:
-                    InboundMessages.offerLearnerInfo(ring, fromSid, e.a, e.b, e.flag);
+                    InboundMessages.offerLearnerInfo(ring, fromSid, e.a, e.b, e.state);
                     break;
                 case InboundMessages.PING:
                 case InboundMessages.PING_ACK:
@@ -859,12 +859,12 @@ public final class Simulator implements AutoCloseable {
         }
 
         @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
             final EventQueue.Event e = event(InboundMessages.LEARNER_INFO, toSid);
             if (e != null) {
                 e.a = acceptedEpoch;
                 e.b = lastZxid;
-                e.flag = isObserver;
+                e.state = flags;
                 sendMessage(e);
             }
             return true;

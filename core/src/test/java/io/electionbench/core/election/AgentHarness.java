@@ -74,7 +74,7 @@ final class AgentHarness {
     }
 
     void learnerInfo(final long from, final long acceptedEpoch) {
-        InboundMessages.offerLearnerInfo(agent.inbound(), from, acceptedEpoch, 0, false);
+        InboundMessages.offerLearnerInfo(agent.inbound(), from, acceptedEpoch, 0, 0);
         agent.doWork(nowNs);
     }
 
@@ -200,7 +200,7 @@ final class AgentHarness {
         }
 
         @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
             sent.add(new Sent("learnerInfo", toSid, 0, 0, lastZxid, 0, acceptedEpoch));
             return true;
         }

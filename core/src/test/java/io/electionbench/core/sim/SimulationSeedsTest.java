@@ -35,6 +35,19 @@ class SimulationSeedsTest {
         assertTrue(failures.isEmpty(), failures.size() + " of " + SEEDS + " seeds violated an invariant:\n" + String.join("\n", failures));
     }
 
+    /**
+     * Seeds that large sweeps (10,000 per size and policy) once found bad, beyond the CI range: a
+     * completeness false alarm on a vote left from an earlier LOOKING period (19026, size 7), writes
+     * refused after a short partition because serving learners restarted their sessions (31495), and
+     * the livelock a first fix for that caused (35616).
+     */
+    @ParameterizedTest(name = "seed {1}, size {0}, {2} policy")
+    @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast"})
+    void seedsThatOnceFailedStayClean(final int size, final long seed, final String policy) {
+        final SimulationRun run = new SimulationRun(size, seed, ElectionPolicy.byName(policy), Fault.parse("all")).run(false);
+        assertTrue(run.isClean(), run.violations() + "\n    replay: " + run.replayCommand());
+    }
+
     @Test
     void theSameSeedGivesTheSameRunEventForEvent() {
         for (long seed = 1; seed <= 20; seed++) {

@@ -73,13 +73,13 @@ final class NettyPeerPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+    public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         final PeerLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.LEARNER_INFO_LENGTH, 0), false);
         if (frame == null) {
             return false;
         }
-        QuorumMessageCodec.encodeLearnerInfo(frame, acceptedEpoch, lastZxid, isObserver);
+        QuorumMessageCodec.encodeLearnerInfo(frame, acceptedEpoch, lastZxid, flags);
         return publish(link, frame);
     }
 

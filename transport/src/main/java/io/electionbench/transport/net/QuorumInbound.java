@@ -40,7 +40,8 @@ final class QuorumInbound {
         final ByteBufView view) {
         switch (m.type()) {
             case QuorumMessageCodec.LEARNER_INFO:
-                return InboundMessages.offerLearnerInfo(ring, from, m.acceptedEpoch(), m.zxid(), m.isObserver());
+                return InboundMessages.offerLearnerInfo(ring, from, m.acceptedEpoch(), m.zxid(),
+                    m.flags() & (InboundMessages.LEARNER_OBSERVER | InboundMessages.LEARNER_RESUME));
             case QuorumMessageCodec.LEARNER_REJECT:
                 return InboundMessages.offerSidOnly(ring, InboundMessages.LEARNER_REJECT, from);
             case QuorumMessageCodec.PING:

@@ -110,6 +110,8 @@ public final class QuorumMessageCodec {
     public static final int R_LEADER_OFFSET = 24;
     public static final int RESULT_LENGTH = 32;
     public static final int FLAG_OBSERVER = 1;
+    /** LEARNER_INFO: a synced learner whose election link came back; see InboundMessages.LEARNER_RESUME. */
+    public static final int FLAG_RESUME = 2;
     /** SYNC_START modes: ZooKeeper's DIFF, TRUNC and SNAP packet types. */
     public static final int MODE_DIFF = 13;
     public static final int MODE_TRUNC = 14;
@@ -135,12 +137,12 @@ public final class QuorumMessageCodec {
     private long leaderSid;
 
     /** Writes a LEARNER_INFO frame (length prefix included). */
-    public static void encodeLearnerInfo(final ByteBuf out, final long acceptedEpoch, final long lastZxid, final boolean isObserver) {
+    public static void encodeLearnerInfo(final ByteBuf out, final long acceptedEpoch, final long lastZxid, final int flags) {
         out.writeInt(LEARNER_INFO_LENGTH);
         writeHeader(out, LEARNER_INFO);
         out.writeLong(acceptedEpoch);
         out.writeLong(lastZxid);
-        out.writeInt(isObserver ? FLAG_OBSERVER : 0);
+        out.writeInt(flags);
     }
 
     /** Writes a LEARNER_REJECT frame. */
@@ -440,6 +442,11 @@ public final class QuorumMessageCodec {
 
     public boolean isObserver() {
         return (flags & FLAG_OBSERVER) != 0;
+    }
+
+    /** LEARNER_INFO's flags: {@link #FLAG_OBSERVER}, {@link #FLAG_RESUME}. */
+    public int flags() {
+        return flags;
     }
 
     /** SYNC_START's mode: {@link #MODE_DIFF}, {@link #MODE_TRUNC} or {@link #MODE_SNAP}. */

@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
 
@@ -46,7 +47,7 @@ class QuorumLinkTest {
             assertTrue(publisher.sendAck(1, 0x7_0000_0001L));
             assertTrue(publisher.sendCommit(1, 0x7_0000_0001L));
             assertTrue(publisher.sendUpToDate(1, 0x7_0000_0001L));
-            assertTrue(publisher.sendLearnerInfo(1, 6, 0x6_0000_0009L, true));
+            assertTrue(publisher.sendLearnerInfo(1, 6, 0x6_0000_0009L, QuorumMessageCodec.FLAG_OBSERVER));
             assertTrue(publisher.sendPing(1, 4));
             assertTrue(publisher.sendPingAck(1, 5));
             assertTrue(publisher.sendLearnerReject(1));
@@ -99,7 +100,7 @@ class QuorumLinkTest {
             assertFalse(publisher.sendCommit(9, 1), "no such member");
             assertFalse(publisher.isWritable(9));
             assertTrue(publisher.sendPing(1, 3), "dropped with the link, as before");
-            assertTrue(publisher.sendLearnerInfo(1, 2, 0x2_0000_0001L, false), "kept until the link is up");
+            assertTrue(publisher.sendLearnerInfo(1, 2, 0x2_0000_0001L, 0), "kept until the link is up");
             nodes.startAll();
             nodes.awaitQuorumLinks(TIMEOUT_MS);
             final InboundRecord info = drain(nodes.ring(1), 1).get(0);

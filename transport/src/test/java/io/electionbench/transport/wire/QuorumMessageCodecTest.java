@@ -20,7 +20,7 @@ class QuorumMessageCodecTest {
     @Test
     void roundTripsEveryType() {
         final ByteBuf out = Unpooled.buffer();
-        QuorumMessageCodec.encodeLearnerInfo(out, 4, 0x4_0000_0009L, true);
+        QuorumMessageCodec.encodeLearnerInfo(out, 4, 0x4_0000_0009L, QuorumMessageCodec.FLAG_OBSERVER);
         assertEquals(24, out.getInt(0));
         assertEquals(0xEB, out.getUnsignedByte(4));
         assertEquals(1, out.getUnsignedByte(5));

@@ -102,7 +102,7 @@ class WireFuzzTest {
         final ByteBuf qh = Unpooled.buffer();
         QuorumHeaderCodec.encode(qh, 3);
         final ByteBuf li = Unpooled.buffer();
-        QuorumMessageCodec.encodeLearnerInfo(li, 1, 2, false);
+        QuorumMessageCodec.encodeLearnerInfo(li, 1, 2, 0);
         final ByteBuf ping = Unpooled.buffer();
         QuorumMessageCodec.encodePing(ping, QuorumMessageCodec.PING, 5);
         final ByteBuf legacy = Unpooled.buffer().writeInt(0).writeLong(1).writeLong(2).writeLong(3);
