@@ -28,9 +28,11 @@ final class TestEnsemble implements AutoCloseable {
 
     TestEnsemble(final Path dir, final int size, final String... extraLines) throws Exception {
         this.dir = dir;
-        this.electionPorts = freePorts(size);
-        this.quorumPorts = freePorts(size);
-        this.adminPorts = freePorts(size);
+        // One pick for all of them: ports from separate picks may coincide (each is only free when picked).
+        final int[] ports = freePorts(3 * size);
+        this.electionPorts = java.util.Arrays.copyOfRange(ports, 0, size);
+        this.quorumPorts = java.util.Arrays.copyOfRange(ports, size, 2 * size);
+        this.adminPorts = java.util.Arrays.copyOfRange(ports, 2 * size, 3 * size);
         this.nodes = new ElectionNode[size + 1];
         final List<String> lines = new ArrayList<>(Arrays.asList(
             "tickTime=100", "initLimit=10", "syncLimit=5", "handshakeTimeoutMs=500",
