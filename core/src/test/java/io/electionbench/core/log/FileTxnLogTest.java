@@ -92,6 +92,23 @@ class FileTxnLogTest extends TxnLogContractTest {
     }
 
     @Test
+    void anEmptySnapshotReceivedReplacesTheHistoryWithNothing() throws Exception {
+        final Path dir = root.resolve("receive-empty");
+        try (FileTxnLog log = FileTxnLog.open(dir, options())) {
+            append(log, Zxid.make(1, 1), "diverged");
+            final TxnLog.SnapshotReceiver receiver = log.receiveSnapshot(0, 0, 0); // a leader with its whole history
+            receiver.finish();
+            assertEquals(0, log.snapshotZxid());
+            assertEquals(0, log.snapshotState().capacity());
+            assertEquals(0, log.lastZxid());
+        }
+        try (FileTxnLog reopened = FileTxnLog.open(dir, options())) {
+            assertEquals(0, reopened.snapshotZxid());
+            assertEquals(0, reopened.snapshotState().capacity());
+        }
+    }
+
+    @Test
     void aSnapshotReceiveCutShortByACrashLeavesTheHistoryAsItWas() throws Exception {
         final Path dir = root.resolve("receive-crash");
         try (FileTxnLog log = FileTxnLog.open(dir, options())) {
