@@ -5,10 +5,10 @@ import io.electionbench.core.log.TxnLog;
 
 /**
  * {@link PersistentState} kept in memory: a {@link MemoryTxnLog} and two epochs. Nothing survives the
- * process; for benchmarks and tests that drive an agent by hand (the simulator has its own,
- * {@code SimStorage}, which also builds histories).
+ * process; for benchmarks and tests that drive an agent by hand, and the simulator's durable state
+ * ({@code SimStorage}, which adds the builders of histories).
  */
-public final class MemoryState implements PersistentState {
+public class MemoryState implements PersistentState {
     private final MemoryTxnLog log;
     private long currentEpoch;
     private long acceptedEpoch;

@@ -3,40 +3,15 @@ package io.electionbench.core.sim;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.election.MemoryState;
 import io.electionbench.core.log.MemoryTxnLog;
-import io.electionbench.core.log.TxnLog;
 
 /** A simulated server's durable state: an in-memory log and both epochs. It survives a crash, unlike the agent. */
-public final class SimStorage implements PersistentState {
-    private final MemoryTxnLog log = new MemoryTxnLog(16, 256);
+public final class SimStorage extends MemoryState {
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[SimPayloads.LENGTH]);
-    private long currentEpoch;
-    private long acceptedEpoch;
 
-    @Override
-    public TxnLog log() {
-        return log;
-    }
-
-    @Override
-    public long currentEpoch() {
-        return currentEpoch;
-    }
-
-    @Override
-    public long acceptedEpoch() {
-        return acceptedEpoch;
-    }
-
-    @Override
-    public void acceptedEpoch(final long epoch) {
-        acceptedEpoch = epoch;
-    }
-
-    @Override
-    public void currentEpoch(final long epoch) {
-        currentEpoch = epoch;
+    public SimStorage() {
+        super(new MemoryTxnLog(16, 256));
     }
 
     /**
@@ -47,13 +22,13 @@ public final class SimStorage implements PersistentState {
         for (long c = fromCounter; c <= toCounter; c++) {
             final long zxid = Zxid.make(epoch, c);
             SimPayloads.fill(payload, zxid);
-            log.append(zxid, payload, 0, SimPayloads.LENGTH);
+            memoryLog().append(zxid, payload, 0, SimPayloads.LENGTH);
         }
     }
 
     /** Sets both epochs, as a scenario's {@code state} line does (current epoch = the last range's epoch). */
     public void epochs(final long current, final long accepted) {
-        this.currentEpoch = current;
-        this.acceptedEpoch = accepted;
+        currentEpoch(current);
+        acceptedEpoch(accepted);
     }
 }
