@@ -39,12 +39,17 @@ final class ProcessTarget extends AdminTarget {
 
     @Override
     protected void spawn(final long sid) throws Exception {
+        jvms.start(sid, ChildJvms.command(heap, nodeArgs(configFile, sid)), dir.resolve("node-" + sid + ".log"));
+    }
+
+    /** The JVM arguments after the heap and flags that run {@code electionbench node} for {@code sid} on this classpath. */
+    static List<String> nodeArgs(final java.nio.file.Path config, final long sid) {
         final List<String> args = new java.util.ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 22) {
             args.add("--enable-native-access=ALL-UNNAMED"); // Netty's epoll library, quietly on 22+
         }
-        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", configFile.toString(), "--id", Long.toString(sid)));
-        jvms.start(sid, ChildJvms.command(heap, args), dir.resolve("node-" + sid + ".log"));
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", config.toString(), "--id", Long.toString(sid)));
+        return args;
     }
 
     @Override

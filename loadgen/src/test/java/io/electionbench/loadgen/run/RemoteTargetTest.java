@@ -87,12 +87,8 @@ class RemoteTargetTest {
      */
     private static Thread supervise(final Path cfg, final int sid, final Path log, final AtomicBoolean done,
         final List<Process> running) {
-        final List<String> args = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 22) {
-            args.add("--enable-native-access=ALL-UNNAMED");
-        }
-        args.addAll(List.of("-Dio.netty.leakDetection.level=paranoid", "-cp", System.getProperty("java.class.path"),
-            Main.class.getName(), "node", "--config", cfg.toString(), "--id", Integer.toString(sid)));
+        final List<String> args = new ArrayList<>(List.of("-Dio.netty.leakDetection.level=paranoid"));
+        args.addAll(ProcessTarget.nodeArgs(cfg, sid));
         final Thread t = new Thread(() -> {
             while (!done.get()) {
                 try {
