@@ -76,21 +76,23 @@ class ClientHostileInputTest {
             Loopback.await(TIMEOUT_MS, "bad sync mode", () -> counters.badFrames(WireError.BAD_SYNC_MODE) == 1);
             assertClosed(port, header(0, 2), chunk(-1));
             Loopback.await(TIMEOUT_MS, "bad chunk range", () -> counters.badFrames(WireError.BAD_CHUNK_RANGE) == 1);
-            // The real peer dials again and the link carries messages once more.
+            // The real peer dials again and the link carries messages once more. A commit queued while
+            // the link is still being replaced (the impostors' connections closing) goes down with that
+            // connection, so it is sent again until one arrives.
             nodes.awaitQuorumLinks(TIMEOUT_MS);
-            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-            while (!nodes.node(2).publisher().sendCommit(1, 42)) {
-                assertTrue(System.nanoTime() - deadline < 0, "commit sent");
-                Thread.yield();
-            }
             final AtomicInteger commits = new AtomicInteger();
+            final long[] lastSentNs = {0};
             Loopback.await(TIMEOUT_MS, "the commit", () -> {
                 nodes.ring(1).read((type, buffer, index, length) -> {
                     if (type == InboundMessages.COMMIT && buffer.getLong(index + 8) == 42) {
                         commits.incrementAndGet();
                     }
                 });
-                return commits.get() == 1;
+                if (commits.get() == 0 && System.nanoTime() - lastSentNs[0] > 200_000_000L
+                    && nodes.node(2).publisher().sendCommit(1, 42)) {
+                    lastSentNs[0] = System.nanoTime();
+                }
+                return commits.get() >= 1;
             });
         }
     }
