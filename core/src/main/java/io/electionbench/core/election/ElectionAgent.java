@@ -16,6 +16,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import io.electionbench.core.ServerState;
 import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
+import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
@@ -65,6 +66,14 @@ public final class ElectionAgent implements Agent, MessageHandler {
     public static final int MAX_OUTSTANDING = 1 << 16;
     /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
     private static final int SYNC_BATCH = 4096;
+    /**
+     * Bytes of log records per batch a sync stream sends from a file: a quarter of the 512 KiB frame
+     * limit, a few hundred small txns, so a batch is far below a link's high-water mark.
+     */
+    static final int RECORD_BATCH_BYTES = 128 << 10;
+    private static final int SPANS_SENT = 0;
+    private static final int SPANS_DROPPED = 1;
+    private static final int SPANS_UNAVAILABLE = 2;
 
     // A learner's progress through recovery, as its leader sees it.
     private static final byte L_NONE = 0;
@@ -119,6 +128,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final int[] broadcastIndexes;
     private final SyncPlan plan = new SyncPlan();
     private final SyncStreamer streamer = new SyncStreamer();
+    private final RecordSpan span = new RecordSpan();
     /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
     private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long newEpoch = -1;
@@ -1097,13 +1107,19 @@ public final class ElectionAgent implements Agent, MessageHandler {
             }
             snapshotCursor[index] = -1;
         }
-        streamer.start(index, sid);
-        log.read(syncCursorZxid[index] + 1, streamer);
-        if (streamer.failed) {
-            dropLearner(index);
+        final int streamed = streamRecordSpans(index, sid);
+        if (streamed == SPANS_DROPPED) {
             return 1;
         }
-        syncCursorZxid[index] = streamer.lastSent;
+        if (streamed == SPANS_UNAVAILABLE) {
+            streamer.start(index, sid);
+            log.read(syncCursorZxid[index] + 1, streamer);
+            if (streamer.failed) {
+                dropLearner(index);
+                return 1;
+            }
+            syncCursorZxid[index] = streamer.lastSent;
+        }
         if (syncCursorZxid[index] < storage.lastLoggedZxid()) {
             return 1;
         }
@@ -1114,6 +1130,41 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         learnerPhase[index] = L_NEWLEADER_SENT;
         return 1;
+    }
+
+    /**
+     * Sends the learner's next records as batches straight from the log's segment files
+     * ({@link PeerPublisher#sendRecords}: sendfile, the txns never enter this JVM's memory), up to
+     * {@link #SYNC_BATCH} txns or until the link is full. Only where the log keeps files and the
+     * publisher can send from them; otherwise, or when a record alone exceeds a batch, the caller
+     * streams entry by entry.
+     *
+     * @return {@link #SPANS_SENT} (the cursor moved, or the link is full), {@link #SPANS_DROPPED} (the
+     *         learner was dropped), or {@link #SPANS_UNAVAILABLE} to stream entry by entry instead
+     */
+    private int streamRecordSpans(final int index, final long sid) {
+        if (!publisher.canSendRecords()) {
+            return SPANS_UNAVAILABLE;
+        }
+        int sent = 0;
+        while (sent < SYNC_BATCH && syncCursorZxid[index] < storage.lastLoggedZxid()) {
+            if (!log.recordSpan(syncCursorZxid[index] + 1, RECORD_BATCH_BYTES, span)) {
+                return sent > 0 ? SPANS_SENT : SPANS_UNAVAILABLE;
+            }
+            if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
+                span.lastZxid())) {
+                dropLearner(index);
+                return SPANS_DROPPED;
+            }
+            sent += span.count();
+            syncTxnsSent += span.count();
+            syncBytesSent += span.payloadBytes();
+            syncCursorZxid[index] = span.lastZxid();
+            if (!publisher.isWritable(sid)) {
+                break;
+            }
+        }
+        return SPANS_SENT;
     }
 
     /** Hands log entries to one learner's link, without copying, until the batch or the link is full. */

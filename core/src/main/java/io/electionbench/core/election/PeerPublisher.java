@@ -96,6 +96,29 @@ public interface PeerPublisher {
         return failed;
     }
 
+    /**
+     * True if this publisher implements {@link #sendRecords}; a leader whose log keeps its records in
+     * files ({@link io.electionbench.core.log.TxnLog#recordSpan}) then streams syncs as record batches.
+     */
+    default boolean canSendRecords() {
+        return false;
+    }
+
+    /**
+     * Leader to learner, in a sync stream: {@code count} whole txn log records, {@code firstZxid} to
+     * {@code lastZxid}, which are bytes {@code [position, position + length)} of the log file
+     * {@code file} (a {@link io.electionbench.core.log.RecordSpan}). They are sent as they are, from
+     * the file, without entering the JVM's memory where the transport allows; the receiving transport
+     * checks each record's CRC and hands each to its agent as a PROPOSAL. The file may be deleted or
+     * replaced after the call; what was queued is still sent.
+     *
+     * @throws UnsupportedOperationException unless {@link #canSendRecords()}
+     */
+    default boolean sendRecords(final long toSid, final Path file, final long position, final int length,
+        final int count, final long firstZxid, final long lastZxid) {
+        throw new UnsupportedOperationException("this publisher cannot send records from a file");
+    }
+
     /** Leader to learner: the end of the sync stream; {@code zxid} is the new epoch's zxid (epoch, 0). */
     boolean sendNewLeader(long toSid, long zxid);
 

@@ -275,6 +275,49 @@ public final class FileTxnLog implements TxnLog {
         return handed;
     }
 
+    /**
+     * Uses the index alone (positions of held records): no file is read, so no CRC is checked here; the
+     * receiver of the bytes checks each record's. Staged appends are written first.
+     */
+    @Override
+    public boolean recordSpan(final long fromZxid, final int maxBytes, final RecordSpan span) {
+        checkOpen();
+        writeStagedUnchecked();
+        final int count = index.count();
+        final int first = index.ceiling(fromZxid);
+        if (first >= count) {
+            return false;
+        }
+        final long firstZxid = index.zxid(first);
+        int segment = segments.size() - 1;
+        while (segment > 0 && segments.get(segment).firstZxid > firstZxid) {
+            segment--;
+        }
+        final Segment s = segments.get(segment);
+        final long nextSegmentZxid = segment + 1 < segments.size() ? segments.get(segment + 1).firstZxid : Long.MAX_VALUE;
+        final long start = index.position(first);
+        int last = first - 1;
+        long end = start;
+        while (last + 1 < count) {
+            final int next = last + 1;
+            final boolean isLastInSegment = next + 1 >= count || index.zxid(next + 1) >= nextSegmentZxid;
+            final long recordEnd = isLastInSegment ? s.size : index.position(next + 1);
+            if (recordEnd - start > maxBytes) {
+                break;
+            }
+            last = next;
+            end = recordEnd;
+            if (isLastInSegment) {
+                break;
+            }
+        }
+        if (last < first) {
+            return false;
+        }
+        span.set(s.path, start, (int)(end - start), last - first + 1, firstZxid, index.zxid(last));
+        return true;
+    }
+
     /** Makes the whole record at position of segment s present in the chunk; returns its chunk offset. */
     private int loadRecord(final Segment s, final long position) throws IOException {
         if (s == chunkSegment && position >= chunkStart && position + RECORD_HEADER_BYTES <= chunkStart + chunkLength) {

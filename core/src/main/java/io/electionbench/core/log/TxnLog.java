@@ -66,6 +66,19 @@ public interface TxnLog extends AutoCloseable {
     int read(long fromZxid, EntryHandler handler);
 
     /**
+     * Describes the records from the first held entry with {@code zxid >= fromZxid} on, as many whole
+     * records of one file as fit {@code maxBytes} (headers included), so they can be sent without
+     * being read into memory. Appended records are in the file when this returns.
+     *
+     * @return false when the log keeps no such file (in memory), no entry is held from
+     *         {@code fromZxid} on, or the first record alone exceeds {@code maxBytes}: read it with
+     *         {@link #read(long, EntryHandler)} instead
+     */
+    default boolean recordSpan(final long fromZxid, final int maxBytes, final RecordSpan span) {
+        return false;
+    }
+
+    /**
      * Drops every entry after {@code zxid} (ZAB's TRUNC), durably, whatever the fsync policy.
      *
      * @throws IllegalArgumentException if zxid is below the snapshot zxid: a snapshot cannot be

@@ -4,34 +4,35 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultFileRegion;
 
 /**
- * One SNAPSHOT_CHUNK frame whose bytes stay in the snapshot file: the encoded frame header (a pooled
- * buffer, everything up to the chunk bytes) and a {@link DefaultFileRegion} over the chunk's bytes in
- * the file, queued on a quorum link as one entry so they are always written, dropped or delayed
- * together. A {@code DefaultFileRegion} (not any {@code FileRegion}) because that is what Netty's
- * epoll transport sends with sendfile(2); NIO uses {@code FileChannel.transferTo}, which does the same.
+ * One quorum frame whose trailing bytes stay in a file: the encoded frame header (a pooled buffer,
+ * everything before those bytes) and a {@link DefaultFileRegion} over them, queued on a quorum link as
+ * one entry so they are always written, dropped or delayed together. Used for SNAPSHOT_CHUNK (bytes of
+ * the snapshot file) and RECORDS (records of a log segment). A {@code DefaultFileRegion} (not any
+ * {@code FileRegion}) because that is what Netty's epoll transport sends with sendfile(2); NIO uses
+ * {@code FileChannel.transferTo}, which does the same.
  *
- * <p>The region shares its {@link SnapshotFileSource}'s channel instead of owning it: releasing the
- * region releases the header if it was never handed to Netty, and one reference of the source, which
- * closes the file with its last reference.
+ * <p>The region shares its {@link SharedFile}'s channel instead of owning it: releasing the region
+ * releases the header if it was never handed to Netty, and one reference of the file, which closes
+ * with its last reference.
  */
-final class SnapshotChunkRegion extends DefaultFileRegion {
-    private final SnapshotFileSource source;
+final class FileFrameRegion extends DefaultFileRegion {
+    private final SharedFile source;
     private final long frameBytes;
     private ByteBuf header;
 
     /**
      * Takes ownership of {@code header} and retains {@code source} once.
      *
-     * @param filePosition where the chunk's bytes start in the file
+     * @param filePosition where the trailing bytes start in the file
      */
-    SnapshotChunkRegion(final SnapshotFileSource source, final ByteBuf header, final long filePosition, final int length) {
+    FileFrameRegion(final SharedFile source, final ByteBuf header, final long filePosition, final int length) {
         super(source.retainChannel(), filePosition, length);
         this.source = source;
         this.header = header;
         this.frameBytes = (long)header.readableBytes() + length;
     }
 
-    /** Header and chunk bytes: what the frame adds to the link's pending bytes. */
+    /** Header and file bytes: what the frame adds to the link's pending bytes. */
     long frameBytes() {
         return frameBytes;
     }

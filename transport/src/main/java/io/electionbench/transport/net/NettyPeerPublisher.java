@@ -1,6 +1,7 @@
 package io.electionbench.transport.net;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
@@ -28,18 +29,24 @@ import io.netty.buffer.ByteBufAllocator;
  * {@link #isWritable} is Netty's channel writability (water marks in {@link PeerTransport}) and false
  * without a link, so a paced bulk stream never comes near that cap.
  *
- * <p>Two messages avoid the copy. A broadcast proposal ({@link #broadcastProposal}) is encoded once
+ * <p>Three messages avoid the copy. A broadcast proposal ({@link #broadcastProposal}) is encoded once
  * and each learner's link gets a retained duplicate of that one frame (Netty recycles the duplicate
  * objects, so steady state still allocates nothing). A snapshot chunk the log keeps in a file
  * ({@link #sendSnapshotChunk(long, long, long, long, long, Path, long, DirectBuffer, int, int)}) is
- * queued as its encoded header and a {@link SnapshotChunkRegion} over the file (sendfile on the
+ * queued as its encoded header and a {@link FileFrameRegion} over the file (sendfile on the
  * event loop; the chunk's bytes never enter the JVM). The file is opened once per snapshot and held
- * by reference count ({@link SnapshotFileSource}) until the last queued chunk is written or dropped.
- * With TLS a file region cannot pass the {@code SslHandler}, so chunks are copied as before.
+ * by reference count ({@link SharedFile}) until the last queued chunk is written or dropped.
+ * A sync stream's RECORDS batch ({@link #sendRecords}) is queued the same way over the log segment
+ * that holds the records, the few most recently used segments held open likewise. With TLS a file
+ * region cannot pass the {@code SslHandler}, so chunks are copied from the log's buffer and record
+ * batches read from the segment into the frame.
  */
 final class NettyPeerPublisher implements PeerPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(NettyPeerPublisher.class);
     private static final int SNAPSHOT_CHUNK_HEADER_BYTES = QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, 0);
+    private static final int RECORDS_HEADER_BYTES = QuorumMessageCodec.frameLength(QuorumMessageCodec.RB_RECORDS_OFFSET, 0);
+    /** Segments held open at once: a few learners syncing from different parts of the log. */
+    static final int HELD_SEGMENTS = 4;
 
     private final Ensemble ensemble;
     private final PeerLink[] electionLinks;
@@ -49,8 +56,11 @@ final class NettyPeerPublisher implements PeerPublisher {
     /** False with TLS: a FileRegion cannot go through an SslHandler. */
     private final boolean isFileRegionAllowed;
     /** The snapshot file held open for chunks (agent thread; released by {@link #close()}). */
-    private SnapshotFileSource snapshot;
+    private SharedFile snapshot;
+    /** Log segments held open for record batches, most recently used first (agent thread; released by {@link #close()}). */
+    private final SharedFile[] segments = new SharedFile[HELD_SEGMENTS];
     /** The snapshot that could not be opened, so it is not retried (and logged) for every chunk. */
+    private long snapshotZxid;
     private Path failedFile;
     private long failedZxid;
     private volatile boolean isClosed;
@@ -152,7 +162,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
         final long position, final Path file, final long fileOffset, final DirectBuffer buffer, final int offset,
         final int length) {
-        final SnapshotFileSource source = isFileRegionAllowed && length > 0 ? snapshotSource(file, zxid, fileOffset + totalLength) : null;
+        final SharedFile source = isFileRegionAllowed && length > 0 ? snapshotSource(file, zxid, fileOffset + totalLength) : null;
         if (source == null) {
             return sendSnapshotChunk(toSid, zxid, digest, totalLength, position, buffer, offset, length);
         }
@@ -162,7 +172,7 @@ final class NettyPeerPublisher implements PeerPublisher {
             return false;
         }
         QuorumMessageCodec.encodeSnapshotChunkHeader(header, zxid, digest, totalLength, position, length);
-        if (!counted(link.offerRegion(new SnapshotChunkRegion(source, header, fileOffset + position, length)))) {
+        if (!counted(link.offerRegion(new FileFrameRegion(source, header, fileOffset + position, length)))) {
             return false;
         }
         counters.increment(TransportCounters.SNAPSHOT_FILE_CHUNKS);
@@ -174,9 +184,9 @@ final class NettyPeerPublisher implements PeerPublisher {
      * else the held one is released and this one opened. Null if it cannot be opened (logged once
      * per snapshot; the caller copies instead) or the transport is closed.
      */
-    private SnapshotFileSource snapshotSource(final Path file, final long zxid, final long minBytes) {
-        final SnapshotFileSource held = snapshot;
-        if (held != null && held.isSnapshot(file, zxid)) {
+    private SharedFile snapshotSource(final Path file, final long zxid, final long minBytes) {
+        final SharedFile held = snapshot;
+        if (held != null && held.isFile(file) && snapshotZxid == zxid) {
             return held;
         }
         if (held != null) {
@@ -187,7 +197,8 @@ final class NettyPeerPublisher implements PeerPublisher {
             return null;
         }
         try {
-            snapshot = SnapshotFileSource.open(file, zxid, minBytes);
+            snapshot = SharedFile.open(file, minBytes);
+            snapshotZxid = zxid;
             return snapshot;
         } catch (final IOException ex) {
             failedFile = file;
@@ -197,18 +208,133 @@ final class NettyPeerPublisher implements PeerPublisher {
         }
     }
 
+    /** Record batches are sent from segment files, as file regions or (TLS) read into the frame. */
+    @Override
+    public boolean canSendRecords() {
+        return true;
+    }
+
+    /**
+     * Queues the RECORDS frame header and a file region over the records in the segment; with TLS,
+     * reads the records from the segment into the frame instead (one copy per batch, as a file region
+     * cannot pass the {@code SslHandler}). A segment that cannot be opened or read fails the send
+     * (logged; the agent drops the learner, which rejoins and is synced again).
+     */
+    @Override
+    public boolean sendRecords(final long toSid, final Path file, final long position, final int length, final int count,
+        final long firstZxid, final long lastZxid) {
+        final PeerLink link = link(quorumLinks, toSid);
+        final int headerBytes = RECORDS_HEADER_BYTES;
+        final ByteBuf header = isFileRegionAllowed
+            ? claim(link, headerBytes, length, true)
+            : claim(link, headerBytes + length, true);
+        if (header == null) {
+            return false;
+        }
+        final SharedFile segment = segmentFile(file, position + length);
+        if (segment == null) {
+            header.release();
+            return false;
+        }
+        QuorumMessageCodec.encodeRecordsHeader(header, firstZxid, lastZxid, count, length);
+        if (isFileRegionAllowed) {
+            if (!counted(link.offerRegion(new FileFrameRegion(segment, header, position, length)))) {
+                return false;
+            }
+            counters.increment(TransportCounters.RECORD_FILE_BATCHES);
+            return true;
+        }
+        if (!readInto(header, segment, position, length)) {
+            header.release();
+            return false;
+        }
+        counters.increment(TransportCounters.RECORD_BATCHES_COPIED);
+        return publish(link, header);
+    }
+
+    /** Appends {@code length} bytes of the file from {@code position} to the frame; false (logged) on a read error or short file. */
+    private static boolean readInto(final ByteBuf frame, final SharedFile file, final long position, final int length) {
+        final int at = frame.writerIndex();
+        final ByteBuffer target = frame.internalNioBuffer(at, length);
+        long filePosition = position;
+        try {
+            while (target.hasRemaining()) {
+                final int read = file.channel().read(target, filePosition);
+                if (read < 0) {
+                    LOG.warn("cannot send records from {}: it ends before byte {}", file.file(), position + length);
+                    return false;
+                }
+                filePosition += read;
+            }
+        } catch (final IOException ex) {
+            LOG.warn("cannot send records from {}: {}", file.file(), ex.toString());
+            return false;
+        }
+        frame.writerIndex(at + length);
+        return true;
+    }
+
+    /**
+     * The open segment {@code file}, from the few held (most recently used first) or newly opened,
+     * evicting the least recently used. Null, logged, if it cannot be opened or the transport is closed.
+     * A held segment the log has since deleted keeps its disk space until evicted or closed; at most
+     * {@link #HELD_SEGMENTS} are held.
+     */
+    private SharedFile segmentFile(final Path file, final long minBytes) {
+        int found = -1;
+        for (int i = 0; i < segments.length && segments[i] != null; i++) {
+            if (segments[i].isFile(file)) {
+                found = i;
+                break;
+            }
+        }
+        SharedFile held;
+        if (found >= 0) {
+            held = segments[found];
+        } else {
+            if (isClosed) {
+                return null;
+            }
+            try {
+                held = SharedFile.open(file, minBytes);
+            } catch (final IOException ex) {
+                LOG.warn("cannot send records from {}: {}", file, ex.toString());
+                return null;
+            }
+            found = segments.length - 1;
+            if (segments[found] != null) {
+                segments[found].release();
+            }
+        }
+        System.arraycopy(segments, 0, segments, 1, found);
+        segments[0] = held;
+        return held;
+    }
+
+    /** For tests: the segment files held open, most recently used first. */
+    SharedFile[] heldSegments() {
+        return segments.clone();
+    }
+
     /** For tests: the snapshot file held open, or null. */
-    SnapshotFileSource heldSnapshot() {
+    SharedFile heldSnapshot() {
         return snapshot;
     }
 
     /** Releases the held snapshot file; after the agent stopped using this publisher. Idempotent. */
     void close() {
         isClosed = true;
-        final SnapshotFileSource held = snapshot;
+        final SharedFile held = snapshot;
         snapshot = null;
         if (held != null) {
             held.release();
+        }
+        for (int i = 0; i < segments.length; i++) {
+            final SharedFile segment = segments[i];
+            segments[i] = null;
+            if (segment != null) {
+                segment.release();
+            }
         }
     }
 

@@ -68,6 +68,8 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     private final QuorumHeaderCodec quorumHeader = new QuorumHeaderCodec();
     private final NotificationCodec notification = new NotificationCodec();
     private final QuorumMessageCodec quorumMessage = new QuorumMessageCodec();
+    /** Bytes into the records of the RECORDS frame being delivered that are already on the ring (see {@link #offerToAgent}). */
+    private int recordsOffered;
     private final ByteBufView payloadView = new ByteBufView();
     private final Runnable retryTask = this::retryDelivery;
     private final Runnable delayedTask = this::deliverDelayed;
@@ -482,12 +484,36 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
             delay(ctx, in, index, length);
             return true;
         }
-        if (!QuorumInbound.offer(transport.ring(), remoteSid, quorumMessage, in, payloadView)) {
+        if (!offerToAgent(in)) {
             pause(ctx);
             return false;
         }
         transport.counters().increment(TransportCounters.QUORUM_RECEIVED);
         hasOffered = true;
+        return true;
+    }
+
+    /**
+     * Hands the frame just decoded into {@link #quorumMessage} to the agent's ring. A RECORDS batch goes
+     * record by record, each as a PROPOSAL; when the ring fills part-way, {@link #recordsOffered}
+     * remembers how far it got, and the retry of the same frame (it stays in the cumulation or at the
+     * head of the delayed queue, and nothing else is offered meanwhile) goes on from there.
+     *
+     * @return false if the ring is full
+     */
+    private boolean offerToAgent(final ByteBuf buf) {
+        if (quorumMessage.type() != QuorumMessageCodec.RECORDS) {
+            return QuorumInbound.offer(transport.ring(), remoteSid, quorumMessage, buf, payloadView);
+        }
+        final int offered = QuorumInbound.offerRecords(transport.ring(), remoteSid, quorumMessage, buf, payloadView,
+            recordsOffered);
+        if (offered < quorumMessage.payloadLength()) {
+            hasOffered |= offered > recordsOffered;
+            recordsOffered = offered;
+            return false;
+        }
+        recordsOffered = 0;
+        transport.counters().increment(TransportCounters.RECORD_BATCHES_RECEIVED);
         return true;
     }
 
@@ -568,7 +594,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
                 break;
             }
             quorumMessage.decode(head, DUE_FIELD, head.readableBytes() - DUE_FIELD);
-            if (!QuorumInbound.offer(transport.ring(), remoteSid, quorumMessage, head, payloadView)) {
+            if (!offerToAgent(head)) {
                 transport.counters().increment(TransportCounters.INBOUND_PAUSED);
                 isDelayedScheduled = true;
                 scheduleRetry(context, delayedTask);

@@ -44,7 +44,8 @@ import io.netty.util.ReferenceCounted;
  * <p><b>Quorum links</b> carry whole wire frames: the agent encodes each message straight into a
  * pooled direct {@link ByteBuf} (a payload is copied once, from the agent's buffer into it; a
  * broadcast proposal's frame is shared, one retained duplicate per learner) or, for a snapshot chunk
- * sent from the snapshot file, a {@link SnapshotChunkRegion} (encoded header plus a file region), and
+ * or a sync stream's record batch sent from a log file, a {@link FileFrameRegion} (encoded header plus
+ * a file region), and
  * queues it in {@link #frames}; the drain writes them in order and flushes once. So every quorum
  * message to a peer, small or bulk, keeps the order it was sent in. Queued and pending bytes count a
  * region's file bytes too. The agent reads
@@ -79,7 +80,7 @@ final class PeerLink implements Runnable, MessageHandler {
     private final boolean isDialer;
     /** Election links only. */
     private final RingBuffer outbound;
-    /** Quorum links only: encoded frames ({@link ByteBuf}) and file chunks ({@link SnapshotChunkRegion}), agent to event loop. */
+    /** Quorum links only: encoded frames ({@link ByteBuf}) and file chunks ({@link FileFrameRegion}), agent to event loop. */
     private final OneToOneConcurrentArrayQueue<ReferenceCounted> frames;
     private final EventLoop eventLoop;
     private final Runnable reconnectTask = this::onReconnectTimer;
@@ -169,8 +170,8 @@ final class PeerLink implements Runnable, MessageHandler {
         return offer(frame, frame.readableBytes());
     }
 
-    /** Quorum links: queues one snapshot chunk sent from its file (ownership passes); false, and released, if the queue is full. */
-    boolean offerRegion(final SnapshotChunkRegion region) {
+    /** Quorum links: queues one frame whose trailing bytes are sent from a file (a snapshot chunk, a record batch) (ownership passes); false, and released, if the queue is full. */
+    boolean offerRegion(final FileFrameRegion region) {
         return offer(region, region.frameBytes());
     }
 
@@ -187,7 +188,7 @@ final class PeerLink implements Runnable, MessageHandler {
 
     /** The bytes a queued message adds to the link: a frame's, or a file chunk's header and file bytes. */
     private static long bytesOf(final ReferenceCounted message) {
-        return message instanceof ByteBuf ? ((ByteBuf)message).readableBytes() : ((SnapshotChunkRegion)message).frameBytes();
+        return message instanceof ByteBuf ? ((ByteBuf)message).readableBytes() : ((FileFrameRegion)message).frameBytes();
     }
 
     private void wake() {
@@ -287,8 +288,8 @@ final class PeerLink implements Runnable, MessageHandler {
 
     /** A frame as it is; a file chunk as its header, then its file region, back to back. */
     private static void write(final Channel ch, final ReferenceCounted message) {
-        if (message instanceof SnapshotChunkRegion) {
-            final SnapshotChunkRegion region = (SnapshotChunkRegion)message;
+        if (message instanceof FileFrameRegion) {
+            final FileFrameRegion region = (FileFrameRegion)message;
             ch.write(region.takeHeader(), ch.voidPromise());
         }
         ch.write(message, ch.voidPromise());
@@ -391,7 +392,7 @@ final class PeerLink implements Runnable, MessageHandler {
             } else {
                 liveChannel = null;
                 offerReset();
-                // Release what is still queued now (file chunks hold their snapshot file open), not at
+                // Release what is still queued now (file frames hold their file open), not at
                 // the next send, which may never come.
                 drainFrames();
             }

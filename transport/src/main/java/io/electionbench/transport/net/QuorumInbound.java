@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.log.LogRecords;
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.netty.buffer.ByteBuf;
 
@@ -28,7 +29,32 @@ final class QuorumInbound {
 
     /** True if the decoded message's payload can ever fit {@code ring}; a larger one would be refused for good. */
     static boolean fitsRing(final RingBuffer ring, final QuorumMessageCodec message) {
-        return message.payloadLength() <= ring.maxMsgLength() - RING_RECORD_OVERHEAD;
+        final int largest = message.type() == QuorumMessageCodec.RECORDS ? message.maxRecordLength() : message.payloadLength();
+        return largest <= ring.maxMsgLength() - RING_RECORD_OVERHEAD;
+    }
+
+    /**
+     * Hands the records of a decoded (so checked) RECORDS frame to the agent's ring, each as the
+     * PROPOSAL it stands for, from the record {@code resumeAt} bytes into the records on.
+     *
+     * @return bytes into the records of the first record not handed over because the ring is full, or
+     *         {@code m.payloadLength()} when every one was
+     */
+    static int offerRecords(final RingBuffer ring, final long from, final QuorumMessageCodec m, final ByteBuf buf,
+        final ByteBufView view, final int resumeAt) {
+        final int start = m.payloadOffset();
+        final int end = start + m.payloadLength();
+        int at = start + resumeAt;
+        while (at < end) {
+            final int length = buf.getIntLE(at + LogRecords.LENGTH_OFFSET);
+            final long zxid = buf.getLongLE(at + LogRecords.ZXID_OFFSET);
+            final DirectBuffer payload = view.wrap(buf, at + LogRecords.HEADER_BYTES, length);
+            if (!InboundMessages.offerProposal(ring, from, zxid, payload, 0, length)) {
+                break;
+            }
+            at += LogRecords.HEADER_BYTES + length;
+        }
+        return at - start;
     }
 
     /**
@@ -72,7 +98,7 @@ final class QuorumInbound {
             case QuorumMessageCodec.UP_TO_DATE:
                 return InboundMessages.offerZxid(ring, InboundMessages.UP_TO_DATE, from, m.zxid());
             default:
-                throw new IllegalArgumentException("not a peer message type: " + m.type());
+                throw new IllegalArgumentException("not a peer message type for offer: " + m.type());
         }
     }
 }

@@ -12,24 +12,23 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
- * One snapshot file held open for zero-copy sends: a reference-counted {@link FileChannel}. The
- * publisher holds one reference while the log names this file as its snapshot, and every queued
- * {@link SnapshotChunkRegion} holds one until Netty has written or dropped it; the channel closes with
- * the last. So a newer snapshot that deletes or renames over the file cannot break a transfer in
- * flight: the open channel keeps reading the old inode.
+ * One log file held open for zero-copy sends: a reference-counted {@link FileChannel}. The publisher
+ * holds one reference while it may send more from the file (the log's snapshot, or a recently used
+ * segment), and every queued {@link FileFrameRegion} holds one until Netty has written or dropped it;
+ * the channel closes with the last. So a newer snapshot that deletes or renames over the file, or a
+ * compaction that deletes a segment, cannot break a transfer in flight: the open channel keeps
+ * reading the old inode.
  *
  * <p>Retained on the agent thread, released on the agent thread or the event loop (atomic counts).
  */
-final class SnapshotFileSource extends AbstractReferenceCounted {
-    private static final Logger LOG = LoggerFactory.getLogger(SnapshotFileSource.class);
+final class SharedFile extends AbstractReferenceCounted {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedFile.class);
 
     private final Path file;
-    private final long zxid;
     private final FileChannel channel;
 
-    private SnapshotFileSource(final Path file, final long zxid, final FileChannel channel) {
+    private SharedFile(final Path file, final FileChannel channel) {
         this.file = file;
-        this.zxid = zxid;
         this.channel = channel;
     }
 
@@ -38,28 +37,33 @@ final class SnapshotFileSource extends AbstractReferenceCounted {
      *
      * @throws IOException if it cannot be opened or is shorter (the message names the file)
      */
-    static SnapshotFileSource open(final Path file, final long zxid, final long minBytes) throws IOException {
+    static SharedFile open(final Path file, final long minBytes) throws IOException {
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             final long size = channel.size();
             if (size < minBytes) {
-                throw new IOException(file + " holds " + size + " bytes, the snapshot needs " + minBytes);
+                throw new IOException(file + " holds " + size + " bytes, " + minBytes + " are needed");
             }
         } catch (final IOException ex) {
             channel.close();
             throw ex;
         }
-        return new SnapshotFileSource(file, zxid, channel);
+        return new SharedFile(file, channel);
     }
 
-    /** True if this is the snapshot the log names by this {@code Path} object and zxid. */
-    boolean isSnapshot(final Path file, final long zxid) {
-        return this.file == file && this.zxid == zxid;
+    /** True if this is the file the log names by this {@code Path} object (the log keeps one per file). */
+    boolean isFile(final Path file) {
+        return this.file == file;
     }
 
     /** The open channel, retained once more for a region that will release it. */
     FileChannel retainChannel() {
         retain();
+        return channel;
+    }
+
+    /** The open channel, for a read while the caller holds a reference. */
+    FileChannel channel() {
         return channel;
     }
 
@@ -77,7 +81,7 @@ final class SnapshotFileSource extends AbstractReferenceCounted {
         try {
             channel.close();
         } catch (final IOException ex) {
-            LOG.warn("cannot close snapshot file {}: {}", file, ex.toString());
+            LOG.warn("cannot close {}: {}", file, ex.toString());
         }
     }
 

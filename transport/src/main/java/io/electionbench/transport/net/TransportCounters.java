@@ -39,12 +39,22 @@ public final class TransportCounters {
      * with TLS, or for a log without a snapshot file, chunks are copied and not counted here.
      */
     public static final int SNAPSHOT_FILE_CHUNKS = 17;
-    private static final int FIXED = 18;
+    /**
+     * RECORDS batches a leader queued as a region of a log segment (sync streams sent with sendfile);
+     * with TLS they are read from the file into the frame and counted in {@link #RECORD_BATCHES_COPIED}.
+     */
+    public static final int RECORD_FILE_BATCHES = 18;
+    /** RECORDS batches a leader read from the segment into the frame because the link cannot take a file region (TLS). */
+    public static final int RECORD_BATCHES_COPIED = 19;
+    /** RECORDS batches received and checked (every record's CRC) on the quorum port. */
+    public static final int RECORD_BATCHES_RECEIVED = 20;
+    private static final int FIXED = 21;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
         "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
-        "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent"};
+        "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent",
+        "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

@@ -1,9 +1,11 @@
 package io.electionbench.transport.wire;
 
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 import org.agrona.DirectBuffer;
 
+import io.electionbench.core.log.LogRecords;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,6 +31,11 @@ import io.netty.buffer.ByteBuf;
  * type 19 SYNC_START      zxid:long@4 mode:int@12 (ZooKeeper's DIFF 13, TRUNC 14, SNAP 15)     16
  * type 20 SNAPSHOT_CHUNK  zxid:long@4 digest:long@12 totalLength:long@20 position:long@28
  *                         length:int@36 bytes:byte[length]@40                                 40 + length
+ * type 21 RECORDS         firstZxid:long@4 lastZxid:long@12 count:int@20 records:byte[]@24      24 + records
+ *                         records: the rest of the frame, {@code count} txn log records exactly as
+ *                         the leader's segment file holds them, sent from it with sendfile:
+ *                         little-endian length:int zxid:long crc:int payload:byte[length], the CRC32C
+ *                         over the zxid bytes then the payload ({@code LogRecords}, docs/storage.md)
  * peers, broadcast (32..47: 32 + ZooKeeper's packet type)
  * type 34 PROPOSAL        zxid:long@4 length:int@12 payload:byte[length]@16 (32 + PROPOSAL 2)  16 + length
  * type 35 ACK             zxid:long@4 (32 + ACK 3)                                             12
@@ -44,7 +51,11 @@ import io.netty.buffer.ByteBuf;
  * frame, is {@link WireError#BAD_MESSAGE_LENGTH}; trailing bytes past the fields are ignored, so
  * version 1 may grow fields at the end. A SYNC_START mode other than 13..15 is
  * {@link WireError#BAD_SYNC_MODE}; a SNAPSHOT_CHUNK with a negative position or total, or one that
- * ends past {@code totalLength}, is {@link WireError#BAD_CHUNK_RANGE}; a WRITE sequence outside
+ * ends past {@code totalLength}, is {@link WireError#BAD_CHUNK_RANGE}; a RECORDS frame is checked whole
+ * before any of it is used: records that do not tile the rest of the frame exactly, a count below 1 or
+ * other than declared, zxids not strictly increasing or first and last not as declared are
+ * {@link WireError#BAD_RECORD_BATCH}, a record whose CRC does not match is
+ * {@link WireError#RECORD_CRC_MISMATCH}; a WRITE sequence outside
  * {@code 0..2^48-1} is {@link WireError#BAD_SEQUENCE}. A wrong magic, another version or an unknown
  * type also closes the connection: both ends are electionbench programs, so these mean a broken or
  * hostile sender. Which types a connection may carry is the adapter's business (a peer never sends
@@ -98,6 +109,11 @@ public final class QuorumMessageCodec {
     public static final int SC_POSITION_OFFSET = 28;
     public static final int SC_LENGTH_OFFSET = 36;
     public static final int SC_BYTES_OFFSET = 40;
+    public static final int RECORDS = 21;
+    public static final int RB_FIRST_ZXID_OFFSET = 4;
+    public static final int RB_LAST_ZXID_OFFSET = 12;
+    public static final int RB_COUNT_OFFSET = 20;
+    public static final int RB_RECORDS_OFFSET = 24;
     public static final int P_ZXID_OFFSET = 4;
     public static final int P_LENGTH_OFFSET = 12;
     public static final int P_PAYLOAD_OFFSET = 16;
@@ -135,6 +151,10 @@ public final class QuorumMessageCodec {
     private long sequence;
     private int status;
     private long leaderSid;
+    private long lastZxid;
+    private int recordCount;
+    private int maxRecordLength;
+    private final CRC32C crc = new CRC32C();
 
     /** Writes a LEARNER_INFO frame (length prefix included). */
     public static void encodeLearnerInfo(final ByteBuf out, final long acceptedEpoch, final long lastZxid, final int flags) {
@@ -208,6 +228,21 @@ public final class QuorumMessageCodec {
         out.writeLong(totalLength);
         out.writeLong(position);
         out.writeInt(length);
+    }
+
+    /**
+     * Writes the first {@link #frameLength frameLength(RB_RECORDS_OFFSET, 0)} bytes of a RECORDS frame
+     * of {@code recordsLength} bytes of records; the caller sends the records right after it (from the
+     * log's segment file, say).
+     */
+    public static void encodeRecordsHeader(final ByteBuf out, final long firstZxid, final long lastZxid, final int count,
+        final int recordsLength) {
+        checkPayload(RB_RECORDS_OFFSET, recordsLength);
+        out.writeInt(RB_RECORDS_OFFSET + recordsLength);
+        writeHeader(out, RECORDS);
+        out.writeLong(firstZxid);
+        out.writeLong(lastZxid);
+        out.writeInt(count);
     }
 
     public static void encodeProposal(final ByteBuf out, final long zxid, final DirectBuffer payload, final int offset,
@@ -347,6 +382,8 @@ public final class QuorumMessageCodec {
                 return decodeSyncStart(buf, index, length);
             case SNAPSHOT_CHUNK:
                 return decodeSnapshotChunk(buf, index, length);
+            case RECORDS:
+                return decodeRecords(buf, index, length);
             case PROPOSAL:
                 if (length < P_PAYLOAD_OFFSET) {
                     return WireError.BAD_MESSAGE_LENGTH;
@@ -405,6 +442,55 @@ public final class QuorumMessageCodec {
         return WireError.NONE;
     }
 
+    /**
+     * Checks the whole batch: every record inside the frame, the records tiling it exactly, zxids
+     * strictly increasing from firstZxid to lastZxid, count as declared, every CRC. The payload is the
+     * records region.
+     */
+    private WireError decodeRecords(final ByteBuf buf, final int index, final int length) {
+        if (length < RB_RECORDS_OFFSET) {
+            return WireError.BAD_MESSAGE_LENGTH;
+        }
+        zxid = buf.getLong(index + RB_FIRST_ZXID_OFFSET);
+        lastZxid = buf.getLong(index + RB_LAST_ZXID_OFFSET);
+        recordCount = buf.getInt(index + RB_COUNT_OFFSET);
+        maxRecordLength = 0;
+        final int start = index + RB_RECORDS_OFFSET;
+        final int end = index + length;
+        if (recordCount < 1) {
+            return WireError.BAD_RECORD_BATCH;
+        }
+        final ByteBuffer view = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(index, length) : buf.nioBuffer(index, length);
+        final int viewBase = view.position() - index;
+        int records = 0;
+        long previous = Long.MIN_VALUE;
+        int at = start;
+        while (at < end) {
+            if (end - at < LogRecords.HEADER_BYTES) {
+                return WireError.BAD_RECORD_BATCH;
+            }
+            final int n = buf.getIntLE(at + LogRecords.LENGTH_OFFSET);
+            final long recordZxid = buf.getLongLE(at + LogRecords.ZXID_OFFSET);
+            if (n < 0 || n > end - at - LogRecords.HEADER_BYTES || recordZxid <= previous
+                || (records == 0 && recordZxid != zxid)) {
+                return WireError.BAD_RECORD_BATCH;
+            }
+            if (buf.getIntLE(at + LogRecords.CRC_OFFSET) != LogRecords.crc(crc, view, viewBase + at, n)) {
+                return WireError.RECORD_CRC_MISMATCH;
+            }
+            maxRecordLength = Math.max(maxRecordLength, n);
+            previous = recordZxid;
+            records++;
+            at += LogRecords.HEADER_BYTES + n;
+        }
+        if (records != recordCount || previous != lastZxid) {
+            return WireError.BAD_RECORD_BATCH;
+        }
+        payloadOffset = start;
+        payloadLength = length - RB_RECORDS_OFFSET;
+        return WireError.NONE;
+    }
+
     /** Reads the length at {@code lengthOffset}; the payload at {@code payloadStart} must end inside the frame. */
     private WireError payload(final ByteBuf buf, final int index, final int length, final int lengthOffset,
         final int payloadStart) {
@@ -422,6 +508,21 @@ public final class QuorumMessageCodec {
         return type;
     }
 
+    /** RECORDS' lastZxid (its firstZxid is {@link #zxid()}). */
+    public long lastZxid() {
+        return lastZxid;
+    }
+
+    /** RECORDS' count of records. */
+    public int recordCount() {
+        return recordCount;
+    }
+
+    /** RECORDS' largest record payload. */
+    public int maxRecordLength() {
+        return maxRecordLength;
+    }
+
     /** LEARNER_INFO's acceptedEpoch. */
     public long acceptedEpoch() {
         return acceptedEpoch;
@@ -434,7 +535,8 @@ public final class QuorumMessageCodec {
 
     /**
      * The zxid: LEARNER_INFO's and ACK_EPOCH's lastZxid, the one long of PING, PING_ACK, ACK, COMMIT,
-     * NEW_LEADER and UP_TO_DATE, and SYNC_START's, SNAPSHOT_CHUNK's, PROPOSAL's and RESULT's zxid.
+     * NEW_LEADER and UP_TO_DATE, SYNC_START's, SNAPSHOT_CHUNK's, PROPOSAL's and RESULT's zxid, and
+     * RECORDS' firstZxid.
      */
     public long zxid() {
         return zxid;
@@ -466,7 +568,7 @@ public final class QuorumMessageCodec {
         return position;
     }
 
-    /** Absolute index of the payload (SNAPSHOT_CHUNK, PROPOSAL, WRITE) in the decoded buffer. */
+    /** Absolute index of the payload (SNAPSHOT_CHUNK, PROPOSAL, WRITE; RECORDS' records) in the decoded buffer. */
     public int payloadOffset() {
         return payloadOffset;
     }

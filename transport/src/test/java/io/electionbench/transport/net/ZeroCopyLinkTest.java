@@ -125,7 +125,7 @@ class ZeroCopyLinkTest {
             assertArrayEquals(got.get(0).payload, copied.payload, "a file chunk and a copied chunk arrive alike");
             assertEquals(chunks, nodes.counters(2).get(TransportCounters.SNAPSHOT_FILE_CHUNKS));
 
-            final SnapshotFileSource source = publisher.heldSnapshot();
+            final SharedFile source = publisher.heldSnapshot();
             assertNotNull(source);
             Loopback.await(TIMEOUT_MS, "every region released but the publisher's hold", () -> source.refCnt() == 1);
             nodes.node(2).close();
@@ -164,7 +164,7 @@ class ZeroCopyLinkTest {
             assertTrue(isRefused, "the pending-bytes cap refused a chunk");
             assertTrue(queued >= PeerLink.MAX_PENDING_BYTES / 2, "refused only near the cap, after " + queued + " bytes");
             assertFalse(publisher.isWritable(1), "file bytes count towards the water marks");
-            final SnapshotFileSource source = publisher.heldSnapshot();
+            final SharedFile source = publisher.heldSnapshot();
             assertTrue(source.refCnt() > 1, "regions hold the file");
 
             nodes.node(1).close();
@@ -179,7 +179,7 @@ class ZeroCopyLinkTest {
             publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID + 1, DIGEST, 1024, 0, newer, FILE_OFFSET, stateBuffer, 0, 1024);
             assertEquals(0, source.refCnt(), "a new snapshot releases the old file");
             assertFalse(source.isOpen());
-            final SnapshotFileSource next = publisher.heldSnapshot();
+            final SharedFile next = publisher.heldSnapshot();
             assertEquals(newer, next.file());
             nodes.node(2).close();
             assertEquals(0, next.refCnt());
@@ -205,7 +205,7 @@ class ZeroCopyLinkTest {
                 assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, 0, file, FILE_OFFSET,
                     stateBuffer, 0, 40_000));
             }
-            final SnapshotFileSource source = publisher.heldSnapshot();
+            final SharedFile source = publisher.heldSnapshot();
             Loopback.await(TIMEOUT_MS, "five chunks dropped", () -> nodes.counters(2).get(TransportCounters.FAULT_DROPPED) == 5);
             Loopback.await(TIMEOUT_MS, "the dropped chunks released", () -> source.refCnt() == 1);
             nodes.node(2).faults().heal();

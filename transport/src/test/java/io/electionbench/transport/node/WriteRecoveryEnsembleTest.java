@@ -146,6 +146,10 @@ class WriteRecoveryEnsembleTest {
             assertEquals("FOLLOWING", Http.field(rejoined, "state"), rejoined);
             assertNotEquals("null", Http.field(rejoined, "syncMode"), rejoined);
             assertEquals("2", Http.field(rejoined, "currentEpoch"), rejoined);
+            final String leaderMetrics = Http.get(ensemble.admin(second) + "/metrics").body();
+            assertEquals("DIFF", Http.field(rejoined, "syncMode"), rejoined);
+            assertTrue(leaderMetrics.contains("electionbench_record_file_batches_sent_total{sid=\"" + second + "\"} 1"),
+                "the five txns went as one record batch from the segment file: " + leaderMetrics);
         }
 
         long digest = 0;

@@ -65,6 +65,74 @@ class QuorumMessageCodecTest {
         assertEquals(WireError.BAD_MAGIC, header.decode(h, 0, 4));
     }
 
+    private static byte[] payloadOf(final long zxid) {
+        final byte[] bytes = new byte[(int)(zxid % 50)];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte)(zxid * 7 + i);
+        }
+        return bytes;
+    }
+
+    @Test
+    void aRecordBatchDecodesWhenEveryRecordChecks() {
+        final long[] zxids = {0x2_0000_0001L, 0x2_0000_0002L, 0x2_0000_0030L, 0x3_0000_0001L};
+        for (final ByteBuf out : new ByteBuf[] {Unpooled.buffer(), PooledByteBufAllocator.DEFAULT.directBuffer()}) {
+            out.writeZero(5);
+            out.readerIndex(5);
+            RecordBytes.frame(out, zxids, QuorumMessageCodecTest::payloadOf);
+            final int index = out.readerIndex() + 4;
+            assertEquals(WireError.NONE, codec.decode(out, index, out.getInt(out.readerIndex())));
+            assertEquals(QuorumMessageCodec.RECORDS, codec.type());
+            assertEquals(zxids[0], codec.zxid());
+            assertEquals(zxids[3], codec.lastZxid());
+            assertEquals(4, codec.recordCount());
+            assertEquals(java.util.Arrays.stream(zxids).mapToInt(z -> payloadOf(z).length).max().getAsInt(),
+                codec.maxRecordLength());
+            assertEquals(index + QuorumMessageCodec.RB_RECORDS_OFFSET, codec.payloadOffset());
+            assertEquals(out.writerIndex() - codec.payloadOffset(), codec.payloadLength());
+            out.release();
+        }
+    }
+
+    @Test
+    void aRecordBatchIsRefusedWholeForAnyBadRecord() {
+        final long[] zxids = {11, 12, 13};
+        final ByteBuf good = RecordBytes.frame(Unpooled.buffer(), zxids, QuorumMessageCodecTest::payloadOf);
+        final int length = good.getInt(0);
+        assertEquals(WireError.NONE, codec.decode(good, 4, length));
+        final int firstRecord = 4 + QuorumMessageCodec.RB_RECORDS_OFFSET;
+        final int secondRecord = firstRecord + 16 + 11;
+
+        final ByteBuf flipped = good.copy();
+        flipped.setByte(secondRecord + 16 + 3, flipped.getByte(secondRecord + 16 + 3) ^ 1);
+        assertEquals(WireError.RECORD_CRC_MISMATCH, codec.decode(flipped, 4, length), "a payload bit flipped");
+        assertEquals(0, codec.type());
+        final ByteBuf zxidChanged = good.copy();
+        zxidChanged.setLongLE(secondRecord + 4, 12 + (1L << 40));
+        assertEquals(WireError.RECORD_CRC_MISMATCH, codec.decode(zxidChanged, 4, length), "the CRC covers the zxid");
+
+        final ByteBuf unordered = RecordBytes.frame(Unpooled.buffer(), new long[] {11, 13, 12}, QuorumMessageCodecTest::payloadOf);
+        unordered.setLong(4 + QuorumMessageCodec.RB_LAST_ZXID_OFFSET, 12);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(unordered, 4, unordered.getInt(0)), "zxids must increase");
+        final ByteBuf miscounted = good.copy().setInt(4 + QuorumMessageCodec.RB_COUNT_OFFSET, 4);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(miscounted, 4, length), "count as declared");
+        final ByteBuf noRecords = good.copy().setInt(4 + QuorumMessageCodec.RB_COUNT_OFFSET, 0);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(noRecords, 4, length), "at least one record");
+        final ByteBuf wrongFirst = good.copy().setLong(4 + QuorumMessageCodec.RB_FIRST_ZXID_OFFSET, 10);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(wrongFirst, 4, length), "first zxid as declared");
+        final ByteBuf wrongLast = good.copy().setLong(4 + QuorumMessageCodec.RB_LAST_ZXID_OFFSET, 14);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(wrongLast, 4, length), "last zxid as declared");
+        final ByteBuf overlong = good.copy().setIntLE(secondRecord, 1 << 20);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(overlong, 4, length), "a record past the frame");
+        final ByteBuf negative = good.copy().setIntLE(secondRecord, -1);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(negative, 4, length), "a negative record length");
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(good, 4, length - 1), "a record cut short");
+        final ByteBuf trailing = good.copy().writeByte(0);
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(trailing, 4, length + 1), "bytes after the last record");
+        assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(good, 4, QuorumMessageCodec.RB_RECORDS_OFFSET - 1));
+        assertTrue(WireError.BAD_RECORD_BATCH.isFatal() && WireError.RECORD_CRC_MISMATCH.isFatal());
+    }
+
     @Test
     void oneLongTypesRoundTripAtOffsetFour() {
         final int[] types = {QuorumMessageCodec.PING, QuorumMessageCodec.PING_ACK, QuorumMessageCodec.LEADER_INFO,
