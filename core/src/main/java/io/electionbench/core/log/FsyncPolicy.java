@@ -15,7 +15,10 @@ public enum FsyncPolicy {
     /**
      * Force when {@link FileTxnLog#flush()} is called (the caller batches, e.g. once per duty cycle and
      * before acknowledging), or after a configured number of appends or bytes. Appends since the last
-     * force may be lost in a crash; what survives is always a prefix of what was appended.
+     * force may be lost in a crash; what survives is always a prefix of what was appended. The forces
+     * after that number of appends or bytes run on a background thread by default
+     * ({@link FileTxnLog.Options#backgroundForce}): they bound what a crash loses but acknowledge nothing,
+     * so the appender does not wait for them; flush() still forces itself.
      */
     BATCH,
     /**

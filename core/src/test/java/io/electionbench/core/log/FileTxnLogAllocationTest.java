@@ -1,6 +1,8 @@
 package io.electionbench.core.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A guard, not the proof (JMH -prof gc is): appending allocates nothing per record once the index
- * and staging buffer have grown, with {@link FsyncPolicy#NEVER} and no segment roll.
+ * and staging buffer have grown, with {@link FsyncPolicy#NEVER} and no segment roll, and under
+ * {@link FsyncPolicy#BATCH} posting the threshold forces to the writeback thread allocates nothing either.
  */
 class FileTxnLogAllocationTest {
     private static final int APPENDS = 100_000;
@@ -22,11 +25,24 @@ class FileTxnLogAllocationTest {
 
     @Test
     void appendingAllocatesNothingInSteadyState() throws Exception {
+        assertAppendsAllocateNothing(new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER));
+    }
+
+    @Test
+    void postingBackgroundForcesAllocatesNothingInSteadyState() throws Exception {
+        final FileTxnLog.Options options = new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(2_000);
+        final BackgroundForcer forcer = assertAppendsAllocateNothing(options);
+        assertNotNull(forcer.thread(), "the thresholds posted forces");
+        assertNull(forcer.failure());
+    }
+
+    /** Returns the log's background forcer, if it has one. */
+    private BackgroundForcer assertAppendsAllocateNothing(final FileTxnLog.Options options) throws Exception {
         final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
-        try (FileTxnLog log = FileTxnLog.open(dir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER))) {
+        try (FileTxnLog log = FileTxnLog.open(dir, options)) {
             appendRange(log, payload, 1, APPENDS);
             // Keep one record so the segment (and its channel) stays; the index keeps its capacity. More
             // warm-up rounds let the JIT settle: a recompilation re-materialises a few scalar-replaced
@@ -43,6 +59,7 @@ class FileTxnLogAllocationTest {
             final long after = threads.getThreadAllocatedBytes(tid);
             assertEquals(0, after - before, "bytes allocated for " + APPENDS + " appends");
             assertEquals(APPENDS + 1, log.entryCount());
+            return log.backgroundForcer();
         }
     }
 

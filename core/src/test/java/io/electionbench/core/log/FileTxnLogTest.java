@@ -241,7 +241,7 @@ class FileTxnLogTest extends TxnLogContractTest {
     @Test
     void batchForcesOnFlushOrAfterTheConfiguredCount() throws Exception {
         try (FileTxnLog log = FileTxnLog.open(root.resolve("batch"),
-            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(10).batchBytes(1 << 20))) {
+            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(10).batchBytes(1 << 20).backgroundForce(false))) {
             append(log, 1, "x");
             final long base = log.forceCount();
             for (int i = 2; i <= 5; i++) {
@@ -262,7 +262,7 @@ class FileTxnLogTest extends TxnLogContractTest {
     @Test
     void batchForcesAfterTheConfiguredBytes() throws Exception {
         try (FileTxnLog log = FileTxnLog.open(root.resolve("batchBytes"),
-            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(1000).batchBytes(100))) {
+            options().fsyncPolicy(FsyncPolicy.BATCH).batchAppends(1000).batchBytes(100).backgroundForce(false))) {
             append(log, 1, "x");
             final long base = log.forceCount();
             for (int i = 2; i <= 4; i++) {

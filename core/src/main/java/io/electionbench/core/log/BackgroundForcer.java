@@ -1,0 +1,127 @@
+package io.electionbench.core.log;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Forces a {@link FileTxnLog}'s segments on a thread of its own, so the appending (agent) thread never
+ * waits for the fdatasyncs that {@link FsyncPolicy#BATCH} takes only to bound what a crash can lose.
+ * Those forces acknowledge nothing: {@link FileTxnLog#flush()} still forces synchronously before anything
+ * is acknowledged, so a background force is an early start on the disk's work, never a promise.
+ * <p>
+ * One writer (the log's thread) posts requests, one daemon thread serves them. A request is the segment
+ * put into a single slot with a volatile write, then an unpark: no lock, no queue, nothing allocated. The
+ * thread takes the slot with a volatile getAndSet before it forces, so requests posted while a force runs
+ * coalesce into one more force afterwards; with nothing to do it parks. The thread starts at the first
+ * request, so a log whose flushes always come before the thresholds never has one.
+ * <p>
+ * A segment closed meanwhile (truncation, deletion, close) makes the force throw a
+ * {@link ClosedChannelException}, which is ignored: whoever closed it forced what had to survive. Any other
+ * failure is kept for the log's thread ({@link #failure()}) and never ends this thread. It must not be
+ * dropped: after a failed fdatasync Linux reports the error once per open file, so the log's next
+ * synchronous force on the same channel may succeed while the pages that failed are lost.
+ * <p>
+ * The thread is never interrupted: an interrupt during {@link java.nio.channels.FileChannel#force} closes
+ * the channel, which the log still writes to. {@link #close()} wakes it with an unpark instead.
+ */
+final class BackgroundForcer implements Runnable {
+    private final String threadName;
+    /** The segment to force next; set by the log's thread (volatile write), taken by the forcer (getAndSet). */
+    private final AtomicReference<Segment> request = new AtomicReference<>();
+    /** Written by the log's thread only; read by the forcer after each wake-up. */
+    private volatile boolean isRunning = true;
+    /** Completed forces; written by the forcer thread only, so the increment of a volatile is safe. */
+    private volatile long forceCount;
+    /** The first failure other than a closed channel; written by the forcer, read by the log's thread. */
+    private volatile IOException failure;
+    /** Started at the first {@link #force}; the log's thread alone reads and writes this field. */
+    private Thread thread;
+
+    BackgroundForcer(final String threadName) {
+        this.threadName = threadName;
+    }
+
+    /**
+     * Asks for {@code segment} to be forced soon and returns at once. A request still waiting is replaced:
+     * a later one covers at least what an earlier one covered, or belongs to a segment the log has since
+     * rolled away from, and a roll forces the old segment synchronously. Log's thread only.
+     */
+    void force(final Segment segment) {
+        if (!isRunning) {
+            throw new IllegalStateException(threadName + " is closed");
+        }
+        request.set(segment);
+        if (thread == null) {
+            thread = new Thread(this, threadName);
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Forces completed by the thread so far (any thread may read it). */
+    long forceCount() {
+        return forceCount;
+    }
+
+    /** The first failed background force, other than of a segment closed meanwhile; null if none. */
+    IOException failure() {
+        return failure;
+    }
+
+    /** The thread once started, else null (for tests). */
+    Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Stops the thread: wakes it, drops any request still waiting (the caller forces synchronously what must
+     * survive) and waits up to {@code waitMs} for a force in progress to end.
+     *
+     * @return false if the thread was still forcing when the wait ended; it then stops after that force
+     */
+    boolean close(final long waitMs) throws InterruptedException {
+        isRunning = false;
+        final Thread t = thread;
+        if (t == null) {
+            return true;
+        }
+        LockSupport.unpark(t);
+        t.join(waitMs);
+        return !t.isAlive();
+    }
+
+    @Override
+    public void run() {
+        while (isRunning) {
+            final Segment segment = request.getAndSet(null);
+            if (segment == null) {
+                // A request posted after the getAndSet left a permit with its unpark: this park returns at once.
+                LockSupport.park(this);
+            } else {
+                forceOnce(segment);
+            }
+        }
+    }
+
+    private void forceOnce(final Segment segment) {
+        try {
+            segment.channel.force(false);
+            forceCount++;
+        } catch (final ClosedChannelException closed) {
+            // Truncated, deleted or closed by the log's thread, which forced what had to survive first.
+        } catch (final IOException | RuntimeException ex) {
+            failed(segment, ex);
+        }
+    }
+
+    /** Keeps the first failure; the forcer thread's, or a test's standing in for a failing disk. */
+    void failed(final Segment segment, final Exception cause) {
+        if (failure == null) {
+            failure = new IOException("background force of " + segment.path + " failed", cause);
+        }
+    }
+}
