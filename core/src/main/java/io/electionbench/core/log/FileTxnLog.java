@@ -98,7 +98,7 @@ public final class FileTxnLog implements TxnLog {
         this.snapshotPath = recovered.snapshotPath;
         this.snapshotView.wrap(recovered.snapshotState);
         this.forcer = options.fsyncPolicy == FsyncPolicy.BATCH && options.backgroundForce
-            ? new BackgroundForcer("log-writeback-" + dir.getFileName()) : null;
+            ? new BackgroundForcer("log-writeback-" + dir) : null;
         allocateStage(64 * 1024);
         allocateChunk(READ_CHUNK_BYTES);
     }
@@ -834,7 +834,7 @@ public final class FileTxnLog implements TxnLog {
 
         /**
          * Under BATCH, whether the forces {@link #batchAppends} and {@link #batchBytes} trigger run on a thread
-         * of the log's own ("log-writeback-" and the directory's name, started at the first such force) instead
+         * of the log's own ("log-writeback-" and the directory's path, started at the first such force) instead
          * of the appending thread; default true. They only bound what a crash loses, acknowledge nothing and
          * so need not stall the appender, which for a DIFF of 10^6 txns of 128 bytes they made wait for
          * about 1000 fdatasyncs (docs/storage.md). {@link FileTxnLog#flush()}, segment rolls, truncation and

@@ -50,7 +50,7 @@ class FileTxnLogBackgroundForceTest {
             append(log, 10, "x");
             final Thread thread = log.backgroundForcer().thread();
             assertNotNull(thread, "the tenth append without a flush posts a force");
-            assertEquals("log-writeback-counted", thread.getName());
+            assertEquals("log-writeback-" + root.resolve("counted"), thread.getName());
             assertTrue(thread.isDaemon());
             awaitForces(log, base + 1);
             appendRange(log, 11, 20);
@@ -185,7 +185,7 @@ class FileTxnLogBackgroundForceTest {
                 appendRange(log, 1, 50);
                 log.flush();
                 assertNull(log.backgroundForcer());
-                assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("log-writeback-" + name)));
+                assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("log-writeback-" + root.resolve(name))));
             }
         }
     }

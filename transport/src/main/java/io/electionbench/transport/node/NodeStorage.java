@@ -87,7 +87,7 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
      */
     public static NodeStorage open(final Path dataDir, final FsyncPolicy fsync) throws IOException {
         return open(dataDir, new FileTxnLog.Options().fsyncPolicy(fsync)
-            .warnings(warning -> LOG.warn("txn log recovery: {}", warning)));
+            .warnings(warning -> LOG.warn("txn log: {}", warning)));
     }
 
     /** As {@link #open(Path, FsyncPolicy)}, with the log's options (and warning sink) chosen by the caller. */
