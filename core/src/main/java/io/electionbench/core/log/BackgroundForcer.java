@@ -6,18 +6,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Forces a {@link FileTxnLog}'s segments on a thread of its own, so the appending (agent) thread never
- * waits for the fdatasyncs that {@link FsyncPolicy#BATCH} takes only to bound what a crash can lose.
+ * Forces a {@link FileTxnLog}'s files on a thread of its own, so the appending (agent) thread never
+ * waits for the fdatasyncs that {@link FsyncPolicy#BATCH} takes only to bound what a crash can lose, and
+ * a snapshot being received is written back while it arrives instead of all at its final force.
  * Those forces acknowledge nothing: {@link FileTxnLog#flush()} still forces synchronously before anything
  * is acknowledged, so a background force is an early start on the disk's work, never a promise.
  * <p>
- * One writer (the log's thread) posts requests, one daemon thread serves them. A request is the segment
- * put into a single slot with a volatile write, then an unpark: no lock, no queue, nothing allocated. The
+ * One writer (the log's thread) posts requests, one daemon thread serves them. A request is the file
+ * (a {@link ForcedFile}: a segment, or a snapshot's temporary file) put into a single slot with a volatile write, then an unpark: no lock, no queue, nothing allocated. The
  * thread takes the slot with a volatile getAndSet before it forces, so requests posted while a force runs
  * coalesce into one more force afterwards; with nothing to do it parks. The thread starts at the first
  * request, so a log whose flushes always come before the thresholds never has one.
  * <p>
- * A segment closed meanwhile (truncation, deletion, close) makes the force throw a
+ * A file closed meanwhile (truncation, deletion, a completed snapshot, close) makes the force throw a
  * {@link ClosedChannelException}, which is ignored: whoever closed it forced what had to survive. Any other
  * failure is kept for the log's thread ({@link #failure()}) and never ends this thread. It must not be
  * dropped: after a failed fdatasync Linux reports the error once per open file, so the log's next
@@ -28,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BackgroundForcer implements Runnable {
     private final String threadName;
-    /** The segment to force next; set by the log's thread (volatile write), taken by the forcer (getAndSet). */
-    private final AtomicReference<Segment> request = new AtomicReference<>();
+    /** The file to force next; set by the log's thread (volatile write), taken by the forcer (getAndSet). */
+    private final AtomicReference<ForcedFile> request = new AtomicReference<>();
     /** Written by the log's thread only; read by the forcer after each wake-up. */
     private volatile boolean isRunning = true;
     /** Completed forces; written by the forcer thread only, so the increment of a volatile is safe. */
@@ -44,15 +45,17 @@ final class BackgroundForcer implements Runnable {
     }
 
     /**
-     * Asks for {@code segment} to be forced soon and returns at once. A request still waiting is replaced:
-     * a later one covers at least what an earlier one covered, or belongs to a segment the log has since
-     * rolled away from, and a roll forces the old segment synchronously. Log's thread only.
+     * Asks for {@code file} to be forced soon and returns at once. A request still waiting is replaced:
+     * a later one covers at least what an earlier one covered, or belongs to a file the log has since
+     * moved on from (a roll forces the old segment synchronously, a completed snapshot is forced whole),
+     * and a background force never makes anything durable that a synchronous one does not force again.
+     * Log's thread only.
      */
-    void force(final Segment segment) {
+    void force(final ForcedFile file) {
         if (!isRunning) {
             throw new IllegalStateException(threadName + " is closed");
         }
-        request.set(segment);
+        request.set(file);
         if (thread == null) {
             thread = new Thread(this, threadName);
             thread.setDaemon(true);
@@ -67,7 +70,7 @@ final class BackgroundForcer implements Runnable {
         return forceCount;
     }
 
-    /** The first failed background force, other than of a segment closed meanwhile; null if none. */
+    /** The first failed background force, other than of a file closed meanwhile; null if none. */
     IOException failure() {
         return failure;
     }
@@ -97,31 +100,31 @@ final class BackgroundForcer implements Runnable {
     @Override
     public void run() {
         while (isRunning) {
-            final Segment segment = request.getAndSet(null);
-            if (segment == null) {
+            final ForcedFile file = request.getAndSet(null);
+            if (file == null) {
                 // A request posted after the getAndSet left a permit with its unpark: this park returns at once.
                 LockSupport.park(this);
             } else {
-                forceOnce(segment);
+                forceOnce(file);
             }
         }
     }
 
-    private void forceOnce(final Segment segment) {
+    private void forceOnce(final ForcedFile file) {
         try {
-            segment.channel.force(false);
+            file.channel().force(false);
             forceCount++;
         } catch (final ClosedChannelException closed) {
             // Truncated, deleted or closed by the log's thread, which forced what had to survive first.
         } catch (final IOException | RuntimeException ex) {
-            failed(segment, ex);
+            failed(file, ex);
         }
     }
 
     /** Keeps the first failure; the forcer thread's, or a test's standing in for a failing disk. */
-    void failed(final Segment segment, final Exception cause) {
+    void failed(final ForcedFile file, final Exception cause) {
         if (failure == null) {
-            failure = new IOException("background force of " + segment.path + " failed", cause);
+            failure = new IOException("background force of " + file.path() + " failed", cause);
         }
     }
 }

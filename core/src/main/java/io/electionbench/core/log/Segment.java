@@ -5,7 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /** One open segment file of a {@link FileTxnLog}: where its records are and what it holds. */
-final class Segment {
+final class Segment implements ForcedFile {
     final Path path;
     final FileChannel channel;
     /** The zxid in the file name: its first record's. */
@@ -21,6 +21,16 @@ final class Segment {
         this.firstZxid = firstZxid;
         this.lastZxid = lastZxid;
         this.size = size;
+    }
+
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public FileChannel channel() {
+        return channel;
     }
 
     void closeQuietly() {

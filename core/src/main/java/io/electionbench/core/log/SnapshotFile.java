@@ -70,7 +70,7 @@ final class SnapshotFile {
      * A snapshot written to {@code <name>.tmp} as its state arrives in order; {@link #complete()} writes
      * the header with the CRC of everything written and forces the file, and the caller publishes it.
      */
-    static final class Streaming implements AutoCloseable {
+    static final class Streaming implements AutoCloseable, ForcedFile {
         final Path tmp;
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
@@ -126,6 +126,21 @@ final class SnapshotFile {
             channel.force(true);
             channel.close();
             return tmp;
+        }
+
+        /** Bytes of the state written so far. */
+        int written() {
+            return written;
+        }
+
+        @Override
+        public Path path() {
+            return tmp;
+        }
+
+        @Override
+        public FileChannel channel() {
+            return channel;
         }
 
         /** Closes the file without completing it (the temporary file is then deleted by the caller or at recovery). */

@@ -172,6 +172,42 @@ class FileTxnLogBackgroundForceTest {
         assertEquals(List.of(), warnings);
     }
 
+    /**
+     * Under ALWAYS, which never forces appends in the background, a snapshot of 2.5 writeback stretches
+     * being received is forced in the background twice while it arrives; it then installs as usual.
+     */
+    @Test
+    void aSnapshotBeingReceivedIsWrittenBackWhileItArrives() throws Exception {
+        final int chunk = 1 << 20;
+        final int total = FileTxnLog.SNAPSHOT_WRITEBACK_BYTES * 5 / 2;
+        final org.agrona.concurrent.UnsafeBuffer bytes =
+            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(chunk));
+        final Path dir = root.resolve("snap");
+        try (FileTxnLog log = FileTxnLog.open(dir, batch(10).fsyncPolicy(FsyncPolicy.ALWAYS))) {
+            final long base = log.forceCount();
+            final TxnLog.SnapshotReceiver receiver = log.receiveSnapshot(0x2_0000_0009L, 77, total);
+            for (int at = 0; at < total; at += chunk) {
+                bytes.setMemory(0, chunk, (byte)(at >>> 20));
+                receiver.write(at, bytes, 0, Math.min(chunk, total - at));
+                if (at + chunk == FileTxnLog.SNAPSHOT_WRITEBACK_BYTES) {
+                    final Thread thread = log.backgroundForcer().thread();
+                    assertNotNull(thread, "the first stretch starts the writeback thread");
+                    awaitForces(log, base + 1);
+                }
+            }
+            awaitForces(log, base + 2);
+            assertEquals(base + 2, log.forceCount(), "one background force per stretch, none of segments");
+            receiver.finish();
+            assertEquals(0x2_0000_0009L, log.snapshotZxid());
+            assertEquals(total, log.snapshotState().capacity());
+            assertEquals((byte)(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES >>> 20), log.snapshotState().getByte(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES));
+        }
+        try (FileTxnLog reopened = FileTxnLog.open(dir, batch(10))) {
+            assertEquals(0x2_0000_0009L, reopened.snapshotZxid());
+        }
+        assertEquals(List.of(), warnings);
+    }
+
     @Test
     void alwaysNeverAndADisabledOptionStartNoThread() throws Exception {
         final FileTxnLog.Options[] options = {
@@ -184,7 +220,7 @@ class FileTxnLogBackgroundForceTest {
             try (FileTxnLog log = FileTxnLog.open(root.resolve(name), options[i])) {
                 appendRange(log, 1, 50);
                 log.flush();
-                assertNull(log.backgroundForcer());
+                assertTrue(log.backgroundForcer() == null || log.backgroundForcer().thread() == null, "no thread started");
                 assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("log-writeback-" + root.resolve(name))));
             }
         }
