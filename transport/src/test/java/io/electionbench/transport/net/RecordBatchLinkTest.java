@@ -8,15 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.election.InboundMessages;
@@ -25,8 +22,6 @@ import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.log.LogRecords;
 import io.electionbench.core.log.RecordSpan;
 import io.electionbench.transport.wire.WireError;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 
 /**
  * Sync-stream record batches between real transports over loopback: records a leader sends straight
@@ -35,6 +30,7 @@ import io.netty.buffer.PooledByteBufAllocator;
  * through a frame) and after the log's files are deleted; a batch with one corrupt record closes the
  * link before any of its records is offered. Buffer leaks reported by Netty's detector fail a test.
  */
+@ExtendWith(LeakWatch.class)
 class RecordBatchLinkTest {
     private static final long TIMEOUT_MS = 20_000;
     private static final int TXNS = 3_000;
@@ -44,38 +40,6 @@ class RecordBatchLinkTest {
 
     @TempDir
     Path dir;
-    private final List<String> leaks = new ArrayList<>();
-
-    @BeforeEach
-    void watchLeaks() {
-        ByteBufUtil.setLeakListener((resourceType, records) -> {
-            synchronized (leaks) {
-                leaks.add(resourceType + ": " + records);
-            }
-        });
-    }
-
-    @AfterEach
-    void noLeaks() {
-        final long deadline = System.nanoTime() + 300_000_000L;
-        while (isLeakFree() && System.nanoTime() - deadline < 0) {
-            System.gc();
-            for (int i = 0; i < 64; i++) {
-                PooledByteBufAllocator.DEFAULT.directBuffer(64).release();
-            }
-            LockSupport.parkNanos(10_000_000L);
-        }
-        ByteBufUtil.setLeakListener(null);
-        synchronized (leaks) {
-            assertTrue(leaks.isEmpty(), "buffers leaked: " + leaks);
-        }
-    }
-
-    private boolean isLeakFree() {
-        synchronized (leaks) {
-            return leaks.isEmpty();
-        }
-    }
 
     private static int payloadLength(final long zxid) {
         return 8 + (int)(zxid * 37 % 4000);

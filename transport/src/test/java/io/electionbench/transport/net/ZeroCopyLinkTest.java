@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,15 +17,12 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 
 /**
  * The zero-copy quorum paths between real transports over loopback: snapshot chunks sent as file
@@ -35,6 +31,7 @@ import io.netty.buffer.PooledByteBufAllocator;
  * mid-transfer; a broadcast proposal encoded once reaches every learner intact and in order.
  * Buffer leaks reported by Netty's (paranoid) detector during a test fail it.
  */
+@ExtendWith(LeakWatch.class)
 class ZeroCopyLinkTest {
     private static final long TIMEOUT_MS = 20_000;
     private static final long SNAPSHOT_ZXID = 0x3_0000_0007L;
@@ -44,42 +41,6 @@ class ZeroCopyLinkTest {
 
     @TempDir
     Path dir;
-    private final List<String> leaks = new ArrayList<>();
-
-    @BeforeEach
-    void watchLeaks() {
-        ByteBufUtil.setLeakListener((resourceType, records) -> {
-            synchronized (leaks) {
-                leaks.add(resourceType + ": " + records);
-            }
-        });
-    }
-
-    /**
-     * The detector reports a leaked buffer when a later allocation finds it collected, so this collects
-     * and allocates for a bounded while (reference processing runs after the collection).
-     */
-    @AfterEach
-    void noLeaks() {
-        final long deadline = System.nanoTime() + 300_000_000L;
-        while (isLeakFree() && System.nanoTime() - deadline < 0) {
-            System.gc();
-            for (int i = 0; i < 64; i++) {
-                PooledByteBufAllocator.DEFAULT.directBuffer(64).release();
-            }
-            LockSupport.parkNanos(10_000_000L);
-        }
-        ByteBufUtil.setLeakListener(null);
-        synchronized (leaks) {
-            assertTrue(leaks.isEmpty(), "buffers leaked: " + leaks);
-        }
-    }
-
-    private boolean isLeakFree() {
-        synchronized (leaks) {
-            return leaks.isEmpty();
-        }
-    }
 
     @Test
     void snapshotChunksSentFromTheFileArriveAsTheCopiedOnes() throws Exception {
