@@ -1573,7 +1573,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         try {
-            log.append(zxid, payload, offset, length);
+            if (learnerStep == F_SYNCING) {
+                // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
+                log.appendDeferred(zxid, payload, offset, length);
+            } else {
+                log.append(zxid, payload, offset, length);
+            }
         } catch (final RuntimeException e) {
             state(ServerState.LOOKING, "cannot append to the log");
             return;

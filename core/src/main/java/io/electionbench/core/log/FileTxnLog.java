@@ -127,6 +127,17 @@ public final class FileTxnLog implements TxnLog {
 
     @Override
     public void append(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        append(zxid, payload, offset, length, options.fsyncPolicy);
+    }
+
+    /** Under ALWAYS, forced as under BATCH: by {@link #flush()}, or in the background past the thresholds. */
+    @Override
+    public void appendDeferred(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        append(zxid, payload, offset, length, options.fsyncPolicy == FsyncPolicy.ALWAYS ? FsyncPolicy.BATCH : options.fsyncPolicy);
+    }
+
+    private void append(final long zxid, final DirectBuffer payload, final int offset, final int length,
+        final FsyncPolicy policy) {
         checkOpen();
         MemoryTxnLog.checkAppend(zxid, lastZxid());
         if (length < 0 || length > options.maxPayloadBytes) {
@@ -139,7 +150,7 @@ public final class FileTxnLog implements TxnLog {
             index.add(zxid, tail.size, HistoryDigest.entryHash(zxid, payload, offset, length));
             tail.size += recordBytes;
             tail.lastZxid = zxid;
-            afterAppend(tail, recordBytes);
+            afterAppend(tail, recordBytes, policy);
         } catch (final IOException ex) {
             throw new UncheckedIOException("append of zxid 0x" + Long.toHexString(zxid) + " to " + dir + " failed", ex);
         }
@@ -216,8 +227,8 @@ public final class FileTxnLog implements TxnLog {
         return segment;
     }
 
-    private void afterAppend(final Segment tail, final int recordBytes) throws IOException {
-        switch (options.fsyncPolicy) {
+    private void afterAppend(final Segment tail, final int recordBytes, final FsyncPolicy policy) throws IOException {
+        switch (policy) {
             case ALWAYS:
                 writeStaged();
                 force(tail);
@@ -677,8 +688,8 @@ public final class FileTxnLog implements TxnLog {
     }
 
     /**
-     * Writes the staged appends, and under {@link FsyncPolicy#BATCH} forces the appends since the last
-     * force on this thread, whether or not a background force covered them since; under
+     * Writes the staged appends, and under {@link FsyncPolicy#BATCH} (and for {@link #appendDeferred}
+     * appends under ALWAYS) forces the appends since the last force on this thread, whether or not a background force covered them since; under
      * {@link FsyncPolicy#NEVER} they are then with the OS. Throws from the first failed background force
      * on, even with nothing to force: that failure may have taken pages an earlier flush reported forced.
      */
@@ -729,7 +740,7 @@ public final class FileTxnLog implements TxnLog {
         try {
             wasInterrupted = stopForcer();
             writeStaged();
-            if (options.fsyncPolicy == FsyncPolicy.BATCH && hasUnforcedAppends && !segments.isEmpty()) {
+            if (options.fsyncPolicy != FsyncPolicy.NEVER && hasUnforcedAppends && !segments.isEmpty()) {
                 force(segments.get(segments.size() - 1));
             }
             checkForcer();

@@ -39,6 +39,17 @@ public interface TxnLog extends AutoCloseable {
      */
     void append(long zxid, DirectBuffer payload, int offset, int length);
 
+    /**
+     * As {@link #append}, for a txn that nobody is told is logged before the next {@link #flush()}
+     * (a learner's sync stream, acknowledged only as a whole after its flush): under
+     * {@link FsyncPolicy#ALWAYS} it is not forced on its own but as under {@link FsyncPolicy#BATCH},
+     * so a catch-up of a million txns does not take a million fdatasyncs. Other policies append as
+     * usual.
+     */
+    default void appendDeferred(final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        append(zxid, payload, offset, length);
+    }
+
     /** The last zxid of the history: the last entry held, else the snapshot zxid, else -1. */
     long lastZxid();
 

@@ -227,6 +227,27 @@ class FileTxnLogTest extends TxnLogContractTest {
         }
     }
 
+    /** A sync stream's appends under ALWAYS: forced once, by the flush before the ACK, not one by one. */
+    @Test
+    void alwaysLeavesDeferredAppendsToTheNextFlush() throws Exception {
+        try (FileTxnLog log = FileTxnLog.open(root.resolve("deferred"), options().fsyncPolicy(FsyncPolicy.ALWAYS))) {
+            append(log, 1, "forced at once");
+            final long afterFirst = log.forceCount();
+            final UnsafeBuffer payload = new UnsafeBuffer("streamed".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int i = 2; i <= 50; i++) {
+                log.appendDeferred(i, payload, 0, payload.capacity());
+            }
+            assertEquals(afterFirst, log.forceCount(), "no force per deferred append");
+            log.flush();
+            assertEquals(afterFirst + 1, log.forceCount(), "one force covers them all");
+            log.flush();
+            assertEquals(afterFirst + 1, log.forceCount(), "nothing left to force");
+            append(log, 51, "forced at once again");
+            assertEquals(afterFirst + 2, log.forceCount());
+            assertEquals(51, log.lastZxid());
+        }
+    }
+
     @Test
     void neverForcesAppends() throws Exception {
         try (FileTxnLog log = FileTxnLog.open(root.resolve("never"), options().segmentBytes(200))) {
