@@ -19,7 +19,11 @@ import io.electionbench.transport.client.WriteClient;
 import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
+import io.electionbench.transport.wire.RecordBytes;
 import io.electionbench.transport.wire.WireError;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * Hostile bytes on the quorum port over real sockets: each bad client or peer frame closes that
@@ -76,6 +80,10 @@ class ClientHostileInputTest {
             Loopback.await(TIMEOUT_MS, "bad sync mode", () -> counters.badFrames(WireError.BAD_SYNC_MODE) == 1);
             assertClosed(port, header(0, 2), chunk(-1));
             Loopback.await(TIMEOUT_MS, "bad chunk range", () -> counters.badFrames(WireError.BAD_CHUNK_RANGE) == 1);
+            assertClosed(port, header(0, 2), records(false));
+            Loopback.await(TIMEOUT_MS, "a record with a bad CRC", () -> counters.badFrames(WireError.RECORD_CRC_MISMATCH) == 1);
+            assertClosed(port, header(0, 2), records(true));
+            Loopback.await(TIMEOUT_MS, "a record batch miscounted", () -> counters.badFrames(WireError.BAD_RECORD_BATCH) == 1);
             // The real peer dials again and the link carries messages once more. A commit queued while
             // the link is still being replaced (the impostors' connections closing) goes down with that
             // connection, so it is sent again until one arrives.
@@ -171,6 +179,18 @@ class ClientHostileInputTest {
     private static byte[] syncStart(final int mode) {
         return ByteBuffer.allocate(20).putInt(16).put((byte)0xEB).put((byte)1).putShort((short)QuorumMessageCodec.SYNC_START)
             .putLong(5).putInt(mode).array();
+    }
+
+    /** A RECORDS frame of two records: the second's CRC wrong, or (miscounted) all CRCs right but a count of 3. */
+    private static byte[] records(final boolean isMiscounted) {
+        final ByteBuf frame = RecordBytes.frame(Unpooled.buffer(),
+            new long[] {5, 6}, zxid -> new byte[] {(byte)zxid, 1, 2});
+        if (isMiscounted) {
+            frame.setInt(4 + QuorumMessageCodec.RB_COUNT_OFFSET, 3);
+        } else {
+            frame.setByte(frame.writerIndex() - 1, 9);
+        }
+        return ByteBufUtil.getBytes(frame);
     }
 
     private static byte[] chunk(final long position) {
