@@ -40,6 +40,38 @@ class CodecAllocationTest {
         }
     }
 
+    /** Checking a record batch (every record's CRC) and walking its records allocates nothing either. */
+    @Test
+    void recordBatchesDecodeWithoutAllocating() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final ByteBuf encoded = RecordBytes.frame(Unpooled.buffer(), new long[] {11, 12, 13, 14, 15, 16, 17, 18},
+            zxid -> new byte[(int)zxid * 9]);
+        final ByteBuf buf = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(encoded.readableBytes()));
+        buf.clear().writeBytes(encoded);
+        final QuorumMessageCodec quorum = new QuorumMessageCodec();
+        final int length = buf.getInt(0);
+        try {
+            long sink = decodeRecords(buf, quorum, length, 200_000);
+            final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            sink += decodeRecords(buf, quorum, length, 1_000_000);
+            final long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertTrue(sink == 1_200_000L * 8, "every batch decoded whole: " + sink);
+            assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes");
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static long decodeRecords(final ByteBuf buf, final QuorumMessageCodec quorum, final int length, final int count) {
+        long sink = 0;
+        for (int i = 0; i < count; i++) {
+            if (quorum.decode(buf, 4, length) == WireError.NONE) {
+                sink += quorum.recordCount();
+            }
+        }
+        return sink;
+    }
+
     private static long roundTrips(final ByteBuf buf, final ByteBuf config, final DirectBuffer payload,
         final NotificationCodec notification, final QuorumMessageCodec quorum, final int count) {
         long sink = 0;
