@@ -40,7 +40,8 @@ class BenchmarksSmokeTest {
         "ElectionRoundBenchmark.construct",
         "ReplicationBenchmark.leaderWrite",
         "ReplicationBenchmark.followerProposal",
-        "RingBufferHandoffBenchmark.handoff");
+        "RingBufferHandoffBenchmark.handoff",
+        "RecordBatchBenchmark.check");
 
     @Test
     void everyBenchmarkRunsAndScores() throws RunnerException {
@@ -67,8 +68,8 @@ class BenchmarksSmokeTest {
             assertTrue(score > 0 && Double.isFinite(score), name + " " + r.getParams() + " scored " + score);
         }
         assertEquals(new TreeSet<>(EXPECTED), seen);
-        // 4 + 2 configs x 2 + 7 sizes x 2 + 3 x (4 sizes x 2 policies) + 4 sizes + 2 replication + 1 group
-        assertEquals(4 + 4 + 14 + 24 + 4 + 2 + 1, runs, "benchmark x parameter combinations");
+        // 4 + 2 configs x 2 + 7 sizes x 2 + 3 x (4 sizes x 2 policies) + 4 sizes + 2 replication + 1 group + 1 batch
+        assertEquals(4 + 4 + 14 + 24 + 4 + 2 + 1 + 1, runs, "benchmark x parameter combinations");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs) < 60, "the smoke run must stay short");
     }
 }
