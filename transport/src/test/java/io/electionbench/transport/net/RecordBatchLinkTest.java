@@ -109,6 +109,41 @@ class RecordBatchLinkTest {
         }
     }
 
+    /**
+     * A slow link on both ends (the leader delays its writes, the learner its deliveries) with the
+     * learner's ring half a batch: batches are held back whole and resumed part-way, and every txn
+     * still arrives once, in order.
+     */
+    @Test
+    void aSlowLinkDelaysRecordBatchesWholeAndTheyStillArriveInOrder() throws Exception {
+        final FileTxnLog log = logWith("slow", TXNS);
+        try (Loopback nodes = new Loopback(2, null, SMALL_RING)) {
+            nodes.startAll();
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            nodes.node(2).faults().slow(1, 5);
+            nodes.node(1).faults().slow(2, 5);
+            final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
+            final Verifier learner = new Verifier(nodes.ring(1));
+            final RecordSpan span = new RecordSpan();
+            long cursor = 0;
+            while (cursor < TXNS) {
+                awaitWritable(publisher, learner);
+                assertTrue(log.recordSpan(cursor + 1, BATCH_BYTES, span));
+                assertTrue(publisher.sendRecords(1, span.file(), span.position(), span.length(), span.count(),
+                    span.firstZxid(), span.lastZxid()), span.toString());
+                cursor = span.lastZxid();
+                learner.poll();
+            }
+            Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last + ")", learner::poll);
+            assertEquals("", learner.errors.toString());
+            assertTrue(nodes.counters(1).get(TransportCounters.INBOUND_PAUSED) > 0, "delayed batches met a full ring");
+            nodes.node(1).faults().heal();
+            nodes.node(2).faults().heal();
+        } finally {
+            log.close();
+        }
+    }
+
     @Test
     void aBatchWithACorruptRecordClosesTheLinkAndNoneOfItIsOffered() throws Exception {
         final FileTxnLog log = logWith("corrupt", 50);
