@@ -27,8 +27,9 @@ import io.electionbench.transport.wire.WireError;
  * Sync-stream record batches between real transports over loopback: records a leader sends straight
  * from its log's segment files (sendfile) reach the learner's agent as the PROPOSALs they stand for,
  * intact and in order, even through an inbound ring smaller than one batch (delivery resumes part-way
- * through a frame) and after the log's files are deleted; a batch with one corrupt record closes the
- * link before any of its records is offered. Buffer leaks reported by Netty's detector fail a test.
+ * through a frame), through slow links, and after the log's files are deleted; a batch with one
+ * corrupt record closes the link before any of its records is offered. Buffer leaks reported by
+ * Netty's detector fail a test.
  */
 @ExtendWith(LeakWatch.class)
 class RecordBatchLinkTest {
