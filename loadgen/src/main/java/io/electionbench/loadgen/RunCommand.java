@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
@@ -182,7 +183,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.println("stored " + root.relativize(writer.file()));
         }
         if (isClean) {
-            TempDirs.deleteQuietly(work);
+            FileTrees.deleteQuietly(work);
         } else {
             System.err.println("run: the nodes' data and logs of this run are kept in " + work);
         }

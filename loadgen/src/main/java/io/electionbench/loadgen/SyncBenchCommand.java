@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.sync.FollowerSync;
 import io.electionbench.loadgen.sync.SyncEnsemble;
 import io.electionbench.loadgen.sync.SyncHistory;
@@ -152,7 +153,7 @@ final class SyncBenchCommand implements Callable<Integer> {
                 return new Outcome(ensemble.size(), done, failures);
             }
         } finally {
-            TempDirs.deleteQuietly(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 

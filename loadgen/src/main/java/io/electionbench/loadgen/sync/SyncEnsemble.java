@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.transport.net.FreePorts;
 import io.electionbench.transport.node.ElectionNode;
 import io.electionbench.transport.node.NodeConfig;
@@ -89,7 +90,7 @@ public final class SyncEnsemble implements AutoCloseable {
     public SyncTrial runTrial(final long timeoutNs) throws IOException, SyncFailure {
         try {
             for (int sid = 1; sid <= followers; sid++) {
-                SyncFiles.deleteTree(config.dataDir(sid));
+                FileTrees.delete(config.dataDir(sid));
             }
             for (long sid = size; sid > followers; sid--) {
                 start(sid);
@@ -246,7 +247,7 @@ public final class SyncEnsemble implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopAll();
-        SyncFiles.deleteTree(dir);
+        FileTrees.delete(dir);
     }
 
     /** A condition that may also find that the trial has failed. */

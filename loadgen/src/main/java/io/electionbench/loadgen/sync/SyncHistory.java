@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.transport.node.NodeStorage;
 
 /**
@@ -109,7 +110,7 @@ public final class SyncHistory {
      * disk, so that no write-back of the set-up runs during the trials.
      */
     public void copyTo(final Path dataDir) throws IOException {
-        SyncFiles.deleteTree(dataDir);
+        FileTrees.delete(dataDir);
         try (Stream<Path> files = Files.walk(template)) {
             for (final Path from : (Iterable<Path>)files::iterator) {
                 final Path to = dataDir.resolve(template.relativize(from).toString());
