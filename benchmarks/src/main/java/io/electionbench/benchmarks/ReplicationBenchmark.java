@@ -87,7 +87,7 @@ public class ReplicationBenchmark {
             agent.doWork(1);
             agent.doWork(100_000_000);
             InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0);
-            InboundMessages.offerAckEpoch(ring, 1, 0, 0);
+            InboundMessages.offerAckEpoch(ring, 1, 0, 0, -1);
             agent.doWork(100_000_001);
             InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, Zxid.make(1, 0));
             agent.doWork(100_000_002);

@@ -39,7 +39,7 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         return true;
     }
 

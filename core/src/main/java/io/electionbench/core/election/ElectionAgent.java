@@ -121,6 +121,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final long[] learnerAckedZxid;
     private final long[] learnerLastZxid;
     private final long[] learnerCurrentEpoch;
+    /** Per learner: the zxid its snapshot covers up to, from its ACKEPOCH (-1: none). */
+    private final long[] learnerSnapshotZxid;
     private final long[] syncCursorZxid;
     private final long[] snapshotCursor;
     /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
@@ -249,6 +251,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.learnerAckedZxid = new long[ensemble.size()];
         this.learnerLastZxid = new long[ensemble.size()];
         this.learnerCurrentEpoch = new long[ensemble.size()];
+        this.learnerSnapshotZxid = new long[ensemble.size()];
         this.syncCursorZxid = new long[ensemble.size()];
         this.snapshotCursor = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
@@ -362,7 +365,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 break;
             case InboundMessages.ACK_EPOCH:
                 onAckEpoch(from, buffer.getLong(index + InboundMessages.AE_CURRENT_EPOCH_OFFSET),
-                    buffer.getLong(index + InboundMessages.AE_LAST_ZXID_OFFSET));
+                    buffer.getLong(index + InboundMessages.AE_LAST_ZXID_OFFSET),
+                    buffer.getLong(index + InboundMessages.AE_SNAPSHOT_ZXID_OFFSET));
                 break;
             case InboundMessages.SYNC_START:
                 onSyncStart(from, buffer.getInt(index + InboundMessages.SS_MODE_OFFSET),
@@ -981,9 +985,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * ACKEPOCH. A learner more recent than the leader (a higher current epoch, or the same and a higher
      * zxid) cannot be synced by it: refused. An acknowledgement of -1 (it had already accepted this
      * epoch, possibly from a rival leader) never counts towards the quorum, which is what keeps two
-     * leaders from establishing the same epoch.
+     * leaders from establishing the same epoch. {@code snapshotZxid} is how far the learner's history
+     * is compacted (-1: not at all, or not told): a TRUNC below it could not be applied.
      */
-    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid) {
+    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         final int index = ensemble.indexOf(from);
         if (state != ServerState.LEADING || index < 0 || learnerPhase[index] != L_EPOCH_SENT) {
             messagesDropped++;
@@ -999,6 +1004,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerPhase[index] = L_EPOCH_ACKED;
         learnerLastZxid[index] = lastZxid;
         learnerCurrentEpoch[index] = currentEpoch;
+        learnerSnapshotZxid[index] = snapshotZxid;
         if (currentEpoch != -1 && quorum.isVoter(index)) {
             epochAckMask |= 1L << index;
         }
@@ -1049,7 +1055,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final long leaderLast = storage.lastLoggedZxid();
         final long snapshotZxid = log.snapshotZxid();
         final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
-        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch, plan);
+        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch,
+            learnerSnapshotZxid[index], plan);
         final long sid = ensemble.sid(index);
         final SyncMode mode = plan.mode();
         final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
@@ -1472,7 +1479,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         snapshotExpected = false;
         abortSnapshot();
         isServing = false;
-        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid())) {
+        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid(), log.snapshotZxid())) {
             state(ServerState.LOOKING, "cannot reach the leader");
         }
     }

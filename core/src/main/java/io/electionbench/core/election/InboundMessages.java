@@ -20,7 +20,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * LEADER_INFO        fromSid:long newEpoch:long
  * NEW_LEADER, ACK,
  * COMMIT, UP_TO_DATE fromSid:long zxid:long
- * ACK_EPOCH          fromSid:long currentEpoch:long lastZxid:long
+ * ACK_EPOCH          fromSid:long currentEpoch:long lastZxid:long snapshotZxid:long
  * SYNC_START         fromSid:long zxid:long mode:int pad:int
  * PROPOSAL           fromSid:long zxid:long length:int pad:int payload:byte[length]
  * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int bytes:byte[length]
@@ -71,7 +71,8 @@ public final class InboundMessages {
 
     static final int AE_CURRENT_EPOCH_OFFSET = 8;
     static final int AE_LAST_ZXID_OFFSET = 16;
-    static final int ACK_EPOCH_LENGTH = 24;
+    static final int AE_SNAPSHOT_ZXID_OFFSET = 24;
+    static final int ACK_EPOCH_LENGTH = 32;
 
     static final int SS_ZXID_OFFSET = 8;
     static final int SS_MODE_OFFSET = 16;
@@ -172,7 +173,9 @@ public final class InboundMessages {
         return true;
     }
 
-    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch, final long lastZxid) {
+    /** ACKEPOCH, with the learner's snapshot zxid (-1: none, or not told). */
+    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch, final long lastZxid,
+        final long snapshotZxid) {
         final int index = ring.tryClaim(ACK_EPOCH, ACK_EPOCH_LENGTH);
         if (index <= 0) {
             return false;
@@ -181,6 +184,7 @@ public final class InboundMessages {
         buffer.putLong(index + FROM_OFFSET, fromSid);
         buffer.putLong(index + AE_CURRENT_EPOCH_OFFSET, currentEpoch);
         buffer.putLong(index + AE_LAST_ZXID_OFFSET, lastZxid);
+        buffer.putLong(index + AE_SNAPSHOT_ZXID_OFFSET, snapshotZxid);
         ring.commit(index);
         return true;
     }

@@ -37,9 +37,10 @@ public interface PeerPublisher {
 
     /**
      * Learner to leader (ACKEPOCH): its current epoch, or -1 when it had already accepted this epoch
-     * (then it does not count towards the epoch quorum), and its last logged zxid.
+     * (then it does not count towards the epoch quorum), its last logged zxid, and the zxid its
+     * snapshot covers up to (-1: none), so the leader never plans a TRUNC below what it compacted.
      */
-    boolean sendAckEpoch(long toSid, long currentEpoch, long lastZxid);
+    boolean sendAckEpoch(long toSid, long currentEpoch, long lastZxid, long snapshotZxid);
 
     /**
      * Leader to learner: how it is synced. {@code mode} is a {@link io.electionbench.core.sync.SyncMode}

@@ -471,7 +471,7 @@ public final class Simulator implements AutoCloseable {
                     InboundMessages.offerZxid(ring, e.type, fromSid, e.a);
                     break;
                 case InboundMessages.ACK_EPOCH:
-                    InboundMessages.offerAckEpoch(ring, fromSid, e.a, e.b);
+                    InboundMessages.offerAckEpoch(ring, fromSid, e.a, e.b, e.c);
                     break;
                 case InboundMessages.SYNC_START:
                     InboundMessages.offerSyncStart(ring, fromSid, e.state, e.a);
@@ -905,11 +905,12 @@ public final class Simulator implements AutoCloseable {
         }
 
         @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
             final EventQueue.Event e = event(InboundMessages.ACK_EPOCH, toSid);
             if (e != null) {
                 e.a = currentEpoch;
                 e.b = lastZxid;
+                e.c = snapshotZxid;
                 sendMessage(e);
             }
             return true;

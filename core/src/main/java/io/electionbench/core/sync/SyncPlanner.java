@@ -11,7 +11,8 @@ import io.electionbench.core.Zxid;
  * <li>The learner's last zxid equals the leader's: an empty DIFF ({@link SyncReason#UP_TO_DATE}).
  * <li>The learner is past the leader's last committed zxid (and its zxid is a txn, not a new-epoch
  * zxid): TRUNC to that zxid if both are in the same epoch ({@link SyncReason#AHEAD_IN_EPOCH}), else
- * SNAP ({@link SyncReason#AHEAD_ACROSS_EPOCHS}).
+ * SNAP ({@link SyncReason#AHEAD_ACROSS_EPOCHS}); SNAP too when the learner compacted into its
+ * snapshot txns the TRUNC would have to drop ({@link SyncReason#AHEAD_INTO_SNAPSHOT}).
  * <li>The learner's last zxid lies in the leader's in-memory committed window: DIFF if the leader
  * holds that txn ({@link SyncReason#IN_COMMITTED_WINDOW}) or it is a new-epoch zxid the leader can
  * continue from ({@link SyncReason#NEW_EPOCH_ZXID}); otherwise SNAP ({@link SyncReason#DIVERGED}).
@@ -42,19 +43,21 @@ public final class SyncPlanner {
      * @param leaderHas            whether a zxid is a txn the leader holds and can replay (window or log)
      * @param followerLastZxid     the learner's last logged zxid (ACKEPOCH's zxid), -1 if empty
      * @param followerCurrentEpoch the learner's current epoch (the last epoch whose NEWLEADER it acknowledged)
+     * @param followerSnapshotZxid the zxid the learner's snapshot covers up to, -1 if none (or not told)
      * @param out                  receives the plan
      * @return out
      */
     public static SyncPlan plan(
         final long leaderLastZxid, final long minCommittedZxid, final long maxCommittedZxid, final long diskFirstZxid,
-        final LongPredicate leaderHas, final long followerLastZxid, final long followerCurrentEpoch, final SyncPlan out) {
+        final LongPredicate leaderHas, final long followerLastZxid, final long followerCurrentEpoch,
+        final long followerSnapshotZxid, final SyncPlan out) {
         final long f = followerLastZxid;
         final boolean isNewEpochZxid = f >= 0 && Zxid.counter(f) == 0;
         if (f == leaderLastZxid) {
             return out.set(SyncMode.DIFF, f, SyncReason.UP_TO_DATE);
         }
         if (f > maxCommittedZxid && !isNewEpochZxid) {
-            return planAhead(leaderLastZxid, maxCommittedZxid, f, out);
+            return planAhead(leaderLastZxid, maxCommittedZxid, f, followerSnapshotZxid, out);
         }
         if (minCommittedZxid <= f && f <= maxCommittedZxid) {
             return planInWindow(leaderLastZxid, leaderHas, f, followerCurrentEpoch, isNewEpochZxid, out);
@@ -72,10 +75,16 @@ public final class SyncPlanner {
      * Within one epoch the learner's txns up to the leader's last are the leader's (contiguous
      * counters), so truncating there is exact. Across epochs the learner's history may have left the
      * leader's before that zxid, and a TRUNC would keep the wrong txns (ZooKeeper crashes the learner
-     * on a cross-epoch TRUNC): SNAP.
+     * on a cross-epoch TRUNC): SNAP. A learner that compacted past the truncation point (a snapshot
+     * holds what TRUNC must drop, and cannot be un-applied) would fail the TRUNC at every election, as
+     * ZooKeeper's learner exits on a failed truncation: SNAP replaces its history instead.
      */
-    private static SyncPlan planAhead(final long leaderLastZxid, final long maxCommittedZxid, final long f, final SyncPlan out) {
+    private static SyncPlan planAhead(final long leaderLastZxid, final long maxCommittedZxid, final long f,
+        final long followerSnapshotZxid, final SyncPlan out) {
         if (maxCommittedZxid >= 0 && Zxid.epoch(f) == Zxid.epoch(maxCommittedZxid)) {
+            if (followerSnapshotZxid > maxCommittedZxid) {
+                return out.set(SyncMode.SNAP, leaderLastZxid, SyncReason.AHEAD_INTO_SNAPSHOT);
+            }
             return out.set(SyncMode.TRUNC, maxCommittedZxid, SyncReason.AHEAD_IN_EPOCH);
         }
         return out.set(SyncMode.SNAP, leaderLastZxid, SyncReason.AHEAD_ACROSS_EPOCHS);

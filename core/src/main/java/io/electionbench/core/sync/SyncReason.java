@@ -6,6 +6,11 @@ public enum SyncReason {
     UP_TO_DATE,
     /** The learner is past the leader's last committed txn within the same epoch: TRUNC to it. */
     AHEAD_IN_EPOCH,
+    /**
+     * The learner is past the leader's last committed txn in the same epoch, but compacted txns past it
+     * into its snapshot, which a TRUNC cannot undo: SNAP.
+     */
+    AHEAD_INTO_SNAPSHOT,
     /** The learner is past the leader's last committed txn in another epoch: SNAP, never a cross-epoch TRUNC. */
     AHEAD_ACROSS_EPOCHS,
     /** The leader holds the learner's last txn in its in-memory committed window: DIFF. */

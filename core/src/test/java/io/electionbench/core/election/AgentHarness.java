@@ -94,7 +94,11 @@ final class AgentHarness {
     }
 
     void ackEpoch(final long from, final long currentEpoch, final long lastZxid) {
-        InboundMessages.offerAckEpoch(agent.inbound(), from, currentEpoch, lastZxid);
+        ackEpoch(from, currentEpoch, lastZxid, -1);
+    }
+
+    void ackEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        InboundMessages.offerAckEpoch(agent.inbound(), from, currentEpoch, lastZxid, snapshotZxid);
         agent.doWork(nowNs);
     }
 
@@ -230,8 +234,9 @@ final class AgentHarness {
         }
 
         @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
-            sent.add(new Sent("ackEpoch", toSid, 0, 0, lastZxid, 0, currentEpoch));
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+            // leader field: the snapshot zxid
+            sent.add(new Sent("ackEpoch", toSid, 0, snapshotZxid, lastZxid, 0, currentEpoch));
             return true;
         }
 

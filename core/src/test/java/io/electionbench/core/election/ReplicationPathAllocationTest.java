@@ -60,7 +60,7 @@ class ReplicationPathAllocationTest {
         leader.doWork(100_000_000);
         assertEquals(ServerState.LEADING, leader.state());
         InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0);
-        InboundMessages.offerAckEpoch(ring, 1, 0, 0);
+        InboundMessages.offerAckEpoch(ring, 1, 0, 0, -1);
         leader.doWork(100_000_001);
         InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, Zxid.make(1, 0));
         leader.doWork(100_000_002);

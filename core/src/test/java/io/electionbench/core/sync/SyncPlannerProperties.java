@@ -37,7 +37,8 @@ class SyncPlannerProperties {
         @ForAll @Size(EPOCHS) final List<@IntRange(min = 0, max = 2) Integer> orphanCounts,
         @ForAll @IntRange(min = 0, max = 12) final int newEpochMarker,
         @ForAll @IntRange(min = 0, max = 99) final int snapshotAt,
-        @ForAll @IntRange(min = 0, max = 99) final int window) {
+        @ForAll @IntRange(min = 0, max = 99) final int window,
+        @ForAll @IntRange(min = 0, max = 99) final int learnerSnapshotAt) {
         final List<Long> leader = new ArrayList<>();
         for (int e = 1; e <= EPOCHS; e++) {
             for (int c = 1; c <= leaderCounts.get(e - 1); c++) {
@@ -60,7 +61,10 @@ class SyncPlannerProperties {
             followerLast = make(e, 0);
             followerEpoch = e;
         }
-        checkPlan(leader, follower, followerLast, followerEpoch, snapshotAt, window);
+        // The learner compacted its first k txns into a snapshot (k = 0: no snapshot), whatever they were.
+        final int k = learnerSnapshotAt % (follower.size() + 1);
+        final long followerSnapshot = k == 0 ? -1 : follower.stream().skip(k - 1).findFirst().orElseThrow();
+        checkPlan(leader, follower, followerLast, followerEpoch, followerSnapshot, snapshotAt, window);
     }
 
     /** Continues the epoch the learner was cut in, if the leader holds nothing more of that epoch. */
@@ -88,7 +92,7 @@ class SyncPlannerProperties {
     }
 
     private static void checkPlan(final List<Long> leader, final TreeSet<Long> follower, final long followerLast,
-        final long followerEpoch, final int snapshotAt, final int window) {
+        final long followerEpoch, final long followerSnapshot, final int snapshotAt, final int window) {
         // The leader's snapshot covers its first s txns; the rest are held (on disk), and the last w of
         // those are also in the in-memory committed window.
         final int s = snapshotAt % (leader.size() + 1);
@@ -99,7 +103,7 @@ class SyncPlannerProperties {
         final long diskFirst = held.isEmpty() ? -1 : held.get(0);
         final TreeSet<Long> heldSet = new TreeSet<>(held);
         final SyncPlan plan = SyncPlanner.plan(last, min, last, diskFirst, heldSet::contains, followerLast, followerEpoch,
-            new SyncPlan());
+            followerSnapshot, new SyncPlan());
         Statistics.collect(plan.reason());
         Statistics.coverage(coverage -> {
             for (final SyncReason reason : SyncReason.values()) {
@@ -107,14 +111,19 @@ class SyncPlannerProperties {
             }
         });
         final String what = "leader " + text(leader) + " (snapshot " + s + ", window " + w + "), learner " + text(follower)
-            + " last " + Zxid.toString(followerLast) + " epoch " + followerEpoch + ": " + plan;
+            + " last " + Zxid.toString(followerLast) + " epoch " + followerEpoch + " snapshot "
+            + Zxid.toString(followerSnapshot) + ": " + plan;
         assertEquals(leader, apply(plan, leader, follower, followerLast, heldSet, what), what);
         if (isPrefix(follower, leader) && (heldSet.contains(followerLast) || followerLast == last)) {
             assertEquals(SyncMode.DIFF, plan.mode(), "a replayable prefix needs no SNAP: " + what);
         }
+        if (plan.mode() == SyncMode.TRUNC) {
+            assertTrue(plan.zxid() >= followerSnapshot, "a TRUNC the learner can apply, not below its snapshot: " + what);
+        }
         if (!leader.isEmpty() && follower.containsAll(leader) && follower.last() > last
             && follower.tailSet(last, false).stream().allMatch(z -> epoch(z) == epoch(last)) && followerLast == follower.last()) {
-            assertEquals(Tuple.of(SyncMode.TRUNC, last), Tuple.of(plan.mode(), plan.zxid()), "ahead in the last epoch: " + what);
+            assertEquals(followerSnapshot > last ? Tuple.of(SyncMode.SNAP, last) : Tuple.of(SyncMode.TRUNC, last),
+                Tuple.of(plan.mode(), plan.zxid()), "ahead in the last epoch: " + what);
         }
     }
 

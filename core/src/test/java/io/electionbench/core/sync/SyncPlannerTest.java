@@ -34,7 +34,7 @@ class SyncPlannerTest {
     }
 
     private SyncPlan plan(final long followerLast, final long followerEpoch) {
-        return SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, followerLast, followerEpoch, plan);
+        return SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, followerLast, followerEpoch, -1, plan);
     }
 
     private static void assertPlan(final SyncMode mode, final long zxid, final SyncReason reason, final SyncPlan plan) {
@@ -50,6 +50,18 @@ class SyncPlannerTest {
     void aLearnerAheadInTheSameEpochIsTruncatedToTheLeadersLastCommitted() {
         // It logged 3:5 and 3:6, which the old leader proposed but no quorum logged.
         assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_IN_EPOCH, plan(make(3, 6), 3));
+    }
+
+    @Test
+    void aLearnerThatCompactedPastTheTruncationPointGetsASnapInstead() {
+        // It compacted up to 3:5, which a TRUNC to 3:4 would have to drop and a snapshot cannot undo.
+        final SyncPlan compacted = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(3, 5), plan);
+        assertPlan(SyncMode.SNAP, LAST, SyncReason.AHEAD_INTO_SNAPSHOT, compacted);
+        // A snapshot up to the truncation point itself, or before it, leaves the TRUNC possible.
+        final SyncPlan atPoint = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, LAST, plan);
+        assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_IN_EPOCH, atPoint);
+        final SyncPlan before = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(1, 6), plan);
+        assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_IN_EPOCH, before);
     }
 
     @Test
@@ -93,7 +105,7 @@ class SyncPlannerTest {
 
     @Test
     void anEmptyWindowLeavesTheDiskLogToDecide() {
-        final SyncPlan p = SyncPlanner.plan(LAST, LAST, LAST, DISK_FIRST, leaderHas, make(1, 4), 1, plan);
+        final SyncPlan p = SyncPlanner.plan(LAST, LAST, LAST, DISK_FIRST, leaderHas, make(1, 4), 1, -1, plan);
         assertPlan(SyncMode.DIFF, make(1, 4), SyncReason.IN_TXN_LOG, p);
     }
 }

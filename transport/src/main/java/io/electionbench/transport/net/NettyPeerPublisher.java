@@ -120,13 +120,13 @@ final class NettyPeerPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid) {
+    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         final PeerLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ACK_EPOCH_LENGTH, 0), true);
+        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ACK_EPOCH_WITH_SNAPSHOT_LENGTH, 0), true);
         if (frame == null) {
             return false;
         }
-        QuorumMessageCodec.encodeAckEpoch(frame, currentEpoch, lastZxid);
+        QuorumMessageCodec.encodeAckEpoch(frame, currentEpoch, lastZxid, snapshotZxid);
         return publish(link, frame);
     }
 

@@ -77,7 +77,7 @@ final class QuorumInbound {
             case QuorumMessageCodec.LEADER_INFO:
                 return InboundMessages.offerZxid(ring, InboundMessages.LEADER_INFO, from, m.epoch());
             case QuorumMessageCodec.ACK_EPOCH:
-                return InboundMessages.offerAckEpoch(ring, from, m.epoch(), m.zxid());
+                return InboundMessages.offerAckEpoch(ring, from, m.epoch(), m.zxid(), m.snapshotZxid());
             case QuorumMessageCodec.SYNC_START:
                 return InboundMessages.offerSyncStart(ring, from, m.mode(), m.zxid());
             case QuorumMessageCodec.SNAPSHOT_CHUNK: {

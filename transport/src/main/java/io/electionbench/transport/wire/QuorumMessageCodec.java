@@ -27,7 +27,8 @@ import io.netty.buffer.ByteBuf;
  * type  4 PING_ACK        zxid:long@4 (the learner's last zxid)                                12
  * peers, epoch and sync (16..31; ZooKeeper's own numbers where they fit)
  * type 17 LEADER_INFO     newEpoch:long@4 (ZooKeeper's LEADERINFO)                             12
- * type 18 ACK_EPOCH       currentEpoch:long@4 lastZxid:long@12 (ZooKeeper's ACKEPOCH)          20
+ * type 18 ACK_EPOCH       currentEpoch:long@4 lastZxid:long@12 (ZooKeeper's ACKEPOCH)          28
+ *                         snapshotZxid:long@20 (-1: none; read as -1 when a 20-byte frame ends before it)
  * type 19 SYNC_START      zxid:long@4 mode:int@12 (ZooKeeper's DIFF 13, TRUNC 14, SNAP 15)     16
  * type 20 SNAPSHOT_CHUNK  zxid:long@4 digest:long@12 totalLength:long@20 position:long@28
  *                         length:int@36 bytes:byte[length]@40                                 40 + length
@@ -99,7 +100,10 @@ public final class QuorumMessageCodec {
     public static final int ZXID_LENGTH = 12;
     public static final int AE_CURRENT_EPOCH_OFFSET = 4;
     public static final int AE_LAST_ZXID_OFFSET = 12;
+    public static final int AE_SNAPSHOT_ZXID_OFFSET = 20;
+    /** The shortest ACK_EPOCH accepted (without snapshotZxid, read as -1); {@link #encodeAckEpoch} writes 28. */
     public static final int ACK_EPOCH_LENGTH = 20;
+    public static final int ACK_EPOCH_WITH_SNAPSHOT_LENGTH = 28;
     public static final int SS_ZXID_OFFSET = 4;
     public static final int SS_MODE_OFFSET = 12;
     public static final int SYNC_START_LENGTH = 16;
@@ -152,6 +156,7 @@ public final class QuorumMessageCodec {
     private int status;
     private long leaderSid;
     private long lastZxid;
+    private long snapshotZxid;
     private int recordCount;
     private int maxRecordLength;
     private final CRC32C crc = new CRC32C();
@@ -191,11 +196,12 @@ public final class QuorumMessageCodec {
         out.writeLong(zxid);
     }
 
-    public static void encodeAckEpoch(final ByteBuf out, final long currentEpoch, final long lastZxid) {
-        out.writeInt(ACK_EPOCH_LENGTH);
+    public static void encodeAckEpoch(final ByteBuf out, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        out.writeInt(ACK_EPOCH_WITH_SNAPSHOT_LENGTH);
         writeHeader(out, ACK_EPOCH);
         out.writeLong(currentEpoch);
         out.writeLong(lastZxid);
+        out.writeLong(snapshotZxid);
     }
 
     public static void encodeSyncStart(final ByteBuf out, final int mode, final long zxid) {
@@ -377,6 +383,7 @@ public final class QuorumMessageCodec {
                 }
                 epoch = buf.getLong(index + AE_CURRENT_EPOCH_OFFSET);
                 zxid = buf.getLong(index + AE_LAST_ZXID_OFFSET);
+                snapshotZxid = length >= ACK_EPOCH_WITH_SNAPSHOT_LENGTH ? buf.getLong(index + AE_SNAPSHOT_ZXID_OFFSET) : -1;
                 return WireError.NONE;
             case SYNC_START:
                 return decodeSyncStart(buf, index, length);
@@ -506,6 +513,11 @@ public final class QuorumMessageCodec {
     /** The decoded type, 0 after a failed decode. */
     public int type() {
         return type;
+    }
+
+    /** ACK_EPOCH's snapshotZxid: -1 for none, or when the frame ends before it. */
+    public long snapshotZxid() {
+        return snapshotZxid;
     }
 
     /** RECORDS' lastZxid (its firstZxid is {@link #zxid()}). */

@@ -31,7 +31,8 @@ public final class InboundRecord {
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16)},
                     buffer.getInt(index + 24), null);
             case InboundMessages.ACK_EPOCH:
-                return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16)}, 0, null);
+                return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16),
+                    buffer.getLong(index + 24)}, 0, null);
             case InboundMessages.SYNC_START:
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8)}, buffer.getInt(index + 16), null);
             case InboundMessages.PROPOSAL:

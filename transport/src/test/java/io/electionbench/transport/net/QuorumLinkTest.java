@@ -39,7 +39,7 @@ class QuorumLinkTest {
             }
             assertTrue(publisher.isWritable(1));
             assertTrue(publisher.sendLeaderInfo(1, 7));
-            assertTrue(publisher.sendAckEpoch(1, -1, 0x6_0000_0009L));
+            assertTrue(publisher.sendAckEpoch(1, -1, 0x6_0000_0009L, 0x6_0000_0002L));
             assertTrue(publisher.sendSyncStart(1, 15, 0x6_0000_0004L));
             assertTrue(publisher.sendSnapshotChunk(1, 0x6_0000_0004L, 0xD16E57L, 250, 200, bytes, 50, 50));
             assertTrue(publisher.sendProposal(1, 0x7_0000_0001L, bytes, 10, 20));
@@ -56,7 +56,7 @@ class QuorumLinkTest {
             assertEquals(InboundMessages.LEADER_INFO, got.get(0).type);
             assertEquals(7L, got.get(0).longs[0]);
             assertEquals(InboundMessages.ACK_EPOCH, got.get(1).type);
-            assertArrayEquals(new long[] {-1, 0x6_0000_0009L}, got.get(1).longs);
+            assertArrayEquals(new long[] {-1, 0x6_0000_0009L, 0x6_0000_0002L}, got.get(1).longs);
             assertEquals(InboundMessages.SYNC_START, got.get(2).type);
             assertEquals(15, got.get(2).mode);
             assertEquals(0x6_0000_0004L, got.get(2).longs[0]);

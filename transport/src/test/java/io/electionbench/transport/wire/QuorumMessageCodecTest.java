@@ -159,14 +159,19 @@ class QuorumMessageCodecTest {
     @Test
     void ackEpochAndSyncStartRoundTrip() {
         final ByteBuf out = Unpooled.buffer();
-        QuorumMessageCodec.encodeAckEpoch(out, -1, 0x3_0000_0010L);
-        assertEquals(20, out.getInt(0));
+        QuorumMessageCodec.encodeAckEpoch(out, -1, 0x3_0000_0010L, 0x3_0000_0008L);
+        assertEquals(28, out.getInt(0));
         assertEquals(QuorumMessageCodec.ACK_EPOCH, out.getUnsignedShort(6));
         assertEquals(-1L, out.getLong(8));
         assertEquals(0x3_0000_0010L, out.getLong(16));
-        assertEquals(WireError.NONE, codec.decode(out, 4, 20));
+        assertEquals(0x3_0000_0008L, out.getLong(24));
+        assertEquals(WireError.NONE, codec.decode(out, 4, 28));
         assertEquals(-1L, codec.epoch());
         assertEquals(0x3_0000_0010L, codec.zxid());
+        assertEquals(0x3_0000_0008L, codec.snapshotZxid());
+        assertEquals(WireError.NONE, codec.decode(out, 4, 20), "a frame without the snapshot zxid");
+        assertEquals(0x3_0000_0010L, codec.zxid());
+        assertEquals(-1L, codec.snapshotZxid(), "read as none");
         assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 19));
 
         for (final int mode : new int[] {QuorumMessageCodec.MODE_DIFF, QuorumMessageCodec.MODE_TRUNC, QuorumMessageCodec.MODE_SNAP}) {

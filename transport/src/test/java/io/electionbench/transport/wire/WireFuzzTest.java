@@ -114,7 +114,7 @@ class WireFuzzTest {
             frames[i] = Unpooled.buffer();
         }
         QuorumMessageCodec.encodeZxid(frames[0], QuorumMessageCodec.LEADER_INFO, 3);
-        QuorumMessageCodec.encodeAckEpoch(frames[1], 2, 7);
+        QuorumMessageCodec.encodeAckEpoch(frames[1], 2, 7, 5);
         QuorumMessageCodec.encodeSyncStart(frames[2], QuorumMessageCodec.MODE_SNAP, 9);
         QuorumMessageCodec.encodeSnapshotChunk(frames[3], 9, 1, 100, 60, bytes, 0, 40);
         QuorumMessageCodec.encodeProposal(frames[4], 10, bytes, 0, 24);
