@@ -439,7 +439,10 @@ public final class Simulator implements AutoCloseable {
             linkEventsPending--;
         }
         final ElectionAgent target = agents[e.to];
-        if (target != null && blocked[e.from][e.to] && isQuorumMessage(e.type)) {
+        if (target != null && blocked[e.from][e.to] && (isQuorumMessage(e.type) || e.type == LINK_DOWN)) {
+            // A quorum message lost in a cut breaks the connection; so does a reset cut off on its way
+            // (a heal followed at once by another partition): the next reconnect must reset it again,
+            // or this end would go on as if nothing it was sent had been lost.
             brokenConnection[e.from][e.to] = true;
         }
         if (target != null && incarnation[e.to] == e.toIncarnation && !blocked[e.from][e.to]) {

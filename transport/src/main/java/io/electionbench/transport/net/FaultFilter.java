@@ -1,6 +1,7 @@
 package io.electionbench.transport.net;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.electionbench.core.quorum.Ensemble;
 
@@ -9,11 +10,19 @@ import io.electionbench.core.quorum.Ensemble;
  * peer's frames are dropped both ways (connections stay up, as in a silent partition, so detection
  * takes syncLimit ticks as it would in ZooKeeper); a slow peer's frames are delayed both ways.
  * Members are addressed by ensemble index; writes are volatile.
+ *
+ * <p>A quorum connection that dropped a frame has a hole in its stream, which TCP never leaves: it
+ * would have retransmitted. {@link #heal()} therefore names the peers whose quorum frames were dropped,
+ * and {@link PeerTransport#healFaults()} closes those connections, so both ends see a reset and start
+ * over (a learner re-syncs) instead of going on as if nothing was lost. The load generator's fault
+ * proxy and the simulator's partitions do the same.
  */
 public final class FaultFilter {
     private final Ensemble ensemble;
     private final AtomicIntegerArray delayMs;
     private volatile long isolatedMask;
+    /** Peers (ensemble index bits) a quorum frame to or from was dropped for since the last heal. */
+    private final AtomicLong droppedQuorumMask = new AtomicLong();
 
     public FaultFilter(final Ensemble ensemble) {
         this.ensemble = ensemble;
@@ -30,11 +39,28 @@ public final class FaultFilter {
         delayMs.set(ensemble.maskOf(sid) == 0 ? 0 : ensemble.indexOf(sid), Math.max(0, ms));
     }
 
-    /** Removes every fault. */
-    public void heal() {
+    /**
+     * Removes every fault.
+     *
+     * @return the peers (ensemble index bits) whose quorum connections dropped a frame since the last
+     *         heal: their streams have a hole
+     */
+    public long heal() {
         isolatedMask = 0;
         for (int i = 0; i < delayMs.length(); i++) {
             delayMs.set(i, 0);
+        }
+        return droppedQuorumMask.getAndSet(0);
+    }
+
+    /** A quorum frame to or from the peer at {@code index} was dropped (any thread; no write once marked). */
+    void quorumFrameDropped(final int index) {
+        final long bit = 1L << index;
+        long mask;
+        while (((mask = droppedQuorumMask.get()) & bit) == 0) {
+            if (droppedQuorumMask.compareAndSet(mask, mask | bit)) {
+                return;
+            }
         }
     }
 

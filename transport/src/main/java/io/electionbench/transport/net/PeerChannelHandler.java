@@ -438,6 +438,9 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         final int length = in.getInt(index);
         if (transport.faults().isIsolated(link.peerIndex())) {
             transport.counters().increment(TransportCounters.FAULT_DROPPED);
+            if (kind == PortKind.QUORUM) {
+                transport.faults().quorumFrameDropped(link.peerIndex());
+            }
         } else if (kind == PortKind.ELECTION) {
             onNotificationFrame(in, index + FrameCodec.LENGTH_FIELD, length);
         } else if (!onQuorumFrame(ctx, in, index + FrameCodec.LENGTH_FIELD, length)) {

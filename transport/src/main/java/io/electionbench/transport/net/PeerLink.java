@@ -273,6 +273,7 @@ final class PeerLink implements Runnable, MessageHandler {
     private boolean writeFrame(final Channel ch, final ReferenceCounted message) {
         if (transport.faults().isIsolated(peerIndex)) {
             transport.counters().increment(TransportCounters.FAULT_DROPPED);
+            transport.faults().quorumFrameDropped(peerIndex);
             message.release();
             return false;
         }
@@ -379,6 +380,16 @@ final class PeerLink implements Runnable, MessageHandler {
             lastNotification[2], lastNotification[3], transport.configBytes(), 0, transport.configBytes().readableBytes());
         hasLastNotification = false;
         transport.write(this, ch, out);
+    }
+
+    /** Closes the live connection, if any (event loop); {@link #onClosed} then reconnects as after any drop. */
+    void resetConnection() {
+        final Channel ch = channel;
+        if (ch != null) {
+            LOG.info("{}: resetting the {} link to {}: frames were dropped on it by an injected fault", transport.name(),
+                kind, peerSid);
+            ch.close();
+        }
     }
 
     /** {@code ch} closed, whether it was this link's channel, a dial in progress, or neither. */

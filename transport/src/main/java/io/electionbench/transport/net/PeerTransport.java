@@ -307,6 +307,32 @@ public final class PeerTransport implements AutoCloseable {
         return faults;
     }
 
+    /**
+     * Removes every injected fault and resets the quorum connections that dropped a frame meanwhile
+     * (see {@link FaultFilter}): their streams have a hole, which TCP never leaves. The peer sees the
+     * close too and both ends reconnect, as after any connection loss.
+     */
+    public void healFaults() {
+        final long holed = faults.heal();
+        if (holed == 0) {
+            return;
+        }
+        try {
+            eventLoop.execute(() -> {
+                long rest = holed;
+                while (rest != 0) {
+                    final int index = Long.numberOfTrailingZeros(rest);
+                    rest &= rest - 1;
+                    if (quorumLinks[index] != null) {
+                        quorumLinks[index].resetConnection();
+                    }
+                }
+            });
+        } catch (final java.util.concurrent.RejectedExecutionException closing) {
+            // The transport is closing: every connection goes with it.
+        }
+    }
+
     public TransportCounters counters() {
         return counters;
     }

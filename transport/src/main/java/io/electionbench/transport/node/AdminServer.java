@@ -342,7 +342,7 @@ final class AdminServer {
                     transport.faults().isolate(sids(param(params, "peers")));
                     break;
                 case "/fault/heal":
-                    transport.faults().heal();
+                    transport.healFaults();
                     break;
                 case "/fault/slow":
                     final long peer = Long.parseLong(param(params, "peer"));

@@ -22,7 +22,8 @@ import io.electionbench.core.election.PeerPublisher;
 /**
  * The quorum link between two real transports over loopback: every recovery message arrives as its
  * ring record, nothing is sent on a down link except the kept LEARNER_INFO, a dropped link reaches
- * the agent as a LEARNER_REJECT, and a full ring pauses the link instead of dropping anything.
+ * the agent as a LEARNER_REJECT, healing an isolation that dropped quorum frames resets the
+ * connection, and a full ring pauses the link instead of dropping anything.
  */
 class QuorumLinkTest {
     private static final long TIMEOUT_MS = 10_000;
@@ -122,6 +123,53 @@ class QuorumLinkTest {
             assertEquals(2L, reset.from);
             assertFalse(nodes.node(1).isQuorumLinkUp(2));
         }
+    }
+
+    /**
+     * An injected isolation drops a COMMIT on the quorum link, leaving a hole TCP never would: healing
+     * resets that connection, so the peer's agent hears the relationship end (and resyncs) instead of
+     * going on without the commit; the link then comes back and carries messages again.
+     */
+    @Test
+    void healingAnIsolationThatDroppedAQuorumFrameResetsTheConnection() throws Exception {
+        try (Loopback nodes = new Loopback(2, null)) {
+            nodes.startAll();
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            nodes.node(2).faults().isolate(1);
+            assertTrue(nodes.node(2).publisher().sendCommit(1, 41));
+            Loopback.await(TIMEOUT_MS, "the commit dropped", () -> nodes.counters(2).get(TransportCounters.FAULT_DROPPED) >= 1);
+            final long linksDown = nodes.counters(2).get(TransportCounters.LINKS_DOWN);
+            nodes.node(2).healFaults();
+            final InboundRecord reset = drain(nodes.ring(1), 1).get(0);
+            assertEquals(InboundMessages.LEARNER_REJECT, reset.type, "the relationship ends, not a silent gap: " + reset);
+            assertEquals(2L, reset.from);
+            assertTrue(nodes.counters(2).get(TransportCounters.LINKS_DOWN) > linksDown);
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            final long[] commits = {0};
+            Loopback.await(TIMEOUT_MS, "a commit over the new connection", () -> {
+                nodes.node(2).publisher().sendCommit(1, 42);
+                nodes.ring(1).read((type, buffer, index, length) -> {
+                    if (type == InboundMessages.COMMIT && buffer.getLong(index + 8) == 42) {
+                        commits[0]++;
+                    }
+                });
+                return commits[0] >= 1;
+            });
+        }
+    }
+
+    @Test
+    void healReportsOnlyThePeersWhoseQuorumFramesWereDropped() {
+        final FaultFilter faults = new FaultFilter(io.electionbench.core.quorum.Ensemble.majority(3));
+        faults.isolate(2);
+        assertEquals(0, faults.heal(), "an isolation that dropped no quorum frame leaves connections alone");
+        faults.isolate(2, 3);
+        faults.quorumFrameDropped(1);
+        faults.quorumFrameDropped(1);
+        faults.quorumFrameDropped(2);
+        assertEquals(0b110, faults.heal());
+        assertFalse(faults.isIsolated(1) || faults.isIsolated(2));
+        assertEquals(0, faults.heal(), "each hole is reported once");
     }
 
     /**
