@@ -135,6 +135,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long newEpoch = -1;
     private long epochCandidate;
+    /**
+     * The least epoch this node may propose when it next leads: above a voter's accepted epoch that a
+     * previous leadership of ours found it could not include (memory only; a restart re-learns it).
+     */
+    private long minNextEpoch;
     private long infoMask;
     private long epochAckMask;
     private long newLeaderAckMask;
@@ -945,6 +950,15 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 infoMask |= bit;
             }
             checkEpochQuorum();
+        } else if (learnerAcceptedEpoch[index] > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
+            // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
+            // established), so it can never follow us in this epoch (an equal one it acknowledges with
+            // -1 and follows): ZooKeeper's learner refuses such a
+            // LEADERINFO, looks again, rejoins us and is refused again for as long as we lead, and the
+            // ensemble runs a voter short (simulator seed 117966). Look again once, and lead next with
+            // an epoch above its accepted one, so that every voter can follow.
+            minNextEpoch = Math.max(minNextEpoch, learnerAcceptedEpoch[index] + 1);
+            state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
         } else {
             sendLeaderInfo(index);
         }
@@ -1769,7 +1783,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         resetLeaderRecovery();
         leaderCurrentEpochAtStart = storage.currentEpoch();
         leaderLastZxidAtStart = storage.lastLoggedZxid();
-        epochCandidate = storage.acceptedEpoch() + 1;
+        epochCandidate = Math.max(storage.acceptedEpoch() + 1, minNextEpoch);
         pingLearners();
         if (policy.isEarlyStepDown()) {
             probeVoters();

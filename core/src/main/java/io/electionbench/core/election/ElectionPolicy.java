@@ -34,7 +34,10 @@ import java.util.concurrent.TimeUnit;
  * decided and wait (otherwise a higher round started by a refused voter can strand them until
  * initLimit, because FOLLOWING votes from an older round never count for oneself). A leader not yet
  * established also counts a LOOKING voter that proposes someone else as a refusal (a vote it counted
- * may have been withdrawn for a better one, ZOOKEEPER-3109). A LOOKING node answers a worse vote of its
+ * may have been withdrawn for a better one, ZOOKEEPER-3109). A leader whose epoch is fixed looks again
+ * once when a voter announces an accepted epoch above it, and leads next above that epoch:
+ * ZooKeeper's learner refuses such a leader at every attempt, leaving the ensemble a voter short for
+ * as long as that leader leads. A LOOKING node answers a worse vote of its
  * own round with its proposal at once (the sender evidently missed it), about 50% more notifications
  * for no 50-100 ms resend waits. Resends start at 50 ms
  * and double to 1 s, since on a LAN a lost notification costs far more than a duplicate.

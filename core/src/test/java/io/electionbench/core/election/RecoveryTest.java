@@ -68,8 +68,39 @@ class RecoveryTest {
         assertEquals(List.of(1L, 2L), recipients(infos));
         assertEquals(5, infos.get(0).peerEpoch(), "max(2, 4, 1) + 1");
         assertEquals(5, h.storage.acceptedEpoch(), "the leader persisted it before proposing it");
-        h.learnerInfo(4, 9);
+        h.learnerInfo(4, 3);
         assertEquals(5, h.take("leaderInfo").get(0).peerEpoch(), "a late learner gets the fixed epoch");
+    }
+
+    /**
+     * A late voter that accepted a later epoch than the fixed one (it proposed it as a leader that never
+     * established) would refuse the fixed one at every attempt (one that accepted the same epoch follows): the fast leader looks again once, and when it
+     * leads next it proposes an epoch above that voter's.
+     */
+    @Test
+    void aLateVoterThatAcceptedALaterEpochMakesTheLeaderLookAgainAndLeadAboveIt() {
+        final AgentHarness h = leader(5, 2, 2);
+        h.learnerInfo(1, 2);
+        h.learnerInfo(2, 1);
+        assertEquals(3, h.take("leaderInfo").get(0).peerEpoch(), "max(2, 2, 1) + 1");
+        h.learnerInfo(5, 3);
+        assertEquals(3, h.take("leaderInfo").get(0).peerEpoch(), "5 accepted this very epoch: it acknowledges -1 and follows");
+        h.learnerInfo(4, 9);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.get(h.transitions.size() - 1).endsWith("a voter accepted a later epoch than ours"),
+            h.transitions.toString());
+        assertTrue(h.take("leaderInfo").isEmpty(), "4 is not offered an epoch it would refuse");
+
+        h.notification(1, LOOKING, 3, 0, 2, 2);
+        h.notification(2, LOOKING, 3, 0, 2, 2);
+        h.advanceMs(60);
+        assertEquals(ServerState.LEADING, h.agent.state(), h.transitions.toString());
+        h.learnerInfo(1, 3);
+        h.learnerInfo(2, 3);
+        assertEquals(10, h.take("leaderInfo").get(0).peerEpoch(), "above 4's accepted 9, not max(3, 3, 3) + 1");
+        h.learnerInfo(4, 9);
+        assertEquals(10, h.take("leaderInfo").get(0).peerEpoch(), "4 can follow this one");
+        assertEquals(ServerState.LEADING, h.agent.state());
     }
 
     @Test

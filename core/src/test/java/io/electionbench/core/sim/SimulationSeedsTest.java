@@ -40,10 +40,11 @@ class SimulationSeedsTest {
      * completeness false alarm on a vote left from an earlier LOOKING period (19026, size 7), writes
      * refused after a short partition because serving learners restarted their sessions (31495), and
      * the livelock a first fix for that caused (35616), and followers serving without proposals they
-     * lost in a cut because the reset due at the heal was itself cut off by the next partition (109482).
+     * lost in a cut because the reset due at the heal was itself cut off by the next partition (109482),
+     * and a voter refused for good by a leader whose epoch was below the one it had accepted (117966).
      */
     @ParameterizedTest(name = "seed {1}, size {0}, {2} policy")
-    @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast", "9,109482,fast"})
+    @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast", "9,109482,fast", "3,117966,fast"})
     void seedsThatOnceFailedStayClean(final int size, final long seed, final String policy) {
         final SimulationRun run = new SimulationRun(size, seed, ElectionPolicy.byName(policy), Fault.parse("all")).run(false);
         assertTrue(run.isClean(), run.violations() + "\n    replay: " + run.replayCommand());
