@@ -74,18 +74,7 @@ class RecordBatchLinkTest {
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
             assertTrue(publisher.canSendRecords());
             final Verifier learner = new Verifier(nodes.ring(1));
-            final RecordSpan span = new RecordSpan();
-            long cursor = 0;
-            int batches = 0;
-            while (cursor < TXNS) {
-                awaitWritable(publisher, learner);
-                assertTrue(log.recordSpan(cursor + 1, BATCH_BYTES, span));
-                assertTrue(publisher.sendRecords(1, span.file(), span.position(), span.length(), span.count(),
-                    span.firstZxid(), span.lastZxid()), span.toString());
-                cursor = span.lastZxid();
-                batches++;
-                learner.poll();
-            }
+            final int batches = sendAll(log, publisher, learner);
             assertTrue(log.segmentFiles().length > 1, "the history spans several segments");
             log.close();
             for (final Path file : Files.list(dir.resolve("leader")).toArray(Path[]::new)) {
@@ -95,9 +84,8 @@ class RecordBatchLinkTest {
             assertEquals("", learner.errors.toString());
             assertEquals(batches, nodes.counters(2).get(TransportCounters.RECORD_FILE_BATCHES));
             assertEquals(0, nodes.counters(2).get(TransportCounters.RECORD_BATCHES_COPIED));
-            final int sent = batches;
             Loopback.await(TIMEOUT_MS, "every batch counted at the learner",
-                () -> nodes.counters(1).get(TransportCounters.RECORD_BATCHES_RECEIVED) == sent);
+                () -> nodes.counters(1).get(TransportCounters.RECORD_BATCHES_RECEIVED) == batches);
             assertTrue(nodes.counters(1).get(TransportCounters.INBOUND_PAUSED) > 0,
                 "a batch larger than the ring was delivered in parts");
 
@@ -125,16 +113,7 @@ class RecordBatchLinkTest {
             nodes.node(1).faults().slow(2, 5);
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
             final Verifier learner = new Verifier(nodes.ring(1));
-            final RecordSpan span = new RecordSpan();
-            long cursor = 0;
-            while (cursor < TXNS) {
-                awaitWritable(publisher, learner);
-                assertTrue(log.recordSpan(cursor + 1, BATCH_BYTES, span));
-                assertTrue(publisher.sendRecords(1, span.file(), span.position(), span.length(), span.count(),
-                    span.firstZxid(), span.lastZxid()), span.toString());
-                cursor = span.lastZxid();
-                learner.poll();
-            }
+            sendAll(log, publisher, learner);
             Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last + ")", learner::poll);
             assertEquals("", learner.errors.toString());
             assertTrue(nodes.counters(1).get(TransportCounters.INBOUND_PAUSED) > 0, "delayed batches met a full ring");
@@ -181,7 +160,29 @@ class RecordBatchLinkTest {
         }
     }
 
-    private static void awaitWritable(final NettyPeerPublisher publisher, final Verifier learner) {
+    /**
+     * Streams the whole log to member 1 as the leader's agent does: 128 KiB spans, each sent from its
+     * segment when the link is writable, draining the learner's ring meanwhile.
+     *
+     * @return the batches sent
+     */
+    private static int sendAll(final FileTxnLog log, final NettyPeerPublisher publisher, final Verifier learner) {
+        final RecordSpan span = new RecordSpan();
+        long cursor = 0;
+        int batches = 0;
+        while (cursor < TXNS) {
+            awaitWritable(publisher, learner);
+            assertTrue(log.recordSpan(cursor + 1, BATCH_BYTES, span));
+            assertTrue(publisher.sendRecords(1, span.file(), span.position(), span.length(), span.count(),
+                span.firstZxid(), span.lastZxid()), span.toString());
+            cursor = span.lastZxid();
+            batches++;
+            learner.poll();
+        }
+        return batches;
+    }
+
+        private static void awaitWritable(final NettyPeerPublisher publisher, final Verifier learner) {
         final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
         while (!publisher.isWritable(1)) {
             assertTrue(System.nanoTime() - deadline < 0, "the link to 1 never became writable");
