@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,24 +41,11 @@ class RecordBatchLinkTest {
     @TempDir
     Path dir;
 
-    private static int payloadLength(final long zxid) {
-        return 8 + (int)(zxid * 37 % 4000);
-    }
-
-    private static byte[] payloadOf(final long zxid) {
-        final byte[] bytes = new byte[payloadLength(zxid)];
-        ByteBuffer.wrap(bytes).putLong(zxid);
-        for (int i = 8; i < bytes.length; i++) {
-            bytes[i] = (byte)(zxid * 31 + i);
-        }
-        return bytes;
-    }
-
     private FileTxnLog logWith(final String name, final int txns) throws Exception {
         final FileTxnLog log = FileTxnLog.open(dir.resolve(name),
             new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).segmentBytes(1 << 20));
         for (long zxid = 1; zxid <= txns; zxid++) {
-            final byte[] payload = payloadOf(zxid);
+            final byte[] payload = TestProposals.payload(zxid);
             log.append(zxid, new UnsafeBuffer(payload), 0, payload.length);
         }
         return log;
@@ -73,14 +59,14 @@ class RecordBatchLinkTest {
             nodes.awaitQuorumLinks(TIMEOUT_MS);
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
             assertTrue(publisher.canSendRecords());
-            final Verifier learner = new Verifier(nodes.ring(1));
+            final TestProposals.Verifier learner = new TestProposals.Verifier(nodes.ring(1), TXNS);
             final int batches = sendAll(log, publisher, learner);
             assertTrue(log.segmentFiles().length > 1, "the history spans several segments");
             log.close();
             for (final Path file : Files.list(dir.resolve("leader")).toArray(Path[]::new)) {
                 Files.delete(file);
             }
-            Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last + ")", learner::poll);
+            Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last() + ")", learner::poll);
             assertEquals("", learner.errors.toString());
             assertEquals(batches, nodes.counters(2).get(TransportCounters.RECORD_FILE_BATCHES));
             assertEquals(0, nodes.counters(2).get(TransportCounters.RECORD_BATCHES_COPIED));
@@ -112,9 +98,9 @@ class RecordBatchLinkTest {
             nodes.node(2).faults().slow(1, 5);
             nodes.node(1).faults().slow(2, 5);
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
-            final Verifier learner = new Verifier(nodes.ring(1));
+            final TestProposals.Verifier learner = new TestProposals.Verifier(nodes.ring(1), TXNS);
             sendAll(log, publisher, learner);
-            Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last + ")", learner::poll);
+            Loopback.await(TIMEOUT_MS, "every txn at the learner (" + learner.last() + ")", learner::poll);
             assertEquals("", learner.errors.toString());
             assertTrue(nodes.counters(1).get(TransportCounters.INBOUND_PAUSED) > 0, "delayed batches met a full ring");
             nodes.node(1).faults().heal();
@@ -132,7 +118,7 @@ class RecordBatchLinkTest {
         assertEquals(50, span.count(), "one batch holds every record");
         long record30 = span.position();
         for (long zxid = 1; zxid < 30; zxid++) {
-            record30 += LogRecords.HEADER_BYTES + payloadLength(zxid);
+            record30 += LogRecords.HEADER_BYTES + TestProposals.length(zxid);
         }
         try (FileChannel file = FileChannel.open(span.file(), StandardOpenOption.WRITE)) {
             file.write(ByteBuffer.wrap(new byte[] {(byte)0xA5}), record30 + LogRecords.HEADER_BYTES + 20);
@@ -166,7 +152,8 @@ class RecordBatchLinkTest {
      *
      * @return the batches sent
      */
-    private static int sendAll(final FileTxnLog log, final NettyPeerPublisher publisher, final Verifier learner) {
+    private static int sendAll(final FileTxnLog log, final NettyPeerPublisher publisher,
+        final TestProposals.Verifier learner) {
         final RecordSpan span = new RecordSpan();
         long cursor = 0;
         int batches = 0;
@@ -182,41 +169,12 @@ class RecordBatchLinkTest {
         return batches;
     }
 
-        private static void awaitWritable(final NettyPeerPublisher publisher, final Verifier learner) {
+    private static void awaitWritable(final NettyPeerPublisher publisher, final TestProposals.Verifier learner) {
         final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
         while (!publisher.isWritable(1)) {
             assertTrue(System.nanoTime() - deadline < 0, "the link to 1 never became writable");
             learner.poll();
             LockSupport.parkNanos(50_000);
-        }
-    }
-
-    /** Reads the learner's ring and checks each proposal against {@link #payloadOf}. */
-    private static final class Verifier {
-        final StringBuilder errors = new StringBuilder();
-        private final RingBuffer ring;
-        long last;
-
-        Verifier(final RingBuffer ring) {
-            this.ring = ring;
-        }
-
-        /** Drains what arrived; true once every txn has. */
-        boolean poll() {
-            ring.read((type, buffer, index, length) -> {
-                if (type != InboundMessages.PROPOSAL) {
-                    return;
-                }
-                final InboundRecord record = InboundRecord.read(type, buffer, index);
-                final long zxid = record.longs[0];
-                if (zxid != last + 1 || !java.util.Arrays.equals(payloadOf(zxid), record.payload)) {
-                    if (errors.length() < 500) {
-                        errors.append("proposal ").append(zxid).append(" after ").append(last).append(' ');
-                    }
-                }
-                last = zxid;
-            });
-            return last >= TXNS;
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,13 +200,13 @@ class ZeroCopyLinkTest {
             final PeerPublisher publisher = nodes.node(4).publisher();
             final long[] learners = {1, 3, 2, 9};
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[4096]);
-            final Verifier one = new Verifier(nodes.ring(1), proposals);
-            final Verifier two = new Verifier(nodes.ring(2), proposals);
+            final TestProposals.Verifier one = new TestProposals.Verifier(nodes.ring(1), proposals);
+            final TestProposals.Verifier two = new TestProposals.Verifier(nodes.ring(2), proposals);
             for (int zxid = 1; zxid <= proposals; zxid++) {
                 awaitWritable(publisher, 1);
                 awaitWritable(publisher, 2);
-                final int length = payloadLength(zxid);
-                fill(payload, zxid, length);
+                final int length = TestProposals.length(zxid);
+                payload.putBytes(0, TestProposals.payload(zxid));
                 assertEquals(0b1010, publisher.broadcastProposal(learners, learners.length, zxid, payload, 0, length),
                     "proposal " + zxid + ": only 3 (down) and 9 (no member) fail");
                 one.poll();
@@ -217,53 +216,6 @@ class ZeroCopyLinkTest {
             assertEquals("", one.errors.toString());
             assertEquals("", two.errors.toString());
             assertEquals(0, publisher.broadcastProposal(learners, 1, proposals + 1, payload, 0, 8), "a broadcast to 1 alone");
-        }
-    }
-
-    private static int payloadLength(final int zxid) {
-        return 8 + (zxid * 37) % 4000;
-    }
-
-    private static void fill(final UnsafeBuffer payload, final long zxid, final int length) {
-        payload.putLong(0, zxid);
-        for (int i = 8; i < length; i++) {
-            payload.putByte(i, (byte)(zxid * 31 + i));
-        }
-    }
-
-    /** Reads a learner's ring and checks each proposal against what {@link #fill} wrote. */
-    private static final class Verifier {
-        final StringBuilder errors = new StringBuilder();
-        private final RingBuffer ring;
-        private final int expected;
-        private final UnsafeBuffer want = new UnsafeBuffer(new byte[4096]);
-        private long last;
-
-        Verifier(final RingBuffer ring, final int expected) {
-            this.ring = ring;
-            this.expected = expected;
-        }
-
-        /** Drains what arrived; true once every proposal has. */
-        boolean poll() {
-            ring.read((type, buffer, index, length) -> {
-                if (type != InboundMessages.PROPOSAL) {
-                    return;
-                }
-                final InboundRecord record = InboundRecord.read(type, buffer, index);
-                final long zxid = record.longs[0];
-                final int size = payloadLength((int)zxid);
-                fill(want, zxid, size);
-                final byte[] wanted = Arrays.copyOf(want.byteArray(), size);
-                if (zxid != last + 1 || !Arrays.equals(wanted, record.payload)) {
-                    if (errors.length() < 500) {
-                        errors.append("proposal ").append(zxid).append(" after ").append(last).append(" (")
-                            .append(record.payload.length).append(" bytes) ");
-                    }
-                }
-                last = zxid;
-            });
-            return last >= expected;
         }
     }
 
