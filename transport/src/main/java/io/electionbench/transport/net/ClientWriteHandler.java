@@ -243,7 +243,12 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
     @Override
     public void run() {
         WAKE.set(this, 0);
-        final int read = results.read(this, DRAIN_LIMIT);
+        int read = results.read(this, DRAIN_LIMIT);
+        if (read < DRAIN_LIMIT) {
+            // A read stops at the ring's end: when the records wrap, the rest is at the start, and
+            // otherwise waits for the next result's wake-up.
+            read += results.read(this, DRAIN_LIMIT - read);
+        }
         flushBatch();
         if (read == DRAIN_LIMIT) {
             eventLoop.execute(this);

@@ -220,7 +220,13 @@ final class PeerLink implements Runnable, MessageHandler {
         if (ch != null) {
             batch = ch.alloc().directBuffer(256);
         }
-        final int read = outbound.read(this, DRAIN_LIMIT);
+        int read = outbound.read(this, DRAIN_LIMIT);
+        if (read < DRAIN_LIMIT) {
+            // A read stops at the ring's end; when the records wrap, the rest is at the start, and no
+            // other wake-up may come for it (the agent's next notification to this peer could be a
+            // resend tens of ms away).
+            read += outbound.read(this, DRAIN_LIMIT - read);
+        }
         if (ch != null) {
             final ByteBuf out = batch;
             batch = null;
