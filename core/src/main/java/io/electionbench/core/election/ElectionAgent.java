@@ -965,10 +965,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         } else if (learnerAcceptedEpoch[index] > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
             // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
             // established), so it can never follow us in this epoch (an equal one it acknowledges with
-            // -1 and follows): ZooKeeper's learner refuses such a
-            // LEADERINFO, looks again, rejoins us and is refused again for as long as we lead, and the
-            // ensemble runs a voter short (simulator seed 117966). Look again once, and lead next with
-            // an epoch above its accepted one, so that every voter can follow.
+            // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
+            // and is refused again for as long as we lead, so the ensemble runs a voter short
+            // (simulator seed 117966). Look again once, and lead next with an epoch above its
+            // accepted one, so that every voter can follow.
             minNextEpoch = Math.max(minNextEpoch, learnerAcceptedEpoch[index] + 1);
             state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
         } else {

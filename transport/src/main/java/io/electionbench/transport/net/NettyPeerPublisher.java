@@ -224,10 +224,9 @@ final class NettyPeerPublisher implements PeerPublisher {
     public boolean sendRecords(final long toSid, final Path file, final long position, final int length, final int count,
         final long firstZxid, final long lastZxid) {
         final PeerLink link = link(quorumLinks, toSid);
-        final int headerBytes = RECORDS_HEADER_BYTES;
         final ByteBuf header = isFileRegionAllowed
-            ? claim(link, headerBytes, length, true)
-            : claim(link, headerBytes + length, true);
+            ? claim(link, RECORDS_HEADER_BYTES, length, true)
+            : claim(link, RECORDS_HEADER_BYTES + length, true);
         if (header == null) {
             return false;
         }
