@@ -252,8 +252,15 @@ public final class Simulator implements AutoCloseable {
         agents[i] = null;
         record(i, "DOWN", "crashed");
         for (int j = 0; j < size; j++) {
-            if (j != i && agents[j] != null && !blocked[i][j]) {
-                scheduleLink(LINK_DOWN, i, j);
+            if (j != i && agents[j] != null) {
+                if (blocked[i][j]) {
+                    // The reset cannot cross the cut: j still holds a connection to a process that is
+                    // gone, and must see it drop when the cut heals, before anything from a new
+                    // incarnation (else it goes on following the old one's sid, seed 413061).
+                    brokenConnection[i][j] = true;
+                } else {
+                    scheduleLink(LINK_DOWN, i, j);
+                }
             }
         }
         checker.checkLeaders();

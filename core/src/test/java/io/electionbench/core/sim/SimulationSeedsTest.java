@@ -41,10 +41,12 @@ class SimulationSeedsTest {
      * refused after a short partition because serving learners restarted their sessions (31495), and
      * the livelock a first fix for that caused (35616), and followers serving without proposals they
      * lost in a cut because the reset due at the heal was itself cut off by the next partition (109482),
-     * and a voter refused for good by a leader whose epoch was below the one it had accepted (117966).
+     * a voter refused for good by a leader whose epoch was below the one it had accepted (117966), and a
+     * follower cut off while its leader crashed that went on following the leader's next incarnation
+     * with a stale history, the reset lost in the cut (413061).
      */
     @ParameterizedTest(name = "seed {1}, size {0}, {2} policy")
-    @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast", "9,109482,fast", "3,117966,fast"})
+    @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast", "9,109482,fast", "3,117966,fast", "3,413061,fast"})
     void seedsThatOnceFailedStayClean(final int size, final long seed, final String policy) {
         final SimulationRun run = new SimulationRun(size, seed, ElectionPolicy.byName(policy), Fault.parse("all")).run(false);
         assertTrue(run.isClean(), run.violations() + "\n    replay: " + run.replayCommand());
