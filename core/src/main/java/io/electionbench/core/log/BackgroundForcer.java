@@ -2,8 +2,12 @@ package io.electionbench.core.log;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 /**
  * Forces a {@link FileTxnLog}'s files on a thread of its own, so the appending (agent) thread never
@@ -12,10 +16,14 @@ import java.util.concurrent.locks.LockSupport;
  * Those forces acknowledge nothing: {@link FileTxnLog#flush()} still forces synchronously before anything
  * is acknowledged, so a background force is an early start on the disk's work, never a promise.
  * <p>
- * One writer (the log's thread) posts requests, one daemon thread serves them. A request is the file
- * (a {@link ForcedFile}: a segment, or a snapshot's temporary file) put into a single slot with a volatile write, then an unpark: no lock, no queue, nothing allocated. The
- * thread takes the slot with a volatile getAndSet before it forces, so requests posted while a force runs
- * coalesce into one more force afterwards; with nothing to do it parks. The thread starts at the first
+ * One writer (the log's thread) posts requests, one daemon thread serves them, in the shape of every
+ * agent here: a duty cycle ({@link #doWork()}) and an Agrona idle strategy between cycles that found
+ * nothing. A request is the file (a {@link ForcedFile}: a segment, or a snapshot's temporary file) put
+ * into a single slot with a volatile write: no lock, no queue, no signal, nothing allocated. The thread
+ * takes the slot with a volatile getAndSet before it forces, so requests posted while a force runs
+ * coalesce into one more force afterwards. Idle, it backs off to parking {@value #MAX_IDLE_PARK_MS} ms at
+ * a time, so a request waits at most that long (an early start need not be immediate) and an idle
+ * thread wakes about {@code 1000 / MAX_IDLE_PARK_MS} times a second. The thread starts at the first
  * request, so a log whose flushes always come before the thresholds never has one.
  * <p>
  * A file closed meanwhile (truncation, deletion, a completed snapshot, close) makes the force throw a
@@ -25,14 +33,21 @@ import java.util.concurrent.locks.LockSupport;
  * synchronous force on the same channel may succeed while the pages that failed are lost.
  * <p>
  * The thread is never interrupted: an interrupt during {@link java.nio.channels.FileChannel#force} closes
- * the channel, which the log still writes to. {@link #close()} wakes it with an unpark instead.
+ * the channel, which the log still writes to. {@link #close(long)} clears the running flag and waits, in
+ * bounded sleeps, for the thread to say it has stopped.
  */
 final class BackgroundForcer implements Runnable {
+    /** The longest an idle thread parks between looks at the slot. */
+    static final long MAX_IDLE_PARK_MS = 10;
+
     private final String threadName;
     /** The file to force next; set by the log's thread (volatile write), taken by the forcer (getAndSet). */
     private final AtomicReference<ForcedFile> request = new AtomicReference<>();
-    /** Written by the log's thread only; read by the forcer after each wake-up. */
+    private final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_PARK_MS));
+    /** Written by the log's thread only; read by the forcer every cycle. */
     private volatile boolean isRunning = true;
+    /** Set by the forcer thread as its last act. */
+    private volatile boolean isStopped;
     /** Completed forces; written by the forcer thread only, so the increment of a volatile is safe. */
     private volatile long forceCount;
     /** The first failure other than a closed channel; written by the forcer, read by the log's thread. */
@@ -60,8 +75,6 @@ final class BackgroundForcer implements Runnable {
             thread = new Thread(this, threadName);
             thread.setDaemon(true);
             thread.start();
-        } else {
-            LockSupport.unpark(thread);
         }
     }
 
@@ -81,33 +94,41 @@ final class BackgroundForcer implements Runnable {
     }
 
     /**
-     * Stops the thread: wakes it, drops any request still waiting (the caller forces synchronously what must
-     * survive) and waits up to {@code waitMs} for a force in progress to end.
+     * Stops the thread: drops any request still waiting (the caller forces synchronously what must
+     * survive) and waits about {@code waitMs}, in 1 ms sleeps, for a force in progress to end. The caller
+     * clears its thread's interrupt flag first and restores it after its own file operations (an
+     * interrupted thread's channel I/O closes the channel); a flag raised during the wait is left set.
      *
      * @return false if the thread was still forcing when the wait ended; it then stops after that force
      */
-    boolean close(final long waitMs) throws InterruptedException {
+    boolean close(final long waitMs) {
         isRunning = false;
-        final Thread t = thread;
-        if (t == null) {
+        if (thread == null) {
             return true;
         }
-        LockSupport.unpark(t);
-        t.join(waitMs);
-        return !t.isAlive();
+        final IdleStrategy wait = new SleepingMillisIdleStrategy(1);
+        for (long i = 0; i < waitMs && !isStopped; i++) {
+            wait.idle();
+        }
+        return isStopped;
     }
 
     @Override
     public void run() {
         while (isRunning) {
-            final ForcedFile file = request.getAndSet(null);
-            if (file == null) {
-                // A request posted after the getAndSet left a permit with its unpark: this park returns at once.
-                LockSupport.park(this);
-            } else {
-                forceOnce(file);
-            }
+            idle.idle(doWork());
         }
+        isStopped = true;
+    }
+
+    /** One duty cycle: the waiting request's force, if any. */
+    int doWork() {
+        final ForcedFile file = request.getAndSet(null);
+        if (file == null) {
+            return 0;
+        }
+        forceOnce(file);
+        return 1;
     }
 
     private void forceOnce(final ForcedFile file) {

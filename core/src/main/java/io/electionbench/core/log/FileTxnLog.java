@@ -759,22 +759,22 @@ public final class FileTxnLog implements TxnLog {
      * force still running after the wait (a stalled disk) is reported and left to end on its own: closing its
      * channel waits for it, and it forces nothing afterwards.
      *
-     * @return whether the wait was interrupted; the caller restores the flag only after its last file
-     * operation, because an interrupted thread's channel I/O closes the channel
+     * @return whether this thread was interrupted before or during the wait; the flag is cleared and the
+     * caller restores it only after its last file operation, because an interrupted thread's channel I/O
+     * closes the channel
      */
     private boolean stopForcer() {
         if (forcer == null) {
             return false;
         }
-        try {
-            if (!forcer.close(FORCER_STOP_WAIT_MS)) {
-                options.warnings.accept("a background force of " + dir + " still runs " + FORCER_STOP_WAIT_MS
-                    + " ms after close began");
-            }
-            return false;
-        } catch (final InterruptedException ex) {
-            return true;
+        // Cleared for the wait (an interrupted sleep returns at once) and for the file operations after it.
+        boolean wasInterrupted = Thread.interrupted();
+        if (!forcer.close(FORCER_STOP_WAIT_MS)) {
+            options.warnings.accept("a background force of " + dir + " still runs " + FORCER_STOP_WAIT_MS
+                + " ms after close began");
         }
+        wasInterrupted |= Thread.interrupted();
+        return wasInterrupted;
     }
 
     private void checkOpen() {

@@ -37,15 +37,19 @@ class BackgroundForcerTest {
     }
 
     @Test
-    void forcesWhatIsPostedAndParksBetween() {
+    void forcesWhatIsPostedAndIdlesBetween() {
         final ForceChannel channel = new ForceChannel();
         forcer.force(segment(channel));
         Await.until("the first force", () -> forcer.forceCount() == 1, () -> "forces " + forcer.forceCount());
         forcer.force(segment(channel));
         Await.until("the second force", () -> forcer.forceCount() == 2, () -> "forces " + forcer.forceCount());
         assertEquals(2, channel.forces.get());
-        Await.until("the thread to park", () -> forcer.thread().getState() == Thread.State.WAITING,
-            () -> forcer.thread().getState().toString());
+        Await.until("the thread to park", () -> isParked(forcer.thread()), () -> forcer.thread().getState().toString());
+    }
+
+    /** Idle, the thread backs off to timed parks. */
+    static boolean isParked(final Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING;
     }
 
     @Test
@@ -60,8 +64,7 @@ class BackgroundForcerTest {
         }
         blocking.release.countDown();
         Await.until("both forces", () -> forcer.forceCount() == 2, () -> "forces " + forcer.forceCount());
-        Await.until("the thread to park", () -> forcer.thread().getState() == Thread.State.WAITING,
-            () -> forcer.thread().getState().toString());
+        Await.until("the thread to park", () -> isParked(forcer.thread()), () -> forcer.thread().getState().toString());
         assertEquals(1, later.forces.get(), "five requests during a force, one force after it");
     }
 
@@ -105,7 +108,7 @@ class BackgroundForcerTest {
         assertThrows(IllegalStateException.class, () -> forcer.force(segment(dropped)));
         blocking.release.countDown();
         assertTrue(forcer.close(Await.TIMEOUT_MS));
-        assertFalse(forcer.thread().isAlive());
+        Await.until("the thread to end", () -> !forcer.thread().isAlive(), () -> forcer.thread().getState().toString());
         assertEquals(0, dropped.forces.get(), "a request waiting at close is dropped: the log forces synchronously");
     }
 

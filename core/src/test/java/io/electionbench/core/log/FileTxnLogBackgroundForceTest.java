@@ -104,7 +104,7 @@ class FileTxnLogBackgroundForceTest {
         assertTrue(warnings.get(0).contains(segment.toString()) && warnings.get(0).contains("Input/output error"), warnings.get(0));
         final Thread thread = forcer.thread();
         assertThrows(UncheckedIOException.class, log::close);
-        assertFalse(thread.isAlive(), "close stops the thread even so");
+        Await.until("close stops the thread even so", () -> !thread.isAlive(), thread::toString);
         assertThrows(IllegalStateException.class, log::flush, "and closes the log");
     }
 
@@ -129,7 +129,7 @@ class FileTxnLogBackgroundForceTest {
         awaitForces(log, base + 1);
         append(log, 12, "x");
         log.close();
-        assertFalse(thread.isAlive(), "close joins the thread");
+        Await.until("close stops the thread", () -> !thread.isAlive(), thread::toString);
         assertEquals(base + 2, log.forceCount(), "close forced the append after the background force");
         assertEquals(List.of(), warnings);
         try (FileTxnLog reopened = FileTxnLog.open(root.resolve("close"), batch(10))) {
@@ -163,7 +163,8 @@ class FileTxnLogBackgroundForceTest {
             } finally {
                 log.close();
             }
-            assertFalse(thread.isAlive());
+            final Thread stopped = thread;
+            Await.until("close stops the thread", () -> !stopped.isAlive(), stopped::toString);
             assertNull(log.backgroundForcer().failure(), "a closed channel is not a failure");
             try (FileTxnLog reopened = FileTxnLog.open(dir, batch(4))) {
                 assertEquals(zxid, reopened.lastZxid());
