@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.sim.Fault;
 import io.electionbench.core.sim.SimulationRun;
+import io.electionbench.core.sim.Simulator;
 import io.electionbench.core.sim.Violation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,8 +83,8 @@ final class SimulateCommand implements Callable<Integer> {
         long done = 0;
         boolean isClean = true;
         if (!isJson) {
-            System.out.printf("%-10s %5s %8s %6s %6s %12s %12s %10s %9s%n", "policy", "size", "runs", "bad", "slow", "settle p50", "settle p99",
-                "msgs/run", "wall ms");
+            System.out.printf("%-10s %5s %8s %6s %6s %12s %12s %10s %10s %9s%n", "policy", "size", "runs", "bad", "slow", "settle p50", "settle p99",
+                "msgs/run", "checked", "wall ms");
         }
         for (final ElectionPolicy p : policies) {
             for (final int size : sizeList) {
@@ -111,6 +112,10 @@ final class SimulateCommand implements Callable<Integer> {
         for (final Violation v : run.violations()) {
             System.err.println("  " + v);
         }
+        if (run.violationsDropped() > 0) {
+            System.err.println("  ... and " + run.violationsDropped() + " more (repeats of those above, or past the first "
+                + Simulator.MAX_VIOLATIONS_KEPT + ")");
+        }
         System.err.println("  replay: " + run.replayCommand());
     }
 
@@ -131,6 +136,8 @@ final class SimulateCommand implements Callable<Integer> {
         private long bad;
         private long slow;
         private long messages;
+        private long votesChecked;
+        private long votesSkipped;
 
         Summary(final String policy, final int size) {
             this.policy = policy;
@@ -140,6 +147,8 @@ final class SimulateCommand implements Callable<Integer> {
         void add(final SimulationRun run) {
             runs++;
             messages += run.messages();
+            votesChecked += run.completenessChecked();
+            votesSkipped += run.completenessSkipped();
             if (!run.isClean()) {
                 bad++;
             }
@@ -167,12 +176,20 @@ final class SimulateCommand implements Callable<Integer> {
                 m.put("settle_p50_ms", p50);
                 m.put("settle_p99_ms", p99);
                 m.put("messages_per_run", runs == 0 ? 0 : messages / runs);
+                m.put("completeness_votes_checked", votesChecked);
+                m.put("completeness_votes_skipped", votesSkipped);
                 m.put("wall_ms", wallMs);
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9d%n", policy, size, runs, bad, slow, p50, p99,
-                    runs == 0 ? 0 : messages / runs, wallMs);
+                System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9.1f%% %9d%n", policy, size, runs, bad, slow, p50, p99,
+                    runs == 0 ? 0 : messages / runs, checkedPct(), wallMs);
             }
+        }
+
+        /** Of the quorum members behind every decision, the share whose LOOKING vote the completeness check compared. */
+        private double checkedPct() {
+            final long all = votesChecked + votesSkipped;
+            return all == 0 ? Double.NaN : 100.0 * votesChecked / all;
         }
 
         private static double percentileMs(final long[] sorted, final double q) {

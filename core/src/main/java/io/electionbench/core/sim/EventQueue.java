@@ -103,8 +103,12 @@ final class EventQueue {
         long c;
         long d;
         boolean flag;
-        /** A notification's sender's LOOKING period when it was sent (the checker's, not on any wire). */
-        int period;
+        /**
+         * A LOOKING notification's sender's own data when it was sent: its current epoch and last
+         * logged zxid (the checker's, not on any wire).
+         */
+        long ownEpoch;
+        long ownZxid;
         /** A proposal's payload or a snapshot chunk, copied at send time; the buffer is reused with the event. */
         final org.agrona.ExpandableArrayBuffer bytes = new org.agrona.ExpandableArrayBuffer(32);
         int length;

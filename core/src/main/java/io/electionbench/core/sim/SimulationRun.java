@@ -198,16 +198,16 @@ public final class SimulationRun {
             }
             log("write " + offered + " after settling");
             if (!sim.runUntilStable(LIVENESS_BOUND_NS) || sim.writesAcknowledged().size() - acked < offered || offered < 5) {
-                sim.violations().add(new Violation(sim.nowNs(), "liveness",
+                sim.addViolation(new Violation(sim.nowNs(), "liveness",
                     "after settling, " + offered + " of 5 writes offered, " + (sim.writesAcknowledged().size() - acked)
                         + " committed (" + sim.writesNotAcknowledged() + " writes refused or unknown in the run)"));
             }
             sim.checkConverged();
         } else if (!sim.hasEstablishedLeader()) {
-            sim.violations().add(new Violation(sim.nowNs(), "liveness",
+            sim.addViolation(new Violation(sim.nowNs(), "liveness",
                 "no serving leader followed by a quorum within " + LIVENESS_BOUND_NS / 1_000_000_000 + " s after the last fault healed"));
         } else if (policy.isDecideWhenAllConnectedAgree()) {
-            sim.violations().add(new Violation(sim.nowNs(), "convergence",
+            sim.addViolation(new Violation(sim.nowNs(), "convergence",
                 "a quorum has a leader, but not every server follows it within " + LIVENESS_BOUND_NS / 1_000_000_000
                     + " s after the last fault healed: " + sim.describe()));
         } else {
@@ -240,6 +240,20 @@ public final class SimulationRun {
 
     public List<Violation> violations() {
         return sim.violations();
+    }
+
+    /** See {@link Simulator#completenessChecked()}. */
+    public long completenessChecked() {
+        return sim.completenessChecked();
+    }
+
+    public long completenessSkipped() {
+        return sim.completenessSkipped();
+    }
+
+    /** Violations found but not listed: repeats of a listed one, or beyond the first {@value Simulator#MAX_VIOLATIONS_KEPT}. */
+    public long violationsDropped() {
+        return sim.violationsDropped();
     }
 
     /** Virtual time from the final heal to a settled ensemble, or -1 if it never settled. */
