@@ -57,7 +57,9 @@ final class ScenarioCommand implements Callable<Integer> {
                 final Scenario scenario = ScenarioParser.parse(file);
                 result = ScenarioRunner.run(scenario, override);
             } catch (final ScenarioException ex) {
-                return Cli.fail("scenario", ex.getMessage());
+                // FILE:LINE: what is wrong, as compilers print it, so editors can jump to the line.
+                System.err.println(ex.getMessage());
+                return Cli.BAD_INPUT;
             }
             if (isJson) {
                 System.out.println(JSON.writeValueAsString(toJson(result)));
@@ -88,6 +90,7 @@ final class ScenarioCommand implements Callable<Integer> {
         out.put("file", r.file());
         out.put("passed", r.passed());
         out.put("policy", r.policy());
+        out.put("virtual_ms", r.virtualNs() / 1e6);
         final List<Map<String, Object>> expectations = new ArrayList<>();
         for (final ScenarioResult.Expectation e : r.expectations()) {
             final Map<String, Object> m = new LinkedHashMap<>();

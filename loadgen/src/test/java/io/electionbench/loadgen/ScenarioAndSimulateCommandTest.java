@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,10 @@ class ScenarioAndSimulateCommandTest {
         final RunCommandTest.Result r = cli("scenario", "--json", "../scenarios/seed-leader-failure.scn");
         assertEquals(0, r.code(), r.err());
         final JsonNode j = JSON.readTree(r.out().strip());
+        final List<String> keys = new ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("file", "passed", "policy", "virtual_ms", "expectations", "final"), keys.subList(0, 6));
+        assertEquals("../scenarios/seed-leader-failure.scn", j.get("file").asText());
         assertTrue(j.get("passed").asBoolean());
         final JsonNode first = j.get("expectations").get(0);
         assertEquals(11, first.get("line").asInt());
@@ -37,6 +43,16 @@ class ScenarioAndSimulateCommandTest {
         assertEquals(2, j.get("final").get("1").get("leader").asLong());
         assertEquals("1:102", j.get("final").get("1").get("zxid").asText(), "recovery synced 1 to the leader's history");
         assertEquals("DOWN", j.get("final").get("3").get("state").asText());
+        for (final JsonNode server : j.get("final")) {
+            final List<String> fields = new ArrayList<>();
+            server.fieldNames().forEachRemaining(fields::add);
+            assertEquals(List.of("state", "leader", "epoch", "zxid"), fields);
+        }
+        assertEquals(2, j.get("final").get("2").get("epoch").asLong(), "the new leader established epoch 2");
+        final JsonNode e = j.get("expectations").get(0);
+        final List<String> expectationFields = new ArrayList<>();
+        e.fieldNames().forEachRemaining(expectationFields::add);
+        assertEquals(List.of("line", "text", "ok", "actual"), expectationFields);
     }
 
     @Test
@@ -48,7 +64,7 @@ class ScenarioAndSimulateCommandTest {
         final Path bad = Files.writeString(dir.resolve("bad.scn"), "ensemble 3\nstart 9\n");
         final RunCommandTest.Result malformed = cli("scenario", bad.toString());
         assertEquals(2, malformed.code());
-        assertEquals("electionbench scenario: " + bad + ":2: server 9 is not in the ensemble (voters 1..3)", malformed.err().strip());
+        assertEquals(bad + ":2: server 9 is not in the ensemble (voters 1..3)", malformed.err().strip());
         assertEquals(2, cli("scenario", dir.resolve("missing.scn").toString()).code());
     }
 

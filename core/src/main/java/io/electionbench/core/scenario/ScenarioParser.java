@@ -24,11 +24,20 @@ public final class ScenarioParser {
     private static final String COMMANDS =
         "ensemble, group, weight, policy, seed, state, snapshot, start, crash, restart, partition, heal, write, run, expect";
 
+    /** The most writes one {@code write} line may offer (the simulator holds every payload). */
+    public static final int MAX_WRITES_PER_LINE = 1_000_000;
+
     private final String file;
     private int ensembleSize;
     private long memberMask;
     private boolean hasActions;
     private int line;
+    /** Quorum shape, checked when the setup ends so each problem names the line that causes it. */
+    private long groupedMask;
+    private int lastGroupLine;
+    private int firstWeightLine;
+    private long firstWeightSid;
+    private final java.util.Map<Long, Integer> stateLines = new java.util.HashMap<>();
 
     private ScenarioParser(final String file) {
         this.file = file;
@@ -39,6 +48,8 @@ public final class ScenarioParser {
         final String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (final java.nio.charset.CharacterCodingException ex) {
+            throw new ScenarioException(path.toString(), 0, "not UTF-8 text; scenario files are UTF-8");
         } catch (final IOException ex) {
             throw new ScenarioException(path.toString(), 0, "cannot read: " + ex.getMessage());
         }
@@ -64,6 +75,7 @@ public final class ScenarioParser {
         if (ensembleSize == 0) {
             throw new ScenarioException(file, Math.max(1, line), "no 'ensemble N' line: a scenario must declare its ensemble first");
         }
+        endOfSetup();
         return new Scenario(file, commands);
     }
 
@@ -81,11 +93,16 @@ public final class ScenarioParser {
                 if (t.length < 3) {
                     throw error("expected 'group G SIDS'");
                 }
-                return new Command.Group(line, body, positive(t[1], "group id"), sids(t, 2));
+                return group(body, positive(t[1], "group id"), sids(t, 2));
             case "weight":
                 setup(t[0]);
                 arity(t, 3, "weight SID W");
-                return new Command.Weight(line, body, sid(t[1]), nonNegative(t[2], "weight"));
+                final long weighed = sid(t[1]);
+                if (firstWeightLine == 0) {
+                    firstWeightLine = line;
+                    firstWeightSid = weighed;
+                }
+                return new Command.Weight(line, body, weighed, nonNegative(t[2], "weight"));
             case "policy":
                 setup(t[0]);
                 arity(t, 2, "policy fast|zookeeper");
@@ -99,7 +116,8 @@ public final class ScenarioParser {
                 setup(t[0]);
                 return state(body, t);
             case "snapshot":
-                setup(t[0]);
+                // Before the first action it compacts the persisted history; later, a running or
+                // crashed server's log, as a server's own snapshot would.
                 if (t.length != 4 || !t[2].equals("upto")) {
                     throw error("expected 'snapshot SID upto E:C'");
                 }
@@ -110,6 +128,9 @@ public final class ScenarioParser {
     }
 
     private Command action(final String name, final String body, final String[] t) throws ScenarioException {
+        if (!hasActions) {
+            endOfSetup();
+        }
         hasActions = true;
         switch (name) {
             case "start":
@@ -125,7 +146,11 @@ public final class ScenarioParser {
                 return new Command.Heal(line, body);
             case "write":
                 arity(t, 2, "write N");
-                return new Command.Write(line, body, (int)Math.min(Integer.MAX_VALUE, positive(t[1], "write count")));
+                final long writes = positive(t[1], "write count");
+                if (writes > MAX_WRITES_PER_LINE) {
+                    throw error("write count " + writes + " is above the maximum of " + MAX_WRITES_PER_LINE + " a line");
+                }
+                return new Command.Write(line, body, (int)writes);
             case "run":
                 arity(t, 2, "run DURATION (e.g. 500ms, 2s)");
                 return new Command.Run(line, body, duration(t[1]));
@@ -133,6 +158,38 @@ public final class ScenarioParser {
                 return expect(body, t);
             default:
                 throw error("unknown command '" + t[0] + "' (expected one of: " + COMMANDS + ")");
+        }
+    }
+
+    private Command group(final String body, final long group, final long[] sids) throws ScenarioException {
+        for (final long sid : sids) {
+            if (sid > ensembleSize) {
+                throw error("group " + group + " names server " + sid + ", which is an observer; only voters are grouped");
+            }
+            if ((groupedMask & (1L << (sid - 1))) != 0) {
+                throw error("server " + sid + " is already in a group; a server belongs to one group");
+            }
+            groupedMask |= 1L << (sid - 1);
+        }
+        lastGroupLine = line;
+        return new Command.Group(line, body, group, sids);
+    }
+
+    /** The quorum shape is complete once the first action (or the end of the file) is reached. */
+    private void endOfSetup() throws ScenarioException {
+        if (firstWeightLine != 0 && lastGroupLine == 0) {
+            throw new ScenarioException(file, firstWeightLine, "weight of server " + firstWeightSid
+                + " is set but no group is declared; weights need a hierarchical quorum ('group G SIDS' lines)");
+        }
+        final long voters = ensembleSize == 64 ? -1L : (1L << ensembleSize) - 1;
+        if (lastGroupLine != 0 && (groupedMask & voters) != voters) {
+            final List<Long> missing = new ArrayList<>();
+            for (int sid = 1; sid <= ensembleSize; sid++) {
+                if ((groupedMask & (1L << (sid - 1))) == 0) {
+                    missing.add((long)sid);
+                }
+            }
+            throw new ScenarioException(file, lastGroupLine, "with groups declared, every voter must be in a group; not grouped: " + missing);
         }
     }
 
@@ -174,6 +231,10 @@ public final class ScenarioParser {
             t = java.util.Arrays.copyOf(t, t.length - 2);
         }
         final Command.State parsed = stateHistory(body, t);
+        final Integer earlier = stateLines.putIfAbsent(parsed.sid(), line);
+        if (earlier != null) {
+            throw error("server " + parsed.sid() + "'s state is already set on line " + earlier + "; give its whole history on one line");
+        }
         final long lastEpoch = Zxid.epoch(parsed.lastZxid());
         if (epoch >= 0 && epoch < lastEpoch) {
             throw error("epoch " + epoch + " is below the epoch of the last zxid " + Zxid.toString(parsed.lastZxid())
@@ -367,6 +428,9 @@ public final class ScenarioParser {
     }
 
     private long duration(final String text) throws ScenarioException {
+        if (text.startsWith("-")) {
+            throw error("duration '" + text + "' must not be negative");
+        }
         final String lower = text.toLowerCase(Locale.ROOT);
         int split = 0;
         while (split < lower.length() && (Character.isDigit(lower.charAt(split)) || lower.charAt(split) == '.')) {

@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * The outcome of one scenario file: whether every expectation held, each expectation with what was
- * actually seen, notes (for example a command after which the ensemble did not settle), and every
- * server's final state.
+ * actually seen, notes (for example a command after which the ensemble did not settle), every
+ * server's final state, and the virtual time the scenario covered.
  */
-public record ScenarioResult(String file, String policy, long seed, boolean passed, List<Expectation> expectations,
+public record ScenarioResult(String file, String policy, long seed, long virtualNs, boolean passed, List<Expectation> expectations,
     List<String> notes, Map<Long, NodeSummary> finalState) {
 
     /** One checked line. */

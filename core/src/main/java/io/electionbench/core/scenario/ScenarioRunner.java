@@ -38,6 +38,8 @@ public final class ScenarioRunner {
     private ElectionPolicy policy = ElectionPolicy.defaultPolicy();
     private long seed = 1;
     private final List<Command> setup = new ArrayList<>();
+    /** Servers started at least once: only those can be restarted. */
+    private final java.util.Set<Long> started = new java.util.HashSet<>();
     private long nextWriteTag = FIRST_WRITE_TAG;
 
     private ScenarioRunner(final Scenario scenario, final ElectionPolicy policyOverride) {
@@ -59,6 +61,8 @@ public final class ScenarioRunner {
         for (final Command command : scenario.commands()) {
             try {
                 execute(command);
+            } catch (final SetupFailure ex) {
+                throw new ScenarioException(scenario.file(), ex.line, ex.getMessage());
             } catch (final IllegalArgumentException | IllegalStateException ex) {
                 throw new ScenarioException(scenario.file(), command.line(), ex.getMessage());
             }
@@ -68,7 +72,10 @@ public final class ScenarioRunner {
             notes.add("invariant violated: " + v);
         }
         final boolean passed = sim.violations().isEmpty() && expectations.stream().allMatch(ScenarioResult.Expectation::ok);
-        return new ScenarioResult(scenario.file(), policy.name(), seed, passed, expectations, notes, finalState());
+        if (expectations.isEmpty()) {
+            notes.add("no expectations: only the invariants were checked");
+        }
+        return new ScenarioResult(scenario.file(), policy.name(), seed, sim.nowNs(), passed, expectations, notes, finalState());
     }
 
     private void execute(final Command command) {
@@ -115,6 +122,7 @@ public final class ScenarioRunner {
         if (command instanceof Command.Start c) {
             for (final long sid : c.sids()) {
                 s.start(sid);
+                started.add(sid);
             }
         } else if (command instanceof Command.Crash c) {
             for (final long sid : c.sids()) {
@@ -124,6 +132,9 @@ public final class ScenarioRunner {
             for (final long sid : c.sids()) {
                 if (s.isUp(sid)) {
                     throw new IllegalStateException("server " + sid + " is running; crash it before restarting it");
+                }
+                if (!started.contains(sid)) {
+                    throw new IllegalStateException("server " + sid + " was never started; 'start " + sid + "' starts it");
                 }
                 s.start(sid);
             }
@@ -146,13 +157,17 @@ public final class ScenarioRunner {
             }
             sim = new Simulator(builder.build(), policy, NodeTiming.DEFAULT, NetworkModel.LAN, seed);
             for (final Command c : setup) {
-                if (c instanceof Command.State st) {
-                    for (final long[] range : st.ranges()) {
-                        sim.storage(st.sid()).appendRange(Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
+                try {
+                    if (c instanceof Command.State st) {
+                        for (final long[] range : st.ranges()) {
+                            sim.storage(st.sid()).appendRange(Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
+                        }
+                        sim.storage(st.sid()).epochs(st.epoch(), st.epoch());
+                    } else {
+                        snapshot(sim, (Command.Snapshot)c);
                     }
-                    sim.storage(st.sid()).epochs(st.epoch(), st.epoch());
-                } else {
-                    snapshot(sim, (Command.Snapshot)c);
+                } catch (final IllegalArgumentException | IllegalStateException ex) {
+                    throw new SetupFailure(c.line(), ex.getMessage());
                 }
             }
         }
@@ -164,8 +179,8 @@ public final class ScenarioRunner {
         final io.electionbench.core.log.TxnLog log = s.storage(c.sid()).log();
         if (c.uptoZxid() > log.lastZxid() || c.uptoZxid() < log.snapshotZxid()) {
             throw new IllegalArgumentException("server " + c.sid() + " cannot snapshot up to " + Zxid.toString(c.uptoZxid())
-                + ": its history ends at " + Zxid.toString(log.lastZxid()) + " and its snapshot covers up to "
-                + Zxid.toString(log.snapshotZxid()));
+                + ": its history ends at " + Zxid.toString(log.lastZxid())
+                + (log.snapshotZxid() < 0 ? " and it has no snapshot" : " and its snapshot covers up to " + Zxid.toString(log.snapshotZxid())));
         }
         final org.agrona.concurrent.UnsafeBuffer state = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
         for (int i = 0; i < 8; i++) {
@@ -174,22 +189,50 @@ public final class ScenarioRunner {
         log.snapshot(c.uptoZxid(), state, 0, state.capacity());
     }
 
-    /** {@code write N}: N writes offered to the serving leader at once (pipelined); all must commit. */
+    /**
+     * {@code write N}: N writes offered to the serving leader, pipelined in batches the leader can
+     * hold outstanding at once ({@link ElectionAgent#MAX_OUTSTANDING}); all must commit.
+     */
     private void write(final Simulator s, final Command.Write c) {
         final int before = s.writesAcknowledged().size();
+        final long refusedBefore = s.writesNotAcknowledged();
         int offered = 0;
-        for (int i = 0; i < c.count(); i++) {
-            if (!s.write(nextWriteTag++)) {
+        while (offered < c.count()) {
+            final int batchEnd = (int)Math.min(c.count(), (long)offered + WRITE_BATCH);
+            final int batchStart = offered;
+            while (offered < batchEnd && s.write(nextWriteTag)) {
+                nextWriteTag++;
+                offered++;
+            }
+            s.runUntilStable(SETTLE_BOUND_NS);
+            if (offered == batchStart || s.writesNotAcknowledged() != refusedBefore) {
                 break;
             }
-            offered++;
         }
-        s.runUntilStable(SETTLE_BOUND_NS);
         final int committed = s.writesAcknowledged().size() - before;
+        final long refused = s.writesNotAcknowledged() - refusedBefore;
         if (offered < c.count() || committed < c.count()) {
-            expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), false,
-                offered < c.count() ? "no serving leader took the writes (" + offered + " of " + c.count() + " offered)"
-                    : committed + " of " + c.count() + " committed"));
+            final String actual;
+            if (offered < c.count() && refused == 0) {
+                actual = "no serving leader took the writes (" + offered + " of " + c.count() + " offered)";
+            } else {
+                actual = committed + " of " + c.count() + " committed" + (refused > 0 ? ", " + refused + " refused by the leader" : "");
+            }
+            expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), false, actual));
+        }
+    }
+
+    /** Writes offered before the simulation runs again: well under what a leader holds outstanding. */
+    private static final int WRITE_BATCH = ElectionAgent.MAX_OUTSTANDING / 4;
+
+    /** A setup command (state, snapshot) that failed when the ensemble was built at the first action. */
+    private static final class SetupFailure extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final int line;
+
+        SetupFailure(final int line, final String message) {
+            super(message);
+            this.line = line;
         }
     }
 

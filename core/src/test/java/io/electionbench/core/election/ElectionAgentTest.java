@@ -373,9 +373,14 @@ class ElectionAgentTest {
             h.pingAck(1);
         }
         assertEquals(ServerState.LEADING, h.agent.state());
-        for (int i = 0; i < 12; i++) {
+        // Silent for exactly syncLimit x tickTime (5 x 2 s): still a synced follower, as in ZooKeeper.
+        for (int i = 0; i < 10; i++) {
             h.advanceMs(1000);
         }
+        assertEquals(ServerState.LEADING, h.agent.state(), "10 s of silence is not more than syncLimit ticks");
+        // Past it, the leader notices at its next tick check (ticks are 2 s apart).
+        h.advanceMs(1000);
+        h.advanceMs(1000);
         assertEquals(ServerState.LOOKING, h.agent.state());
         assertTrue(h.transitions.contains("LOOKING: not sufficient followers synced"), h.transitions.toString());
     }

@@ -78,9 +78,33 @@ class ScenarioFilesTest {
     }
 
     @Test
-    void runAdvancesVirtualTimeWithoutSettling() throws ScenarioException {
-        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\ncrash 3\nrun 1ms\nexpect leader 2\n");
-        assertTrue(r.passed(), r.expectations().toString());
+    void runAdvancesVirtualTimeByExactlyItsDuration() throws ScenarioException {
+        final ScenarioResult settled = run("ensemble 3\nstart 1 2 3\ncrash 3\n");
+        final ScenarioResult ran = run("ensemble 3\nstart 1 2 3\ncrash 3\nrun 1ms\nexpect leader 2\n");
+        assertTrue(ran.passed(), ran.expectations().toString());
+        assertEquals(1_000_000, ran.virtualNs() - settled.virtualNs());
+    }
+
+    @Test
+    void restartingAServerNeverStartedIsAnErrorNamingTheLine() {
+        final ScenarioException ex = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+            () -> run("ensemble 3\nstart 1 2\nrestart 3\n"));
+        assertEquals("t.scn:3: server 3 was never started; 'start 3' starts it", ex.getMessage());
+    }
+
+    @Test
+    void aSetupLineThatCannotBeAppliedIsNamedNotTheFirstAction() {
+        final ScenarioException ex = org.junit.jupiter.api.Assertions.assertThrows(ScenarioException.class,
+            () -> run("ensemble 3\nstate 1 log 1:5-1:7\nsnapshot 1 upto 1:9\nstart 1 2 3\n"));
+        assertEquals("t.scn:3: server 1 cannot snapshot up to 1:9: its history ends at 1:7 and it has no snapshot", ex.getMessage());
+    }
+
+    @Test
+    void writesBeyondWhatALeaderHoldsOutstandingAreOfferedInBatchesAndAllCommit() throws ScenarioException {
+        final int n = io.electionbench.core.election.ElectionAgent.MAX_OUTSTANDING + 5000;
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nwrite " + n + "\nexpect zxid 1 1:" + n
+            + "\nsnapshot 1 upto 1:60000\ncrash 1\nrestart 1\nwrite 5\nexpect log-equal 1,2,3\n");
+        assertTrue(r.passed(), r.expectations() + " " + r.notes());
     }
 
     @Test

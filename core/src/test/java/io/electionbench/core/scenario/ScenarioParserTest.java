@@ -43,6 +43,32 @@ class ScenarioParserTest {
         error("ensemble 3 observers 2\n", "x.scn:1: observer 2 collides with the voters 1..3; observers take the sids after them");
         error("ensemble 3\nstart 1 1\n", "x.scn:2: server 1 is listed twice");
         error("ensemble 3\nwrite many\n", "x.scn:2: write count must be an integer, got 'many'");
+        error("ensemble 3\nwrite 1000001\n", "x.scn:2: write count 1000001 is above the maximum of 1000000 a line");
+        error("ensemble 3\nrun -5ms\n", "x.scn:2: duration '-5ms' must not be negative");
+    }
+
+    @Test
+    void quorumShapeProblemsNameTheLineThatCausesThem() {
+        error("ensemble 3\nweight 2 0\nstart 1 2 3\n",
+            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum ('group G SIDS' lines)");
+        error("ensemble 3\nweight 2 0\n",
+            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum ('group G SIDS' lines)");
+        error("ensemble 5\ngroup 1 1,2\ngroup 2 3,4\nstart 1 2 3 4 5\n",
+            "x.scn:3: with groups declared, every voter must be in a group; not grouped: [5]");
+        error("ensemble 3 observers 4\ngroup 1 1,2,3,4\n", "x.scn:2: group 1 names server 4, which is an observer; only voters are grouped");
+        error("ensemble 3\ngroup 1 1,2\ngroup 2 2,3\n", "x.scn:3: server 2 is already in a group; a server belongs to one group");
+    }
+
+    @Test
+    void aServersStateIsSetOnce() {
+        error("ensemble 3\nstate 1 zxid 1:5\nstate 1 zxid 1:7\nstart 1 2 3\n",
+            "x.scn:3: server 1's state is already set on line 2; give its whole history on one line");
+    }
+
+    @Test
+    void aSnapshotMayBeTakenOfARunningServer() throws ScenarioException {
+        final Scenario s = ScenarioParser.parse("x.scn", "ensemble 3\nstart 1 2 3\nwrite 10\nsnapshot 1 upto 1:5\n");
+        assertEquals(4, s.commands().size());
     }
 
     private static void error(final String text, final String expected) {
