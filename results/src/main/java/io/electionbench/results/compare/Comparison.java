@@ -2,13 +2,16 @@ package io.electionbench.results.compare;
 
 import io.electionbench.results.HostInfo;
 import io.electionbench.results.PooledHosts;
+import io.electionbench.results.ResultsException;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.stats.Samples;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The result of comparing an old side with a new side: one row per cell and metric present on
@@ -30,20 +33,33 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
     }
 
     /**
+     * @param oldName      how the user named the old side, for the error message.
      * @param oldRuns      runs of the old side, pooled.
+     * @param newName      how the user named the new side.
      * @param newRuns      runs of the new side, pooled.
      * @param thresholdPct smallest change that counts, percent.
      * @param alpha        significance level.
-     * @return the comparison.
+     * @return the comparison, with at least one row.
+     * @throws ResultsException when no cell and metric with samples is on both sides: a gate that
+     *                          compared nothing must not pass.
      */
     public static Comparison of(
-        final List<RunResult> oldRuns, final List<RunResult> newRuns, final double thresholdPct, final double alpha) {
+        final String oldName,
+        final List<RunResult> oldRuns,
+        final String newName,
+        final List<RunResult> newRuns,
+        final double thresholdPct,
+        final double alpha) {
         final Pool oldPool = Pool.of(oldRuns);
         final Pool newPool = Pool.of(newRuns);
         final List<String> warnings = new ArrayList<>();
         warnings.addAll(oldPool.warnings());
         warnings.addAll(newPool.warnings());
         final List<CompareRow> rows = matchRows(oldPool, newPool, thresholdPct, alpha, warnings);
+        if (rows.isEmpty()) {
+            throw new ResultsException("nothing to compare: no cell and metric with samples is on both sides; "
+                + oldName + ": " + describe(oldRuns, oldPool) + "; " + newName + ": " + describe(newRuns, newPool));
+        }
         warnSmallSamples(rows, warnings);
         warnHosts(oldRuns, newRuns, warnings);
         return new Comparison(rows, geomeans(rows), warnings);
@@ -82,10 +98,20 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
         if (!unmatched.isEmpty()) {
             warnings.add(unmatched.size() + " cell metric(s) not on both sides, e.g. " + unmatched.get(0));
         }
-        if (rows.isEmpty()) {
-            warnings.add("no cell and metric is present on both sides");
-        }
         return rows;
+    }
+
+    /** "2 loadgen runs of 4654923577e2, 6 cells such as target=sim/...", for the nothing-to-compare error. */
+    private static String describe(final List<RunResult> runs, final Pool pool) {
+        final Set<String> kinds = new LinkedHashSet<>();
+        final Set<String> commits = new LinkedHashSet<>();
+        runs.forEach(r -> {
+            kinds.add(r.kind().json());
+            commits.add(r.commit().length() > 12 ? r.commit().substring(0, 12) : r.commit());
+        });
+        final List<String> cells = pool.cellIds();
+        return runs.size() + " " + String.join("+", kinds) + " run(s) of " + String.join(", ", commits) + ", "
+            + (cells.isEmpty() ? "no cells" : cells.size() + " cell(s) such as " + cells.get(0));
     }
 
     private static void warnSmallSamples(final List<CompareRow> rows, final List<String> warnings) {

@@ -183,6 +183,21 @@ class CompareCommandTest {
     }
 
     @Test
+    void comparingRunsThatShareNothingIsBadInputNotAPass() throws IOException {
+        final Path loadgen = write("aa".repeat(20), 0, 1, 10, 1.0);
+        final Path jmh = writeThroughput("bb".repeat(20), 1.0);
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString()));
+        assertEquals("", out);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("electionbench compare: nothing to compare: no cell and metric with samples is on both"
+            + " sides; A " + loadgen + ": 1 loadgen run(s) of aaaaaaaaaaaa, 6 cell(s) such as"
+            + " target=sim/size=3/pattern=leader-crash/policy=zookeeper; B " + jmh + ": 1 jmh run(s) of bbbbbbbbbbbb,"
+            + " 1 cell(s) such as b.Bench.run"), err);
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString(), "--json"));
+        assertEquals("", out);
+    }
+
+    @Test
     void ambiguousPrefixIsBadInput() throws IOException {
         write("abcd" + "1".repeat(36), 1, 1, 6, 1.0);
         write("abcd" + "2".repeat(36), 2, 1, 6, 1.0);
