@@ -22,7 +22,8 @@ import java.util.Map;
  * only for {@code thrpt}. For {@code sample} mode without rawData, each iteration's sample is the
  * mean of its {@code rawDataHistogram}. Secondary metrics keep their name without JMH's leading
  * "·" (e.g. {@code gc.alloc.rate.norm}); lower is better unless the unit is a throughput
- * ({@code ops/...}). A metric without raw data keeps its score as its only sample. When one
+ * ({@code ops/...}). A metric without raw data keeps its score as its only sample, marked
+ * per-run (a summary of the whole run, see {@link Metric#isPerRun()}). When one
  * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
  */
 public final class JmhImport {
@@ -108,7 +109,7 @@ public final class JmhImport {
         } else if (m.path("rawDataHistogram").isArray() && !m.get("rawDataHistogram").isEmpty()) {
             m.get("rawDataHistogram").forEach(fork -> fork.forEach(iteration -> b.add(histogramMean(iteration))));
         } else if (m.path("score").isNumber()) {
-            b.add(m.get("score").asDouble());
+            b.perRun(true).add(m.get("score").asDouble());
         } else {
             throw new RunFileException(source, path + "." + name + ": no rawData and no numeric score");
         }

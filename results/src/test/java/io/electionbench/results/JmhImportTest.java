@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,18 @@ class JmhImportTest {
         assertEquals(Fixtures.HOST.cpuModel(), run.host().cpuModel());
         assertEquals("1.37", run.config().get("jmhVersion"));
         assertTrue(run.config().get("benchmarks") instanceof List<?> l && l.size() == 3);
+    }
+
+    @Test
+    void aMetricWithOnlyAScoreIsPerRun() throws IOException {
+        final String json = "[{\"benchmark\": \"b.B.m\", \"mode\": \"avgt\","
+            + " \"primaryMetric\": {\"score\": 5, \"scoreUnit\": \"ns/op\", \"rawData\": [[5, 6, 7]]},"
+            + " \"secondaryMetrics\": {\"\u00b7gc.count\": {\"score\": 2, \"scoreUnit\": \"counts\"}}}]";
+        final RunResult run = JmhImport.convert(RunCodec.MAPPER.readTree(json), Path.of("x.json"), GIT, Fixtures.HOST,
+            Instant.now());
+        assertFalse(run.cells().get(0).metrics().get("avgt").isPerRun());
+        assertTrue(run.cells().get(0).metrics().get("gc.count").isPerRun());
+        assertEquals(1, run.cells().get(0).metrics().get("gc.count").n());
     }
 
     @Test
