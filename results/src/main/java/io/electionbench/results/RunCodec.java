@@ -112,6 +112,7 @@ public final class RunCodec {
         m.put("osVersion", h.osVersion());
         m.put("kernel", h.kernel());
         m.put("jvmVendor", h.jvmVendor());
+        m.put("jvmName", h.jvmName());
         m.put("jvmVersion", h.jvmVersion());
         m.put("jvmFlags", h.jvmFlags());
         return m;
@@ -237,15 +238,24 @@ public final class RunCodec {
             }
         }
 
+        /**
+         * Before "jvmName" existed, import-jmh stored JMH's vmName ("OpenJDK 64-Bit Server VM")
+         * as the vendor; such a vendor without a jvmName is read as the VM name, vendor unknown.
+         */
         private HostInfo host(final JsonNode h) {
             final List<String> flags = new ArrayList<>();
             if (h.path("jvmFlags").isArray()) {
                 h.get("jvmFlags").forEach(f -> flags.add(f.asText()));
             }
+            String vendor = h.path("jvmVendor").asText(null);
+            String name = h.path("jvmName").asText(null);
+            if (name == null && vendor != null && vendor.endsWith(" VM")) {
+                name = vendor;
+                vendor = null;
+            }
             return new HostInfo(h.path("cpuModel").asText(null), h.path("cores").asInt(0),
                 h.path("memoryBytes").asLong(0L), h.path("os").asText(null), h.path("osVersion").asText(null),
-                h.path("kernel").asText(null), h.path("jvmVendor").asText(null), h.path("jvmVersion").asText(null),
-                flags);
+                h.path("kernel").asText(null), vendor, name, h.path("jvmVersion").asText(null), flags);
         }
 
         /** A cell with a "benchmark" field is a JMH cell, otherwise a load-generator cell. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,5 +116,16 @@ class RunCodecTest {
         final RunResult jmh = withFailedTrials(Kind.JMH, Metric.of("trials", Better.LOWER, 0));
         final RunResult jmhBack = RunCodec.read(Files.writeString(dir.resolve("jmh.json"), RunCodec.write(jmh)));
         assertFalse(jmhBack.cells().get(0).metrics().get("failed_trials").isPerRun(), "only load-generator files are inferred");
+    }
+
+    @Test
+    void aJmhFileThatStoredTheVmNameAsVendorIsReadAsVmNameWithUnknownVendor() throws IOException {
+        final String json = RunCodec.write(run).replace("\"jvmVendor\" : \"Eclipse Adoptium\"",
+            "\"jvmVendor\" : \"OpenJDK 64-Bit Server VM\"").replaceFirst("\\s*\"jvmName\" : \"[^\"]*\",", "");
+        assertFalse(json.contains("jvmName"), json);
+        final HostInfo host = RunCodec.read(Files.writeString(dir.resolve("old-jmh.json"), json)).host();
+        assertEquals("unknown", host.jvmVendor());
+        assertEquals("OpenJDK 64-Bit Server VM", host.jvmName());
+        assertEquals(List.of(), Fixtures.HOST.differences(host), "no false 'machines differ: jvm'");
     }
 }

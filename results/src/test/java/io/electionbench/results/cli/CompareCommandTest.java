@@ -145,7 +145,7 @@ class CompareCommandTest {
         final Path a = write("aa".repeat(20), 0, 1, 4, 1.0);
         final RunResult other = Fixtures.loadgenRun("bb".repeat(20), Instant.parse("2025-01-02T00:00:00Z"), 9, 4, 1.0);
         final HostInfo otherHost = new HostInfo("Other CPU", 2, 4L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
-            "25", List.of());
+            "OpenJDK 64-Bit Server VM", "25", List.of());
         final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main", other.started(),
             otherHost, other.config(), other.cells())).file();
         assertEquals(0, run(a.toString(), b.toString()));
