@@ -1,6 +1,7 @@
 package io.electionbench.loadgen;
 
 import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.results.cli.ParameterErrorHandler;
 import io.electionbench.results.cli.ResultsCommands;
 import io.electionbench.transport.node.NodeCommand;
 import picocli.CommandLine;
@@ -34,7 +35,7 @@ public final class Main implements Runnable {
         ResultsCommands.all().forEach(cli::addSubcommand);
         final CommandLine run = cli.getSubcommands().get("run");
         run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
-        cli.setParameterExceptionHandler(Main::onBadArguments);
+        cli.setParameterExceptionHandler(new ParameterErrorHandler());
         return cli;
     }
 
@@ -48,13 +49,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.err);
-    }
-
-    private static int onBadArguments(final CommandLine.ParameterException ex, final String[] args) {
-        final CommandLine cmd = ex.getCommandLine();
-        cmd.getErr().println("electionbench: " + ex.getMessage());
-        cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-        return 2;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -376,7 +376,7 @@ final class RunCommand implements Callable<Integer> {
                 cell.metric("detection_ms", detection);
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
-                .metric("failed_trials", Metric.of("trials", Better.LOWER, o.failed()));
+                .metric("failed_trials", Metric.perRun("trials", Better.LOWER, o.failed()));
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
                 cell.metric("messages_per_election", messages);

@@ -209,7 +209,7 @@ final class SyncBenchCommand implements Callable<Integer> {
                 cell.metric("follower_sync_bytes_per_s", followerMetric("B/s", done, FollowerSync::bytesPerSecond));
             }
         }
-        return cell.metric("failed_trials", Metric.of("trials", Better.LOWER, failed)).build();
+        return cell.metric("failed_trials", Metric.perRun("trials", Better.LOWER, failed)).build();
     }
 
     private static Metric metric(final String unit, final Better better, final List<SyncTrial> done,

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param os          os.name.
  * @param osVersion   os.version.
  * @param kernel      kernel release ({@code uname -r}; on Linux equal to os.version).
- * @param jvmVendor   java.vendor (or the JVM name for imported JMH runs).
+ * @param jvmVendor   java.vendor, e.g. "Eclipse Adoptium"; "unknown" when not known.
+ * @param jvmName     java.vm.name, e.g. "OpenJDK 64-Bit Server VM" (JMH's vmName).
  * @param jvmVersion  java.version.
  * @param jvmFlags    JVM input arguments.
  */
@@ -32,6 +33,7 @@ public record HostInfo(
     String osVersion,
     String kernel,
     String jvmVendor,
+    String jvmName,
     String jvmVersion,
     List<String> jvmFlags) {
     /** Copies the flags and replaces null text by "unknown". */
@@ -41,6 +43,7 @@ public record HostInfo(
         osVersion = orUnknown(osVersion);
         kernel = orUnknown(kernel);
         jvmVendor = orUnknown(jvmVendor);
+        jvmName = orUnknown(jvmName);
         jvmVersion = orUnknown(jvmVersion);
         jvmFlags = List.copyOf(jvmFlags == null ? List.of() : jvmFlags);
     }
@@ -61,21 +64,26 @@ public record HostInfo(
             osVersion,
             detectKernel().orElse(osVersion),
             System.getProperty("java.vendor"),
+            System.getProperty("java.vm.name"),
             System.getProperty("java.version"),
             ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /**
      * @param jvmVendor  replacement vendor.
+     * @param jvmName    replacement VM name.
      * @param jvmVersion replacement version.
      * @param jvmFlags   replacement flags.
      * @return this host with another JVM, as when importing results a forked JVM produced.
      */
-    public HostInfo withJvm(final String jvmVendor, final String jvmVersion, final List<String> jvmFlags) {
-        return new HostInfo(cpuModel, cores, memoryBytes, os, osVersion, kernel, jvmVendor, jvmVersion, jvmFlags);
+    public HostInfo withJvm(final String jvmVendor, final String jvmName, final String jvmVersion, final List<String> jvmFlags) {
+        return new HostInfo(cpuModel, cores, memoryBytes, os, osVersion, kernel, jvmVendor, jvmName, jvmVersion, jvmFlags);
     }
 
     /**
+     * The JVM vendor and VM name count only when both hosts know them: JMH does not record the
+     * vendor, and files written before the VM name was recorded lack it.
+     *
      * @param other another host.
      * @return "field: this vs other" for each field that differs; empty when the machines match.
      */
@@ -86,15 +94,27 @@ public record HostInfo(
         diff(diffs, "memory", memoryBytes, other.memoryBytes);
         diff(diffs, "os", os + " " + osVersion, other.os + " " + other.osVersion);
         diff(diffs, "kernel", kernel, other.kernel);
-        diff(diffs, "jvm", jvmVendor + " " + jvmVersion, other.jvmVendor + " " + other.jvmVersion);
+        if (!isSameIfKnown(jvmVendor, other.jvmVendor) || !isSameIfKnown(jvmName, other.jvmName)
+            || !jvmVersion.equals(other.jvmVersion)) {
+            diffs.add("jvm: " + describeJvm() + " vs " + other.describeJvm());
+        }
         diff(diffs, "jvm flags", String.join(" ", jvmFlags), String.join(" ", other.jvmFlags));
         return diffs;
     }
 
     /** @return a one-line description for reports. */
     public String describe() {
-        return cpuModel + ", " + cores + " cores, " + (memoryBytes >> 20) + " MiB, " + os + " " + kernel
-            + ", " + jvmVendor + " " + jvmVersion;
+        return cpuModel + ", " + cores + " cores, " + (memoryBytes >> 20) + " MiB, " + os + " " + kernel + ", " + describeJvm();
+    }
+
+    /** "Eclipse Adoptium 17.0.15 (OpenJDK 64-Bit Server VM)", leaving out what is unknown. */
+    private String describeJvm() {
+        return (GitInfo.UNKNOWN.equals(jvmVendor) ? "" : jvmVendor + " ") + jvmVersion
+            + (GitInfo.UNKNOWN.equals(jvmName) ? "" : " (" + jvmName + ")");
+    }
+
+    private static boolean isSameIfKnown(final String a, final String b) {
+        return a.equals(b) || GitInfo.UNKNOWN.equals(a) || GitInfo.UNKNOWN.equals(b);
     }
 
     private static void diff(final List<String> out, final String name, final Object a, final Object b) {

@@ -22,8 +22,10 @@ import java.util.Map;
  * only for {@code thrpt}. For {@code sample} mode without rawData, each iteration's sample is the
  * mean of its {@code rawDataHistogram}. Secondary metrics keep their name without JMH's leading
  * "·" (e.g. {@code gc.alloc.rate.norm}); lower is better unless the unit is a throughput
- * ({@code ops/...}). A metric without raw data keeps its score as its only sample. When one
+ * ({@code ops/...}). A metric without raw data keeps its score as its only sample, marked
+ * per-run (a summary of the whole run, see {@link Metric#isPerRun()}). When one
  * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
+ * The host's JVM fields are what JMH recorded (see {@code jvmOf} for the vendor).
  */
 public final class JmhImport {
     private JmhImport() {
@@ -108,7 +110,7 @@ public final class JmhImport {
         } else if (m.path("rawDataHistogram").isArray() && !m.get("rawDataHistogram").isEmpty()) {
             m.get("rawDataHistogram").forEach(fork -> fork.forEach(iteration -> b.add(histogramMean(iteration))));
         } else if (m.path("score").isNumber()) {
-            b.add(m.get("score").asDouble());
+            b.perRun(true).add(m.get("score").asDouble());
         } else {
             throw new RunFileException(source, path + "." + name + ": no rawData and no numeric score");
         }
@@ -126,13 +128,21 @@ public final class JmhImport {
         return count == 0.0 ? 0.0 : sum / count;
     }
 
+    /**
+     * JMH records the JVM's version, VM name and arguments but not its vendor. The vendor is the
+     * importing JVM's when version and VM name match it (JMH forks with the JVM that runs it, and
+     * BenchMain imports in that JVM), otherwise unknown.
+     */
     private static HostInfo jvmOf(final JsonNode first, final HostInfo host) {
         if (!first.has("jdkVersion")) {
             return host;
         }
         final List<String> flags = new ArrayList<>();
         first.path("jvmArgs").forEach(a -> flags.add(a.asText()));
-        return host.withJvm(first.path("vmName").asText(host.jvmVendor()), first.path("jdkVersion").asText(), flags);
+        final String version = first.path("jdkVersion").asText();
+        final String vmName = first.path("vmName").asText(host.jvmName());
+        final boolean isImportingJvm = version.equals(host.jvmVersion()) && vmName.equals(host.jvmName());
+        return host.withJvm(isImportingJvm ? host.jvmVendor() : null, vmName, version, flags);
     }
 
     private static Map<String, Object> config(final JsonNode first, final Path source, final List<Object> entries) {

@@ -9,6 +9,10 @@ import java.util.Objects;
  * One measured quantity of a cell: its unit, which direction is better, every raw sample, and a
  * summary derived from the samples (quantiles by linear interpolation, see {@link Samples#quantile}).
  * Immutable; the summary of an empty metric is NaN (written as JSON null).
+ *
+ * <p>A <em>per-run</em> metric has, by design, one sample per run: a total or summary over the
+ * whole run, such as {@code failed_trials}. Its sample count is the number of runs, not of
+ * trials, so {@code compare} does not warn that it is small.
  */
 public final class Metric {
     private final String unit;
@@ -16,11 +20,13 @@ public final class Metric {
     private final double[] samples;
     private final double[] sorted;
     private final double mean;
+    private final boolean isPerRun;
 
-    private Metric(final String unit, final Better better, final double[] samples) {
+    private Metric(final String unit, final Better better, final double[] samples, final boolean isPerRun) {
         this.unit = Objects.requireNonNull(unit, "unit");
         this.better = Objects.requireNonNull(better, "better");
         this.samples = samples;
+        this.isPerRun = isPerRun;
         this.sorted = Samples.sorted(samples);
         this.mean = samples.length == 0 ? Double.NaN : Samples.mean(samples);
     }
@@ -32,7 +38,19 @@ public final class Metric {
      * @return the metric.
      */
     public static Metric of(final String unit, final Better better, final double... samples) {
-        return new Metric(unit, better, samples.clone());
+        return new Metric(unit, better, samples.clone(), false);
+    }
+
+    /**
+     * A metric that has one sample per run by design: a total or summary over the run.
+     *
+     * @param unit    e.g. "trials".
+     * @param better  which direction is an improvement.
+     * @param samples the run's value (several when runs are merged, one per run); copied; no NaN.
+     * @return the metric, marked per-run.
+     */
+    public static Metric perRun(final String unit, final Better better, final double... samples) {
+        return new Metric(unit, better, samples.clone(), true);
     }
 
     /**
@@ -59,6 +77,16 @@ public final class Metric {
     /** @return a copy of the raw samples in measurement order. */
     public double[] samples() {
         return samples.clone();
+    }
+
+    /** @return true when each sample is a total or summary over one run (see the class comment). */
+    public boolean isPerRun() {
+        return isPerRun;
+    }
+
+    /** @return this metric marked per-run, as a reader does for files older than the marker. */
+    public Metric asPerRun() {
+        return isPerRun ? this : new Metric(unit, better, samples, true);
     }
 
     /** @return the number of samples. */
@@ -106,17 +134,19 @@ public final class Metric {
 
     @Override
     public boolean equals(final Object o) {
-        return o instanceof Metric m && unit.equals(m.unit) && better == m.better && Arrays.equals(samples, m.samples);
+        return o instanceof Metric m && unit.equals(m.unit) && better == m.better && isPerRun == m.isPerRun
+            && Arrays.equals(samples, m.samples);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(unit, better, Arrays.hashCode(samples));
+        return Objects.hash(unit, better, isPerRun, Arrays.hashCode(samples));
     }
 
     @Override
     public String toString() {
-        return "Metric{" + unit + ", " + better.json() + ", n=" + samples.length + ", p50=" + p50() + "}";
+        return "Metric{" + unit + ", " + better.json() + (isPerRun ? ", per run" : "") + ", n=" + samples.length
+            + ", p50=" + p50() + "}";
     }
 
     /** Collects samples one at a time; not thread-safe. */
@@ -125,6 +155,7 @@ public final class Metric {
         private final Better better;
         private double[] values = new double[16];
         private int size;
+        private boolean isPerRun;
 
         private Builder(final String unit, final Better better) {
             this.unit = Objects.requireNonNull(unit, "unit");
@@ -146,9 +177,18 @@ public final class Metric {
             return this;
         }
 
+        /**
+         * @param isPerRun true when each sample is a total or summary over one run.
+         * @return this.
+         */
+        public Builder perRun(final boolean isPerRun) {
+            this.isPerRun = isPerRun;
+            return this;
+        }
+
         /** @return the metric holding every sample added so far. */
         public Metric build() {
-            return new Metric(unit, better, Arrays.copyOf(values, size));
+            return new Metric(unit, better, Arrays.copyOf(values, size), isPerRun);
         }
     }
 }

@@ -112,6 +112,7 @@ public final class RunCodec {
         m.put("osVersion", h.osVersion());
         m.put("kernel", h.kernel());
         m.put("jvmVendor", h.jvmVendor());
+        m.put("jvmName", h.jvmName());
         m.put("jvmVersion", h.jvmVersion());
         m.put("jvmFlags", h.jvmFlags());
         return m;
@@ -138,6 +139,9 @@ public final class RunCodec {
         final ObjectNode node = MAPPER.createObjectNode();
         node.put("unit", m.unit());
         node.put("better", m.better().json());
+        if (m.isPerRun()) {
+            node.put("per_run", true);
+        }
         final ArrayNode samples = node.putArray("samples");
         for (final double v : m.samples()) {
             addNumber(samples, v);
@@ -174,6 +178,7 @@ public final class RunCodec {
     /** Validating tree reader; every error names the file and the JSON path. */
     private static final class Reader {
         private final Path file;
+        private boolean hasPerRunField;
 
         Reader(final Path file) {
             this.file = file;
@@ -201,9 +206,27 @@ public final class RunCodec {
             for (int i = 0; i < cellsNode.size(); i++) {
                 cells.add(cell(cellsNode.get(i), "cells[" + i + "]"));
             }
+            if (kind == Kind.LOADGEN && !hasPerRunField) {
+                cells.replaceAll(Reader::inferPerRun);
+            }
             return new RunResult(RunResult.SCHEMA, kind, text(root, "commit", ""), dirty.booleanValue(),
                 text(root, "branch", ""), instant(root), host(object(root, "host", "")),
                 MAPPER.convertValue(object(root, "config", ""), MAP_TYPE), cells);
+        }
+
+        /**
+         * Every load-generator cell written since the "per_run" field exists marks failed_trials,
+         * so a load-generator file without the field predates it. There, a metric with one sample
+         * in a cell where another metric has several is a per-run total (failed_trials is the one
+         * the load generator wrote).
+         */
+        private static Cell inferPerRun(final Cell cell) {
+            if (cell.metrics().values().stream().noneMatch(m -> m.n() > 1)) {
+                return cell;
+            }
+            final Map<String, Metric> metrics = new LinkedHashMap<>();
+            cell.metrics().forEach((name, m) -> metrics.put(name, m.n() == 1 ? m.asPerRun() : m));
+            return new Cell(cell.target(), cell.size(), cell.pattern(), cell.policy(), cell.benchmark(), cell.params(), metrics);
         }
 
         private Instant instant(final JsonNode root) {
@@ -215,15 +238,24 @@ public final class RunCodec {
             }
         }
 
+        /**
+         * Before "jvmName" existed, import-jmh stored JMH's vmName ("OpenJDK 64-Bit Server VM")
+         * as the vendor; such a vendor without a jvmName is read as the VM name, vendor unknown.
+         */
         private HostInfo host(final JsonNode h) {
             final List<String> flags = new ArrayList<>();
             if (h.path("jvmFlags").isArray()) {
                 h.get("jvmFlags").forEach(f -> flags.add(f.asText()));
             }
+            String vendor = h.path("jvmVendor").asText(null);
+            String name = h.path("jvmName").asText(null);
+            if (name == null && vendor != null && vendor.endsWith(" VM")) {
+                name = vendor;
+                vendor = null;
+            }
             return new HostInfo(h.path("cpuModel").asText(null), h.path("cores").asInt(0),
                 h.path("memoryBytes").asLong(0L), h.path("os").asText(null), h.path("osVersion").asText(null),
-                h.path("kernel").asText(null), h.path("jvmVendor").asText(null), h.path("jvmVersion").asText(null),
-                flags);
+                h.path("kernel").asText(null), vendor, name, h.path("jvmVersion").asText(null), flags);
         }
 
         /** A cell with a "benchmark" field is a JMH cell, otherwise a load-generator cell. */
@@ -269,7 +301,15 @@ public final class RunCodec {
                 }
                 values[i] = samples.get(i).doubleValue();
             }
-            return Metric.of(unit, better, values);
+            final JsonNode perRun = node.get("per_run");
+            if (perRun == null || perRun.isNull()) {
+                return Metric.of(unit, better, values);
+            }
+            if (!perRun.isBoolean()) {
+                throw error(path + ".per_run: expected true or false");
+            }
+            hasPerRunField = true;
+            return perRun.booleanValue() ? Metric.perRun(unit, better, values) : Metric.of(unit, better, values);
         }
 
         private JsonNode require(final JsonNode node, final String field, final String path) {

@@ -11,7 +11,7 @@ import java.util.Random;
 public final class Fixtures {
     /** A fixed host so runs compare without a machine warning. */
     public static final HostInfo HOST = new HostInfo("Test CPU @ 3.0GHz", 8, 16L << 30, "Linux", "6.1.0", "6.1.0",
-        "Eclipse Adoptium", "17.0.15", List.of("-Xmx1g"));
+        "Eclipse Adoptium", "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xmx1g"));
 
     private Fixtures() {
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,39 @@ class JmhImportTest {
     void hostTakesTheJvmJmhRecordedAndConfigKeepsSettings() {
         final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.now());
         assertEquals("17.0.15", run.host().jvmVersion());
-        assertEquals("OpenJDK 64-Bit Server VM", run.host().jvmVendor());
+        assertEquals("OpenJDK 64-Bit Server VM", run.host().jvmName());
+        assertEquals("Eclipse Adoptium", run.host().jvmVendor(), "JMH ran on the importing JVM: same version and VM");
         assertEquals(List.of("-Xms1g", "-Xmx1g"), run.host().jvmFlags());
         assertEquals(Fixtures.HOST.cpuModel(), run.host().cpuModel());
         assertEquals("1.37", run.config().get("jmhVersion"));
         assertTrue(run.config().get("benchmarks") instanceof List<?> l && l.size() == 3);
+    }
+
+    @Test
+    void aMetricWithOnlyAScoreIsPerRun() throws IOException {
+        final String json = "[{\"benchmark\": \"b.B.m\", \"mode\": \"avgt\","
+            + " \"primaryMetric\": {\"score\": 5, \"scoreUnit\": \"ns/op\", \"rawData\": [[5, 6, 7]]},"
+            + " \"secondaryMetrics\": {\"\u00b7gc.count\": {\"score\": 2, \"scoreUnit\": \"counts\"}}}]";
+        final RunResult run = JmhImport.convert(RunCodec.MAPPER.readTree(json), Path.of("x.json"), GIT, Fixtures.HOST,
+            Instant.now());
+        assertFalse(run.cells().get(0).metrics().get("avgt").isPerRun());
+        assertTrue(run.cells().get(0).metrics().get("gc.count").isPerRun());
+        assertEquals(1, run.cells().get(0).metrics().get("gc.count").n());
+    }
+
+    @Test
+    void vendorIsUnknownWhenJmhRanOnAnotherJvmAndAnUnknownVendorIsNoDifference() {
+        final HostInfo importer = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "21.0.7", List.of());
+        final RunResult run = JmhImport.read(FIXTURE, GIT, importer, Instant.now());
+        assertEquals("unknown", run.host().jvmVendor());
+        assertEquals("17.0.15", run.host().jvmVersion());
+
+        final HostInfo loadgen = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xms1g", "-Xmx1g"));
+        assertEquals(List.of(), loadgen.differences(run.host()));
+        assertEquals(List.of("jvm: Debian 17.0.15 (OpenJDK 64-Bit Server VM) vs 21.0.7 (OpenJDK 64-Bit Server VM)"),
+            loadgen.differences(run.host().withJvm("unknown", "OpenJDK 64-Bit Server VM", "21.0.7", List.of("-Xms1g", "-Xmx1g"))));
+        assertEquals(List.of("jvm: Debian 17.0.15 (OpenJDK 64-Bit Server VM) vs Eclipse Adoptium 17.0.15 (OpenJDK 64-Bit Server VM)"),
+            loadgen.differences(loadgen.withJvm("Eclipse Adoptium", "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xms1g", "-Xmx1g"))));
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,5 +73,59 @@ class RunCodecTest {
         final Path missing = dir.resolve("nope.json");
         final RunFileException e = assertThrows(RunFileException.class, () -> RunCodec.read(missing));
         assertEquals(missing + ": no such file", e.getMessage());
+    }
+
+    private static RunResult withFailedTrials(final Kind kind, final Metric failedTrials) {
+        return RunResult.builder(kind).git(new GitInfo("ef".repeat(20), false, "main")).host(Fixtures.HOST)
+            .started(Instant.parse("2025-03-01T00:00:00Z"))
+            .cell(Cell.loadgen("sim", 3, "leader-crash", "zookeeper")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(1, 8, 200)))
+                .metric("failed_trials", failedTrials).build())
+            .build();
+    }
+
+    @Test
+    void perRunMarkerRoundTripsAndIsWrittenOnlyWhereSet() throws IOException {
+        final RunResult marked = withFailedTrials(Kind.LOADGEN, Metric.perRun("trials", Better.LOWER, 0));
+        final String json = RunCodec.write(marked);
+        assertEquals(1, json.split("\"per_run\" : true", -1).length - 1, json);
+        final RunResult back = RunCodec.read(Files.writeString(dir.resolve("marked.json"), json));
+        assertEquals(marked, back);
+        assertTrue(back.cells().get(0).metrics().get("failed_trials").isPerRun());
+        assertFalse(back.cells().get(0).metrics().get("time_to_leader_ms").isPerRun());
+        assertEquals("cells[0].metrics.failed_trials.per_run: expected true or false",
+            problemOf("typo.json", json.replace("\"per_run\" : true", "\"per_run\" : \"yes\"")));
+    }
+
+    @Test
+    void loadgenFilesWrittenBeforeTheMarkerGetItInferredForSingleSampleMetrics() throws IOException {
+        final RunResult legacy = withFailedTrials(Kind.LOADGEN, Metric.of("trials", Better.LOWER, 0));
+        final RunResult back = RunCodec.read(Files.writeString(dir.resolve("legacy.json"), RunCodec.write(legacy)));
+        assertTrue(back.cells().get(0).metrics().get("failed_trials").isPerRun());
+        assertFalse(back.cells().get(0).metrics().get("time_to_leader_ms").isPerRun());
+
+        final RunResult oneTrial = RunResult.builder(Kind.LOADGEN).git(new GitInfo("ef".repeat(20), false, "main"))
+            .host(Fixtures.HOST).started(Instant.parse("2025-03-01T00:00:00Z"))
+            .cell(Cell.loadgen("zookeeper", 3, "leader-crash", "zookeeper")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, 212)).metric("failed_trials",
+                    Metric.of("trials", Better.LOWER, 0)).build())
+            .build();
+        final RunResult oneBack = RunCodec.read(Files.writeString(dir.resolve("one.json"), RunCodec.write(oneTrial)));
+        assertEquals(oneTrial, oneBack, "with one trial nothing tells a per-run metric from a per-trial one");
+
+        final RunResult jmh = withFailedTrials(Kind.JMH, Metric.of("trials", Better.LOWER, 0));
+        final RunResult jmhBack = RunCodec.read(Files.writeString(dir.resolve("jmh.json"), RunCodec.write(jmh)));
+        assertFalse(jmhBack.cells().get(0).metrics().get("failed_trials").isPerRun(), "only load-generator files are inferred");
+    }
+
+    @Test
+    void aJmhFileThatStoredTheVmNameAsVendorIsReadAsVmNameWithUnknownVendor() throws IOException {
+        final String json = RunCodec.write(run).replace("\"jvmVendor\" : \"Eclipse Adoptium\"",
+            "\"jvmVendor\" : \"OpenJDK 64-Bit Server VM\"").replaceFirst("\\s*\"jvmName\" : \"[^\"]*\",", "");
+        assertFalse(json.contains("jvmName"), json);
+        final HostInfo host = RunCodec.read(Files.writeString(dir.resolve("old-jmh.json"), json)).host();
+        assertEquals("unknown", host.jvmVendor());
+        assertEquals("OpenJDK 64-Bit Server VM", host.jvmName());
+        assertEquals(List.of(), Fixtures.HOST.differences(host), "no false 'machines differ: jvm'");
     }
 }

@@ -64,7 +64,8 @@ public final class CompareCommand implements Callable<Integer> {
             final double thresholdPct = comparison.thresholdPct();
             final double alpha = comparison.alpha();
             final RunStore store = new RunStore(root.repo());
-            final Comparison c = Comparison.of(runs(store, oldSpec), runs(store, newSpec), thresholdPct, alpha);
+            final Comparison c = Comparison.of("A " + oldSpec, runs(store, oldSpec), "B " + newSpec, runs(store, newSpec),
+                thresholdPct, alpha);
             out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
             out.flush();
             return c.hasRegression() ? EXIT_REGRESSION : 0;

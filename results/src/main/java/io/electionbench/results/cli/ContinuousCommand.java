@@ -188,8 +188,9 @@ public final class ContinuousCommand implements Callable<Integer> {
     }
 
     private int printComparison(final Path repo, final Map<Side, StoredRun> stored) {
-        final Comparison c = Comparison.of(List.of(stored.get(Side.BASE).run()), List.of(stored.get(Side.HEAD).run()),
-            comparison.thresholdPct(), comparison.alpha());
+        final Comparison c = Comparison.of("A " + stored.get(Side.BASE).file(), List.of(stored.get(Side.BASE).run()),
+            "B " + stored.get(Side.HEAD).file(), List.of(stored.get(Side.HEAD).run()), comparison.thresholdPct(),
+            comparison.alpha());
         final PrintWriter out = spec.commandLine().getOut();
         out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
         out.flush();

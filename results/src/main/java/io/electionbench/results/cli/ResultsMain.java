@@ -16,10 +16,11 @@ public final class ResultsMain {
         System.exit(commandLine().execute(args));
     }
 
-    /** @return a command line with every results command registered. */
+    /** @return a command line with every results command registered and one-line parse errors. */
     public static CommandLine commandLine() {
         final CommandLine cl = new CommandLine(new ResultsMain());
         ResultsCommands.all().forEach(cl::addSubcommand);
+        cl.setParameterExceptionHandler(new ParameterErrorHandler());
         return cl;
     }
 }

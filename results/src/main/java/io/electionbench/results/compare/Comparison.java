@@ -2,13 +2,18 @@ package io.electionbench.results.compare;
 
 import io.electionbench.results.HostInfo;
 import io.electionbench.results.PooledHosts;
+import io.electionbench.results.ResultsException;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.stats.Samples;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 /**
  * The result of comparing an old side with a new side: one row per cell and metric present on
@@ -21,6 +26,8 @@ import java.util.Map;
 public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<String> warnings) {
     /** Below this many samples a 95% median interval is unbounded and p cannot drop below 0.05. */
     public static final int MIN_SAMPLES = 6;
+    /** The small-sample warning names at most this many cells, then counts the rest. */
+    private static final int MAX_CELLS_NAMED = 3;
 
     /** Copies the lists. */
     public Comparison {
@@ -30,21 +37,38 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
     }
 
     /**
+     * @param oldName      how the user named the old side, for the error message.
      * @param oldRuns      runs of the old side, pooled.
+     * @param newName      how the user named the new side.
      * @param newRuns      runs of the new side, pooled.
      * @param thresholdPct smallest change that counts, percent.
      * @param alpha        significance level.
-     * @return the comparison.
+     * @return the comparison, with at least one row.
+     * @throws ResultsException when no cell and metric with samples is on both sides: a gate that
+     *                          compared nothing must not pass.
      */
     public static Comparison of(
-        final List<RunResult> oldRuns, final List<RunResult> newRuns, final double thresholdPct, final double alpha) {
+        final String oldName,
+        final List<RunResult> oldRuns,
+        final String newName,
+        final List<RunResult> newRuns,
+        final double thresholdPct,
+        final double alpha) {
         final Pool oldPool = Pool.of(oldRuns);
         final Pool newPool = Pool.of(newRuns);
         final List<String> warnings = new ArrayList<>();
         warnings.addAll(oldPool.warnings());
         warnings.addAll(newPool.warnings());
-        final List<CompareRow> rows = matchRows(oldPool, newPool, thresholdPct, alpha, warnings);
-        warnSmallSamples(rows, warnings);
+        final List<CompareRow> perRunRows = new ArrayList<>();
+        final List<CompareRow> rows = matchRows(oldPool, newPool, thresholdPct, alpha, warnings, perRunRows);
+        if (rows.isEmpty()) {
+            throw new ResultsException("nothing to compare: no cell and metric with samples is on both sides; "
+                + oldName + ": " + describe(oldRuns, oldPool) + "; " + newName + ": " + describe(newRuns, newPool));
+        }
+        final List<CompareRow> perTrialRows = new ArrayList<>(rows);
+        perTrialRows.removeAll(perRunRows);
+        warnSmallSamples("old", perTrialRows, CompareRow::nOld, warnings);
+        warnSmallSamples("new", perTrialRows, CompareRow::nNew, warnings);
         warnHosts(oldRuns, newRuns, warnings);
         return new Comparison(rows, geomeans(rows), warnings);
     }
@@ -54,8 +78,14 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
         return rows.stream().anyMatch(r -> r.verdict() == Verdict.REGRESSION);
     }
 
+    /** Rows in old-side order; rows of metrics either side marks per-run also go to {@code perRunRows}. */
     private static List<CompareRow> matchRows(
-        final Pool oldPool, final Pool newPool, final double thresholdPct, final double alpha, final List<String> warnings) {
+        final Pool oldPool,
+        final Pool newPool,
+        final double thresholdPct,
+        final double alpha,
+        final List<String> warnings,
+        final List<CompareRow> perRunRows) {
         final List<CompareRow> rows = new ArrayList<>();
         final List<String> unmatched = new ArrayList<>();
         for (final String cell : oldPool.cellIds()) {
@@ -69,8 +99,12 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
                     warnings.add(cell + " " + e.getKey() + ": unit or direction differs (" + o.unit() + ", "
                         + o.better().json() + " vs " + n.unit() + ", " + n.better().json() + "); not compared");
                 } else {
-                    rows.add(CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(), n.samples(),
-                        thresholdPct, alpha));
+                    final CompareRow row = CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(), n.samples(),
+                        thresholdPct, alpha);
+                    rows.add(row);
+                    if (o.isPerRun() || n.isPerRun()) {
+                        perRunRows.add(row);
+                    }
                 }
             }
         }
@@ -82,23 +116,53 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
         if (!unmatched.isEmpty()) {
             warnings.add(unmatched.size() + " cell metric(s) not on both sides, e.g. " + unmatched.get(0));
         }
-        if (rows.isEmpty()) {
-            warnings.add("no cell and metric is present on both sides");
-        }
         return rows;
     }
 
-    private static void warnSmallSamples(final List<CompareRow> rows, final List<String> warnings) {
-        final int minOld = rows.stream().mapToInt(CompareRow::nOld).min().orElse(MIN_SAMPLES);
-        final int minNew = rows.stream().mapToInt(CompareRow::nNew).min().orElse(MIN_SAMPLES);
-        if (minOld < MIN_SAMPLES) {
-            warnings.add("old side has fewer than " + MIN_SAMPLES + " samples (as few as " + minOld
-                + "): its confidence intervals are unbounded and small changes cannot be significant");
+    /** "2 loadgen runs of 4654923577e2, 6 cells such as target=sim/...", for the nothing-to-compare error. */
+    private static String describe(final List<RunResult> runs, final Pool pool) {
+        final Set<String> kinds = new LinkedHashSet<>();
+        final Set<String> commits = new LinkedHashSet<>();
+        runs.forEach(r -> {
+            kinds.add(r.kind().json());
+            commits.add(r.commit().length() > 12 ? r.commit().substring(0, 12) : r.commit());
+        });
+        final List<String> cells = pool.cellIds();
+        return runs.size() + " " + String.join("+", kinds) + " run(s) of " + String.join(", ", commits) + ", "
+            + (cells.isEmpty() ? "no cells" : cells.size() + " cell(s) such as " + cells.get(0));
+    }
+
+    /**
+     * Names the cells and metrics of one side with fewer than {@link #MIN_SAMPLES} samples, or says
+     * "every" when that is all of them. Per-run metrics are left out by the caller: their n is the
+     * number of runs by design, so a small n there says nothing about the measurement.
+     */
+    private static void warnSmallSamples(
+        final String side, final List<CompareRow> rows, final ToIntFunction<CompareRow> n, final List<String> warnings) {
+        final Map<String, List<String>> byCell = new LinkedHashMap<>();
+        int small = 0;
+        int min = MIN_SAMPLES;
+        for (final CompareRow r : rows) {
+            final int count = n.applyAsInt(r);
+            if (count < MIN_SAMPLES) {
+                byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r.metric() + " n=" + count);
+                small++;
+                min = Math.min(min, count);
+            }
         }
-        if (minNew < MIN_SAMPLES) {
-            warnings.add("new side has fewer than " + MIN_SAMPLES + " samples (as few as " + minNew
-                + "): its confidence intervals are unbounded and small changes cannot be significant");
+        if (small == 0) {
+            return;
         }
+        final String where;
+        if (small == rows.size() && rows.size() > 1) {
+            where = "every cell and metric (as few as " + min + ")";
+        } else {
+            where = byCell.entrySet().stream().limit(MAX_CELLS_NAMED)
+                .map(e -> e.getKey() + " " + String.join(", ", e.getValue())).collect(Collectors.joining("; "))
+                + (byCell.size() > MAX_CELLS_NAMED ? "; and " + (byCell.size() - MAX_CELLS_NAMED) + " more cell(s)" : "");
+        }
+        warnings.add(side + " side has fewer than " + MIN_SAMPLES + " samples in " + where
+            + ": confidence intervals are unbounded and small changes cannot be significant");
     }
 
     private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings) {

@@ -46,12 +46,13 @@ public final class Pool {
             final Metric m = e.getValue();
             final PooledMetric before = byName.get(e.getKey());
             if (before == null) {
-                byName.put(e.getKey(), new PooledMetric(m.unit(), m.better(), m.samples()));
+                byName.put(e.getKey(), new PooledMetric(m.unit(), m.better(), m.samples(), m.isPerRun()));
             } else if (!before.unit().equals(m.unit()) || before.better() != m.better()) {
                 warnings.add(id + " " + e.getKey() + ": runs disagree on unit or direction (" + before.unit() + " vs "
                     + m.unit() + "); later samples left out");
             } else {
-                byName.put(e.getKey(), new PooledMetric(m.unit(), m.better(), concat(before.samples(), m.samples())));
+                byName.put(e.getKey(), new PooledMetric(m.unit(), m.better(), concat(before.samples(), m.samples()),
+                    before.isPerRun() || m.isPerRun()));
             }
         }
     }

@@ -82,7 +82,7 @@ public final class RoundMerge {
 
     private static Metric concatenate(final String cellId, final String name, final List<Metric> parts) {
         final Metric first = parts.get(0);
-        final Metric.Builder b = Metric.builder(first.unit(), first.better());
+        final Metric.Builder b = Metric.builder(first.unit(), first.better()).perRun(first.isPerRun());
         for (final Metric m : parts) {
             if (!first.unit().equals(m.unit()) || first.better() != m.better()) {
                 throw new ResultsException(cellId + ": metric " + name + " is " + first.unit() + "/" + first.better().json()

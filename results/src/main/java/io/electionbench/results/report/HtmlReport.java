@@ -31,6 +31,7 @@ public final class HtmlReport {
     /** A CDF draws at most this many steps; larger samples are drawn at evenly spaced quantiles. */
     static final int MAX_CDF_POINTS = 1000;
     private static final int MAX_SERIES_PER_PLOT = Plot.PALETTE.length;
+    private static final int SHORT_SHA = 7;
 
     private final List<StoredRun> runs;
     private final List<String> commitOrder;
@@ -158,7 +159,8 @@ public final class HtmlReport {
             final String metric = key.substring(0, key.indexOf('\u0000'));
             final String pattern = key.substring(key.indexOf('\u0000') + 1);
             final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(metric).unit();
-            final Plot plot = new Plot(metric + " \u2014 " + pattern, "ensemble size", metric + " (" + unit + ")", null);
+            final Plot plot = new Plot(metric + " \u2014 " + pattern, "ensemble size", metric + " (" + unit + ")", null)
+                .withIntegerX();
             bySeries.forEach((name, cells) -> {
                 final Plot.Series s = plot.series(name, Plot.Style.POINTS);
                 cells.stream().sorted((a, b) -> Integer.compare(a.size(), b.size()))
@@ -229,9 +231,16 @@ public final class HtmlReport {
             note + " (median " + Numbers.format(ci.median()) + ")", false);
     }
 
+    /** The title goes in a caption, where a long cell id or benchmark name wraps instead of being cut off. */
     private void figure(final StringBuilder out, final Plot plot) {
-        out.append("<figure>\n").append(plot.toSvg()).append("</figure>\n");
+        out.append("<figure>\n<figcaption>").append(breakable(plot.title())).append("</figcaption>\n")
+            .append(plot.toSvg()).append("</figure>\n");
         plotCount++;
+    }
+
+    /** Escaped text with a line-break opportunity after each '/' and '.', the separators of cell ids and class names. */
+    static String breakable(final String text) {
+        return Html.escape(text).replace("/", "/<wbr>").replace(".", ".<wbr>");
     }
 
     private String confidencePct() {
@@ -252,8 +261,9 @@ public final class HtmlReport {
         return cell.target() + " size=" + cell.size() + " " + cell.policy();
     }
 
+    /** Git's default abbreviation: 7 hex digits. */
     private static String shortSha(final String commit) {
-        return commit.length() > 10 ? commit.substring(0, 10) : commit;
+        return commit.length() > SHORT_SHA ? commit.substring(0, SHORT_SHA) : commit;
     }
 
     private static String page(final StringBuilder body) {
@@ -262,8 +272,9 @@ public final class HtmlReport {
             + "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"
             + "h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}\n"
             + ".note{color:#555;font-size:13px}.hosts,.regressions{font-size:13px}.regressions li{color:#b00}\n"
-            + ".grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;border:1px solid #ddd;background:#fafafa}\n"
-            + "svg.plot text{font-size:11px;fill:#333}svg.plot .t{font-size:13px;font-weight:600}\n"
+            + ".grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;border:1px solid #ddd;background:#fafafa;width:640px}\n"
+            + "figcaption{font-size:13px;font-weight:600;padding:8px 12px 0 16px;overflow-wrap:anywhere}\n"
+            + "svg.plot{display:block}svg.plot text{font-size:11px;fill:#333}\n"
             + "svg.plot .yl{text-anchor:end}svg.plot .xl,svg.plot .al{text-anchor:middle}\n"
             + "svg.plot .g{stroke:#e3e3e3}svg.plot .f{fill:none;stroke:#888}\n"
             + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";

@@ -10,6 +10,8 @@ import java.util.Locale;
  * A small SVG chart: linear axes with nice ticks, numeric or categorical x, step lines (CDFs) or
  * points joined by lines with vertical interval bars, optional marked points, a legend below.
  * Every text is escaped; the output is one {@code <svg>} element with no external reference.
+ * The title is not drawn inside the chart, where a long cell id would run off its edge: the page
+ * shows {@link #title()} above it, where text wraps, and the SVG keeps it as its accessible name.
  */
 final class Plot {
     /** Tableau 10: distinguishable, colour-blind-friendlier than defaults. */
@@ -21,9 +23,13 @@ final class Plot {
     private static final int AREA_HEIGHT = 260;
     private static final int LEFT = 72;
     private static final int RIGHT = 24;
-    private static final int TOP = 34;
+    private static final int TOP = 14;
     private static final int BOTTOM = 56;
     private static final int LEGEND_LINE = 16;
+    /** Estimated width of one character of an 11px axis label, with a margin for wide glyphs. */
+    private static final double LABEL_CHAR_PX = 7.0;
+    /** Space kept between neighbouring category labels. */
+    private static final double LABEL_GAP_PX = 10.0;
 
     /** How a series is drawn. */
     enum Style {
@@ -68,6 +74,7 @@ final class Plot {
     private final String yLabel;
     private final List<String> categories;
     private final List<Series> series = new ArrayList<>();
+    private boolean isIntegerX;
 
     /**
      * @param title      chart title.
@@ -80,6 +87,17 @@ final class Plot {
         this.xLabel = xLabel;
         this.yLabel = yLabel;
         this.categories = categories;
+    }
+
+    /** Makes the numeric x axis tick at whole numbers only, as for ensemble sizes. */
+    Plot withIntegerX() {
+        isIntegerX = true;
+        return this;
+    }
+
+    /** @return the chart title, for the page to show above the chart. */
+    String title() {
+        return title;
     }
 
     Series series(final String name, final Style style) {
@@ -109,7 +127,6 @@ final class Plot {
             "<svg class=\"plot\" role=\"img\" width=\"%d\" height=\"%d\""
                 + " viewBox=\"0 0 %d %d\" aria-label=\"%s\">\n", WIDTH, height, WIDTH, height, Html.escape(title)));
         svg.append("<title>").append(Html.escape(title)).append("</title>\n");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"t\">%s</text>\n", LEFT, Html.escape(clip(title, 78))));
         axes(svg, xs, ys);
         for (int i = 0; i < series.size(); i++) {
             drawSeries(svg, series.get(i), colour(i), xs, ys);
@@ -126,7 +143,7 @@ final class Plot {
         if (isCdf() && range[0] > 0 && range[1] / range[0] >= LOG_SPAN) {
             return LogScale.of(range[0], range[1], LEFT, WIDTH - RIGHT);
         }
-        return Scale.nice(range[0], range[1], LEFT, WIDTH - RIGHT);
+        return Scale.nice(range[0], range[1], LEFT, WIDTH - RIGHT, isIntegerX ? 1.0 : 0.0);
     }
 
     /** Every series is a step (CDF) series. */
@@ -139,7 +156,7 @@ final class Plot {
             return new Scale(0.0, 1.0, TOP + AREA_HEIGHT, TOP);
         }
         final double[] range = range(true);
-        return Scale.nice(range[0], range[1], TOP + AREA_HEIGHT, TOP);
+        return Scale.nice(range[0], range[1], TOP + AREA_HEIGHT, TOP, 0.0);
     }
 
     /** Data range over x (or y with interval bounds); [0, 1] when there is no data. */
@@ -168,8 +185,8 @@ final class Plot {
                 Html.escape(tick(t))));
         }
         if (categories != null) {
-            final int step = Math.max(1, (int)Math.ceil(categories.size() / 12.0));
-            for (int i = 0; i < categories.size(); i += step) {
+            final int step = labelStep(categories, WIDTH - LEFT - RIGHT);
+            for (int i = categories.size() - 1; i >= 0; i -= step) {
                 final double x = xs.map(i);
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>\n", x, bottom + 16,
                     Html.escape(categories.get(i))));
@@ -226,15 +243,28 @@ final class Plot {
             Html.escape(p.note)));
     }
 
+    /**
+     * Labels every {@code step}-th category, counted back from the last (the newest commit is
+     * always labelled), so that neighbouring labels of the widest width do not overlap.
+     */
+    static int labelStep(final List<String> categories, final double widthPx) {
+        final int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+        final double slotPx = widthPx / Math.max(categories.size(), 1);
+        return Math.max(1, (int)Math.ceil((longest * LABEL_CHAR_PX + LABEL_GAP_PX) / slotPx));
+    }
+
     /** Visible text is cut to fit the chart; the full text stays in the SVG title (tooltip). */
     static String clip(final String s, final int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }
 
-    /** Tick labels drop trailing zeros: "0.8", "250", not "0.8000", "250.0". */
+    /** Tick labels drop trailing zeros: "0.8", "250", "7e-04", not "0.8000", "250.0", "7.000e-04". */
     static String tick(final double t) {
         final String s = Numbers.format(t);
-        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        final int e = s.indexOf('e');
+        final String mantissa = e < 0 ? s : s.substring(0, e);
+        final String trimmed = mantissa.contains(".") ? mantissa.replaceAll("0+$", "").replaceAll("\\.$", "") : mantissa;
+        return e < 0 ? trimmed : trimmed + s.substring(e);
     }
 
     private void legend(final StringBuilder svg) {
@@ -285,14 +315,21 @@ final class Plot {
         }
     }
 
-    /** A linear map from data to pixels with 1-2-5 ticks. */
-    record Scale(double min, double max, double pixelMin, double pixelMax) implements Axis {
-        static Scale nice(final double lo, final double hi, final double pixelMin, final double pixelMax) {
+    /**
+     * A linear map from data to pixels with 1-2-5 ticks, none closer than {@code minStep} (1 for
+     * an axis of whole numbers, 0 for none).
+     */
+    record Scale(double min, double max, double pixelMin, double pixelMax, double minStep) implements Axis {
+        Scale(final double min, final double max, final double pixelMin, final double pixelMax) {
+            this(min, max, pixelMin, pixelMax, 0.0);
+        }
+
+        static Scale nice(final double lo, final double hi, final double pixelMin, final double pixelMax, final double minStep) {
             final double span = hi > lo ? hi - lo : Math.max(Math.abs(lo) * 0.1, 1.0);
-            final double step = niceStep(span / 5.0);
+            final double step = Math.max(minStep, niceStep(span / 5.0));
             final double min = Math.floor((hi > lo ? lo : lo - span / 2) / step) * step;
             final double max = Math.ceil((hi > lo ? hi : hi + span / 2) / step) * step;
-            return new Scale(min, max == min ? min + step : max, pixelMin, pixelMax);
+            return new Scale(min, max == min ? min + step : max, pixelMin, pixelMax, minStep);
         }
 
         static double niceStep(final double raw) {
@@ -308,7 +345,7 @@ final class Plot {
 
         @Override
         public List<Double> ticks() {
-            final double step = niceStep((max - min) / 5.0);
+            final double step = Math.max(minStep, niceStep((max - min) / 5.0));
             final List<Double> ticks = new ArrayList<>();
             for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) {
                 ticks.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);

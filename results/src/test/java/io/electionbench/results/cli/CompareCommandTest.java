@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompareCommandTest {
@@ -144,15 +145,51 @@ class CompareCommandTest {
         final Path a = write("aa".repeat(20), 0, 1, 4, 1.0);
         final RunResult other = Fixtures.loadgenRun("bb".repeat(20), Instant.parse("2025-01-02T00:00:00Z"), 9, 4, 1.0);
         final HostInfo otherHost = new HostInfo("Other CPU", 2, 4L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
-            "25", List.of());
+            "OpenJDK 64-Bit Server VM", "25", List.of());
         final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main", other.started(),
             otherHost, other.config(), other.cells())).file();
         assertEquals(0, run(a.toString(), b.toString()));
-        assertTrue(out.contains("warning: old side has fewer than 6 samples (as few as 4)"), out);
-        assertTrue(out.contains("warning: new side has fewer than 6 samples"), out);
+        assertTrue(out.contains("warning: old side has fewer than 6 samples in every cell and metric (as few as 4):"
+            + " confidence intervals are unbounded"), out);
+        assertTrue(out.contains("warning: new side has fewer than 6 samples in every cell and metric"), out);
         assertTrue(out.contains("warning: machines differ: cpu: Test CPU @ 3.0GHz vs Other CPU"), out);
         assertTrue(out.contains("warning: new side includes runs of a dirty working tree"), out);
         assertTrue(out.contains("\u00b1 \u221e"), out);
+    }
+
+    /** One cell with 20 trials: two per-trial metrics (sync_ms from only 3 of them) and the per-run failed_trials. */
+    private Path writeCellWithFailedTrials(final String sha, final long seed, final boolean isMarked) throws IOException {
+        final Metric failed = isMarked ? Metric.perRun("trials", Better.LOWER, 0) : Metric.of("trials", Better.LOWER, 0);
+        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo(sha, false, "main")).host(Fixtures.HOST)
+            .started(Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seed))
+            .cell(Cell.loadgen("inproc", 3, "leader-crash", "zookeeper")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(seed, 20, 200)))
+                .metric("sync_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(seed + 1, 3, 40)))
+                .metric("failed_trials", failed).build())
+            .build()).file();
+    }
+
+    @Test
+    void smallSampleWarningNamesTheCellAndMetricAndSkipsPerRunTotals() throws IOException {
+        final Path a = writeCellWithFailedTrials("aa".repeat(20), 1, true);
+        final Path b = writeCellWithFailedTrials("bb".repeat(20), 2, true);
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertTrue(out.contains("failed_trials"), "failed_trials is still compared: " + out);
+        final String cell = "target=inproc/size=3/pattern=leader-crash/policy=zookeeper";
+        assertTrue(out.contains("warning: old side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"), out);
+        assertTrue(out.contains("warning: new side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"), out);
+        assertEquals(2, out.split("fewer than", -1).length - 1, out);
+        assertFalse(out.contains("failed_trials n="), out);
+    }
+
+    @Test
+    void perRunTotalsInFilesWrittenBeforeTheMarkerDoNotWarnEither() throws IOException {
+        final Path legacy = writeCellWithFailedTrials("aa".repeat(20), 1, false);
+        final Path marked = writeCellWithFailedTrials("bb".repeat(20), 2, true);
+        assertTrue(!Files.readString(legacy).contains("per_run"));
+        assertEquals(0, run(legacy.toString(), marked.toString()));
+        assertFalse(out.contains("failed_trials n=1"), out);
+        assertTrue(out.contains("sync_ms n=3"), out);
     }
 
     @Test
@@ -180,6 +217,21 @@ class CompareCommandTest {
         assertEquals(2, run("ab11", "ab", "--root", root.toString()));
         assertEquals(2, run("ab1", good.toString(), "--root", root.toString(), "--alpha", "2"));
         assertTrue(err.contains("--alpha must be in (0, 1)"), err);
+    }
+
+    @Test
+    void comparingRunsThatShareNothingIsBadInputNotAPass() throws IOException {
+        final Path loadgen = write("aa".repeat(20), 0, 1, 10, 1.0);
+        final Path jmh = writeThroughput("bb".repeat(20), 1.0);
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString()));
+        assertEquals("", out);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("electionbench compare: nothing to compare: no cell and metric with samples is on both"
+            + " sides; A " + loadgen + ": 1 loadgen run(s) of aaaaaaaaaaaa, 6 cell(s) such as"
+            + " target=sim/size=3/pattern=leader-crash/policy=zookeeper; B " + jmh + ": 1 jmh run(s) of bbbbbbbbbbbb,"
+            + " 1 cell(s) such as b.Bench.run"), err);
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString(), "--json"));
+        assertEquals("", out);
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,18 @@ class RoundMergeTest {
         assertEquals(List.of("time_to_leader_ms", "messages_per_election"), List.copyOf(merged.metrics().keySet()));
         assertArrayEquals(new double[]{6, 7}, merged.metrics().get("time_to_leader_ms").samples());
         assertArrayEquals(new double[]{12}, merged.metrics().get("messages_per_election").samples());
+    }
+
+    @Test
+    void aPerRunMetricStaysPerRunWithOneSamplePerRound() {
+        final Cell withFailures = Cell.loadgen("sim", 3, "leader-crash", "fast")
+            .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, 7, 8))
+            .metric("failed_trials", Metric.perRun("trials", Better.LOWER, 0))
+            .build();
+        final Cell merged = RoundMerge.mergeCells(List.of(round(1, withFailures), round(2, withFailures))).get(0);
+        assertTrue(merged.metrics().get("failed_trials").isPerRun());
+        assertArrayEquals(new double[]{0, 0}, merged.metrics().get("failed_trials").samples());
+        assertFalse(merged.metrics().get("time_to_leader_ms").isPerRun());
     }
 
     @Test

@@ -61,8 +61,23 @@ class HtmlReportTest {
 
         // The last commit is 20% slower in time_to_leader_ms for every cell: 6 marked points, listed.
         assertEquals(6, count(html, "class=\"regression\""));
-        assertTrue(html.contains(shas.get(2).substring(0, 10) + " \u2192 " + shas.get(3).substring(0, 10)));
+        assertTrue(html.contains(shas.get(2).substring(0, 7) + " \u2192 " + shas.get(3).substring(0, 7)));
         assertTrue(html.contains("History across commits"));
+    }
+
+    @Test
+    void titlesAreWrappableCaptionsAndCommitsAreShortShas() throws IOException {
+        final List<String> shas = Fixtures.writeStore(root, 3);
+        final RunStore store = new RunStore(root);
+        final HtmlReport report = new HtmlReport(store.all(), store.commitOrder(store.all()), null, 5.0, 0.05);
+        final String html = report.render();
+        assertEquals(report.plotCount(), count(html, "<figcaption>"));
+        assertFalse(html.contains("class=\"t\""), "no title drawn inside a chart, where it would be cut off");
+        assertTrue(html.contains("<figcaption>time_to_leader_ms \u2014 target=sim/<wbr>size=3/<wbr>pattern=leader-crash/<wbr>"
+            + "policy=zookeeper</figcaption>"), html);
+        assertTrue(html.contains("io.<wbr>electionbench.<wbr>benchmarks.<wbr>VoteOrderBenchmark.<wbr>compare"));
+        assertTrue(html.contains("class=\"xl\">" + shas.get(2).substring(0, 7) + "</text>"));
+        assertFalse(html.contains(shas.get(2).substring(0, 8)), "only 7-digit shas");
     }
 
     @Test
