@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         SyncBenchCommand.class,
         NodeCommand.class,
+        JmhCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -36,6 +37,9 @@ public final class Main implements Runnable {
         final CommandLine run = cli.getSubcommands().get("run");
         run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
         cli.setParameterExceptionHandler(new ParameterErrorHandler());
+        // JMH's arguments (-f 1, -h, a regexp) are unknown to picocli: the first one ends parsing, and it
+        // and every argument after it go to JmhCommand.jmhArgs unchanged.
+        cli.getSubcommands().get("jmh").setStopAtUnmatched(true);
         return cli;
     }
 
