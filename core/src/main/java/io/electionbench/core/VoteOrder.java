@@ -59,4 +59,29 @@ public final class VoteOrder {
         }
         return idA == idB && peerEpochA == peerEpochB;
     }
+
+    /**
+     * The members whose recorded vote equals the given vote under {@link #votesEqual}: bit {@code i} of
+     * the result is set when bit {@code i} of {@code presentMask} is and member {@code i}'s vote, read
+     * from the per-member arrays (indexed by member index, so at most 64 members), equals it. Only
+     * present members are read. The election counts a quorum with this ({@code VoteTable}).
+     */
+    public static long maskEqualTo(
+        final long presentMask, final int[] states, final int[] versions, final long[] leaders, final long[] zxids,
+        final long[] electionEpochs, final long[] peerEpochs,
+        final int voteState, final int voteVersion, final long voteLeader, final long voteZxid,
+        final long voteElectionEpoch, final long votePeerEpoch) {
+        long mask = 0;
+        long rest = presentMask;
+        while (rest != 0) {
+            final int i = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (votesEqual(
+                states[i], versions[i], leaders[i], zxids[i], electionEpochs[i], peerEpochs[i],
+                voteState, voteVersion, voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch)) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
+    }
 }

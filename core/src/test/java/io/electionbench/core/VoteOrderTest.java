@@ -1,5 +1,6 @@
 package io.electionbench.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,5 +61,24 @@ class VoteOrderTest {
         assertTrue(VoteOrder.votesEqual(FOLLOWING, 0, 3, 10, 4, 1, LEADING, 2, 3, 99, 7, 5));
         assertFalse(VoteOrder.votesEqual(FOLLOWING, 0, 3, 10, 4, 1, LEADING, 2, 4, 10, 4, 1));
         assertFalse(VoteOrder.votesEqual(FOLLOWING, 0, 3, 10, 4, 1, LEADING, 0, 3, 10, 4, 5));
+    }
+
+    @Test
+    void maskEqualToSetsThePresentMembersWhoseVoteIsEqual() {
+        // member:              0        1        2          3        4
+        final int[] states = {LOOKING, LOOKING, FOLLOWING, LOOKING, LOOKING};
+        final int[] versions = {2, 2, 2, 2, 2};
+        final long[] leaders = {3, 3, 3, 4, 3};
+        final long[] zxids = {10, 10, 99, 10, 10};
+        final long[] rounds = {4, 4, 7, 4, 4};
+        final long[] peerEpochs = {1, 1, 1, 1, 1};
+
+        // 0 and 4 equal, 1 equal but absent, 2 settled (zxid and round ignored), 3 another leader
+        assertEquals(0b10101L, VoteOrder.maskEqualTo(0b11101L, states, versions, leaders, zxids, rounds, peerEpochs,
+            FOLLOWING, 2, 3, 10, 4, 1));
+        assertEquals(0b10011L, VoteOrder.maskEqualTo(0b11111L, states, versions, leaders, zxids, rounds, peerEpochs,
+            LOOKING, 2, 3, 10, 4, 1), "a LOOKING vote must match all four fields");
+        assertEquals(0L, VoteOrder.maskEqualTo(0L, states, versions, leaders, zxids, rounds, peerEpochs,
+            LOOKING, 2, 3, 10, 4, 1));
     }
 }

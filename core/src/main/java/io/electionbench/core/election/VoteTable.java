@@ -69,17 +69,7 @@ final class VoteTable {
     /** Members whose recorded vote equals the given vote under ZooKeeper's {@code Vote.equals}. */
     long maskEqualTo(final int voteState, final int voteVersion, final long voteLeader, final long voteZxid,
         final long voteElectionEpoch, final long votePeerEpoch) {
-        long mask = 0;
-        long rest = presentMask;
-        while (rest != 0) {
-            final int i = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (VoteOrder.votesEqual(
-                state[i], version[i], leader[i], zxid[i], electionEpoch[i], peerEpoch[i],
-                voteState, voteVersion, voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch)) {
-                mask |= 1L << i;
-            }
-        }
-        return mask;
+        return VoteOrder.maskEqualTo(presentMask, state, version, leader, zxid, electionEpoch, peerEpoch,
+            voteState, voteVersion, voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch);
     }
 }
