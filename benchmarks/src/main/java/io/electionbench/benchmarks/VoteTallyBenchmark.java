@@ -31,10 +31,10 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * equal to the proposal are counted and checked for a quorum; the op ends at the arrival that
  * completes the quorum and returns how many arrivals that took.
  * <ul>
- *   <li>{@code masks}: the core's way (its package-private {@code VoteTable}, reproduced through the
- *       public API): one primitive array per vote field indexed by member, a presence bit mask, the
- *       agreeing members found with {@link VoteOrder#votesEqual} into a mask, and
- *       {@link QuorumVerifier#containsQuorum(long)} on it. Allocates nothing.</li>
+ *   <li>{@code masks}: the core's way: the arrays of its package-private {@code VoteTable} (one
+ *       primitive array per vote field indexed by member) and a presence bit mask, the agreeing
+ *       members found by {@link VoteOrder#maskEqualTo}, the code {@code VoteTable.maskEqualTo} runs,
+ *       and {@link QuorumVerifier#containsQuorum(long)} on the result. Allocates nothing.</li>
  *   <li>{@code maps}: the ZooKeeper baseline ({@code FastLeaderElection.lookForLeader} with
  *       {@code getVoteTracker}): a new {@code HashMap<Long, Vote> recvset} per round, a new
  *       {@link ZkVote} per received notification, and per arrival a new proposal vote and a new
@@ -174,27 +174,13 @@ public class VoteTallyBenchmark {
             state[from] = LOOKING;
             version[from] = VERSION;
             presentMask |= 1L << from;
-            if (quorum.containsQuorum(maskEqualTo(presentMask, pLeader, pZxid, pRound, pEpoch))) {
+            final long agree = VoteOrder.maskEqualTo(presentMask, state, version, leader, zxid, electionEpoch, peerEpoch,
+                LOOKING, VERSION, pLeader, pZxid, pRound, pEpoch);
+            if (quorum.containsQuorum(agree)) {
                 return k + 1;
             }
         }
         return -1;
-    }
-
-    /** {@code VoteTable.maskEqualTo}: the present members whose vote equals the proposal. */
-    private long maskEqualTo(final long presentMask, final long pLeader, final long pZxid, final long pRound,
-        final long pEpoch) {
-        long agree = 0;
-        long rest = presentMask;
-        while (rest != 0) {
-            final int i = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (VoteOrder.votesEqual(state[i], version[i], leader[i], zxid[i], electionEpoch[i], peerEpoch[i],
-                LOOKING, VERSION, pLeader, pZxid, pRound, pEpoch)) {
-                agree |= 1L << i;
-            }
-        }
-        return agree;
     }
 
     @Benchmark
