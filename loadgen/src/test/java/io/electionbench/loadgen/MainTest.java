@@ -19,6 +19,7 @@ class MainTest {
             {"electionbench continuous", "continuous"},
             {"electionbench report", "report", "--bogus"},
             {"electionbench import-jmh", "import-jmh"},
+            {"electionbench jmh", "jmh", "--jar"},
             {"electionbench", "--bogus"}};
         for (final String[] c : cases) {
             final String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
