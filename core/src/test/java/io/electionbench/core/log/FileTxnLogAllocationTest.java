@@ -3,6 +3,7 @@ package io.electionbench.core.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -52,12 +53,18 @@ class FileTxnLogAllocationTest {
                 log.truncateAfter(1);
                 appendRange(log, payload, 2, APPENDS);
             }
-            log.truncateAfter(1);
+            // The least of three measured rounds: a late recompilation allocates once (up to ~150
+            // bytes, seen under a loaded CI machine), while one allocation per append would be at
+            // least 1.6 MB a round and one per staging flush (every ~800 appends) a few KB.
             final long tid = Thread.currentThread().getId();
-            final long before = threads.getThreadAllocatedBytes(tid);
-            appendRange(log, payload, 2, APPENDS);
-            final long after = threads.getThreadAllocatedBytes(tid);
-            assertEquals(0, after - before, "bytes allocated for " + APPENDS + " appends");
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                log.truncateAfter(1);
+                final long before = threads.getThreadAllocatedBytes(tid);
+                appendRange(log, payload, 2, APPENDS);
+                least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
+            }
+            assertTrue(least <= 256, least + " bytes allocated for " + APPENDS + " appends in the best of three rounds");
             assertEquals(APPENDS + 1, log.entryCount());
             return log.backgroundForcer();
         }
