@@ -647,6 +647,14 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception {
+        if (phase == Phase.OPEN && ctx.channel().isWritable()) {
+            link.onWritable(ctx.channel());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         if (phase != Phase.OPEN && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);

@@ -34,9 +34,13 @@ import io.netty.util.ReferenceCounted;
  * published channel is owned by the event loop.
  *
  * <p><b>Election links</b> carry primitive records in {@link #outbound}, a one-to-one ring; the drain
- * encodes them into one pooled buffer. While the link is down a drain keeps only the newest
- * notification and sends it when the link comes up (ZooKeeper's capacity-1 send queue and its re-send
- * of {@code lastMessageSent}). Record layout (native order, never leaves the process):
+ * encodes them into one pooled buffer. While the link is down, or its channel is not writable (a
+ * peer that does not read: its outbound buffer passed the election water marks), a drain keeps only
+ * the newest notification and sends it when the link comes up or the channel becomes writable again
+ * (ZooKeeper's capacity-1 send queue and its re-send of {@code lastMessageSent}): an election peer
+ * only ever needs our latest vote, so what one connection can hold back is bounded by the high water
+ * mark plus one drain's batch (at most the outbound ring's worth of records). Record layout (native
+ * order, never leaves the process):
  * <pre>
  * OUT_NOTIFICATION   state:int pad:int leader:long zxid:long electionEpoch:long peerEpoch:long
  * </pre>
@@ -87,7 +91,7 @@ final class PeerLink implements Runnable, MessageHandler {
     private final Runnable resetTask = this::offerReset;
     private volatile int wakePending;
     private volatile long queuedBytes;
-    /** The attached channel as the agent sees it (quorum links); written by the event loop. */
+    /** The attached channel as the agent (quorum links) and tests see it; written by the event loop. */
     private volatile Channel liveChannel;
 
     private Channel channel;
@@ -217,8 +221,12 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         final Channel ch = channel;
-        if (ch != null) {
+        if (ch != null && ch.isWritable()) {
             batch = ch.alloc().directBuffer(256);
+            if (hasLastNotification) {
+                // Kept while the channel was not writable; older than anything still in the ring.
+                encodeLastNotification(batch);
+            }
         }
         int read = outbound.read(this, DRAIN_LIMIT);
         if (read < DRAIN_LIMIT) {
@@ -227,7 +235,7 @@ final class PeerLink implements Runnable, MessageHandler {
             // resend tens of ms away).
             read += outbound.read(this, DRAIN_LIMIT - read);
         }
-        if (ch != null) {
+        if (batch != null) {
             final ByteBuf out = batch;
             batch = null;
             transport.write(this, ch, out);
@@ -334,6 +342,9 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         if (batch == null) {
+            if (hasLastNotification) {
+                transport.counters().increment(TransportCounters.NOTIFICATIONS_SUPERSEDED);
+            }
             hasLastNotification = true;
             lastNotificationState = buffer.getInt(index);
             for (int i = 0; i < 4; i++) {
@@ -351,9 +362,7 @@ final class PeerLink implements Runnable, MessageHandler {
     void attach(final Channel ch) {
         final Channel old = channel;
         channel = ch;
-        if (kind == PortKind.QUORUM) {
-            liveChannel = ch;
-        }
+        liveChannel = ch;
         if (dialing == ch) {
             dialing = null;
         }
@@ -382,10 +391,34 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         final ByteBuf out = ch.alloc().directBuffer(256);
+        encodeLastNotification(out);
+        transport.write(this, ch, out);
+    }
+
+    /** Encodes the notification kept while the link was down or not writable, and forgets it. */
+    private void encodeLastNotification(final ByteBuf out) {
         NotificationCodec.encodeFrame(out, lastNotificationState, lastNotification[0], lastNotification[1],
             lastNotification[2], lastNotification[3], transport.configBytes(), 0, transport.configBytes().readableBytes());
         hasLastNotification = false;
-        transport.write(this, ch, out);
+        transport.counters().increment(TransportCounters.NOTIFICATIONS_SENT);
+    }
+
+    /**
+     * The channel's outbound buffer fell below its low water mark (event loop). An election link sends
+     * the notification it kept meanwhile, and whatever the agent queued since; a quorum link has
+     * nothing to do here (the agent polls {@link #isWritable()} to pace its streams).
+     */
+    void onWritable(final Channel ch) {
+        if (kind == PortKind.ELECTION && ch == channel && ch.isWritable()) {
+            drain();
+        }
+    }
+
+    /** Election links: bytes waiting in Netty's outbound buffer of the attached connection (any thread; racy). */
+    long pendingOutboundBytes() {
+        final Channel ch = liveChannel;
+        final ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** Closes the live connection, if any (event loop); {@link #onClosed} then reconnects as after any drop. */
@@ -402,12 +435,12 @@ final class PeerLink implements Runnable, MessageHandler {
     void onClosed(final Channel ch) {
         if (ch == channel) {
             channel = null;
+            liveChannel = null;
             transport.counters().increment(TransportCounters.LINKS_DOWN);
             LOG.debug("{}: {} link to {} down", transport.name(), kind, peerSid);
             if (kind == PortKind.ELECTION) {
                 transport.offerToAgent(InboundMessages.PEER_DISCONNECTED, peerSid);
             } else {
-                liveChannel = null;
                 offerReset();
                 // Release what is still queued now (file frames hold their file open), not at
                 // the next send, which may never come.

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +30,8 @@ import io.electionbench.transport.wire.WireError;
  * (or drops its frame, where ZooKeeper does) with a counter, and the ensemble still re-elects after.
  */
 class HostileInputTest {
+    /** The election water mark's high mark (64 KiB) plus one drain's batch (a 16 KiB outbound ring of answers), with room. */
+    private static final long MAX_ELECTION_PENDING_BYTES = 256 << 10;
     @TempDir
     Path dir;
     private TestEnsemble ensemble;
@@ -112,6 +119,72 @@ class HostileInputTest {
         }
         ensemble.start(3);
         assertReelects();
+    }
+
+    /**
+     * A peer posing as a member that is down floods LOOKING votes and never reads. Every vote gets an
+     * answer, but an election link keeps only the newest one while its channel is not writable, so the
+     * node's outbound buffer for that peer stays bounded (unbounded, it held 246k answers and ran out
+     * of direct memory), and the node goes on electing while the flood runs.
+     */
+    @Test
+    void aPeerThatFloodsAndNeverReadsCannotGrowTheOutboundBuffer() throws Exception {
+        ensemble.stop(3);
+        ensemble.awaitLeader(10_000);
+        final ElectionNode flooded = ensemble.nodes[1];
+        final AtomicBoolean isFlooding = new AtomicBoolean(true);
+        final AtomicLong maxPending = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        try (RawPeer peer = new RawPeer(port, 4096)) {
+            peer.headerV1(3, fakeAddress);
+            final Thread flood = new Thread(() -> flood(peer, isFlooding, sent), "flood");
+            final Thread sampler = new Thread(() -> {
+                while (isFlooding.get()) {
+                    maxPending.accumulateAndGet(flooded.transport().electionPendingBytes(3), Math::max);
+                    LockSupport.parkNanos(200_000);
+                }
+            }, "sampler");
+            flood.start();
+            sampler.start();
+            try {
+                TestEnsemble.await(20_000, "the flooded link to keep only the newest answer", () ->
+                    flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000
+                        || maxPending.get() > MAX_ELECTION_PENDING_BYTES);
+                assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+                // Still electing under the flood: without node 2 it looks, with it back they elect.
+                ensemble.stop(2);
+                TestEnsemble.await(5_000, "node 1 looking", () -> "LOOKING".equals(flooded.status().state()));
+                ensemble.start(2);
+                ensemble.awaitLeader(20_000);
+            } finally {
+                isFlooding.set(false);
+                flood.join(10_000);
+                sampler.join(10_000);
+            }
+            assertTrue(sent.get() > 100_000, "the flood sent " + sent.get() + " votes");
+            assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+            assertTrue(flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000);
+        }
+        ensemble.start(3);
+        assertReelects();
+    }
+
+    /** Sends LOOKING votes from round 0 (each one answered) in batches, until told to stop or the node closes. */
+    private static void flood(final RawPeer peer, final AtomicBoolean isFlooding, final AtomicLong sent) {
+        final int perBatch = 1_000;
+        final ByteBuffer batch = ByteBuffer.allocate(perBatch * 48);
+        for (int i = 0; i < perBatch; i++) {
+            batch.putInt(44).put(RawPeer.notification(0, 3, 0, 0, 0));
+        }
+        try {
+            while (isFlooding.get()) {
+                peer.raw(batch.array());
+                sent.addAndGet(perBatch);
+                LockSupport.parkNanos(2_000_000);
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     @Test
