@@ -94,6 +94,8 @@ public final class PeerTransport implements AutoCloseable {
     private final TlsConfig tls;
     private final String myElectionAddress;
     private final NettyPeerPublisher publisher;
+    /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
+    private final WarnLimiter failureLog = new WarnLimiter();
     private volatile Thread agentThread;
     private volatile WriteRouter writeRouter;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -257,6 +259,21 @@ public final class PeerTransport implements AutoCloseable {
                 });
         } catch (final RejectedExecutionException ex) {
             out.release();
+        }
+    }
+
+    /**
+     * A connection is being closed because {@code cause} reached its handler (event loop): counted as
+     * {@code connections_failed{reason}} and logged at WARN with the peer and the reason, at most
+     * {@link WarnLimiter#LINES_PER_WINDOW} lines per {@link WarnLimiter#WINDOW_NS} ns.
+     */
+    void connectionFailed(final Logger log, final String what, final Channel ch, final long sid, final Throwable cause) {
+        final FailReason reason = FailReason.of(cause);
+        counters.failed(reason);
+        final long skipped = failureLog.admit(System.nanoTime());
+        if (skipped >= 0) {
+            log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid, reason.metricName(),
+                PeerChannelHandler.rootMessage(cause), WarnLimiter.suffix(skipped));
         }
     }
 

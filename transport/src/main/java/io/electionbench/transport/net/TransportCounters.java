@@ -64,7 +64,8 @@ public final class TransportCounters {
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;
-    private final AtomicLongArray values = new AtomicLongArray(REFUSED_BASE + RefuseReason.values().length);
+    private static final int FAILED_BASE = REFUSED_BASE + RefuseReason.values().length;
+    private final AtomicLongArray values = new AtomicLongArray(FAILED_BASE + FailReason.values().length);
 
     public void increment(final int counter) {
         values.getAndIncrement(counter);
@@ -90,6 +91,15 @@ public final class TransportCounters {
 
     public long refusedCount(final RefuseReason reason) {
         return values.get(REFUSED_BASE + reason.ordinal());
+    }
+
+    /** Counts a connection closed because an exception reached its handler, for {@code reason}. */
+    public void failed(final FailReason reason) {
+        values.getAndIncrement(FAILED_BASE + reason.ordinal());
+    }
+
+    public long failedCount(final FailReason reason) {
+        return values.get(FAILED_BASE + reason.ordinal());
     }
 
     /** The metric name of a fixed counter (0..{@link #fixedCount()}-1). */

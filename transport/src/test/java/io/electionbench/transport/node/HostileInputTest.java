@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.electionbench.transport.net.FailReason;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 import io.electionbench.transport.wire.WireError;
@@ -185,6 +186,25 @@ class HostileInputTest {
         } catch (final IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** A peer that resets its open link is counted and reported, not closed silently. */
+    @Test
+    void aLinkResetByThePeerIsCountedAsFailed() throws Exception {
+        ensemble.stop(3);
+        ensemble.awaitLeader(10_000);
+        final ElectionNode node = ensemble.nodes[1];
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.headerV1(3, fakeAddress);
+            TestEnsemble.await(5_000, "the link open", () -> node.transport().isElectionLinkUp(3));
+            peer.socket.setSoLinger(true, 0);
+        }
+        TestEnsemble.await(5_000, "the reset counted", () -> node.counters().failedCount(FailReason.IO_ERROR) == 1);
+        assertTrue(node.metricsText().contains("electionbench_connections_failed_total{sid=\"1\",reason=\"io_error\"} 1\n"),
+            node.metricsText());
+        assertEquals(0, node.counters().failedCount(FailReason.HANDLER_ERROR));
+        ensemble.start(3);
+        assertReelects();
     }
 
     @Test
