@@ -509,10 +509,17 @@ final class PeerLink implements Runnable, MessageHandler {
         dialing = transport.connect(this);
     }
 
-    /** The smaller sid prompted us (election port): dial back now unless a link is up or being set up. */
+    /**
+     * The smaller sid prompted us (election port): dial back now, unless a link is up or being set up,
+     * or a reconnect is already scheduled. The backoff that scheduled it stands, and a prompt never
+     * resets it: a peer whose handshake keeps failing (a wrong secret) prompts at its own rate, and
+     * redialing at each prompt from the minimum delay made 95 attempts, and as many WARN lines, in
+     * 10 s. Only a completed handshake resets the backoff ({@link #attach}).
+     */
     void onPrompted() {
-        backoffMs = transport.config().reconnectMinMs();
-        dial();
+        if (!isReconnectScheduled) {
+            dial();
+        }
     }
 
     private void scheduleReconnect() {
@@ -549,5 +556,10 @@ final class PeerLink implements Runnable, MessageHandler {
 
     boolean isUp() {
         return channel != null;
+    }
+
+    /** For tests: the next reconnect delay's upper bound (event loop state; read racily). */
+    int backoffMs() {
+        return backoffMs;
     }
 }
