@@ -56,9 +56,10 @@ import io.netty.util.ReferenceCounted;
  * {@link #liveChannel} (volatile) to refuse new-protocol sends on a down link and to pace bulk
  * streams by Netty's writability. While the link is down the drain keeps only the newest
  * LEARNER_INFO (sent when the link comes up) and drops the rest. When an established quorum link
- * drops, the agent gets a LEARNER_REJECT from that peer (ZooKeeper's closed learner connection): the
- * stream may have lost messages, so the relationship must start afresh rather than continue with a
- * gap.
+ * drops, the agent gets a QUORUM_DISCONNECTED for that peer (ZooKeeper's closed learner connection):
+ * the stream may have lost messages, so the relationship must start afresh rather than continue with
+ * a gap. An election link's drop is only a PEER_DISCONNECTED, which ends no relationship: anyone may
+ * open one claiming a member's sid when no peer secret is set.
  */
 final class PeerLink implements Runnable, MessageHandler {
     static final int OUT_NOTIFICATION = 1;
@@ -456,14 +457,14 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     /**
-     * Tells the agent that the quorum relationship with the peer is over (a LEARNER_REJECT from it).
-     * Like every quorum message it is never dropped: a full ring is retried shortly.
+     * Tells the agent that the quorum connection to the peer dropped (QUORUM_DISCONNECTED), which ends
+     * the relationship on it. Like every quorum message it is never dropped: a full ring is retried shortly.
      */
     private void offerReset() {
         if (transport.isClosed()) {
             return;
         }
-        if (InboundMessages.offerSidOnly(transport.ring(), InboundMessages.LEARNER_REJECT, peerSid)) {
+        if (InboundMessages.offerSidOnly(transport.ring(), InboundMessages.QUORUM_DISCONNECTED, peerSid)) {
             transport.wakeAgent();
             return;
         }

@@ -1,5 +1,6 @@
 package io.electionbench.transport.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,10 @@ class HostileInputTest {
 
     @Test
     void badFrameLengthsCloseTheLink() throws Exception {
+        // Node 3 is running: each raw connection claiming its sid replaces node 3's link at node 1 until
+        // node 1 closes it, which must not cost anybody their role.
+        ensemble.awaitServing(10_000);
+        final long[][] roles = roles();
         for (final int length : new int[] {-20, 0, 512 * 1024 + 1, Integer.MAX_VALUE}) {
             try (RawPeer peer = new RawPeer(port)) {
                 peer.headerV1(3, fakeAddress);
@@ -74,7 +80,76 @@ class HostileInputTest {
             }
         }
         awaitBadFrames(WireError.BAD_FRAME_LENGTH, 4);
+        assertNobodyLeft(roles);
         assertReelects();
+    }
+
+    /**
+     * Without a peer secret anyone may claim the leader's sid on a follower's election port: the larger
+     * sid's new connection replaces the real one (closing it, so the leader sees its end drop too), and
+     * then hangs up. As in ZooKeeper, a follower notices its leader's loss only on its quorum link or by
+     * the leader's silence, and a leader its learner's only on theirs: nobody leaves.
+     */
+    @Test
+    void anImpostorClaimingTheLeadersSidMakesNobodyLeave() throws Exception {
+        long leader = ensemble.awaitServing(10_000);
+        if (leader == 1) {
+            // No follower has a smaller sid, so none would take the impostor for its leader: move the lead.
+            ensemble.stop(1);
+            ensemble.awaitLeader(10_000);
+            ensemble.start(1);
+            leader = ensemble.awaitServing(10_000);
+        }
+        final long[][] roles = roles();
+        for (int round = 0; round < 5; round++) {
+            for (int follower = 1; follower < leader; follower++) {
+                final ElectionNode node = ensemble.nodes[follower];
+                final long received = node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED);
+                try (RawPeer impostor = new RawPeer(ensemble.electionPorts[follower - 1])) {
+                    // Header and a vote in one write, so they arrive together and the vote proves the link opened.
+                    final byte[] address = ("127.0.0.1:" + ensemble.electionPorts[(int)leader - 1]).getBytes(StandardCharsets.UTF_8);
+                    impostor.raw(ByteBuffer.allocate(20 + address.length + 48).putLong(-65536L).putLong(leader)
+                        .putInt(address.length).put(address).putInt(44).put(RawPeer.notification(0, leader, 0, 0, 0)).array());
+                    TestEnsemble.await(5_000, "the impostor's vote at " + follower, () ->
+                        node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED) > received);
+                }
+            }
+        }
+        assertNobodyLeft(roles);
+        assertReelects();
+    }
+
+    /** Per node: the time of its last state change, its decisions and election rounds. */
+    private long[][] roles() {
+        final long[][] roles = new long[ensemble.nodes.length][];
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final NodeStatus status = ensemble.nodes[sid].status();
+            roles[sid] = new long[] {status.sinceNs(), status.decisions(), status.electionRounds()};
+        }
+        return roles;
+    }
+
+    /**
+     * After more than syncLimit of the leader's pings (each node's quorum link busy for 15 more
+     * messages, 750 ms at tickTime 100, where syncLimit is 500 ms), every node still holds the role
+     * {@link #roles()} saw: a leader that had dropped a learner would have gone silent on it by then.
+     */
+    private void assertNobodyLeft(final long[][] roles) {
+        final long[] quorumReceived = new long[ensemble.nodes.length];
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            quorumReceived[sid] = ensemble.nodes[sid].counters().get(TransportCounters.QUORUM_RECEIVED);
+        }
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final ElectionNode node = ensemble.nodes[sid];
+            final long before = quorumReceived[sid];
+            TestEnsemble.await(10_000, "syncLimit of pings at " + sid, () ->
+                node.counters().get(TransportCounters.QUORUM_RECEIVED) >= before + 15);
+        }
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final NodeStatus status = ensemble.nodes[sid].status();
+            assertArrayEquals(roles[sid], new long[] {status.sinceNs(), status.decisions(), status.electionRounds()},
+                "node " + sid + " changed state: " + ensemble.describe());
+        }
     }
 
     @Test
