@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.core.election.InboundMessages;
@@ -25,6 +26,7 @@ import io.electionbench.core.election.PeerPublisher;
  * the agent as a QUORUM_DISCONNECTED, healing an isolation that dropped quorum frames resets the
  * connection, and a full ring pauses the link instead of dropping anything.
  */
+@ExtendWith(LeakWatch.class)
 class QuorumLinkTest {
     private static final long TIMEOUT_MS = 10_000;
 

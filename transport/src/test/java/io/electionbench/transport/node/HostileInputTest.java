@@ -21,9 +21,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.transport.net.FailReason;
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 import io.electionbench.transport.wire.WireError;
@@ -32,6 +34,7 @@ import io.electionbench.transport.wire.WireError;
  * Hostile bytes over real sockets against a running 3-node ensemble: each case closes its connection
  * (or drops its frame, where ZooKeeper does) with a counter, and the ensemble still re-elects after.
  */
+@ExtendWith(LeakWatch.class)
 class HostileInputTest {
     /** The election water mark's high mark (64 KiB) plus one drain's batch (a 16 KiB outbound ring of answers), with room. */
     private static final long MAX_ELECTION_PENDING_BYTES = 256 << 10;

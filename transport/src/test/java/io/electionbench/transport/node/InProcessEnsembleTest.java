@@ -12,13 +12,16 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.TransportCounters;
 
 /** Real-socket ensembles in one JVM elect, lose their leader and re-elect. */
+@ExtendWith(LeakWatch.class)
 class InProcessEnsembleTest {
     @TempDir
     Path dir;
