@@ -42,18 +42,19 @@ class PromptBackoffTest {
         final AtomicInteger dials = new AtomicInteger();
         try (PeerTransport node2 = transport(2, servers)) {
             // Node 1's election port hangs up on every dial, as a peer with another secret fails it.
-            try (ServerSocket hangUp = new ServerSocket()) {
-                hangUp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[1]));
-                final Thread acceptor = new Thread(() -> {
-                    try {
-                        while (true) {
-                            hangUp.accept().close();
-                            dials.incrementAndGet();
-                        }
-                    } catch (final IOException closed) {
-                        // Done.
+            final ServerSocket hangUp = new ServerSocket();
+            final Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        hangUp.accept().close();
+                        dials.incrementAndGet();
                     }
-                }, "hang-up");
+                } catch (final IOException closed) {
+                    // Done.
+                }
+            }, "hang-up");
+            try {
+                hangUp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[1]));
                 acceptor.start();
                 node2.start();
                 int prompts = 0;
@@ -70,6 +71,7 @@ class PromptBackoffTest {
                 assertTrue(prompts >= 50, "prompts sent: " + prompts);
                 assertTrue(dialed <= bound, dialed + " dials in " + PROMPTING_MS + " ms of " + prompts + " prompts, at most " + bound);
                 assertTrue(node2.counters().refusedCount(RefuseReason.TRUNCATED_HANDSHAKE) >= 1);
+            } finally {
                 hangUp.close();
                 acceptor.join(5_000);
             }
