@@ -99,6 +99,8 @@ final class PeerLink implements Runnable, MessageHandler {
     private Channel dialing;
     private int backoffMs;
     private boolean isReconnectScheduled;
+    /** The last attempt failed to connect at all (nothing listening), rather than after connecting. */
+    private boolean isPeerUnreachable;
     private ByteBuf batch;
     private boolean hasLastNotification;
     private final long[] lastNotification = new long[4];
@@ -495,6 +497,7 @@ final class PeerLink implements Runnable, MessageHandler {
     /** A connection attempt failed before the channel became active. */
     void onConnectFailed(final Channel ch) {
         transport.counters().increment(TransportCounters.CONNECTS_FAILED);
+        isPeerUnreachable = true;
         onClosed(ch);
     }
 
@@ -511,16 +514,22 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     /**
-     * The smaller sid prompted us (election port): dial back now, unless a link is up or being set up,
-     * or a reconnect is already scheduled. The backoff that scheduled it stands, and a prompt never
-     * resets it: a peer whose handshake keeps failing (a wrong secret) prompts at its own rate, and
-     * redialing at each prompt from the minimum delay made 95 attempts, and as many WARN lines, in
-     * 10 s. Only a completed handshake resets the backoff ({@link #attach}).
+     * The smaller sid prompted us (election port): dial back now, unless a link is up or being set up.
+     * If our last attempt found nothing listening, the prompt shows the peer is back (a restart): the
+     * backoff starts over and we dial at once, as ZooKeeper does, rather than wait up to
+     * reconnectMaxMs. If it failed after connecting (a refused handshake, a wrong secret), a scheduled
+     * reconnect and its backoff stand: such a peer prompts at its own rate, and redialing at each
+     * prompt made 95 attempts, and as many WARN lines, in 10 s. A completed handshake resets the
+     * backoff ({@link #attach}).
      */
     void onPrompted() {
-        if (!isReconnectScheduled) {
-            dial();
+        if (isReconnectScheduled && !isPeerUnreachable) {
+            return;
         }
+        if (isPeerUnreachable) {
+            backoffMs = transport.config().reconnectMinMs();
+        }
+        dial();
     }
 
     private void scheduleReconnect() {
@@ -536,6 +545,11 @@ final class PeerLink implements Runnable, MessageHandler {
     private void onReconnectTimer() {
         isReconnectScheduled = false;
         dial();
+    }
+
+    /** A dial connected: whatever happens to it next, the peer was reachable. */
+    void onConnected() {
+        isPeerUnreachable = false;
     }
 
     PortKind kind() {

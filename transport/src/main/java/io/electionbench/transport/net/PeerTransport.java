@@ -221,7 +221,9 @@ public final class PeerTransport implements AutoCloseable {
             });
         final ChannelFuture future = bootstrap.connect(peer.host(), port);
         future.addListener(f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                link.onConnected();
+            } else {
                 LOG.debug("{}: connect to {} {}:{} failed: {}", name, link.peerSid(), peer.host(), port, f.cause().toString());
                 link.onConnectFailed(future.channel());
             }

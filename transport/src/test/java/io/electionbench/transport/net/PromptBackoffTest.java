@@ -85,13 +85,38 @@ class PromptBackoffTest {
         }
     }
 
+    @Test
+    void aPromptFromAPeerThatWasUnreachableIsDialedBackAtOnce() throws Exception {
+        // A fixed 5 s backoff: node 2's redial after its first refused dial comes 2.5-5 s later, so a
+        // link up sooner than that was the prompt's doing (a restarted member rejoining, as in ZooKeeper).
+        final int[] ports = FreePorts.pick(4);
+        final List<PeerAddress> servers = List.of(
+            new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
+            new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false));
+        try (PeerTransport node2 = transport(2, servers, 5_000, 5_000)) {
+            node2.start();
+            Loopback.await(5_000, "node 2's first dial refused", () -> node2.counters().get(TransportCounters.CONNECTS_FAILED) >= 1);
+            try (PeerTransport node1 = transport(1, servers)) {
+                final long startNs = System.nanoTime();
+                node1.start();
+                Loopback.await(10_000, "the election link up", () -> node2.isElectionLinkUp(1));
+                final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                assertTrue(upMs < 2_000, "link up " + upMs + " ms after node 1 started: the prompt waited for the backoff");
+            }
+        }
+    }
+
     private static PeerTransport transport(final long sid, final List<PeerAddress> servers) {
+        return transport(sid, servers, MIN_MS, MAX_MS);
+    }
+
+    private static PeerTransport transport(final long sid, final List<PeerAddress> servers, final int minMs, final int maxMs) {
         final TransportConfig config = new TransportConfig()
             .mySid(sid)
             .ensemble(Ensemble.majority(2))
             .servers(servers)
             .handshakeTimeoutMs(2_000)
-            .reconnectBackoffMs(MIN_MS, MAX_MS)
+            .reconnectBackoffMs(minMs, maxMs)
             .authSecret(SECRET)
             .conclude();
         return new PeerTransport(config, ElectionAgent.newInboundRing(1 << 16), new TransportCounters());
