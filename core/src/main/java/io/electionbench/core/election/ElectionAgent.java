@@ -40,7 +40,9 @@ import io.electionbench.core.sync.SyncPlanner;
  * learners every tickTime/2 and steps down when the learners heard from within syncLimit ticks plus
  * itself no longer form a quorum (or no quorum connected within initLimit); a learner goes back to
  * LOOKING when its leader is silent for syncLimit ticks, unreachable for initLimit ticks, refuses it,
- * or its connection drops.
+ * or its quorum connection drops. As in ZooKeeper, where a follower learns of its leader only through
+ * its learner connection, the election connection coming and going ends no relationship: it was how
+ * a peer posing as the leader on the unauthenticated election port knocked followers out.
  *
  * <p>Between the decision and serving runs ZooKeeper's recovery (reference section 5): discovery
  * (FOLLOWERINFO, LEADERINFO with max accepted epoch + 1 once the leader and a quorum reported,
@@ -377,6 +379,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
             case InboundMessages.PEER_DISCONNECTED:
                 onPeerDisconnected(from);
                 break;
+            case InboundMessages.QUORUM_DISCONNECTED:
+                onQuorumDisconnected(from);
+                break;
             case InboundMessages.LEADER_INFO:
                 onLeaderInfo(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
                 break;
@@ -582,14 +587,36 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return isParticipant ? 0 : InboundMessages.LEARNER_OBSERVER;
     }
 
-    /** The link to {@code sid} dropped (EOF or RST): a learner whose leader it was starts looking at once. */
+    /**
+     * The election link to {@code sid} dropped: it is no longer reachable for votes, so a LOOKING node
+     * stops waiting for it. Nothing else: roles ride on the quorum link ({@link #onQuorumDisconnected}).
+     * Without a peer secret anyone can connect to the election port claiming a member's sid, replacing
+     * that member's link, and hang up; a follower that took that for its leader's loss went LOOKING.
+     */
     public void onPeerDisconnected(final long sid) {
         final int index = ensemble.indexOf(sid);
         if (index < 0 || index == myIndex) {
             return;
         }
+        connectedMask &= ~(1L << index);
+        if (state == ServerState.LOOKING) {
+            checkLookingQuorum();
+        }
+    }
+
+    /**
+     * The quorum link to {@code sid} dropped (EOF or RST): the relationship on it is over, since
+     * messages may have been lost with it. A learner whose leader it was starts looking at once, which
+     * is how a killed leader is noticed without waiting for syncLimit (ZooKeeper's follower sees its
+     * learner socket close); a leader forgets the learner, which announces itself afresh; a LOOKING
+     * node forgets a learner that chose it early.
+     */
+    public void onQuorumDisconnected(final long sid) {
+        final int index = ensemble.indexOf(sid);
+        if (index < 0 || index == myIndex) {
+            return;
+        }
         final long bit = 1L << index;
-        connectedMask &= ~bit;
         if (state == ServerState.LEADING && (learnerMask & bit) != 0) {
             forgetLearner(index);
         }
@@ -597,8 +624,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
         earlyLearnerMask &= ~bit;
         if (isLearner() && sid == leaderSid) {
             state(ServerState.LOOKING, "connection to leader lost");
-        } else if (state == ServerState.LOOKING) {
-            checkLookingQuorum();
         }
     }
 

@@ -16,7 +16,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * LEARNER_REJECT     fromSid:long
  * PING, PING_ACK     fromSid:long zxid:long
  * PEER_CONNECTED,
- * PEER_DISCONNECTED  sid:long
+ * PEER_DISCONNECTED,
+ * QUORUM_DISCONNECTED sid:long
  * LEADER_INFO        fromSid:long newEpoch:long
  * NEW_LEADER, ACK,
  * COMMIT, UP_TO_DATE fromSid:long zxid:long
@@ -38,7 +39,9 @@ public final class InboundMessages {
     public static final int LEARNER_REJECT = 3;
     public static final int PING = 4;
     public static final int PING_ACK = 5;
+    /** The election connection to a peer came up. */
     public static final int PEER_CONNECTED = 6;
+    /** The election connection to a peer dropped: it says who is reachable for votes, nothing about roles. */
     public static final int PEER_DISCONNECTED = 7;
     public static final int LEADER_INFO = 8;
     public static final int ACK_EPOCH = 9;
@@ -50,6 +53,11 @@ public final class InboundMessages {
     public static final int COMMIT = 15;
     public static final int UP_TO_DATE = 16;
     public static final int WRITE = 17;
+    /**
+     * The established quorum connection to a peer dropped (EOF or RST): the learner or leader relationship
+     * that rode on it is over, since messages may have been lost with it.
+     */
+    public static final int QUORUM_DISCONNECTED = 18;
 
     static final int FROM_OFFSET = 0;
     static final int N_LEADER_OFFSET = 8;
@@ -140,9 +148,9 @@ public final class InboundMessages {
         return true;
     }
 
-    /** LEARNER_REJECT, PEER_CONNECTED and PEER_DISCONNECTED carry only a sid. */
+    /** LEARNER_REJECT, PEER_CONNECTED, PEER_DISCONNECTED and QUORUM_DISCONNECTED carry only a sid. */
     public static boolean offerSidOnly(final RingBuffer ring, final int type, final long sid) {
-        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED) {
+        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED && type != QUORUM_DISCONNECTED) {
             throw new IllegalArgumentException("not a sid-only type: " + type);
         }
         final int index = ring.tryClaim(type, SID_LENGTH);

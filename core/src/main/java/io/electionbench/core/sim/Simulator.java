@@ -551,7 +551,10 @@ public final class Simulator implements AutoCloseable {
                     InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, fromSid);
                     break;
                 case LINK_DOWN:
+                    // A pair's link stands for both of its connections, which a crash or a reset drops
+                    // together, as the transport reports them: the election one, then the quorum one.
                     InboundMessages.offerSidOnly(ring, InboundMessages.PEER_DISCONNECTED, fromSid);
+                    InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, fromSid);
                     break;
                 default:
                     throw new IllegalStateException("event type " + e.type);

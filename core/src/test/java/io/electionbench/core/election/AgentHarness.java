@@ -64,8 +64,22 @@ final class AgentHarness {
         agent.doWork(nowNs);
     }
 
+    /** The election link to {@code sid} dropped. */
     void disconnected(final long sid) {
         InboundMessages.offerSidOnly(agent.inbound(), InboundMessages.PEER_DISCONNECTED, sid);
+        agent.doWork(nowNs);
+    }
+
+    /** The quorum link to {@code sid} dropped. */
+    void quorumDisconnected(final long sid) {
+        InboundMessages.offerSidOnly(agent.inbound(), InboundMessages.QUORUM_DISCONNECTED, sid);
+        agent.doWork(nowNs);
+    }
+
+    /** Both links to {@code sid} dropped in one go, as when it is killed (and as the simulator reports a crash). */
+    void linkDown(final long sid) {
+        InboundMessages.offerSidOnly(agent.inbound(), InboundMessages.PEER_DISCONNECTED, sid);
+        InboundMessages.offerSidOnly(agent.inbound(), InboundMessages.QUORUM_DISCONNECTED, sid);
         agent.doWork(nowNs);
     }
 

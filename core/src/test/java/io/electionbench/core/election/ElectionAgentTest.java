@@ -442,14 +442,49 @@ class ElectionAgentTest {
     }
 
     @Test
-    void aFollowerLooksAgainAtOnceWhenTheLinkToItsLeaderDrops() {
+    void aFollowerLooksAgainAtOnceWhenTheQuorumLinkToItsLeaderDrops() {
         final AgentHarness h = followerOfThree(ZK);
         h.ping(3);
-        h.disconnected(2);
+        h.quorumDisconnected(2);
         assertEquals(ServerState.FOLLOWING, h.agent.state());
-        h.disconnected(3);
+        h.quorumDisconnected(3);
         assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: connection to leader lost"));
         assertEquals(2, h.agent.logicalClock());
+    }
+
+    @Test
+    void aFollowerLooksAgainAtOnceWhenItsLeaderIsKilled() {
+        final AgentHarness h = followerOfThree(ZK);
+        h.ping(3);
+        h.linkDown(3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+    }
+
+    /**
+     * Anyone can open an election connection claiming the leader's sid (no peer secret) and hang up;
+     * as in ZooKeeper, only the learner connection, or the leader's silence, ends following.
+     */
+    @Test
+    void theElectionLinkToTheLeaderComingAndGoingDoesNotEndFollowing() {
+        for (final boolean isContacted : new boolean[] {false, true}) {
+            final AgentHarness h = followerOfThree(ZK);
+            if (isContacted) {
+                h.ping(3);
+            }
+            h.take();
+            h.disconnected(3);
+            h.connected(3);
+            h.disconnected(3);
+            assertEquals(ServerState.FOLLOWING, h.agent.state(), "contacted " + isContacted);
+            assertEquals(3, h.agent.leader());
+            h.ping(3);
+            assertEquals(List.of(3L), recipients(h.take("pingAck")), "still answering its leader");
+            h.advanceMs(9_000);
+            h.ping(3);
+            h.advanceMs(9_000);
+            assertEquals(ServerState.FOLLOWING, h.agent.state(), "pings keep it following");
+        }
     }
 
     @Test

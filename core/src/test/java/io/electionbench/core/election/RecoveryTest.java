@@ -188,6 +188,32 @@ class RecoveryTest {
         assertEquals(SyncMode.DIFF, h.agent.lastSyncMode());
     }
 
+    /**
+     * A learner's election link may come and go (anyone can claim its sid on that port when no peer
+     * secret is set); the leader keeps it while its quorum link stands and it answers pings, and lets
+     * it go when its quorum link drops.
+     */
+    @Test
+    void aLeaderKeepsALearnerWhoseElectionLinkDropsAndForgetsOneWhoseQuorumLinkDrops() {
+        final AgentHarness h = leader(3, 0, 0);
+        h.learnerInfo(1);
+        h.recover(1);
+        assertTrue(h.agent.isServing());
+        h.disconnected(1);
+        h.take();
+        for (int i = 0; i < 12; i++) {
+            h.advanceMs(1000);
+            h.pingAck(1);
+        }
+        assertEquals(ServerState.LEADING, h.agent.state(), "12 s, past syncLimit: the learner still counts");
+        assertTrue(h.agent.isServing());
+        assertTrue(recipients(h.take("ping")).contains(1L), "and is still pinged");
+        h.quorumDisconnected(1);
+        h.advanceMs(2000);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: not sufficient followers synced"), h.transitions.toString());
+    }
+
     @Test
     void aFollowerAcknowledgesAnAlreadyAcceptedEpochWithMinusOneAndRefusesAnOlderOne() {
         final AgentHarness h = follower();
@@ -237,8 +263,8 @@ class RecoveryTest {
         assertArrayEquals(new long[] {8, WriteListener.COMMITTED, Zxid.make(1, 1), 3}, h.writeResults.remove(0));
         assertEquals(List.of(Zxid.make(1, 1)), h.take("commit").stream().map(AgentHarness.Sent::zxid).collect(Collectors.toList()));
         h.write(9);
-        h.disconnected(1);
-        h.disconnected(2);
+        h.linkDown(1);
+        h.linkDown(2);
         for (int i = 0; i < 12 && h.agent.state() == ServerState.LEADING; i++) {
             h.advanceMs(1000);
         }

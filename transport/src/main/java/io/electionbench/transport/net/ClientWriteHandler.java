@@ -19,6 +19,7 @@ import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.FrameCodec;
+import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.transport.wire.WireError;
 import io.netty.buffer.ByteBuf;
@@ -208,7 +209,9 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        LOG.debug("{}: write client {} failed: {}", transport.name(), ctx.channel().remoteAddress(), cause.toString());
+        if (!isClosed) {
+            transport.connectionFailed(LOG, "write client connection", ctx.channel(), QuorumHeaderCodec.CLIENT_SID, cause);
+        }
         isClosed = true;
         ctx.close();
     }

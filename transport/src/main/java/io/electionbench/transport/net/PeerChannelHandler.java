@@ -3,7 +3,6 @@ package io.electionbench.transport.net;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.List;
-import javax.net.ssl.SSLException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -152,7 +151,7 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     }
 
     /** The innermost message: SslHandler wraps the JDK's reason (e.g. "PKIX path building failed") in DecoderExceptions. */
-    private static String rootMessage(final Throwable cause) {
+    static String rootMessage(final Throwable cause) {
         Throwable t = cause;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
@@ -647,6 +646,14 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception {
+        if (phase == Phase.OPEN && ctx.channel().isWritable()) {
+            link.onWritable(ctx.channel());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         if (phase != Phase.OPEN && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);
@@ -662,29 +669,25 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         super.channelInactive(ctx);
     }
 
-    private static boolean isTlsFailure(final Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
+    /**
+     * An exception closes the connection, never silently: a TLS failure before the connection opened is
+     * a refusal ({@link RefuseReason#TLS_HANDSHAKE_FAILED}); anything else (a reset, a TLS error on an
+     * open link, a handler bug) is {@code connections_failed{reason}} and a rate-limited WARN line.
+     * After the handler closed the connection itself, what follows is a consequence and only debugged.
+     */
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        if (isTlsFailure(cause) && phase != Phase.CLOSED) {
-            if (phase != Phase.OPEN) {
-                // With TLS 1.3 the dialer finishes its handshake before the acceptor has checked its
-                // certificate; the acceptor's refusal arrives as an alert here, during our header or auth.
-                refuseTls(ctx, cause);
-                return;
-            }
-            LOG.warn("{}: closing {} link with {}: TLS error {}", transport.name(), kind, remoteSid, rootMessage(cause));
-            close(ctx);
+        if (phase == Phase.CLOSED) {
+            LOG.debug("{}: {} connection with {} failed after closing: {}", transport.name(), kind, remoteSid, cause.toString());
             return;
         }
-        LOG.debug("{}: {} connection with {} failed: {}", transport.name(), kind, remoteSid, cause.toString());
+        if (phase != Phase.OPEN && FailReason.of(cause) == FailReason.TLS_ERROR) {
+            // With TLS 1.3 the dialer finishes its handshake before the acceptor has checked its
+            // certificate; the acceptor's refusal arrives as an alert here, during our header or auth.
+            refuseTls(ctx, cause);
+            return;
+        }
+        transport.connectionFailed(LOG, phase == Phase.OPEN ? kind + " link" : kind + " connection", ctx.channel(), remoteSid, cause);
         close(ctx);
     }
 }

@@ -34,9 +34,13 @@ import io.netty.util.ReferenceCounted;
  * published channel is owned by the event loop.
  *
  * <p><b>Election links</b> carry primitive records in {@link #outbound}, a one-to-one ring; the drain
- * encodes them into one pooled buffer. While the link is down a drain keeps only the newest
- * notification and sends it when the link comes up (ZooKeeper's capacity-1 send queue and its re-send
- * of {@code lastMessageSent}). Record layout (native order, never leaves the process):
+ * encodes them into one pooled buffer. While the link is down, or its channel is not writable (a
+ * peer that does not read: its outbound buffer passed the election water marks), a drain keeps only
+ * the newest notification and sends it when the link comes up or the channel becomes writable again
+ * (ZooKeeper's capacity-1 send queue and its re-send of {@code lastMessageSent}): an election peer
+ * only ever needs our latest vote, so what one connection can hold back is bounded by the high water
+ * mark plus one drain's batch (at most the outbound ring's worth of records). Record layout (native
+ * order, never leaves the process):
  * <pre>
  * OUT_NOTIFICATION   state:int pad:int leader:long zxid:long electionEpoch:long peerEpoch:long
  * </pre>
@@ -52,9 +56,10 @@ import io.netty.util.ReferenceCounted;
  * {@link #liveChannel} (volatile) to refuse new-protocol sends on a down link and to pace bulk
  * streams by Netty's writability. While the link is down the drain keeps only the newest
  * LEARNER_INFO (sent when the link comes up) and drops the rest. When an established quorum link
- * drops, the agent gets a LEARNER_REJECT from that peer (ZooKeeper's closed learner connection): the
- * stream may have lost messages, so the relationship must start afresh rather than continue with a
- * gap.
+ * drops, the agent gets a QUORUM_DISCONNECTED for that peer (ZooKeeper's closed learner connection):
+ * the stream may have lost messages, so the relationship must start afresh rather than continue with
+ * a gap. An election link's drop is only a PEER_DISCONNECTED, which ends no relationship: anyone may
+ * open one claiming a member's sid when no peer secret is set.
  */
 final class PeerLink implements Runnable, MessageHandler {
     static final int OUT_NOTIFICATION = 1;
@@ -87,13 +92,15 @@ final class PeerLink implements Runnable, MessageHandler {
     private final Runnable resetTask = this::offerReset;
     private volatile int wakePending;
     private volatile long queuedBytes;
-    /** The attached channel as the agent sees it (quorum links); written by the event loop. */
+    /** The attached channel as the agent (quorum links) and tests see it; written by the event loop. */
     private volatile Channel liveChannel;
 
     private Channel channel;
     private Channel dialing;
     private int backoffMs;
     private boolean isReconnectScheduled;
+    /** The last attempt failed to connect at all (nothing listening), rather than after connecting. */
+    private boolean isPeerUnreachable;
     private ByteBuf batch;
     private boolean hasLastNotification;
     private final long[] lastNotification = new long[4];
@@ -217,8 +224,12 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         final Channel ch = channel;
-        if (ch != null) {
+        if (ch != null && ch.isWritable()) {
             batch = ch.alloc().directBuffer(256);
+            if (hasLastNotification) {
+                // Kept while the channel was not writable; older than anything still in the ring.
+                encodeLastNotification(batch);
+            }
         }
         int read = outbound.read(this, DRAIN_LIMIT);
         if (read < DRAIN_LIMIT) {
@@ -227,7 +238,7 @@ final class PeerLink implements Runnable, MessageHandler {
             // resend tens of ms away).
             read += outbound.read(this, DRAIN_LIMIT - read);
         }
-        if (ch != null) {
+        if (batch != null) {
             final ByteBuf out = batch;
             batch = null;
             transport.write(this, ch, out);
@@ -334,6 +345,9 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         if (batch == null) {
+            if (hasLastNotification) {
+                transport.counters().increment(TransportCounters.NOTIFICATIONS_SUPERSEDED);
+            }
             hasLastNotification = true;
             lastNotificationState = buffer.getInt(index);
             for (int i = 0; i < 4; i++) {
@@ -351,9 +365,7 @@ final class PeerLink implements Runnable, MessageHandler {
     void attach(final Channel ch) {
         final Channel old = channel;
         channel = ch;
-        if (kind == PortKind.QUORUM) {
-            liveChannel = ch;
-        }
+        liveChannel = ch;
         if (dialing == ch) {
             dialing = null;
         }
@@ -382,10 +394,34 @@ final class PeerLink implements Runnable, MessageHandler {
             return;
         }
         final ByteBuf out = ch.alloc().directBuffer(256);
+        encodeLastNotification(out);
+        transport.write(this, ch, out);
+    }
+
+    /** Encodes the notification kept while the link was down or not writable, and forgets it. */
+    private void encodeLastNotification(final ByteBuf out) {
         NotificationCodec.encodeFrame(out, lastNotificationState, lastNotification[0], lastNotification[1],
             lastNotification[2], lastNotification[3], transport.configBytes(), 0, transport.configBytes().readableBytes());
         hasLastNotification = false;
-        transport.write(this, ch, out);
+        transport.counters().increment(TransportCounters.NOTIFICATIONS_SENT);
+    }
+
+    /**
+     * The channel's outbound buffer fell below its low water mark (event loop). An election link sends
+     * the notification it kept meanwhile, and whatever the agent queued since; a quorum link has
+     * nothing to do here (the agent polls {@link #isWritable()} to pace its streams).
+     */
+    void onWritable(final Channel ch) {
+        if (kind == PortKind.ELECTION && ch == channel && ch.isWritable()) {
+            drain();
+        }
+    }
+
+    /** Election links: bytes waiting in Netty's outbound buffer of the attached connection (any thread; racy). */
+    long pendingOutboundBytes() {
+        final Channel ch = liveChannel;
+        final ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     /** Closes the live connection, if any (event loop); {@link #onClosed} then reconnects as after any drop. */
@@ -402,12 +438,12 @@ final class PeerLink implements Runnable, MessageHandler {
     void onClosed(final Channel ch) {
         if (ch == channel) {
             channel = null;
+            liveChannel = null;
             transport.counters().increment(TransportCounters.LINKS_DOWN);
             LOG.debug("{}: {} link to {} down", transport.name(), kind, peerSid);
             if (kind == PortKind.ELECTION) {
                 transport.offerToAgent(InboundMessages.PEER_DISCONNECTED, peerSid);
             } else {
-                liveChannel = null;
                 offerReset();
                 // Release what is still queued now (file frames hold their file open), not at
                 // the next send, which may never come.
@@ -423,14 +459,14 @@ final class PeerLink implements Runnable, MessageHandler {
     }
 
     /**
-     * Tells the agent that the quorum relationship with the peer is over (a LEARNER_REJECT from it).
-     * Like every quorum message it is never dropped: a full ring is retried shortly.
+     * Tells the agent that the quorum connection to the peer dropped (QUORUM_DISCONNECTED), which ends
+     * the relationship on it. Like every quorum message it is never dropped: a full ring is retried shortly.
      */
     private void offerReset() {
         if (transport.isClosed()) {
             return;
         }
-        if (InboundMessages.offerSidOnly(transport.ring(), InboundMessages.LEARNER_REJECT, peerSid)) {
+        if (InboundMessages.offerSidOnly(transport.ring(), InboundMessages.QUORUM_DISCONNECTED, peerSid)) {
             transport.wakeAgent();
             return;
         }
@@ -461,6 +497,7 @@ final class PeerLink implements Runnable, MessageHandler {
     /** A connection attempt failed before the channel became active. */
     void onConnectFailed(final Channel ch) {
         transport.counters().increment(TransportCounters.CONNECTS_FAILED);
+        isPeerUnreachable = true;
         onClosed(ch);
     }
 
@@ -476,9 +513,22 @@ final class PeerLink implements Runnable, MessageHandler {
         dialing = transport.connect(this);
     }
 
-    /** The smaller sid prompted us (election port): dial back now unless a link is up or being set up. */
+    /**
+     * The smaller sid prompted us (election port): dial back now, unless a link is up or being set up.
+     * If our last attempt found nothing listening, the prompt shows the peer is back (a restart): the
+     * backoff starts over and we dial at once, as ZooKeeper does, rather than wait up to
+     * reconnectMaxMs. If it failed after connecting (a refused handshake, a wrong secret), a scheduled
+     * reconnect and its backoff stand: such a peer prompts at its own rate, and redialing at each
+     * prompt made 95 attempts, and as many WARN lines, in 10 s. A completed handshake resets the
+     * backoff ({@link #attach}).
+     */
     void onPrompted() {
-        backoffMs = transport.config().reconnectMinMs();
+        if (isReconnectScheduled && !isPeerUnreachable) {
+            return;
+        }
+        if (isPeerUnreachable) {
+            backoffMs = transport.config().reconnectMinMs();
+        }
         dial();
     }
 
@@ -495,6 +545,11 @@ final class PeerLink implements Runnable, MessageHandler {
     private void onReconnectTimer() {
         isReconnectScheduled = false;
         dial();
+    }
+
+    /** A dial connected: whatever happens to it next, the peer was reachable. */
+    void onConnected() {
+        isPeerUnreachable = false;
     }
 
     PortKind kind() {
@@ -516,5 +571,10 @@ final class PeerLink implements Runnable, MessageHandler {
 
     boolean isUp() {
         return channel != null;
+    }
+
+    /** For tests: the next reconnect delay's upper bound (event loop state; read racily). */
+    int backoffMs() {
+        return backoffMs;
     }
 }

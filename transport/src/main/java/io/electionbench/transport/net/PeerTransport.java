@@ -62,6 +62,12 @@ public final class PeerTransport implements AutoCloseable {
      * writable again below 1 MiB.
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /**
+     * Outbound water marks of election-port connections: a notification frame is a few hundred bytes
+     * and a peer only needs our latest vote, so above 64 KiB pending (the peer is not reading) the link
+     * keeps just the newest notification until the buffer drains below 32 KiB ({@link PeerLink}).
+     */
+    static final WriteBufferWaterMark ELECTION_WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
 
     private final TransportConfig config;
     private final RingBuffer ring;
@@ -88,6 +94,8 @@ public final class PeerTransport implements AutoCloseable {
     private final TlsConfig tls;
     private final String myElectionAddress;
     private final NettyPeerPublisher publisher;
+    /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
+    private final WarnLimiter failureLog = new WarnLimiter();
     private volatile Thread agentThread;
     private volatile WriteRouter writeRouter;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -158,7 +166,7 @@ public final class PeerTransport implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(kind))
             .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, QuorumSizeEstimator.INSTANCE)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -185,6 +193,10 @@ public final class PeerTransport implements AutoCloseable {
         throw failure;
     }
 
+    private static WriteBufferWaterMark waterMark(final PortKind kind) {
+        return kind == PortKind.ELECTION ? ELECTION_WATER_MARK : WATER_MARK;
+    }
+
     /** Starts a connection for {@code link}; returns its channel (event loop only). */
     Channel connect(final PeerLink link) {
         final PeerAddress peer = config.address(link.peerSid());
@@ -194,7 +206,7 @@ public final class PeerTransport implements AutoCloseable {
             .channel(isEpoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(link.kind()))
             .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, QuorumSizeEstimator.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
             .handler(new ChannelInitializer<SocketChannel>() {
@@ -209,7 +221,9 @@ public final class PeerTransport implements AutoCloseable {
             });
         final ChannelFuture future = bootstrap.connect(peer.host(), port);
         future.addListener(f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                link.onConnected();
+            } else {
                 LOG.debug("{}: connect to {} {}:{} failed: {}", name, link.peerSid(), peer.host(), port, f.cause().toString());
                 link.onConnectFailed(future.channel());
             }
@@ -247,6 +261,21 @@ public final class PeerTransport implements AutoCloseable {
                 });
         } catch (final RejectedExecutionException ex) {
             out.release();
+        }
+    }
+
+    /**
+     * A connection is being closed because {@code cause} reached its handler (event loop): counted as
+     * {@code connections_failed{reason}} and logged at WARN with the peer and the reason, at most
+     * {@link WarnLimiter#LINES_PER_WINDOW} lines per {@link WarnLimiter#WINDOW_NS} ns.
+     */
+    void connectionFailed(final Logger log, final String what, final Channel ch, final long sid, final Throwable cause) {
+        final FailReason reason = FailReason.of(cause);
+        counters.failed(reason);
+        final long skipped = failureLog.admit(System.nanoTime());
+        if (skipped >= 0) {
+            log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid, reason.metricName(),
+                PeerChannelHandler.rootMessage(cause), WarnLimiter.suffix(skipped));
         }
     }
 
@@ -363,6 +392,16 @@ public final class PeerTransport implements AutoCloseable {
     public boolean isElectionLinkUp(final long sid) {
         final int index = config.ensemble().indexOf(sid);
         return index >= 0 && electionLinks[index] != null && electionLinks[index].isUp();
+    }
+
+    /**
+     * Bytes waiting in Netty's outbound buffer of the election link to {@code sid}, 0 without a link
+     * (any thread; a racy snapshot, for tests and diagnostics). Bounded by {@link #ELECTION_WATER_MARK}'s
+     * high mark plus one drain's batch, whether or not the peer reads.
+     */
+    public long electionPendingBytes(final long sid) {
+        final int index = config.ensemble().indexOf(sid);
+        return index < 0 || electionLinks[index] == null ? 0 : electionLinks[index].pendingOutboundBytes();
     }
 
     /** True if the quorum link to {@code sid} is up (a volatile read; any thread). */

@@ -48,17 +48,24 @@ public final class TransportCounters {
     public static final int RECORD_BATCHES_COPIED = 19;
     /** RECORDS batches received and checked (every record's CRC) on the quorum port. */
     public static final int RECORD_BATCHES_RECEIVED = 20;
-    private static final int FIXED = 21;
+    /**
+     * Election notifications replaced by a newer one to the same peer before they could be written,
+     * because the link was down or its channel not writable (a peer that does not read): only the
+     * newest vote is kept, as ZooKeeper's capacity-1 send queue does.
+     */
+    public static final int NOTIFICATIONS_SUPERSEDED = 21;
+    private static final int FIXED = 22;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
         "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
         "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent",
-        "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received"};
+        "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received", "notifications_superseded"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;
-    private final AtomicLongArray values = new AtomicLongArray(REFUSED_BASE + RefuseReason.values().length);
+    private static final int FAILED_BASE = REFUSED_BASE + RefuseReason.values().length;
+    private final AtomicLongArray values = new AtomicLongArray(FAILED_BASE + FailReason.values().length);
 
     public void increment(final int counter) {
         values.getAndIncrement(counter);
@@ -84,6 +91,15 @@ public final class TransportCounters {
 
     public long refusedCount(final RefuseReason reason) {
         return values.get(REFUSED_BASE + reason.ordinal());
+    }
+
+    /** Counts a connection closed because an exception reached its handler, for {@code reason}. */
+    public void failed(final FailReason reason) {
+        values.getAndIncrement(FAILED_BASE + reason.ordinal());
+    }
+
+    public long failedCount(final FailReason reason) {
+        return values.get(FAILED_BASE + reason.ordinal());
     }
 
     /** The metric name of a fixed counter (0..{@link #fixedCount()}-1). */

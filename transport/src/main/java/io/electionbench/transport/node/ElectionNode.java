@@ -24,6 +24,7 @@ import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
+import io.electionbench.transport.net.FailReason;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 import io.electionbench.transport.wire.WireError;
@@ -281,6 +282,11 @@ public final class ElectionNode implements AutoCloseable {
         for (final RefuseReason reason : RefuseReason.values()) {
             sb.append("electionbench_connections_refused_total{sid=\"").append(sid).append("\",reason=\"")
                 .append(reason.metricName()).append("\"} ").append(counters.refusedCount(reason)).append('\n');
+        }
+        sb.append("# TYPE electionbench_connections_failed_total counter\n");
+        for (final FailReason reason : FailReason.values()) {
+            sb.append("electionbench_connections_failed_total{sid=\"").append(sid).append("\",reason=\"")
+                .append(reason.metricName()).append("\"} ").append(counters.failedCount(reason)).append('\n');
         }
         final NodeStatus status = status();
         sb.append("# TYPE electionbench_elections_total counter\nelectionbench_elections_total").append(label).append(' ')

@@ -15,11 +15,13 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.net.FreePorts;
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.Loopback;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
@@ -29,6 +31,7 @@ import io.electionbench.transport.node.WriteRouter;
  * A {@link WriteClient} against a real single-member {@code PeerTransport} whose ring is drained by
  * a fake agent answering through the {@link WriteRouter} as the real agent does.
  */
+@ExtendWith(LeakWatch.class)
 class WriteClientTest {
     private static final long TIMEOUT_MS = 10_000;
     private static final byte[] SECRET = "s3cret".getBytes(StandardCharsets.UTF_8);

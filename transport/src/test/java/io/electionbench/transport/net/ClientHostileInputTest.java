@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
@@ -29,6 +30,7 @@ import io.netty.buffer.Unpooled;
  * Hostile bytes on the quorum port over real sockets: each bad client or peer frame closes that
  * connection and is counted, and the node keeps serving write clients and its peer afterwards.
  */
+@ExtendWith(LeakWatch.class)
 class ClientHostileInputTest {
     private static final long TIMEOUT_MS = 10_000;
 

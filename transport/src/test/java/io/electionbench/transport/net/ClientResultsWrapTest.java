@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
@@ -21,6 +22,7 @@ import io.electionbench.transport.node.WriteRouter;
  * one read per drain stopped at the ring's end and left it for the next result's wake-up, which a
  * client waiting for this answer before writing again never causes.
  */
+@ExtendWith(LeakWatch.class)
 class ClientResultsWrapTest {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** The results ring holds 256 KiB of 40-byte records: the 6,554th wraps. */

@@ -3,6 +3,7 @@ package io.electionbench.transport.net;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.core.election.InboundMessages;
 
@@ -12,6 +13,7 @@ import io.electionbench.core.election.InboundMessages;
  * at the ring's end, and the notification then waited for the agent's next notification to that
  * peer, which may be a resend tens of milliseconds later.
  */
+@ExtendWith(LeakWatch.class)
 class ElectionLinkTest {
     private static final long TIMEOUT_MS = 10_000;
     /** Bytes of one notification record in the outbound ring: 8 of header and 40 of fields. */

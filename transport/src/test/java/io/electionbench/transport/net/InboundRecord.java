@@ -46,6 +46,7 @@ public final class InboundRecord {
             case InboundMessages.LEARNER_REJECT:
             case InboundMessages.PEER_CONNECTED:
             case InboundMessages.PEER_DISCONNECTED:
+            case InboundMessages.QUORUM_DISCONNECTED:
                 return new InboundRecord(type, from, new long[0], 0, null);
             case InboundMessages.NOTIFICATION:
                 return new InboundRecord(type, from, new long[0], 0, null);

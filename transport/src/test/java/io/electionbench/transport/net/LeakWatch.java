@@ -15,11 +15,13 @@ import io.netty.buffer.PooledByteBufAllocator;
 
 /**
  * Fails a test when Netty's leak detector (paranoid in this build) reports a buffer it leaked:
- * {@code @ExtendWith(LeakWatch.class)}. The detector reports a leak when a later allocation finds the
- * buffer collected, so after the test this collects and allocates for a bounded while (reference
- * processing runs after the collection) before it checks.
+ * {@code @ExtendWith(LeakWatch.class)} on every test class that runs real sockets, in any package.
+ * The detector reports a leak when a later allocation finds the buffer collected, so after the test
+ * (and its {@code @AfterEach}, which closes the nodes) this collects and allocates for a bounded while
+ * (reference processing runs after the collection) before it checks. The listener is global, so a
+ * leak is blamed on the test during which it was found; tests here do not run in parallel.
  */
-final class LeakWatch implements BeforeEachCallback, AfterEachCallback {
+public final class LeakWatch implements BeforeEachCallback, AfterEachCallback {
     private static final long SETTLE_NS = 300_000_000L;
 
     private final List<String> leaks = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.core.election.InboundMessages;
@@ -22,9 +23,10 @@ import io.electionbench.core.election.PeerPublisher;
 /**
  * The quorum link between two real transports over loopback: every recovery message arrives as its
  * ring record, nothing is sent on a down link except the kept LEARNER_INFO, a dropped link reaches
- * the agent as a LEARNER_REJECT, healing an isolation that dropped quorum frames resets the
+ * the agent as a QUORUM_DISCONNECTED, healing an isolation that dropped quorum frames resets the
  * connection, and a full ring pauses the link instead of dropping anything.
  */
+@ExtendWith(LeakWatch.class)
 class QuorumLinkTest {
     private static final long TIMEOUT_MS = 10_000;
 
@@ -119,7 +121,7 @@ class QuorumLinkTest {
             nodes.awaitQuorumLinks(TIMEOUT_MS);
             nodes.node(2).close();
             final InboundRecord reset = drain(nodes.ring(1), 1).get(0);
-            assertEquals(InboundMessages.LEARNER_REJECT, reset.type);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, reset.type);
             assertEquals(2L, reset.from);
             assertFalse(nodes.node(1).isQuorumLinkUp(2));
         }
@@ -141,7 +143,7 @@ class QuorumLinkTest {
             final long linksDown = nodes.counters(2).get(TransportCounters.LINKS_DOWN);
             nodes.node(2).healFaults();
             final InboundRecord reset = drain(nodes.ring(1), 1).get(0);
-            assertEquals(InboundMessages.LEARNER_REJECT, reset.type, "the relationship ends, not a silent gap: " + reset);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, reset.type, "the relationship ends, not a silent gap: " + reset);
             assertEquals(2L, reset.from);
             assertTrue(nodes.counters(2).get(TransportCounters.LINKS_DOWN) > linksDown);
             nodes.awaitQuorumLinks(TIMEOUT_MS);

@@ -16,8 +16,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.electionbench.transport.net.LeakWatch;
+
+@ExtendWith(LeakWatch.class)
 class AdminEndpointTest {
     @TempDir
     Path dir;

@@ -1,21 +1,31 @@
 package io.electionbench.transport.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.electionbench.transport.net.FailReason;
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 import io.electionbench.transport.wire.WireError;
@@ -24,7 +34,10 @@ import io.electionbench.transport.wire.WireError;
  * Hostile bytes over real sockets against a running 3-node ensemble: each case closes its connection
  * (or drops its frame, where ZooKeeper does) with a counter, and the ensemble still re-elects after.
  */
+@ExtendWith(LeakWatch.class)
 class HostileInputTest {
+    /** The election water mark's high mark (64 KiB) plus one drain's batch (a 16 KiB outbound ring of answers), with room. */
+    private static final long MAX_ELECTION_PENDING_BYTES = 256 << 10;
     @TempDir
     Path dir;
     private TestEnsemble ensemble;
@@ -58,6 +71,10 @@ class HostileInputTest {
 
     @Test
     void badFrameLengthsCloseTheLink() throws Exception {
+        // Node 3 is running: each raw connection claiming its sid replaces node 3's link at node 1 until
+        // node 1 closes it, which must not cost anybody their role.
+        ensemble.awaitServing(10_000);
+        final long[][] roles = roles();
         for (final int length : new int[] {-20, 0, 512 * 1024 + 1, Integer.MAX_VALUE}) {
             try (RawPeer peer = new RawPeer(port)) {
                 peer.headerV1(3, fakeAddress);
@@ -66,7 +83,76 @@ class HostileInputTest {
             }
         }
         awaitBadFrames(WireError.BAD_FRAME_LENGTH, 4);
+        assertNobodyLeft(roles);
         assertReelects();
+    }
+
+    /**
+     * Without a peer secret anyone may claim the leader's sid on a follower's election port: the larger
+     * sid's new connection replaces the real one (closing it, so the leader sees its end drop too), and
+     * then hangs up. As in ZooKeeper, a follower notices its leader's loss only on its quorum link or by
+     * the leader's silence, and a leader its learner's only on theirs: nobody leaves.
+     */
+    @Test
+    void anImpostorClaimingTheLeadersSidMakesNobodyLeave() throws Exception {
+        long leader = ensemble.awaitServing(10_000);
+        if (leader == 1) {
+            // No follower has a smaller sid, so none would take the impostor for its leader: move the lead.
+            ensemble.stop(1);
+            ensemble.awaitLeader(10_000);
+            ensemble.start(1);
+            leader = ensemble.awaitServing(10_000);
+        }
+        final long[][] roles = roles();
+        for (int round = 0; round < 5; round++) {
+            for (int follower = 1; follower < leader; follower++) {
+                final ElectionNode node = ensemble.nodes[follower];
+                final long received = node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED);
+                try (RawPeer impostor = new RawPeer(ensemble.electionPorts[follower - 1])) {
+                    // Header and a vote in one write, so they arrive together and the vote proves the link opened.
+                    final byte[] address = ("127.0.0.1:" + ensemble.electionPorts[(int)leader - 1]).getBytes(StandardCharsets.UTF_8);
+                    impostor.raw(ByteBuffer.allocate(20 + address.length + 48).putLong(-65536L).putLong(leader)
+                        .putInt(address.length).put(address).putInt(44).put(RawPeer.notification(0, leader, 0, 0, 0)).array());
+                    TestEnsemble.await(5_000, "the impostor's vote at " + follower, () ->
+                        node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED) > received);
+                }
+            }
+        }
+        assertNobodyLeft(roles);
+        assertReelects();
+    }
+
+    /** Per node: the time of its last state change, its decisions and election rounds. */
+    private long[][] roles() {
+        final long[][] roles = new long[ensemble.nodes.length][];
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final NodeStatus status = ensemble.nodes[sid].status();
+            roles[sid] = new long[] {status.sinceNs(), status.decisions(), status.electionRounds()};
+        }
+        return roles;
+    }
+
+    /**
+     * After more than syncLimit of the leader's pings (each node's quorum link busy for 15 more
+     * messages, 750 ms at tickTime 100, where syncLimit is 500 ms), every node still holds the role
+     * {@link #roles()} saw: a leader that had dropped a learner would have gone silent on it by then.
+     */
+    private void assertNobodyLeft(final long[][] roles) {
+        final long[] quorumReceived = new long[ensemble.nodes.length];
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            quorumReceived[sid] = ensemble.nodes[sid].counters().get(TransportCounters.QUORUM_RECEIVED);
+        }
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final ElectionNode node = ensemble.nodes[sid];
+            final long before = quorumReceived[sid];
+            TestEnsemble.await(10_000, "syncLimit of pings at " + sid, () ->
+                node.counters().get(TransportCounters.QUORUM_RECEIVED) >= before + 15);
+        }
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            final NodeStatus status = ensemble.nodes[sid].status();
+            assertArrayEquals(roles[sid], new long[] {status.sinceNs(), status.decisions(), status.electionRounds()},
+                "node " + sid + " changed state: " + ensemble.describe());
+        }
     }
 
     @Test
@@ -110,6 +196,91 @@ class HostileInputTest {
             final ByteBuffer reply = peer.readNotification(n -> n.getInt(0) != 0);
             assertNotEquals(0, reply.getInt(0), "a decided node answers with its real state");
         }
+        ensemble.start(3);
+        assertReelects();
+    }
+
+    /**
+     * A peer posing as a member that is down floods LOOKING votes and never reads. Every vote gets an
+     * answer, but an election link keeps only the newest one while its channel is not writable, so the
+     * node's outbound buffer for that peer stays bounded (unbounded, it held 246k answers and ran out
+     * of direct memory), and the node goes on electing while the flood runs.
+     */
+    @Test
+    void aPeerThatFloodsAndNeverReadsCannotGrowTheOutboundBuffer() throws Exception {
+        ensemble.stop(3);
+        ensemble.awaitLeader(10_000);
+        final ElectionNode flooded = ensemble.nodes[1];
+        final AtomicBoolean isFlooding = new AtomicBoolean(true);
+        final AtomicLong maxPending = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        try (RawPeer peer = new RawPeer(port, 4096)) {
+            peer.headerV1(3, fakeAddress);
+            final Thread flood = new Thread(() -> flood(peer, isFlooding, sent), "flood");
+            final Thread sampler = new Thread(() -> {
+                while (isFlooding.get()) {
+                    maxPending.accumulateAndGet(flooded.transport().electionPendingBytes(3), Math::max);
+                    LockSupport.parkNanos(200_000);
+                }
+            }, "sampler");
+            flood.start();
+            sampler.start();
+            try {
+                TestEnsemble.await(20_000, "the flooded link to keep only the newest answer", () ->
+                    flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000
+                        || maxPending.get() > MAX_ELECTION_PENDING_BYTES);
+                assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+                // Still electing under the flood: without node 2 it looks, with it back they elect.
+                ensemble.stop(2);
+                TestEnsemble.await(5_000, "node 1 looking", () -> "LOOKING".equals(flooded.status().state()));
+                ensemble.start(2);
+                ensemble.awaitLeader(20_000);
+            } finally {
+                isFlooding.set(false);
+                flood.join(10_000);
+                sampler.join(10_000);
+            }
+            assertTrue(sent.get() > 100_000, "the flood sent " + sent.get() + " votes");
+            assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+            assertTrue(flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000);
+        }
+        ensemble.start(3);
+        assertReelects();
+    }
+
+    /** Sends LOOKING votes from round 0 (each one answered) in batches, until told to stop or the node closes. */
+    private static void flood(final RawPeer peer, final AtomicBoolean isFlooding, final AtomicLong sent) {
+        final int perBatch = 1_000;
+        final ByteBuffer batch = ByteBuffer.allocate(perBatch * 48);
+        for (int i = 0; i < perBatch; i++) {
+            batch.putInt(44).put(RawPeer.notification(0, 3, 0, 0, 0));
+        }
+        try {
+            while (isFlooding.get()) {
+                peer.raw(batch.array());
+                sent.addAndGet(perBatch);
+                LockSupport.parkNanos(2_000_000);
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** A peer that resets its open link is counted and reported, not closed silently. */
+    @Test
+    void aLinkResetByThePeerIsCountedAsFailed() throws Exception {
+        ensemble.stop(3);
+        ensemble.awaitLeader(10_000);
+        final ElectionNode node = ensemble.nodes[1];
+        try (RawPeer peer = new RawPeer(port)) {
+            peer.headerV1(3, fakeAddress);
+            TestEnsemble.await(5_000, "the link open", () -> node.transport().isElectionLinkUp(3));
+            peer.socket.setSoLinger(true, 0);
+        }
+        TestEnsemble.await(5_000, "the reset counted", () -> node.counters().failedCount(FailReason.IO_ERROR) == 1);
+        assertTrue(node.metricsText().contains("electionbench_connections_failed_total{sid=\"1\",reason=\"io_error\"} 1\n"),
+            node.metricsText());
+        assertEquals(0, node.counters().failedCount(FailReason.HANDLER_ERROR));
         ensemble.start(3);
         assertReelects();
     }

@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.electionbench.transport.net.LeakWatch;
 
 /**
  * {@code GET /log} (read on the agent thread: ranges, the limit and its continuation, payloads under
  * 8 bytes, bad parameters naming themselves) and the {@code synced} event kind of {@code GET /events}
  * (only for subscribers that ask for it; a rejoining follower reports the txns it received).
  */
+@ExtendWith(LeakWatch.class)
 class LogEndpointTest {
     private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("\\[\"(\\d+:\\d+)\",(-?\\d+|null)]");
 

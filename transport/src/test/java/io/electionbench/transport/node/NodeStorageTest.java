@@ -20,14 +20,17 @@ import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.log.LogCorruptedException;
+import io.electionbench.transport.net.LeakWatch;
 import picocli.CommandLine;
 
+@ExtendWith(LeakWatch.class)
 class NodeStorageTest {
     /** Segment header, then records of a 16-byte header and the payload (docs/storage.md). */
     private static final int SEGMENT_HEADER = 16;

@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 
+@ExtendWith(LeakWatch.class)
 class PeerAuthTest {
     @TempDir
     Path dir;

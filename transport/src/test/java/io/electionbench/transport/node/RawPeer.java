@@ -18,7 +18,15 @@ final class RawPeer implements AutoCloseable {
     final DataInputStream in;
 
     RawPeer(final int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** @param receiveBufferBytes SO_RCVBUF, set before connecting so the window stays small; 0 for the default */
+    RawPeer(final int port, final int receiveBufferBytes) throws IOException {
         socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(3000);

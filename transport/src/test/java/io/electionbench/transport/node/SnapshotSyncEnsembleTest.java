@@ -18,17 +18,20 @@ import java.util.stream.Stream;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.transport.net.LeakWatch;
 
 /**
  * A follower that starts empty is synced by SNAP over real sockets, the snapshot's chunks sent from
  * the leader's snapshot file as file regions (sendfile): its history (snapshot state, txns after it,
  * digest) ends equal to the leader's, and proposals broadcast afterwards reach both followers.
  */
+@ExtendWith(LeakWatch.class)
 class SnapshotSyncEnsembleTest {
     private static final int STATE_BYTES = 3 * 1024 * 1024 + 12_345;
     private static final int TXNS_BEFORE = 50;

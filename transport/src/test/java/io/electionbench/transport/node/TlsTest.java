@@ -21,8 +21,10 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
 
@@ -31,6 +33,7 @@ import io.electionbench.transport.net.TransportCounters;
  * keytool (no private key is checked in): one key pair shared by the ensemble, an intruder's own
  * key pair, and a trust store holding only the ensemble's certificate.
  */
+@ExtendWith(LeakWatch.class)
 class TlsTest {
     private static final String PASSWORD = "changeit-" + System.nanoTime();
 

@@ -16,18 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.transport.net.LeakWatch;
 
 /**
  * Real-socket ensembles in one JVM with the txn log and recovery wired in: serving only after the
  * epoch is established, {@code POST /write} on the leader and a follower, and acknowledged writes
  * surviving the loss of the leader and the old leader's resync.
  */
+@ExtendWith(LeakWatch.class)
 class WriteRecoveryEnsembleTest {
     @TempDir
     Path dir;

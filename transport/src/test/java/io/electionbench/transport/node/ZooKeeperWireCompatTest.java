@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.electionbench.transport.net.LeakWatch;
 
 /**
  * A raw-socket peer speaking ZooKeeper 3.9's V1 header and notification layout gets correctly laid
  * out answers, checked field by field at ZooKeeper's offsets.
  */
+@ExtendWith(LeakWatch.class)
 class ZooKeeperWireCompatTest {
     @TempDir
     Path dir;
