@@ -154,7 +154,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long commitZxid;
     private long selfDurableZxid;
     /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
-    private long[] pendingRequest = new long[1024];
+    private long[] pendingRequest = new long[16];
 
     // Learner side of recovery.
     private int learnerStep;
@@ -601,6 +601,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
         connectedMask &= ~(1L << index);
         if (state == ServerState.LOOKING) {
             checkLookingQuorum();
+        } else if (isLearner() && sid == leaderSid && !isLeaderContacted) {
+            // Until the chosen leader has answered on the quorum link there is no quorum link whose
+            // loss could tell us it died: a leader killed just after the decision would otherwise
+            // hold its followers until initLimit. An impostor gets only this window of milliseconds.
+            state(ServerState.LOOKING, "connection to chosen leader lost before it answered");
         }
     }
 
