@@ -2,19 +2,20 @@ package io.electionbench.core.log;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A {@link TxnLog} in memory, for the simulator: payloads back to back in one growable direct buffer
- * and an {@link EntryIndex} of primitive arrays, so there is no object per entry. Nothing is durable
+ * A {@link TxnLog} in memory, for the simulator: payloads back to back in one growable heap buffer
+ * and an {@link EntryIndex} of primitive arrays, so there is no object per entry. Heap, not direct:
+ * a simulator builds one log per server per run, and direct memory is freed only when a collection
+ * finds its owner dead (a Cleaner per buffer), which made short simulations GC-bound. Nothing is durable
  * beyond the object itself; the simulator keeps it across a simulated crash.
  * <p>
  * Layout: entry i's payload is {@code data[position(i), position(i + 1))}, the last one ending at
  * {@code dataLength}. Compaction moves the surviving payloads to the front.
  */
 public final class MemoryTxnLog implements TxnLog {
-    private final ExpandableDirectByteBuffer data;
+    private final ExpandableArrayBuffer data;
     private int dataLength;
     private final EntryIndex index;
     private long snapshotZxid = NO_ZXID;
@@ -29,7 +30,7 @@ public final class MemoryTxnLog implements TxnLog {
     /** Pre-sizes the index and payload buffer; both grow on demand. */
     public MemoryTxnLog(final int entryCapacity, final int byteCapacity) {
         index = new EntryIndex(entryCapacity);
-        data = new ExpandableDirectByteBuffer(Math.max(64, byteCapacity));
+        data = new ExpandableArrayBuffer(Math.max(64, byteCapacity));
     }
 
     @Override
