@@ -36,9 +36,7 @@ class PromptBackoffTest {
     @Test
     void promptsDoNotResetTheBackoffAndAHandshakeDoes() throws Exception {
         final int[] ports = FreePorts.pick(4);
-        final List<PeerAddress> servers = List.of(
-            new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
-            new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false));
+        final List<PeerAddress> servers = twoServers(ports);
         final AtomicInteger dials = new AtomicInteger();
         try (PeerTransport node2 = transport(2, servers)) {
             // Node 1's election port hangs up on every dial, as a peer with another secret fails it.
@@ -90,9 +88,7 @@ class PromptBackoffTest {
         // A fixed 5 s backoff: node 2's redial after its first refused dial comes 2.5-5 s later, so a
         // link up sooner than that was the prompt's doing (a restarted member rejoining, as in ZooKeeper).
         final int[] ports = FreePorts.pick(4);
-        final List<PeerAddress> servers = List.of(
-            new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
-            new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false));
+        final List<PeerAddress> servers = twoServers(ports);
         try (PeerTransport node2 = transport(2, servers, 5_000, 5_000)) {
             node2.start();
             Loopback.await(5_000, "node 2's first dial refused", () -> node2.counters().get(TransportCounters.CONNECTS_FAILED) >= 1);
@@ -104,6 +100,13 @@ class PromptBackoffTest {
                 assertTrue(upMs < 2_000, "link up " + upMs + " ms after node 1 started: the prompt waited for the backoff");
             }
         }
+    }
+
+    /** Servers 1 and 2 on loopback: election and quorum ports from {@code ports} (quorum first). */
+    private static List<PeerAddress> twoServers(final int[] ports) {
+        return List.of(
+            new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
+            new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false));
     }
 
     private static PeerTransport transport(final long sid, final List<PeerAddress> servers) {
