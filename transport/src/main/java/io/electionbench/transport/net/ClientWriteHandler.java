@@ -93,7 +93,10 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
         try {
             slot = router.attach(this);
         } catch (final IllegalStateException full) {
-            LOG.warn("{}: closing write client {}: {}", transport.name(), ctx.channel().remoteAddress(), full.getMessage());
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: closing write client {}: {}{}", transport.name(), ctx.channel().remoteAddress(), full.getMessage(), suffix);
+            }
             isClosed = true;
             ctx.close();
             return;
@@ -164,8 +167,11 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
 
     private void reject(final ChannelHandlerContext ctx, final WireError error, final int detail) {
         transport.counters().badFrame(error);
-        LOG.warn("{}: closing write client {}: {} ({})", transport.name(), ctx.channel().remoteAddress(),
-            error.description(), detail);
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.warn("{}: closing write client {}: {} ({}){}", transport.name(), ctx.channel().remoteAddress(),
+                error.description(), detail, suffix);
+        }
         isClosed = true;
         ctx.close();
     }

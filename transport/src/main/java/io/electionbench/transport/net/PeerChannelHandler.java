@@ -145,8 +145,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
 
     private void refuseTls(final ChannelHandlerContext ctx, final Throwable cause) {
         transport.counters().refused(RefuseReason.TLS_HANDSHAKE_FAILED);
-        LOG.warn("{}: closing {} connection with {} (sid {}): tls_handshake_failed {}", transport.name(), kind,
-            ctx.channel().remoteAddress(), remoteSid, rootMessage(cause));
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.warn("{}: closing {} connection with {} (sid {}): tls_handshake_failed {}{}", transport.name(), kind,
+                ctx.channel().remoteAddress(), remoteSid, rootMessage(cause), suffix);
+        }
         close(ctx);
     }
 
@@ -397,8 +400,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         if (error != WireError.NONE) {
             transport.counters().badFrame(error);
         }
-        LOG.warn("{}: closing {} connection from {} (sid {}): {} {}", transport.name(), kind,
-            ctx.channel().remoteAddress(), remoteSid, reason.metricName(), error == WireError.NONE ? "" : error.description());
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.warn("{}: closing {} connection from {} (sid {}): {} {}{}", transport.name(), kind,
+                ctx.channel().remoteAddress(), remoteSid, reason.metricName(), error == WireError.NONE ? "" : error.description(), suffix);
+        }
         close(ctx);
     }
 
@@ -429,8 +435,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         }
         if (framing != WireError.NONE) {
             transport.counters().badFrame(framing);
-            LOG.warn("{}: closing {} link with {}: {} ({})", transport.name(), kind, remoteSid,
-                framing.description(), in.getInt(index));
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: closing {} link with {}: {} ({}){}", transport.name(), kind, remoteSid,
+                    framing.description(), in.getInt(index), suffix);
+            }
             close(ctx);
             return;
         }
@@ -454,7 +463,10 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         final WireError error = notification.decode(in, index, length);
         if (error != WireError.NONE) {
             transport.counters().badFrame(error);
-            LOG.warn("{}: dropped notification from {}: {}", transport.name(), remoteSid, error.description());
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: dropped notification from {}: {}{}", transport.name(), remoteSid, error.description(), suffix);
+            }
             return;
         }
         transport.counters().increment(TransportCounters.NOTIFICATIONS_RECEIVED);
@@ -477,8 +489,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         final WireError error = checkQuorumFrame(in, index, length);
         if (error != WireError.NONE) {
             transport.counters().badFrame(error);
-            LOG.warn("{}: closing quorum link with {}: {} (type {})", transport.name(), remoteSid, error.description(),
-                length >= QuorumMessageCodec.HEADER_LENGTH ? in.getUnsignedShort(index + QuorumMessageCodec.TYPE_OFFSET) : -1);
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: closing quorum link with {}: {} (type {}){}", transport.name(), remoteSid, error.description(),
+                    length >= QuorumMessageCodec.HEADER_LENGTH ? in.getUnsignedShort(index + QuorumMessageCodec.TYPE_OFFSET) : -1, suffix);
+            }
             close(ctx);
             return true;
         }
@@ -657,8 +672,11 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         if (phase != Phase.OPEN && phase != Phase.CLOSED && phase != Phase.HANDED_OVER) {
             transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);
-            LOG.warn("{}: {} connection from {} (sid {}) closed during its handshake", transport.name(), kind,
-                ctx.channel().remoteAddress(), remoteSid);
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: {} connection from {} (sid {}) closed during its handshake{}", transport.name(), kind,
+                    ctx.channel().remoteAddress(), remoteSid, suffix);
+            }
         }
         phase = Phase.CLOSED;
         cancelHandshakeTimeout();

@@ -96,6 +96,7 @@ public final class PeerTransport implements AutoCloseable {
     private final NettyPeerPublisher publisher;
     /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
     private final WarnLimiter failureLog = new WarnLimiter();
+    private final WarnLimiter hostileLog = new WarnLimiter();
     private volatile Thread agentThread;
     private volatile WriteRouter writeRouter;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -277,6 +278,18 @@ public final class PeerTransport implements AutoCloseable {
             log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid, reason.metricName(),
                 PeerChannelHandler.rootMessage(cause), WarnLimiter.suffix(skipped));
         }
+    }
+
+    /**
+     * For a WARN line a remote end can cause at will (a refused handshake, a malformed frame): null
+     * when the line must be left out, else the suffix to end it with. At most
+     * {@link WarnLimiter#LINES_PER_WINDOW} such lines per {@link WarnLimiter#WINDOW_NS} ns, so a
+     * flood of bad input costs a counter each, not a log line (event loop only; allocates nothing
+     * when the line is left out).
+     */
+    String hostileWarnSuffix() {
+        final long skipped = hostileLog.admit(System.nanoTime());
+        return skipped < 0 ? null : WarnLimiter.suffix(skipped);
     }
 
     void offerToAgent(final int sidOnlyType, final long sid) {
