@@ -179,7 +179,7 @@ public final class HtmlReport {
         final List<String> regressions = new ArrayList<>();
         final StringBuilder grid = new StringBuilder("<div class=\"grid\">\n");
         cellMetrics.forEach((id, metrics) -> metrics.forEach(metric -> {
-            final Plot plot = new Plot(metric + " \u2014 " + id, "commit", metric, labels);
+            final Plot plot = new Plot(metric + " \u2014 " + id, "commit", metric + " (" + unitOf(id, metric) + ")", labels);
             historySeries(plot.series(metric, Plot.Style.POINTS), id, metric, regressions);
             figure(grid, plot);
         }));
@@ -193,6 +193,17 @@ public final class HtmlReport {
             body.append("</ul>\n");
         }
         body.append(grid);
+    }
+
+    /** The unit a cell's metric is stored with, from the newest commit that has it. */
+    private String unitOf(final String id, final String metric) {
+        for (int i = commitOrder.size() - 1; i >= 0; i--) {
+            final Pool pool = pools.get(commitOrder.get(i));
+            if (pool != null && pool.cellIds().contains(id) && pool.metrics(id).containsKey(metric)) {
+                return pool.metrics(id).get(metric).unit();
+            }
+        }
+        return "?";
     }
 
     private void historySeries(final Plot.Series series, final String id, final String metric, final List<String> regressions) {

@@ -78,6 +78,8 @@ class HtmlReportTest {
         assertTrue(html.contains("io.<wbr>electionbench.<wbr>benchmarks.<wbr>VoteOrderBenchmark.<wbr>compare"));
         assertTrue(html.contains("class=\"xl\">" + shas.get(2).substring(0, 7) + "</text>"));
         assertFalse(html.contains(shas.get(2).substring(0, 8)), "only 7-digit shas");
+        assertFalse(html.contains("class=\"al\">time_to_leader_ms</text>"), "every value axis names its unit, history included");
+        assertTrue(html.contains("class=\"al\">time_to_leader_ms (ms)</text>"));
     }
 
     @Test
