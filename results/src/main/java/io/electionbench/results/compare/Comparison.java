@@ -166,8 +166,9 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
     }
 
     private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings) {
-        final HostInfo oldHost = oldRuns.get(0).host();
-        final HostInfo newHost = newRuns.get(0).host();
+        final List<HostInfo> hosts = PooledHosts.representatives(oldRuns, newRuns);
+        final HostInfo oldHost = hosts.get(0);
+        final HostInfo newHost = hosts.get(1);
         final List<String> diffs = oldHost.differences(newHost);
         if (!diffs.isEmpty()) {
             warnings.add("machines differ: " + String.join("; ", diffs));
