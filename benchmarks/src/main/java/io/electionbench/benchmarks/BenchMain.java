@@ -85,6 +85,9 @@ public final class BenchMain {
         final Path temp = Files.createTempFile("electionbench-jmh-", ".json");
         try {
             final Instant started = Instant.now();
+            // The tree as it is when the benchmarks start, which is what the jar was built from;
+            // edits made while a long run goes on must not mark it dirty (a load test does the same).
+            final GitInfo git = GitInfo.detect(root);
             final Collection<RunResult> results = runJmh(options(cmd, isUserResult ? null : temp), cmd, err);
             if (results == null) {
                 return EXIT_FAILURE;
@@ -93,7 +96,7 @@ public final class BenchMain {
                 err.println("electionbench: no benchmark produced a result; nothing stored");
                 return EXIT_FAILURE;
             }
-            return store(jsonResults(cmd, isUserResult, temp, results), root, started, out, err);
+            return store(jsonResults(cmd, isUserResult, temp, results), root, git, started, out, err);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -154,10 +157,10 @@ public final class BenchMain {
         return temp;
     }
 
-    private static int store(final Path json, final Path root, final Instant started, final PrintStream out,
+    private static int store(final Path json, final Path root, final GitInfo git, final Instant started, final PrintStream out,
         final PrintStream err) {
         try {
-            final io.electionbench.results.RunResult run = JmhImport.read(json, GitInfo.detect(root), HostInfo.detect(), started);
+            final io.electionbench.results.RunResult run = JmhImport.read(json, git, HostInfo.detect(), started);
             final RunWriter writer = RunWriter.create(root, run);
             out.println("electionbench: stored " + writer.file() + " (" + run.cells().size() + " cells)");
             return 0;
