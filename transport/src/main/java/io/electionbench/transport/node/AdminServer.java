@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.agrona.collections.Long2ObjectHashMap;
@@ -33,9 +34,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -55,6 +59,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -112,6 +117,10 @@ final class AdminServer {
     private final AtomicLongArray writeOutcomes = new AtomicLongArray(OUTCOME_TIMEOUT + 1);
     private long nextWriteSequence;
     private int writeSlot;
+    /** Every accepted admin connection while it is open (any thread may count them). */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Answers written, of any kind; any thread reads. */
+    private final AtomicLong answered = new AtomicLong();
     private Channel server;
     private boolean isLoopback;
 
@@ -139,6 +148,7 @@ final class AdminServer {
                 @Override
                 protected void initChannel(final SocketChannel ch) {
                     transport.track(ch);
+                    connections.add(ch);
                     ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(), new AdminHandler());
                 }
             });
@@ -168,6 +178,34 @@ final class AdminServer {
         if (writeSlot != 0) {
             router.detach(writeSlot);
         }
+    }
+
+    /** The event loop this endpoint runs on. */
+    EventLoop executor() {
+        return eventLoop;
+    }
+
+    /** Open admin connections (a racy snapshot, for tests and diagnostics). */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Bytes waiting in Netty's outbound buffers of every admin connection (any thread; a racy snapshot,
+     * for tests and diagnostics).
+     */
+    long pendingOutboundBytes() {
+        long pending = 0;
+        for (final Channel ch : connections) {
+            final ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+            pending += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return pending;
+    }
+
+    /** Answers written so far, of any kind (any thread). */
+    long answered() {
+        return answered.get();
     }
 
     /** {@code POST /write} answers so far, for {@code /metrics}: a {@link WriteListener} status, or -1 for timeouts. */
@@ -410,7 +448,7 @@ final class AdminServer {
     }
 
     /** Event loop: the {@code GET /log} answer, unless the timeout answered first. */
-    private static void answerLog(final ChannelHandlerContext ctx, final boolean isKeepAlive, final ElectionNode.LogQuery q,
+    private void answerLog(final ChannelHandlerContext ctx, final boolean isKeepAlive, final ElectionNode.LogQuery q,
         final boolean[] isAnswered) {
         if (isAnswered[0]) {
             return;
@@ -543,7 +581,7 @@ final class AdminServer {
      * Aggregates request bodies up to {@link ElectionAgent#MAX_WRITE_BYTES} and answers a larger one
      * with a JSON 413, keeping the connection when the client can continue on it (as Netty does).
      */
-    private static final class BodyLimit extends HttpObjectAggregator {
+    private final class BodyLimit extends HttpObjectAggregator {
         BodyLimit() {
             super(ElectionAgent.MAX_WRITE_BYTES);
         }
@@ -612,12 +650,12 @@ final class AdminServer {
         return "{\"error\":\"" + NodeEvent.escape(message) + "\"}";
     }
 
-    private static ChannelFuture respond(final ChannelHandlerContext ctx, final FullHttpRequest request,
+    private ChannelFuture respond(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final HttpResponseStatus status, final String json) {
         return send(ctx, HttpUtil.isKeepAlive(request), response(status, json, "application/json"));
     }
 
-    private static void respondText(final ChannelHandlerContext ctx, final FullHttpRequest request, final String text) {
+    private void respondText(final ChannelHandlerContext ctx, final FullHttpRequest request, final String text) {
         send(ctx, HttpUtil.isKeepAlive(request), response(HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8"));
     }
 
@@ -630,7 +668,8 @@ final class AdminServer {
     }
 
     /** Writes a response; closes the connection after it unless the request asked to keep it. */
-    private static ChannelFuture send(final ChannelHandlerContext ctx, final boolean isKeepAlive, final FullHttpResponse response) {
+    private ChannelFuture send(final ChannelHandlerContext ctx, final boolean isKeepAlive, final FullHttpResponse response) {
+        answered.incrementAndGet();
         if (isKeepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else {

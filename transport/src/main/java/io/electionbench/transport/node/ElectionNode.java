@@ -262,6 +262,11 @@ public final class ElectionNode implements AutoCloseable {
         return admin.address();
     }
 
+    /** The admin endpoint (after {@link #start()}), for tests in this package. */
+    AdminServer admin() {
+        return admin;
+    }
+
     /** {@code GET /metrics}: Prometheus text. */
     public String metricsText() {
         final StringBuilder sb = new StringBuilder();
