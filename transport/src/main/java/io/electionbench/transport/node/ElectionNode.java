@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.ElectionAgent;
-import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
@@ -110,6 +109,9 @@ public final class ElectionNode implements AutoCloseable {
             statusPublisher.sink(admin::publish);
             transport.start();
         } catch (final RuntimeException ex) {
+            if (admin != null) {
+                admin.close();
+            }
             if (transport != null) {
                 transport.close();
             }
@@ -153,7 +155,7 @@ public final class ElectionNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (transport != null && transport.isOwnThread()) {
+        if (transport != null && transport.isOwnThread() || admin != null && admin.isOwnThread()) {
             // Called from one of our own event loops (a crash command in-process): waiting there for
             // the loops to stop would never return and would leave the ports bound. Finish elsewhere.
             final Thread closer = new Thread(this::closeResources, "close-node-" + sid);
@@ -324,16 +326,9 @@ public final class ElectionNode implements AutoCloseable {
             .append(status.currentEpoch()).append('\n');
         sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
             .append(status.acceptedEpoch()).append('\n');
-        if (admin == null) {
-            return;
+        if (admin != null) {
+            admin.appendMetrics(sb, sid);
         }
-        sb.append("# TYPE electionbench_admin_writes_total counter\n");
-        for (int outcome = WriteListener.COMMITTED; outcome <= WriteListener.TOO_LARGE; outcome++) {
-            sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"")
-                .append(WriteListener.statusName(outcome)).append("\"} ").append(admin.writeOutcomes(outcome)).append('\n');
-        }
-        sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"timeout\"} ")
-            .append(admin.writeOutcomes(-1)).append('\n');
     }
 
     private static void counter(final StringBuilder sb, final String name, final String label, final long value) {
