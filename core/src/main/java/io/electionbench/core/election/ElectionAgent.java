@@ -66,6 +66,13 @@ public final class ElectionAgent implements Agent, MessageHandler {
     public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = 1 << 16;
+    /**
+     * The most one leadership raises the epoch above the leader's own accepted epoch. Legitimate state
+     * never comes near it (each abandoned leadership adds one); a quorum that includes a forged or
+     * edited accepted epoch can then move the ensemble only this far per election, never to the end
+     * of the epoch space at once.
+     */
+    public static final long MAX_EPOCH_JUMP = 1024;
     /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
     private static final int SYNC_BATCH = 4096;
     /**
@@ -136,7 +143,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
     private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long newEpoch = -1;
-    private long epochCandidate;
+    /** True while {@link #enterLeading} registers the learners kept while LOOKING. */
+    private boolean isJoiningEarlyLearners;
     /**
      * The least epoch this node may propose when it next leads: above a voter's accepted epoch that a
      * previous leadership of ours found it could not include (memory only; a restart re-learns it).
@@ -150,6 +158,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long leaderCurrentEpochAtStart;
     private long leaderLastZxidAtStart;
     private long proposedCounter;
+    /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
+    private long maxCounter = Zxid.MAX_COUNTER;
     private long committedCounter;
     private long commitZxid;
     private long selfDurableZxid;
@@ -221,6 +231,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long notificationsSent;
     private long notificationsReceived;
     private long messagesDropped;
+    /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
+    private long epochsRefused;
+    /** Learners' accepted epochs above what a quorum's own state justifies, not allowed to raise ours. */
+    private long epochsCapped;
+    /** Non-null once the epoch space is exhausted: the node takes no further part (see {@link #halt}). */
+    private String haltReason;
     private long electionRounds;
     private long decisions;
     private long lastElectionNs;
@@ -311,6 +327,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public int doWork(final long nowNs) {
         this.nowNs = nowNs;
+        if (haltReason != null) {
+            return 0;
+        }
         int work = 0;
         if (state == null) {
             state(ServerState.LOOKING, "started");
@@ -449,6 +468,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
             send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
             return;
         }
+        if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {
+            // A voter's vote is counted and adopted: out of range it could order itself above every
+            // real vote. (A non-voter's, answered above, may carry ZooKeeper's Long.MIN_VALUE "no vote".)
+            epochRefused();
+            return;
+        }
         if (state == ServerState.LOOKING) {
             if (nState == LOOKING && nElectionEpoch < logicalClock) {
                 send(from, LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
@@ -470,6 +495,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final int index = ensemble.indexOf(from);
         if (index < 0 || index == myIndex) {
             messagesDropped++;
+            return;
+        }
+        if (!Zxid.isValidEpoch(acceptedEpoch)) {
+            epochRefused();
             return;
         }
         if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
@@ -988,36 +1017,54 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final long bit = 1L << index;
         if (newEpoch < 0) {
             if (quorum.isVoter(index)) {
-                epochCandidate = Math.max(epochCandidate, learnerAcceptedEpoch[index] + 1);
                 infoMask |= bit;
             }
-            checkEpochQuorum();
+            if (!isJoiningEarlyLearners) {
+                checkEpochQuorum();
+            }
         } else if (learnerAcceptedEpoch[index] > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
             // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
             // established), so it can never follow us in this epoch (an equal one it acknowledges with
             // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
-            // and is refused again for as long as we lead, so the ensemble runs a voter short
-            // (simulator seed 117966). Look again once, and lead next with an epoch above its
-            // accepted one, so that every voter can follow.
-            minNextEpoch = Math.max(minNextEpoch, learnerAcceptedEpoch[index] + 1);
+            // and is refused again for as long as we lead, so the ensemble runs a voter short. Look
+            // again once, and lead next with an epoch above its accepted one, so that every voter can
+            // follow; but at most one beyond ours, which a quorum established: that is what one
+            // abandoned leadership leaves behind, and a claim further ahead (forged, or edited on disk)
+            // must not carry the ensemble's epoch with it. Such a voter catches up over a few elections.
+            final long accepted = learnerAcceptedEpoch[index];
+            if (accepted > newEpoch + 1) {
+                epochsCapped++;
+            }
+            minNextEpoch = Math.max(minNextEpoch, Math.min(accepted, newEpoch + 1) + 1);
             state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
         } else {
             sendLeaderInfo(index);
         }
     }
 
-    /** ZooKeeper's {@code getEpochToPropose}: once the leader and a quorum reported, the epoch is fixed and persisted. */
+    /**
+     * ZooKeeper's {@code Leader.getEpochToPropose}: once the leader and a quorum reported, the epoch is
+     * fixed and persisted. It is above every accepted epoch reported, except that no learner may raise it
+     * more than one epoch beyond what a quorum's own state justifies ({@link #proposableEpoch}). When even
+     * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
+     */
     private void checkEpochQuorum() {
         if (newEpoch >= 0 || !quorum.containsQuorum((infoMask & quorum.votersMask()) | myBit)) {
             return;
         }
+        final long epoch = proposableEpoch();
+        if (epoch > Zxid.MAX_EPOCH) {
+            halt("epoch space exhausted: a quorum has accepted epoch " + (epoch - 1)
+                + " and no later epoch fits in a zxid (at most " + Zxid.MAX_EPOCH + ")");
+            return;
+        }
         try {
-            storage.acceptedEpoch(epochCandidate);
+            storage.acceptedEpoch(epoch);
         } catch (final RuntimeException e) {
             state(ServerState.LOOKING, "cannot persist the accepted epoch");
             return;
         }
-        newEpoch = epochCandidate;
+        newEpoch = epoch;
         long rest = learnerMask;
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
@@ -1027,6 +1074,53 @@ public final class ElectionAgent implements Agent, MessageHandler {
             }
         }
         checkEpochAcked();
+    }
+
+    /**
+     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting voter's
+     * accepted epoch, but a voter's counts only up to {@code justified + 1}, where {@code justified} is the
+     * least value such that we and the reporters whose accepted epochs do not exceed it form a quorum.
+     * Legitimate state never needs more: each abandoned leadership moves an accepted epoch one past what
+     * its quorum held. Safety does not rest on it (a learner whose accepted epoch is above the proposal
+     * refuses it and cannot acknowledge), but a forged or edited number can no longer carry every
+     * member's epoch to the end of the epoch space; nor can a quorum that includes one move the epoch
+     * more than {@link #MAX_EPOCH_JUMP} above our own.
+     */
+    private long proposableEpoch() {
+        final long own = storage.acceptedEpoch();
+        final long reporters = infoMask & quorum.votersMask();
+        long justified = Long.MAX_VALUE;
+        for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
+            final int c = Long.numberOfTrailingZeros(candidates);
+            final long bound = Math.max(own, c == myIndex ? own : learnerAcceptedEpoch[c]);
+            if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
+                justified = bound;
+            }
+        }
+        long epoch = Math.max(own + 1, minNextEpoch);
+        for (long rest = reporters; rest != 0; rest &= rest - 1) {
+            final long accepted = learnerAcceptedEpoch[Long.numberOfTrailingZeros(rest)];
+            if (accepted > justified + 1) {
+                epochsCapped++;
+            }
+            epoch = Math.max(epoch, Math.min(accepted, justified + 1) + 1);
+        }
+        if (epoch > own + 1 + MAX_EPOCH_JUMP) {
+            epochsCapped++;
+            epoch = Math.max(own + 1 + MAX_EPOCH_JUMP, minNextEpoch);
+        }
+        return epoch;
+    }
+
+    private long reportersAtMost(final long reporters, final long bound) {
+        long mask = 0;
+        for (long rest = reporters; rest != 0; rest &= rest - 1) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            if (learnerAcceptedEpoch[index] <= bound) {
+                mask |= 1L << index;
+            }
+        }
+        return mask;
     }
 
     private void sendLeaderInfo(final int index) {
@@ -1300,7 +1394,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
             writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
         } else if (length > MAX_WRITE_BYTES) {
             writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
-        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING || proposedCounter >= 0xFFFF_FFFFL) {
+        } else if (proposedCounter >= maxCounter) {
+            // ZooKeeper's Leader.propose: the counter would roll over, so a new epoch starts.
+            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
+            state(ServerState.LOOKING, "zxid counter exhausted: a new epoch starts");
+        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING) {
             writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
         } else {
             final long zxid = Zxid.make(newEpoch, proposedCounter + 1);
@@ -1444,6 +1542,23 @@ public final class ElectionAgent implements Agent, MessageHandler {
         infoMask &= bit;
     }
 
+    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
+    private void epochRefused() {
+        epochsRefused++;
+        messagesDropped++;
+    }
+
+    /**
+     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
+     * would order new history before old. The node leaves its role, tells its observer once, and from
+     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
+     */
+    private void halt(final String reason) {
+        state(ServerState.LOOKING, "epoch space exhausted");
+        haltReason = reason;
+        observer.onHalted(mySid, reason, nowNs);
+    }
+
     /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
     private void dropLearner(final int index) {
         forgetLearner(index);
@@ -1513,6 +1628,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public void onLeaderInfo(final long from, final long epoch) {
         if (!isFromLeader(from)) {
+            return;
+        }
+        if (!Zxid.isValidEpoch(epoch)) {
+            epochRefused();
+            state(ServerState.LOOKING, "leader proposed an epoch outside the epoch space");
             return;
         }
         final long accepted = storage.acceptedEpoch();
@@ -1631,6 +1751,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         final long last = storage.lastLoggedZxid();
+        if (zxid < 0 || Zxid.epoch(zxid) > storage.acceptedEpoch()) {
+            epochRefused();
+            state(ServerState.LOOKING, "txn from the leader beyond the accepted epoch");
+            return;
+        }
         if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
             state(ServerState.LOOKING, "txn from the leader does not follow the log");
             return;
@@ -1664,6 +1789,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         if (learnerStep != F_SYNCING || snapshotExpected) {
             state(ServerState.LOOKING, "unexpected NEWLEADER from the leader");
+            return;
+        }
+        if (zxid < 0 || Zxid.counter(zxid) != 0 || Zxid.epoch(zxid) != storage.acceptedEpoch()) {
+            // ZooKeeper's Learner.syncWithLeader makes the epoch of LEADERINFO current, never another one.
+            epochRefused();
+            state(ServerState.LOOKING, "NEWLEADER names an epoch other than the accepted one");
             return;
         }
         try {
@@ -1825,18 +1956,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
         resetLeaderRecovery();
         leaderCurrentEpochAtStart = storage.currentEpoch();
         leaderLastZxidAtStart = storage.lastLoggedZxid();
-        epochCandidate = Math.max(storage.acceptedEpoch() + 1, minNextEpoch);
         pingLearners();
         if (policy.isEarlyStepDown()) {
             probeVoters();
         }
         nextPingNs = nowNs + timing.tickNs() / 2;
         rest = learnerMask;
+        // The early learners report together: the epoch is fixed once over all of them, so that the
+        // first in member order cannot complete the quorum alone and decide which claims count.
+        isJoiningEarlyLearners = true;
         while (rest != 0 && state == ServerState.LEADING) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             learnerJoined(index);
         }
+        isJoiningEarlyLearners = false;
         if (state == ServerState.LEADING) {
             checkEpochQuorum();
         }
@@ -1981,6 +2115,26 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     public long messagesDropped() {
         return messagesDropped;
+    }
+
+    /** Messages dropped (or relationships ended) because an epoch or zxid in them was out of range. */
+    public long epochsRefused() {
+        return epochsRefused;
+    }
+
+    /** Accepted epochs reported by learners that were not allowed to raise the epoch proposed. */
+    public long epochsCapped() {
+        return epochsCapped;
+    }
+
+    /** Tests only: the counter at which a leader starts a new epoch instead of proposing. */
+    void maxCounterForTest(final long counter) {
+        maxCounter = counter;
+    }
+
+    /** Why this node halted (the epoch space is exhausted), or null while it takes part. */
+    public String haltReason() {
+        return haltReason;
     }
 
     /** How many times this node has started looking (ZooKeeper's lookForLeader calls). */

@@ -49,4 +49,13 @@ public interface ElectionObserver {
     default void onSynced(long sid, long leader, long epoch, io.electionbench.core.sync.SyncMode mode, long lastZxid,
         long digest, long txns, long bytes, long startedNs, long nowNs) {
     }
+
+    /**
+     * The node halted and takes no further part: the epoch space is exhausted (no epoch above what a
+     * quorum accepted fits in a zxid). Called once; a node process stops on it.
+     *
+     * @param reason says which epoch was reached
+     */
+    default void onHalted(long sid, String reason, long nowNs) {
+    }
 }

@@ -19,6 +19,7 @@ final class AgentHarness {
 
     final List<Sent> sent = new ArrayList<>();
     final List<String> transitions = new ArrayList<>();
+    final List<String> halts = new ArrayList<>();
     /** Write outcomes: requestId, status, zxid, leader. */
     final List<long[]> writeResults = new ArrayList<>();
     final Storage storage = new Storage();
@@ -37,6 +38,11 @@ final class AgentHarness {
                 @Override
                 public void onStateChange(final long s, final ServerState from, final ServerState to, final long atNs, final String reason) {
                     transitions.add(to + ": " + reason);
+                }
+
+                @Override
+                public void onHalted(final long s, final String reason, final long atNs) {
+                    halts.add(reason);
                 }
             },
             ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);

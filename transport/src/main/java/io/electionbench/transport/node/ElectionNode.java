@@ -54,6 +54,8 @@ public final class ElectionNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionNode.class);
     /** The agent parks at most this long when idle, which bounds timer lateness. */
     public static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The exit code of a node process whose agent halted (the epoch space is exhausted). */
+    public static final int HALTED_EXIT_CODE = 3;
     /** Log reads waiting for the agent thread; more are refused (503) until these are done. */
     static final int LOG_QUERY_CAPACITY = 16;
 
@@ -66,6 +68,11 @@ public final class ElectionNode implements AutoCloseable {
     /** {@code GET /log} reads handed from the admin endpoint to the agent thread, the log's single writer. */
     private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries = new ManyToOneConcurrentArrayQueue<>(LOG_QUERY_CAPACITY);
     private volatile Runnable crashAction = () -> Runtime.getRuntime().halt(137);
+    /** What the node does once its agent halted: by default it stops and the process exits with 3. */
+    private volatile Runnable haltAction = () -> {
+        close();
+        Runtime.getRuntime().exit(HALTED_EXIT_CODE);
+    };
     private volatile Thread agentThread;
     private NodeStorage storage;
     private PeerTransport transport;
@@ -84,6 +91,12 @@ public final class ElectionNode implements AutoCloseable {
     /** Replaces what {@link #crash()} does (before or after start). */
     public ElectionNode crashAction(final Runnable action) {
         this.crashAction = action;
+        return this;
+    }
+
+    /** Replaces what the node does once its agent halted (before start); the default stops and exits with 3. */
+    public ElectionNode haltAction(final Runnable action) {
+        this.haltAction = action;
         return this;
     }
 
@@ -120,6 +133,7 @@ public final class ElectionNode implements AutoCloseable {
         final ElectionAgent agent = new ElectionAgent(sid, config.ensemble(), config.policy(), config.timing(),
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
+        statusPublisher.haltSink(this::halted);
         runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
             ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
@@ -191,6 +205,15 @@ public final class ElectionNode implements AutoCloseable {
             transport.close();
         }
         LOG.info("node {}: stopped", sid);
+    }
+
+    /** On the agent thread: say once why, then stop elsewhere (the agent thread cannot wait for itself). */
+    private void halted(final String reason) {
+        LOG.error("node {}: halted, taking no further part: {}; every member that accepted this epoch is at the end"
+            + " of the epoch space, which needs an operator (docs/recovery.md, \"Bounded epochs\")", sid, reason);
+        final Thread stopper = new Thread(haltAction, "halt-node-" + sid);
+        stopper.setDaemon(false);
+        stopper.start();
     }
 
     /** Unparks the agent thread so it drains its inbound ring at once (after an offer from outside the transport). */

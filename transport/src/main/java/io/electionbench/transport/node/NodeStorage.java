@@ -101,9 +101,11 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
         final long accepted = readOr(dir.resolve(ACCEPTED_EPOCH));
         final NodeStorage storage = new NodeStorage(dir, FileTxnLog.open(dir.resolve(LOG_DIR), logOptions));
         try {
-            final long logEpoch = Zxid.epoch(storage.lastLoggedZxid());
+            final long lastZxid = storage.lastLoggedZxid();
+            final long logEpoch = Zxid.epoch(lastZxid);
             storage.currentEpoch = current == MISSING ? logEpoch : current;
             storage.acceptedEpoch = accepted == MISSING ? logEpoch : accepted;
+            checkOrder(dir, storage.currentEpoch, storage.acceptedEpoch, lastZxid);
             storage.currentFile = openEpochFile(dir.resolve(CURRENT_EPOCH), storage.currentEpoch);
             storage.acceptedFile = openEpochFile(dir.resolve(ACCEPTED_EPOCH), storage.acceptedEpoch);
         } catch (final IOException | RuntimeException ex) {
@@ -183,8 +185,8 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
      * durable when this returns, and a failure leaves the file's old or new value (memory keeps the old).
      */
     private void writeInPlace(final FileChannel file, final String name, final long epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException(name + " must not be negative: " + epoch);
+        if (!Zxid.isValidEpoch(epoch)) {
+            throw new IllegalArgumentException(name + " must be within 0.." + Zxid.MAX_EPOCH + ": " + epoch);
         }
         final ByteBuffer bytes = epochBytes;
         bytes.clear();
@@ -226,14 +228,36 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
         } catch (final IOException ex) {
             throw new IOException(file + " cannot be read: " + ex, ex);
         }
+        final long value;
         try {
-            final long value = Long.parseLong(text);
-            if (value < 0) {
-                throw new IOException(file + " holds a negative epoch: '" + text + "'");
-            }
-            return value;
+            value = Long.parseLong(text);
         } catch (final NumberFormatException ex) {
             throw new IOException(file + " does not hold a decimal integer: '" + text + "'", ex);
+        }
+        if (value < 0) {
+            throw new IOException(file + " holds a negative epoch: '" + text + "'");
+        }
+        if (!Zxid.isValidEpoch(value)) {
+            throw new IOException(file + " holds epoch " + value + ", beyond the largest epoch " + Zxid.MAX_EPOCH
+                + " (2^31-1): the file is damaged or was edited");
+        }
+        return value;
+    }
+
+    /**
+     * ZooKeeper's {@code QuorumPeer.loadDataBase} checks: the accepted epoch is never below the current
+     * one, and no logged txn is of an epoch later than the accepted one (a txn of epoch E is logged only
+     * after E was accepted). Either means an epoch file was damaged or edited.
+     */
+    private static void checkOrder(final Path dir, final long current, final long accepted, final long lastZxid)
+        throws IOException {
+        if (accepted < current) {
+            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the current epoch "
+                + current + " in " + dir.resolve(CURRENT_EPOCH) + ": an epoch file is damaged or was edited");
+        }
+        if (Zxid.epoch(lastZxid) > accepted) {
+            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the epoch of the"
+                + " last logged txn " + Zxid.toString(lastZxid) + ": an epoch file is damaged or was edited");
         }
     }
 

@@ -28,6 +28,7 @@ final class StatusPublisher implements ElectionObserver {
     private ElectionAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
+    private volatile Consumer<String> haltSink = reason -> { };
 
     private long lastPublishNs;
 
@@ -52,6 +53,11 @@ final class StatusPublisher implements ElectionObserver {
         this.sink = sink;
     }
 
+    /** Told, on the agent thread, why the agent halted (see {@link ElectionObserver#onHalted}). */
+    void haltSink(final Consumer<String> sink) {
+        this.haltSink = sink;
+    }
+
     NodeStatus status() {
         return status;
     }
@@ -61,6 +67,12 @@ final class StatusPublisher implements ElectionObserver {
         final long leader = to == ServerState.LOOKING ? -1 : agent.voteLeader();
         final long round = to == ServerState.LOOKING ? agent.logicalClock() + 1 : agent.voteElectionEpoch();
         emit(new NodeEvent(nowNs, sid, from == null ? "STARTING" : from.name(), to.name(), leader, round, reason));
+    }
+
+    @Override
+    public void onHalted(final long mySid, final String reason, final long nowNs) {
+        emit(new NodeEvent(nowNs, sid, agent.state().name(), "HALTED", -1, agent.logicalClock(), reason));
+        haltSink.accept(reason);
     }
 
     @Override

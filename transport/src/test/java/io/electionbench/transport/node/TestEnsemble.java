@@ -50,6 +50,7 @@ final class TestEnsemble implements AutoCloseable {
     ElectionNode start(final long sid) throws IOException {
         final ElectionNode node = new ElectionNode(config, sid);
         node.crashAction(node::close);
+        node.haltAction(node::close);
         nodes[(int)sid] = node;
         node.start();
         return node;
