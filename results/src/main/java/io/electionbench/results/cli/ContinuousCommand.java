@@ -4,8 +4,6 @@ import io.electionbench.results.ResultsException;
 import io.electionbench.results.RunStore;
 import io.electionbench.results.StoredRun;
 import io.electionbench.results.compare.Comparison;
-import io.electionbench.results.compare.ComparisonJson;
-import io.electionbench.results.compare.ComparisonText;
 import io.electionbench.results.continuous.ContinuousRun;
 import io.electionbench.results.continuous.LoadgenBuild;
 import io.electionbench.results.continuous.LoadgenRoundRunner;
@@ -44,7 +42,8 @@ import java.util.stream.Stream;
     name = "continuous",
     mixinStandardHelpOptions = true,
     customSynopsis = "electionbench continuous [-hV] [--json] [--offline] [--rounds=N] [--warmup-rounds=N]"
-        + " [--threshold=PCT] [--alpha=A] [--root=DIR] BASE HEAD [run options]",
+        + " [--threshold=PCT] [--alpha=A] [--correction=none|holm] [--allow-host-mismatch] [--root=DIR]"
+        + " BASE HEAD [run options]",
     description = {
         "Builds BASE and HEAD (git revisions) in temporary worktrees, runs 'electionbench run [run options]' on each,",
         "rounds interleaved A B A B ..., stores one merged run per commit and compares them as compare does.",
@@ -122,8 +121,7 @@ public final class ContinuousCommand implements Callable<Integer> {
             throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds + " and "
                 + warmupRounds);
         }
-        comparison.thresholdPct();
-        comparison.alpha();
+        comparison.options();
         for (final String option : runOptions) {
             final String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
             if (OWNED_RUN_OPTIONS.contains(name)) {
@@ -189,12 +187,8 @@ public final class ContinuousCommand implements Callable<Integer> {
 
     private int printComparison(final Path repo, final Map<Side, StoredRun> stored) {
         final Comparison c = Comparison.of("A " + stored.get(Side.BASE).file(), List.of(stored.get(Side.BASE).run()),
-            "B " + stored.get(Side.HEAD).file(), List.of(stored.get(Side.HEAD).run()), comparison.thresholdPct(),
-            comparison.alpha());
-        final PrintWriter out = spec.commandLine().getOut();
-        out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
-        out.flush();
-        return c.hasRegression() ? CompareCommand.EXIT_REGRESSION : 0;
+            "B " + stored.get(Side.HEAD).file(), List.of(stored.get(Side.HEAD).run()), comparison.options());
+        return CompareCommand.print(c, isJson, spec.commandLine().getOut(), spec.commandLine().getErr(), "continuous");
     }
 
     private int fail(final PrintWriter err, final String message) {

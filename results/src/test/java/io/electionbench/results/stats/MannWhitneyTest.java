@@ -80,7 +80,8 @@ class MannWhitneyTest {
             MannWhitney.Method.ASYMPTOTIC);
         // With ties the exact distribution does not apply; asked for anyway, the tie-corrected
         // normal approximation answers (scipy's method='exact' would truncate U and say 0.1111).
-        assertEquals(0.07854585095119067, MannWhitney.exactPValue(new double[]{1, 2, 2, 3}, new double[]{2, 3, 4, 4, 5}),
+        assertEquals(0.07854585095119067, MannWhitney.exactPValue(new double[]{1, 2, 2, 3}, new double[]{2, 3, 4, 4,
+            5}),
             TOLERANCE);
         final double[] x = new double[30];
         final double[] y = new double[30];
@@ -153,7 +154,8 @@ class MannWhitneyTest {
                     tail += counts[k];
                 }
                 final double expected = Math.min(1.0, 2.0 * tail / (double)total);
-                assertEquals(expected, MannWhitney.exactPValue(xy[0], xy[1]), 1e-12, "n1=" + n1 + " n2=" + n2 + " u1=" + u1);
+                assertEquals(expected, MannWhitney.exactPValue(xy[0], xy[1]), 1e-12, "n1=" + n1 + " n2=" + n2 + " u1="
+                    + u1);
             }
         }
     }

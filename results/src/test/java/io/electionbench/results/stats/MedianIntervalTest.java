@@ -64,7 +64,8 @@ class MedianIntervalTest {
             int expected = 0;
             for (int k = 1; k <= (n + 1) / 2; k++) {
                 below = below.add(choose); // P(B <= k-1) * 2^n
-                choose = choose.multiply(java.math.BigInteger.valueOf(n - k + 1)).divide(java.math.BigInteger.valueOf(k));
+                choose = choose.multiply(java.math.BigInteger.valueOf(n - k
+                    + 1)).divide(java.math.BigInteger.valueOf(k));
                 final double coverage = 1.0 - 2.0 * new java.math.BigDecimal(below)
                     .divide(new java.math.BigDecimal(total), java.math.MathContext.DECIMAL64).doubleValue();
                 if (coverage >= 0.95) {
