@@ -266,8 +266,8 @@ class CompareCommandTest {
         assertTrue(out.contains(" ?"), out);
         assertFalse(out.contains("regression"), out);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("electionbench compare: the sides ran on different machines (cpu: Test CPU @ 3.0GHz vs"
-            + " Other CPU): no verdicts; --allow-host-mismatch to judge anyway"), err);
+        assertTrue(err.startsWith("electionbench compare: the sides ran on different machines"
+            + " (cpu: Test CPU @ 3.0GHz vs Other CPU): no verdicts; --allow-host-mismatch to judge anyway"), err);
         assertEquals(CompareCommand.EXIT_BAD_INPUT, run(a.toString(), b.toString(), "--json"));
         assertEquals("?", json().get("rows").get(0).get("verdict").asText());
         assertTrue(json().get("host_mismatch").asText().contains("cpu: Test CPU @ 3.0GHz vs Other CPU"));

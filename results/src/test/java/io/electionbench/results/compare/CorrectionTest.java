@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class CorrectionTest {
     @Test
     void holmStepsDownAndStaysMonotone() {
-        // Sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04 -> running max 0.02, 0.03, 0.06, 0.06.
+        // Sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04;
+        // running max 0.02, 0.03, 0.06, 0.06.
         assertArrayEquals(new double[]{0.03, 0.06, 0.06, 0.02}, Correction.HOLM.adjust(new double[]{0.01, 0.04, 0.03,
             0.005}),
             1e-15);

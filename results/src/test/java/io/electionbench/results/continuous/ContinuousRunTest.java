@@ -35,7 +35,8 @@ class ContinuousRunTest {
     Path scratch;
 
     /** Stands in for the load generator: one cell whose one sample encodes side and round. */
-    private static void fakeRound(final Side side, final int round, final long seed, final Path out) throws IOException {
+    private static void fakeRound(final Side side, final int round, final long seed,
+        final Path out) throws IOException {
         fakeRound(side, round, out);
     }
 
@@ -54,7 +55,8 @@ class ContinuousRunTest {
 
     @Test
     void eachSideIsStoredAsOneRunOfItsMeasuredRoundsUnderItsCommit() throws IOException, InterruptedException {
-        final Map<Side, StoredRun> stored = continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e, f) -> { }, scratch);
+        final Map<Side, StoredRun> stored = continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e,
+            f) -> { }, scratch);
         final StoredRun base = stored.get(Side.BASE);
         assertEquals(RunStore.runsDir(root).resolve(BASE_SHA), base.file().getParent());
         assertEquals(RunStore.runsDir(root).resolve(HEAD_SHA), stored.get(Side.HEAD).file().getParent());
@@ -65,7 +67,8 @@ class ContinuousRunTest {
 
     @Test
     void theEnvelopeNamesTheCommitAndEverythingNeededToRerun() throws IOException, InterruptedException {
-        final RunResult head = RunCodec.read(continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e, f) -> { }, scratch)
+        final RunResult head = RunCodec.read(continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e,
+            f) -> { }, scratch)
             .get(Side.HEAD).file());
         assertEquals(Kind.LOADGEN, head.kind());
         assertEquals(HEAD_SHA, head.commit());
@@ -88,10 +91,11 @@ class ContinuousRunTest {
         final Map<Side, StoredRun> stored = run.run((side, round, seed, out) -> fakeRound(side, 0, out),
             (a, b, c, d, e, f) -> { }, scratch);
         assertEquals(2, run.warnings().size());
-        assertTrue(run.warnings().get(0).startsWith("base target=sim/size=3/pattern=leader-crash/policy=fast: every round"
-            + " gave identical samples"), run.warnings().get(0));
+        assertTrue(run.warnings().get(0).startsWith("base target=sim/size=3/pattern=leader-crash/policy=fast:"
+            + " every round gave identical samples"), run.warnings().get(0));
         // Three copies of one measurement are one measurement: n must not claim three.
-        assertArrayEquals(new double[]{100}, onlyCell(stored.get(Side.BASE).run()).metrics().get("time_to_leader_ms").samples());
+        assertArrayEquals(new double[]{100},
+            onlyCell(stored.get(Side.BASE).run()).metrics().get("time_to_leader_ms").samples());
     }
 
     @Test

@@ -21,8 +21,10 @@ class InterleavingTest {
     void sidesAlternateAndWarmupRoundsComeFirstAndAreDiscarded() throws IOException, InterruptedException {
         final List<String> calls = new ArrayList<>();
         final List<String> announced = new ArrayList<>();
-        final Interleaving il = new Interleaving(3, 1, 1, (side, round, seed, out) -> calls.add(side.letter() + round + ":"
-            + scratch.relativize(out)), (step, steps, round, isWarmup, side, seed) -> announced.add(step + "/" + steps + " "
+        final Interleaving il = new Interleaving(3, 1, 1, (side, round, seed, out) -> calls.add(side.letter() + round
+            + ":"
+            + scratch.relativize(out)), (step, steps, round, isWarmup, side, seed) -> announced.add(step + "/" + steps
+                + " "
             + side.letter() + round + (isWarmup ? " warm-up" : "")));
         final Map<Side, List<Path>> measured = il.run(scratch);
         assertEquals(List.of("A1:base/warmup-1", "B1:head/warmup-1", "A2:base/round-1", "B2:head/round-1", "A3:base/round-2",
@@ -37,7 +39,8 @@ class InterleavingTest {
     @Test
     void withoutWarmupTheFirstRoundIsMeasured() throws IOException, InterruptedException {
         final List<String> calls = new ArrayList<>();
-        new Interleaving(2, 0, 1, (side, round, seed, out) -> calls.add(side.letter() + round), (a, b, c, d, e, f) -> { })
+        new Interleaving(2, 0, 1, (side, round, seed, out) -> calls.add(side.letter() + round), (a, b, c, d, e,
+            f) -> { })
             .run(scratch);
         assertEquals(List.of("A1", "B1", "A2", "B2"), calls);
     }

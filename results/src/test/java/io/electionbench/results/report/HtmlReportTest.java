@@ -152,8 +152,8 @@ class HtmlReportTest {
         assertEquals(1, count(regressions, "<li class=\"regressed\">"), regressions);
         assertTrue(regressions.contains("target=process/size=5/pattern=leader-crash/policy=fast time_to_leader_ms"),
             regressions);
-        assertTrue(regressions.contains("machine drift a1a1a1a \u2192 b2b2b2b (ZooKeeper controls): time_to_leader_ms +"),
-            regressions);
+        assertTrue(regressions.contains("machine drift a1a1a1a \u2192 b2b2b2b (ZooKeeper controls):"
+            + " time_to_leader_ms +"), regressions);
         assertTrue(regressions.contains("target=process/size=3/pattern=leader-crash/policy=fast time_to_leader_ms"),
             regressions);
         assertTrue(regressions.contains("not distinguishable from drift"), regressions);
