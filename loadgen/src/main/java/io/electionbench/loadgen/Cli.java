@@ -41,4 +41,18 @@ final class Cli {
         }
         return out;
     }
+
+    /** Splits {@code a,b} into its non-empty trimmed parts; {@code flag} names the option when there are none. */
+    static List<String> stringList(final String text, final String flag) {
+        final List<String> out = new ArrayList<>();
+        for (final String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(flag + " names nothing");
+        }
+        return out;
+    }
 }

@@ -23,6 +23,10 @@ import io.electionbench.loadgen.run.Pattern;
 import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.loadgen.run.TrialWrites;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperHome;
+import io.electionbench.loadgen.zookeeper.ZooKeeperReleases;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVersionException;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.Metric;
@@ -46,13 +50,16 @@ import picocli.CommandLine.Option;
         "",
         "Patterns:"},
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
-        "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper 3.9.5 servers, one JVM each,",
-        "watched through srvr), remote (running electionbench nodes named by --remote-config, driven through their admin",
+        "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper servers of each --zookeeper",
+        "release or --zookeeper-home install, one JVM each, watched through srvr; one cell policy zk-VERSION each), remote (running electionbench nodes named by --remote-config, driven through their admin",
         "endpoints; a crashed node must be restarted by its supervisor)."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The policy column of the zookeeper target: it runs ZooKeeper's own election, whatever --policy says. */
-    static final String ZOOKEEPER_LABEL = "zk-3.9.5";
+    /**
+     * Measured trials of one ZooKeeper release per round when a run compares several: each round runs
+     * them release after release, one ensemble at a time, so drift of the machine falls on all alike.
+     */
+    static final int ZOOKEEPER_ROUND_TRIALS = 3;
 
     @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote (default: ${DEFAULT-VALUE}).",
         defaultValue = "process,sim")
@@ -77,6 +84,18 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "fast")
     String policy;
+
+    @Option(names = "--zookeeper", paramLabel = "V,V", description = "For --target zookeeper: Apache ZooKeeper releases"
+        + " (3.8.0 or later), each its own cell policy zk-V, resolved with their dependencies from Maven Central or the"
+        + " mirror in ~/.m2/settings.xml at run time, and cached in the local repository (default: "
+        + ZooKeeperReleases.DEFAULT_VERSION + ", unless --zookeeper-home is given). Several are measured in interleaved"
+        + " rounds of " + ZOOKEEPER_ROUND_TRIALS + " trials.")
+    String zookeeperVersions;
+
+    @Option(names = "--zookeeper-home", paramLabel = "DIR,DIR", description = "For --target zookeeper: unpacked"
+        + " apache-zookeeper-X-bin distributions (their lib/*.jar); each is a cell policy named by the version its"
+        + " jars hold.")
+    String zookeeperHomes;
 
     @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
@@ -139,41 +158,52 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("run", ex.getMessage());
         }
+        final List<ZooKeeperDistribution> zks;
+        try {
+            zks = zookeepers(m);
+        } catch (final ZooKeeperVersionException | IllegalArgumentException ex) {
+            return Cli.fail("run", ex.getMessage());
+        }
         if (jvmFlags == null) {
             jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
         final Path root = store.root();
-        final RunWriter writer = store.open(config(m));
+        final RunWriter writer = store.open(config(m, zks));
         final Path work = Files.createTempDirectory("electionbench-run");
         // Node and ZooKeeper processes must not outlive the run, whether it ends, fails or is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
             "kill-children"));
         final Summary summary = new Summary(isJson, writeRate > 0);
         boolean isClean = true;
+        final int cells = cells(m, zks);
         int cellNo = 0;
         for (final String target : m.targets) {
-            for (final ElectionPolicy p : m.policiesFor(target)) {
+            final List<Variant> variants = variants(target, m, zks);
+            if (target.equals("zookeeper") && variants.size() > 1) {
+                for (final int size : m.sizesFor(target)) {
+                    for (final Pattern pattern : m.patterns) {
+                        final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, pattern, m, work, cellNo,
+                            cells);
+                        for (int i = 0; i < variants.size(); i++) {
+                            isClean &= store(summary, writer, target, size, pattern, variants.get(i), outcomes.get(i));
+                        }
+                        cellNo += variants.size();
+                    }
+                }
+                continue;
+            }
+            for (final Variant v : variants) {
                 for (final int size : m.sizesFor(target)) {
                     for (final Pattern pattern : m.patterns) {
                         cellNo++;
                         final int n = target.equals("sim") ? simTrials : trials;
-                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
+                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, cells, target, size, pattern.flag(),
+                            v.name());
                         final Progress progress = new Progress(label, warmup + n, isJson);
-                        final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
-                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig)
-                            .writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
-                        isClean &= o.violations().isEmpty() && o.failed() == 0;
-                        final Cell cell = summary.add(target, size, pattern, p, o);
-                        if (writer != null && cell != null) {
-                            writer.addCell(cell);
-                            final String stem = writer.file().getFileName().toString().replace(".json", "");
-                            final String file = stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_");
-                            IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
-                            if (!o.writes().isEmpty()) {
-                                IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
-                            }
-                        }
+                        final CellRunner.CellOutcome o = cellRunner(target, size, pattern, v, m, work.resolve("cell-" + cellNo))
+                            .run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
+                        isClean &= store(summary, writer, target, size, pattern, v, o);
                     }
                 }
             }
@@ -190,7 +220,122 @@ final class RunCommand implements Callable<Integer> {
         return isClean ? 0 : 1;
     }
 
-    private Map<String, Object> config(final Matrix m) {
+    /** A cell's policy: one of ours, or a ZooKeeper release (whose own election runs, whatever --policy says). */
+    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper) {
+        String name() {
+            return zookeeper != null ? zookeeper.policyName() : policy.name();
+        }
+    }
+
+    private List<Variant> variants(final String target, final Matrix m, final List<ZooKeeperDistribution> zks) {
+        if (target.equals("zookeeper")) {
+            return zks.stream().map(zk -> new Variant(m.policies.get(0), zk)).toList();
+        }
+        return m.policiesFor(target).stream().map(p -> new Variant(p, null)).toList();
+    }
+
+    private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
+        int n = 0;
+        for (final String t : m.targets) {
+            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size();
+        }
+        return n;
+    }
+
+    private CellRunner cellRunner(final String target, final int size, final Pattern pattern, final Variant v, final Matrix m,
+        final Path dir) {
+        return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
+            .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
+            .zookeeper(v.zookeeper());
+    }
+
+    /**
+     * The cells of one size and pattern on several ZooKeeper releases, measured in rounds: each round runs
+     * up to {@link #ZOOKEEPER_ROUND_TRIALS} trials of every release in turn, on a fresh ensemble, one at a
+     * time. The first round has the full warm-up, every later one a single warm-up trial, since each
+     * round starts new server JVMs.
+     */
+    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final Pattern pattern,
+        final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
+        final List<CellRunner.CellOutcome> outcomes = new ArrayList<>();
+        final int[] done = new int[variants.size()];
+        final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
+        final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
+        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s %d releases interleaved", firstCell + 1,
+            firstCell + variants.size(), cells, size, pattern.flag(), variants.size());
+        final Progress progress = new Progress(label, total, isJson);
+        long progressed = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < variants.size(); i++) {
+                final int n = Math.min(ZOOKEEPER_ROUND_TRIALS, trials - done[i]);
+                final int warm = round == 0 ? warmup : Math.min(warmup, 1);
+                final long base = progressed;
+                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, pattern, variants.get(i), m,
+                    work.resolve("cell-" + (firstCell + i + 1) + "-round-" + (round + 1)))
+                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.update(base + t));
+                progressed += warm + n;
+                done[i] += n;
+                outcomes.add(i, round == 0 ? o : outcomes.remove(i).plus(o));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Adds the cell to the table and the run file (with its interval logs); false if it was not clean. */
+    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size,
+        final Pattern pattern, final Variant v, final CellRunner.CellOutcome o) throws Exception {
+        final Cell cell = summary.add(target, size, pattern, v.name(), o);
+        if (writer != null && cell != null) {
+            writer.addCell(cell);
+            final String stem = writer.file().getFileName().toString().replace(".json", "");
+            final String file = stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_");
+            IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
+            if (!o.writes().isEmpty()) {
+                IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
+            }
+        }
+        return o.violations().isEmpty() && o.failed() == 0;
+    }
+
+    /**
+     * The ZooKeeper releases the zookeeper target runs, resolved (or read from their installs) before any
+     * server starts; none when no zookeeper target is asked for.
+     */
+    private List<ZooKeeperDistribution> zookeepers(final Matrix m) throws ZooKeeperVersionException {
+        if (!m.targets.contains("zookeeper")) {
+            if (zookeeperVersions != null || zookeeperHomes != null) {
+                throw new IllegalArgumentException((zookeeperVersions != null ? "--zookeeper" : "--zookeeper-home")
+                    + " applies to --target zookeeper only");
+            }
+            return List.of();
+        }
+        final List<ZooKeeperDistribution> out = new ArrayList<>();
+        final String versions = zookeeperVersions != null ? zookeeperVersions
+            : zookeeperHomes == null ? ZooKeeperReleases.DEFAULT_VERSION : null;
+        if (versions != null) {
+            try (ZooKeeperReleases releases = ZooKeeperReleases.fromSettings()) {
+                for (final String v : Cli.stringList(versions, "--zookeeper")) {
+                    out.add(releases.resolve(v));
+                }
+            }
+        }
+        if (zookeeperHomes != null) {
+            for (final String dir : Cli.stringList(zookeeperHomes, "--zookeeper-home")) {
+                out.add(ZooKeeperHome.open(Path.of(dir)));
+            }
+        }
+        final Map<String, ZooKeeperDistribution> byName = new LinkedHashMap<>();
+        for (final ZooKeeperDistribution zk : out) {
+            final ZooKeeperDistribution twin = byName.put(zk.policyName(), zk);
+            if (twin != null) {
+                throw new IllegalArgumentException("ZooKeeper " + zk.version() + " is named twice (" + twin.origin() + " and "
+                    + zk.origin() + "): each release is one cell policy, zk-" + zk.version());
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> config(final Matrix m, final List<ZooKeeperDistribution> zks) {
         final Map<String, Object> c = new LinkedHashMap<>();
         c.put("command", "run");
         c.put("targets", m.targets);
@@ -212,6 +357,19 @@ final class RunCommand implements Callable<Integer> {
         c.put("write_bytes", writeRate > 0 ? 128 : 0);
         c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
         c.put("fsync_by_target", fsyncByTarget(m));
+        if (!zks.isEmpty()) {
+            final List<Map<String, Object>> releases = new ArrayList<>();
+            for (final ZooKeeperDistribution zk : zks) {
+                final Map<String, Object> r = new LinkedHashMap<>();
+                r.put("policy", zk.policyName());
+                r.put("version", zk.version());
+                r.put("origin", zk.origin());
+                r.put("jars", zk.jars().stream().map(p -> p.getFileName().toString()).toList());
+                releases.add(r);
+            }
+            c.put("zookeeper", releases);
+            c.put("zookeeper_round_trials", zks.size() > 1 ? ZOOKEEPER_ROUND_TRIALS : trials);
+        }
         return c;
     }
 
@@ -323,14 +481,6 @@ final class RunCommand implements Callable<Integer> {
         List<Integer> sizesFor(final String target) {
             return target.equals("remote") ? List.of(remoteSize) : sizes;
         }
-
-        int cells() {
-            int n = 0;
-            for (final String t : targets) {
-                n += sizesFor(t).size() * policiesFor(t).size();
-            }
-            return n * patterns.size();
-        }
     }
 
     /** Collects cells into result cells and a table (or JSON lines). */
@@ -353,9 +503,8 @@ final class RunCommand implements Callable<Integer> {
             this.isWriting = isWriting;
         }
 
-        Cell add(final String target, final int size, final Pattern pattern, final ElectionPolicy policy, final CellRunner.CellOutcome o)
+        Cell add(final String target, final int size, final Pattern pattern, final String policyName, final CellRunner.CellOutcome o)
             throws Exception {
-            final String policyName = target.equals("zookeeper") ? ZOOKEEPER_LABEL : policy.name();
             final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
@@ -458,14 +607,15 @@ final class RunCommand implements Callable<Integer> {
         /** For every size and pattern measured on ZooKeeper and on our own nodes: ZooKeeper's ready p50 over ours. */
         private void printRatios() {
             readyP50.forEach((key, zk) -> {
-                if (!key.endsWith(" zookeeper " + ZOOKEEPER_LABEL)) {
+                if (!key.contains(" zookeeper zk-")) {
                     return;
                 }
                 final String prefix = key.substring(0, key.indexOf(" zookeeper "));
+                final String version = key.substring(key.indexOf(" zookeeper zk-") + " zookeeper zk-".length());
                 readyP50.forEach((other, ours) -> {
-                    if (other.startsWith(prefix + " ") && !other.equals(key) && !other.contains(" sim ") && ours > 0) {
-                        System.out.printf("ratio: n=%s ZooKeeper 3.9.5 ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
-                            prefix, zk, other.substring(prefix.length() + 1), ours, zk / ours);
+                    if (other.startsWith(prefix + " ") && !other.contains(" zookeeper ") && !other.contains(" sim ") && ours > 0) {
+                        System.out.printf("ratio: n=%s ZooKeeper %s ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
+                            prefix, version, zk, other.substring(prefix.length() + 1), ours, zk / ours);
                     }
                 });
             });

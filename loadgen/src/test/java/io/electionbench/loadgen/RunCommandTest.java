@@ -216,6 +216,67 @@ class RunCommandTest {
         assertTrue(cell.get("write_unavailability_p50_ms").asDouble() > 0, cell.toString());
     }
 
+    /**
+     * Two releases in one run: each its own cell policy, measured in interleaved rounds, the one resolved at
+     * run time (3.8.6, from Maven Central or the cache) and an install laid out from the default's jars, whose
+     * version is read from its jars, not from the directory's misleading name.
+     */
+    @Test
+    void twoReleasesAreTwoCellsAndAnInstallIsNamedByItsJars(@TempDir final Path root) throws Exception {
+        final Path home = root.resolve("apache-zookeeper-9.9.9-bin");
+        Files.createDirectories(home.resolve("lib"));
+        try (io.electionbench.loadgen.zookeeper.ZooKeeperReleases releases =
+                 io.electionbench.loadgen.zookeeper.ZooKeeperReleases.fromSettings()) {
+            for (final Path jar : releases.resolve("3.9.5").jars()) {
+                Files.copy(jar, home.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--zookeeper-home", home.toString(),
+            "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final List<JsonNode> cells = new java.util.ArrayList<>();
+        for (final String line : r.out().strip().split("\n")) {
+            cells.add(JSON.readTree(line));
+        }
+        assertEquals(List.of("zk-3.8.6", "zk-3.9.5"), cells.stream().map(c -> c.get("policy").asText()).toList());
+        for (final JsonNode cell : cells) {
+            assertEquals(1, cell.get("n").asInt(), cell.toString());
+        }
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode zookeeper = JSON.readTree(file.toFile()).get("config").get("zookeeper");
+        assertEquals(2, zookeeper.size(), zookeeper.toString());
+        assertEquals("3.8.6", zookeeper.get(0).get("version").asText());
+        assertEquals(home.toString(), zookeeper.get(1).get("origin").asText(), "the install is named where it came from");
+    }
+
+    /** Each bad ZooKeeper input is one line and exit 2, before any server starts. */
+    @Test
+    void badZooKeeperReleasesAndInstallsGiveOneLineAndExitTwo(@TempDir final Path root) throws Exception {
+        Files.createDirectories(root.resolve("not-zk/lib"));
+        Files.writeString(root.resolve("not-zk/lib/readme.txt"), "no jars");
+        final String[][] cases = {
+            {"--zookeeper", "3.9.99"}, {"--zookeeper", "3.7.2"}, {"--zookeeper", "latest"},
+            {"--zookeeper-home", root.resolve("missing").toString()}, {"--zookeeper-home", root.resolve("not-zk").toString()},
+            {"--zookeeper", "3.9.5", "--zookeeper-home", root.resolve("not-zk").toString()}};
+        for (final String[] zk : cases) {
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--target", "zookeeper", "--sizes", "3",
+                "--trials", "1", "--no-store"));
+            args.addAll(List.of(zk));
+            final long before = ProcessHandle.current().descendants().count();
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", zk) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: --zookeeper"), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
+        }
+        final Result misplaced = cli("run", "--target", "process", "--zookeeper", "3.9.5", "--no-store");
+        assertEquals(2, misplaced.code());
+        assertEquals("electionbench run: --zookeeper applies to --target zookeeper only", misplaced.err().strip());
+    }
+
     @Test
     void badArgumentsGiveOneLineAndExitTwo() {
         for (final String[] args : new String[][] {

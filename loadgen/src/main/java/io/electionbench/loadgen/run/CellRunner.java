@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
@@ -29,6 +30,7 @@ public final class CellRunner {
     private double writeRate;
     private java.util.concurrent.Callable<Target> targetFactory;
     private FsyncPolicy fsync = FsyncPolicy.BATCH;
+    private ZooKeeperDistribution zookeeper;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
     public static void childJvmFlags(final String flags) {
@@ -59,6 +61,12 @@ public final class CellRunner {
         return this;
     }
 
+    /** The ZooKeeper release the zookeeper target runs. */
+    public CellRunner zookeeper(final ZooKeeperDistribution distribution) {
+        this.zookeeper = distribution;
+        return this;
+    }
+
     /** Quiet time on a stable ensemble before each trial's fault ({@link TrialRunner#settle}). */
     public CellRunner settle(final long ns) {
         this.settleNs = ns;
@@ -79,6 +87,21 @@ public final class CellRunner {
         /** Measured elections that did not reach a ready leader within the timeout. */
         public int failed() {
             return failures.size();
+        }
+
+        /** This outcome and {@code next}'s, as one: the rounds of an interleaved cell put together. */
+        public CellOutcome plus(final CellOutcome next) {
+            if (skipped != null || next.skipped != null) {
+                return skipped != null ? this : next;
+            }
+            return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
+                concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs));
+        }
+
+        private static <T> List<T> concat(final List<T> a, final List<T> b) {
+            final List<T> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
         }
     }
 
@@ -179,7 +202,10 @@ public final class CellRunner {
                 }
                 return RemoteTarget.open(remoteConfig, timeoutMs);
             case "zookeeper":
-                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap);
+                if (zookeeper == null) {
+                    throw new IllegalArgumentException("the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
+                }
+                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper);
             default:
                 throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }

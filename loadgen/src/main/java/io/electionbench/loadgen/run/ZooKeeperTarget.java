@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,11 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 
 /**
- * Real Apache ZooKeeper 3.9 servers ({@code QuorumPeerMain}, one JVM each, from the jars the build
- * copies to {@code target/zookeeper/}). ZooKeeper reports no state-change timestamps, so a watcher
+ * Real Apache ZooKeeper servers ({@code QuorumPeerMain}, one JVM each) of one release, resolved at run
+ * time or read from an install ({@link ZooKeeperDistribution}). ZooKeeper reports no state-change timestamps, so a watcher
  * thread asks every live server {@code srvr} in turn (about one server per millisecond) and turns
  * what it sees into events on the load generator's clock: a server answering "Mode: leader" or
  * "Mode: follower" is serving in that role (ZooKeeper answers only after its sync completes); one
@@ -45,21 +45,22 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final String heap;
     private final int[] clientPorts;
     private final ChildJvms jvms;
-    private final Path lib;
+    private final ZooKeeperDistribution zk;
     private final PeerProxies proxies;
     private final Thread watcher;
     private final NodeTiming timing;
     private ZooKeeperWriteDriver writes;
     private volatile boolean isClosed;
 
-    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap) throws IOException {
+    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap, final ZooKeeperDistribution zk)
+        throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
         this.heap = heap;
         this.clientPorts = new int[size + 1];
         this.jvms = new ChildJvms(size);
-        this.lib = zookeeperLib();
+        this.zk = zk;
         this.timing = timing;
         final int[] ports = AdminTarget.freePorts(3 * size);
         final Map<Long, PeerProxies.Ports> real = new HashMap<>();
@@ -96,27 +97,6 @@ final class ZooKeeperTarget extends WatchedTarget {
         watcher.start();
     }
 
-    /** target/zookeeper beside the jar or classes this runs from, or -Delectionbench.zookeeper.lib. */
-    static Path zookeeperLib() throws IOException {
-        final String override = System.getProperty("electionbench.zookeeper.lib");
-        Path candidate;
-        if (override != null) {
-            candidate = Path.of(override);
-        } else {
-            try {
-                final Path code = Path.of(ZooKeeperTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                candidate = code.getParent().resolve("zookeeper");
-            } catch (final URISyntaxException ex) {
-                throw new IOException("cannot locate the ZooKeeper jars", ex);
-            }
-        }
-        if (!Files.isRegularFile(candidate.resolve("zookeeper-3.9.5.jar"))) {
-            throw new IOException("ZooKeeper's jars are not in " + candidate + "; build with 'mvn package' (it copies them there)"
-                + " or set -Delectionbench.zookeeper.lib=DIR");
-        }
-        return candidate;
-    }
-
     @Override
     public String name() {
         return "zookeeper";
@@ -130,7 +110,7 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public void start(final long sid) throws Exception {
         jvms.start(sid, ChildJvms.command(heap, List.of("-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", lib.resolve("*").toString(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString())), dir.resolve("zk-" + sid + ".log"));
+            "-cp", zk.classpath(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString())), dir.resolve("zk-" + sid + ".log"));
         views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
     }
 
@@ -176,7 +156,7 @@ final class ZooKeeperTarget extends WatchedTarget {
             for (int sid = 1; sid <= size; sid++) {
                 connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
             }
-            writes = new ZooKeeperWriteDriver(lib, connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
+            writes = new ZooKeeperWriteDriver(zk.jars(), connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
         }
         return writes;
     }
