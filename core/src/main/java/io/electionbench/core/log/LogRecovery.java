@@ -5,6 +5,7 @@ import static io.electionbench.core.log.LogFormat.RECORD_HEADER_BYTES;
 import static io.electionbench.core.log.LogFormat.SEGMENT_HEADER_BYTES;
 
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -36,7 +38,8 @@ final class LogRecovery {
     final EntryIndex index;
     long snapshotZxid = TxnLog.NO_ZXID;
     long snapshotDigest = HistoryDigest.EMPTY;
-    byte[] snapshotState = new byte[0];
+    /** The newest snapshot's state, mapped read-only once checked; null without a snapshot. */
+    MappedByteBuffer snapshotState;
     Path snapshotPath;
 
     private final Path dir;
@@ -56,6 +59,7 @@ final class LogRecovery {
         this.index = new EntryIndex(options.initialIndexCapacity());
     }
 
+    /** Checks, then repairs; on any failure closes what it opened (segments, the snapshot mapping) and rethrows. */
     void recover() throws IOException {
         try {
             listDirectory();
@@ -64,13 +68,16 @@ final class LogRecovery {
             }
             loadSnapshot();
             scanSegments();
+            repair();
         } catch (final IOException | RuntimeException | Error ex) {
             segments.forEach(Segment::closeQuietly);
+            if (snapshotState != null) {
+                IoUtil.unmap(snapshotState);
+            }
             throw ex;
         } finally {
             window.close();
         }
-        repair();
     }
 
     private void listDirectory() throws IOException {
@@ -101,7 +108,7 @@ final class LogRecovery {
             return;
         }
         try {
-            SnapshotFile.read(tmp, zxid);
+            SnapshotFile.check(tmp, zxid, window);
         } catch (final LogCorruptedException incomplete) {
             return;
         }
@@ -118,10 +125,10 @@ final class LogRecovery {
             return;
         }
         final Map.Entry<Long, Path> newest = snapshotFiles.lastEntry();
-        final SnapshotFile snapshot = SnapshotFile.read(newest.getValue(), newest.getKey());
+        final SnapshotFile snapshot = SnapshotFile.check(newest.getValue(), newest.getKey(), window);
         snapshotZxid = snapshot.zxid;
         snapshotDigest = snapshot.digest;
-        snapshotState = snapshot.state;
+        snapshotState = SnapshotFile.mapState(snapshot.path, snapshot.stateLength);
         snapshotPath = snapshot.path;
     }
 

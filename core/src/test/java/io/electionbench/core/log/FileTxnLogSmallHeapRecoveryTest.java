@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.electionbench.core.Zxid;
 
 /**
- * A log with full segments of the default size (64 MiB) recovers in a child JVM with the load generator's
- * node heap (64 MiB): recovery must not hold a whole segment in the heap. The child ({@link RecoverLogMain})
+ * A log with full segments of the default size (64 MiB), or with a large snapshot, recovers in a child JVM
+ * with the load generator's node heap (64 MiB): recovery must not hold a whole segment or snapshot in the heap. The child ({@link RecoverLogMain})
  * reports what it recovered, which must be what was written.
  */
 class FileTxnLogSmallHeapRecoveryTest {
@@ -71,6 +71,30 @@ class FileTxnLogSmallHeapRecoveryTest {
             + validSize + " (torn record: payload of " + PAYLOAD_BYTES + " bytes"), out.get(0));
         assertEquals("recovered " + expected, out.get(1));
         assertEquals(validSize, Files.size(last));
+    }
+
+    @Test
+    void aLargeSnapshotRecoversInTheNodeHeap() throws Exception {
+        final Path logDir = dir.resolve("log");
+        final int stateBytes = 48 << 20;
+        final String expected;
+        try (FileTxnLog log = FileTxnLog.open(logDir, options())) {
+            final UnsafeBuffer chunk = new UnsafeBuffer(ByteBuffer.allocateDirect(1 << 20));
+            final TxnLog.SnapshotReceiver receiver = log.receiveSnapshot(Zxid.make(1, 1000), 0x5EED, stateBytes);
+            for (int at = 0; at < stateBytes; at += chunk.capacity()) {
+                chunk.setMemory(0, chunk.capacity(), (byte)(at >>> 20));
+                chunk.putInt(0, at);
+                receiver.write(at, chunk, 0, chunk.capacity());
+            }
+            receiver.finish();
+            final UnsafeBuffer payload = randomPayload();
+            for (int i = 1; i <= 10; i++) {
+                log.append(Zxid.make(2, i), payload, 0, PAYLOAD_BYTES);
+            }
+            expected = RecoverLogMain.summary(log);
+        }
+        final List<String> out = recoverInChild(logDir);
+        assertEquals(List.of("recovered " + expected), out);
     }
 
     /** Appends a record of zxid 1:counter whose payload starts with the counter. */
