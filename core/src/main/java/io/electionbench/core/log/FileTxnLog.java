@@ -100,7 +100,10 @@ public final class FileTxnLog implements TxnLog {
         this.snapshotZxid = recovered.snapshotZxid;
         this.snapshotDigest = recovered.snapshotDigest;
         this.snapshotPath = recovered.snapshotPath;
-        this.snapshotView.wrap(recovered.snapshotState);
+        if (recovered.snapshotState != null) {
+            this.snapshotView.wrap(recovered.snapshotState);
+            this.snapshotMapping = recovered.snapshotState;
+        }
         this.forcer = options.backgroundForce ? new BackgroundForcer("log-writeback-" + dir) : null;
         allocateStage(64 * 1024);
         allocateChunk(READ_CHUNK_BYTES);
@@ -108,7 +111,9 @@ public final class FileTxnLog implements TxnLog {
 
     /**
      * Opens (creating if needed) the log in {@code dir}, recovering it as docs/storage.md describes: a
-     * torn tail is cut with a warning to {@link Options#warnings}; any other damage throws.
+     * torn tail is cut with a warning to {@link Options#warnings}; any other damage throws. Files are
+     * checked through a bounded window and the snapshot's state is mapped, so the heap needed does not
+     * grow with segment or snapshot size (the index still takes 24 bytes per entry).
      *
      * @throws LogCorruptedException naming the file, byte offset and problem; no file was changed
      */
@@ -591,7 +596,7 @@ public final class FileTxnLog implements TxnLog {
                     // A background force of this file that failed took Linux's one report of the lost pages.
                     checkForcer();
                     replaceWith(complete, zxid);
-                    mapped = mapState(snapshotPath, totalLength);
+                    mapped = SnapshotFile.mapState(snapshotPath, totalLength);
                 } catch (final IOException ex) {
                     abort();
                     throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
@@ -649,13 +654,6 @@ public final class FileTxnLog implements TxnLog {
     @Override
     public DirectBuffer snapshotState() {
         return snapshotView;
-    }
-
-    /** The state bytes of a published snapshot file, mapped read-only (the mapping outlives the channel). */
-    private static java.nio.MappedByteBuffer mapState(final Path file, final int length) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, LogFormat.SNAPSHOT_HEADER_BYTES, length);
-        }
     }
 
     /**

@@ -104,9 +104,9 @@ public final class ElectionNode implements AutoCloseable {
      * Opens storage (recovering the txn log), binds the admin endpoint and both peer ports, then
      * starts the agent thread.
      *
-     * @throws IOException if storage cannot be opened (a corrupt log or an unreadable epoch file: the
-     *                     message names the file, and offset, and no file was changed) or a port cannot
-     *                     be bound; nothing stays running
+     * @throws IOException if storage cannot be opened (a corrupt log, an unreadable epoch file, or a log
+     *                     whose index does not fit in the heap: the message names the file, and offset,
+     *                     and no file was changed) or a port cannot be bound; nothing stays running
      */
     public void start() throws IOException {
         final Path dataDir = config.dataDir(sid);
@@ -155,6 +155,12 @@ public final class ElectionNode implements AutoCloseable {
                 + "; nothing was changed (repairing it is an operator's decision)", ex);
         } catch (final IOException ex) {
             throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage() + "; nothing was changed", ex);
+        } catch (final OutOfMemoryError ex) {
+            // What recovery allocated is unreachable once it unwound; the process can still say why and exit.
+            throw new IOException("node " + sid + ": cannot open storage: the txn log in "
+                + dataDir.resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR) + " does not fit in the heap ("
+                + ex.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; its index holds"
+                + " 24 bytes per entry): start the node with a larger -Xmx; nothing was changed", ex);
         }
     }
 
