@@ -26,6 +26,7 @@ import io.electionbench.loadgen.run.TrialWrites;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperHome;
 import io.electionbench.loadgen.zookeeper.ZooKeeperReleases;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVersionException;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
@@ -96,6 +97,17 @@ final class RunCommand implements Callable<Integer> {
         + " apache-zookeeper-X-bin distributions (their lib/*.jar); each is a cell policy named by the version its"
         + " jars hold.")
     String zookeeperHomes;
+
+    @Option(names = "--zk-config", paramLabel = "KEY=VALUE", description = "For --target zookeeper: a knob for every"
+        + " server (repeatable): into zoo.cfg, or as -Dzookeeper.KEY=VALUE for the keys ZooKeeper reads as system"
+        + " properties (cnxTimeout, fastleader.*, forceSync, ...). tickTime, initLimit and syncLimit also set the cell's"
+        + " timing.")
+    List<String> zookeeperConfig = new ArrayList<>();
+
+    @Option(names = "--zk-variants", paramLabel = "NAME:K=V[;K=V],...", description = "For --target zookeeper: named"
+        + " sets of knobs, each its own cell policy zk-VERSION+NAME (for example base:,cnx500:cnxTimeout=500), measured"
+        + " in interleaved rounds with every release; --zk-config applies to all of them.")
+    String zookeeperVariants;
 
     @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
@@ -221,17 +233,31 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A cell's policy: one of ours, or a ZooKeeper release (whose own election runs, whatever --policy says). */
-    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper) {
+    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper, ZooKeeperVariant knobs) {
         String name() {
-            return zookeeper != null ? zookeeper.policyName() : policy.name();
+            return zookeeper != null ? knobs.policyName(zookeeper) : policy.name();
         }
     }
 
+    /** Our policies; or every ZooKeeper release with every knob variant (release-major order). */
     private List<Variant> variants(final String target, final Matrix m, final List<ZooKeeperDistribution> zks) {
         if (target.equals("zookeeper")) {
-            return zks.stream().map(zk -> new Variant(m.policies.get(0), zk)).toList();
+            final List<Variant> out = new ArrayList<>();
+            for (final ZooKeeperDistribution zk : zks) {
+                for (final ZooKeeperVariant knobs : zookeeperKnobs()) {
+                    out.add(new Variant(m.policies.get(0), zk, knobs));
+                }
+            }
+            return out;
         }
-        return m.policiesFor(target).stream().map(p -> new Variant(p, null)).toList();
+        return m.policiesFor(target).stream().map(p -> new Variant(p, null, null)).toList();
+    }
+
+    /** The knob variants of --zk-variants, each with --zk-config; or one unnamed variant of --zk-config alone. */
+    private List<ZooKeeperVariant> zookeeperKnobs() {
+        final Map<String, String> common = ZooKeeperVariant.parseConfig(zookeeperConfig, "--zk-config");
+        return zookeeperVariants == null ? List.of(new ZooKeeperVariant("", common))
+            : ZooKeeperVariant.parseVariants(zookeeperVariants, common);
     }
 
     private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
@@ -246,7 +272,7 @@ final class RunCommand implements Callable<Integer> {
         final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
             .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
-            .zookeeper(v.zookeeper());
+            .zookeeper(v.zookeeper(), v.knobs());
     }
 
     /**
@@ -261,7 +287,7 @@ final class RunCommand implements Callable<Integer> {
         final int[] done = new int[variants.size()];
         final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
         final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
-        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s %d releases interleaved", firstCell + 1,
+        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s %d cells interleaved", firstCell + 1,
             firstCell + variants.size(), cells, size, pattern.flag(), variants.size());
         final Progress progress = new Progress(label, total, isJson);
         long progressed = 0;
@@ -303,11 +329,17 @@ final class RunCommand implements Callable<Integer> {
      */
     private List<ZooKeeperDistribution> zookeepers(final Matrix m) throws ZooKeeperVersionException {
         if (!m.targets.contains("zookeeper")) {
-            if (zookeeperVersions != null || zookeeperHomes != null) {
-                throw new IllegalArgumentException((zookeeperVersions != null ? "--zookeeper" : "--zookeeper-home")
-                    + " applies to --target zookeeper only");
+            final String misplaced = zookeeperVersions != null ? "--zookeeper" : zookeeperHomes != null ? "--zookeeper-home"
+                : !zookeeperConfig.isEmpty() ? "--zk-config" : zookeeperVariants != null ? "--zk-variants" : null;
+            if (misplaced != null) {
+                throw new IllegalArgumentException(misplaced + " applies to --target zookeeper only");
             }
             return List.of();
+        }
+        for (final ZooKeeperVariant knobs : zookeeperKnobs()) {
+            knobs.timing("tickTime", tickTimeMs);
+            knobs.timing("initLimit", initLimit);
+            knobs.timing("syncLimit", syncLimit);
         }
         final List<ZooKeeperDistribution> out = new ArrayList<>();
         final String versions = zookeeperVersions != null ? zookeeperVersions
@@ -368,7 +400,19 @@ final class RunCommand implements Callable<Integer> {
                 releases.add(r);
             }
             c.put("zookeeper", releases);
-            c.put("zookeeper_round_trials", zks.size() > 1 ? ZOOKEEPER_ROUND_TRIALS : trials);
+            final List<Map<String, Object>> zkCells = new ArrayList<>();
+            for (final Variant v : variants("zookeeper", m, zks)) {
+                final Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("policy", v.name());
+                cell.put("version", v.zookeeper().version());
+                cell.put("variant", v.knobs().name());
+                cell.put("knobs", v.knobs().knobs());
+                cell.put("zoo_cfg", v.knobs().zooCfgLines());
+                cell.put("jvm_properties", v.knobs().jvmArguments());
+                zkCells.add(cell);
+            }
+            c.put("zookeeper_cells", zkCells);
+            c.put("zookeeper_round_trials", zkCells.size() > 1 ? ZOOKEEPER_ROUND_TRIALS : trials);
         }
         return c;
     }
@@ -382,7 +426,7 @@ final class RunCommand implements Callable<Integer> {
                     out.put(t, "n/a (in-memory log)");
                     break;
                 case "zookeeper":
-                    out.put(t, "forceSync=yes (ZooKeeper's default)");
+                    out.put(t, zookeeperForceSync());
                     break;
                 case "remote":
                     out.put(t, m.remoteFsync == null ? "unknown" : m.remoteFsync.name().toLowerCase(Locale.ROOT) + " (from --remote-config)");
@@ -392,6 +436,19 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** ZooKeeper's forceSync: its default, or what the knobs of each variant that sets it say. */
+    private String zookeeperForceSync() {
+        final StringBuilder sb = new StringBuilder();
+        for (final ZooKeeperVariant v : zookeeperKnobs()) {
+            final String set = v.knobs().getOrDefault("forceSync", v.knobs().get("zookeeper.forceSync"));
+            if (set != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(v.name().isEmpty() ? "every cell" : v.name()).append(": forceSync=")
+                    .append(set);
+            }
+        }
+        return sb.length() == 0 ? "forceSync=yes (ZooKeeper's default)" : sb + " (else forceSync=yes, ZooKeeper's default)";
     }
 
     /** The lines under the table: what was written, and with which fsync policy. */
@@ -526,6 +583,12 @@ final class RunCommand implements Callable<Integer> {
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
                 .metric("failed_trials", Metric.perRun("trials", Better.LOWER, o.failed()));
+            final Metric.Builder reported = Metric.builder("ms", Better.LOWER);
+            o.reportedElectionsMs().forEach(reported::add);
+            final Metric zkReported = reported.build();
+            if (zkReported.n() > 0) {
+                cell.metric("zk_reported_election_ms", zkReported);
+            }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
                 cell.metric("messages_per_election", messages);
@@ -553,6 +616,7 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_p99_ms", ready.p99());
                 m.put("time_to_ready_max_ms", ready.max());
                 m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
+                m.put("zk_reported_election_p50_ms", zkReported.n() > 0 ? zkReported.p50() : null);
                 if (w != null) {
                     w.putJson(m);
                 }
@@ -582,19 +646,20 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             System.out.println();
-            System.out.println(line(HEADERS, shown));
-            rows.forEach(r -> System.out.println(line(r, shown)));
+            final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
+            System.out.println(line(HEADERS, shown, policyWidth));
+            rows.forEach(r -> System.out.println(line(r, shown, policyWidth)));
             System.out.println("times in ms from the fault; rounds and msgs are medians per election");
             footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }
 
-        /** Left-aligned text columns, right-aligned numbers, widths as the table always had them. */
-        private static String line(final String[] cells, final List<Integer> shown) {
+        /** Left-aligned text columns, right-aligned numbers; the policy column as wide as its longest name. */
+        private static String line(final String[] cells, final List<Integer> shown, final int policyWidth) {
             final StringBuilder sb = new StringBuilder();
             for (final int c : shown) {
-                final int width = c == 0 || c == 3 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
                 final boolean isLeft = c == 0 || c == 2 || c == 3;
                 if (sb.length() > 0) {
                     sb.append(' ');

@@ -252,6 +252,36 @@ class RunCommandTest {
         assertEquals(home.toString(), zookeeper.get(1).get("origin").asText(), "the install is named where it came from");
     }
 
+    /**
+     * Knob variants are cells of their own, their knobs stored per cell, and ZooKeeper's own report of each
+     * election is collected beside what the load generator saw.
+     */
+    @Test
+    void knobVariantsAreCellsAndZooKeepersOwnElectionTimeIsKept(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--zk-variants", "base:,tick500:tickTime=500",
+            "--zk-config", "cnxTimeout=1000", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0",
+            "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertEquals("zk-3.9.5+base", JSON.readTree(lines[0]).get("policy").asText());
+        assertEquals("zk-3.9.5+tick500", JSON.readTree(lines[1]).get("policy").asText());
+        for (final String line : lines) {
+            final JsonNode cell = JSON.readTree(line);
+            final double reported = cell.get("zk_reported_election_p50_ms").asDouble();
+            assertTrue(reported > 0 && reported <= cell.get("time_to_ready_p50_ms").asDouble(),
+                "ZooKeeper's LEADER ELECTION TOOK lies within what the load generator saw: " + cell);
+        }
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode cells = JSON.readTree(file.toFile()).get("config").get("zookeeper_cells");
+        assertEquals("1000", cells.get(0).get("knobs").get("cnxTimeout").asText());
+        assertEquals("-Dzookeeper.cnxTimeout=1000", cells.get(0).get("jvm_properties").get(0).asText());
+        assertEquals("tickTime=500", cells.get(1).get("zoo_cfg").get(0).asText());
+    }
+
     /** Each bad ZooKeeper input is one line and exit 2, before any server starts. */
     @Test
     void badZooKeeperReleasesAndInstallsGiveOneLineAndExitTwo(@TempDir final Path root) throws Exception {
@@ -260,7 +290,8 @@ class RunCommandTest {
         final String[][] cases = {
             {"--zookeeper", "3.9.99"}, {"--zookeeper", "3.7.2"}, {"--zookeeper", "latest"},
             {"--zookeeper-home", root.resolve("missing").toString()}, {"--zookeeper-home", root.resolve("not-zk").toString()},
-            {"--zookeeper", "3.9.5", "--zookeeper-home", root.resolve("not-zk").toString()}};
+            {"--zookeeper", "3.9.5", "--zookeeper-home", root.resolve("not-zk").toString()},
+            {"--zk-config", "dataDir=/x"}, {"--zk-variants", "nocolon"}, {"--zk-variants", "t:tickTime=0"}};
         for (final String[] zk : cases) {
             final List<String> args = new java.util.ArrayList<>(List.of("run", "--target", "zookeeper", "--sizes", "3",
                 "--trials", "1", "--no-store"));
@@ -268,7 +299,8 @@ class RunCommandTest {
             final long before = ProcessHandle.current().descendants().count();
             final Result r = cli(args.toArray(new String[0]));
             assertEquals(2, r.code(), String.join(" ", zk) + ": " + r.err());
-            assertTrue(r.err().startsWith("electionbench run: --zookeeper"), r.err());
+            assertTrue(r.err().startsWith("electionbench run: --z") || r.err().startsWith("electionbench run: zookeeper variant"),
+                r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
             assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
         }

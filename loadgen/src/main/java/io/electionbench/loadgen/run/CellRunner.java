@@ -11,6 +11,7 @@ import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
@@ -18,7 +19,7 @@ public final class CellRunner {
     private final int size;
     private final Pattern pattern;
     private final ElectionPolicy policy;
-    private final NodeTiming timing;
+    private NodeTiming timing;
     private final long seed;
     private final String heap;
     private final String zookeeperHeap = "128m";
@@ -31,6 +32,7 @@ public final class CellRunner {
     private java.util.concurrent.Callable<Target> targetFactory;
     private FsyncPolicy fsync = FsyncPolicy.BATCH;
     private ZooKeeperDistribution zookeeper;
+    private ZooKeeperVariant zookeeperVariant = ZooKeeperVariant.NONE;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
     public static void childJvmFlags(final String flags) {
@@ -61,9 +63,14 @@ public final class CellRunner {
         return this;
     }
 
-    /** The ZooKeeper release the zookeeper target runs. */
-    public CellRunner zookeeper(final ZooKeeperDistribution distribution) {
+    /** The ZooKeeper release the zookeeper target runs, with a variant's knobs (tickTime and limits included). */
+    public CellRunner zookeeper(final ZooKeeperDistribution distribution, final ZooKeeperVariant variant) {
         this.zookeeper = distribution;
+        this.zookeeperVariant = variant;
+        if (distribution != null) {
+            this.timing = new NodeTiming(variant.timing("tickTime", timing.tickTimeMs()),
+                variant.timing("initLimit", timing.initLimit()), variant.timing("syncLimit", timing.syncLimit()));
+        }
         return this;
     }
 
@@ -79,9 +86,9 @@ public final class CellRunner {
      * data ({@link SyncSummary}; trials without any are left out).
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs) {
+        List<TrialWrites> writes, List<SyncSummary> syncs, List<Long> reportedElectionsMs) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -95,7 +102,8 @@ public final class CellRunner {
                 return skipped != null ? this : next;
             }
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
-                concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs));
+                concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
+                concat(reportedElectionsMs, next.reportedElectionsMs));
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -147,8 +155,14 @@ public final class CellRunner {
             final List<TrialWrites> trialWrites = new ArrayList<>();
             final List<SyncSummary> syncs = new ArrayList<>();
             final List<String> failures = new ArrayList<>();
+            final List<Long> reported = new ArrayList<>();
+            target.drainReportedElectionsMs(); // the bootstrap's
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
+                final List<Long> reportedNow = target.drainReportedElectionsMs();
+                if (t >= warmup) {
+                    reported.addAll(reportedNow);
+                }
                 final String name = t >= warmup ? "trial " + (t - warmup + 1) : "warm-up trial " + (t + 1);
                 if (trial.writeViolation() != null) {
                     violations.add(name + ": " + trial.writeViolation()); // a lost write counts, warm-up or not
@@ -173,7 +187,7 @@ public final class CellRunner {
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs);
+            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported);
         }
     }
 
@@ -205,7 +219,8 @@ public final class CellRunner {
                 if (zookeeper == null) {
                     throw new IllegalArgumentException("the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
                 }
-                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper);
+                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
+                    zookeeperVariant);
             default:
                 throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }

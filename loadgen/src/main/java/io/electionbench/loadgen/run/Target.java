@@ -51,6 +51,14 @@ public interface Target extends AutoCloseable {
     /** Events reported since the last call, in no particular order. */
     List<TrialEvent> drainEvents() throws Exception;
 
+    /**
+     * Election durations the servers reported themselves since the last call, in ms (ZooKeeper's
+     * {@code LEADING - LEADER ELECTION TOOK} log line); empty where a target reports none.
+     */
+    default List<Long> drainReportedElectionsMs() throws Exception {
+        return List.of();
+    }
+
     /** Syncs that finished since the last call (learners' {@code onSynced}), in no particular order. */
     default List<SyncEvent> drainSyncs() throws Exception {
         return List.of();

@@ -23,6 +23,7 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /**
  * Real Apache ZooKeeper servers ({@code QuorumPeerMain}, one JVM each) of one release, resolved at run
@@ -38,6 +39,8 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
  */
 final class ZooKeeperTarget extends WatchedTarget {
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+    private static final java.util.regex.Pattern ELECTION_TOOK =
+        java.util.regex.Pattern.compile("LEADING - LEADER ELECTION TOOK - (\\d+) MS");
 
     private final Path dir;
     private final int size;
@@ -46,21 +49,26 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final int[] clientPorts;
     private final ChildJvms jvms;
     private final ZooKeeperDistribution zk;
+    private final ZooKeeperVariant variant;
     private final PeerProxies proxies;
     private final Thread watcher;
     private final NodeTiming timing;
     private ZooKeeperWriteDriver writes;
+    /** Per server, how far its log has been read for {@link #drainReportedElectionsMs}. */
+    private final long[] logRead;
     private volatile boolean isClosed;
 
-    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap, final ZooKeeperDistribution zk)
-        throws IOException {
+    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap, final ZooKeeperDistribution zk,
+        final ZooKeeperVariant variant) throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
         this.heap = heap;
         this.clientPorts = new int[size + 1];
+        this.logRead = new long[size + 1];
         this.jvms = new ChildJvms(size);
         this.zk = zk;
+        this.variant = variant;
         this.timing = timing;
         final int[] ports = AdminTarget.freePorts(3 * size);
         final Map<Long, PeerProxies.Ports> real = new HashMap<>();
@@ -78,6 +86,9 @@ final class ZooKeeperTarget extends WatchedTarget {
                 final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
                     "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
                     "admin.enableServer=false", "maxClientCnxns=0"));
+                // The variant's knobs replace the defaults of the same key (ZooKeeper would take the last one).
+                cfg.removeIf(line -> variant.knobs().containsKey(line.substring(0, line.indexOf('='))));
+                cfg.addAll(variant.zooCfgLines());
                 // Itself with the ports it binds, every other server behind this server's own proxy to it.
                 for (int peer = 1; peer <= size; peer++) {
                     final PeerProxies.Ports p = real.get((long)peer);
@@ -109,8 +120,11 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     @Override
     public void start(final long sid) throws Exception {
-        jvms.start(sid, ChildJvms.command(heap, List.of("-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", zk.classpath(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString())), dir.resolve("zk-" + sid + ".log"));
+        final List<String> args = new ArrayList<>(List.of("-Dzookeeper.admin.enableServer=false",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+        args.addAll(variant.jvmArguments());
+        args.addAll(List.of("-cp", zk.classpath(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString()));
+        jvms.start(sid, ChildJvms.command(heap, args), dir.resolve("zk-" + sid + ".log"));
         views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
     }
 
@@ -138,6 +152,40 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public void heal() {
         proxies.heal();
+    }
+
+    /**
+     * The leaders' own election times logged since the last call: {@code Leader.lead} logs
+     * "LEADING - LEADER ELECTION TOOK - N MS", the time its {@code lookForLeader} ran. Only whole lines
+     * are read, so a line being written is taken next time.
+     */
+    @Override
+    public List<Long> drainReportedElectionsMs() throws IOException {
+        final List<Long> out = new ArrayList<>();
+        for (int sid = 1; sid <= size; sid++) {
+            final Path log = dir.resolve("zk-" + sid + ".log");
+            if (!Files.exists(log)) {
+                continue;
+            }
+            final byte[] bytes;
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
+                if (channel.size() < logRead[sid]) {
+                    logRead[sid] = 0; // a new log: the server was restarted into it
+                }
+                final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int)Math.min(Integer.MAX_VALUE - 8,
+                    channel.size() - logRead[sid]));
+                channel.read(buffer, logRead[sid]);
+                bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            }
+            final String text = new String(bytes, StandardCharsets.UTF_8);
+            final int end = text.lastIndexOf('\n') + 1;
+            logRead[sid] += text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
+            final java.util.regex.Matcher m = ELECTION_TOOK.matcher(text.substring(0, end));
+            while (m.find()) {
+                out.add(Long.parseLong(m.group(1)));
+            }
+        }
+        return out;
     }
 
     @Override
