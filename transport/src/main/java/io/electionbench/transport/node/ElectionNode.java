@@ -271,6 +271,10 @@ public final class ElectionNode implements AutoCloseable {
             sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ')
                 .append(counters.get(i)).append('\n');
         }
+        if (transport != null) {
+            sb.append("# TYPE electionbench_client_connections_open gauge\nelectionbench_client_connections_open")
+                .append(label).append(' ').append(transport.openClientConnections()).append('\n');
+        }
         sb.append("# TYPE electionbench_bad_frames_total counter\n");
         for (final WireError error : WireError.values()) {
             if (error != WireError.NONE && error != WireError.INCOMPLETE) {

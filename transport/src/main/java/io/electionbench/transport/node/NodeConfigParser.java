@@ -18,6 +18,7 @@ import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.TlsConfig;
+import io.electionbench.transport.net.TransportConfig;
 
 /**
  * Parses a zoo.cfg-shaped file. One {@code key=value} a line; blank lines and lines starting with
@@ -32,6 +33,7 @@ import io.electionbench.transport.net.TlsConfig;
  * peerAuthSecret=TEXT | peerAuthSecretFile=PATH (relative to the config's directory)
  * adminToken=TEXT
  * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
+ * maxClientCnxns=60  (write clients per source address, 0: no limit)  maxCnxns=1024  (write clients in all)
  * nativeTransport=true     (false forces NIO even where epoll is available)
  * sslQuorum=true           (mutual TLS on both peer ports; ZooKeeper's quorum TLS keys:)
  * ssl.quorum.keyStore.location=PATH   ssl.quorum.keyStore.password=TEXT | ssl.quorum.keyStore.passwordPath=PATH
@@ -49,7 +51,7 @@ import io.electionbench.transport.net.TlsConfig;
  */
 public final class NodeConfigParser {
     private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
-        "clientPort", "clientPortAddress", "secureClientPort", "maxClientCnxns", "autopurge.snapRetainCount",
+        "clientPort", "clientPortAddress", "secureClientPort", "autopurge.snapRetainCount",
         "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
         "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
         "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit",
@@ -116,6 +118,8 @@ public final class NodeConfigParser {
         int handshakeTimeoutMs;
         int reconnectMinMs = 10;
         int reconnectMaxMs = 1000;
+        int maxClientCnxns = TransportConfig.DEFAULT_MAX_CLIENT_CNXNS;
+        int maxCnxns = TransportConfig.DEFAULT_MAX_CNXNS;
         boolean isNativeTransport = true;
         boolean isSslQuorum;
         final Map<String, String> quorumTls = new TreeMap<>();
@@ -157,6 +161,8 @@ public final class NodeConfigParser {
                 case "handshakeTimeoutMs": handshakeTimeoutMs = positiveInt(key, value); break;
                 case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
                 case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
+                case "maxClientCnxns": maxClientCnxns = nonNegativeInt(key, value); break;
+                case "maxCnxns": maxCnxns = nonNegativeInt(key, value); break;
                 case "nativeTransport": isNativeTransport = bool(key, value); break;
                 case "sslQuorum": isSslQuorum = bool(key, value); break;
                 case "portUnification": unsupportedIfTrue(key, value, "a TLS port accepts only TLS"); break;
@@ -372,6 +378,15 @@ public final class NodeConfigParser {
             final long value = number(what, text);
             if (value <= 0 || value > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(what + " must be a positive integer, got '" + text + "'");
+            }
+            return (int)value;
+        }
+
+        private static int nonNegativeInt(final String what, final String text) {
+            final long value = number(what, text);
+            if (value < 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " must be an integer in 0.." + Integer.MAX_VALUE
+                    + ", got '" + text + "'");
             }
             return (int)value;
         }
