@@ -105,6 +105,8 @@ public final class NodeConfigParser {
         final Map<Long, long[]> groups = new TreeMap<>();
         final Map<Long, Long> weights = new TreeMap<>();
         final Map<String, Integer> firstLine = new TreeMap<>();
+        /** Every fixed {@code host:port} a server line names (host lower-cased), to what uses it. */
+        final Map<String, String> endpoints = new TreeMap<>();
         int line;
         int tickTime = 2000;
         int initLimit = 10;
@@ -271,13 +273,36 @@ public final class NodeConfigParser {
                 throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort + " for both quorum and election");
             }
             servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
+            claim(sid, "quorum", parts[0], quorumPort);
+            claim(sid, "election", parts[0], electionPort);
             if (semicolon >= 0) {
                 final String admin = value.substring(semicolon + 1);
                 final int colon = admin.lastIndexOf(':');
                 if (colon <= 0) {
                     throw new IllegalArgumentException("server." + sid + " admin address '" + admin + "' is not host:port");
                 }
-                admins.put(sid, new AdminAddress(admin.substring(0, colon), port("server." + sid + " admin port", admin.substring(colon + 1))));
+                final String adminHost = admin.substring(0, colon);
+                final int adminPort = port("server." + sid + " admin port", admin.substring(colon + 1));
+                admins.put(sid, new AdminAddress(adminHost, adminPort));
+                claim(sid, "admin", adminHost, adminPort);
+            }
+        }
+
+        /**
+         * Refuses an address another server line already uses: that member would dial itself, or two
+         * members on one host could not both bind. Hosts compare as written (case aside), not resolved;
+         * port 0 (ephemeral) may repeat.
+         */
+        private void claim(final long sid, final String what, final String host, final int port) {
+            if (port == 0) {
+                return;
+            }
+            final String address = host + ":" + port;
+            final String user = "server." + sid + "'s " + what + " address";
+            final String previous = endpoints.putIfAbsent(host.toLowerCase(Locale.ROOT) + ":" + port,
+                user + " (line " + line + ")");
+            if (previous != null) {
+                throw new IllegalArgumentException(user + " " + address + " is also " + previous);
             }
         }
 
@@ -308,6 +333,8 @@ public final class NodeConfigParser {
                 throw new ConfigException(source + ": no server.N lines");
             }
             final Ensemble ensemble = ensemble();
+            checkTimeout("syncLimit", syncLimit);
+            checkTimeout("initLimit", initLimit);
             if (reconnectMaxMs < reconnectMinMs) {
                 throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
             }
@@ -321,7 +348,57 @@ public final class NodeConfigParser {
             return new NodeConfig(this, ensemble, new NodeTiming(tickTime, initLimit, syncLimit));
         }
 
+        /**
+         * {@code tickTime x limit} is a timeout in ms, an int as in ZooKeeper ({@code Learner.createSocket}
+         * sets {@code tickTime * initLimit} as a socket timeout, {@code QuorumPeer.createCnxnManager}
+         * {@code tickTime * syncLimit}); a product beyond one is refused naming both keys.
+         */
+        private void checkTimeout(final String limitKey, final int limit) throws ConfigException {
+            final long ms = (long)tickTime * limit;
+            if (ms > Integer.MAX_VALUE) {
+                throw new ConfigException(source + ": tickTime x " + limitKey + " = " + tickTime + " ("
+                    + where("tickTime") + ") x " + limit + " (" + where(limitKey) + ") = " + ms + " ms is more than "
+                    + Integer.MAX_VALUE + " ms, the longest timeout");
+            }
+        }
+
+        private String where(final String key) {
+            final Integer at = firstLine.get(key);
+            return at == null ? "default" : "line " + at;
+        }
+
+        /**
+         * With every participant's weight 0, {@code HierarchicalQuorum} counts no group and no set of
+         * servers is a quorum: the ensemble could never elect. Refused naming the lines that did it.
+         */
+        private void checkSomeWeight() throws ConfigException {
+            if (groups.isEmpty()) {
+                return;
+            }
+            final StringBuilder groupLines = new StringBuilder();
+            for (final Map.Entry<Long, long[]> group : groups.entrySet()) {
+                for (final long sid : group.getValue()) {
+                    if (weights.getOrDefault(sid, 1L) != 0) {
+                        return;
+                    }
+                }
+                groupLines.append(groupLines.length() == 0 ? "" : ", ").append("group.").append(group.getKey())
+                    .append(" line ").append(firstLine.get("group." + group.getKey()));
+            }
+            final StringBuilder weightLines = new StringBuilder();
+            int last = 0;
+            for (final Long sid : weights.keySet()) {
+                final int at = firstLine.get("weight." + sid);
+                weightLines.append(weightLines.length() == 0 ? "" : ", ").append("weight.").append(sid)
+                    .append(" line ").append(at);
+                last = Math.max(last, at);
+            }
+            throw new ConfigException(source + ":" + last + ": every participant's weight is 0 (" + groupLines + "; "
+                + weightLines + "): no set of servers can be a quorum");
+        }
+
         private Ensemble ensemble() throws ConfigException {
+            checkSomeWeight();
             final Ensemble.Builder builder = Ensemble.builder();
             try {
                 for (final PeerAddress server : servers.values()) {
