@@ -145,6 +145,27 @@ public final class ElectionNode implements AutoCloseable {
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
+        final String exposure = unprotectedPeerPortsWarning(sid, config.hasPeerAuth(), config.hasTls(),
+            config.server(sid).host(), transport.quorumAddress(), transport.electionAddress());
+        if (exposure != null) {
+            LOG.warn("{}", exposure);
+        }
+    }
+
+    /**
+     * The one WARN line for peer ports that listen beyond loopback with neither {@code peerAuthSecret}
+     * nor TLS, where whoever can reach the quorum port can pose as a member (docs/transport.md, Peer
+     * authentication); null when a secret or TLS protects them, or only loopback reaches them. Both
+     * ports bind {@code host} (the server line's), so the quorum port's bound address decides.
+     */
+    static String unprotectedPeerPortsWarning(final long sid, final boolean hasPeerAuth, final boolean hasTls,
+        final String host, final InetSocketAddress quorum, final InetSocketAddress election) {
+        if (hasPeerAuth || hasTls || quorum.getAddress().isLoopbackAddress()) {
+            return null;
+        }
+        return "node " + sid + ": the peer ports " + host + ":" + quorum.getPort() + " and :" + election.getPort()
+            + " listen beyond loopback with neither peerAuthSecret nor sslQuorum:"
+            + " whoever can reach them can pose as a member; set peerAuthSecretFile (docs/transport.md)";
     }
 
     private NodeStorage openStorage(final Path dataDir) throws IOException {
@@ -299,6 +320,10 @@ public final class ElectionNode implements AutoCloseable {
             final String name = "electionbench_" + TransportCounters.name(i) + "_total";
             sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ')
                 .append(counters.get(i)).append('\n');
+        }
+        if (transport != null) {
+            sb.append("# TYPE electionbench_client_connections_open gauge\nelectionbench_client_connections_open")
+                .append(label).append(' ').append(transport.openClientConnections()).append('\n');
         }
         sb.append("# TYPE electionbench_bad_frames_total counter\n");
         for (final WireError error : WireError.values()) {
