@@ -20,6 +20,7 @@ import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.loadgen.run.ServerReports;
 import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.loadgen.run.TrialWrites;
@@ -109,6 +110,15 @@ final class RunCommand implements Callable<Integer> {
         + " in interleaved rounds with every release; --zk-config applies to all of them.")
     String zookeeperVariants;
 
+    @Option(names = "--preload", paramLabel = "N,N", defaultValue = "0", description = "Values loaded before each cell's"
+        + " first trial, a matrix dimension (default: ${DEFAULT-VALUE}): znodes created through ZooKeeper's client, or"
+        + " txns through our write client, until every server holds them; each N > 0 is a cell param preload=N.")
+    String preload;
+
+    @Option(names = "--value-bytes", paramLabel = "B", defaultValue = "0", description = "Bytes of each preloaded"
+        + " value (default: ${DEFAULT-VALUE}; at most 16384, our nodes' largest write).")
+    int valueBytes;
+
     @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
         + " earlier writes did; its latency counts from that intended time (coordinated omission corrected). Adds write_latency_ms,"
@@ -144,6 +154,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
+
+    @Option(names = "--zk-heap", paramLabel = "SIZE", defaultValue = "128m", description = "Heap of each ZooKeeper server"
+        + " (default: ${DEFAULT-VALUE}); ZooKeeper holds its whole database on the heap, so --preload needs more.")
+    String zookeeperHeap;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS",
         description = "JVM flags for every node and ZooKeeper process, after the heap (default: -XX:+UseSerialGC "
@@ -194,28 +208,33 @@ final class RunCommand implements Callable<Integer> {
             final List<Variant> variants = variants(target, m, zks);
             if (target.equals("zookeeper") && variants.size() > 1) {
                 for (final int size : m.sizesFor(target)) {
-                    for (final Pattern pattern : m.patterns) {
-                        final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, pattern, m, work, cellNo,
-                            cells);
-                        for (int i = 0; i < variants.size(); i++) {
-                            isClean &= store(summary, writer, target, size, pattern, variants.get(i), outcomes.get(i));
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, data, pattern, m, work,
+                                cellNo, cells);
+                            for (int i = 0; i < variants.size(); i++) {
+                                isClean &= store(summary, writer, target, size, data, pattern, variants.get(i), outcomes.get(i));
+                            }
+                            cellNo += variants.size();
                         }
-                        cellNo += variants.size();
                     }
                 }
                 continue;
             }
             for (final Variant v : variants) {
                 for (final int size : m.sizesFor(target)) {
-                    for (final Pattern pattern : m.patterns) {
-                        cellNo++;
-                        final int n = target.equals("sim") ? simTrials : trials;
-                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, cells, target, size, pattern.flag(),
-                            v.name());
-                        final Progress progress = new Progress(label, warmup + n, isJson);
-                        final CellRunner.CellOutcome o = cellRunner(target, size, pattern, v, m, work.resolve("cell-" + cellNo))
-                            .run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
-                        isClean &= store(summary, writer, target, size, pattern, v, o);
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            cellNo++;
+                            final int n = target.equals("sim") ? simTrials : trials;
+                            final String label = String.format("[%d/%d] %s n=%d %s %s%s", cellNo, cells, target, size,
+                                pattern.flag(), v.name(), data > 0 ? " preload=" + data : "");
+                            final Progress progress = new Progress(label, warmup + n, isJson);
+                            final CellRunner.CellOutcome o = cellRunner(target, size, data, pattern, v, m,
+                                work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS),
+                                progress::update);
+                            isClean &= store(summary, writer, target, size, data, pattern, v, o);
+                        }
                     }
                 }
             }
@@ -263,16 +282,16 @@ final class RunCommand implements Callable<Integer> {
     private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
         int n = 0;
         for (final String t : m.targets) {
-            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size();
+            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size() * m.preloads.size();
         }
         return n;
     }
 
-    private CellRunner cellRunner(final String target, final int size, final Pattern pattern, final Variant v, final Matrix m,
-        final Path dir) {
+    private CellRunner cellRunner(final String target, final int size, final long data, final Pattern pattern, final Variant v,
+        final Matrix m, final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
             .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
-            .zookeeper(v.zookeeper(), v.knobs());
+            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes);
     }
 
     /**
@@ -281,14 +300,14 @@ final class RunCommand implements Callable<Integer> {
      * time. The first round has the full warm-up, every later one a single warm-up trial, since each
      * round starts new server JVMs.
      */
-    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final Pattern pattern,
-        final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
+    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final long data,
+        final Pattern pattern, final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
         final List<CellRunner.CellOutcome> outcomes = new ArrayList<>();
         final int[] done = new int[variants.size()];
         final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
         final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
-        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s %d cells interleaved", firstCell + 1,
-            firstCell + variants.size(), cells, size, pattern.flag(), variants.size());
+        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s%s %d cells interleaved", firstCell + 1,
+            firstCell + variants.size(), cells, size, pattern.flag(), data > 0 ? " preload=" + data : "", variants.size());
         final Progress progress = new Progress(label, total, isJson);
         long progressed = 0;
         for (int round = 0; round < rounds; round++) {
@@ -296,7 +315,7 @@ final class RunCommand implements Callable<Integer> {
                 final int n = Math.min(ZOOKEEPER_ROUND_TRIALS, trials - done[i]);
                 final int warm = round == 0 ? warmup : Math.min(warmup, 1);
                 final long base = progressed;
-                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, pattern, variants.get(i), m,
+                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, data, pattern, variants.get(i), m,
                     work.resolve("cell-" + (firstCell + i + 1) + "-round-" + (round + 1)))
                     .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.update(base + t));
                 progressed += warm + n;
@@ -308,9 +327,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Adds the cell to the table and the run file (with its interval logs); false if it was not clean. */
-    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size,
+    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size, final long data,
         final Pattern pattern, final Variant v, final CellRunner.CellOutcome o) throws Exception {
-        final Cell cell = summary.add(target, size, pattern, v.name(), o);
+        final Map<String, String> params = data > 0
+            ? Map.of("preload", Long.toString(data), "value_bytes", Integer.toString(valueBytes)) : Map.of();
+        final Cell cell = summary.add(target, size, pattern, v.name(), params, o);
         if (writer != null && cell != null) {
             writer.addCell(cell);
             final String stem = writer.file().getFileName().toString().replace(".json", "");
@@ -389,6 +410,11 @@ final class RunCommand implements Callable<Integer> {
         c.put("write_bytes", writeRate > 0 ? 128 : 0);
         c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
         c.put("fsync_by_target", fsyncByTarget(m));
+        c.put("preload", m.preloads);
+        c.put("value_bytes", valueBytes);
+        if (m.targets.contains("zookeeper")) {
+            c.put("zookeeper_heap", zookeeperHeap);
+        }
         if (!zks.isEmpty()) {
             final List<Map<String, Object>> releases = new ArrayList<>();
             for (final ZooKeeperDistribution zk : zks) {
@@ -515,15 +541,44 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
         }
+        if (valueBytes < 0 || valueBytes > io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES) {
+            throw new IllegalArgumentException("--value-bytes " + valueBytes + " is not in 0.."
+                + io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
+        }
+        final List<Long> preloads = Cli.intList(preload, "--preload", 0, MAX_PRELOAD).stream().map(Integer::longValue).toList();
+        if (ts.contains("zookeeper")) {
+            checkZooKeeperHeap(preloads.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
         return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
-            remotePolicy, fsyncPolicy, remoteFsync);
+            remotePolicy, fsyncPolicy, remoteFsync, preloads);
     }
+
+    /**
+     * Refuses a preload ZooKeeper's heap cannot hold: its DataTree keeps every znode on the heap, about
+     * {@link #ZNODE_OVERHEAD_BYTES} beyond the value, and a snapshot being written or read needs room
+     * beside it, so at most half the heap may be data.
+     */
+    private void checkZooKeeperHeap(final long mostValues) {
+        final long heapBytes = Cli.bytes(zookeeperHeap, "--zk-heap");
+        final long need = mostValues * (valueBytes + ZNODE_OVERHEAD_BYTES);
+        if (need > heapBytes / 2) {
+            throw new IllegalArgumentException(String.format("--preload %d of %d bytes needs about %d MiB of ZooKeeper heap"
+                + " (twice the data); --zk-heap %s is %d MiB: give --zk-heap %dm or more", mostValues, valueBytes,
+                2 * need >> 20, zookeeperHeap, heapBytes >> 20, (2 * need >> 20) + 64));
+        }
+    }
+
+    /** Heap one znode of ZooKeeper's DataTree takes beyond its value: path, DataNode, StatPersisted, map entry. */
+    static final int ZNODE_OVERHEAD_BYTES = 200;
 
     /** The highest --write-rate: one writer thread keeps up with this on a small machine. */
     static final double MAX_WRITE_RATE = 100_000;
 
+    /** The most values --preload loads: ten million, a few GB of ZooKeeper heap at small values. */
+    static final int MAX_PRELOAD = 10_000_000;
+
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
-        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync) {
+        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync, List<Long> preloads) {
         /**
          * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
          * nodes run what their config says, at the size it lists.
@@ -560,9 +615,10 @@ final class RunCommand implements Callable<Integer> {
             this.isWriting = isWriting;
         }
 
-        Cell add(final String target, final int size, final Pattern pattern, final String policyName, final CellRunner.CellOutcome o)
-            throws Exception {
-            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName;
+        Cell add(final String target, final int size, final Pattern pattern, final String policyName,
+            final Map<String, String> params, final CellRunner.CellOutcome o) throws Exception {
+            final String data = params.isEmpty() ? "" : " preload=" + params.get("preload");
+            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName + data;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
                 return null;
@@ -577,17 +633,30 @@ final class RunCommand implements Callable<Integer> {
             final Metric ready = ms(o, s -> s.outcome().readyNs());
             final Metric rounds = count(o, s -> s.outcome().rounds(), "rounds");
             final Metric messages = count(o, s -> s.notifications(), "messages");
-            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName);
+            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName,
+                params.isEmpty() ? Map.of() : new java.util.TreeMap<>(params));
             if (detection.n() > 0) {
                 cell.metric("detection_ms", detection);
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
                 .metric("failed_trials", Metric.perRun("trials", Better.LOWER, o.failed()));
             final Metric.Builder reported = Metric.builder("ms", Better.LOWER);
-            o.reportedElectionsMs().forEach(reported::add);
+            o.reports().forEach(r -> r.electionsMs().forEach(reported::add));
             final Metric zkReported = reported.build();
             if (zkReported.n() > 0) {
                 cell.metric("zk_reported_election_ms", zkReported);
+            }
+            if (!o.preloadMs().isEmpty()) {
+                cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
+                    o.preloadMs().stream().mapToDouble(Long::doubleValue).toArray()));
+            }
+            if (o.reports().stream().anyMatch(r -> r.diffs() + r.truncs() + r.snaps() > 0)) {
+                cell.metric("zk_syncs_diff", Metric.perRun("learners", Better.HIGHER,
+                    o.reports().stream().mapToDouble(ServerReports::diffs).toArray()));
+                cell.metric("zk_syncs_trunc", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::truncs).toArray()));
+                cell.metric("zk_syncs_snap", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::snaps).toArray()));
             }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
@@ -598,13 +667,15 @@ final class RunCommand implements Callable<Integer> {
                 w.addTo(cell);
             }
             if (ready.n() > 0) {
-                readyP50.put(size + " " + pattern.flag() + " " + target + " " + policyName, ready.p50());
+                readyP50.put(size + " " + pattern.flag() + data + " " + target + " " + policyName, ready.p50());
             }
             if (isJson) {
                 final Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", target);
                 m.put("size", size);
                 m.put("pattern", pattern.flag());
+                m.put("preload", params.isEmpty() ? 0 : Long.parseLong(params.get("preload")));
+                m.put("preload_ms", o.preloadMs().isEmpty() ? null : o.preloadMs().get(0));
                 m.put("policy", policyName);
                 m.put("n", ready.n());
                 m.put("failed", o.failed());
@@ -617,12 +688,19 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_max_ms", ready.max());
                 m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
                 m.put("zk_reported_election_p50_ms", zkReported.n() > 0 ? zkReported.p50() : null);
+                final int[] syncsSent = new int[3];
+                o.reports().forEach(r -> {
+                    syncsSent[0] += r.diffs();
+                    syncsSent[1] += r.truncs();
+                    syncsSent[2] += r.snaps();
+                });
+                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2]));
                 if (w != null) {
                     w.putJson(m);
                 }
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                rows.add(new String[] {target, Integer.toString(size), pattern.flag(), policyName, Integer.toString(ready.n()),
+                rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
                     fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0), fmt(rounds, 0.5),
                     hasMessages ? fmt(messages, 0.5) : NONE, Integer.toString(o.failed()),
                     w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
@@ -646,20 +724,22 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             System.out.println();
+            final int patternWidth = Math.max(22, rows.stream().mapToInt(r -> r[2].length()).max().orElse(0));
             final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
-            System.out.println(line(HEADERS, shown, policyWidth));
-            rows.forEach(r -> System.out.println(line(r, shown, policyWidth)));
+            System.out.println(line(HEADERS, shown, patternWidth, policyWidth));
+            rows.forEach(r -> System.out.println(line(r, shown, patternWidth, policyWidth)));
             System.out.println("times in ms from the fault; rounds and msgs are medians per election");
             footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }
 
-        /** Left-aligned text columns, right-aligned numbers; the policy column as wide as its longest name. */
-        private static String line(final String[] cells, final List<Integer> shown, final int policyWidth) {
+        /** Left-aligned text columns, right-aligned numbers; pattern and policy as wide as their longest name. */
+        private static String line(final String[] cells, final List<Integer> shown, final int patternWidth,
+            final int policyWidth) {
             final StringBuilder sb = new StringBuilder();
             for (final int c : shown) {
-                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? patternWidth : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
                 final boolean isLeft = c == 0 || c == 2 || c == 3;
                 if (sb.length() > 0) {
                     sb.append(' ');

@@ -108,7 +108,7 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     }
 
     /** ZooKeeper's jars first, then the JDK; SLF4J from ours (one logging setup). */
-    private static ClassLoader isolatedLoader(final List<Path> jars) throws IOException {
+    static ClassLoader isolatedLoader(final List<Path> jars) throws IOException {
         final List<URL> urls = new ArrayList<>();
         for (final Path jar : jars) {
             final String name = jar.getFileName().toString();
