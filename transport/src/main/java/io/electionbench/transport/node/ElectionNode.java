@@ -135,7 +135,8 @@ public final class ElectionNode implements AutoCloseable {
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
         statusPublisher.haltSink(this::halted);
-        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS), new AgentErrorLog(sid, clock), null,
+        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS), new AgentErrorLog(sid, clock),
+            null,
             new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
             final Thread thread = new Thread(r, "agent-" + sid);

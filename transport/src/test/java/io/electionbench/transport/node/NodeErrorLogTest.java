@@ -29,8 +29,8 @@ class NodeErrorLogTest {
     @Test
     void aFailingDiskIsReportedOnceWithItsPathThenCountedThenItsRecovery() {
         final StorageAlarm alarm = new StorageAlarm(7, Path.of("/data/node-7"));
-        final UncheckedIOException cause = new UncheckedIOException("append of zxid 0x100000001 to /data/node-7/version-2/log"
-            + " failed", new IOException("No space left on device"));
+        final UncheckedIOException cause = new UncheckedIOException("append of zxid 0x100000001 to "
+            + "/data/node-7/version-2/log failed", new IOException("No space left on device"));
         final long t0 = 1_000 * S;
         try (StderrCapture stderr = StderrCapture.start()) {
             alarm.onFailure("cannot append to the log", cause, 1, S / 10, t0);
@@ -47,12 +47,37 @@ class NodeErrorLogTest {
             alarm.onRecovered(1001, t0, t0 + 62 * S);
             final List<String> lines = stderr.lines();
             assertEquals(3, lines.size(), lines.toString());
-            assertTrue(lines.get(1).contains("WARN") && lines.get(1).contains("1000 more failed tries in 61 s"), lines.get(1));
+            assertTrue(lines.get(1).contains("WARN") && lines.get(1).contains("1000 more failed tries in 61 s"),
+                lines.get(1));
             assertTrue(lines.get(2).contains("storage accepts writes again after 1001 failed tries over 62000 ms"),
                 lines.get(2));
         }
         assertEquals(1001, alarm.failures());
         assertFalse(alarm.isFailing());
+    }
+
+    /** Room for the probe, not for what follows: fail, recover, fail ... each second for two minutes. */
+    @Test
+    void aDiskThatKeepsFailingAgainAfterEachProbeGetsAtMostTwoLinesAMinute() {
+        final StorageAlarm alarm = new StorageAlarm(2, Path.of("/data/node-2"));
+        final UncheckedIOException cause = new UncheckedIOException("flush of /data/node-2/version-2/log failed",
+            new IOException("No space left on device"));
+        final long t0 = 1_000 * S;
+        try (StderrCapture stderr = StderrCapture.start()) {
+            for (int second = 0; second < 120; second += 2) {
+                alarm.onFailure("cannot append to the log", cause, 1, S, t0 + second * S);
+                alarm.onRecovered(1, t0 + second * S, t0 + (second + 1) * S);
+            }
+            final List<String> lines = stderr.lines();
+            assertEquals(4, lines.size(), lines.toString());
+            assertTrue(lines.get(0).contains("ERROR") && lines.get(0).contains("/data/node-2/version-2/log"),
+                lines.get(0));
+            assertTrue(lines.get(1).contains("storage accepts writes again"), lines.get(1));
+            assertTrue(lines.get(2).contains("ERROR")
+                && lines.get(2).contains("(29 failures not logged since the last line)"), lines.get(2));
+            assertTrue(lines.get(3).contains("(29 earlier recoveries not logged)"), lines.get(3));
+        }
+        assertEquals(60, alarm.failures());
     }
 
     @Test

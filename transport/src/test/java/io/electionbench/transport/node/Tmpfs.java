@@ -31,7 +31,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Mounts a tmpfs of {@code size} ({@code 2m}: mount's syntax) on {@code dir}, creating it; skips or fails. */
-    static Tmpfs mount(final Path dir, final String size) throws IOException, InterruptedException {
+    static Tmpfs mount(final Path dir, final String size) throws IOException {
         Files.createDirectories(dir);
         final Tmpfs tmpfs = new Tmpfs(dir);
         final String failure = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
@@ -48,7 +48,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Resizes the mounted tmpfs (the disk "gets space back"). */
-    void resize(final String size) throws IOException, InterruptedException {
+    void resize(final String size) throws IOException {
         final String failure = run("mount", "-o", "remount,size=" + size, dir.toString());
         if (failure != null) {
             throw new IOException("cannot resize the tmpfs on " + dir + " to " + size + ": " + failure);
@@ -61,7 +61,7 @@ final class Tmpfs implements AutoCloseable {
 
     /** Unmounts; if the mount is still busy (a file left open), detaches it lazily so nothing stays mounted. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (!isMounted) {
             return;
         }
@@ -75,17 +75,26 @@ final class Tmpfs implements AutoCloseable {
         isMounted = false;
     }
 
-    /** Runs a command with a deadline; null on success, else what went wrong (exit code and output). */
-    private static String run(final String... command) throws InterruptedException {
+    /**
+     * Runs a command with a deadline; null on success, else what went wrong (exit code and output). An
+     * interrupt ends the wait (the command is killed) and is kept for the caller.
+     */
+    private static String run(final String... command) {
         final Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (final IOException ex) {
             return ex.toString();
         }
-        if (!process.waitFor(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        try {
+            if (!process.waitFor(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_MS + " ms";
+            }
+        } catch (final InterruptedException ex) {
             process.destroyForcibly();
-            return String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_MS + " ms";
+            Thread.currentThread().interrupt();
+            return String.join(" ", command) + " was interrupted";
         }
         if (process.exitValue() == 0) {
             return null;
