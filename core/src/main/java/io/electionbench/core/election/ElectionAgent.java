@@ -1098,7 +1098,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         try {
             storage.acceptedEpoch(epoch);
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the accepted epoch");
+            cannotUseStorage("cannot persist the accepted epoch", e);
             return;
         }
         newEpoch = epoch;
@@ -1741,7 +1741,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             try {
                 storage.acceptedEpoch(epoch);
             } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot persist the accepted epoch");
+                cannotUseStorage("cannot persist the accepted epoch", e);
                 return;
             }
             ackedEpoch = storage.currentEpoch();

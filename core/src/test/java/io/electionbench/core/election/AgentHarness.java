@@ -200,6 +200,8 @@ final class AgentHarness {
         long zxid;
         long epoch;
         long accepted = -1;
+        /** While set, the epoch setters throw as a failing disk makes {@code NodeStorage}'s do. */
+        boolean isEpochWriteFailing;
 
         @Override
         public io.electionbench.core.log.TxnLog log() {
@@ -223,12 +225,21 @@ final class AgentHarness {
 
         @Override
         public void acceptedEpoch(final long e) {
+            failEpochWrite("acceptedEpoch", e);
             accepted = e;
         }
 
         @Override
         public void currentEpoch(final long e) {
+            failEpochWrite("currentEpoch", e);
             epoch = e;
+        }
+
+        private void failEpochWrite(final String name, final long e) {
+            if (isEpochWriteFailing) {
+                throw new java.io.UncheckedIOException("cannot persist " + name + "=" + e + " to /data/version-2/"
+                    + name, new java.io.IOException("Input/output error"));
+            }
         }
     }
 

@@ -188,6 +188,32 @@ class StorageFailureTest {
             h.take("learnerInfo").stream().map(AgentHarness.Sent::to).collect(Collectors.toList()));
     }
 
+    /** An epoch file that cannot be written (EIO: its writes are in place, so a full disk rarely fails them). */
+    @Test
+    void aMemberThatCannotPersistAnEpochStaysOutOfElectionsToo() {
+        final AgentHarness learner = new AgentHarness(1, Ensemble.majority(3), ElectionPolicy.FAST).start();
+        learner.connected(2);
+        learner.connected(3);
+        learner.notification(2, LOOKING, 3, 0, 1, 0);
+        learner.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, learner.agent.state());
+        learner.storage.isEpochWriteFailing = true;
+        learner.zxidMessage(InboundMessages.LEADER_INFO, 3, 1);
+        assertEquals("LOOKING: cannot persist the accepted epoch", lastTransition(learner));
+        assertTrue(learner.agent.isStorageFailed());
+        learner.take();
+        learner.notification(3, LEADING, 3, 0, 1, 1);
+        learner.notification(2, FOLLOWING, 3, 0, 1, 1);
+        assertOutOfElectionsFor(learner, 1_000);
+
+        final AgentHarness leader = leader();
+        leader.storage.isEpochWriteFailing = true;
+        leader.learnerInfo(1);
+        assertEquals("LOOKING: cannot persist the accepted epoch", lastTransition(leader));
+        assertTrue(leader.agent.isStorageFailed());
+        assertTrue(leader.take().stream().noneMatch(s -> s.type().equals("notification")), "and it does not vote");
+    }
+
     @Test
     void aFollowerFailingAgainSoonAfterAProbeSucceededKeepsBackingOff() {
         final AgentHarness h = servingFollower();
