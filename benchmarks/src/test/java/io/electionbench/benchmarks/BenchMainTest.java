@@ -72,4 +72,25 @@ class BenchMainTest {
 
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Error parsing command line:"));
     }
+
+    @Test
+    void keepsJmhsOwnJsonBesideTheStoredRunWhereJmhSaidItSavedIt() throws IOException {
+        final ByteArrayOutputStream jmhOut = new ByteArrayOutputStream();
+        final PrintStream stdout = System.out;
+        System.setOut(new PrintStream(jmhOut, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run("VoteCompareBenchmark.packed"), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+        }
+        final java.util.regex.Matcher saved = java.util.regex.Pattern.compile("Benchmark result is saved to (\\S+)")
+            .matcher(jmhOut.toString(StandardCharsets.UTF_8));
+        assertTrue(saved.find(), jmhOut.toString(StandardCharsets.UTF_8));
+        final Path jmhJson = Path.of(saved.group(1));
+        assertTrue(Files.isRegularFile(jmhJson), "JMH said it saved " + jmhJson);
+        assertTrue(Files.readString(jmhJson).strip().startsWith("["), "JMH's own -rf json array");
+        final Path stored = new RunStore(root).all().get(0).file();
+        assertEquals(stored.resolveSibling(stored.getFileName().toString().replace(".json", ".jmh-result.json")),
+            jmhJson.toAbsolutePath());
+    }
 }

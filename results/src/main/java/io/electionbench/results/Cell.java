@@ -28,6 +28,9 @@ public record Cell(
     String benchmark,
     Map<String, String> params,
     Map<String, Metric> metrics) {
+    /** The target whose cells are controls (see {@link #isControl()}). */
+    public static final String CONTROL_TARGET = "zookeeper";
+
     /** Copies the maps so a cell never changes after construction. */
     public Cell {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
@@ -83,6 +86,16 @@ public record Cell(
             .append("/policy=").append(policy);
         params.forEach((k, v) -> sb.append('/').append(k).append('=').append(v));
         return sb.toString();
+    }
+
+    /**
+     * A control is a cell of the real ZooKeeper target: it runs a released ZooKeeper that no commit
+     * of this repository changes, so its shift between two runs is the machine's drift, not ours.
+     *
+     * @return true for a load-generator cell whose target is "zookeeper".
+     */
+    public boolean isControl() {
+        return CONTROL_TARGET.equals(target);
     }
 
     /** @return true for a JMH cell. */

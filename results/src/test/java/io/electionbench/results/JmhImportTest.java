@@ -103,4 +103,39 @@ class JmhImportTest {
         assertTrue(e2.getMessage().contains("'mode'"), e2.getMessage());
         assertThrows(RunFileException.class, () -> JmhImport.read(dir.resolve("missing.json"), GIT, Fixtures.HOST, Instant.now()));
     }
+
+    @Test
+    void theStoredCellKeepsJmhsScoreErrorConfidenceIntervalAndPercentiles(@TempDir final Path root) throws IOException {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        final Path file = RunWriter.create(root, run).file();
+        final com.fasterxml.jackson.databind.JsonNode avgt = RunCodec.MAPPER.readTree(file.toFile())
+            .get("cells").get(0).get("metrics").get("avgt");
+        final com.fasterxml.jackson.databind.JsonNode jmh = avgt.get("jmh");
+        assertTrue(jmh != null && jmh.isObject(), avgt.toString());
+        assertEquals(12.4, jmh.get("score").asDouble());
+        assertEquals(0.3, jmh.get("scoreError").asDouble());
+        assertEquals(12.1, jmh.get("scoreConfidence").get(0).asDouble());
+        assertEquals(12.7, jmh.get("scoreConfidence").get(1).asDouble());
+        assertEquals(12.4, jmh.get("scorePercentiles").get("50.0").asDouble());
+        assertEquals(run, RunCodec.read(file), "read back with the JMH summary");
+    }
+
+    @Test
+    void importingTheSameFileTwiceStoresItOnce(@TempDir final Path root) throws IOException {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final picocli.CommandLine cl = io.electionbench.results.cli.ResultsMain.commandLine()
+            .setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cl.execute("import-jmh", FIXTURE.toString(), "--root", root.toString()));
+        assertEquals(0, cl.execute("import-jmh", FIXTURE.toString(), "--root", root.toString()), out.toString());
+        assertEquals(1, new RunStore(root).all().size(), "a second import would be pooled as more samples: " + out);
+        assertTrue(out.toString().contains("already imported as "), out.toString());
+    }
+
+    @Test
+    void jmhsOwnResultFileBesideARunIsNotReadAsARun(@TempDir final Path root) throws IOException {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        final Path file = RunWriter.create(root, run).file();
+        Files.copy(FIXTURE, file.resolveSibling(file.getFileName().toString().replace(".json", ".jmh-result.json")));
+        assertEquals(1, new RunStore(root).all().size());
+    }
 }

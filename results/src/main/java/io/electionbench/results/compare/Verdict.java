@@ -12,7 +12,14 @@ public enum Verdict {
     /** Significant change in the better direction, at least the threshold. */
     IMPROVEMENT("improvement"),
     /** Not significant, or smaller than the threshold. */
-    SAME("~");
+    SAME("~"),
+    /**
+     * Would be a regression or an improvement, but the change is no larger than the shift of the
+     * ZooKeeper controls in the same metric: not distinguishable from machine drift.
+     */
+    WITHIN_DRIFT("within drift"),
+    /** No verdict: the sides ran on different machines (see {@code --allow-host-mismatch}). */
+    UNKNOWN("?");
 
     private final String label;
 
@@ -20,7 +27,7 @@ public enum Verdict {
         this.label = label;
     }
 
-    /** @return "regression", "improvement" or "~". */
+    /** @return "regression", "improvement", "~", "within drift" or "?". */
     public String label() {
         return label;
     }
@@ -33,7 +40,7 @@ public enum Verdict {
      * @param oldMedian    median before.
      * @param newMedian    median after.
      * @param changePct    (new - old) / |old| * 100, NaN when old is zero.
-     * @param pValue       two-sided Mann-Whitney U p-value.
+     * @param pValue       two-sided Mann-Whitney U p-value, adjusted for the family tested.
      * @param better       which direction is an improvement.
      * @param alpha        significance level, e.g. 0.05.
      * @param thresholdPct smallest change that matters, in percent, e.g. 5.

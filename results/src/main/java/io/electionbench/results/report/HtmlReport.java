@@ -1,10 +1,13 @@
 package io.electionbench.results.report;
 
 import io.electionbench.results.Cell;
+import io.electionbench.results.HostInfo;
 import io.electionbench.results.Numbers;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.StoredRun;
 import io.electionbench.results.compare.CompareRow;
+import io.electionbench.results.compare.Drift;
+import io.electionbench.results.compare.GeomeanRow;
 import io.electionbench.results.compare.Pool;
 import io.electionbench.results.compare.PooledMetric;
 import io.electionbench.results.compare.Verdict;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -76,7 +80,10 @@ public final class HtmlReport {
             "Median with its " + confidencePct() + " confidence interval, per crash pattern (load-generator runs).");
         bySize(body, focus);
         section(body, "History across commits", "Median and " + confidencePct() + " interval per commit, oldest left;"
-            + " red: significant regression (p < " + alpha + ", change \u2265 " + thresholdPct + "%) against the previous commit.");
+            + " red: significant regression (p < " + alpha + ", change \u2265 " + thresholdPct + "%)"
+            + " against the previous commit."
+            + " ZooKeeper cells are controls: their shift is the machine drift, and a regression of ours no larger than"
+            + " it is listed as not distinguishable from drift, not marked.");
         history(body);
         return page(body);
     }
@@ -90,10 +97,30 @@ public final class HtmlReport {
         body.append("<h1>electionbench results</h1>\n<p>").append(runs.size()).append(" runs, ")
             .append(commitOrder.size()).append(" commits; generated ").append(Html.escape(Instant.now().toString()))
             .append("</p>\n<ul class=\"hosts\">\n");
-        final Set<String> hosts = new LinkedHashSet<>();
-        runs.forEach(r -> hosts.add(r.run().host().describe()));
-        hosts.forEach(h -> body.append("<li>").append(Html.escape(h)).append("</li>\n"));
+        distinctHosts(runs.stream().map(r -> r.run().host()).collect(Collectors.toList()))
+            .forEach(h -> body.append("<li>").append(Html.escape(h.describe())).append("</li>\n"));
         body.append("</ul>\n");
+    }
+
+    /**
+     * One entry per machine and JVM: hosts that {@link HostInfo#isSameHost} are one, described with
+     * whatever any of their runs knew (a JMH run does not record the vendor, an old file the VM name).
+     */
+    static List<HostInfo> distinctHosts(final List<HostInfo> hosts) {
+        final List<HostInfo> distinct = new ArrayList<>();
+        for (final HostInfo h : hosts) {
+            boolean isKnown = false;
+            for (int i = 0; i < distinct.size() && !isKnown; i++) {
+                if (distinct.get(i).isSameHost(h)) {
+                    distinct.set(i, distinct.get(i).filledFrom(h));
+                    isKnown = true;
+                }
+            }
+            if (!isKnown) {
+                distinct.add(h);
+            }
+        }
+        return distinct;
     }
 
     private static void section(final StringBuilder body, final String title, final String note) {
@@ -176,25 +203,57 @@ public final class HtmlReport {
         pools.values().forEach(p -> p.cellIds().forEach(id ->
             cellMetrics.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(p.metrics(id).keySet())));
         final List<String> labels = commitOrder.stream().map(HtmlReport::shortSha).collect(Collectors.toList());
-        final List<String> regressions = new ArrayList<>();
+        final HistoryMarks marks = new HistoryMarks();
         final StringBuilder grid = new StringBuilder("<div class=\"grid\">\n");
         cellMetrics.forEach((id, metrics) -> metrics.forEach(metric -> {
             final Plot plot = new Plot(metric + " \u2014 " + id, "commit", metric + " (" + unitOf(id, metric) + ")", labels);
-            historySeries(plot.series(metric, Plot.Style.POINTS), id, metric, regressions);
+            historySeries(plot.series(metric, Plot.Style.POINTS), id, metric, marks);
             figure(grid, plot);
         }));
         grid.append("</div>\n");
         body.append("<h3>Regressions</h3>\n");
-        if (regressions.isEmpty()) {
+        if (marks.regressions.isEmpty() && marks.drift.isEmpty() && marks.withinDrift.isEmpty()) {
             body.append("<p class=\"note\">None between consecutive commits.</p>\n");
         } else {
             body.append("<ul class=\"regressions\">\n");
-            regressions.forEach(r -> body.append("<li>").append(Html.escape(r)).append("</li>\n"));
+            marks.regressions.forEach(r -> item(body, "regressed", r));
+            marks.drift.values().forEach(r -> item(body, "drift", r));
+            marks.withinDrift.forEach(r -> item(body, "within-drift", r));
             body.append("</ul>\n");
         }
         body.append(grid);
     }
 
+    private static void item(final StringBuilder body, final String cssClass, final String text) {
+        body.append("<li class=\"").append(cssClass).append("\">").append(Html.escape(text)).append("</li>\n");
+    }
+
+    /**
+     * What the history found between consecutive commits: our regressions beyond the drift, one
+     * drift line per pair of commits whose ZooKeeper controls both sides share, and our
+     * regressions no larger than that drift.
+     */
+    private static final class HistoryMarks {
+        final List<String> regressions = new ArrayList<>();
+        final Map<String, String> drift = new LinkedHashMap<>();
+        final List<String> withinDrift = new ArrayList<>();
+        final Map<String, Map<String, Double>> driftByPair = new LinkedHashMap<>();
+    }
+
+    /** Per metric, the controls' drift from one commit to another (empty without shared controls), noted once. */
+    private Map<String, Double> drift(final String from, final String to, final HistoryMarks marks) {
+        return marks.driftByPair.computeIfAbsent(from + ".." + to, k -> {
+            final List<GeomeanRow> rows = Drift.between(pools.get(from), pools.get(to), new ArrayList<>());
+            if (!rows.isEmpty()) {
+                marks.drift.put(k, "machine drift " + shortSha(from) + " \u2192 " + shortSha(to)
+                    + " (ZooKeeper controls): "
+                    + rows.stream()
+                        .map(d -> d.metric() + " " + Numbers.percent(d.changePct()) + " (" + d.cells() + " cells)")
+                        .collect(Collectors.joining(", ")));
+            }
+            return Drift.byMetric(rows);
+        });
+    }
     /** The unit a cell's metric is stored with, from the newest commit that has it. */
     private String unitOf(final String id, final String metric) {
         for (int i = commitOrder.size() - 1; i >= 0; i--) {
@@ -206,12 +265,14 @@ public final class HtmlReport {
         return "?";
     }
 
-    private void historySeries(final Plot.Series series, final String id, final String metric, final List<String> regressions) {
+    private void historySeries(final Plot.Series series, final String id, final String metric,
+        final HistoryMarks marks) {
         PooledMetric previous = null;
         String previousCommit = null;
         for (int i = 0; i < commitOrder.size(); i++) {
             final String commit = commitOrder.get(i);
-            final PooledMetric m = pools.get(commit).metrics(id).get(metric);
+            final Pool pool = pools.get(commit);
+            final PooledMetric m = pool.metrics(id).get(metric);
             if (m == null || m.samples().length == 0) {
                 continue;
             }
@@ -221,12 +282,25 @@ public final class HtmlReport {
             if (previous != null && previous.unit().equals(m.unit())) {
                 final CompareRow row = CompareRow.of(id, metric, m.unit(), m.better(), previous.samples(), m.samples(),
                     thresholdPct, alpha);
+                final boolean isControl = pool.cell(id).isControl();
+                final double driftPct = drift(previousCommit, commit, marks).getOrDefault(metric, Double.NaN);
                 note += "; vs " + shortSha(previousCommit) + ": " + Numbers.percent(row.changePct())
-                    + ", p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ", " + row.verdict().label();
-                isRegression = row.verdict() == Verdict.REGRESSION;
-                if (isRegression) {
-                    regressions.add(id + " " + metric + ": " + shortSha(previousCommit) + " \u2192 " + shortSha(commit)
-                        + " " + Numbers.percent(row.changePct()) + " (p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ")");
+                    + ", p=" + String.format(Locale.ROOT, "%.3f", row.pValue()) + ", " + row.verdict().label()
+                    + (isControl ? " (control)" : "");
+                if (row.verdict() == Verdict.REGRESSION && !isControl) {
+                    final String line = id + " " + metric + ": " + shortSha(previousCommit) + " \u2192 "
+                        + shortSha(commit) + " " + Numbers.percent(row.changePct())
+                        + " (p=" + String.format(Locale.ROOT, "%.3f", row.pValue()) + ")";
+                    final boolean isWithinDrift = Double.isFinite(driftPct)
+                        && Math.abs(row.changePct()) <= Math.abs(driftPct);
+                    if (isWithinDrift) {
+                        marks.withinDrift.add(line + ", not distinguishable from drift (" + Numbers.percent(driftPct)
+                            + ")");
+                        note += ", within drift";
+                    } else {
+                        marks.regressions.add(line);
+                        isRegression = true;
+                    }
                 }
             }
             final Plot.Point p = medianPoint(i, m, note);
@@ -282,7 +356,9 @@ public final class HtmlReport {
             + "<title>electionbench results</title>\n<style>\n"
             + "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"
             + "h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}\n"
-            + ".note{color:#555;font-size:13px}.hosts,.regressions{font-size:13px}.regressions li{color:#b00}\n"
+            + ".note{color:#555;font-size:13px}.hosts,.regressions{font-size:13px}\n"
+            + ".regressions li.regressed{color:#b00}\n"
+            + ".regressions li.drift{color:#555;font-weight:600}.regressions li.within-drift{color:#777}\n"
             + ".grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;border:1px solid #ddd;background:#fafafa;width:640px}\n"
             + "figcaption{font-size:13px;font-weight:600;padding:8px 12px 0 16px;overflow-wrap:anywhere}\n"
             + "svg.plot{display:block}svg.plot text{font-size:11px;fill:#333}\n"

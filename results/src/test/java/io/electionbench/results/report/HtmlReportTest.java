@@ -4,6 +4,7 @@ import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.Fixtures;
 import io.electionbench.results.GitInfo;
+import io.electionbench.results.HostInfo;
 import io.electionbench.results.Kind;
 import io.electionbench.results.Metric;
 import io.electionbench.results.RunResult;
@@ -112,5 +113,80 @@ class HtmlReportTest {
         assertTrue(Files.isRegularFile(root.resolve("results/report.html")));
         final Path empty = Files.createDirectories(root.resolve("empty"));
         assertEquals(2, ResultsMain.commandLine().execute("report", "--root", empty.toString()));
+    }
+
+    private void writeControlledRun(final String sha, final int hour, final double ours, final double oursToo,
+        final double zk)
+        throws IOException {
+        final RunResult.Builder b = RunResult.builder(Kind.LOADGEN).git(new GitInfo(sha, false,
+            "main")).host(Fixtures.HOST)
+            .started(Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour));
+        b.cell(Cell.loadgen("process", 3, "leader-crash", "fast")
+            .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(hour * 10 + 1, 20,
+                ours))).build());
+        b.cell(Cell.loadgen("process", 5, "leader-crash", "fast")
+            .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(hour * 10 + 2, 20,
+                oursToo))).build());
+        for (final int size : new int[]{3, 5}) {
+            b.cell(Cell.loadgen("zookeeper", size, "leader-crash", "zk-3.9.5")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(hour * 10 + size, 20,
+                    zk))).build());
+        }
+        RunWriter.create(root, b.build());
+    }
+
+    @Test
+    void zookeeperShiftsAreTheDriftLineAndOurChangesWithinItAreNotRegressions() throws IOException {
+        final String a = "a1".repeat(20);
+        final String b = "b2".repeat(20);
+        writeControlledRun(a, 0, 100, 100, 400);
+        // ZooKeeper 3.9.5 20% slower: the machine. Ours 12% slower (within that drift) and 60% slower (beyond it).
+        writeControlledRun(b, 1, 112, 160, 480);
+        final RunStore store = new RunStore(root);
+        final String html = new HtmlReport(store.all(), store.commitOrder(store.all()), null, 5.0, 0.05).render();
+        final String regressions = html.substring(html.indexOf("<h3>Regressions</h3>"),
+            html.indexOf("<div class=\"grid\">",
+            html.indexOf("<h3>Regressions</h3>")));
+        assertFalse(regressions.contains("target=zookeeper"), "controls are the drift line, not regressions: "
+            + regressions);
+        assertEquals(1, count(regressions, "<li class=\"regressed\">"), regressions);
+        assertTrue(regressions.contains("target=process/size=5/pattern=leader-crash/policy=fast time_to_leader_ms"),
+            regressions);
+        assertTrue(regressions.contains("machine drift a1a1a1a \u2192 b2b2b2b (ZooKeeper controls):"
+            + " time_to_leader_ms +"), regressions);
+        assertTrue(regressions.contains("target=process/size=3/pattern=leader-crash/policy=fast time_to_leader_ms"),
+            regressions);
+        assertTrue(regressions.contains("not distinguishable from drift"), regressions);
+        assertEquals(1, count(html, "class=\"regression\""), "one red mark: the regression beyond drift");
+    }
+
+    @Test
+    void oneVmRecordedThreeWaysIsOneHost() throws IOException {
+        // The variants the store holds for one VM: a load test (vendor, no VM name: older files), a JMH
+        // import from before jvmName existed (VM name only), a newer JMH import (both), plus a respelled vendor.
+        final List<HostInfo> variants = List.of(
+            new HostInfo("AMD EPYC", 2, 25276502016L, "Linux", "6.18.44", "6.18.44", "Debian", null, "17.0.15",
+                List.of()),
+            new HostInfo("AMD EPYC", 2, 25276502016L, "Linux", "6.18.44", "6.18.44", null, "OpenJDK 64-Bit Server VM",
+                "17.0.15", List.of("-Xms1g")),
+            new HostInfo("AMD EPYC", 2, 25276502016L, "Linux", "6.18.44", "6.18.44", "Debian",
+                "OpenJDK 64-Bit Server VM",
+                "17.0.15", List.of("-Xms1g")),
+            new HostInfo("AMD EPYC", 2, 25276502016L, "Linux", "6.18.44", "6.18.44", "debian.", null, "17.0.15",
+                List.of()));
+        for (int i = 0; i < variants.size(); i++) {
+            RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo("c" + i + "c".repeat(38), false,
+                "main"))
+                .host(variants.get(i)).started(Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i))
+                .cell(Cell.loadgen("sim", 3, "leader-crash", "fast").metric("t", Metric.of("ms", Better.LOWER, 1, 2,
+                    3)).build())
+                .build());
+        }
+        final RunStore store = new RunStore(root);
+        final String html = new HtmlReport(store.all(), store.commitOrder(store.all()), null, 5.0, 0.05).render();
+        final String hosts = html.substring(html.indexOf("<ul class=\"hosts\">"), html.indexOf("</ul>",
+            html.indexOf("<ul class=\"hosts\">")));
+        assertEquals(1, count(hosts, "<li>"), hosts);
+        assertTrue(hosts.contains("Debian 17.0.15 (OpenJDK 64-Bit Server VM)"), hosts);
     }
 }
