@@ -98,11 +98,6 @@ public final class HtmlReport {
         return page(body, assets);
     }
 
-    /** @return the data of every plot the last {@link #render()} embedded, in page order. */
-    List<PlotSpec> plots() {
-        return List.copyOf(plots);
-    }
-
     /** @return how many plots the last {@link #render()} embedded. */
     public int plotCount() {
         return plots.size();
