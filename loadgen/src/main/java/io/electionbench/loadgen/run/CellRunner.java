@@ -117,7 +117,7 @@ public final class CellRunner {
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         try (Target target = newTarget()) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
-            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
+            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
             final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
@@ -158,7 +158,7 @@ public final class CellRunner {
      * A node that holds writes and answers none for this long is given up on (its connection dropped,
      * its writes resent): two ticks, ZooKeeper's smallest session timeout, and at least a second.
      */
-    private long answerTimeoutNs() {
+    static long answerTimeoutNs(final NodeTiming timing) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
     }
 
