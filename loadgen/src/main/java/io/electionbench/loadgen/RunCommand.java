@@ -20,9 +20,15 @@ import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.loadgen.run.ServerReports;
 import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.loadgen.run.TrialWrites;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperHome;
+import io.electionbench.loadgen.zookeeper.ZooKeeperReleases;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVersionException;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.Metric;
@@ -46,13 +52,16 @@ import picocli.CommandLine.Option;
         "",
         "Patterns:"},
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
-        "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper 3.9.5 servers, one JVM each,",
-        "watched through srvr), remote (running electionbench nodes named by --remote-config, driven through their admin",
+        "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper servers of each --zookeeper",
+        "release or --zookeeper-home install, one JVM each, watched through srvr; one cell policy zk-VERSION each), remote (running electionbench nodes named by --remote-config, driven through their admin",
         "endpoints; a crashed node must be restarted by its supervisor)."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The policy column of the zookeeper target: it runs ZooKeeper's own election, whatever --policy says. */
-    static final String ZOOKEEPER_LABEL = "zk-3.9.5";
+    /**
+     * Measured trials of one ZooKeeper release per round when a run compares several: each round runs
+     * them release after release, one ensemble at a time, so drift of the machine falls on all alike.
+     */
+    static final int ZOOKEEPER_ROUND_TRIALS = 3;
 
     @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote (default: ${DEFAULT-VALUE}).",
         defaultValue = "process,sim")
@@ -77,6 +86,38 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "fast")
     String policy;
+
+    @Option(names = "--zookeeper", paramLabel = "V,V", description = "For --target zookeeper: Apache ZooKeeper releases"
+        + " (3.8.0 or later), each its own cell policy zk-V, resolved with their dependencies from Maven Central or the"
+        + " mirror in ~/.m2/settings.xml at run time, and cached in the local repository (default: "
+        + ZooKeeperReleases.DEFAULT_VERSION + ", unless --zookeeper-home is given). Several are measured in interleaved"
+        + " rounds of " + ZOOKEEPER_ROUND_TRIALS + " trials.")
+    String zookeeperVersions;
+
+    @Option(names = "--zookeeper-home", paramLabel = "DIR,DIR", description = "For --target zookeeper: unpacked"
+        + " apache-zookeeper-X-bin distributions (their lib/*.jar); each is a cell policy named by the version its"
+        + " jars hold.")
+    String zookeeperHomes;
+
+    @Option(names = "--zk-config", paramLabel = "KEY=VALUE", description = "For --target zookeeper: a knob for every"
+        + " server (repeatable): into zoo.cfg, or as -Dzookeeper.KEY=VALUE for the keys ZooKeeper reads as system"
+        + " properties (cnxTimeout, fastleader.*, forceSync, ...). tickTime, initLimit and syncLimit also set the cell's"
+        + " timing.")
+    List<String> zookeeperConfig = new ArrayList<>();
+
+    @Option(names = "--zk-variants", paramLabel = "NAME:K=V[;K=V],...", description = "For --target zookeeper: named"
+        + " sets of knobs, each its own cell policy zk-VERSION+NAME (for example base:,cnx500:cnxTimeout=500), measured"
+        + " in interleaved rounds with every release; --zk-config applies to all of them.")
+    String zookeeperVariants;
+
+    @Option(names = "--preload", paramLabel = "N,N", defaultValue = "0", description = "Values loaded before each cell's"
+        + " first trial, a matrix dimension (default: ${DEFAULT-VALUE}): znodes created through ZooKeeper's client, or"
+        + " txns through our write client, until every server holds them; each N > 0 is a cell param preload=N.")
+    String preload;
+
+    @Option(names = "--value-bytes", paramLabel = "B", defaultValue = "0", description = "Bytes of each preloaded"
+        + " value (default: ${DEFAULT-VALUE}; at most 16384, our nodes' largest write).")
+    int valueBytes;
 
     @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
@@ -114,6 +155,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
 
+    @Option(names = "--zk-heap", paramLabel = "SIZE", defaultValue = "128m", description = "Heap of each ZooKeeper server"
+        + " (default: ${DEFAULT-VALUE}); ZooKeeper holds its whole database on the heap, so --preload needs more.")
+    String zookeeperHeap;
+
     @Option(names = "--jvm-flags", paramLabel = "FLAGS",
         description = "JVM flags for every node and ZooKeeper process, after the heap (default: -XX:+UseSerialGC "
             + "-XX:TieredStopAtLevel=1, plus -XX:+UseTransparentHugePages on Linux).")
@@ -139,40 +184,56 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("run", ex.getMessage());
         }
+        final List<ZooKeeperDistribution> zks;
+        try {
+            zks = zookeepers(m);
+        } catch (final ZooKeeperVersionException | IllegalArgumentException ex) {
+            return Cli.fail("run", ex.getMessage());
+        }
         if (jvmFlags == null) {
             jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
         final Path root = store.root();
-        final RunWriter writer = store.open(config(m));
+        final RunWriter writer = store.open(config(m, zks));
         final Path work = Files.createTempDirectory("electionbench-run");
         // Node and ZooKeeper processes must not outlive the run, whether it ends, fails or is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
             "kill-children"));
         final Summary summary = new Summary(isJson, writeRate > 0);
         boolean isClean = true;
+        final int cells = cells(m, zks);
         int cellNo = 0;
         for (final String target : m.targets) {
-            for (final ElectionPolicy p : m.policiesFor(target)) {
+            final List<Variant> variants = variants(target, m, zks);
+            if (target.equals("zookeeper") && variants.size() > 1) {
                 for (final int size : m.sizesFor(target)) {
-                    for (final Pattern pattern : m.patterns) {
-                        cellNo++;
-                        final int n = target.equals("sim") ? simTrials : trials;
-                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, m.cells(), target, size, pattern.flag(), p.name());
-                        final Progress progress = new Progress(label, warmup + n, isJson);
-                        final CellRunner.CellOutcome o = new CellRunner(target, size, pattern, p, m.timing, seed, heap,
-                            work.resolve("cell-" + cellNo)).verbose(isVerbose ? System.err : null).remoteConfig(remoteConfig)
-                            .writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
-                        isClean &= o.violations().isEmpty() && o.failed() == 0;
-                        final Cell cell = summary.add(target, size, pattern, p, o);
-                        if (writer != null && cell != null) {
-                            writer.addCell(cell);
-                            final String stem = writer.file().getFileName().toString().replace(".json", "");
-                            final String file = stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_");
-                            IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
-                            if (!o.writes().isEmpty()) {
-                                IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, data, pattern, m, work,
+                                cellNo, cells);
+                            for (int i = 0; i < variants.size(); i++) {
+                                isClean &= store(summary, writer, target, size, data, pattern, variants.get(i), outcomes.get(i));
                             }
+                            cellNo += variants.size();
+                        }
+                    }
+                }
+                continue;
+            }
+            for (final Variant v : variants) {
+                for (final int size : m.sizesFor(target)) {
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            cellNo++;
+                            final int n = target.equals("sim") ? simTrials : trials;
+                            final String label = String.format("[%d/%d] %s n=%d %s %s%s", cellNo, cells, target, size,
+                                pattern.flag(), v.name(), data > 0 ? " preload=" + data : "");
+                            final Progress progress = new Progress(label, warmup + n, isJson);
+                            final CellRunner.CellOutcome o = cellRunner(target, size, data, pattern, v, m,
+                                work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS),
+                                progress::update);
+                            isClean &= store(summary, writer, target, size, data, pattern, v, o);
                         }
                     }
                 }
@@ -190,7 +251,144 @@ final class RunCommand implements Callable<Integer> {
         return isClean ? 0 : 1;
     }
 
-    private Map<String, Object> config(final Matrix m) {
+    /** A cell's policy: one of ours, or a ZooKeeper release (whose own election runs, whatever --policy says). */
+    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper, ZooKeeperVariant knobs) {
+        String name() {
+            return zookeeper != null ? knobs.policyName(zookeeper) : policy.name();
+        }
+    }
+
+    /** Our policies; or every ZooKeeper release with every knob variant (release-major order). */
+    private List<Variant> variants(final String target, final Matrix m, final List<ZooKeeperDistribution> zks) {
+        if (target.equals("zookeeper")) {
+            final List<Variant> out = new ArrayList<>();
+            for (final ZooKeeperDistribution zk : zks) {
+                for (final ZooKeeperVariant knobs : zookeeperKnobs()) {
+                    out.add(new Variant(m.policies.get(0), zk, knobs));
+                }
+            }
+            return out;
+        }
+        return m.policiesFor(target).stream().map(p -> new Variant(p, null, null)).toList();
+    }
+
+    /** The knob variants of --zk-variants, each with --zk-config; or one unnamed variant of --zk-config alone. */
+    private List<ZooKeeperVariant> zookeeperKnobs() {
+        final Map<String, String> common = ZooKeeperVariant.parseConfig(zookeeperConfig, "--zk-config");
+        return zookeeperVariants == null ? List.of(new ZooKeeperVariant("", common))
+            : ZooKeeperVariant.parseVariants(zookeeperVariants, common);
+    }
+
+    private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
+        int n = 0;
+        for (final String t : m.targets) {
+            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size() * m.preloads.size();
+        }
+        return n;
+    }
+
+    private CellRunner cellRunner(final String target, final int size, final long data, final Pattern pattern, final Variant v,
+        final Matrix m, final Path dir) {
+        return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
+            .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
+            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes);
+    }
+
+    /**
+     * The cells of one size and pattern on several ZooKeeper releases, measured in rounds: each round runs
+     * up to {@link #ZOOKEEPER_ROUND_TRIALS} trials of every release in turn, on a fresh ensemble, one at a
+     * time. The first round has the full warm-up, every later one a single warm-up trial, since each
+     * round starts new server JVMs.
+     */
+    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final long data,
+        final Pattern pattern, final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
+        final List<CellRunner.CellOutcome> outcomes = new ArrayList<>();
+        final int[] done = new int[variants.size()];
+        final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
+        final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
+        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s%s %d cells interleaved", firstCell + 1,
+            firstCell + variants.size(), cells, size, pattern.flag(), data > 0 ? " preload=" + data : "", variants.size());
+        final Progress progress = new Progress(label, total, isJson);
+        long progressed = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < variants.size(); i++) {
+                final int n = Math.min(ZOOKEEPER_ROUND_TRIALS, trials - done[i]);
+                final int warm = round == 0 ? warmup : Math.min(warmup, 1);
+                final long base = progressed;
+                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, data, pattern, variants.get(i), m,
+                    work.resolve("cell-" + (firstCell + i + 1) + "-round-" + (round + 1)))
+                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.update(base + t));
+                progressed += warm + n;
+                done[i] += n;
+                outcomes.add(i, round == 0 ? o : outcomes.remove(i).plus(o));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Adds the cell to the table and the run file (with its interval logs); false if it was not clean. */
+    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size, final long data,
+        final Pattern pattern, final Variant v, final CellRunner.CellOutcome o) throws Exception {
+        final Map<String, String> params = data > 0
+            ? Map.of("preload", Long.toString(data), "value_bytes", Integer.toString(valueBytes)) : Map.of();
+        final Cell cell = summary.add(target, size, pattern, v.name(), params, o);
+        if (writer != null && cell != null) {
+            writer.addCell(cell);
+            final String stem = writer.file().getFileName().toString().replace(".json", "");
+            final String file = stem + "-" + cell.id().replaceAll("[^A-Za-z0-9.=-]+", "_");
+            IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
+            if (!o.writes().isEmpty()) {
+                IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
+            }
+        }
+        return o.violations().isEmpty() && o.failed() == 0;
+    }
+
+    /**
+     * The ZooKeeper releases the zookeeper target runs, resolved (or read from their installs) before any
+     * server starts; none when no zookeeper target is asked for.
+     */
+    private List<ZooKeeperDistribution> zookeepers(final Matrix m) throws ZooKeeperVersionException {
+        if (!m.targets.contains("zookeeper")) {
+            final String misplaced = zookeeperVersions != null ? "--zookeeper" : zookeeperHomes != null ? "--zookeeper-home"
+                : !zookeeperConfig.isEmpty() ? "--zk-config" : zookeeperVariants != null ? "--zk-variants" : null;
+            if (misplaced != null) {
+                throw new IllegalArgumentException(misplaced + " applies to --target zookeeper only");
+            }
+            return List.of();
+        }
+        for (final ZooKeeperVariant knobs : zookeeperKnobs()) {
+            knobs.timing("tickTime", tickTimeMs);
+            knobs.timing("initLimit", initLimit);
+            knobs.timing("syncLimit", syncLimit);
+        }
+        final List<ZooKeeperDistribution> out = new ArrayList<>();
+        final String versions = zookeeperVersions != null ? zookeeperVersions
+            : zookeeperHomes == null ? ZooKeeperReleases.DEFAULT_VERSION : null;
+        if (versions != null) {
+            try (ZooKeeperReleases releases = ZooKeeperReleases.fromSettings()) {
+                for (final String v : Cli.stringList(versions, "--zookeeper")) {
+                    out.add(releases.resolve(v));
+                }
+            }
+        }
+        if (zookeeperHomes != null) {
+            for (final String dir : Cli.stringList(zookeeperHomes, "--zookeeper-home")) {
+                out.add(ZooKeeperHome.open(Path.of(dir)));
+            }
+        }
+        final Map<String, ZooKeeperDistribution> byName = new LinkedHashMap<>();
+        for (final ZooKeeperDistribution zk : out) {
+            final ZooKeeperDistribution twin = byName.put(zk.policyName(), zk);
+            if (twin != null) {
+                throw new IllegalArgumentException("ZooKeeper " + zk.version() + " is named twice (" + twin.origin() + " and "
+                    + zk.origin() + "): each release is one cell policy, zk-" + zk.version());
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> config(final Matrix m, final List<ZooKeeperDistribution> zks) {
         final Map<String, Object> c = new LinkedHashMap<>();
         c.put("command", "run");
         c.put("targets", m.targets);
@@ -212,6 +410,36 @@ final class RunCommand implements Callable<Integer> {
         c.put("write_bytes", writeRate > 0 ? 128 : 0);
         c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
         c.put("fsync_by_target", fsyncByTarget(m));
+        c.put("preload", m.preloads);
+        c.put("value_bytes", valueBytes);
+        if (m.targets.contains("zookeeper")) {
+            c.put("zookeeper_heap", zookeeperHeap);
+        }
+        if (!zks.isEmpty()) {
+            final List<Map<String, Object>> releases = new ArrayList<>();
+            for (final ZooKeeperDistribution zk : zks) {
+                final Map<String, Object> r = new LinkedHashMap<>();
+                r.put("policy", zk.policyName());
+                r.put("version", zk.version());
+                r.put("origin", zk.origin());
+                r.put("jars", zk.jars().stream().map(p -> p.getFileName().toString()).toList());
+                releases.add(r);
+            }
+            c.put("zookeeper", releases);
+            final List<Map<String, Object>> zkCells = new ArrayList<>();
+            for (final Variant v : variants("zookeeper", m, zks)) {
+                final Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("policy", v.name());
+                cell.put("version", v.zookeeper().version());
+                cell.put("variant", v.knobs().name());
+                cell.put("knobs", v.knobs().knobs());
+                cell.put("zoo_cfg", v.knobs().zooCfgLines());
+                cell.put("jvm_properties", v.knobs().jvmArguments());
+                zkCells.add(cell);
+            }
+            c.put("zookeeper_cells", zkCells);
+            c.put("zookeeper_round_trials", zkCells.size() > 1 ? ZOOKEEPER_ROUND_TRIALS : trials);
+        }
         return c;
     }
 
@@ -224,7 +452,7 @@ final class RunCommand implements Callable<Integer> {
                     out.put(t, "n/a (in-memory log)");
                     break;
                 case "zookeeper":
-                    out.put(t, "forceSync=yes (ZooKeeper's default)");
+                    out.put(t, zookeeperForceSync());
                     break;
                 case "remote":
                     out.put(t, m.remoteFsync == null ? "unknown" : m.remoteFsync.name().toLowerCase(Locale.ROOT) + " (from --remote-config)");
@@ -234,6 +462,19 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** ZooKeeper's forceSync: its default, or what the knobs of each variant that sets it say. */
+    private String zookeeperForceSync() {
+        final StringBuilder sb = new StringBuilder();
+        for (final ZooKeeperVariant v : zookeeperKnobs()) {
+            final String set = v.knobs().getOrDefault("forceSync", v.knobs().get("zookeeper.forceSync"));
+            if (set != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(v.name().isEmpty() ? "every cell" : v.name()).append(": forceSync=")
+                    .append(set);
+            }
+        }
+        return sb.length() == 0 ? "forceSync=yes (ZooKeeper's default)" : sb + " (else forceSync=yes, ZooKeeper's default)";
     }
 
     /** The lines under the table: what was written, and with which fsync policy. */
@@ -300,15 +541,44 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
         }
+        if (valueBytes < 0 || valueBytes > io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES) {
+            throw new IllegalArgumentException("--value-bytes " + valueBytes + " is not in 0.."
+                + io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
+        }
+        final List<Long> preloads = Cli.intList(preload, "--preload", 0, MAX_PRELOAD).stream().map(Integer::longValue).toList();
+        if (ts.contains("zookeeper")) {
+            checkZooKeeperHeap(preloads.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
         return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
-            remotePolicy, fsyncPolicy, remoteFsync);
+            remotePolicy, fsyncPolicy, remoteFsync, preloads);
     }
+
+    /**
+     * Refuses a preload ZooKeeper's heap cannot hold: its DataTree keeps every znode on the heap, about
+     * {@link #ZNODE_OVERHEAD_BYTES} beyond the value, and a snapshot being written or read needs room
+     * beside it, so at most half the heap may be data.
+     */
+    private void checkZooKeeperHeap(final long mostValues) {
+        final long heapBytes = Cli.bytes(zookeeperHeap, "--zk-heap");
+        final long need = mostValues * (valueBytes + ZNODE_OVERHEAD_BYTES);
+        if (need > heapBytes / 2) {
+            throw new IllegalArgumentException(String.format("--preload %d of %d bytes needs about %d MiB of ZooKeeper heap"
+                + " (twice the data); --zk-heap %s is %d MiB: give --zk-heap %dm or more", mostValues, valueBytes,
+                2 * need >> 20, zookeeperHeap, heapBytes >> 20, (2 * need >> 20) + 64));
+        }
+    }
+
+    /** Heap one znode of ZooKeeper's DataTree takes beyond its value: path, DataNode, StatPersisted, map entry. */
+    static final int ZNODE_OVERHEAD_BYTES = 200;
 
     /** The highest --write-rate: one writer thread keeps up with this on a small machine. */
     static final double MAX_WRITE_RATE = 100_000;
 
+    /** The most values --preload loads: ten million, a few GB of ZooKeeper heap at small values. */
+    static final int MAX_PRELOAD = 10_000_000;
+
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
-        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync) {
+        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync, List<Long> preloads) {
         /**
          * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
          * nodes run what their config says, at the size it lists.
@@ -322,14 +592,6 @@ final class RunCommand implements Callable<Integer> {
 
         List<Integer> sizesFor(final String target) {
             return target.equals("remote") ? List.of(remoteSize) : sizes;
-        }
-
-        int cells() {
-            int n = 0;
-            for (final String t : targets) {
-                n += sizesFor(t).size() * policiesFor(t).size();
-            }
-            return n * patterns.size();
         }
     }
 
@@ -353,10 +615,10 @@ final class RunCommand implements Callable<Integer> {
             this.isWriting = isWriting;
         }
 
-        Cell add(final String target, final int size, final Pattern pattern, final ElectionPolicy policy, final CellRunner.CellOutcome o)
-            throws Exception {
-            final String policyName = target.equals("zookeeper") ? ZOOKEEPER_LABEL : policy.name();
-            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName;
+        Cell add(final String target, final int size, final Pattern pattern, final String policyName,
+            final Map<String, String> params, final CellRunner.CellOutcome o) throws Exception {
+            final String data = params.isEmpty() ? "" : " preload=" + params.get("preload");
+            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName + data;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
                 return null;
@@ -371,12 +633,31 @@ final class RunCommand implements Callable<Integer> {
             final Metric ready = ms(o, s -> s.outcome().readyNs());
             final Metric rounds = count(o, s -> s.outcome().rounds(), "rounds");
             final Metric messages = count(o, s -> s.notifications(), "messages");
-            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName);
+            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName,
+                params.isEmpty() ? Map.of() : new java.util.TreeMap<>(params));
             if (detection.n() > 0) {
                 cell.metric("detection_ms", detection);
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
                 .metric("failed_trials", Metric.perRun("trials", Better.LOWER, o.failed()));
+            final Metric.Builder reported = Metric.builder("ms", Better.LOWER);
+            o.reports().forEach(r -> r.electionsMs().forEach(reported::add));
+            final Metric zkReported = reported.build();
+            if (zkReported.n() > 0) {
+                cell.metric("zk_reported_election_ms", zkReported);
+            }
+            if (!o.preloadMs().isEmpty()) {
+                cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
+                    o.preloadMs().stream().mapToDouble(Long::doubleValue).toArray()));
+            }
+            if (o.reports().stream().anyMatch(r -> r.diffs() + r.truncs() + r.snaps() > 0)) {
+                cell.metric("zk_syncs_diff", Metric.perRun("learners", Better.HIGHER,
+                    o.reports().stream().mapToDouble(ServerReports::diffs).toArray()));
+                cell.metric("zk_syncs_trunc", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::truncs).toArray()));
+                cell.metric("zk_syncs_snap", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::snaps).toArray()));
+            }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
                 cell.metric("messages_per_election", messages);
@@ -386,13 +667,15 @@ final class RunCommand implements Callable<Integer> {
                 w.addTo(cell);
             }
             if (ready.n() > 0) {
-                readyP50.put(size + " " + pattern.flag() + " " + target + " " + policyName, ready.p50());
+                readyP50.put(size + " " + pattern.flag() + data + " " + target + " " + policyName, ready.p50());
             }
             if (isJson) {
                 final Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", target);
                 m.put("size", size);
                 m.put("pattern", pattern.flag());
+                m.put("preload", params.isEmpty() ? 0 : Long.parseLong(params.get("preload")));
+                m.put("preload_ms", o.preloadMs().isEmpty() ? null : o.preloadMs().get(0));
                 m.put("policy", policyName);
                 m.put("n", ready.n());
                 m.put("failed", o.failed());
@@ -404,12 +687,20 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_p99_ms", ready.p99());
                 m.put("time_to_ready_max_ms", ready.max());
                 m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
+                m.put("zk_reported_election_p50_ms", zkReported.n() > 0 ? zkReported.p50() : null);
+                final int[] syncsSent = new int[3];
+                o.reports().forEach(r -> {
+                    syncsSent[0] += r.diffs();
+                    syncsSent[1] += r.truncs();
+                    syncsSent[2] += r.snaps();
+                });
+                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2]));
                 if (w != null) {
                     w.putJson(m);
                 }
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                rows.add(new String[] {target, Integer.toString(size), pattern.flag(), policyName, Integer.toString(ready.n()),
+                rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
                     fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0), fmt(rounds, 0.5),
                     hasMessages ? fmt(messages, 0.5) : NONE, Integer.toString(o.failed()),
                     w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
@@ -433,19 +724,22 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             System.out.println();
-            System.out.println(line(HEADERS, shown));
-            rows.forEach(r -> System.out.println(line(r, shown)));
+            final int patternWidth = Math.max(22, rows.stream().mapToInt(r -> r[2].length()).max().orElse(0));
+            final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
+            System.out.println(line(HEADERS, shown, patternWidth, policyWidth));
+            rows.forEach(r -> System.out.println(line(r, shown, patternWidth, policyWidth)));
             System.out.println("times in ms from the fault; rounds and msgs are medians per election");
             footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }
 
-        /** Left-aligned text columns, right-aligned numbers, widths as the table always had them. */
-        private static String line(final String[] cells, final List<Integer> shown) {
+        /** Left-aligned text columns, right-aligned numbers; pattern and policy as wide as their longest name. */
+        private static String line(final String[] cells, final List<Integer> shown, final int patternWidth,
+            final int policyWidth) {
             final StringBuilder sb = new StringBuilder();
             for (final int c : shown) {
-                final int width = c == 0 || c == 3 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? patternWidth : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
                 final boolean isLeft = c == 0 || c == 2 || c == 3;
                 if (sb.length() > 0) {
                     sb.append(' ');
@@ -458,14 +752,15 @@ final class RunCommand implements Callable<Integer> {
         /** For every size and pattern measured on ZooKeeper and on our own nodes: ZooKeeper's ready p50 over ours. */
         private void printRatios() {
             readyP50.forEach((key, zk) -> {
-                if (!key.endsWith(" zookeeper " + ZOOKEEPER_LABEL)) {
+                if (!key.contains(" zookeeper zk-")) {
                     return;
                 }
                 final String prefix = key.substring(0, key.indexOf(" zookeeper "));
+                final String version = key.substring(key.indexOf(" zookeeper zk-") + " zookeeper zk-".length());
                 readyP50.forEach((other, ours) -> {
-                    if (other.startsWith(prefix + " ") && !other.equals(key) && !other.contains(" sim ") && ours > 0) {
-                        System.out.printf("ratio: n=%s ZooKeeper 3.9.5 ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
-                            prefix, zk, other.substring(prefix.length() + 1), ours, zk / ours);
+                    if (other.startsWith(prefix + " ") && !other.contains(" zookeeper ") && !other.contains(" sim ") && ours > 0) {
+                        System.out.printf("ratio: n=%s ZooKeeper %s ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
+                            prefix, version, zk, other.substring(prefix.length() + 1), ours, zk / ours);
                     }
                 });
             });

@@ -216,6 +216,174 @@ class RunCommandTest {
         assertTrue(cell.get("write_unavailability_p50_ms").asDouble() > 0, cell.toString());
     }
 
+    /**
+     * Two releases in one run: each its own cell policy, measured in interleaved rounds, the one resolved at
+     * run time (3.8.6, from Maven Central or the cache) and an install laid out from the default's jars, whose
+     * version is read from its jars, not from the directory's misleading name.
+     */
+    @Test
+    void twoReleasesAreTwoCellsAndAnInstallIsNamedByItsJars(@TempDir final Path root) throws Exception {
+        final Path home = root.resolve("apache-zookeeper-9.9.9-bin");
+        Files.createDirectories(home.resolve("lib"));
+        try (io.electionbench.loadgen.zookeeper.ZooKeeperReleases releases =
+                 io.electionbench.loadgen.zookeeper.ZooKeeperReleases.fromSettings()) {
+            for (final Path jar : releases.resolve("3.9.5").jars()) {
+                Files.copy(jar, home.resolve("lib").resolve(jar.getFileName()));
+            }
+        }
+        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--zookeeper-home", home.toString(),
+            "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final List<JsonNode> cells = new java.util.ArrayList<>();
+        for (final String line : r.out().strip().split("\n")) {
+            cells.add(JSON.readTree(line));
+        }
+        assertEquals(List.of("zk-3.8.6", "zk-3.9.5"), cells.stream().map(c -> c.get("policy").asText()).toList());
+        for (final JsonNode cell : cells) {
+            assertEquals(1, cell.get("n").asInt(), cell.toString());
+        }
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode zookeeper = JSON.readTree(file.toFile()).get("config").get("zookeeper");
+        assertEquals(2, zookeeper.size(), zookeeper.toString());
+        assertEquals("3.8.6", zookeeper.get(0).get("version").asText());
+        assertEquals(home.toString(), zookeeper.get(1).get("origin").asText(), "the install is named where it came from");
+    }
+
+    /**
+     * Knob variants are cells of their own, their knobs stored per cell, and ZooKeeper's own report of each
+     * election is collected beside what the load generator saw.
+     */
+    @Test
+    void knobVariantsAreCellsAndZooKeepersOwnElectionTimeIsKept(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--zk-variants", "base:,tick500:tickTime=500",
+            "--zk-config", "cnxTimeout=1000", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0",
+            "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertEquals("zk-3.9.5+base", JSON.readTree(lines[0]).get("policy").asText());
+        assertEquals("zk-3.9.5+tick500", JSON.readTree(lines[1]).get("policy").asText());
+        for (final String line : lines) {
+            final JsonNode cell = JSON.readTree(line);
+            final double reported = cell.get("zk_reported_election_p50_ms").asDouble();
+            assertTrue(reported > 0 && reported <= cell.get("time_to_ready_p50_ms").asDouble(),
+                "ZooKeeper's LEADER ELECTION TOOK lies within what the load generator saw: " + cell);
+        }
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode cells = JSON.readTree(file.toFile()).get("config").get("zookeeper_cells");
+        assertEquals("1000", cells.get(0).get("knobs").get("cnxTimeout").asText());
+        assertEquals("-Dzookeeper.cnxTimeout=1000", cells.get(0).get("jvm_properties").get(0).asText());
+        assertEquals("tickTime=500", cells.get(1).get("zoo_cfg").get(0).asText());
+    }
+
+    /**
+     * Preloaded data is a cell of its own: ZooKeeper holds every znode on every server before the fault (the
+     * preload checks srvr's node count), and the follower that restarts is synced by the leader as its log
+     * says (a DIFF, far below the 100,000 txns of a snapshot).
+     */
+    @Test
+    void zookeeperPreloadIsACellAndTheRestartedFollowerIsSyncedByDiff(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "follower-crash", "--preload",
+            "0,3000", "--value-bytes", "256", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        final JsonNode empty = JSON.readTree(lines[0]);
+        final JsonNode loaded = JSON.readTree(lines[1]);
+        assertEquals(0, empty.get("preload").asInt());
+        assertTrue(empty.get("preload_ms").isNull(), empty.toString());
+        assertEquals(3000, loaded.get("preload").asInt());
+        assertTrue(loaded.get("preload_ms").asLong() > 0, loaded.toString());
+        assertEquals(1, loaded.get("n").asInt(), loaded.toString());
+        assertTrue(loaded.get("zk_syncs").get("diff").asInt() >= 1, "the restarted follower got a DIFF: " + loaded);
+        assertEquals(0, loaded.get("zk_syncs").get("snap").asInt(), loaded.toString());
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode cells = JSON.readTree(file.toFile()).get("cells");
+        assertEquals(2, cells.size());
+        assertFalse(cells.get(0).has("params"), cells.get(0).toString());
+        assertEquals("3000", cells.get(1).get("params").get("preload").asText(), cells.get(1).toString());
+        assertEquals("256", cells.get(1).get("params").get("value_bytes").asText(), cells.get(1).toString());
+        assertTrue(cells.get(1).get("metrics").has("preload_ms"), cells.get(1).toString());
+    }
+
+    /** Our nodes take the preload through the pipelined write client, each cell its own. */
+    @Test
+    void processPreloadLoadsEveryNodeBeforeTheFault() throws Exception {
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--preload", "5000",
+            "--value-bytes", "100", "--trials", "1", "--warmup", "0", "--no-store", "--json", "--verbose");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(5000, cell.get("preload").asInt());
+        assertEquals(1, cell.get("n").asInt(), cell.toString());
+        assertTrue(r.err().contains("preloaded 5000 values of 100 bytes in "), r.err());
+    }
+
+    @Test
+    void aTargetThatCannotPreloadIsSkippedWithAReason() {
+        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--preload", "10",
+            "--no-store");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("skipped, the sim target cannot preload data"), r.out());
+    }
+
+    @Test
+    void badPreloadsGiveOneLineAndExitTwo() {
+        final String[][] cases = {
+            {"--target", "process", "--value-bytes", "16385"}, {"--target", "process", "--value-bytes", "-1"},
+            {"--target", "process", "--preload", "-5"}, {"--target", "process", "--preload", "10000001"},
+            {"--target", "zookeeper", "--zk-heap", "lots"},
+            {"--target", "zookeeper", "--preload", "2000000", "--value-bytes", "1024"}};
+        for (final String[] c : cases) {
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--sizes", "3", "--trials", "1", "--no-store"));
+            args.addAll(List.of(c));
+            final long before = ProcessHandle.current().descendants().count();
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: "), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
+        }
+        final Result heap = cli("run", "--target", "zookeeper", "--sizes", "3", "--preload", "2000000", "--value-bytes",
+            "1024", "--no-store");
+        assertTrue(heap.err().contains("--zk-heap"), "the error says which flag to raise: " + heap.err());
+    }
+
+    /** Each bad ZooKeeper input is one line and exit 2, before any server starts. */
+    @Test
+    void badZooKeeperReleasesAndInstallsGiveOneLineAndExitTwo(@TempDir final Path root) throws Exception {
+        Files.createDirectories(root.resolve("not-zk/lib"));
+        Files.writeString(root.resolve("not-zk/lib/readme.txt"), "no jars");
+        final String[][] cases = {
+            {"--zookeeper", "3.9.99"}, {"--zookeeper", "3.7.2"}, {"--zookeeper", "latest"},
+            {"--zookeeper-home", root.resolve("missing").toString()}, {"--zookeeper-home", root.resolve("not-zk").toString()},
+            {"--zookeeper", "3.9.5", "--zookeeper-home", root.resolve("not-zk").toString()},
+            {"--zk-config", "dataDir=/x"}, {"--zk-variants", "nocolon"}, {"--zk-variants", "t:tickTime=0"}};
+        for (final String[] zk : cases) {
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--target", "zookeeper", "--sizes", "3",
+                "--trials", "1", "--no-store"));
+            args.addAll(List.of(zk));
+            final long before = ProcessHandle.current().descendants().count();
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", zk) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: --z") || r.err().startsWith("electionbench run: zookeeper variant"),
+                r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
+        }
+        final Result misplaced = cli("run", "--target", "process", "--zookeeper", "3.9.5", "--no-store");
+        assertEquals(2, misplaced.code());
+        assertEquals("electionbench run: --zookeeper applies to --target zookeeper only", misplaced.err().strip());
+    }
+
     @Test
     void badArgumentsGiveOneLineAndExitTwo() {
         for (final String[] args : new String[][] {

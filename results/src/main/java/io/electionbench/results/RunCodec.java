@@ -129,6 +129,10 @@ public final class RunCodec {
             node.put("size", cell.size());
             node.put("pattern", cell.pattern());
             node.put("policy", cell.policy());
+            if (!cell.params().isEmpty()) {
+                final ObjectNode params = node.putObject("params");
+                cell.params().forEach(params::put);
+            }
         }
         final ObjectNode metrics = node.putObject("metrics");
         cell.metrics().forEach((name, metric) -> metrics.set(name, metricTree(metric)));
@@ -264,11 +268,11 @@ public final class RunCodec {
                 throw error(path + ": expected an object");
             }
             final Cell.Builder builder;
+            final Map<String, String> params = new LinkedHashMap<>();
+            if (node.has("params")) {
+                object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            }
             if (node.has("benchmark")) {
-                final Map<String, String> params = new LinkedHashMap<>();
-                if (node.has("params")) {
-                    object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
-                }
                 builder = Cell.jmh(text(node, "benchmark", path), params);
             } else {
                 final JsonNode size = require(node, "size", path);
@@ -276,7 +280,7 @@ public final class RunCodec {
                     throw error(path + ".size: expected an integer");
                 }
                 builder = Cell.loadgen(text(node, "target", path), size.intValue(), text(node, "pattern", path),
-                    text(node, "policy", path));
+                    text(node, "policy", path), params);
             }
             object(node, "metrics", path).properties()
                 .forEach(e -> builder.metric(e.getKey(), metric(e.getValue(), path + ".metrics." + e.getKey())));

@@ -51,6 +51,25 @@ public interface Target extends AutoCloseable {
     /** Events reported since the last call, in no particular order. */
     List<TrialEvent> drainEvents() throws Exception;
 
+    /**
+     * What the servers reported about themselves since the last call (ZooKeeper's log lines: election
+     * durations, sync decisions); {@link ServerReports#NONE} where a target reports none.
+     */
+    default ServerReports drainReports() throws Exception {
+        return ServerReports.NONE;
+    }
+
+    /**
+     * Writes {@code count} values of {@code valueBytes} bytes through the serving leader of a stable
+     * ensemble and returns once every running server holds them ({@code --preload}): the data every
+     * trial of the cell then recovers with.
+     *
+     * @throws UnsupportedOperationException when this target cannot
+     */
+    default void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        throw new UnsupportedOperationException("the " + name() + " target cannot preload data");
+    }
+
     /** Syncs that finished since the last call (learners' {@code onSynced}), in no particular order. */
     default List<SyncEvent> drainSyncs() throws Exception {
         return List.of();

@@ -9,8 +9,6 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,8 @@ import io.electionbench.core.Zxid;
 import io.electionbench.core.election.WriteListener;
 
 /**
- * Open-loop writes to real Apache ZooKeeper through its own client (3.9.5, loaded from the jars the
- * build copies to {@code target/zookeeper/} in a class loader of its own, so its Netty 4.1 never meets
- * ours; SLF4J is shared, with ZooKeeper's loggers at ERROR: its reconnects during faults are expected). Each write is an asynchronous
+ * Open-loop writes to real Apache ZooKeeper through its own client, of the release under test (loaded
+ * from that release's jars in a class loader of its own, so its Netty 4.1 never meets ours; SLF4J is shared, with ZooKeeper's loggers at ERROR: its reconnects during faults are expected). Each write is an asynchronous
  * {@code create} of a persistent sequential znode {@code /electionbench/w-} whose 128-byte data
  * starts with the write's sequence (big-endian); its zxid is the new znode's czxid.
  *
@@ -79,16 +76,16 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     private volatile boolean isExpired;
 
     /**
-     * @param lib              the ZooKeeper jars ({@link ZooKeeperTarget#zookeeperLib()})
+     * @param jars             the release's jars ({@link io.electionbench.loadgen.zookeeper.ZooKeeperDistribution#jars()})
      * @param connectString    every server's client address, {@code host:port,...}
      * @param sessionTimeoutMs asked of the servers (they grant 2 to 20 ticks)
      */
-    ZooKeeperWriteDriver(final Path lib, final String connectString, final int sessionTimeoutMs, final double ratePerS) throws Exception {
+    ZooKeeperWriteDriver(final List<Path> jars, final String connectString, final int sessionTimeoutMs, final double ratePerS) throws Exception {
         super(ratePerS);
         this.connectString = connectString;
         this.sessionTimeoutMs = sessionTimeoutMs;
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.zookeeper", "error");
-        this.loader = isolatedLoader(lib);
+        this.loader = isolatedLoader(jars);
         zooKeeperClass = loader.loadClass("org.apache.zookeeper.ZooKeeper");
         watcherInterface = loader.loadClass("org.apache.zookeeper.Watcher");
         create2Callback = loader.loadClass("org.apache.zookeeper.AsyncCallback$Create2Callback");
@@ -111,13 +108,12 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     }
 
     /** ZooKeeper's jars first, then the JDK; SLF4J from ours (one logging setup). */
-    private static ClassLoader isolatedLoader(final Path lib) throws IOException {
+    static ClassLoader isolatedLoader(final List<Path> jars) throws IOException {
         final List<URL> urls = new ArrayList<>();
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(lib, "*.jar")) {
-            for (final Path jar : jars) {
-                if (!jar.getFileName().toString().startsWith("slf4j-")) {
-                    urls.add(toUrl(jar));
-                }
+        for (final Path jar : jars) {
+            final String name = jar.getFileName().toString();
+            if (!name.startsWith("slf4j-") && !name.startsWith("logback-")) {
+                urls.add(toUrl(jar));
             }
         }
         final ClassLoader ours = ZooKeeperWriteDriver.class.getClassLoader();

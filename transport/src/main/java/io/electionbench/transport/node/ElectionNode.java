@@ -85,7 +85,8 @@ public final class ElectionNode implements AutoCloseable {
         }
         this.config = config;
         this.sid = sid;
-        this.statusPublisher = new StatusPublisher(sid, config.policy().name());
+        this.statusPublisher = new StatusPublisher(sid, config.policy().name(),
+            new StorageAlarm(sid, config.dataDir(sid)));
     }
 
     /** Replaces what {@link #crash()} does (before or after start). */
@@ -104,9 +105,9 @@ public final class ElectionNode implements AutoCloseable {
      * Opens storage (recovering the txn log), binds the admin endpoint and both peer ports, then
      * starts the agent thread.
      *
-     * @throws IOException if storage cannot be opened (a corrupt log or an unreadable epoch file: the
-     *                     message names the file, and offset, and no file was changed) or a port cannot
-     *                     be bound; nothing stays running
+     * @throws IOException if storage cannot be opened (a corrupt log, an unreadable epoch file, or a log
+     *                     whose index does not fit in the heap: the message names the file, and offset,
+     *                     and no file was changed) or a port cannot be bound; nothing stays running
      */
     public void start() throws IOException {
         final Path dataDir = config.dataDir(sid);
@@ -134,8 +135,9 @@ public final class ElectionNode implements AutoCloseable {
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
         statusPublisher.haltSink(this::halted);
-        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
-            ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
+        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS), new AgentErrorLog(sid, clock),
+            null,
+            new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
             final Thread thread = new Thread(r, "agent-" + sid);
             thread.setDaemon(true);
@@ -145,6 +147,27 @@ public final class ElectionNode implements AutoCloseable {
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
+        final String exposure = unprotectedPeerPortsWarning(sid, config.hasPeerAuth(), config.hasTls(),
+            config.server(sid).host(), transport.quorumAddress(), transport.electionAddress());
+        if (exposure != null) {
+            LOG.warn("{}", exposure);
+        }
+    }
+
+    /**
+     * The one WARN line for peer ports that listen beyond loopback with neither {@code peerAuthSecret}
+     * nor TLS, where whoever can reach the quorum port can pose as a member (docs/transport.md, Peer
+     * authentication); null when a secret or TLS protects them, or only loopback reaches them. Both
+     * ports bind {@code host} (the server line's), so the quorum port's bound address decides.
+     */
+    static String unprotectedPeerPortsWarning(final long sid, final boolean hasPeerAuth, final boolean hasTls,
+        final String host, final InetSocketAddress quorum, final InetSocketAddress election) {
+        if (hasPeerAuth || hasTls || quorum.getAddress().isLoopbackAddress()) {
+            return null;
+        }
+        return "node " + sid + ": the peer ports " + host + ":" + quorum.getPort() + " and :" + election.getPort()
+            + " listen beyond loopback with neither peerAuthSecret nor sslQuorum:"
+            + " whoever can reach them can pose as a member; set peerAuthSecretFile (docs/transport.md)";
     }
 
     private NodeStorage openStorage(final Path dataDir) throws IOException {
@@ -155,6 +178,12 @@ public final class ElectionNode implements AutoCloseable {
                 + "; nothing was changed (repairing it is an operator's decision)", ex);
         } catch (final IOException ex) {
             throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage() + "; nothing was changed", ex);
+        } catch (final OutOfMemoryError ex) {
+            // What recovery allocated is unreachable once it unwound; the process can still say why and exit.
+            throw new IOException("node " + sid + ": cannot open storage: the txn log in "
+                + dataDir.resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR) + " does not fit in the heap ("
+                + ex.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; its index holds"
+                + " 24 bytes per entry): start the node with a larger -Xmx; nothing was changed", ex);
         }
     }
 
@@ -294,6 +323,10 @@ public final class ElectionNode implements AutoCloseable {
             sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ')
                 .append(counters.get(i)).append('\n');
         }
+        if (transport != null) {
+            sb.append("# TYPE electionbench_client_connections_open gauge\nelectionbench_client_connections_open")
+                .append(label).append(' ').append(transport.openClientConnections()).append('\n');
+        }
         sb.append("# TYPE electionbench_bad_frames_total counter\n");
         for (final WireError error : WireError.values()) {
             if (error != WireError.NONE && error != WireError.INCOMPLETE) {
@@ -342,6 +375,10 @@ public final class ElectionNode implements AutoCloseable {
             .append(status.currentEpoch()).append('\n');
         sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
             .append(status.acceptedEpoch()).append('\n');
+        final StorageAlarm storageAlarm = statusPublisher.storageAlarm();
+        counter(sb, "electionbench_storage_failures_total", label, storageAlarm.failures());
+        sb.append("# TYPE electionbench_storage_failed gauge\nelectionbench_storage_failed").append(label).append(' ')
+            .append(storageAlarm.isFailing() ? 1 : 0).append('\n');
         if (admin == null) {
             return;
         }
@@ -419,6 +456,41 @@ public final class ElectionNode implements AutoCloseable {
             firstLongs[count] = length >= Long.BYTES ? buffer.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN) : 0;
             count++;
             return true;
+        }
+    }
+
+    /**
+     * The agent runner's error handler: an exception that escapes a duty cycle is logged with its stack trace
+     * once, then (the same cycle may throw again at once) counted and summed up in one line at most every
+     * {@link #INTERVAL_NS} with the latest one's message, so a failure that repeats cannot flood the log.
+     */
+    static final class AgentErrorLog implements org.agrona.ErrorHandler {
+        static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+        private final long sid;
+        private final NanoClock clock;
+        private boolean hasLogged;
+        private long lastLineNs;
+        private long suppressed;
+
+        AgentErrorLog(final long sid, final NanoClock clock) {
+            this.sid = sid;
+            this.clock = clock;
+        }
+
+        @Override
+        public void onError(final Throwable ex) {
+            final long nowNs = clock.nanoTime();
+            if (!hasLogged) {
+                hasLogged = true;
+                lastLineNs = nowNs;
+                LOG.error("node {}: agent error", sid, ex);
+            } else if (nowNs - lastLineNs >= INTERVAL_NS) {
+                LOG.error("node {}: agent error ({} more since the last line): {}", sid, suppressed + 1, ex.toString());
+                lastLineNs = nowNs;
+                suppressed = 0;
+            } else {
+                suppressed++;
+            }
         }
     }
 

@@ -15,10 +15,10 @@ import picocli.CommandLine.Spec;
  * {@code electionbench node --config FILE --id N}: runs one ensemble member until SIGTERM/SIGINT
  * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
  * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
- * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log or an
- * unreadable, out-of-range or inconsistent epoch file: one {@code error:} line on stderr naming the file and
- * the value, and nothing changed), 3 if the node halted because the epoch space is exhausted (one ERROR
- * line says so).
+ * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log, a txn log
+ * whose index does not fit in the heap, or an unreadable, out-of-range or inconsistent epoch file: one
+ * {@code error:} line on stderr naming the file and the value, and nothing changed), 3 if the node halted
+ * because the epoch space is exhausted (one ERROR line says so).
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Run one ensemble member (election and quorum ports, admin endpoint).")

@@ -36,6 +36,8 @@ public final class NodeConfig {
     private final int handshakeTimeoutMs;
     private final int reconnectMinMs;
     private final int reconnectMaxMs;
+    private final int maxClientCnxns;
+    private final int maxCnxns;
     private final boolean isNativeTransport;
     private final TlsConfig tls;
 
@@ -56,6 +58,8 @@ public final class NodeConfig {
         this.handshakeTimeoutMs = b.handshakeTimeoutMs > 0 ? b.handshakeTimeoutMs : timing.tickTimeMs() * timing.syncLimit();
         this.reconnectMinMs = b.reconnectMinMs;
         this.reconnectMaxMs = b.reconnectMaxMs;
+        this.maxClientCnxns = b.maxClientCnxns;
+        this.maxCnxns = b.maxCnxns;
         this.isNativeTransport = b.isNativeTransport;
         this.tls = b.tls;
     }
@@ -129,6 +133,8 @@ public final class NodeConfig {
             .connectTimeoutMs(connectTimeoutMs)
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .reconnectBackoffMs(reconnectMinMs, reconnectMaxMs)
+            .maxClientCnxns(maxClientCnxns)
+            .maxCnxns(maxCnxns)
             .authSecret(peerAuthSecret)
             .epollAllowed(isNativeTransport)
             .tls(tls)

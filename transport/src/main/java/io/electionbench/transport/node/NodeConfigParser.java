@@ -18,6 +18,7 @@ import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.TlsConfig;
+import io.electionbench.transport.net.TransportConfig;
 
 /**
  * Parses a zoo.cfg-shaped file. One {@code key=value} a line; blank lines and lines starting with
@@ -32,6 +33,7 @@ import io.electionbench.transport.net.TlsConfig;
  * peerAuthSecret=TEXT | peerAuthSecretFile=PATH (relative to the config's directory)
  * adminToken=TEXT
  * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
+ * maxClientCnxns=60  (write clients per source address, 0: no limit)  maxCnxns=1024  (write clients in all)
  * nativeTransport=true     (false forces NIO even where epoll is available)
  * sslQuorum=true           (mutual TLS on both peer ports; ZooKeeper's quorum TLS keys:)
  * ssl.quorum.keyStore.location=PATH   ssl.quorum.keyStore.password=TEXT | ssl.quorum.keyStore.passwordPath=PATH
@@ -49,7 +51,7 @@ import io.electionbench.transport.net.TlsConfig;
  */
 public final class NodeConfigParser {
     private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
-        "clientPort", "clientPortAddress", "secureClientPort", "maxClientCnxns", "autopurge.snapRetainCount",
+        "clientPort", "clientPortAddress", "secureClientPort", "autopurge.snapRetainCount",
         "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
         "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
         "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit",
@@ -103,6 +105,8 @@ public final class NodeConfigParser {
         final Map<Long, long[]> groups = new TreeMap<>();
         final Map<Long, Long> weights = new TreeMap<>();
         final Map<String, Integer> firstLine = new TreeMap<>();
+        /** Every fixed {@code host:port} a server line names (host lower-cased), to what uses it. */
+        final Map<String, String> endpoints = new TreeMap<>();
         int line;
         int tickTime = 2000;
         int initLimit = 10;
@@ -116,6 +120,8 @@ public final class NodeConfigParser {
         int handshakeTimeoutMs;
         int reconnectMinMs = 10;
         int reconnectMaxMs = 1000;
+        int maxClientCnxns = TransportConfig.DEFAULT_MAX_CLIENT_CNXNS;
+        int maxCnxns = TransportConfig.DEFAULT_MAX_CNXNS;
         boolean isNativeTransport = true;
         boolean isSslQuorum;
         final Map<String, String> quorumTls = new TreeMap<>();
@@ -157,6 +163,8 @@ public final class NodeConfigParser {
                 case "handshakeTimeoutMs": handshakeTimeoutMs = positiveInt(key, value); break;
                 case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
                 case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
+                case "maxClientCnxns": maxClientCnxns = nonNegativeInt(key, value); break;
+                case "maxCnxns": maxCnxns = nonNegativeInt(key, value); break;
                 case "nativeTransport": isNativeTransport = bool(key, value); break;
                 case "sslQuorum": isSslQuorum = bool(key, value); break;
                 case "portUnification": unsupportedIfTrue(key, value, "a TLS port accepts only TLS"); break;
@@ -265,13 +273,36 @@ public final class NodeConfigParser {
                 throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort + " for both quorum and election");
             }
             servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
+            claim(sid, "quorum", parts[0], quorumPort);
+            claim(sid, "election", parts[0], electionPort);
             if (semicolon >= 0) {
                 final String admin = value.substring(semicolon + 1);
                 final int colon = admin.lastIndexOf(':');
                 if (colon <= 0) {
                     throw new IllegalArgumentException("server." + sid + " admin address '" + admin + "' is not host:port");
                 }
-                admins.put(sid, new AdminAddress(admin.substring(0, colon), port("server." + sid + " admin port", admin.substring(colon + 1))));
+                final String adminHost = admin.substring(0, colon);
+                final int adminPort = port("server." + sid + " admin port", admin.substring(colon + 1));
+                admins.put(sid, new AdminAddress(adminHost, adminPort));
+                claim(sid, "admin", adminHost, adminPort);
+            }
+        }
+
+        /**
+         * Refuses an address another server line already uses: that member would dial itself, or two
+         * members on one host could not both bind. Hosts compare as written (case aside), not resolved;
+         * port 0 (ephemeral) may repeat.
+         */
+        private void claim(final long sid, final String what, final String host, final int port) {
+            if (port == 0) {
+                return;
+            }
+            final String address = host + ":" + port;
+            final String user = "server." + sid + "'s " + what + " address";
+            final String previous = endpoints.putIfAbsent(host.toLowerCase(Locale.ROOT) + ":" + port,
+                user + " (line " + line + ")");
+            if (previous != null) {
+                throw new IllegalArgumentException(user + " " + address + " is also " + previous);
             }
         }
 
@@ -302,6 +333,8 @@ public final class NodeConfigParser {
                 throw new ConfigException(source + ": no server.N lines");
             }
             final Ensemble ensemble = ensemble();
+            checkTimeout("syncLimit", syncLimit);
+            checkTimeout("initLimit", initLimit);
             if (reconnectMaxMs < reconnectMinMs) {
                 throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
             }
@@ -315,7 +348,57 @@ public final class NodeConfigParser {
             return new NodeConfig(this, ensemble, new NodeTiming(tickTime, initLimit, syncLimit));
         }
 
+        /**
+         * {@code tickTime x limit} is a timeout in ms, an int as in ZooKeeper ({@code Learner.createSocket}
+         * sets {@code tickTime * initLimit} as a socket timeout, {@code QuorumPeer.createCnxnManager}
+         * {@code tickTime * syncLimit}); a product beyond one is refused naming both keys.
+         */
+        private void checkTimeout(final String limitKey, final int limit) throws ConfigException {
+            final long ms = (long)tickTime * limit;
+            if (ms > Integer.MAX_VALUE) {
+                throw new ConfigException(source + ": tickTime x " + limitKey + " = " + tickTime + " ("
+                    + where("tickTime") + ") x " + limit + " (" + where(limitKey) + ") = " + ms + " ms is more than "
+                    + Integer.MAX_VALUE + " ms, the longest timeout");
+            }
+        }
+
+        private String where(final String key) {
+            final Integer at = firstLine.get(key);
+            return at == null ? "default" : "line " + at;
+        }
+
+        /**
+         * With every participant's weight 0, {@code HierarchicalQuorum} counts no group and no set of
+         * servers is a quorum: the ensemble could never elect. Refused naming the lines that did it.
+         */
+        private void checkSomeWeight() throws ConfigException {
+            if (groups.isEmpty()) {
+                return;
+            }
+            final StringBuilder groupLines = new StringBuilder();
+            for (final Map.Entry<Long, long[]> group : groups.entrySet()) {
+                for (final long sid : group.getValue()) {
+                    if (weights.getOrDefault(sid, 1L) != 0) {
+                        return;
+                    }
+                }
+                groupLines.append(groupLines.length() == 0 ? "" : ", ").append("group.").append(group.getKey())
+                    .append(" line ").append(firstLine.get("group." + group.getKey()));
+            }
+            final StringBuilder weightLines = new StringBuilder();
+            int last = 0;
+            for (final Long sid : weights.keySet()) {
+                final int at = firstLine.get("weight." + sid);
+                weightLines.append(weightLines.length() == 0 ? "" : ", ").append("weight.").append(sid)
+                    .append(" line ").append(at);
+                last = Math.max(last, at);
+            }
+            throw new ConfigException(source + ":" + last + ": every participant's weight is 0 (" + groupLines + "; "
+                + weightLines + "): no set of servers can be a quorum");
+        }
+
         private Ensemble ensemble() throws ConfigException {
+            checkSomeWeight();
             final Ensemble.Builder builder = Ensemble.builder();
             try {
                 for (final PeerAddress server : servers.values()) {
@@ -372,6 +455,15 @@ public final class NodeConfigParser {
             final long value = number(what, text);
             if (value <= 0 || value > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(what + " must be a positive integer, got '" + text + "'");
+            }
+            return (int)value;
+        }
+
+        private static int nonNegativeInt(final String what, final String text) {
+            final long value = number(what, text);
+            if (value < 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " must be an integer in 0.." + Integer.MAX_VALUE
+                    + ", got '" + text + "'");
             }
             return (int)value;
         }

@@ -72,6 +72,60 @@ class NodeConfigParserTest {
     }
 
     @Test
+    void clientConnectionLimitsAreParsed() throws Exception {
+        final NodeConfig defaults = parse("server.1=h:1:2");
+        assertEquals(60, defaults.transportConfig(1).maxClientCnxns(), "ZooKeeper's default");
+        assertEquals(1024, defaults.transportConfig(1).maxCnxns());
+        final NodeConfig set = parse("server.1=h:1:2", "maxClientCnxns=0", "maxCnxns=7");
+        assertEquals(0, set.transportConfig(1).maxClientCnxns(), "0: no limit");
+        assertEquals(7, set.transportConfig(1).maxCnxns());
+        assertTrue(error("server.1=h:1:2", "maxClientCnxns=-1").startsWith("test.cfg:2: maxClientCnxns must be"));
+        assertTrue(error("server.1=h:1:2", "maxCnxns=x").startsWith("test.cfg:2: maxCnxns 'x' is not an integer"));
+    }
+
+    /** A member that shares an address with another would dial itself or fail to bind: refused at parse. */
+    @Test
+    void twoServersOnOneAddressAreRefused() {
+        assertEquals("test.cfg:2: server.2's election address 10.0.0.1:3888 is also server.1's election address"
+            + " (line 1)", error("server.1=10.0.0.1:2888:3888", "server.2=10.0.0.1:2889:3888"));
+        assertEquals("test.cfg:3: server.3's quorum address H:2888 is also server.1's quorum address (line 1)",
+            error("server.1=h:2888:3888", "server.2=h2:2888:3888", "server.3=H:2888:3889"));
+        assertEquals("test.cfg:2: server.2's quorum address h:3888 is also server.1's election address (line 1)",
+            error("server.1=h:2888:3888", "server.2=h:3888:3889"));
+        assertEquals("test.cfg:2: server.2's admin address 127.0.0.1:8081 is also server.1's admin address (line 1)",
+            error("server.1=h:1:2;127.0.0.1:8081", "server.2=h2:1:2;127.0.0.1:8081"));
+        assertEquals("test.cfg:1: server.1's admin address h:2888 is also server.1's quorum address (line 1)",
+            error("server.1=h:2888:3888;h:2888"));
+    }
+
+    @Test
+    void ephemeralPortsAndOtherHostsMayRepeat() throws Exception {
+        assertEquals(2, parse("server.1=127.0.0.1:0:0", "server.2=127.0.0.1:0:0").servers().size());
+        assertEquals(2, parse("server.1=10.0.0.1:2888:3888;127.0.0.1:8080",
+            "server.2=10.0.0.2:2888:3888;127.0.0.2:8080").servers().size());
+    }
+
+    /** With every weight 0 no set of servers is a quorum (HierarchicalQuorum counts no group): never electable. */
+    @Test
+    void aHierarchicalQuorumWithoutWeightIsRefused() throws Exception {
+        assertEquals("test.cfg:5: every participant's weight is 0 (group.1 line 1, group.2 line 2; weight.1 line 3,"
+            + " weight.2 line 4, weight.3 line 5): no set of servers can be a quorum",
+            error("group.1=1:2", "group.2=3", "weight.1=0", "weight.2=0", "weight.3=0",
+                "server.1=h:1:2", "server.2=h2:1:2", "server.3=h3:1:2"));
+        assertEquals(0, parse("group.1=1:2", "group.2=3", "weight.3=0", "server.1=h:1:2", "server.2=h2:1:2",
+            "server.3=h3:1:2").ensemble().quorum().weight(2), "a zero-weight group is fine while another has weight");
+    }
+
+    /** tickTime times syncLimit or initLimit is a timeout in ms, an int (as ZooKeeper's socket timeouts). */
+    @Test
+    void timeoutsThatOverflowAnIntNameTheirKeys() {
+        assertEquals("test.cfg: tickTime x syncLimit = 1000000 (line 2) x 5000 (line 3) = 5000000000 ms is more than"
+            + " 2147483647 ms, the longest timeout", error("server.1=h:1:2", "tickTime=1000000", "syncLimit=5000"));
+        assertEquals("test.cfg: tickTime x initLimit = 2000 (default) x 2000000 (line 2) = 4000000000 ms is more than"
+            + " 2147483647 ms, the longest timeout", error("server.1=h:1:2", "initLimit=2000000"));
+    }
+
+    @Test
     void defaultsAreZooKeepersSampleConfig() throws Exception {
         final NodeConfig config = parse("server.1=h:1:2");
         assertEquals(2000, config.timing().tickTimeMs());
