@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         RunCommand.class,
+        SoakCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
         SyncBenchCommand.class,

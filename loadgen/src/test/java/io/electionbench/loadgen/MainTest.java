@@ -11,6 +11,7 @@ class MainTest {
     void everyCommandReportsAParseErrorAsOneLineNamingTheCommandAndExitsTwo() {
         final String[][] cases = {
             {"electionbench run", "run", "--trials", "x"},
+            {"electionbench soak", "soak", "--bogus"},
             {"electionbench scenario", "scenario", "--bogus"},
             {"electionbench simulate", "simulate", "--seeds", "many"},
             {"electionbench sync-bench", "sync-bench", "--bogus"},

@@ -278,12 +278,18 @@ abstract class AdminTarget extends WatchedTarget {
         if (leader < 0) {
             throw new IOException("no serving leader (" + describe() + ")");
         }
+        return nodeLog(leader, fromZxid, toZxid);
+    }
+
+    /** Entries {@code fromZxid..toZxid} of node {@code sid}'s log, whatever its role, page by page. */
+    LeaderLog nodeLog(final long sid, final long fromZxid, final long toZxid) throws IOException, InterruptedException {
         final org.agrona.collections.Long2LongHashMap entries = LeaderLog.newEntries();
         long snapshotZxid = -1;
         long lastZxid = 0;
         String from = Zxid.toString(fromZxid);
         while (from != null) {
-            final JsonNode page = JSON.readTree(get(leader, "/log?from=" + from + "&to=" + Zxid.toString(toZxid), LOG_TIMEOUT));
+            final String path = "/log?from=" + from + "&to=" + Zxid.toString(toZxid);
+            final JsonNode page = JSON.readTree(get(sid, path, LOG_TIMEOUT));
             snapshotZxid = zxid(page.get("snapshotZxid").asText());
             lastZxid = zxid(page.get("lastZxid").asText());
             for (final JsonNode e : page.get("entries")) {
@@ -291,7 +297,7 @@ abstract class AdminTarget extends WatchedTarget {
             }
             from = page.get("next").isNull() ? null : page.get("next").asText();
         }
-        return new LeaderLog(leader, snapshotZxid, lastZxid, entries);
+        return new LeaderLog(sid, snapshotZxid, lastZxid, entries);
     }
 
     private static long zxid(final String text) {
