@@ -91,7 +91,8 @@ abstract class AdminTarget extends WatchedTarget {
             adminUrls.put((long)sid, "http://127.0.0.1:" + adminPort);
             quorumAddresses.put((long)sid, InetSocketAddress.createUnresolved("127.0.0.1", ports[3 * (sid - 1)]));
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
-                + ":participant;127.0.0.1:" + adminPort);
+                + ":participant");
+            lines.add("admin." + sid + "=127.0.0.1:" + adminPort);
         }
         Files.createDirectories(dir);
         this.configFile = dir.resolve("ensemble.cfg");
