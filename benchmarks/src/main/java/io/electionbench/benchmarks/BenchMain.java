@@ -87,9 +87,9 @@ public final class BenchMain {
         }
         final boolean isUserResult = cmd.getResult().hasValue() || cmd.getResultFormat().hasValue();
         final Instant started = Instant.now();
-        // The tree as it is when the benchmarks start, which is what the jar was built from;
-        // edits made while a long run goes on must not mark it dirty (a load test does the same).
-        final GitInfo git = GitInfo.detect(root);
+        // The commit the jar was built from (else the tree as it is when the benchmarks start); edits
+        // made while a long run goes on must not mark it dirty (a load test does the same).
+        final GitInfo git = GitInfo.ofRun(root);
         final Path runDir = RunStore.runsDir(root).resolve(git.commit());
         final boolean isNewDir = !Files.isDirectory(runDir);
         Files.createDirectories(runDir);

@@ -108,7 +108,7 @@ class JmhCommandTest {
 
     /**
      * The real benchmarks jar found as the command finds it from loadgen's build, run with {@code -f 0}
-     * (JMH in the child itself) in a directory outside git, where it stores under commit "unknown".
+     * (JMH in the child itself) in a directory outside git, where it stores under the commit it was built from.
      * Needs the benchmarks module packaged, as the reactor build does before loadgen.
      */
     @Test
@@ -122,7 +122,9 @@ class JmhCommandTest {
 
         assertEquals(0, JmhCommand.runChild(builder), Files.readString(output));
         final List<Path> stored;
-        try (Stream<Path> s = Files.list(dir.resolve("results/runs/unknown"))) {
+        final String commit = io.electionbench.results.GitInfo.build().map(io.electionbench.results.GitInfo::commit)
+            .orElse(io.electionbench.results.GitInfo.UNKNOWN);
+        try (Stream<Path> s = Files.list(dir.resolve("results/runs/" + commit))) {
             stored = s.collect(Collectors.toList());
         }
         assertEquals(1, stored.size(), stored.toString());
