@@ -33,6 +33,17 @@ class MainTest {
     }
 
     @Test
+    void anUnknownCommandListsTheCommands() {
+        final RunCommandTest.Result r = cli("frobnicate");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("electionbench: unknown command 'frobnicate'; the commands are "), r.err());
+        for (final String command : new String[] {"soak", "scenario", "simulate", "node", "compare", "report", "jmh"}) {
+            assertTrue(r.err().contains(command), command + " is listed: " + r.err());
+        }
+    }
+
+    @Test
     void compareNamesTheBadOptionValueAsTheResultsToolsDo() {
         final RunCommandTest.Result r = cli("compare", "a", "b", "--threshold", "abc");
         assertEquals("electionbench compare: Invalid value for option '--threshold': 'abc' is not a double\n",

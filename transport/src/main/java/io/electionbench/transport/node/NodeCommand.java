@@ -56,6 +56,11 @@ public final class NodeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (parsed.dataDir(id) == null) {
+            err.println("error: " + config + ": dataDir is not set");
+            err.flush();
+            return 2;
+        }
         final ElectionNode node = new ElectionNode(parsed, id);
         final CountDownLatch stopped = new CountDownLatch(1);
         try {

@@ -88,8 +88,10 @@ public final class NodeConfigParser {
         final List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (final java.nio.file.NoSuchFileException ex) {
+            throw new ConfigException(file + ": no such file", ex);
         } catch (final IOException ex) {
-            throw new ConfigException(file + ": cannot read: " + ex.getMessage(), ex);
+            throw new ConfigException(file + ": cannot read: " + ex, ex);
         }
         return parse(file.toString(), file.toAbsolutePath().getParent(), lines);
     }

@@ -69,6 +69,14 @@ class NodeCommandTest {
             + " give --id", run(perMember));
     }
 
+    @Test
+    void aMissingConfigOrDataDirIsOneLineAndExitTwo() throws Exception {
+        assertEquals("error: " + dir.resolve("nosuch.cfg") + ": no such file", run(dir.resolve("nosuch.cfg"), "--id", "1"));
+        final Path noData = Files.write(dir.resolve("nodata.cfg"), List.of("server.1=127.0.0.1:0:0"));
+        assertEquals("error: " + noData + ": no dataDir, so no myid file; give --id", run(noData));
+        assertEquals("error: " + noData + ": dataDir is not set", run(noData, "--id", "1"));
+    }
+
     private static String run(final Path cfg, final String... more) {
         final StringWriter err = new StringWriter();
         final List<String> args = new ArrayList<>(List.of("--config", cfg.toString()));
