@@ -71,14 +71,17 @@ public final class BenchMain {
      *
      * @return the process exit status
      */
+    /** Exit status of a bad JMH option: bad input, as for every other command. */
+    static final int EXIT_BAD_INPUT = 2;
+
     static int run(final String[] args, final Path root, final PrintStream out, final PrintStream err) throws IOException {
         final CommandLineOptions cmd;
         try {
             cmd = new CommandLineOptions(args);
         } catch (final CommandLineOptionException ex) {
-            err.println("Error parsing command line:");
-            err.println(" " + ex.getMessage());
-            return EXIT_FAILURE;
+            // One line and exit 2, as every electionbench command answers a bad flag.
+            err.println("electionbench jmh: " + ex.getMessage().strip() + " (jmh -h lists JMH's options)");
+            return EXIT_BAD_INPUT;
         }
         if (cmd.shouldHelp() || cmd.shouldList() || cmd.shouldListWithParams() || cmd.shouldListProfilers()
             || cmd.shouldListResultFormats()) {
@@ -87,9 +90,9 @@ public final class BenchMain {
         }
         final boolean isUserResult = cmd.getResult().hasValue() || cmd.getResultFormat().hasValue();
         final Instant started = Instant.now();
-        // The tree as it is when the benchmarks start, which is what the jar was built from;
-        // edits made while a long run goes on must not mark it dirty (a load test does the same).
-        final GitInfo git = GitInfo.detect(root);
+        // The commit the jar was built from (else the tree as it is when the benchmarks start); edits
+        // made while a long run goes on must not mark it dirty (a load test does the same).
+        final GitInfo git = GitInfo.ofRun(root);
         final Path runDir = RunStore.runsDir(root).resolve(git.commit());
         final boolean isNewDir = !Files.isDirectory(runDir);
         Files.createDirectories(runDir);

@@ -68,9 +68,11 @@ class BenchMainTest {
 
     @Test
     void rejectsBadOptionsLikeJmh() throws IOException {
-        assertEquals(BenchMain.EXIT_FAILURE, run("-i", "many"));
-
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Error parsing command line:"));
+        assertEquals(BenchMain.EXIT_BAD_INPUT, run("-i", "many"));
+        final String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("electionbench jmh: "), text);
+        assertEquals(1, text.strip().split("\n").length, "one line: " + text);
+        assertTrue(new RunStore(root).all().isEmpty());
     }
 
     @Test

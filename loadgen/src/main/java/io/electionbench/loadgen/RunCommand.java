@@ -144,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
     int timeoutS;
 
     @Option(names = "--remote-config", paramLabel = "FILE",
-        description = "For --target remote: the running nodes' zoo.cfg (each server.N with ;adminHost:adminPort); --sizes is ignored.")
+        description = "For --target remote: the running nodes' zoo.cfg (with admin.N=host:port for each server); --sizes is ignored.")
     Path remoteConfig;
 
     @Option(names = "--settle", paramLabel = "MS",
@@ -511,7 +511,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process, zookeeper or remote)");
             }
             if (name.equals("remote") && remoteConfig == null) {
-                throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with ;adminHost:adminPort per server)");
+                throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with an admin.N=host:port line per server)");
             }
             if (name.equals("remote") && !Files.isRegularFile(remoteConfig)) {
                 throw new IllegalArgumentException("--remote-config " + remoteConfig + ": no such file");

@@ -91,7 +91,8 @@ abstract class AdminTarget extends WatchedTarget {
             adminUrls.put((long)sid, "http://127.0.0.1:" + adminPort);
             quorumAddresses.put((long)sid, InetSocketAddress.createUnresolved("127.0.0.1", ports[3 * (sid - 1)]));
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
-                + ":participant;127.0.0.1:" + adminPort);
+                + ":participant");
+            lines.add("admin." + sid + "=127.0.0.1:" + adminPort);
         }
         Files.createDirectories(dir);
         this.configFile = dir.resolve("ensemble.cfg");
@@ -278,12 +279,18 @@ abstract class AdminTarget extends WatchedTarget {
         if (leader < 0) {
             throw new IOException("no serving leader (" + describe() + ")");
         }
+        return nodeLog(leader, fromZxid, toZxid);
+    }
+
+    /** Entries {@code fromZxid..toZxid} of node {@code sid}'s log, whatever its role, page by page. */
+    LeaderLog nodeLog(final long sid, final long fromZxid, final long toZxid) throws IOException, InterruptedException {
         final org.agrona.collections.Long2LongHashMap entries = LeaderLog.newEntries();
         long snapshotZxid = -1;
         long lastZxid = 0;
         String from = Zxid.toString(fromZxid);
         while (from != null) {
-            final JsonNode page = JSON.readTree(get(leader, "/log?from=" + from + "&to=" + Zxid.toString(toZxid), LOG_TIMEOUT));
+            final String path = "/log?from=" + from + "&to=" + Zxid.toString(toZxid);
+            final JsonNode page = JSON.readTree(get(sid, path, LOG_TIMEOUT));
             snapshotZxid = zxid(page.get("snapshotZxid").asText());
             lastZxid = zxid(page.get("lastZxid").asText());
             for (final JsonNode e : page.get("entries")) {
@@ -291,7 +298,7 @@ abstract class AdminTarget extends WatchedTarget {
             }
             from = page.get("next").isNull() ? null : page.get("next").asText();
         }
-        return new LeaderLog(leader, snapshotZxid, lastZxid, entries);
+        return new LeaderLog(sid, snapshotZxid, lastZxid, entries);
     }
 
     private static long zxid(final String text) {

@@ -175,7 +175,7 @@ public final class CellRunner {
                     log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes, preloadMs.get(0));
                 }
             }
-            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
+            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
             final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
@@ -222,7 +222,7 @@ public final class CellRunner {
      * A node that holds writes and answers none for this long is given up on (its connection dropped,
      * its writes resent): two ticks, ZooKeeper's smallest session timeout, and at least a second.
      */
-    private long answerTimeoutNs() {
+    static long answerTimeoutNs(final NodeTiming timing) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
     }
 

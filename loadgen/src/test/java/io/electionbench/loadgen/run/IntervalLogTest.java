@@ -64,7 +64,7 @@ class IntervalLogTest {
             for (int i = 1; i <= 100; i++) {
                 h.recordValue(i * 10_000L * (t + 1));
             }
-            trials.add(new TrialWrites(100, 100, 0, 0, new long[0], new long[0], new long[0], new long[0], h,
+            trials.add(new TrialWrites(100, 100, 0, 0, 0, new long[0], new long[0], new long[0], new long[0], h,
                 1_700_000_000_000L + 5000L * t, 1_700_000_000_000L + 5000L * t + 1000));
         }
         final Path log = dir.resolve("cell-write_latency.hlog");

@@ -147,6 +147,9 @@ public final class ElectionNode implements AutoCloseable {
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
+        if (config.ignoredKeysWarning() != null) {
+            LOG.warn("node {}: {}", sid, config.ignoredKeysWarning());
+        }
         final String exposure = unprotectedPeerPortsWarning(sid, config.hasPeerAuth(), config.hasTls(),
             config.server(sid).host(), transport.quorumAddress(), transport.electionAddress());
         if (exposure != null) {
