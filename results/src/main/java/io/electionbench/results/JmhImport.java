@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Wraps JMH's {@code -rf json} output in a run of kind "jmh".
@@ -21,8 +22,9 @@ import java.util.Map;
  * of every fork ({@code rawData} flattened), its unit is {@code scoreUnit}, and higher is better
  * only for {@code thrpt}. For {@code sample} mode without rawData, each iteration's sample is the
  * mean of its {@code rawDataHistogram}. Secondary metrics keep their name without JMH's leading
- * "·" (e.g. {@code gc.alloc.rate.norm}); lower is better unless the unit is a throughput
- * ({@code ops/...}). A metric without raw data keeps its score as its only sample, marked
+ * "·" (e.g. {@code gc.alloc.rate.norm}); their direction is declared for the GC profiler's
+ * {@link #SECONDARY_DIRECTIONS} and {@link Better#UNKNOWN} for every other (an {@code @AuxCounters} field
+ * or a group member's score is reported in ops/s whatever it counts). A metric without raw data keeps its score as its only sample, marked
  * per-run (a summary of the whole run, see {@link Metric#isPerRun()}). When one
  * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
  * The host's JVM fields are what JMH recorded (see {@code jvmOf} for the vendor). Every metric also
@@ -32,6 +34,17 @@ import java.util.Map;
 public final class JmhImport {
     /** The config key holding the hex SHA-256 of the imported JMH file. */
     public static final String SOURCE_SHA256 = "source_sha256";
+    /** JMH's modes: the primary metric of an entry is named after its mode. */
+    private static final Set<String> MODES = Set.of("thrpt", "avgt", "sample", "ss");
+    /**
+     * Directions of the secondary metrics whose meaning is known: JMH's GC profiler
+     * ({@code org.openjdk.jmh.profile.GCProfiler}) reports allocation rates and GC time, which
+     * cost; its {@code gc.count} stays unknown, since fewer collections can be longer ones.
+     */
+    static final Map<String, Better> SECONDARY_DIRECTIONS = Map.of(
+        "gc.alloc.rate", Better.LOWER,
+        "gc.alloc.rate.norm", Better.LOWER,
+        "gc.time", Better.LOWER);
 
     private JmhImport() {
     }
@@ -154,7 +167,8 @@ public final class JmhImport {
             cell.metric(mode, metric(primary, mode, "thrpt".equals(mode) ? Better.HIGHER : Better.LOWER, path, source));
             entry.path("secondaryMetrics").properties().forEach(e -> {
                 final String name = e.getKey().replaceFirst("^\u00b7", "") + (isFirstMode ? "" : "@" + mode);
-                final Better better = e.getValue().path("scoreUnit").asText("").startsWith("ops/") ? Better.HIGHER : Better.LOWER;
+                final Better better = SECONDARY_DIRECTIONS.getOrDefault(e.getKey().replaceFirst("^\u00b7", ""),
+                    Better.UNKNOWN);
                 cell.metric(name, metric(e.getValue(), name, better, path + ".secondaryMetrics", source));
             });
             entries.add(entryConfig(entry));
@@ -163,6 +177,15 @@ public final class JmhImport {
             .host(jvmOf(root.get(0), host)).config(config(root.get(0), source, entries));
         cells.values().forEach(c -> run.cell(c.build()));
         return run.build();
+    }
+
+    /**
+     * @param metricName a metric name of a JMH cell.
+     * @return true for the primary metric (named after its mode), false for a secondary one
+     *         (a profiler's, a counter's, or a group member's).
+     */
+    public static boolean isPrimaryMetric(final String metricName) {
+        return MODES.contains(metricName);
     }
 
     private static Metric metric(final JsonNode m, final String name, final Better better, final String path, final Path source) {

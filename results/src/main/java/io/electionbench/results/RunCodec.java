@@ -332,7 +332,7 @@ public final class RunCodec {
             final String betterText = text(node, "better", path);
             final Better better = Better.parse(betterText);
             if (better == null) {
-                throw error(path + ".better: expected \"lower\" or \"higher\", got \"" + betterText + "\"");
+                throw error(path + ".better: expected \"lower\", \"higher\" or \"unknown\", got \"" + betterText + "\"");
             }
             final JsonNode samples = array(node, "samples", path);
             final double[] values = new double[samples.size()];

@@ -67,6 +67,33 @@ class JmhImportTest {
         assertEquals(1, run.cells().get(0).metrics().get("gc.count").n());
     }
 
+    /**
+     * An {@code @AuxCounters} field such as RingBufferHandoffBenchmark's {@code ringFull} is reported in
+     * ops/us like a throughput, but more ring-full events are worse: a unit says nothing about direction.
+     */
+    @Test
+    void secondaryDirectionsAreDeclaredNotGuessedFromTheUnit() throws IOException {
+        final String json = "[{\"benchmark\": \"b.B.m\", \"mode\": \"thrpt\","
+            + " \"primaryMetric\": {\"score\": 5, \"scoreUnit\": \"ops/us\", \"rawData\": [[5, 6, 7]]},"
+            + " \"secondaryMetrics\": {"
+            + " \"ringFull\": {\"score\": 2, \"scoreUnit\": \"ops/us\", \"rawData\": [[1, 2, 3]]},"
+            + " \"\u00b7gc.count\": {\"score\": 2, \"scoreUnit\": \"counts\"},"
+            + " \"\u00b7gc.time\": {\"score\": 2, \"scoreUnit\": \"ms\"},"
+            + " \"\u00b7gc.alloc.rate\": {\"score\": 2, \"scoreUnit\": \"MB/sec\"},"
+            + " \"\u00b7gc.alloc.rate.norm\": {\"score\": 0, \"scoreUnit\": \"B/op\"}}}]";
+        final Map<String, Metric> metrics = JmhImport.convert(RunCodec.MAPPER.readTree(json), Path.of("x.json"), GIT,
+            Fixtures.HOST, Instant.now()).cells().get(0).metrics();
+        assertEquals(Better.HIGHER, metrics.get("thrpt").better());
+        assertEquals(Better.UNKNOWN, metrics.get("ringFull").better(), "a user counter has no known direction");
+        assertEquals(Better.UNKNOWN, metrics.get("gc.count").better(), "fewer collections can be longer ones");
+        assertEquals(Better.LOWER, metrics.get("gc.time").better());
+        assertEquals(Better.LOWER, metrics.get("gc.alloc.rate").better());
+        assertEquals(Better.LOWER, metrics.get("gc.alloc.rate.norm").better());
+        assertTrue(JmhImport.isPrimaryMetric("thrpt"));
+        assertFalse(JmhImport.isPrimaryMetric("gc.alloc.rate.norm"));
+        assertFalse(JmhImport.isPrimaryMetric("ringFull@avgt"));
+    }
+
     @Test
     void vendorIsUnknownWhenJmhRanOnAnotherJvmAndAnUnknownVendorIsNoDifference() {
         final HostInfo importer = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "21.0.7", List.of());

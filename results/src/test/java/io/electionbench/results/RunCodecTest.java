@@ -80,7 +80,7 @@ class RunCodecTest {
         assertEquals("missing field 'cells[0].metrics.time_to_leader_ms.unit'",
             problemOf("e.json", mutated("\"unit\" :", "\"units\" :")));
         assertTrue(problemOf("f.json", mutated("\"better\" : \"lower\"", "\"better\" : \"down\""))
-            .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\" or \"higher\""));
+            .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\", \"higher\" or \"unknown\""));
         assertTrue(problemOf("g.json", mutated("\"kind\" : \"loadgen\"", "\"kind\" : \"bench\"")).startsWith("kind:"));
         assertEquals("missing field 'cells[0].size'", problemOf("h.json", mutated("\"size\" :", "\"sizes\" :")));
         assertTrue(problemOf("i.json", mutated("\"started\" : \"2025", "\"started\" : \"x2025")).startsWith("started:"));

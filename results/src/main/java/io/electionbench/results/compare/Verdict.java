@@ -11,6 +11,11 @@ public enum Verdict {
     REGRESSION("regression"),
     /** Significant change in the better direction, at least the threshold. */
     IMPROVEMENT("improvement"),
+    /**
+     * Significant and at least the threshold, of a metric whose direction is not declared
+     * ({@link Better#UNKNOWN}): neither better nor worse, and never a failure of the gate.
+     */
+    CHANGED("changed"),
     /** Not significant, or smaller than the threshold. */
     SAME("~"),
     /**
@@ -27,14 +32,15 @@ public enum Verdict {
         this.label = label;
     }
 
-    /** @return "regression", "improvement", "~", "within drift" or "?". */
+    /** @return "regression", "improvement", "changed", "~", "within drift" or "?". */
     public String label() {
         return label;
     }
 
     /**
      * A change counts only when it is statistically significant (p &lt; alpha) and at least the
-     * threshold in size; its direction against {@code better} then decides. A change from a zero
+     * threshold in size; its direction against {@code better} then decides, and without a declared
+     * direction it is {@link #CHANGED}. A change from a zero
      * median has no percentage (NaN) and counts as exceeding any threshold.
      *
      * @param oldMedian    median before.
@@ -59,6 +65,9 @@ public enum Verdict {
         }
         if (!Double.isNaN(changePct) && Math.abs(changePct) < thresholdPct) {
             return SAME;
+        }
+        if (better == Better.UNKNOWN) {
+            return CHANGED;
         }
         final boolean isWorse = better == Better.LOWER ? newMedian > oldMedian : newMedian < oldMedian;
         return isWorse ? REGRESSION : IMPROVEMENT;
