@@ -194,6 +194,10 @@ final class RunCommand implements Callable<Integer> {
             jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
+        final String refused = refusedJvmFlags(m);
+        if (refused != null) {
+            return Cli.fail("run", refused);
+        }
         final Path root = store.root();
         final RunWriter writer = store.open(config(m, zks));
         final Path work = Files.createTempDirectory("electionbench-run");
@@ -203,6 +207,8 @@ final class RunCommand implements Callable<Integer> {
         final Summary summary = new Summary(isJson, writeRate > 0);
         boolean isClean = true;
         final int cells = cells(m, zks);
+        final Progress progress = new Progress("run", units(m, zks), isJson);
+        long unitsDone = 0;
         int cellNo = 0;
         for (final String target : m.targets) {
             final List<Variant> variants = variants(target, m, zks);
@@ -211,10 +217,12 @@ final class RunCommand implements Callable<Integer> {
                     for (final long data : m.preloads) {
                         for (final Pattern pattern : m.patterns) {
                             final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, data, pattern, m, work,
-                                cellNo, cells);
+                                cellNo, cells, progress);
                             for (int i = 0; i < variants.size(); i++) {
                                 isClean &= store(summary, writer, target, size, data, pattern, variants.get(i), outcomes.get(i));
                             }
+                            unitsDone += interleavedUnits(variants.size());
+                            progress.cellDone(unitsDone, outcome(outcomes));
                             cellNo += variants.size();
                         }
                     }
@@ -229,11 +237,14 @@ final class RunCommand implements Callable<Integer> {
                             final int n = target.equals("sim") ? simTrials : trials;
                             final String label = String.format("[%d/%d] %s n=%d %s %s%s", cellNo, cells, target, size,
                                 pattern.flag(), v.name(), data > 0 ? " preload=" + data : "");
-                            final Progress progress = new Progress(label, warmup + n, isJson);
+                            progress.cell(label);
+                            final boolean isSim = target.equals("sim");
                             final CellRunner.CellOutcome o = cellRunner(target, size, data, pattern, v, m,
                                 work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS),
-                                progress::update);
+                                isSim ? t -> { } : progress::inCell);
                             isClean &= store(summary, writer, target, size, data, pattern, v, o);
+                            unitsDone += isSim ? SIM_CELL_UNITS : warmup + n;
+                            progress.cellDone(unitsDone, outcome(List.of(o)));
                         }
                     }
                 }
@@ -279,6 +290,47 @@ final class RunCommand implements Callable<Integer> {
             : ZooKeeperVariant.parseVariants(zookeeperVariants, common);
     }
 
+    /** A simulated cell's weight in the run's progress: its trials take virtual time, the cell a second or so. */
+    static final int SIM_CELL_UNITS = 1;
+
+    /**
+     * The run's work in units, its progress and ETA: a trial (warm-up included) of a real target, or a whole
+     * simulated cell ({@link #SIM_CELL_UNITS}).
+     */
+    private long units(final Matrix m, final List<ZooKeeperDistribution> zks) {
+        long n = 0;
+        for (final String t : m.targets) {
+            final int variantCount = variants(t, m, zks).size();
+            final long groups = (long)m.sizesFor(t).size() * m.patterns.size() * m.preloads.size();
+            if (t.equals("zookeeper") && variantCount > 1) {
+                n += groups * interleavedUnits(variantCount);
+            } else {
+                n += groups * variantCount * (t.equals("sim") ? SIM_CELL_UNITS : warmup + trials);
+            }
+        }
+        return n;
+    }
+
+    /** Trials of one group of interleaved ZooKeeper cells: a full warm-up in the first round, one in each later. */
+    private long interleavedUnits(final int variantCount) {
+        final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
+        return (long)variantCount * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
+    }
+
+    /** What a finished cell (or group of interleaved cells) did, for its progress line. */
+    private static String outcome(final List<CellRunner.CellOutcome> outcomes) {
+        int measured = 0;
+        int failed = 0;
+        for (final CellRunner.CellOutcome o : outcomes) {
+            if (o.skipped() != null) {
+                return "skipped, " + o.skipped();
+            }
+            measured += o.samples().size();
+            failed += o.failed();
+        }
+        return measured + " elections measured" + (failed > 0 ? ", " + failed + " failed" : "");
+    }
+
     private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
         int n = 0;
         for (final String t : m.targets) {
@@ -301,14 +353,14 @@ final class RunCommand implements Callable<Integer> {
      * round starts new server JVMs.
      */
     private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final long data,
-        final Pattern pattern, final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
+        final Pattern pattern, final Matrix m, final Path work, final int firstCell, final int cells, final Progress progress)
+        throws Exception {
         final List<CellRunner.CellOutcome> outcomes = new ArrayList<>();
         final int[] done = new int[variants.size()];
         final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
-        final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
         final String label = String.format("[%d-%d/%d] zookeeper n=%d %s%s %d cells interleaved", firstCell + 1,
             firstCell + variants.size(), cells, size, pattern.flag(), data > 0 ? " preload=" + data : "", variants.size());
-        final Progress progress = new Progress(label, total, isJson);
+        progress.cell(label);
         long progressed = 0;
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < variants.size(); i++) {
@@ -317,7 +369,7 @@ final class RunCommand implements Callable<Integer> {
                 final long base = progressed;
                 final CellRunner.CellOutcome o = cellRunner("zookeeper", size, data, pattern, variants.get(i), m,
                     work.resolve("cell-" + (firstCell + i + 1) + "-round-" + (round + 1)))
-                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.update(base + t));
+                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.inCell(base + t));
                 progressed += warm + n;
                 done[i] += n;
                 outcomes.add(i, round == 0 ? o : outcomes.remove(i).plus(o));
@@ -501,9 +553,12 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             throw new IllegalArgumentException("--fsync '" + fsync + "' is not always, batch or never", ex);
         }
-        if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1 || settleMs < 0) {
-            throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup and --settle at least 0, --timeout at least 1");
-        }
+        atLeast("--trials", trials, 1);
+        atLeast("--sim-trials", simTrials, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--timeout", timeoutS, 1);
+        atLeast("--settle", settleMs, 0);
+        Cli.bytes(heap, "--heap");
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {
             final String name = t.trim().toLowerCase(Locale.ROOT);
@@ -570,6 +625,29 @@ final class RunCommand implements Callable<Integer> {
 
     /** Heap one znode of ZooKeeper's DataTree takes beyond its value: path, DataNode, StatPersisted, map entry. */
     static final int ZNODE_OVERHEAD_BYTES = 200;
+
+    /** Child JVMs start with --heap (nodes) or --zk-heap (ZooKeeper) and --jvm-flags: tried once up front. */
+    private String refusedJvmFlags(final Matrix m) {
+        if (m.targets.contains("process")) {
+            final String refused = io.electionbench.loadgen.run.ChildJvms.check(heap);
+            if (refused != null) {
+                return "--heap/--jvm-flags: " + refused;
+            }
+        }
+        if (m.targets.contains("zookeeper")) {
+            final String refused = io.electionbench.loadgen.run.ChildJvms.check(zookeeperHeap);
+            if (refused != null) {
+                return "--zk-heap/--jvm-flags: " + refused;
+            }
+        }
+        return null;
+    }
+
+    private static void atLeast(final String flag, final long value, final long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(flag + " " + value + " is below " + min);
+        }
+    }
 
     /** The highest --write-rate: one writer thread keeps up with this on a small machine. */
     static final double MAX_WRITE_RATE = 100_000;
@@ -701,8 +779,8 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println(JSON.writeValueAsString(m));
             } else {
                 rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
-                    fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0), fmt(rounds, 0.5),
-                    hasMessages ? fmt(messages, 0.5) : NONE, Integer.toString(o.failed()),
+                    fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), p99(ready), fmt(ready, 1.0), count(rounds),
+                    hasMessages ? count(messages) : NONE, Integer.toString(o.failed()),
                     w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
                     w == null ? NONE : fmt(w.unavailability, 0.5), w == null ? NONE : Long.toString(w.committedTotal),
                     w == null ? NONE : Long.toString(w.unknownTotal), w == null ? NONE : fmt(w.syncTxnsPerS, 0.5),
@@ -728,7 +806,14 @@ final class RunCommand implements Callable<Integer> {
             final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
             System.out.println(line(HEADERS, shown, patternWidth, policyWidth));
             rows.forEach(r -> System.out.println(line(r, shown, patternWidth, policyWidth)));
-            System.out.println("times in ms from the fault; rounds and msgs are medians per election");
+            System.out.println("times in ms from the fault; rounds and msgs are medians per election; trials: elections measured");
+            if (hasShortP99) {
+                System.out.println("*: from fewer than " + P99_MIN_SAMPLES + " samples the p99 lies between the two largest"
+                    + " (interpolated, numpy's default): read it as a max");
+            }
+            if (rows.stream().anyMatch(r -> "sim".equals(r[0])) && rows.stream().anyMatch(r -> !"sim".equals(r[0]))) {
+                System.out.println("sim cells run --sim-trials (default 200: virtual time is cheap), the others --trials");
+            }
             footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
@@ -764,6 +849,29 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
             });
+        }
+
+        /** Below this many samples a p99 is only the largest one, and the table says so with a mark. */
+        static final int P99_MIN_SAMPLES = 100;
+
+        private boolean hasShortP99;
+
+        /** A p99 from fewer than {@link #P99_MIN_SAMPLES} samples is their max: marked {@code *}, explained below. */
+        private String p99(final Metric m) {
+            if (m.n() > 0 && m.n() < P99_MIN_SAMPLES) {
+                hasShortP99 = true;
+                return fmt(m, 0.99) + "*";
+            }
+            return fmt(m, 0.99);
+        }
+
+        /** A median of counts: a whole number as one ({@code 5}, not {@code 5.00}); a median between two as .5. */
+        private static String count(final Metric m) {
+            if (m.n() == 0) {
+                return "-";
+            }
+            final double v = m.quantile(0.5);
+            return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
         }
 
         private static String fmt(final Metric m, final double q) {

@@ -390,12 +390,40 @@ class RunCommandTest {
             {"run", "--target", "mars"}, {"run", "--patterns", "meteor"}, {"run", "--sizes", "3,x"},
             {"run", "--target", "remote"}, {"run", "--write-rate", "-1"}, {"run", "--write-rate", "1e9"},
             {"run", "--fsync", "sometimes"}, {"run", "--policy", "quick"},
-            {"run", "--trials", "0"}}) {
+            {"run", "--trials", "0"}, {"run", "--heap", "lots"},
+            {"run", "--target", "process", "--jvm-flags", "-XX:+NoSuchFlag"}}) {
             final Result r = cli(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("electionbench run: "), r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
+    }
+
+    /** Each bad flag is named alone, and the JVM's own refusal of the child flags comes before any server. */
+    @Test
+    void theOneBadFlagIsNamed() {
+        assertEquals("electionbench run: --trials 0 is below 1", cli("run", "--trials", "0").err().strip());
+        assertEquals("electionbench run: --warmup -1 is below 0", cli("run", "--warmup", "-1").err().strip());
+        assertEquals("electionbench run: --heap 'lots' is not a size such as 512m or 2g",
+            cli("run", "--heap", "lots").err().strip());
+        final Result flags = cli("run", "--target", "process", "--jvm-flags", "-XX:+NoSuchFlag", "--no-store");
+        assertTrue(flags.err().startsWith("electionbench run: --heap/--jvm-flags: the JVM refuses heap 64m with flags"
+            + " '-XX:+NoSuchFlag': Unrecognized VM option 'NoSuchFlag'"), flags.err());
+    }
+
+    /** A crash leaves no quorum below three servers: the cell is skipped with the reason, not failed as unsafe. */
+    @Test
+    void patternsThatNeedASurvivingQuorumSkipSmallEnsembles() {
+        final Result r = cli("run", "--target", "sim", "--sizes", "1,2", "--patterns", "leader-crash,follower-crash,cold-start",
+            "--sim-trials", "20", "--no-store");
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (final String cell : new String[] {"sim n=1 leader-crash", "sim n=2 leader-crash", "sim n=1 follower-crash",
+            "sim n=2 follower-crash"}) {
+            assertTrue(r.out().contains(cell + " fast: skipped, " + cell.substring(cell.lastIndexOf(' ') + 1)
+                + " needs at least 3 servers (a quorum must survive the fault)"), cell + ": " + r.out());
+        }
+        assertFalse(r.out().contains("SAFETY"), r.out());
+        assertTrue(r.out().contains("cold-start"), "a start needs no survivor: " + r.out());
     }
 
     @Test

@@ -152,7 +152,8 @@ public final class CellRunner {
      */
     public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
+                + " servers (a quorum must survive the fault)");
         }
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
