@@ -37,9 +37,7 @@ import io.electionbench.transport.wire.WireError;
  * per scrape target. The names and HELP texts are listed in docs/transport.md, "Metrics".
  */
 final class NodeMetrics {
-    /** {@code text/plain; version=0.0.4; charset=utf-8}. */
-    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
-    static final String ELECTION_DURATION = "electionbench_election_duration_seconds";
+    private static final String ELECTION_DURATION = "electionbench_election_duration_seconds";
     private static final String PREFIX = "electionbench_";
     private static final double NS_PER_SECOND = 1e9;
     /**

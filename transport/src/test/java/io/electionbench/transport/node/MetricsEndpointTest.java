@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+
 import io.electionbench.transport.net.LeakWatch;
 
 /**
@@ -38,8 +40,9 @@ class MetricsEndpointTest {
 
             final HttpResponse<String> response = Http.get(base + "/metrics");
             assertEquals(200, response.statusCode());
-            assertEquals("text/plain; version=0.0.4; charset=utf-8",
-                response.headers().firstValue("content-type").orElse(null));
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", PrometheusTextFormatWriter.CONTENT_TYPE);
+            assertEquals(PrometheusTextFormatWriter.CONTENT_TYPE,
+                response.headers().firstValue("content-type").orElse(null), "the text format's own content type");
             final PromText first = awaitScrape(base, m -> m.value(DURATION + "_count")
                 == m.value("electionbench_elections_total"), "the histogram counting every election");
             assertEquals(1, first.value("electionbench_state", "state", "FOLLOWING"), first.text());
