@@ -20,14 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.ElectionAgent;
-import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
-import io.electionbench.transport.net.FailReason;
-import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
-import io.electionbench.transport.wire.WireError;
 
 /**
  * One real ensemble member: config, {@link NodeStorage} (epoch files and the txn log), the
@@ -63,6 +59,7 @@ public final class ElectionNode implements AutoCloseable {
     private final long sid;
     private final TransportCounters counters = new TransportCounters();
     private final StatusPublisher statusPublisher;
+    private final NodeMetrics metrics;
     private final WriteRouter writeRouter = new WriteRouter();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** {@code GET /log} reads handed from the admin endpoint to the agent thread, the log's single writer. */
@@ -87,6 +84,7 @@ public final class ElectionNode implements AutoCloseable {
         this.sid = sid;
         this.statusPublisher = new StatusPublisher(sid, config.policy().name(),
             new StorageAlarm(sid, config.dataDir(sid)));
+        this.metrics = new NodeMetrics(this, statusPublisher);
     }
 
     /** Replaces what {@link #crash()} does (before or after start). */
@@ -317,85 +315,14 @@ public final class ElectionNode implements AutoCloseable {
         return admin.address();
     }
 
-    /** {@code GET /metrics}: Prometheus text. */
+    /** {@code GET /metrics}: the Prometheus text format ({@link NodeMetrics}). */
     public String metricsText() {
-        final StringBuilder sb = new StringBuilder();
-        final String label = "{sid=\"" + sid + "\"}";
-        for (int i = 0; i < TransportCounters.fixedCount(); i++) {
-            final String name = "electionbench_" + TransportCounters.name(i) + "_total";
-            sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ')
-                .append(counters.get(i)).append('\n');
-        }
-        if (transport != null) {
-            sb.append("# TYPE electionbench_client_connections_open gauge\nelectionbench_client_connections_open")
-                .append(label).append(' ').append(transport.openClientConnections()).append('\n');
-        }
-        sb.append("# TYPE electionbench_bad_frames_total counter\n");
-        for (final WireError error : WireError.values()) {
-            if (error != WireError.NONE && error != WireError.INCOMPLETE) {
-                sb.append("electionbench_bad_frames_total{sid=\"").append(sid).append("\",reason=\"")
-                    .append(error.metricName()).append("\"} ").append(counters.badFrames(error)).append('\n');
-            }
-        }
-        sb.append("# TYPE electionbench_connections_refused_total counter\n");
-        for (final RefuseReason reason : RefuseReason.values()) {
-            sb.append("electionbench_connections_refused_total{sid=\"").append(sid).append("\",reason=\"")
-                .append(reason.metricName()).append("\"} ").append(counters.refusedCount(reason)).append('\n');
-        }
-        sb.append("# TYPE electionbench_connections_failed_total counter\n");
-        for (final FailReason reason : FailReason.values()) {
-            sb.append("electionbench_connections_failed_total{sid=\"").append(sid).append("\",reason=\"")
-                .append(reason.metricName()).append("\"} ").append(counters.failedCount(reason)).append('\n');
-        }
-        final NodeStatus status = status();
-        sb.append("# TYPE electionbench_elections_total counter\nelectionbench_elections_total").append(label).append(' ')
-            .append(status.decisions()).append('\n');
-        sb.append("# TYPE electionbench_election_rounds_total counter\nelectionbench_election_rounds_total").append(label)
-            .append(' ').append(status.electionRounds()).append('\n');
-        sb.append("# TYPE electionbench_last_election_seconds gauge\nelectionbench_last_election_seconds").append(label)
-            .append(' ').append(status.lastElectionNs() / 1e9).append('\n');
-        appendRecoveryMetrics(sb, label, status);
-        sb.append("# TYPE electionbench_state gauge\n");
-        for (final String state : new String[] {"LOOKING", "FOLLOWING", "LEADING", "OBSERVING"}) {
-            sb.append("electionbench_state{sid=\"").append(sid).append("\",state=\"").append(state).append("\"} ")
-                .append(state.equals(status.state()) ? 1 : 0).append('\n');
-        }
-        return sb.toString();
+        return metrics.scrape();
     }
 
-    private void appendRecoveryMetrics(final StringBuilder sb, final String label, final NodeStatus status) {
-        counter(sb, "electionbench_writes_committed_total", label, status.writesCommitted());
-        counter(sb, "electionbench_sync_txns_sent_total", label, status.syncTxnsSent());
-        counter(sb, "electionbench_sync_bytes_sent_total", label, status.syncBytesSent());
-        counter(sb, "electionbench_syncs_received_total", label, status.syncsReceived());
-        counter(sb, "electionbench_sync_txns_received_total", label, status.syncTxnsReceived());
-        counter(sb, "electionbench_sync_bytes_received_total", label, status.syncBytesReceived());
-        sb.append("# TYPE electionbench_last_sync_seconds gauge\nelectionbench_last_sync_seconds").append(label).append(' ')
-            .append(status.lastSyncNs() / 1e9).append('\n');
-        sb.append("# TYPE electionbench_serving gauge\nelectionbench_serving").append(label).append(' ')
-            .append(status.isServing() ? 1 : 0).append('\n');
-        sb.append("# TYPE electionbench_current_epoch gauge\nelectionbench_current_epoch").append(label).append(' ')
-            .append(status.currentEpoch()).append('\n');
-        sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
-            .append(status.acceptedEpoch()).append('\n');
-        final StorageAlarm storageAlarm = statusPublisher.storageAlarm();
-        counter(sb, "electionbench_storage_failures_total", label, storageAlarm.failures());
-        sb.append("# TYPE electionbench_storage_failed gauge\nelectionbench_storage_failed").append(label).append(' ')
-            .append(storageAlarm.isFailing() ? 1 : 0).append('\n');
-        if (admin == null) {
-            return;
-        }
-        sb.append("# TYPE electionbench_admin_writes_total counter\n");
-        for (int outcome = WriteListener.COMMITTED; outcome <= WriteListener.TOO_LARGE; outcome++) {
-            sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"")
-                .append(WriteListener.statusName(outcome)).append("\"} ").append(admin.writeOutcomes(outcome)).append('\n');
-        }
-        sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"timeout\"} ")
-            .append(admin.writeOutcomes(-1)).append('\n');
-    }
-
-    private static void counter(final StringBuilder sb, final String name, final String label, final long value) {
-        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ').append(value).append('\n');
+    /** The admin endpoint, or null before {@link #start()} bound it; for {@link NodeMetrics}. */
+    AdminServer admin() {
+        return admin;
     }
 
     /**

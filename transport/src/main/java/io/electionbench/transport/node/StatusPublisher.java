@@ -26,6 +26,7 @@ final class StatusPublisher implements ElectionObserver {
     private final String policy;
     private final NodeStatus.Builder next = new NodeStatus.Builder();
     private final StorageAlarm storageAlarm;
+    private final ElectionDurations electionDurations = new ElectionDurations();
     private ElectionAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
@@ -71,6 +72,13 @@ final class StatusPublisher implements ElectionObserver {
         emit(new NodeEvent(nowNs, sid, from == null ? "STARTING" : from.name(), to.name(), leader, round, reason));
     }
 
+    /** Counts the election's duration (the agent stamps {@code lastElectionNs} before it tells us). */
+    @Override
+    public void onDecision(final long mySid, final long leader, final long zxid, final long electionEpoch,
+        final long peerEpoch, final long quorumMask, final long nowNs) {
+        electionDurations.record(agent.lastElectionNs());
+    }
+
     @Override
     public void onHalted(final long mySid, final String reason, final long nowNs) {
         emit(new NodeEvent(nowNs, sid, agent.state().name(), "HALTED", -1, agent.logicalClock(), reason));
@@ -106,6 +114,11 @@ final class StatusPublisher implements ElectionObserver {
 
     StorageAlarm storageAlarm() {
         return storageAlarm;
+    }
+
+    /** Every decided election's duration, for {@code /metrics}. */
+    ElectionDurations electionDurations() {
+        return electionDurations;
     }
 
     private void emit(final NodeEvent event) {

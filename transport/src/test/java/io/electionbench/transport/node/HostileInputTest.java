@@ -281,10 +281,9 @@ class HostileInputTest {
             peer.socket.setSoLinger(true, 0);
         }
         TestEnsemble.await(5_000, "the reset counted", () -> node.counters().failedCount(FailReason.IO_ERROR) > before);
-        final java.util.regex.Matcher metric = java.util.regex.Pattern
-            .compile("electionbench_connections_failed_total\\{sid=\"1\",reason=\"io_error\"} (\\d+)\n")
-            .matcher(node.metricsText());
-        assertTrue(metric.find() && Long.parseLong(metric.group(1)) > before, node.metricsText());
+        final double ioErrors = PromText.parse(node.metricsText()).value("electionbench_connections_failed_total",
+            "reason", "io_error");
+        assertTrue(ioErrors > before, "io_error " + ioErrors + " after " + before);
         assertEquals(0, node.counters().failedCount(FailReason.HANDLER_ERROR));
         ensemble.start(3);
         assertReelects();

@@ -103,11 +103,9 @@ class IdleClientConnectionsTest {
             TestEnsemble.await(TIMEOUT_MS, "the closed ones released", () ->
                 node.transport().openClientConnections() == 2);
             assertEquals(3, countServed(clients.open(port, 3, 3, 0, true)), "their places are free again");
-            final String metrics = node.metricsText();
-            assertTrue(metrics.contains(
-                "electionbench_connections_refused_total{sid=\"1\",reason=\"max_client_cnxns\"} 2\n"), metrics);
-            assertTrue(node.metricsText().contains("electionbench_client_connections_open{sid=\"1\"} 5\n"),
-                node.metricsText());
+            final PromText metrics = PromText.parse(node.metricsText());
+            assertEquals(2, metrics.value("electionbench_connections_refused_total", "reason", "max_client_cnxns"));
+            assertEquals(5, metrics.value("electionbench_client_connections_open"));
         }
     }
 
