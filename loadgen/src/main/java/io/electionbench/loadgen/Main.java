@@ -38,6 +38,9 @@ public final class Main implements Runnable {
         final CommandLine run = cli.getSubcommands().get("run");
         run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
         cli.setParameterExceptionHandler(new ParameterErrorHandler());
+        // Paragraphs are wrapped to the terminal (80 columns off one), not by hand.
+        cli.setUsageHelpAutoWidth(true);
+        cli.setUsageHelpLongOptionsMaxWidth(30);
         // JMH's arguments (-f 1, -h, a regexp) are unknown to picocli: the first one ends parsing, and it
         // and every argument after it go to JmhCommand.jmhArgs unchanged.
         cli.getSubcommands().get("jmh").setStopAtUnmatched(true);

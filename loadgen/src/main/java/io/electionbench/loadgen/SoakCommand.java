@@ -36,17 +36,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Write to a live ensemble of node processes for a long time while hurting it,",
-        "one fault at a time, then check that no acknowledged write was lost: the",
-        "serving leader's log and every node's must hold every one. The faults come in",
-        "a seeded order, each followed by a bounded wait for recovery and a settle pause:",
+        "Write to node processes for a long time through one fault after another; lose no acknowledged write.",
+        "The faults come in a seeded order, each followed by a bounded wait for recovery and a settle pause; at the"
+            + " end the serving leader's log and every node's must hold every acknowledged write:",
         "  leader-kill    kill -9 the leader; restart it once another leader serves",
         "  leader-pause   SIGSTOP the leader for 1-2 s, then SIGCONT",
         "  follower-kill  kill -9 a follower; restart it once the others serve",
         "  full-disk      fill node 1's tmpfs dataDir while it follows, hold, free it",
         "                 (needs root to mount the tmpfs; left out otherwise)",
-        "Exit 0 when every fault recovered and nothing acknowledged is missing,",
-        "1 otherwise, 2 on a bad flag. See docs/loadgen.md, \"Soak\"."})
+        "Exit 0 when every fault recovered and nothing acknowledged is missing, 1 otherwise, 2 on a bad flag."
+            + " See docs/loadgen.md, \"Soak\"."})
 final class SoakCommand implements Callable<Integer> {
     /** Bytes a 128-byte write takes in a node's txn log: the payload and the record header. */
     private static final long LOG_BYTES_PER_WRITE = 128 + 16;

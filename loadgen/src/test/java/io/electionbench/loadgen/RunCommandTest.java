@@ -426,6 +426,18 @@ class RunCommandTest {
         assertTrue(r.out().contains("cold-start"), "a start needs no survivor: " + r.out());
     }
 
+    /** --root names the results root as for the results commands; --out, its older name, still works. */
+    @Test
+    void rootAndItsOlderNameOutStoreAlike(@TempDir final Path dir) throws Exception {
+        for (final String flag : new String[] {"--root", "--out"}) {
+            final Path root = Files.createDirectories(dir.resolve(flag.substring(2)));
+            final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
+                flag, root.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, runFiles(root, "-loadgen.json").size(), flag);
+        }
+    }
+
     @Test
     void skippedPatternsSaySo() {
         final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-follower-crash", "--no-store");

@@ -66,11 +66,22 @@ public enum Pattern {
         throw new IllegalArgumentException("unknown pattern '" + text + "' (expected one of: " + known + ")");
     }
 
-    /** One line per pattern for --help and the README. */
+    /** Each pattern with its description for --help, wrapped to 79 columns under a hanging indent. */
     public static String help() {
+        final int indent = 25;
+        final int width = 79;
         final StringBuilder sb = new StringBuilder();
         for (final Pattern p : values()) {
-            sb.append(String.format("  %-22s %s%n", p.flag, p.description));
+            final StringBuilder line = new StringBuilder(String.format("  %-22s", p.flag));
+            for (final String word : p.description.split(" ")) {
+                if (line.length() + 1 + word.length() > width && line.length() > indent) {
+                    sb.append(line).append('\n');
+                    line.setLength(0);
+                    line.append(" ".repeat(indent - 1));
+                }
+                line.append(' ').append(word);
+            }
+            sb.append(line).append('\n');
         }
         return sb.toString();
     }

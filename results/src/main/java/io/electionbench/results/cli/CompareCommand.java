@@ -28,13 +28,13 @@ import java.util.stream.Collectors;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
-        "Compares two runs or commits cell by cell: medians with confidence intervals, change,",
-        "Mann-Whitney U p-value. A and B are each a run file, a directory of runs, a stored commit",
-        "prefix or a git revision (HEAD~1); several runs of one commit are pooled.",
-        "p-values are Holm-Bonferroni adjusted over the rows tested; ZooKeeper cells are controls whose",
-        "shift is the machine drift. Runs from different machines (CPU, cores, memory) get no verdicts.",
-        "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input or",
-        "different machines."})
+        "Compare two runs or commits cell by cell, with a regression gate.",
+        "A and B are each a run file, a directory of runs, a stored commit prefix or a git revision (HEAD~1);"
+            + " several runs of one commit are pooled. Each row: medians with confidence intervals, change,"
+            + " Mann-Whitney U p-value, Holm-Bonferroni adjusted over the rows tested. ZooKeeper cells are controls"
+            + " whose shift is the machine drift; runs from different machines (CPU, cores, memory) get no verdicts.",
+        "Exit 0: no regression; 1: a significant regression of at least the threshold, beyond the drift; 2: bad"
+            + " input or different machines."})
 public final class CompareCommand implements Callable<Integer> {
     /** Exit code when a row is a regression. */
     public static final int EXIT_REGRESSION = 1;

@@ -46,10 +46,11 @@ import java.util.stream.Stream;
         + " [--threshold=PCT] [--alpha=A] [--correction=none|holm] [--allow-host-mismatch] [--root=DIR]"
         + " BASE HEAD [run options]",
     description = {
-        "Builds BASE and HEAD (git revisions) in temporary worktrees, runs 'electionbench run [run options]' on each,",
-        "rounds interleaved A B A B ..., stores one merged run per commit and compares them as compare does.",
-        "Run options go to 'run' unchanged; --trials 1 --warmup 0 --json --out are set by this command, and",
-        "each side of each round gets its own --seed (from --seed S, default 1: A S+2(k-1), B one more).",
+        "Build two commits, run their load tests interleaved A B A B, store and compare them.",
+        "BASE and HEAD (git revisions) are built in temporary worktrees; 'electionbench run [run options]' runs on"
+            + " each in rounds, and one merged run per commit is stored and compared as compare does. Run options go"
+            + " to 'run' unchanged; --trials 1 --warmup 0 --json --out are set by this command, and each side of each"
+            + " round gets its own --seed (from --seed S, default 1: A S+2(k-1), B one more).",
         "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input or failure."})
 public final class ContinuousCommand implements Callable<Integer> {
     /** Run options this command sets itself for every round; the user may not give them. */

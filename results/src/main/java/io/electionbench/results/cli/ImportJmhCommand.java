@@ -32,9 +32,10 @@ import java.util.concurrent.Callable;
     name = "import-jmh",
     mixinStandardHelpOptions = true,
     description = {
-        "Stores JMH -rf json output as a run of kind jmh under results/runs/<commit>/, with the",
-        "current commit and this machine (the JVM as JMH recorded it), and keeps the file beside it.",
-        "Run it where the benchmarks ran. A file already imported is not stored again."})
+        "Store a JMH -rf json file as a run of kind jmh.",
+        "It goes under results/runs/<commit>/ with the current commit and this machine (the JVM as JMH recorded"
+            + " it), and the file is kept beside it. Run it where the benchmarks ran. A file already imported is not"
+            + " stored again."})
 public final class ImportJmhCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "JMH result file written with -rf json.")
     private Path jmhFile;

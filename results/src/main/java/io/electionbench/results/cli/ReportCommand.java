@@ -28,10 +28,10 @@ import java.util.concurrent.Callable;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Writes a self-contained HTML report of every run in the store: a summary of the last two",
-        "commits (primary metrics, regressions beyond the ZooKeeper controls' drift), CDF and",
-        "percentile spectrum per cell, each metric against ensemble size, and each metric's history",
-        "across commits, as interactive plots that open offline."})
+        "Write a self-contained HTML report of every run in the store.",
+        "A summary of the last two commits (primary metrics, regressions beyond the ZooKeeper controls' drift),"
+            + " CDF and percentile spectrum per cell, each metric against ensemble size, and each metric's history"
+            + " across commits, as interactive plots that open offline."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: <root>/results/report.html).")
     private Path outFile;
