@@ -217,6 +217,22 @@ class RunCommandTest {
     }
 
     /**
+     * ZooKeeper 3.8 has no blocking {@code sync(String)} (3.9 added it): the writer's safety check must
+     * still run on it, through the asynchronous {@code sync} every supported release has.
+     */
+    @Test
+    void zookeeper38TakesWritesAndChecksThem() throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--sizes", "3", "--patterns",
+            "leader-crash", "--trials", "1", "--warmup", "0", "--tick-time", "200", "--write-rate", "100", "--no-store",
+            "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals("zk-3.8.6", cell.get("policy").asText());
+        assertEquals(0, cell.get("violations").size(), "every acknowledged znode is there: " + cell);
+        assertTrue(cell.get("writes_committed").asLong() > 10, cell.toString());
+    }
+
+    /**
      * Two releases in one run: each its own cell policy, measured in interleaved rounds, the one resolved at
      * run time (3.8.6, from Maven Central or the cache) and an install laid out from the default's jars, whose
      * version is read from its jars, not from the directory's misleading name.

@@ -200,13 +200,18 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
         if (writes == null) {
-            final StringBuilder connect = new StringBuilder();
-            for (int sid = 1; sid <= size; sid++) {
-                connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
-            }
-            writes = new ZooKeeperWriteDriver(zk.jars(), connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
+            writes = new ZooKeeperWriteDriver(zk.jars(), clientAddresses(), 20 * timing.tickTimeMs(), ratePerS);
         }
         return writes;
+    }
+
+    /** Every server's client port, in sid order. */
+    private List<InetSocketAddress> clientAddresses() {
+        final List<InetSocketAddress> out = new ArrayList<>();
+        for (int sid = 1; sid <= size; sid++) {
+            out.add(new InetSocketAddress("127.0.0.1", clientPorts[sid]));
+        }
+        return out;
     }
 
     @Override
