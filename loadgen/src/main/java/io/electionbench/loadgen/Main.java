@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         RunCommand.class,
+        SoakCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
         SyncBenchCommand.class,
@@ -59,7 +60,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             final String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"electionbench " + (v == null ? "dev" : v)};
+            final String built = io.electionbench.results.GitInfo.build()
+                .map(g -> "commit " + g.commit() + (g.isDirty() ? " (dirty tree)" : "") + ", branch " + g.branch())
+                .orElse("commit unknown (not built by Maven from a git repository)");
+            final String version = v != null ? v : io.electionbench.results.GitInfo.buildVersion().orElse("dev");
+            return new String[] {"electionbench " + version + ", " + built};
         }
     }
 }

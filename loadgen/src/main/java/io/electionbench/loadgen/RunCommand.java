@@ -20,6 +20,7 @@ import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
+import io.electionbench.loadgen.run.ServerReports;
 import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.loadgen.run.TrialWrites;
@@ -109,6 +110,15 @@ final class RunCommand implements Callable<Integer> {
         + " in interleaved rounds with every release; --zk-config applies to all of them.")
     String zookeeperVariants;
 
+    @Option(names = "--preload", paramLabel = "N,N", defaultValue = "0", description = "Values loaded before each cell's"
+        + " first trial, a matrix dimension (default: ${DEFAULT-VALUE}): znodes created through ZooKeeper's client, or"
+        + " txns through our write client, until every server holds them; each N > 0 is a cell param preload=N.")
+    String preload;
+
+    @Option(names = "--value-bytes", paramLabel = "B", defaultValue = "0", description = "Bytes of each preloaded"
+        + " value (default: ${DEFAULT-VALUE}; at most 16384, our nodes' largest write).")
+    int valueBytes;
+
     @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
         + " earlier writes did; its latency counts from that intended time (coordinated omission corrected). Adds write_latency_ms,"
@@ -134,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
     int timeoutS;
 
     @Option(names = "--remote-config", paramLabel = "FILE",
-        description = "For --target remote: the running nodes' zoo.cfg (each server.N with ;adminHost:adminPort); --sizes is ignored.")
+        description = "For --target remote: the running nodes' zoo.cfg (with admin.N=host:port for each server); --sizes is ignored.")
     Path remoteConfig;
 
     @Option(names = "--settle", paramLabel = "MS",
@@ -144,6 +154,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
+
+    @Option(names = "--zk-heap", paramLabel = "SIZE", defaultValue = "128m", description = "Heap of each ZooKeeper server"
+        + " (default: ${DEFAULT-VALUE}); ZooKeeper holds its whole database on the heap, so --preload needs more.")
+    String zookeeperHeap;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS",
         description = "JVM flags for every node and ZooKeeper process, after the heap (default: -XX:+UseSerialGC "
@@ -180,6 +194,10 @@ final class RunCommand implements Callable<Integer> {
             jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
+        final String refused = refusedJvmFlags(m);
+        if (refused != null) {
+            return Cli.fail("run", refused);
+        }
         final Path root = store.root();
         final RunWriter writer = store.open(config(m, zks));
         final Path work = Files.createTempDirectory("electionbench-run");
@@ -189,33 +207,45 @@ final class RunCommand implements Callable<Integer> {
         final Summary summary = new Summary(isJson, writeRate > 0);
         boolean isClean = true;
         final int cells = cells(m, zks);
+        final Progress progress = new Progress("run", units(m, zks), isJson);
+        long unitsDone = 0;
         int cellNo = 0;
         for (final String target : m.targets) {
             final List<Variant> variants = variants(target, m, zks);
             if (target.equals("zookeeper") && variants.size() > 1) {
                 for (final int size : m.sizesFor(target)) {
-                    for (final Pattern pattern : m.patterns) {
-                        final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, pattern, m, work, cellNo,
-                            cells);
-                        for (int i = 0; i < variants.size(); i++) {
-                            isClean &= store(summary, writer, target, size, pattern, variants.get(i), outcomes.get(i));
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            final List<CellRunner.CellOutcome> outcomes = interleaved(variants, size, data, pattern, m, work,
+                                cellNo, cells, progress);
+                            for (int i = 0; i < variants.size(); i++) {
+                                isClean &= store(summary, writer, target, size, data, pattern, variants.get(i), outcomes.get(i));
+                            }
+                            unitsDone += interleavedUnits(variants.size());
+                            progress.cellDone(unitsDone, outcome(outcomes));
+                            cellNo += variants.size();
                         }
-                        cellNo += variants.size();
                     }
                 }
                 continue;
             }
             for (final Variant v : variants) {
                 for (final int size : m.sizesFor(target)) {
-                    for (final Pattern pattern : m.patterns) {
-                        cellNo++;
-                        final int n = target.equals("sim") ? simTrials : trials;
-                        final String label = String.format("[%d/%d] %s n=%d %s %s", cellNo, cells, target, size, pattern.flag(),
-                            v.name());
-                        final Progress progress = new Progress(label, warmup + n, isJson);
-                        final CellRunner.CellOutcome o = cellRunner(target, size, pattern, v, m, work.resolve("cell-" + cellNo))
-                            .run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS), progress::update);
-                        isClean &= store(summary, writer, target, size, pattern, v, o);
+                    for (final long data : m.preloads) {
+                        for (final Pattern pattern : m.patterns) {
+                            cellNo++;
+                            final int n = target.equals("sim") ? simTrials : trials;
+                            final String label = String.format("[%d/%d] %s n=%d %s %s%s", cellNo, cells, target, size,
+                                pattern.flag(), v.name(), data > 0 ? " preload=" + data : "");
+                            progress.cell(label);
+                            final boolean isSim = target.equals("sim");
+                            final CellRunner.CellOutcome o = cellRunner(target, size, data, pattern, v, m,
+                                work.resolve("cell-" + cellNo)).run(warmup, n, TimeUnit.SECONDS.toNanos(timeoutS),
+                                isSim ? t -> { } : progress::inCell);
+                            isClean &= store(summary, writer, target, size, data, pattern, v, o);
+                            unitsDone += isSim ? SIM_CELL_UNITS : warmup + n;
+                            progress.cellDone(unitsDone, outcome(List.of(o)));
+                        }
                     }
                 }
             }
@@ -260,19 +290,60 @@ final class RunCommand implements Callable<Integer> {
             : ZooKeeperVariant.parseVariants(zookeeperVariants, common);
     }
 
-    private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
-        int n = 0;
+    /** A simulated cell's weight in the run's progress: its trials take virtual time, the cell a second or so. */
+    static final int SIM_CELL_UNITS = 1;
+
+    /**
+     * The run's work in units, its progress and ETA: a trial (warm-up included) of a real target, or a whole
+     * simulated cell ({@link #SIM_CELL_UNITS}).
+     */
+    private long units(final Matrix m, final List<ZooKeeperDistribution> zks) {
+        long n = 0;
         for (final String t : m.targets) {
-            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size();
+            final int variantCount = variants(t, m, zks).size();
+            final long groups = (long)m.sizesFor(t).size() * m.patterns.size() * m.preloads.size();
+            if (t.equals("zookeeper") && variantCount > 1) {
+                n += groups * interleavedUnits(variantCount);
+            } else {
+                n += groups * variantCount * (t.equals("sim") ? SIM_CELL_UNITS : warmup + trials);
+            }
         }
         return n;
     }
 
-    private CellRunner cellRunner(final String target, final int size, final Pattern pattern, final Variant v, final Matrix m,
-        final Path dir) {
+    /** Trials of one group of interleaved ZooKeeper cells: a full warm-up in the first round, one in each later. */
+    private long interleavedUnits(final int variantCount) {
+        final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
+        return (long)variantCount * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
+    }
+
+    /** What a finished cell (or group of interleaved cells) did, for its progress line. */
+    private static String outcome(final List<CellRunner.CellOutcome> outcomes) {
+        int measured = 0;
+        int failed = 0;
+        for (final CellRunner.CellOutcome o : outcomes) {
+            if (o.skipped() != null) {
+                return "skipped, " + o.skipped();
+            }
+            measured += o.samples().size();
+            failed += o.failed();
+        }
+        return measured + " elections measured" + (failed > 0 ? ", " + failed + " failed" : "");
+    }
+
+    private int cells(final Matrix m, final List<ZooKeeperDistribution> zks) {
+        int n = 0;
+        for (final String t : m.targets) {
+            n += m.sizesFor(t).size() * variants(t, m, zks).size() * m.patterns.size() * m.preloads.size();
+        }
+        return n;
+    }
+
+    private CellRunner cellRunner(final String target, final int size, final long data, final Pattern pattern, final Variant v,
+        final Matrix m, final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
             .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
-            .zookeeper(v.zookeeper(), v.knobs());
+            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes);
     }
 
     /**
@@ -281,24 +352,24 @@ final class RunCommand implements Callable<Integer> {
      * time. The first round has the full warm-up, every later one a single warm-up trial, since each
      * round starts new server JVMs.
      */
-    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final Pattern pattern,
-        final Matrix m, final Path work, final int firstCell, final int cells) throws Exception {
+    private List<CellRunner.CellOutcome> interleaved(final List<Variant> variants, final int size, final long data,
+        final Pattern pattern, final Matrix m, final Path work, final int firstCell, final int cells, final Progress progress)
+        throws Exception {
         final List<CellRunner.CellOutcome> outcomes = new ArrayList<>();
         final int[] done = new int[variants.size()];
         final int rounds = (trials + ZOOKEEPER_ROUND_TRIALS - 1) / ZOOKEEPER_ROUND_TRIALS;
-        final long total = (long)variants.size() * (trials + warmup + (rounds - 1L) * Math.min(warmup, 1));
-        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s %d cells interleaved", firstCell + 1,
-            firstCell + variants.size(), cells, size, pattern.flag(), variants.size());
-        final Progress progress = new Progress(label, total, isJson);
+        final String label = String.format("[%d-%d/%d] zookeeper n=%d %s%s %d cells interleaved", firstCell + 1,
+            firstCell + variants.size(), cells, size, pattern.flag(), data > 0 ? " preload=" + data : "", variants.size());
+        progress.cell(label);
         long progressed = 0;
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < variants.size(); i++) {
                 final int n = Math.min(ZOOKEEPER_ROUND_TRIALS, trials - done[i]);
                 final int warm = round == 0 ? warmup : Math.min(warmup, 1);
                 final long base = progressed;
-                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, pattern, variants.get(i), m,
+                final CellRunner.CellOutcome o = cellRunner("zookeeper", size, data, pattern, variants.get(i), m,
                     work.resolve("cell-" + (firstCell + i + 1) + "-round-" + (round + 1)))
-                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.update(base + t));
+                    .run(warm, n, TimeUnit.SECONDS.toNanos(timeoutS), t -> progress.inCell(base + t));
                 progressed += warm + n;
                 done[i] += n;
                 outcomes.add(i, round == 0 ? o : outcomes.remove(i).plus(o));
@@ -308,9 +379,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Adds the cell to the table and the run file (with its interval logs); false if it was not clean. */
-    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size,
+    private boolean store(final Summary summary, final RunWriter writer, final String target, final int size, final long data,
         final Pattern pattern, final Variant v, final CellRunner.CellOutcome o) throws Exception {
-        final Cell cell = summary.add(target, size, pattern, v.name(), o);
+        final Map<String, String> params = data > 0
+            ? Map.of("preload", Long.toString(data), "value_bytes", Integer.toString(valueBytes)) : Map.of();
+        final Cell cell = summary.add(target, size, pattern, v.name(), params, o);
         if (writer != null && cell != null) {
             writer.addCell(cell);
             final String stem = writer.file().getFileName().toString().replace(".json", "");
@@ -389,6 +462,11 @@ final class RunCommand implements Callable<Integer> {
         c.put("write_bytes", writeRate > 0 ? 128 : 0);
         c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
         c.put("fsync_by_target", fsyncByTarget(m));
+        c.put("preload", m.preloads);
+        c.put("value_bytes", valueBytes);
+        if (m.targets.contains("zookeeper")) {
+            c.put("zookeeper_heap", zookeeperHeap);
+        }
         if (!zks.isEmpty()) {
             final List<Map<String, Object>> releases = new ArrayList<>();
             for (final ZooKeeperDistribution zk : zks) {
@@ -475,9 +553,12 @@ final class RunCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             throw new IllegalArgumentException("--fsync '" + fsync + "' is not always, batch or never", ex);
         }
-        if (trials < 1 || simTrials < 1 || warmup < 0 || timeoutS < 1 || settleMs < 0) {
-            throw new IllegalArgumentException("--trials and --sim-trials must be at least 1, --warmup and --settle at least 0, --timeout at least 1");
-        }
+        atLeast("--trials", trials, 1);
+        atLeast("--sim-trials", simTrials, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--timeout", timeoutS, 1);
+        atLeast("--settle", settleMs, 0);
+        Cli.bytes(heap, "--heap");
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {
             final String name = t.trim().toLowerCase(Locale.ROOT);
@@ -485,7 +566,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process, zookeeper or remote)");
             }
             if (name.equals("remote") && remoteConfig == null) {
-                throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with ;adminHost:adminPort per server)");
+                throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with an admin.N=host:port line per server)");
             }
             if (name.equals("remote") && !Files.isRegularFile(remoteConfig)) {
                 throw new IllegalArgumentException("--remote-config " + remoteConfig + ": no such file");
@@ -515,15 +596,67 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
         }
+        if (valueBytes < 0 || valueBytes > io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES) {
+            throw new IllegalArgumentException("--value-bytes " + valueBytes + " is not in 0.."
+                + io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
+        }
+        final List<Long> preloads = Cli.intList(preload, "--preload", 0, MAX_PRELOAD).stream().map(Integer::longValue).toList();
+        if (ts.contains("zookeeper")) {
+            checkZooKeeperHeap(preloads.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
         return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
-            remotePolicy, fsyncPolicy, remoteFsync);
+            remotePolicy, fsyncPolicy, remoteFsync, preloads);
+    }
+
+    /**
+     * Refuses a preload ZooKeeper's heap cannot hold: its DataTree keeps every znode on the heap, about
+     * {@link #ZNODE_OVERHEAD_BYTES} beyond the value, and a snapshot being written or read needs room
+     * beside it, so at most half the heap may be data.
+     */
+    private void checkZooKeeperHeap(final long mostValues) {
+        final long heapBytes = Cli.bytes(zookeeperHeap, "--zk-heap");
+        final long need = mostValues * (valueBytes + ZNODE_OVERHEAD_BYTES);
+        if (need > heapBytes / 2) {
+            throw new IllegalArgumentException(String.format("--preload %d of %d bytes needs about %d MiB of ZooKeeper heap"
+                + " (twice the data); --zk-heap %s is %d MiB: give --zk-heap %dm or more", mostValues, valueBytes,
+                2 * need >> 20, zookeeperHeap, heapBytes >> 20, (2 * need >> 20) + 64));
+        }
+    }
+
+    /** Heap one znode of ZooKeeper's DataTree takes beyond its value: path, DataNode, StatPersisted, map entry. */
+    static final int ZNODE_OVERHEAD_BYTES = 200;
+
+    /** Child JVMs start with --heap (nodes) or --zk-heap (ZooKeeper) and --jvm-flags: tried once up front. */
+    private String refusedJvmFlags(final Matrix m) {
+        if (m.targets.contains("process")) {
+            final String refused = io.electionbench.loadgen.run.ChildJvms.check(heap);
+            if (refused != null) {
+                return "--heap/--jvm-flags: " + refused;
+            }
+        }
+        if (m.targets.contains("zookeeper")) {
+            final String refused = io.electionbench.loadgen.run.ChildJvms.check(zookeeperHeap);
+            if (refused != null) {
+                return "--zk-heap/--jvm-flags: " + refused;
+            }
+        }
+        return null;
+    }
+
+    private static void atLeast(final String flag, final long value, final long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(flag + " " + value + " is below " + min);
+        }
     }
 
     /** The highest --write-rate: one writer thread keeps up with this on a small machine. */
     static final double MAX_WRITE_RATE = 100_000;
 
+    /** The most values --preload loads: ten million, a few GB of ZooKeeper heap at small values. */
+    static final int MAX_PRELOAD = 10_000_000;
+
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
-        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync) {
+        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync, List<Long> preloads) {
         /**
          * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
          * nodes run what their config says, at the size it lists.
@@ -560,9 +693,10 @@ final class RunCommand implements Callable<Integer> {
             this.isWriting = isWriting;
         }
 
-        Cell add(final String target, final int size, final Pattern pattern, final String policyName, final CellRunner.CellOutcome o)
-            throws Exception {
-            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName;
+        Cell add(final String target, final int size, final Pattern pattern, final String policyName,
+            final Map<String, String> params, final CellRunner.CellOutcome o) throws Exception {
+            final String data = params.isEmpty() ? "" : " preload=" + params.get("preload");
+            final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName + data;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
                 return null;
@@ -577,17 +711,30 @@ final class RunCommand implements Callable<Integer> {
             final Metric ready = ms(o, s -> s.outcome().readyNs());
             final Metric rounds = count(o, s -> s.outcome().rounds(), "rounds");
             final Metric messages = count(o, s -> s.notifications(), "messages");
-            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName);
+            final Cell.Builder cell = Cell.loadgen(target, size, pattern.flag(), policyName,
+                params.isEmpty() ? Map.of() : new java.util.TreeMap<>(params));
             if (detection.n() > 0) {
                 cell.metric("detection_ms", detection);
             }
             cell.metric("time_to_leader_ms", leader).metric("time_to_ready_ms", ready).metric("election_rounds", rounds)
                 .metric("failed_trials", Metric.perRun("trials", Better.LOWER, o.failed()));
             final Metric.Builder reported = Metric.builder("ms", Better.LOWER);
-            o.reportedElectionsMs().forEach(reported::add);
+            o.reports().forEach(r -> r.electionsMs().forEach(reported::add));
             final Metric zkReported = reported.build();
             if (zkReported.n() > 0) {
                 cell.metric("zk_reported_election_ms", zkReported);
+            }
+            if (!o.preloadMs().isEmpty()) {
+                cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
+                    o.preloadMs().stream().mapToDouble(Long::doubleValue).toArray()));
+            }
+            if (o.reports().stream().anyMatch(r -> r.diffs() + r.truncs() + r.snaps() > 0)) {
+                cell.metric("zk_syncs_diff", Metric.perRun("learners", Better.HIGHER,
+                    o.reports().stream().mapToDouble(ServerReports::diffs).toArray()));
+                cell.metric("zk_syncs_trunc", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::truncs).toArray()));
+                cell.metric("zk_syncs_snap", Metric.perRun("learners", Better.LOWER,
+                    o.reports().stream().mapToDouble(ServerReports::snaps).toArray()));
             }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
@@ -598,13 +745,15 @@ final class RunCommand implements Callable<Integer> {
                 w.addTo(cell);
             }
             if (ready.n() > 0) {
-                readyP50.put(size + " " + pattern.flag() + " " + target + " " + policyName, ready.p50());
+                readyP50.put(size + " " + pattern.flag() + data + " " + target + " " + policyName, ready.p50());
             }
             if (isJson) {
                 final Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", target);
                 m.put("size", size);
                 m.put("pattern", pattern.flag());
+                m.put("preload", params.isEmpty() ? 0 : Long.parseLong(params.get("preload")));
+                m.put("preload_ms", o.preloadMs().isEmpty() ? null : o.preloadMs().get(0));
                 m.put("policy", policyName);
                 m.put("n", ready.n());
                 m.put("failed", o.failed());
@@ -617,14 +766,21 @@ final class RunCommand implements Callable<Integer> {
                 m.put("time_to_ready_max_ms", ready.max());
                 m.put("messages_per_election_p50", hasMessages ? messages.p50() : null);
                 m.put("zk_reported_election_p50_ms", zkReported.n() > 0 ? zkReported.p50() : null);
+                final int[] syncsSent = new int[3];
+                o.reports().forEach(r -> {
+                    syncsSent[0] += r.diffs();
+                    syncsSent[1] += r.truncs();
+                    syncsSent[2] += r.snaps();
+                });
+                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2]));
                 if (w != null) {
                     w.putJson(m);
                 }
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                rows.add(new String[] {target, Integer.toString(size), pattern.flag(), policyName, Integer.toString(ready.n()),
-                    fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), fmt(ready, 0.99), fmt(ready, 1.0), fmt(rounds, 0.5),
-                    hasMessages ? fmt(messages, 0.5) : NONE, Integer.toString(o.failed()),
+                rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
+                    fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), p99(ready), fmt(ready, 1.0), count(rounds),
+                    hasMessages ? count(messages) : NONE, Integer.toString(o.failed()),
                     w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
                     w == null ? NONE : fmt(w.unavailability, 0.5), w == null ? NONE : Long.toString(w.committedTotal),
                     w == null ? NONE : Long.toString(w.unknownTotal), w == null ? NONE : fmt(w.syncTxnsPerS, 0.5),
@@ -646,20 +802,29 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             System.out.println();
+            final int patternWidth = Math.max(22, rows.stream().mapToInt(r -> r[2].length()).max().orElse(0));
             final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
-            System.out.println(line(HEADERS, shown, policyWidth));
-            rows.forEach(r -> System.out.println(line(r, shown, policyWidth)));
-            System.out.println("times in ms from the fault; rounds and msgs are medians per election");
+            System.out.println(line(HEADERS, shown, patternWidth, policyWidth));
+            rows.forEach(r -> System.out.println(line(r, shown, patternWidth, policyWidth)));
+            System.out.println("times in ms from the fault; rounds and msgs are medians per election; trials: elections measured");
+            if (hasShortP99) {
+                System.out.println("*: from fewer than " + P99_MIN_SAMPLES + " samples the p99 lies between the two largest"
+                    + " (interpolated, numpy's default): read it as a max");
+            }
+            if (rows.stream().anyMatch(r -> "sim".equals(r[0])) && rows.stream().anyMatch(r -> !"sim".equals(r[0]))) {
+                System.out.println("sim cells run --sim-trials (default 200: virtual time is cheap), the others --trials");
+            }
             footer.forEach(System.out::println);
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }
 
-        /** Left-aligned text columns, right-aligned numbers; the policy column as wide as its longest name. */
-        private static String line(final String[] cells, final List<Integer> shown, final int policyWidth) {
+        /** Left-aligned text columns, right-aligned numbers; pattern and policy as wide as their longest name. */
+        private static String line(final String[] cells, final List<Integer> shown, final int patternWidth,
+            final int policyWidth) {
             final StringBuilder sb = new StringBuilder();
             for (final int c : shown) {
-                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? 22 : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+                final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? patternWidth : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
                 final boolean isLeft = c == 0 || c == 2 || c == 3;
                 if (sb.length() > 0) {
                     sb.append(' ');
@@ -684,6 +849,29 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
             });
+        }
+
+        /** Below this many samples a p99 is only the largest one, and the table says so with a mark. */
+        static final int P99_MIN_SAMPLES = 100;
+
+        private boolean hasShortP99;
+
+        /** A p99 from fewer than {@link #P99_MIN_SAMPLES} samples is their max: marked {@code *}, explained below. */
+        private String p99(final Metric m) {
+            if (m.n() > 0 && m.n() < P99_MIN_SAMPLES) {
+                hasShortP99 = true;
+                return fmt(m, 0.99) + "*";
+            }
+            return fmt(m, 0.99);
+        }
+
+        /** A median of counts: a whole number as one ({@code 5}, not {@code 5.00}); a median between two as .5. */
+        private static String count(final Metric m) {
+            if (m.n() == 0) {
+                return "-";
+            }
+            final double v = m.quantile(0.5);
+            return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
         }
 
         private static String fmt(final Metric m, final double q) {

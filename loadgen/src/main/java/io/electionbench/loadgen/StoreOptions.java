@@ -35,7 +35,7 @@ final class StoreOptions {
             return null;
         }
         final Path root = root();
-        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(GitInfo.detect(root))
+        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(GitInfo.ofRun(root))
             .host(HostInfo.detect()).started(Instant.now()).config(config).build());
     }
 }

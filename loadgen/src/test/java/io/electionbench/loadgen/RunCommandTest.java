@@ -298,6 +298,81 @@ class RunCommandTest {
         assertEquals("tickTime=500", cells.get(1).get("zoo_cfg").get(0).asText());
     }
 
+    /**
+     * Preloaded data is a cell of its own: ZooKeeper holds every znode on every server before the fault (the
+     * preload checks srvr's node count), and the follower that restarts is synced by the leader as its log
+     * says (a DIFF, far below the 100,000 txns of a snapshot).
+     */
+    @Test
+    void zookeeperPreloadIsACellAndTheRestartedFollowerIsSyncedByDiff(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "follower-crash", "--preload",
+            "0,3000", "--value-bytes", "256", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        final JsonNode empty = JSON.readTree(lines[0]);
+        final JsonNode loaded = JSON.readTree(lines[1]);
+        assertEquals(0, empty.get("preload").asInt());
+        assertTrue(empty.get("preload_ms").isNull(), empty.toString());
+        assertEquals(3000, loaded.get("preload").asInt());
+        assertTrue(loaded.get("preload_ms").asLong() > 0, loaded.toString());
+        assertEquals(1, loaded.get("n").asInt(), loaded.toString());
+        assertTrue(loaded.get("zk_syncs").get("diff").asInt() >= 1, "the restarted follower got a DIFF: " + loaded);
+        assertEquals(0, loaded.get("zk_syncs").get("snap").asInt(), loaded.toString());
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode cells = JSON.readTree(file.toFile()).get("cells");
+        assertEquals(2, cells.size());
+        assertFalse(cells.get(0).has("params"), cells.get(0).toString());
+        assertEquals("3000", cells.get(1).get("params").get("preload").asText(), cells.get(1).toString());
+        assertEquals("256", cells.get(1).get("params").get("value_bytes").asText(), cells.get(1).toString());
+        assertTrue(cells.get(1).get("metrics").has("preload_ms"), cells.get(1).toString());
+    }
+
+    /** Our nodes take the preload through the pipelined write client, each cell its own. */
+    @Test
+    void processPreloadLoadsEveryNodeBeforeTheFault() throws Exception {
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--preload", "5000",
+            "--value-bytes", "100", "--trials", "1", "--warmup", "0", "--no-store", "--json", "--verbose");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(5000, cell.get("preload").asInt());
+        assertEquals(1, cell.get("n").asInt(), cell.toString());
+        assertTrue(r.err().contains("preloaded 5000 values of 100 bytes in "), r.err());
+    }
+
+    @Test
+    void aTargetThatCannotPreloadIsSkippedWithAReason() {
+        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--preload", "10",
+            "--no-store");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("skipped, the sim target cannot preload data"), r.out());
+    }
+
+    @Test
+    void badPreloadsGiveOneLineAndExitTwo() {
+        final String[][] cases = {
+            {"--target", "process", "--value-bytes", "16385"}, {"--target", "process", "--value-bytes", "-1"},
+            {"--target", "process", "--preload", "-5"}, {"--target", "process", "--preload", "10000001"},
+            {"--target", "zookeeper", "--zk-heap", "lots"},
+            {"--target", "zookeeper", "--preload", "2000000", "--value-bytes", "1024"}};
+        for (final String[] c : cases) {
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--sizes", "3", "--trials", "1", "--no-store"));
+            args.addAll(List.of(c));
+            final long before = ProcessHandle.current().descendants().count();
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: "), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
+        }
+        final Result heap = cli("run", "--target", "zookeeper", "--sizes", "3", "--preload", "2000000", "--value-bytes",
+            "1024", "--no-store");
+        assertTrue(heap.err().contains("--zk-heap"), "the error says which flag to raise: " + heap.err());
+    }
+
     /** Each bad ZooKeeper input is one line and exit 2, before any server starts. */
     @Test
     void badZooKeeperReleasesAndInstallsGiveOneLineAndExitTwo(@TempDir final Path root) throws Exception {
@@ -331,12 +406,40 @@ class RunCommandTest {
             {"run", "--target", "mars"}, {"run", "--patterns", "meteor"}, {"run", "--sizes", "3,x"},
             {"run", "--target", "remote"}, {"run", "--write-rate", "-1"}, {"run", "--write-rate", "1e9"},
             {"run", "--fsync", "sometimes"}, {"run", "--policy", "quick"},
-            {"run", "--trials", "0"}}) {
+            {"run", "--trials", "0"}, {"run", "--heap", "lots"},
+            {"run", "--target", "process", "--jvm-flags", "-XX:+NoSuchFlag"}}) {
             final Result r = cli(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("electionbench run: "), r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
+    }
+
+    /** Each bad flag is named alone, and the JVM's own refusal of the child flags comes before any server. */
+    @Test
+    void theOneBadFlagIsNamed() {
+        assertEquals("electionbench run: --trials 0 is below 1", cli("run", "--trials", "0").err().strip());
+        assertEquals("electionbench run: --warmup -1 is below 0", cli("run", "--warmup", "-1").err().strip());
+        assertEquals("electionbench run: --heap 'lots' is not a size such as 512m or 2g",
+            cli("run", "--heap", "lots").err().strip());
+        final Result flags = cli("run", "--target", "process", "--jvm-flags", "-XX:+NoSuchFlag", "--no-store");
+        assertTrue(flags.err().startsWith("electionbench run: --heap/--jvm-flags: the JVM refuses heap 64m with flags"
+            + " '-XX:+NoSuchFlag': Unrecognized VM option 'NoSuchFlag'"), flags.err());
+    }
+
+    /** A crash leaves no quorum below three servers: the cell is skipped with the reason, not failed as unsafe. */
+    @Test
+    void patternsThatNeedASurvivingQuorumSkipSmallEnsembles() {
+        final Result r = cli("run", "--target", "sim", "--sizes", "1,2", "--patterns", "leader-crash,follower-crash,cold-start",
+            "--sim-trials", "20", "--no-store");
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (final String cell : new String[] {"sim n=1 leader-crash", "sim n=2 leader-crash", "sim n=1 follower-crash",
+            "sim n=2 follower-crash"}) {
+            assertTrue(r.out().contains(cell + " fast: skipped, " + cell.substring(cell.lastIndexOf(' ') + 1)
+                + " needs at least 3 servers (a quorum must survive the fault)"), cell + ": " + r.out());
+        }
+        assertFalse(r.out().contains("SAFETY"), r.out());
+        assertTrue(r.out().contains("cold-start"), "a start needs no survivor: " + r.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.electionbench.core.election;
 
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -228,6 +229,23 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long nextPingNs;
     private long nextTickNs;
 
+    // Storage failure (docs/storage.md, "When the disk fails"): out of elections until a probe write succeeds.
+    private boolean isStorageFailed;
+    private long storageFailedSinceNs;
+    private long storageFailuresInRow;
+    private long storageFailures;
+    private long storageRetryNs;
+    private long storageProbeNs;
+    private long storageRecoveredNs;
+    private boolean hasStorageRecovered;
+
+    /** Per learner: syncs in a row it left before acknowledging NEWLEADER, and when its next sync may start. */
+    private final int[] learnerFailedSyncs;
+    private final long[] learnerSyncNotBeforeNs;
+    /** Learners whose ACKEPOCH arrived while their sync was held back; started by {@link #startDeferredSyncs}. */
+    private long deferredSyncMask;
+    private long syncsDeferred;
+
     private long notificationsSent;
     private long notificationsReceived;
     private long messagesDropped;
@@ -279,6 +297,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.snapshotCursor = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
+        this.learnerFailedSyncs = new int[ensemble.size()];
+        this.learnerSyncNotBeforeNs = new long[ensemble.size()];
         initialVote();
         voteLeader = initialLeader;
         voteZxid = initialZxid;
@@ -464,6 +484,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         connectedMask |= 1L << fromIndex;
         everConnectedMask |= 1L << fromIndex;
+        if (isStorageFailed) {
+            // Out of elections: neither counted nor answered, so nobody counts this member in a quorum.
+            return;
+        }
         if (!quorum.isVoter(fromIndex)) {
             send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
             return;
@@ -546,6 +570,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         } else if (state == ServerState.LOOKING) {
             earlyLearnerMask &= ~(1L << index);
         } else if (state == ServerState.LEADING) {
+            if ((learnerMask & (1L << index)) != 0) {
+                // It left us (ZooKeeper's learner closes its socket): stop its sync stream, as when its link drops.
+                forgetLearner(index);
+            }
             learnerMask &= ~(1L << index);
             refused(index, "a quorum follows another leader");
         }
@@ -753,6 +781,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** After any change to our proposal or tally: has our proposal a quorum in our round, and may we stop waiting? */
     private void checkLookingQuorum() {
+        if (isStorageFailed) {
+            return;
+        }
         final long agree = recvSet.maskEqualTo(
             LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
         if (!quorum.containsQuorum(agree)) {
@@ -780,6 +811,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private int lookingWork() {
+        if (isStorageFailed) {
+            return probeStorage();
+        }
         if (isFinalizing) {
             if (nowNs - finalizeDeadlineNs < 0) {
                 return 0;
@@ -872,6 +906,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private void sendProposal(final int index) {
+        if (isStorageFailed) {
+            return;
+        }
         if (send(ensemble.sid(index), LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch)) {
             pendingBroadcastMask &= ~(1L << index);
         } else {
@@ -1061,7 +1098,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         try {
             storage.acceptedEpoch(epoch);
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the accepted epoch");
+            cannotUseStorage("cannot persist the accepted epoch", e);
             return;
         }
         newEpoch = epoch;
@@ -1176,7 +1213,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         try {
             storage.currentEpoch(newEpoch);
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the current epoch");
+            cannotUseStorage("cannot persist the current epoch", e);
             return;
         }
         isEpochAcked = true;
@@ -1200,6 +1237,15 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
      */
     private void startSync(final int index) {
+        final long bit = 1L << index;
+        if (learnerFailedSyncs[index] >= 2 && nowNs - learnerSyncNotBeforeNs[index] < 0) {
+            if ((deferredSyncMask & bit) == 0) {
+                syncsDeferred++;
+            }
+            deferredSyncMask |= bit;
+            return;
+        }
+        deferredSyncMask &= ~bit;
         final long followerLast = learnerLastZxid[index];
         final long followerEpoch = learnerCurrentEpoch[index];
         final long leaderLast = storage.lastLoggedZxid();
@@ -1233,6 +1279,16 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * transport needs to drain it.
      */
     private int pumpSync(final int index) {
+        try {
+            return streamSync(index);
+        } catch (final UncheckedIOException e) {
+            // The log cannot be read, or its staged appends cannot be written before a read: a full disk.
+            storageFailed("cannot read the log for a learner's sync", e);
+            return 1;
+        }
+    }
+
+    private int streamSync(final int index) {
         final long sid = ensemble.sid(index);
         if (!publisher.isWritable(sid)) {
             return 0;
@@ -1367,6 +1423,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerLastHeardNs[index] = nowNs;
         if (learnerPhase[index] == L_NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
             learnerPhase[index] = L_SYNCED;
+            learnerFailedSyncs[index] = 0;
             learnerAckedZxid[index] = syncCursorZxid[index];
             if (quorum.isVoter(index)) {
                 newLeaderAckMask |= 1L << index;
@@ -1406,7 +1463,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 log.append(zxid, payload, offset, length);
             } catch (final RuntimeException e) {
                 writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
-                state(ServerState.LOOKING, "cannot append to the log");
+                cannotUseStorage("cannot append to the log", e);
                 return;
             }
             proposedCounter++;
@@ -1526,6 +1583,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         epochAckMask = 0;
         newLeaderAckMask = 0;
         syncingMask = 0;
+        deferredSyncMask = 0;
         isEpochAcked = false;
         proposedCounter = 0;
         committedCounter = 0;
@@ -1535,7 +1593,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
     private void forgetLearner(final int index) {
         final long bit = ~(1L << index);
+        if (learnerPhase[index] == L_SYNCING || learnerPhase[index] == L_NEWLEADER_SENT) {
+            syncFailed(index);
+        }
         learnerPhase[index] = L_NONE;
+        deferredSyncMask &= bit;
         syncingMask &= bit;
         newLeaderAckMask &= bit;
         epochAckMask &= bit;
@@ -1559,6 +1621,37 @@ public final class ElectionAgent implements Agent, MessageHandler {
         observer.onHalted(mySid, reason, nowNs);
     }
 
+    /**
+     * A learner left (or was dropped) after its sync stream started and before it acknowledged NEWLEADER.
+     * From the second such sync in a row, its next sync waits one tick, then twice as long per failure up to
+     * initLimit, so a learner that cannot keep what it is sent (a full disk) is not sent its whole DIFF again
+     * at every rejoin. The first retry is immediate: a sync cut by one dropped link costs nothing.
+     */
+    private void syncFailed(final int index) {
+        final int failed = ++learnerFailedSyncs[index];
+        if (failed >= 2) {
+            final long delayNs = Math.min(timing.tickNs() << Math.min(failed - 2, 30), timing.initLimitNs());
+            learnerSyncNotBeforeNs[index] = nowNs + delayNs;
+        }
+    }
+
+    /** Starts the held-back syncs whose wait is over. */
+    private int startDeferredSyncs() {
+        int work = 0;
+        long rest = deferredSyncMask;
+        while (rest != 0 && state == ServerState.LEADING) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] != L_EPOCH_ACKED) {
+                deferredSyncMask &= ~(1L << index);
+            } else if (nowNs - learnerSyncNotBeforeNs[index] >= 0) {
+                startSync(index);
+                work++;
+            }
+        }
+        return work;
+    }
+
     /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
     private void dropLearner(final int index) {
         forgetLearner(index);
@@ -1570,6 +1663,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private int recoveryWork() {
         int work = 0;
         if (state == ServerState.LEADING) {
+            if (deferredSyncMask != 0 && isEpochAcked) {
+                work += startDeferredSyncs();
+            }
             long rest = syncingMask;
             while (rest != 0 && state == ServerState.LEADING) {
                 final int index = Long.numberOfTrailingZeros(rest);
@@ -1604,7 +1700,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             log.flush();
             return true;
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot flush the log");
+            cannotUseStorage("cannot flush the log", e);
             return false;
         }
     }
@@ -1645,7 +1741,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             try {
                 storage.acceptedEpoch(epoch);
             } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot persist the accepted epoch");
+                cannotUseStorage("cannot persist the accepted epoch", e);
                 return;
             }
             ackedEpoch = storage.currentEpoch();
@@ -1678,7 +1774,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             try {
                 log.truncateAfter(zxid);
             } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot truncate the log as the leader asked");
+                cannotUseStorage("cannot truncate the log as the leader asked", e);
                 return;
             }
         } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
@@ -1723,7 +1819,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 done.finish();
             }
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot install the leader's snapshot");
+            cannotUseStorage("cannot install the leader's snapshot", e);
         }
     }
 
@@ -1768,7 +1864,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 log.append(zxid, payload, offset, length);
             }
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot append to the log");
+            cannotUseStorage("cannot append to the log", e);
             return;
         }
         if (learnerStep == F_SYNCING) {
@@ -1801,7 +1897,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             log.flush();
             storage.currentEpoch(Zxid.epoch(zxid));
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the synced history");
+            cannotUseStorage("cannot persist the synced history", e);
             return;
         }
         learnerStep = F_SYNCED;
@@ -1834,6 +1930,73 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (isFromLeader(from) && zxid > commitZxid) {
             commitZxid = zxid;
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Storage failure.
+
+    /**
+     * A storage operation failed under a role. An I/O error (a full disk, a failed write or force) means this
+     * member cannot keep what it would promise: {@link #storageFailed}. Anything else (a request its history
+     * cannot satisfy, such as a TRUNC below its snapshot) only ends the role.
+     */
+    private void cannotUseStorage(final String reason, final RuntimeException e) {
+        if (e instanceof UncheckedIOException) {
+            storageFailed(reason, e);
+        } else {
+            state(ServerState.LOOKING, reason);
+        }
+    }
+
+    /**
+     * The storage failed with an I/O error. The role ends and the member stays out of elections (it neither
+     * votes nor answers votes, and proposes nobody, itself least) until a probe write succeeds
+     * ({@link PersistentState#checkWritable}), tried after one tick, then twice as long after each failure up
+     * to initLimit (and on from where it was when the storage fails again within initLimit of a probe that
+     * succeeded). ZooKeeper's server exits on a failed log write ({@code SyncRequestProcessor.run} treats
+     * it as fatal); staying up and out keeps the node observable and lets it rejoin by itself once the disk
+     * has room, and a leader whose log cannot grow no longer wins every election with the zxid it failed to
+     * write. Out of elections it is in no quorum, so the others elect among themselves, and any two quorums
+     * still intersect: the one they elect holds every committed txn.
+     */
+    private void storageFailed(final String reason, final RuntimeException cause) {
+        isStorageFailed = true;
+        storageFailedSinceNs = nowNs;
+        storageFailuresInRow = 1;
+        storageFailures++;
+        // Failing again soon after a probe succeeded (room for a probe, not for the next sync): keep backing off.
+        storageRetryNs = hasStorageRecovered && nowNs - storageRecoveredNs < timing.initLimitNs()
+            ? Math.min(storageRetryNs * 2, maxStorageRetryNs()) : timing.tickNs();
+        storageProbeNs = nowNs + storageRetryNs;
+        observer.onStorageFailure(mySid, reason, cause, storageFailuresInRow, storageRetryNs, nowNs);
+        state(ServerState.LOOKING, reason);
+    }
+
+    private long maxStorageRetryNs() {
+        return Math.max(timing.tickNs(), timing.initLimitNs());
+    }
+
+    /** Out of elections after a storage failure: probes the storage when due; once it takes a write, looks again. */
+    private int probeStorage() {
+        if (nowNs - storageProbeNs < 0) {
+            return 0;
+        }
+        try {
+            storage.checkWritable();
+        } catch (final RuntimeException e) {
+            storageFailuresInRow++;
+            storageFailures++;
+            storageRetryNs = Math.min(storageRetryNs * 2, maxStorageRetryNs());
+            storageProbeNs = nowNs + storageRetryNs;
+            observer.onStorageFailure(mySid, "the storage still fails", e, storageFailuresInRow, storageRetryNs, nowNs);
+            return 1;
+        }
+        isStorageFailed = false;
+        hasStorageRecovered = true;
+        storageRecoveredNs = nowNs;
+        observer.onStorageRecovered(mySid, storageFailuresInRow, storageFailedSinceNs, nowNs);
+        state(ServerState.LOOKING, "storage accepts writes again");
+        return 1;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1903,8 +2066,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         checkLookingQuorum();
     }
 
+    /** A member out of elections after a storage failure votes as an observer does: for nobody. */
     private void initialVote() {
-        if (isParticipant) {
+        if (isParticipant && !isStorageFailed) {
             initialLeader = mySid;
             initialZxid = storage.lastLoggedZxid();
             initialEpoch = storage.currentEpoch();
@@ -2000,15 +2164,29 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         switch (state) {
             case LOOKING:
+                if (isStorageFailed) {
+                    return storageProbeNs;
+                }
                 return isFinalizing ? finalizeDeadlineNs : pollDeadlineNs;
             case FOLLOWING:
             case OBSERVING:
                 return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
             case LEADING:
-                return earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs);
+                return earliestDeferredSync(earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs));
             default:
                 throw new IllegalStateException(state.name());
         }
+    }
+
+    private long earliestDeferredSync(final long deadlineNs) {
+        long earliest = deadlineNs;
+        long rest = deferredSyncMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            earliest = earliest(earliest, learnerSyncNotBeforeNs[index]);
+        }
+        return earliest;
     }
 
     private static long earliest(final long a, final long b) {
@@ -2173,6 +2351,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Writes this node committed as leader. */
     public long writesCommitted() {
         return writesCommitted;
+    }
+
+    /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
+    public boolean isStorageFailed() {
+        return isStorageFailed;
+    }
+
+    /** Storage failures so far: failed operations under a role and failed probes after them. */
+    public long storageFailures() {
+        return storageFailures;
+    }
+
+    /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
+    public long syncsDeferred() {
+        return syncsDeferred;
     }
 
     /**

@@ -222,7 +222,15 @@ public final class FileTxnLog implements TxnLog {
             StandardOpenOption.WRITE);
         final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_BYTES).order(ORDER);
         header.putInt(LogFormat.SEGMENT_MAGIC).putInt(LogFormat.VERSION).putLong(prevZxid).flip();
-        writeFully(channel, header, 0);
+        try {
+            writeFully(channel, header, 0);
+        } catch (final IOException ex) {
+            // A full disk: without its header the file is no segment, and left behind it would make every
+            // later roll to this zxid fail ("file exists") even once there is room again.
+            channel.close();
+            Files.deleteIfExists(path);
+            throw ex;
+        }
         final Segment segment = new Segment(path, channel, firstZxid, prevZxid, SEGMENT_HEADER_BYTES);
         segments.add(segment);
         if (options.fsyncPolicy != FsyncPolicy.NEVER) {
@@ -235,6 +243,9 @@ public final class FileTxnLog implements TxnLog {
     private void afterAppend(final Segment tail, final int recordBytes, final FsyncPolicy policy) throws IOException {
         switch (policy) {
             case ALWAYS:
+                // Cleared by the force: a write or force that fails (a full disk) leaves the record staged,
+                // and the flush that later writes it must force it too.
+                hasUnforcedAppends = true;
                 writeStaged();
                 force(tail);
                 break;

@@ -22,7 +22,7 @@ public final class CellRunner {
     private NodeTiming timing;
     private final long seed;
     private final String heap;
-    private final String zookeeperHeap = "128m";
+    private String zookeeperHeap = "128m";
     private final Path workDir;
     private java.io.PrintStream log;
     private long settleNs;
@@ -33,6 +33,8 @@ public final class CellRunner {
     private FsyncPolicy fsync = FsyncPolicy.BATCH;
     private ZooKeeperDistribution zookeeper;
     private ZooKeeperVariant zookeeperVariant = ZooKeeperVariant.NONE;
+    private long preloadCount;
+    private int preloadValueBytes;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
     public static void childJvmFlags(final String flags) {
@@ -64,13 +66,22 @@ public final class CellRunner {
     }
 
     /** The ZooKeeper release the zookeeper target runs, with a variant's knobs (tickTime and limits included). */
-    public CellRunner zookeeper(final ZooKeeperDistribution distribution, final ZooKeeperVariant variant) {
+    public CellRunner zookeeper(final ZooKeeperDistribution distribution, final ZooKeeperVariant variant,
+        final String heap) {
         this.zookeeper = distribution;
+        this.zookeeperHeap = heap;
         this.zookeeperVariant = variant;
         if (distribution != null) {
             this.timing = new NodeTiming(variant.timing("tickTime", timing.tickTimeMs()),
                 variant.timing("initLimit", timing.initLimit()), variant.timing("syncLimit", timing.syncLimit()));
         }
+        return this;
+    }
+
+    /** Values loaded into the ensemble once it is stable, before the first trial ({@link Target#preload}). */
+    public CellRunner preload(final long count, final int valueBytes) {
+        this.preloadCount = count;
+        this.preloadValueBytes = valueBytes;
         return this;
     }
 
@@ -82,13 +93,15 @@ public final class CellRunner {
 
     /**
      * What a cell measured: one sample per measured election, failures and safety violations; with
-     * writes, each measured trial's {@link TrialWrites}; and each measured trial's syncs that moved
-     * data ({@link SyncSummary}; trials without any are left out).
+     * writes, each measured trial's {@link TrialWrites}; each measured trial's syncs that moved data
+     * ({@link SyncSummary}; trials without any are left out); and what the servers reported about
+     * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
+     * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs, List<Long> reportedElectionsMs) {
+        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -103,7 +116,7 @@ public final class CellRunner {
             }
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
                 concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
-                concat(reportedElectionsMs, next.reportedElectionsMs));
+                concat(reports, next.reports), concat(preloadMs, next.preloadMs));
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -139,7 +152,8 @@ public final class CellRunner {
      */
     public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
+                + " servers (a quorum must survive the fault)");
         }
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
@@ -148,20 +162,34 @@ public final class CellRunner {
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         try (Target target = newTarget()) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
-            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
+            final List<Long> preloadMs = new ArrayList<>();
+            if (preloadCount > 0) {
+                final long startNs = System.nanoTime();
+                try {
+                    // A generous bound: the trial timeout, plus a millisecond per value.
+                    target.preload(preloadCount, preloadValueBytes, timeoutNs + TimeUnit.MILLISECONDS.toNanos(preloadCount));
+                } catch (final UnsupportedOperationException ex) {
+                    return new CellOutcome(List.of(), List.of(), List.of(), ex.getMessage());
+                }
+                preloadMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+                if (log != null) {
+                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes, preloadMs.get(0));
+                }
+            }
+            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
             final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
             final List<TrialWrites> trialWrites = new ArrayList<>();
             final List<SyncSummary> syncs = new ArrayList<>();
             final List<String> failures = new ArrayList<>();
-            final List<Long> reported = new ArrayList<>();
-            target.drainReportedElectionsMs(); // the bootstrap's
+            final List<ServerReports> reported = new ArrayList<>();
+            target.drainReports(); // the bootstrap's and the preload's
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
-                final List<Long> reportedNow = target.drainReportedElectionsMs();
-                if (t >= warmup) {
-                    reported.addAll(reportedNow);
+                final ServerReports reportedNow = target.drainReports();
+                if (t >= warmup && !reportedNow.isEmpty()) {
+                    reported.add(reportedNow);
                 }
                 final String name = t >= warmup ? "trial " + (t - warmup + 1) : "warm-up trial " + (t + 1);
                 if (trial.writeViolation() != null) {
@@ -187,7 +215,7 @@ public final class CellRunner {
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported);
+            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs);
         }
     }
 
@@ -195,7 +223,7 @@ public final class CellRunner {
      * A node that holds writes and answers none for this long is given up on (its connection dropped,
      * its writes resent): two ticks, ZooKeeper's smallest session timeout, and at least a second.
      */
-    private long answerTimeoutNs() {
+    static long answerTimeoutNs(final NodeTiming timing) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
     }
 

@@ -52,11 +52,22 @@ public interface Target extends AutoCloseable {
     List<TrialEvent> drainEvents() throws Exception;
 
     /**
-     * Election durations the servers reported themselves since the last call, in ms (ZooKeeper's
-     * {@code LEADING - LEADER ELECTION TOOK} log line); empty where a target reports none.
+     * What the servers reported about themselves since the last call (ZooKeeper's log lines: election
+     * durations, sync decisions); {@link ServerReports#NONE} where a target reports none.
      */
-    default List<Long> drainReportedElectionsMs() throws Exception {
-        return List.of();
+    default ServerReports drainReports() throws Exception {
+        return ServerReports.NONE;
+    }
+
+    /**
+     * Writes {@code count} values of {@code valueBytes} bytes through the serving leader of a stable
+     * ensemble and returns once every running server holds them ({@code --preload}): the data every
+     * trial of the cell then recovers with.
+     *
+     * @throws UnsupportedOperationException when this target cannot
+     */
+    default void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        throw new UnsupportedOperationException("the " + name() + " target cannot preload data");
     }
 
     /** Syncs that finished since the last call (learners' {@code onSynced}), in no particular order. */

@@ -247,6 +247,9 @@ public final class TrialRunner {
         return s;
     }
 
+    /** How long a stable ensemble's restarted follower may take to have its SERVING event drained. */
+    static final long SERVING_EVENT_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
+
     /** The leader must survive a follower's crash; the sample is the follower's rejoin after restart. */
     private Sample followerCrash() throws Exception {
         final long leader = leader();
@@ -263,11 +266,19 @@ public final class TrialRunner {
         target.start(victim);
         final boolean ok = target.awaitStable(timeoutNs);
         long rejoin = -1;
-        for (final TrialEvent e : target.drainEvents()) {
-            if (e.sid() == victim && TrialEvent.SERVING.equals(e.state()) && rejoin < 0) {
-                rejoin = e.tsNs() - restartNs;
+        // A watcher publishes a server's new view before the event that says so: once the views are stable,
+        // the victim's SERVING event may still be on its way, so it gets a moment to arrive.
+        final long eventDeadline = System.nanoTime() + (ok ? SERVING_EVENT_GRACE_NS : 0);
+        do {
+            for (final TrialEvent e : target.drainEvents()) {
+                if (e.sid() == victim && TrialEvent.SERVING.equals(e.state()) && rejoin < 0) {
+                    rejoin = e.tsNs() - restartNs;
+                }
             }
-        }
+            if (rejoin < 0 && System.nanoTime() - eventDeadline < 0) {
+                target.idle(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        } while (rejoin < 0 && System.nanoTime() - eventDeadline < 0);
         String failure = null;
         if (!ok || rejoin < 0) {
             failure = describe("follower " + victim + (ok ? " settled without reporting serving" : " did not rejoin within "

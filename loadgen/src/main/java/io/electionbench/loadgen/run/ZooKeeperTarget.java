@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperPreload;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /**
@@ -155,13 +157,18 @@ final class ZooKeeperTarget extends WatchedTarget {
     }
 
     /**
-     * The leaders' own election times logged since the last call: {@code Leader.lead} logs
-     * "LEADING - LEADER ELECTION TOOK - N MS", the time its {@code lookForLeader} ran. Only whole lines
-     * are read, so a line being written is taken next time.
+     * What the servers logged since the last call: {@code Leader.lead}'s "LEADING - LEADER ELECTION TOOK -
+     * N MS" (the time its {@code lookForLeader} ran), and {@code LearnerHandler.syncFollower}'s choice for
+     * each learner ("Sending DIFF", "Sending TRUNC", "Sending snapshot", logged at INFO in 3.8 and 3.9; the
+     * TRUNC of a learner above {@code maxCommittedLog} only at DEBUG). Only whole lines are read, so a line
+     * being written is taken next time.
      */
     @Override
-    public List<Long> drainReportedElectionsMs() throws IOException {
+    public ServerReports drainReports() throws IOException {
         final List<Long> out = new ArrayList<>();
+        int diffs = 0;
+        int truncs = 0;
+        int snaps = 0;
         for (int sid = 1; sid <= size; sid++) {
             final Path log = dir.resolve("zk-" + sid + ".log");
             if (!Files.exists(log)) {
@@ -180,12 +187,24 @@ final class ZooKeeperTarget extends WatchedTarget {
             final String text = new String(bytes, StandardCharsets.UTF_8);
             final int end = text.lastIndexOf('\n') + 1;
             logRead[sid] += text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
-            final java.util.regex.Matcher m = ELECTION_TOOK.matcher(text.substring(0, end));
+            final String lines = text.substring(0, end);
+            final java.util.regex.Matcher m = ELECTION_TOOK.matcher(lines);
             while (m.find()) {
                 out.add(Long.parseLong(m.group(1)));
             }
+            diffs += occurrences(lines, "Sending DIFF zxid=");
+            truncs += occurrences(lines, "Sending TRUNC ");
+            snaps += occurrences(lines, "Sending snapshot last zxid of peer");
         }
-        return out;
+        return new ServerReports(out, diffs, truncs, snaps);
+    }
+
+    private static int occurrences(final String text, final String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            n++;
+        }
+        return n;
     }
 
     @Override
@@ -268,6 +287,11 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     /** The "Mode:" of a srvr answer, or null when the server does not serve (or does not answer). */
     private static String probe(final int port) {
+        return srvrField(port, "Mode: ");
+    }
+
+    /** One field of a srvr answer ("Mode: ", "Zxid: "), or null when the server does not answer it. */
+    private static String srvrField(final int port, final String field) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(500);
@@ -276,14 +300,62 @@ final class ZooKeeperTarget extends WatchedTarget {
             out.flush();
             final InputStream in = s.getInputStream();
             final String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            final int at = text.indexOf("Mode: ");
+            final int at = text.indexOf(field);
             if (at < 0) {
                 return null;
             }
             final int end = text.indexOf('\n', at);
-            return text.substring(at + 6, end < 0 ? text.length() : end).trim();
+            return text.substring(at + field.length(), end < 0 ? text.length() : end).trim();
         } catch (final IOException ex) {
             return null;
+        }
+    }
+
+    /**
+     * Creates {@code count} persistent znodes {@code /electionbench-preload/p-N} of {@code valueBytes} bytes
+     * through ZooKeeper's own client of this release (asynchronous creates, at most
+     * {@link AdminTarget#PRELOAD_WINDOW} unanswered), then waits until every running server's srvr
+     * {@code Zxid} is the highest any of them reports, and checks that each holds the znodes (srvr's
+     * {@code Node count}).
+     */
+    @Override
+    public void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        final long deadline = System.nanoTime() + timeoutNs;
+        ZooKeeperPreload.create(ZooKeeperClient.of(zk.jars()), clientAddresses(), 20 * timing.tickTimeMs(), count,
+            valueBytes, AdminTarget.PRELOAD_WINDOW, deadline);
+        while (true) {
+            long highest = -1;
+            long lowest = Long.MAX_VALUE;
+            for (int sid = 1; sid <= size; sid++) {
+                if (views.get((long)sid).isUp()) {
+                    final String zxid = srvrField(clientPorts[sid], "Zxid: ");
+                    final long z = zxid == null ? -1 : Long.decode(zxid);
+                    highest = Math.max(highest, z);
+                    lowest = Math.min(lowest, z);
+                }
+            }
+            if (lowest >= 0 && lowest == highest) {
+                checkNodeCounts(count);
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("preload: the servers did not all reach zxid 0x" + Long.toHexString(highest)
+                    + " within the timeout");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** Every running server's srvr "Node count" covers the preloaded znodes and their parent. */
+    private void checkNodeCounts(final long count) throws IOException {
+        for (int sid = 1; sid <= size; sid++) {
+            if (views.get((long)sid).isUp()) {
+                final String nodes = srvrField(clientPorts[sid], "Node count: ");
+                if (nodes == null || Long.parseLong(nodes) < count + 1) {
+                    throw new IOException("preload: server " + sid + " holds " + nodes + " znodes after " + count
+                        + " were created");
+                }
+            }
         }
     }
 

@@ -85,7 +85,8 @@ public final class ElectionNode implements AutoCloseable {
         }
         this.config = config;
         this.sid = sid;
-        this.statusPublisher = new StatusPublisher(sid, config.policy().name());
+        this.statusPublisher = new StatusPublisher(sid, config.policy().name(),
+            new StorageAlarm(sid, config.dataDir(sid)));
     }
 
     /** Replaces what {@link #crash()} does (before or after start). */
@@ -134,8 +135,9 @@ public final class ElectionNode implements AutoCloseable {
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
         statusPublisher.haltSink(this::halted);
-        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
-            ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
+        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS), new AgentErrorLog(sid, clock),
+            null,
+            new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
             final Thread thread = new Thread(r, "agent-" + sid);
             thread.setDaemon(true);
@@ -145,6 +147,9 @@ public final class ElectionNode implements AutoCloseable {
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
+        if (config.ignoredKeysWarning() != null) {
+            LOG.warn("node {}: {}", sid, config.ignoredKeysWarning());
+        }
         final String exposure = unprotectedPeerPortsWarning(sid, config.hasPeerAuth(), config.hasTls(),
             config.server(sid).host(), transport.quorumAddress(), transport.electionAddress());
         if (exposure != null) {
@@ -373,6 +378,10 @@ public final class ElectionNode implements AutoCloseable {
             .append(status.currentEpoch()).append('\n');
         sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
             .append(status.acceptedEpoch()).append('\n');
+        final StorageAlarm storageAlarm = statusPublisher.storageAlarm();
+        counter(sb, "electionbench_storage_failures_total", label, storageAlarm.failures());
+        sb.append("# TYPE electionbench_storage_failed gauge\nelectionbench_storage_failed").append(label).append(' ')
+            .append(storageAlarm.isFailing() ? 1 : 0).append('\n');
         if (admin == null) {
             return;
         }
@@ -450,6 +459,41 @@ public final class ElectionNode implements AutoCloseable {
             firstLongs[count] = length >= Long.BYTES ? buffer.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN) : 0;
             count++;
             return true;
+        }
+    }
+
+    /**
+     * The agent runner's error handler: an exception that escapes a duty cycle is logged with its stack trace
+     * once, then (the same cycle may throw again at once) counted and summed up in one line at most every
+     * {@link #INTERVAL_NS} with the latest one's message, so a failure that repeats cannot flood the log.
+     */
+    static final class AgentErrorLog implements org.agrona.ErrorHandler {
+        static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+        private final long sid;
+        private final NanoClock clock;
+        private boolean hasLogged;
+        private long lastLineNs;
+        private long suppressed;
+
+        AgentErrorLog(final long sid, final NanoClock clock) {
+            this.sid = sid;
+            this.clock = clock;
+        }
+
+        @Override
+        public void onError(final Throwable ex) {
+            final long nowNs = clock.nanoTime();
+            if (!hasLogged) {
+                hasLogged = true;
+                lastLineNs = nowNs;
+                LOG.error("node {}: agent error", sid, ex);
+            } else if (nowNs - lastLineNs >= INTERVAL_NS) {
+                LOG.error("node {}: agent error ({} more since the last line): {}", sid, suppressed + 1, ex.toString());
+                lastLineNs = nowNs;
+                suppressed = 0;
+            } else {
+                suppressed++;
+            }
         }
     }
 

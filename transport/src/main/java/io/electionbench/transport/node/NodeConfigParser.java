@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,8 @@ import io.electionbench.transport.net.TransportConfig;
  * {@code #} or {@code !} are ignored. Keys:
  *
  * <pre>
- * server.N=host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]
+ * server.N=host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]
+ * admin.N=host:port        (member N's admin endpoint; default loopback, an ephemeral port)
  * group.G=a:b:c            weight.N=W         (hierarchical quorum)
  * dataDir=/var/eb/node-%d  (%d = the sid)
  * tickTime=2000  initLimit=10  syncLimit=5
@@ -45,19 +47,37 @@ import io.electionbench.transport.net.TransportConfig;
  *
  * Relative paths resolve against the config file's directory. With {@code sslQuorum=true} both stores
  * are loaded while parsing, so a missing file or a wrong password is a config error naming the key
- * and the file. ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, the client-port TLS keys
- * {@code ssl.keyStore.*} and the like, ...) are accepted and ignored; any other key is an error. Every
- * error names the file, the line and what is wrong.
+ * and the file. A ZooKeeper zoo.cfg is read as ZooKeeper reads it: its keys that do not apply here
+ * ({@code clientPort}, {@code forceSync}, {@code autopurge.*}, {@code metricsProvider.*}, the client-port TLS
+ * keys, a server line's {@code ;clientPort}, ...) are ignored, and any other key is accepted too, as
+ * ZooKeeper does (it sets them as system properties {@code zookeeper.KEY}); both are named in one warning
+ * ({@link NodeConfig#ignoredKeysWarning}). Every error names the file, the line and what is wrong.
  */
 public final class NodeConfigParser {
-    private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
-        "clientPort", "clientPortAddress", "secureClientPort", "autopurge.snapRetainCount",
-        "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
-        "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
-        "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit",
-        "serverCnxnFactory", "authProvider.x509", "client.secure"));
-    /** ZooKeeper's client-port TLS keys start so; only {@code ssl.quorum.*} configures the peer ports. */
-    private static final String CLIENT_TLS_PREFIX = "ssl.";
+    /**
+     * Keys ZooKeeper 3.9's {@code QuorumPeerConfig.parseProperties} reads itself, and the ones its servers
+     * read as system properties that operators put in zoo.cfg ({@code forceSync}, {@code snapCount}, ...):
+     * they do not apply to an electionbench node and are ignored, named in {@link NodeConfig#ignoredKeysWarning}.
+     */
+    private static final Set<String> ZOOKEEPER_KEYS = new HashSet<>(Arrays.asList(
+        "dataLogDir", "clientPort", "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortAddress",
+        "secureClientPort", "secureClientPortAddress", "observerMasterPort", "clientPortListenBacklog",
+        "minSessionTimeout", "maxSessionTimeout", "connectToLearnerMasterLimit", "electionAlg", "quorumListenOnAllIPs",
+        "peerType", "syncEnabled", "dynamicConfigFile", "autopurge.snapRetainCount", "autopurge.purgeInterval",
+        "standaloneEnabled", "reconfigEnabled", "quorum.cnxn.threads.size", "multiAddress.enabled",
+        "multiAddress.reachabilityCheckTimeoutMs", "multiAddress.reachabilityCheckEnabled", "oraclePath", "version",
+        "4lw.commands.whitelist", "forceSync", "electionPortBindRetry", "snapCount", "snapSizeLimitInKb",
+        "preAllocSize", "globalOutstandingLimit", "serverCnxnFactory", "jute.maxbuffer", "fsync.warningthresholdms",
+        "maxBatchSize", "flushDelay", "maxWriteQueuePollTime", "txnLogSizeLimitInKb", "syncLimitTimeout",
+        "learner.asyncSending", "learner.closeSocketAsync", "leader.closeSocketAsync", "tcpKeepAlive",
+        "clientTcpKeepAlive", "skipACL", "digest.enabled", "snapshot.compression.method", "snapshot.trust.empty",
+        "audit.enable", "enforceQuota", "extendedTypesEnabled",
+        "netty.server.outstandingHandshake.limit", "sessionRequireClientSASLAuth", "enforce.auth.enabled",
+        "enforce.auth.schemes", "initialConfig", "client.secure"));
+    /** Prefixes of ZooKeeper key families that do not apply here (besides numbered {@code admin.N}, ours). */
+    private static final List<String> ZOOKEEPER_PREFIXES = List.of("admin.", "authProvider.", "metricsProvider.",
+        "quorum.auth.", "kerberos.", "zookeeper.", "ssl.", "znode.container.", "serverCnxnFactory.", "jvm.pause.",
+        "follower.", "observer.", "leader.", "learner.", "netty.", "jute.", "fips-mode");
     private static final String QUORUM_TLS_PREFIX = "ssl.quorum.";
 
     private NodeConfigParser() {
@@ -68,8 +88,10 @@ public final class NodeConfigParser {
         final List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (final java.nio.file.NoSuchFileException ex) {
+            throw new ConfigException(file + ": no such file", ex);
         } catch (final IOException ex) {
-            throw new ConfigException(file + ": cannot read: " + ex.getMessage(), ex);
+            throw new ConfigException(file + ": cannot read: " + ex, ex);
         }
         return parse(file.toString(), file.toAbsolutePath().getParent(), lines);
     }
@@ -102,6 +124,10 @@ public final class NodeConfigParser {
         final Path baseDir;
         final Map<Long, PeerAddress> servers = new TreeMap<>();
         final Map<Long, AdminAddress> admins = new TreeMap<>();
+        /** ZooKeeper's {@code ;[host:]clientPort} of each server line: read, checked, not used here. */
+        final Map<Long, String> clientAddresses = new TreeMap<>();
+        final List<String> ignored = new ArrayList<>();
+        final List<String> unknown = new ArrayList<>();
         final Map<Long, long[]> groups = new TreeMap<>();
         final Map<Long, Long> weights = new TreeMap<>();
         final Map<String, Integer> firstLine = new TreeMap<>();
@@ -143,6 +169,8 @@ public final class NodeConfigParser {
                 group(id(key, "group."), value);
             } else if (key.startsWith("weight.")) {
                 weights.put(id(key, "weight."), nonNegativeLong(key, value));
+            } else if (key.matches("admin\\.\\d+")) {
+                admin(id(key, "admin."), value);
             } else {
                 simple(key, value);
             }
@@ -172,8 +200,11 @@ public final class NodeConfigParser {
                 default:
                     if (key.startsWith(QUORUM_TLS_PREFIX)) {
                         quorumTls(key, value);
-                    } else if (!IGNORED.contains(key) && !key.startsWith(CLIENT_TLS_PREFIX)) {
-                        throw new IllegalArgumentException("unknown key '" + key + "'");
+                    } else if (isZooKeeperKey(key)) {
+                        ignored.add(key + " (line " + line + ")");
+                    } else {
+                        // ZooKeeper takes any other key too (as the system property zookeeper.KEY): so do we, saying so.
+                        unknown.add(key + " (line " + line + ")");
                     }
             }
         }
@@ -251,14 +282,21 @@ public final class NodeConfigParser {
                 .toArray(String[]::new);
         }
 
-        /** {@code host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]} */
+        /**
+         * {@code host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]}, as
+         * {@code QuorumPeer.QuorumServer.initializeWithAddressString} reads it; the client address is
+         * ZooKeeper's and not used here (our nodes take client writes on the quorum port).
+         */
         private void server(final long sid, final String value) {
-            final int semicolon = value.indexOf(';');
-            final String main = semicolon < 0 ? value : value.substring(0, semicolon);
+            final String[] serverAndClient = value.split(";", -1);
+            if (serverAndClient.length > 2) {
+                throw new IllegalArgumentException("server." + sid + "=" + value + " has more than one ';'");
+            }
+            final String main = serverAndClient[0];
             final String[] parts = main.split(":");
             if (parts.length < 3 || parts.length > 4 || parts[0].isEmpty()) {
                 throw new IllegalArgumentException("server." + sid + "=" + value
-                    + " is not host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]");
+                    + " is not host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]");
             }
             boolean isObserver = false;
             if (parts.length == 4) {
@@ -275,17 +313,24 @@ public final class NodeConfigParser {
             servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
             claim(sid, "quorum", parts[0], quorumPort);
             claim(sid, "election", parts[0], electionPort);
-            if (semicolon >= 0) {
-                final String admin = value.substring(semicolon + 1);
-                final int colon = admin.lastIndexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("server." + sid + " admin address '" + admin + "' is not host:port");
-                }
-                final String adminHost = admin.substring(0, colon);
-                final int adminPort = port("server." + sid + " admin port", admin.substring(colon + 1));
-                admins.put(sid, new AdminAddress(adminHost, adminPort));
-                claim(sid, "admin", adminHost, adminPort);
+            if (serverAndClient.length == 2) {
+                final String client = serverAndClient[1].trim();
+                final int colon = client.lastIndexOf(':');
+                port("server." + sid + " client port", colon < 0 ? client : client.substring(colon + 1));
+                clientAddresses.put(sid, client);
             }
+        }
+
+        /** {@code admin.N=host:port}: where member N's admin endpoint listens. */
+        private void admin(final long sid, final String value) {
+            final int colon = value.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("admin." + sid + "=" + value + " is not host:port");
+            }
+            final String adminHost = value.substring(0, colon);
+            final int adminPort = port("admin." + sid + " port", value.substring(colon + 1));
+            admins.put(sid, new AdminAddress(adminHost, adminPort));
+            claim(sid, "admin", adminHost, adminPort);
         }
 
         /**
@@ -315,6 +360,18 @@ public final class NodeConfigParser {
             groups.put(gid, sids);
         }
 
+        private static boolean isZooKeeperKey(final String key) {
+            if (ZOOKEEPER_KEYS.contains(key)) {
+                return true;
+            }
+            for (final String prefix : ZOOKEEPER_PREFIXES) {
+                if (key.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private byte[] readSecret(final String value) {
             final Path path = baseDir == null ? Path.of(value) : baseDir.resolve(value);
             try {
@@ -331,6 +388,12 @@ public final class NodeConfigParser {
         NodeConfig build() throws ConfigException {
             if (servers.isEmpty()) {
                 throw new ConfigException(source + ": no server.N lines");
+            }
+            for (final Long sid : admins.keySet()) {
+                if (!servers.containsKey(sid)) {
+                    throw new ConfigException(source + ":" + firstLine.get("admin." + sid) + ": admin." + sid
+                        + " names no server (no server." + sid + " line)");
+                }
             }
             final Ensemble ensemble = ensemble();
             checkTimeout("syncLimit", syncLimit);

@@ -57,6 +57,10 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
     public static final String LOG_DIR = "log";
     public static final String ACCEPTED_EPOCH = "acceptedEpoch";
     public static final String CURRENT_EPOCH = "currentEpoch";
+    /** Written, forced and deleted by {@link #checkWritable()}; one left behind by a crash is removed at open. */
+    public static final String PROBE_FILE = "writable.probe";
+    /** The probe's size: the log's staging buffer, what its next write of staged appends may need. */
+    static final int PROBE_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(NodeStorage.class);
     private static final long MISSING = Long.MIN_VALUE;
     /** 19 zero-padded digits (any non-negative long) and a newline. */
@@ -97,6 +101,7 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
         // A temporary file is never the value: the rename that would have published it did not happen.
         Files.deleteIfExists(dir.resolve(ACCEPTED_EPOCH + ".tmp"));
         Files.deleteIfExists(dir.resolve(CURRENT_EPOCH + ".tmp"));
+        Files.deleteIfExists(dir.resolve(PROBE_FILE));
         final long current = readOr(dir.resolve(CURRENT_EPOCH));
         final long accepted = readOr(dir.resolve(ACCEPTED_EPOCH));
         final NodeStorage storage = new NodeStorage(dir, FileTxnLog.open(dir.resolve(LOG_DIR), logOptions));
@@ -142,6 +147,35 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
     public void currentEpoch(final long epoch) {
         writeInPlace(currentFile, CURRENT_EPOCH, epoch);
         currentEpoch = epoch;
+    }
+
+    /**
+     * Whether the disk takes writes again after a failure: flushes the log (which first writes the appends it
+     * still holds in memory), then writes {@value #PROBE_BYTES} bytes to {@code version-2/}{@value #PROBE_FILE},
+     * forces and deletes it. Agent thread only, and only while the agent is out of elections after a storage
+     * failure (at most once per tick).
+     *
+     * @throws UncheckedIOException naming the file or directory that failed
+     */
+    @Override
+    public void checkWritable() {
+        log.flush();
+        final Path probe = dir.resolve(PROBE_FILE);
+        try {
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+                final ByteBuffer bytes = ByteBuffer.allocate(PROBE_BYTES);
+                long position = 0;
+                while (bytes.hasRemaining()) {
+                    position += channel.write(bytes, position);
+                }
+                channel.force(false);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("cannot write " + PROBE_BYTES + " bytes to " + probe, ex);
+        }
     }
 
     /** The {@code version-2} directory. */

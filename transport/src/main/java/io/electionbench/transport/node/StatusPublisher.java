@@ -25,6 +25,7 @@ final class StatusPublisher implements ElectionObserver {
     private final long sid;
     private final String policy;
     private final NodeStatus.Builder next = new NodeStatus.Builder();
+    private final StorageAlarm storageAlarm;
     private ElectionAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
@@ -37,9 +38,10 @@ final class StatusPublisher implements ElectionObserver {
     private long syncBytesReceived;
     private long lastSyncNs;
 
-    StatusPublisher(final long sid, final String policy) {
+    StatusPublisher(final long sid, final String policy, final StorageAlarm storageAlarm) {
         this.sid = sid;
         this.policy = policy;
+        this.storageAlarm = storageAlarm;
         this.status = NodeStatus.starting(sid, policy);
         next.sid = sid;
         next.policy = policy;
@@ -89,6 +91,21 @@ final class StatusPublisher implements ElectionObserver {
         syncBytesReceived += bytes;
         lastSyncNs = nowNs - startedNs;
         emit(NodeEvent.synced(nowNs, sid, leader, epoch, mode == null ? "null" : mode.name(), lastZxid, txns, bytes, nowNs - startedNs));
+    }
+
+    @Override
+    public void onStorageFailure(final long mySid, final String reason, final RuntimeException cause,
+        final long failures, final long retryNs, final long nowNs) {
+        storageAlarm.onFailure(reason, cause, failures, retryNs, nowNs);
+    }
+
+    @Override
+    public void onStorageRecovered(final long mySid, final long failures, final long failedSinceNs, final long nowNs) {
+        storageAlarm.onRecovered(failures, failedSinceNs, nowNs);
+    }
+
+    StorageAlarm storageAlarm() {
+        return storageAlarm;
     }
 
     private void emit(final NodeEvent event) {

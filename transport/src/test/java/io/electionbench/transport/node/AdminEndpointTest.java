@@ -84,7 +84,7 @@ class AdminEndpointTest {
         final int[] ports = TestEnsemble.freePorts(3);
         final Path cfg = dir.resolve("one.cfg");
         Files.write(cfg, List.of("dataDir=" + dir.resolve("d%d"), "adminToken=t0ken", "tickTime=100",
-            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ";0.0.0.0:" + ports[2]));
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1], "admin.1=0.0.0.0:" + ports[2]));
         final ElectionNode node = new ElectionNode(NodeConfigParser.parse(cfg), 1);
         final boolean[] crashed = new boolean[1];
         node.crashAction(() -> {

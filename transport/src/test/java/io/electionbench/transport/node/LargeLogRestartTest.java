@@ -107,7 +107,7 @@ class LargeLogRestartTest {
         final int[] ports = TestEnsemble.freePorts(3);
         final Path cfg = dir.resolve("one.cfg");
         Files.write(cfg, List.of("dataDir=" + dir.resolve("data"), "tickTime=100",
-            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ":participant;127.0.0.1:" + ports[2]));
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ":participant", "admin.1=127.0.0.1:" + ports[2]));
         return cfg;
     }
 
