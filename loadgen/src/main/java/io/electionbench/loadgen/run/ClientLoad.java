@@ -5,7 +5,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client sessions of every cell on a real target (docs/loadgen.md, "Failover as clients see it"):
  * how many, their session timeout, and the operations per second each issues, half reads and half writes,
- * open loop. Validated once, where the flags are parsed.
+ * open loop. Validated once, where the flags are parsed. At the default rate each kind runs at 10 a second per
+ * session, so an unavailability is known to 100 ms while the session is healthy (and to the probe backoff
+ * once it is not, see {@link ClientStream}).
  *
  * @param sessions         client sessions per cell; 0 for none
  * @param sessionTimeoutMs ZooKeeper's session timeout; our nodes' clients give up on a silent server after
@@ -14,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public record ClientLoad(int sessions, int sessionTimeoutMs, double ratePerS) {
     public static final int DEFAULT_SESSION_TIMEOUT_MS = 4_000;
-    public static final double DEFAULT_RATE_PER_S = 10;
+    public static final double DEFAULT_RATE_PER_S = 20;
     /** ZooKeeper's client runs two threads per session; a thousand is plenty for a laptop. */
     public static final int MAX_SESSIONS = 1_000;
     public static final int MIN_SESSION_TIMEOUT_MS = 100;
@@ -30,12 +32,12 @@ public record ClientLoad(int sessions, int sessionTimeoutMs, double ratePerS) {
             throw new IllegalArgumentException("--clients " + sessions + " is not in 0.." + MAX_SESSIONS);
         }
         if (sessionTimeoutMs < MIN_SESSION_TIMEOUT_MS || sessionTimeoutMs > MAX_SESSION_TIMEOUT_MS) {
-            throw new IllegalArgumentException("--session-timeout " + sessionTimeoutMs + " is not in " + MIN_SESSION_TIMEOUT_MS
-                + ".." + MAX_SESSION_TIMEOUT_MS + " ms");
+            throw new IllegalArgumentException("--session-timeout " + sessionTimeoutMs + " is not in "
+                + MIN_SESSION_TIMEOUT_MS + ".." + MAX_SESSION_TIMEOUT_MS + " ms");
         }
         if (!(ratePerS > 0) || ratePerS > MAX_RATE_PER_S) {
-            throw new IllegalArgumentException("--client-rate " + ratePerS + " is not above 0 and at most " + MAX_RATE_PER_S
-                + " operations per second per session");
+            throw new IllegalArgumentException("--client-rate " + ratePerS + " is not above 0 and at most "
+                + MAX_RATE_PER_S + " operations per second per session");
         }
     }
 

@@ -224,6 +224,13 @@ final class ZooKeeperTarget extends WatchedTarget {
         return writes;
     }
 
+    /** Real sessions of this release's client ({@link ZooKeeperClients}), spread over the servers. */
+    @Override
+    public ClientTransport clients(final ClientLoad load) throws IOException {
+        return new ZooKeeperClients(ZooKeeperClient.of(zk.jars()), clientAddresses(), load.sessionTimeoutMs(),
+            load.sessions());
+    }
+
     /** Every server's client port, in sid order. */
     private List<InetSocketAddress> clientAddresses() {
         final List<InetSocketAddress> out = new ArrayList<>();
