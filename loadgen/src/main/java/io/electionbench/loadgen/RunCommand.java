@@ -412,6 +412,12 @@ final class RunCommand implements Callable<Integer> {
             if (!o.writes().isEmpty()) {
                 IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
             }
+            if (!o.clients().isEmpty()) {
+                IntervalLog.writeClientLatencies(writer.file().resolveSibling(file + "-client_read_latency.hlog"),
+                    cell.id(), o.clients(), false);
+                IntervalLog.writeClientLatencies(writer.file().resolveSibling(file + "-client_write_latency.hlog"),
+                    cell.id(), o.clients(), true);
+            }
         }
         return o.violations().isEmpty() && o.failed() == 0;
     }
@@ -562,6 +568,11 @@ final class RunCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "writes: %s/s open loop, 128 bytes each; w p50/p99/max: latency from each write's"
                 + " intended time; unavail: p50 of the longest stretch without a commit around the fault; commits/unknown: totals",
                 new java.text.DecimalFormat("0.###").format(writeRate)));
+        }
+        if (clients > 0) {
+            lines.add(String.format(Locale.ROOT, "clients: %d sessions per cell, %s operations/s each (half reads), open"
+                + " loop; cl disc, cl r-un, cl w-un: p50 ms per session from the fault (disconnected, read and write"
+                + " unavailable); expired: total", clients, new java.text.DecimalFormat("0.###").format(clientRate)));
         }
         return lines;
     }

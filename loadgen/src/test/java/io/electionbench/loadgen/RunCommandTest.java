@@ -359,6 +359,8 @@ class RunCommandTest {
         for (final String name : List.of("sessions_expired", "connection_loss_errors", "session_moved_errors")) {
             assertEquals(1, metrics.get(name).get("samples").size(), "one per trial: " + metrics.get(name));
         }
+        assertEquals(1, runFiles(root, "-client_read_latency.hlog").size(), "an interval log of the read latencies");
+        assertEquals(1, runFiles(root, "-client_write_latency.hlog").size(), "an interval log of the write latencies");
     }
 
     /** The same client-visible metrics for our nodes, through the binary write client and GET /state. */
