@@ -570,8 +570,8 @@ final class RunCommand implements Callable<Integer> {
                 new java.text.DecimalFormat("0.###").format(writeRate)));
         }
         if (clients > 0) {
-            lines.add(String.format(Locale.ROOT, "clients: %d sessions per cell, %s operations/s each (half reads), open"
-                + " loop; cl disc, cl r-un, cl w-un: p50 ms per session from the fault (disconnected, read and write"
+            lines.add(String.format(Locale.ROOT, "clients: %d sessions per cell, %s operations/s each (half reads),"
+                + " open loop; cl disc, cl r-un, cl w-un: p50 ms per session from the fault (disconnected, read and write"
                 + " unavailable); expired: total", clients, new java.text.DecimalFormat("0.###").format(clientRate)));
         }
         return lines;

@@ -338,8 +338,8 @@ class RunCommandTest {
      */
     @Test
     void zookeeperClientSessionsLiveThroughALeaderCrash(@TempDir final Path root) throws Exception {
-        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
-            "--warmup", "0", "--clients", "3", "--session-timeout", "4000", "--timeout", "30", "--out", root.toString(),
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash",
+            "--trials", "1", "--warmup", "0", "--clients", "3", "--session-timeout", "4000", "--timeout", "30", "--out", root.toString(),
             "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
@@ -366,8 +366,8 @@ class RunCommandTest {
     /** The same client-visible metrics for our nodes, through the binary write client and GET /state. */
     @Test
     void processClientSessionsLiveThroughALeaderCrash(@TempDir final Path root) throws Exception {
-        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
-            "--warmup", "0", "--clients", "3", "--timeout", "30", "--out", root.toString(), "--json");
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash",
+            "--trials", "1", "--warmup", "0", "--clients", "3", "--timeout", "30", "--out", root.toString(), "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals(0, cell.get("client_sessions_unrecovered").asInt(), cell.toString());

@@ -157,7 +157,7 @@ class ClientStreamTest {
         assertEquals(-1, SessionLog.unavailableNs(oks, 1000 * MS), "no success after the fault: not recovered");
         final LongArrayList late = new LongArrayList();
         late.addLong(500 * MS);
-        assertEquals(-1, SessionLog.unavailableNs(late, 100 * MS), "no success before the fault: nothing to count from");
+        assertEquals(-1, SessionLog.unavailableNs(late, 100 * MS), "no success before the fault: none to count from");
     }
 
     /** Without connection events, a session is disconnected from its first failure until both kinds succeed again. */
