@@ -339,8 +339,8 @@ class RunCommandTest {
     @Test
     void zookeeperClientSessionsLiveThroughALeaderCrash(@TempDir final Path root) throws Exception {
         final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash",
-            "--trials", "1", "--warmup", "0", "--clients", "3", "--session-timeout", "4000", "--timeout", "30", "--out", root.toString(),
-            "--json");
+            "--trials", "1", "--warmup", "0", "--clients", "3", "--session-timeout", "4000", "--timeout", "30",
+            "--out", root.toString(), "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals(0, cell.get("sessions_expired").asInt(), cell.toString());
