@@ -572,7 +572,8 @@ final class RunCommand implements Callable<Integer> {
         if (clients > 0) {
             lines.add(String.format(Locale.ROOT, "clients: %d sessions per cell, %s operations/s each (half reads),"
                 + " open loop; cl disc, cl r-un, cl w-un: p50 ms per session from the fault (disconnected, read and"
-                + " write unavailable); expired: total", clients, new java.text.DecimalFormat("0.###").format(clientRate)));
+                + " write unavailable); expired: total", clients,
+                new java.text.DecimalFormat("0.###").format(clientRate)));
         }
         return lines;
     }
