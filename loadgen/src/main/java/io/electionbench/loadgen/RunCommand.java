@@ -18,6 +18,8 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.run.CellRunner;
+import io.electionbench.loadgen.run.ClientLoad;
+import io.electionbench.loadgen.run.ClientTrial;
 import io.electionbench.loadgen.run.IntervalLog;
 import io.electionbench.loadgen.run.Pattern;
 import io.electionbench.loadgen.run.ServerReports;
@@ -125,6 +127,24 @@ final class RunCommand implements Callable<Integer> {
         + " write_unavailability_ms, writes_committed, writes_unknown and, when a follower synced data, sync_txns_per_s,"
         + " sync_bytes_per_s and sync_ms. Every acknowledged write must then be in the leader's history: exit 1 if one is lost.")
     double writeRate;
+
+    @Option(names = "--clients", paramLabel = "K", defaultValue = "0", description = "Client sessions per cell"
+        + " (default: ${DEFAULT-VALUE}, none): for zookeeper real ZooKeeper sessions of the release under test, for"
+        + " inproc, process and remote sessions of our write client and admin endpoint; session i starts at server"
+        + " i mod n. Each does --client-rate operations a second, open loop, half reads and half writes. Adds"
+        + " client_disconnected_ms, client_read_unavailable_ms, client_write_unavailable_ms, client_read_latency_ms,"
+        + " client_write_latency_ms, connection_loss_errors and, for zookeeper, sessions_expired and"
+        + " session_moved_errors. The sim target has no clients.")
+    int clients;
+
+    @Option(names = "--session-timeout", paramLabel = "MS", defaultValue = "4000", description = "The client"
+        + " sessions' timeout (default: ${DEFAULT-VALUE}); ZooKeeper grants 2 to 20 ticks, and a client gives up on"
+        + " a silent server after two thirds of it, ours too.")
+    int sessionTimeoutMs;
+
+    @Option(names = "--client-rate", paramLabel = "R", defaultValue = "20", description = "Operations a second per"
+        + " client session, half reads and half writes, open loop (default: ${DEFAULT-VALUE}).")
+    double clientRate;
 
     @Option(names = "--fsync", paramLabel = "P", defaultValue = "batch",
         description = "The txn log's fsync policy of the nodes run starts (inproc, process): always, batch or never (default: ${DEFAULT-VALUE}).")
@@ -343,7 +363,7 @@ final class RunCommand implements Callable<Integer> {
         final Matrix m, final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
             .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
-            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes);
+            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes).clients(clientLoad());
     }
 
     /**
@@ -391,6 +411,12 @@ final class RunCommand implements Callable<Integer> {
             IntervalLog.write(writer.file().resolveSibling(file + ".hlog"), cell.id(), o.samples());
             if (!o.writes().isEmpty()) {
                 IntervalLog.writeLatencies(writer.file().resolveSibling(file + "-write_latency.hlog"), cell.id(), o.writes());
+            }
+            if (!o.clients().isEmpty()) {
+                IntervalLog.writeClientLatencies(writer.file().resolveSibling(file + "-client_read_latency.hlog"),
+                    cell.id(), o.clients(), false);
+                IntervalLog.writeClientLatencies(writer.file().resolveSibling(file + "-client_write_latency.hlog"),
+                    cell.id(), o.clients(), true);
             }
         }
         return o.violations().isEmpty() && o.failed() == 0;
@@ -463,6 +489,9 @@ final class RunCommand implements Callable<Integer> {
         c.put("fsync", m.fsync.name().toLowerCase(Locale.ROOT));
         c.put("fsync_by_target", fsyncByTarget(m));
         c.put("preload", m.preloads);
+        c.put("clients", clients);
+        c.put("session_timeout_ms", sessionTimeoutMs);
+        c.put("client_rate_per_s", clientRate);
         c.put("value_bytes", valueBytes);
         if (m.targets.contains("zookeeper")) {
             c.put("zookeeper_heap", zookeeperHeap);
@@ -540,10 +569,22 @@ final class RunCommand implements Callable<Integer> {
                 + " intended time; unavail: p50 of the longest stretch without a commit around the fault; commits/unknown: totals",
                 new java.text.DecimalFormat("0.###").format(writeRate)));
         }
+        if (clients > 0) {
+            lines.add(String.format(Locale.ROOT, "clients: %d sessions per cell, %s operations/s each (half reads),"
+                + " open loop; cl disc, cl r-un, cl w-un: p50 ms per session from the fault (disconnected, read and"
+                + " write unavailable); expired: total", clients,
+                new java.text.DecimalFormat("0.###").format(clientRate)));
+        }
         return lines;
     }
 
+    /** The client sessions of every cell; validated with the other flags. */
+    private ClientLoad clientLoad() {
+        return new ClientLoad(clients, sessionTimeoutMs, clientRate);
+    }
+
     private Matrix matrix() {
+        clientLoad();
         if (!(writeRate >= 0) || writeRate > MAX_WRITE_RATE) {
             throw new IllegalArgumentException("--write-rate " + writeRate + " is not in 0.." + MAX_WRITE_RATE + " writes per second");
         }
@@ -678,7 +719,7 @@ final class RunCommand implements Callable<Integer> {
         /** Columns every table has, then the write and sync columns, shown only when some row has a value. */
         private static final String[] HEADERS = {"target", "n", "pattern", "policy", "trials", "detect p50", "leader p50", "ready p50",
             "ready p99", "ready max", "rounds", "msgs", "failed", "w p50", "w p99", "w max", "unavail", "commits", "unknown", "sync tx/s",
-            "sync ms"};
+            "sync ms", "cl disc", "cl r-un", "cl w-un", "expired"};
         private static final int FIXED_COLUMNS = 13;
         private static final String NONE = "-";
 
@@ -744,6 +785,14 @@ final class RunCommand implements Callable<Integer> {
             if (w != null) {
                 w.addTo(cell);
             }
+            final ClientMetrics c = o.clients().isEmpty() ? null : new ClientMetrics(o.clients());
+            if (c != null) {
+                c.addTo(cell, target.equals("zookeeper"));
+                if (c.unrecovered > 0) {
+                    notes.add(name + ": " + c.unrecovered + " client session trial(s) without a read or write success"
+                        + " after the fault by the trial's end (left out of the client metrics)");
+                }
+            }
             if (ready.n() > 0) {
                 readyP50.put(size + " " + pattern.flag() + data + " " + target + " " + policyName, ready.p50());
             }
@@ -776,6 +825,9 @@ final class RunCommand implements Callable<Integer> {
                 if (w != null) {
                     w.putJson(m);
                 }
+                if (c != null) {
+                    c.putJson(m, target.equals("zookeeper"));
+                }
                 System.out.println(JSON.writeValueAsString(m));
             } else {
                 rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
@@ -784,7 +836,9 @@ final class RunCommand implements Callable<Integer> {
                     w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
                     w == null ? NONE : fmt(w.unavailability, 0.5), w == null ? NONE : Long.toString(w.committedTotal),
                     w == null ? NONE : Long.toString(w.unknownTotal), w == null ? NONE : fmt(w.syncTxnsPerS, 0.5),
-                    w == null ? NONE : fmt(w.syncMs, 0.5)});
+                    w == null ? NONE : fmt(w.syncMs, 0.5), c == null ? NONE : fmt(c.disconnected, 0.5),
+                    c == null ? NONE : fmt(c.readUnavailable, 0.5), c == null ? NONE : fmt(c.writeUnavailable, 0.5),
+                    c == null || !target.equals("zookeeper") ? NONE : Long.toString(c.expiredTotal)});
             }
             return cell.build();
         }
@@ -900,6 +954,104 @@ final class RunCommand implements Callable<Integer> {
                 b.add(f.applyAsLong(s));
             }
             return b.build();
+        }
+    }
+
+    /**
+     * A cell's client-session metrics (docs/loadgen.md, "Failover as clients see it"): per session and trial
+     * its disconnected time and read and write unavailability, every successful operation's latency from its
+     * intended time, and per trial the failed attempts and expired sessions of all sessions together.
+     */
+    private static final class ClientMetrics {
+        final Metric disconnected;
+        final Metric readUnavailable;
+        final Metric writeUnavailable;
+        final Metric readLatency;
+        final Metric writeLatency;
+        final Metric connectionLosses;
+        final Metric sessionMoves;
+        final Metric expired;
+        final long connectionLossTotal;
+        final long sessionMoveTotal;
+        final long expiredTotal;
+        final int unrecovered;
+
+        ClientMetrics(final List<ClientTrial> trials) {
+            final Metric.Builder disc = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder readUn = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder writeUn = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder readLat = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder writeLat = Metric.builder("ms", Better.LOWER);
+            final Metric.Builder losses = Metric.builder("errors", Better.LOWER);
+            final Metric.Builder moves = Metric.builder("errors", Better.LOWER);
+            final Metric.Builder exp = Metric.builder("sessions", Better.LOWER);
+            long lossSum = 0;
+            long moveSum = 0;
+            long expiredSum = 0;
+            int notRecovered = 0;
+            for (final ClientTrial t : trials) {
+                addMs(disc, t.disconnectedNs());
+                addMs(readUn, t.readUnavailableNs());
+                addMs(writeUn, t.writeUnavailableNs());
+                addMs(readLat, t.readLatenciesNs());
+                addMs(writeLat, t.writeLatenciesNs());
+                losses.add(t.connectionLosses());
+                moves.add(t.sessionMoves());
+                exp.add(t.expired());
+                lossSum += t.connectionLosses();
+                moveSum += t.sessionMoves();
+                expiredSum += t.expired();
+                notRecovered += t.unrecovered();
+            }
+            this.disconnected = disc.build();
+            this.readUnavailable = readUn.build();
+            this.writeUnavailable = writeUn.build();
+            this.readLatency = readLat.build();
+            this.writeLatency = writeLat.build();
+            this.connectionLosses = losses.build();
+            this.sessionMoves = moves.build();
+            this.expired = exp.build();
+            this.connectionLossTotal = lossSum;
+            this.sessionMoveTotal = moveSum;
+            this.expiredTotal = expiredSum;
+            this.unrecovered = notRecovered;
+        }
+
+        private static void addMs(final Metric.Builder b, final long[] ns) {
+            for (final long v : ns) {
+                b.add(v / 1e6);
+            }
+        }
+
+        /** Sessions and their moves exist only for ZooKeeper; our nodes' would always be zero. */
+        void addTo(final Cell.Builder cell, final boolean hasSessions) {
+            if (disconnected.n() > 0) {
+                cell.metric("client_disconnected_ms", disconnected);
+            }
+            cell.metric("client_read_unavailable_ms", readUnavailable)
+                .metric("client_write_unavailable_ms", writeUnavailable)
+                .metric("client_read_latency_ms", readLatency).metric("client_write_latency_ms", writeLatency)
+                .metric("connection_loss_errors", connectionLosses);
+            if (hasSessions) {
+                cell.metric("sessions_expired", expired).metric("session_moved_errors", sessionMoves);
+            }
+        }
+
+        void putJson(final Map<String, Object> m, final boolean hasSessions) {
+            final String[] names = {"client_disconnected", "client_read_unavailable", "client_write_unavailable",
+                "client_read_latency", "client_write_latency"};
+            final Metric[] metrics = {disconnected, readUnavailable, writeUnavailable, readLatency, writeLatency};
+            for (int i = 0; i < names.length; i++) {
+                m.put(names[i] + "_p50_ms", WriteMetrics.orNull(metrics[i], 0.5));
+                m.put(names[i] + "_p99_ms", WriteMetrics.orNull(metrics[i], 0.99));
+                m.put(names[i] + "_max_ms", WriteMetrics.orNull(metrics[i], 1.0));
+            }
+            m.put("connection_loss_errors", connectionLossTotal);
+            if (hasSessions) {
+                m.put("sessions_expired", expiredTotal);
+                m.put("session_moved_errors", sessionMoveTotal);
+            }
+            m.put("client_sessions_unrecovered", unrecovered);
         }
     }
 

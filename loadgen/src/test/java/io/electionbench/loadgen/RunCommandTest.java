@@ -217,6 +217,22 @@ class RunCommandTest {
     }
 
     /**
+     * ZooKeeper 3.8 has no blocking {@code sync(String)} (3.9 added it): the writer's safety check must
+     * still run on it, through the asynchronous {@code sync} every supported release has.
+     */
+    @Test
+    void zookeeper38TakesWritesAndChecksThem() throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--sizes", "3", "--patterns",
+            "leader-crash", "--trials", "1", "--warmup", "0", "--tick-time", "200", "--write-rate", "100", "--no-store",
+            "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals("zk-3.8.6", cell.get("policy").asText());
+        assertEquals(0, cell.get("violations").size(), "every acknowledged znode is there: " + cell);
+        assertTrue(cell.get("writes_committed").asLong() > 10, cell.toString());
+    }
+
+    /**
      * Two releases in one run: each its own cell policy, measured in interleaved rounds, the one resolved at
      * run time (3.8.6, from Maven Central or the cache) and an install laid out from the default's jars, whose
      * version is read from its jars, not from the directory's misleading name.
@@ -313,6 +329,84 @@ class RunCommandTest {
         assertEquals("3000", cells.get(1).get("params").get("preload").asText(), cells.get(1).toString());
         assertEquals("256", cells.get(1).get("params").get("value_bytes").asText(), cells.get(1).toString());
         assertTrue(cells.get(1).get("metrics").has("preload_ms"), cells.get(1).toString());
+    }
+
+    /**
+     * Real ZooKeeper client sessions through a leader crash: every client-visible metric is in the cell with
+     * its raw samples, each session lost its writes for a while (the leader died) but below the trial's
+     * timeout, and none expired with a 4 s session timeout.
+     */
+    @Test
+    void zookeeperClientSessionsLiveThroughALeaderCrash(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash",
+            "--trials", "1", "--warmup", "0", "--clients", "3", "--session-timeout", "4000", "--timeout", "30",
+            "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(0, cell.get("sessions_expired").asInt(), cell.toString());
+        assertEquals(0, cell.get("client_sessions_unrecovered").asInt(), cell.toString());
+        final double writeGap = cell.get("client_write_unavailable_max_ms").asDouble();
+        assertTrue(writeGap > 0 && writeGap < 30_000, cell.toString());
+        assertTrue(cell.get("connection_loss_errors").asLong() > 0, "the sessions lost their connections: " + cell);
+        final JsonNode metrics = storedCell(root).get("metrics");
+        for (final String name : List.of("client_read_unavailable_ms", "client_write_unavailable_ms")) {
+            assertEquals(3, metrics.get(name).get("samples").size(), "one per session: " + metrics.get(name));
+        }
+        assertTrue(metrics.get("client_disconnected_ms").get("samples").size() >= 1, metrics.toString());
+        for (final String name : List.of("client_read_latency_ms", "client_write_latency_ms")) {
+            assertTrue(metrics.get(name).get("samples").size() > 10, "every operation's latency: " + metrics.get(name));
+        }
+        for (final String name : List.of("sessions_expired", "connection_loss_errors", "session_moved_errors")) {
+            assertEquals(1, metrics.get(name).get("samples").size(), "one per trial: " + metrics.get(name));
+        }
+        assertEquals(1, runFiles(root, "-client_read_latency.hlog").size(), "an interval log of the read latencies");
+        assertEquals(1, runFiles(root, "-client_write_latency.hlog").size(), "an interval log of the write latencies");
+    }
+
+    /** The same client-visible metrics for our nodes, through the binary write client and GET /state. */
+    @Test
+    void processClientSessionsLiveThroughALeaderCrash(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash",
+            "--trials", "1", "--warmup", "0", "--clients", "3", "--timeout", "30", "--out", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode cell = JSON.readTree(r.out().strip());
+        assertEquals(0, cell.get("client_sessions_unrecovered").asInt(), cell.toString());
+        final double writeGap = cell.get("client_write_unavailable_max_ms").asDouble();
+        assertTrue(writeGap > 0 && writeGap < 30_000, cell.toString());
+        assertFalse(cell.has("sessions_expired"), "our nodes have no sessions to expire: " + cell);
+        final JsonNode metrics = storedCell(root).get("metrics");
+        for (final String name : List.of("client_read_unavailable_ms", "client_write_unavailable_ms")) {
+            assertEquals(3, metrics.get(name).get("samples").size(), "one per session: " + metrics.get(name));
+        }
+        assertTrue(metrics.get("client_write_latency_ms").get("samples").size() > 10, metrics.toString());
+        assertEquals(1, metrics.get("connection_loss_errors").get("samples").size(), metrics.toString());
+    }
+
+    private static JsonNode storedCell(final Path root) throws Exception {
+        final Path file;
+        try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
+            file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        final JsonNode cells = JSON.readTree(file.toFile()).get("cells");
+        assertEquals(1, cells.size());
+        return cells.get(0);
+    }
+
+    @Test
+    void badClientFlagsGiveOneLineAndExitTwo() {
+        final String[][] cases = {{"--clients", "-1"}, {"--session-timeout", "50"}, {"--client-rate", "0"},
+            {"--clients", "1001"}, {"--client-rate", "NaN"}};
+        for (final String[] c : cases) {
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--target", "process", "--sizes", "3",
+                "--trials", "1", "--no-store"));
+            args.addAll(List.of(c));
+            final long before = ProcessHandle.current().descendants().count();
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().startsWith("electionbench run: " + c[0]), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
+        }
     }
 
     /** Our nodes take the preload through the pipelined write client, each cell its own. */

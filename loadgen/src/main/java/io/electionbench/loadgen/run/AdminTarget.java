@@ -265,6 +265,19 @@ abstract class AdminTarget extends WatchedTarget {
         return writes;
     }
 
+    /** Sessions of our write client and admin endpoint, spread over the nodes in sid order ({@link NodeClients}). */
+    @Override
+    public ClientTransport clients(final ClientLoad load) {
+        final long[] all = sids();
+        final List<InetSocketAddress> quorum = new ArrayList<>();
+        final List<String> admin = new ArrayList<>();
+        for (final long sid : all) {
+            quorum.add(quorumAddresses.get(sid));
+            admin.add(adminUrls.get(sid));
+        }
+        return new NodeClients(all, quorum, admin, authSecret, tls, load);
+    }
+
     /**
      * Entries {@code fromZxid..toZxid} of the serving leader's log, page by page
      * ({@code GET /log}, at most 100,000 entries a call).

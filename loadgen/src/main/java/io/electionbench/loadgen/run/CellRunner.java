@@ -34,6 +34,7 @@ public final class CellRunner {
     private ZooKeeperDistribution zookeeper;
     private ZooKeeperVariant zookeeperVariant = ZooKeeperVariant.NONE;
     private long preloadCount;
+    private ClientLoad clientLoad = ClientLoad.NONE;
     private int preloadValueBytes;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
@@ -78,6 +79,12 @@ public final class CellRunner {
         return this;
     }
 
+    /** Client sessions through every trial, where the target has them ({@link Target#clients}). */
+    public CellRunner clients(final ClientLoad load) {
+        this.clientLoad = load;
+        return this;
+    }
+
     /** Values loaded into the ensemble once it is stable, before the first trial ({@link Target#preload}). */
     public CellRunner preload(final long count, final int valueBytes) {
         this.preloadCount = count;
@@ -93,15 +100,17 @@ public final class CellRunner {
 
     /**
      * What a cell measured: one sample per measured election, failures and safety violations; with
+     * {@code --clients}, each measured trial's {@link ClientTrial}; with
      * writes, each measured trial's {@link TrialWrites}; each measured trial's syncs that moved data
      * ({@link SyncSummary}; trials without any are left out); and what the servers reported about
      * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
      * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs) {
+        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
+        List<ClientTrial> clients) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -116,7 +125,7 @@ public final class CellRunner {
             }
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
                 concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
-                concat(reports, next.reports), concat(preloadMs, next.preloadMs));
+                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients));
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -160,7 +169,9 @@ public final class CellRunner {
         }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
-        try (Target target = newTarget()) {
+        final ClientDriver[] clientDriver = new ClientDriver[1];
+        // Resources close in reverse order: the client sessions first, while their servers still run.
+        try (Target target = newTarget(); AutoCloseable closeClients = () -> closeQuietly(clientDriver[0])) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
             final List<Long> preloadMs = new ArrayList<>();
             if (preloadCount > 0) {
@@ -177,7 +188,11 @@ public final class CellRunner {
                 }
             }
             final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
-            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
+            final ClientTransport transport = clientLoad.isActive() ? target.clients(clientLoad) : null;
+            clientDriver[0] = transport == null ? null : new ClientDriver(clientLoad, transport);
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs)
+                .clients(clientDriver[0]);
+            final List<ClientTrial> clientTrials = new ArrayList<>();
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
             final List<TrialWrites> trialWrites = new ArrayList<>();
@@ -212,10 +227,20 @@ public final class CellRunner {
                     if (trial.syncs() != null) {
                         syncs.add(trial.syncs());
                     }
+                    if (trial.clients() != null) {
+                        clientTrials.add(trial.clients());
+                    }
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs);
+            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs,
+                clientTrials);
+        }
+    }
+
+    private static void closeQuietly(final ClientDriver driver) {
+        if (driver != null) {
+            driver.close();
         }
     }
 

@@ -48,6 +48,30 @@ public final class IntervalLog {
     }
 
     /**
+     * Writes {@code file} with one interval per measured trial: the latencies of the client sessions'
+     * successful reads, or writes, from each operation's intended time, in nanoseconds.
+     */
+    public static void writeClientLatencies(final Path file, final String cell, final List<ClientTrial> trials,
+        final boolean isWrite) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
+            final HistogramLogWriter log = new HistogramLogWriter(out);
+            final long baseMs = trials.isEmpty() ? System.currentTimeMillis() : trials.get(0).wallStartMs();
+            log.outputComment("electionbench client_" + (isWrite ? "write" : "read") + "_latency_ns " + cell);
+            log.outputLogFormatVersion();
+            log.outputStartTime(baseMs);
+            log.setBaseTime(baseMs);
+            log.outputLegend();
+            for (final ClientTrial t : trials) {
+                final Histogram h = (isWrite ? t.writeLatency() : t.readLatency()).copy();
+                h.setStartTimeStamp(t.wallStartMs());
+                h.setEndTimeStamp(t.wallEndMs());
+                log.outputIntervalHistogram(h);
+            }
+        }
+    }
+
+    /**
      * Writes {@code file} with one interval per measured trial: the latencies of its committed writes,
      * from each write's intended time (coordinated omission corrected), in nanoseconds.
      */

@@ -86,6 +86,14 @@ public interface Target extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " target cannot take writes");
     }
 
+    /**
+     * Client sessions of this target's own kind ({@code --clients}, docs/loadgen.md "Failover as clients see
+     * it"), not yet open; null where a target has none (the simulator).
+     */
+    default ClientTransport clients(final ClientLoad load) throws Exception {
+        return null;
+    }
+
     /** Election notifications sent by all servers so far, or -1 if unknown. */
     long notificationsSent() throws Exception;
 

@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperPreload;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /**
@@ -217,13 +219,25 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
         if (writes == null) {
-            final StringBuilder connect = new StringBuilder();
-            for (int sid = 1; sid <= size; sid++) {
-                connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
-            }
-            writes = new ZooKeeperWriteDriver(zk.jars(), connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
+            writes = new ZooKeeperWriteDriver(zk.jars(), clientAddresses(), 20 * timing.tickTimeMs(), ratePerS);
         }
         return writes;
+    }
+
+    /** Real sessions of this release's client ({@link ZooKeeperClients}), spread over the servers. */
+    @Override
+    public ClientTransport clients(final ClientLoad load) throws IOException {
+        return new ZooKeeperClients(ZooKeeperClient.of(zk.jars()), clientAddresses(), load.sessionTimeoutMs(),
+            load.sessions());
+    }
+
+    /** Every server's client port, in sid order. */
+    private List<InetSocketAddress> clientAddresses() {
+        final List<InetSocketAddress> out = new ArrayList<>();
+        for (int sid = 1; sid <= size; sid++) {
+            out.add(new InetSocketAddress("127.0.0.1", clientPorts[sid]));
+        }
+        return out;
     }
 
     @Override
@@ -314,13 +328,8 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
         final long deadline = System.nanoTime() + timeoutNs;
-        final StringBuilder connect = new StringBuilder();
-        for (int sid = 1; sid <= size; sid++) {
-            connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
-        }
-        try (ZooKeeperPreload loader = new ZooKeeperPreload(zk.jars(), connect.toString(), 20 * timing.tickTimeMs())) {
-            loader.create(count, valueBytes, AdminTarget.PRELOAD_WINDOW, deadline);
-        }
+        ZooKeeperPreload.create(ZooKeeperClient.of(zk.jars()), clientAddresses(), 20 * timing.tickTimeMs(), count,
+            valueBytes, AdminTarget.PRELOAD_WINDOW, deadline);
         while (true) {
             long highest = -1;
             long lowest = Long.MAX_VALUE;
