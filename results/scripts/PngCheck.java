@@ -6,12 +6,12 @@ import javax.imageio.ImageIO;
 
 /**
  * Fails unless the screenshot exists, decodes and shows a rendered report: not blank (at least 20
- * distinct colours and 1% non-white pixels) and with its charts drawn (at least 3 of the plots'
- * series colours, 100 pixels each). Text alone, as when the SVG did not render, fails the second.
+ * distinct colours and 1% non-white pixels) and with its charts drawn (at least 3 of the targets'
+ * colours, 100 pixels each). Text alone, as when the plots' script did not run, fails the second.
  */
 public final class PngCheck {
-    /** The first series colours of the report's palette (Plot.PALETTE), as drawn by the fixture's cells. */
-    private static final int[] SERIES_COLOURS = {0x4e79a7, 0xf28e2b, 0x59a14f, 0xe15759, 0x76b7b2, 0xedc948};
+    /** The targets' colours (report Palette.TARGETS): the fixture draws process, zookeeper, sim and jmh. */
+    private static final int[] SERIES_COLOURS = {0x4e79a7, 0xf28e2b, 0x59a14f, 0xb07aa1, 0x76b7b2, 0x9c755f};
     private static final int MIN_SERIES_COLOURS = 3;
     private static final int MIN_PIXELS_PER_COLOUR = 100;
     /** Per-channel tolerance: lines are anti-aliased against the chart background. */

@@ -68,8 +68,31 @@ class BenchMainTest {
 
     @Test
     void rejectsBadOptionsLikeJmh() throws IOException {
-        assertEquals(BenchMain.EXIT_FAILURE, run("-i", "many"));
+        assertEquals(BenchMain.EXIT_BAD_INPUT, run("-i", "many"));
+        final String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("electionbench jmh: "), text);
+        assertEquals(1, text.strip().split("\n").length, "one line: " + text);
+        assertTrue(new RunStore(root).all().isEmpty());
+    }
 
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Error parsing command line:"));
+    @Test
+    void keepsJmhsOwnJsonBesideTheStoredRunWhereJmhSaidItSavedIt() throws IOException {
+        final ByteArrayOutputStream jmhOut = new ByteArrayOutputStream();
+        final PrintStream stdout = System.out;
+        System.setOut(new PrintStream(jmhOut, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run("VoteCompareBenchmark.packed"), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+        }
+        final java.util.regex.Matcher saved = java.util.regex.Pattern.compile("Benchmark result is saved to (\\S+)")
+            .matcher(jmhOut.toString(StandardCharsets.UTF_8));
+        assertTrue(saved.find(), jmhOut.toString(StandardCharsets.UTF_8));
+        final Path jmhJson = Path.of(saved.group(1));
+        assertTrue(Files.isRegularFile(jmhJson), "JMH said it saved " + jmhJson);
+        assertTrue(Files.readString(jmhJson).strip().startsWith("["), "JMH's own -rf json array");
+        final Path stored = new RunStore(root).all().get(0).file();
+        assertEquals(stored.resolveSibling(stored.getFileName().toString().replace(".json", ".jmh-result.json")),
+            jmhJson.toAbsolutePath());
     }
 }

@@ -41,4 +41,37 @@ final class Cli {
         }
         return out;
     }
+
+    /**
+     * A JVM heap size as {@code -Xmx} takes it ({@code 512m}, {@code 2g}, {@code 1048576k}, plain bytes), in
+     * bytes; {@code flag} names the option in the error.
+     */
+    static long bytes(final String text, final String flag) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})([kKmMgG]?)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " '" + text + "' is not a size such as 512m or 2g");
+        }
+        final long n = Long.parseLong(m.group(1));
+        final int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        return n << shift;
+    }
+
+    /** Splits {@code a,b} into its non-empty trimmed parts; {@code flag} names the option when there are none. */
+    static List<String> stringList(final String text, final String flag) {
+        final List<String> out = new ArrayList<>();
+        for (final String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(flag + " names nothing");
+        }
+        return out;
+    }
 }

@@ -33,20 +33,14 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "jmh", sortOptions = false,
     customSynopsis = "electionbench jmh [--jar PATH] [JMH args]...",
     description = {
-        "Run the JMH microbenchmarks (benchmarks/target/benchmarks.jar) in a child JVM",
-        "and store the run under results/runs/<commit>/ (see docs/benchmarks.md).",
-        "",
-        "The first argument that is not --jar or --help, and every one after it, is",
-        "JMH's and passed through unchanged (a leading -- ends jmh's own options).",
-        "JMH's own help: electionbench jmh -h; its list: electionbench jmh -l.",
-        "Exit status: the benchmarks jar's (1 when a benchmark or a JMH option",
-        "fails), 2 when the jar is missing.",
-        ""},
-    footerHeading = "%nExamples:%n",
-    footer = {
-        "  electionbench jmh                                everything, about 15 min",
-        "  electionbench jmh -prof gc VoteCompareBenchmark  one class (a regexp)",
-        "  electionbench jmh -f 1 -wi 0 -i 1 -r 100ms VoteCompareBenchmark.packed"})
+        "Run the JMH microbenchmarks in a child JVM and store the run (docs/benchmarks.md).",
+        "The benchmarks are benchmarks/target/benchmarks.jar; the run is stored under results/runs/<commit>/. The first"
+            + " argument that is not --jar or --help, and every one after it, is JMH's and passed through unchanged"
+            + " (a leading -- ends jmh's own options). JMH's own help: electionbench jmh -h; its list: electionbench"
+            + " jmh -l.",
+        "Exit status: the benchmarks jar's (1 when a benchmark fails), 2 when the jar is missing or JMH does not"
+            + " know an option.",
+        ""})
 final class JmhCommand implements Callable<Integer> {
     /** The shaded jar the benchmarks module builds, relative to the repository root. */
     static final Path DEFAULT_JAR = Path.of("benchmarks", "target", "benchmarks.jar");

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         RunCommand.class,
+        SoakCommand.class,
         ScenarioCommand.class,
         SimulateCommand.class,
         SyncBenchCommand.class,
@@ -37,6 +38,9 @@ public final class Main implements Runnable {
         final CommandLine run = cli.getSubcommands().get("run");
         run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
         cli.setParameterExceptionHandler(new ParameterErrorHandler());
+        // Paragraphs are wrapped to the terminal (80 columns off one), not by hand.
+        cli.setUsageHelpAutoWidth(true);
+        cli.setUsageHelpLongOptionsMaxWidth(30);
         // JMH's arguments (-f 1, -h, a regexp) are unknown to picocli: the first one ends parsing, and it
         // and every argument after it go to JmhCommand.jmhArgs unchanged.
         cli.getSubcommands().get("jmh").setStopAtUnmatched(true);
@@ -59,7 +63,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             final String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"electionbench " + (v == null ? "dev" : v)};
+            final String built = io.electionbench.results.GitInfo.build()
+                .map(g -> "commit " + g.commit() + (g.isDirty() ? " (dirty tree)" : "") + ", branch " + g.branch())
+                .orElse("commit unknown (not built by Maven from a git repository)");
+            final String version = v != null ? v : io.electionbench.results.GitInfo.buildVersion().orElse("dev");
+            return new String[] {"electionbench " + version + ", " + built};
         }
     }
 }

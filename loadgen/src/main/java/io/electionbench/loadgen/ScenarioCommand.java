@@ -47,11 +47,30 @@ final class ScenarioCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("scenario", ex.getMessage());
         }
-        int exit = 0;
+        final List<Path> expanded = new ArrayList<>();
         for (final Path file : files) {
-            if (!Files.isRegularFile(file)) {
+            if (Files.isDirectory(file)) {
+                // A directory stands for its scenario files, in name order, as a shell glob would list them.
+                try (java.util.stream.Stream<Path> in = Files.list(file)) {
+                    final List<Path> scn = in.filter(p -> p.getFileName().toString().endsWith(".scn") && Files.isRegularFile(p))
+                        .sorted().toList();
+                    if (scn.isEmpty()) {
+                        return Cli.fail("scenario", file + ": a directory with no .scn files");
+                    }
+                    expanded.addAll(scn);
+                } catch (final java.io.IOException ex) {
+                    return Cli.fail("scenario", file + ": cannot list: " + ex.getMessage());
+                }
+            } else if (!Files.exists(file)) {
                 return Cli.fail("scenario", file + ": no such file");
+            } else if (!Files.isRegularFile(file)) {
+                return Cli.fail("scenario", file + ": not a regular file");
+            } else {
+                expanded.add(file);
             }
+        }
+        int exit = 0;
+        for (final Path file : expanded) {
             final ScenarioResult result;
             try {
                 final Scenario scenario = ScenarioParser.parse(file);

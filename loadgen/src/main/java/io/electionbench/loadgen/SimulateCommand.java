@@ -26,12 +26,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {
-        "Run randomized fault schedules (crashes, restarts, partitions, loss, duplication, reordering) in the",
-        "deterministic simulator and check the invariants: never two leaders each followed by a quorum;",
-        "a leader elected in its round has the greatest vote of its quorum; observers and zero-weight",
-        "servers never lead; within 120 s of virtual time after the last fault heals, a serving leader followed by",
-        "a quorum (and, under the fast policy, by every server). 'slow' counts zookeeper-policy runs where a quorum",
-        "elected in time but some server had not yet joined (ZooKeeper's resend backoff reaches 60 s).",
+        "Run randomized fault schedules in the deterministic simulator and check the invariants.",
+        "Faults: crashes, restarts, partitions, loss, duplication, reordering. Invariants: never two leaders each"
+            + " followed by a quorum; a leader elected in its round has the greatest vote of its quorum; observers and"
+            + " zero-weight servers never lead; within 120 s of virtual time after the last fault heals, a serving"
+            + " leader followed by a quorum (and, under the fast policy, by every server). 'slow' counts"
+            + " zookeeper-policy runs where a quorum elected in time but some server had not yet joined (ZooKeeper's"
+            + " resend backoff reaches 60 s).",
         "Exit 0 when every run is clean, 1 on any violation, 2 on bad arguments."})
 final class SimulateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

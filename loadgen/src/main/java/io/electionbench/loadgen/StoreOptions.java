@@ -18,13 +18,15 @@ import picocli.CommandLine.Option;
  * and the run file's envelope (commit, machine, start time, config).
  */
 final class StoreOptions {
-    @Option(names = "--out", paramLabel = "DIR", description = "Results root; runs go to DIR/results/runs/<commit>/ (default: the git top level).")
+    @Option(names = {"--root", "--out"}, paramLabel = "DIR", description = "Results root, as --root of the results"
+        + " commands: runs go to DIR/results/runs/<commit>/ (default: the git top level). --out is its older name,"
+        + " which continuous passes to builds of older commits.")
     private Path out;
 
     @Option(names = "--no-store", description = "Do not write a run file.")
     private boolean isNoStore;
 
-    /** The results root: {@code --out}, absolute, or the git top level of the working directory. */
+    /** The results root: {@code --root} (or {@code --out}), absolute, or the git top level of the working directory. */
     Path root() {
         return out != null ? out.toAbsolutePath() : RunStore.defaultRoot();
     }
@@ -35,7 +37,7 @@ final class StoreOptions {
             return null;
         }
         final Path root = root();
-        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(GitInfo.detect(root))
+        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(GitInfo.ofRun(root))
             .host(HostInfo.detect()).started(Instant.now()).config(config).build());
     }
 }

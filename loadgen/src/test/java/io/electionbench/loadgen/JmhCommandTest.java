@@ -108,7 +108,7 @@ class JmhCommandTest {
 
     /**
      * The real benchmarks jar found as the command finds it from loadgen's build, run with {@code -f 0}
-     * (JMH in the child itself) in a directory outside git, where it stores under commit "unknown".
+     * (JMH in the child itself) in a directory outside git, where it stores under the commit it was built from.
      * Needs the benchmarks module packaged, as the reactor build does before loadgen.
      */
     @Test
@@ -122,12 +122,16 @@ class JmhCommandTest {
 
         assertEquals(0, JmhCommand.runChild(builder), Files.readString(output));
         final List<Path> stored;
-        try (Stream<Path> s = Files.list(dir.resolve("results/runs/unknown"))) {
+        final String commit = io.electionbench.results.GitInfo.build().map(io.electionbench.results.GitInfo::commit)
+            .orElse(io.electionbench.results.GitInfo.UNKNOWN);
+        try (Stream<Path> s = Files.list(dir.resolve("results/runs/" + commit))) {
             stored = s.collect(Collectors.toList());
         }
-        assertEquals(1, stored.size(), stored.toString());
-        assertTrue(stored.get(0).getFileName().toString().endsWith("-jmh.json"), stored.toString());
-        assertTrue(Files.readString(stored.get(0)).contains("VoteCompareBenchmark.packed"));
+        final List<Path> runs = stored.stream().filter(p -> p.getFileName().toString().endsWith("-jmh.json")).toList();
+        assertEquals(1, runs.size(), stored.toString());
+        assertTrue(Files.readString(runs.get(0)).contains("VoteCompareBenchmark.packed"));
+        assertEquals(2, stored.size(), "the run and JMH's own JSON beside it: " + stored);
+        assertTrue(stored.stream().anyMatch(p -> p.getFileName().toString().endsWith(".jmh-result.json")), stored.toString());
     }
 
     /** A jar whose main class is {@link EchoMain}, copied from the test classes. */

@@ -11,6 +11,7 @@ class MainTest {
     void everyCommandReportsAParseErrorAsOneLineNamingTheCommandAndExitsTwo() {
         final String[][] cases = {
             {"electionbench run", "run", "--trials", "x"},
+            {"electionbench soak", "soak", "--bogus"},
             {"electionbench scenario", "scenario", "--bogus"},
             {"electionbench simulate", "simulate", "--seeds", "many"},
             {"electionbench sync-bench", "sync-bench", "--bogus"},
@@ -28,6 +29,17 @@ class MainTest {
             assertTrue(r.err().startsWith(c[0] + ": "), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertEquals("", r.out(), r.out());
+        }
+    }
+
+    @Test
+    void anUnknownCommandListsTheCommands() {
+        final RunCommandTest.Result r = cli("frobnicate");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("electionbench: unknown command 'frobnicate'; the commands are "), r.err());
+        for (final String command : new String[] {"soak", "scenario", "simulate", "node", "compare", "report", "jmh"}) {
+            assertTrue(r.err().contains(command), command + " is listed: " + r.err());
         }
     }
 

@@ -25,6 +25,26 @@ class ScenarioAndSimulateCommandTest {
         assertTrue(r.out().contains("PASS ../scenarios/seed-startup.scn"), r.out());
     }
 
+    /** A directory stands for its .scn files in name order; one with none, or a missing path, is one line and 2. */
+    @Test
+    void aDirectoryRunsItsScenarioFiles(@TempDir final Path dir) throws Exception {
+        Files.copy(Path.of("../scenarios/seed-startup.scn"), dir.resolve("b.scn"));
+        Files.copy(Path.of("../scenarios/seed-leader-failure.scn"), dir.resolve("a.scn"));
+        Files.writeString(dir.resolve("notes.txt"), "not a scenario");
+        final RunCommandTest.Result r = cli("scenario", dir.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().indexOf("PASS " + dir.resolve("a.scn")) >= 0, r.out());
+        assertTrue(r.out().indexOf("PASS " + dir.resolve("a.scn")) < r.out().indexOf("PASS " + dir.resolve("b.scn")),
+            r.out());
+        final Path empty = Files.createDirectories(dir.resolve("empty"));
+        final RunCommandTest.Result none = cli("scenario", empty.toString());
+        assertEquals(2, none.code());
+        assertEquals("electionbench scenario: " + empty + ": a directory with no .scn files", none.err().strip());
+        final RunCommandTest.Result missing = cli("scenario", dir.resolve("nope.scn").toString());
+        assertEquals(2, missing.code());
+        assertEquals("electionbench scenario: " + dir.resolve("nope.scn") + ": no such file", missing.err().strip());
+    }
+
     @Test
     void jsonHasTheDocumentedShape() throws Exception {
         final RunCommandTest.Result r = cli("scenario", "--json", "../scenarios/seed-leader-failure.scn");

@@ -7,15 +7,17 @@ import java.util.Objects;
 
 /**
  * One measured configuration of a run and its metrics. A load-generator cell is identified by
- * target, ensemble size, crash pattern and election policy; a JMH cell by benchmark and params.
- * The fields of the other kind are null (params: empty).
+ * target, ensemble size, crash pattern and election policy, and its params where it has any (the
+ * data preloaded: {@code preload}, {@code value_bytes}); a JMH cell by benchmark and params. The
+ * fields of the other kind are null.
  *
  * @param target    ensemble target (sim, inproc, process, zookeeper, remote), loadgen only.
  * @param size      ensemble size, loadgen only.
  * @param pattern   crash pattern, loadgen only.
  * @param policy    election policy, loadgen only.
  * @param benchmark fully qualified JMH benchmark method, jmh only.
- * @param params    JMH {@code @Param} values in file order, jmh only.
+ * @param params    JMH {@code @Param} values in file order; for a load-generator cell, further dimensions
+ *                  of the matrix (empty when it has none).
  * @param metrics   metric name (e.g. {@code time_to_leader_ms}) to metric, in insertion order.
  */
 public record Cell(
@@ -26,6 +28,9 @@ public record Cell(
     String benchmark,
     Map<String, String> params,
     Map<String, Metric> metrics) {
+    /** The target whose cells are controls (see {@link #isControl()}). */
+    public static final String CONTROL_TARGET = "zookeeper";
+
     /** Copies the maps so a cell never changes after construction. */
     public Cell {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
@@ -42,8 +47,14 @@ public record Cell(
      * @return a builder to add metrics to.
      */
     public static Builder loadgen(final String target, final int size, final String pattern, final String policy) {
+        return loadgen(target, size, pattern, policy, Map.of());
+    }
+
+    /** A load-generator cell with further dimensions ({@code preload=100000}), part of its identity. */
+    public static Builder loadgen(final String target, final int size, final String pattern, final String policy,
+        final Map<String, String> params) {
         return new Builder(Objects.requireNonNull(target, "target"), size, Objects.requireNonNull(pattern, "pattern"),
-            Objects.requireNonNull(policy, "policy"), null, Map.of());
+            Objects.requireNonNull(policy, "policy"), null, params);
     }
 
     /**
@@ -71,7 +82,20 @@ public record Cell(
             params.forEach((k, v) -> sb.append('/').append(k).append('=').append(v));
             return sb.toString();
         }
-        return "target=" + target + "/size=" + size + "/pattern=" + pattern + "/policy=" + policy;
+        sb.append("target=").append(target).append("/size=").append(size).append("/pattern=").append(pattern)
+            .append("/policy=").append(policy);
+        params.forEach((k, v) -> sb.append('/').append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    /**
+     * A control is a cell of the real ZooKeeper target: it runs a released ZooKeeper that no commit
+     * of this repository changes, so its shift between two runs is the machine's drift, not ours.
+     *
+     * @return true for a load-generator cell whose target is "zookeeper".
+     */
+    public boolean isControl() {
+        return CONTROL_TARGET.equals(target);
     }
 
     /** @return true for a JMH cell. */

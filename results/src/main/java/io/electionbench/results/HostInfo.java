@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The machine and JVM a run measured on. Two runs are comparable without a warning only when
- * {@link #differences(HostInfo)} is empty.
+ * {@link #differences(HostInfo)} is empty, and {@code compare} gives verdicts only when
+ * {@link #machineDifferences(HostInfo)} is (same CPU model, cores and memory).
  *
  * @param cpuModel    CPU model name, e.g. from /proc/cpuinfo.
  * @param cores       logical processors available to the JVM.
@@ -36,6 +38,8 @@ public record HostInfo(
     String jvmName,
     String jvmVersion,
     List<String> jvmFlags) {
+    private static final double GIB = 1024.0 * 1024.0 * 1024.0;
+
     /** Copies the flags and replaces null text by "unknown". */
     public HostInfo {
         cpuModel = orUnknown(cpuModel);
@@ -82,24 +86,82 @@ public record HostInfo(
 
     /**
      * The JVM vendor and VM name count only when both hosts know them: JMH does not record the
-     * vendor, and files written before the VM name was recorded lack it.
+     * vendor, and files written before the VM name was recorded lack it. Vendors that differ only in
+     * case, spacing, punctuation or a company suffix ("Eclipse Adoptium", "eclipse-adoptium",
+     * "Oracle Corporation", "Oracle Corp.") are the same vendor.
      *
      * @param other another host.
      * @return "field: this vs other" for each field that differs; empty when the machines match.
      */
     public List<String> differences(final HostInfo other) {
-        final List<String> diffs = new ArrayList<>();
-        diff(diffs, "cpu", cpuModel, other.cpuModel);
-        diff(diffs, "cores", cores, other.cores);
-        diff(diffs, "memory", memoryBytes, other.memoryBytes);
+        final List<String> diffs = new ArrayList<>(machineDifferences(other));
         diff(diffs, "os", os + " " + osVersion, other.os + " " + other.osVersion);
         diff(diffs, "kernel", kernel, other.kernel);
-        if (!isSameIfKnown(jvmVendor, other.jvmVendor) || !isSameIfKnown(jvmName, other.jvmName)
-            || !jvmVersion.equals(other.jvmVersion)) {
+        if (!isSameJvm(other)) {
             diffs.add("jvm: " + describeJvm() + " vs " + other.describeJvm());
         }
         diff(diffs, "jvm flags", String.join(" ", jvmFlags), String.join(" ", other.jvmFlags));
         return diffs;
+    }
+
+    /**
+     * The machine itself: CPU model (compared ignoring case and runs of spaces), cores, and memory
+     * to the nearest GiB (the kernel's MemTotal moves by a few MiB between kernel versions). A
+     * difference here means the runs measured different hardware, so {@code compare} refuses to
+     * judge them.
+     *
+     * @param other another host.
+     * @return "field: this vs other" for each machine field that differs.
+     */
+    public List<String> machineDifferences(final HostInfo other) {
+        final List<String> diffs = new ArrayList<>();
+        if (!normalCpu(cpuModel).equals(normalCpu(other.cpuModel))) {
+            diffs.add("cpu: " + cpuModel + " vs " + other.cpuModel);
+        }
+        diff(diffs, "cores", cores, other.cores);
+        if (Math.round(memoryBytes / GIB) != Math.round(other.memoryBytes / GIB)) {
+            diffs.add("memory: " + memoryBytes + " vs " + other.memoryBytes);
+        }
+        return diffs;
+    }
+
+    /**
+     * @param other another host.
+     * @return true when nothing but JVM flags tells the two apart: the same machine, OS and JVM,
+     *         where an unknown vendor or VM name matches any.
+     */
+    public boolean isSameHost(final HostInfo other) {
+        return machineDifferences(other).isEmpty() && (os + " " + osVersion).equals(other.os + " " + other.osVersion)
+            && kernel.equals(other.kernel) && isSameJvm(other);
+    }
+
+    /**
+     * @param other the same host (see {@link #isSameHost}) as another run recorded it.
+     * @return this host with the vendor and VM name filled in from {@code other} where this one
+     *         does not know them.
+     */
+    public HostInfo filledFrom(final HostInfo other) {
+        return withJvm(GitInfo.UNKNOWN.equals(jvmVendor) ? other.jvmVendor : jvmVendor,
+            GitInfo.UNKNOWN.equals(jvmName) ? other.jvmName : jvmName, jvmVersion, jvmFlags);
+    }
+
+    private boolean isSameJvm(final HostInfo other) {
+        return isSameIfKnown(normalVendor(jvmVendor), normalVendor(other.jvmVendor))
+            && isSameIfKnown(jvmName, other.jvmName) && jvmVersion.equals(other.jvmVersion);
+    }
+
+    /** "Oracle Corporation" and "oracle corp." both become "oracle"; "unknown" stays. */
+    static String normalVendor(final String vendor) {
+        if (GitInfo.UNKNOWN.equals(vendor)) {
+            return vendor;
+        }
+        final String letters = vendor.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim();
+        return letters.replaceAll("( (corporation|corp|inc|incorporated|ltd|limited|llc|gmbh|co))+$", "")
+            .replace(" ", "");
+    }
+
+    private static String normalCpu(final String cpu) {
+        return cpu.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").trim();
     }
 
     /** @return a one-line description for reports. */

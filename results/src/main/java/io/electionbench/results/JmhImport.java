@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Wraps JMH's {@code -rf json} output in a run of kind "jmh".
@@ -21,13 +22,30 @@ import java.util.Map;
  * of every fork ({@code rawData} flattened), its unit is {@code scoreUnit}, and higher is better
  * only for {@code thrpt}. For {@code sample} mode without rawData, each iteration's sample is the
  * mean of its {@code rawDataHistogram}. Secondary metrics keep their name without JMH's leading
- * "·" (e.g. {@code gc.alloc.rate.norm}); lower is better unless the unit is a throughput
- * ({@code ops/...}). A metric without raw data keeps its score as its only sample, marked
+ * "·" (e.g. {@code gc.alloc.rate.norm}); their direction is declared for the GC profiler's
+ * {@link #SECONDARY_DIRECTIONS} and {@link Better#UNKNOWN} for every other (an {@code @AuxCounters} field
+ * or a group member's score is reported in ops/s whatever it counts). A metric without raw data keeps its score as its only sample, marked
  * per-run (a summary of the whole run, see {@link Metric#isPerRun()}). When one
  * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
- * The host's JVM fields are what JMH recorded (see {@code jvmOf} for the vendor).
+ * The host's JVM fields are what JMH recorded (see {@code jvmOf} for the vendor). Every metric also
+ * keeps JMH's own score, score error, confidence interval and percentiles ({@link JmhScore}), and
+ * the config records the file's SHA-256, by which {@code import-jmh} recognises a file it stored before.
  */
 public final class JmhImport {
+    /** The config key holding the hex SHA-256 of the imported JMH file. */
+    public static final String SOURCE_SHA256 = "source_sha256";
+    /** JMH's modes: the primary metric of an entry is named after its mode. */
+    private static final Set<String> MODES = Set.of("thrpt", "avgt", "sample", "ss");
+    /**
+     * Directions of the secondary metrics whose meaning is known: JMH's GC profiler
+     * ({@code org.openjdk.jmh.profile.GCProfiler}) reports allocation rates and GC time, which
+     * cost; its {@code gc.count} stays unknown, since fewer collections can be longer ones.
+     */
+    static final Map<String, Better> SECONDARY_DIRECTIONS = Map.of(
+        "gc.alloc.rate", Better.LOWER,
+        "gc.alloc.rate.norm", Better.LOWER,
+        "gc.time", Better.LOWER);
+
     private JmhImport() {
     }
 
@@ -41,8 +59,11 @@ public final class JmhImport {
      */
     public static RunResult read(final Path jmhJson, final GitInfo git, final HostInfo host, final Instant started) {
         final JsonNode root;
+        final String sha256;
         try {
-            root = RunCodec.MAPPER.readTree(Files.readString(jmhJson));
+            final byte[] bytes = Files.readAllBytes(jmhJson);
+            sha256 = sha256(bytes);
+            root = RunCodec.MAPPER.readTree(bytes);
         } catch (final NoSuchFileException ex) {
             throw new RunFileException(jmhJson, "no such file");
         } catch (final JsonProcessingException ex) {
@@ -51,7 +72,65 @@ public final class JmhImport {
         } catch (final IOException ex) {
             throw new RunFileException(jmhJson, "cannot read: " + ex.getMessage(), ex);
         }
-        return convert(root, jmhJson, git, host, started);
+        final RunResult run = convert(root, jmhJson, git, host, started);
+        final Map<String, Object> config = new LinkedHashMap<>(run.config());
+        config.put(SOURCE_SHA256, sha256);
+        return new RunResult(run.schema(), run.kind(), run.commit(), run.isDirty(), run.branch(), run.started(),
+            run.host(),
+            config, run.cells());
+    }
+
+    /**
+     * Finds a stored run that already holds this import: one whose source file had the same
+     * SHA-256, or, for runs stored before the hash was recorded, a JMH run of the same commit with
+     * the same cells and samples. Importing it again would pool the same iterations twice.
+     *
+     * @param stored every run in the store.
+     * @param run    a run read by {@link #read}.
+     * @return the stored run, if any.
+     */
+    public static java.util.Optional<StoredRun> findImported(final List<StoredRun> stored, final RunResult run) {
+        final Object hash = run.config().get(SOURCE_SHA256);
+        for (final StoredRun s : stored) {
+            if (s.run().kind() != Kind.JMH) {
+                continue;
+            }
+            final Object storedHash = s.run().config().get(SOURCE_SHA256);
+            final boolean isSame = storedHash != null ? storedHash.equals(hash)
+                : s.run().commit().equals(run.commit()) && sameSamples(s.run().cells(), run.cells());
+            if (isSame) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean sameSamples(final List<Cell> a, final List<Cell> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            final Map<String, Metric> ma = a.get(i).metrics();
+            final Map<String, Metric> mb = b.get(i).metrics();
+            if (!a.get(i).id().equals(b.get(i).id()) || !ma.keySet().equals(mb.keySet())) {
+                return false;
+            }
+            for (final String name : ma.keySet()) {
+                if (!java.util.Arrays.equals(ma.get(name).samples(), mb.get(name).samples())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** @return the hex SHA-256 of the bytes: how a JMH file already imported is recognised. */
+    static String sha256(final byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (final java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("every Java platform has SHA-256", ex);
+        }
     }
 
     /**
@@ -88,7 +167,8 @@ public final class JmhImport {
             cell.metric(mode, metric(primary, mode, "thrpt".equals(mode) ? Better.HIGHER : Better.LOWER, path, source));
             entry.path("secondaryMetrics").properties().forEach(e -> {
                 final String name = e.getKey().replaceFirst("^\u00b7", "") + (isFirstMode ? "" : "@" + mode);
-                final Better better = e.getValue().path("scoreUnit").asText("").startsWith("ops/") ? Better.HIGHER : Better.LOWER;
+                final Better better = SECONDARY_DIRECTIONS.getOrDefault(e.getKey().replaceFirst("^\u00b7", ""),
+                    Better.UNKNOWN);
                 cell.metric(name, metric(e.getValue(), name, better, path + ".secondaryMetrics", source));
             });
             entries.add(entryConfig(entry));
@@ -97,6 +177,15 @@ public final class JmhImport {
             .host(jvmOf(root.get(0), host)).config(config(root.get(0), source, entries));
         cells.values().forEach(c -> run.cell(c.build()));
         return run.build();
+    }
+
+    /**
+     * @param metricName a metric name of a JMH cell.
+     * @return true for the primary metric (named after its mode), false for a secondary one
+     *         (a profiler's, a counter's, or a group member's).
+     */
+    public static boolean isPrimaryMetric(final String metricName) {
+        return MODES.contains(metricName);
     }
 
     private static Metric metric(final JsonNode m, final String name, final Better better, final String path, final Path source) {
@@ -114,7 +203,7 @@ public final class JmhImport {
         } else {
             throw new RunFileException(source, path + "." + name + ": no rawData and no numeric score");
         }
-        return b.build();
+        return b.build().withJmh(RunCodec.jmhScore(m));
     }
 
     /** Mean of one iteration's histogram, given as [[value, count], ...]. */

@@ -13,6 +13,8 @@ import java.util.Objects;
  * <p>A <em>per-run</em> metric has, by design, one sample per run: a total or summary over the
  * whole run, such as {@code failed_trials}. Its sample count is the number of runs, not of
  * trials, so {@code compare} does not warn that it is small.
+ *
+ * <p>A metric imported from JMH also keeps JMH's own summary ({@link #jmh()}).
  */
 public final class Metric {
     private final String unit;
@@ -21,12 +23,15 @@ public final class Metric {
     private final double[] sorted;
     private final double mean;
     private final boolean isPerRun;
+    private final JmhScore jmh;
 
-    private Metric(final String unit, final Better better, final double[] samples, final boolean isPerRun) {
+    private Metric(final String unit, final Better better, final double[] samples, final boolean isPerRun,
+        final JmhScore jmh) {
         this.unit = Objects.requireNonNull(unit, "unit");
         this.better = Objects.requireNonNull(better, "better");
         this.samples = samples;
         this.isPerRun = isPerRun;
+        this.jmh = jmh;
         this.sorted = Samples.sorted(samples);
         this.mean = samples.length == 0 ? Double.NaN : Samples.mean(samples);
     }
@@ -38,7 +43,7 @@ public final class Metric {
      * @return the metric.
      */
     public static Metric of(final String unit, final Better better, final double... samples) {
-        return new Metric(unit, better, samples.clone(), false);
+        return new Metric(unit, better, samples.clone(), false, null);
     }
 
     /**
@@ -50,7 +55,7 @@ public final class Metric {
      * @return the metric, marked per-run.
      */
     public static Metric perRun(final String unit, final Better better, final double... samples) {
-        return new Metric(unit, better, samples.clone(), true);
+        return new Metric(unit, better, samples.clone(), true, null);
     }
 
     /**
@@ -86,7 +91,23 @@ public final class Metric {
 
     /** @return this metric marked per-run, as a reader does for files older than the marker. */
     public Metric asPerRun() {
-        return isPerRun ? this : new Metric(unit, better, samples, true);
+        return isPerRun ? this : new Metric(unit, better, samples, true, jmh);
+    }
+
+    /** @return JMH's own summary of this metric, or null when it did not come from JMH. */
+    public JmhScore jmh() {
+        return jmh;
+    }
+
+    /**
+     * @param score JMH's summary, or null.
+     * @return this metric with that summary.
+     */
+    public Metric withJmh(final JmhScore score) {
+        if (Objects.equals(score, jmh)) {
+            return this;
+        }
+        return new Metric(unit, better, samples, isPerRun, score);
     }
 
     /** @return the number of samples. */
@@ -135,12 +156,12 @@ public final class Metric {
     @Override
     public boolean equals(final Object o) {
         return o instanceof Metric m && unit.equals(m.unit) && better == m.better && isPerRun == m.isPerRun
-            && Arrays.equals(samples, m.samples);
+            && Arrays.equals(samples, m.samples) && Objects.equals(jmh, m.jmh);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(unit, better, isPerRun, Arrays.hashCode(samples));
+        return Objects.hash(unit, better, isPerRun, Arrays.hashCode(samples), jmh);
     }
 
     @Override
@@ -188,7 +209,7 @@ public final class Metric {
 
         /** @return the metric holding every sample added so far. */
         public Metric build() {
-            return new Metric(unit, better, Arrays.copyOf(values, size), isPerRun);
+            return new Metric(unit, better, Arrays.copyOf(values, size), isPerRun, null);
         }
     }
 }

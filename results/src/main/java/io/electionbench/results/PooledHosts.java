@@ -29,6 +29,21 @@ public final class PooledHosts {
     }
 
     /**
+     * @param runs runs of one side, at least one.
+     * @return how a run's machine (CPU, cores, memory) differs from the first run's, if any does,
+     *         whatever the kinds: a JMH run and a load test of one machine share its hardware.
+     */
+    public static Optional<String> mixedMachines(final List<RunResult> runs) {
+        for (final RunResult r : runs) {
+            final List<String> diffs = runs.get(0).host().machineDifferences(r.host());
+            if (!diffs.isEmpty()) {
+                return Optional.of("runs from different machines: " + String.join("; ", diffs));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The hosts to compare across two sides: the first run of each side of a kind both sides have
      * (the old side's first run's kind if the new side has it), else each side's first run.
      */

@@ -129,6 +129,10 @@ public final class RunCodec {
             node.put("size", cell.size());
             node.put("pattern", cell.pattern());
             node.put("policy", cell.policy());
+            if (!cell.params().isEmpty()) {
+                final ObjectNode params = node.putObject("params");
+                cell.params().forEach(params::put);
+            }
         }
         final ObjectNode metrics = node.putObject("metrics");
         cell.metrics().forEach((name, metric) -> metrics.set(name, metricTree(metric)));
@@ -153,7 +157,44 @@ public final class RunCodec {
         putNumber(node, "max", m.max());
         putNumber(node, "mean", m.mean());
         node.put("n", m.n());
+        if (m.jmh() != null) {
+            final ObjectNode jmh = node.putObject("jmh");
+            putNumber(jmh, "score", m.jmh().score());
+            putNumber(jmh, "scoreError", m.jmh().scoreError());
+            final ArrayNode ci = jmh.putArray("scoreConfidence");
+            for (final double v : new double[]{m.jmh().confidenceLo(), m.jmh().confidenceHi()}) {
+                if (Double.isFinite(v)) {
+                    addNumber(ci, v);
+                } else {
+                    ci.addNull();
+                }
+            }
+            final ObjectNode percentiles = jmh.putObject("scorePercentiles");
+            m.jmh().percentiles().forEach((k, v) -> putNumber(percentiles, k, v));
+        }
         return node;
+    }
+
+    /**
+     * Reads JMH's summary as JMH writes it ({@code "NaN"} as a string) or as the store does
+     * ({@code null}); anything not a number is NaN.
+     *
+     * @param m a JMH {@code primaryMetric} or secondary metric, or a stored metric's {@code jmh}.
+     * @return the summary, or null when {@code m} has no {@code score}.
+     */
+    public static JmhScore jmhScore(final JsonNode m) {
+        if (m == null || !m.has("score")) {
+            return null;
+        }
+        final JsonNode ci = m.path("scoreConfidence");
+        final Map<String, Double> percentiles = new LinkedHashMap<>();
+        m.path("scorePercentiles").properties().forEach(e -> percentiles.put(e.getKey(), numberOrNaN(e.getValue())));
+        return new JmhScore(numberOrNaN(m.get("score")), numberOrNaN(m.get("scoreError")), numberOrNaN(ci.get(0)),
+            numberOrNaN(ci.get(1)), percentiles);
+    }
+
+    private static double numberOrNaN(final JsonNode v) {
+        return v != null && v.isNumber() ? v.doubleValue() : Double.NaN;
     }
 
     /** Whole numbers are written without a fraction so integer samples (ns, bytes) stay readable. */
@@ -264,11 +305,11 @@ public final class RunCodec {
                 throw error(path + ": expected an object");
             }
             final Cell.Builder builder;
+            final Map<String, String> params = new LinkedHashMap<>();
+            if (node.has("params")) {
+                object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            }
             if (node.has("benchmark")) {
-                final Map<String, String> params = new LinkedHashMap<>();
-                if (node.has("params")) {
-                    object(node, "params", path).properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
-                }
                 builder = Cell.jmh(text(node, "benchmark", path), params);
             } else {
                 final JsonNode size = require(node, "size", path);
@@ -276,7 +317,7 @@ public final class RunCodec {
                     throw error(path + ".size: expected an integer");
                 }
                 builder = Cell.loadgen(text(node, "target", path), size.intValue(), text(node, "pattern", path),
-                    text(node, "policy", path));
+                    text(node, "policy", path), params);
             }
             object(node, "metrics", path).properties()
                 .forEach(e -> builder.metric(e.getKey(), metric(e.getValue(), path + ".metrics." + e.getKey())));
@@ -291,7 +332,7 @@ public final class RunCodec {
             final String betterText = text(node, "better", path);
             final Better better = Better.parse(betterText);
             if (better == null) {
-                throw error(path + ".better: expected \"lower\" or \"higher\", got \"" + betterText + "\"");
+                throw error(path + ".better: expected \"lower\", \"higher\" or \"unknown\", got \"" + betterText + "\"");
             }
             final JsonNode samples = array(node, "samples", path);
             final double[] values = new double[samples.size()];
@@ -301,15 +342,21 @@ public final class RunCodec {
                 }
                 values[i] = samples.get(i).doubleValue();
             }
+            final JsonNode jmh = node.get("jmh");
+            if (jmh != null && !jmh.isNull() && !jmh.isObject()) {
+                throw error(path + ".jmh: expected an object");
+            }
             final JsonNode perRun = node.get("per_run");
             if (perRun == null || perRun.isNull()) {
-                return Metric.of(unit, better, values);
+                return Metric.of(unit, better, values).withJmh(jmhScore(jmh));
             }
             if (!perRun.isBoolean()) {
                 throw error(path + ".per_run: expected true or false");
             }
             hasPerRunField = true;
-            return perRun.booleanValue() ? Metric.perRun(unit, better, values) : Metric.of(unit, better, values);
+            final Metric m = perRun.booleanValue() ? Metric.perRun(unit, better, values) : Metric.of(unit, better,
+                values);
+            return m.withJmh(jmhScore(jmh));
         }
 
         private JsonNode require(final JsonNode node, final String field, final String path) {

@@ -17,9 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * The run files under {@code <root>/results/runs/<commit>/}. Finds runs by file, directory,
- * stored-commit prefix or git revision, and orders commits for history plots.
+ * stored-commit prefix or git revision, and orders commits for history plots. JMH's own
+ * {@code -rf json} output kept beside a JMH run ({@link #jmhResultFile}) is not a run file.
  */
 public final class RunStore {
+    /** How JMH's own result file beside a stored run ends: {@code <run stem>.jmh-result.json}. */
+    public static final String JMH_RESULT_SUFFIX = ".jmh-result.json";
+
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-fA-F]{4,40}");
 
     private final Path root;
@@ -46,6 +50,16 @@ public final class RunStore {
      */
     public static Path runsDir(final Path root) {
         return root.resolve("results").resolve("runs");
+    }
+
+    /**
+     * @param runFile a stored run file, {@code .../<stem>.json}.
+     * @return where JMH's own JSON for that run is kept: {@code .../<stem>.jmh-result.json}.
+     */
+    public static Path jmhResultFile(final Path runFile) {
+        final String name = runFile.getFileName().toString();
+        final String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+        return runFile.resolveSibling(stem + JMH_RESULT_SUFFIX);
     }
 
     /** @return the repository root. */
@@ -166,6 +180,7 @@ public final class RunStore {
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile)
                 .filter(p -> p.getFileName().toString().endsWith(".json"))
+                .filter(p -> !p.getFileName().toString().endsWith(JMH_RESULT_SUFFIX))
                 .filter(p -> !p.getFileName().toString().startsWith("."))
                 .sorted()
                 .collect(Collectors.toList());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public final class RunWriter {
     public static RunWriter create(final Path root, final RunResult run) throws IOException {
         final Path dir = RunStore.runsDir(root).resolve(run.commit());
         Files.createDirectories(dir);
-        final String stem = FILE_TIME.format(run.started()) + "-" + run.kind().json();
+        final String stem = fileStem(run.started(), run.kind());
         for (int attempt = 1; ; attempt++) {
             final Path candidate = dir.resolve(stem + (attempt == 1 ? "" : "-" + attempt) + ".json");
             try {
@@ -56,6 +57,15 @@ public final class RunWriter {
             writeAtomically(candidate, run);
             return writer;
         }
+    }
+
+    /**
+     * @param started when the run started.
+     * @param kind    its kind.
+     * @return the name {@link #create} tries first, without {@code .json}: {@code 20250401T080000Z-jmh}.
+     */
+    public static String fileStem(final Instant started, final Kind kind) {
+        return FILE_TIME.format(started) + "-" + kind.json();
     }
 
     /**

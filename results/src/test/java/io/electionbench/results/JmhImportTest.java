@@ -67,6 +67,33 @@ class JmhImportTest {
         assertEquals(1, run.cells().get(0).metrics().get("gc.count").n());
     }
 
+    /**
+     * An {@code @AuxCounters} field such as RingBufferHandoffBenchmark's {@code ringFull} is reported in
+     * ops/us like a throughput, but more ring-full events are worse: a unit says nothing about direction.
+     */
+    @Test
+    void secondaryDirectionsAreDeclaredNotGuessedFromTheUnit() throws IOException {
+        final String json = "[{\"benchmark\": \"b.B.m\", \"mode\": \"thrpt\","
+            + " \"primaryMetric\": {\"score\": 5, \"scoreUnit\": \"ops/us\", \"rawData\": [[5, 6, 7]]},"
+            + " \"secondaryMetrics\": {"
+            + " \"ringFull\": {\"score\": 2, \"scoreUnit\": \"ops/us\", \"rawData\": [[1, 2, 3]]},"
+            + " \"\u00b7gc.count\": {\"score\": 2, \"scoreUnit\": \"counts\"},"
+            + " \"\u00b7gc.time\": {\"score\": 2, \"scoreUnit\": \"ms\"},"
+            + " \"\u00b7gc.alloc.rate\": {\"score\": 2, \"scoreUnit\": \"MB/sec\"},"
+            + " \"\u00b7gc.alloc.rate.norm\": {\"score\": 0, \"scoreUnit\": \"B/op\"}}}]";
+        final Map<String, Metric> metrics = JmhImport.convert(RunCodec.MAPPER.readTree(json), Path.of("x.json"), GIT,
+            Fixtures.HOST, Instant.now()).cells().get(0).metrics();
+        assertEquals(Better.HIGHER, metrics.get("thrpt").better());
+        assertEquals(Better.UNKNOWN, metrics.get("ringFull").better(), "a user counter has no known direction");
+        assertEquals(Better.UNKNOWN, metrics.get("gc.count").better(), "fewer collections can be longer ones");
+        assertEquals(Better.LOWER, metrics.get("gc.time").better());
+        assertEquals(Better.LOWER, metrics.get("gc.alloc.rate").better());
+        assertEquals(Better.LOWER, metrics.get("gc.alloc.rate.norm").better());
+        assertTrue(JmhImport.isPrimaryMetric("thrpt"));
+        assertFalse(JmhImport.isPrimaryMetric("gc.alloc.rate.norm"));
+        assertFalse(JmhImport.isPrimaryMetric("ringFull@avgt"));
+    }
+
     @Test
     void vendorIsUnknownWhenJmhRanOnAnotherJvmAndAnUnknownVendorIsNoDifference() {
         final HostInfo importer = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "21.0.7", List.of());
@@ -102,5 +129,40 @@ class JmhImportTest {
             () -> JmhImport.read(noMode, GIT, Fixtures.HOST, Instant.now()));
         assertTrue(e2.getMessage().contains("'mode'"), e2.getMessage());
         assertThrows(RunFileException.class, () -> JmhImport.read(dir.resolve("missing.json"), GIT, Fixtures.HOST, Instant.now()));
+    }
+
+    @Test
+    void theStoredCellKeepsJmhsScoreErrorConfidenceIntervalAndPercentiles(@TempDir final Path root) throws IOException {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        final Path file = RunWriter.create(root, run).file();
+        final com.fasterxml.jackson.databind.JsonNode avgt = RunCodec.MAPPER.readTree(file.toFile())
+            .get("cells").get(0).get("metrics").get("avgt");
+        final com.fasterxml.jackson.databind.JsonNode jmh = avgt.get("jmh");
+        assertTrue(jmh != null && jmh.isObject(), avgt.toString());
+        assertEquals(12.4, jmh.get("score").asDouble());
+        assertEquals(0.3, jmh.get("scoreError").asDouble());
+        assertEquals(12.1, jmh.get("scoreConfidence").get(0).asDouble());
+        assertEquals(12.7, jmh.get("scoreConfidence").get(1).asDouble());
+        assertEquals(12.4, jmh.get("scorePercentiles").get("50.0").asDouble());
+        assertEquals(run, RunCodec.read(file), "read back with the JMH summary");
+    }
+
+    @Test
+    void importingTheSameFileTwiceStoresItOnce(@TempDir final Path root) throws IOException {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final picocli.CommandLine cl = io.electionbench.results.cli.ResultsMain.commandLine()
+            .setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cl.execute("import-jmh", FIXTURE.toString(), "--root", root.toString()));
+        assertEquals(0, cl.execute("import-jmh", FIXTURE.toString(), "--root", root.toString()), out.toString());
+        assertEquals(1, new RunStore(root).all().size(), "a second import would be pooled as more samples: " + out);
+        assertTrue(out.toString().contains("already imported as "), out.toString());
+    }
+
+    @Test
+    void jmhsOwnResultFileBesideARunIsNotReadAsARun(@TempDir final Path root) throws IOException {
+        final RunResult run = JmhImport.read(FIXTURE, GIT, Fixtures.HOST, Instant.parse("2025-02-01T00:00:00Z"));
+        final Path file = RunWriter.create(root, run).file();
+        Files.copy(FIXTURE, file.resolveSibling(file.getFileName().toString().replace(".json", ".jmh-result.json")));
+        assertEquals(1, new RunStore(root).all().size());
     }
 }

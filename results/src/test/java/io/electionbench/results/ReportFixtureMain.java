@@ -13,6 +13,6 @@ public final class ReportFixtureMain {
      * @throws IOException when writing fails.
      */
     public static void main(final String[] args) throws IOException {
-        Fixtures.writeStore(Path.of(args[0]), 5);
+        Fixtures.writeReportStore(Path.of(args[0]));
     }
 }

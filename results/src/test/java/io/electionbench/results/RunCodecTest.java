@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +28,23 @@ class RunCodecTest {
         assertEquals(run, back);
         assertEquals(run.cells().get(0).metrics().get("time_to_leader_ms").p99(),
             back.cells().get(0).metrics().get("time_to_leader_ms").p99());
+    }
+
+    /** A load-generator cell's further dimensions are part of its identity and survive the file. */
+    @Test
+    void roundTripsALoadgenCellsParams() throws IOException {
+        final RunResult withData = RunResult.builder(Kind.LOADGEN).git(new GitInfo("ab".repeat(20), false, "main"))
+            .host(Fixtures.HOST).started(Instant.parse("2025-03-01T00:00:00Z"))
+            .cell(Cell.loadgen("zookeeper", 3, "follower-crash", "zk-3.9.5",
+                    new java.util.TreeMap<>(Map.of("preload", "100000", "value_bytes", "128")))
+                .metric("time_to_ready_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(1, 8, 200))).build())
+            .build();
+        final RunResult back = RunCodec.read(Files.writeString(dir.resolve("params.json"), RunCodec.write(withData)));
+        assertEquals(withData, back);
+        final Cell cell = back.cells().get(0);
+        assertEquals("target=zookeeper/size=3/pattern=follower-crash/policy=zk-3.9.5/preload=100000/value_bytes=128",
+            cell.id());
+        assertFalse(cell.isJmh());
     }
 
     @Test
@@ -62,7 +80,7 @@ class RunCodecTest {
         assertEquals("missing field 'cells[0].metrics.time_to_leader_ms.unit'",
             problemOf("e.json", mutated("\"unit\" :", "\"units\" :")));
         assertTrue(problemOf("f.json", mutated("\"better\" : \"lower\"", "\"better\" : \"down\""))
-            .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\" or \"higher\""));
+            .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\", \"higher\" or \"unknown\""));
         assertTrue(problemOf("g.json", mutated("\"kind\" : \"loadgen\"", "\"kind\" : \"bench\"")).startsWith("kind:"));
         assertEquals("missing field 'cells[0].size'", problemOf("h.json", mutated("\"size\" :", "\"sizes\" :")));
         assertTrue(problemOf("i.json", mutated("\"started\" : \"2025", "\"started\" : \"x2025")).startsWith("started:"));

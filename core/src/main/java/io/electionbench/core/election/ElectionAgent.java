@@ -1,5 +1,6 @@
 package io.electionbench.core.election;
 
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -66,6 +67,13 @@ public final class ElectionAgent implements Agent, MessageHandler {
     public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = 1 << 16;
+    /**
+     * The most one leadership raises the epoch above the leader's own accepted epoch. Legitimate state
+     * never comes near it (each abandoned leadership adds one); a quorum that includes a forged or
+     * edited accepted epoch can then move the ensemble only this far per election, never to the end
+     * of the epoch space at once.
+     */
+    public static final long MAX_EPOCH_JUMP = 1024;
     /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
     private static final int SYNC_BATCH = 4096;
     /**
@@ -136,7 +144,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
     private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long newEpoch = -1;
-    private long epochCandidate;
+    /** True while {@link #enterLeading} registers the learners kept while LOOKING. */
+    private boolean isJoiningEarlyLearners;
     /**
      * The least epoch this node may propose when it next leads: above a voter's accepted epoch that a
      * previous leadership of ours found it could not include (memory only; a restart re-learns it).
@@ -150,6 +159,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long leaderCurrentEpochAtStart;
     private long leaderLastZxidAtStart;
     private long proposedCounter;
+    /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
+    private long maxCounter = Zxid.MAX_COUNTER;
     private long committedCounter;
     private long commitZxid;
     private long selfDurableZxid;
@@ -218,9 +229,32 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long nextPingNs;
     private long nextTickNs;
 
+    // Storage failure (docs/storage.md, "When the disk fails"): out of elections until a probe write succeeds.
+    private boolean isStorageFailed;
+    private long storageFailedSinceNs;
+    private long storageFailuresInRow;
+    private long storageFailures;
+    private long storageRetryNs;
+    private long storageProbeNs;
+    private long storageRecoveredNs;
+    private boolean hasStorageRecovered;
+
+    /** Per learner: syncs in a row it left before acknowledging NEWLEADER, and when its next sync may start. */
+    private final int[] learnerFailedSyncs;
+    private final long[] learnerSyncNotBeforeNs;
+    /** Learners whose ACKEPOCH arrived while their sync was held back; started by {@link #startDeferredSyncs}. */
+    private long deferredSyncMask;
+    private long syncsDeferred;
+
     private long notificationsSent;
     private long notificationsReceived;
     private long messagesDropped;
+    /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
+    private long epochsRefused;
+    /** Learners' accepted epochs above what a quorum's own state justifies, not allowed to raise ours. */
+    private long epochsCapped;
+    /** Non-null once the epoch space is exhausted: the node takes no further part (see {@link #halt}). */
+    private String haltReason;
     private long electionRounds;
     private long decisions;
     private long lastElectionNs;
@@ -263,6 +297,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.snapshotCursor = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
+        this.learnerFailedSyncs = new int[ensemble.size()];
+        this.learnerSyncNotBeforeNs = new long[ensemble.size()];
         initialVote();
         voteLeader = initialLeader;
         voteZxid = initialZxid;
@@ -311,6 +347,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public int doWork(final long nowNs) {
         this.nowNs = nowNs;
+        if (haltReason != null) {
+            return 0;
+        }
         int work = 0;
         if (state == null) {
             state(ServerState.LOOKING, "started");
@@ -445,8 +484,18 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         connectedMask |= 1L << fromIndex;
         everConnectedMask |= 1L << fromIndex;
+        if (isStorageFailed) {
+            // Out of elections: neither counted nor answered, so nobody counts this member in a quorum.
+            return;
+        }
         if (!quorum.isVoter(fromIndex)) {
             send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
+            return;
+        }
+        if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {
+            // A voter's vote is counted and adopted: out of range it could order itself above every
+            // real vote. (A non-voter's, answered above, may carry ZooKeeper's Long.MIN_VALUE "no vote".)
+            epochRefused();
             return;
         }
         if (state == ServerState.LOOKING) {
@@ -470,6 +519,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final int index = ensemble.indexOf(from);
         if (index < 0 || index == myIndex) {
             messagesDropped++;
+            return;
+        }
+        if (!Zxid.isValidEpoch(acceptedEpoch)) {
+            epochRefused();
             return;
         }
         if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
@@ -517,6 +570,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
         } else if (state == ServerState.LOOKING) {
             earlyLearnerMask &= ~(1L << index);
         } else if (state == ServerState.LEADING) {
+            if ((learnerMask & (1L << index)) != 0) {
+                // It left us (ZooKeeper's learner closes its socket): stop its sync stream, as when its link drops.
+                forgetLearner(index);
+            }
             learnerMask &= ~(1L << index);
             refused(index, "a quorum follows another leader");
         }
@@ -724,6 +781,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** After any change to our proposal or tally: has our proposal a quorum in our round, and may we stop waiting? */
     private void checkLookingQuorum() {
+        if (isStorageFailed) {
+            return;
+        }
         final long agree = recvSet.maskEqualTo(
             LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
         if (!quorum.containsQuorum(agree)) {
@@ -751,6 +811,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private int lookingWork() {
+        if (isStorageFailed) {
+            return probeStorage();
+        }
         if (isFinalizing) {
             if (nowNs - finalizeDeadlineNs < 0) {
                 return 0;
@@ -843,6 +906,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     private void sendProposal(final int index) {
+        if (isStorageFailed) {
+            return;
+        }
         if (send(ensemble.sid(index), LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch)) {
             pendingBroadcastMask &= ~(1L << index);
         } else {
@@ -988,36 +1054,54 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final long bit = 1L << index;
         if (newEpoch < 0) {
             if (quorum.isVoter(index)) {
-                epochCandidate = Math.max(epochCandidate, learnerAcceptedEpoch[index] + 1);
                 infoMask |= bit;
             }
-            checkEpochQuorum();
+            if (!isJoiningEarlyLearners) {
+                checkEpochQuorum();
+            }
         } else if (learnerAcceptedEpoch[index] > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
             // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
             // established), so it can never follow us in this epoch (an equal one it acknowledges with
             // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
-            // and is refused again for as long as we lead, so the ensemble runs a voter short
-            // (simulator seed 117966). Look again once, and lead next with an epoch above its
-            // accepted one, so that every voter can follow.
-            minNextEpoch = Math.max(minNextEpoch, learnerAcceptedEpoch[index] + 1);
+            // and is refused again for as long as we lead, so the ensemble runs a voter short. Look
+            // again once, and lead next with an epoch above its accepted one, so that every voter can
+            // follow; but at most one beyond ours, which a quorum established: that is what one
+            // abandoned leadership leaves behind, and a claim further ahead (forged, or edited on disk)
+            // must not carry the ensemble's epoch with it. Such a voter catches up over a few elections.
+            final long accepted = learnerAcceptedEpoch[index];
+            if (accepted > newEpoch + 1) {
+                epochsCapped++;
+            }
+            minNextEpoch = Math.max(minNextEpoch, Math.min(accepted, newEpoch + 1) + 1);
             state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
         } else {
             sendLeaderInfo(index);
         }
     }
 
-    /** ZooKeeper's {@code getEpochToPropose}: once the leader and a quorum reported, the epoch is fixed and persisted. */
+    /**
+     * ZooKeeper's {@code Leader.getEpochToPropose}: once the leader and a quorum reported, the epoch is
+     * fixed and persisted. It is above every accepted epoch reported, except that no learner may raise it
+     * more than one epoch beyond what a quorum's own state justifies ({@link #proposableEpoch}). When even
+     * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
+     */
     private void checkEpochQuorum() {
         if (newEpoch >= 0 || !quorum.containsQuorum((infoMask & quorum.votersMask()) | myBit)) {
             return;
         }
-        try {
-            storage.acceptedEpoch(epochCandidate);
-        } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the accepted epoch");
+        final long epoch = proposableEpoch();
+        if (epoch > Zxid.MAX_EPOCH) {
+            halt("epoch space exhausted: a quorum has accepted epoch " + (epoch - 1)
+                + " and no later epoch fits in a zxid (at most " + Zxid.MAX_EPOCH + ")");
             return;
         }
-        newEpoch = epochCandidate;
+        try {
+            storage.acceptedEpoch(epoch);
+        } catch (final RuntimeException e) {
+            cannotUseStorage("cannot persist the accepted epoch", e);
+            return;
+        }
+        newEpoch = epoch;
         long rest = learnerMask;
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
@@ -1027,6 +1111,53 @@ public final class ElectionAgent implements Agent, MessageHandler {
             }
         }
         checkEpochAcked();
+    }
+
+    /**
+     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting voter's
+     * accepted epoch, but a voter's counts only up to {@code justified + 1}, where {@code justified} is the
+     * least value such that we and the reporters whose accepted epochs do not exceed it form a quorum.
+     * Legitimate state never needs more: each abandoned leadership moves an accepted epoch one past what
+     * its quorum held. Safety does not rest on it (a learner whose accepted epoch is above the proposal
+     * refuses it and cannot acknowledge), but a forged or edited number can no longer carry every
+     * member's epoch to the end of the epoch space; nor can a quorum that includes one move the epoch
+     * more than {@link #MAX_EPOCH_JUMP} above our own.
+     */
+    private long proposableEpoch() {
+        final long own = storage.acceptedEpoch();
+        final long reporters = infoMask & quorum.votersMask();
+        long justified = Long.MAX_VALUE;
+        for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
+            final int c = Long.numberOfTrailingZeros(candidates);
+            final long bound = Math.max(own, c == myIndex ? own : learnerAcceptedEpoch[c]);
+            if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
+                justified = bound;
+            }
+        }
+        long epoch = Math.max(own + 1, minNextEpoch);
+        for (long rest = reporters; rest != 0; rest &= rest - 1) {
+            final long accepted = learnerAcceptedEpoch[Long.numberOfTrailingZeros(rest)];
+            if (accepted > justified + 1) {
+                epochsCapped++;
+            }
+            epoch = Math.max(epoch, Math.min(accepted, justified + 1) + 1);
+        }
+        if (epoch > own + 1 + MAX_EPOCH_JUMP) {
+            epochsCapped++;
+            epoch = Math.max(own + 1 + MAX_EPOCH_JUMP, minNextEpoch);
+        }
+        return epoch;
+    }
+
+    private long reportersAtMost(final long reporters, final long bound) {
+        long mask = 0;
+        for (long rest = reporters; rest != 0; rest &= rest - 1) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            if (learnerAcceptedEpoch[index] <= bound) {
+                mask |= 1L << index;
+            }
+        }
+        return mask;
     }
 
     private void sendLeaderInfo(final int index) {
@@ -1082,7 +1213,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         try {
             storage.currentEpoch(newEpoch);
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the current epoch");
+            cannotUseStorage("cannot persist the current epoch", e);
             return;
         }
         isEpochAcked = true;
@@ -1106,6 +1237,15 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
      */
     private void startSync(final int index) {
+        final long bit = 1L << index;
+        if (learnerFailedSyncs[index] >= 2 && nowNs - learnerSyncNotBeforeNs[index] < 0) {
+            if ((deferredSyncMask & bit) == 0) {
+                syncsDeferred++;
+            }
+            deferredSyncMask |= bit;
+            return;
+        }
+        deferredSyncMask &= ~bit;
         final long followerLast = learnerLastZxid[index];
         final long followerEpoch = learnerCurrentEpoch[index];
         final long leaderLast = storage.lastLoggedZxid();
@@ -1139,6 +1279,16 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * transport needs to drain it.
      */
     private int pumpSync(final int index) {
+        try {
+            return streamSync(index);
+        } catch (final UncheckedIOException e) {
+            // The log cannot be read, or its staged appends cannot be written before a read: a full disk.
+            storageFailed("cannot read the log for a learner's sync", e);
+            return 1;
+        }
+    }
+
+    private int streamSync(final int index) {
         final long sid = ensemble.sid(index);
         if (!publisher.isWritable(sid)) {
             return 0;
@@ -1273,6 +1423,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         learnerLastHeardNs[index] = nowNs;
         if (learnerPhase[index] == L_NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
             learnerPhase[index] = L_SYNCED;
+            learnerFailedSyncs[index] = 0;
             learnerAckedZxid[index] = syncCursorZxid[index];
             if (quorum.isVoter(index)) {
                 newLeaderAckMask |= 1L << index;
@@ -1300,7 +1451,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
             writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
         } else if (length > MAX_WRITE_BYTES) {
             writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
-        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING || proposedCounter >= 0xFFFF_FFFFL) {
+        } else if (proposedCounter >= maxCounter) {
+            // ZooKeeper's Leader.propose: the counter would roll over, so a new epoch starts.
+            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
+            state(ServerState.LOOKING, "zxid counter exhausted: a new epoch starts");
+        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING) {
             writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
         } else {
             final long zxid = Zxid.make(newEpoch, proposedCounter + 1);
@@ -1308,7 +1463,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 log.append(zxid, payload, offset, length);
             } catch (final RuntimeException e) {
                 writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
-                state(ServerState.LOOKING, "cannot append to the log");
+                cannotUseStorage("cannot append to the log", e);
                 return;
             }
             proposedCounter++;
@@ -1428,6 +1583,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         epochAckMask = 0;
         newLeaderAckMask = 0;
         syncingMask = 0;
+        deferredSyncMask = 0;
         isEpochAcked = false;
         proposedCounter = 0;
         committedCounter = 0;
@@ -1437,11 +1593,63 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
     private void forgetLearner(final int index) {
         final long bit = ~(1L << index);
+        if (learnerPhase[index] == L_SYNCING || learnerPhase[index] == L_NEWLEADER_SENT) {
+            syncFailed(index);
+        }
         learnerPhase[index] = L_NONE;
+        deferredSyncMask &= bit;
         syncingMask &= bit;
         newLeaderAckMask &= bit;
         epochAckMask &= bit;
         infoMask &= bit;
+    }
+
+    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
+    private void epochRefused() {
+        epochsRefused++;
+        messagesDropped++;
+    }
+
+    /**
+     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
+     * would order new history before old. The node leaves its role, tells its observer once, and from
+     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
+     */
+    private void halt(final String reason) {
+        state(ServerState.LOOKING, "epoch space exhausted");
+        haltReason = reason;
+        observer.onHalted(mySid, reason, nowNs);
+    }
+
+    /**
+     * A learner left (or was dropped) after its sync stream started and before it acknowledged NEWLEADER.
+     * From the second such sync in a row, its next sync waits one tick, then twice as long per failure up to
+     * initLimit, so a learner that cannot keep what it is sent (a full disk) is not sent its whole DIFF again
+     * at every rejoin. The first retry is immediate: a sync cut by one dropped link costs nothing.
+     */
+    private void syncFailed(final int index) {
+        final int failed = ++learnerFailedSyncs[index];
+        if (failed >= 2) {
+            final long delayNs = Math.min(timing.tickNs() << Math.min(failed - 2, 30), timing.initLimitNs());
+            learnerSyncNotBeforeNs[index] = nowNs + delayNs;
+        }
+    }
+
+    /** Starts the held-back syncs whose wait is over. */
+    private int startDeferredSyncs() {
+        int work = 0;
+        long rest = deferredSyncMask;
+        while (rest != 0 && state == ServerState.LEADING) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (learnerPhase[index] != L_EPOCH_ACKED) {
+                deferredSyncMask &= ~(1L << index);
+            } else if (nowNs - learnerSyncNotBeforeNs[index] >= 0) {
+                startSync(index);
+                work++;
+            }
+        }
+        return work;
     }
 
     /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
@@ -1455,6 +1663,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private int recoveryWork() {
         int work = 0;
         if (state == ServerState.LEADING) {
+            if (deferredSyncMask != 0 && isEpochAcked) {
+                work += startDeferredSyncs();
+            }
             long rest = syncingMask;
             while (rest != 0 && state == ServerState.LEADING) {
                 final int index = Long.numberOfTrailingZeros(rest);
@@ -1489,7 +1700,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             log.flush();
             return true;
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot flush the log");
+            cannotUseStorage("cannot flush the log", e);
             return false;
         }
     }
@@ -1515,6 +1726,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (!isFromLeader(from)) {
             return;
         }
+        if (!Zxid.isValidEpoch(epoch)) {
+            epochRefused();
+            state(ServerState.LOOKING, "leader proposed an epoch outside the epoch space");
+            return;
+        }
         final long accepted = storage.acceptedEpoch();
         if (epoch < accepted) {
             state(ServerState.LOOKING, "leader proposed an epoch below the accepted one");
@@ -1525,7 +1741,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             try {
                 storage.acceptedEpoch(epoch);
             } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot persist the accepted epoch");
+                cannotUseStorage("cannot persist the accepted epoch", e);
                 return;
             }
             ackedEpoch = storage.currentEpoch();
@@ -1558,7 +1774,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             try {
                 log.truncateAfter(zxid);
             } catch (final RuntimeException e) {
-                state(ServerState.LOOKING, "cannot truncate the log as the leader asked");
+                cannotUseStorage("cannot truncate the log as the leader asked", e);
                 return;
             }
         } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
@@ -1603,7 +1819,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 done.finish();
             }
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot install the leader's snapshot");
+            cannotUseStorage("cannot install the leader's snapshot", e);
         }
     }
 
@@ -1631,6 +1847,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         final long last = storage.lastLoggedZxid();
+        if (zxid < 0 || Zxid.epoch(zxid) > storage.acceptedEpoch()) {
+            epochRefused();
+            state(ServerState.LOOKING, "txn from the leader beyond the accepted epoch");
+            return;
+        }
         if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
             state(ServerState.LOOKING, "txn from the leader does not follow the log");
             return;
@@ -1643,7 +1864,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                 log.append(zxid, payload, offset, length);
             }
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot append to the log");
+            cannotUseStorage("cannot append to the log", e);
             return;
         }
         if (learnerStep == F_SYNCING) {
@@ -1666,11 +1887,17 @@ public final class ElectionAgent implements Agent, MessageHandler {
             state(ServerState.LOOKING, "unexpected NEWLEADER from the leader");
             return;
         }
+        if (zxid < 0 || Zxid.counter(zxid) != 0 || Zxid.epoch(zxid) != storage.acceptedEpoch()) {
+            // ZooKeeper's Learner.syncWithLeader makes the epoch of LEADERINFO current, never another one.
+            epochRefused();
+            state(ServerState.LOOKING, "NEWLEADER names an epoch other than the accepted one");
+            return;
+        }
         try {
             log.flush();
             storage.currentEpoch(Zxid.epoch(zxid));
         } catch (final RuntimeException e) {
-            state(ServerState.LOOKING, "cannot persist the synced history");
+            cannotUseStorage("cannot persist the synced history", e);
             return;
         }
         learnerStep = F_SYNCED;
@@ -1703,6 +1930,73 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (isFromLeader(from) && zxid > commitZxid) {
             commitZxid = zxid;
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Storage failure.
+
+    /**
+     * A storage operation failed under a role. An I/O error (a full disk, a failed write or force) means this
+     * member cannot keep what it would promise: {@link #storageFailed}. Anything else (a request its history
+     * cannot satisfy, such as a TRUNC below its snapshot) only ends the role.
+     */
+    private void cannotUseStorage(final String reason, final RuntimeException e) {
+        if (e instanceof UncheckedIOException) {
+            storageFailed(reason, e);
+        } else {
+            state(ServerState.LOOKING, reason);
+        }
+    }
+
+    /**
+     * The storage failed with an I/O error. The role ends and the member stays out of elections (it neither
+     * votes nor answers votes, and proposes nobody, itself least) until a probe write succeeds
+     * ({@link PersistentState#checkWritable}), tried after one tick, then twice as long after each failure up
+     * to initLimit (and on from where it was when the storage fails again within initLimit of a probe that
+     * succeeded). ZooKeeper's server exits on a failed log write ({@code SyncRequestProcessor.run} treats
+     * it as fatal); staying up and out keeps the node observable and lets it rejoin by itself once the disk
+     * has room, and a leader whose log cannot grow no longer wins every election with the zxid it failed to
+     * write. Out of elections it is in no quorum, so the others elect among themselves, and any two quorums
+     * still intersect: the one they elect holds every committed txn.
+     */
+    private void storageFailed(final String reason, final RuntimeException cause) {
+        isStorageFailed = true;
+        storageFailedSinceNs = nowNs;
+        storageFailuresInRow = 1;
+        storageFailures++;
+        // Failing again soon after a probe succeeded (room for a probe, not for the next sync): keep backing off.
+        storageRetryNs = hasStorageRecovered && nowNs - storageRecoveredNs < timing.initLimitNs()
+            ? Math.min(storageRetryNs * 2, maxStorageRetryNs()) : timing.tickNs();
+        storageProbeNs = nowNs + storageRetryNs;
+        observer.onStorageFailure(mySid, reason, cause, storageFailuresInRow, storageRetryNs, nowNs);
+        state(ServerState.LOOKING, reason);
+    }
+
+    private long maxStorageRetryNs() {
+        return Math.max(timing.tickNs(), timing.initLimitNs());
+    }
+
+    /** Out of elections after a storage failure: probes the storage when due; once it takes a write, looks again. */
+    private int probeStorage() {
+        if (nowNs - storageProbeNs < 0) {
+            return 0;
+        }
+        try {
+            storage.checkWritable();
+        } catch (final RuntimeException e) {
+            storageFailuresInRow++;
+            storageFailures++;
+            storageRetryNs = Math.min(storageRetryNs * 2, maxStorageRetryNs());
+            storageProbeNs = nowNs + storageRetryNs;
+            observer.onStorageFailure(mySid, "the storage still fails", e, storageFailuresInRow, storageRetryNs, nowNs);
+            return 1;
+        }
+        isStorageFailed = false;
+        hasStorageRecovered = true;
+        storageRecoveredNs = nowNs;
+        observer.onStorageRecovered(mySid, storageFailuresInRow, storageFailedSinceNs, nowNs);
+        state(ServerState.LOOKING, "storage accepts writes again");
+        return 1;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1772,8 +2066,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         checkLookingQuorum();
     }
 
+    /** A member out of elections after a storage failure votes as an observer does: for nobody. */
     private void initialVote() {
-        if (isParticipant) {
+        if (isParticipant && !isStorageFailed) {
             initialLeader = mySid;
             initialZxid = storage.lastLoggedZxid();
             initialEpoch = storage.currentEpoch();
@@ -1825,18 +2120,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
         resetLeaderRecovery();
         leaderCurrentEpochAtStart = storage.currentEpoch();
         leaderLastZxidAtStart = storage.lastLoggedZxid();
-        epochCandidate = Math.max(storage.acceptedEpoch() + 1, minNextEpoch);
         pingLearners();
         if (policy.isEarlyStepDown()) {
             probeVoters();
         }
         nextPingNs = nowNs + timing.tickNs() / 2;
         rest = learnerMask;
+        // The early learners report together: the epoch is fixed once over all of them, so that the
+        // first in member order cannot complete the quorum alone and decide which claims count.
+        isJoiningEarlyLearners = true;
         while (rest != 0 && state == ServerState.LEADING) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             learnerJoined(index);
         }
+        isJoiningEarlyLearners = false;
         if (state == ServerState.LEADING) {
             checkEpochQuorum();
         }
@@ -1866,15 +2164,29 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         switch (state) {
             case LOOKING:
+                if (isStorageFailed) {
+                    return storageProbeNs;
+                }
                 return isFinalizing ? finalizeDeadlineNs : pollDeadlineNs;
             case FOLLOWING:
             case OBSERVING:
                 return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
             case LEADING:
-                return earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs);
+                return earliestDeferredSync(earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs));
             default:
                 throw new IllegalStateException(state.name());
         }
+    }
+
+    private long earliestDeferredSync(final long deadlineNs) {
+        long earliest = deadlineNs;
+        long rest = deferredSyncMask;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            earliest = earliest(earliest, learnerSyncNotBeforeNs[index]);
+        }
+        return earliest;
     }
 
     private static long earliest(final long a, final long b) {
@@ -1983,6 +2295,26 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return messagesDropped;
     }
 
+    /** Messages dropped (or relationships ended) because an epoch or zxid in them was out of range. */
+    public long epochsRefused() {
+        return epochsRefused;
+    }
+
+    /** Accepted epochs reported by learners that were not allowed to raise the epoch proposed. */
+    public long epochsCapped() {
+        return epochsCapped;
+    }
+
+    /** Tests only: the counter at which a leader starts a new epoch instead of proposing. */
+    void maxCounterForTest(final long counter) {
+        maxCounter = counter;
+    }
+
+    /** Why this node halted (the epoch space is exhausted), or null while it takes part. */
+    public String haltReason() {
+        return haltReason;
+    }
+
     /** How many times this node has started looking (ZooKeeper's lookForLeader calls). */
     public long electionRounds() {
         return electionRounds;
@@ -2019,6 +2351,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
     /** Writes this node committed as leader. */
     public long writesCommitted() {
         return writesCommitted;
+    }
+
+    /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
+    public boolean isStorageFailed() {
+        return isStorageFailed;
+    }
+
+    /** Storage failures so far: failed operations under a role and failed probes after them. */
+    public long storageFailures() {
+        return storageFailures;
+    }
+
+    /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
+    public long syncsDeferred() {
+        return syncsDeferred;
     }
 
     /**

@@ -49,4 +49,32 @@ public interface ElectionObserver {
     default void onSynced(long sid, long leader, long epoch, io.electionbench.core.sync.SyncMode mode, long lastZxid,
         long digest, long txns, long bytes, long startedNs, long nowNs) {
     }
+
+    /**
+     * The node halted and takes no further part: the epoch space is exhausted (no epoch above what a
+     * quorum accepted fits in a zxid). Called once; a node process stops on it.
+     *
+     * @param reason says which epoch was reached
+     */
+    default void onHalted(long sid, String reason, long nowNs) {
+    }
+
+    /**
+     * The node's storage failed ({@code reason} says at what, {@code cause} is the exception, whose message
+     * names the file or directory), or a probe of it ({@link PersistentState#checkWritable()}) failed
+     * again: the node has given up its role and takes no part in elections until a probe succeeds.
+     *
+     * @param failures failures since the storage last worked, this one included (1: it just failed)
+     * @param retryNs  when the next probe runs, from now; it doubles per failure up to initLimit
+     */
+    default void onStorageFailure(long sid, String reason, RuntimeException cause, long failures, long retryNs,
+        long nowNs) {
+    }
+
+    /**
+     * A probe found the storage writable again after {@code failures} failures since {@code failedSinceNs}:
+     * the node takes part in elections again (it starts looking).
+     */
+    default void onStorageRecovered(long sid, long failures, long failedSinceNs, long nowNs) {
+    }
 }

@@ -33,4 +33,14 @@ public interface PersistentState {
 
     /** Durably records the epoch whose history this server has logged (before the NEWLEADER ACK). */
     void currentEpoch(long epoch);
+
+    /**
+     * Returns only if the storage takes a durable write now; else throws (an
+     * {@link java.io.UncheckedIOException} naming the file or directory). A member whose storage failed
+     * stays out of elections until this returns (docs/storage.md, "When the disk fails"). The default
+     * flushes the log, which writes and forces what it still holds in memory.
+     */
+    default void checkWritable() {
+        log().flush();
+    }
 }

@@ -100,7 +100,10 @@ public final class FileTxnLog implements TxnLog {
         this.snapshotZxid = recovered.snapshotZxid;
         this.snapshotDigest = recovered.snapshotDigest;
         this.snapshotPath = recovered.snapshotPath;
-        this.snapshotView.wrap(recovered.snapshotState);
+        if (recovered.snapshotState != null) {
+            this.snapshotView.wrap(recovered.snapshotState);
+            this.snapshotMapping = recovered.snapshotState;
+        }
         this.forcer = options.backgroundForce ? new BackgroundForcer("log-writeback-" + dir) : null;
         allocateStage(64 * 1024);
         allocateChunk(READ_CHUNK_BYTES);
@@ -108,7 +111,9 @@ public final class FileTxnLog implements TxnLog {
 
     /**
      * Opens (creating if needed) the log in {@code dir}, recovering it as docs/storage.md describes: a
-     * torn tail is cut with a warning to {@link Options#warnings}; any other damage throws.
+     * torn tail is cut with a warning to {@link Options#warnings}; any other damage throws. Files are
+     * checked through a bounded window and the snapshot's state is mapped, so the heap needed does not
+     * grow with segment or snapshot size (the index still takes 24 bytes per entry).
      *
      * @throws LogCorruptedException naming the file, byte offset and problem; no file was changed
      */
@@ -217,7 +222,15 @@ public final class FileTxnLog implements TxnLog {
             StandardOpenOption.WRITE);
         final ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_BYTES).order(ORDER);
         header.putInt(LogFormat.SEGMENT_MAGIC).putInt(LogFormat.VERSION).putLong(prevZxid).flip();
-        writeFully(channel, header, 0);
+        try {
+            writeFully(channel, header, 0);
+        } catch (final IOException ex) {
+            // A full disk: without its header the file is no segment, and left behind it would make every
+            // later roll to this zxid fail ("file exists") even once there is room again.
+            channel.close();
+            Files.deleteIfExists(path);
+            throw ex;
+        }
         final Segment segment = new Segment(path, channel, firstZxid, prevZxid, SEGMENT_HEADER_BYTES);
         segments.add(segment);
         if (options.fsyncPolicy != FsyncPolicy.NEVER) {
@@ -230,6 +243,9 @@ public final class FileTxnLog implements TxnLog {
     private void afterAppend(final Segment tail, final int recordBytes, final FsyncPolicy policy) throws IOException {
         switch (policy) {
             case ALWAYS:
+                // Cleared by the force: a write or force that fails (a full disk) leaves the record staged,
+                // and the flush that later writes it must force it too.
+                hasUnforcedAppends = true;
                 writeStaged();
                 force(tail);
                 break;
@@ -591,7 +607,7 @@ public final class FileTxnLog implements TxnLog {
                     // A background force of this file that failed took Linux's one report of the lost pages.
                     checkForcer();
                     replaceWith(complete, zxid);
-                    mapped = mapState(snapshotPath, totalLength);
+                    mapped = SnapshotFile.mapState(snapshotPath, totalLength);
                 } catch (final IOException ex) {
                     abort();
                     throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
@@ -649,13 +665,6 @@ public final class FileTxnLog implements TxnLog {
     @Override
     public DirectBuffer snapshotState() {
         return snapshotView;
-    }
-
-    /** The state bytes of a published snapshot file, mapped read-only (the mapping outlives the channel). */
-    private static java.nio.MappedByteBuffer mapState(final Path file, final int length) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, LogFormat.SNAPSHOT_HEADER_BYTES, length);
-        }
     }
 
     /**

@@ -5,7 +5,7 @@ import static io.electionbench.core.log.LogFormat.RECORD_HEADER_BYTES;
 import static io.electionbench.core.log.LogFormat.SEGMENT_HEADER_BYTES;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -28,13 +29,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * append leaves. Anything else (damage followed by a valid record, damage in an earlier segment, a
  * broken chain between segments, a bad snapshot) cannot come from an interrupted append and stops
  * the node.
+ * <p>
+ * Files are read through one bounded {@link FileWindow}, never whole: a node's heap need not hold a
+ * segment (64 MiB by default) or the snapshot.
  */
 final class LogRecovery {
     final List<Segment> segments = new ArrayList<>();
     final EntryIndex index;
     long snapshotZxid = TxnLog.NO_ZXID;
     long snapshotDigest = HistoryDigest.EMPTY;
-    byte[] snapshotState = new byte[0];
+    /** The newest snapshot's state, mapped read-only once checked; null without a snapshot. */
+    MappedByteBuffer snapshotState;
     Path snapshotPath;
 
     private final Path dir;
@@ -43,8 +48,7 @@ final class LogRecovery {
     private final TreeMap<Long, Path> segmentFiles = new TreeMap<>();
     private final TreeMap<Long, Path> snapshotFiles = new TreeMap<>();
     private final List<Path> temporaries = new ArrayList<>();
-    private ByteBuffer scratch = ByteBuffer.allocate(0);
-    private final UnsafeBuffer scratchView = new UnsafeBuffer(new byte[0]);
+    private final FileWindow window = new FileWindow();
     /** The last segment's valid size when its tail must be cut, else -1; and why. */
     private long tornAt = -1;
     private String tornProblem;
@@ -55,19 +59,25 @@ final class LogRecovery {
         this.index = new EntryIndex(options.initialIndexCapacity());
     }
 
+    /** Checks, then repairs; on any failure closes what it opened (segments, the snapshot mapping) and rethrows. */
     void recover() throws IOException {
-        listDirectory();
-        if (segmentFiles.isEmpty() && snapshotFiles.isEmpty() && temporaries.size() == 1) {
-            promoteLoneTemporary();
-        }
-        loadSnapshot();
         try {
+            listDirectory();
+            if (segmentFiles.isEmpty() && snapshotFiles.isEmpty() && temporaries.size() == 1) {
+                promoteLoneTemporary();
+            }
+            loadSnapshot();
             scanSegments();
-        } catch (final IOException | RuntimeException ex) {
+            repair();
+        } catch (final IOException | RuntimeException | Error ex) {
             segments.forEach(Segment::closeQuietly);
+            if (snapshotState != null) {
+                IoUtil.unmap(snapshotState);
+            }
             throw ex;
+        } finally {
+            window.close();
         }
-        repair();
     }
 
     private void listDirectory() throws IOException {
@@ -98,7 +108,7 @@ final class LogRecovery {
             return;
         }
         try {
-            SnapshotFile.read(tmp, zxid);
+            SnapshotFile.check(tmp, zxid, window);
         } catch (final LogCorruptedException incomplete) {
             return;
         }
@@ -115,10 +125,10 @@ final class LogRecovery {
             return;
         }
         final Map.Entry<Long, Path> newest = snapshotFiles.lastEntry();
-        final SnapshotFile snapshot = SnapshotFile.read(newest.getValue(), newest.getKey());
+        final SnapshotFile snapshot = SnapshotFile.check(newest.getValue(), newest.getKey(), window);
         snapshotZxid = snapshot.zxid;
         snapshotDigest = snapshot.digest;
-        snapshotState = snapshot.state;
+        snapshotState = SnapshotFile.mapState(snapshot.path, snapshot.stateLength);
         snapshotPath = snapshot.path;
     }
 
@@ -150,25 +160,28 @@ final class LogRecovery {
             tornProblem = "segment header is truncated (" + fileSize + " bytes)";
             return;
         }
-        final UnsafeBuffer buf = readWhole(segment.channel, (int)fileSize);
-        final long prevZxid = checkHeader(segment, buf, previous, previousLast);
+        window.reset(segment.path, segment.channel, fileSize);
+        final long prevZxid = checkHeader(segment, previous, previousLast);
+        final UnsafeBuffer buf = window.view();
         final int size = (int)fileSize;
         long last = prevZxid;
         int p = SEGMENT_HEADER_BYTES;
         while (p < size) {
-            final String problem = recordProblem(buf, p, size, last);
+            final String problem = recordProblem(p, size, last);
             if (problem != null) {
-                tornTail(segment, isLast, buf, p, size, last, problem);
+                tornTail(segment, isLast, p, size, last, problem);
                 break;
             }
-            final int length = buf.getInt(p, ORDER);
-            final long zxid = buf.getLong(p + LogFormat.RECORD_ZXID_OFFSET, ORDER);
+            // recordProblem left the whole record in the window.
+            final int at = window.load(p, RECORD_HEADER_BYTES);
+            final int length = buf.getInt(at, ORDER);
+            final long zxid = buf.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER);
             if (p == SEGMENT_HEADER_BYTES && zxid != segment.firstZxid) {
                 throw new LogCorruptedException(segment.path, p, "first record has zxid 0x" + Long.toHexString(zxid)
                     + " but the segment is named for 0x" + Long.toHexString(segment.firstZxid));
             }
             if (zxid > snapshotZxid) {
-                index.add(zxid, p, HistoryDigest.entryHash(zxid, buf, p + RECORD_HEADER_BYTES, length));
+                index.add(zxid, p, HistoryDigest.entryHash(zxid, buf, at + RECORD_HEADER_BYTES, length));
             }
             last = zxid;
             p += RECORD_HEADER_BYTES + length;
@@ -182,12 +195,13 @@ final class LogRecovery {
     }
 
     /** Checks magic, version and the chain to the previous segment (or the snapshot); returns prevZxid. */
-    private long checkHeader(final Segment segment, final UnsafeBuffer buf, final Path previous, final long previousLast)
-        throws LogCorruptedException {
-        if (buf.getInt(0, ORDER) != LogFormat.SEGMENT_MAGIC || buf.getInt(4, ORDER) != LogFormat.VERSION) {
+    private long checkHeader(final Segment segment, final Path previous, final long previousLast) throws IOException {
+        final UnsafeBuffer buf = window.view();
+        final int at = window.load(0, SEGMENT_HEADER_BYTES);
+        if (buf.getInt(at, ORDER) != LogFormat.SEGMENT_MAGIC || buf.getInt(at + 4, ORDER) != LogFormat.VERSION) {
             throw new LogCorruptedException(segment.path, 0, "not a version " + LogFormat.VERSION + " log segment (bad magic or version)");
         }
-        final long prevZxid = buf.getLong(LogFormat.SEGMENT_PREV_ZXID_OFFSET, ORDER);
+        final long prevZxid = buf.getLong(at + LogFormat.SEGMENT_PREV_ZXID_OFFSET, ORDER);
         final String follows = "the segment follows zxid 0x" + Long.toHexString(prevZxid);
         if (previous != null && prevZxid != previousLast) {
             throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows + " but the previous segment "
@@ -205,24 +219,30 @@ final class LogRecovery {
         return prevZxid;
     }
 
-    /** Why the record at p is not valid, or null if it is. */
-    private String recordProblem(final UnsafeBuffer buf, final int p, final int size, final long last) {
+    /**
+     * Why the record at byte offset p of the segment is not valid, or null if it is; a valid record is then
+     * in the window whole.
+     */
+    private String recordProblem(final int p, final int size, final long last) throws IOException {
         if (size - p < RECORD_HEADER_BYTES) {
             return "torn record header (" + (size - p) + " of " + RECORD_HEADER_BYTES + " bytes)";
         }
-        final int length = buf.getInt(p, ORDER);
+        final UnsafeBuffer buf = window.view();
+        int at = window.load(p, RECORD_HEADER_BYTES);
+        final int length = buf.getInt(at, ORDER);
         if (length < 0 || length > options.maxPayloadBytes()) {
             return "bad record length " + length;
         }
         if ((long)p + RECORD_HEADER_BYTES + length > size) {
             return "torn record: payload of " + length + " bytes but only " + (size - p - RECORD_HEADER_BYTES) + " remain";
         }
-        final int stored = buf.getInt(p + LogFormat.RECORD_CRC_OFFSET, ORDER);
-        final int computed = LogFormat.recordCrc(crc, scratch, p, length);
+        at = window.load(p, RECORD_HEADER_BYTES + length);
+        final int stored = buf.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER);
+        final int computed = LogFormat.recordCrc(crc, window.buffer(), at, length);
         if (stored != computed) {
             return "record CRC mismatch (stored " + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")";
         }
-        final long zxid = buf.getLong(p + LogFormat.RECORD_ZXID_OFFSET, ORDER);
+        final long zxid = buf.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER);
         if (zxid <= last) {
             return "record zxid 0x" + Long.toHexString(zxid) + " does not follow 0x" + Long.toHexString(last);
         }
@@ -233,14 +253,14 @@ final class LogRecovery {
      * Damage at p: a torn tail if this is the last segment and no valid record starts anywhere after p
      * (a record with a plausible length, a later zxid and a matching CRC); corruption otherwise.
      */
-    private void tornTail(final Segment segment, final boolean isLast, final UnsafeBuffer buf, final int p, final int size,
-        final long last, final String problem) throws LogCorruptedException {
+    private void tornTail(final Segment segment, final boolean isLast, final int p, final int size, final long last,
+        final String problem) throws IOException {
         if (!isLast) {
             throw new LogCorruptedException(segment.path, p, problem + ", and later segments follow");
         }
         final boolean wellFormed = problem.startsWith("record zxid");
         for (int q = p + 1; q + RECORD_HEADER_BYTES <= size && !wellFormed; q++) {
-            if (recordProblem(buf, q, size, last) == null) {
+            if (recordProblem(q, size, last) == null) {
                 throw new LogCorruptedException(segment.path, p, problem + ", but a valid record follows at byte offset " + q);
             }
         }
@@ -249,23 +269,6 @@ final class LogRecovery {
         }
         tornAt = p;
         tornProblem = problem;
-    }
-
-    private UnsafeBuffer readWhole(final FileChannel channel, final int size) throws IOException {
-        if (scratch.capacity() < size) {
-            scratch = ByteBuffer.allocate(size);
-        }
-        scratch.clear().limit(size);
-        long position = 0;
-        while (scratch.hasRemaining()) {
-            final int read = channel.read(scratch, position);
-            if (read < 0) {
-                throw new IOException("segment shrank while being read");
-            }
-            position += read;
-        }
-        scratchView.wrap(scratch.array(), 0, size);
-        return scratchView;
     }
 
     /** Runs only after every check passed: cuts a torn tail, then finishes any interrupted compaction. */

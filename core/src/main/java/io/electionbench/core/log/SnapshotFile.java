@@ -4,6 +4,7 @@ import static io.electionbench.core.log.LogFormat.ORDER;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +23,13 @@ final class SnapshotFile {
     final Path path;
     final long zxid;
     final long digest;
-    final byte[] state;
+    final int stateLength;
 
-    private SnapshotFile(final Path path, final long zxid, final long digest, final byte[] state) {
+    private SnapshotFile(final Path path, final long zxid, final long digest, final int stateLength) {
         this.path = path;
         this.zxid = zxid;
         this.digest = digest;
-        this.state = state;
+        this.stateLength = stateLength;
     }
 
     /**
@@ -175,35 +176,73 @@ final class SnapshotFile {
         return target;
     }
 
-    /** Reads and checks a snapshot file; any damage is a {@link LogCorruptedException}. */
-    static SnapshotFile read(final Path path, final long nameZxid) throws IOException {
-        final byte[] all = Files.readAllBytes(path);
-        if (all.length < LogFormat.SNAPSHOT_HEADER_BYTES) {
-            throw new LogCorruptedException(path, 0, "snapshot header is truncated (" + all.length + " bytes)");
+    /**
+     * Checks a snapshot file (header, length, CRC, name) through {@code window}, a stretch at a time: the
+     * state is not read into memory, {@link #mapState} maps it once it passed. Any damage is a
+     * {@link LogCorruptedException}.
+     */
+    static SnapshotFile check(final Path path, final long nameZxid, final FileWindow window) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            final long fileSize = channel.size();
+            if (fileSize < LogFormat.SNAPSHOT_HEADER_BYTES) {
+                throw new LogCorruptedException(path, 0, "snapshot header is truncated (" + fileSize + " bytes)");
+            }
+            window.reset(path, channel, fileSize);
+            final UnsafeBuffer in = window.view();
+            final int at = window.load(0, LogFormat.SNAPSHOT_HEADER_BYTES);
+            if (in.getInt(at, ORDER) != LogFormat.SNAPSHOT_MAGIC || in.getInt(at + 4, ORDER) != LogFormat.VERSION) {
+                throw new LogCorruptedException(path, 0, "not a version " + LogFormat.VERSION
+                    + " snapshot (bad magic or version)");
+            }
+            final long zxid = in.getLong(at + LogFormat.SNAPSHOT_ZXID_OFFSET, ORDER);
+            final long digest = in.getLong(at + LogFormat.SNAPSHOT_DIGEST_OFFSET, ORDER);
+            final int length = in.getInt(at + LogFormat.SNAPSHOT_LENGTH_OFFSET, ORDER);
+            final int stored = in.getInt(at + LogFormat.SNAPSHOT_CRC_OFFSET, ORDER);
+            if (length < 0 || length != fileSize - LogFormat.SNAPSHOT_HEADER_BYTES) {
+                throw new LogCorruptedException(path, LogFormat.SNAPSHOT_LENGTH_OFFSET, "state length " + length
+                    + " does not match the file's " + (fileSize - LogFormat.SNAPSHOT_HEADER_BYTES) + " bytes");
+            }
+            final int computed = crc(window, at, fileSize);
+            if (stored != computed) {
+                throw new LogCorruptedException(path, LogFormat.SNAPSHOT_CRC_OFFSET, "snapshot CRC mismatch (stored "
+                    + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")");
+            }
+            if (zxid != nameZxid) {
+                throw new LogCorruptedException(path, LogFormat.SNAPSHOT_ZXID_OFFSET, "snapshot holds zxid 0x"
+                    + Long.toHexString(zxid) + " but is named for 0x" + Long.toHexString(nameZxid));
+            }
+            return new SnapshotFile(path, zxid, digest, length);
         }
-        final UnsafeBuffer in = new UnsafeBuffer(all);
-        if (in.getInt(0, ORDER) != LogFormat.SNAPSHOT_MAGIC || in.getInt(4, ORDER) != LogFormat.VERSION) {
-            throw new LogCorruptedException(path, 0, "not a version " + LogFormat.VERSION + " snapshot (bad magic or version)");
+    }
+
+    /**
+     * The CRC of a snapshot file whose header the window holds at {@code headerAt}: the header's zxid, digest
+     * and length fields, then the state, one window at a time.
+     */
+    private static int crc(final FileWindow window, final int headerAt, final long fileSize) throws IOException {
+        final CRC32C crc = new CRC32C();
+        crc.update(window.buffer().clear().position(headerAt + LogFormat.SNAPSHOT_ZXID_OFFSET)
+            .limit(headerAt + LogFormat.SNAPSHOT_CRC_OFFSET));
+        for (long position = LogFormat.SNAPSHOT_HEADER_BYTES; position < fileSize; ) {
+            final int count = (int)Math.min(window.capacity(), fileSize - position);
+            final int at = window.load(position, count);
+            crc.update(window.buffer().clear().position(at).limit(at + count));
+            position += count;
         }
-        final long zxid = in.getLong(LogFormat.SNAPSHOT_ZXID_OFFSET, ORDER);
-        final int length = in.getInt(LogFormat.SNAPSHOT_LENGTH_OFFSET, ORDER);
-        if (length < 0 || length != all.length - LogFormat.SNAPSHOT_HEADER_BYTES) {
-            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_LENGTH_OFFSET,
-                "state length " + length + " does not match the file's " + (all.length - LogFormat.SNAPSHOT_HEADER_BYTES) + " bytes");
+        return (int)crc.getValue();
+    }
+
+    /**
+     * The state bytes of a checked or freshly written snapshot file, mapped read-only: a snapshot's state
+     * is not copied into the heap. The mapping outlives the channel; the log unmaps it when a newer
+     * snapshot replaces it.
+     */
+    static MappedByteBuffer mapState(final Path file, final int length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, LogFormat.SNAPSHOT_HEADER_BYTES, length);
+        } catch (final IOException ex) {
+            throw new IOException(file + ": cannot map the snapshot's " + length + " state bytes: " + ex, ex);
         }
-        final int stored = in.getInt(LogFormat.SNAPSHOT_CRC_OFFSET, ORDER);
-        final int computed = crc(ByteBuffer.wrap(all), length);
-        if (stored != computed) {
-            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_CRC_OFFSET, "snapshot CRC mismatch (stored "
-                + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")");
-        }
-        if (zxid != nameZxid) {
-            throw new LogCorruptedException(path, LogFormat.SNAPSHOT_ZXID_OFFSET,
-                "snapshot holds zxid 0x" + Long.toHexString(zxid) + " but is named for 0x" + Long.toHexString(nameZxid));
-        }
-        final byte[] state = new byte[length];
-        in.getBytes(LogFormat.SNAPSHOT_HEADER_BYTES, state);
-        return new SnapshotFile(path, zxid, in.getLong(LogFormat.SNAPSHOT_DIGEST_OFFSET, ORDER), state);
     }
 
     /** The CRC of a snapshot being written: the header's zxid, digest and length fields, then the state. */
@@ -212,15 +251,6 @@ final class SnapshotFile {
         header.clear().position(LogFormat.SNAPSHOT_ZXID_OFFSET).limit(LogFormat.SNAPSHOT_CRC_OFFSET);
         crc.update(header);
         crc.update(body.duplicate().clear());
-        return (int)crc.getValue();
-    }
-
-    private static int crc(final ByteBuffer bytes, final int length) {
-        final CRC32C crc = new CRC32C();
-        bytes.clear().position(LogFormat.SNAPSHOT_ZXID_OFFSET).limit(LogFormat.SNAPSHOT_CRC_OFFSET);
-        crc.update(bytes);
-        bytes.clear().position(LogFormat.SNAPSHOT_HEADER_BYTES).limit(LogFormat.SNAPSHOT_HEADER_BYTES + length);
-        crc.update(bytes);
         return (int)crc.getValue();
     }
 }

@@ -239,6 +239,14 @@ public final class Ensemble {
                 }
                 memberWeights[index] = e.getValue();
             }
+            long total = 0;
+            for (int index = 0; index < memberWeights.length; index++) {
+                total += (voters & (1L << index)) != 0 ? memberWeights[index] : 0;
+            }
+            if (total == 0) {
+                throw new IllegalArgumentException(
+                    "every participant's weight is 0: no set of servers can be a quorum");
+            }
             return new HierarchicalQuorum(groupMasks, memberWeights);
         }
     }

@@ -19,8 +19,11 @@ final class AgentHarness {
 
     final List<Sent> sent = new ArrayList<>();
     final List<String> transitions = new ArrayList<>();
+    final List<String> halts = new ArrayList<>();
     /** Write outcomes: requestId, status, zxid, leader. */
     final List<long[]> writeResults = new ArrayList<>();
+    /** Storage failures reported: failures in a row, retry delay (ns), time (ns); a recovery: -1, 0, time. */
+    final List<long[]> storageEvents = new ArrayList<>();
     final Storage storage = new Storage();
     final ElectionAgent agent;
     long nowNs = TimeUnit.SECONDS.toNanos(1000);
@@ -37,6 +40,22 @@ final class AgentHarness {
                 @Override
                 public void onStateChange(final long s, final ServerState from, final ServerState to, final long atNs, final String reason) {
                     transitions.add(to + ": " + reason);
+                }
+
+                @Override
+                public void onHalted(final long s, final String reason, final long atNs) {
+                    halts.add(reason);
+                }
+
+                @Override
+                public void onStorageFailure(final long s, final String reason, final RuntimeException cause,
+                    final long failures, final long retryNs, final long atNs) {
+                    storageEvents.add(new long[] {failures, retryNs, atNs});
+                }
+
+                @Override
+                public void onStorageRecovered(final long s, final long failures, final long sinceNs, final long atNs) {
+                    storageEvents.add(new long[] {-1, 0, atNs});
                 }
             },
             ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
@@ -171,16 +190,22 @@ final class AgentHarness {
         return out;
     }
 
-    /** Settable epochs and a last zxid that stands in for a history until the log holds one. */
+    /**
+     * Settable epochs and a last zxid that stands in for a history until the log holds one. The agent sees
+     * {@link #log} through {@link #disk}, which can be made full.
+     */
     static final class Storage implements PersistentState {
         final io.electionbench.core.log.MemoryTxnLog log = new io.electionbench.core.log.MemoryTxnLog();
+        final FullDiskLog disk = new FullDiskLog(log);
         long zxid;
         long epoch;
         long accepted = -1;
+        /** While set, the epoch setters throw as a failing disk makes {@code NodeStorage}'s do. */
+        boolean isEpochWriteFailing;
 
         @Override
         public io.electionbench.core.log.TxnLog log() {
-            return log;
+            return disk;
         }
 
         @Override
@@ -200,12 +225,21 @@ final class AgentHarness {
 
         @Override
         public void acceptedEpoch(final long e) {
+            failEpochWrite("acceptedEpoch", e);
             accepted = e;
         }
 
         @Override
         public void currentEpoch(final long e) {
+            failEpochWrite("currentEpoch", e);
             epoch = e;
+        }
+
+        private void failEpochWrite(final String name, final long e) {
+            if (isEpochWriteFailing) {
+                throw new java.io.UncheckedIOException("cannot persist " + name + "=" + e + " to /data/version-2/"
+                    + name, new java.io.IOException("Input/output error"));
+            }
         }
     }
 

@@ -247,4 +247,64 @@ class FileTxnLogRecoveryTest {
         assertTrue(Files.notExists(dir.resolve(FIRST)) && Files.notExists(dir.resolve(MIDDLE)));
         assertTrue(Files.exists(dir.resolve(LAST)));
     }
+
+    /** Records of 1:1 (10 bytes), 1:2 (payloadBytes, random, a segment of its own) and 1:3 in dir/large. */
+    private Path writeALargeRecord(final int payloadBytes) throws Exception {
+        final Path large = dir.resolve("large");
+        final byte[] payload = new byte[payloadBytes];
+        new java.util.Random(11).nextBytes(payload);
+        try (FileTxnLog log = FileTxnLog.open(large, options())) {
+            append(log, Zxid.make(1, 1), "0123456789");
+            log.append(Zxid.make(1, 2), new UnsafeBuffer(payload), 0, payloadBytes);
+            append(log, Zxid.make(1, 3), "0123456789");
+            assertEquals(3, log.segmentFiles().length);
+        }
+        return large;
+    }
+
+    @Test
+    void aRecordLargerThanTheReadWindowIsCheckedWhole() throws Exception {
+        final int payloadBytes = 3 * FileWindow.INITIAL_BYTES;
+        final Path large = writeALargeRecord(payloadBytes);
+        try (FileTxnLog log = FileTxnLog.open(large, options())) {
+            assertEquals(3, log.entryCount());
+            final int[] length = new int[1];
+            log.read(Zxid.make(1, 2), (zxid, buffer, offset, bytes) -> {
+                length[0] = bytes;
+                return false;
+            });
+            assertEquals(payloadBytes, length[0]);
+        }
+        final Path middle = large.resolve("log.0000000100000002");
+        final byte[] bytes = Files.readAllBytes(middle);
+        bytes[16 + 16 + payloadBytes - 7] ^= 0x40;
+        Files.write(middle, bytes);
+        final LogCorruptedException ex = assertThrows(LogCorruptedException.class,
+            () -> FileTxnLog.open(large, options()));
+        assertEquals(middle, ex.file());
+        assertEquals(16, ex.offset());
+        assertTrue(ex.getMessage().contains("CRC"), ex.getMessage());
+    }
+
+    @Test
+    void aValidRecordBeyondTheReadWindowAfterDamageIsCorruption() throws Exception {
+        final int payloadBytes = 2 * FileWindow.INITIAL_BYTES;
+        final Path large = writeALargeRecord(payloadBytes);
+        final Path middle = large.resolve("log.0000000100000002");
+        final Path last = large.resolve("log.0000000100000003");
+        // The large record, its payload damaged, then 1:3 whole, as the last segment: damage, then a valid record.
+        final byte[] tail = Files.readAllBytes(last);
+        final byte[] joined = Files.readAllBytes(middle);
+        joined[16 + 16 + 5] ^= 0x40;
+        Files.delete(last);
+        Files.write(middle, joined);
+        Files.write(middle, Arrays.copyOfRange(tail, 16, tail.length), StandardOpenOption.APPEND);
+        final LogCorruptedException ex = assertThrows(LogCorruptedException.class,
+            () -> FileTxnLog.open(large, options()));
+        assertEquals(middle, ex.file());
+        assertEquals(16, ex.offset());
+        final String follows = "valid record follows at byte offset " + (16 + 16 + payloadBytes);
+        assertTrue(ex.getMessage().contains(follows), ex.getMessage());
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
 }

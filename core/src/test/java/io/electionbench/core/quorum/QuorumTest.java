@@ -68,6 +68,8 @@ class QuorumTest {
         assertMessage("not grouped: [3]", () -> Ensemble.builder().participant(1).participant(2).participant(3).group(1, 1, 2).build());
         assertMessage("is an observer", () -> Ensemble.builder().participant(1).observer(2).group(1, 1, 2).build());
         assertMessage("not in the ensemble", () -> Ensemble.builder().participant(1).group(1, 1, 7).build());
+        assertMessage("no set of servers can be a quorum", () -> Ensemble.builder().participant(1).participant(2)
+            .group(1, 1).group(2, 2).weight(1, 0).weight(2, 0).build());
         assertMessage("more than one group", () -> Ensemble.builder().participant(1).participant(2).group(1, 1, 2).group(2, 2).build());
         final Ensemble.Builder big = Ensemble.builder();
         for (int sid = 1; sid <= 65; sid++) {

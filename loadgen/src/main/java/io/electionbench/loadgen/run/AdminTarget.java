@@ -16,9 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+
+import org.agrona.concurrent.UnsafeBuffer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +31,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.transport.client.WriteClient;
 import io.electionbench.transport.net.FreePorts;
 import io.electionbench.transport.net.TlsConfig;
 
@@ -84,7 +91,8 @@ abstract class AdminTarget extends WatchedTarget {
             adminUrls.put((long)sid, "http://127.0.0.1:" + adminPort);
             quorumAddresses.put((long)sid, InetSocketAddress.createUnresolved("127.0.0.1", ports[3 * (sid - 1)]));
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
-                + ":participant;127.0.0.1:" + adminPort);
+                + ":participant");
+            lines.add("admin." + sid + "=127.0.0.1:" + adminPort);
         }
         Files.createDirectories(dir);
         this.configFile = dir.resolve("ensemble.cfg");
@@ -257,6 +265,19 @@ abstract class AdminTarget extends WatchedTarget {
         return writes;
     }
 
+    /** Sessions of our write client and admin endpoint, spread over the nodes in sid order ({@link NodeClients}). */
+    @Override
+    public ClientTransport clients(final ClientLoad load) {
+        final long[] all = sids();
+        final List<InetSocketAddress> quorum = new ArrayList<>();
+        final List<String> admin = new ArrayList<>();
+        for (final long sid : all) {
+            quorum.add(quorumAddresses.get(sid));
+            admin.add(adminUrls.get(sid));
+        }
+        return new NodeClients(all, quorum, admin, authSecret, tls, load);
+    }
+
     /**
      * Entries {@code fromZxid..toZxid} of the serving leader's log, page by page
      * ({@code GET /log}, at most 100,000 entries a call).
@@ -271,12 +292,18 @@ abstract class AdminTarget extends WatchedTarget {
         if (leader < 0) {
             throw new IOException("no serving leader (" + describe() + ")");
         }
+        return nodeLog(leader, fromZxid, toZxid);
+    }
+
+    /** Entries {@code fromZxid..toZxid} of node {@code sid}'s log, whatever its role, page by page. */
+    LeaderLog nodeLog(final long sid, final long fromZxid, final long toZxid) throws IOException, InterruptedException {
         final org.agrona.collections.Long2LongHashMap entries = LeaderLog.newEntries();
         long snapshotZxid = -1;
         long lastZxid = 0;
         String from = Zxid.toString(fromZxid);
         while (from != null) {
-            final JsonNode page = JSON.readTree(get(leader, "/log?from=" + from + "&to=" + Zxid.toString(toZxid), LOG_TIMEOUT));
+            final String path = "/log?from=" + from + "&to=" + Zxid.toString(toZxid);
+            final JsonNode page = JSON.readTree(get(sid, path, LOG_TIMEOUT));
             snapshotZxid = zxid(page.get("snapshotZxid").asText());
             lastZxid = zxid(page.get("lastZxid").asText());
             for (final JsonNode e : page.get("entries")) {
@@ -284,7 +311,7 @@ abstract class AdminTarget extends WatchedTarget {
             }
             from = page.get("next").isNull() ? null : page.get("next").asText();
         }
-        return new LeaderLog(leader, snapshotZxid, lastZxid, entries);
+        return new LeaderLog(sid, snapshotZxid, lastZxid, entries);
     }
 
     private static long zxid(final String text) {
@@ -299,6 +326,97 @@ abstract class AdminTarget extends WatchedTarget {
             sj.add(sid + "=" + v.state() + (v.leader() > 0 ? ">" + v.leader() : "") + (v.isServing() ? "+" : ""));
         }
         return sj.toString();
+    }
+
+    /**
+     * Pipelines the values through the binary write client to the serving leader, at most
+     * {@link #PRELOAD_WINDOW} unanswered (BUSY is retried), then waits until every running node's last zxid
+     * is the leader's.
+     */
+    @Override
+    public void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        final long deadline = System.nanoTime() + timeoutNs;
+        final long leader = servingLeader(deadline);
+        final AtomicLong committed = new AtomicLong();
+        final AtomicLong answered = new AtomicLong();
+        final ConcurrentLinkedQueue<Long> retry = new ConcurrentLinkedQueue<>();
+        final AtomicReference<String> failure = new AtomicReference<>();
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[valueBytes]);
+        try (WriteClient client = new WriteClient(
+            new WriteClient.Listener() {
+                @Override
+                public void onResult(final long sequence, final int status, final long zxid, final long leaderSid) {
+                    if (status == WriteListener.COMMITTED) {
+                        committed.incrementAndGet();
+                    } else if (status == WriteListener.BUSY) {
+                        retry.add(sequence);
+                    } else {
+                        failure.compareAndSet(null, "write " + sequence + " answered status " + status);
+                    }
+                    answered.incrementAndGet();
+                }
+
+                @Override
+                public void onDisconnected(final Throwable cause) {
+                    failure.compareAndSet(null, "the leader closed the connection: " + cause);
+                }
+            }).authSecret(authSecret).tls(tls)) {
+            final InetSocketAddress address = quorumAddresses.get(leader);
+            client.connect(address.getHostString(), address.getPort(), 5_000);
+            long next = 0;
+            long sent = 0;
+            while (committed.get() < count) {
+                checkPreload(failure, deadline, committed.get(), count);
+                final Long again = retry.poll();
+                final long sequence = again != null ? again : next < count ? next : -1;
+                if (sequence < 0 || sent - answered.get() >= PRELOAD_WINDOW
+                    || !client.write(sequence, payload, 0, valueBytes)) {
+                    if (again != null) {
+                        retry.add(again);
+                    }
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+                    continue;
+                }
+                sent++;
+                if (again == null) {
+                    next++;
+                }
+            }
+        }
+        final long target = zxid(JSON.readTree(get(leader, "/state")).get("zxid").asText());
+        for (final long sid : sids()) {
+            while (views.get(sid).isUp() && zxid(JSON.readTree(get(sid, "/state")).get("zxid").asText()) < target) {
+                checkPreload(failure, deadline, count, count);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    /** Unanswered preload writes at once: enough to keep a pipelined leader busy, far below its BUSY bound. */
+    static final int PRELOAD_WINDOW = 1024;
+
+    private long servingLeader(final long deadline) throws Exception {
+        while (true) {
+            for (final NodeView v : snapshot().values()) {
+                if (v.isUp() && "LEADING".equals(v.state()) && v.isServing()) {
+                    return v.sid();
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("preload: no serving leader (" + describe() + ")");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static void checkPreload(final AtomicReference<String> failure, final long deadline,
+        final long done, final long count) throws IOException {
+        if (failure.get() != null) {
+            throw new IOException("preload: " + failure.get() + " after " + done + " of " + count + " values");
+        }
+        if (System.nanoTime() - deadline > 0) {
+            throw new IOException("preload: " + done + " of " + count + " values committed and held everywhere within the timeout");
+        }
     }
 
     protected String adminUrl(final long sid) {

@@ -32,6 +32,7 @@ abstract class AgentWriteDriver implements WriteDriver {
     private volatile long drainDeadlineNs;
     private volatile TrialWrites finished;
     private volatile long progressNs = Long.MIN_VALUE;
+    private volatile long committedSoFar;
 
     AgentWriteDriver(final double ratePerS) {
         this.ratePerS = ratePerS;
@@ -93,6 +94,11 @@ abstract class AgentWriteDriver implements WriteDriver {
     }
 
     @Override
+    public final long committedSoFar() {
+        return committedSoFar;
+    }
+
+    @Override
     public final TrialWrites end(final long drainNs) {
         final long now = System.nanoTime();
         drainDeadlineNs = now + drainNs;
@@ -140,6 +146,7 @@ abstract class AgentWriteDriver implements WriteDriver {
                 }
             }
             progressNs = writer.maxCommittedIntendedNs();
+            committedSoFar = writer.committedSoFar();
             return work;
         }
 

@@ -10,6 +10,8 @@ import java.util.function.IntConsumer;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
@@ -17,10 +19,10 @@ public final class CellRunner {
     private final int size;
     private final Pattern pattern;
     private final ElectionPolicy policy;
-    private final NodeTiming timing;
+    private NodeTiming timing;
     private final long seed;
     private final String heap;
-    private final String zookeeperHeap = "128m";
+    private String zookeeperHeap = "128m";
     private final Path workDir;
     private java.io.PrintStream log;
     private long settleNs;
@@ -29,6 +31,11 @@ public final class CellRunner {
     private double writeRate;
     private java.util.concurrent.Callable<Target> targetFactory;
     private FsyncPolicy fsync = FsyncPolicy.BATCH;
+    private ZooKeeperDistribution zookeeper;
+    private ZooKeeperVariant zookeeperVariant = ZooKeeperVariant.NONE;
+    private long preloadCount;
+    private ClientLoad clientLoad = ClientLoad.NONE;
+    private int preloadValueBytes;
 
     /** JVM flags for node and ZooKeeper processes (after the heap). */
     public static void childJvmFlags(final String flags) {
@@ -59,6 +66,32 @@ public final class CellRunner {
         return this;
     }
 
+    /** The ZooKeeper release the zookeeper target runs, with a variant's knobs (tickTime and limits included). */
+    public CellRunner zookeeper(final ZooKeeperDistribution distribution, final ZooKeeperVariant variant,
+        final String heap) {
+        this.zookeeper = distribution;
+        this.zookeeperHeap = heap;
+        this.zookeeperVariant = variant;
+        if (distribution != null) {
+            this.timing = new NodeTiming(variant.timing("tickTime", timing.tickTimeMs()),
+                variant.timing("initLimit", timing.initLimit()), variant.timing("syncLimit", timing.syncLimit()));
+        }
+        return this;
+    }
+
+    /** Client sessions through every trial, where the target has them ({@link Target#clients}). */
+    public CellRunner clients(final ClientLoad load) {
+        this.clientLoad = load;
+        return this;
+    }
+
+    /** Values loaded into the ensemble once it is stable, before the first trial ({@link Target#preload}). */
+    public CellRunner preload(final long count, final int valueBytes) {
+        this.preloadCount = count;
+        this.preloadValueBytes = valueBytes;
+        return this;
+    }
+
     /** Quiet time on a stable ensemble before each trial's fault ({@link TrialRunner#settle}). */
     public CellRunner settle(final long ns) {
         this.settleNs = ns;
@@ -67,18 +100,38 @@ public final class CellRunner {
 
     /**
      * What a cell measured: one sample per measured election, failures and safety violations; with
-     * writes, each measured trial's {@link TrialWrites}; and each measured trial's syncs that moved
-     * data ({@link SyncSummary}; trials without any are left out).
+     * {@code --clients}, each measured trial's {@link ClientTrial}; with
+     * writes, each measured trial's {@link TrialWrites}; each measured trial's syncs that moved data
+     * ({@link SyncSummary}; trials without any are left out); and what the servers reported about
+     * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
+     * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs) {
+        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
+        List<ClientTrial> clients) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
         public int failed() {
             return failures.size();
+        }
+
+        /** This outcome and {@code next}'s, as one: the rounds of an interleaved cell put together. */
+        public CellOutcome plus(final CellOutcome next) {
+            if (skipped != null || next.skipped != null) {
+                return skipped != null ? this : next;
+            }
+            return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
+                concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
+                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients));
+        }
+
+        private static <T> List<T> concat(final List<T> a, final List<T> b) {
+            final List<T> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
         }
     }
 
@@ -108,24 +161,51 @@ public final class CellRunner {
      */
     public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize() + " servers");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
+                + " servers (a quorum must survive the fault)");
         }
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
-        try (Target target = newTarget()) {
+        final ClientDriver[] clientDriver = new ClientDriver[1];
+        // Resources close in reverse order: the client sessions first, while their servers still run.
+        try (Target target = newTarget(); AutoCloseable closeClients = () -> closeQuietly(clientDriver[0])) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
-            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs()) : null;
-            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs);
+            final List<Long> preloadMs = new ArrayList<>();
+            if (preloadCount > 0) {
+                final long startNs = System.nanoTime();
+                try {
+                    // A generous bound: the trial timeout, plus a millisecond per value.
+                    target.preload(preloadCount, preloadValueBytes, timeoutNs + TimeUnit.MILLISECONDS.toNanos(preloadCount));
+                } catch (final UnsupportedOperationException ex) {
+                    return new CellOutcome(List.of(), List.of(), List.of(), ex.getMessage());
+                }
+                preloadMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+                if (log != null) {
+                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes, preloadMs.get(0));
+                }
+            }
+            final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
+            final ClientTransport transport = clientLoad.isActive() ? target.clients(clientLoad) : null;
+            clientDriver[0] = transport == null ? null : new ClientDriver(clientLoad, transport);
+            final TrialRunner runner = new TrialRunner(target, timeoutNs, holdNs, log, writes).settle(settleNs)
+                .clients(clientDriver[0]);
+            final List<ClientTrial> clientTrials = new ArrayList<>();
             final List<TrialRunner.Sample> samples = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
             final List<TrialWrites> trialWrites = new ArrayList<>();
             final List<SyncSummary> syncs = new ArrayList<>();
             final List<String> failures = new ArrayList<>();
+            final List<ServerReports> reported = new ArrayList<>();
+            target.drainReports(); // the bootstrap's and the preload's
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
+                final ServerReports reportedNow = target.drainReports();
+                if (t >= warmup && !reportedNow.isEmpty()) {
+                    reported.add(reportedNow);
+                }
                 final String name = t >= warmup ? "trial " + (t - warmup + 1) : "warm-up trial " + (t + 1);
                 if (trial.writeViolation() != null) {
                     violations.add(name + ": " + trial.writeViolation()); // a lost write counts, warm-up or not
@@ -147,10 +227,20 @@ public final class CellRunner {
                     if (trial.syncs() != null) {
                         syncs.add(trial.syncs());
                     }
+                    if (trial.clients() != null) {
+                        clientTrials.add(trial.clients());
+                    }
                 }
                 onTrial.accept(t + 1);
             }
-            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs);
+            return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs,
+                clientTrials);
+        }
+    }
+
+    private static void closeQuietly(final ClientDriver driver) {
+        if (driver != null) {
+            driver.close();
         }
     }
 
@@ -158,7 +248,7 @@ public final class CellRunner {
      * A node that holds writes and answers none for this long is given up on (its connection dropped,
      * its writes resent): two ticks, ZooKeeper's smallest session timeout, and at least a second.
      */
-    private long answerTimeoutNs() {
+    static long answerTimeoutNs(final NodeTiming timing) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
     }
 
@@ -179,7 +269,11 @@ public final class CellRunner {
                 }
                 return RemoteTarget.open(remoteConfig, timeoutMs);
             case "zookeeper":
-                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap);
+                if (zookeeper == null) {
+                    throw new IllegalArgumentException("the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
+                }
+                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
+                    zookeeperVariant);
             default:
                 throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * One child JVM per server, indexed by sid: started with a small heap and C1 only (several JVMs share
  * two cores), killed with SIGKILL, paused with SIGSTOP. Output goes to a log file per server.
  */
-final class ChildJvms {
+public final class ChildJvms {
     private final Process[] processes;
 
     ChildJvms(final int size) {
@@ -45,6 +45,34 @@ final class ChildJvms {
         }
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * Starts {@code java <heap> <flags> -version} once, so a heap or flag the JVM refuses is one clear line
+     * before any server starts, not a stack trace after the first one failed; null when the JVM takes them,
+     * else the JVM's own first line of complaint.
+     */
+    public static String check(final String heap) {
+        final List<String> cmd = command(heap, List.of("-version"));
+        try {
+            final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            final byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "java -version with these flags did not finish within 30 s";
+            }
+            if (p.exitValue() == 0) {
+                return null;
+            }
+            final String text = new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
+            final String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit status " + p.exitValue());
+            return "the JVM refuses heap " + heap + " with flags '" + flags.trim() + "': " + first;
+        } catch (final IOException ex) {
+            return "cannot start " + cmd.get(0) + ": " + ex.getMessage();
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "interrupted while checking the JVM flags";
+        }
     }
 
     /** Starts server {@code sid}; starting one that is still alive is an error (its ports are taken). */

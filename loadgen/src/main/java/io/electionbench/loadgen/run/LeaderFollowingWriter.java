@@ -107,6 +107,11 @@ final class LeaderFollowingWriter {
         return ledger == null ? Long.MIN_VALUE : ledger.maxCommittedIntendedNs();
     }
 
+    /** Distinct writes of this trial committed so far, or 0 between trials. */
+    long committedSoFar() {
+        return ledger == null ? 0 : ledger.committedCount();
+    }
+
     /** The node believed to lead, or -1. */
     long believedLeader() {
         return leader < 0 ? -1 : sids[leader];
@@ -225,6 +230,7 @@ final class LeaderFollowingWriter {
         }
         switch (status) {
             case WriteListener.NOT_LEADER:
+                ledger.onRefused();
                 final int named = leaderSid == sid ? -1 : index(leaderSid);
                 if (named >= 0 && !isSkipped(named, atNs)) {
                     leader = named;
@@ -235,11 +241,13 @@ final class LeaderFollowingWriter {
                 retries.addLong(seq);
                 break;
             case WriteListener.NOT_READY:
+                ledger.onRefused();
                 leader = from;
                 gate(atNs);
                 retries.addLong(seq);
                 break;
             case WriteListener.BUSY:
+                ledger.onRefused();
                 gate(atNs);
                 retries.addLong(seq);
                 break;

@@ -28,21 +28,39 @@ record LeaderLog(long leaderSid, long snapshotZxid, long lastZxid, Long2LongHash
      * @return the first missing or different write, described, or null when every one is there
      */
     String missing(final long[] ackZxids, final long[] ackSeqs) {
+        return missing(ackZxids, ackSeqs, "leader " + leaderSid);
+    }
+
+    /** As {@link #missing(long[], long[])}, naming the log's holder as {@code holder} ("node 2"). */
+    String missing(final long[] ackZxids, final long[] ackSeqs, final String holder) {
         for (int i = 0; i < ackZxids.length; i++) {
             final long zxid = ackZxids[i];
-            if (zxid <= snapshotZxid) {
+            if (isHeld(zxid, ackSeqs[i])) {
                 continue;
             }
             final long held = entries.get(zxid);
             if (held == ABSENT) {
-                return "acknowledged write " + ackSeqs[i] + " at zxid " + Zxid.toString(zxid) + " is missing from leader " + leaderSid
-                    + "'s log (last zxid " + Zxid.toString(lastZxid) + ")";
+                return "acknowledged write " + ackSeqs[i] + " at zxid " + Zxid.toString(zxid) + " is missing from "
+                    + holder + "'s log (last zxid " + Zxid.toString(lastZxid) + ")";
             }
-            if (held != ackSeqs[i]) {
-                return "leader " + leaderSid + " holds a different txn at acknowledged zxid " + Zxid.toString(zxid) + " (write "
-                    + (held == NO_FIRST_LONG ? "?" : Long.toString(held)) + ", acknowledged as write " + ackSeqs[i] + ")";
-            }
+            return holder + " holds a different txn at acknowledged zxid " + Zxid.toString(zxid) + " (write "
+                + (held == NO_FIRST_LONG ? "?" : Long.toString(held)) + ", acknowledged as write " + ackSeqs[i] + ")";
         }
         return null;
+    }
+
+    /** How many acknowledgements {@link #missing} would fault: absent from this log or holding another write. */
+    long countMissing(final long[] ackZxids, final long[] ackSeqs) {
+        long n = 0;
+        for (int i = 0; i < ackZxids.length; i++) {
+            if (!isHeld(ackZxids[i], ackSeqs[i])) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean isHeld(final long zxid, final long seq) {
+        return zxid <= snapshotZxid || entries.get(zxid) == seq;
     }
 }

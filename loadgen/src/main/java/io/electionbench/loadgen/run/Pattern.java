@@ -11,12 +11,12 @@ public enum Pattern {
     COLD_START("cold-start", 1, "stop every server, start them all at once; measured from the start"),
     STAGGERED_START("staggered-start", 1,
         "stop every server, start them one by one 100 ms apart (the seed's case); measured from the start of the server that completes a quorum"),
-    LEADER_CRASH("leader-crash", 1, "kill -9 the leader; measured from the kill"),
-    FOLLOWER_CRASH("follower-crash", 1,
+    LEADER_CRASH("leader-crash", 3, "kill -9 the leader; measured from the kill"),
+    FOLLOWER_CRASH("follower-crash", 3,
         "kill -9 one follower, then restart it; the leader must stay; measures the follower's rejoin from its restart"),
     MINORITY_CRASH("minority-crash", 3, "kill -9 the leader and followers, a minority (n-1)/2 in all, at once"),
     LEADER_FOLLOWER_CRASH("leader-follower-crash", 5, "kill -9 the leader and one follower at once"),
-    ROLLING_RESTART("rolling-restart", 1, "restart every follower one at a time, then the leader; measured from the leader's kill"),
+    ROLLING_RESTART("rolling-restart", 3, "restart every follower one at a time, then the leader; measured from the leader's kill"),
     REPEATED_LEADER_KILLS("repeated-leader-kills", 3,
         "kill -9 the leader, wait for the next, kill it too, (n-1)/2 times; each election is one sample"),
     PARTITION_LEADER("partition-leader", 3,
@@ -39,7 +39,10 @@ public enum Pattern {
         return flag;
     }
 
-    /** The smallest ensemble this pattern makes sense for (a quorum must survive the fault). */
+    /**
+     * The smallest ensemble this pattern makes sense for: a quorum must survive the fault (below 3 servers
+     * no crash leaves one), except for the starts, which need no survivor.
+     */
     public int minSize() {
         return minSize;
     }
@@ -63,11 +66,22 @@ public enum Pattern {
         throw new IllegalArgumentException("unknown pattern '" + text + "' (expected one of: " + known + ")");
     }
 
-    /** One line per pattern for --help and the README. */
+    /** Each pattern with its description for --help, wrapped to 79 columns under a hanging indent. */
     public static String help() {
+        final int indent = 25;
+        final int width = 79;
         final StringBuilder sb = new StringBuilder();
         for (final Pattern p : values()) {
-            sb.append(String.format("  %-22s %s%n", p.flag, p.description));
+            final StringBuilder line = new StringBuilder(String.format("  %-22s", p.flag));
+            for (final String word : p.description.split(" ")) {
+                if (line.length() + 1 + word.length() > width && line.length() > indent) {
+                    sb.append(line).append('\n');
+                    line.setLength(0);
+                    line.append(" ".repeat(indent - 1));
+                }
+                line.append(' ').append(word);
+            }
+            sb.append(line).append('\n');
         }
         return sb.toString();
     }

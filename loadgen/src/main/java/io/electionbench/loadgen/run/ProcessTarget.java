@@ -63,6 +63,16 @@ final class ProcessTarget extends AdminTarget {
         }
     }
 
+    /** Node {@code sid}'s process, or null when none was started since it was last killed. */
+    Process process(final long sid) {
+        return jvms.process(sid);
+    }
+
+    /** Where node {@code sid} logs. */
+    Path logFile(final long sid) {
+        return dir.resolve("node-" + sid + ".log");
+    }
+
     @Override
     protected void kill(final long sid) throws InterruptedException {
         jvms.kill(sid);

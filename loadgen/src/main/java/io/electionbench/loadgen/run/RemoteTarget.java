@@ -15,7 +15,7 @@ import io.electionbench.transport.node.NodeConfigParser;
 
 /**
  * electionbench nodes that already run, anywhere, listed in their own zoo.cfg-shaped config (each
- * {@code server.N} line with {@code ;adminHost:adminPort}). A crash is {@code POST /fault/crash}
+ * with an {@code admin.N=host:port} line per server). A crash is {@code POST /fault/crash}
  * (the node halts at once, as kill -9); partitions are {@code POST /fault/isolate}. This target
  * cannot start a node: after a crash it waits, up to the trial timeout, for whatever supervises the
  * node (systemd, Kubernetes, a shell loop) to bring it back. Timestamps come from the nodes, so the
@@ -41,7 +41,7 @@ final class RemoteTarget extends AdminTarget {
             quorum.put(sid, InetSocketAddress.createUnresolved(peer.host(), peer.quorumPort()));
             final AdminAddress admin = config.admin(sid);
             if (admin == null || admin.port() == 0) {
-                throw new IllegalArgumentException(configFile + ": server." + sid + " names no admin endpoint (;host:port); the remote target needs one for every server");
+                throw new IllegalArgumentException(configFile + ": server." + sid + " has no admin." + sid + "=host:port line; the remote target needs an admin endpoint for every server");
             }
             urls.put(sid, "http://" + admin.host() + ":" + admin.port());
         }

@@ -51,6 +51,25 @@ public interface Target extends AutoCloseable {
     /** Events reported since the last call, in no particular order. */
     List<TrialEvent> drainEvents() throws Exception;
 
+    /**
+     * What the servers reported about themselves since the last call (ZooKeeper's log lines: election
+     * durations, sync decisions); {@link ServerReports#NONE} where a target reports none.
+     */
+    default ServerReports drainReports() throws Exception {
+        return ServerReports.NONE;
+    }
+
+    /**
+     * Writes {@code count} values of {@code valueBytes} bytes through the serving leader of a stable
+     * ensemble and returns once every running server holds them ({@code --preload}): the data every
+     * trial of the cell then recovers with.
+     *
+     * @throws UnsupportedOperationException when this target cannot
+     */
+    default void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        throw new UnsupportedOperationException("the " + name() + " target cannot preload data");
+    }
+
     /** Syncs that finished since the last call (learners' {@code onSynced}), in no particular order. */
     default List<SyncEvent> drainSyncs() throws Exception {
         return List.of();
@@ -65,6 +84,14 @@ public interface Target extends AutoCloseable {
      */
     default WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
         throw new UnsupportedOperationException("the " + name() + " target cannot take writes");
+    }
+
+    /**
+     * Client sessions of this target's own kind ({@code --clients}, docs/loadgen.md "Failover as clients see
+     * it"), not yet open; null where a target has none (the simulator).
+     */
+    default ClientTransport clients(final ClientLoad load) throws Exception {
+        return null;
     }
 
     /** Election notifications sent by all servers so far, or -1 if unknown. */

@@ -30,6 +30,7 @@ public final class TrialRunner {
     private final long holdNs;
     private final java.io.PrintStream log;
     private final WriteDriver writes;
+    private ClientDriver clients;
     private long settleNs;
 
     /**
@@ -53,9 +54,11 @@ public final class TrialRunner {
 
     /**
      * One trial: its samples; what its writes did (null without writes); its syncs that moved data
-     * after the fault (null when none did); and a safety violation of its writes (null when none).
+     * after the fault (null when none did); a safety violation of its writes (null when none); and what
+     * its client sessions lived through (null without them).
      */
-    public record Trial(List<Sample> samples, TrialWrites writes, SyncSummary syncs, String writeViolation) {
+    public record Trial(List<Sample> samples, TrialWrites writes, SyncSummary syncs, String writeViolation,
+        ClientTrial clients) {
     }
 
     /**
@@ -82,6 +85,16 @@ public final class TrialRunner {
         return this;
     }
 
+    /**
+     * Client sessions through every trial ({@code --clients}): they start before the fault, which waits until
+     * every session had a read and a write succeed; after the trial settled, they go on until every session
+     * had both succeed again (up to the timeout), then stop.
+     */
+    TrialRunner clients(final ClientDriver driver) {
+        this.clients = driver;
+        return this;
+    }
+
     /** Starts every server and waits for a stable ensemble. */
     void bootstrap() throws Exception {
         target.startAll(ensemble.sidsOf(ensemble.allMask()));
@@ -102,15 +115,24 @@ public final class TrialRunner {
         target.drainSyncs();
         if (writes != null) {
             writes.begin();
-            awaitCommitDueAfter(writes.startNs(), "a write before the fault");
-            idleUntil(writes.startNs() + WRITE_MARGIN_NS);
         }
+        if (clients != null) {
+            clients.begin();
+        }
+        final long beganNs = target.nowNs();
+        if (writes != null) {
+            awaitCommitDueAfter(writes.startNs(), "a write before the fault");
+        }
+        awaitClientsAfter(beganNs, "before the fault");
+        idleUntil(beganNs + WRITE_MARGIN_NS);
         final List<Sample> samples = samples(pattern);
         final long firstFaultNs = samples.isEmpty() ? target.nowNs() : samples.get(0).faultNs();
-        if (writes == null) {
-            return new Trial(samples, null, syncs(firstFaultNs), null);
-        }
         final long settledNs = target.nowNs();
+        awaitClientsAfter(settledNs, "after the trial settled");
+        final ClientTrial clientTrial = clients == null ? null : endClients(firstFaultNs);
+        if (writes == null) {
+            return new Trial(samples, null, syncs(firstFaultNs), null, clientTrial);
+        }
         awaitCommitDueAfter(settledNs, "a write after the trial settled");
         idleUntil(settledNs + WRITE_MARGIN_NS);
         final TrialWrites w = writes.end(Math.min(timeoutNs, DRAIN_NS));
@@ -131,7 +153,7 @@ public final class TrialRunner {
                 }
             }
         }
-        return new Trial(out, w, syncs(firstFaultNs), violation);
+        return new Trial(out, w, syncs(firstFaultNs), violation, clientTrial);
     }
 
     /** The trial's syncs that moved data after its fault; each one logged in verbose mode. */
@@ -146,6 +168,34 @@ public final class TrialRunner {
             }
         }
         return SyncSummary.of(events, faultNs);
+    }
+
+    /** Lets time pass until every client session had a read and a write succeed at or after {@code sinceNs}. */
+    private void awaitClientsAfter(final long sinceNs, final String when) throws Exception {
+        if (clients == null) {
+            return;
+        }
+        final long deadline = target.nowNs() + timeoutNs;
+        while (clients.bothSucceededNs() == Long.MIN_VALUE || clients.bothSucceededNs() - sinceNs < 0) {
+            if (target.nowNs() - deadline > 0) {
+                if (log != null) {
+                    log.println("  clients: not every session had a read and a write succeed " + when
+                        + " within the timeout");
+                }
+                return;
+            }
+            target.idle(POLL_NS);
+        }
+    }
+
+    private ClientTrial endClients(final long faultNs) {
+        final ClientTrial c = clients.end(faultNs);
+        if (log != null) {
+            log.printf("  clients: %d sessions, %d expired, %d connection losses, %d session moved, %d other failures,"
+                + " %d not recovered%n", c.sessions(), c.expired(), c.connectionLosses(), c.sessionMoves(),
+                c.otherFailures(), c.unrecovered());
+        }
+        return c;
     }
 
     /** Lets time pass until a write due at or after {@code dueNs} committed, or the timeout. */
@@ -247,6 +297,9 @@ public final class TrialRunner {
         return s;
     }
 
+    /** How long a stable ensemble's restarted follower may take to have its SERVING event drained. */
+    static final long SERVING_EVENT_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
+
     /** The leader must survive a follower's crash; the sample is the follower's rejoin after restart. */
     private Sample followerCrash() throws Exception {
         final long leader = leader();
@@ -263,11 +316,19 @@ public final class TrialRunner {
         target.start(victim);
         final boolean ok = target.awaitStable(timeoutNs);
         long rejoin = -1;
-        for (final TrialEvent e : target.drainEvents()) {
-            if (e.sid() == victim && TrialEvent.SERVING.equals(e.state()) && rejoin < 0) {
-                rejoin = e.tsNs() - restartNs;
+        // A watcher publishes a server's new view before the event that says so: once the views are stable,
+        // the victim's SERVING event may still be on its way, so it gets a moment to arrive.
+        final long eventDeadline = System.nanoTime() + (ok ? SERVING_EVENT_GRACE_NS : 0);
+        do {
+            for (final TrialEvent e : target.drainEvents()) {
+                if (e.sid() == victim && TrialEvent.SERVING.equals(e.state()) && rejoin < 0) {
+                    rejoin = e.tsNs() - restartNs;
+                }
             }
-        }
+            if (rejoin < 0 && System.nanoTime() - eventDeadline < 0) {
+                target.idle(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        } while (rejoin < 0 && System.nanoTime() - eventDeadline < 0);
         String failure = null;
         if (!ok || rejoin < 0) {
             failure = describe("follower " + victim + (ok ? " settled without reporting serving" : " did not rejoin within "

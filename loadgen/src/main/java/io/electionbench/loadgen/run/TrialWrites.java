@@ -13,6 +13,7 @@ public final class TrialWrites {
     private final long issued;
     private final long committed;
     private final long lost;
+    private final long refused;
     private final long unanswered;
     private final long[] latenciesNs;
     private final long[] answersNs;
@@ -22,12 +23,13 @@ public final class TrialWrites {
     private final long wallStartMs;
     private final long wallEndMs;
 
-    TrialWrites(final long issued, final long committed, final long lost, final long unanswered, final long[] latenciesNs,
-        final long[] answersNs, final long[] ackZxids, final long[] ackSeqs, final Histogram latency, final long wallStartMs,
-        final long wallEndMs) {
+    TrialWrites(final long issued, final long committed, final long lost, final long refused, final long unanswered,
+        final long[] latenciesNs, final long[] answersNs, final long[] ackZxids, final long[] ackSeqs,
+        final Histogram latency, final long wallStartMs, final long wallEndMs) {
         this.issued = issued;
         this.committed = committed;
         this.lost = lost;
+        this.refused = refused;
         this.unanswered = unanswered;
         this.latenciesNs = latenciesNs;
         this.answersNs = answersNs.clone();
@@ -55,6 +57,11 @@ public final class TrialWrites {
      */
     public long unknown() {
         return lost + unanswered;
+    }
+
+    /** Attempts a node refused (not the leader, not ready, busy); each was retried. */
+    public long refused() {
+        return refused;
     }
 
     /** Writes that had not committed when the trial stopped waiting for them. */

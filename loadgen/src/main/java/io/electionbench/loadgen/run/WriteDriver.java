@@ -20,6 +20,14 @@ public interface WriteDriver extends AutoCloseable {
     long maxCommittedIntendedNs();
 
     /**
+     * Distinct writes of the current schedule acknowledged so far, for progress displays (any thread;
+     * -1 when the driver does not count them live).
+     */
+    default long committedSoFar() {
+        return -1;
+    }
+
+    /**
      * Stops new writes, waits up to {@code drainNs} for those issued to commit (retrying as needed),
      * and returns what the trial's writes did.
      */

@@ -29,6 +29,8 @@ final class WriteLedger {
     private final LongArrayList ackSeqs = new LongArrayList();
     private final Histogram latency = new Histogram(HIGHEST_TRACKABLE_NS, 3);
     private long lost;
+    private long refused;
+    private long committedCount;
     private volatile long maxCommittedIntendedNs = Long.MIN_VALUE;
 
     /**
@@ -67,6 +69,7 @@ final class WriteLedger {
             return false;
         }
         committed.set((int)(seq - firstSeq));
+        committedCount++;
         final long intendedNs = intendedNs(seq);
         final long latencyNs = Math.max(0, answerNs - intendedNs);
         latenciesNs.addLong(latencyNs);
@@ -82,6 +85,11 @@ final class WriteLedger {
         lost++;
     }
 
+    /** An attempt a node refused (not the leader, not ready, busy): it was retried. */
+    void onRefused() {
+        refused++;
+    }
+
     boolean isCommitted(final long seq) {
         return seq >= firstSeq && committed.get((int)(seq - firstSeq));
     }
@@ -91,13 +99,18 @@ final class WriteLedger {
         return maxCommittedIntendedNs;
     }
 
+    /** Distinct writes committed so far. */
+    long committedCount() {
+        return committedCount;
+    }
+
     /**
      * @param issued     writes the schedule produced
      * @param unanswered writes that had not committed when the trial stopped waiting for them
      */
     TrialWrites finish(final long issued, final long unanswered) {
-        return new TrialWrites(issued, committed.cardinality(), lost, unanswered, latenciesNs.toLongArray(), answersNs.toLongArray(),
-            ackZxids.toLongArray(), ackSeqs.toLongArray(), latency.copy(), wallStartMs,
+        return new TrialWrites(issued, committed.cardinality(), lost, refused, unanswered, latenciesNs.toLongArray(),
+            answersNs.toLongArray(), ackZxids.toLongArray(), ackSeqs.toLongArray(), latency.copy(), wallStartMs,
             Math.max(wallStartMs + 1, System.currentTimeMillis()));
     }
 }

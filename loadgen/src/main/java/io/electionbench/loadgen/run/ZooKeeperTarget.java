@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,14 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
+import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
+import io.electionbench.loadgen.zookeeper.ZooKeeperPreload;
+import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /**
- * Real Apache ZooKeeper 3.9 servers ({@code QuorumPeerMain}, one JVM each, from the jars the build
- * copies to {@code target/zookeeper/}). ZooKeeper reports no state-change timestamps, so a watcher
+ * Real Apache ZooKeeper servers ({@code QuorumPeerMain}, one JVM each) of one release, resolved at run
+ * time or read from an install ({@link ZooKeeperDistribution}). ZooKeeper reports no state-change timestamps, so a watcher
  * thread asks every live server {@code srvr} in turn (about one server per millisecond) and turns
  * what it sees into events on the load generator's clock: a server answering "Mode: leader" or
  * "Mode: follower" is serving in that role (ZooKeeper answers only after its sync completes); one
@@ -38,6 +41,8 @@ import io.electionbench.loadgen.proxy.PeerProxies;
  */
 final class ZooKeeperTarget extends WatchedTarget {
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+    private static final java.util.regex.Pattern ELECTION_TOOK =
+        java.util.regex.Pattern.compile("LEADING - LEADER ELECTION TOOK - (\\d+) MS");
 
     private final Path dir;
     private final int size;
@@ -45,21 +50,27 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final String heap;
     private final int[] clientPorts;
     private final ChildJvms jvms;
-    private final Path lib;
+    private final ZooKeeperDistribution zk;
+    private final ZooKeeperVariant variant;
     private final PeerProxies proxies;
     private final Thread watcher;
     private final NodeTiming timing;
     private ZooKeeperWriteDriver writes;
+    /** Per server, how far its log has been read for {@link #drainReportedElectionsMs}. */
+    private final long[] logRead;
     private volatile boolean isClosed;
 
-    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap) throws IOException {
+    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap, final ZooKeeperDistribution zk,
+        final ZooKeeperVariant variant) throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
         this.heap = heap;
         this.clientPorts = new int[size + 1];
+        this.logRead = new long[size + 1];
         this.jvms = new ChildJvms(size);
-        this.lib = zookeeperLib();
+        this.zk = zk;
+        this.variant = variant;
         this.timing = timing;
         final int[] ports = AdminTarget.freePorts(3 * size);
         final Map<Long, PeerProxies.Ports> real = new HashMap<>();
@@ -77,6 +88,9 @@ final class ZooKeeperTarget extends WatchedTarget {
                 final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
                     "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
                     "admin.enableServer=false", "maxClientCnxns=0"));
+                // The variant's knobs replace the defaults of the same key (ZooKeeper would take the last one).
+                cfg.removeIf(line -> variant.knobs().containsKey(line.substring(0, line.indexOf('='))));
+                cfg.addAll(variant.zooCfgLines());
                 // Itself with the ports it binds, every other server behind this server's own proxy to it.
                 for (int peer = 1; peer <= size; peer++) {
                     final PeerProxies.Ports p = real.get((long)peer);
@@ -96,27 +110,6 @@ final class ZooKeeperTarget extends WatchedTarget {
         watcher.start();
     }
 
-    /** target/zookeeper beside the jar or classes this runs from, or -Delectionbench.zookeeper.lib. */
-    static Path zookeeperLib() throws IOException {
-        final String override = System.getProperty("electionbench.zookeeper.lib");
-        Path candidate;
-        if (override != null) {
-            candidate = Path.of(override);
-        } else {
-            try {
-                final Path code = Path.of(ZooKeeperTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                candidate = code.getParent().resolve("zookeeper");
-            } catch (final URISyntaxException ex) {
-                throw new IOException("cannot locate the ZooKeeper jars", ex);
-            }
-        }
-        if (!Files.isRegularFile(candidate.resolve("zookeeper-3.9.5.jar"))) {
-            throw new IOException("ZooKeeper's jars are not in " + candidate + "; build with 'mvn package' (it copies them there)"
-                + " or set -Delectionbench.zookeeper.lib=DIR");
-        }
-        return candidate;
-    }
-
     @Override
     public String name() {
         return "zookeeper";
@@ -129,8 +122,11 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     @Override
     public void start(final long sid) throws Exception {
-        jvms.start(sid, ChildJvms.command(heap, List.of("-Dzookeeper.admin.enableServer=false", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", lib.resolve("*").toString(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString())), dir.resolve("zk-" + sid + ".log"));
+        final List<String> args = new ArrayList<>(List.of("-Dzookeeper.admin.enableServer=false",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+        args.addAll(variant.jvmArguments());
+        args.addAll(List.of("-cp", zk.classpath(), MAIN, dir.resolve("zoo-" + sid + ".cfg").toString()));
+        jvms.start(sid, ChildJvms.command(heap, args), dir.resolve("zk-" + sid + ".log"));
         views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
     }
 
@@ -160,6 +156,57 @@ final class ZooKeeperTarget extends WatchedTarget {
         proxies.heal();
     }
 
+    /**
+     * What the servers logged since the last call: {@code Leader.lead}'s "LEADING - LEADER ELECTION TOOK -
+     * N MS" (the time its {@code lookForLeader} ran), and {@code LearnerHandler.syncFollower}'s choice for
+     * each learner ("Sending DIFF", "Sending TRUNC", "Sending snapshot", logged at INFO in 3.8 and 3.9; the
+     * TRUNC of a learner above {@code maxCommittedLog} only at DEBUG). Only whole lines are read, so a line
+     * being written is taken next time.
+     */
+    @Override
+    public ServerReports drainReports() throws IOException {
+        final List<Long> out = new ArrayList<>();
+        int diffs = 0;
+        int truncs = 0;
+        int snaps = 0;
+        for (int sid = 1; sid <= size; sid++) {
+            final Path log = dir.resolve("zk-" + sid + ".log");
+            if (!Files.exists(log)) {
+                continue;
+            }
+            final byte[] bytes;
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(log)) {
+                if (channel.size() < logRead[sid]) {
+                    logRead[sid] = 0; // a new log: the server was restarted into it
+                }
+                final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int)Math.min(Integer.MAX_VALUE - 8,
+                    channel.size() - logRead[sid]));
+                channel.read(buffer, logRead[sid]);
+                bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            }
+            final String text = new String(bytes, StandardCharsets.UTF_8);
+            final int end = text.lastIndexOf('\n') + 1;
+            logRead[sid] += text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
+            final String lines = text.substring(0, end);
+            final java.util.regex.Matcher m = ELECTION_TOOK.matcher(lines);
+            while (m.find()) {
+                out.add(Long.parseLong(m.group(1)));
+            }
+            diffs += occurrences(lines, "Sending DIFF zxid=");
+            truncs += occurrences(lines, "Sending TRUNC ");
+            snaps += occurrences(lines, "Sending snapshot last zxid of peer");
+        }
+        return new ServerReports(out, diffs, truncs, snaps);
+    }
+
+    private static int occurrences(final String text, final String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            n++;
+        }
+        return n;
+    }
+
     @Override
     public long notificationsSent() {
         return -1;
@@ -172,13 +219,25 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) throws Exception {
         if (writes == null) {
-            final StringBuilder connect = new StringBuilder();
-            for (int sid = 1; sid <= size; sid++) {
-                connect.append(sid == 1 ? "" : ",").append("127.0.0.1:").append(clientPorts[sid]);
-            }
-            writes = new ZooKeeperWriteDriver(lib, connect.toString(), 20 * timing.tickTimeMs(), ratePerS);
+            writes = new ZooKeeperWriteDriver(zk.jars(), clientAddresses(), 20 * timing.tickTimeMs(), ratePerS);
         }
         return writes;
+    }
+
+    /** Real sessions of this release's client ({@link ZooKeeperClients}), spread over the servers. */
+    @Override
+    public ClientTransport clients(final ClientLoad load) throws IOException {
+        return new ZooKeeperClients(ZooKeeperClient.of(zk.jars()), clientAddresses(), load.sessionTimeoutMs(),
+            load.sessions());
+    }
+
+    /** Every server's client port, in sid order. */
+    private List<InetSocketAddress> clientAddresses() {
+        final List<InetSocketAddress> out = new ArrayList<>();
+        for (int sid = 1; sid <= size; sid++) {
+            out.add(new InetSocketAddress("127.0.0.1", clientPorts[sid]));
+        }
+        return out;
     }
 
     @Override
@@ -235,6 +294,11 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     /** The "Mode:" of a srvr answer, or null when the server does not serve (or does not answer). */
     private static String probe(final int port) {
+        return srvrField(port, "Mode: ");
+    }
+
+    /** One field of a srvr answer ("Mode: ", "Zxid: "), or null when the server does not answer it. */
+    private static String srvrField(final int port, final String field) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(500);
@@ -243,14 +307,62 @@ final class ZooKeeperTarget extends WatchedTarget {
             out.flush();
             final InputStream in = s.getInputStream();
             final String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            final int at = text.indexOf("Mode: ");
+            final int at = text.indexOf(field);
             if (at < 0) {
                 return null;
             }
             final int end = text.indexOf('\n', at);
-            return text.substring(at + 6, end < 0 ? text.length() : end).trim();
+            return text.substring(at + field.length(), end < 0 ? text.length() : end).trim();
         } catch (final IOException ex) {
             return null;
+        }
+    }
+
+    /**
+     * Creates {@code count} persistent znodes {@code /electionbench-preload/p-N} of {@code valueBytes} bytes
+     * through ZooKeeper's own client of this release (asynchronous creates, at most
+     * {@link AdminTarget#PRELOAD_WINDOW} unanswered), then waits until every running server's srvr
+     * {@code Zxid} is the highest any of them reports, and checks that each holds the znodes (srvr's
+     * {@code Node count}).
+     */
+    @Override
+    public void preload(final long count, final int valueBytes, final long timeoutNs) throws Exception {
+        final long deadline = System.nanoTime() + timeoutNs;
+        ZooKeeperPreload.create(ZooKeeperClient.of(zk.jars()), clientAddresses(), 20 * timing.tickTimeMs(), count,
+            valueBytes, AdminTarget.PRELOAD_WINDOW, deadline);
+        while (true) {
+            long highest = -1;
+            long lowest = Long.MAX_VALUE;
+            for (int sid = 1; sid <= size; sid++) {
+                if (views.get((long)sid).isUp()) {
+                    final String zxid = srvrField(clientPorts[sid], "Zxid: ");
+                    final long z = zxid == null ? -1 : Long.decode(zxid);
+                    highest = Math.max(highest, z);
+                    lowest = Math.min(lowest, z);
+                }
+            }
+            if (lowest >= 0 && lowest == highest) {
+                checkNodeCounts(count);
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("preload: the servers did not all reach zxid 0x" + Long.toHexString(highest)
+                    + " within the timeout");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** Every running server's srvr "Node count" covers the preloaded znodes and their parent. */
+    private void checkNodeCounts(final long count) throws IOException {
+        for (int sid = 1; sid <= size; sid++) {
+            if (views.get((long)sid).isUp()) {
+                final String nodes = srvrField(clientPorts[sid], "Node count: ");
+                if (nodes == null || Long.parseLong(nodes) < count + 1) {
+                    throw new IOException("preload: server " + sid + " holds " + nodes + " znodes after " + count
+                        + " were created");
+                }
+            }
         }
     }
 

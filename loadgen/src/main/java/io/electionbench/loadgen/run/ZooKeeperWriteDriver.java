@@ -1,18 +1,11 @@
 package io.electionbench.loadgen.run;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,17 +15,19 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.WriteListener;
+import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
+import io.electionbench.loadgen.zookeeper.ZooKeeperSession;
 
 /**
- * Open-loop writes to real Apache ZooKeeper through its own client (3.9.5, loaded from the jars the
- * build copies to {@code target/zookeeper/} in a class loader of its own, so its Netty 4.1 never meets
- * ours; SLF4J is shared, with ZooKeeper's loggers at ERROR: its reconnects during faults are expected). Each write is an asynchronous
+ * Open-loop writes to real Apache ZooKeeper through its own client, of the release under test
+ * ({@link ZooKeeperClient}: that release's jars in a class loader of their own). Each write is an asynchronous
  * {@code create} of a persistent sequential znode {@code /electionbench/w-} whose 128-byte data
  * starts with the write's sequence (big-endian); its zxid is the new znode's czxid.
  *
  * <p>The same {@link LeaderFollowingWriter} schedules and retries, with the whole ensemble as one
- * "node": ZooKeeper's client picks a server and reconnects by itself, and followers forward writes,
- * so there is no leader to follow. CONNECTIONLOSS and OPERATIONTIMEOUT answers (ZooKeeper cannot tell
+ * "node": ZooKeeper's client picks a server (the list shuffled, as its {@code StaticHostProvider} does)
+ * and reconnects by itself, and followers forward writes, so there is no leader to follow.
+ * CONNECTIONLOSS and OPERATIONTIMEOUT answers (ZooKeeper cannot tell
  * whether such a write happened) count as unknown and the write is sent again 2 ms later; an expired
  * session is replaced by a new one. The client waits up to a second (random) before reconnecting
  * after a lost connection, and every server drops its clients when it leaves its role in an
@@ -44,129 +39,78 @@ import io.electionbench.core.election.WriteListener;
 final class ZooKeeperWriteDriver extends AgentWriteDriver {
     static final String PARENT = "/electionbench";
     private static final long ENSEMBLE = 1;
-    private static final int OK = 0;
-    private static final int CONNECTION_LOSS = -4;
-    private static final int OPERATION_TIMEOUT = -7;
-    private static final int NODE_EXISTS = -110;
-    private static final int SESSION_EXPIRED = -112;
     private static final long CONNECT_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final int CLOSE_WAIT_MS = 2_000;
 
     /** One create's outcome, from ZooKeeper's event thread. */
     private record Answer(long seq, int rc, long czxid, String name, long atNs) {
     }
 
-    private final String connectString;
+    private final List<InetSocketAddress> servers;
     private final int sessionTimeoutMs;
-    private final ClassLoader loader;
-    private final Class<?> zooKeeperClass;
-    private final Class<?> watcherInterface;
-    private final Class<?> create2Callback;
-    private final Class<?> statClass;
-    private final Object openAcl;
-    private final Object persistentSequential;
-    private final Object persistent;
-    private final Method createAsync;
-    private final Method createSync;
-    private final Method getData;
-    private final Method sync;
-    private final Method close;
-    private final Method czxid;
+    private final ZooKeeperClient client;
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     /** Acknowledged czxid to znode name, for the safety check (agent thread writes, trial thread reads after end). */
     private final Map<Long, String> names = new ConcurrentHashMap<>();
-    private final Object callback;
-    private volatile Object zk;
+    private final ZooKeeperSession.CreateAnswer onCreated = this::onCreated;
+    private volatile ZooKeeperSession zk;
     private volatile boolean isExpired;
 
     /**
-     * @param lib              the ZooKeeper jars ({@link ZooKeeperTarget#zookeeperLib()})
-     * @param connectString    every server's client address, {@code host:port,...}
+     * @param jars             the release's jars ({@link io.electionbench.loadgen.zookeeper.ZooKeeperDistribution#jars()})
+     * @param servers          every server's client address
      * @param sessionTimeoutMs asked of the servers (they grant 2 to 20 ticks)
      */
-    ZooKeeperWriteDriver(final Path lib, final String connectString, final int sessionTimeoutMs, final double ratePerS) throws Exception {
+    ZooKeeperWriteDriver(final List<Path> jars, final List<InetSocketAddress> servers, final int sessionTimeoutMs,
+        final double ratePerS) throws Exception {
         super(ratePerS);
-        this.connectString = connectString;
+        final List<InetSocketAddress> shuffled = new ArrayList<>(servers);
+        Collections.shuffle(shuffled);
+        this.servers = List.copyOf(shuffled);
         this.sessionTimeoutMs = sessionTimeoutMs;
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.zookeeper", "error");
-        this.loader = isolatedLoader(lib);
-        zooKeeperClass = loader.loadClass("org.apache.zookeeper.ZooKeeper");
-        watcherInterface = loader.loadClass("org.apache.zookeeper.Watcher");
-        create2Callback = loader.loadClass("org.apache.zookeeper.AsyncCallback$Create2Callback");
-        statClass = loader.loadClass("org.apache.zookeeper.data.Stat");
-        final Class<?> createMode = loader.loadClass("org.apache.zookeeper.CreateMode");
-        openAcl = loader.loadClass("org.apache.zookeeper.ZooDefs$Ids").getField("OPEN_ACL_UNSAFE").get(null);
-        persistentSequential = createMode.getField("PERSISTENT_SEQUENTIAL").get(null);
-        persistent = createMode.getField("PERSISTENT").get(null);
-        createAsync = zooKeeperClass.getMethod("create", String.class, byte[].class, List.class, createMode, create2Callback, Object.class);
-        createSync = zooKeeperClass.getMethod("create", String.class, byte[].class, List.class, createMode);
-        getData = zooKeeperClass.getMethod("getData", String.class, boolean.class, statClass);
-        sync = zooKeeperClass.getMethod("sync", String.class);
-        close = zooKeeperClass.getMethod("close");
-        czxid = statClass.getMethod("getCzxid");
-        callback = Proxy.newProxyInstance(loader, new Class<?>[] {create2Callback}, new CreateCallback());
+        this.client = ZooKeeperClient.of(jars);
         zk = newSession();
         createParent();
         start(new LeaderFollowingWriter(new long[] {ENSEMBLE}, new ZooKeeperLinks(), SocketWriteDriver.BACKOFF_NS,
             SocketWriteDriver.CONNECT_BACKOFF_NS, TimeUnit.MILLISECONDS.toNanos(4L * sessionTimeoutMs)), "zookeeper-writer");
     }
 
-    /** ZooKeeper's jars first, then the JDK; SLF4J from ours (one logging setup). */
-    private static ClassLoader isolatedLoader(final Path lib) throws IOException {
-        final List<URL> urls = new ArrayList<>();
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(lib, "*.jar")) {
-            for (final Path jar : jars) {
-                if (!jar.getFileName().toString().startsWith("slf4j-")) {
-                    urls.add(toUrl(jar));
-                }
-            }
-        }
-        final ClassLoader ours = ZooKeeperWriteDriver.class.getClassLoader();
-        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader()) {
-            @Override
-            protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException {
-                return name.startsWith("org.slf4j.") ? ours.loadClass(name) : super.loadClass(name, resolve);
-            }
-        };
-    }
-
-    private static URL toUrl(final Path jar) throws MalformedURLException {
-        return jar.toUri().toURL();
-    }
-
     /** A new client session; it connects in the background, requests wait for it. */
-    private Object newSession() throws Exception {
+    private ZooKeeperSession newSession() throws IOException {
         isExpired = false;
-        final Object watcher = Proxy.newProxyInstance(loader, new Class<?>[] {watcherInterface}, (proxy, method, args) -> {
-            if ("process".equals(method.getName())) {
-                final Object state = args[0].getClass().getMethod("getState").invoke(args[0]);
-                if ("Expired".equals(String.valueOf(state))) {
-                    isExpired = true;
-                    wake();
-                }
-                return null;
+        return client.open(servers, sessionTimeoutMs, (state, atNs) -> {
+            if ("Expired".equals(state)) {
+                isExpired = true;
+                wake();
             }
-            return objectMethod(proxy, method, args);
         });
-        return zooKeeperClass.getConstructor(String.class, int.class, watcherInterface).newInstance(connectString, sessionTimeoutMs, watcher);
     }
 
     /** Creates {@link #PARENT}, waiting for the first connection (up to 30 s). */
-    private void createParent() throws Exception {
+    private void createParent() throws IOException {
         final long deadline = System.nanoTime() + CONNECT_WAIT_NS;
         while (true) {
             try {
-                createSync.invoke(zk, PARENT, new byte[0], openAcl, persistent);
+                zk.createPersistent(PARENT, new byte[0]);
                 return;
-            } catch (final InvocationTargetException ex) {
-                final int code = code(ex.getCause());
-                if (code == NODE_EXISTS) {
+            } catch (final ZooKeeperSession.Failure ex) {
+                if (ex.code() == ZooKeeperSession.NODE_EXISTS) {
                     return;
                 }
-                if (code != CONNECTION_LOSS || System.nanoTime() - deadline > 0) {
-                    throw new IOException("ZooKeeper at " + connectString + ": cannot create " + PARENT + ": " + ex.getCause(), ex.getCause());
+                if (ex.code() != ZooKeeperSession.CONNECTION_LOSS || System.nanoTime() - deadline > 0) {
+                    throw new IOException("ZooKeeper at " + servers + ": cannot create " + PARENT + ": "
+                        + ex.getMessage(), ex);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
+        }
+    }
+
+    /** Create2Callback, on ZooKeeper's event thread. */
+    private void onCreated(final long seq, final int rc, final String name, final long czxid, final long atNs) {
+        answers.add(new Answer(seq, rc, czxid, name, atNs));
+        if (rc != ZooKeeperSession.OK) {
+            wake();
         }
     }
 
@@ -176,11 +120,11 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
         Answer a;
         while ((a = answers.poll()) != null) {
             n++;
-            if (a.rc() == OK) {
+            if (a.rc() == ZooKeeperSession.OK) {
                 names.put(a.czxid(), a.name());
                 writer().onResult(ENSEMBLE, a.seq(), WriteListener.COMMITTED, a.czxid(), -1, a.atNs());
             } else {
-                if (a.rc() == SESSION_EXPIRED) {
+                if (a.rc() == ZooKeeperSession.SESSION_EXPIRED) {
                     isExpired = true;
                 }
                 writer().onResult(ENSEMBLE, a.seq(), WriteListener.UNKNOWN, -1, -1, a.atNs());
@@ -194,31 +138,30 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     public String missingAcknowledged(final TrialWrites writes) {
         final long[] zxids = writes.ackZxids();
         final long[] seqs = writes.ackSeqs();
+        final ZooKeeperSession session = zk;
         try {
-            sync.invoke(zk, PARENT);
+            session.sync(PARENT, 4L * sessionTimeoutMs);
             for (int i = 0; i < zxids.length; i++) {
                 final String name = names.get(zxids[i]);
-                final Object stat = statClass.getConstructor().newInstance();
-                final byte[] data;
+                final ZooKeeperSession.Read read;
                 try {
-                    data = (byte[])getData.invoke(zk, name, false, stat);
-                } catch (final InvocationTargetException ex) {
-                    if (code(ex.getCause()) == -101) {
+                    read = session.read(name);
+                } catch (final ZooKeeperSession.Failure ex) {
+                    if (ex.code() == ZooKeeperSession.NO_NODE) {
                         return "acknowledged write " + seqs[i] + " (" + name + ", czxid " + Zxid.toString(zxids[i]) + ") is missing";
                     }
                     throw ex;
                 }
+                final byte[] data = read.data();
                 final long held = data.length >= Long.BYTES ? ByteBuffer.wrap(data).getLong(0) : -1;
-                if (held != seqs[i] || (long)czxid.invoke(stat) != zxids[i]) {
-                    return name + " holds write " + held + " created at " + Zxid.toString((long)czxid.invoke(stat))
+                if (held != seqs[i] || read.czxid() != zxids[i]) {
+                    return name + " holds write " + held + " created at " + Zxid.toString(read.czxid())
                         + ", acknowledged as write " + seqs[i] + " at " + Zxid.toString(zxids[i]);
                 }
             }
             return null;
-        } catch (final InvocationTargetException ex) {
-            return "the acknowledged writes could not be checked: " + ex.getCause();
-        } catch (final ReflectiveOperationException ex) {
-            return "the acknowledged writes could not be checked: " + ex;
+        } catch (final ZooKeeperSession.Failure ex) {
+            return "the acknowledged writes could not be checked: " + ex.getMessage();
         }
     }
 
@@ -228,55 +171,10 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     }
 
     /** Closes a session on a thread of its own: with the ensemble down, ZooKeeper's close waits for an answer. */
-    private void closeQuietly(final Object session) {
-        final Thread t = new Thread(() -> {
-            try {
-                close.invoke(session);
-            } catch (final ReflectiveOperationException ex) {
-                // Closing anyway.
-            }
-        }, "zookeeper-close");
+    private static void closeQuietly(final ZooKeeperSession session) {
+        final Thread t = new Thread(() -> session.close(CLOSE_WAIT_MS), "zookeeper-close");
         t.setDaemon(true);
         t.start();
-    }
-
-    /** KeeperException.code().intValue(), or 0 for anything else. */
-    private static int code(final Throwable keeperException) {
-        try {
-            final Object code = keeperException.getClass().getMethod("code").invoke(keeperException);
-            return (int)code.getClass().getMethod("intValue").invoke(code);
-        } catch (final ReflectiveOperationException | RuntimeException ex) {
-            return 0;
-        }
-    }
-
-    private static Object objectMethod(final Object proxy, final Method method, final Object[] args) {
-        switch (method.getName()) {
-            case "hashCode":
-                return System.identityHashCode(proxy);
-            case "equals":
-                return proxy == args[0];
-            default:
-                return "electionbench-zookeeper-" + method.getName();
-        }
-    }
-
-    /** Create2Callback.processResult(rc, path, ctx, name, stat), on ZooKeeper's event thread. */
-    private final class CreateCallback implements InvocationHandler {
-        @Override
-        public Object invoke(final Object proxy, final Method method, final Object[] args) throws Exception {
-            if (!"processResult".equals(method.getName())) {
-                return objectMethod(proxy, method, args);
-            }
-            final long atNs = System.nanoTime();
-            final int rc = (int)args[0];
-            final long czxidValue = rc == OK && args[4] != null ? (long)czxid.invoke(args[4]) : -1;
-            answers.add(new Answer((long)args[2], rc, czxidValue, (String)args[3], atNs));
-            if (rc != OK) {
-                wake();
-            }
-            return null;
-        }
     }
 
     /** The ensemble as one node: "connected" while the session lives; a new session after it expired. */
@@ -292,7 +190,7 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
             try {
                 zk = newSession();
                 return true;
-            } catch (final Exception ex) {
+            } catch (final IOException ex) {
                 return false;
             }
         }
@@ -302,9 +200,9 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
             final byte[] data = scratch.clone(); // ZooKeeper keeps the array until the request is sent
             ByteBuffer.wrap(data).putLong(0, seq);
             try {
-                createAsync.invoke(zk, PARENT + "/w-", data, openAcl, persistentSequential, callback, seq);
+                zk.create(PARENT + "/w-", data, true, onCreated, seq);
                 return true;
-            } catch (final ReflectiveOperationException ex) {
+            } catch (final IllegalStateException ex) {
                 return false;
             }
         }

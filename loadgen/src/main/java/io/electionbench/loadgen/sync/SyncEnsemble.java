@@ -61,7 +61,8 @@ public final class SyncEnsemble implements AutoCloseable {
         final int[] ports = FreePorts.pick(3 * size);
         for (int sid = 1; sid <= size; sid++) {
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
-                + ":participant;127.0.0.1:" + ports[3 * (sid - 1) + 2]);
+                + ":participant");
+            lines.add("admin." + sid + "=127.0.0.1:" + ports[3 * (sid - 1) + 2]);
         }
         Files.createDirectories(dir);
         final Path configFile = dir.resolve("ensemble.cfg");

@@ -7,11 +7,11 @@ package io.electionbench.loadgen.sync;
  * <p>Where the memory goes ({@code S} snapshot bytes, {@code f} lagging followers, {@code f+1}
  * pre-loaded members, {@code N} txns):
  * <ul>
- * <li>every pre-loaded member keeps its snapshot's state on the heap ({@code FileTxnLog}), and opening
- * one reads the file whole before copying the state out: {@code (f+1)S}, {@code (f+2)S} while the last
- * one opens;
- * <li>a follower receiving a snapshot writes it to its file as it arrives and then maps the file
- * read-only: no heap;
+ * <li>the set-up generates the state on the heap and compacts the template's log into it, which keeps a
+ * copy: {@code 2S} until the template is closed;
+ * <li>a member opening the template's copy maps the snapshot's state ({@code FileTxnLog} recovery reads no
+ * file whole), and a follower receiving a snapshot writes it to its file as it arrives and then maps the
+ * file read-only: no heap;
  * <li>every member indexes its held entries in memory, 24 bytes each, in arrays that grow by doubling;
  * <li>room for G1 to place the {@code S}-byte arrays (humongous objects need contiguous regions), plus
  * a fixed allowance for Netty, rings and the JVM.
@@ -28,7 +28,7 @@ public final class SyncMemory {
     public static long requiredHeapBytes(final int followers, final long txns, final long snapshotBytes) {
         final int members = 2 * followers + 1;
         final long indexes = INDEX_BYTES_PER_ENTRY * txns * members;
-        final long snapshots = snapshotBytes == 0 ? 0 : snapshotBytes * (followers + 2L) + snapshotBytes / 2;
+        final long snapshots = snapshotBytes == 0 ? 0 : 2 * snapshotBytes + snapshotBytes / 2;
         return BASE_BYTES + indexes + snapshots;
     }
 

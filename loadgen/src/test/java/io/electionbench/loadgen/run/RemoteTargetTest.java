@@ -30,7 +30,8 @@ class RemoteTargetTest {
         final int[] ports = AdminTarget.freePorts(9);
         final List<String> lines = new ArrayList<>(List.of("tickTime=200", "initLimit=10", "syncLimit=5", "dataDir=" + dir.resolve("n-%d")));
         for (int sid = 1; sid <= 3; sid++) {
-            lines.add("server." + sid + "=127.0.0.1:" + ports[3 * sid - 3] + ":" + ports[3 * sid - 2] + ":participant;127.0.0.1:" + ports[3 * sid - 1]);
+            lines.add("server." + sid + "=127.0.0.1:" + ports[3 * sid - 3] + ":" + ports[3 * sid - 2] + ":participant");
+            lines.add("admin." + sid + "=127.0.0.1:" + ports[3 * sid - 1]);
         }
         final Path cfg = Files.write(dir.resolve("ensemble.cfg"), lines);
         final AtomicBoolean done = new AtomicBoolean();

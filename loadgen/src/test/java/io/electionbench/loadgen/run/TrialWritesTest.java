@@ -70,5 +70,11 @@ class TrialWritesTest {
             log.missing(new long[] {Zxid.make(2, 2)}, new long[] {44}));
         assertEquals("leader 2 holds a different txn at acknowledged zxid 3:1 (write ?, acknowledged as write 45)",
             log.missing(new long[] {Zxid.make(3, 1)}, new long[] {45}));
+        final long[] zxids = {Zxid.make(1, 5), Zxid.make(2, 1), Zxid.make(2, 2), Zxid.make(2, 3), Zxid.make(3, 1)};
+        final long[] seqs = {7, 41, 44, 43, 45};
+        assertEquals(3, log.countMissing(zxids, seqs), "2:2 holds another write, 2:3 is absent, 3:1 holds no sequence");
+        assertEquals(0, log.countMissing(new long[] {Zxid.make(1, 5), Zxid.make(2, 2)}, new long[] {7, 42}));
+        assertEquals("node 2 holds a different txn at acknowledged zxid 2:2 (write 42, acknowledged as write 44)",
+            log.missing(zxids, seqs, "node 2"));
     }
 }

@@ -28,10 +28,13 @@ import java.util.stream.Collectors;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
-        "Compares two runs or commits cell by cell: medians with confidence intervals, change,",
-        "Mann-Whitney U p-value. A and B are each a run file, a directory of runs, a stored commit",
-        "prefix or a git revision (HEAD~1); several runs of one commit are pooled.",
-        "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input."})
+        "Compare two runs or commits cell by cell, with a regression gate.",
+        "A and B are each a run file, a directory of runs, a stored commit prefix or a git revision (HEAD~1);"
+            + " several runs of one commit are pooled. Each row: medians with confidence intervals, change,"
+            + " Mann-Whitney U p-value, Holm-Bonferroni adjusted over the rows tested. ZooKeeper cells are controls"
+            + " whose shift is the machine drift; runs from different machines (CPU, cores, memory) get no verdicts.",
+        "Exit 0: no regression; 1: a significant regression of at least the threshold, beyond the drift; 2: bad"
+            + " input or different machines."})
 public final class CompareCommand implements Callable<Integer> {
     /** Exit code when a row is a regression. */
     public static final int EXIT_REGRESSION = 1;
@@ -61,19 +64,33 @@ public final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try {
-            final double thresholdPct = comparison.thresholdPct();
-            final double alpha = comparison.alpha();
+            final Comparison.Options options = comparison.options();
             final RunStore store = new RunStore(root.repo());
             final Comparison c = Comparison.of("A " + oldSpec, runs(store, oldSpec), "B " + newSpec, runs(store, newSpec),
-                thresholdPct, alpha);
-            out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
-            out.flush();
-            return c.hasRegression() ? EXIT_REGRESSION : 0;
+                options);
+            return print(c, isJson, out, err, "compare");
         } catch (final ResultsException ex) {
             err.println("electionbench compare: " + ex.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;
         }
+    }
+
+    /**
+     * Prints the comparison and gives the gate's exit code; refused verdicts (different machines)
+     * are exit 2 with one line on stderr, since a gate that could not judge must not pass.
+     */
+    static int print(final Comparison c, final boolean isJson, final PrintWriter out, final PrintWriter err,
+        final String command) {
+        out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
+        out.flush();
+        if (c.isRefused()) {
+            err.println("electionbench " + command + ": the sides ran on different machines (" + c.hostMismatch()
+                + "): no verdicts; --allow-host-mismatch to judge anyway");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+        return c.hasRegression() ? EXIT_REGRESSION : 0;
     }
 
     private static List<RunResult> runs(final RunStore store, final String spec) {

@@ -4,9 +4,8 @@ import io.electionbench.results.ResultsException;
 import io.electionbench.results.RunStore;
 import io.electionbench.results.StoredRun;
 import io.electionbench.results.compare.Comparison;
-import io.electionbench.results.compare.ComparisonJson;
-import io.electionbench.results.compare.ComparisonText;
 import io.electionbench.results.continuous.ContinuousRun;
+import io.electionbench.results.continuous.Interleaving;
 import io.electionbench.results.continuous.LoadgenBuild;
 import io.electionbench.results.continuous.LoadgenRoundRunner;
 import io.electionbench.results.continuous.Side;
@@ -44,11 +43,14 @@ import java.util.stream.Stream;
     name = "continuous",
     mixinStandardHelpOptions = true,
     customSynopsis = "electionbench continuous [-hV] [--json] [--offline] [--rounds=N] [--warmup-rounds=N]"
-        + " [--threshold=PCT] [--alpha=A] [--root=DIR] BASE HEAD [run options]",
+        + " [--threshold=PCT] [--alpha=A] [--correction=none|holm] [--allow-host-mismatch] [--root=DIR]"
+        + " BASE HEAD [run options]",
     description = {
-        "Builds BASE and HEAD (git revisions) in temporary worktrees, runs 'electionbench run [run options]' on each,",
-        "rounds interleaved A B A B ..., stores one merged run per commit and compares them as compare does.",
-        "Run options go to 'run' unchanged; --trials 1 --warmup 0 --json --out are set by this command.",
+        "Build two commits, run their load tests interleaved A B A B, store and compare them.",
+        "BASE and HEAD (git revisions) are built in temporary worktrees; 'electionbench run [run options]' runs on"
+            + " each in rounds, and one merged run per commit is stored and compared as compare does. Run options go"
+            + " to 'run' unchanged; --trials 1 --warmup 0 --json --out are set by this command, and each side of each"
+            + " round gets its own --seed (from --seed S, default 1: A S+2(k-1), B one more).",
         "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input or failure."})
 public final class ContinuousCommand implements Callable<Integer> {
     /** Run options this command sets itself for every round; the user may not give them. */
@@ -87,6 +89,9 @@ public final class ContinuousCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** The seed of A's first round: the user's {@code --seed}, taken out of the run options, or 1 as for run. */
+    private long seedBase = 1;
+
     /** Set when a failed run kept its logs, so the error line can be followed by where they are. */
     private Path keptLogs;
 
@@ -101,7 +106,11 @@ public final class ContinuousCommand implements Callable<Integer> {
             for (final Side side : Side.values()) {
                 shas.put(side, Worktrees.resolve(repo, revisions.get(side)));
             }
-            final ContinuousRun run = new ContinuousRun(repo, revisions, shas, rounds, warmupRounds, runOptions);
+            final ContinuousRun run = new ContinuousRun(repo, revisions, shas, rounds, warmupRounds, seedBase,
+                runOptions);
+            err.printf("each side of each round runs with its own --seed (%d to %d; A odd steps, B even), so the"
+                + " simulator's rounds are independent samples%n", seedBase,
+                Interleaving.seed(seedBase, rounds + warmupRounds, Side.HEAD));
             final Map<Side, StoredRun> stored = measure(repo, run, shas, err);
             return printComparison(repo, stored);
         } catch (final ResultsException | IOException ex) {
@@ -122,8 +131,8 @@ public final class ContinuousCommand implements Callable<Integer> {
             throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds + " and "
                 + warmupRounds);
         }
-        comparison.thresholdPct();
-        comparison.alpha();
+        comparison.options();
+        takeSeed();
         for (final String option : runOptions) {
             final String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
             if (OWNED_RUN_OPTIONS.contains(name)) {
@@ -131,6 +140,32 @@ public final class ContinuousCommand implements Callable<Integer> {
                     + " --out <scratch>); use --rounds and --warmup-rounds");
             }
         }
+    }
+
+    /** Removes {@code --seed S} or {@code --seed=S} from the run options into {@link #seedBase}. */
+    private void takeSeed() {
+        final List<String> rest = new ArrayList<>();
+        for (int i = 0; i < runOptions.size(); i++) {
+            final String option = runOptions.get(i);
+            String value = null;
+            if (option.equals("--seed")) {
+                if (i + 1 >= runOptions.size()) {
+                    throw new ResultsException("--seed needs a value");
+                }
+                value = runOptions.get(++i);
+            } else if (option.startsWith("--seed=")) {
+                value = option.substring("--seed=".length());
+            } else {
+                rest.add(option);
+                continue;
+            }
+            try {
+                seedBase = Long.parseLong(value);
+            } catch (final NumberFormatException ex) {
+                throw new ResultsException("--seed must be an integer, got '" + value + "'");
+            }
+        }
+        runOptions = rest;
     }
 
     /**
@@ -189,12 +224,8 @@ public final class ContinuousCommand implements Callable<Integer> {
 
     private int printComparison(final Path repo, final Map<Side, StoredRun> stored) {
         final Comparison c = Comparison.of("A " + stored.get(Side.BASE).file(), List.of(stored.get(Side.BASE).run()),
-            "B " + stored.get(Side.HEAD).file(), List.of(stored.get(Side.HEAD).run()), comparison.thresholdPct(),
-            comparison.alpha());
-        final PrintWriter out = spec.commandLine().getOut();
-        out.print(isJson ? ComparisonJson.toTree(c).toPrettyString() + "\n" : ComparisonText.render(c));
-        out.flush();
-        return c.hasRegression() ? CompareCommand.EXIT_REGRESSION : 0;
+            "B " + stored.get(Side.HEAD).file(), List.of(stored.get(Side.HEAD).run()), comparison.options());
+        return CompareCommand.print(c, isJson, spec.commandLine().getOut(), spec.commandLine().getErr(), "continuous");
     }
 
     private int fail(final PrintWriter err, final String message) {

@@ -43,7 +43,8 @@ final class ContinuousProgress implements Interleaving.Listener {
     }
 
     @Override
-    public void starting(final int step, final int steps, final int round, final boolean isWarmup, final Side side) {
+    public void starting(final int step, final int steps, final int round, final boolean isWarmup, final Side side,
+        final long seed) {
         final long now = System.nanoTime();
         if (step == 1) {
             stepsStartNanos = now;
@@ -51,8 +52,9 @@ final class ContinuousProgress implements Interleaving.Listener {
         final long spent = now - stepsStartNanos;
         final String eta = step == 1 ? "?" : clock(spent / (step - 1) * (steps - step + 1));
         final String which = isWarmup ? "warm-up " + round + "/" + warmupRounds : "round " + (round - warmupRounds) + "/" + rounds;
-        err.printf("[%d/%d] %-13s %s %-4s %s  elapsed %s  ETA %s%n", step, steps, which, side.letter(), side.label(),
-            shas.get(side).substring(0, Math.min(12, shas.get(side).length())), clock(now - startNanos), eta);
+        err.printf("[%d/%d] %-13s %s %-4s %s  seed %d  elapsed %s  ETA %s%n", step, steps, which, side.letter(),
+            side.label(), shas.get(side).substring(0, Math.min(12, shas.get(side).length())), seed,
+            clock(now - startNanos), eta);
         err.flush();
     }
 

@@ -7,6 +7,7 @@ import io.electionbench.results.ResultsException;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.RunStore;
 import io.electionbench.results.RunWriter;
+import io.electionbench.results.StoredRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,8 +32,10 @@ import java.util.concurrent.Callable;
     name = "import-jmh",
     mixinStandardHelpOptions = true,
     description = {
-        "Stores JMH -rf json output as a run of kind jmh under results/runs/<commit>/, with the",
-        "current commit and this machine (the JVM as JMH recorded it). Run it where the benchmarks ran."})
+        "Store a JMH -rf json file as a run of kind jmh.",
+        "It goes under results/runs/<commit>/ with the current commit and this machine (the JVM as JMH recorded"
+            + " it), and the file is kept beside it. Run it where the benchmarks ran. A file already imported is not"
+            + " stored again."})
 public final class ImportJmhCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "JMH result file written with -rf json.")
     private Path jmhFile;
@@ -49,8 +54,16 @@ public final class ImportJmhCommand implements Callable<Integer> {
             final Path repo = root.repo();
             final Instant started = Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
             final RunResult run = JmhImport.read(jmhFile, GitInfo.detect(repo), HostInfo.detect(), started);
+            final Optional<StoredRun> before = JmhImport.findImported(new RunStore(repo).all(), run);
+            if (before.isPresent()) {
+                out.println("already imported as " + before.get().file() + "; nothing stored");
+                out.flush();
+                return 0;
+            }
             final RunWriter writer = RunWriter.create(repo, run);
-            out.println("stored " + writer.file() + " (" + run.cells().size() + " cells)");
+            Files.copy(jmhFile, RunStore.jmhResultFile(writer.file()), StandardCopyOption.REPLACE_EXISTING);
+            out.println("stored " + writer.file() + " (" + run.cells().size() + " cells; JMH's own JSON beside it as "
+                + RunStore.jmhResultFile(writer.file()).getFileName() + ")");
             out.flush();
             return 0;
         } catch (final ResultsException ex) {

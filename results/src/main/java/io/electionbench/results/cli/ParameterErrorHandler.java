@@ -16,7 +16,13 @@ public final class ParameterErrorHandler implements IParameterExceptionHandler {
     @Override
     public int handleParseException(final ParameterException ex, final String[] args) {
         final CommandLine cmd = ex.getCommandLine();
-        final String problem = String.valueOf(ex.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
+        String problem = String.valueOf(ex.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !cmd.getSubcommands().isEmpty()
+            && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            // A word where a command belongs: name the commands there are (picocli only says "unmatched").
+            problem = "unknown command '" + unmatched.getUnmatched().get(0) + "'; the commands are "
+                + String.join(", ", cmd.getSubcommands().keySet()) + " (--help says what each does)";
+        }
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + problem);
         cmd.getErr().flush();
         return EXIT_BAD_INPUT;

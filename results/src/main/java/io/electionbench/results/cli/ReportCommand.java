@@ -19,17 +19,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code electionbench report}: writes one self-contained HTML page (inline SVG, no network) with
- * CDFs per cell, metrics against ensemble size, and history across commits with regressions marked.
+ * {@code electionbench report}: writes one self-contained HTML page (uPlot and the data inlined, no
+ * network): a summary of the last two commits, the ZooKeeper controls' drift, CDFs and percentile
+ * spectra per cell, metrics against ensemble size, and history across commits with regressions marked.
  * Exit 0 when written, 2 on bad input.
  */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Writes a self-contained HTML report of every run in the store: distributions (CDF) per cell,",
-        "each metric against ensemble size per pattern, and each metric's history across commits",
-        "with significant regressions marked."})
+        "Write a self-contained HTML report of every run in the store.",
+        "A summary of the last two commits (primary metrics, regressions beyond the ZooKeeper controls' drift),"
+            + " CDF and percentile spectrum per cell, each metric against ensemble size, and each metric's history"
+            + " across commits, as interactive plots that open offline."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: <root>/results/report.html).")
     private Path outFile;

@@ -18,34 +18,71 @@ import java.util.stream.Collectors;
 /**
  * The result of comparing an old side with a new side: one row per cell and metric present on
  * both, a geometric-mean row per metric, and warnings a reader must see before trusting the rows.
+ * ZooKeeper cells ({@link io.electionbench.results.Cell#isControl()}) are controls: they are
+ * compared in their own list, stay out of the geometric means and the gate, and their shift is the
+ * machine drift against which our rows are read. See docs/results.md.
  *
- * @param rows     compared rows, in the old side's cell order.
- * @param geomeans one per metric name with at least one positive pair of medians.
- * @param warnings too few samples, different machines, dirty trees, unmatched cells.
+ * @param rows         our rows (controls excluded), in the old side's cell order.
+ * @param controls     the ZooKeeper control rows, in the old side's cell order.
+ * @param geomeans     one per metric name with at least one positive pair of medians, over our rows.
+ * @param drift        per metric, the geometric mean shift of the controls; empty unless both sides
+ *                     have the same ZooKeeper cells.
+ * @param warnings     too few samples, different machines, dirty trees, unmatched cells.
+ * @param options      how the rows were judged.
+ * @param hostMismatch how the machines differ (CPU, cores, memory) between or within the sides;
+ *                     null when they are one machine.
  */
-public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<String> warnings) {
+public record Comparison(
+    List<CompareRow> rows,
+    List<CompareRow> controls,
+    List<GeomeanRow> geomeans,
+    List<GeomeanRow> drift,
+    List<String> warnings,
+    Options options,
+    String hostMismatch) {
     /** Below this many samples a 95% median interval is unbounded and p cannot drop below 0.05. */
     public static final int MIN_SAMPLES = 6;
     /** The small-sample warning names at most this many cells, then counts the rest. */
     private static final int MAX_CELLS_NAMED = 3;
 
+    /**
+     * How rows are judged.
+     *
+     * @param thresholdPct        smallest change that counts, percent.
+     * @param alpha               significance level for the family.
+     * @param correction          family-wise correction over our rows (controls are a family of their own).
+     * @param isHostMismatchAllowed give verdicts even when the sides ran on different machines.
+     */
+    public record Options(double thresholdPct, double alpha, Correction correction, boolean isHostMismatchAllowed) {
+        /**
+         * @param thresholdPct smallest change that counts, percent.
+         * @param alpha        significance level.
+         * @return Holm-Bonferroni, no verdicts across machines: the gate's defaults.
+         */
+        public static Options defaults(final double thresholdPct, final double alpha) {
+            return new Options(thresholdPct, alpha, Correction.HOLM, false);
+        }
+    }
+
     /** Copies the lists. */
     public Comparison {
         rows = List.copyOf(rows);
+        controls = List.copyOf(controls);
         geomeans = List.copyOf(geomeans);
+        drift = List.copyOf(drift);
         warnings = List.copyOf(warnings);
     }
 
     /**
+     * As {@link #of(String, List, String, List, Options)} with the gate's defaults.
+     *
      * @param oldName      how the user named the old side, for the error message.
      * @param oldRuns      runs of the old side, pooled.
      * @param newName      how the user named the new side.
      * @param newRuns      runs of the new side, pooled.
      * @param thresholdPct smallest change that counts, percent.
      * @param alpha        significance level.
-     * @return the comparison, with at least one row.
-     * @throws ResultsException when no cell and metric with samples is on both sides: a gate that
-     *                          compared nothing must not pass.
+     * @return the comparison.
      */
     public static Comparison of(
         final String oldName,
@@ -54,28 +91,93 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
         final List<RunResult> newRuns,
         final double thresholdPct,
         final double alpha) {
+        return of(oldName, oldRuns, newName, newRuns, Options.defaults(thresholdPct, alpha));
+    }
+
+    /**
+     * @param oldName how the user named the old side, for the error message.
+     * @param oldRuns runs of the old side, pooled.
+     * @param newName how the user named the new side.
+     * @param newRuns runs of the new side, pooled.
+     * @param options threshold, alpha, correction, whether verdicts across machines are given.
+     * @return the comparison, with at least one row or control.
+     * @throws ResultsException when no cell and metric with samples is on both sides: a gate that
+     *                          compared nothing must not pass.
+     */
+    public static Comparison of(
+        final String oldName,
+        final List<RunResult> oldRuns,
+        final String newName,
+        final List<RunResult> newRuns,
+        final Options options) {
         final Pool oldPool = Pool.of(oldRuns);
         final Pool newPool = Pool.of(newRuns);
         final List<String> warnings = new ArrayList<>();
         warnings.addAll(oldPool.warnings());
         warnings.addAll(newPool.warnings());
         final List<CompareRow> perRunRows = new ArrayList<>();
-        final List<CompareRow> rows = matchRows(oldPool, newPool, thresholdPct, alpha, warnings, perRunRows);
-        if (rows.isEmpty()) {
+        final List<CompareRow> all = matchRows(oldPool, newPool, options.thresholdPct(), options.alpha(), warnings,
+            perRunRows);
+        if (all.isEmpty()) {
             throw new ResultsException("nothing to compare: no cell and metric with samples is on both sides; "
                 + oldName + ": " + describe(oldRuns, oldPool) + "; " + newName + ": " + describe(newRuns, newPool));
         }
-        final List<CompareRow> perTrialRows = new ArrayList<>(rows);
+        final List<CompareRow> perTrialRows = new ArrayList<>(all);
         perTrialRows.removeAll(perRunRows);
         warnSmallSamples("old", perTrialRows, CompareRow::nOld, warnings);
         warnSmallSamples("new", perTrialRows, CompareRow::nNew, warnings);
         warnHosts(oldRuns, newRuns, warnings);
-        return new Comparison(rows, geomeans(rows), warnings);
+        final String mismatch = hostMismatch(oldRuns, newRuns);
+        final boolean isRefused = mismatch != null && !options.isHostMismatchAllowed();
+        final List<CompareRow> ours = all.stream().filter(r -> !isControl(oldPool, r)).collect(Collectors.toList());
+        final List<CompareRow> controls = all.stream().filter(r -> isControl(oldPool, r)).collect(Collectors.toList());
+        final List<GeomeanRow> drift = Drift.between(oldPool, newPool, warnings);
+        final List<CompareRow> judged = judge(ours, false, Drift.byMetric(drift), isRefused, options);
+        return new Comparison(judged, judge(controls, true, Map.of(), isRefused, options), geomeans(judged), drift,
+            warnings, options, mismatch);
     }
 
-    /** @return true when any row is a regression: the exit-1 condition of {@code compare}. */
+    /** @return true when one of our rows is a regression: the exit-1 condition of {@code compare}. */
     public boolean hasRegression() {
         return rows.stream().anyMatch(r -> r.verdict() == Verdict.REGRESSION);
+    }
+
+    /** @return true when verdicts were refused because the sides ran on different machines. */
+    public boolean isRefused() {
+        return hostMismatch != null && !options.isHostMismatchAllowed();
+    }
+
+    /** Adjusts one family's p-values and judges each row against them and the drift of its metric. */
+    private static List<CompareRow> judge(final List<CompareRow> family, final boolean isControl,
+        final Map<String, Double> driftByMetric, final boolean isRefused, final Options options) {
+        final double[] raw = family.stream().mapToDouble(CompareRow::pValue).toArray();
+        final double[] adjusted = options.correction().adjust(raw);
+        final List<CompareRow> out = new ArrayList<>();
+        for (int i = 0; i < family.size(); i++) {
+            final CompareRow r = family.get(i);
+            out.add(r.judged(adjusted[i], isControl, driftByMetric.getOrDefault(r.metric(), Double.NaN), isRefused,
+                options.alpha(), options.thresholdPct()));
+        }
+        return out;
+    }
+
+    private static boolean isControl(final Pool pool, final CompareRow row) {
+        return pool.cell(row.cell()).isControl();
+    }
+
+    /**
+     * Different hardware between the sides, or within one pooled side, makes a verdict meaningless:
+     * the comparison would measure the machines.
+     */
+    private static String hostMismatch(final List<RunResult> oldRuns, final List<RunResult> newRuns) {
+        final List<HostInfo> hosts = PooledHosts.representatives(oldRuns, newRuns);
+        final List<String> between = hosts.get(0).machineDifferences(hosts.get(1));
+        if (!between.isEmpty()) {
+            return String.join("; ", between);
+        }
+        final String oldMixed = PooledHosts.mixedMachines(oldRuns).map(d -> "old side pools " + d).orElse(null);
+        final String newMixed = PooledHosts.mixedMachines(newRuns).map(d -> "new side pools " + d).orElse(null);
+        return oldMixed != null ? oldMixed : newMixed;
     }
 
     /** Rows in old-side order; rows of metrics either side marks per-run also go to {@code perRunRows}. */
@@ -194,7 +296,8 @@ public record Comparison(List<CompareRow> rows, List<GeomeanRow> geomeans, List<
         byMetric.forEach((metric, list) -> {
             final double[] olds = list.stream().mapToDouble(r -> r.oldMedian().median()).toArray();
             final double[] news = list.stream().mapToDouble(r -> r.newMedian().median()).toArray();
-            final double[] ratios = list.stream().mapToDouble(r -> r.newMedian().median() / r.oldMedian().median()).toArray();
+            final double[] ratios = list.stream().mapToDouble(r -> r.newMedian().median() / r.oldMedian().median())
+                .toArray();
             out.add(new GeomeanRow(metric, list.get(0).unit(), Samples.geometricMean(olds), Samples.geometricMean(news),
                 (Samples.geometricMean(ratios) - 1.0) * 100.0, list.size()));
         });

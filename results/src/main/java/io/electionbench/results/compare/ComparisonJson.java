@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.electionbench.results.RunCodec;
 import io.electionbench.results.stats.MedianInterval;
 
+import java.util.List;
+
 /**
- * Renders a comparison as {@code {"rows": [...], "geomean": [...], "warnings": [...]}}; each row
- * has at least cell, metric, old_median, new_median, change_pct (null when undefined), p_value,
- * significant and verdict ("regression", "improvement" or "~").
+ * Renders a comparison as {@code {"rows": [...], "geomean": [...], "controls": [...], "drift": [...],
+ * "family": {...}, "host_mismatch": ..., "warnings": [...]}}; each row has at least cell, metric,
+ * old_median, new_median, change_pct (null when undefined), p_value, p_adjusted, significant,
+ * within_drift and verdict ("regression", "improvement", "~", "within drift" or "?").
  */
 public final class ComparisonJson {
     private ComparisonJson() {
@@ -20,8 +23,28 @@ public final class ComparisonJson {
      */
     public static ObjectNode toTree(final Comparison c) {
         final ObjectNode root = RunCodec.MAPPER.createObjectNode();
-        final ArrayNode rows = root.putArray("rows");
-        for (final CompareRow r : c.rows()) {
+        putRows(root.putArray("rows"), c.rows());
+        putSummaries(root.putArray("geomean"), c.geomeans());
+        putRows(root.putArray("controls"), c.controls());
+        putSummaries(root.putArray("drift"), c.drift());
+        final ObjectNode family = root.putObject("family");
+        family.put("correction", c.options().correction().json());
+        family.put("alpha", c.options().alpha());
+        family.put("rows", c.rows().size());
+        family.put("control_rows", c.controls().size());
+        if (c.hostMismatch() == null) {
+            root.putNull("host_mismatch");
+        } else {
+            root.put("host_mismatch", c.hostMismatch());
+        }
+        root.put("verdicts_refused", c.isRefused());
+        final ArrayNode warnings = root.putArray("warnings");
+        c.warnings().forEach(warnings::add);
+        return root;
+    }
+
+    private static void putRows(final ArrayNode rows, final List<CompareRow> list) {
+        for (final CompareRow r : list) {
             final ObjectNode row = rows.addObject();
             row.put("cell", r.cell());
             row.put("metric", r.metric());
@@ -33,14 +56,23 @@ public final class ComparisonJson {
             putInterval(row, "new_ci", r.newMedian());
             putFinite(row, "change_pct", r.changePct());
             row.put("p_value", r.pValue());
+            row.put("p_adjusted", r.pAdjusted());
             row.put("n_old", r.nOld());
             row.put("n_new", r.nNew());
             row.put("significant", r.isSignificant());
+            row.put("control", r.isControl());
+            if (Double.isFinite(r.driftPct())) {
+                row.put("within_drift", r.isWithinDrift());
+            } else {
+                row.putNull("within_drift");
+            }
             row.put("verdict", r.verdict().label());
         }
-        final ArrayNode geomeans = root.putArray("geomean");
-        for (final GeomeanRow g : c.geomeans()) {
-            final ObjectNode row = geomeans.addObject();
+    }
+
+    private static void putSummaries(final ArrayNode out, final List<GeomeanRow> list) {
+        for (final GeomeanRow g : list) {
+            final ObjectNode row = out.addObject();
             row.put("metric", g.metric());
             row.put("unit", g.unit());
             row.put("old", g.oldValue());
@@ -48,9 +80,6 @@ public final class ComparisonJson {
             row.put("change_pct", g.changePct());
             row.put("cells", g.cells());
         }
-        final ArrayNode warnings = root.putArray("warnings");
-        c.warnings().forEach(warnings::add);
-        return root;
     }
 
     /** [lo, hi], or null when the interval is unavailable (too few samples). */

@@ -1,5 +1,6 @@
 package io.electionbench.results.compare;
 
+import io.electionbench.results.Better;
 import io.electionbench.results.Numbers;
 import io.electionbench.results.stats.MedianInterval;
 
@@ -8,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Renders a comparison as benchstat-style text: one table per metric with a row per cell
- * ({@code old median ± CI, new median ± CI, change, p-value, n, verdict}) and a geomean row,
- * followed by the warnings.
+ * ({@code old median ± CI, new median ± CI, change, p, adjusted p, n, verdict}) and a geomean row,
+ * then the ZooKeeper controls in their own tables closed by the drift line, then how many rows
+ * were tested and how, and the warnings.
  */
 public final class ComparisonText {
     private ComparisonText() {
@@ -23,25 +26,61 @@ public final class ComparisonText {
      * @return the text, ending in a newline.
      */
     public static String render(final Comparison c) {
-        final Map<String, List<CompareRow>> byMetric = new LinkedHashMap<>();
-        c.rows().forEach(r -> byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r));
         final StringBuilder out = new StringBuilder();
-        byMetric.forEach((metric, rows) -> {
-            final CompareRow first = rows.get(0);
-            final List<String[]> table = new ArrayList<>();
-            table.add(new String[]{metric + " (" + first.unit() + ", " + first.better().json() + " is better)",
-                "old", "new", "change", "p", "n", "verdict"});
-            rows.forEach(r -> table.add(row(r)));
-            c.geomeans().stream().filter(g -> g.metric().equals(metric)).forEach(g -> table.add(new String[]{
-                "geomean", Numbers.format(g.oldValue()), Numbers.format(g.newValue()), Numbers.percent(g.changePct()),
-                "", "", ""}));
-            appendTable(out, table);
-            out.append('\n');
-        });
+        tables(out, c.rows(), c.geomeans(), "geomean");
+        if (!c.controls().isEmpty()) {
+            out.append("ZooKeeper controls (a released ZooKeeper no commit changes: its shift is the machine drift;"
+                + " not in the geomean or the gate)\n");
+            tables(out, c.controls(), c.drift(), null);
+        }
+        out.append(family(c)).append('\n');
+        if (c.rows().stream().anyMatch(r -> r.verdict() == Verdict.WITHIN_DRIFT)) {
+            out.append("within drift: significant, but no larger than the controls' drift in the same metric ("
+                + c.drift().stream().map(d -> d.metric() + " " + Numbers.percent(d.changePct()))
+                    .collect(Collectors.joining(", "))
+                + "), so not distinguishable from the machine drifting\n");
+        }
+        if (c.isRefused()) {
+            out.append("no verdicts (?): the sides ran on different machines (").append(c.hostMismatch())
+                .append("); --allow-host-mismatch to judge anyway\n");
+        }
         for (final String w : c.warnings()) {
             out.append("warning: ").append(w).append('\n');
         }
         return out.toString();
+    }
+
+    /** "12 rows tested at alpha 0.05, Holm-Bonferroni adjusted (...)": what the verdicts' p-values mean. */
+    static String family(final Comparison c) {
+        final Comparison.Options o = c.options();
+        final String how = o.correction() == Correction.HOLM
+            ? "Holm-Bonferroni adjusted (p.adj; --correction none for raw p)"
+            : "no family-wise correction (p.adj = p; about alpha x rows false verdicts expected)";
+        final String controls = c.controls().isEmpty() ? ""
+            : "; " + c.controls().size() + " control row(s) adjusted as a family of their own";
+        return c.rows().size() + " rows tested at alpha "
+            + java.math.BigDecimal.valueOf(o.alpha()).stripTrailingZeros().toPlainString()
+            + ", " + how + controls;
+    }
+
+    private static void tables(final StringBuilder out, final List<CompareRow> rows, final List<GeomeanRow> summaries,
+        final String summaryLabel) {
+        final Map<String, List<CompareRow>> byMetric = new LinkedHashMap<>();
+        rows.forEach(r -> byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r));
+        byMetric.forEach((metric, list) -> {
+            final CompareRow first = list.get(0);
+            final List<String[]> table = new ArrayList<>();
+            table.add(new String[]{metric + " (" + first.unit() + ", " + (first.better() == Better.UNKNOWN ? "direction not declared"
+                : first.better().json() + " is better") + ")",
+                "old", "new", "change", "p", "p.adj", "n", "verdict"});
+            list.forEach(r -> table.add(row(r)));
+            summaries.stream().filter(g -> g.metric().equals(metric)).forEach(g -> table.add(new String[]{
+                summaryLabel != null ? summaryLabel : "drift (geomean of " + g.cells() + " control cells)",
+                Numbers.format(g.oldValue()), Numbers.format(g.newValue()), Numbers.percent(g.changePct()),
+                "", "", "", ""}));
+            appendTable(out, table);
+            out.append('\n');
+        });
     }
 
     private static String[] row(final CompareRow r) {
@@ -51,6 +90,7 @@ public final class ComparisonText {
             withInterval(r.newMedian()),
             r.verdict() == Verdict.SAME ? "~" : Numbers.percent(r.changePct()),
             String.format(Locale.ROOT, "p=%.3f", r.pValue()),
+            String.format(Locale.ROOT, "p.adj=%.3f", r.pAdjusted()),
             "n=" + r.nOld() + "+" + r.nNew(),
             r.verdict() == Verdict.SAME ? "(" + Numbers.percent(r.changePct()) + ")" : r.verdict().label()};
     }

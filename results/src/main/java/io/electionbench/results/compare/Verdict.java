@@ -11,8 +11,20 @@ public enum Verdict {
     REGRESSION("regression"),
     /** Significant change in the better direction, at least the threshold. */
     IMPROVEMENT("improvement"),
+    /**
+     * Significant and at least the threshold, of a metric whose direction is not declared
+     * ({@link Better#UNKNOWN}): neither better nor worse, and never a failure of the gate.
+     */
+    CHANGED("changed"),
     /** Not significant, or smaller than the threshold. */
-    SAME("~");
+    SAME("~"),
+    /**
+     * Would be a regression or an improvement, but the change is no larger than the shift of the
+     * ZooKeeper controls in the same metric: not distinguishable from machine drift.
+     */
+    WITHIN_DRIFT("within drift"),
+    /** No verdict: the sides ran on different machines (see {@code --allow-host-mismatch}). */
+    UNKNOWN("?");
 
     private final String label;
 
@@ -20,20 +32,21 @@ public enum Verdict {
         this.label = label;
     }
 
-    /** @return "regression", "improvement" or "~". */
+    /** @return "regression", "improvement", "changed", "~", "within drift" or "?". */
     public String label() {
         return label;
     }
 
     /**
      * A change counts only when it is statistically significant (p &lt; alpha) and at least the
-     * threshold in size; its direction against {@code better} then decides. A change from a zero
+     * threshold in size; its direction against {@code better} then decides, and without a declared
+     * direction it is {@link #CHANGED}. A change from a zero
      * median has no percentage (NaN) and counts as exceeding any threshold.
      *
      * @param oldMedian    median before.
      * @param newMedian    median after.
      * @param changePct    (new - old) / |old| * 100, NaN when old is zero.
-     * @param pValue       two-sided Mann-Whitney U p-value.
+     * @param pValue       two-sided Mann-Whitney U p-value, adjusted for the family tested.
      * @param better       which direction is an improvement.
      * @param alpha        significance level, e.g. 0.05.
      * @param thresholdPct smallest change that matters, in percent, e.g. 5.
@@ -52,6 +65,9 @@ public enum Verdict {
         }
         if (!Double.isNaN(changePct) && Math.abs(changePct) < thresholdPct) {
             return SAME;
+        }
+        if (better == Better.UNKNOWN) {
+            return CHANGED;
         }
         final boolean isWorse = better == Better.LOWER ? newMedian > oldMedian : newMedian < oldMedian;
         return isWorse ? REGRESSION : IMPROVEMENT;

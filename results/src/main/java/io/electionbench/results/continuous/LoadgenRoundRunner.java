@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Runs one round as {@code java -jar <jar> run <run options> --trials 1 --warmup 0 --json --out DIR}
+ * Runs one round as
+ * {@code java -jar <jar> run <run options> --seed S --trials 1 --warmup 0 --json --out DIR}
  * with each side's own jar, so each commit is measured by its own load generator. The round's
  * output goes to {@code <logs>/<side>-<round>.log}.
  *
@@ -39,23 +40,26 @@ public final class LoadgenRoundRunner implements RoundRunner {
 
     /**
      * @param jar        the jar to run.
-     * @param runOptions options passed to {@code run} unchanged.
+     * @param runOptions options passed to {@code run} unchanged (without {@code --seed}).
+     * @param seed       this round's simulator seed.
      * @param out        the round's scratch directory.
      * @return the command line of one round.
      */
-    public static List<String> command(final Path jar, final List<String> runOptions, final Path out) {
+    public static List<String> command(final Path jar, final List<String> runOptions, final long seed, final Path out) {
         final List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(List.of("-jar", jar.toString(), "run"));
         c.addAll(runOptions);
+        c.addAll(List.of("--seed", Long.toString(seed)));
         c.addAll(List.of("--trials", "1", "--warmup", "0", "--json", "--out", out.toString()));
         return c;
     }
 
     @Override
-    public void run(final Side side, final int round, final Path out) throws IOException, InterruptedException {
+    public void run(final Side side, final int round, final long seed, final Path out)
+        throws IOException, InterruptedException {
         final Path log = logs.resolve(side.label() + "-" + round + ".log");
-        final int exit = Processes.logged(out, command(jars.get(side), runOptions, out), log);
+        final int exit = Processes.logged(out, command(jars.get(side), runOptions, seed, out), log);
         if (exit == 1) {
             warnings.add("round " + round + " of " + side.label() + ": a trial did not recover or a safety check failed"
                 + " (its cells are kept); log: " + log);

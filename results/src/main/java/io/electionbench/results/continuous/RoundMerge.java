@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges the run files of one side's rounds into one run: cells with the same id (target, size,
@@ -52,8 +53,19 @@ public final class RoundMerge {
      *         different rounds (the samples would not be comparable).
      */
     public static RunResult merge(final RunResult envelope, final List<RunResult> rounds) {
+        return merge(envelope, rounds, Set.of());
+    }
+
+    /**
+     * @param envelope  the merged run's envelope; its cells are ignored.
+     * @param rounds    the rounds' runs, in round order.
+     * @param collapsed ids of cells whose rounds are copies of each other ({@link #repeatedCells}):
+     *                  they keep the first round's samples only.
+     * @return the envelope with the merged cells.
+     */
+    public static RunResult merge(final RunResult envelope, final List<RunResult> rounds, final Set<String> collapsed) {
         return new RunResult(envelope.schema(), envelope.kind(), envelope.commit(), envelope.isDirty(), envelope.branch(),
-            envelope.started(), envelope.host(), envelope.config(), mergeCells(rounds));
+            envelope.started(), envelope.host(), envelope.config(), mergeCells(rounds, collapsed));
     }
 
     /**
@@ -62,10 +74,17 @@ public final class RoundMerge {
      *         first appearance, samples concatenated in round order.
      */
     public static List<Cell> mergeCells(final List<RunResult> rounds) {
+        return mergeCells(rounds, Set.of());
+    }
+
+    private static List<Cell> mergeCells(final List<RunResult> rounds, final Set<String> collapsed) {
         final Map<String, Cell> firstSeen = new LinkedHashMap<>();
         final Map<String, Map<String, List<Metric>>> parts = new LinkedHashMap<>();
         for (final RunResult run : rounds) {
             for (final Cell cell : run.cells()) {
+                if (collapsed.contains(cell.id()) && firstSeen.containsKey(cell.id())) {
+                    continue;
+                }
                 firstSeen.putIfAbsent(cell.id(), cell);
                 final Map<String, List<Metric>> metrics = parts.computeIfAbsent(cell.id(), id -> new LinkedHashMap<>());
                 cell.metrics().forEach((name, m) -> metrics.computeIfAbsent(name, n -> new ArrayList<>()).add(m));

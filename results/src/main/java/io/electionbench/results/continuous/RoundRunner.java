@@ -15,11 +15,12 @@ public interface RoundRunner {
      *
      * @param side   which commit to run.
      * @param round  the round's position, 1-based, counting warm-up rounds first.
+     * @param seed   the simulator seed of this side of this round (see {@link Interleaving#seed}).
      * @param out    an empty scratch directory owned by this round.
      * @throws IOException when the round cannot be run.
      * @throws InterruptedException when interrupted while waiting for it.
      * @throws io.electionbench.results.ResultsException when the round fails; its message names
      *         the side, the round and where to look.
      */
-    void run(Side side, int round, Path out) throws IOException, InterruptedException;
+    void run(Side side, int round, long seed, Path out) throws IOException, InterruptedException;
 }

@@ -1,15 +1,21 @@
 package io.electionbench.results.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.electionbench.results.Cell;
+import io.electionbench.results.HostInfo;
 import io.electionbench.results.Numbers;
+import io.electionbench.results.ResultsException;
+import io.electionbench.results.RunCodec;
 import io.electionbench.results.RunResult;
 import io.electionbench.results.StoredRun;
 import io.electionbench.results.compare.CompareRow;
+import io.electionbench.results.compare.Comparison;
 import io.electionbench.results.compare.Pool;
 import io.electionbench.results.compare.PooledMetric;
-import io.electionbench.results.compare.Verdict;
 import io.electionbench.results.stats.MedianInterval;
-import io.electionbench.results.stats.Samples;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,31 +27,32 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The HTML report over a store: one page, inline CSS and SVG only, so it opens offline and can be
- * attached to a CI run. Sections: distributions (CDF per cell) and metric-against-size plots for
- * one commit (the latest by default), then the history of every cell and metric across commits,
- * with points that are a significant regression against the previous commit marked in red by the
- * same rule as {@code compare}.
+ * The HTML report over a store: one page that opens offline, with uPlot and the plot data inlined.
+ * A table of contents, then the summary (the last two commits judged as {@code compare} judges
+ * them, primary metrics only, regressions only beyond the ZooKeeper controls' drift), the
+ * controls and machines, then the detail: CDF and percentile spectrum per cell, metrics against
+ * ensemble size, and every cell's history across commits. See docs/results.md, "report".
  */
 public final class HtmlReport {
-    /** A CDF draws at most this many steps; larger samples are drawn at evenly spaced quantiles. */
-    static final int MAX_CDF_POINTS = 1000;
-    private static final int MAX_SERIES_PER_PLOT = Plot.PALETTE.length;
+    /** A plot draws at most this many series; more cells are split over several plots. */
+    private static final int MAX_SERIES_PER_PLOT = 10;
     private static final int SHORT_SHA = 7;
 
     private final List<StoredRun> runs;
     private final List<String> commitOrder;
     private final String focusCommit;
-    private final double thresholdPct;
-    private final double alpha;
+    private final Comparison.Options options;
     private final Map<String, Pool> pools = new LinkedHashMap<>();
-    private int plotCount;
+    private final Map<String, List<RunResult>> runsByCommit = new LinkedHashMap<>();
+    private final Machines machines;
+    private final History history;
+    private final List<PlotSpec> plots = new ArrayList<>();
 
     /**
      * @param runs         every run to show, at least one.
      * @param commitOrder  commits oldest first (see {@code RunStore.commitOrder}).
      * @param focusCommit  commit for the distribution and size plots, null for the last in order.
-     * @param thresholdPct smallest change marked as a regression, percent.
+     * @param thresholdPct smallest change that counts, percent.
      * @param alpha        significance level.
      */
     public HtmlReport(
@@ -57,210 +64,269 @@ public final class HtmlReport {
         this.runs = List.copyOf(runs);
         this.commitOrder = List.copyOf(commitOrder);
         this.focusCommit = focusCommit != null ? focusCommit : commitOrder.get(commitOrder.size() - 1);
-        this.thresholdPct = thresholdPct;
-        this.alpha = alpha;
+        this.options = Comparison.Options.defaults(thresholdPct, alpha);
         for (final String commit : commitOrder) {
-            pools.put(commit, Pool.of(runs.stream().map(StoredRun::run).filter(r -> r.commit().equals(commit))
-                .collect(Collectors.toList())));
+            final List<RunResult> of = runs.stream().map(StoredRun::run).filter(r -> r.commit().equals(commit))
+                .collect(Collectors.toList());
+            runsByCommit.put(commit, of);
+            pools.put(commit, Pool.of(of));
+        }
+        this.machines = new Machines(runs.stream().map(r -> r.run().host()).toList());
+        this.history = new History(this.commitOrder, runsByCommit, options);
+    }
+
+    /**
+     * @return the page.
+     * @throws ResultsException when uPlot's WebJar is not on the classpath.
+     */
+    public String render() {
+        final Assets assets = Assets.load();
+        plots.clear();
+        final StringBuilder body = new StringBuilder(256 * 1024);
+        final Pool focus = pools.getOrDefault(focusCommit, Pool.of(List.of()));
+        body.append("<h1>electionbench results</h1>\n<p class=\"note\">").append(runs.size()).append(" runs, ")
+            .append(commitOrder.size()).append(" commits; generated ").append(Html.escape(Instant.now().toString()))
+            .append(". Plots: drag to zoom, double-click to reset, click a legend entry to hide its series.</p>\n");
+        final Sections sections = new Sections();
+        sections.add("summary", summaryTitle(), Summary.summary(history.last(), pools));
+        sections.add("controls", "ZooKeeper controls and machine drift", Summary.controls(history));
+        sections.add("machines", "Machines", machinesHtml());
+        sections.add("distributions", "Distributions at " + shortSha(focusCommit), distributions(focus));
+        sections.add("by-size", "Metrics against ensemble size at " + shortSha(focusCommit), bySize(focus));
+        sections.add("history", "History across commits", historyHtml());
+        sections.appendTo(body);
+        return page(body, assets);
+    }
+
+    /** @return how many plots the last {@link #render()} embedded. */
+    public int plotCount() {
+        return plots.size();
+    }
+
+    private String summaryTitle() {
+        final History.Step last = history.last();
+        return last == null ? "Summary" : "Summary: " + shortSha(last.from()) + " \u2192 " + shortSha(last.to());
+    }
+
+    /** Sections in page order, each listed in the table of contents by its anchor. */
+    private static final class Sections {
+        private final List<String[]> list = new ArrayList<>();
+
+        void add(final String id, final String title, final String html) {
+            list.add(new String[]{id, title, html});
+        }
+
+        void appendTo(final StringBuilder body) {
+            body.append("<nav id=\"contents\">\n<h2>Contents</h2>\n<ol class=\"toc\">\n");
+            list.forEach(s -> body.append("<li><a href=\"#").append(s[0]).append("\">").append(Html.escape(s[1]))
+                .append("</a></li>\n"));
+            body.append("</ol>\n</nav>\n");
+            list.forEach(s -> body.append("<section id=\"").append(s[0]).append("\">\n<h2>").append(Html.escape(s[1]))
+                .append("</h2>\n").append(s[2]).append("</section>\n"));
         }
     }
 
-    /** @return the page. */
-    public String render() {
-        final StringBuilder body = new StringBuilder(64 * 1024);
-        header(body);
-        final Pool focus = pools.getOrDefault(focusCommit, Pool.of(List.of()));
-        section(body, "Distributions at " + shortSha(focusCommit), "Empirical CDF of every sample of each cell.");
-        distributions(body, focus);
-        section(body, "Metrics against ensemble size at " + shortSha(focusCommit),
-            "Median with its " + confidencePct() + " confidence interval, per crash pattern (load-generator runs).");
-        bySize(body, focus);
-        section(body, "History across commits", "Median and " + confidencePct() + " interval per commit, oldest left;"
-            + " red: significant regression (p < " + alpha + ", change \u2265 " + thresholdPct + "%) against the previous commit.");
-        history(body);
-        return page(body);
+    private String machinesHtml() {
+        final StringBuilder out = new StringBuilder();
+        out.append("<p class=\"note\">Machines are told apart by CPU model, cores and memory, as compare does;"
+            + " no verdict is given across machines. History points carry their machine's label.</p>\n");
+        out.append("<ul class=\"hosts\">\n");
+        distinctHosts(runs.stream().map(r -> r.run().host()).collect(Collectors.toList())).forEach(h ->
+            out.append("<li>").append(Html.escape(machines.label(h) + ": " + h.describe())).append("</li>\n"));
+        return out.append("</ul>\n").toString();
     }
 
-    /** @return how many plots the last {@link #render()} drew. */
-    public int plotCount() {
-        return plotCount;
+    /**
+     * One entry per machine and JVM: hosts that {@link HostInfo#isSameHost} are one, described with
+     * whatever any of their runs knew (a JMH run does not record the vendor, an old file the VM name).
+     */
+    static List<HostInfo> distinctHosts(final List<HostInfo> hosts) {
+        final List<HostInfo> distinct = new ArrayList<>();
+        for (final HostInfo h : hosts) {
+            boolean isKnown = false;
+            for (int i = 0; i < distinct.size() && !isKnown; i++) {
+                if (distinct.get(i).isSameHost(h)) {
+                    distinct.set(i, distinct.get(i).filledFrom(h));
+                    isKnown = true;
+                }
+            }
+            if (!isKnown) {
+                distinct.add(h);
+            }
+        }
+        return distinct;
     }
 
-    private void header(final StringBuilder body) {
-        body.append("<h1>electionbench results</h1>\n<p>").append(runs.size()).append(" runs, ")
-            .append(commitOrder.size()).append(" commits; generated ").append(Html.escape(Instant.now().toString()))
-            .append("</p>\n<ul class=\"hosts\">\n");
-        final Set<String> hosts = new LinkedHashSet<>();
-        runs.forEach(r -> hosts.add(r.run().host().describe()));
-        hosts.forEach(h -> body.append("<li>").append(Html.escape(h)).append("</li>\n"));
-        body.append("</ul>\n");
-    }
-
-    private static void section(final StringBuilder body, final String title, final String note) {
-        body.append("<h2>").append(Html.escape(title)).append("</h2>\n<p class=\"note\">").append(Html.escape(note))
-            .append("</p>\n");
-    }
-
-    private void distributions(final StringBuilder body, final Pool pool) {
+    private String distributions(final Pool pool) {
         final Map<String, List<String>> groups = new LinkedHashMap<>();
         for (final String id : pool.cellIds()) {
             for (final String metric : pool.metrics(id).keySet()) {
-                groups.computeIfAbsent(metric + "\u0000" + group(pool.cell(id)), k -> new ArrayList<>()).add(id);
+                if (pool.metrics(id).get(metric).samples().length > 0) {
+                    groups.computeIfAbsent(metric + "\u0000" + group(pool.cell(id)), k -> new ArrayList<>()).add(id);
+                }
             }
         }
-        body.append("<div class=\"grid\">\n");
+        final StringBuilder out = new StringBuilder("<p class=\"note\">Every sample of each cell: the empirical CDF"
+            + " and, beside it, the percentile spectrum (HdrHistogram's plot: percentile on a log 1/(1-p) axis, so the"
+            + " tail is spread out). A value axis is logarithmic when its data spans more than "
+            + Numbers.format(Charts.LOG_SPAN) + "x. Colours are per target, the same in every plot.</p>\n");
         groups.forEach((key, ids) -> {
             final String metric = key.substring(0, key.indexOf('\u0000'));
             final String group = key.substring(key.indexOf('\u0000') + 1);
             for (int from = 0; from < ids.size(); from += MAX_SERIES_PER_PLOT) {
-                final List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_SERIES_PER_PLOT));
-                final String unit = pool.metrics(chunk.get(0)).get(metric).unit();
-                final Plot plot = new Plot(metric + " \u2014 " + group, metric + " (" + unit + ")", "fraction \u2264 x", null);
-                chunk.forEach(id -> cdf(plot.series(label(pool.cell(id)), Plot.Style.STEP, pool.cellIds().indexOf(id)),
-                    pool.metrics(id).get(metric)));
-                figure(body, plot);
+                final List<Charts.Curve> curves = ids.subList(from, Math.min(ids.size(), from + MAX_SERIES_PER_PLOT))
+                    .stream().map(id -> new Charts.Curve(label(pool.cell(id)), target(pool.cell(id)),
+                        pool.metrics(id).get(metric).samples())).toList();
+                final String unit = pool.metrics(ids.get(from)).get(metric).unit();
+                final String title = metric + " \u2014 " + group;
+                out.append("<div class=\"pair\">\n");
+                figure(out, Charts.cdf(nextId(), title + ": CDF", metric + " (" + unit + ")", curves));
+                figure(out, Charts.spectrum(nextId(), title + ": percentile spectrum", metric + " (" + unit + ")",
+                    curves));
+                out.append("</div>\n");
             }
         });
-        body.append("</div>\n");
+        return out.toString();
     }
 
-    private static void cdf(final Plot.Series series, final PooledMetric metric) {
-        final double[] sorted = Samples.sorted(metric.samples());
-        final int n = sorted.length;
-        if (n <= MAX_CDF_POINTS) {
-            for (int i = 0; i < n; i++) {
-                series.add(new Plot.Point(sorted[i], (i + 1.0) / n, Double.NaN, Double.NaN, "", false));
-            }
-            return;
-        }
-        for (int i = 1; i <= MAX_CDF_POINTS; i++) {
-            final double q = (double)i / MAX_CDF_POINTS;
-            series.add(new Plot.Point(Samples.quantileOfSorted(sorted, q), q, Double.NaN, Double.NaN, "", false));
-        }
-    }
-
-    private void bySize(final StringBuilder body, final Pool pool) {
-        final Map<String, Map<String, List<Cell>>> plots = new LinkedHashMap<>();
+    private String bySize(final Pool pool) {
+        final Map<String, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
         for (final String id : pool.cellIds()) {
             final Cell cell = pool.cell(id);
             if (cell.isJmh()) {
                 continue;
             }
             for (final String metric : pool.metrics(id).keySet()) {
-                plots.computeIfAbsent(metric + "\u0000" + cell.pattern(), k -> new LinkedHashMap<>())
+                groups.computeIfAbsent(metric + "\u0000" + cell.pattern(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(cell.target() + " / " + cell.policy(), k -> new ArrayList<>()).add(cell);
             }
         }
-        body.append("<div class=\"grid\">\n");
-        if (plots.isEmpty()) {
-            body.append("<p class=\"note\">No load-generator cells at this commit.</p>\n");
+        final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its "
+            + confidencePct() + " confidence interval, per crash pattern (load-generator runs).</p>\n"
+            + "<div class=\"grid\">\n");
+        if (groups.isEmpty()) {
+            out.append("<p class=\"note\">No load-generator cells at this commit.</p>\n");
         }
-        plots.forEach((key, bySeries) -> {
+        groups.forEach((key, bySeries) -> {
             final String metric = key.substring(0, key.indexOf('\u0000'));
             final String pattern = key.substring(key.indexOf('\u0000') + 1);
             final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(metric).unit();
-            final Plot plot = new Plot(metric + " \u2014 " + pattern, "ensemble size", metric + " (" + unit + ")", null)
-                .withIntegerX();
-            bySeries.forEach((name, cells) -> {
-                final Plot.Series s = plot.series(name, Plot.Style.POINTS);
-                cells.stream().sorted((a, b) -> Integer.compare(a.size(), b.size()))
-                    .forEach(c -> s.add(medianPoint(c.size(), pool.metrics(c.id()).get(metric), "size " + c.size())));
-            });
-            figure(body, plot);
+            final List<Charts.Line> lines = new ArrayList<>();
+            bySeries.forEach((name, cells) -> lines.add(new Charts.Line(name, cells.get(0).target(), cells.stream()
+                .filter(c -> pool.metrics(c.id()).get(metric).samples().length > 0)
+                .sorted((a, b) -> Integer.compare(a.size(), b.size()))
+                .map(c -> sizePoint(c, pool.metrics(c.id()).get(metric))).toList())));
+            figure(out, Charts.bySize(nextId(), metric + " \u2014 " + pattern, metric + " (" + unit + ")", lines));
         });
-        body.append("</div>\n");
+        return out.append("</div>\n").toString();
     }
 
-    private void history(final StringBuilder body) {
+    private Charts.Point sizePoint(final Cell cell, final PooledMetric m) {
+        final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - options.alpha());
+        return new Charts.Point(cell.size(), ci, "size " + cell.size() + ": median " + Numbers.format(ci.median())
+            + " " + m.unit() + interval(ci) + ", n=" + m.samples().length, null, false);
+    }
+
+    private String historyHtml() {
         final Map<String, Set<String>> cellMetrics = new LinkedHashMap<>();
-        pools.values().forEach(p -> p.cellIds().forEach(id ->
-            cellMetrics.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(p.metrics(id).keySet())));
-        final List<String> labels = commitOrder.stream().map(HtmlReport::shortSha).collect(Collectors.toList());
-        final List<String> regressions = new ArrayList<>();
-        final StringBuilder grid = new StringBuilder("<div class=\"grid\">\n");
-        cellMetrics.forEach((id, metrics) -> metrics.forEach(metric -> {
-            final Plot plot = new Plot(metric + " \u2014 " + id, "commit", metric + " (" + unitOf(id, metric) + ")", labels);
-            historySeries(plot.series(metric, Plot.Style.POINTS), id, metric, regressions);
-            figure(grid, plot);
+        final Map<String, Cell> cells = new LinkedHashMap<>();
+        pools.values().forEach(p -> p.cellIds().forEach(id -> {
+            cellMetrics.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(p.metrics(id).keySet());
+            cells.putIfAbsent(id, p.cell(id));
         }));
-        grid.append("</div>\n");
-        body.append("<h3>Regressions</h3>\n");
-        if (regressions.isEmpty()) {
-            body.append("<p class=\"note\">None between consecutive commits.</p>\n");
-        } else {
-            body.append("<ul class=\"regressions\">\n");
-            regressions.forEach(r -> body.append("<li>").append(Html.escape(r)).append("</li>\n"));
-            body.append("</ul>\n");
-        }
-        body.append(grid);
-    }
-
-    /** The unit a cell's metric is stored with, from the newest commit that has it. */
-    private String unitOf(final String id, final String metric) {
-        for (int i = commitOrder.size() - 1; i >= 0; i--) {
-            final Pool pool = pools.get(commitOrder.get(i));
-            if (pool != null && pool.cellIds().contains(id) && pool.metrics(id).containsKey(metric)) {
-                return pool.metrics(id).get(metric).unit();
+        final StringBuilder out = new StringBuilder(Summary.historyMarks(history, pools));
+        out.append("<p class=\"note\">Median and ").append(confidencePct()).append(" interval per commit, oldest"
+            + " left, one series per machine: the line breaks where the machine changes. A red mark is a regression"
+            + " of a primary metric beyond the drift, by the same rule as compare.</p>\n<div class=\"grid\">\n");
+        final List<String> labels = commitOrder.stream().map(HtmlReport::shortSha).collect(Collectors.toList());
+        cellMetrics.forEach((id, metrics) -> metrics.forEach(metric -> {
+            final List<Charts.Point> points = historyPoints(id, cells.get(id), metric);
+            if (!points.isEmpty()) {
+                figure(out, Charts.history(nextId(), metric + " \u2014 " + id, metric + " (" + unitOf(id, metric) + ")",
+                    target(cells.get(id)), labels, points));
             }
-        }
-        return "?";
+        }));
+        return out.append("</div>\n").toString();
     }
 
-    private void historySeries(final Plot.Series series, final String id, final String metric, final List<String> regressions) {
-        PooledMetric previous = null;
-        String previousCommit = null;
+    private List<Charts.Point> historyPoints(final String id, final Cell cell, final String metric) {
+        final List<Charts.Point> points = new ArrayList<>();
         for (int i = 0; i < commitOrder.size(); i++) {
             final String commit = commitOrder.get(i);
             final PooledMetric m = pools.get(commit).metrics(id).get(metric);
             if (m == null || m.samples().length == 0) {
                 continue;
             }
-            String note = shortSha(commit) + ": median " + Numbers.format(Samples.median(m.samples())) + " " + m.unit()
-                + ", n=" + m.samples().length;
-            boolean isRegression = false;
-            if (previous != null && previous.unit().equals(m.unit())) {
-                final CompareRow row = CompareRow.of(id, metric, m.unit(), m.better(), previous.samples(), m.samples(),
-                    thresholdPct, alpha);
-                note += "; vs " + shortSha(previousCommit) + ": " + Numbers.percent(row.changePct())
-                    + ", p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ", " + row.verdict().label();
-                isRegression = row.verdict() == Verdict.REGRESSION;
-                if (isRegression) {
-                    regressions.add(id + " " + metric + ": " + shortSha(previousCommit) + " \u2192 " + shortSha(commit)
-                        + " " + Numbers.percent(row.changePct()) + " (p=" + String.format(java.util.Locale.ROOT, "%.3f", row.pValue()) + ")");
-                }
+            final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - options.alpha());
+            final String machine = machineOf(commit, id);
+            String note = shortSha(commit) + " on " + machine + ": median " + Numbers.format(ci.median()) + " "
+                + m.unit() + interval(ci) + ", n=" + m.samples().length;
+            final History.Step step = history.into(commit);
+            final CompareRow row = step == null ? null : step.row(id, metric);
+            boolean isMarked = false;
+            if (row != null) {
+                note += "; vs " + shortSha(step.from()) + ": " + Numbers.percent(row.changePct()) + ", p.adj="
+                    + Summary.p(row.pAdjusted()) + ", " + row.verdict().label() + (row.isControl() ? " (control)" : "");
+                isMarked = Summary.isRegressionBeyondDrift(row, cell);
             }
-            final Plot.Point p = medianPoint(i, m, note);
-            series.add(new Plot.Point(p.x(), p.y(), p.lo(), p.hi(), note, isRegression));
-            previous = m;
-            previousCommit = commit;
+            points.add(new Charts.Point(i, ci, note, machine, isMarked));
         }
+        return points;
     }
 
-    private Plot.Point medianPoint(final double x, final PooledMetric m, final String note) {
-        final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - alpha);
-        return new Plot.Point(x, ci.median(), ci.isAvailable() ? ci.lo() : Double.NaN, ci.isAvailable() ? ci.hi() : Double.NaN,
-            note + " (median " + Numbers.format(ci.median()) + ")", false);
+    /** The machine of the first run of that commit that measured the cell. */
+    private String machineOf(final String commit, final String cellId) {
+        for (final RunResult r : runsByCommit.get(commit)) {
+            if (r.cells().stream().anyMatch(c -> c.id().equals(cellId))) {
+                return machines.label(r.host());
+            }
+        }
+        return machines.label(runsByCommit.get(commit).get(0).host());
+    }
+
+    /** The unit a cell's metric is stored with, from the newest commit that has it. */
+    private String unitOf(final String id, final String metric) {
+        for (int i = commitOrder.size() - 1; i >= 0; i--) {
+            final Pool pool = pools.get(commitOrder.get(i));
+            if (pool.cellIds().contains(id) && pool.metrics(id).containsKey(metric)) {
+                return pool.metrics(id).get(metric).unit();
+            }
+        }
+        return "?";
+    }
+
+    private String nextId() {
+        return "plot-" + (plots.size() + 1);
     }
 
     /** The title goes in a caption, where a long cell id or benchmark name wraps instead of being cut off. */
-    private void figure(final StringBuilder out, final Plot plot) {
+    private void figure(final StringBuilder out, final PlotSpec plot) {
+        plots.add(plot);
         out.append("<figure>\n<figcaption>").append(breakable(plot.title())).append("</figcaption>\n")
-            .append(plot.toSvg()).append("</figure>\n");
-        plotCount++;
+            .append("<div class=\"chart\" id=\"").append(plot.id()).append("\"></div>\n</figure>\n");
     }
 
-    /** Escaped text with a line-break opportunity after each '/' and '.', the separators of cell ids and class names. */
+    /** Escaped text with a line-break opportunity after each '/' and '.', the separators of cell ids and names. */
     static String breakable(final String text) {
         return Html.escape(text).replace("/", "/<wbr>").replace(".", ".<wbr>");
     }
 
     private String confidencePct() {
-        return Numbers.format((1.0 - alpha) * 100.0) + "%";
+        return Numbers.format((1.0 - options.alpha()) * 100.0) + "%";
+    }
+
+    private static String interval(final MedianInterval ci) {
+        return ci.isAvailable() ? " [" + Numbers.format(ci.lo()) + ", " + Numbers.format(ci.hi()) + "]" : "";
     }
 
     /** Cells sharing a CDF plot: same crash pattern (loadgen) or same benchmark (JMH). */
     private static String group(final Cell cell) {
         return cell.isJmh() ? cell.benchmark() : "pattern " + cell.pattern();
+    }
+
+    /** The key of a cell's colour: its target, or {@link Palette#JMH}. */
+    static String target(final Cell cell) {
+        return cell.isJmh() ? Palette.JMH : cell.target();
     }
 
     private static String label(final Cell cell) {
@@ -269,25 +335,40 @@ public final class HtmlReport {
                 .collect(Collectors.joining(" "));
             return params.isEmpty() ? cell.benchmark() : params;
         }
-        return cell.target() + " size=" + cell.size() + " " + cell.policy();
+        final String params = cell.params().entrySet().stream().map(e -> " " + e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining());
+        return cell.target() + " size=" + cell.size() + " " + cell.policy() + params;
     }
 
     /** Git's default abbreviation: 7 hex digits. */
-    private static String shortSha(final String commit) {
+    static String shortSha(final String commit) {
         return commit.length() > SHORT_SHA ? commit.substring(0, SHORT_SHA) : commit;
     }
 
-    private static String page(final StringBuilder body) {
+    /**
+     * The plot data as JSON safe inside a script element: '<', '>' and '&' only occur in strings,
+     * where their \\u escapes mean the same, so no text from a run file can end the element.
+     */
+    String plotDataJson() {
+        final ObjectNode root = JsonNodeFactory.instance.objectNode();
+        final ArrayNode list = root.putArray("plots");
+        plots.forEach(p -> list.add(p.toJson()));
+        try {
+            return RunCodec.MAPPER.writeValueAsString(root).replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026");
+        } catch (final JsonProcessingException ex) {
+            throw new ResultsException("cannot write the plot data: " + ex.getMessage(), ex);
+        }
+    }
+
+    private String page(final StringBuilder body, final Assets assets) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            + "<title>electionbench results</title>\n<style>\n"
-            + "body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}\n"
-            + "h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}\n"
-            + ".note{color:#555;font-size:13px}.hosts,.regressions{font-size:13px}.regressions li{color:#b00}\n"
-            + ".grid{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;border:1px solid #ddd;background:#fafafa;width:640px}\n"
-            + "figcaption{font-size:13px;font-weight:600;padding:8px 12px 0 16px;overflow-wrap:anywhere}\n"
-            + "svg.plot{display:block}svg.plot text{font-size:11px;fill:#333}\n"
-            + "svg.plot .yl{text-anchor:end}svg.plot .xl,svg.plot .al{text-anchor:middle}\n"
-            + "svg.plot .g{stroke:#e3e3e3}svg.plot .f{fill:none;stroke:#888}\n"
-            + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+            + "<title>electionbench results</title>\n<style>\n" + assets.uplotCss() + "\n</style>\n<style>\n"
+            + assets.reportCss() + "</style>\n</head>\n<body data-plots=\"" + plots.size() + "\">\n" + body
+            + "<script type=\"application/json\" id=\"plot-data\">" + plotDataJson() + "</script>\n"
+            + "<!-- uPlot " + assets.uplotVersion() + " (org.webjars.npm:uplot), inlined; its licence:\n"
+            + assets.uplotLicense().replace("--", "- -") + "\n-->\n"
+            + "<script>\n" + assets.uplotJs() + "\n</script>\n<script>\n" + assets.reportJs() + "</script>\n"
+            + "</body>\n</html>\n";
     }
 }

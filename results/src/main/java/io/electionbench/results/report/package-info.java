@@ -1,2 +1,5 @@
-/** The self-contained HTML report: inline SVG plots generated here, no scripts, no network. */
+/**
+ * The HTML report: one page with uPlot and the plot data inlined, so it opens offline; the page's
+ * script draws each plot from the embedded data (see {@link io.electionbench.results.report.HtmlReport}).
+ */
 package io.electionbench.results.report;

@@ -1,5 +1,7 @@
 package io.electionbench.results.stats;
 
+import org.apache.commons.statistics.distribution.BinomialDistribution;
+
 /**
  * A median with a distribution-free confidence interval.
  *
@@ -28,15 +30,7 @@ public record MedianInterval(double median, double lo, double hi, double confide
         final double[] sorted = Samples.sorted(samples);
         final int n = sorted.length;
         final double median = Samples.quantileOfSorted(sorted, 0.5);
-        final double[] cdf = halfBinomialCdf(n);
-        int best = 0;
-        for (int k = 1; k <= (n + 1) / 2; k++) {
-            if (1.0 - 2.0 * cdf[k - 1] >= confidence) {
-                best = k;
-            } else {
-                break;
-            }
-        }
+        final int best = largestK(n, confidence);
         if (best == 0) {
             return new MedianInterval(median, sorted[0], sorted[n - 1], confidence, false);
         }
@@ -61,22 +55,18 @@ public record MedianInterval(double median, double lo, double hi, double confide
     }
 
     /**
-     * P(B &lt;= i) for B ~ Binomial(n, 1/2) and i in [0, n/2], summed in log space so that large n
-     * does not underflow 2^-n.
+     * The largest k in [0, (n+1)/2] with 1 - 2 P(B &lt;= k-1) &gt;= confidence, B ~ Binomial(n, 1/2),
+     * found from Commons Statistics' inverse CDF and checked against the condition itself.
      */
-    static double[] halfBinomialCdf(final int n) {
-        final int top = n / 2 + 1;
-        final double[] cdf = new double[top];
-        final double logHalfN = -n * Math.log(2.0);
-        double logChoose = 0.0;
-        double sum = 0.0;
-        for (int i = 0; i < top; i++) {
-            if (i > 0) {
-                logChoose += Math.log(n - i + 1) - Math.log(i);
-            }
-            sum += Math.exp(logChoose + logHalfN);
-            cdf[i] = Math.min(sum, 1.0);
+    static int largestK(final int n, final double confidence) {
+        final BinomialDistribution b = BinomialDistribution.of(n, 0.5);
+        int j = b.inverseCumulativeProbability((1.0 - confidence) / 2.0);
+        while (j >= 0 && !(1.0 - 2.0 * b.cumulativeProbability(j) >= confidence)) {
+            j--;
         }
-        return cdf;
+        while (j + 1 < (n + 1) / 2 && 1.0 - 2.0 * b.cumulativeProbability(j + 1) >= confidence) {
+            j++;
+        }
+        return Math.min(j + 1, (n + 1) / 2);
     }
 }

@@ -1,12 +1,23 @@
 package io.electionbench.results.stats;
 
+import org.apache.commons.statistics.descriptive.GeometricMean;
+import org.apache.commons.statistics.descriptive.Mean;
+import org.apache.commons.statistics.descriptive.Median;
+import org.apache.commons.statistics.descriptive.NaNPolicy;
+import org.apache.commons.statistics.descriptive.Quantile;
+
 import java.util.Arrays;
 
 /**
- * Order statistics over raw samples. Every method takes samples in any order and never modifies
- * its argument; none accepts NaN.
+ * Order statistics over raw samples, computed by Apache Commons Statistics' descriptive module.
+ * Every method takes samples in any order and never modifies its argument; none accepts NaN.
  */
 public final class Samples {
+    /** Hyndman and Fan type 7, numpy's default; works on a copy and refuses NaN. */
+    private static final Quantile QUANTILE = Quantile.withDefaults().with(Quantile.EstimationMethod.HF7)
+        .with(NaNPolicy.ERROR).withCopy(true);
+    private static final Median MEDIAN = Median.withDefaults().with(NaNPolicy.ERROR).withCopy(true);
+
     private Samples() {
     }
 
@@ -17,11 +28,7 @@ public final class Samples {
      */
     public static double[] sorted(final double[] samples) {
         final double[] copy = samples.clone();
-        for (final double v : copy) {
-            if (Double.isNaN(v)) {
-                throw new IllegalArgumentException("samples must not contain NaN");
-            }
-        }
+        requireNoNaN(copy);
         Arrays.sort(copy);
         return copy;
     }
@@ -33,7 +40,8 @@ public final class Samples {
      * @return the median.
      */
     public static double median(final double[] samples) {
-        return quantileOfSorted(sorted(samples), 0.5);
+        requireSome(samples);
+        return MEDIAN.evaluate(samples);
     }
 
     /**
@@ -45,7 +53,9 @@ public final class Samples {
      * @return the quantile.
      */
     public static double quantile(final double[] samples, final double q) {
-        return quantileOfSorted(sorted(samples), q);
+        requireSome(samples);
+        requireProbability(q);
+        return QUANTILE.evaluate(samples, q);
     }
 
     /**
@@ -56,16 +66,9 @@ public final class Samples {
      * @return the quantile.
      */
     public static double quantileOfSorted(final double[] sorted, final double q) {
-        if (sorted.length == 0) {
-            throw new IllegalArgumentException("no samples");
-        }
-        if (!(q >= 0.0 && q <= 1.0)) {
-            throw new IllegalArgumentException("quantile out of [0, 1]: " + q);
-        }
-        final double h = (sorted.length - 1) * q;
-        final int lo = (int)Math.floor(h);
-        final int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        requireSome(sorted);
+        requireProbability(q);
+        return QUANTILE.evaluate(sorted.length, i -> sorted[i], q);
     }
 
     /**
@@ -73,14 +76,8 @@ public final class Samples {
      * @return the arithmetic mean.
      */
     public static double mean(final double[] samples) {
-        if (samples.length == 0) {
-            throw new IllegalArgumentException("no samples");
-        }
-        double sum = 0.0;
-        for (final double v : samples) {
-            sum += v;
-        }
-        return sum / samples.length;
+        requireSome(samples);
+        return Mean.of(samples).getAsDouble();
     }
 
     /**
@@ -93,13 +90,32 @@ public final class Samples {
         if (values.length == 0) {
             throw new IllegalArgumentException("no values");
         }
-        double sumLog = 0.0;
         for (final double v : values) {
             if (!(v > 0.0) || Double.isInfinite(v)) {
                 throw new IllegalArgumentException("geometric mean needs finite positive values, got " + v);
             }
-            sumLog += Math.log(v);
         }
-        return Math.exp(sumLog / values.length);
+        return GeometricMean.of(values).getAsDouble();
+    }
+
+    private static void requireSome(final double[] samples) {
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("no samples");
+        }
+        requireNoNaN(samples);
+    }
+
+    private static void requireNoNaN(final double[] samples) {
+        for (final double v : samples) {
+            if (Double.isNaN(v)) {
+                throw new IllegalArgumentException("samples must not contain NaN");
+            }
+        }
+    }
+
+    private static void requireProbability(final double q) {
+        if (!(q >= 0.0 && q <= 1.0)) {
+            throw new IllegalArgumentException("quantile out of [0, 1]: " + q);
+        }
     }
 }

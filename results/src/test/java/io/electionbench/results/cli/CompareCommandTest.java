@@ -148,7 +148,7 @@ class CompareCommandTest {
             "OpenJDK 64-Bit Server VM", "25", List.of());
         final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main", other.started(),
             otherHost, other.config(), other.cells())).file();
-        assertEquals(0, run(a.toString(), b.toString()));
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(a.toString(), b.toString()), "different CPUs: no verdicts");
         assertTrue(out.contains("warning: old side has fewer than 6 samples in every cell and metric (as few as 4):"
             + " confidence intervals are unbounded"), out);
         assertTrue(out.contains("warning: new side has fewer than 6 samples in every cell and metric"), out);
@@ -240,5 +240,115 @@ class CompareCommandTest {
         write("abcd" + "2".repeat(36), 2, 1, 6, 1.0);
         assertEquals(2, run("abcd", "abcd1", "--root", root.toString()));
         assertTrue(err.startsWith("electionbench compare: ambiguous commit prefix 'abcd'"), err);
+    }
+
+    private Path writeRun(final String sha, final HostInfo host, final List<Cell> cells) throws IOException {
+        final RunResult.Builder b = RunResult.builder(Kind.LOADGEN).git(new GitInfo(sha, false, "main")).host(host)
+            .started(Instant.parse("2025-01-01T00:00:00Z"));
+        cells.forEach(b::cell);
+        return RunWriter.create(root, b.build()).file();
+    }
+
+    private static Cell cell(final String target, final int size, final String policy, final double[] ttl) {
+        return Cell.loadgen(target, size, "leader-crash", policy).metric("time_to_leader_ms", Metric.of("ms",
+            Better.LOWER, ttl))
+            .build();
+    }
+
+    @Test
+    void runsFromDifferentCpusGetNoVerdictAndExitTwoUnlessAllowed() throws IOException {
+        final HostInfo other = new HostInfo("Other CPU", 8, 16L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
+            "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xmx1g"));
+        final Path a = writeRun("aa".repeat(20), Fixtures.HOST, List.of(cell("sim", 3, "fast", Fixtures.samples(1, 20,
+            200))));
+        final Path b = writeRun("bb".repeat(20), other, List.of(cell("sim", 3, "fast", Fixtures.samples(2, 20, 260))));
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(a.toString(), b.toString()));
+        assertTrue(out.contains(" ?"), out);
+        assertFalse(out.contains("regression"), out);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("electionbench compare: the sides ran on different machines"
+            + " (cpu: Test CPU @ 3.0GHz vs Other CPU): no verdicts; --allow-host-mismatch to judge anyway"), err);
+        assertEquals(CompareCommand.EXIT_BAD_INPUT, run(a.toString(), b.toString(), "--json"));
+        assertEquals("?", json().get("rows").get(0).get("verdict").asText());
+        assertTrue(json().get("host_mismatch").asText().contains("cpu: Test CPU @ 3.0GHz vs Other CPU"));
+
+        assertEquals(CompareCommand.EXIT_REGRESSION, run(a.toString(), b.toString(), "--allow-host-mismatch",
+            "--json"));
+        assertEquals("regression", json().get("rows").get(0).get("verdict").asText());
+    }
+
+    @Test
+    void aJvmVendorSpelledDifferentlyIsTheSameHost() throws IOException {
+        final HostInfo respelled = Fixtures.HOST.withJvm("eclipse-adoptium", "OpenJDK 64-Bit Server VM", "17.0.15",
+            List.of("-Xmx1g"));
+        final Path a = writeRun("aa".repeat(20), Fixtures.HOST, List.of(cell("sim", 3, "fast", Fixtures.samples(1, 20,
+            200))));
+        final Path b = writeRun("bb".repeat(20), respelled, List.of(cell("sim", 3, "fast", Fixtures.samples(2, 20,
+            200))));
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertFalse(out.contains("machines differ"), out);
+    }
+
+    @Test
+    void holmBonferroniIsTheDefaultAndBothPValuesAreShown() throws IOException {
+        final List<Cell> oldCells = new java.util.ArrayList<>();
+        final List<Cell> newCells = new java.util.ArrayList<>();
+        final double[] base = new double[10];
+        final double[] shifted = new double[10];
+        for (int i = 0; i < 10; i++) {
+            base[i] = 100 + 4 * i;
+            shifted[i] = base[i] + 12.25; // +10.4%, scipy: p = 0.0312 (normal approximation, 10 + 10)
+        }
+        oldCells.add(cell("sim", 3, "fast", base));
+        newCells.add(cell("sim", 3, "fast", shifted));
+        for (int size = 4; size < 15; size++) {
+            oldCells.add(cell("sim", size, "fast", base));
+            newCells.add(cell("sim", size, "fast", base));
+        }
+        final Path a = writeRun("aa".repeat(20), Fixtures.HOST, oldCells);
+        final Path b = writeRun("bb".repeat(20), Fixtures.HOST, newCells);
+        assertEquals(0, run(a.toString(), b.toString(), "--json"), out);
+        final JsonNode row = json().get("rows").get(0);
+        assertEquals(0.031209012771740218, row.get("p_value").asDouble(), 1e-9);
+        assertEquals(12 * 0.031209012771740218, row.get("p_adjusted").asDouble(), 1e-9);
+        assertEquals("~", row.get("verdict").asText());
+        assertEquals("holm", json().get("family").get("correction").asText());
+        assertEquals(12, json().get("family").get("rows").asInt());
+
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertTrue(out.contains("p=0.031  p.adj=0.375"), out);
+        assertTrue(out.contains("12 rows tested at alpha 0.05, Holm-Bonferroni adjusted"), out);
+
+        assertEquals(CompareCommand.EXIT_REGRESSION, run(a.toString(), b.toString(), "--correction", "none", "--json"));
+        assertEquals("regression", json().get("rows").get(0).get("verdict").asText());
+        assertEquals(0.031209012771740218, json().get("rows").get(0).get("p_adjusted").asDouble(), 1e-9);
+    }
+
+    @Test
+    void zookeeperCellsAreControlsWhoseShiftIsTheMachineDrift() throws IOException {
+        // ZooKeeper 3.9.5 did not change, yet it is 10% slower on the new side: the machine drifted.
+        final Path a = writeRun("aa".repeat(20), Fixtures.HOST, List.of(
+            cell("process", 3, "fast", Fixtures.samples(1, 20, 100)),
+            cell("process", 5, "fast", Fixtures.samples(2, 20, 100)),
+            cell("zookeeper", 3, "zk-3.9.5", Fixtures.samples(3, 20, 400)),
+            cell("zookeeper", 5, "zk-3.9.5", Fixtures.samples(4, 20, 400))));
+        final Path b = writeRun("bb".repeat(20), Fixtures.HOST, List.of(
+            cell("process", 3, "fast", Fixtures.samples(5, 20, 107)),
+            cell("process", 5, "fast", Fixtures.samples(6, 20, 100)),
+            cell("zookeeper", 3, "zk-3.9.5", Fixtures.samples(7, 20, 440)),
+            cell("zookeeper", 5, "zk-3.9.5", Fixtures.samples(8, 20, 440))));
+        assertEquals(0, run(a.toString(), b.toString(), "--json"), out);
+        final JsonNode j = json();
+        assertEquals("within drift", j.get("rows").get(0).get("verdict").asText(), j.toString());
+        assertTrue(j.get("rows").get(0).get("within_drift").asBoolean());
+        assertEquals(2, j.get("rows").size(), "our rows only");
+        assertEquals(2, j.get("controls").size());
+        assertEquals(2, j.get("geomean").get(0).get("cells").asInt(), "our two cells, not the four");
+        assertEquals(10.0, j.get("drift").get(0).get("change_pct").asDouble(), 3.0);
+
+        assertEquals(0, run(a.toString(), b.toString()));
+        assertTrue(out.contains("ZooKeeper controls"), out);
+        assertTrue(out.contains("drift (geomean of 2 control cells)"), out);
+        assertTrue(out.contains("within drift"), out);
     }
 }

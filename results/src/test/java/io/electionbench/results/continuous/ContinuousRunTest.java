@@ -35,6 +35,11 @@ class ContinuousRunTest {
     Path scratch;
 
     /** Stands in for the load generator: one cell whose one sample encodes side and round. */
+    private static void fakeRound(final Side side, final int round, final long seed,
+        final Path out) throws IOException {
+        fakeRound(side, round, out);
+    }
+
     private static void fakeRound(final Side side, final int round, final Path out) throws IOException {
         final double sample = (side == Side.BASE ? 100 : 200) + round;
         RunWriter.create(out, RunResult.builder(Kind.LOADGEN).git(GitInfo.unknown()).host(Fixtures.HOST)
@@ -45,12 +50,13 @@ class ContinuousRunTest {
 
     private ContinuousRun continuousRun() {
         return new ContinuousRun(root, Map.of(Side.BASE, "HEAD~1", Side.HEAD, "HEAD"), Map.of(Side.BASE, BASE_SHA, Side.HEAD, HEAD_SHA),
-            3, 2, List.of("--target", "sim"));
+            3, 2, 1, List.of("--target", "sim"));
     }
 
     @Test
     void eachSideIsStoredAsOneRunOfItsMeasuredRoundsUnderItsCommit() throws IOException, InterruptedException {
-        final Map<Side, StoredRun> stored = continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e) -> { }, scratch);
+        final Map<Side, StoredRun> stored = continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e,
+            f) -> { }, scratch);
         final StoredRun base = stored.get(Side.BASE);
         assertEquals(RunStore.runsDir(root).resolve(BASE_SHA), base.file().getParent());
         assertEquals(RunStore.runsDir(root).resolve(HEAD_SHA), stored.get(Side.HEAD).file().getParent());
@@ -61,7 +67,8 @@ class ContinuousRunTest {
 
     @Test
     void theEnvelopeNamesTheCommitAndEverythingNeededToRerun() throws IOException, InterruptedException {
-        final RunResult head = RunCodec.read(continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e) -> { }, scratch)
+        final RunResult head = RunCodec.read(continuousRun().run(ContinuousRunTest::fakeRound, (a, b, c, d, e,
+            f) -> { }, scratch)
             .get(Side.HEAD).file());
         assertEquals(Kind.LOADGEN, head.kind());
         assertEquals(HEAD_SHA, head.commit());
@@ -81,10 +88,34 @@ class ContinuousRunTest {
     @Test
     void roundsThatRepeatEachOtherExactlyAreWarnedAbout() throws IOException, InterruptedException {
         final ContinuousRun run = continuousRun();
-        run.run((side, round, out) -> fakeRound(side, 0, out), (a, b, c, d, e) -> { }, scratch);
+        final Map<Side, StoredRun> stored = run.run((side, round, seed, out) -> fakeRound(side, 0, out),
+            (a, b, c, d, e, f) -> { }, scratch);
         assertEquals(2, run.warnings().size());
-        assertTrue(run.warnings().get(0).startsWith("base target=sim/size=3/pattern=leader-crash/policy=fast: every round gave identical"),
-            run.warnings().get(0));
+        assertTrue(run.warnings().get(0).startsWith("base target=sim/size=3/pattern=leader-crash/policy=fast:"
+            + " every round gave identical samples"), run.warnings().get(0));
+        // Three copies of one measurement are one measurement: n must not claim three.
+        assertArrayEquals(new double[]{100},
+            onlyCell(stored.get(Side.BASE).run()).metrics().get("time_to_leader_ms").samples());
+    }
+
+    @Test
+    void aSeededDeterministicTargetGivesOneDistinctSamplePerRoundAndTheSeedsAreRecorded()
+        throws IOException, InterruptedException {
+        // Like the simulator: the sample depends on the seed only, the same for both sides.
+        final RoundRunner simLike = (side, round, seed, out) -> RunWriter.create(out, RunResult.builder(Kind.LOADGEN)
+            .git(GitInfo.unknown()).host(Fixtures.HOST).config(Map.of("command", "run"))
+            .cell(Cell.loadgen("sim", 3, "leader-crash", "fast")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, 200 + seed)).build())
+            .build());
+        final ContinuousRun run = continuousRun();
+        final Map<Side, StoredRun> stored = run.run(simLike, (a, b, c, d, e, f) -> { }, scratch);
+        assertEquals(List.of(), run.warnings());
+        // Warm-up rounds 1 and 2 took seeds 1 to 4; measured rounds A 5, 7, 9 and B 6, 8, 10.
+        assertArrayEquals(new double[]{205, 207, 209}, onlyCell(stored.get(Side.BASE).run()).metrics()
+            .get("time_to_leader_ms").samples());
+        assertArrayEquals(new double[]{206, 208, 210}, onlyCell(stored.get(Side.HEAD).run()).metrics()
+            .get("time_to_leader_ms").samples());
+        assertEquals(List.of(5L, 7L, 9L), stored.get(Side.BASE).run().config().get("seeds"));
     }
 
     private static Cell onlyCell(final RunResult run) {

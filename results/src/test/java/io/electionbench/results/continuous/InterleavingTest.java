@@ -21,8 +21,10 @@ class InterleavingTest {
     void sidesAlternateAndWarmupRoundsComeFirstAndAreDiscarded() throws IOException, InterruptedException {
         final List<String> calls = new ArrayList<>();
         final List<String> announced = new ArrayList<>();
-        final Interleaving il = new Interleaving(3, 1, (side, round, out) -> calls.add(side.letter() + round + ":"
-            + scratch.relativize(out)), (step, steps, round, isWarmup, side) -> announced.add(step + "/" + steps + " "
+        final Interleaving il = new Interleaving(3, 1, 1, (side, round, seed, out) -> calls.add(side.letter() + round
+            + ":"
+            + scratch.relativize(out)), (step, steps, round, isWarmup, side, seed) -> announced.add(step + "/" + steps
+                + " "
             + side.letter() + round + (isWarmup ? " warm-up" : "")));
         final Map<Side, List<Path>> measured = il.run(scratch);
         assertEquals(List.of("A1:base/warmup-1", "B1:head/warmup-1", "A2:base/round-1", "B2:head/round-1", "A3:base/round-2",
@@ -37,26 +39,42 @@ class InterleavingTest {
     @Test
     void withoutWarmupTheFirstRoundIsMeasured() throws IOException, InterruptedException {
         final List<String> calls = new ArrayList<>();
-        new Interleaving(2, 0, (side, round, out) -> calls.add(side.letter() + round), (a, b, c, d, e) -> { }).run(scratch);
+        new Interleaving(2, 0, 1, (side, round, seed, out) -> calls.add(side.letter() + round), (a, b, c, d, e,
+            f) -> { })
+            .run(scratch);
         assertEquals(List.of("A1", "B1", "A2", "B2"), calls);
     }
 
     @Test
     void aFailingRoundStopsTheRun() {
         final List<String> calls = new ArrayList<>();
-        final Interleaving il = new Interleaving(3, 0, (side, round, out) -> {
+        final Interleaving il = new Interleaving(3, 0, 1, (side, round, seed, out) -> {
             calls.add(side.letter() + round);
             if (side == Side.HEAD && round == 2) {
                 throw new ResultsException("round 2 of head failed");
             }
-        }, (a, b, c, d, e) -> { });
+        }, (a, b, c, d, e, f) -> { });
         assertThrows(ResultsException.class, () -> il.run(scratch));
         assertEquals(List.of("A1", "B1", "A2", "B2"), calls);
     }
 
     @Test
     void roundsMustBePositive() {
-        assertThrows(IllegalArgumentException.class, () -> new Interleaving(0, 1, (s, r, o) -> { }, (a, b, c, d, e) -> { }));
-        assertThrows(IllegalArgumentException.class, () -> new Interleaving(1, -1, (s, r, o) -> { }, (a, b, c, d, e) -> { }));
+        assertThrows(IllegalArgumentException.class,
+            () -> new Interleaving(0, 1, 1, (s, r, x, o) -> { }, (a, b, c, d, e, f) -> { }));
+        assertThrows(IllegalArgumentException.class,
+            () -> new Interleaving(1, -1, 1, (s, r, x, o) -> { }, (a, b, c, d, e, f) -> { }));
+    }
+
+    @Test
+    void everySideOfEveryRoundHasItsOwnSeedAndTheListenerIsToldIt() throws IOException, InterruptedException {
+        final List<Long> seeds = new ArrayList<>();
+        final List<Long> announced = new ArrayList<>();
+        new Interleaving(3, 1, 7, (side, round, seed, out) -> seeds.add(seed),
+            (step, steps, round, isWarmup, side, seed) -> announced.add(seed)).run(scratch);
+        assertEquals(List.of(7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L), seeds);
+        assertEquals(seeds, announced);
+        assertEquals(List.of("--seed", "9"), LoadgenRoundRunner.command(Path.of("x.jar"), List.of("--target", "sim"), 9,
+            scratch).subList(6, 8));
     }
 }

@@ -55,11 +55,26 @@ class MedianIntervalTest {
     }
 
     @Test
-    void binomialCdfIsExactForSmallN() {
-        final double[] cdf = MedianInterval.halfBinomialCdf(10);
-        assertEquals(1.0 / 1024, cdf[0], 1e-15);
-        assertEquals(11.0 / 1024, cdf[1], 1e-15);
-        assertEquals(56.0 / 1024, cdf[2], 1e-15);
-        assertEquals(638.0 / 1024, cdf[5], 1e-15);
+    void chosenOrderStatisticsMatchExactBinomialSums() {
+        // The largest k with 1 - 2 P(B <= k-1) >= 0.95, from exact integer binomial sums, for n up to 300.
+        for (int n = 1; n <= 300; n++) {
+            final java.math.BigInteger total = java.math.BigInteger.TWO.pow(n);
+            java.math.BigInteger choose = java.math.BigInteger.ONE;
+            java.math.BigInteger below = java.math.BigInteger.ZERO;
+            int expected = 0;
+            for (int k = 1; k <= (n + 1) / 2; k++) {
+                below = below.add(choose); // P(B <= k-1) * 2^n
+                choose = choose.multiply(java.math.BigInteger.valueOf(n - k
+                    + 1)).divide(java.math.BigInteger.valueOf(k));
+                final double coverage = 1.0 - 2.0 * new java.math.BigDecimal(below)
+                    .divide(new java.math.BigDecimal(total), java.math.MathContext.DECIMAL64).doubleValue();
+                if (coverage >= 0.95) {
+                    expected = k;
+                } else {
+                    break;
+                }
+            }
+            assertEquals(expected, MedianInterval.largestK(n, 0.95), "n=" + n);
+        }
     }
 }

@@ -1,16 +1,10 @@
 package io.electionbench.transport.net;
 
-import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +20,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
@@ -36,86 +29,114 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  *
  * <p>Inbound: each WRITE frame is decoded in place and offered to the agent's ring with a request id
  * of this connection's {@link WriteRouter} slot and the client's sequence; a payload above
- * {@link ElectionAgent#MAX_WRITE_BYTES} is answered TOO_LARGE, and a full ring or more than
- * {@link #MAX_OUTSTANDING} unanswered writes on this connection BUSY, at once. Any other type, a bad
- * length or a bad sequence closes the connection (counted as a bad frame).
+ * {@link ElectionAgent#MAX_WRITE_BYTES} is answered TOO_LARGE, and a full ring, more than
+ * {@link #MAX_OUTSTANDING} unanswered writes on this connection or more than
+ * {@link ClientResults#MAX_OUTSTANDING} on the node BUSY, at once. Any other type, a bad length or a
+ * bad sequence closes the connection (counted as a bad frame).
  *
  * <p>Outbound: the agent thread calls {@link #onResult} (this is the connection's
- * {@link WriteRouter.Sink}); it writes a 32-byte record into {@link #results}, a many-to-one ring,
- * and wakes the event loop with one coalesced task (this object: no lambda, no allocation per
- * result). The drain encodes every waiting RESULT into one pooled buffer and flushes once; answers
- * given by the transport itself join the same batch during a read. The outstanding bound keeps the
- * results ring from ever filling. Record layout (native order, never leaves the process):
- * <pre>
- * RESULT  sequence:long status:int pad:int zxid:long leaderSid:long
- * </pre>
- * While the client does not read its answers (the channel is not writable) this connection stops
- * reading; writability resumes it.
+ * {@link WriteRouter.Sink}), which hands the outcome to the transport's {@link ClientResults}; its
+ * drain on the event loop calls {@link #onAnswer} and then {@link #flushBatch} once. Answers given by
+ * the transport itself join the same batch during a read. The batch is a pooled buffer taken at the
+ * first answer and given back at each flush, so an idle connection holds no buffer at all. While
+ * the client does not read its answers (the channel is not writable) this connection stops reading;
+ * writability resumes it.
+ *
+ * <p>Deadline: a client must finish a frame within {@code handshakeTimeoutMs} of its handshake, and
+ * once it has started a frame, finish it within that time; otherwise it is closed
+ * ({@link RefuseReason#CLIENT_FRAME_TIMEOUT}). A client that has sent a whole frame may then stay
+ * idle. (ZooKeeper closes a connection without a session after
+ * {@code zookeeper.nio.sessionlessCnxnTimeout}, {@code NIOServerCnxnFactory.configure}.)
  */
-final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRouter.Sink, Runnable, MessageHandler {
+final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRouter.Sink {
     /** Unanswered writes a connection may have in the agent; more are answered BUSY at once. */
     static final int MAX_OUTSTANDING = 4096;
-    private static final int RESULT_RECORD = 1;
-    private static final int RECORD_LENGTH = 32;
-    /** Holds MAX_OUTSTANDING records of 32 bytes plus Agrona's 8-byte header each. */
-    private static final int RESULTS_RING_BYTES = 256 * 1024;
-    private static final int DRAIN_LIMIT = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ClientWriteHandler.class);
-    private static final AtomicIntegerFieldUpdater<ClientWriteHandler> WAKE =
-        AtomicIntegerFieldUpdater.newUpdater(ClientWriteHandler.class, "wakePending");
 
     private final PeerTransport transport;
     private final WriteRouter router;
     private final RingBuffer ring;
-    private final RingBuffer results = new ManyToOneRingBuffer(new UnsafeBuffer(
-        ByteBuffer.allocateDirect(RESULTS_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+    private final ClientResults results;
     private final QuorumMessageCodec message = new QuorumMessageCodec();
     private final ByteBufView payloadView = new ByteBufView();
-    private volatile int wakePending;
+    private final Runnable deadlineTask = this::checkFrameDeadline;
+    private final long frameTimeoutNs;
     private ChannelHandlerContext context;
-    private EventLoop eventLoop;
+    private ScheduledFuture<?> deadlineCheck;
+    /** Written on the event loop before the router publishes this sink; read by the agent thread. */
     private int slot;
+    private long connectionId;
     private int outstanding;
     private boolean hasOffered;
     private boolean isClosed;
+    private boolean hasFrame;
+    private long handedOverNs;
+    /** When the frame now waiting for its rest began to arrive; 0 when no frame is partly here. */
+    private long partialSinceNs;
     private ByteBuf batch;
+    /** {@link ClientResults}' list of connections to flush after a drain (event loop). */
+    boolean isDirty;
+    ClientWriteHandler nextDirty;
 
-    ClientWriteHandler(final PeerTransport transport, final WriteRouter router) {
+    ClientWriteHandler(final PeerTransport transport, final WriteRouter router, final ClientResults results) {
         this.transport = transport;
         this.router = router;
+        this.results = results;
         this.ring = transport.ring();
+        this.frameTimeoutNs = TimeUnit.MILLISECONDS.toNanos(transport.config().handshakeTimeoutMs());
     }
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) throws Exception {
         context = ctx;
-        eventLoop = ctx.channel().eventLoop();
         try {
             slot = router.attach(this);
         } catch (final IllegalStateException full) {
             final String suffix = transport.hostileWarnSuffix();
             if (suffix != null) {
-                LOG.warn("{}: closing write client {}: {}{}", transport.name(), ctx.channel().remoteAddress(), full.getMessage(), suffix);
+                LOG.warn("{}: closing write client {}: {}{}", transport.name(), ctx.channel().remoteAddress(),
+                    full.getMessage(), suffix);
             }
             isClosed = true;
             ctx.close();
             return;
         }
+        connectionId = results.register(slot, this);
         transport.counters().increment(TransportCounters.CLIENT_CONNECTIONS);
+        handedOverNs = System.nanoTime();
+        // Checked twice per timeout, so a deadline is noticed at most half a timeout late.
+        final long periodNs = Math.max(1, frameTimeoutNs / 2);
+        deadlineCheck = ctx.executor().scheduleAtFixedRate(deadlineTask, frameTimeoutNs, periodNs,
+            TimeUnit.NANOSECONDS);
         super.handlerAdded(ctx);
     }
 
     @Override
     protected void handlerRemoved0(final ChannelHandlerContext ctx) {
-        isClosed = true;
-        if (slot > 0) {
-            router.detach(slot);
-            slot = 0;
-        }
+        detach();
         if (batch != null) {
             batch.release();
             batch = null;
         }
+    }
+
+    /** The connection is done (event loop; idempotent): no more answers reach it. */
+    private void detach() {
+        isClosed = true;
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel(false);
+            deadlineCheck = null;
+        }
+        if (slot > 0) {
+            router.detach(slot);
+            results.unregister(slot, this, outstanding);
+            outstanding = 0;
+            slot = 0;
+        }
+    }
+
+    long connectionId() {
+        return connectionId;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -132,6 +153,9 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
             final int index = in.readerIndex();
             final WireError framing = FrameCodec.peek(in, index, in.readableBytes());
             if (framing == WireError.INCOMPLETE) {
+                if (partialSinceNs == 0) {
+                    partialSinceNs = System.nanoTime();
+                }
                 return;
             }
             if (framing != WireError.NONE) {
@@ -144,6 +168,8 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
                 reject(ctx, error == WireError.NONE ? WireError.UNKNOWN_TYPE : error, length);
                 return;
             }
+            hasFrame = true;
+            partialSinceNs = 0;
             onWrite(in);
             in.skipBytes(FrameCodec.LENGTH_FIELD + length);
         }
@@ -155,14 +181,21 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
         final int length = message.payloadLength();
         if (length > ElectionAgent.MAX_WRITE_BYTES) {
             answer(sequence, WriteListener.TOO_LARGE, -1, transport.mySid());
-        } else if (outstanding >= MAX_OUTSTANDING || !InboundMessages.offerWrite(ring, WriteRouter.requestId(slot, sequence),
+        } else if (outstanding >= MAX_OUTSTANDING || !results.tryReserve()) {
+            busy(sequence);
+        } else if (!InboundMessages.offerWrite(ring, WriteRouter.requestId(slot, sequence),
             payloadView.wrap(in, message.payloadOffset(), length), 0, length)) {
-            transport.counters().increment(TransportCounters.CLIENT_WRITES_BUSY);
-            answer(sequence, WriteListener.BUSY, -1, transport.mySid());
+            results.cancelReservation();
+            busy(sequence);
         } else {
             outstanding++;
             hasOffered = true;
         }
+    }
+
+    private void busy(final long sequence) {
+        transport.counters().increment(TransportCounters.CLIENT_WRITES_BUSY);
+        answer(sequence, WriteListener.BUSY, -1, transport.mySid());
     }
 
     private void reject(final ChannelHandlerContext ctx, final WireError error, final int detail) {
@@ -174,6 +207,28 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
         }
         isClosed = true;
         ctx.close();
+    }
+
+    /** Closes a client that finished no frame in time, or left one unfinished for too long (see the class comment). */
+    private void checkFrameDeadline() {
+        if (isClosed) {
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        final boolean isSilent = !hasFrame && nowNs - handedOverNs >= frameTimeoutNs;
+        final boolean isStuck = partialSinceNs != 0 && nowNs - partialSinceNs >= frameTimeoutNs;
+        if (!isSilent && !isStuck) {
+            return;
+        }
+        transport.counters().refused(RefuseReason.CLIENT_FRAME_TIMEOUT);
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.warn("{}: closing write client {}: {} within {} ms{}", transport.name(),
+                context.channel().remoteAddress(), isSilent ? "no whole frame" : "a frame left unfinished",
+                transport.config().handshakeTimeoutMs(), suffix);
+        }
+        isClosed = true;
+        context.close();
     }
 
     @Override
@@ -194,11 +249,7 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
-        isClosed = true;
-        if (slot > 0) {
-            router.detach(slot);
-            slot = 0;
-        }
+        detach();
         super.channelInactive(ctx);
     }
 
@@ -225,49 +276,16 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
     // ------------------------------------------------------------------------------------------------
     // Outbound
 
-    /** Agent thread: one write's outcome. Never blocks; the outstanding bound guarantees ring space. */
+    /** Agent thread: one write's outcome, handed to {@link ClientResults}. Never blocks. */
     @Override
     public void onResult(final long sequence, final int status, final long zxid, final long leaderSid) {
-        final int index = results.tryClaim(RESULT_RECORD, RECORD_LENGTH);
-        if (index <= 0) {
-            return;
-        }
-        final MutableDirectBuffer buffer = results.buffer();
-        buffer.putLong(index, sequence);
-        buffer.putInt(index + 8, status);
-        buffer.putInt(index + 12, 0);
-        buffer.putLong(index + 16, zxid);
-        buffer.putLong(index + 24, leaderSid);
-        results.commit(index);
-        if (WAKE.compareAndSet(this, 0, 1)) {
-            try {
-                eventLoop.execute(this);
-            } catch (final RejectedExecutionException ignored) {
-                // The node is closing; the connection goes with it.
-            }
-        }
+        results.offer(slot, connectionId, sequence, status, zxid, leaderSid);
     }
 
-    /** The coalesced drain: clear the flag first (volatile), then encode every waiting result and flush once. */
-    @Override
-    public void run() {
-        WAKE.set(this, 0);
-        int read = results.read(this, DRAIN_LIMIT);
-        if (read < DRAIN_LIMIT) {
-            // A read stops at the ring's end: when the records wrap, the rest is at the start, and
-            // otherwise waits for the next result's wake-up.
-            read += results.read(this, DRAIN_LIMIT - read);
-        }
-        flushBatch();
-        if (read == DRAIN_LIMIT) {
-            eventLoop.execute(this);
-        }
-    }
-
-    @Override
-    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length) {
+    /** Event loop, from {@link ClientResults}' drain: the agent's answer to one of this connection's writes. */
+    void onAnswer(final long sequence, final int status, final long zxid, final long leaderSid) {
         outstanding--;
-        answer(buffer.getLong(index), buffer.getInt(index + 8), buffer.getLong(index + 16), buffer.getLong(index + 24));
+        answer(sequence, status, zxid, leaderSid);
     }
 
     private void answer(final long sequence, final int status, final long zxid, final long leaderSid) {
@@ -280,7 +298,8 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
         QuorumMessageCodec.encodeResult(batch, sequence, status, zxid, leaderSid);
     }
 
-    private void flushBatch() {
+    /** Writes and flushes the answers batched so far (event loop). */
+    void flushBatch() {
         final ByteBuf out = batch;
         if (out == null) {
             return;

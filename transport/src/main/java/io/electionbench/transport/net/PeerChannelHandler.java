@@ -261,11 +261,20 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         }
     }
 
-    /** A write client: no membership checks; refused unless the node takes client writes. */
+    /**
+     * A write client: no membership checks; refused unless the node takes client writes and its
+     * client connection limits allow one more (checked before authentication, so a client without the
+     * secret cannot hold more either).
+     */
     private void identifyClient(final ChannelHandlerContext ctx) {
         remoteSid = QuorumHeaderCodec.CLIENT_SID;
         if (transport.writeRouter() == null) {
             refuse(ctx, RefuseReason.CLIENT_WRITES_DISABLED, WireError.NONE);
+            return;
+        }
+        final RefuseReason limit = transport.clientConnections().admit(ctx.channel());
+        if (limit != null) {
+            refuseOverLimit(ctx, limit);
             return;
         }
         if (transport.isAuthEnabled()) {
@@ -302,6 +311,19 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         } else {
             open(ctx);
         }
+    }
+
+    /** One client connection too many: closed at once, counted, and said in a rate-limited WARN line. */
+    private void refuseOverLimit(final ChannelHandlerContext ctx, final RefuseReason limit) {
+        transport.counters().refused(limit);
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            final boolean isTotal = limit == RefuseReason.MAX_CNXNS;
+            LOG.warn("{}: refusing write client {}: {} client connections are open {} ({}){}", transport.name(),
+                ctx.channel().remoteAddress(), transport.clientConnections().limit(limit),
+                isTotal ? "in all" : "from its address", isTotal ? "maxCnxns" : "maxClientCnxns", suffix);
+        }
+        close(ctx);
     }
 
     /** Receiver: CHALLENGE (nonceI) in, RESPONSE (nonceR, macR) out. */
@@ -386,7 +408,8 @@ final class PeerChannelHandler extends ByteToMessageDecoder {
         }
         phase = Phase.HANDED_OVER;
         LOG.debug("{}: write client connected from {}", transport.name(), ctx.channel().remoteAddress());
-        ctx.pipeline().replace(this, "client-writes", new ClientWriteHandler(transport, router));
+        ctx.pipeline().replace(this, "client-writes",
+            new ClientWriteHandler(transport, router, transport.clientResults()));
     }
 
     private void onHandshakeTimeout(final ChannelHandlerContext ctx) {

@@ -97,8 +97,12 @@ public final class PeerTransport implements AutoCloseable {
     /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
     private final WarnLimiter failureLog = new WarnLimiter();
     private final WarnLimiter hostileLog = new WarnLimiter();
+    /** Write-client connections open, per source address and in all (event loop). */
+    private final ClientConnections clientConnections;
     private volatile Thread agentThread;
     private volatile WriteRouter writeRouter;
+    /** The way back for the agent's answers to write clients; set before {@link #writeRouter}. */
+    private volatile ClientResults clientResults;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private Channel electionServer;
     private Channel quorumServer;
@@ -123,6 +127,7 @@ public final class PeerTransport implements AutoCloseable {
         this.authenticator = config.isAuthEnabled() ? new PeerAuthenticator(config.authSecret()) : null;
         this.tls = config.tls();
         this.myElectionAddress = config.address(config.mySid()).electionAddress();
+        this.clientConnections = new ClientConnections(config.maxClientCnxns(), config.maxCnxns());
         this.electionLinks = new PeerLink[ensemble.size()];
         this.quorumLinks = new PeerLink[ensemble.size()];
         for (int i = 0; i < ensemble.size(); i++) {
@@ -325,19 +330,43 @@ public final class PeerTransport implements AutoCloseable {
      * Lets write clients use the quorum port: each client connection attaches a sink to
      * {@code router}, offers its WRITEs into the agent's ring ({@code InboundMessages.offerWrite}) and
      * gets the agent's answers through the router, which must be the agent's
-     * {@code WriteListener}. Call before or after {@link #start()}; client connections that arrive
-     * before it are refused ({@code client_writes_disabled}).
+     * {@code WriteListener}. Call once, before or after {@link #start()}; client connections that
+     * arrive before it are refused ({@code client_writes_disabled}). Allocates the one results ring
+     * every client connection shares ({@link ClientResults}), here and not on the event loop.
      */
     public void enableClientWrites(final WriteRouter router) {
+        enableClientWrites(router, ClientResults.RING_BYTES);
+    }
+
+    /** As {@link #enableClientWrites(WriteRouter)}, with a results ring of {@code resultsRingBytes} (tests). */
+    void enableClientWrites(final WriteRouter router, final int resultsRingBytes) {
         if (router == null) {
             throw new IllegalArgumentException("router");
         }
+        if (writeRouter != null) {
+            throw new IllegalStateException(name + ": client writes are already enabled");
+        }
+        this.clientResults = new ClientResults(eventLoop, resultsRingBytes);
         this.writeRouter = router;
     }
 
     /** The router of client writes, or null while they are disabled. */
     WriteRouter writeRouter() {
         return writeRouter;
+    }
+
+    /** Non-null once {@link #writeRouter()} is. */
+    ClientResults clientResults() {
+        return clientResults;
+    }
+
+    ClientConnections clientConnections() {
+        return clientConnections;
+    }
+
+    /** Write-client connections open now, counted from their header to their close (any thread). */
+    public int openClientConnections() {
+        return clientConnections.open();
     }
 
     /** What the agent sends through; use only from the agent thread. */

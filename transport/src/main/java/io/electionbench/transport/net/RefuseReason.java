@@ -2,7 +2,10 @@ package io.electionbench.transport.net;
 
 import java.util.Locale;
 
-/** Why an incoming or outgoing connection was closed during its handshake; a metric label each. */
+/**
+ * Why an incoming or outgoing connection was closed during its handshake, or a write client's
+ * before its first whole frame; a metric label each.
+ */
 public enum RefuseReason {
     /** A fatal header decode error (its {@link io.electionbench.transport.wire.WireError} is counted too). */
     BAD_HEADER,
@@ -21,7 +24,16 @@ public enum RefuseReason {
     /** The TLS handshake failed: an untrusted or unverifiable certificate, or a plain-text peer on a TLS port. */
     TLS_HANDSHAKE_FAILED,
     /** A write client on the quorum port of a node that has not enabled client writes. */
-    CLIENT_WRITES_DISABLED;
+    CLIENT_WRITES_DISABLED,
+    /** A write client from a source address that already has {@code maxClientCnxns} client connections open. */
+    MAX_CLIENT_CNXNS,
+    /** A write client while {@code maxCnxns} client connections are open in all. */
+    MAX_CNXNS,
+    /**
+     * A write client that finished no frame within {@code handshakeTimeoutMs} of its handshake, or
+     * started one and did not finish it within that time.
+     */
+    CLIENT_FRAME_TIMEOUT;
 
     private final String metricName = name().toLowerCase(Locale.ROOT);
 

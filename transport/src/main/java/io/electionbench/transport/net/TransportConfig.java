@@ -10,10 +10,17 @@ import io.electionbench.core.quorum.Ensemble;
 
 /**
  * Everything a {@link PeerTransport} needs, set once and checked by {@link #conclude()} (Aeron's
- * Context pattern). Defaults follow ZooKeeper where it has one ({@code cnxTimeout} 5 s) and favour
- * fast recovery otherwise.
+ * Context pattern). Defaults follow ZooKeeper where it has one ({@code cnxTimeout} 5 s,
+ * {@code maxClientCnxns} 60) and favour fast recovery otherwise.
  */
 public final class TransportConfig {
+    /** ZooKeeper's default {@code maxClientCnxns} ({@code ServerCnxnFactory} implementations, 3.9). */
+    public static final int DEFAULT_MAX_CLIENT_CNXNS = 60;
+    /**
+     * Write-client connections a node holds at most by default. ZooKeeper's {@code zookeeper.maxCnxns}
+     * defaults to unlimited; ours does not, so a node's heap and file descriptors have a bound.
+     */
+    public static final int DEFAULT_MAX_CNXNS = 1024;
     private long mySid;
     private Ensemble ensemble;
     private List<PeerAddress> servers = new ArrayList<>();
@@ -24,6 +31,8 @@ public final class TransportConfig {
     private int reconnectMinMs = 10;
     private int reconnectMaxMs = 1000;
     private int outboundRingBytes = 16 * 1024;
+    private int maxClientCnxns = DEFAULT_MAX_CLIENT_CNXNS;
+    private int maxCnxns = DEFAULT_MAX_CNXNS;
     private byte[] authSecret;
     private boolean isEpollAllowed = true;
     private TlsConfig tls;
@@ -89,6 +98,25 @@ public final class TransportConfig {
         return this;
     }
 
+    /**
+     * Write-client connections one source address may hold open at once, 0 for no limit: ZooKeeper's
+     * {@code maxClientCnxns} ({@code NIOServerCnxnFactory.AcceptThread.doAccept}). Peer connections
+     * never count.
+     */
+    public TransportConfig maxClientCnxns(final int max) {
+        this.maxClientCnxns = max;
+        return this;
+    }
+
+    /**
+     * Write-client connections the node holds open at once, 0 for no limit (ZooKeeper's
+     * {@code zookeeper.maxCnxns}, {@code ServerCnxnFactory.limitTotalNumberOfCnxns}).
+     */
+    public TransportConfig maxCnxns(final int max) {
+        this.maxCnxns = max;
+        return this;
+    }
+
     /** False forces NIO even where native epoll is available. */
     public TransportConfig epollAllowed(final boolean isAllowed) {
         this.isEpollAllowed = isAllowed;
@@ -114,6 +142,10 @@ public final class TransportConfig {
         }
         if (connectTimeoutMs <= 0 || handshakeTimeoutMs <= 0 || reconnectMinMs <= 0 || reconnectMaxMs < reconnectMinMs) {
             throw new IllegalArgumentException("timeouts must be positive and reconnectMaxMs >= reconnectMinMs");
+        }
+        if (maxClientCnxns < 0 || maxCnxns < 0) {
+            throw new IllegalArgumentException("maxClientCnxns and maxCnxns must not be negative (0: no limit), got "
+                + maxClientCnxns + " and " + maxCnxns);
         }
         if (Integer.bitCount(outboundRingBytes) != 1 || outboundRingBytes < 1024) {
             throw new IllegalArgumentException("outboundRingBytes must be a power of two >= 1024, got " + outboundRingBytes);
@@ -166,6 +198,14 @@ public final class TransportConfig {
 
     public int outboundRingBytes() {
         return outboundRingBytes;
+    }
+
+    public int maxClientCnxns() {
+        return maxClientCnxns;
+    }
+
+    public int maxCnxns() {
+        return maxCnxns;
     }
 
     /** The shared secret, or null when authentication is off. */

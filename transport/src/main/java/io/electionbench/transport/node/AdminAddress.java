@@ -1,6 +1,6 @@
 package io.electionbench.transport.node;
 
-/** Where a member's admin endpoint listens: the {@code ;host:port} suffix of its {@code server.N} line. */
+/** Where a member's admin endpoint listens: its {@code admin.N=host:port} line. */
 public final class AdminAddress {
     private final String host;
     private final int port;

@@ -290,24 +290,6 @@ final class AdminServer {
         return writeOutcomes.get(status < 0 ? OUTCOME_TIMEOUT : status);
     }
 
-    /** The endpoint's lines of {@code GET /metrics}. */
-    void appendMetrics(final StringBuilder sb, final long sid) {
-        sb.append("# TYPE electionbench_admin_writes_total counter\n");
-        for (int outcome = WriteListener.COMMITTED; outcome <= WriteListener.TOO_LARGE; outcome++) {
-            sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"")
-                .append(WriteListener.statusName(outcome)).append("\"} ").append(writeOutcomes(outcome)).append('\n');
-        }
-        sb.append("electionbench_admin_writes_total{sid=\"").append(sid).append("\",status=\"timeout\"} ")
-            .append(writeOutcomes(-1)).append('\n');
-        sb.append("# TYPE electionbench_admin_answers_total counter\nelectionbench_admin_answers_total{sid=\"")
-            .append(sid).append("\"} ").append(answered()).append('\n');
-        sb.append("# TYPE electionbench_admin_connections_closed_total counter\n");
-        for (final CloseReason reason : CloseReason.values()) {
-            sb.append("electionbench_admin_connections_closed_total{sid=\"").append(sid).append("\",reason=\"")
-                .append(reason.metricName()).append("\"} ").append(closes(reason)).append('\n');
-        }
-    }
-
     /** Any thread (the agent's): moves the event onto the event loop, then to every subscriber. */
     void publish(final NodeEvent event) {
         try {

@@ -23,10 +23,7 @@ import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
-import io.electionbench.transport.net.FailReason;
-import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
-import io.electionbench.transport.wire.WireError;
 
 /**
  * One real ensemble member: config, {@link NodeStorage} (epoch files and the txn log), the
@@ -53,6 +50,8 @@ public final class ElectionNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionNode.class);
     /** The agent parks at most this long when idle, which bounds timer lateness. */
     public static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The exit code of a node process whose agent halted (the epoch space is exhausted). */
+    public static final int HALTED_EXIT_CODE = 3;
     /** Log reads waiting for the agent thread; more are refused (503) until these are done. */
     static final int LOG_QUERY_CAPACITY = 16;
 
@@ -60,11 +59,17 @@ public final class ElectionNode implements AutoCloseable {
     private final long sid;
     private final TransportCounters counters = new TransportCounters();
     private final StatusPublisher statusPublisher;
+    private final NodeMetrics metrics;
     private final WriteRouter writeRouter = new WriteRouter();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** {@code GET /log} reads handed from the admin endpoint to the agent thread, the log's single writer. */
     private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries = new ManyToOneConcurrentArrayQueue<>(LOG_QUERY_CAPACITY);
     private volatile Runnable crashAction = () -> Runtime.getRuntime().halt(137);
+    /** What the node does once its agent halted: by default it stops and the process exits with 3. */
+    private volatile Runnable haltAction = () -> {
+        close();
+        Runtime.getRuntime().exit(HALTED_EXIT_CODE);
+    };
     private volatile Thread agentThread;
     private NodeStorage storage;
     private PeerTransport transport;
@@ -77,7 +82,9 @@ public final class ElectionNode implements AutoCloseable {
         }
         this.config = config;
         this.sid = sid;
-        this.statusPublisher = new StatusPublisher(sid, config.policy().name());
+        this.statusPublisher = new StatusPublisher(sid, config.policy().name(),
+            new StorageAlarm(sid, config.dataDir(sid)));
+        this.metrics = new NodeMetrics(this, statusPublisher);
     }
 
     /** Replaces what {@link #crash()} does (before or after start). */
@@ -86,13 +93,19 @@ public final class ElectionNode implements AutoCloseable {
         return this;
     }
 
+    /** Replaces what the node does once its agent halted (before start); the default stops and exits with 3. */
+    public ElectionNode haltAction(final Runnable action) {
+        this.haltAction = action;
+        return this;
+    }
+
     /**
      * Opens storage (recovering the txn log), binds the admin endpoint and both peer ports, then
      * starts the agent thread.
      *
-     * @throws IOException if storage cannot be opened (a corrupt log or an unreadable epoch file: the
-     *                     message names the file, and offset, and no file was changed) or a port cannot
-     *                     be bound; nothing stays running
+     * @throws IOException if storage cannot be opened (a corrupt log, an unreadable epoch file, or a log
+     *                     whose index does not fit in the heap: the message names the file, and offset,
+     *                     and no file was changed) or a port cannot be bound; nothing stays running
      */
     public void start() throws IOException {
         final Path dataDir = config.dataDir(sid);
@@ -122,8 +135,10 @@ public final class ElectionNode implements AutoCloseable {
         final ElectionAgent agent = new ElectionAgent(sid, config.ensemble(), config.policy(), config.timing(),
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
-        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS),
-            ex -> LOG.error("node {}: agent error", sid, ex), null, new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
+        statusPublisher.haltSink(this::halted);
+        runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NS), new AgentErrorLog(sid, clock),
+            null,
+            new NodeAgent(agent, statusPublisher, clock, logQueries, storage.log()));
         AgentRunner.startOnThread(runner, r -> {
             final Thread thread = new Thread(r, "agent-" + sid);
             thread.setDaemon(true);
@@ -133,6 +148,30 @@ public final class ElectionNode implements AutoCloseable {
         });
         LOG.info("node {}: started ({} policy, {}, admin http://{}:{})", sid, config.policy(), config.timing(),
             adminAddress().getHostString(), adminAddress().getPort());
+        if (config.ignoredKeysWarning() != null) {
+            LOG.warn("node {}: {}", sid, config.ignoredKeysWarning());
+        }
+        final String exposure = unprotectedPeerPortsWarning(sid, config.hasPeerAuth(), config.hasTls(),
+            config.server(sid).host(), transport.quorumAddress(), transport.electionAddress());
+        if (exposure != null) {
+            LOG.warn("{}", exposure);
+        }
+    }
+
+    /**
+     * The one WARN line for peer ports that listen beyond loopback with neither {@code peerAuthSecret}
+     * nor TLS, where whoever can reach the quorum port can pose as a member (docs/transport.md, Peer
+     * authentication); null when a secret or TLS protects them, or only loopback reaches them. Both
+     * ports bind {@code host} (the server line's), so the quorum port's bound address decides.
+     */
+    static String unprotectedPeerPortsWarning(final long sid, final boolean hasPeerAuth, final boolean hasTls,
+        final String host, final InetSocketAddress quorum, final InetSocketAddress election) {
+        if (hasPeerAuth || hasTls || quorum.getAddress().isLoopbackAddress()) {
+            return null;
+        }
+        return "node " + sid + ": the peer ports " + host + ":" + quorum.getPort() + " and :" + election.getPort()
+            + " listen beyond loopback with neither peerAuthSecret nor sslQuorum:"
+            + " whoever can reach them can pose as a member; set peerAuthSecretFile (docs/transport.md)";
     }
 
     private NodeStorage openStorage(final Path dataDir) throws IOException {
@@ -143,6 +182,12 @@ public final class ElectionNode implements AutoCloseable {
                 + "; nothing was changed (repairing it is an operator's decision)", ex);
         } catch (final IOException ex) {
             throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage() + "; nothing was changed", ex);
+        } catch (final OutOfMemoryError ex) {
+            // What recovery allocated is unreachable once it unwound; the process can still say why and exit.
+            throw new IOException("node " + sid + ": cannot open storage: the txn log in "
+                + dataDir.resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR) + " does not fit in the heap ("
+                + ex.getMessage() + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; its index holds"
+                + " 24 bytes per entry): start the node with a larger -Xmx; nothing was changed", ex);
         }
     }
 
@@ -193,6 +238,15 @@ public final class ElectionNode implements AutoCloseable {
             transport.close();
         }
         LOG.info("node {}: stopped", sid);
+    }
+
+    /** On the agent thread: say once why, then stop elsewhere (the agent thread cannot wait for itself). */
+    private void halted(final String reason) {
+        LOG.error("node {}: halted, taking no further part: {}; every member that accepted this epoch is at the end"
+            + " of the epoch space, which needs an operator (docs/recovery.md, \"Bounded epochs\")", sid, reason);
+        final Thread stopper = new Thread(haltAction, "halt-node-" + sid);
+        stopper.setDaemon(false);
+        stopper.start();
     }
 
     /** Unparks the agent thread so it drains its inbound ring at once (after an offer from outside the transport). */
@@ -264,75 +318,14 @@ public final class ElectionNode implements AutoCloseable {
         return admin.address();
     }
 
-    /** The admin endpoint (after {@link #start()}), for tests in this package. */
+    /** {@code GET /metrics}: the Prometheus text format ({@link NodeMetrics}). */
+    public String metricsText() {
+        return metrics.scrape();
+    }
+
+    /** The admin endpoint, or null before {@link #start()} bound it; for {@link NodeMetrics}. */
     AdminServer admin() {
         return admin;
-    }
-
-    /** {@code GET /metrics}: Prometheus text. */
-    public String metricsText() {
-        final StringBuilder sb = new StringBuilder();
-        final String label = "{sid=\"" + sid + "\"}";
-        for (int i = 0; i < TransportCounters.fixedCount(); i++) {
-            final String name = "electionbench_" + TransportCounters.name(i) + "_total";
-            sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ')
-                .append(counters.get(i)).append('\n');
-        }
-        sb.append("# TYPE electionbench_bad_frames_total counter\n");
-        for (final WireError error : WireError.values()) {
-            if (error != WireError.NONE && error != WireError.INCOMPLETE) {
-                sb.append("electionbench_bad_frames_total{sid=\"").append(sid).append("\",reason=\"")
-                    .append(error.metricName()).append("\"} ").append(counters.badFrames(error)).append('\n');
-            }
-        }
-        sb.append("# TYPE electionbench_connections_refused_total counter\n");
-        for (final RefuseReason reason : RefuseReason.values()) {
-            sb.append("electionbench_connections_refused_total{sid=\"").append(sid).append("\",reason=\"")
-                .append(reason.metricName()).append("\"} ").append(counters.refusedCount(reason)).append('\n');
-        }
-        sb.append("# TYPE electionbench_connections_failed_total counter\n");
-        for (final FailReason reason : FailReason.values()) {
-            sb.append("electionbench_connections_failed_total{sid=\"").append(sid).append("\",reason=\"")
-                .append(reason.metricName()).append("\"} ").append(counters.failedCount(reason)).append('\n');
-        }
-        final NodeStatus status = status();
-        sb.append("# TYPE electionbench_elections_total counter\nelectionbench_elections_total").append(label).append(' ')
-            .append(status.decisions()).append('\n');
-        sb.append("# TYPE electionbench_election_rounds_total counter\nelectionbench_election_rounds_total").append(label)
-            .append(' ').append(status.electionRounds()).append('\n');
-        sb.append("# TYPE electionbench_last_election_seconds gauge\nelectionbench_last_election_seconds").append(label)
-            .append(' ').append(status.lastElectionNs() / 1e9).append('\n');
-        appendRecoveryMetrics(sb, label, status);
-        sb.append("# TYPE electionbench_state gauge\n");
-        for (final String state : new String[] {"LOOKING", "FOLLOWING", "LEADING", "OBSERVING"}) {
-            sb.append("electionbench_state{sid=\"").append(sid).append("\",state=\"").append(state).append("\"} ")
-                .append(state.equals(status.state()) ? 1 : 0).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private void appendRecoveryMetrics(final StringBuilder sb, final String label, final NodeStatus status) {
-        counter(sb, "electionbench_writes_committed_total", label, status.writesCommitted());
-        counter(sb, "electionbench_sync_txns_sent_total", label, status.syncTxnsSent());
-        counter(sb, "electionbench_sync_bytes_sent_total", label, status.syncBytesSent());
-        counter(sb, "electionbench_syncs_received_total", label, status.syncsReceived());
-        counter(sb, "electionbench_sync_txns_received_total", label, status.syncTxnsReceived());
-        counter(sb, "electionbench_sync_bytes_received_total", label, status.syncBytesReceived());
-        sb.append("# TYPE electionbench_last_sync_seconds gauge\nelectionbench_last_sync_seconds").append(label).append(' ')
-            .append(status.lastSyncNs() / 1e9).append('\n');
-        sb.append("# TYPE electionbench_serving gauge\nelectionbench_serving").append(label).append(' ')
-            .append(status.isServing() ? 1 : 0).append('\n');
-        sb.append("# TYPE electionbench_current_epoch gauge\nelectionbench_current_epoch").append(label).append(' ')
-            .append(status.currentEpoch()).append('\n');
-        sb.append("# TYPE electionbench_accepted_epoch gauge\nelectionbench_accepted_epoch").append(label).append(' ')
-            .append(status.acceptedEpoch()).append('\n');
-        if (admin != null) {
-            admin.appendMetrics(sb, sid);
-        }
-    }
-
-    private static void counter(final StringBuilder sb, final String name, final String label, final long value) {
-        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(label).append(' ').append(value).append('\n');
     }
 
     /**
@@ -396,6 +389,41 @@ public final class ElectionNode implements AutoCloseable {
             firstLongs[count] = length >= Long.BYTES ? buffer.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN) : 0;
             count++;
             return true;
+        }
+    }
+
+    /**
+     * The agent runner's error handler: an exception that escapes a duty cycle is logged with its stack trace
+     * once, then (the same cycle may throw again at once) counted and summed up in one line at most every
+     * {@link #INTERVAL_NS} with the latest one's message, so a failure that repeats cannot flood the log.
+     */
+    static final class AgentErrorLog implements org.agrona.ErrorHandler {
+        static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+        private final long sid;
+        private final NanoClock clock;
+        private boolean hasLogged;
+        private long lastLineNs;
+        private long suppressed;
+
+        AgentErrorLog(final long sid, final NanoClock clock) {
+            this.sid = sid;
+            this.clock = clock;
+        }
+
+        @Override
+        public void onError(final Throwable ex) {
+            final long nowNs = clock.nanoTime();
+            if (!hasLogged) {
+                hasLogged = true;
+                lastLineNs = nowNs;
+                LOG.error("node {}: agent error", sid, ex);
+            } else if (nowNs - lastLineNs >= INTERVAL_NS) {
+                LOG.error("node {}: agent error ({} more since the last line): {}", sid, suppressed + 1, ex.toString());
+                lastLineNs = nowNs;
+                suppressed = 0;
+            } else {
+                suppressed++;
+            }
         }
     }
 

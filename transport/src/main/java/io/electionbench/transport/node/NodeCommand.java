@@ -12,11 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code electionbench node --config FILE --id N}: runs one ensemble member until SIGTERM/SIGINT
+ * {@code electionbench node --config FILE [--id N]}: runs one ensemble member (its id from
+ * {@code --id}, else from {@code dataDir/myid} as in ZooKeeper) until SIGTERM/SIGINT
  * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
  * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
- * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log or an
- * unreadable epoch file: one {@code error:} line on stderr naming the file, and nothing changed).
+ * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log, a txn log
+ * whose index does not fit in the heap, or an unreadable, out-of-range or inconsistent epoch file: one
+ * {@code error:} line on stderr naming the file and the value, and nothing changed), 3 if the node halted
+ * because the epoch space is exhausted (one ERROR line says so).
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Run one ensemble member (election and quorum ports, admin endpoint).")
@@ -24,8 +27,9 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "zoo.cfg-shaped ensemble config")
     private Path config;
 
-    @Option(names = "--id", required = true, paramLabel = "N", description = "this member's server id")
-    private long id;
+    @Option(names = "--id", paramLabel = "N", description = "this member's server id (default: the dataDir's myid"
+        + " file, as ZooKeeper reads it)")
+    private Long id;
 
     @Spec
     private CommandSpec spec;
@@ -41,8 +45,19 @@ public final class NodeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        final String idProblem = resolveId(parsed);
+        if (idProblem != null) {
+            err.println("error: " + idProblem);
+            err.flush();
+            return 2;
+        }
         if (parsed.server(id) == null) {
             err.println("error: " + config + ": no server." + id + " line; --id must name a member");
+            err.flush();
+            return 2;
+        }
+        if (parsed.dataDir(id) == null) {
+            err.println("error: " + config + ": dataDir is not set");
             err.flush();
             return 2;
         }
@@ -68,6 +83,52 @@ public final class NodeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Sets {@link #id} from {@code dataDir/myid} when {@code --id} is not given, as ZooKeeper's
+     * {@code QuorumPeerConfig.setupMyId} does; with both, they must agree. Returns the problem, or null.
+     */
+    private String resolveId(final NodeConfig parsed) {
+        final Path dataDir = parsed.dataDir(id == null ? 0 : id);
+        final Path myid = dataDir == null ? null : dataDir.resolve("myid");
+        if (id == null && myid == null) {
+            return config + ": no dataDir, so no myid file; give --id";
+        }
+        if (id == null && parsed.dataDir(1).equals(parsed.dataDir(2))) {
+            return readMyid(myid);
+        }
+        if (id == null) {
+            return config + ": dataDir has %d (one directory per member), so it names no myid file; give --id";
+        }
+        if (myid != null && java.nio.file.Files.isRegularFile(myid)) {
+            final Long given = id;
+            final String problem = readMyid(myid);
+            if (problem != null) {
+                return problem;
+            }
+            if (!given.equals(id)) {
+                return "--id " + given + " but " + myid + " says " + id;
+            }
+        }
+        return null;
+    }
+
+    private String readMyid(final Path myid) {
+        final String text;
+        try {
+            text = java.nio.file.Files.readString(myid, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        } catch (final java.nio.file.NoSuchFileException ex) {
+            return myid + " does not exist; write this member's server id there, or give --id";
+        } catch (final java.io.IOException ex) {
+            return "cannot read " + myid + ": " + ex.getMessage();
+        }
+        try {
+            id = Long.parseLong(text);
+        } catch (final NumberFormatException ex) {
+            return myid + ": '" + text + "' is not a server id";
+        }
+        return null;
     }
 
     /** Runs the command standalone (the process target and tests use this). */

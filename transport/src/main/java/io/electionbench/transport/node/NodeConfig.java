@@ -36,8 +36,11 @@ public final class NodeConfig {
     private final int handshakeTimeoutMs;
     private final int reconnectMinMs;
     private final int reconnectMaxMs;
+    private final int maxClientCnxns;
+    private final int maxCnxns;
     private final boolean isNativeTransport;
     private final TlsConfig tls;
+    private final String ignoredKeysWarning;
 
     NodeConfig(final NodeConfigParser.Builder b, final Ensemble ensemble, final NodeTiming timing) {
         this.source = b.source;
@@ -56,8 +59,38 @@ public final class NodeConfig {
         this.handshakeTimeoutMs = b.handshakeTimeoutMs > 0 ? b.handshakeTimeoutMs : timing.tickTimeMs() * timing.syncLimit();
         this.reconnectMinMs = b.reconnectMinMs;
         this.reconnectMaxMs = b.reconnectMaxMs;
+        this.maxClientCnxns = b.maxClientCnxns;
+        this.maxCnxns = b.maxCnxns;
         this.isNativeTransport = b.isNativeTransport;
         this.tls = b.tls;
+        this.ignoredKeysWarning = ignoredKeysWarning(b);
+    }
+
+    private static String ignoredKeysWarning(final NodeConfigParser.Builder b) {
+        final java.util.List<String> parts = new ArrayList<>();
+        if (!b.ignored.isEmpty()) {
+            parts.add("ZooKeeper keys that do not apply to an electionbench node: " + String.join(", ", b.ignored));
+        }
+        if (!b.clientAddresses.isEmpty()) {
+            final java.util.List<String> clients = new ArrayList<>();
+            b.clientAddresses.forEach((sid, address) -> clients.add("server." + sid + " ;" + address));
+            parts.add("client addresses (ZooKeeper's ;clientPort; our nodes take writes on the quorum port, and the"
+                + " admin endpoint is admin.N=host:port): " + String.join(", ", clients));
+        }
+        if (!b.unknown.isEmpty()) {
+            parts.add("keys unknown to electionbench and to ZooKeeper's QuorumPeerConfig, which would set them as"
+                + " system properties zookeeper.KEY: " + String.join(", ", b.unknown));
+        }
+        return parts.isEmpty() ? null : b.source + ": ignoring " + String.join("; ", parts);
+    }
+
+    /**
+     * The one warning line naming every key and server-line part this config holds that an electionbench
+     * node does not use (ZooKeeper's own keys, the client addresses, keys nobody knows), with their lines;
+     * null when there are none. The node logs it once at start.
+     */
+    public String ignoredKeysWarning() {
+        return ignoredKeysWarning;
     }
 
     /** The file (or label) this config came from. */
@@ -73,7 +106,7 @@ public final class NodeConfig {
         return servers.get(sid);
     }
 
-    /** The admin address of {@code sid}: its {@code ;host:port} suffix, or loopback with an ephemeral port. */
+    /** The admin address of {@code sid}: its {@code admin.N=host:port}, or loopback with an ephemeral port. */
     public AdminAddress admin(final long sid) {
         final AdminAddress admin = admins.get(sid);
         return admin != null ? admin : new AdminAddress("127.0.0.1", 0);
@@ -129,6 +162,8 @@ public final class NodeConfig {
             .connectTimeoutMs(connectTimeoutMs)
             .handshakeTimeoutMs(handshakeTimeoutMs)
             .reconnectBackoffMs(reconnectMinMs, reconnectMaxMs)
+            .maxClientCnxns(maxClientCnxns)
+            .maxCnxns(maxCnxns)
             .authSecret(peerAuthSecret)
             .epollAllowed(isNativeTransport)
             .tls(tls)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -18,13 +19,15 @@ import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.TlsConfig;
+import io.electionbench.transport.net.TransportConfig;
 
 /**
  * Parses a zoo.cfg-shaped file. One {@code key=value} a line; blank lines and lines starting with
  * {@code #} or {@code !} are ignored. Keys:
  *
  * <pre>
- * server.N=host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]
+ * server.N=host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]
+ * admin.N=host:port        (member N's admin endpoint; default loopback, an ephemeral port)
  * group.G=a:b:c            weight.N=W         (hierarchical quorum)
  * dataDir=/var/eb/node-%d  (%d = the sid)
  * tickTime=2000  initLimit=10  syncLimit=5
@@ -32,6 +35,7 @@ import io.electionbench.transport.net.TlsConfig;
  * peerAuthSecret=TEXT | peerAuthSecretFile=PATH (relative to the config's directory)
  * adminToken=TEXT
  * cnxTimeout=5000  handshakeTimeoutMs=(tickTime*syncLimit)  reconnectMinMs=10  reconnectMaxMs=1000
+ * maxClientCnxns=60  (write clients per source address, 0: no limit)  maxCnxns=1024  (write clients in all)
  * nativeTransport=true     (false forces NIO even where epoll is available)
  * sslQuorum=true           (mutual TLS on both peer ports; ZooKeeper's quorum TLS keys:)
  * ssl.quorum.keyStore.location=PATH   ssl.quorum.keyStore.password=TEXT | ssl.quorum.keyStore.passwordPath=PATH
@@ -43,19 +47,37 @@ import io.electionbench.transport.net.TlsConfig;
  *
  * Relative paths resolve against the config file's directory. With {@code sslQuorum=true} both stores
  * are loaded while parsing, so a missing file or a wrong password is a config error naming the key
- * and the file. ZooKeeper-only keys ({@code clientPort}, {@code autopurge.*}, the client-port TLS keys
- * {@code ssl.keyStore.*} and the like, ...) are accepted and ignored; any other key is an error. Every
- * error names the file, the line and what is wrong.
+ * and the file. A ZooKeeper zoo.cfg is read as ZooKeeper reads it: its keys that do not apply here
+ * ({@code clientPort}, {@code forceSync}, {@code autopurge.*}, {@code metricsProvider.*}, the client-port TLS
+ * keys, a server line's {@code ;clientPort}, ...) are ignored, and any other key is accepted too, as
+ * ZooKeeper does (it sets them as system properties {@code zookeeper.KEY}); both are named in one warning
+ * ({@link NodeConfig#ignoredKeysWarning}). Every error names the file, the line and what is wrong.
  */
 public final class NodeConfigParser {
-    private static final Set<String> IGNORED = new HashSet<>(Arrays.asList(
-        "clientPort", "clientPortAddress", "secureClientPort", "maxClientCnxns", "autopurge.snapRetainCount",
-        "autopurge.purgeInterval", "4lw.commands.whitelist", "admin.enableServer", "admin.serverPort",
-        "standaloneEnabled", "reconfigEnabled", "dataLogDir", "quorumListenOnAllIPs", "metricsProvider.className",
-        "minSessionTimeout", "maxSessionTimeout", "preAllocSize", "snapCount", "globalOutstandingLimit",
-        "serverCnxnFactory", "authProvider.x509", "client.secure"));
-    /** ZooKeeper's client-port TLS keys start so; only {@code ssl.quorum.*} configures the peer ports. */
-    private static final String CLIENT_TLS_PREFIX = "ssl.";
+    /**
+     * Keys ZooKeeper 3.9's {@code QuorumPeerConfig.parseProperties} reads itself, and the ones its servers
+     * read as system properties that operators put in zoo.cfg ({@code forceSync}, {@code snapCount}, ...):
+     * they do not apply to an electionbench node and are ignored, named in {@link NodeConfig#ignoredKeysWarning}.
+     */
+    private static final Set<String> ZOOKEEPER_KEYS = new HashSet<>(Arrays.asList(
+        "dataLogDir", "clientPort", "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortAddress",
+        "secureClientPort", "secureClientPortAddress", "observerMasterPort", "clientPortListenBacklog",
+        "minSessionTimeout", "maxSessionTimeout", "connectToLearnerMasterLimit", "electionAlg", "quorumListenOnAllIPs",
+        "peerType", "syncEnabled", "dynamicConfigFile", "autopurge.snapRetainCount", "autopurge.purgeInterval",
+        "standaloneEnabled", "reconfigEnabled", "quorum.cnxn.threads.size", "multiAddress.enabled",
+        "multiAddress.reachabilityCheckTimeoutMs", "multiAddress.reachabilityCheckEnabled", "oraclePath", "version",
+        "4lw.commands.whitelist", "forceSync", "electionPortBindRetry", "snapCount", "snapSizeLimitInKb",
+        "preAllocSize", "globalOutstandingLimit", "serverCnxnFactory", "jute.maxbuffer", "fsync.warningthresholdms",
+        "maxBatchSize", "flushDelay", "maxWriteQueuePollTime", "txnLogSizeLimitInKb", "syncLimitTimeout",
+        "learner.asyncSending", "learner.closeSocketAsync", "leader.closeSocketAsync", "tcpKeepAlive",
+        "clientTcpKeepAlive", "skipACL", "digest.enabled", "snapshot.compression.method", "snapshot.trust.empty",
+        "audit.enable", "enforceQuota", "extendedTypesEnabled",
+        "netty.server.outstandingHandshake.limit", "sessionRequireClientSASLAuth", "enforce.auth.enabled",
+        "enforce.auth.schemes", "initialConfig", "client.secure"));
+    /** Prefixes of ZooKeeper key families that do not apply here (besides numbered {@code admin.N}, ours). */
+    private static final List<String> ZOOKEEPER_PREFIXES = List.of("admin.", "authProvider.", "metricsProvider.",
+        "quorum.auth.", "kerberos.", "zookeeper.", "ssl.", "znode.container.", "serverCnxnFactory.", "jvm.pause.",
+        "follower.", "observer.", "leader.", "learner.", "netty.", "jute.", "fips-mode");
     private static final String QUORUM_TLS_PREFIX = "ssl.quorum.";
 
     private NodeConfigParser() {
@@ -66,8 +88,10 @@ public final class NodeConfigParser {
         final List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (final java.nio.file.NoSuchFileException ex) {
+            throw new ConfigException(file + ": no such file", ex);
         } catch (final IOException ex) {
-            throw new ConfigException(file + ": cannot read: " + ex.getMessage(), ex);
+            throw new ConfigException(file + ": cannot read: " + ex, ex);
         }
         return parse(file.toString(), file.toAbsolutePath().getParent(), lines);
     }
@@ -100,9 +124,15 @@ public final class NodeConfigParser {
         final Path baseDir;
         final Map<Long, PeerAddress> servers = new TreeMap<>();
         final Map<Long, AdminAddress> admins = new TreeMap<>();
+        /** ZooKeeper's {@code ;[host:]clientPort} of each server line: read, checked, not used here. */
+        final Map<Long, String> clientAddresses = new TreeMap<>();
+        final List<String> ignored = new ArrayList<>();
+        final List<String> unknown = new ArrayList<>();
         final Map<Long, long[]> groups = new TreeMap<>();
         final Map<Long, Long> weights = new TreeMap<>();
         final Map<String, Integer> firstLine = new TreeMap<>();
+        /** Every fixed {@code host:port} a server line names (host lower-cased), to what uses it. */
+        final Map<String, String> endpoints = new TreeMap<>();
         int line;
         int tickTime = 2000;
         int initLimit = 10;
@@ -116,6 +146,8 @@ public final class NodeConfigParser {
         int handshakeTimeoutMs;
         int reconnectMinMs = 10;
         int reconnectMaxMs = 1000;
+        int maxClientCnxns = TransportConfig.DEFAULT_MAX_CLIENT_CNXNS;
+        int maxCnxns = TransportConfig.DEFAULT_MAX_CNXNS;
         boolean isNativeTransport = true;
         boolean isSslQuorum;
         final Map<String, String> quorumTls = new TreeMap<>();
@@ -137,6 +169,8 @@ public final class NodeConfigParser {
                 group(id(key, "group."), value);
             } else if (key.startsWith("weight.")) {
                 weights.put(id(key, "weight."), nonNegativeLong(key, value));
+            } else if (key.matches("admin\\.\\d+")) {
+                admin(id(key, "admin."), value);
             } else {
                 simple(key, value);
             }
@@ -157,6 +191,8 @@ public final class NodeConfigParser {
                 case "handshakeTimeoutMs": handshakeTimeoutMs = positiveInt(key, value); break;
                 case "reconnectMinMs": reconnectMinMs = positiveInt(key, value); break;
                 case "reconnectMaxMs": reconnectMaxMs = positiveInt(key, value); break;
+                case "maxClientCnxns": maxClientCnxns = nonNegativeInt(key, value); break;
+                case "maxCnxns": maxCnxns = nonNegativeInt(key, value); break;
                 case "nativeTransport": isNativeTransport = bool(key, value); break;
                 case "sslQuorum": isSslQuorum = bool(key, value); break;
                 case "portUnification": unsupportedIfTrue(key, value, "a TLS port accepts only TLS"); break;
@@ -164,8 +200,11 @@ public final class NodeConfigParser {
                 default:
                     if (key.startsWith(QUORUM_TLS_PREFIX)) {
                         quorumTls(key, value);
-                    } else if (!IGNORED.contains(key) && !key.startsWith(CLIENT_TLS_PREFIX)) {
-                        throw new IllegalArgumentException("unknown key '" + key + "'");
+                    } else if (isZooKeeperKey(key)) {
+                        ignored.add(key + " (line " + line + ")");
+                    } else {
+                        // ZooKeeper takes any other key too (as the system property zookeeper.KEY): so do we, saying so.
+                        unknown.add(key + " (line " + line + ")");
                     }
             }
         }
@@ -243,14 +282,21 @@ public final class NodeConfigParser {
                 .toArray(String[]::new);
         }
 
-        /** {@code host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]} */
+        /**
+         * {@code host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]}, as
+         * {@code QuorumPeer.QuorumServer.initializeWithAddressString} reads it; the client address is
+         * ZooKeeper's and not used here (our nodes take client writes on the quorum port).
+         */
         private void server(final long sid, final String value) {
-            final int semicolon = value.indexOf(';');
-            final String main = semicolon < 0 ? value : value.substring(0, semicolon);
+            final String[] serverAndClient = value.split(";", -1);
+            if (serverAndClient.length > 2) {
+                throw new IllegalArgumentException("server." + sid + "=" + value + " has more than one ';'");
+            }
+            final String main = serverAndClient[0];
             final String[] parts = main.split(":");
             if (parts.length < 3 || parts.length > 4 || parts[0].isEmpty()) {
                 throw new IllegalArgumentException("server." + sid + "=" + value
-                    + " is not host:quorumPort:electionPort[:participant|:observer][;adminHost:adminPort]");
+                    + " is not host:quorumPort:electionPort[:participant|:observer][;[clientHost:]clientPort]");
             }
             boolean isObserver = false;
             if (parts.length == 4) {
@@ -265,13 +311,43 @@ public final class NodeConfigParser {
                 throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort + " for both quorum and election");
             }
             servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
-            if (semicolon >= 0) {
-                final String admin = value.substring(semicolon + 1);
-                final int colon = admin.lastIndexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("server." + sid + " admin address '" + admin + "' is not host:port");
-                }
-                admins.put(sid, new AdminAddress(admin.substring(0, colon), port("server." + sid + " admin port", admin.substring(colon + 1))));
+            claim(sid, "quorum", parts[0], quorumPort);
+            claim(sid, "election", parts[0], electionPort);
+            if (serverAndClient.length == 2) {
+                final String client = serverAndClient[1].trim();
+                final int colon = client.lastIndexOf(':');
+                port("server." + sid + " client port", colon < 0 ? client : client.substring(colon + 1));
+                clientAddresses.put(sid, client);
+            }
+        }
+
+        /** {@code admin.N=host:port}: where member N's admin endpoint listens. */
+        private void admin(final long sid, final String value) {
+            final int colon = value.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("admin." + sid + "=" + value + " is not host:port");
+            }
+            final String adminHost = value.substring(0, colon);
+            final int adminPort = port("admin." + sid + " port", value.substring(colon + 1));
+            admins.put(sid, new AdminAddress(adminHost, adminPort));
+            claim(sid, "admin", adminHost, adminPort);
+        }
+
+        /**
+         * Refuses an address another server line already uses: that member would dial itself, or two
+         * members on one host could not both bind. Hosts compare as written (case aside), not resolved;
+         * port 0 (ephemeral) may repeat.
+         */
+        private void claim(final long sid, final String what, final String host, final int port) {
+            if (port == 0) {
+                return;
+            }
+            final String address = host + ":" + port;
+            final String user = "server." + sid + "'s " + what + " address";
+            final String previous = endpoints.putIfAbsent(host.toLowerCase(Locale.ROOT) + ":" + port,
+                user + " (line " + line + ")");
+            if (previous != null) {
+                throw new IllegalArgumentException(user + " " + address + " is also " + previous);
             }
         }
 
@@ -282,6 +358,18 @@ public final class NodeConfigParser {
                 sids[i] = positiveLong("group." + gid + " member", parts[i].trim());
             }
             groups.put(gid, sids);
+        }
+
+        private static boolean isZooKeeperKey(final String key) {
+            if (ZOOKEEPER_KEYS.contains(key)) {
+                return true;
+            }
+            for (final String prefix : ZOOKEEPER_PREFIXES) {
+                if (key.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private byte[] readSecret(final String value) {
@@ -301,7 +389,15 @@ public final class NodeConfigParser {
             if (servers.isEmpty()) {
                 throw new ConfigException(source + ": no server.N lines");
             }
+            for (final Long sid : admins.keySet()) {
+                if (!servers.containsKey(sid)) {
+                    throw new ConfigException(source + ":" + firstLine.get("admin." + sid) + ": admin." + sid
+                        + " names no server (no server." + sid + " line)");
+                }
+            }
             final Ensemble ensemble = ensemble();
+            checkTimeout("syncLimit", syncLimit);
+            checkTimeout("initLimit", initLimit);
             if (reconnectMaxMs < reconnectMinMs) {
                 throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
             }
@@ -315,7 +411,57 @@ public final class NodeConfigParser {
             return new NodeConfig(this, ensemble, new NodeTiming(tickTime, initLimit, syncLimit));
         }
 
+        /**
+         * {@code tickTime x limit} is a timeout in ms, an int as in ZooKeeper ({@code Learner.createSocket}
+         * sets {@code tickTime * initLimit} as a socket timeout, {@code QuorumPeer.createCnxnManager}
+         * {@code tickTime * syncLimit}); a product beyond one is refused naming both keys.
+         */
+        private void checkTimeout(final String limitKey, final int limit) throws ConfigException {
+            final long ms = (long)tickTime * limit;
+            if (ms > Integer.MAX_VALUE) {
+                throw new ConfigException(source + ": tickTime x " + limitKey + " = " + tickTime + " ("
+                    + where("tickTime") + ") x " + limit + " (" + where(limitKey) + ") = " + ms + " ms is more than "
+                    + Integer.MAX_VALUE + " ms, the longest timeout");
+            }
+        }
+
+        private String where(final String key) {
+            final Integer at = firstLine.get(key);
+            return at == null ? "default" : "line " + at;
+        }
+
+        /**
+         * With every participant's weight 0, {@code HierarchicalQuorum} counts no group and no set of
+         * servers is a quorum: the ensemble could never elect. Refused naming the lines that did it.
+         */
+        private void checkSomeWeight() throws ConfigException {
+            if (groups.isEmpty()) {
+                return;
+            }
+            final StringBuilder groupLines = new StringBuilder();
+            for (final Map.Entry<Long, long[]> group : groups.entrySet()) {
+                for (final long sid : group.getValue()) {
+                    if (weights.getOrDefault(sid, 1L) != 0) {
+                        return;
+                    }
+                }
+                groupLines.append(groupLines.length() == 0 ? "" : ", ").append("group.").append(group.getKey())
+                    .append(" line ").append(firstLine.get("group." + group.getKey()));
+            }
+            final StringBuilder weightLines = new StringBuilder();
+            int last = 0;
+            for (final Long sid : weights.keySet()) {
+                final int at = firstLine.get("weight." + sid);
+                weightLines.append(weightLines.length() == 0 ? "" : ", ").append("weight.").append(sid)
+                    .append(" line ").append(at);
+                last = Math.max(last, at);
+            }
+            throw new ConfigException(source + ":" + last + ": every participant's weight is 0 (" + groupLines + "; "
+                + weightLines + "): no set of servers can be a quorum");
+        }
+
         private Ensemble ensemble() throws ConfigException {
+            checkSomeWeight();
             final Ensemble.Builder builder = Ensemble.builder();
             try {
                 for (final PeerAddress server : servers.values()) {
@@ -372,6 +518,15 @@ public final class NodeConfigParser {
             final long value = number(what, text);
             if (value <= 0 || value > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(what + " must be a positive integer, got '" + text + "'");
+            }
+            return (int)value;
+        }
+
+        private static int nonNegativeInt(final String what, final String text) {
+            final long value = number(what, text);
+            if (value < 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " must be an integer in 0.." + Integer.MAX_VALUE
+                    + ", got '" + text + "'");
             }
             return (int)value;
         }

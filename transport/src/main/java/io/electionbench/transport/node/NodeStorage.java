@@ -57,6 +57,10 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
     public static final String LOG_DIR = "log";
     public static final String ACCEPTED_EPOCH = "acceptedEpoch";
     public static final String CURRENT_EPOCH = "currentEpoch";
+    /** Written, forced and deleted by {@link #checkWritable()}; one left behind by a crash is removed at open. */
+    public static final String PROBE_FILE = "writable.probe";
+    /** The probe's size: the log's staging buffer, what its next write of staged appends may need. */
+    static final int PROBE_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(NodeStorage.class);
     private static final long MISSING = Long.MIN_VALUE;
     /** 19 zero-padded digits (any non-negative long) and a newline. */
@@ -97,13 +101,16 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
         // A temporary file is never the value: the rename that would have published it did not happen.
         Files.deleteIfExists(dir.resolve(ACCEPTED_EPOCH + ".tmp"));
         Files.deleteIfExists(dir.resolve(CURRENT_EPOCH + ".tmp"));
+        Files.deleteIfExists(dir.resolve(PROBE_FILE));
         final long current = readOr(dir.resolve(CURRENT_EPOCH));
         final long accepted = readOr(dir.resolve(ACCEPTED_EPOCH));
         final NodeStorage storage = new NodeStorage(dir, FileTxnLog.open(dir.resolve(LOG_DIR), logOptions));
         try {
-            final long logEpoch = Zxid.epoch(storage.lastLoggedZxid());
+            final long lastZxid = storage.lastLoggedZxid();
+            final long logEpoch = Zxid.epoch(lastZxid);
             storage.currentEpoch = current == MISSING ? logEpoch : current;
             storage.acceptedEpoch = accepted == MISSING ? logEpoch : accepted;
+            checkOrder(dir, storage.currentEpoch, storage.acceptedEpoch, lastZxid);
             storage.currentFile = openEpochFile(dir.resolve(CURRENT_EPOCH), storage.currentEpoch);
             storage.acceptedFile = openEpochFile(dir.resolve(ACCEPTED_EPOCH), storage.acceptedEpoch);
         } catch (final IOException | RuntimeException ex) {
@@ -140,6 +147,35 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
     public void currentEpoch(final long epoch) {
         writeInPlace(currentFile, CURRENT_EPOCH, epoch);
         currentEpoch = epoch;
+    }
+
+    /**
+     * Whether the disk takes writes again after a failure: flushes the log (which first writes the appends it
+     * still holds in memory), then writes {@value #PROBE_BYTES} bytes to {@code version-2/}{@value #PROBE_FILE},
+     * forces and deletes it. Agent thread only, and only while the agent is out of elections after a storage
+     * failure (at most once per tick).
+     *
+     * @throws UncheckedIOException naming the file or directory that failed
+     */
+    @Override
+    public void checkWritable() {
+        log.flush();
+        final Path probe = dir.resolve(PROBE_FILE);
+        try {
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+                final ByteBuffer bytes = ByteBuffer.allocate(PROBE_BYTES);
+                long position = 0;
+                while (bytes.hasRemaining()) {
+                    position += channel.write(bytes, position);
+                }
+                channel.force(false);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("cannot write " + PROBE_BYTES + " bytes to " + probe, ex);
+        }
     }
 
     /** The {@code version-2} directory. */
@@ -183,8 +219,8 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
      * durable when this returns, and a failure leaves the file's old or new value (memory keeps the old).
      */
     private void writeInPlace(final FileChannel file, final String name, final long epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException(name + " must not be negative: " + epoch);
+        if (!Zxid.isValidEpoch(epoch)) {
+            throw new IllegalArgumentException(name + " must be within 0.." + Zxid.MAX_EPOCH + ": " + epoch);
         }
         final ByteBuffer bytes = epochBytes;
         bytes.clear();
@@ -226,14 +262,36 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
         } catch (final IOException ex) {
             throw new IOException(file + " cannot be read: " + ex, ex);
         }
+        final long value;
         try {
-            final long value = Long.parseLong(text);
-            if (value < 0) {
-                throw new IOException(file + " holds a negative epoch: '" + text + "'");
-            }
-            return value;
+            value = Long.parseLong(text);
         } catch (final NumberFormatException ex) {
             throw new IOException(file + " does not hold a decimal integer: '" + text + "'", ex);
+        }
+        if (value < 0) {
+            throw new IOException(file + " holds a negative epoch: '" + text + "'");
+        }
+        if (!Zxid.isValidEpoch(value)) {
+            throw new IOException(file + " holds epoch " + value + ", beyond the largest epoch " + Zxid.MAX_EPOCH
+                + " (2^31-1): the file is damaged or was edited");
+        }
+        return value;
+    }
+
+    /**
+     * ZooKeeper's {@code QuorumPeer.loadDataBase} checks: the accepted epoch is never below the current
+     * one, and no logged txn is of an epoch later than the accepted one (a txn of epoch E is logged only
+     * after E was accepted). Either means an epoch file was damaged or edited.
+     */
+    private static void checkOrder(final Path dir, final long current, final long accepted, final long lastZxid)
+        throws IOException {
+        if (accepted < current) {
+            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the current epoch "
+                + current + " in " + dir.resolve(CURRENT_EPOCH) + ": an epoch file is damaged or was edited");
+        }
+        if (Zxid.epoch(lastZxid) > accepted) {
+            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the epoch of the"
+                + " last logged txn " + Zxid.toString(lastZxid) + ": an epoch file is damaged or was edited");
         }
     }
 

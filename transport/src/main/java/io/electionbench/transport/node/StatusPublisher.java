@@ -25,9 +25,12 @@ final class StatusPublisher implements ElectionObserver {
     private final long sid;
     private final String policy;
     private final NodeStatus.Builder next = new NodeStatus.Builder();
+    private final StorageAlarm storageAlarm;
+    private final ElectionDurations electionDurations = new ElectionDurations();
     private ElectionAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
+    private volatile Consumer<String> haltSink = reason -> { };
 
     private long lastPublishNs;
 
@@ -36,9 +39,10 @@ final class StatusPublisher implements ElectionObserver {
     private long syncBytesReceived;
     private long lastSyncNs;
 
-    StatusPublisher(final long sid, final String policy) {
+    StatusPublisher(final long sid, final String policy, final StorageAlarm storageAlarm) {
         this.sid = sid;
         this.policy = policy;
+        this.storageAlarm = storageAlarm;
         this.status = NodeStatus.starting(sid, policy);
         next.sid = sid;
         next.policy = policy;
@@ -52,6 +56,11 @@ final class StatusPublisher implements ElectionObserver {
         this.sink = sink;
     }
 
+    /** Told, on the agent thread, why the agent halted (see {@link ElectionObserver#onHalted}). */
+    void haltSink(final Consumer<String> sink) {
+        this.haltSink = sink;
+    }
+
     NodeStatus status() {
         return status;
     }
@@ -61,6 +70,19 @@ final class StatusPublisher implements ElectionObserver {
         final long leader = to == ServerState.LOOKING ? -1 : agent.voteLeader();
         final long round = to == ServerState.LOOKING ? agent.logicalClock() + 1 : agent.voteElectionEpoch();
         emit(new NodeEvent(nowNs, sid, from == null ? "STARTING" : from.name(), to.name(), leader, round, reason));
+    }
+
+    /** Counts the election's duration (the agent stamps {@code lastElectionNs} before it tells us). */
+    @Override
+    public void onDecision(final long mySid, final long leader, final long zxid, final long electionEpoch,
+        final long peerEpoch, final long quorumMask, final long nowNs) {
+        electionDurations.record(agent.lastElectionNs());
+    }
+
+    @Override
+    public void onHalted(final long mySid, final String reason, final long nowNs) {
+        emit(new NodeEvent(nowNs, sid, agent.state().name(), "HALTED", -1, agent.logicalClock(), reason));
+        haltSink.accept(reason);
     }
 
     @Override
@@ -77,6 +99,26 @@ final class StatusPublisher implements ElectionObserver {
         syncBytesReceived += bytes;
         lastSyncNs = nowNs - startedNs;
         emit(NodeEvent.synced(nowNs, sid, leader, epoch, mode == null ? "null" : mode.name(), lastZxid, txns, bytes, nowNs - startedNs));
+    }
+
+    @Override
+    public void onStorageFailure(final long mySid, final String reason, final RuntimeException cause,
+        final long failures, final long retryNs, final long nowNs) {
+        storageAlarm.onFailure(reason, cause, failures, retryNs, nowNs);
+    }
+
+    @Override
+    public void onStorageRecovered(final long mySid, final long failures, final long failedSinceNs, final long nowNs) {
+        storageAlarm.onRecovered(failures, failedSinceNs, nowNs);
+    }
+
+    StorageAlarm storageAlarm() {
+        return storageAlarm;
+    }
+
+    /** Every decided election's duration, for {@code /metrics}. */
+    ElectionDurations electionDurations() {
+        return electionDurations;
     }
 
     private void emit(final NodeEvent event) {

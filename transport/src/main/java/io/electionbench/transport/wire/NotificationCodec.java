@@ -3,6 +3,7 @@ package io.electionbench.transport.wire;
 import io.netty.buffer.ByteBuf;
 
 import io.electionbench.core.ServerState;
+import io.electionbench.core.Zxid;
 
 /**
  * ZooKeeper 3.9's election notification, the payload of one election-port frame
@@ -107,7 +108,16 @@ public final class NotificationCodec {
                 }
             }
         }
-        return ServerState.isValidCode(state) ? WireError.NONE : WireError.UNKNOWN_STATE;
+        if (!ServerState.isValidCode(state)) {
+            return WireError.UNKNOWN_STATE;
+        }
+        return isInRange(peerEpoch, Zxid.isValidEpoch(peerEpoch)) && isInRange(zxid, Zxid.isValid(zxid))
+            ? WireError.NONE : WireError.NOTIFICATION_BAD_EPOCH;
+    }
+
+    /** In range, or ZooKeeper's Long.MIN_VALUE, which a non-voter sends for its (never counted) vote. */
+    private static boolean isInRange(final long value, final boolean isValid) {
+        return isValid || value == Long.MIN_VALUE;
     }
 
     private WireError decodeVersioned(final ByteBuf buf, final int index, final int length) {

@@ -5,6 +5,7 @@ import java.util.zip.CRC32C;
 
 import org.agrona.DirectBuffer;
 
+import io.electionbench.core.Zxid;
 import io.electionbench.core.log.LogRecords;
 import io.netty.buffer.ByteBuf;
 
@@ -321,6 +322,11 @@ public final class QuorumMessageCodec {
         out.writerIndex(at + length);
     }
 
+    /** Epochs and zxids from a peer are bounded as {@link Zxid} documents: out of range, the frame is refused. */
+    private static WireError validZxid(final long zxid) {
+        return Zxid.isValid(zxid) ? WireError.NONE : WireError.BAD_EPOCH;
+    }
+
     private static boolean isZxidType(final int type) {
         return type == PING || type == PING_ACK || type == LEADER_INFO || type == ACK || type == COMMIT
             || type == NEW_LEADER || type == UP_TO_DATE;
@@ -357,7 +363,7 @@ public final class QuorumMessageCodec {
                 acceptedEpoch = buf.getLong(index + LI_ACCEPTED_EPOCH_OFFSET);
                 zxid = buf.getLong(index + LI_LAST_ZXID_OFFSET);
                 flags = buf.getInt(index + LI_FLAGS_OFFSET);
-                return WireError.NONE;
+                return Zxid.isValidEpoch(acceptedEpoch) && Zxid.isValid(zxid) ? WireError.NONE : WireError.BAD_EPOCH;
             case LEARNER_REJECT:
                 return WireError.NONE;
             case PING:
@@ -370,13 +376,13 @@ public final class QuorumMessageCodec {
                     return WireError.BAD_MESSAGE_LENGTH;
                 }
                 zxid = buf.getLong(index + ZXID_OFFSET);
-                return WireError.NONE;
+                return validZxid(zxid);
             case LEADER_INFO:
                 if (length < ZXID_LENGTH) {
                     return WireError.BAD_MESSAGE_LENGTH;
                 }
                 epoch = buf.getLong(index + ZXID_OFFSET);
-                return WireError.NONE;
+                return Zxid.isValidEpoch(epoch) ? WireError.NONE : WireError.BAD_EPOCH;
             case ACK_EPOCH:
                 if (length < ACK_EPOCH_LENGTH) {
                     return WireError.BAD_MESSAGE_LENGTH;
@@ -384,7 +390,8 @@ public final class QuorumMessageCodec {
                 epoch = buf.getLong(index + AE_CURRENT_EPOCH_OFFSET);
                 zxid = buf.getLong(index + AE_LAST_ZXID_OFFSET);
                 snapshotZxid = length >= ACK_EPOCH_WITH_SNAPSHOT_LENGTH ? buf.getLong(index + AE_SNAPSHOT_ZXID_OFFSET) : -1;
-                return WireError.NONE;
+                return (epoch == -1 || Zxid.isValidEpoch(epoch)) && Zxid.isValid(zxid) && Zxid.isValid(snapshotZxid)
+                    ? WireError.NONE : WireError.BAD_EPOCH;
             case SYNC_START:
                 return decodeSyncStart(buf, index, length);
             case SNAPSHOT_CHUNK:
@@ -396,7 +403,7 @@ public final class QuorumMessageCodec {
                     return WireError.BAD_MESSAGE_LENGTH;
                 }
                 zxid = buf.getLong(index + P_ZXID_OFFSET);
-                return payload(buf, index, length, P_LENGTH_OFFSET, P_PAYLOAD_OFFSET);
+                return zxid < 0 ? WireError.BAD_EPOCH : payload(buf, index, length, P_LENGTH_OFFSET, P_PAYLOAD_OFFSET);
             case WRITE:
                 if (length < W_PAYLOAD_OFFSET) {
                     return WireError.BAD_MESSAGE_LENGTH;
@@ -414,7 +421,7 @@ public final class QuorumMessageCodec {
                 status = buf.getInt(index + R_STATUS_OFFSET);
                 zxid = buf.getLong(index + R_ZXID_OFFSET);
                 leaderSid = buf.getLong(index + R_LEADER_OFFSET);
-                return WireError.NONE;
+                return validZxid(zxid);
             default:
                 return WireError.UNKNOWN_TYPE;
         }
@@ -426,6 +433,9 @@ public final class QuorumMessageCodec {
         }
         zxid = buf.getLong(index + SS_ZXID_OFFSET);
         mode = buf.getInt(index + SS_MODE_OFFSET);
+        if (!Zxid.isValid(zxid)) {
+            return WireError.BAD_EPOCH;
+        }
         return mode >= MODE_DIFF && mode <= MODE_SNAP ? WireError.NONE : WireError.BAD_SYNC_MODE;
     }
 
@@ -434,6 +444,9 @@ public final class QuorumMessageCodec {
             return WireError.BAD_MESSAGE_LENGTH;
         }
         zxid = buf.getLong(index + SC_ZXID_OFFSET);
+        if (zxid < 0) {
+            return WireError.BAD_EPOCH;
+        }
         digest = buf.getLong(index + SC_DIGEST_OFFSET);
         totalLength = buf.getLong(index + SC_TOTAL_OFFSET);
         position = buf.getLong(index + SC_POSITION_OFFSET);
@@ -466,6 +479,9 @@ public final class QuorumMessageCodec {
         final int end = index + length;
         if (recordCount < 1) {
             return WireError.BAD_RECORD_BATCH;
+        }
+        if (zxid < 0) {
+            return WireError.BAD_EPOCH;
         }
         final ByteBuffer view = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(index, length) : buf.nioBuffer(index, length);
         final int viewBase = view.position() - index;

@@ -17,7 +17,8 @@ import io.electionbench.transport.client.WriteClient;
 import io.electionbench.transport.node.WriteRouter;
 
 /**
- * Write results go from the agent to the client's connection through a ring the event loop drains. A
+ * Write results go from the agent to the client's connection through the transport's one results ring
+ * ({@link ClientResults}), which the event loop drains. A
  * result whose record wraps to the ring's start is sent by the drain that reads the padding before it;
  * one read per drain stopped at the ring's end and left it for the next result's wake-up, which a
  * client waiting for this answer before writing again never causes.
@@ -25,14 +26,15 @@ import io.electionbench.transport.node.WriteRouter;
 @ExtendWith(LeakWatch.class)
 class ClientResultsWrapTest {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    /** The results ring holds 256 KiB of 40-byte records: the 6,554th wraps. */
-    private static final int WRITES = 7_000;
+    /** A results ring of 64 KiB holds 1,365 records of 48 bytes (40 and Agrona's header): the 1,366th wraps. */
+    private static final int RING_BYTES = 64 << 10;
+    private static final int WRITES = 1_500;
 
     @Test
     void everyResultOfOneAtATimeWritesArrivesAcrossTheRingsWrap() throws Exception {
         try (Loopback node = new Loopback(1, null)) {
             final WriteRouter router = new WriteRouter();
-            node.node(1).enableClientWrites(router);
+            node.node(1).enableClientWrites(router, RING_BYTES);
             node.startAll();
             final AtomicLong answered = new AtomicLong();
             try (WriteClient client = new WriteClient(new WriteClient.Listener() {

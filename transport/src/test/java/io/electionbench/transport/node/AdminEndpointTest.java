@@ -43,11 +43,11 @@ class AdminEndpointTest {
             assertEquals("0:0", Http.field(state, "zxid"));
             assertEquals("fast", Http.field(state, "policy"));
 
-            final String metrics = Http.get(base + "/metrics").body();
-            assertTrue(metrics.contains("electionbench_notifications_sent_total{sid=\"" + follower + "\"}"), metrics);
-            assertTrue(metrics.contains("electionbench_bad_frames_total{sid=\"" + follower + "\",reason=\"bad_frame_length\"} 0"), metrics);
-            assertTrue(metrics.contains("electionbench_connections_refused_total{sid=\"" + follower + "\",reason=\"unknown_sid\"} 0"), metrics);
-            assertTrue(metrics.matches("(?s).*electionbench_elections_total\\{sid=\"" + follower + "\"} [1-9].*"), metrics);
+            final PromText metrics = PromText.parse(Http.get(base + "/metrics").body());
+            assertTrue(metrics.value("electionbench_notifications_sent_total") > 0, metrics.text());
+            assertEquals(0, metrics.value("electionbench_bad_frames_total", "reason", "bad_frame_length"));
+            assertEquals(0, metrics.value("electionbench_connections_refused_total", "reason", "unknown_sid"));
+            assertTrue(metrics.value("electionbench_elections_total") >= 1, metrics.text());
 
             final HttpResponse<InputStream> events = Http.CLIENT.send(
                 HttpRequest.newBuilder(URI.create(base + "/events?since=0")).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -84,7 +84,7 @@ class AdminEndpointTest {
         final int[] ports = TestEnsemble.freePorts(3);
         final Path cfg = dir.resolve("one.cfg");
         Files.write(cfg, List.of("dataDir=" + dir.resolve("d%d"), "adminToken=t0ken", "tickTime=100",
-            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ";0.0.0.0:" + ports[2]));
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1], "admin.1=0.0.0.0:" + ports[2]));
         final ElectionNode node = new ElectionNode(NodeConfigParser.parse(cfg), 1);
         final boolean[] crashed = new boolean[1];
         node.crashAction(() -> {

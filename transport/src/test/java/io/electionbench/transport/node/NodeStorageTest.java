@@ -125,15 +125,15 @@ class NodeStorageTest {
             assertEquals("0000000000000000012\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
             final Object fileKey = Files.readAttributes(dir.resolve("version-2/acceptedEpoch"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            storage.acceptedEpoch(9_223_372_036_854_775_807L);
+            storage.acceptedEpoch(Zxid.MAX_EPOCH);
             storage.currentEpoch(13);
-            assertEquals("9223372036854775807\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
+            assertEquals("0000000002147483647\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
             assertEquals(fileKey, Files.readAttributes(dir.resolve("version-2/acceptedEpoch"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same file (inode), overwritten in place");
             assertThrows(IllegalArgumentException.class, () -> storage.currentEpoch(-1));
         }
         try (NodeStorage reopened = open()) {
-            assertEquals(Long.MAX_VALUE, reopened.acceptedEpoch());
+            assertEquals(Zxid.MAX_EPOCH, reopened.acceptedEpoch());
             assertEquals(13, reopened.currentEpoch());
         }
     }
@@ -141,6 +141,7 @@ class NodeStorageTest {
     @Test
     void leftoverTempFilesAreIgnoredAndGarbageStopsTheOpenNamingTheFile() throws Exception {
         try (NodeStorage storage = open()) {
+            storage.acceptedEpoch(7);
             storage.currentEpoch(7);
         }
         Files.writeString(dir.resolve("version-2/currentEpoch.tmp"), "12");
@@ -227,6 +228,65 @@ class NodeStorageTest {
         assertTrue(lines[0].startsWith("error: node 1: the txn log is corrupt: " + segment + " at byte offset "), lines[0]);
         assertArrayEquals(bytes, Files.readAllBytes(segment), "starting the node changed nothing either");
         assertEquals(1, epochFile("currentEpoch"));
+    }
+
+    /** The edited file of the issue: the node refuses to start with one line naming the file and the value. */
+    @Test
+    void anEpochFileBeyondTheEpochSpaceStopsStartupNamingFileAndValue() throws Exception {
+        threeRecords();
+        final Path accepted = dir.resolve("version-2/acceptedEpoch");
+        Files.writeString(accepted, "9000000000000000004\n");
+        final IOException ex = assertThrows(IOException.class, this::open);
+        assertTrue(ex.getMessage().startsWith(accepted + " holds epoch 9000000000000000004, beyond the largest epoch "
+            + Zxid.MAX_EPOCH), ex.getMessage());
+        assertEquals("9000000000000000004\n", Files.readString(accepted), "nothing is rewritten");
+
+        final StringWriter err = new StringWriter();
+        final int exit = new CommandLine(new NodeCommand()).setErr(new PrintWriter(err))
+            .execute("--config", singleMemberFile().toString(), "--id", "1");
+        assertEquals(1, exit);
+        final String[] lines = err.toString().split("\n");
+        assertEquals(1, lines.length, err.toString());
+        assertTrue(lines[0].startsWith("error: node 1: cannot open storage: " + accepted + " holds epoch 9000000000000000004"),
+            lines[0]);
+        assertEquals(1, epochFile("currentEpoch"), "the other epoch file is untouched");
+    }
+
+    @Test
+    void theLargestEpochIsAccepted() throws Exception {
+        Files.createDirectories(dir.resolve("version-2"));
+        Files.writeString(dir.resolve("version-2/acceptedEpoch"), Zxid.MAX_EPOCH + "\n");
+        try (NodeStorage storage = open()) {
+            assertEquals(Zxid.MAX_EPOCH, storage.acceptedEpoch());
+            assertThrows(IllegalArgumentException.class, () -> storage.acceptedEpoch(Zxid.MAX_EPOCH + 1),
+                "nothing past the end is ever written");
+            assertEquals(Zxid.MAX_EPOCH, storage.acceptedEpoch());
+        }
+        assertEquals(Zxid.MAX_EPOCH, epochFile("acceptedEpoch"));
+    }
+
+    /** ZooKeeper's QuorumPeer.loadDataBase: "The accepted epoch ... is less than the current epoch". */
+    @Test
+    void anAcceptedEpochBelowTheCurrentOneStopsStartup() throws Exception {
+        threeRecords();
+        Files.writeString(dir.resolve("version-2/currentEpoch"), "5\n");
+        final IOException ex = assertThrows(IOException.class, this::open);
+        assertTrue(ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch") + " holds epoch 1, below the current"
+            + " epoch 5"), ex.getMessage());
+    }
+
+    @Test
+    void anAcceptedEpochBelowTheLoggedEpochStopsStartup() throws Exception {
+        threeRecords();
+        Files.writeString(dir.resolve("version-2/acceptedEpoch"), "0\n");
+        Files.writeString(dir.resolve("version-2/currentEpoch"), "0\n");
+        final IOException ex = assertThrows(IOException.class, this::open);
+        assertTrue(ex.getMessage().contains("below the epoch of the last logged txn 1:3"), ex.getMessage());
+    }
+
+    private Path singleMemberFile() throws Exception {
+        singleMember();
+        return dir.resolve("one.cfg");
     }
 
     /** A one-member ensemble whose dataDir is this test's directory. */

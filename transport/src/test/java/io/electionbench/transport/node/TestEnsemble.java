@@ -40,7 +40,8 @@ final class TestEnsemble implements AutoCloseable {
         lines.addAll(Arrays.asList(extraLines));
         for (int i = 0; i < size; i++) {
             lines.add("server." + (i + 1) + "=127.0.0.1:" + quorumPorts[i] + ":" + electionPorts[i]
-                + ":participant;127.0.0.1:" + adminPorts[i]);
+                + ":participant");
+            lines.add("admin." + (i + 1) + "=127.0.0.1:" + adminPorts[i]);
         }
         configFile = dir.resolve("ensemble.cfg");
         Files.write(configFile, lines);
@@ -50,6 +51,7 @@ final class TestEnsemble implements AutoCloseable {
     ElectionNode start(final long sid) throws IOException {
         final ElectionNode node = new ElectionNode(config, sid);
         node.crashAction(node::close);
+        node.haltAction(node::close);
         nodes[(int)sid] = node;
         node.start();
         return node;

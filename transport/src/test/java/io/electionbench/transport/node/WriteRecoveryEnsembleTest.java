@@ -100,15 +100,15 @@ class WriteRecoveryEnsembleTest {
                 }
                 return true;
             }, ensemble::describe);
-            final String metrics = Http.get(leaderUrl + "/metrics").body();
-            assertTrue(metrics.contains("electionbench_writes_committed_total{sid=\"" + leader + "\"} 6"), metrics);
-            assertTrue(metrics.contains("electionbench_admin_writes_total{sid=\"" + leader + "\",status=\"committed\"} 6"), metrics);
-            assertTrue(metrics.contains("electionbench_admin_writes_total{sid=\"" + leader + "\",status=\"too-large\"} 0"),
-                "a body over the limit never reaches the agent: " + metrics);
-            final String followerMetrics = Http.get(ensemble.admin(follower) + "/metrics").body();
-            assertTrue(followerMetrics.contains("electionbench_syncs_received_total{sid=\"" + follower + "\"} 1"), followerMetrics);
-            assertTrue(followerMetrics.contains("electionbench_admin_writes_total{sid=\"" + follower + "\",status=\"not-leader\"} 1"),
-                followerMetrics);
+            final PromText metrics = PromText.parse(Http.get(leaderUrl + "/metrics").body());
+            assertEquals(6, metrics.value("electionbench_writes_committed_total"), metrics.text());
+            assertEquals(6, metrics.value("electionbench_admin_writes_total", "status", "committed"), metrics.text());
+            assertEquals(0, metrics.value("electionbench_admin_writes_total", "status", "too-large"),
+                "a body over the limit never reaches the agent: " + metrics.text());
+            final PromText followerMetrics = PromText.parse(Http.get(ensemble.admin(follower) + "/metrics").body());
+            assertEquals(1, followerMetrics.value("electionbench_syncs_received_total"), followerMetrics.text());
+            assertEquals(1, followerMetrics.value("electionbench_admin_writes_total", "status", "not-leader"),
+                followerMetrics.text());
         }
     }
 
@@ -149,10 +149,10 @@ class WriteRecoveryEnsembleTest {
             assertEquals("FOLLOWING", Http.field(rejoined, "state"), rejoined);
             assertNotEquals("null", Http.field(rejoined, "syncMode"), rejoined);
             assertEquals("2", Http.field(rejoined, "currentEpoch"), rejoined);
-            final String leaderMetrics = Http.get(ensemble.admin(second) + "/metrics").body();
+            final PromText leaderMetrics = PromText.parse(Http.get(ensemble.admin(second) + "/metrics").body());
             assertEquals("DIFF", Http.field(rejoined, "syncMode"), rejoined);
-            assertTrue(leaderMetrics.contains("electionbench_record_file_batches_sent_total{sid=\"" + second + "\"} 1"),
-                "the five txns went as one record batch from the segment file: " + leaderMetrics);
+            assertEquals(1, leaderMetrics.value("electionbench_record_file_batches_sent_total"),
+                "the five txns went as one record batch from the segment file: " + leaderMetrics.text());
         }
 
         long digest = 0;

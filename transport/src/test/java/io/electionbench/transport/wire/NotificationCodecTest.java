@@ -1,6 +1,7 @@
 package io.electionbench.transport.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 
@@ -76,6 +77,21 @@ class NotificationCodecTest {
         assertEquals(WireError.UNKNOWN_STATE, codec.decode(in, 0, 49));
         in.setInt(0, -1);
         assertEquals(WireError.UNKNOWN_STATE, codec.decode(in, 0, 28));
+    }
+
+    /** A vote's peer epoch and zxid must lie in the epoch space; ZooKeeper's non-voters send Long.MIN_VALUE, which passes. */
+    @Test
+    void dropsVotesOutsideTheEpochSpaceButNotANonVotersMinValue() {
+        final ByteBuf in = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(2).writeLong(4).writeLong((1L << 32) - 1)
+            .writeInt(1);
+        assertEquals(WireError.NOTIFICATION_BAD_EPOCH, codec.decode(in, 0, 40));
+        assertFalse(WireError.NOTIFICATION_BAD_EPOCH.isFatal(), "only the frame is dropped, as for other bad payloads");
+        final ByteBuf negative = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(-7).writeLong(4).writeLong(1)
+            .writeInt(1);
+        assertEquals(WireError.NOTIFICATION_BAD_EPOCH, codec.decode(negative, 0, 40));
+        final ByteBuf observer = Unpooled.buffer().writeInt(0).writeLong(Long.MIN_VALUE).writeLong(Long.MIN_VALUE)
+            .writeLong(4).writeLong(Long.MIN_VALUE).writeInt(1);
+        assertEquals(WireError.NONE, codec.decode(observer, 0, 40), "an observer's 'no vote'");
     }
 
     @Test

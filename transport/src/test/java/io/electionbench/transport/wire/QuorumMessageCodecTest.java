@@ -139,21 +139,59 @@ class QuorumMessageCodecTest {
             QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT, QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.UP_TO_DATE};
         final ByteBuf out = Unpooled.buffer();
         for (final int type : types) {
+            final long value = type == QuorumMessageCodec.LEADER_INFO ? 7 : 0x7_0000_0003L;
             out.clear();
-            QuorumMessageCodec.encodeZxid(out, type, 0x7_0000_0003L);
+            QuorumMessageCodec.encodeZxid(out, type, value);
             assertEquals(16, out.readableBytes());
             assertEquals(12, out.getInt(0));
             assertEquals(type, out.getUnsignedShort(6));
-            assertEquals(0x7_0000_0003L, out.getLong(8));
+            assertEquals(value, out.getLong(8));
             assertEquals(WireError.NONE, codec.decode(out, 4, 12), "type " + type);
             assertEquals(type, codec.type());
-            assertEquals(0x7_0000_0003L, type == QuorumMessageCodec.LEADER_INFO ? codec.epoch() : codec.zxid());
+            assertEquals(value, type == QuorumMessageCodec.LEADER_INFO ? codec.epoch() : codec.zxid());
             assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 11), "type " + type);
             assertEquals(0, codec.type());
         }
         assertThrows(IllegalArgumentException.class, () -> QuorumMessageCodec.encodeZxid(out, QuorumMessageCodec.PROPOSAL, 1));
         assertEquals(17, QuorumMessageCodec.LEADER_INFO, "ZooKeeper's LEADERINFO");
         assertEquals(18, QuorumMessageCodec.ACK_EPOCH, "ZooKeeper's ACKEPOCH");
+    }
+
+    /** Epochs above 2^31-1 and negative zxids (other than -1, none) are refused as BAD_EPOCH, which closes the link. */
+    @Test
+    void epochsAndZxidsOutsideTheEpochSpaceAreRefused() {
+        final ByteBuf out = Unpooled.buffer();
+        final long beyond = io.electionbench.core.Zxid.MAX_EPOCH + 1;
+        for (final long accepted : new long[] {beyond, (1L << 32) - 1, -1, Long.MAX_VALUE}) {
+            out.clear();
+            QuorumMessageCodec.encodeLearnerInfo(out, accepted, 0, 0);
+            assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, out.readableBytes() - 4), "accepted " + accepted);
+            assertEquals(0, codec.type(), "nothing decoded");
+        }
+        out.clear();
+        QuorumMessageCodec.encodeLearnerInfo(out, io.electionbench.core.Zxid.MAX_EPOCH, -1, 0);
+        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4), "the last epoch and no history are fine");
+        out.clear();
+        QuorumMessageCodec.encodeLearnerInfo(out, 1, -2, 0);
+        assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, out.readableBytes() - 4), "a negative last zxid");
+        for (final long epoch : new long[] {beyond, -1}) {
+            out.clear();
+            QuorumMessageCodec.encodeZxid(out, QuorumMessageCodec.LEADER_INFO, epoch);
+            assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, 12), "LEADERINFO " + epoch);
+        }
+        for (final int type : new int[] {QuorumMessageCodec.PING, QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT,
+            QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.UP_TO_DATE}) {
+            out.clear();
+            QuorumMessageCodec.encodeZxid(out, type, Long.MIN_VALUE);
+            assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, 12), "type " + type);
+        }
+        out.clear();
+        QuorumMessageCodec.encodeAckEpoch(out, beyond, 0, -1);
+        assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, out.readableBytes() - 4), "ACKEPOCH current epoch");
+        out.clear();
+        QuorumMessageCodec.encodeAckEpoch(out, -1, 5, -1);
+        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4), "-1: the epoch was already accepted");
+        assertTrue(WireError.BAD_EPOCH.isFatal());
     }
 
     @Test

@@ -1,0 +1,124 @@
+package io.electionbench.transport.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** {@code electionbench node} on a zoo.cfg and myid as ZooKeeper users have them. */
+class NodeCommandTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * A single-member ZooKeeper zoo.cfg (a {@code ;clientPort}, ZooKeeper-only keys) and a myid file in its
+     * dataDir: the node starts without {@code --id}, names what it ignores in one warning, and serves.
+     */
+    @Test
+    void aNodeStartsOnAZooKeeperZooCfgAndItsMyid() throws Exception {
+        final int[] ports = TestEnsemble.freePorts(4);
+        final Path data = Files.createDirectories(dir.resolve("zk-data"));
+        Files.writeString(data.resolve("myid"), "1\n");
+        final Path cfg = Files.write(dir.resolve("zoo.cfg"), List.of("tickTime=100", "initLimit=10", "syncLimit=5",
+            "dataDir=" + data, "clientPort=" + ports[3], "forceSync=no", "metricsProvider.httpPort=7000",
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ";" + ports[3], "admin.1=127.0.0.1:" + ports[2]));
+        final Path log = dir.resolve("node.log");
+        final Process node = launch(cfg, log);
+        try {
+            TestEnsemble.await(20_000, "the node's start line", () -> read(log).contains("node 1 admin http://127.0.0.1:"
+                + ports[2]));
+            TestEnsemble.await(10_000, "the node leading and serving",
+                () -> state("http://127.0.0.1:" + ports[2] + "/state").contains("\"serving\":true"));
+            final String text = read(log);
+            final long warnings = text.lines().filter(l -> l.contains("ignoring ZooKeeper keys")).count();
+            assertEquals(1, warnings, text);
+            assertTrue(text.contains("clientPort (line 5), forceSync (line 6), metricsProvider.httpPort (line 7)"), text);
+            assertTrue(text.contains("server.1 ;" + ports[3]), text);
+        } finally {
+            node.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aMissingOrContradictingMyidIsOneLineAndExitTwo() throws Exception {
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final Path cfg = Files.write(dir.resolve("zoo.cfg"), List.of("dataDir=" + data,
+            "server.1=127.0.0.1:0:0", "server.2=127.0.0.1:0:0"));
+        assertEquals("error: " + data.resolve("myid") + " does not exist; write this member's server id there, or"
+            + " give --id", run(cfg));
+        Files.writeString(data.resolve("myid"), "one\n");
+        assertEquals("error: " + data.resolve("myid") + ": 'one' is not a server id", run(cfg));
+        Files.writeString(data.resolve("myid"), "2\n");
+        assertEquals("error: --id 1 but " + data.resolve("myid") + " says 2", run(cfg, "--id", "1"));
+        Files.writeString(data.resolve("myid"), "7\n");
+        assertEquals("error: " + cfg + ": no server.7 line; --id must name a member", run(cfg));
+        final Path perMember = Files.write(dir.resolve("per-member.cfg"), List.of("dataDir=" + dir.resolve("n-%d"),
+            "server.1=127.0.0.1:0:0"));
+        assertEquals("error: " + perMember + ": dataDir has %d (one directory per member), so it names no myid file;"
+            + " give --id", run(perMember));
+    }
+
+    @Test
+    void aMissingConfigOrDataDirIsOneLineAndExitTwo() throws Exception {
+        assertEquals("error: " + dir.resolve("nosuch.cfg") + ": no such file", run(dir.resolve("nosuch.cfg"), "--id", "1"));
+        final Path noData = Files.write(dir.resolve("nodata.cfg"), List.of("server.1=127.0.0.1:0:0"));
+        assertEquals("error: " + noData + ": no dataDir, so no myid file; give --id", run(noData));
+        assertEquals("error: " + noData + ": dataDir is not set", run(noData, "--id", "1"));
+    }
+
+    private static String run(final Path cfg, final String... more) {
+        final StringWriter err = new StringWriter();
+        final List<String> args = new ArrayList<>(List.of("--config", cfg.toString()));
+        args.addAll(List.of(more));
+        final int exit = new CommandLine(new NodeCommand()).setErr(new PrintWriter(err)).execute(args.toArray(new String[0]));
+        assertEquals(2, exit, err.toString());
+        final String[] lines = err.toString().strip().split("\n");
+        assertEquals(1, lines.length, err.toString());
+        return lines[0];
+    }
+
+    private static Process launch(final Path cfg, final Path log) throws Exception {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-Xmx64m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(NodeCommand.class.getName());
+        command.add("--config");
+        command.add(cfg.toString());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String state(final String url) {
+        try {
+            return Http.get(url).body().replace(" ", "");
+        } catch (final java.io.IOException ex) {
+            return "";
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String read(final Path log) {
+        try {
+            return Files.readString(log);
+        } catch (final java.io.IOException ex) {
+            return "";
+        }
+    }
+}
