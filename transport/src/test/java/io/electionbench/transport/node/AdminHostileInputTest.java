@@ -314,6 +314,11 @@ class AdminHostileInputTest {
      * a second (it stopped reading); returns the count.
      */
     static long awaitAnswersSettle(final AdminServer admin, final long target) {
+        return awaitAnswersSettle(admin, target, 1_000);
+    }
+
+    /** As {@link #awaitAnswersSettle(AdminServer, long)}, settled after {@code quietMs} without an answer. */
+    static long awaitAnswersSettle(final AdminServer admin, final long target, final long quietMs) {
         final long[] last = {admin.answered(), System.nanoTime()};
         TestEnsemble.await(30_000, "the answers to settle", () -> {
             final long now = admin.answered();
@@ -321,7 +326,7 @@ class AdminHostileInputTest {
                 last[0] = now;
                 last[1] = System.nanoTime();
             }
-            return now >= target || System.nanoTime() - last[1] > TimeUnit.SECONDS.toNanos(1);
+            return now >= target || System.nanoTime() - last[1] > TimeUnit.MILLISECONDS.toNanos(quietMs);
         });
         return admin.answered();
     }

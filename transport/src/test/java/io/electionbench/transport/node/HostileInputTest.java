@@ -435,8 +435,8 @@ class HostileInputTest {
 
     /**
      * Both followers' admin ports flooded with pipelined {@code GET /metrics} that nobody reads (two
-     * connections each, 20,000 requests per connection) while the leader is closed: the new leader
-     * serves about as soon as without the flood. Unbounded, the flooded nodes' event loop, shared with
+     * connections each, 20,000 requests per connection), held unread while the leader is closed: the new
+     * leader serves about as soon as without the flood. Unbounded, the flooded nodes' event loop, shared with
      * the peer links, spent the failover writing answers and the ensemble was left without a leader.
      * After one warm-up failover, the median of five flooded ones is within 2x of the median of five
      * undisturbed ones plus 250 ms: a failover here takes 5-50 ms, and this 2-core machine, shared with
@@ -489,7 +489,10 @@ class HostileInputTest {
         return elapsedMs;
     }
 
-    /** Two connections per follower pipelining 20,000 requests each; returns once each follower answered some. */
+    /**
+     * Two connections per follower pipelining 20,000 requests each; returns once each follower answered some
+     * and then stopped answering (its answers no longer leave, so it stopped reading).
+     */
     private void flood(final long leader, final List<RawHttp> clients, final List<Thread> writers) throws IOException {
         for (int sid = 1; sid < ensemble.nodes.length; sid++) {
             if (sid == leader) {
@@ -506,6 +509,11 @@ class HostileInputTest {
                 writer.start();
             }
             TestEnsemble.await(10_000, "node " + sid + " answering the flood", () -> admin.answered() >= answered + 20);
+        }
+        for (int sid = 1; sid < ensemble.nodes.length; sid++) {
+            if (sid != leader) {
+                AdminHostileInputTest.awaitAnswersSettle(ensemble.nodes[sid].admin(), Long.MAX_VALUE, 300);
+            }
         }
     }
 
