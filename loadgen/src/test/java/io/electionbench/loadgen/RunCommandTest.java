@@ -532,6 +532,30 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * Our nodes timed both ways in one run: by their own event stamps, and by polling GET /state from outside as
+     * ZooKeeper is timed; the polled cell is its own (param observe=poll) and sees the same failover.
+     */
+    @Test
+    void ourNodesAreTimedBothByTheirEventsAndByPollingAsZooKeeperIs(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "inproc", "--sizes", "3", "--patterns", "leader-crash", "--observe",
+            "events,poll", "--trials", "2", "--warmup", "0", "--root", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        for (final String line : lines) {
+            final JsonNode cell = JSON.readTree(line);
+            assertEquals(2, cell.get("n").asInt(), line);
+            assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, line);
+        }
+        final JsonNode cells = JSON.readTree(runFiles(root, "-loadgen.json").get(0).toFile()).get("cells");
+        assertFalse(cells.get(0).has("params"), cells.get(0).toString());
+        assertEquals("poll", cells.get(1).get("params").get("observe").asText(), cells.get(1).toString());
+        final Result bad = cli("run", "--observe", "sometimes", "--no-store");
+        assertEquals(2, bad.code());
+        assertEquals("electionbench run: --observe 'sometimes' is not events or poll", bad.err().strip());
+    }
+
     @Test
     void skippedPatternsSaySo() {
         final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-follower-crash", "--no-store");
