@@ -820,6 +820,12 @@ final class RunCommand implements Callable<Integer> {
                     o.reports().stream().mapToDouble(ServerReports::truncs).toArray()));
                 cell.metric("zk_syncs_snap", Metric.perRun("learners", Better.LOWER,
                     o.reports().stream().mapToDouble(ServerReports::snaps).toArray()));
+                final Metric.Builder gaps = Metric.builder("txns", Better.UNKNOWN);
+                o.reports().forEach(r -> r.syncGaps().forEach(gaps::add));
+                final Metric syncTxns = gaps.build();
+                if (syncTxns.n() > 0) {
+                    cell.metric("zk_sync_txns", syncTxns);
+                }
             }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
@@ -867,7 +873,10 @@ final class RunCommand implements Callable<Integer> {
                     syncsSent[1] += r.truncs();
                     syncsSent[2] += r.snaps();
                 });
-                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2]));
+                final List<Long> syncGaps = new ArrayList<>();
+                o.reports().forEach(r -> syncGaps.addAll(r.syncGaps()));
+                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2],
+                    "txns", syncGaps));
                 if (w != null) {
                     w.putJson(m);
                 }

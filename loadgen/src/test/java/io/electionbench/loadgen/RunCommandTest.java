@@ -319,6 +319,9 @@ class RunCommandTest {
         assertEquals(1, loaded.get("n").asInt(), loaded.toString());
         assertTrue(loaded.get("zk_syncs").get("diff").asInt() >= 1, "the restarted follower got a DIFF: " + loaded);
         assertEquals(0, loaded.get("zk_syncs").get("snap").asInt(), loaded.toString());
+        assertTrue(loaded.get("zk_syncs").get("txns").size() >= 1, "the leader's Synchronizing line was read: " + loaded);
+        assertEquals(0, loaded.get("zk_syncs").get("txns").get(0).asLong(),
+            "nothing was written while the follower was down: its DIFF is empty, the 3,000 znodes are on its disk");
         final Path file;
         try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
             file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
