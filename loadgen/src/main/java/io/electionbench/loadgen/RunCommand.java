@@ -117,6 +117,14 @@ final class RunCommand implements Callable<Integer> {
         + " txns through our write client, until every server holds them; each N > 0 is a cell param preload=N.")
     String preload;
 
+    @Option(names = "--observe", paramLabel = "events|poll", defaultValue = "events", description = "How our real"
+        + " nodes are timed, a matrix dimension (default: ${DEFAULT-VALUE}): events, their own event streams stamped"
+        + " by the node; poll, GET /state of each node in turn about once a millisecond, stamped by the load"
+        + " generator, exactly as the zookeeper target times ZooKeeper with srvr; 'events,poll' runs both.")
+    String observe;
+
+    private List<Boolean> observes = List.of(false);
+
     @Option(names = "--value-bytes", paramLabel = "B", defaultValue = "0", description = "Bytes of each preloaded"
         + " value (default: ${DEFAULT-VALUE}; at most 16384, our nodes' largest write).")
     int valueBytes;
@@ -256,7 +264,7 @@ final class RunCommand implements Callable<Integer> {
                             cellNo++;
                             final int n = target.equals("sim") ? simTrials : trials;
                             final String label = String.format("[%d/%d] %s n=%d %s %s%s", cellNo, cells, target, size,
-                                pattern.flag(), v.name(), data > 0 ? " preload=" + data : "");
+                                pattern.flag(), v.label(), data > 0 ? " preload=" + data : "");
                             progress.cell(label);
                             final boolean isSim = target.equals("sim");
                             final CellRunner.CellOutcome o = cellRunner(target, size, data, pattern, v, m,
@@ -283,9 +291,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A cell's policy: one of ours, or a ZooKeeper release (whose own election runs, whatever --policy says). */
-    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper, ZooKeeperVariant knobs) {
+    /**
+     * A cell's policy: one of ours, or a ZooKeeper release (whose own election runs, whatever --policy says);
+     * for our real nodes also how they are observed (--observe poll: a param of the cell, observe=poll).
+     */
+    private record Variant(ElectionPolicy policy, ZooKeeperDistribution zookeeper, ZooKeeperVariant knobs,
+        boolean isPolled) {
         String name() {
             return zookeeper != null ? knobs.policyName(zookeeper) : policy.name();
+        }
+
+        String label() {
+            return name() + (isPolled ? " observe=poll" : "");
         }
     }
 
@@ -295,12 +312,20 @@ final class RunCommand implements Callable<Integer> {
             final List<Variant> out = new ArrayList<>();
             for (final ZooKeeperDistribution zk : zks) {
                 for (final ZooKeeperVariant knobs : zookeeperKnobs()) {
-                    out.add(new Variant(m.policies.get(0), zk, knobs));
+                    out.add(new Variant(m.policies.get(0), zk, knobs, false));
                 }
             }
             return out;
         }
-        return m.policiesFor(target).stream().map(p -> new Variant(p, null, null)).toList();
+        final List<Boolean> polled = List.of("inproc", "process", "remote").contains(target) ? observes
+            : List.of(false);
+        final List<Variant> out = new ArrayList<>();
+        for (final ElectionPolicy p : m.policiesFor(target)) {
+            for (final boolean isPolled : polled) {
+                out.add(new Variant(p, null, null, isPolled));
+            }
+        }
+        return out;
     }
 
     /** The knob variants of --zk-variants, each with --zk-config; or one unnamed variant of --zk-config alone. */
@@ -363,7 +388,8 @@ final class RunCommand implements Callable<Integer> {
         final Matrix m, final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
             .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
-            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes).clients(clientLoad());
+            .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes).clients(clientLoad())
+            .observeByPolling(v.isPolled());
     }
 
     /**
@@ -401,8 +427,14 @@ final class RunCommand implements Callable<Integer> {
     /** Adds the cell to the table and the run file (with its interval logs); false if it was not clean. */
     private boolean store(final Summary summary, final RunWriter writer, final String target, final int size, final long data,
         final Pattern pattern, final Variant v, final CellRunner.CellOutcome o) throws Exception {
-        final Map<String, String> params = data > 0
-            ? Map.of("preload", Long.toString(data), "value_bytes", Integer.toString(valueBytes)) : Map.of();
+        final Map<String, String> params = new java.util.TreeMap<>();
+        if (data > 0) {
+            params.put("preload", Long.toString(data));
+            params.put("value_bytes", Integer.toString(valueBytes));
+        }
+        if (v.isPolled()) {
+            params.put("observe", "poll");
+        }
         final Cell cell = summary.add(target, size, pattern, v.name(), params, o);
         if (writer != null && cell != null) {
             writer.addCell(cell);
@@ -493,6 +525,7 @@ final class RunCommand implements Callable<Integer> {
         c.put("session_timeout_ms", sessionTimeoutMs);
         c.put("client_rate_per_s", clientRate);
         c.put("value_bytes", valueBytes);
+        c.put("observe", observe);
         if (m.targets.contains("zookeeper")) {
             c.put("zookeeper_heap", zookeeperHeap);
         }
@@ -642,6 +675,16 @@ final class RunCommand implements Callable<Integer> {
                 + io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
         }
         final List<Long> preloads = Cli.intList(preload, "--preload", 0, MAX_PRELOAD).stream().map(Integer::longValue).toList();
+        final List<Boolean> modes = new ArrayList<>();
+        for (final String mode : Cli.stringList(observe, "--observe")) {
+            if (!mode.equals("events") && !mode.equals("poll")) {
+                throw new IllegalArgumentException("--observe '" + mode + "' is not events or poll");
+            }
+            if (!modes.contains(mode.equals("poll"))) {
+                modes.add(mode.equals("poll"));
+            }
+        }
+        observes = List.copyOf(modes);
         if (ts.contains("zookeeper")) {
             checkZooKeeperHeap(preloads.stream().mapToLong(Long::longValue).max().orElse(0));
         }
@@ -736,7 +779,8 @@ final class RunCommand implements Callable<Integer> {
 
         Cell add(final String target, final int size, final Pattern pattern, final String policyName,
             final Map<String, String> params, final CellRunner.CellOutcome o) throws Exception {
-            final String data = params.isEmpty() ? "" : " preload=" + params.get("preload");
+            final String data = (params.containsKey("preload") ? " preload=" + params.get("preload") : "")
+                + (params.containsKey("observe") ? " observe=" + params.get("observe") : "");
             final String name = target + " n=" + size + " " + pattern.flag() + " " + policyName + data;
             if (o.skipped() != null) {
                 notes.add(name + ": skipped, " + o.skipped());
@@ -776,6 +820,12 @@ final class RunCommand implements Callable<Integer> {
                     o.reports().stream().mapToDouble(ServerReports::truncs).toArray()));
                 cell.metric("zk_syncs_snap", Metric.perRun("learners", Better.LOWER,
                     o.reports().stream().mapToDouble(ServerReports::snaps).toArray()));
+                final Metric.Builder gaps = Metric.builder("txns", Better.UNKNOWN);
+                o.reports().forEach(r -> r.syncGaps().forEach(gaps::add));
+                final Metric syncTxns = gaps.build();
+                if (syncTxns.n() > 0) {
+                    cell.metric("zk_sync_txns", syncTxns);
+                }
             }
             final boolean hasMessages = o.samples().stream().allMatch(s -> s.notifications() >= 0);
             if (hasMessages) {
@@ -801,7 +851,9 @@ final class RunCommand implements Callable<Integer> {
                 m.put("target", target);
                 m.put("size", size);
                 m.put("pattern", pattern.flag());
-                m.put("preload", params.isEmpty() ? 0 : Long.parseLong(params.get("preload")));
+                m.put("preload", params.containsKey("preload") ? Long.parseLong(params.get("preload")) : 0);
+                m.put("observe", params.getOrDefault("observe",
+                    target.equals("zookeeper") ? "poll" : target.equals("sim") ? "virtual" : "events"));
                 m.put("preload_ms", o.preloadMs().isEmpty() ? null : o.preloadMs().get(0));
                 m.put("policy", policyName);
                 m.put("n", ready.n());
@@ -821,7 +873,10 @@ final class RunCommand implements Callable<Integer> {
                     syncsSent[1] += r.truncs();
                     syncsSent[2] += r.snaps();
                 });
-                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2]));
+                final List<Long> syncGaps = new ArrayList<>();
+                o.reports().forEach(r -> syncGaps.addAll(r.syncGaps()));
+                m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2],
+                    "txns", syncGaps));
                 if (w != null) {
                     w.putJson(m);
                 }

@@ -319,6 +319,9 @@ class RunCommandTest {
         assertEquals(1, loaded.get("n").asInt(), loaded.toString());
         assertTrue(loaded.get("zk_syncs").get("diff").asInt() >= 1, "the restarted follower got a DIFF: " + loaded);
         assertEquals(0, loaded.get("zk_syncs").get("snap").asInt(), loaded.toString());
+        assertTrue(loaded.get("zk_syncs").get("txns").size() >= 1, "the leader's Synchronizing line was read: " + loaded);
+        assertEquals(0, loaded.get("zk_syncs").get("txns").get(0).asLong(),
+            "nothing was written while the follower was down: its DIFF is empty, the 3,000 znodes are on its disk");
         final Path file;
         try (Stream<Path> s = Files.walk(root.resolve("results/runs"))) {
             file = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
@@ -530,6 +533,30 @@ class RunCommandTest {
             assertEquals(0, r.code(), r.err());
             assertEquals(1, runFiles(root, "-loadgen.json").size(), flag);
         }
+    }
+
+    /**
+     * Our nodes timed both ways in one run: by their own event stamps, and by polling GET /state from outside as
+     * ZooKeeper is timed; the polled cell is its own (param observe=poll) and sees the same failover.
+     */
+    @Test
+    void ourNodesAreTimedBothByTheirEventsAndByPollingAsZooKeeperIs(@TempDir final Path root) throws Exception {
+        final Result r = cli("run", "--target", "inproc", "--sizes", "3", "--patterns", "leader-crash", "--observe",
+            "events,poll", "--trials", "2", "--warmup", "0", "--root", root.toString(), "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        for (final String line : lines) {
+            final JsonNode cell = JSON.readTree(line);
+            assertEquals(2, cell.get("n").asInt(), line);
+            assertTrue(cell.get("time_to_ready_p50_ms").asDouble() > 0, line);
+        }
+        final JsonNode cells = JSON.readTree(runFiles(root, "-loadgen.json").get(0).toFile()).get("cells");
+        assertFalse(cells.get(0).has("params"), cells.get(0).toString());
+        assertEquals("poll", cells.get(1).get("params").get("observe").asText(), cells.get(1).toString());
+        final Result bad = cli("run", "--observe", "sometimes", "--no-store");
+        assertEquals(2, bad.code());
+        assertEquals("electionbench run: --observe 'sometimes' is not events or poll", bad.err().strip());
     }
 
     @Test

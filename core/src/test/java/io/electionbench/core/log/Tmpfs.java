@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A small tmpfs mounted on a test directory, so writes to it fail with ENOSPC as on a full disk (the
- * transport module's tests have the same helper, for whole ensembles). Needs
+ * transport module's full-disk ensemble tests use it too, through core's test jar). Needs
  * root ({@code mount -t tmpfs}). Where it cannot be mounted the test is skipped with the reason, unless
  * {@value #REQUIRE_ENV} is {@code 1} (CI sets it in {@code .ci/run}): then it fails, so CI never skips it.
  * {@link #close()} unmounts (lazily when busy); call it in {@code finally} or {@code @AfterEach}.
  */
-final class Tmpfs implements AutoCloseable {
+public final class Tmpfs implements AutoCloseable {
     /** Environment variable (or system property) that turns "cannot mount" into a failure. */
-    static final String REQUIRE_ENV = "ELECTIONBENCH_REQUIRE_TMPFS";
+    public static final String REQUIRE_ENV = "ELECTIONBENCH_REQUIRE_TMPFS";
     private static final long COMMAND_TIMEOUT_MS = 10_000;
 
     private final Path dir;
@@ -32,7 +32,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Mounts a tmpfs of {@code size} ({@code 2m}: mount's syntax) on {@code dir}, creating it; skips or fails. */
-    static Tmpfs mount(final Path dir, final String size) throws IOException {
+    public static Tmpfs mount(final Path dir, final String size) throws IOException {
         Files.createDirectories(dir);
         final Tmpfs tmpfs = new Tmpfs(dir);
         final String failure = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
@@ -49,14 +49,14 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Resizes the mounted tmpfs (the disk "gets space back"). */
-    void resize(final String size) throws IOException {
+    public void resize(final String size) throws IOException {
         final String failure = run("mount", "-o", "remount,size=" + size, dir.toString());
         if (failure != null) {
             throw new IOException("cannot resize the tmpfs on " + dir + " to " + size + ": " + failure);
         }
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 

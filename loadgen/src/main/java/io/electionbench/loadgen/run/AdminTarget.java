@@ -480,8 +480,31 @@ abstract class AdminTarget extends WatchedTarget {
         return sum;
     }
 
+    /**
+     * Observe the nodes the way the zookeeper target observes ZooKeeper ({@code run --observe poll}): no event
+     * stream, but one thread that asks each live node {@code GET /state} in turn over a new connection, about
+     * once per millisecond per ensemble, and turns a changed answer into an event stamped on the load
+     * generator's clock. Sync summaries are not observed this way. Call before the first start.
+     */
+    public final void observeByPolling() {
+        isPolling = true;
+    }
+
+    private volatile boolean isPolling;
+    private Thread poller;
+
     /** Follows the node's event stream on a daemon thread until it goes down or the target closes. */
     private void watch(final long sid) {
+        if (isPolling) {
+            synchronized (this) {
+                if (poller == null) {
+                    poller = new Thread(this::poll, "state-poller");
+                    poller.setDaemon(true);
+                    poller.start();
+                }
+            }
+            return;
+        }
         final Thread previous = streams.get(sid);
         if (previous != null) {
             previous.interrupt();
@@ -513,6 +536,58 @@ abstract class AdminTarget extends WatchedTarget {
             } catch (final InterruptedException ex) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Round-robin {@code GET /state} probes of the live nodes, as {@code ZooKeeperTarget.watch} sends srvr: a new
+     * TCP connection per probe (200 ms to connect, 500 ms to answer), 1000/n microseconds apart; a changed
+     * state, leader or serving flag becomes an event at the probe's answer.
+     */
+    private void poll() {
+        final long[] sids = sids();
+        int next = 0;
+        while (!isClosed) {
+            final long sid = sids[next];
+            next = (next + 1) % sids.length;
+            final NodeView v = views.get(sid);
+            if (v != null && v.isUp()) {
+                final JsonNode state = probe(sid);
+                final long ts = System.nanoTime();
+                if (state != null) {
+                    final String to = state.get("state").asText();
+                    final long leader = state.get("leader").asLong();
+                    final boolean isServing = state.get("serving").asBoolean();
+                    final NodeView next2 = new NodeView(sid, true, to, leader, isServing);
+                    final boolean isChanged = !to.equals(v.state()) || leader != v.leader();
+                    if ((isChanged || isServing != v.isServing()) && views.replace(sid, v, next2)) {
+                        if (isChanged) {
+                            emit(new TrialEvent(sid, ts, to, leader));
+                        }
+                        if (isServing && (isChanged || !v.isServing())) {
+                            emit(new TrialEvent(sid, ts, TrialEvent.SERVING, leader));
+                        }
+                    }
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(1000 / Math.max(1, sids.length)));
+        }
+    }
+
+    /** One {@code GET /state} over a new connection, or null when the node does not answer in time. */
+    private JsonNode probe(final long sid) {
+        final URI uri = URI.create(adminUrl(sid));
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 200);
+            socket.setSoTimeout(500);
+            socket.getOutputStream().write(("GET /state HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n"
+                + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final String text = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            final int body = text.indexOf("\r\n\r\n");
+            return text.startsWith("HTTP/1.1 200") && body > 0 ? JSON.readTree(text.substring(body + 4)) : null;
+        } catch (final IOException | RuntimeException ex) {
+            return null;
         }
     }
 
@@ -553,6 +628,9 @@ abstract class AdminTarget extends WatchedTarget {
             writes.close();
         }
         streams.values().forEach(Thread::interrupt);
+        if (poller != null) {
+            poller.interrupt();
+        }
     }
 
     static int[] freePorts(final int count) throws IOException {

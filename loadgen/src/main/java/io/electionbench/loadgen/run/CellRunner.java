@@ -92,6 +92,14 @@ public final class CellRunner {
         return this;
     }
 
+    private boolean isPolled;
+
+    /** Times our real nodes by polling GET /state instead of their event streams ({@code --observe poll}). */
+    public CellRunner observeByPolling(final boolean polled) {
+        this.isPolled = polled;
+        return this;
+    }
+
     /** Quiet time on a stable ensemble before each trial's fault ({@link TrialRunner#settle}). */
     public CellRunner settle(final long ns) {
         this.settleNs = ns;
@@ -171,7 +179,7 @@ public final class CellRunner {
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         final ClientDriver[] clientDriver = new ClientDriver[1];
         // Resources close in reverse order: the client sessions first, while their servers still run.
-        try (Target target = newTarget(); AutoCloseable closeClients = () -> closeQuietly(clientDriver[0])) {
+        try (Target target = observed(newTarget()); AutoCloseable closeClients = () -> closeQuietly(clientDriver[0])) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
             final List<Long> preloadMs = new ArrayList<>();
             if (preloadCount > 0) {
@@ -250,6 +258,13 @@ public final class CellRunner {
      */
     static long answerTimeoutNs(final NodeTiming timing) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, 2L * timing.tickTimeMs()));
+    }
+
+    private Target observed(final Target target) {
+        if (isPolled && target instanceof AdminTarget admin) {
+            admin.observeByPolling();
+        }
+        return target;
     }
 
     private Target newTarget() throws Exception {

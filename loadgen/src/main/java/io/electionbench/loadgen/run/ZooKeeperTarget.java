@@ -41,6 +41,10 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
  */
 final class ZooKeeperTarget extends WatchedTarget {
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+    /** {@code LearnerHandler.syncFollower}'s INFO line: the leader's and the learner's last zxids. */
+    private static final java.util.regex.Pattern SYNCHRONIZING = java.util.regex.Pattern.compile(
+        "Synchronizing with Learner sid: \\d+ maxCommittedLog=0x\\p{XDigit}+ minCommittedLog=0x\\p{XDigit}+"
+            + " lastProcessedZxid=0x(\\p{XDigit}+) peerLastZxid=0x(\\p{XDigit}+)");
     private static final java.util.regex.Pattern ELECTION_TOOK =
         java.util.regex.Pattern.compile("LEADING - LEADER ELECTION TOOK - (\\d+) MS");
 
@@ -167,6 +171,7 @@ final class ZooKeeperTarget extends WatchedTarget {
     public ServerReports drainReports() throws IOException {
         final List<Long> out = new ArrayList<>();
         int diffs = 0;
+        final List<Long> gaps = new ArrayList<>();
         int truncs = 0;
         int snaps = 0;
         for (int sid = 1; sid <= size; sid++) {
@@ -192,11 +197,19 @@ final class ZooKeeperTarget extends WatchedTarget {
             while (m.find()) {
                 out.add(Long.parseLong(m.group(1)));
             }
+            final java.util.regex.Matcher sync = SYNCHRONIZING.matcher(lines);
+            while (sync.find()) {
+                final long leaderLast = Long.parseUnsignedLong(sync.group(1), 16);
+                final long peerLast = Long.parseUnsignedLong(sync.group(2), 16);
+                if (leaderLast >>> 32 == peerLast >>> 32) {
+                    gaps.add(Math.max(0, leaderLast - peerLast));
+                }
+            }
             diffs += occurrences(lines, "Sending DIFF zxid=");
             truncs += occurrences(lines, "Sending TRUNC ");
             snaps += occurrences(lines, "Sending snapshot last zxid of peer");
         }
-        return new ServerReports(out, diffs, truncs, snaps);
+        return new ServerReports(out, diffs, truncs, snaps, gaps);
     }
 
     private static int occurrences(final String text, final String what) {

@@ -186,6 +186,16 @@ final class Charts {
     }
 
     /**
+     * Medians with their intervals against the values preloaded ({@code run --preload}; 0 for none): how
+     * recovery grows with the database. One series per line, x = values preloaded.
+     */
+    static PlotSpec byData(final String id, final String title, final String valueLabel, final List<Line> lines) {
+        final PlotSpec bySize = bySize(id, title, valueLabel, lines);
+        return new PlotSpec(id, title, PlotSpec.Kind.DATA, new PlotSpec.Axis("values preloaded", false), bySize.y(),
+            List.of(), bySize.series());
+    }
+
+    /**
      * One cell's history: a series per machine, each as long as the commit list, with a value only
      * at the commits measured on that machine, so its line breaks where the machine changes; and
      * a series of the regressions beyond the drift, drawn as marks.

@@ -93,6 +93,9 @@ public final class HtmlReport {
         sections.add("machines", "Machines", machinesHtml());
         sections.add("distributions", "Distributions at " + shortSha(focusCommit), distributions(focus));
         sections.add("by-size", "Metrics against ensemble size at " + shortSha(focusCommit), bySize(focus));
+        if (hasPreload(focus)) {
+            sections.add("by-data", "Metrics against data size at " + shortSha(focusCommit), byData(focus));
+        }
         sections.add("history", "History across commits", historyHtml());
         sections.appendTo(body);
         return page(body, assets);
@@ -198,7 +201,8 @@ public final class HtmlReport {
             }
             for (final String metric : pool.metrics(id).keySet()) {
                 groups.computeIfAbsent(metric + "\u0000" + cell.pattern(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(cell.target() + " / " + cell.policy(), k -> new ArrayList<>()).add(cell);
+                    .computeIfAbsent(cell.target() + " / " + cell.policy() + dataLabel(cell), k -> new ArrayList<>())
+                    .add(cell);
             }
         }
         final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its "
@@ -219,6 +223,67 @@ public final class HtmlReport {
             figure(out, Charts.bySize(nextId(), metric + " \u2014 " + pattern, metric + " (" + unit + ")", lines));
         });
         return out.append("</div>\n").toString();
+    }
+
+    /** Cells that preloaded data ({@code run --preload}) are series of their own in the size plots. */
+    private static String dataLabel(final Cell cell) {
+        final String preload = cell.params().get(PRELOAD);
+        return preload == null ? "" : " preload=" + preload;
+    }
+
+    /** The load-generator param that says how many values a cell preloaded. */
+    static final String PRELOAD = "preload";
+
+    private static boolean hasPreload(final Pool pool) {
+        return pool.cellIds().stream().map(pool::cell).anyMatch(c -> !c.isJmh() && c.params().containsKey(PRELOAD));
+    }
+
+    /**
+     * Each metric against the data preloaded, per crash pattern and ensemble size: one series per target and
+     * policy, a point per preload (cells without one at 0), so time-to-ready can be seen growing with the data.
+     */
+    private String byData(final Pool pool) {
+        final Map<String, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
+        for (final String id : pool.cellIds()) {
+            final Cell cell = pool.cell(id);
+            if (cell.isJmh()) {
+                continue;
+            }
+            for (final String metric : pool.metrics(id).keySet()) {
+                groups.computeIfAbsent(metric + "\u0000" + cell.pattern() + "\u0000" + cell.size(),
+                    k -> new LinkedHashMap<>()).computeIfAbsent(cell.target() + " / " + cell.policy(),
+                    k -> new ArrayList<>()).add(cell);
+            }
+        }
+        final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its " + confidencePct()
+            + " confidence interval against the values preloaded before the trials (run --preload), per crash"
+            + " pattern and ensemble size.</p>\n<div class=\"grid\">\n");
+        groups.forEach((key, bySeries) -> {
+            final String[] parts = key.split("\u0000");
+            if (bySeries.values().stream().noneMatch(cells -> cells.size() > 1)) {
+                return; // one data size only: nothing to plot against
+            }
+            final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(parts[0]).unit();
+            final List<Charts.Line> lines = new ArrayList<>();
+            bySeries.forEach((name, cells) -> lines.add(new Charts.Line(name, cells.get(0).target(), cells.stream()
+                .filter(c -> pool.metrics(c.id()).get(parts[0]).samples().length > 0)
+                .sorted((a, b) -> Long.compare(preloaded(a), preloaded(b)))
+                .map(c -> dataPoint(c, pool.metrics(c.id()).get(parts[0]))).toList())));
+            figure(out, Charts.byData(nextId(), parts[0] + " \u2014 " + parts[1] + ", size " + parts[2],
+                parts[0] + " (" + unit + ")", lines));
+        });
+        return out.append("</div>\n").toString();
+    }
+
+    private static long preloaded(final Cell cell) {
+        final String preload = cell.params().get(PRELOAD);
+        return preload == null ? 0 : Long.parseLong(preload);
+    }
+
+    private Charts.Point dataPoint(final Cell cell, final PooledMetric m) {
+        final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - options.alpha());
+        return new Charts.Point(preloaded(cell), ci, preloaded(cell) + " values: median " + Numbers.format(ci.median())
+            + " " + m.unit() + interval(ci) + ", n=" + m.samples().length, null, false);
     }
 
     private Charts.Point sizePoint(final Cell cell, final PooledMetric m) {

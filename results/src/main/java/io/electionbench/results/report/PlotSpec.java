@@ -29,6 +29,8 @@ record PlotSpec(String id, String title, Kind kind, Axis x, Axis y, List<String>
         SPECTRUM,
         /** Median and interval against ensemble size. */
         SIZE,
+        /** Median and interval against the data preloaded before the trials ({@code run --preload}). */
+        DATA,
         /** Median and interval per commit, oldest left. */
         HISTORY;
 

@@ -117,6 +117,9 @@
     if (spec.kind === "size") {
       return "size " + x;
     }
+    if (spec.kind === "data") {
+      return x + " values preloaded";
+    }
     return spec.x.label + " " + fmt(x);
   }
 

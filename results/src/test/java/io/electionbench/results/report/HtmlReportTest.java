@@ -181,6 +181,46 @@ class HtmlReportTest {
             .build());
     }
 
+    /**
+     * Cells that preloaded data get a plot of each metric against the data: one series per target and policy,
+     * a point per preload, the cell without one at 0; in the size plots they are series of their own.
+     */
+    @Test
+    void timeToReadyIsPlottedAgainstTheDataPreloaded() throws IOException {
+        final RunResult.Builder run = RunResult.builder(Kind.LOADGEN).git(new GitInfo("c3".repeat(20), false, "main"))
+            .host(Fixtures.HOST).started(Instant.parse("2025-01-01T00:00:00Z"));
+        final long[] preloads = {0, 10_000, 100_000};
+        for (int i = 0; i < preloads.length; i++) {
+            final Map<String, String> params = preloads[i] == 0 ? Map.of()
+                : new java.util.TreeMap<>(Map.of("preload", Long.toString(preloads[i]), "value_bytes", "128"));
+            run.cell(Cell.loadgen("zookeeper", 3, "follower-crash", "zk-3.9.5", params).metric("time_to_ready_ms",
+                Metric.of("ms", Better.LOWER, Fixtures.samples(i + 1, 10, 300 + 200 * i))).build());
+            run.cell(Cell.loadgen("process", 3, "follower-crash", "fast", params).metric("time_to_ready_ms",
+                Metric.of("ms", Better.LOWER, Fixtures.samples(i + 7, 10, 20 + 10 * i))).build());
+        }
+        RunWriter.create(root, run.build());
+        final String html = render();
+        assertTrue(section(html, "by-data").contains("against the values preloaded"), section(html, "by-data"));
+        final JsonNode data = plot(plots(html), "data", "time_to_ready_ms \u2014 follower-crash, size 3");
+        assertEquals("values preloaded", data.get("x").get("label").asText());
+        assertEquals(2, data.get("series").size(), data.toString());
+        for (final JsonNode series : data.get("series")) {
+            assertEquals("[0.0,10000.0,100000.0]", series.get("x").toString(), series.toString());
+        }
+        final JsonNode zk = data.get("series").get(0).get("target").asText().equals("zookeeper")
+            ? data.get("series").get(0) : data.get("series").get(1);
+        assertTrue(zk.get("y").get(2).asDouble() > zk.get("y").get(0).asDouble(), "grows with the data: " + zk);
+        final long sizeSeries = plots(html).stream().filter(p -> p.get("kind").asText().equals("size"))
+            .mapToLong(p -> p.get("series").size()).sum();
+        assertEquals(6, sizeSeries, "each preload its own series in the size plot");
+    }
+
+    @Test
+    void aStoreWithoutPreloadsHasNoDataSection() throws IOException {
+        Fixtures.writeReportStore(root);
+        assertFalse(render().contains("<section id=\"by-data\">"));
+    }
+
     @Test
     void everyTargetHasOneColourAcrossEveryPlot() throws IOException {
         Fixtures.writeReportStore(root);

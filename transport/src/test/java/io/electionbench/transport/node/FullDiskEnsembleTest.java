@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
+import io.electionbench.core.log.Tmpfs;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.transport.net.LeakWatch;
 
