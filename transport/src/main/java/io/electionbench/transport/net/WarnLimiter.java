@@ -6,7 +6,7 @@ package io.electionbench.transport.net;
  * through after a suppressed stretch says how many were left out. Owned by one event loop thread,
  * so plain fields.
  */
-final class WarnLimiter {
+public final class WarnLimiter {
     static final int LINES_PER_WINDOW = 10;
     static final long WINDOW_NS = 10_000_000_000L;
 
@@ -19,7 +19,7 @@ final class WarnLimiter {
      * @return -1 if this line must be suppressed (it is counted), else how many lines were suppressed
      *         since the last one let through
      */
-    long admit(final long nowNs) {
+    public long admit(final long nowNs) {
         if (!hasStarted || nowNs - windowStartNs >= WINDOW_NS) {
             hasStarted = true;
             windowStartNs = nowNs;
@@ -36,7 +36,7 @@ final class WarnLimiter {
     }
 
     /** The suffix for a line let through after {@code skipped} suppressed ones. */
-    static String suffix(final long skipped) {
+    public static String suffix(final long skipped) {
         return skipped > 0 ? " (" + skipped + " similar lines suppressed)" : "";
     }
 }

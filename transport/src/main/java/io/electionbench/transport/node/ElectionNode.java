@@ -122,6 +122,9 @@ public final class ElectionNode implements AutoCloseable {
             statusPublisher.sink(admin::publish);
             transport.start();
         } catch (final RuntimeException ex) {
+            if (admin != null) {
+                admin.close();
+            }
             if (transport != null) {
                 transport.close();
             }
@@ -197,7 +200,7 @@ public final class ElectionNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (transport != null && transport.isOwnThread()) {
+        if (transport != null && transport.isOwnThread() || admin != null && admin.isOwnThread()) {
             // Called from one of our own event loops (a crash command in-process): waiting there for
             // the loops to stop would never return and would leave the ports bound. Finish elsewhere.
             final Thread closer = new Thread(this::closeResources, "close-node-" + sid);

@@ -168,6 +168,21 @@ final class NodeMetrics {
                 }
                 c.call(admin.writeOutcomes(-1), "timeout");
             }).register(registry);
+        counter("admin_answers", null, "Answers the admin endpoint wrote, of any kind", () -> {
+            final AdminServer admin = node.admin();
+            return admin == null ? 0 : admin.answered();
+        });
+        CounterWithCallback.builder().name(PREFIX + "admin_connections_closed")
+            .help("Admin connections the endpoint closed, by reason (docs/transport.md, Admin endpoint)")
+            .labelNames("reason").callback(c -> {
+                final AdminServer admin = node.admin();
+                if (admin == null) {
+                    return;
+                }
+                for (final AdminConnection.CloseReason reason : AdminConnection.CloseReason.values()) {
+                    c.call(admin.closes(reason), reason.metricName());
+                }
+            }).register(registry);
     }
 
     private void counter(final String name, final Unit unit, final String help, final LongSupplier value) {
