@@ -1037,7 +1037,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             if (learnerPhase[index] == L_SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
             }
         }
     }
@@ -1164,7 +1164,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
             learnerPhase[index] = L_EPOCH_SENT;
         } else {
-            dropLearner(index);
+            dropUnreachableLearner(index);
         }
     }
 
@@ -1257,7 +1257,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         final SyncMode mode = plan.mode();
         final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
         if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
-            dropLearner(index);
+            dropUnreachableLearner(index);
             return;
         }
         learnerPhase[index] = L_SYNCING;
@@ -1308,7 +1308,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
                     ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
                     : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
                 if (!isSent) {
-                    dropLearner(index);
+                    dropUnreachableLearner(index);
                     return 1;
                 }
                 syncBytesSent += length;
@@ -1328,7 +1328,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             streamer.start(index, sid);
             log.read(syncCursorZxid[index] + 1, streamer);
             if (streamer.failed) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
                 return 1;
             }
             syncCursorZxid[index] = streamer.lastSent;
@@ -1338,7 +1338,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         syncingMask &= ~(1L << index);
         if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
-            dropLearner(index);
+            dropUnreachableLearner(index);
             return 1;
         }
         learnerPhase[index] = L_NEWLEADER_SENT;
@@ -1366,7 +1366,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             }
             if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
                 span.lastZxid())) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
                 return SPANS_DROPPED;
             }
             sent += span.count();
@@ -1430,7 +1430,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             }
             if (isServing) {
                 if (!publisher.sendUpToDate(from, commitZxid)) {
-                    dropLearner(index);
+                    dropUnreachableLearner(index);
                     return;
                 }
                 advanceCommit();
@@ -1500,7 +1500,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (failed != 0) {
             final int i = Long.numberOfTrailingZeros(failed);
             failed &= failed - 1;
-            dropLearner(broadcastIndexes[i]);
+            dropUnreachableLearner(broadcastIndexes[i]);
         }
     }
 
@@ -1554,7 +1554,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             if (learnerPhase[index] == L_SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
             }
         }
     }
@@ -1652,11 +1652,25 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return work;
     }
 
-    /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
+    /**
+     * Ends the relationship with a learner that went silent or cannot follow: it hears a refusal, looks
+     * again and rejoins.
+     */
     private void dropLearner(final int index) {
         forgetLearner(index);
         learnerMask &= ~(1L << index);
         publisher.sendLearnerReject(ensemble.sid(index));
+    }
+
+    /**
+     * Ends the relationship with a learner a send to failed. The link that refused the send may refuse a
+     * refusal too, so the connection is reset ({@link PeerPublisher#resetQuorumLink}): the learner sees it
+     * drop, looks again and rejoins, instead of serving on without what it was not sent.
+     */
+    private void dropUnreachableLearner(final int index) {
+        forgetLearner(index);
+        learnerMask &= ~(1L << index);
+        publisher.resetQuorumLink(ensemble.sid(index));
     }
 
     /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
