@@ -19,6 +19,7 @@ import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
+import io.electionbench.core.quorum.CommitRule;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
@@ -124,6 +125,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * check runs, which is only during recovery.
      */
     private final LearnerProgress[] learners;
+    /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
+    private final long[] commitAcks;
     /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
     private final long[] broadcastSids;
     private final int[] broadcastIndexes;
@@ -270,6 +273,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         for (int i = 0; i < learners.length; i++) {
             learners[i] = new LearnerProgress(i);
         }
+        this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
         initialVote();
@@ -1470,37 +1474,24 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /**
      * Commits the longest prefix that the leader (once flushed) and a quorum of synced voters have
-     * logged: the largest acknowledged zxid z such that the members with acks of at least z form a
-     * quorum. Answers each newly committed write and tells the learners once per advance.
+     * logged ({@link CommitRule#committedZxid}: the largest acknowledged zxid z such that the members
+     * with acks of at least z form a quorum). Answers each newly committed write and tells the learners
+     * once per advance.
      */
     private void advanceCommit() {
         if (!isServing) {
             return;
         }
-        long best = commitZxid;
-        final long voters = quorum.votersMask();
-        long candidates = (learnerMask & voters) | myBit;
-        while (candidates != 0) {
-            final int i = Long.numberOfTrailingZeros(candidates);
-            candidates &= candidates - 1;
-            final long z = i == myIndex ? selfDurableZxid
-                : learners[i].phase() == Phase.SYNCED ? learners[i].ackedZxid() : -1;
-            if (z <= best) {
-                continue;
-            }
-            long holders = selfDurableZxid >= z ? myBit : 0;
-            long rest = learnerMask & voters;
-            while (rest != 0) {
-                final int j = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                if (learners[j].phase() == Phase.SYNCED && learners[j].ackedZxid() >= z) {
-                    holders |= 1L << j;
-                }
-            }
-            if (quorum.containsQuorum(holders)) {
-                best = z;
+        long counted = myBit;
+        commitAcks[myIndex] = selfDurableZxid;
+        for (long rest = learnerMask & quorum.votersMask(); rest != 0; rest &= rest - 1) {
+            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
+            if (learner.phase() == Phase.SYNCED) {
+                counted |= 1L << learner.index();
+                commitAcks[learner.index()] = learner.ackedZxid();
             }
         }
+        final long best = Math.max(commitZxid, CommitRule.committedZxid(commitAcks, counted, quorum));
         if (best == commitZxid) {
             return;
         }
