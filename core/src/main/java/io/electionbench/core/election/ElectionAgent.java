@@ -19,11 +19,14 @@ import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
+import io.electionbench.core.quorum.CommitRule;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
 import io.electionbench.core.sync.SyncPlan;
 import io.electionbench.core.sync.SyncPlanner;
+import io.electionbench.core.zab.LearnerProgress;
+import io.electionbench.core.zab.LearnerProgress.Phase;
 
 /**
  * One ensemble member's election and liveness, as a single-threaded state machine driven by
@@ -85,15 +88,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private static final int SPANS_DROPPED = 1;
     private static final int SPANS_UNAVAILABLE = 2;
 
-    // A learner's progress through recovery, as its leader sees it.
-    private static final byte L_NONE = 0;
-    private static final byte L_INFO = 1;
-    private static final byte L_EPOCH_SENT = 2;
-    private static final byte L_EPOCH_ACKED = 3;
-    private static final byte L_SYNCING = 4;
-    private static final byte L_NEWLEADER_SENT = 5;
-    private static final byte L_SYNCED = 6;
-
     // A learner's own progress through recovery.
     private static final int F_AWAIT_LEADER_INFO = 0;
     private static final int F_AWAIT_SYNC = 1;
@@ -120,21 +114,19 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final NanoClock clock;
     private final VoteTable recvSet;
     private final VoteTable outOfElection;
-    private final long[] learnerLastHeardNs;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
     private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
 
-    // Leader side of recovery, per member index.
-    private final byte[] learnerPhase;
-    private final long[] learnerAcceptedEpoch;
-    private final long[] learnerAckedZxid;
-    private final long[] learnerLastZxid;
-    private final long[] learnerCurrentEpoch;
-    /** Per learner: the zxid its snapshot covers up to, from its ACKEPOCH (-1: none). */
-    private final long[] learnerSnapshotZxid;
-    private final long[] syncCursorZxid;
-    private final long[] snapshotCursor;
+    /**
+     * The leader's view of each member as its learner, by member index (ours unused), preallocated.
+     * Which members are learners is {@link #learnerMask}; the sets the quorum checks take (voters that
+     * reported, acknowledged the epoch, acknowledged NEWLEADER) are derived from these records when a
+     * check runs, which is only during recovery.
+     */
+    private final LearnerProgress[] learners;
+    /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
+    private final long[] commitAcks;
     /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
     private final long[] broadcastSids;
     private final int[] broadcastIndexes;
@@ -151,10 +143,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * previous leadership of ours found it could not include (memory only; a restart re-learns it).
      */
     private long minNextEpoch;
-    private long infoMask;
-    private long epochAckMask;
-    private long newLeaderAckMask;
-    private long syncingMask;
     private boolean isEpochAcked;
     private long leaderCurrentEpochAtStart;
     private long leaderLastZxidAtStart;
@@ -239,11 +227,6 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private long storageRecoveredNs;
     private boolean hasStorageRecovered;
 
-    /** Per learner: syncs in a row it left before acknowledging NEWLEADER, and when its next sync may start. */
-    private final int[] learnerFailedSyncs;
-    private final long[] learnerSyncNotBeforeNs;
-    /** Learners whose ACKEPOCH arrived while their sync was held back; started by {@link #startDeferredSyncs}. */
-    private long deferredSyncMask;
     private long syncsDeferred;
 
     private long notificationsSent;
@@ -285,20 +268,14 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.clock = clock;
         this.recvSet = new VoteTable(ensemble.size());
         this.outOfElection = new VoteTable(ensemble.size());
-        this.learnerLastHeardNs = new long[ensemble.size()];
         this.log = storage.log();
-        this.learnerPhase = new byte[ensemble.size()];
-        this.learnerAcceptedEpoch = new long[ensemble.size()];
-        this.learnerAckedZxid = new long[ensemble.size()];
-        this.learnerLastZxid = new long[ensemble.size()];
-        this.learnerCurrentEpoch = new long[ensemble.size()];
-        this.learnerSnapshotZxid = new long[ensemble.size()];
-        this.syncCursorZxid = new long[ensemble.size()];
-        this.snapshotCursor = new long[ensemble.size()];
+        this.learners = new LearnerProgress[ensemble.size()];
+        for (int i = 0; i < learners.length; i++) {
+            learners[i] = new LearnerProgress(i);
+        }
+        this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
-        this.learnerFailedSyncs = new int[ensemble.size()];
-        this.learnerSyncNotBeforeNs = new long[ensemble.size()];
         initialVote();
         voteLeader = initialLeader;
         voteZxid = initialZxid;
@@ -526,21 +503,22 @@ public final class ElectionAgent implements Agent, MessageHandler {
             return;
         }
         if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
-            && (learnerMask & (1L << index)) != 0 && learnerPhase[index] == L_SYNCED && acceptedEpoch == newEpoch) {
+            && (learnerMask & (1L << index)) != 0 && learners[index].phase() == Phase.SYNCED
+            && acceptedEpoch == newEpoch) {
             // A learner we synced in this epoch, announcing itself again only because its election
             // link came back (a healed partition): both ends agree the session on the quorum link is
             // intact, so it goes on. Restarting discovery with a serving learner made it look again,
             // and a leader whose learners all did that stepped down for nothing (simulator seed 31495).
-            learnerLastHeardNs[index] = nowNs;
+            learners[index].heardAt(nowNs);
             return;
         }
         connectedMask |= 1L << index;
         everConnectedMask |= 1L << index;
-        learnerAcceptedEpoch[index] = acceptedEpoch;
+        learners[index].acceptedEpoch(acceptedEpoch);
         if (state == ServerState.LEADING) {
             learnerMask |= 1L << index;
             refusedMask &= ~(1L << index);
-            learnerLastHeardNs[index] = nowNs;
+            learners[index].heardAt(nowNs);
             publisher.sendPing(from, storage.lastLoggedZxid());
             learnerJoined(index);
         } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
@@ -610,7 +588,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
     public void onPingAck(final long from) {
         final int index = ensemble.indexOf(from);
         if (state == ServerState.LEADING && index >= 0 && (learnerMask & (1L << index)) != 0) {
-            learnerLastHeardNs[index] = nowNs;
+            learners[index].heardAt(nowNs);
         }
     }
 
@@ -995,9 +973,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (nowNs - learnerLastHeardNs[index] > timing.syncLimitNs()) {
+            if (nowNs - learners[index].lastHeardNs() > timing.syncLimitNs()) {
                 dropLearner(index);
-            } else if (learnerPhase[index] == L_SYNCED) {
+            } else if (learners[index].phase() == Phase.SYNCED) {
                 synced |= 1L << index;
             }
         }
@@ -1019,7 +997,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
      */
     private void checkEstablished() {
-        if (isServing || !isEpochAcked || !quorum.containsQuorum((newLeaderAckMask & quorum.votersMask()) | myBit)) {
+        if (isServing || !isEpochAcked || !quorum.containsQuorum(votersIn(Phase.SYNCED) | myBit)) {
             return;
         }
         nextTickNs = nowNs + timing.tickNs();
@@ -1036,8 +1014,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[index] == L_SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
-                dropLearner(index);
+            if (learners[index].phase() == Phase.SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
+                dropUnreachableLearner(index);
             }
         }
     }
@@ -1047,19 +1025,16 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** A learner registered (FOLLOWERINFO): it reports its accepted epoch towards the new epoch, or gets it. */
     private void learnerJoined(final int index) {
-        if (learnerPhase[index] != L_NONE) {
+        final LearnerProgress learner = learners[index];
+        if (learner.phase() != Phase.NONE) {
             forgetLearner(index);
         }
-        learnerPhase[index] = L_INFO;
-        final long bit = 1L << index;
+        learner.phase(Phase.INFO);
         if (newEpoch < 0) {
-            if (quorum.isVoter(index)) {
-                infoMask |= bit;
-            }
             if (!isJoiningEarlyLearners) {
                 checkEpochQuorum();
             }
-        } else if (learnerAcceptedEpoch[index] > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
+        } else if (learner.acceptedEpoch() > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
             // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
             // established), so it can never follow us in this epoch (an equal one it acknowledges with
             // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
@@ -1068,7 +1043,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             // follow; but at most one beyond ours, which a quorum established: that is what one
             // abandoned leadership leaves behind, and a claim further ahead (forged, or edited on disk)
             // must not carry the ensemble's epoch with it. Such a voter catches up over a few elections.
-            final long accepted = learnerAcceptedEpoch[index];
+            final long accepted = learner.acceptedEpoch();
             if (accepted > newEpoch + 1) {
                 epochsCapped++;
             }
@@ -1086,7 +1061,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
      */
     private void checkEpochQuorum() {
-        if (newEpoch >= 0 || !quorum.containsQuorum((infoMask & quorum.votersMask()) | myBit)) {
+        if (newEpoch >= 0 || !quorum.containsQuorum(reportedVoters() | myBit)) {
             return;
         }
         final long epoch = proposableEpoch();
@@ -1106,7 +1081,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[index] == L_INFO) {
+            if (learners[index].phase() == Phase.INFO) {
                 sendLeaderInfo(index);
             }
         }
@@ -1125,18 +1100,18 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     private long proposableEpoch() {
         final long own = storage.acceptedEpoch();
-        final long reporters = infoMask & quorum.votersMask();
+        final long reporters = reportedVoters();
         long justified = Long.MAX_VALUE;
         for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
             final int c = Long.numberOfTrailingZeros(candidates);
-            final long bound = Math.max(own, c == myIndex ? own : learnerAcceptedEpoch[c]);
+            final long bound = Math.max(own, c == myIndex ? own : learners[c].acceptedEpoch());
             if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
                 justified = bound;
             }
         }
         long epoch = Math.max(own + 1, minNextEpoch);
         for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final long accepted = learnerAcceptedEpoch[Long.numberOfTrailingZeros(rest)];
+            final long accepted = learners[Long.numberOfTrailingZeros(rest)].acceptedEpoch();
             if (accepted > justified + 1) {
                 epochsCapped++;
             }
@@ -1153,7 +1128,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         long mask = 0;
         for (long rest = reporters; rest != 0; rest &= rest - 1) {
             final int index = Long.numberOfTrailingZeros(rest);
-            if (learnerAcceptedEpoch[index] <= bound) {
+            if (learners[index].acceptedEpoch() <= bound) {
                 mask |= 1L << index;
             }
         }
@@ -1162,9 +1137,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     private void sendLeaderInfo(final int index) {
         if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
-            learnerPhase[index] = L_EPOCH_SENT;
+            learners[index].phase(Phase.EPOCH_SENT);
         } else {
-            dropLearner(index);
+            dropUnreachableLearner(index);
         }
     }
 
@@ -1177,24 +1152,20 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0 || learnerPhase[index] != L_EPOCH_SENT) {
+        if (state != ServerState.LEADING || index < 0 || learners[index].phase() != Phase.EPOCH_SENT) {
             messagesDropped++;
             return;
         }
-        learnerLastHeardNs[index] = nowNs;
+        final LearnerProgress learner = learners[index];
+        learner.heardAt(nowNs);
         if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
             || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
             dropLearner(index);
             refused(index, "a learner is more recent than the leader");
             return;
         }
-        learnerPhase[index] = L_EPOCH_ACKED;
-        learnerLastZxid[index] = lastZxid;
-        learnerCurrentEpoch[index] = currentEpoch;
-        learnerSnapshotZxid[index] = snapshotZxid;
-        if (currentEpoch != -1 && quorum.isVoter(index)) {
-            epochAckMask |= 1L << index;
-        }
+        learner.phase(Phase.EPOCH_ACKED);
+        learner.ackedEpoch(currentEpoch, lastZxid, snapshotZxid);
         if (isEpochAcked) {
             startSync(index);
         } else {
@@ -1207,7 +1178,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * epoch, it becomes the leader's current epoch and the acknowledged learners are synced.
      */
     private void checkEpochAcked() {
-        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum((epochAckMask & quorum.votersMask()) | myBit)) {
+        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum(epochAckVoters() | myBit)) {
             return;
         }
         try {
@@ -1221,7 +1192,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0 && state == ServerState.LEADING) {
             final int i = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[i] == L_EPOCH_ACKED) {
+            if (learners[i].phase() == Phase.EPOCH_ACKED) {
                 startSync(i);
             }
         }
@@ -1237,33 +1208,32 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
      */
     private void startSync(final int index) {
-        final long bit = 1L << index;
-        if (learnerFailedSyncs[index] >= 2 && nowNs - learnerSyncNotBeforeNs[index] < 0) {
-            if ((deferredSyncMask & bit) == 0) {
+        final LearnerProgress learner = learners[index];
+        if (learner.isSyncHeldBack(nowNs)) {
+            if (!learner.isSyncDeferred()) {
                 syncsDeferred++;
             }
-            deferredSyncMask |= bit;
+            learner.syncDeferred(true);
             return;
         }
-        deferredSyncMask &= ~bit;
-        final long followerLast = learnerLastZxid[index];
-        final long followerEpoch = learnerCurrentEpoch[index];
+        learner.syncDeferred(false);
+        final long followerLast = learner.lastZxid();
+        final long followerEpoch = learner.currentEpoch();
         final long leaderLast = storage.lastLoggedZxid();
         final long snapshotZxid = log.snapshotZxid();
         final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
         SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch,
-            learnerSnapshotZxid[index], plan);
+            learner.snapshotZxid(), plan);
         final long sid = ensemble.sid(index);
         final SyncMode mode = plan.mode();
         final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
         if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
-            dropLearner(index);
+            dropUnreachableLearner(index);
             return;
         }
-        learnerPhase[index] = L_SYNCING;
-        syncCursorZxid[index] = startZxid;
-        snapshotCursor[index] = mode == SyncMode.SNAP ? 0 : -1;
-        syncingMask |= 1L << index;
+        learner.phase(Phase.SYNCING);
+        learner.syncCursorZxid(startZxid);
+        learner.snapshotCursor(mode == SyncMode.SNAP ? 0 : -1);
         pumpSync(index);
     }
 
@@ -1293,32 +1263,33 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (!publisher.isWritable(sid)) {
             return 0;
         }
-        if (snapshotCursor[index] >= 0) {
+        final LearnerProgress learner = learners[index];
+        if (learner.snapshotCursor() >= 0) {
             final DirectBuffer snapshot = log.snapshotState();
             final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
-            final long zxid = syncCursorZxid[index];
+            final long zxid = learner.syncCursorZxid();
             final long digest = log.snapshotZxid() < 0 ? 0 : log.snapshotDigest();
             final Path file = total == 0 ? null : log.snapshotFile();
             final long fileOffset = log.snapshotStateOffset();
             int chunks = 0;
             do {
-                final long position = snapshotCursor[index];
+                final long position = learner.snapshotCursor();
                 final int length = (int)Math.min(snapshotChunkBytes, total - position);
                 final boolean isSent = file == null
                     ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
                     : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
                 if (!isSent) {
-                    dropLearner(index);
+                    dropUnreachableLearner(index);
                     return 1;
                 }
                 syncBytesSent += length;
-                snapshotCursor[index] = position + length;
+                learner.snapshotCursor(position + length);
                 chunks++;
-            } while (snapshotCursor[index] < total && chunks < SYNC_BATCH && publisher.isWritable(sid));
-            if (snapshotCursor[index] < total) {
+            } while (learner.snapshotCursor() < total && chunks < SYNC_BATCH && publisher.isWritable(sid));
+            if (learner.snapshotCursor() < total) {
                 return 1;
             }
-            snapshotCursor[index] = -1;
+            learner.snapshotCursor(-1);
         }
         final int streamed = streamRecordSpans(index, sid);
         if (streamed == SPANS_DROPPED) {
@@ -1326,22 +1297,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         if (streamed == SPANS_UNAVAILABLE) {
             streamer.start(index, sid);
-            log.read(syncCursorZxid[index] + 1, streamer);
+            log.read(learner.syncCursorZxid() + 1, streamer);
             if (streamer.failed) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
                 return 1;
             }
-            syncCursorZxid[index] = streamer.lastSent;
+            learner.syncCursorZxid(streamer.lastSent);
         }
-        if (syncCursorZxid[index] < storage.lastLoggedZxid()) {
+        if (learner.syncCursorZxid() < storage.lastLoggedZxid()) {
             return 1;
         }
-        syncingMask &= ~(1L << index);
         if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
-            dropLearner(index);
+            dropUnreachableLearner(index);
             return 1;
         }
-        learnerPhase[index] = L_NEWLEADER_SENT;
+        learner.phase(Phase.NEWLEADER_SENT);
         return 1;
     }
 
@@ -1359,20 +1329,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (!publisher.canSendRecords()) {
             return SPANS_UNAVAILABLE;
         }
+        final LearnerProgress learner = learners[index];
         int sent = 0;
-        while (sent < SYNC_BATCH && syncCursorZxid[index] < storage.lastLoggedZxid()) {
-            if (!log.recordSpan(syncCursorZxid[index] + 1, RECORD_BATCH_BYTES, span)) {
+        while (sent < SYNC_BATCH && learner.syncCursorZxid() < storage.lastLoggedZxid()) {
+            if (!log.recordSpan(learner.syncCursorZxid() + 1, RECORD_BATCH_BYTES, span)) {
                 return sent > 0 ? SPANS_SENT : SPANS_UNAVAILABLE;
             }
             if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
                 span.lastZxid())) {
-                dropLearner(index);
+                dropUnreachableLearner(index);
                 return SPANS_DROPPED;
             }
             sent += span.count();
             syncTxnsSent += span.count();
             syncBytesSent += span.payloadBytes();
-            syncCursorZxid[index] = span.lastZxid();
+            learner.syncCursorZxid(span.lastZxid());
             if (!publisher.isWritable(sid)) {
                 break;
             }
@@ -1392,7 +1363,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
             this.index = index;
             this.sid = sid;
             this.sent = 0;
-            this.lastSent = syncCursorZxid[index];
+            this.lastSent = learners[index].syncCursorZxid();
             this.failed = false;
         }
 
@@ -1420,25 +1391,23 @@ public final class ElectionAgent implements Agent, MessageHandler {
             messagesDropped++;
             return;
         }
-        learnerLastHeardNs[index] = nowNs;
-        if (learnerPhase[index] == L_NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
-            learnerPhase[index] = L_SYNCED;
-            learnerFailedSyncs[index] = 0;
-            learnerAckedZxid[index] = syncCursorZxid[index];
-            if (quorum.isVoter(index)) {
-                newLeaderAckMask |= 1L << index;
-            }
+        final LearnerProgress learner = learners[index];
+        learner.heardAt(nowNs);
+        if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
+            learner.phase(Phase.SYNCED);
+            learner.syncSucceeded();
+            learner.ackedZxid(learner.syncCursorZxid());
             if (isServing) {
                 if (!publisher.sendUpToDate(from, commitZxid)) {
-                    dropLearner(index);
+                    dropUnreachableLearner(index);
                     return;
                 }
                 advanceCommit();
             } else {
                 checkEstablished();
             }
-        } else if (learnerPhase[index] == L_SYNCED && zxid > learnerAckedZxid[index]) {
-            learnerAckedZxid[index] = zxid;
+        } else if (learner.phase() == Phase.SYNCED && zxid > learner.ackedZxid()) {
+            learner.ackedZxid(zxid);
             advanceCommit();
         }
     }
@@ -1486,8 +1455,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            final byte phase = learnerPhase[index];
-            if (phase == L_NEWLEADER_SENT || phase == L_SYNCED) {
+            if (learners[index].phase().isPastNewLeader()) {
                 broadcastSids[count] = ensemble.sid(index);
                 broadcastIndexes[count] = index;
                 count++;
@@ -1500,42 +1468,30 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (failed != 0) {
             final int i = Long.numberOfTrailingZeros(failed);
             failed &= failed - 1;
-            dropLearner(broadcastIndexes[i]);
+            dropUnreachableLearner(broadcastIndexes[i]);
         }
     }
 
     /**
      * Commits the longest prefix that the leader (once flushed) and a quorum of synced voters have
-     * logged: the largest acknowledged zxid z such that the members with acks of at least z form a
-     * quorum. Answers each newly committed write and tells the learners once per advance.
+     * logged ({@link CommitRule#committedZxid}: the largest acknowledged zxid z such that the members
+     * with acks of at least z form a quorum). Answers each newly committed write and tells the learners
+     * once per advance.
      */
     private void advanceCommit() {
         if (!isServing) {
             return;
         }
-        long best = commitZxid;
-        final long voters = quorum.votersMask();
-        long candidates = (learnerMask & voters) | myBit;
-        while (candidates != 0) {
-            final int i = Long.numberOfTrailingZeros(candidates);
-            candidates &= candidates - 1;
-            final long z = i == myIndex ? selfDurableZxid : learnerPhase[i] == L_SYNCED ? learnerAckedZxid[i] : -1;
-            if (z <= best) {
-                continue;
-            }
-            long holders = selfDurableZxid >= z ? myBit : 0;
-            long rest = learnerMask & voters;
-            while (rest != 0) {
-                final int j = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                if (learnerPhase[j] == L_SYNCED && learnerAckedZxid[j] >= z) {
-                    holders |= 1L << j;
-                }
-            }
-            if (quorum.containsQuorum(holders)) {
-                best = z;
+        long counted = myBit;
+        commitAcks[myIndex] = selfDurableZxid;
+        for (long rest = learnerMask & quorum.votersMask(); rest != 0; rest &= rest - 1) {
+            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
+            if (learner.phase() == Phase.SYNCED) {
+                counted |= 1L << learner.index();
+                commitAcks[learner.index()] = learner.ackedZxid();
             }
         }
+        final long best = Math.max(commitZxid, CommitRule.committedZxid(commitAcks, counted, quorum));
         if (best == commitZxid) {
             return;
         }
@@ -1553,8 +1509,8 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[index] == L_SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
-                dropLearner(index);
+            if (learners[index].phase() == Phase.SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
+                dropUnreachableLearner(index);
             }
         }
     }
@@ -1579,29 +1535,55 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     private void resetLeaderRecovery() {
         newEpoch = -1;
-        infoMask = 0;
-        epochAckMask = 0;
-        newLeaderAckMask = 0;
-        syncingMask = 0;
-        deferredSyncMask = 0;
         isEpochAcked = false;
         proposedCounter = 0;
         committedCounter = 0;
-        java.util.Arrays.fill(learnerPhase, L_NONE);
+        for (final LearnerProgress learner : learners) {
+            learner.forget();
+        }
     }
 
     /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
     private void forgetLearner(final int index) {
-        final long bit = ~(1L << index);
-        if (learnerPhase[index] == L_SYNCING || learnerPhase[index] == L_NEWLEADER_SENT) {
-            syncFailed(index);
+        final LearnerProgress learner = learners[index];
+        if (learner.isInSync()) {
+            learner.syncFailed(nowNs, timing.tickNs(), timing.initLimitNs());
         }
-        learnerPhase[index] = L_NONE;
-        deferredSyncMask &= bit;
-        syncingMask &= bit;
-        newLeaderAckMask &= bit;
-        epochAckMask &= bit;
-        infoMask &= bit;
+        learner.forget();
+    }
+
+    /** Voters that reported to this leadership (FOLLOWERINFO): while the epoch is not fixed, its reporters. */
+    private long reportedVoters() {
+        long mask = 0;
+        for (final LearnerProgress learner : learners) {
+            if (learner.phase() != Phase.NONE && quorum.isVoter(learner.index())) {
+                mask |= 1L << learner.index();
+            }
+        }
+        return mask;
+    }
+
+    /** Voters whose ACKEPOCH counts towards the epoch: acknowledged with their current epoch, not -1. */
+    private long epochAckVoters() {
+        long mask = 0;
+        for (final LearnerProgress learner : learners) {
+            if (learner.phase().compareTo(Phase.EPOCH_ACKED) >= 0 && learner.currentEpoch() != -1
+                && quorum.isVoter(learner.index())) {
+                mask |= 1L << learner.index();
+            }
+        }
+        return mask;
+    }
+
+    /** Voters in {@code phase}. */
+    private long votersIn(final Phase phase) {
+        long mask = 0;
+        for (final LearnerProgress learner : learners) {
+            if (learner.phase() == phase && quorum.isVoter(learner.index())) {
+                mask |= 1L << learner.index();
+            }
+        }
+        return mask;
     }
 
     /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
@@ -1621,30 +1603,20 @@ public final class ElectionAgent implements Agent, MessageHandler {
         observer.onHalted(mySid, reason, nowNs);
     }
 
-    /**
-     * A learner left (or was dropped) after its sync stream started and before it acknowledged NEWLEADER.
-     * From the second such sync in a row, its next sync waits one tick, then twice as long per failure up to
-     * initLimit, so a learner that cannot keep what it is sent (a full disk) is not sent its whole DIFF again
-     * at every rejoin. The first retry is immediate: a sync cut by one dropped link costs nothing.
-     */
-    private void syncFailed(final int index) {
-        final int failed = ++learnerFailedSyncs[index];
-        if (failed >= 2) {
-            final long delayNs = Math.min(timing.tickNs() << Math.min(failed - 2, 30), timing.initLimitNs());
-            learnerSyncNotBeforeNs[index] = nowNs + delayNs;
-        }
-    }
-
     /** Starts the held-back syncs whose wait is over. */
     private int startDeferredSyncs() {
         int work = 0;
-        long rest = deferredSyncMask;
+        long rest = learnerMask;
         while (rest != 0 && state == ServerState.LEADING) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[index] != L_EPOCH_ACKED) {
-                deferredSyncMask &= ~(1L << index);
-            } else if (nowNs - learnerSyncNotBeforeNs[index] >= 0) {
+            final LearnerProgress learner = learners[index];
+            if (!learner.isSyncDeferred()) {
+                continue;
+            }
+            if (learner.phase() != Phase.EPOCH_ACKED) {
+                learner.syncDeferred(false);
+            } else if (nowNs - learner.syncNotBeforeNs() >= 0) {
                 startSync(index);
                 work++;
             }
@@ -1652,25 +1624,39 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return work;
     }
 
-    /** Ends the relationship with a learner whose link failed: it hears a refusal, looks again and rejoins. */
+    /**
+     * Ends the relationship with a learner that went silent or cannot follow: it hears a refusal, looks
+     * again and rejoins.
+     */
     private void dropLearner(final int index) {
         forgetLearner(index);
         learnerMask &= ~(1L << index);
         publisher.sendLearnerReject(ensemble.sid(index));
     }
 
+    /**
+     * Ends the relationship with a learner a send to failed. The link that refused the send may refuse a
+     * refusal too, so the connection is reset ({@link PeerPublisher#resetQuorumLink}): the learner sees it
+     * drop, looks again and rejoins, instead of serving on without what it was not sent.
+     */
+    private void dropUnreachableLearner(final int index) {
+        forgetLearner(index);
+        learnerMask &= ~(1L << index);
+        publisher.resetQuorumLink(ensemble.sid(index));
+    }
+
     /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
     private int recoveryWork() {
         int work = 0;
         if (state == ServerState.LEADING) {
-            if (deferredSyncMask != 0 && isEpochAcked) {
+            if (isEpochAcked) {
                 work += startDeferredSyncs();
             }
-            long rest = syncingMask;
+            long rest = learnerMask;
             while (rest != 0 && state == ServerState.LEADING) {
                 final int index = Long.numberOfTrailingZeros(rest);
                 rest &= rest - 1;
-                if ((syncingMask & (1L << index)) != 0) {
+                if (learners[index].phase() == Phase.SYNCING) {
                     work += pumpSync(index);
                 }
             }
@@ -2113,7 +2099,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            learnerLastHeardNs[index] = nowNs;
+            learners[index].heardAt(nowNs);
         }
         refusedMask = 0;
         establishDeadlineNs = nowNs + timing.initLimitNs();
@@ -2159,7 +2145,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
      */
     public long nextDeadlineNs() {
-        if (state == null || pendingBroadcastMask != 0 || (state == ServerState.LEADING && syncingMask != 0)) {
+        if (state == null || pendingBroadcastMask != 0 || (state == ServerState.LEADING && hasSyncing())) {
             return nowNs;
         }
         switch (state) {
@@ -2180,13 +2166,28 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     private long earliestDeferredSync(final long deadlineNs) {
         long earliest = deadlineNs;
-        long rest = deferredSyncMask;
+        long rest = learnerMask;
+        while (rest != 0) {
+            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
+            rest &= rest - 1;
+            if (learner.isSyncDeferred()) {
+                earliest = earliest(earliest, learner.syncNotBeforeNs());
+            }
+        }
+        return earliest;
+    }
+
+    /** A learner's sync stream is running: the leader has work on its next duty cycle. */
+    private boolean hasSyncing() {
+        long rest = learnerMask;
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            earliest = earliest(earliest, learnerSyncNotBeforeNs[index]);
+            if (learners[index].phase() == Phase.SYNCING) {
+                return true;
+            }
         }
-        return earliest;
+        return false;
     }
 
     private static long earliest(final long a, final long b) {
@@ -2374,7 +2375,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public boolean isRecoveryBusy() {
         if (state == ServerState.LEADING) {
-            return !isServing || syncingMask != 0 || committedCounter < proposedCounter || hasLearnerInSync();
+            return !isServing || hasSyncing() || committedCounter < proposedCounter || hasLearnerInSync();
         }
         return isLearner() && learnerStep != F_SERVING;
     }
@@ -2384,7 +2385,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learnerPhase[index] != L_SYNCED || learnerAckedZxid[index] < log.lastZxid()) {
+            if (learners[index].phase() != Phase.SYNCED || learners[index].ackedZxid() < log.lastZxid()) {
                 return true;
             }
         }

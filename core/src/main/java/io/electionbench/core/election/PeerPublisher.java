@@ -133,6 +133,20 @@ public interface PeerPublisher {
     boolean sendUpToDate(long toSid, long zxid);
 
     /**
+     * Ends the quorum connection to {@code toSid} after a send on it failed: what is queued for the
+     * peer is dropped and the connection closed, so the peer sees it drop (QUORUM_DISCONNECTED) and
+     * starts afresh; the link is then dialled again as after any drop. A refusal sent instead might
+     * never arrive: a link that refused one send because it is backed up refuses the next one too, and
+     * the peer would go on as if nothing it was sent had been lost. ZooKeeper's
+     * {@code LearnerHandler.shutdown} closes the learner's socket for the same reason.
+     * <p>
+     * The default sends {@link #sendLearnerReject}, which is all a publisher without connections can do.
+     */
+    default void resetQuorumLink(final long toSid) {
+        sendLearnerReject(toSid);
+    }
+
+    /**
      * Whether a bulk stream to {@code toSid} may send more now (Netty's channel writability). The agent
      * resumes the stream on a later duty cycle when this is false.
      */

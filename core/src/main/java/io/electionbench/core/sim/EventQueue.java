@@ -112,6 +112,8 @@ final class EventQueue {
         /** A proposal's payload or a snapshot chunk, copied at send time; the buffer is reused with the event. */
         final org.agrona.ExpandableArrayBuffer bytes = new org.agrona.ExpandableArrayBuffer(32);
         int length;
+        /** The link whose queue this message occupies while on its way ({@link SimLinks}). */
+        byte link;
         Event next;
     }
 }

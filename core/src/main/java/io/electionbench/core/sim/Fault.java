@@ -15,7 +15,12 @@ public enum Fault {
     /** Deliver some messages twice. */
     DUPLICATE,
     /** Let messages on one link overtake each other. */
-    REORDER;
+    REORDER,
+    /**
+     * Links that hold little: a full election link refuses notifications, a full quorum link is not
+     * writable and then refuses sends, so the agents' send-failure paths run.
+     */
+    BACKPRESSURE;
 
     /** Parses a comma-separated list such as {@code crash,partition,loss}; {@code all} and {@code none} work too. */
     public static Set<Fault> parse(final String text) {
@@ -32,7 +37,8 @@ public enum Fault {
             try {
                 faults.add(name.equals("DUP") ? DUPLICATE : valueOf(name));
             } catch (final IllegalArgumentException ex) {
-                throw new IllegalArgumentException("unknown fault '" + part.trim() + "' (expected crash, partition, loss, duplicate, reorder, all or none)", ex);
+                throw new IllegalArgumentException("unknown fault '" + part.trim()
+                    + "' (expected crash, partition, loss, duplicate, reorder, backpressure, all or none)", ex);
             }
         }
         return faults;

@@ -15,8 +15,8 @@ import io.electionbench.core.quorum.Ensemble;
 /**
  * One randomized simulation: from a seed, random persisted histories (many ties, so the vote order
  * matters), a random network, a staggered or simultaneous start, then a random schedule of crashes,
- * restarts, partitions, heals and pauses. At the end everything is healed and restarted, loss and
- * duplication stop, and within {@link #LIVENESS_BOUND_NS} of virtual time a serving leader must be
+ * restarts, partitions, heals and pauses. At the end everything is healed and restarted, loss,
+ * duplication and backpressure stop, and within {@link #LIVENESS_BOUND_NS} of virtual time a serving leader must be
  * followed by a quorum (liveness) and, under the fast policy, by every server (convergence). The safety invariants of {@link Simulator} are checked throughout. Everything derives
  * from the seed, so {@link #replayCommand()} reproduces a failure exactly.
  */
@@ -64,7 +64,22 @@ public final class SimulationRun {
         final double loss = faults.contains(Fault.LOSS) ? pick(rnd, 0, 0.01, 0.05, 0.2) : 0;
         final double dup = faults.contains(Fault.DUPLICATE) ? pick(rnd, 0, 0.01, 0.1) : 0;
         final boolean fifo = !faults.contains(Fault.REORDER) || rnd.nextBoolean();
-        return new NetworkModel(min, max, loss, dup, fifo);
+        return linkQueues(new NetworkModel(min, max, loss, dup, fifo));
+    }
+
+    /**
+     * Under {@link Fault#BACKPRESSURE}, links that hold little: from one notification on its way and
+     * quorum links full at 8 messages, to the defaults. Drawn from a generator of their own, so the
+     * schedule of a seed is the same with and without this fault.
+     */
+    private NetworkModel linkQueues(final NetworkModel model) {
+        if (!faults.contains(Fault.BACKPRESSURE)) {
+            return model;
+        }
+        final SplittableRandom rnd = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + size);
+        final int capacity = (int)pick(rnd, 8, 16, 64, NetworkModel.DEFAULT_QUORUM_LINK_CAPACITY);
+        final int election = (int)pick(rnd, 1, 2, 4, NetworkModel.DEFAULT_ELECTION_LINK_CAPACITY);
+        return model.withLinkQueues(election, Math.min(capacity / 2, NetworkModel.DEFAULT_QUORUM_HIGH_WATER), capacity);
     }
 
     /**
@@ -180,14 +195,16 @@ public final class SimulationRun {
     }
 
     private void finish() {
-        log("heal; restart all; stop loss and duplication; settle");
+        log("heal; restart all; stop loss, duplication and backpressure; settle");
         sim.heal();
         for (int sid = 1; sid <= size; sid++) {
             if (!sim.isUp(sid)) {
                 sim.start(sid);
             }
         }
-        sim.network(sim.network().withLoss(0).withDuplicates(0));
+        sim.network(sim.network().withLoss(0).withDuplicates(0).withLinkQueues(
+            NetworkModel.DEFAULT_ELECTION_LINK_CAPACITY, NetworkModel.DEFAULT_QUORUM_HIGH_WATER,
+            NetworkModel.DEFAULT_QUORUM_LINK_CAPACITY));
         final long before = sim.nowNs();
         if (sim.runUntilStable(LIVENESS_BOUND_NS)) {
             settleNs = sim.nowNs() - before;
@@ -279,6 +296,11 @@ public final class SimulationRun {
 
     public String network() {
         return sim.network().toString();
+    }
+
+    /** How often the links refused a send of this kind in the run ({@link Simulator#sendFailures}). */
+    public long sendFailures(final SendFailure kind) {
+        return sim.sendFailures(kind);
     }
 
     /** The command line that replays exactly this run with its trace. */

@@ -62,6 +62,13 @@ public final class Simulator implements AutoCloseable {
     private static final int MAX_POOLED_SLABS = 32;
     private static final int LINK_UP = 100;
     private static final int LINK_DOWN = 101;
+    /** One end reset the quorum connection ({@link PeerPublisher#resetQuorumLink}): the other sees it drop. */
+    private static final int QUORUM_RESET = 102;
+    /** The quorum connection is dialled again after a reset; the agent is not told (the transport tells it nothing). */
+    private static final int QUORUM_REDIAL = 103;
+    /** An agent held up by a full link is polled again after this much virtual time, doubling to the most. */
+    private static final long MIN_PARK_NS = 10_000;
+    private static final long MAX_PARK_NS = 1_000_000;
 
     private final Ensemble ensemble;
     private final QuorumVerifier quorum;
@@ -92,6 +99,14 @@ public final class Simulator implements AutoCloseable {
     /** A quorum message between the pair was dropped by a partition: the connection resets when it heals. */
     private final boolean[][] brokenConnection;
     private final SplittableRandom random;
+    private final SimLinks links;
+    /**
+     * Per server: while a full link holds it up (its timer due at once, nothing to be done), the
+     * time it parked and until when, as an idle strategy backs off; and the current park.
+     */
+    private final long[] parkedAtNs;
+    private final long[] parkedUntilNs;
+    private final long[] parkNs;
     private final EventQueue queue = new EventQueue();
     private final Checker checker = new Checker();
     private final Writes writes = new Writes();
@@ -132,6 +147,11 @@ public final class Simulator implements AutoCloseable {
         this.voteOwnEpoch = new long[size][size];
         this.voteOwnZxid = new long[size][size];
         this.random = new SplittableRandom(seed);
+        this.links = new SimLinks(size);
+        this.parkedAtNs = new long[size];
+        this.parkedUntilNs = new long[size];
+        this.parkNs = new long[size];
+        Arrays.fill(parkedAtNs, Long.MIN_VALUE);
         this.slab = slab(size * RING_BYTES);
         for (int i = 0; i < size; i++) {
             storage[i] = new SimStorage();
@@ -203,6 +223,14 @@ public final class Simulator implements AutoCloseable {
 
     public long messagesDelivered() {
         return messagesDelivered;
+    }
+
+    /**
+     * How often the links refused a send of this kind (or answered not writable) since the simulation
+     * began: how often the agents' failure path for it ran.
+     */
+    public long sendFailures(final SendFailure kind) {
+        return links.failures(kind);
     }
 
     /** Election notifications sent by every server since the simulation began (crashes do not reset it). */
@@ -282,6 +310,8 @@ public final class Simulator implements AutoCloseable {
             throw new IllegalStateException("server " + sid + " is already running");
         }
         incarnation[i]++;
+        links.restarted(i);
+        unpark(i);
         agents[i] = new ElectionAgent(sid, ensemble, policy, timing, storage[i], publishers[i], checker, rings[i], () -> nowNs)
             .writeListener(writes)
             .snapshotChunkBytes(SNAPSHOT_CHUNK_BYTES);
@@ -378,6 +408,7 @@ public final class Simulator implements AutoCloseable {
         }
         brokenConnection[i][j] = false;
         brokenConnection[j][i] = false;
+        links.healed(i, j);
     }
 
     /** True when the link between two servers is cut by a partition. */
@@ -463,7 +494,10 @@ public final class Simulator implements AutoCloseable {
         long timerNs = Long.MAX_VALUE;
         for (int i = 0; i < size; i++) {
             if (agents[i] != null) {
-                final long deadline = agents[i].nextDeadlineNs();
+                long deadline = agents[i].nextDeadlineNs();
+                if (deadline <= parkedAtNs[i]) {
+                    deadline = parkedUntilNs[i];
+                }
                 if (deadline < timerNs) {
                     timerNs = deadline;
                     timerNode = i;
@@ -482,26 +516,51 @@ public final class Simulator implements AutoCloseable {
             return false;
         }
         nowNs = Math.max(nowNs, timerNs);
+        links.takeBackpressure(timerNode);
         final int work = agents[timerNode].doWork(nowNs);
-        // An agent due again at once must have done something (a sync stream spans several duty
-        // cycles); due again after doing nothing is a busy loop, a bug.
-        if (work == 0 && agents[timerNode] != null && agents[timerNode].nextDeadlineNs() <= nowNs) {
-            throw new IllegalStateException("agent " + ensemble.sid(timerNode) + " made no progress at " + nowNs);
+        final boolean isHeldUp = links.takeBackpressure(timerNode);
+        if (agents[timerNode] != null && agents[timerNode].nextDeadlineNs() <= nowNs) {
+            if (isHeldUp) {
+                park(timerNode);
+            } else if (work == 0) {
+                // An agent due again at once must have done something (a sync stream spans several
+                // duty cycles) or be waiting for a full link; otherwise it is a busy loop, a bug.
+                throw new IllegalStateException("agent " + ensemble.sid(timerNode) + " made no progress at " + nowNs);
+            }
+        } else if (!isHeldUp) {
+            unpark(timerNode);
         }
         return true;
     }
 
+    /** A full link holds the agent up: poll it again later, backing off as an idle strategy does. */
+    private void park(final int i) {
+        parkNs[i] = parkNs[i] == 0 ? MIN_PARK_NS : Math.min(parkNs[i] * 2, MAX_PARK_NS);
+        parkedAtNs[i] = nowNs;
+        parkedUntilNs[i] = nowNs + parkNs[i];
+    }
+
+    private void unpark(final int i) {
+        parkNs[i] = 0;
+        parkedAtNs[i] = Long.MIN_VALUE;
+    }
+
     private void deliver(final EventQueue.Event e) {
         nowNs = Math.max(nowNs, e.timeNs);
-        if (e.type == LINK_UP || e.type == LINK_DOWN) {
+        if (isLinkEvent(e.type)) {
             linkEventsPending--;
         }
+        links.arrived(e);
         final ElectionAgent target = agents[e.to];
-        if (target != null && blocked[e.from][e.to] && (isQuorumMessage(e.type) || e.type == LINK_DOWN)) {
+        if (target != null && blocked[e.from][e.to]
+            && (isQuorumMessage(e.type) || e.type == LINK_DOWN || e.type == QUORUM_RESET)) {
             // A quorum message lost in a cut breaks the connection; so does a reset cut off on its way
             // (a heal followed at once by another partition): the next reconnect must reset it again,
             // or this end would go on as if nothing it was sent had been lost.
             brokenConnection[e.from][e.to] = true;
+            if (isQuorumMessage(e.type)) {
+                links.stuck(e.from, e.to);
+            }
         }
         if (target != null && incarnation[e.to] == e.toIncarnation && !blocked[e.from][e.to]) {
             final RingBuffer ring = target.inbound();
@@ -548,13 +607,24 @@ public final class Simulator implements AutoCloseable {
                     InboundMessages.offerSnapshotChunk(ring, fromSid, e.a, e.b, e.c, e.d, e.bytes, 0, e.length);
                     break;
                 case LINK_UP:
+                    links.opened(e.to, e.from);
                     InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, fromSid);
                     break;
                 case LINK_DOWN:
                     // A pair's link stands for both of its connections, which a crash or a reset drops
                     // together, as the transport reports them: the election one, then the quorum one.
+                    links.closed(e.to, e.from);
                     InboundMessages.offerSidOnly(ring, InboundMessages.PEER_DISCONNECTED, fromSid);
                     InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, fromSid);
+                    break;
+                case QUORUM_RESET:
+                    links.closed(e.to, e.from);
+                    InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, fromSid);
+                    scheduleLink(QUORUM_REDIAL, e.from, e.to);
+                    scheduleLink(QUORUM_REDIAL, e.to, e.from);
+                    break;
+                case QUORUM_REDIAL:
+                    links.opened(e.to, e.from);
                     break;
                 default:
                     throw new IllegalStateException("event type " + e.type);
@@ -579,7 +649,12 @@ public final class Simulator implements AutoCloseable {
      * duplicate them, as separate connections and resends would).
      */
     private static boolean isQuorumMessage(final int type) {
-        return type != InboundMessages.NOTIFICATION && type != LINK_UP && type != LINK_DOWN;
+        return type != InboundMessages.NOTIFICATION && !isLinkEvent(type);
+    }
+
+    /** Connections established, reset or dialled again: until they land, states are about to change. */
+    private static boolean isLinkEvent(final int type) {
+        return type == LINK_UP || type == LINK_DOWN || type == QUORUM_RESET || type == QUORUM_REDIAL;
     }
 
     /** Connection events share the quorum messages' order: a reset is seen before what follows it. */
@@ -595,6 +670,7 @@ public final class Simulator implements AutoCloseable {
         if (blocked[from][to]) {
             if (isQuorumMessage(type)) {
                 brokenConnection[from][to] = true;
+                links.stuck(from, to);
             }
             return null;
         }
@@ -613,11 +689,13 @@ public final class Simulator implements AutoCloseable {
         e.from = from;
         e.to = to;
         e.toIncarnation = incarnation[to];
+        e.link = SimLinks.NOT_COUNTED;
         return e;
     }
 
     private void sendMessage(final EventQueue.Event e) {
         if (isQuorumMessage(e.type)) {
+            links.sent(e, SimLinks.QUORUM);
             queue.add(e);
             return;
         }
@@ -625,6 +703,7 @@ public final class Simulator implements AutoCloseable {
             queue.release(e);
             return;
         }
+        links.sent(e, SimLinks.ELECTION);
         queue.add(e);
         if (network.duplicateRate() > 0 && random.nextDouble() < network.duplicateRate()) {
             final EventQueue.Event copy = newEvent(e.type, e.from, e.to);
@@ -636,6 +715,7 @@ public final class Simulator implements AutoCloseable {
             copy.flag = e.flag;
             copy.ownEpoch = e.ownEpoch;
             copy.ownZxid = e.ownZxid;
+            links.sent(copy, SimLinks.ELECTION);
             queue.add(copy);
         }
     }
@@ -902,7 +982,11 @@ public final class Simulator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------
 
-    /** Turns one node's sends into scheduled deliveries. Sends never fail: an unreachable peer just never gets it. */
+    /**
+     * Turns one node's sends into scheduled deliveries, keeping the publisher contract: a send the
+     * link refuses ({@link SimLinks}: closed, or full) returns false, and a full quorum link is not
+     * writable. An accepted message to a peer that is down, or across a cut, just never arrives.
+     */
     private final class SimPublisher implements PeerPublisher {
         private final int from;
 
@@ -913,6 +997,10 @@ public final class Simulator implements AutoCloseable {
         @Override
         public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
             final long electionEpoch, final long peerEpoch) {
+            final int to = ensemble.indexOf(toSid);
+            if (to >= 0 && to != from && !links.acceptsNotification(from, to, network)) {
+                return false;
+            }
             notificationsSent++;
             final EventQueue.Event e = event(InboundMessages.NOTIFICATION, toSid);
             if (e != null) {
@@ -930,6 +1018,9 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
+            if (!accepts(toSid, SendFailure.LEARNER_INFO, false)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.LEARNER_INFO, toSid);
             if (e != null) {
                 e.a = acceptedEpoch;
@@ -942,6 +1033,9 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendLearnerReject(final long toSid) {
+            if (!accepts(toSid, SendFailure.LEARNER_REJECT, false)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.LEARNER_REJECT, toSid);
             if (e != null) {
                 sendMessage(e);
@@ -951,16 +1045,20 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendPing(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.PING, toSid, zxid);
+            return oneZxid(InboundMessages.PING, SendFailure.PING, false, toSid, zxid);
         }
 
         @Override
         public boolean sendPingAck(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.PING_ACK, toSid, zxid);
+            return oneZxid(InboundMessages.PING_ACK, SendFailure.PING_ACK, false, toSid, zxid);
         }
 
         /** Every message that carries one zxid or epoch: pings, LEADERINFO, NEWLEADER, ACK, COMMIT, UPTODATE. */
-        private boolean oneZxid(final int type, final long toSid, final long zxid) {
+        private boolean oneZxid(final int type, final SendFailure kind, final boolean needsOpen, final long toSid,
+            final long zxid) {
+            if (!accepts(toSid, kind, needsOpen)) {
+                return false;
+            }
             final EventQueue.Event e = event(type, toSid);
             if (e != null) {
                 e.a = zxid;
@@ -971,11 +1069,14 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            return oneZxid(InboundMessages.LEADER_INFO, toSid, newEpoch);
+            return oneZxid(InboundMessages.LEADER_INFO, SendFailure.LEADER_INFO, true, toSid, newEpoch);
         }
 
         @Override
         public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+            if (!accepts(toSid, SendFailure.ACK_EPOCH, true)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.ACK_EPOCH, toSid);
             if (e != null) {
                 e.a = currentEpoch;
@@ -988,6 +1089,9 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
+            if (!accepts(toSid, SendFailure.SYNC_START, true)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.SYNC_START, toSid);
             if (e != null) {
                 e.state = mode;
@@ -1000,6 +1104,9 @@ public final class Simulator implements AutoCloseable {
         @Override
         public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
             final long position, final DirectBuffer buffer, final int offset, final int length) {
+            if (!accepts(toSid, SendFailure.SNAPSHOT_CHUNK, true)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.SNAPSHOT_CHUNK, toSid);
             if (e != null) {
                 e.a = zxid;
@@ -1013,8 +1120,30 @@ public final class Simulator implements AutoCloseable {
             return true;
         }
 
+        /** A txn of a sync stream (a broadcast comes through {@link #broadcastProposal}). */
         @Override
-        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
+            final int length) {
+            return proposal(SendFailure.SYNC_TXN, toSid, zxid, payload, offset, length);
+        }
+
+        @Override
+        public long broadcastProposal(final long[] toSids, final int count, final long zxid, final DirectBuffer payload,
+            final int offset, final int length) {
+            long failed = 0;
+            for (int i = 0; i < count; i++) {
+                if (!proposal(SendFailure.PROPOSAL, toSids[i], zxid, payload, offset, length)) {
+                    failed |= 1L << i;
+                }
+            }
+            return failed;
+        }
+
+        private boolean proposal(final SendFailure kind, final long toSid, final long zxid, final DirectBuffer payload,
+            final int offset, final int length) {
+            if (!accepts(toSid, kind, true)) {
+                return false;
+            }
             final EventQueue.Event e = event(InboundMessages.PROPOSAL, toSid);
             if (e != null) {
                 e.a = zxid;
@@ -1027,22 +1156,52 @@ public final class Simulator implements AutoCloseable {
 
         @Override
         public boolean sendNewLeader(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.NEW_LEADER, toSid, zxid);
+            return oneZxid(InboundMessages.NEW_LEADER, SendFailure.NEW_LEADER, true, toSid, zxid);
         }
 
         @Override
         public boolean sendAck(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.ACK, toSid, zxid);
+            return oneZxid(InboundMessages.ACK, SendFailure.ACK, true, toSid, zxid);
         }
 
         @Override
         public boolean sendCommit(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.COMMIT, toSid, zxid);
+            return oneZxid(InboundMessages.COMMIT, SendFailure.COMMIT, true, toSid, zxid);
         }
 
         @Override
         public boolean sendUpToDate(final long toSid, final long zxid) {
-            return oneZxid(InboundMessages.UP_TO_DATE, toSid, zxid);
+            return oneZxid(InboundMessages.UP_TO_DATE, SendFailure.UP_TO_DATE, true, toSid, zxid);
+        }
+
+        @Override
+        public boolean isWritable(final long toSid) {
+            final int to = ensemble.indexOf(toSid);
+            return to >= 0 && to != from && links.isWritable(from, to, network);
+        }
+
+        /**
+         * Closes this end at once, dropping what waits in the link; the other end sees the reset after
+         * what is already on its way, or, across a cut, when the cut heals. Both ends dial again.
+         */
+        @Override
+        public void resetQuorumLink(final long toSid) {
+            final int to = ensemble.indexOf(toSid);
+            if (to < 0 || to == from) {
+                return;
+            }
+            links.closed(from, to);
+            if (blocked[from][to]) {
+                brokenConnection[from][to] = true;
+            } else {
+                scheduleLink(QUORUM_RESET, from, to);
+            }
+        }
+
+        /** False, counted, when the quorum link to {@code toSid} refuses a message of {@code kind}. */
+        private boolean accepts(final long toSid, final SendFailure kind, final boolean needsOpen) {
+            final int to = ensemble.indexOf(toSid);
+            return to < 0 || to == from || links.acceptsQuorum(from, to, kind, needsOpen, network);
         }
 
         private EventQueue.Event event(final int type, final long toSid) {

@@ -1,13 +1,21 @@
 package io.electionbench.core.election;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.quorum.Ensemble;
 
-/** One agent driven by hand: a fake clock, a recording publisher and settable persisted state. */
+/**
+ * One agent driven by hand: a fake clock, a recording publisher and settable persisted state. The
+ * publisher keeps the {@link PeerPublisher} contract on demand: {@link #refuse} makes a link refuse
+ * sends, {@link #notWritable} makes it report not writable.
+ */
 final class AgentHarness {
     static final int LOOKING = ServerState.LOOKING.code();
     static final int FOLLOWING = ServerState.FOLLOWING.code();
@@ -243,92 +251,125 @@ final class AgentHarness {
         }
     }
 
+    /**
+     * Makes the links to {@code sid} refuse sends of {@code types} (the names {@link Sent#type} uses), or
+     * of every type when none are given, as a link that is down or backed up does: the send returns false
+     * and is listed in {@link #refused} instead of {@link #sent}.
+     */
+    void refuse(final long sid, final String... types) {
+        refusing.put(sid, types.length == 0 ? Set.of(ANY) : Set.of(types));
+    }
+
+    /** The links to {@code sid} take every send again, and are writable. */
+    void accept(final long sid) {
+        refusing.remove(sid);
+        unwritable.remove(sid);
+    }
+
+    /** The quorum link to {@code sid} reports not writable, as one above its high water mark does. */
+    void notWritable(final long sid) {
+        unwritable.add(sid);
+    }
+
+    private boolean record(final Sent s) {
+        final Set<String> types = refusing.get(s.to());
+        if (types != null && (types.contains(ANY) || types.contains(s.type()))) {
+            refused.add(s);
+            return false;
+        }
+        sent.add(s);
+        return true;
+    }
+
+    private static final String ANY = "*";
+    private final Map<Long, Set<String>> refusing = new HashMap<>();
+    private final Set<Long> unwritable = new HashSet<>();
+    /** Sends a link refused ({@link #refuse}). */
+    final List<Sent> refused = new ArrayList<>();
+
     private final class Recorder implements PeerPublisher {
+        @Override
+        public boolean isWritable(final long toSid) {
+            return !unwritable.contains(toSid);
+        }
+
+        /** Recorded as a "reset" (it cannot be refused: the connection is closed whatever it holds). */
+        @Override
+        public void resetQuorumLink(final long toSid) {
+            sent.add(new Sent("reset", toSid, 0, 0, 0, 0, 0));
+        }
+
         @Override
         public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
             final long electionEpoch, final long peerEpoch) {
-            sent.add(new Sent("notification", toSid, state, leader, zxid, electionEpoch, peerEpoch));
-            return true;
+            return record(new Sent("notification", toSid, state, leader, zxid, electionEpoch, peerEpoch));
         }
 
         @Override
         public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
-            sent.add(new Sent("learnerInfo", toSid, 0, 0, lastZxid, 0, acceptedEpoch));
-            return true;
+            return record(new Sent("learnerInfo", toSid, 0, 0, lastZxid, 0, acceptedEpoch));
         }
 
         @Override
         public boolean sendLearnerReject(final long toSid) {
-            sent.add(new Sent("reject", toSid, 0, 0, 0, 0, 0));
-            return true;
+            return record(new Sent("reject", toSid, 0, 0, 0, 0, 0));
         }
 
         @Override
         public boolean sendPing(final long toSid, final long zxid) {
-            sent.add(new Sent("ping", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("ping", toSid, 0, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendPingAck(final long toSid, final long zxid) {
-            sent.add(new Sent("pingAck", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("pingAck", toSid, 0, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            sent.add(new Sent("leaderInfo", toSid, 0, 0, 0, 0, newEpoch));
-            return true;
+            return record(new Sent("leaderInfo", toSid, 0, 0, 0, 0, newEpoch));
         }
 
         @Override
         public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
             // leader field: the snapshot zxid
-            sent.add(new Sent("ackEpoch", toSid, 0, snapshotZxid, lastZxid, 0, currentEpoch));
-            return true;
+            return record(new Sent("ackEpoch", toSid, 0, snapshotZxid, lastZxid, 0, currentEpoch));
         }
 
         @Override
         public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
-            sent.add(new Sent("syncStart", toSid, mode, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("syncStart", toSid, mode, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
             final long position, final org.agrona.DirectBuffer buffer, final int offset, final int length) {
-            sent.add(new Sent("snapshotChunk", toSid, length, 0, zxid, position, totalLength));
-            return true;
+            return record(new Sent("snapshotChunk", toSid, length, 0, zxid, position, totalLength));
         }
 
         @Override
         public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload, final int offset, final int length) {
-            sent.add(new Sent("proposal", toSid, length, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("proposal", toSid, length, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendNewLeader(final long toSid, final long zxid) {
-            sent.add(new Sent("newLeader", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("newLeader", toSid, 0, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendAck(final long toSid, final long zxid) {
-            sent.add(new Sent("ack", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("ack", toSid, 0, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendCommit(final long toSid, final long zxid) {
-            sent.add(new Sent("commit", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("commit", toSid, 0, 0, zxid, 0, 0));
         }
 
         @Override
         public boolean sendUpToDate(final long toSid, final long zxid) {
-            sent.add(new Sent("upToDate", toSid, 0, 0, zxid, 0, 0));
-            return true;
+            return record(new Sent("upToDate", toSid, 0, 0, zxid, 0, 0));
         }
     }
 }
