@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.sim.Fault;
+import io.electionbench.core.sim.SendFailure;
 import io.electionbench.core.sim.SimulationRun;
 import io.electionbench.core.sim.Simulator;
 import io.electionbench.core.sim.Violation;
@@ -52,7 +53,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "all")
     String policy;
 
-    @Option(names = "--faults", paramLabel = "F,F", description = "crash, partition, loss, duplicate, reorder, all, none (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--faults", paramLabel = "F,F", description = "crash, partition, loss, duplicate, reorder, backpressure (links that fill up and refuse sends), all, none (default: ${DEFAULT-VALUE}).",
         defaultValue = "all")
     String faults;
 
@@ -139,6 +140,8 @@ final class SimulateCommand implements Callable<Integer> {
         private long messages;
         private long votesChecked;
         private long votesSkipped;
+        /** Refused sends by kind over every run: how often each of the agent's send-failure paths ran. */
+        private final long[] sendFailures = new long[SendFailure.values().length];
 
         Summary(final String policy, final int size) {
             this.policy = policy;
@@ -150,6 +153,9 @@ final class SimulateCommand implements Callable<Integer> {
             messages += run.messages();
             votesChecked += run.completenessChecked();
             votesSkipped += run.completenessSkipped();
+            for (final SendFailure kind : SendFailure.values()) {
+                sendFailures[kind.ordinal()] += run.sendFailures(kind);
+            }
             if (!run.isClean()) {
                 bad++;
             }
@@ -179,12 +185,33 @@ final class SimulateCommand implements Callable<Integer> {
                 m.put("messages_per_run", runs == 0 ? 0 : messages / runs);
                 m.put("completeness_votes_checked", votesChecked);
                 m.put("completeness_votes_skipped", votesSkipped);
+                final Map<String, Long> failures = new LinkedHashMap<>();
+                for (final SendFailure kind : SendFailure.values()) {
+                    failures.put(kind.label(), sendFailures[kind.ordinal()]);
+                }
+                m.put("send_failures", failures);
                 m.put("wall_ms", wallMs);
                 System.out.println(JSON.writeValueAsString(m));
             } else {
                 System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9.1f%% %9d%n", policy, size, runs, bad, slow, p50, p99,
                     runs == 0 ? 0 : messages / runs, checkedPct(), wallMs);
+                final String failures = sendFailureSummary();
+                if (!failures.isEmpty()) {
+                    System.out.printf("%-10s %5s refused sends: %s%n", "", "", failures);
+                }
             }
+        }
+
+        /** The kinds of send the links refused at least once, with counts, in protocol order. */
+        private String sendFailureSummary() {
+            final StringBuilder out = new StringBuilder();
+            for (final SendFailure kind : SendFailure.values()) {
+                final long n = sendFailures[kind.ordinal()];
+                if (n > 0) {
+                    out.append(out.length() == 0 ? "" : ", ").append(kind.label()).append(' ').append(n);
+                }
+            }
+            return out.toString();
         }
 
         /** Of the quorum members behind every decision, the share whose LOOKING vote the completeness check compared. */

@@ -2,6 +2,7 @@ package io.electionbench.loadgen;
 
 import static io.electionbench.loadgen.RunCommandTest.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.electionbench.core.sim.SendFailure;
 
 class ScenarioAndSimulateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,7 +101,16 @@ class ScenarioAndSimulateCommandTest {
             final JsonNode j = JSON.readTree(line);
             assertEquals(50, j.get("runs").asInt());
             assertEquals(0, j.get("violations").asInt());
+            final JsonNode refused = j.get("send_failures");
+            assertEquals(SendFailure.values().length, refused.size(), "every kind is reported, zero or not: " + refused);
+            assertTrue(refused.get("notification").asLong() > 0, "50 runs with every fault fill some election link: " + refused);
         }
+        final RunCommandTest.Result quiet = cli("simulate", "--sizes", "3", "--seeds", "20", "--faults", "none");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertFalse(quiet.out().contains("refused sends"), "no faults, no refused send: " + quiet.out());
+        final RunCommandTest.Result text = cli("simulate", "--sizes", "3", "--seeds", "50", "--faults", "backpressure");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("refused sends: "), "links that fill up refuse sends: " + text.out());
     }
 
     @Test

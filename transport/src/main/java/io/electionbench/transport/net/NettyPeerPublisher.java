@@ -104,6 +104,18 @@ final class NettyPeerPublisher implements PeerPublisher {
         return publish(link, frame);
     }
 
+    /**
+     * Closes the quorum connection to {@code toSid} on its event loop: what is queued for it is
+     * released, the peer sees the drop, and the link reconnects as after any drop.
+     */
+    @Override
+    public void resetQuorumLink(final long toSid) {
+        final PeerLink link = link(quorumLinks, toSid);
+        if (link != null) {
+            link.requestReset();
+        }
+    }
+
     @Override
     public boolean sendPing(final long toSid, final long zxid) {
         return sendZxid(toSid, QuorumMessageCodec.PING, zxid, false);

@@ -90,6 +90,7 @@ final class PeerLink implements Runnable, MessageHandler {
     private final EventLoop eventLoop;
     private final Runnable reconnectTask = this::onReconnectTimer;
     private final Runnable resetTask = this::offerReset;
+    private final Runnable unreachableResetTask = () -> resetConnection("the agent could not send to it (link down or backed up)");
     private volatile int wakePending;
     private volatile long queuedBytes;
     /** The attached channel as the agent (quorum links) and tests see it; written by the event loop. */
@@ -424,13 +425,30 @@ final class PeerLink implements Runnable, MessageHandler {
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
-    /** Closes the live connection, if any (event loop); {@link #onClosed} then reconnects as after any drop. */
-    void resetConnection() {
+    /**
+     * Closes the live connection, if any (event loop), saying why; {@link #onClosed} then drops what is
+     * still queued and reconnects as after any drop.
+     */
+    void resetConnection(final String why) {
         final Channel ch = channel;
         if (ch != null) {
-            LOG.info("{}: resetting the {} link to {}: frames were dropped on it by an injected fault", transport.name(),
-                kind, peerSid);
+            LOG.info("{}: resetting the {} link to {}: {}", transport.name(), kind, peerSid, why);
+            transport.counters().increment(TransportCounters.QUORUM_RESETS);
             ch.close();
+        }
+    }
+
+    /**
+     * Agent thread: asks the event loop to reset this quorum link because a send on it failed
+     * ({@link io.electionbench.core.election.PeerPublisher#resetQuorumLink}). The task is preallocated;
+     * frames the agent queues after this call are dropped with the connection (the event loop runs its
+     * tasks in order) unless a new connection is up by then.
+     */
+    void requestReset() {
+        try {
+            eventLoop.execute(unreachableResetTask);
+        } catch (final RejectedExecutionException closing) {
+            // The transport is closing: every connection goes with it.
         }
     }
 

@@ -395,7 +395,7 @@ public final class PeerTransport implements AutoCloseable {
                     final int index = Long.numberOfTrailingZeros(rest);
                     rest &= rest - 1;
                     if (quorumLinks[index] != null) {
-                        quorumLinks[index].resetConnection();
+                        quorumLinks[index].resetConnection("frames were dropped on it by an injected fault");
                     }
                 }
             });

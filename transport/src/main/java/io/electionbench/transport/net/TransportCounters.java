@@ -54,13 +54,19 @@ public final class TransportCounters {
      * newest vote is kept, as ZooKeeper's capacity-1 send queue does.
      */
     public static final int NOTIFICATIONS_SUPERSEDED = 21;
-    private static final int FIXED = 22;
+    /**
+     * Quorum connections closed on purpose: a send on them failed, or an injected fault dropped frames
+     * on them. The peer sees the drop and both ends start afresh.
+     */
+    public static final int QUORUM_RESETS = 22;
+    private static final int FIXED = 23;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
         "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
         "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent",
-        "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received", "notifications_superseded"};
+        "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received", "notifications_superseded",
+        "quorum_links_reset"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

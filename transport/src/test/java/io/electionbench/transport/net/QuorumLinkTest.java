@@ -160,6 +160,41 @@ class QuorumLinkTest {
         }
     }
 
+    /**
+     * The agent could not send to a learner and asks for its link to be reset
+     * ({@link PeerPublisher#resetQuorumLink}): the connection closes, both agents hear the relationship
+     * end (QUORUM_DISCONNECTED), the reset is counted, and the link comes back and carries messages.
+     */
+    @Test
+    void aResetRequestedByTheAgentClosesTheConnectionAndItComesBack() throws Exception {
+        try (Loopback nodes = new Loopback(2, null)) {
+            nodes.startAll();
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            final long linksDown = nodes.counters(2).get(TransportCounters.LINKS_DOWN);
+            nodes.node(2).publisher().resetQuorumLink(1);
+            final InboundRecord atPeer = drain(nodes.ring(1), 1).get(0);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, atPeer.type, "the learner sees the drop: " + atPeer);
+            assertEquals(2L, atPeer.from);
+            final InboundRecord atSelf = drain(nodes.ring(2), 1).get(0);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, atSelf.type, "and so does the agent that asked: " + atSelf);
+            assertEquals(1, nodes.counters(2).get(TransportCounters.QUORUM_RESETS));
+            assertTrue(nodes.counters(2).get(TransportCounters.LINKS_DOWN) > linksDown);
+            nodes.node(2).publisher().resetQuorumLink(9);
+            assertEquals(1, nodes.counters(2).get(TransportCounters.QUORUM_RESETS), "no such member: nothing to reset");
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            final long[] commits = {0};
+            Loopback.await(TIMEOUT_MS, "a commit over the new connection", () -> {
+                nodes.node(2).publisher().sendCommit(1, 43);
+                nodes.ring(1).read((type, buffer, index, length) -> {
+                    if (type == InboundMessages.COMMIT && buffer.getLong(index + 8) == 43) {
+                        commits[0]++;
+                    }
+                });
+                return commits[0] >= 1;
+            });
+        }
+    }
+
     @Test
     void healReportsOnlyThePeersWhoseQuorumFramesWereDropped() {
         final FaultFilter faults = new FaultFilter(io.electionbench.core.quorum.Ensemble.majority(3));
