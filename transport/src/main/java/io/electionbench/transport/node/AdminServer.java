@@ -350,8 +350,14 @@ final class AdminServer {
             }
             final QueryStringDecoder query = new QueryStringDecoder(request.uri());
             final String path = query.path();
+            final AdminCommand command = AdminCommand.of(path);
             try {
-                if (request.method() == HttpMethod.GET) {
+                if (command != null && command.method() != request.method()) {
+                    final FullHttpResponse response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, error(path
+                        + " takes " + command.method() + ", not " + request.method() + " (GET / lists the commands)"));
+                    response.headers().set(HttpHeaderNames.ALLOW, command.method().name());
+                    connection.send(response, HttpUtil.isKeepAlive(request));
+                } else if (request.method() == HttpMethod.GET) {
                     get(connection, request, path, query.parameters());
                 } else if (request.method() == HttpMethod.POST && path.startsWith("/fault/")) {
                     fault(connection, request, path, query.parameters());
@@ -359,7 +365,7 @@ final class AdminServer {
                     write(connection, request);
                 } else {
                     respond(connection, request, HttpResponseStatus.NOT_FOUND,
-                        error("no such endpoint: " + request.method() + " " + path));
+                        error("no such endpoint: " + request.method() + " " + path + " (GET / lists the commands)"));
                 }
             } catch (final IllegalArgumentException ex) {
                 respond(connection, request, HttpResponseStatus.BAD_REQUEST, error(ex.getMessage()));
@@ -408,6 +414,13 @@ final class AdminServer {
         private void get(final AdminConnection connection, final FullHttpRequest request, final String path,
             final Map<String, List<String>> params) {
             switch (path) {
+                case "/":
+                    respond(connection, request, HttpResponseStatus.OK, AdminCommand.listJson());
+                    break;
+                case "/ruok":
+                    connection.send(response(HttpResponseStatus.OK, "imok", "text/plain; charset=utf-8"),
+                        HttpUtil.isKeepAlive(request));
+                    break;
                 case "/state":
                     respond(connection, request, HttpResponseStatus.OK, node.status().toJson());
                     break;
@@ -422,7 +435,8 @@ final class AdminServer {
                     log(connection, request, params);
                     break;
                 default:
-                    respond(connection, request, HttpResponseStatus.NOT_FOUND, error("no such endpoint: GET " + path));
+                    respond(connection, request, HttpResponseStatus.NOT_FOUND,
+                        error("no such endpoint: GET " + path + " (GET / lists the commands)"));
             }
         }
 
@@ -537,7 +551,8 @@ final class AdminServer {
                         .addListener(f -> node.crash());
                     return;
                 default:
-                    respond(connection, request, HttpResponseStatus.NOT_FOUND, error("no such fault: " + path));
+                    respond(connection, request, HttpResponseStatus.NOT_FOUND,
+                        error("no such fault: " + path + " (GET / lists the commands)"));
                     return;
             }
             LOG.warn("node {}: fault {} {}", node.sid(), path, params);
@@ -623,7 +638,8 @@ final class AdminServer {
      */
     static String logJson(final ElectionNode.LogQuery q) {
         final StringBuilder sb = new StringBuilder(64 + q.count * 24);
-        sb.append("{\"snapshotZxid\":\"").append(Zxid.toString(q.snapshotZxid)).append("\",\"lastZxid\":\"")
+        // No snapshot is 0:0, the zxid before every txn, so "held up to the snapshot" needs no special case.
+        sb.append("{\"snapshotZxid\":\"").append(Zxid.toString(Math.max(0, q.snapshotZxid))).append("\",\"lastZxid\":\"")
             .append(Zxid.toString(q.lastZxid)).append("\",\"entries\":[");
         for (int i = 0; i < q.count; i++) {
             sb.append(i == 0 ? "[\"" : ",[\"").append(Zxid.toString(q.zxids[i])).append("\",");

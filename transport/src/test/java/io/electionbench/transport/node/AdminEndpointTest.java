@@ -1,6 +1,7 @@
 package io.electionbench.transport.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,6 +115,64 @@ class AdminEndpointTest {
             }
             assertEquals(200, Http.post(base + "/fault/crash", "t0ken").statusCode());
             TestEnsemble.await(5_000, "crash action ran", () -> crashed[0] && node.isClosed());
+        }
+    }
+
+    /**
+     * {@code GET /} lists every command with its method, {@code /ruok} answers imok, and a known path asked
+     * with the wrong method is a 405 naming the right one (a GET of {@code /fault/crash} crashes nothing).
+     */
+    @Test
+    void theCommandListLivenessAndWrongMethods() throws Exception {
+        final int[] ports = TestEnsemble.freePorts(3);
+        final Path cfg = dir.resolve("one.cfg");
+        Files.write(cfg, List.of("dataDir=" + dir.resolve("d%d"), "tickTime=100",
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1], "admin.1=127.0.0.1:" + ports[2]));
+        final ElectionNode node = new ElectionNode(NodeConfigParser.parse(cfg), 1);
+        final boolean[] crashed = new boolean[1];
+        node.crashAction(() -> crashed[0] = true);
+        try (node) {
+            node.start();
+            final String base = "http://127.0.0.1:" + ports[2];
+            final HttpResponse<String> list = Http.get(base + "/");
+            assertEquals(200, list.statusCode(), list.body());
+            final Matcher command = Pattern.compile(
+                "\\{\"method\":\"(\\w+)\",\"path\":\"([^\"]*)\",\"params\":\"[^\"]*\",\"token\":(true|false),"
+                    + "\"description\":\"([^\"]+)\"}").matcher(list.body());
+            final List<String> listed = new ArrayList<>();
+            final List<String> needToken = new ArrayList<>();
+            while (command.find()) {
+                listed.add(command.group(1) + " " + command.group(2));
+                if (Boolean.parseBoolean(command.group(3))) {
+                    needToken.add(command.group(2));
+                }
+            }
+            assertEquals(List.of("GET /", "GET /ruok", "GET /state", "GET /events", "GET /log", "GET /metrics",
+                "POST /write", "POST /fault/isolate", "POST /fault/heal", "POST /fault/slow", "POST /fault/crash"), listed);
+            assertEquals(List.of("/log", "/write", "/fault/isolate", "/fault/heal", "/fault/slow", "/fault/crash"), needToken,
+                "what needs the admin token beyond loopback");
+
+            final HttpResponse<String> ruok = Http.get(base + "/ruok");
+            assertEquals(200, ruok.statusCode());
+            assertEquals("imok", ruok.body().trim());
+
+            for (final String postOnly : List.of("/write", "/fault/crash", "/fault/isolate?peers=1")) {
+                final HttpResponse<String> r = Http.get(base + postOnly);
+                assertEquals(405, r.statusCode(), postOnly + ": " + r.body());
+                assertEquals("POST", r.headers().firstValue("Allow").orElse(null), postOnly);
+                assertTrue(r.body().contains("takes POST, not GET"), r.body());
+            }
+            final HttpResponse<String> postState = Http.post(base + "/state", null);
+            assertEquals(405, postState.statusCode(), postState.body());
+            assertEquals("GET", postState.headers().firstValue("Allow").orElse(null));
+            final HttpResponse<String> unknown = Http.get(base + "/nope");
+            assertEquals(404, unknown.statusCode());
+            assertTrue(unknown.body().contains("GET / lists the commands"), unknown.body());
+            final HttpResponse<String> bad = Http.post(base + "/fault/isolate?peers=x", null);
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("'peers'") && !bad.body().contains("NumberFormat"), bad.body());
+            assertFalse(crashed[0], "a GET of /fault/crash must not crash the node");
+            assertEquals(200, Http.get(base + "/state").statusCode(), "the connection and the node are fine");
         }
     }
 }
