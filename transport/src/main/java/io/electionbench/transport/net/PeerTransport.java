@@ -145,7 +145,7 @@ public final class PeerTransport implements AutoCloseable {
      * Binds both ports (three attempts, as ZooKeeper's {@code electionPortBindRetry}) and starts
      * dialing peers.
      *
-     * @throws IllegalStateException if a port cannot be bound
+     * @throws PortBindException if a port cannot be bound (its role and the reason in the message)
      */
     public void start() {
         final PeerAddress me = config.address(config.mySid());
@@ -190,8 +190,10 @@ public final class PeerTransport implements AutoCloseable {
             if (future.isSuccess()) {
                 return future.channel();
             }
-            failure = new IllegalStateException(name + ": cannot bind " + kind + " port " + address, future.cause());
-            LOG.warn("{}: bind {} attempt {} failed: {}", name, address, attempt, future.cause().toString());
+            failure = new PortBindException(kind == PortKind.ELECTION
+                ? "election port (the third field of server." + config.mySid() + ")"
+                : "quorum port (the second field of server." + config.mySid() + ")", address, attempt, future.cause());
+            LOG.debug("{}: bind {} attempt {} failed: {}", name, address, attempt, future.cause().toString());
             if (attempt < BIND_ATTEMPTS) {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }

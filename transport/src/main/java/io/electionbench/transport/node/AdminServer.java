@@ -27,6 +27,7 @@ import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.PeerTransport;
+import io.electionbench.transport.net.PortBindException;
 import io.electionbench.transport.net.WarnLimiter;
 import io.electionbench.transport.node.AdminConnection.CloseReason;
 import io.netty.bootstrap.ServerBootstrap;
@@ -218,7 +219,11 @@ final class AdminServer {
             });
         final InetSocketAddress bindAddress = new InetSocketAddress(address.host(), address.port());
         writeSlot = router.attach(this::onWriteResult); // before any connection can read it
-        server = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+        final ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new PortBindException("admin endpoint (admin." + node.sid() + ")", bindAddress, 1, bound.cause());
+        }
+        server = bound.channel();
         connections.add(server);
         isLoopback = bindAddress.getAddress() != null && bindAddress.getAddress().isLoopbackAddress();
         LOG.info("node {}: admin endpoint http://{}:{}", node.sid(), address().getHostString(), address().getPort());

@@ -122,13 +122,17 @@ public final class ElectionNode implements AutoCloseable {
             statusPublisher.sink(admin::publish);
             transport.start();
         } catch (final RuntimeException ex) {
+            // Undo what was started, once: a close() after this finds nothing to stop and says nothing.
             if (admin != null) {
                 admin.close();
+                admin = null;
             }
             if (transport != null) {
                 transport.close();
+                transport = null;
             }
             storage.close();
+            storage = null;
             throw new IOException("node " + sid + ": cannot start: " + ex.getMessage(), ex);
         }
         final NanoClock clock = SystemNanoClock.INSTANCE;
@@ -237,7 +241,9 @@ public final class ElectionNode implements AutoCloseable {
         if (transport != null) {
             transport.close();
         }
-        LOG.info("node {}: stopped", sid);
+        if (runner != null) {
+            LOG.info("node {}: stopped", sid);
+        }
     }
 
     /** On the agent thread: say once why, then stop elsewhere (the agent thread cannot wait for itself). */

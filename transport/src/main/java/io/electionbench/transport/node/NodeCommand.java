@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.electionbench.transport.net.PortBindException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code --id}, else from {@code dataDir/myid} as in ZooKeeper) until SIGTERM/SIGINT
  * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
  * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
- * 2 for a bad config or argument, 1 if the node cannot start (a port in use, a corrupt txn log, a txn log
+ * 2 for a bad config or argument or a port that cannot be bound (one {@code error:} line naming the port's role,
+ * its config entry and the reason), 1 if the node cannot start otherwise (a corrupt txn log, a txn log
  * whose index does not fit in the heap, or an unreadable, out-of-range or inconsistent epoch file: one
  * {@code error:} line on stderr naming the file and the value, and nothing changed), 3 if the node halted
  * because the epoch space is exhausted (one ERROR line says so).
@@ -69,7 +72,7 @@ public final class NodeCommand implements Callable<Integer> {
             err.println("error: " + ex.getMessage());
             err.flush();
             node.close();
-            return 1;
+            return ex.getCause() instanceof PortBindException ? 2 : 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

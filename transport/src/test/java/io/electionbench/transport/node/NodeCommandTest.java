@@ -77,6 +77,40 @@ class NodeCommandTest {
         assertEquals("error: " + noData + ": dataDir is not set", run(noData, "--id", "1"));
     }
 
+    /**
+     * A port already taken (a real listening socket on it): one {@code error:} line naming the port's role,
+     * its config entry, the address and the reason, exit 2, and no WARN retry lines, no "stopped" and no
+     * failed close after it. Run as a child process, to see everything the node prints.
+     */
+    @Test
+    void aPortInUseIsOneLineNamingItsRoleAndExitTwo() throws Exception {
+        final int[] ports = TestEnsemble.freePorts(3);
+        final Path data = Files.createDirectories(dir.resolve("ports"));
+        final Path cfg = Files.write(dir.resolve("ports.cfg"), List.of("tickTime=100", "dataDir=" + data,
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1], "admin.1=127.0.0.1:" + ports[2]));
+        for (final int taken : new int[] {ports[1], ports[2], ports[0]}) {
+            try (java.net.ServerSocket occupier = new java.net.ServerSocket()) {
+                occupier.bind(new java.net.InetSocketAddress("127.0.0.1", taken));
+                final Path log = dir.resolve("port-" + taken + ".log");
+                final Process node = launch(cfg, log, "--id", "1");
+                try {
+                    assertTrue(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node gave up: " + read(log));
+                    final String text = read(log);
+                    assertEquals(2, node.exitValue(), text);
+                    final String role = taken == ports[1] ? "election port (the third field of server.1)"
+                        : taken == ports[2] ? "admin endpoint (admin.1)" : "quorum port (the second field of server.1)";
+                    final List<String> errors = text.lines().filter(l -> l.startsWith("error:")).toList();
+                    assertEquals(List.of("error: node 1: cannot start: cannot bind the " + role + " 127.0.0.1:" + taken
+                        + ": Address already in use" + (taken == ports[2] ? "" : " (tried 3 times, 1 s apart)")), errors, text);
+                    assertTrue(text.lines().noneMatch(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("stopped")
+                        || l.contains("failed")), "nothing else but INFO lines: " + text);
+                } finally {
+                    node.destroyForcibly().waitFor();
+                }
+            }
+        }
+    }
+
     private static String run(final Path cfg, final String... more) {
         final StringWriter err = new StringWriter();
         final List<String> args = new ArrayList<>(List.of("--config", cfg.toString()));
@@ -88,7 +122,7 @@ class NodeCommandTest {
         return lines[0];
     }
 
-    private static Process launch(final Path cfg, final Path log) throws Exception {
+    private static Process launch(final Path cfg, final Path log, final String... more) throws Exception {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("--add-exports");
@@ -100,6 +134,7 @@ class NodeCommandTest {
         command.add(NodeCommand.class.getName());
         command.add("--config");
         command.add(cfg.toString());
+        command.addAll(List.of(more));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
