@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds the data of each kind of plot ({@link PlotSpec}) from samples and medians. Pure
@@ -64,20 +65,9 @@ final class Charts {
      * @return the empirical CDF of each cell: at each distinct value x, the fraction of samples at most x.
      */
     static PlotSpec cdf(final String id, final String title, final String valueLabel, final List<Curve> curves) {
-        final List<PlotSpec.Series> series = new ArrayList<>();
-        final int[] variants = variants(curves.stream().map(Curve::target).toList());
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < curves.size(); c++) {
-            final Curve curve = curves.get(c);
-            final double[] sorted = Samples.sorted(curve.samples());
-            final double[][] xy = cdfPoints(sorted);
-            min = Math.min(min, sorted[0]);
-            max = Math.max(max, sorted[sorted.length - 1]);
-            series.add(series(curve.label(), curve.target(), variants[c], PlotSpec.Style.STEP, xy[0], xy[1]));
-        }
-        return new PlotSpec(id, title, PlotSpec.Kind.CDF, new PlotSpec.Axis(valueLabel, isLogWorthy(min, max)),
-            new PlotSpec.Axis("fraction \u2264 x", false), List.of(), series);
+        final Drawn drawn = draw(curves, Charts::cdfPoints, PlotSpec.Style.STEP);
+        return new PlotSpec(id, title, PlotSpec.Kind.CDF, new PlotSpec.Axis(valueLabel, drawn.isLogWorthy()),
+            new PlotSpec.Axis("fraction \u2264 x", false), List.of(), drawn.series());
     }
 
     /**
@@ -90,6 +80,17 @@ final class Charts {
      *         drawn at x = 1 / (1 - p) on a log axis, so 90%, 99%, 99.9% are evenly spaced.
      */
     static PlotSpec spectrum(final String id, final String title, final String valueLabel, final List<Curve> curves) {
+        final Drawn drawn = draw(curves, Charts::spectrumPoints, PlotSpec.Style.LINE);
+        return new PlotSpec(id, title, PlotSpec.Kind.SPECTRUM, new PlotSpec.Axis("percentile", true),
+            new PlotSpec.Axis(valueLabel, drawn.isLogWorthy()), List.of(), drawn.series());
+    }
+
+    /** One series per curve, and whether the samples of all of them span enough for a log value axis. */
+    private record Drawn(List<PlotSpec.Series> series, boolean isLogWorthy) {
+    }
+
+    private static Drawn draw(final List<Curve> curves, final Function<double[], double[][]> points,
+        final PlotSpec.Style style) {
         final List<PlotSpec.Series> series = new ArrayList<>();
         final int[] variants = variants(curves.stream().map(Curve::target).toList());
         double min = Double.POSITIVE_INFINITY;
@@ -97,13 +98,12 @@ final class Charts {
         for (int c = 0; c < curves.size(); c++) {
             final Curve curve = curves.get(c);
             final double[] sorted = Samples.sorted(curve.samples());
-            final double[][] xy = spectrumPoints(sorted);
+            final double[][] xy = points.apply(sorted);
             min = Math.min(min, sorted[0]);
             max = Math.max(max, sorted[sorted.length - 1]);
-            series.add(series(curve.label(), curve.target(), variants[c], PlotSpec.Style.LINE, xy[0], xy[1]));
+            series.add(series(curve.label(), curve.target(), variants[c], style, xy[0], xy[1]));
         }
-        return new PlotSpec(id, title, PlotSpec.Kind.SPECTRUM, new PlotSpec.Axis("percentile", true),
-            new PlotSpec.Axis(valueLabel, isLogWorthy(min, max)), List.of(), series);
+        return new Drawn(series, isLogWorthy(min, max));
     }
 
     /** CDF steps: one point per distinct value, at the fraction of samples at most that value. */

@@ -19,11 +19,14 @@ import io.electionbench.results.stats.MedianInterval;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -193,6 +196,25 @@ public final class HtmlReport {
     }
 
     private String bySize(final Pool pool) {
+        final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its "
+            + confidencePct() + " confidence interval, per crash pattern (load-generator runs).</p>\n"
+            + "<div class=\"grid\">\n");
+        if (pool.cellIds().stream().allMatch(id -> pool.cell(id).isJmh())) {
+            out.append("<p class=\"note\">No load-generator cells at this commit.</p>\n");
+        }
+        plotAgainst(out, pool, Cell::pattern, c -> c.target() + " / " + c.policy() + dataLabel(c), Cell::size,
+            c -> "size " + c.size(), false);
+        return out.append("</div>\n").toString();
+    }
+
+    /**
+     * One plot per metric and group of load-generator cells ({@code group}), one series per {@code series}
+     * name, a point per cell at {@code x}: the median with its interval. With {@code isDataAxis} the x axis is
+     * the data preloaded and a group where no series has two points is left out.
+     */
+    private void plotAgainst(final StringBuilder out, final Pool pool, final Function<Cell, String> group,
+        final Function<Cell, String> series, final ToLongFunction<Cell> x, final Function<Cell, String> xText,
+        final boolean isDataAxis) {
         final Map<String, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
         for (final String id : pool.cellIds()) {
             final Cell cell = pool.cell(id);
@@ -200,29 +222,26 @@ public final class HtmlReport {
                 continue;
             }
             for (final String metric : pool.metrics(id).keySet()) {
-                groups.computeIfAbsent(metric + "\u0000" + cell.pattern(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(cell.target() + " / " + cell.policy() + dataLabel(cell), k -> new ArrayList<>())
-                    .add(cell);
+                groups.computeIfAbsent(metric + "\u0000" + group.apply(cell), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(series.apply(cell), k -> new ArrayList<>()).add(cell);
             }
-        }
-        final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its "
-            + confidencePct() + " confidence interval, per crash pattern (load-generator runs).</p>\n"
-            + "<div class=\"grid\">\n");
-        if (groups.isEmpty()) {
-            out.append("<p class=\"note\">No load-generator cells at this commit.</p>\n");
         }
         groups.forEach((key, bySeries) -> {
             final String metric = key.substring(0, key.indexOf('\u0000'));
-            final String pattern = key.substring(key.indexOf('\u0000') + 1);
+            final String title = metric + " \u2014 " + key.substring(key.indexOf('\u0000') + 1);
+            if (isDataAxis && bySeries.values().stream().noneMatch(cells -> cells.size() > 1)) {
+                return; // one data size only: nothing to plot against
+            }
             final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(metric).unit();
             final List<Charts.Line> lines = new ArrayList<>();
             bySeries.forEach((name, cells) -> lines.add(new Charts.Line(name, cells.get(0).target(), cells.stream()
                 .filter(c -> pool.metrics(c.id()).get(metric).samples().length > 0)
-                .sorted((a, b) -> Integer.compare(a.size(), b.size()))
-                .map(c -> sizePoint(c, pool.metrics(c.id()).get(metric))).toList())));
-            figure(out, Charts.bySize(nextId(), metric + " \u2014 " + pattern, metric + " (" + unit + ")", lines));
+                .sorted(Comparator.comparingLong(x))
+                .map(c -> point(x.applyAsLong(c), xText.apply(c), pool.metrics(c.id()).get(metric))).toList())));
+            final String label = metric + " (" + unit + ")";
+            figure(out, isDataAxis ? Charts.byData(nextId(), title, label, lines)
+                : Charts.bySize(nextId(), title, label, lines));
         });
-        return out.append("</div>\n").toString();
     }
 
     /** Cells that preloaded data ({@code run --preload}) are series of their own in the size plots. */
@@ -243,35 +262,11 @@ public final class HtmlReport {
      * policy, a point per preload (cells without one at 0), so time-to-ready can be seen growing with the data.
      */
     private String byData(final Pool pool) {
-        final Map<String, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
-        for (final String id : pool.cellIds()) {
-            final Cell cell = pool.cell(id);
-            if (cell.isJmh()) {
-                continue;
-            }
-            for (final String metric : pool.metrics(id).keySet()) {
-                groups.computeIfAbsent(metric + "\u0000" + cell.pattern() + "\u0000" + cell.size(),
-                    k -> new LinkedHashMap<>()).computeIfAbsent(cell.target() + " / " + cell.policy(),
-                    k -> new ArrayList<>()).add(cell);
-            }
-        }
         final StringBuilder out = new StringBuilder("<p class=\"note\">Median with its " + confidencePct()
             + " confidence interval against the values preloaded before the trials (run --preload), per crash"
             + " pattern and ensemble size.</p>\n<div class=\"grid\">\n");
-        groups.forEach((key, bySeries) -> {
-            final String[] parts = key.split("\u0000");
-            if (bySeries.values().stream().noneMatch(cells -> cells.size() > 1)) {
-                return; // one data size only: nothing to plot against
-            }
-            final String unit = pool.metrics(bySeries.values().iterator().next().get(0).id()).get(parts[0]).unit();
-            final List<Charts.Line> lines = new ArrayList<>();
-            bySeries.forEach((name, cells) -> lines.add(new Charts.Line(name, cells.get(0).target(), cells.stream()
-                .filter(c -> pool.metrics(c.id()).get(parts[0]).samples().length > 0)
-                .sorted((a, b) -> Long.compare(preloaded(a), preloaded(b)))
-                .map(c -> dataPoint(c, pool.metrics(c.id()).get(parts[0]))).toList())));
-            figure(out, Charts.byData(nextId(), parts[0] + " \u2014 " + parts[1] + ", size " + parts[2],
-                parts[0] + " (" + unit + ")", lines));
-        });
+        plotAgainst(out, pool, c -> c.pattern() + ", size " + c.size(), c -> c.target() + " / " + c.policy(),
+            HtmlReport::preloaded, c -> preloaded(c) + " values", true);
         return out.append("</div>\n").toString();
     }
 
@@ -280,16 +275,10 @@ public final class HtmlReport {
         return preload == null ? 0 : Long.parseLong(preload);
     }
 
-    private Charts.Point dataPoint(final Cell cell, final PooledMetric m) {
+    private Charts.Point point(final long x, final String xText, final PooledMetric m) {
         final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - options.alpha());
-        return new Charts.Point(preloaded(cell), ci, preloaded(cell) + " values: median " + Numbers.format(ci.median())
-            + " " + m.unit() + interval(ci) + ", n=" + m.samples().length, null, false);
-    }
-
-    private Charts.Point sizePoint(final Cell cell, final PooledMetric m) {
-        final MedianInterval ci = MedianInterval.of(m.samples(), 1.0 - options.alpha());
-        return new Charts.Point(cell.size(), ci, "size " + cell.size() + ": median " + Numbers.format(ci.median())
-            + " " + m.unit() + interval(ci) + ", n=" + m.samples().length, null, false);
+        return new Charts.Point(x, ci, xText + ": median " + Numbers.format(ci.median()) + " " + m.unit()
+            + interval(ci) + ", n=" + m.samples().length, null, false);
     }
 
     private String historyHtml() {
