@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
-import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.FrameCodec;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.election.InboundMessages;
-import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.AuthCodec;
 import io.electionbench.transport.wire.ElectionHeaderCodec;
 import io.electionbench.transport.wire.FrameCodec;

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.transport.node.WriteRouter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

@@ -29,6 +29,7 @@ import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.PeerTransport;
 import io.electionbench.transport.net.PortBindException;
 import io.electionbench.transport.net.WarnLimiter;
+import io.electionbench.transport.net.WriteRouter;
 import io.electionbench.transport.node.AdminConnection.CloseReason;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
