@@ -33,7 +33,7 @@ import io.netty.util.ReferenceCountUtil;
  * </ul>
  * A file chunk is written as its header, then its {@link FileRegion}: the region always shares the fate
  * of the write before it, its header, so a fault drops or delays the two together. Allocates (copies,
- * slices, holders); faults only. docs/transport.md, "Faults".
+ * slices, holders); faults only. docs/transport.md, "Pipeline and links".
  */
 final class FaultHandler extends ByteToMessageDecoder implements ChannelOutboundHandler {
     static final String NAME = "faults";

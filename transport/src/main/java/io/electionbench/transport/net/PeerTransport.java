@@ -354,11 +354,11 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Switches fault injection on (docs/transport.md, "Faults"): a {@link FaultHandler} joins every
-     * established peer connection now and every one established from now on, for as long as the
-     * transport runs; without this no fault handler is in any pipeline and faults cost nothing. The
-     * admin endpoint calls it for the first {@code /fault/isolate} or {@code /fault/slow}. Idempotent,
-     * any thread; off the event loop it returns once the handlers are in place (or after
+     * Switches fault injection on (docs/transport.md, "Pipeline and links"): a {@link FaultHandler}
+     * joins every established peer connection now and every one established from now on, for as long
+     * as the transport runs; without this no fault handler is in any pipeline and faults cost nothing.
+     * The admin endpoint calls it for the first {@code /fault/isolate} or {@code /fault/slow}.
+     * Idempotent, any thread; off the event loop it returns once the handlers are in place (or after
      * {@value #ENABLE_FAULTS_WAIT_MS} ms if the event loop is that busy).
      *
      * @return the fault settings, now accepted
