@@ -3,7 +3,6 @@ package io.electionbench.loadgen;
 import io.electionbench.loadgen.run.Pattern;
 import io.electionbench.results.cli.ParameterErrorHandler;
 import io.electionbench.results.cli.ResultsCommands;
-import io.electionbench.transport.node.NodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

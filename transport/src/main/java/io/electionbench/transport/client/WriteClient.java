@@ -411,7 +411,7 @@ public final class WriteClient implements AutoCloseable {
             }
         }
 
-        /** RESPONSE (nonceR, macR) in, PROOF (macI) out; both sids are the client sid (see PeerChannelHandler). */
+        /** RESPONSE (nonceR, macR) in, PROOF (macI) out; both sids are the client sid (see HandshakeHandler). */
         private void onResponse(final ChannelHandlerContext ctx, final ByteBuf in) {
             if (in.readableBytes() < AuthCodec.RESPONSE_LENGTH) {
                 return;

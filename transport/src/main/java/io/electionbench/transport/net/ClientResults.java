@@ -11,7 +11,6 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import io.electionbench.transport.node.WriteRouter;
 import io.netty.channel.EventLoop;
 
 /**

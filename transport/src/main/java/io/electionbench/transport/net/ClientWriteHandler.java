@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
-import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.FrameCodec;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
@@ -24,7 +23,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
  * The adapter and publisher of one write client's connection on the quorum port, once its handshake
- * is done ({@link PeerChannelHandler} hands the connection over). Event loop, except
+ * is done ({@link HandshakeHandler} hands the connection over). Event loop, except
  * {@link #onResult}.
  *
  * <p>Inbound: each WRITE frame is decoded in place and offered to the agent's ring with a request id
@@ -49,6 +48,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * {@code zookeeper.nio.sessionlessCnxnTimeout}, {@code NIOServerCnxnFactory.configure}.)
  */
 final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRouter.Sink {
+    static final String NAME = "client-writes";
     /** Unanswered writes a connection may have in the agent; more are answered BUSY at once. */
     static final int MAX_OUTSTANDING = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(ClientWriteHandler.class);

@@ -18,6 +18,8 @@ public enum FailReason {
     /** Any other exception out of a handler: a bug, since every decoder is total. */
     HANDLER_ERROR;
 
+    private static final int MAX_REASON_CHARS = 200;
+
     private final String metricName = name().toLowerCase(Locale.ROOT);
 
     public String metricName() {
@@ -32,5 +34,19 @@ public enum FailReason {
             }
         }
         return cause instanceof IOException ? IO_ERROR : HANDLER_ERROR;
+    }
+
+    /**
+     * The innermost message, at most {@value #MAX_REASON_CHARS} characters: SslHandler wraps the JDK's
+     * reason (e.g. "PKIX path building failed") in DecoderExceptions, and NotSslRecordException
+     * hex-dumps whatever a plain-text peer sent, so a hostile one would decide the line's length.
+     */
+    static String rootMessage(final Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        final String message = t == cause ? String.valueOf(cause) : cause.getClass().getSimpleName() + ": " + t;
+        return message.length() <= MAX_REASON_CHARS ? message : message.substring(0, MAX_REASON_CHARS) + "...";
     }
 }

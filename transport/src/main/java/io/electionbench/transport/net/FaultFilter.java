@@ -1,15 +1,20 @@
 package io.electionbench.transport.net;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.electionbench.core.quorum.Ensemble;
 
 /**
- * Injected link faults, set by the admin endpoint and read by the event loop per frame: an isolated
- * peer's frames are dropped both ways (connections stay up, as in a silent partition, so detection
- * takes syncLimit ticks as it would in ZooKeeper); a slow peer's frames are delayed both ways.
- * Members are addressed by ensemble index; writes are volatile.
+ * Injected link faults, set by the admin endpoint and applied per frame by each peer connection's
+ * {@link FaultHandler}: an isolated peer's frames are dropped both ways (connections stay up, as in a
+ * silent partition, so detection takes syncLimit ticks as it would in ZooKeeper); a slow peer's frames
+ * are delayed both ways. Members are addressed by ensemble index; writes are volatile.
+ *
+ * <p>Faults are off until {@link PeerTransport#enableFaults()} switches them on, which puts the
+ * handlers into the pipelines; until then {@link #isolate} and {@link #slow} refuse, since nothing
+ * would apply them.
  *
  * <p>A quorum connection that dropped a frame has a hole in its stream, which TCP never leaves: it
  * would have retransmitted. {@link #heal()} therefore names the peers whose quorum frames were dropped,
@@ -19,6 +24,7 @@ import io.electionbench.core.quorum.Ensemble;
  */
 public final class FaultFilter {
     private final Ensemble ensemble;
+    private final AtomicBoolean isEnabled = new AtomicBoolean();
     private final AtomicIntegerArray delayMs;
     private volatile long isolatedMask;
     /** Peers (ensemble index bits) a quorum frame to or from was dropped for since the last heal. */
@@ -29,14 +35,41 @@ public final class FaultFilter {
         this.delayMs = new AtomicIntegerArray(ensemble.size());
     }
 
-    /** Drops every frame to and from these sids, in addition to those already isolated. */
+    /** Switches faults on, once; true for the call that did. */
+    boolean enable() {
+        return isEnabled.compareAndSet(false, true);
+    }
+
+    /** True once {@link PeerTransport#enableFaults()} has put the fault handlers in place. */
+    public boolean isEnabled() {
+        return isEnabled.get();
+    }
+
+    /**
+     * Drops every frame to and from these sids, in addition to those already isolated.
+     *
+     * @throws IllegalStateException if faults are not enabled
+     */
     public void isolate(final long... sids) {
+        checkEnabled();
         isolatedMask |= ensemble.maskOf(sids);
     }
 
-    /** Delays frames to and from {@code sid} by {@code ms} (0 removes the delay). */
+    /**
+     * Delays frames to and from {@code sid} by {@code ms} (0 removes the delay).
+     *
+     * @throws IllegalStateException if faults are not enabled
+     */
     public void slow(final long sid, final int ms) {
+        checkEnabled();
         delayMs.set(ensemble.maskOf(sid) == 0 ? 0 : ensemble.indexOf(sid), Math.max(0, ms));
+    }
+
+    private void checkEnabled() {
+        if (!isEnabled.get()) {
+            throw new IllegalStateException("faults are not enabled: PeerTransport.enableFaults() puts their handlers"
+                + " in place first");
+        }
     }
 
     /**

@@ -25,7 +25,7 @@ import io.netty.buffer.ByteBufAllocator;
  * quorum messages to a peer keep their order; nothing else is allocated. A quorum send returns false
  * when the link is down (the recovery messages: LEADER_INFO onwards; LEARNER_INFO is kept and sent
  * when the link comes up, pings and rejects are dropped with the link, as before) or when it is
- * hopelessly backed up: more than {@link PeerLink#MAX_PENDING_BYTES} pending, or its queue full.
+ * hopelessly backed up: more than {@link QuorumLink#MAX_PENDING_BYTES} pending, or its queue full.
  * {@link #isWritable} is Netty's channel writability (water marks in {@link PeerTransport}) and false
  * without a link, so a paced bulk stream never comes near that cap.
  *
@@ -49,8 +49,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     static final int HELD_SEGMENTS = 4;
 
     private final Ensemble ensemble;
-    private final PeerLink[] electionLinks;
-    private final PeerLink[] quorumLinks;
+    private final ElectionLink[] electionLinks;
+    private final QuorumLink[] quorumLinks;
     private final TransportCounters counters;
     private final ByteBufAllocator alloc;
     /** False with TLS: a FileRegion cannot go through an SslHandler. */
@@ -65,7 +65,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     private long failedZxid;
     private volatile boolean isClosed;
 
-    NettyPeerPublisher(final Ensemble ensemble, final PeerLink[] electionLinks, final PeerLink[] quorumLinks,
+    NettyPeerPublisher(final Ensemble ensemble, final ElectionLink[] electionLinks, final QuorumLink[] quorumLinks,
         final TransportCounters counters, final ByteBufAllocator alloc, final boolean isFileRegionAllowed) {
         this.ensemble = ensemble;
         this.electionLinks = electionLinks;
@@ -78,13 +78,13 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
         final long electionEpoch, final long peerEpoch) {
-        final PeerLink link = link(electionLinks, toSid);
+        final ElectionLink link = link(electionLinks, toSid);
         return link != null && counted(link.offerNotification(state, leader, zxid, electionEpoch, peerEpoch));
     }
 
     @Override
     public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.LEARNER_INFO_LENGTH, 0), false);
         if (frame == null) {
             return false;
@@ -95,7 +95,7 @@ final class NettyPeerPublisher implements PeerPublisher {
 
     @Override
     public boolean sendLearnerReject(final long toSid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.HEADER_LENGTH, 0), false);
         if (frame == null) {
             return false;
@@ -110,7 +110,7 @@ final class NettyPeerPublisher implements PeerPublisher {
      */
     @Override
     public void resetQuorumLink(final long toSid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         if (link != null) {
             link.requestReset();
         }
@@ -133,7 +133,7 @@ final class NettyPeerPublisher implements PeerPublisher {
 
     @Override
     public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ACK_EPOCH_WITH_SNAPSHOT_LENGTH, 0), true);
         if (frame == null) {
             return false;
@@ -144,7 +144,7 @@ final class NettyPeerPublisher implements PeerPublisher {
 
     @Override
     public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SYNC_START_LENGTH, 0), true);
         if (frame == null) {
             return false;
@@ -156,7 +156,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
         final long position, final DirectBuffer buffer, final int offset, final int length) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, length), true);
         if (frame == null) {
             return false;
@@ -178,7 +178,7 @@ final class NettyPeerPublisher implements PeerPublisher {
         if (source == null) {
             return sendSnapshotChunk(toSid, zxid, digest, totalLength, position, buffer, offset, length);
         }
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf header = claim(link, SNAPSHOT_CHUNK_HEADER_BYTES, length, true);
         if (header == null) {
             return false;
@@ -235,7 +235,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendRecords(final long toSid, final Path file, final long position, final int length, final int count,
         final long firstZxid, final long lastZxid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf header = isFileRegionAllowed
             ? claim(link, RECORDS_HEADER_BYTES, length, true)
             : claim(link, RECORDS_HEADER_BYTES + length, true);
@@ -352,7 +352,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
         final int length) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.P_PAYLOAD_OFFSET, length), true);
         if (frame == null) {
             return false;
@@ -377,7 +377,7 @@ final class NettyPeerPublisher implements PeerPublisher {
         long failed = 0;
         long ready = 0;
         for (int i = 0; i < count; i++) {
-            final PeerLink link = link(quorumLinks, toSids[i]);
+            final QuorumLink link = link(quorumLinks, toSids[i]);
             if (isClaimable(link, frameBytes, true)) {
                 ready |= 1L << i;
             } else {
@@ -422,12 +422,12 @@ final class NettyPeerPublisher implements PeerPublisher {
 
     @Override
     public boolean isWritable(final long toSid) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         return link != null && link.isWritable();
     }
 
     private boolean sendZxid(final long toSid, final int type, final long zxid, final boolean needsLink) {
-        final PeerLink link = link(quorumLinks, toSid);
+        final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ZXID_LENGTH, 0), needsLink);
         if (frame == null) {
             return false;
@@ -442,15 +442,15 @@ final class NettyPeerPublisher implements PeerPublisher {
      *
      * @throws IllegalArgumentException if the frame would exceed the 512 KiB frame limit (a caller bug)
      */
-    private ByteBuf claim(final PeerLink link, final int frameBytes, final boolean needsLink) {
+    private ByteBuf claim(final QuorumLink link, final int frameBytes, final boolean needsLink) {
         return claim(link, frameBytes, 0, needsLink);
     }
 
     /**
-     * As {@link #claim(PeerLink, int, boolean)} for a buffer of {@code bufferBytes} that starts a frame
+     * As {@link #claim(QuorumLink, int, boolean)} for a buffer of {@code bufferBytes} that starts a frame
      * of {@code bufferBytes + trailingBytes} (the rest sent from a file).
      */
-    private ByteBuf claim(final PeerLink link, final int bufferBytes, final int trailingBytes, final boolean needsLink) {
+    private ByteBuf claim(final QuorumLink link, final int bufferBytes, final int trailingBytes, final boolean needsLink) {
         final int frameBytes = bufferBytes + trailingBytes;
         checkFrame(frameBytes);
         return isClaimable(link, frameBytes, needsLink) ? alloc.directBuffer(bufferBytes, bufferBytes) : null;
@@ -463,7 +463,7 @@ final class NettyPeerPublisher implements PeerPublisher {
     }
 
     /** False when there is no such peer, the link is down and {@code needsLink}, or it is hopelessly backed up. */
-    private boolean isClaimable(final PeerLink link, final int frameBytes, final boolean needsLink) {
+    private boolean isClaimable(final QuorumLink link, final int frameBytes, final boolean needsLink) {
         if (link == null || (needsLink && !link.isConnected())) {
             return false;
         }
@@ -474,11 +474,11 @@ final class NettyPeerPublisher implements PeerPublisher {
         return true;
     }
 
-    private boolean publish(final PeerLink link, final ByteBuf frame) {
+    private boolean publish(final QuorumLink link, final ByteBuf frame) {
         return counted(link.offerFrame(frame));
     }
 
-    private PeerLink link(final PeerLink[] links, final long sid) {
+    private <L extends PeerLink> L link(final L[] links, final long sid) {
         final int index = ensemble.indexOf(sid);
         return index < 0 ? null : links[index];
     }

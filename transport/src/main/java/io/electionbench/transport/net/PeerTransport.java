@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.transport.node.WriteRouter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +22,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -41,8 +41,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * A member's TCP transport: the election port (ZooKeeper-compatible) and the quorum port
- * (electionbench's own), one {@link PeerLink} per peer and port, and a {@link PeerPublisher} for the
- * agent. Native epoll where available, NIO otherwise; pooled direct buffers.
+ * (electionbench's own), an {@link ElectionLink} and a {@link QuorumLink} per peer, and a
+ * {@link PeerPublisher} for the agent. Native epoll where available, NIO otherwise; pooled direct
+ * buffers. Every connection's pipeline starts as {@code [tls] handshake} and, once established, is
+ * {@code [tls] [faults] election-frames|quorum-frames} or {@code [tls] client-writes}
+ * (docs/transport.md, "Pipeline and links").
  *
  * <p>Threading: all network work runs on one event loop thread per transport, so link and handler
  * state needs no synchronisation. The agent thread only touches the per-link outbound rings (via
@@ -56,6 +59,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
     private static final int BIND_ATTEMPTS = 3;
+    /** The pipeline name of the {@code SslHandler} (with {@code sslQuorum=true}), first in every pipeline. */
+    static final String TLS_HANDLER = "tls";
+    private static final long ENABLE_FAULTS_WAIT_MS = 1_000;
     /**
      * Outbound water marks of every connection: a quorum link stops being writable (so the agent
      * pauses its bulk streams, {@code PeerPublisher.isWritable}) above 4 MiB pending and becomes
@@ -85,8 +91,8 @@ public final class PeerTransport implements AutoCloseable {
         new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final EventLoop eventLoop;
     private final boolean isEpoll;
-    private final PeerLink[] electionLinks;
-    private final PeerLink[] quorumLinks;
+    private final ElectionLink[] electionLinks;
+    private final QuorumLink[] quorumLinks;
     /** The config text sent in every notification; read only by the event loop, with absolute indexes. */
     private final ByteBuf configBytes;
     private final PeerAuthenticator authenticator;
@@ -128,13 +134,13 @@ public final class PeerTransport implements AutoCloseable {
         this.tls = config.tls();
         this.myElectionAddress = config.address(config.mySid()).electionAddress();
         this.clientConnections = new ClientConnections(config.maxClientCnxns(), config.maxCnxns());
-        this.electionLinks = new PeerLink[ensemble.size()];
-        this.quorumLinks = new PeerLink[ensemble.size()];
+        this.electionLinks = new ElectionLink[ensemble.size()];
+        this.quorumLinks = new QuorumLink[ensemble.size()];
         for (int i = 0; i < ensemble.size(); i++) {
             final long sid = ensemble.sid(i);
             if (sid != config.mySid()) {
-                electionLinks[i] = new PeerLink(this, PortKind.ELECTION, sid, i, config.outboundRingBytes(), eventLoop);
-                quorumLinks[i] = new PeerLink(this, PortKind.QUORUM, sid, i, config.outboundRingBytes(), eventLoop);
+                electionLinks[i] = new ElectionLink(this, sid, i, config.outboundRingBytes(), eventLoop);
+                quorumLinks[i] = new QuorumLink(this, sid, i, eventLoop);
             }
         }
         this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters, PooledByteBufAllocator.DEFAULT,
@@ -179,9 +185,9 @@ public final class PeerTransport implements AutoCloseable {
                 protected void initChannel(final SocketChannel ch) {
                     channels.add(ch);
                     if (tls != null) {
-                        ch.pipeline().addLast(tls.newHandler(null, 0));
+                        ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(null, 0));
                     }
-                    ch.pipeline().addLast(new PeerChannelHandler(PeerTransport.this, kind, null));
+                    ch.pipeline().addLast(HandshakeHandler.NAME, new HandshakeHandler(PeerTransport.this, kind, null));
                 }
             });
         RuntimeException failure = null;
@@ -222,9 +228,10 @@ public final class PeerTransport implements AutoCloseable {
                 protected void initChannel(final SocketChannel ch) {
                     channels.add(ch);
                     if (tls != null) {
-                        ch.pipeline().addLast(tls.newHandler(peer.host(), port));
+                        ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(peer.host(), port));
                     }
-                    ch.pipeline().addLast(new PeerChannelHandler(PeerTransport.this, link.kind(), link));
+                    ch.pipeline().addLast(HandshakeHandler.NAME,
+                        new HandshakeHandler(PeerTransport.this, link.kind(), link));
                 }
             });
         final ChannelFuture future = bootstrap.connect(peer.host(), port);
@@ -239,36 +246,15 @@ public final class PeerTransport implements AutoCloseable {
         return future.channel();
     }
 
-    /** Writes an encoded batch to {@code ch}, applying faults; takes ownership of {@code out}. */
-    void write(final PeerLink link, final Channel ch, final ByteBuf out) {
-        if (!out.isReadable()) {
-            out.release();
-            return;
-        }
-        if (faults.isIsolated(link.peerIndex())) {
-            counters.increment(TransportCounters.FAULT_DROPPED);
-            out.release();
-            return;
-        }
-        final int delayMs = faults.delayMs(link.peerIndex());
-        if (delayMs > 0) {
-            writeLater(ch, out, delayMs);
-            return;
-        }
-        ch.writeAndFlush(out, ch.voidPromise());
-    }
-
-    /** Slow-link fault: a delayed write still owns {@code out}, so a write cancelled by shutdown releases it. */
-    private static void writeLater(final Channel ch, final ByteBuf out, final int delayMs) {
-        try {
-            ch.eventLoop().schedule(() -> ch.writeAndFlush(out, ch.voidPromise()), delayMs, TimeUnit.MILLISECONDS)
-                .addListener(f -> {
-                    if (f.isCancelled()) {
-                        out.release();
-                    }
-                });
-        } catch (final RejectedExecutionException ex) {
-            out.release();
+    /**
+     * Puts {@code link}'s frame handler after the handler named {@code after} in an established
+     * connection's pipeline, with a {@link FaultHandler} in front of it when faults are enabled
+     * (event loop; the handshake handler then removes itself).
+     */
+    void addFrameHandlers(final ChannelPipeline pipeline, final String after, final PeerLink link) {
+        pipeline.addAfter(after, link.frameHandlerName(), link.newFrameHandler());
+        if (faults.isEnabled()) {
+            pipeline.addAfter(after, FaultHandler.NAME, new FaultHandler(this, link));
         }
     }
 
@@ -283,7 +269,7 @@ public final class PeerTransport implements AutoCloseable {
         final long skipped = failureLog.admit(System.nanoTime());
         if (skipped >= 0) {
             log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid, reason.metricName(),
-                PeerChannelHandler.rootMessage(cause), WarnLimiter.suffix(skipped));
+                FailReason.rootMessage(cause), WarnLimiter.suffix(skipped));
         }
     }
 
@@ -304,15 +290,6 @@ public final class PeerTransport implements AutoCloseable {
             counters.increment(TransportCounters.INBOUND_DROPPED);
         }
         wakeAgent();
-    }
-
-    /** Slow-link fault: hands a notification over after a delay (allocates; faults only). */
-    void offerNotificationLater(final long from, final int state, final long leader, final long zxid,
-        final long electionEpoch, final long peerEpoch, final int version, final int delayMs) {
-        eventLoop.schedule(() -> {
-            InboundMessages.offerNotification(ring, from, state, leader, zxid, electionEpoch, peerEpoch, version);
-            wakeAgent();
-        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** Unparks the agent thread, if one is registered, so it drains its ring at once. */
@@ -376,6 +353,48 @@ public final class PeerTransport implements AutoCloseable {
         return publisher;
     }
 
+    /**
+     * Switches fault injection on (docs/transport.md, "Pipeline and links"): a {@link FaultHandler}
+     * joins every established peer connection now and every one established from now on, for as long
+     * as the transport runs; without this no fault handler is in any pipeline and faults cost nothing.
+     * The admin endpoint calls it for the first {@code /fault/isolate} or {@code /fault/slow}.
+     * Idempotent, any thread; off the event loop it returns once the handlers are in place (or after
+     * {@value #ENABLE_FAULTS_WAIT_MS} ms if the event loop is that busy).
+     *
+     * @return the fault settings, now accepted
+     */
+    public FaultFilter enableFaults() {
+        if (!faults.enable()) {
+            return faults;
+        }
+        LOG.info("{}: fault injection enabled: every peer connection gets a fault handler from now on", name);
+        final Runnable install = () -> {
+            for (int i = 0; i < electionLinks.length; i++) {
+                if (electionLinks[i] != null) {
+                    installFaults(electionLinks[i]);
+                    installFaults(quorumLinks[i]);
+                }
+            }
+        };
+        if (isOwnThread()) {
+            install.run();
+            return faults;
+        }
+        try {
+            eventLoop.submit(install).awaitUninterruptibly(ENABLE_FAULTS_WAIT_MS);
+        } catch (final RejectedExecutionException closing) {
+            // The transport is closing: no connection is left to fault.
+        }
+        return faults;
+    }
+
+    private void installFaults(final PeerLink link) {
+        if (link.channel != null) {
+            FaultHandler.install(this, link, link.channel);
+        }
+    }
+
+    /** The fault settings; {@link #enableFaults()} first to change them. */
     public FaultFilter faults() {
         return faults;
     }
@@ -435,7 +454,7 @@ public final class PeerTransport implements AutoCloseable {
     /** True if the election link to {@code sid} is up (read from any thread; racy by nature). */
     public boolean isElectionLinkUp(final long sid) {
         final int index = config.ensemble().indexOf(sid);
-        return index >= 0 && electionLinks[index] != null && electionLinks[index].isUp();
+        return index >= 0 && electionLinks[index] != null && electionLinks[index].isConnected();
     }
 
     /**
@@ -454,6 +473,7 @@ public final class PeerTransport implements AutoCloseable {
         return index >= 0 && quorumLinks[index] != null && quorumLinks[index].isConnected();
     }
 
+    /** The link to the member at ensemble {@code index} on {@code kind}'s port (null for ourselves). */
     PeerLink link(final PortKind kind, final int index) {
         return kind == PortKind.ELECTION ? electionLinks[index] : quorumLinks[index];
     }
@@ -525,7 +545,7 @@ public final class PeerTransport implements AutoCloseable {
         if (canWait) {
             terminated.syncUninterruptibly();
         }
-        for (final PeerLink link : quorumLinks) {
+        for (final QuorumLink link : quorumLinks) {
             if (link != null) {
                 link.releaseAll();
             }

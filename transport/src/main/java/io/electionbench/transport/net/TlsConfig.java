@@ -247,7 +247,7 @@ public final class TlsConfig {
         }
         engine.setSSLParameters(params);
         final SslHandler handler = new SslHandler(engine);
-        // PeerChannelHandler's deadline covers the TLS handshake, the header and the HMAC exchange together.
+        // HandshakeHandler's deadline covers the TLS handshake, the header and the HMAC exchange together.
         handler.setHandshakeTimeoutMillis(0);
         return handler;
     }

@@ -29,6 +29,7 @@ import io.electionbench.transport.net.PeerAddress;
 import io.electionbench.transport.net.PeerTransport;
 import io.electionbench.transport.net.PortBindException;
 import io.electionbench.transport.net.WarnLimiter;
+import io.electionbench.transport.net.WriteRouter;
 import io.electionbench.transport.node.AdminConnection.CloseReason;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -538,16 +539,20 @@ final class AdminServer {
                 return;
             }
             final Ensemble ensemble = transport.config().ensemble();
+            // Parameters are checked before faults are enabled: a refused command changes nothing.
             switch (path) {
-                case "/fault/isolate":
-                    transport.faults().isolate(memberParams(ensemble, params, "peers"));
+                case "/fault/isolate": {
+                    final long[] peers = memberParams(ensemble, params, "peers");
+                    transport.enableFaults().isolate(peers);
                     break;
+                }
                 case "/fault/heal":
                     transport.healFaults();
                     break;
                 case "/fault/slow": {
                     final long peer = memberParams(ensemble, params, "peer")[0];
-                    transport.faults().slow(peer, (int)longParam(params, "delayMs", 0, MAX_DELAY_MS));
+                    final int delayMs = (int)longParam(params, "delayMs", 0, MAX_DELAY_MS);
+                    transport.enableFaults().slow(peer, delayMs);
                     break;
                 }
                 case "/fault/crash":

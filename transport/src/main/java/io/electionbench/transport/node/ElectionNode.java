@@ -24,6 +24,7 @@ import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
 import io.electionbench.transport.net.TransportCounters;
+import io.electionbench.transport.net.WriteRouter;
 
 /**
  * One real ensemble member: config, {@link NodeStorage} (epoch files and the txn log), the

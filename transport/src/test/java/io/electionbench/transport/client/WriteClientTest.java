@@ -25,7 +25,7 @@ import io.electionbench.transport.net.LeakWatch;
 import io.electionbench.transport.net.Loopback;
 import io.electionbench.transport.net.RefuseReason;
 import io.electionbench.transport.net.TransportCounters;
-import io.electionbench.transport.node.WriteRouter;
+import io.electionbench.transport.net.WriteRouter;
 
 /**
  * A {@link WriteClient} against a real single-member {@code PeerTransport} whose ring is drained by

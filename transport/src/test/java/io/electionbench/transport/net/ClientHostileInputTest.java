@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.client.WriteClient;
-import io.electionbench.transport.node.WriteRouter;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
 import io.electionbench.transport.wire.RecordBytes;

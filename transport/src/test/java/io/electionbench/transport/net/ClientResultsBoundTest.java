@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.client.WriteClient;
-import io.electionbench.transport.node.WriteRouter;
 
 /**
  * Every write client of a node shares one results ring ({@link ClientResults}), so the node bounds

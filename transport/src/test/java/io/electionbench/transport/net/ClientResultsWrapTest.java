@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.client.WriteClient;
-import io.electionbench.transport.node.WriteRouter;
 
 /**
  * Write results go from the agent to the client's connection through the transport's one results ring

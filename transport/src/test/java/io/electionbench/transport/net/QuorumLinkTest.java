@@ -137,7 +137,7 @@ class QuorumLinkTest {
         try (Loopback nodes = new Loopback(2, null)) {
             nodes.startAll();
             nodes.awaitQuorumLinks(TIMEOUT_MS);
-            nodes.node(2).faults().isolate(1);
+            nodes.node(2).enableFaults().isolate(1);
             assertTrue(nodes.node(2).publisher().sendCommit(1, 41));
             Loopback.await(TIMEOUT_MS, "the commit dropped", () -> nodes.counters(2).get(TransportCounters.FAULT_DROPPED) >= 1);
             final long linksDown = nodes.counters(2).get(TransportCounters.LINKS_DOWN);
@@ -198,6 +198,7 @@ class QuorumLinkTest {
     @Test
     void healReportsOnlyThePeersWhoseQuorumFramesWereDropped() {
         final FaultFilter faults = new FaultFilter(io.electionbench.core.quorum.Ensemble.majority(3));
+        assertTrue(faults.enable());
         faults.isolate(2);
         assertEquals(0, faults.heal(), "an isolation that dropped no quorum frame leaves connections alone");
         faults.isolate(2, 3);

@@ -95,8 +95,8 @@ class RecordBatchLinkTest {
         try (Loopback nodes = new Loopback(2, null, SMALL_RING)) {
             nodes.startAll();
             nodes.awaitQuorumLinks(TIMEOUT_MS);
-            nodes.node(2).faults().slow(1, 5);
-            nodes.node(1).faults().slow(2, 5);
+            nodes.node(2).enableFaults().slow(1, 5);
+            nodes.node(1).enableFaults().slow(2, 5);
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
             final TestProposals.Verifier learner = new TestProposals.Verifier(nodes.ring(1), TXNS);
             sendAll(log, publisher, learner);

@@ -122,7 +122,7 @@ class ZeroCopyLinkTest {
                 }
             }
             assertTrue(isRefused, "the pending-bytes cap refused a chunk");
-            assertTrue(queued >= PeerLink.MAX_PENDING_BYTES / 2, "refused only near the cap, after " + queued + " bytes");
+            assertTrue(queued >= QuorumLink.MAX_PENDING_BYTES / 2, "refused only near the cap, after " + queued + " bytes");
             assertFalse(publisher.isWritable(1), "file bytes count towards the water marks");
             final SharedFile source = publisher.heldSnapshot();
             assertTrue(source.refCnt() > 1, "regions hold the file");
@@ -160,7 +160,7 @@ class ZeroCopyLinkTest {
             nodes.startAll();
             nodes.awaitQuorumLinks(TIMEOUT_MS);
             final NettyPeerPublisher publisher = (NettyPeerPublisher)nodes.node(2).publisher();
-            nodes.node(2).faults().isolate(1);
+            nodes.node(2).enableFaults().isolate(1);
             for (int i = 0; i < 5; i++) {
                 assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, 0, file, FILE_OFFSET,
                     stateBuffer, 0, 40_000));

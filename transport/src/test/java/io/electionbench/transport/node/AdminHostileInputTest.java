@@ -1,6 +1,7 @@
 package io.electionbench.transport.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -219,7 +220,9 @@ class AdminHostileInputTest {
         assertTrue(range.body.contains("0.." + AdminServer.MAX_DELAY_MS), range.toString());
         assertEquals(0, ensemble.nodes[1].transport().faults().isolatedSids().length, "no refused command took effect");
         assertEquals(0, ensemble.nodes[1].transport().faults().delayMs(1), "no refused command took effect");
+        assertFalse(ensemble.nodes[1].transport().faults().isEnabled(), "nor did one put fault handlers in place");
         assertEquals(200, Http.post(base + "/fault/slow?peer=2&delayMs=0", null).statusCode());
+        assertTrue(ensemble.nodes[1].transport().faults().isEnabled(), "an accepted fault command enables faults");
         assertEquals(200, Http.get(base + "/state").statusCode());
     }
 

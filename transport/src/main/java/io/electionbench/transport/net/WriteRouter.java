@@ -1,4 +1,4 @@
-package io.electionbench.transport.node;
+package io.electionbench.transport.net;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 

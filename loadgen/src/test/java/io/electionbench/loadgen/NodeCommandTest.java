@@ -1,23 +1,33 @@
-package io.electionbench.transport.node;
+package io.electionbench.loadgen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.transport.net.FreePorts;
+import io.electionbench.transport.node.NodeStorage;
 
-/** {@code electionbench node} on a zoo.cfg and myid as ZooKeeper users have them. */
+/**
+ * {@code electionbench node}: on a zoo.cfg and myid as ZooKeeper users have them, and the one line
+ * and exit code for each reason it cannot start (the storage itself is tested in transport's
+ * NodeStorageTest).
+ */
 class NodeCommandTest {
+    /** Where the middle record's payload starts in its segment: the segment header, a record, a record header. */
+    private static final int MIDDLE_PAYLOAD = 16 + (16 + 10) + 16;
+
     @TempDir
     Path dir;
 
@@ -27,7 +37,7 @@ class NodeCommandTest {
      */
     @Test
     void aNodeStartsOnAZooKeeperZooCfgAndItsMyid() throws Exception {
-        final int[] ports = TestEnsemble.freePorts(4);
+        final int[] ports = FreePorts.pick(4);
         final Path data = Files.createDirectories(dir.resolve("zk-data"));
         Files.writeString(data.resolve("myid"), "1\n");
         final Path cfg = Files.write(dir.resolve("zoo.cfg"), List.of("tickTime=100", "initLimit=10", "syncLimit=5",
@@ -36,9 +46,9 @@ class NodeCommandTest {
         final Path log = dir.resolve("node.log");
         final Process node = launch(cfg, log);
         try {
-            TestEnsemble.await(20_000, "the node's start line", () -> read(log).contains("node 1 admin http://127.0.0.1:"
-                + ports[2]));
-            TestEnsemble.await(10_000, "the node leading and serving",
+            NodeProcesses.await(20_000, "the node's start line",
+                () -> read(log).contains("node 1 admin http://127.0.0.1:" + ports[2]));
+            NodeProcesses.await(10_000, "the node leading and serving",
                 () -> state("http://127.0.0.1:" + ports[2] + "/state").contains("\"serving\":true"));
             final String text = read(log);
             final long warnings = text.lines().filter(l -> l.contains("ignoring ZooKeeper keys")).count();
@@ -84,7 +94,7 @@ class NodeCommandTest {
      */
     @Test
     void aPortInUseIsOneLineNamingItsRoleAndExitTwo() throws Exception {
-        final int[] ports = TestEnsemble.freePorts(3);
+        final int[] ports = FreePorts.pick(3);
         final Path data = Files.createDirectories(dir.resolve("ports"));
         final Path cfg = Files.write(dir.resolve("ports.cfg"), List.of("tickTime=100", "dataDir=" + data,
             "server.1=127.0.0.1:" + ports[0] + ":" + ports[1], "admin.1=127.0.0.1:" + ports[2]));
@@ -111,49 +121,77 @@ class NodeCommandTest {
         }
     }
 
+    /** A flipped byte in a middle record of the txn log: exit 1, one line naming file and offset, nothing changed. */
+    @Test
+    void aCorruptTxnLogIsOneLineAndExitOne() throws Exception {
+        final Path data = Files.createDirectories(dir.resolve("corrupt"));
+        final Path segment = threeRecords(data);
+        final byte[] bytes = Files.readAllBytes(segment);
+        bytes[MIDDLE_PAYLOAD + 3] ^= 0x20;
+        Files.write(segment, bytes);
+        final String line = NodeProcesses.errorLine(1, "--config", singleMember(data).toString(), "--id", "1");
+        assertTrue(line.startsWith("error: node 1: the txn log is corrupt: " + segment + " at byte offset "), line);
+        assertArrayEquals(bytes, Files.readAllBytes(segment), "starting the node changed nothing");
+        assertEquals(1, currentEpoch(data));
+    }
+
+    /** An epoch file beyond the epoch space: exit 1, one line naming file and value, nothing rewritten. */
+    @Test
+    void anEpochBeyondTheEpochSpaceIsOneLineAndExitOne() throws Exception {
+        final Path data = Files.createDirectories(dir.resolve("epoch"));
+        threeRecords(data);
+        final Path accepted = data.resolve("version-2/acceptedEpoch");
+        Files.writeString(accepted, "9000000000000000004\n");
+        final String line = NodeProcesses.errorLine(1, "--config", singleMember(data).toString(), "--id", "1");
+        assertTrue(line.startsWith("error: node 1: cannot open storage: " + accepted
+            + " holds epoch 9000000000000000004"), line);
+        assertEquals("9000000000000000004\n", Files.readString(accepted), "nothing is rewritten");
+        assertEquals(1, currentEpoch(data), "the other file either");
+    }
+
+    /** Three records 1:1, 1:2, 1:3 of 10 bytes each in one segment, epochs 1; returns the segment file. */
+    private static Path threeRecords(final Path data) throws Exception {
+        try (NodeStorage storage = NodeStorage.open(data, FsyncPolicy.ALWAYS)) {
+            for (int counter = 1; counter <= 3; counter++) {
+                final byte[] payload = String.format("%-10s", Zxid.toString(Zxid.make(1, counter)))
+                    .getBytes(StandardCharsets.US_ASCII);
+                storage.log().append(Zxid.make(1, counter), new UnsafeBuffer(payload), 0, payload.length);
+            }
+            storage.acceptedEpoch(1);
+            storage.currentEpoch(1);
+            assertEquals(1, storage.log().segmentFiles().length);
+            return storage.log().segmentFiles()[0];
+        }
+    }
+
+    private static long currentEpoch(final Path data) throws Exception {
+        return Long.parseLong(Files.readString(data.resolve("version-2/currentEpoch")).trim());
+    }
+
+    /** A one-member ensemble on loopback whose dataDir is {@code data}. */
+    private Path singleMember(final Path data) throws Exception {
+        final int[] ports = FreePorts.pick(2);
+        return Files.write(dir.resolve(data.getFileName() + ".cfg"), List.of("dataDir=" + data, "tickTime=100",
+            "server.1=127.0.0.1:" + ports[0] + ":" + ports[1]));
+    }
+
     private static String run(final Path cfg, final String... more) {
-        final StringWriter err = new StringWriter();
         final List<String> args = new ArrayList<>(List.of("--config", cfg.toString()));
         args.addAll(List.of(more));
-        final int exit = new CommandLine(new NodeCommand()).setErr(new PrintWriter(err)).execute(args.toArray(new String[0]));
-        assertEquals(2, exit, err.toString());
-        final String[] lines = err.toString().strip().split("\n");
-        assertEquals(1, lines.length, err.toString());
-        return lines[0];
+        return NodeProcesses.errorLine(2, args.toArray(new String[0]));
     }
 
     private static Process launch(final Path cfg, final Path log, final String... more) throws Exception {
-        final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("-Xmx64m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(NodeCommand.class.getName());
-        command.add("--config");
-        command.add(cfg.toString());
-        command.addAll(List.of(more));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final List<String> args = new ArrayList<>(List.of("--config", cfg.toString()));
+        args.addAll(List.of(more));
+        return NodeProcesses.launch(log, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), args.toArray(new String[0]));
     }
 
     private static String state(final String url) {
-        try {
-            return Http.get(url).body().replace(" ", "");
-        } catch (final java.io.IOException ex) {
-            return "";
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return NodeProcesses.get(url).replace(" ", "");
     }
 
     private static String read(final Path log) {
-        try {
-            return Files.readString(log);
-        } catch (final java.io.IOException ex) {
-            return "";
-        }
+        return NodeProcesses.read(log);
     }
 }

@@ -1,11 +1,9 @@
-package io.electionbench.transport.node;
+package io.electionbench.loadgen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.transport.net.FreePorts;
+import io.electionbench.transport.node.NodeStorage;
 
 /**
  * A node process with the load generator's node heap (64 MiB) restarts on a dataDir whose txn log holds
@@ -54,12 +54,12 @@ class LargeLogRestartTest {
         final Path output = dir.resolve("node.out");
         final Process node = launch(config, output);
         try {
-            TestEnsemble.await(START_TIMEOUT_MS, "the node to start or exit",
+            NodeProcesses.await(START_TIMEOUT_MS, "the node to start or exit",
                 () -> !node.isAlive() || adminUrl(output) != null);
             assertTrue(node.isAlive(), "the node exited with " + (node.isAlive() ? "" : node.exitValue()) + ": "
                 + read(output));
-            final String tail = Http.get(adminUrl(output) + "/log?from=" + Zxid.toString(last)).body();
-            assertEquals(Zxid.toString(last), Http.field(tail, "lastZxid"), tail);
+            final String tail = NodeProcesses.get(adminUrl(output) + "/log?from=" + Zxid.toString(last));
+            assertEquals(Zxid.toString(last), NodeProcesses.field(tail, "lastZxid"), tail);
             assertTrue(tail.contains("[[\"" + Zxid.toString(last) + "\"," + Zxid.counter(last) + "]]"),
                 "the last record, read from the recovered log on the agent thread: " + tail);
         } finally {
@@ -104,7 +104,7 @@ class LargeLogRestartTest {
 
     /** A one-member ensemble on loopback whose dataDir is {@code dir/data}. */
     private Path singleMember() throws IOException {
-        final int[] ports = TestEnsemble.freePorts(3);
+        final int[] ports = FreePorts.pick(3);
         final Path cfg = dir.resolve("one.cfg");
         Files.write(cfg, List.of("dataDir=" + dir.resolve("data"), "tickTime=100",
             "server.1=127.0.0.1:" + ports[0] + ":" + ports[1] + ":participant", "admin.1=127.0.0.1:" + ports[2]));
@@ -113,12 +113,9 @@ class LargeLogRestartTest {
 
     /** {@code node --config cfg --id 1} in a JVM with the load generator's node heap and flags. */
     private static Process launch(final Path config, final Path output) throws IOException {
-        return new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-            "-Xmx" + NODE_HEAP, "-Xms" + NODE_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp", System.getProperty("java.class.path"), NodeCommand.class.getName(),
-            "--config", config.toString(), "--id", "1")
-            .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return NodeProcesses.launch(output, List.of("-Xmx" + NODE_HEAP, "-Xms" + NODE_HEAP, "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+            "--config", config.toString(), "--id", "1");
     }
 
     /** The admin URL the node printed once started, or null before. */
@@ -132,10 +129,6 @@ class LargeLogRestartTest {
     }
 
     private static String read(final Path output) {
-        try {
-            return Files.exists(output) ? Files.readString(output) : "";
-        } catch (final IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return NodeProcesses.read(output);
     }
 }

@@ -1,11 +1,20 @@
-package io.electionbench.transport.node;
+package io.electionbench.loadgen;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.electionbench.transport.net.PortBindException;
+import io.electionbench.transport.node.ConfigException;
+import io.electionbench.transport.node.ElectionNode;
+import io.electionbench.transport.node.NodeConfig;
+import io.electionbench.transport.node.NodeConfigParser;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,15 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code electionbench node --config FILE [--id N]}: runs one ensemble member (its id from
- * {@code --id}, else from {@code dataDir/myid} as in ZooKeeper) until SIGTERM/SIGINT
- * (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
- * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop,
- * 2 for a bad config or argument or a port that cannot be bound (one {@code error:} line naming the port's role,
- * its config entry and the reason), 1 if the node cannot start otherwise (a corrupt txn log, a txn log
- * whose index does not fit in the heap, or an unreadable, out-of-range or inconsistent epoch file: one
- * {@code error:} line on stderr naming the file and the value, and nothing changed), 3 if the node halted
- * because the epoch space is exhausted (one ERROR line says so).
+ * {@code electionbench node --config FILE [--id N]}: runs one ensemble member, the transport module's
+ * {@link ElectionNode} (its id from {@code --id}, else from {@code dataDir/myid} as in ZooKeeper), until
+ * SIGTERM/SIGINT (a shutdown hook closes it cleanly) or {@code POST /fault/crash}. Prints one line
+ * {@code node N admin http://host:port} on stdout once started. Exit codes: 0 after a clean stop, 2 for
+ * a bad config or argument or a port that cannot be bound (one {@code error:} line naming the port's
+ * role, its config entry and the reason), 1 if the node cannot start otherwise (a corrupt txn log, a txn
+ * log whose index does not fit in the heap, or an unreadable, out-of-range or inconsistent epoch file:
+ * one {@code error:} line on stderr naming the file and the value, and nothing changed), 3 if the node
+ * halted because the epoch space is exhausted (one ERROR line says so). docs/transport.md, "The node".
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Run one ensemble member (election and quorum ports, admin endpoint).")
@@ -78,7 +87,8 @@ public final class NodeCommand implements Callable<Integer> {
             node.close();
             stopped.countDown();
         }, "node-shutdown"));
-        System.out.println("node " + id + " admin http://" + node.adminAddress().getHostString() + ":" + node.adminAddress().getPort());
+        final InetSocketAddress admin = node.adminAddress();
+        System.out.println("node " + id + " admin http://" + admin.getHostString() + ":" + admin.getPort());
         System.out.flush();
         try {
             stopped.await();
@@ -104,7 +114,7 @@ public final class NodeCommand implements Callable<Integer> {
         if (id == null) {
             return config + ": dataDir has %d (one directory per member), so it names no myid file; give --id";
         }
-        if (myid != null && java.nio.file.Files.isRegularFile(myid)) {
+        if (myid != null && Files.isRegularFile(myid)) {
             final Long given = id;
             final String problem = readMyid(myid);
             if (problem != null) {
@@ -120,10 +130,10 @@ public final class NodeCommand implements Callable<Integer> {
     private String readMyid(final Path myid) {
         final String text;
         try {
-            text = java.nio.file.Files.readString(myid, java.nio.charset.StandardCharsets.US_ASCII).trim();
-        } catch (final java.nio.file.NoSuchFileException ex) {
+            text = Files.readString(myid, StandardCharsets.US_ASCII).trim();
+        } catch (final NoSuchFileException ex) {
             return myid + " does not exist; write this member's server id there, or give --id";
-        } catch (final java.io.IOException ex) {
+        } catch (final IOException ex) {
             return "cannot read " + myid + ": " + ex.getMessage();
         }
         try {
@@ -134,7 +144,7 @@ public final class NodeCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Runs the command standalone (the process target and tests use this). */
+    /** Runs the command standalone, without the rest of the command line (tests use this). */
     public static void main(final String[] args) {
         System.exit(new CommandLine(new NodeCommand()).execute(args));
     }
