@@ -28,7 +28,10 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * WRITE              requestId:long length:int pad:int payload:byte[length]
  * </pre>
  *
- * A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
+ * The offsets below are these layouts, field by field; {@link InboundAdapter} is their only reader
+ * and the {@code offer} methods here their only writers.
+ *
+ * <p>A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
  * writes are at most {@link ElectionAgent#MAX_WRITE_BYTES} and its snapshot chunks
  * {@link ElectionAgent#SNAPSHOT_CHUNK_BYTES}, so a ring of {@link ElectionAgent#DEFAULT_INBOUND_CAPACITY}
  * takes any of them. A payload too large for the ring is refused with an exception.
@@ -73,8 +76,9 @@ public final class InboundMessages {
     static final int LI_FLAGS_OFFSET = 24;
     static final int LEARNER_INFO_LENGTH = 32;
 
-    static final int PING_ZXID_OFFSET = 8;
-    static final int PING_LENGTH = 16;
+    /** The messages that carry one zxid (or epoch) after the sender: PING, PING_ACK, LEADER_INFO, NEW_LEADER, ... */
+    static final int ZXID_OFFSET = 8;
+    static final int ZXID_LENGTH = 16;
     static final int SID_LENGTH = 8;
 
     static final int AE_CURRENT_EPOCH_OFFSET = 8;
@@ -171,12 +175,12 @@ public final class InboundMessages {
             && type != COMMIT && type != UP_TO_DATE) {
             throw new IllegalArgumentException("not a one-zxid type: " + type);
         }
-        final int index = ring.tryClaim(type, PING_LENGTH);
+        final int index = ring.tryClaim(type, ZXID_LENGTH);
         if (index <= 0) {
             return false;
         }
         ring.buffer().putLong(index + FROM_OFFSET, fromSid);
-        ring.buffer().putLong(index + PING_ZXID_OFFSET, zxid);
+        ring.buffer().putLong(index + ZXID_OFFSET, zxid);
         ring.commit(index);
         return true;
     }
