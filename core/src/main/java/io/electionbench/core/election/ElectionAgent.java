@@ -13,7 +13,6 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
@@ -109,9 +108,8 @@ public final class ElectionAgent implements Agent {
     private final ElectionObserver observer;
     private final RingBuffer inbound;
     private final InboundAdapter adapter;
+    private final FastLeaderElection election;
     private final NanoClock clock;
-    private final VoteTable recvSet;
-    private final VoteTable outOfElection;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
     private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
@@ -175,32 +173,14 @@ public final class ElectionAgent implements Agent {
     private long stateSinceNs;
     private boolean isServing;
 
-    private long logicalClock;
-    private long proposedLeader;
-    private long proposedZxid;
-    private long proposedEpoch;
-    private long initialLeader;
-    private long initialZxid;
-    private long initialEpoch;
-    private long lookingSinceNs;
-    private long proposalChangedNs;
-    private long notTimeoutNs;
-    private long pollDeadlineNs;
-    private boolean isFinalizing;
-    private long finalizeDeadlineNs;
-
     private long voteLeader;
     private long voteZxid;
     private long voteElectionEpoch;
     private long votePeerEpoch;
 
     private long connectedMask;
-    /** Peers already answered with the current proposal (fast policy's answer to a worse vote). */
-    private long answeredMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
-    private long pendingBroadcastMask;
-
     private long leaderSid = -1;
     private boolean isLeaderContacted;
     private long leaderDeadlineNs;
@@ -209,7 +189,6 @@ public final class ElectionAgent implements Agent {
     private int leaderRefusals;
 
     private long learnerMask;
-    private long earlyLearnerMask;
     private long refusedMask;
     private long establishDeadlineNs;
     private long nextPingNs;
@@ -227,8 +206,6 @@ public final class ElectionAgent implements Agent {
 
     private long syncsDeferred;
 
-    private long notificationsSent;
-    private long notificationsReceived;
     private long messagesDropped;
     /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
     private long epochsRefused;
@@ -236,7 +213,6 @@ public final class ElectionAgent implements Agent {
     private long epochsCapped;
     /** Non-null once the epoch space is exhausted: the node takes no further part (see {@link #halt}). */
     private String haltReason;
-    private long electionRounds;
     private long decisions;
     private long lastElectionNs;
 
@@ -265,8 +241,6 @@ public final class ElectionAgent implements Agent {
         this.inbound = inbound;
         this.adapter = new InboundAdapter(inbound, this);
         this.clock = clock;
-        this.recvSet = new VoteTable(ensemble.size());
-        this.outOfElection = new VoteTable(ensemble.size());
         this.log = storage.log();
         this.learners = new LearnerProgress[ensemble.size()];
         for (int i = 0; i < learners.length; i++) {
@@ -275,10 +249,10 @@ public final class ElectionAgent implements Agent {
         this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
-        initialVote();
-        voteLeader = initialLeader;
-        voteZxid = initialZxid;
-        votePeerEpoch = initialEpoch;
+        this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
+        voteLeader = election.initialLeader();
+        voteZxid = election.initialZxid();
+        votePeerEpoch = election.initialEpoch();
     }
 
     /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
@@ -347,58 +321,35 @@ public final class ElectionAgent implements Agent {
                 throw new IllegalStateException(state.name());
         }
         work += recoveryWork();
-        return work + retryBroadcasts();
+        return work + election.retryVotes();
     }
 
-    /** A message of a kind this agent does not know: dropped and counted. */
-    void onUnknownMessage() {
+    /** A message of a kind this agent does not know, or from a peer it does not know: dropped and counted. */
+    void messageDropped() {
         messagesDropped++;
+    }
+
+    /** A message arrived from member {@code index} over its election link: it is reachable for votes. */
+    void peerReachable(final int index) {
+        connectedMask |= 1L << index;
+        everConnectedMask |= 1L << index;
+    }
+
+    long everConnectedMask() {
+        return everConnectedMask;
+    }
+
+    long nowNs() {
+        return nowNs;
     }
 
     // ------------------------------------------------------------------------------------------------
     // Handlers: check the state, record facts; decisions follow from them or from doWork's timers.
 
-    /**
-     * An election notification from {@code from}. Applies ZooKeeper's receiver rules (§1.2): a
-     * non-voting sender gets our current vote at once and is never counted; while LOOKING, a sender
-     * in an older round also gets our proposal; while not LOOKING, a LOOKING sender gets our current
-     * vote and real state, which is how late starters find the leader.
-     */
+    /** An election notification from {@code from}: {@link FastLeaderElection#onNotification}. */
     public void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        notificationsReceived++;
-        final int fromIndex = ensemble.indexOf(from);
-        if (fromIndex < 0 || fromIndex == myIndex || !ServerState.isValidCode(nState)) {
-            messagesDropped++;
-            return;
-        }
-        connectedMask |= 1L << fromIndex;
-        everConnectedMask |= 1L << fromIndex;
-        if (isStorageFailed) {
-            // Out of elections: neither counted nor answered, so nobody counts this member in a quorum.
-            return;
-        }
-        if (!quorum.isVoter(fromIndex)) {
-            send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
-            return;
-        }
-        if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {
-            // A voter's vote is counted and adopted: out of range it could order itself above every
-            // real vote. (A non-voter's, answered above, may carry ZooKeeper's Long.MIN_VALUE "no vote".)
-            epochRefused();
-            return;
-        }
-        if (state == ServerState.LOOKING) {
-            if (nState == LOOKING && nElectionEpoch < logicalClock) {
-                send(from, LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-            }
-            lookingOnNotification(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        } else if (nState == LOOKING) {
-            send(from, state.code(), voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch);
-            if (nLeader != mySid) {
-                refused(fromIndex, "a quorum looks for another leader");
-            }
-        }
+        election.onNotification(from, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
     }
 
     /**
@@ -434,10 +385,7 @@ public final class ElectionAgent implements Agent {
             learners[index].heardAt(nowNs);
             publisher.sendPing(from, storage.lastLoggedZxid());
             learnerJoined(index);
-        } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
-            earlyLearnerMask |= 1L << index;
-            checkLookingQuorum();
-        } else {
+        } else if (state != ServerState.LOOKING || !election.keepEarlyLearner(index)) {
             publisher.sendLearnerReject(from);
         }
     }
@@ -459,7 +407,7 @@ public final class ElectionAgent implements Agent {
                 state(ServerState.LOOKING, "chosen leader is not leading");
             }
         } else if (state == ServerState.LOOKING) {
-            earlyLearnerMask &= ~(1L << index);
+            election.forgetEarlyLearner(index);
         } else if (state == ServerState.LEADING) {
             if ((learnerMask & (1L << index)) != 0) {
                 // It left us (ZooKeeper's learner closes its socket): stop its sync stream, as when its link drops.
@@ -476,7 +424,7 @@ public final class ElectionAgent implements Agent {
      * a vote since withdrawn, ZOOKEEPER-3109). Once the connected voters that have not refused cannot
      * form a quorum, waiting initLimit ticks for learners is pointless: look again at once.
      */
-    private void refused(final int index, final String reason) {
+    void refused(final int index, final String reason) {
         if (state != ServerState.LEADING || isServing || !policy.isEarlyStepDown()) {
             return;
         }
@@ -520,7 +468,7 @@ public final class ElectionAgent implements Agent {
         connectedMask |= 1L << index;
         everConnectedMask |= 1L << index;
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
-            sendProposal(index);
+            election.sendVote(index);
         } else if (isLearner() && sid == leaderSid) {
             // A new connection to our leader: announce again, and the leader either takes us back or,
             // if it stopped leading while we could not hear it, refuses at once. Synced into its
@@ -548,7 +496,7 @@ public final class ElectionAgent implements Agent {
         }
         connectedMask &= ~(1L << index);
         if (state == ServerState.LOOKING) {
-            checkLookingQuorum();
+            election.checkQuorum();
         } else if (isLearner() && sid == leaderSid && !isLeaderContacted) {
             // Until the chosen leader has answered on the quorum link there is no quorum link whose
             // loss could tell us it died: a leader killed just after the decision would otherwise
@@ -574,7 +522,7 @@ public final class ElectionAgent implements Agent {
             forgetLearner(index);
         }
         learnerMask &= ~bit;
-        earlyLearnerMask &= ~bit;
+        election.forgetEarlyLearner(index);
         if (isLearner() && sid == leaderSid) {
             state(ServerState.LOOKING, "connection to leader lost");
         }
@@ -583,173 +531,19 @@ public final class ElectionAgent implements Agent {
     // ------------------------------------------------------------------------------------------------
     // LOOKING
 
-    private void lookingOnNotification(final int fromIndex, final int nState, final long nLeader, final long nZxid,
-        final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        if (isFinalizing) {
-            if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
-                isFinalizing = false;
-            } else if (policy.isZooKeeperFinalize()) {
-                finalizeDeadlineNs = nowNs + policy.quietNs(0);
-                return;
-            }
-        }
-        pollDeadlineNs = nowNs + notTimeoutNs;
-        final int leaderIndex = ensemble.indexOf(nLeader);
-        if (leaderIndex < 0 || !quorum.isVoter(leaderIndex)) {
-            messagesDropped++;
-            return;
-        }
-        if (nState == LOOKING) {
-            onLookingVote(fromIndex, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        } else if (nState != ServerState.OBSERVING.code()) {
-            onFollowingVote(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        }
-    }
-
-    private void onLookingVote(final int fromIndex, final long nLeader, final long nZxid, final long nElectionEpoch,
-        final long nPeerEpoch, final int nVersion) {
-        if (initialZxid == -1 || nZxid == -1) {
-            return;
-        }
-        if (nElectionEpoch > logicalClock) {
-            logicalClock = nElectionEpoch;
-            recvSet.clear();
-            if (isBetter(nLeader, nZxid, nPeerEpoch, initialLeader, initialZxid, initialEpoch)) {
-                propose(nLeader, nZxid, nPeerEpoch);
-            } else {
-                propose(initialLeader, initialZxid, initialEpoch);
-            }
-            broadcast();
-        } else if (nElectionEpoch < logicalClock) {
-            return;
-        } else if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
-            propose(nLeader, nZxid, nPeerEpoch);
-            broadcast();
-        } else if (policy.isAnswerWorseVotes() && (answeredMask & (1L << fromIndex)) == 0
-            && isBetter(proposedLeader, proposedZxid, proposedEpoch, nLeader, nZxid, nPeerEpoch)) {
-            // Once per peer per proposal: a second worse vote from it usually crossed our answer.
-            answeredMask |= 1L << fromIndex;
-            sendProposal(fromIndex);
-        }
-        recvSet.put(fromIndex, LOOKING, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        checkLookingQuorum();
-    }
-
-    /**
-     * ZooKeeper's {@code receivedFollowingNotification}: (a) in our own round, decide for the leader when
-     * a quorum in recvset agrees and the leader itself reports LEADING; (b) across rounds, the same test
-     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732).
-     */
-    private void onFollowingVote(final int fromIndex, final int nState, final long nLeader, final long nZxid,
-        final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        if (nElectionEpoch == logicalClock) {
-            recvSet.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-            final long agree = recvSet.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-            if (quorum.containsQuorum(agree) && checkLeader(recvSet, nLeader, nElectionEpoch)) {
-                decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
-                return;
-            }
-        }
-        outOfElection.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        final long agree = outOfElection.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        if (quorum.containsQuorum(agree) && checkLeader(outOfElection, nLeader, nElectionEpoch)) {
-            logicalClock = nElectionEpoch;
-            decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined existing leader");
-        }
-    }
-
-    /**
-     * ZooKeeper's {@code checkLeader}: another leader must itself report LEADING; ourselves only from
-     * our current round, never from stale FOLLOWING votes (ZOOKEEPER-1514).
-     */
-    private boolean checkLeader(final VoteTable votes, final long leader, final long electionEpoch) {
-        if (leader != mySid) {
-            final int index = ensemble.indexOf(leader);
-            return index >= 0 && votes.has(index) && votes.state(index) == LEADING;
-        }
-        return logicalClock == electionEpoch;
-    }
-
-    /** After any change to our proposal or tally: has our proposal a quorum in our round, and may we stop waiting? */
-    private void checkLookingQuorum() {
-        if (isStorageFailed) {
-            return;
-        }
-        final long agree = recvSet.maskEqualTo(
-            LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-        if (!quorum.containsQuorum(agree)) {
-            if (hasEarlyLearnerQuorum() && !isFinalizing) {
-                // The full quiet period, not the adaptive one: learners may have decided while only
-                // partly connected (at startup), and a better vote still on its way must win.
-                isFinalizing = true;
-                finalizeDeadlineNs = nowNs + policy.quietNs(Long.MAX_VALUE);
-            }
-            return;
-        }
-        if (policy.isDecideWhenAllConnectedAgree()) {
-            // Voters we have never reached (links still coming up at startup) must be heard before
-            // "everyone agrees"; a voter whose link dropped (a killed leader) holds nobody up.
-            final long needed = (connectedMask | ~everConnectedMask | myBit) & quorum.votersMask();
-            if ((agree & needed) == needed) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "every connected voter agrees");
-                return;
-            }
-        }
-        if (!isFinalizing) {
-            isFinalizing = true;
-            finalizeDeadlineNs = nowNs + policy.quietNs(nowNs - proposalChangedNs);
-        }
-    }
-
     private int lookingWork() {
-        if (isStorageFailed) {
-            return probeStorage();
-        }
-        if (isFinalizing) {
-            if (nowNs - finalizeDeadlineNs < 0) {
-                return 0;
-            }
-            isFinalizing = false;
-            final long agree = recvSet.maskEqualTo(
-                LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-            if (quorum.containsQuorum(agree)) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "quorum and quiet");
-                return 1;
-            } else if (hasEarlyLearnerQuorum()) {
-                decide(mySid, proposedZxid, logicalClock, proposedEpoch, 0, "a quorum already follows");
-                return 1;
-            }
-            // The quorum dissolved during the wait (a voter left, or votes changed): keep looking, and
-            // resend now if the wait outlasted the resend timer.
-        }
-        if (nowNs - pollDeadlineNs >= 0) {
-            broadcast();
-            notTimeoutNs = Math.min(notTimeoutNs * 2, policy.maxNotificationIntervalNs());
-            pollDeadlineNs = nowNs + notTimeoutNs;
-            return 1;
-        }
-        return 0;
+        return isStorageFailed ? probeStorage() : election.doWork(nowNs);
     }
 
-    /**
-     * Under a keep-early-learners policy, while we propose ourselves: have learners that decided for us
-     * and wait, with us, formed a quorum? Then after the usual quiet period (a better vote cancels it
-     * and refuses them) we lead even without our own tally: waiting for the tally can deadlock, since a
-     * higher round started by a refused voter moves us past the round they decided in, and FOLLOWING
-     * votes from an older round never count for oneself (ZooKeeper's guard, ZOOKEEPER-1514).
-     */
-    private boolean hasEarlyLearnerQuorum() {
-        return policy.isKeepEarlyLearners() && proposedLeader == mySid && quorum.containsQuorum(earlyLearnerMask | myBit);
-    }
-
-    private void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
+    /** The election decided: this member takes the role it decided for. */
+    void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
         final long quorumMask, final String reason) {
         voteLeader = leader;
         voteZxid = zxid;
         voteElectionEpoch = electionEpoch;
         votePeerEpoch = peerEpoch;
         decisions++;
-        lastElectionNs = nowNs - lookingSinceNs;
+        lastElectionNs = nowNs - election.lookingSinceNs();
         observer.onDecision(mySid, leader, zxid, electionEpoch, peerEpoch, quorumMask, nowNs);
         final ServerState next;
         if (leader == mySid) {
@@ -758,76 +552,6 @@ public final class ElectionAgent implements Agent {
             next = isParticipant ? ServerState.FOLLOWING : ServerState.OBSERVING;
         }
         state(next, reason);
-    }
-
-    private void propose(final long leader, final long zxid, final long peerEpoch) {
-        if (leader != mySid && earlyLearnerMask != 0) {
-            rejectEarlyLearners();
-        }
-        proposedLeader = leader;
-        proposedZxid = zxid;
-        proposedEpoch = peerEpoch;
-        proposalChangedNs = nowNs;
-        answeredMask = 0;
-        isFinalizing = false;
-        if (isParticipant) {
-            recvSet.put(myIndex, LOOKING, NOTIFICATION_VERSION, leader, zxid, logicalClock, peerEpoch);
-        }
-    }
-
-    private boolean isBetterThanProposal(final long leader, final long zxid, final long peerEpoch) {
-        return isBetter(leader, zxid, peerEpoch, proposedLeader, proposedZxid, proposedEpoch);
-    }
-
-    private boolean isBetter(final long newId, final long newZxid, final long newEpoch,
-        final long curId, final long curZxid, final long curEpoch) {
-        final int index = ensemble.indexOf(newId);
-        final long weight = index < 0 ? 0 : quorum.weight(index);
-        return VoteOrder.isBetter(newId, newZxid, newEpoch, curId, curZxid, curEpoch, weight);
-    }
-
-    /** Sends our proposal to every voter but us (observers too send only to voters). */
-    private void broadcast() {
-        long rest = quorum.votersMask() & ~myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            sendProposal(index);
-        }
-    }
-
-    private void sendProposal(final int index) {
-        if (isStorageFailed) {
-            return;
-        }
-        if (send(ensemble.sid(index), LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch)) {
-            pendingBroadcastMask &= ~(1L << index);
-        } else {
-            pendingBroadcastMask |= 1L << index;
-        }
-    }
-
-    private int retryBroadcasts() {
-        if (pendingBroadcastMask == 0) {
-            return 0;
-        }
-        if (state != ServerState.LOOKING) {
-            pendingBroadcastMask = 0;
-            return 0;
-        }
-        long rest = pendingBroadcastMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            sendProposal(index);
-        }
-        return 1;
-    }
-
-    private boolean send(final long to, final int sendState, final long leader, final long zxid,
-        final long electionEpoch, final long peerEpoch) {
-        notificationsSent++;
-        return publisher.sendNotification(to, sendState, leader, zxid, electionEpoch, peerEpoch);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1500,7 +1224,7 @@ public final class ElectionAgent implements Agent {
     }
 
     /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
-    private void epochRefused() {
+    void epochRefused() {
         epochsRefused++;
         messagesDropped++;
     }
@@ -1926,7 +1650,9 @@ public final class ElectionAgent implements Agent {
 
     /** Exit actions: the connections a role held are closed, and the other side is told at once. */
     private void leave(final ServerState previous) {
-        if (previous == ServerState.LEADING) {
+        if (previous == ServerState.LOOKING) {
+            election.close();
+        } else if (previous == ServerState.LEADING) {
             abandonOutstandingWrites();
             resetLeaderRecovery();
             long rest = learnerMask;
@@ -1947,39 +1673,14 @@ public final class ElectionAgent implements Agent {
         observer.onServing(mySid, nowNs);
     }
 
-    /** ZooKeeper's {@code lookForLeader} start: next round, our initial vote, tell every voter. */
     private void enterLooking() {
-        logicalClock++;
-        electionRounds++;
-        lookingSinceNs = nowNs;
-        initialVote();
-        recvSet.clear();
-        outOfElection.clear();
         learnerMask = 0;
-        earlyLearnerMask = 0;
         leaderSid = -1;
-        propose(initialLeader, initialZxid, initialEpoch);
-        notTimeoutNs = policy.minNotificationIntervalNs();
-        pollDeadlineNs = nowNs + notTimeoutNs;
-        broadcast();
-        checkLookingQuorum();
-    }
-
-    /** A member out of elections after a storage failure votes as an observer does: for nobody. */
-    private void initialVote() {
-        if (isParticipant && !isStorageFailed) {
-            initialLeader = mySid;
-            initialZxid = storage.lastLoggedZxid();
-            initialEpoch = storage.currentEpoch();
-        } else {
-            initialLeader = Long.MIN_VALUE;
-            initialZxid = Long.MIN_VALUE;
-            initialEpoch = Long.MIN_VALUE;
-        }
+        election.reset(nowNs);
     }
 
     private void enterLearner() {
-        rejectEarlyLearners();
+        election.rejectEarlyLearners();
         leaderSid = voteLeader;
         isLeaderContacted = false;
         leaderRefusals = 0;
@@ -1993,21 +1694,9 @@ public final class ElectionAgent implements Agent {
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
     }
 
-    /** Learners that announced themselves while we were LOOKING chose wrongly if we end up following. */
-    private void rejectEarlyLearners() {
-        long rest = earlyLearnerMask;
-        earlyLearnerMask = 0;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendLearnerReject(ensemble.sid(index));
-        }
-    }
-
     private void enterLeading() {
         leaderSid = mySid;
-        learnerMask = earlyLearnerMask;
-        earlyLearnerMask = 0;
+        learnerMask = election.takeEarlyLearners();
         long rest = learnerMask;
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
@@ -2058,7 +1747,7 @@ public final class ElectionAgent implements Agent {
      * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
      */
     public long nextDeadlineNs() {
-        if (state == null || pendingBroadcastMask != 0 || (state == ServerState.LEADING && hasSyncing())) {
+        if (state == null || election.hasPendingVotes() || (state == ServerState.LEADING && hasSyncing())) {
             return nowNs;
         }
         switch (state) {
@@ -2066,7 +1755,7 @@ public final class ElectionAgent implements Agent {
                 if (isStorageFailed) {
                     return storageProbeNs;
                 }
-                return isFinalizing ? finalizeDeadlineNs : pollDeadlineNs;
+                return election.deadlineNs();
             case FOLLOWING:
             case OBSERVING:
                 return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
@@ -2136,19 +1825,19 @@ public final class ElectionAgent implements Agent {
     }
 
     public long logicalClock() {
-        return logicalClock;
+        return election.logicalClock();
     }
 
     public long proposedLeader() {
-        return proposedLeader;
+        return election.candidate();
     }
 
     public long proposedZxid() {
-        return proposedZxid;
+        return election.candidateZxid();
     }
 
     public long proposedEpoch() {
-        return proposedEpoch;
+        return election.candidateEpoch();
     }
 
     public long voteLeader() {
@@ -2169,11 +1858,11 @@ public final class ElectionAgent implements Agent {
 
     /** This round's initial vote: (sid, last zxid, current epoch) at the moment LOOKING began. */
     public long initialZxid() {
-        return initialZxid;
+        return election.initialZxid();
     }
 
     public long initialEpoch() {
-        return initialEpoch;
+        return election.initialEpoch();
     }
 
     public boolean isParticipant() {
@@ -2198,11 +1887,11 @@ public final class ElectionAgent implements Agent {
     }
 
     public long notificationsSent() {
-        return notificationsSent;
+        return election.notificationsSent();
     }
 
     public long notificationsReceived() {
-        return notificationsReceived;
+        return election.notificationsReceived();
     }
 
     public long messagesDropped() {
@@ -2231,7 +1920,7 @@ public final class ElectionAgent implements Agent {
 
     /** How many times this node has started looking (ZooKeeper's lookForLeader calls). */
     public long electionRounds() {
-        return electionRounds;
+        return election.electionRounds();
     }
 
     public long decisions() {

@@ -122,7 +122,7 @@ final class InboundAdapter implements MessageHandler {
                     buffer.getInt(index + InboundMessages.W_LENGTH_OFFSET));
                 break;
             default:
-                agent.onUnknownMessage();
+                agent.messageDropped();
         }
     }
 }
