@@ -22,7 +22,9 @@ import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
 import io.electionbench.core.sync.SyncPlan;
 import io.electionbench.core.sync.SyncPlanner;
+import io.electionbench.core.zab.Follower;
 import io.electionbench.core.zab.LearnerProgress;
+import io.electionbench.core.zab.Member;
 import io.electionbench.core.zab.LearnerProgress.Phase;
 
 /**
@@ -85,13 +87,6 @@ public final class ElectionAgent implements Agent {
     private static final int SPANS_DROPPED = 1;
     private static final int SPANS_UNAVAILABLE = 2;
 
-    // A learner's own progress through recovery.
-    private static final int F_AWAIT_LEADER_INFO = 0;
-    private static final int F_AWAIT_SYNC = 1;
-    private static final int F_SYNCING = 2;
-    private static final int F_SYNCED = 3;
-    private static final int F_SERVING = 4;
-
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
 
@@ -108,7 +103,9 @@ public final class ElectionAgent implements Agent {
     private final ElectionObserver observer;
     private final RingBuffer inbound;
     private final InboundAdapter adapter;
+    private final Member member = new Phases();
     private final FastLeaderElection election;
+    private final Follower follower;
     private final NanoClock clock;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
@@ -151,19 +148,6 @@ public final class ElectionAgent implements Agent {
     /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
     private long[] pendingRequest = new long[16];
 
-    // Learner side of recovery.
-    private int learnerStep;
-    private SyncMode lastSyncMode;
-    private long syncStartedNs;
-    private long syncTxns;
-    private long syncBytes;
-    private long unackedZxid = -1;
-    private long lastAckSent;
-    /** A SNAP's chunks, reassembled into an array of its size made at its first chunk and handed to the log. */
-    /** The SNAP being received (null when none), and the position its next chunk must start at. */
-    private TxnLog.SnapshotReceiver snapshotReceiver;
-    private long snapshotNext;
-
     private long syncTxnsSent;
     private long syncBytesSent;
     private long writesCommitted;
@@ -181,13 +165,6 @@ public final class ElectionAgent implements Agent {
     private long connectedMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
-    private long leaderSid = -1;
-    private boolean isLeaderContacted;
-    private long leaderDeadlineNs;
-    private long nextLearnerInfoNs;
-    private long learnerRetryNs;
-    private int leaderRefusals;
-
     private long learnerMask;
     private long refusedMask;
     private long establishDeadlineNs;
@@ -250,6 +227,7 @@ public final class ElectionAgent implements Agent {
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
         this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
+        this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, observer, clock);
         voteLeader = election.initialLeader();
         voteZxid = election.initialZxid();
         votePeerEpoch = election.initialEpoch();
@@ -312,7 +290,7 @@ public final class ElectionAgent implements Agent {
                 break;
             case FOLLOWING:
             case OBSERVING:
-                work += learnerWork();
+                work += follower.doWork(nowNs);
                 break;
             case LEADING:
                 work += leaderWork();
@@ -341,6 +319,11 @@ public final class ElectionAgent implements Agent {
 
     long nowNs() {
         return nowNs;
+    }
+
+    /** The leader of this member's role: itself, the one it follows, or -1 while LOOKING. */
+    private long leaderSid() {
+        return state == ServerState.LEADING ? mySid : isLearner() ? follower.leaderSid() : -1;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -400,12 +383,8 @@ public final class ElectionAgent implements Agent {
         final int index = ensemble.indexOf(from);
         if (index < 0) {
             messagesDropped++;
-        } else if (isLearner() && from == leaderSid) {
-            if (isLeaderContacted) {
-                state(ServerState.LOOKING, "leader closed the connection");
-            } else if (++leaderRefusals >= policy.learnerRefusals()) {
-                state(ServerState.LOOKING, "chosen leader is not leading");
-            }
+        } else if (isLearner() && from == follower.leaderSid()) {
+            follower.onRejected();
         } else if (state == ServerState.LOOKING) {
             election.forgetEarlyLearner(index);
         } else if (state == ServerState.LEADING) {
@@ -436,13 +415,12 @@ public final class ElectionAgent implements Agent {
 
     /** A ping: from our leader it proves the link; from anyone else it is a leader looking for followers we refuse. */
     public void onPing(final long from) {
-        if (state != ServerState.LOOKING && from != leaderSid) {
+        if (state != ServerState.LOOKING && from != leaderSid()) {
             publisher.sendLearnerReject(from);
             return;
         }
-        if (isLearner() && from == leaderSid) {
-            heardFromLeader();
-            publisher.sendPingAck(from, storage.lastLoggedZxid());
+        if (isLearner()) {
+            follower.onPing(from);
         }
     }
 
@@ -451,12 +429,6 @@ public final class ElectionAgent implements Agent {
         if (state == ServerState.LEADING && index >= 0 && (learnerMask & (1L << index)) != 0) {
             learners[index].heardAt(nowNs);
         }
-    }
-
-    /** Any message from our leader proves the link: stop announcing, and give it syncLimit more. */
-    private void heardFromLeader() {
-        isLeaderContacted = true;
-        leaderDeadlineNs = nowNs + timing.syncLimitNs();
     }
 
     /** The transport established a link to {@code sid}; a LOOKING node tells it its vote at once. */
@@ -469,18 +441,9 @@ public final class ElectionAgent implements Agent {
         everConnectedMask |= 1L << index;
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             election.sendVote(index);
-        } else if (isLearner() && sid == leaderSid) {
-            // A new connection to our leader: announce again, and the leader either takes us back or,
-            // if it stopped leading while we could not hear it, refuses at once. Synced into its
-            // epoch, we ask to resume: a leader that also has us synced keeps the session instead of
-            // restarting discovery with a learner that serves.
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags()
-                | (learnerStep >= F_SYNCED && storage.currentEpoch() == storage.acceptedEpoch() ? InboundMessages.LEARNER_RESUME : 0));
+        } else if (isLearner() && sid == follower.leaderSid()) {
+            follower.onLinkUp();
         }
-    }
-
-    private int learnerInfoFlags() {
-        return isParticipant ? 0 : InboundMessages.LEARNER_OBSERVER;
     }
 
     /**
@@ -497,11 +460,8 @@ public final class ElectionAgent implements Agent {
         connectedMask &= ~(1L << index);
         if (state == ServerState.LOOKING) {
             election.checkQuorum();
-        } else if (isLearner() && sid == leaderSid && !isLeaderContacted) {
-            // Until the chosen leader has answered on the quorum link there is no quorum link whose
-            // loss could tell us it died: a leader killed just after the decision would otherwise
-            // hold its followers until initLimit. An impostor gets only this window of milliseconds.
-            state(ServerState.LOOKING, "connection to chosen leader lost before it answered");
+        } else if (isLearner() && sid == follower.leaderSid()) {
+            follower.onLinkDown();
         }
     }
 
@@ -523,7 +483,7 @@ public final class ElectionAgent implements Agent {
         }
         learnerMask &= ~bit;
         election.forgetEarlyLearner(index);
-        if (isLearner() && sid == leaderSid) {
+        if (isLearner() && sid == follower.leaderSid()) {
             state(ServerState.LOOKING, "connection to leader lost");
         }
     }
@@ -559,20 +519,6 @@ public final class ElectionAgent implements Agent {
 
     private boolean isLearner() {
         return state == ServerState.FOLLOWING || state == ServerState.OBSERVING;
-    }
-
-    private int learnerWork() {
-        if (nowNs - leaderDeadlineNs >= 0) {
-            state(ServerState.LOOKING, isLeaderContacted ? "leader silent for syncLimit" : "leader unreachable within initLimit");
-            return 1;
-        }
-        if (!isLeaderContacted && nowNs - nextLearnerInfoNs >= 0) {
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
-            learnerRetryNs = Math.min(learnerRetryNs * 2, timing.tickNs() / 2);
-            nextLearnerInfoNs = nowNs + learnerRetryNs;
-            return 1;
-        }
-        return 0;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1052,7 +998,7 @@ public final class ElectionAgent implements Agent {
     /** A client write: the leader logs and proposes it; anyone else says who leads. */
     public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
         if (state != ServerState.LEADING) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? leaderSid : -1);
+            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
         } else if (!isServing) {
             writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
         } else if (length > MAX_WRITE_BYTES) {
@@ -1305,15 +1251,8 @@ public final class ElectionAgent implements Agent {
                 advanceCommit();
                 work++;
             }
-        } else if (isLearner() && unackedZxid > lastAckSent && learnerStep >= F_SYNCED) {
-            if (!flushLog()) {
-                return work + 1;
-            }
-            lastAckSent = unackedZxid;
-            if (!publisher.sendAck(leaderSid, unackedZxid)) {
-                state(ServerState.LOOKING, "cannot reach the leader");
-            }
-            work++;
+        } else if (isLearner()) {
+            work += follower.acknowledge();
         }
         return work;
     }
@@ -1331,228 +1270,40 @@ public final class ElectionAgent implements Agent {
     // ------------------------------------------------------------------------------------------------
     // Recovery, learner side.
 
-    private boolean isFromLeader(final long from) {
-        if (isLearner() && from == leaderSid) {
-            heardFromLeader();
-            return true;
-        }
-        messagesDropped++;
-        return false;
-    }
-
-    /**
-     * LEADERINFO: accept the proposed epoch (persisted first) and answer ACKEPOCH; an epoch below the
-     * one already accepted means the leader is stale, so look again. A second LEADERINFO restarts the
-     * session (the leader forgot us and starts over).
-     */
+    /** {@link Follower#onLeaderInfo}. */
     public void onLeaderInfo(final long from, final long epoch) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (!Zxid.isValidEpoch(epoch)) {
-            epochRefused();
-            state(ServerState.LOOKING, "leader proposed an epoch outside the epoch space");
-            return;
-        }
-        final long accepted = storage.acceptedEpoch();
-        if (epoch < accepted) {
-            state(ServerState.LOOKING, "leader proposed an epoch below the accepted one");
-            return;
-        }
-        long ackedEpoch = -1;
-        if (epoch > accepted) {
-            try {
-                storage.acceptedEpoch(epoch);
-            } catch (final RuntimeException e) {
-                cannotUseStorage("cannot persist the accepted epoch", e);
-                return;
-            }
-            ackedEpoch = storage.currentEpoch();
-        }
-        learnerStep = F_AWAIT_SYNC;
-        unackedZxid = -1;
-        snapshotExpected = false;
-        abortSnapshot();
-        isServing = false;
-        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid(), log.snapshotZxid())) {
-            state(ServerState.LOOKING, "cannot reach the leader");
-        }
+        follower.onLeaderInfo(from, epoch);
     }
 
-    /** The start of the sync stream: TRUNC truncates now; DIFF must continue our own history; SNAP awaits chunks. */
+    /** {@link Follower#onSyncStart}. */
     public void onSyncStart(final long from, final int modeCode, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        final SyncMode mode = SyncMode.ofCode(modeCode);
-        if (learnerStep != F_AWAIT_SYNC || mode == null) {
-            state(ServerState.LOOKING, "unexpected sync start from the leader");
-            return;
-        }
-        lastSyncMode = mode;
-        syncStartedNs = nowNs;
-        syncTxns = 0;
-        syncBytes = 0;
-        if (mode == SyncMode.TRUNC) {
-            try {
-                log.truncateAfter(zxid);
-            } catch (final RuntimeException e) {
-                cannotUseStorage("cannot truncate the log as the leader asked", e);
-                return;
-            }
-        } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
-            state(ServerState.LOOKING, "leader's DIFF does not continue this history");
-            return;
-        }
-        learnerStep = F_SYNCING;
-        if (mode == SyncMode.SNAP) {
-            snapshotExpected = true;
-        }
+        follower.onSyncStart(from, modeCode, zxid);
     }
 
-    private boolean snapshotExpected;
-
+    /** {@link Follower#onSnapshotChunk}. */
     public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
         final DirectBuffer bytes, final int offset, final int length) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCING || !snapshotExpected || total > Integer.MAX_VALUE - 8 || position + length > total) {
-            state(ServerState.LOOKING, "unexpected snapshot chunk from the leader");
-            return;
-        }
-        try {
-            if (position == 0) {
-                abortSnapshot();
-                // The log writes each chunk to the snapshot file as it arrives (and keeps the state in
-                // one array of its size), so the transfer and the disk write overlap.
-                snapshotReceiver = log.receiveSnapshot(zxid, digest, (int)total);
-                snapshotNext = 0;
-            } else if (snapshotReceiver == null || position != snapshotNext) {
-                state(ServerState.LOOKING, "snapshot chunk out of order from the leader");
-                return;
-            }
-            snapshotReceiver.write((int)position, bytes, offset, length);
-            snapshotNext = position + length;
-            syncBytes += length;
-            if (snapshotNext == total) {
-                snapshotExpected = false;
-                final TxnLog.SnapshotReceiver done = snapshotReceiver;
-                snapshotReceiver = null;
-                done.finish();
-            }
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot install the leader's snapshot", e);
-        }
+        follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
     }
 
-    /** Drops a SNAP in progress (the relationship ended or a new one started); the history is unchanged. */
-    private void abortSnapshot() {
-        if (snapshotReceiver != null) {
-            final TxnLog.SnapshotReceiver receiver = snapshotReceiver;
-            snapshotReceiver = null;
-            receiver.abort();
-        }
-    }
-
-    /**
-     * A txn: in the sync stream it is logged (NEWLEADER's ACK covers it); after NEWLEADER it is a
-     * proposal, logged and acknowledged at the end of the duty cycle. A txn must continue the log: the
-     * next counter of its epoch, or the first of a later epoch (ZOOKEEPER-4925); a gap means a lost
-     * message, and the learner starts over.
-     */
+    /** {@link Follower#onProposal}. */
     public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep < F_SYNCING || snapshotExpected) {
-            state(ServerState.LOOKING, "unexpected txn from the leader");
-            return;
-        }
-        final long last = storage.lastLoggedZxid();
-        if (zxid < 0 || Zxid.epoch(zxid) > storage.acceptedEpoch()) {
-            epochRefused();
-            state(ServerState.LOOKING, "txn from the leader beyond the accepted epoch");
-            return;
-        }
-        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
-            state(ServerState.LOOKING, "txn from the leader does not follow the log");
-            return;
-        }
-        try {
-            if (learnerStep == F_SYNCING) {
-                // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
-                log.appendDeferred(zxid, payload, offset, length);
-            } else {
-                log.append(zxid, payload, offset, length);
-            }
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot append to the log", e);
-            return;
-        }
-        if (learnerStep == F_SYNCING) {
-            syncTxns++;
-            syncBytes += length;
-        } else {
-            unackedZxid = zxid;
-        }
+        follower.onProposal(from, zxid, payload, offset, length);
     }
 
-    /**
-     * NEWLEADER: the sync stream is complete. Make the history durable, then persist the new current
-     * epoch (ZOOKEEPER-4643/4785: in that order), then acknowledge.
-     */
+    /** {@link Follower#onNewLeader}. */
     public void onNewLeader(final long from, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCING || snapshotExpected) {
-            state(ServerState.LOOKING, "unexpected NEWLEADER from the leader");
-            return;
-        }
-        if (zxid < 0 || Zxid.counter(zxid) != 0 || Zxid.epoch(zxid) != storage.acceptedEpoch()) {
-            // ZooKeeper's Learner.syncWithLeader makes the epoch of LEADERINFO current, never another one.
-            epochRefused();
-            state(ServerState.LOOKING, "NEWLEADER names an epoch other than the accepted one");
-            return;
-        }
-        try {
-            log.flush();
-            storage.currentEpoch(Zxid.epoch(zxid));
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the synced history", e);
-            return;
-        }
-        learnerStep = F_SYNCED;
-        lastAckSent = storage.lastLoggedZxid();
-        if (!publisher.sendAck(from, zxid)) {
-            state(ServerState.LOOKING, "cannot reach the leader");
-            return;
-        }
-        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its snapshot since nowNs.
-        observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
-            syncTxns, syncBytes, syncStartedNs, clock.nanoTime());
+        follower.onNewLeader(from, zxid);
     }
 
-    /** UPTODATE: the epoch is established; serve. */
+    /** {@link Follower#onUpToDate}. */
     public void onUpToDate(final long from, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCED) {
-            state(ServerState.LOOKING, "unexpected UPTODATE from the leader");
-            return;
-        }
-        learnerStep = F_SERVING;
-        commitZxid = zxid;
-        votePeerEpoch = storage.currentEpoch();
-        serving();
+        follower.onUpToDate(from, zxid);
     }
 
+    /** {@link Follower#onCommit}. */
     public void onCommit(final long from, final long zxid) {
-        if (isFromLeader(from) && zxid > commitZxid) {
-            commitZxid = zxid;
-        }
+        follower.onCommit(from, zxid);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1662,9 +1413,8 @@ public final class ElectionAgent implements Agent {
                 rest &= rest - 1;
                 publisher.sendLearnerReject(ensemble.sid(index));
             }
-        } else if ((previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) && leaderSid >= 0) {
-            abortSnapshot();
-            publisher.sendLearnerReject(leaderSid);
+        } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
+            follower.leave();
         }
     }
 
@@ -1675,27 +1425,15 @@ public final class ElectionAgent implements Agent {
 
     private void enterLooking() {
         learnerMask = 0;
-        leaderSid = -1;
         election.reset(nowNs);
     }
 
     private void enterLearner() {
         election.rejectEarlyLearners();
-        leaderSid = voteLeader;
-        isLeaderContacted = false;
-        leaderRefusals = 0;
-        leaderDeadlineNs = nowNs + timing.initLimitNs();
-        learnerStep = F_AWAIT_LEADER_INFO;
-        unackedZxid = -1;
-        snapshotExpected = false;
-        abortSnapshot();
-        learnerRetryNs = policy.learnerRetryNs();
-        nextLearnerInfoNs = nowNs + learnerRetryNs;
-        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
+        follower.enter(voteLeader);
     }
 
     private void enterLeading() {
-        leaderSid = mySid;
         learnerMask = election.takeEarlyLearners();
         long rest = learnerMask;
         while (rest != 0) {
@@ -1758,7 +1496,7 @@ public final class ElectionAgent implements Agent {
                 return election.deadlineNs();
             case FOLLOWING:
             case OBSERVING:
-                return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
+                return follower.deadlineNs();
             case LEADING:
                 return earliestDeferredSync(earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs));
             default:
@@ -1821,7 +1559,7 @@ public final class ElectionAgent implements Agent {
     }
 
     public boolean isServing() {
-        return isServing;
+        return isLearner() ? follower.step() == Follower.Step.SERVING : isServing;
     }
 
     public long logicalClock() {
@@ -1939,7 +1677,7 @@ public final class ElectionAgent implements Agent {
 
     /** How this node was last synced by a leader (null if never). */
     public SyncMode lastSyncMode() {
-        return lastSyncMode;
+        return follower.lastSyncMode();
     }
 
     /** A leader's sync streams so far: txns and payload plus snapshot bytes sent. */
@@ -1979,7 +1717,7 @@ public final class ElectionAgent implements Agent {
         if (state == ServerState.LEADING) {
             return !isServing || hasSyncing() || committedCounter < proposedCounter || hasLearnerInSync();
         }
-        return isLearner() && learnerStep != F_SERVING;
+        return isLearner() && follower.step() != Follower.Step.SERVING;
     }
 
     private boolean hasLearnerInSync() {
@@ -1997,5 +1735,69 @@ public final class ElectionAgent implements Agent {
     /** Time from entering LOOKING to the last decision. */
     public long lastElectionNs() {
         return lastElectionNs;
+    }
+
+    /** The agent as its ZAB phases see it: {@link Member}, without reaching into its fields. */
+    private final class Phases implements Member {
+        @Override
+        public long nowNs() {
+            return nowNs;
+        }
+
+        @Override
+        public boolean isLeading() {
+            return state == ServerState.LEADING;
+        }
+
+        @Override
+        public boolean isLearner() {
+            return ElectionAgent.this.isLearner();
+        }
+
+        @Override
+        public void lookAgain(final String reason) {
+            state(ServerState.LOOKING, reason);
+        }
+
+        @Override
+        public void serving(final long peerEpoch) {
+            votePeerEpoch = peerEpoch;
+            ElectionAgent.this.serving();
+        }
+
+        @Override
+        public void cannotUseStorage(final String reason, final RuntimeException cause) {
+            ElectionAgent.this.cannotUseStorage(reason, cause);
+        }
+
+        @Override
+        public void storageFailed(final String reason, final RuntimeException cause) {
+            ElectionAgent.this.storageFailed(reason, cause);
+        }
+
+        @Override
+        public void halt(final String reason) {
+            ElectionAgent.this.halt(reason);
+        }
+
+        @Override
+        public void epochRefused() {
+            ElectionAgent.this.epochRefused();
+        }
+
+        @Override
+        public void messageDropped() {
+            messagesDropped++;
+        }
+
+        @Override
+        public long commitZxid() {
+            return commitZxid;
+        }
+
+        @Override
+        public void commitZxid(final long zxid) {
+            commitZxid = zxid;
+        }
     }
 }
