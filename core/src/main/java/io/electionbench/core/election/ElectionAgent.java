@@ -23,6 +23,7 @@ import io.electionbench.core.sync.SyncMode;
 import io.electionbench.core.sync.SyncPlan;
 import io.electionbench.core.sync.SyncPlanner;
 import io.electionbench.core.zab.Follower;
+import io.electionbench.core.zab.Leadership;
 import io.electionbench.core.zab.LearnerProgress;
 import io.electionbench.core.zab.Member;
 import io.electionbench.core.zab.LearnerProgress.Phase;
@@ -106,18 +107,12 @@ public final class ElectionAgent implements Agent {
     private final Member member = new Phases();
     private final FastLeaderElection election;
     private final Follower follower;
+    private final Leadership leadership;
     private final NanoClock clock;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
     private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
 
-    /**
-     * The leader's view of each member as its learner, by member index (ours unused), preallocated.
-     * Which members are learners is {@link #learnerMask}; the sets the quorum checks take (voters that
-     * reported, acknowledged the epoch, acknowledged NEWLEADER) are derived from these records when a
-     * check runs, which is only during recovery.
-     */
-    private final LearnerProgress[] learners;
     /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
     private final long[] commitAcks;
     /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
@@ -155,8 +150,6 @@ public final class ElectionAgent implements Agent {
     private ServerState state;
     private long nowNs;
     private long stateSinceNs;
-    private boolean isServing;
-
     private long voteLeader;
     private long voteZxid;
     private long voteElectionEpoch;
@@ -165,12 +158,6 @@ public final class ElectionAgent implements Agent {
     private long connectedMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
-    private long learnerMask;
-    private long refusedMask;
-    private long establishDeadlineNs;
-    private long nextPingNs;
-    private long nextTickNs;
-
     // Storage failure (docs/storage.md, "When the disk fails"): out of elections until a probe write succeeds.
     private boolean isStorageFailed;
     private long storageFailedSinceNs;
@@ -219,10 +206,7 @@ public final class ElectionAgent implements Agent {
         this.adapter = new InboundAdapter(inbound, this);
         this.clock = clock;
         this.log = storage.log();
-        this.learners = new LearnerProgress[ensemble.size()];
-        for (int i = 0; i < learners.length; i++) {
-            learners[i] = new LearnerProgress(i);
-        }
+        this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
         this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
@@ -293,7 +277,7 @@ public final class ElectionAgent implements Agent {
                 work += follower.doWork(nowNs);
                 break;
             case LEADING:
-                work += leaderWork();
+                work += leadership.doWork(nowNs);
                 break;
             default:
                 throw new IllegalStateException(state.name());
@@ -311,6 +295,11 @@ public final class ElectionAgent implements Agent {
     void peerReachable(final int index) {
         connectedMask |= 1L << index;
         everConnectedMask |= 1L << index;
+    }
+
+    /** A voter will not follow this member now: {@link Leadership#refused}. */
+    void refused(final int index, final String reason) {
+        leadership.refused(index, reason);
     }
 
     long everConnectedMask() {
@@ -349,24 +338,14 @@ public final class ElectionAgent implements Agent {
             epochRefused();
             return;
         }
-        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
-            && (learnerMask & (1L << index)) != 0 && learners[index].phase() == Phase.SYNCED
-            && acceptedEpoch == newEpoch) {
-            // A learner we synced in this epoch, announcing itself again only because its election
-            // link came back (a healed partition): both ends agree the session on the quorum link is
-            // intact, so it goes on. Restarting discovery with a serving learner made it look again,
-            // and a leader whose learners all did that stepped down for nothing (simulator seed 31495).
-            learners[index].heardAt(nowNs);
+        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING
+            && leadership.resumes(index, acceptedEpoch, newEpoch)) {
             return;
         }
-        connectedMask |= 1L << index;
-        everConnectedMask |= 1L << index;
-        learners[index].acceptedEpoch(acceptedEpoch);
+        peerReachable(index);
+        leadership.learner(index).acceptedEpoch(acceptedEpoch);
         if (state == ServerState.LEADING) {
-            learnerMask |= 1L << index;
-            refusedMask &= ~(1L << index);
-            learners[index].heardAt(nowNs);
-            publisher.sendPing(from, storage.lastLoggedZxid());
+            leadership.register(index);
             learnerJoined(index);
         } else if (state != ServerState.LOOKING || !election.keepEarlyLearner(index)) {
             publisher.sendLearnerReject(from);
@@ -388,28 +367,7 @@ public final class ElectionAgent implements Agent {
         } else if (state == ServerState.LOOKING) {
             election.forgetEarlyLearner(index);
         } else if (state == ServerState.LEADING) {
-            if ((learnerMask & (1L << index)) != 0) {
-                // It left us (ZooKeeper's learner closes its socket): stop its sync stream, as when its link drops.
-                forgetLearner(index);
-            }
-            learnerMask &= ~(1L << index);
-            refused(index, "a quorum follows another leader");
-        }
-    }
-
-    /**
-     * A not-yet-established leader under an early-step-down policy learns that a voter will not follow
-     * it now (it refused, or it is LOOKING for someone else, as after a premature decision that counted
-     * a vote since withdrawn, ZOOKEEPER-3109). Once the connected voters that have not refused cannot
-     * form a quorum, waiting initLimit ticks for learners is pointless: look again at once.
-     */
-    void refused(final int index, final String reason) {
-        if (state != ServerState.LEADING || isServing || !policy.isEarlyStepDown()) {
-            return;
-        }
-        refusedMask |= 1L << index;
-        if (!quorum.containsQuorum((connectedMask | myBit | learnerMask) & quorum.votersMask() & ~refusedMask)) {
-            state(ServerState.LOOKING, reason);
+            leadership.onRejected(index);
         }
     }
 
@@ -426,8 +384,8 @@ public final class ElectionAgent implements Agent {
 
     public void onPingAck(final long from) {
         final int index = ensemble.indexOf(from);
-        if (state == ServerState.LEADING && index >= 0 && (learnerMask & (1L << index)) != 0) {
-            learners[index].heardAt(nowNs);
+        if (state == ServerState.LEADING && index >= 0) {
+            leadership.onPingAck(index);
         }
     }
 
@@ -437,8 +395,7 @@ public final class ElectionAgent implements Agent {
         if (index < 0 || index == myIndex) {
             return;
         }
-        connectedMask |= 1L << index;
-        everConnectedMask |= 1L << index;
+        peerReachable(index);
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
             election.sendVote(index);
         } else if (isLearner() && sid == follower.leaderSid()) {
@@ -477,11 +434,9 @@ public final class ElectionAgent implements Agent {
         if (index < 0 || index == myIndex) {
             return;
         }
-        final long bit = 1L << index;
-        if (state == ServerState.LEADING && (learnerMask & bit) != 0) {
-            forgetLearner(index);
+        if (state == ServerState.LEADING) {
+            leadership.onLinkDown(index);
         }
-        learnerMask &= ~bit;
         election.forgetEarlyLearner(index);
         if (isLearner() && sid == follower.leaderSid()) {
             state(ServerState.LOOKING, "connection to leader lost");
@@ -524,66 +479,16 @@ public final class ElectionAgent implements Agent {
     // ------------------------------------------------------------------------------------------------
     // LEADING
 
-    private int leaderWork() {
-        int work = 0;
-        if (nowNs - nextPingNs >= 0) {
-            pingLearners();
-            if (!isServing && policy.isEarlyStepDown()) {
-                probeVoters();
-            }
-            nextPingNs = nowNs + timing.tickNs() / 2;
-            work++;
-        }
-        if (!isServing) {
-            if (nowNs - establishDeadlineNs >= 0) {
-                state(ServerState.LOOKING, "no quorum of learners within initLimit");
-                return work + 1;
-            }
-        } else if (nowNs - nextTickNs >= 0) {
-            nextTickNs = nowNs + timing.tickNs();
-            work++;
-            if (!quorum.containsQuorum(syncedMask())) {
-                state(ServerState.LOOKING, "not sufficient followers synced");
-            }
-        }
-        return work;
-    }
-
-    /** Ourselves plus the synced learners heard from within syncLimit ticks; drops the others. */
-    private long syncedMask() {
-        long rest = learnerMask;
-        long synced = myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (nowNs - learners[index].lastHeardNs() > timing.syncLimitNs()) {
-                dropLearner(index);
-            } else if (learners[index].phase() == Phase.SYNCED) {
-                synced |= 1L << index;
-            }
-        }
-        return synced;
-    }
-
-    private void pingLearners() {
-        final long zxid = storage.lastLoggedZxid();
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendPing(ensemble.sid(index), zxid);
-        }
-    }
-
     /**
      * NEWLEADER acknowledged by a quorum (the leader counts itself): the epoch is established. Everything
      * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
      */
     private void checkEstablished() {
-        if (isServing || !isEpochAcked || !quorum.containsQuorum(votersIn(Phase.SYNCED) | myBit)) {
+        if (leadership.isEstablished() || !isEpochAcked
+            || !quorum.containsQuorum(leadership.votersIn(Phase.SYNCED) | myBit)) {
             return;
         }
-        nextTickNs = nowNs + timing.tickNs();
+        leadership.established();
         commitZxid = storage.lastLoggedZxid();
         selfDurableZxid = commitZxid;
         proposedCounter = 0;
@@ -593,12 +498,12 @@ public final class ElectionAgent implements Agent {
         // leader and peer epoch outside an election).
         votePeerEpoch = newEpoch;
         serving();
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
-                dropUnreachableLearner(index);
+            if (leadership.learner(index).phase() == Phase.SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
+                leadership.dropUnreachable(index);
             }
         }
     }
@@ -608,9 +513,9 @@ public final class ElectionAgent implements Agent {
 
     /** A learner registered (FOLLOWERINFO): it reports its accepted epoch towards the new epoch, or gets it. */
     private void learnerJoined(final int index) {
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         if (learner.phase() != Phase.NONE) {
-            forgetLearner(index);
+            leadership.forget(index);
         }
         learner.phase(Phase.INFO);
         if (newEpoch < 0) {
@@ -644,7 +549,7 @@ public final class ElectionAgent implements Agent {
      * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
      */
     private void checkEpochQuorum() {
-        if (newEpoch >= 0 || !quorum.containsQuorum(reportedVoters() | myBit)) {
+        if (newEpoch >= 0 || !quorum.containsQuorum(leadership.reportedVoters() | myBit)) {
             return;
         }
         final long epoch = proposableEpoch();
@@ -660,11 +565,11 @@ public final class ElectionAgent implements Agent {
             return;
         }
         newEpoch = epoch;
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learners[index].phase() == Phase.INFO) {
+            if (leadership.learner(index).phase() == Phase.INFO) {
                 sendLeaderInfo(index);
             }
         }
@@ -683,18 +588,18 @@ public final class ElectionAgent implements Agent {
      */
     private long proposableEpoch() {
         final long own = storage.acceptedEpoch();
-        final long reporters = reportedVoters();
+        final long reporters = leadership.reportedVoters();
         long justified = Long.MAX_VALUE;
         for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
             final int c = Long.numberOfTrailingZeros(candidates);
-            final long bound = Math.max(own, c == myIndex ? own : learners[c].acceptedEpoch());
+            final long bound = Math.max(own, c == myIndex ? own : leadership.learner(c).acceptedEpoch());
             if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
                 justified = bound;
             }
         }
         long epoch = Math.max(own + 1, minNextEpoch);
         for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final long accepted = learners[Long.numberOfTrailingZeros(rest)].acceptedEpoch();
+            final long accepted = leadership.learner(Long.numberOfTrailingZeros(rest)).acceptedEpoch();
             if (accepted > justified + 1) {
                 epochsCapped++;
             }
@@ -711,7 +616,7 @@ public final class ElectionAgent implements Agent {
         long mask = 0;
         for (long rest = reporters; rest != 0; rest &= rest - 1) {
             final int index = Long.numberOfTrailingZeros(rest);
-            if (learners[index].acceptedEpoch() <= bound) {
+            if (leadership.learner(index).acceptedEpoch() <= bound) {
                 mask |= 1L << index;
             }
         }
@@ -720,9 +625,9 @@ public final class ElectionAgent implements Agent {
 
     private void sendLeaderInfo(final int index) {
         if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
-            learners[index].phase(Phase.EPOCH_SENT);
+            leadership.learner(index).phase(Phase.EPOCH_SENT);
         } else {
-            dropUnreachableLearner(index);
+            leadership.dropUnreachable(index);
         }
     }
 
@@ -735,16 +640,16 @@ public final class ElectionAgent implements Agent {
      */
     public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0 || learners[index].phase() != Phase.EPOCH_SENT) {
+        if (state != ServerState.LEADING || index < 0 || leadership.learner(index).phase() != Phase.EPOCH_SENT) {
             messagesDropped++;
             return;
         }
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         learner.heardAt(nowNs);
         if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
             || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
-            dropLearner(index);
-            refused(index, "a learner is more recent than the leader");
+            leadership.drop(index);
+            leadership.refused(index, "a learner is more recent than the leader");
             return;
         }
         learner.phase(Phase.EPOCH_ACKED);
@@ -761,7 +666,7 @@ public final class ElectionAgent implements Agent {
      * epoch, it becomes the leader's current epoch and the acknowledged learners are synced.
      */
     private void checkEpochAcked() {
-        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum(epochAckVoters() | myBit)) {
+        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum(leadership.epochAckVoters() | myBit)) {
             return;
         }
         try {
@@ -771,11 +676,11 @@ public final class ElectionAgent implements Agent {
             return;
         }
         isEpochAcked = true;
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0 && state == ServerState.LEADING) {
             final int i = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learners[i].phase() == Phase.EPOCH_ACKED) {
+            if (leadership.learner(i).phase() == Phase.EPOCH_ACKED) {
                 startSync(i);
             }
         }
@@ -791,7 +696,7 @@ public final class ElectionAgent implements Agent {
      * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
      */
     private void startSync(final int index) {
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         if (learner.isSyncHeldBack(nowNs)) {
             if (!learner.isSyncDeferred()) {
                 syncsDeferred++;
@@ -811,7 +716,7 @@ public final class ElectionAgent implements Agent {
         final SyncMode mode = plan.mode();
         final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
         if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
-            dropUnreachableLearner(index);
+            leadership.dropUnreachable(index);
             return;
         }
         learner.phase(Phase.SYNCING);
@@ -846,7 +751,7 @@ public final class ElectionAgent implements Agent {
         if (!publisher.isWritable(sid)) {
             return 0;
         }
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         if (learner.snapshotCursor() >= 0) {
             final DirectBuffer snapshot = log.snapshotState();
             final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
@@ -862,7 +767,7 @@ public final class ElectionAgent implements Agent {
                     ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
                     : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
                 if (!isSent) {
-                    dropUnreachableLearner(index);
+                    leadership.dropUnreachable(index);
                     return 1;
                 }
                 syncBytesSent += length;
@@ -882,7 +787,7 @@ public final class ElectionAgent implements Agent {
             streamer.start(index, sid);
             log.read(learner.syncCursorZxid() + 1, streamer);
             if (streamer.failed) {
-                dropUnreachableLearner(index);
+                leadership.dropUnreachable(index);
                 return 1;
             }
             learner.syncCursorZxid(streamer.lastSent);
@@ -891,7 +796,7 @@ public final class ElectionAgent implements Agent {
             return 1;
         }
         if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
-            dropUnreachableLearner(index);
+            leadership.dropUnreachable(index);
             return 1;
         }
         learner.phase(Phase.NEWLEADER_SENT);
@@ -912,7 +817,7 @@ public final class ElectionAgent implements Agent {
         if (!publisher.canSendRecords()) {
             return SPANS_UNAVAILABLE;
         }
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         int sent = 0;
         while (sent < SYNC_BATCH && learner.syncCursorZxid() < storage.lastLoggedZxid()) {
             if (!log.recordSpan(learner.syncCursorZxid() + 1, RECORD_BATCH_BYTES, span)) {
@@ -920,7 +825,7 @@ public final class ElectionAgent implements Agent {
             }
             if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
                 span.lastZxid())) {
-                dropUnreachableLearner(index);
+                leadership.dropUnreachable(index);
                 return SPANS_DROPPED;
             }
             sent += span.count();
@@ -946,7 +851,7 @@ public final class ElectionAgent implements Agent {
             this.index = index;
             this.sid = sid;
             this.sent = 0;
-            this.lastSent = learners[index].syncCursorZxid();
+            this.lastSent = leadership.learner(index).syncCursorZxid();
             this.failed = false;
         }
 
@@ -974,15 +879,15 @@ public final class ElectionAgent implements Agent {
             messagesDropped++;
             return;
         }
-        final LearnerProgress learner = learners[index];
+        final LearnerProgress learner = leadership.learner(index);
         learner.heardAt(nowNs);
         if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
             learner.phase(Phase.SYNCED);
             learner.syncSucceeded();
             learner.ackedZxid(learner.syncCursorZxid());
-            if (isServing) {
+            if (leadership.isEstablished()) {
                 if (!publisher.sendUpToDate(from, commitZxid)) {
-                    dropUnreachableLearner(index);
+                    leadership.dropUnreachable(index);
                     return;
                 }
                 advanceCommit();
@@ -999,7 +904,7 @@ public final class ElectionAgent implements Agent {
     public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
         if (state != ServerState.LEADING) {
             writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
-        } else if (!isServing) {
+        } else if (!leadership.isEstablished()) {
             writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
         } else if (length > MAX_WRITE_BYTES) {
             writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
@@ -1034,11 +939,11 @@ public final class ElectionAgent implements Agent {
      */
     private void propose(final long zxid, final DirectBuffer payload, final int offset, final int length) {
         int count = 0;
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learners[index].phase().isPastNewLeader()) {
+            if (leadership.learner(index).phase().isPastNewLeader()) {
                 broadcastSids[count] = ensemble.sid(index);
                 broadcastIndexes[count] = index;
                 count++;
@@ -1051,7 +956,7 @@ public final class ElectionAgent implements Agent {
         while (failed != 0) {
             final int i = Long.numberOfTrailingZeros(failed);
             failed &= failed - 1;
-            dropUnreachableLearner(broadcastIndexes[i]);
+            leadership.dropUnreachable(broadcastIndexes[i]);
         }
     }
 
@@ -1062,13 +967,13 @@ public final class ElectionAgent implements Agent {
      * once per advance.
      */
     private void advanceCommit() {
-        if (!isServing) {
+        if (!leadership.isEstablished()) {
             return;
         }
         long counted = myBit;
         commitAcks[myIndex] = selfDurableZxid;
-        for (long rest = learnerMask & quorum.votersMask(); rest != 0; rest &= rest - 1) {
-            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
+        for (long rest = leadership.learnerMask() & quorum.votersMask(); rest != 0; rest &= rest - 1) {
+            final LearnerProgress learner = leadership.learner(Long.numberOfTrailingZeros(rest));
             if (learner.phase() == Phase.SYNCED) {
                 counted |= 1L << learner.index();
                 commitAcks[learner.index()] = learner.ackedZxid();
@@ -1088,12 +993,12 @@ public final class ElectionAgent implements Agent {
                     WriteListener.COMMITTED, Zxid.make(newEpoch, committedCounter), mySid);
             }
         }
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
-                dropUnreachableLearner(index);
+            if (leadership.learner(index).phase() == Phase.SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
+                leadership.dropUnreachable(index);
             }
         }
     }
@@ -1121,52 +1026,6 @@ public final class ElectionAgent implements Agent {
         isEpochAcked = false;
         proposedCounter = 0;
         committedCounter = 0;
-        for (final LearnerProgress learner : learners) {
-            learner.forget();
-        }
-    }
-
-    /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
-    private void forgetLearner(final int index) {
-        final LearnerProgress learner = learners[index];
-        if (learner.isInSync()) {
-            learner.syncFailed(nowNs, timing.tickNs(), timing.initLimitNs());
-        }
-        learner.forget();
-    }
-
-    /** Voters that reported to this leadership (FOLLOWERINFO): while the epoch is not fixed, its reporters. */
-    private long reportedVoters() {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase() != Phase.NONE && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
-    }
-
-    /** Voters whose ACKEPOCH counts towards the epoch: acknowledged with their current epoch, not -1. */
-    private long epochAckVoters() {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase().compareTo(Phase.EPOCH_ACKED) >= 0 && learner.currentEpoch() != -1
-                && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
-    }
-
-    /** Voters in {@code phase}. */
-    private long votersIn(final Phase phase) {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase() == phase && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
     }
 
     /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
@@ -1189,11 +1048,11 @@ public final class ElectionAgent implements Agent {
     /** Starts the held-back syncs whose wait is over. */
     private int startDeferredSyncs() {
         int work = 0;
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0 && state == ServerState.LEADING) {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            final LearnerProgress learner = learners[index];
+            final LearnerProgress learner = leadership.learner(index);
             if (!learner.isSyncDeferred()) {
                 continue;
             }
@@ -1207,27 +1066,6 @@ public final class ElectionAgent implements Agent {
         return work;
     }
 
-    /**
-     * Ends the relationship with a learner that went silent or cannot follow: it hears a refusal, looks
-     * again and rejoins.
-     */
-    private void dropLearner(final int index) {
-        forgetLearner(index);
-        learnerMask &= ~(1L << index);
-        publisher.sendLearnerReject(ensemble.sid(index));
-    }
-
-    /**
-     * Ends the relationship with a learner a send to failed. The link that refused the send may refuse a
-     * refusal too, so the connection is reset ({@link PeerPublisher#resetQuorumLink}): the learner sees it
-     * drop, looks again and rejoins, instead of serving on without what it was not sent.
-     */
-    private void dropUnreachableLearner(final int index) {
-        forgetLearner(index);
-        learnerMask &= ~(1L << index);
-        publisher.resetQuorumLink(ensemble.sid(index));
-    }
-
     /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
     private int recoveryWork() {
         int work = 0;
@@ -1235,15 +1073,15 @@ public final class ElectionAgent implements Agent {
             if (isEpochAcked) {
                 work += startDeferredSyncs();
             }
-            long rest = learnerMask;
+            long rest = leadership.learnerMask();
             while (rest != 0 && state == ServerState.LEADING) {
                 final int index = Long.numberOfTrailingZeros(rest);
                 rest &= rest - 1;
-                if (learners[index].phase() == Phase.SYNCING) {
+                if (leadership.learner(index).phase() == Phase.SYNCING) {
                     work += pumpSync(index);
                 }
             }
-            if (isServing && log.lastZxid() > selfDurableZxid) {
+            if (leadership.isEstablished() && log.lastZxid() > selfDurableZxid) {
                 if (!flushLog()) {
                     return work + 1;
                 }
@@ -1381,7 +1219,6 @@ public final class ElectionAgent implements Agent {
         leave(previous);
         state = next;
         stateSinceNs = nowNs;
-        isServing = false;
         observer.onStateChange(mySid, previous, next, nowNs, reason);
         switch (next) {
             case LOOKING:
@@ -1406,25 +1243,17 @@ public final class ElectionAgent implements Agent {
         } else if (previous == ServerState.LEADING) {
             abandonOutstandingWrites();
             resetLeaderRecovery();
-            long rest = learnerMask;
-            learnerMask = 0;
-            while (rest != 0) {
-                final int index = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                publisher.sendLearnerReject(ensemble.sid(index));
-            }
+            leadership.leave();
         } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
             follower.leave();
         }
     }
 
     private void serving() {
-        isServing = true;
         observer.onServing(mySid, nowNs);
     }
 
     private void enterLooking() {
-        learnerMask = 0;
         election.reset(nowNs);
     }
 
@@ -1434,24 +1263,11 @@ public final class ElectionAgent implements Agent {
     }
 
     private void enterLeading() {
-        learnerMask = election.takeEarlyLearners();
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            learners[index].heardAt(nowNs);
-        }
-        refusedMask = 0;
-        establishDeadlineNs = nowNs + timing.initLimitNs();
+        leadership.enter(election.takeEarlyLearners());
         resetLeaderRecovery();
         leaderCurrentEpochAtStart = storage.currentEpoch();
         leaderLastZxidAtStart = storage.lastLoggedZxid();
-        pingLearners();
-        if (policy.isEarlyStepDown()) {
-            probeVoters();
-        }
-        nextPingNs = nowNs + timing.tickNs() / 2;
-        rest = learnerMask;
+        long rest = leadership.learnerMask();
         // The early learners report together: the epoch is fixed once over all of them, so that the
         // first in member order cannot complete the quorum alone and decide which claims count.
         isJoiningEarlyLearners = true;
@@ -1467,25 +1283,11 @@ public final class ElectionAgent implements Agent {
     }
 
     /**
-     * Pings connected voters that have not announced themselves, so those following elsewhere refuse
-     * now; repeated every ping round until established, since a voter still LOOKING cannot refuse yet.
-     */
-    private void probeVoters() {
-        final long zxid = storage.lastLoggedZxid();
-        long rest = connectedMask & quorum.votersMask() & ~learnerMask & ~myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendPing(ensemble.sid(index), zxid);
-        }
-    }
-
-    /**
      * The earliest time at which {@link #doWork(long)} has timer work to do, so a driver on virtual time
      * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
      */
     public long nextDeadlineNs() {
-        if (state == null || election.hasPendingVotes() || (state == ServerState.LEADING && hasSyncing())) {
+        if (state == null || election.hasPendingVotes() || (state == ServerState.LEADING && leadership.hasLearnerIn(Phase.SYNCING))) {
             return nowNs;
         }
         switch (state) {
@@ -1498,7 +1300,7 @@ public final class ElectionAgent implements Agent {
             case OBSERVING:
                 return follower.deadlineNs();
             case LEADING:
-                return earliestDeferredSync(earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs));
+                return earliestDeferredSync(leadership.deadlineNs());
             default:
                 throw new IllegalStateException(state.name());
         }
@@ -1506,28 +1308,15 @@ public final class ElectionAgent implements Agent {
 
     private long earliestDeferredSync(final long deadlineNs) {
         long earliest = deadlineNs;
-        long rest = learnerMask;
+        long rest = leadership.learnerMask();
         while (rest != 0) {
-            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
+            final LearnerProgress learner = leadership.learner(Long.numberOfTrailingZeros(rest));
             rest &= rest - 1;
             if (learner.isSyncDeferred()) {
                 earliest = earliest(earliest, learner.syncNotBeforeNs());
             }
         }
         return earliest;
-    }
-
-    /** A learner's sync stream is running: the leader has work on its next duty cycle. */
-    private boolean hasSyncing() {
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCING) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long earliest(final long a, final long b) {
@@ -1559,7 +1348,10 @@ public final class ElectionAgent implements Agent {
     }
 
     public boolean isServing() {
-        return isLearner() ? follower.step() == Follower.Step.SERVING : isServing;
+        if (state == ServerState.LEADING) {
+            return leadership.isEstablished();
+        }
+        return isLearner() && follower.step() == Follower.Step.SERVING;
     }
 
     public long logicalClock() {
@@ -1609,7 +1401,7 @@ public final class ElectionAgent implements Agent {
 
     /** Learners connected to this leader (member index mask). */
     public long learnerMask() {
-        return learnerMask;
+        return leadership.learnerMask();
     }
 
     public long connectedMask() {
@@ -1715,21 +1507,10 @@ public final class ElectionAgent implements Agent {
      */
     public boolean isRecoveryBusy() {
         if (state == ServerState.LEADING) {
-            return !isServing || hasSyncing() || committedCounter < proposedCounter || hasLearnerInSync();
+            return !leadership.isEstablished() || leadership.hasLearnerIn(Phase.SYNCING) || committedCounter < proposedCounter
+                || leadership.hasLearnerBehind(log.lastZxid());
         }
         return isLearner() && follower.step() != Follower.Step.SERVING;
-    }
-
-    private boolean hasLearnerInSync() {
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() != Phase.SYNCED || learners[index].ackedZxid() < log.lastZxid()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Time from entering LOOKING to the last decision. */
@@ -1752,6 +1533,11 @@ public final class ElectionAgent implements Agent {
         @Override
         public boolean isLearner() {
             return ElectionAgent.this.isLearner();
+        }
+
+        @Override
+        public long connectedMask() {
+            return connectedMask;
         }
 
         @Override

@@ -16,6 +16,9 @@ public interface Member {
     /** FOLLOWING or OBSERVING. */
     boolean isLearner();
 
+    /** The members whose election link is up (member index mask): reachable for votes and pings. */
+    long connectedMask();
+
     /** Ends the role: the member goes back to LOOKING, saying why (a constant string). */
     void lookAgain(String reason);
 
