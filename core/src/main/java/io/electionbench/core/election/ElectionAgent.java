@@ -22,6 +22,7 @@ import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
 import io.electionbench.core.sync.SyncPlan;
 import io.electionbench.core.sync.SyncPlanner;
+import io.electionbench.core.zab.Discovery;
 import io.electionbench.core.zab.Follower;
 import io.electionbench.core.zab.Leadership;
 import io.electionbench.core.zab.LearnerProgress;
@@ -70,13 +71,8 @@ public final class ElectionAgent implements Agent {
     public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = 1 << 16;
-    /**
-     * The most one leadership raises the epoch above the leader's own accepted epoch. Legitimate state
-     * never comes near it (each abandoned leadership adds one); a quorum that includes a forged or
-     * edited accepted epoch can then move the ensemble only this far per election, never to the end
-     * of the epoch space at once.
-     */
-    public static final long MAX_EPOCH_JUMP = 1024;
+    /** {@link Discovery#MAX_EPOCH_JUMP}. */
+    public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
     /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
     private static final int SYNC_BATCH = 4096;
     /**
@@ -104,10 +100,11 @@ public final class ElectionAgent implements Agent {
     private final ElectionObserver observer;
     private final RingBuffer inbound;
     private final InboundAdapter adapter;
-    private final Member member = new Phases();
+    private final Phases member = new Phases();
     private final FastLeaderElection election;
     private final Follower follower;
     private final Leadership leadership;
+    private final Discovery discovery;
     private final NanoClock clock;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
@@ -123,17 +120,6 @@ public final class ElectionAgent implements Agent {
     private final RecordSpan span = new RecordSpan();
     /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
     private final java.util.function.LongPredicate leaderHas = this::leaderHas;
-    private long newEpoch = -1;
-    /** True while {@link #enterLeading} registers the learners kept while LOOKING. */
-    private boolean isJoiningEarlyLearners;
-    /**
-     * The least epoch this node may propose when it next leads: above a voter's accepted epoch that a
-     * previous leadership of ours found it could not include (memory only; a restart re-learns it).
-     */
-    private long minNextEpoch;
-    private boolean isEpochAcked;
-    private long leaderCurrentEpochAtStart;
-    private long leaderLastZxidAtStart;
     private long proposedCounter;
     /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
     private long maxCounter = Zxid.MAX_COUNTER;
@@ -173,8 +159,6 @@ public final class ElectionAgent implements Agent {
     private long messagesDropped;
     /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
     private long epochsRefused;
-    /** Learners' accepted epochs above what a quorum's own state justifies, not allowed to raise ours. */
-    private long epochsCapped;
     /** Non-null once the epoch space is exhausted: the node takes no further part (see {@link #halt}). */
     private String haltReason;
     private long decisions;
@@ -207,6 +191,7 @@ public final class ElectionAgent implements Agent {
         this.clock = clock;
         this.log = storage.log();
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
+        this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
         this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
@@ -339,14 +324,14 @@ public final class ElectionAgent implements Agent {
             return;
         }
         if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING
-            && leadership.resumes(index, acceptedEpoch, newEpoch)) {
+            && leadership.resumes(index, acceptedEpoch, discovery.newEpoch())) {
             return;
         }
         peerReachable(index);
         leadership.learner(index).acceptedEpoch(acceptedEpoch);
         if (state == ServerState.LEADING) {
             leadership.register(index);
-            learnerJoined(index);
+            discovery.learnerJoined(index);
         } else if (state != ServerState.LOOKING || !election.keepEarlyLearner(index)) {
             publisher.sendLearnerReject(from);
         }
@@ -484,7 +469,7 @@ public final class ElectionAgent implements Agent {
      * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
      */
     private void checkEstablished() {
-        if (leadership.isEstablished() || !isEpochAcked
+        if (leadership.isEstablished() || !discovery.isEpochAcked()
             || !quorum.containsQuorum(leadership.votersIn(Phase.SYNCED) | myBit)) {
             return;
         }
@@ -496,7 +481,7 @@ public final class ElectionAgent implements Agent {
         // ZooKeeper's updateElectionVote: the vote we answer LOOKING servers with carries the epoch
         // now established, so a joiner sees the leader and its followers agree (Vote.equals compares
         // leader and peer epoch outside an election).
-        votePeerEpoch = newEpoch;
+        votePeerEpoch = discovery.newEpoch();
         serving();
         long rest = leadership.learnerMask();
         while (rest != 0) {
@@ -510,184 +495,6 @@ public final class ElectionAgent implements Agent {
 
     // ------------------------------------------------------------------------------------------------
     // Recovery, leader side: discovery, sync, establishment, then broadcast.
-
-    /** A learner registered (FOLLOWERINFO): it reports its accepted epoch towards the new epoch, or gets it. */
-    private void learnerJoined(final int index) {
-        final LearnerProgress learner = leadership.learner(index);
-        if (learner.phase() != Phase.NONE) {
-            leadership.forget(index);
-        }
-        learner.phase(Phase.INFO);
-        if (newEpoch < 0) {
-            if (!isJoiningEarlyLearners) {
-                checkEpochQuorum();
-            }
-        } else if (learner.acceptedEpoch() > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
-            // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
-            // established), so it can never follow us in this epoch (an equal one it acknowledges with
-            // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
-            // and is refused again for as long as we lead, so the ensemble runs a voter short. Look
-            // again once, and lead next with an epoch above its accepted one, so that every voter can
-            // follow; but at most one beyond ours, which a quorum established: that is what one
-            // abandoned leadership leaves behind, and a claim further ahead (forged, or edited on disk)
-            // must not carry the ensemble's epoch with it. Such a voter catches up over a few elections.
-            final long accepted = learner.acceptedEpoch();
-            if (accepted > newEpoch + 1) {
-                epochsCapped++;
-            }
-            minNextEpoch = Math.max(minNextEpoch, Math.min(accepted, newEpoch + 1) + 1);
-            state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
-        } else {
-            sendLeaderInfo(index);
-        }
-    }
-
-    /**
-     * ZooKeeper's {@code Leader.getEpochToPropose}: once the leader and a quorum reported, the epoch is
-     * fixed and persisted. It is above every accepted epoch reported, except that no learner may raise it
-     * more than one epoch beyond what a quorum's own state justifies ({@link #proposableEpoch}). When even
-     * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
-     */
-    private void checkEpochQuorum() {
-        if (newEpoch >= 0 || !quorum.containsQuorum(leadership.reportedVoters() | myBit)) {
-            return;
-        }
-        final long epoch = proposableEpoch();
-        if (epoch > Zxid.MAX_EPOCH) {
-            halt("epoch space exhausted: a quorum has accepted epoch " + (epoch - 1)
-                + " and no later epoch fits in a zxid (at most " + Zxid.MAX_EPOCH + ")");
-            return;
-        }
-        try {
-            storage.acceptedEpoch(epoch);
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the accepted epoch", e);
-            return;
-        }
-        newEpoch = epoch;
-        long rest = leadership.learnerMask();
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (leadership.learner(index).phase() == Phase.INFO) {
-                sendLeaderInfo(index);
-            }
-        }
-        checkEpochAcked();
-    }
-
-    /**
-     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting voter's
-     * accepted epoch, but a voter's counts only up to {@code justified + 1}, where {@code justified} is the
-     * least value such that we and the reporters whose accepted epochs do not exceed it form a quorum.
-     * Legitimate state never needs more: each abandoned leadership moves an accepted epoch one past what
-     * its quorum held. Safety does not rest on it (a learner whose accepted epoch is above the proposal
-     * refuses it and cannot acknowledge), but a forged or edited number can no longer carry every
-     * member's epoch to the end of the epoch space; nor can a quorum that includes one move the epoch
-     * more than {@link #MAX_EPOCH_JUMP} above our own.
-     */
-    private long proposableEpoch() {
-        final long own = storage.acceptedEpoch();
-        final long reporters = leadership.reportedVoters();
-        long justified = Long.MAX_VALUE;
-        for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
-            final int c = Long.numberOfTrailingZeros(candidates);
-            final long bound = Math.max(own, c == myIndex ? own : leadership.learner(c).acceptedEpoch());
-            if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
-                justified = bound;
-            }
-        }
-        long epoch = Math.max(own + 1, minNextEpoch);
-        for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final long accepted = leadership.learner(Long.numberOfTrailingZeros(rest)).acceptedEpoch();
-            if (accepted > justified + 1) {
-                epochsCapped++;
-            }
-            epoch = Math.max(epoch, Math.min(accepted, justified + 1) + 1);
-        }
-        if (epoch > own + 1 + MAX_EPOCH_JUMP) {
-            epochsCapped++;
-            epoch = Math.max(own + 1 + MAX_EPOCH_JUMP, minNextEpoch);
-        }
-        return epoch;
-    }
-
-    private long reportersAtMost(final long reporters, final long bound) {
-        long mask = 0;
-        for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            if (leadership.learner(index).acceptedEpoch() <= bound) {
-                mask |= 1L << index;
-            }
-        }
-        return mask;
-    }
-
-    private void sendLeaderInfo(final int index) {
-        if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
-            leadership.learner(index).phase(Phase.EPOCH_SENT);
-        } else {
-            leadership.dropUnreachable(index);
-        }
-    }
-
-    /**
-     * ACKEPOCH. A learner more recent than the leader (a higher current epoch, or the same and a higher
-     * zxid) cannot be synced by it: refused. An acknowledgement of -1 (it had already accepted this
-     * epoch, possibly from a rival leader) never counts towards the quorum, which is what keeps two
-     * leaders from establishing the same epoch. {@code snapshotZxid} is how far the learner's history
-     * is compacted (-1: not at all, or not told): a TRUNC below it could not be applied.
-     */
-    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
-        final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0 || leadership.learner(index).phase() != Phase.EPOCH_SENT) {
-            messagesDropped++;
-            return;
-        }
-        final LearnerProgress learner = leadership.learner(index);
-        learner.heardAt(nowNs);
-        if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
-            || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
-            leadership.drop(index);
-            leadership.refused(index, "a learner is more recent than the leader");
-            return;
-        }
-        learner.phase(Phase.EPOCH_ACKED);
-        learner.ackedEpoch(currentEpoch, lastZxid, snapshotZxid);
-        if (isEpochAcked) {
-            startSync(index);
-        } else {
-            checkEpochAcked();
-        }
-    }
-
-    /**
-     * ZooKeeper's {@code waitForEpochAck}: once the leader and a quorum of voters acknowledged the
-     * epoch, it becomes the leader's current epoch and the acknowledged learners are synced.
-     */
-    private void checkEpochAcked() {
-        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum(leadership.epochAckVoters() | myBit)) {
-            return;
-        }
-        try {
-            storage.currentEpoch(newEpoch);
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the current epoch", e);
-            return;
-        }
-        isEpochAcked = true;
-        long rest = leadership.learnerMask();
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int i = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (leadership.learner(i).phase() == Phase.EPOCH_ACKED) {
-                startSync(i);
-            }
-        }
-        if (state == ServerState.LEADING) {
-            checkEstablished();
-        }
-    }
 
     /**
      * Plans the learner's sync ({@link SyncPlanner}) and starts the stream: DIFF and TRUNC send the txns
@@ -795,7 +602,7 @@ public final class ElectionAgent implements Agent {
         if (learner.syncCursorZxid() < storage.lastLoggedZxid()) {
             return 1;
         }
-        if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
+        if (!publisher.sendNewLeader(sid, Zxid.make(discovery.newEpoch(), 0))) {
             leadership.dropUnreachable(index);
             return 1;
         }
@@ -872,6 +679,11 @@ public final class ElectionAgent implements Agent {
         }
     }
 
+    /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
+    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
+    }
+
     /** ACK of NEWLEADER (the learner is synced) or of proposals up to a zxid. */
     public void onAck(final long from, final long zxid) {
         final int index = ensemble.indexOf(from);
@@ -881,7 +693,7 @@ public final class ElectionAgent implements Agent {
         }
         final LearnerProgress learner = leadership.learner(index);
         learner.heardAt(nowNs);
-        if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
+        if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(discovery.newEpoch(), 0)) {
             learner.phase(Phase.SYNCED);
             learner.syncSucceeded();
             learner.ackedZxid(learner.syncCursorZxid());
@@ -915,7 +727,7 @@ public final class ElectionAgent implements Agent {
         } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING) {
             writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
         } else {
-            final long zxid = Zxid.make(newEpoch, proposedCounter + 1);
+            final long zxid = Zxid.make(discovery.newEpoch(), proposedCounter + 1);
             try {
                 log.append(zxid, payload, offset, length);
             } catch (final RuntimeException e) {
@@ -984,13 +796,13 @@ public final class ElectionAgent implements Agent {
             return;
         }
         commitZxid = best;
-        if (Zxid.epoch(best) == newEpoch) {
+        if (Zxid.epoch(best) == discovery.newEpoch()) {
             final long upTo = Zxid.counter(best);
             while (committedCounter < upTo) {
                 committedCounter++;
                 writesCommitted++;
                 writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                    WriteListener.COMMITTED, Zxid.make(newEpoch, committedCounter), mySid);
+                    WriteListener.COMMITTED, Zxid.make(discovery.newEpoch(), committedCounter), mySid);
             }
         }
         long rest = leadership.learnerMask();
@@ -1017,13 +829,11 @@ public final class ElectionAgent implements Agent {
         while (committedCounter < proposedCounter) {
             committedCounter++;
             writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                WriteListener.UNKNOWN, Zxid.make(newEpoch, committedCounter), mySid);
+                WriteListener.UNKNOWN, Zxid.make(discovery.newEpoch(), committedCounter), mySid);
         }
     }
 
     private void resetLeaderRecovery() {
-        newEpoch = -1;
-        isEpochAcked = false;
         proposedCounter = 0;
         committedCounter = 0;
     }
@@ -1070,7 +880,7 @@ public final class ElectionAgent implements Agent {
     private int recoveryWork() {
         int work = 0;
         if (state == ServerState.LEADING) {
-            if (isEpochAcked) {
+            if (discovery.isEpochAcked()) {
                 work += startDeferredSyncs();
             }
             long rest = leadership.learnerMask();
@@ -1243,6 +1053,7 @@ public final class ElectionAgent implements Agent {
         } else if (previous == ServerState.LEADING) {
             abandonOutstandingWrites();
             resetLeaderRecovery();
+            discovery.leave();
             leadership.leave();
         } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
             follower.leave();
@@ -1265,21 +1076,7 @@ public final class ElectionAgent implements Agent {
     private void enterLeading() {
         leadership.enter(election.takeEarlyLearners());
         resetLeaderRecovery();
-        leaderCurrentEpochAtStart = storage.currentEpoch();
-        leaderLastZxidAtStart = storage.lastLoggedZxid();
-        long rest = leadership.learnerMask();
-        // The early learners report together: the epoch is fixed once over all of them, so that the
-        // first in member order cannot complete the quorum alone and decide which claims count.
-        isJoiningEarlyLearners = true;
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            learnerJoined(index);
-        }
-        isJoiningEarlyLearners = false;
-        if (state == ServerState.LEADING) {
-            checkEpochQuorum();
-        }
+        discovery.enter();
     }
 
     /**
@@ -1435,7 +1232,7 @@ public final class ElectionAgent implements Agent {
 
     /** Accepted epochs reported by learners that were not allowed to raise the epoch proposed. */
     public long epochsCapped() {
-        return epochsCapped;
+        return discovery.epochsCapped();
     }
 
     /** Tests only: the counter at which a leader starts a new epoch instead of proposing. */
@@ -1459,7 +1256,7 @@ public final class ElectionAgent implements Agent {
 
     /** The epoch this leader negotiated (-1 until a quorum reported), for a learner the one it acknowledged. */
     public long newEpoch() {
-        return newEpoch;
+        return discovery.newEpoch();
     }
 
     /** Committed up to this zxid, as far as this node knows (a leader decides it; a learner hears it). */
@@ -1519,7 +1316,7 @@ public final class ElectionAgent implements Agent {
     }
 
     /** The agent as its ZAB phases see it: {@link Member}, without reaching into its fields. */
-    private final class Phases implements Member {
+    private final class Phases implements Member, Discovery.Next {
         @Override
         public long nowNs() {
             return nowNs;
@@ -1533,6 +1330,16 @@ public final class ElectionAgent implements Agent {
         @Override
         public boolean isLearner() {
             return ElectionAgent.this.isLearner();
+        }
+
+        @Override
+        public void startSync(final int index) {
+            ElectionAgent.this.startSync(index);
+        }
+
+        @Override
+        public void checkEstablished() {
+            ElectionAgent.this.checkEstablished();
         }
 
         @Override
