@@ -25,6 +25,7 @@ import io.electionbench.core.sync.SyncPlanner;
 import io.electionbench.core.zab.Discovery;
 import io.electionbench.core.zab.Follower;
 import io.electionbench.core.zab.Leadership;
+import io.electionbench.core.zab.SyncStreamer;
 import io.electionbench.core.zab.LearnerProgress;
 import io.electionbench.core.zab.Member;
 import io.electionbench.core.zab.LearnerProgress.Phase;
@@ -68,22 +69,11 @@ public final class ElectionAgent implements Agent {
     /** The largest write payload accepted (larger ones get {@link WriteListener#TOO_LARGE}). */
     public static final int MAX_WRITE_BYTES = 16 * 1024;
     /** Default size of the snapshot chunks a leader streams; see {@link #snapshotChunkBytes(int)}. */
-    public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
+    public static final int SNAPSHOT_CHUNK_BYTES = SyncStreamer.SNAPSHOT_CHUNK_BYTES;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = 1 << 16;
     /** {@link Discovery#MAX_EPOCH_JUMP}. */
     public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
-    /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
-    private static final int SYNC_BATCH = 4096;
-    /**
-     * Bytes of log records per batch a sync stream sends from a file: a quarter of the 512 KiB frame
-     * limit, a few hundred small txns, so a batch is far below a link's high-water mark.
-     */
-    static final int RECORD_BATCH_BYTES = 128 << 10;
-    private static final int SPANS_SENT = 0;
-    private static final int SPANS_DROPPED = 1;
-    private static final int SPANS_UNAVAILABLE = 2;
-
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
 
@@ -105,21 +95,15 @@ public final class ElectionAgent implements Agent {
     private final Follower follower;
     private final Leadership leadership;
     private final Discovery discovery;
+    private final SyncStreamer streamer;
     private final NanoClock clock;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
-    private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
-
     /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
     private final long[] commitAcks;
     /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
     private final long[] broadcastSids;
     private final int[] broadcastIndexes;
-    private final SyncPlan plan = new SyncPlan();
-    private final SyncStreamer streamer = new SyncStreamer();
-    private final RecordSpan span = new RecordSpan();
-    /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
-    private final java.util.function.LongPredicate leaderHas = this::leaderHas;
     private long proposedCounter;
     /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
     private long maxCounter = Zxid.MAX_COUNTER;
@@ -129,8 +113,6 @@ public final class ElectionAgent implements Agent {
     /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
     private long[] pendingRequest = new long[16];
 
-    private long syncTxnsSent;
-    private long syncBytesSent;
     private long writesCommitted;
 
     private ServerState state;
@@ -153,8 +135,6 @@ public final class ElectionAgent implements Agent {
     private long storageProbeNs;
     private long storageRecoveredNs;
     private boolean hasStorageRecovered;
-
-    private long syncsDeferred;
 
     private long messagesDropped;
     /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
@@ -192,6 +172,7 @@ public final class ElectionAgent implements Agent {
         this.log = storage.log();
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
         this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
+        this.streamer = new SyncStreamer(member, ensemble, publisher, storage, leadership, discovery);
         this.commitAcks = new long[ensemble.size()];
         this.broadcastSids = new long[ensemble.size()];
         this.broadcastIndexes = new int[ensemble.size()];
@@ -213,10 +194,7 @@ public final class ElectionAgent implements Agent {
      * chunk plus 48 bytes of header in one message (an eighth of its capacity).
      */
     public ElectionAgent snapshotChunkBytes(final int bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("snapshot chunk bytes must be positive: " + bytes);
-        }
-        this.snapshotChunkBytes = bytes;
+        streamer.snapshotChunkBytes(bytes);
         return this;
     }
 
@@ -496,189 +474,6 @@ public final class ElectionAgent implements Agent {
     // ------------------------------------------------------------------------------------------------
     // Recovery, leader side: discovery, sync, establishment, then broadcast.
 
-    /**
-     * Plans the learner's sync ({@link SyncPlanner}) and starts the stream: DIFF and TRUNC send the txns
-     * after the plan's zxid; SNAP sends the leader's snapshot (or an empty one at zxid 0 when the leader
-     * holds its whole history) and then every txn after it. NEWLEADER follows the last txn.
-     * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
-     */
-    private void startSync(final int index) {
-        final LearnerProgress learner = leadership.learner(index);
-        if (learner.isSyncHeldBack(nowNs)) {
-            if (!learner.isSyncDeferred()) {
-                syncsDeferred++;
-            }
-            learner.syncDeferred(true);
-            return;
-        }
-        learner.syncDeferred(false);
-        final long followerLast = learner.lastZxid();
-        final long followerEpoch = learner.currentEpoch();
-        final long leaderLast = storage.lastLoggedZxid();
-        final long snapshotZxid = log.snapshotZxid();
-        final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
-        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch,
-            learner.snapshotZxid(), plan);
-        final long sid = ensemble.sid(index);
-        final SyncMode mode = plan.mode();
-        final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
-        if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
-            leadership.dropUnreachable(index);
-            return;
-        }
-        learner.phase(Phase.SYNCING);
-        learner.syncCursorZxid(startZxid);
-        learner.snapshotCursor(mode == SyncMode.SNAP ? 0 : -1);
-        pumpSync(index);
-    }
-
-    private boolean leaderHas(final long zxid) {
-        final long snapshotZxid = log.snapshotZxid();
-        return zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid || log.contains(zxid);
-    }
-
-    /**
-     * Streams what the link takes (at most a batch) of one learner's sync; NEWLEADER when it reaches the log's end.
-     * While the link is not writable this is no work, so the agent's idle strategy backs off (it parks at most 1 ms,
-     * less than the link takes to drain from its high to its low water mark) instead of spinning on a core the
-     * transport needs to drain it.
-     */
-    private int pumpSync(final int index) {
-        try {
-            return streamSync(index);
-        } catch (final UncheckedIOException e) {
-            // The log cannot be read, or its staged appends cannot be written before a read: a full disk.
-            storageFailed("cannot read the log for a learner's sync", e);
-            return 1;
-        }
-    }
-
-    private int streamSync(final int index) {
-        final long sid = ensemble.sid(index);
-        if (!publisher.isWritable(sid)) {
-            return 0;
-        }
-        final LearnerProgress learner = leadership.learner(index);
-        if (learner.snapshotCursor() >= 0) {
-            final DirectBuffer snapshot = log.snapshotState();
-            final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
-            final long zxid = learner.syncCursorZxid();
-            final long digest = log.snapshotZxid() < 0 ? 0 : log.snapshotDigest();
-            final Path file = total == 0 ? null : log.snapshotFile();
-            final long fileOffset = log.snapshotStateOffset();
-            int chunks = 0;
-            do {
-                final long position = learner.snapshotCursor();
-                final int length = (int)Math.min(snapshotChunkBytes, total - position);
-                final boolean isSent = file == null
-                    ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
-                    : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
-                if (!isSent) {
-                    leadership.dropUnreachable(index);
-                    return 1;
-                }
-                syncBytesSent += length;
-                learner.snapshotCursor(position + length);
-                chunks++;
-            } while (learner.snapshotCursor() < total && chunks < SYNC_BATCH && publisher.isWritable(sid));
-            if (learner.snapshotCursor() < total) {
-                return 1;
-            }
-            learner.snapshotCursor(-1);
-        }
-        final int streamed = streamRecordSpans(index, sid);
-        if (streamed == SPANS_DROPPED) {
-            return 1;
-        }
-        if (streamed == SPANS_UNAVAILABLE) {
-            streamer.start(index, sid);
-            log.read(learner.syncCursorZxid() + 1, streamer);
-            if (streamer.failed) {
-                leadership.dropUnreachable(index);
-                return 1;
-            }
-            learner.syncCursorZxid(streamer.lastSent);
-        }
-        if (learner.syncCursorZxid() < storage.lastLoggedZxid()) {
-            return 1;
-        }
-        if (!publisher.sendNewLeader(sid, Zxid.make(discovery.newEpoch(), 0))) {
-            leadership.dropUnreachable(index);
-            return 1;
-        }
-        learner.phase(Phase.NEWLEADER_SENT);
-        return 1;
-    }
-
-    /**
-     * Sends the learner's next records as batches straight from the log's segment files
-     * ({@link PeerPublisher#sendRecords}: sendfile, the txns never enter this JVM's memory), up to
-     * {@link #SYNC_BATCH} txns or until the link is full. Only where the log keeps files and the
-     * publisher can send from them; otherwise, or when a record alone exceeds a batch, the caller
-     * streams entry by entry.
-     *
-     * @return {@link #SPANS_SENT} (the cursor moved, or the link is full), {@link #SPANS_DROPPED} (the
-     *         learner was dropped), or {@link #SPANS_UNAVAILABLE} to stream entry by entry instead
-     */
-    private int streamRecordSpans(final int index, final long sid) {
-        if (!publisher.canSendRecords()) {
-            return SPANS_UNAVAILABLE;
-        }
-        final LearnerProgress learner = leadership.learner(index);
-        int sent = 0;
-        while (sent < SYNC_BATCH && learner.syncCursorZxid() < storage.lastLoggedZxid()) {
-            if (!log.recordSpan(learner.syncCursorZxid() + 1, RECORD_BATCH_BYTES, span)) {
-                return sent > 0 ? SPANS_SENT : SPANS_UNAVAILABLE;
-            }
-            if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
-                span.lastZxid())) {
-                leadership.dropUnreachable(index);
-                return SPANS_DROPPED;
-            }
-            sent += span.count();
-            syncTxnsSent += span.count();
-            syncBytesSent += span.payloadBytes();
-            learner.syncCursorZxid(span.lastZxid());
-            if (!publisher.isWritable(sid)) {
-                break;
-            }
-        }
-        return SPANS_SENT;
-    }
-
-    /** Hands log entries to one learner's link, without copying, until the batch or the link is full. */
-    private final class SyncStreamer implements TxnLog.EntryHandler {
-        private int index;
-        private long sid;
-        private int sent;
-        long lastSent;
-        boolean failed;
-
-        void start(final int index, final long sid) {
-            this.index = index;
-            this.sid = sid;
-            this.sent = 0;
-            this.lastSent = leadership.learner(index).syncCursorZxid();
-            this.failed = false;
-        }
-
-        @Override
-        public boolean onEntry(final long zxid, final DirectBuffer buffer, final int offset, final int length) {
-            if (sent >= SYNC_BATCH || !publisher.isWritable(sid)) {
-                return false;
-            }
-            if (!publisher.sendProposal(sid, zxid, buffer, offset, length)) {
-                failed = true;
-                return false;
-            }
-            sent++;
-            syncTxnsSent++;
-            syncBytesSent += length;
-            lastSent = zxid;
-            return true;
-        }
-    }
-
     /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
     public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
@@ -855,42 +650,11 @@ public final class ElectionAgent implements Agent {
         observer.onHalted(mySid, reason, nowNs);
     }
 
-    /** Starts the held-back syncs whose wait is over. */
-    private int startDeferredSyncs() {
-        int work = 0;
-        long rest = leadership.learnerMask();
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            final LearnerProgress learner = leadership.learner(index);
-            if (!learner.isSyncDeferred()) {
-                continue;
-            }
-            if (learner.phase() != Phase.EPOCH_ACKED) {
-                learner.syncDeferred(false);
-            } else if (nowNs - learner.syncNotBeforeNs() >= 0) {
-                startSync(index);
-                work++;
-            }
-        }
-        return work;
-    }
-
     /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
     private int recoveryWork() {
         int work = 0;
         if (state == ServerState.LEADING) {
-            if (discovery.isEpochAcked()) {
-                work += startDeferredSyncs();
-            }
-            long rest = leadership.learnerMask();
-            while (rest != 0 && state == ServerState.LEADING) {
-                final int index = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                if (leadership.learner(index).phase() == Phase.SYNCING) {
-                    work += pumpSync(index);
-                }
-            }
+            work += streamer.doWork();
             if (leadership.isEstablished() && log.lastZxid() > selfDurableZxid) {
                 if (!flushLog()) {
                     return work + 1;
@@ -1097,23 +861,10 @@ public final class ElectionAgent implements Agent {
             case OBSERVING:
                 return follower.deadlineNs();
             case LEADING:
-                return earliestDeferredSync(leadership.deadlineNs());
+                return streamer.earliestDeferredSync(leadership.deadlineNs());
             default:
                 throw new IllegalStateException(state.name());
         }
-    }
-
-    private long earliestDeferredSync(final long deadlineNs) {
-        long earliest = deadlineNs;
-        long rest = leadership.learnerMask();
-        while (rest != 0) {
-            final LearnerProgress learner = leadership.learner(Long.numberOfTrailingZeros(rest));
-            rest &= rest - 1;
-            if (learner.isSyncDeferred()) {
-                earliest = earliest(earliest, learner.syncNotBeforeNs());
-            }
-        }
-        return earliest;
     }
 
     private static long earliest(final long a, final long b) {
@@ -1271,11 +1022,11 @@ public final class ElectionAgent implements Agent {
 
     /** A leader's sync streams so far: txns and payload plus snapshot bytes sent. */
     public long syncTxnsSent() {
-        return syncTxnsSent;
+        return streamer.syncTxnsSent();
     }
 
     public long syncBytesSent() {
-        return syncBytesSent;
+        return streamer.syncBytesSent();
     }
 
     /** Writes this node committed as leader. */
@@ -1295,7 +1046,7 @@ public final class ElectionAgent implements Agent {
 
     /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
     public long syncsDeferred() {
-        return syncsDeferred;
+        return streamer.syncsDeferred();
     }
 
     /**
@@ -1334,7 +1085,7 @@ public final class ElectionAgent implements Agent {
 
         @Override
         public void startSync(final int index) {
-            ElectionAgent.this.startSync(index);
+            streamer.startSync(index);
         }
 
         @Override
