@@ -22,6 +22,7 @@ import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
 import io.electionbench.core.sync.SyncPlan;
 import io.electionbench.core.sync.SyncPlanner;
+import io.electionbench.core.zab.Broadcast;
 import io.electionbench.core.zab.Discovery;
 import io.electionbench.core.zab.Follower;
 import io.electionbench.core.zab.Leadership;
@@ -67,11 +68,11 @@ public final class ElectionAgent implements Agent {
     /** Default inbound ring capacity (a power of two; the trailer is added); its largest message is an eighth of it. */
     public static final int DEFAULT_INBOUND_CAPACITY = 1 << 20;
     /** The largest write payload accepted (larger ones get {@link WriteListener#TOO_LARGE}). */
-    public static final int MAX_WRITE_BYTES = 16 * 1024;
+    public static final int MAX_WRITE_BYTES = Broadcast.MAX_WRITE_BYTES;
     /** Default size of the snapshot chunks a leader streams; see {@link #snapshotChunkBytes(int)}. */
     public static final int SNAPSHOT_CHUNK_BYTES = SyncStreamer.SNAPSHOT_CHUNK_BYTES;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
-    public static final int MAX_OUTSTANDING = 1 << 16;
+    public static final int MAX_OUTSTANDING = Broadcast.MAX_OUTSTANDING;
     /** {@link Discovery#MAX_EPOCH_JUMP}. */
     public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
     private static final int LOOKING = ServerState.LOOKING.code();
@@ -96,25 +97,11 @@ public final class ElectionAgent implements Agent {
     private final Leadership leadership;
     private final Discovery discovery;
     private final SyncStreamer streamer;
+    private final Broadcast broadcast;
     private final NanoClock clock;
     private final TxnLog log;
     private WriteListener writeListener = WriteListener.NONE;
-    /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
-    private final long[] commitAcks;
-    /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
-    private final long[] broadcastSids;
-    private final int[] broadcastIndexes;
-    private long proposedCounter;
-    /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
-    private long maxCounter = Zxid.MAX_COUNTER;
-    private long committedCounter;
     private long commitZxid;
-    private long selfDurableZxid;
-    /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
-    private long[] pendingRequest = new long[16];
-
-    private long writesCommitted;
-
     private ServerState state;
     private long nowNs;
     private long stateSinceNs;
@@ -173,9 +160,7 @@ public final class ElectionAgent implements Agent {
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
         this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
         this.streamer = new SyncStreamer(member, ensemble, publisher, storage, leadership, discovery);
-        this.commitAcks = new long[ensemble.size()];
-        this.broadcastSids = new long[ensemble.size()];
-        this.broadcastIndexes = new int[ensemble.size()];
+        this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, leadership, discovery);
         this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
         this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, observer, clock);
         voteLeader = election.initialLeader();
@@ -186,6 +171,7 @@ public final class ElectionAgent implements Agent {
     /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
     public ElectionAgent writeListener(final WriteListener listener) {
         this.writeListener = listener;
+        broadcast.writeListener(listener);
         return this;
     }
 
@@ -442,35 +428,6 @@ public final class ElectionAgent implements Agent {
     // ------------------------------------------------------------------------------------------------
     // LEADING
 
-    /**
-     * NEWLEADER acknowledged by a quorum (the leader counts itself): the epoch is established. Everything
-     * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
-     */
-    private void checkEstablished() {
-        if (leadership.isEstablished() || !discovery.isEpochAcked()
-            || !quorum.containsQuorum(leadership.votersIn(Phase.SYNCED) | myBit)) {
-            return;
-        }
-        leadership.established();
-        commitZxid = storage.lastLoggedZxid();
-        selfDurableZxid = commitZxid;
-        proposedCounter = 0;
-        committedCounter = 0;
-        // ZooKeeper's updateElectionVote: the vote we answer LOOKING servers with carries the epoch
-        // now established, so a joiner sees the leader and its followers agree (Vote.equals compares
-        // leader and peer epoch outside an election).
-        votePeerEpoch = discovery.newEpoch();
-        serving();
-        long rest = leadership.learnerMask();
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (leadership.learner(index).phase() == Phase.SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
-                leadership.dropUnreachable(index);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------
     // Recovery, leader side: discovery, sync, establishment, then broadcast.
 
@@ -479,158 +436,18 @@ public final class ElectionAgent implements Agent {
         discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
     }
 
-    /** ACK of NEWLEADER (the learner is synced) or of proposals up to a zxid. */
+    /** ACK of NEWLEADER or of proposals: {@link Broadcast#onAck}. */
     public void onAck(final long from, final long zxid) {
-        final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0) {
-            messagesDropped++;
-            return;
-        }
-        final LearnerProgress learner = leadership.learner(index);
-        learner.heardAt(nowNs);
-        if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(discovery.newEpoch(), 0)) {
-            learner.phase(Phase.SYNCED);
-            learner.syncSucceeded();
-            learner.ackedZxid(learner.syncCursorZxid());
-            if (leadership.isEstablished()) {
-                if (!publisher.sendUpToDate(from, commitZxid)) {
-                    leadership.dropUnreachable(index);
-                    return;
-                }
-                advanceCommit();
-            } else {
-                checkEstablished();
-            }
-        } else if (learner.phase() == Phase.SYNCED && zxid > learner.ackedZxid()) {
-            learner.ackedZxid(zxid);
-            advanceCommit();
-        }
+        broadcast.onAck(from, zxid);
     }
 
-    /** A client write: the leader logs and proposes it; anyone else says who leads. */
+    /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
     public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
         if (state != ServerState.LEADING) {
             writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
-        } else if (!leadership.isEstablished()) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
-        } else if (length > MAX_WRITE_BYTES) {
-            writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
-        } else if (proposedCounter >= maxCounter) {
-            // ZooKeeper's Leader.propose: the counter would roll over, so a new epoch starts.
-            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
-            state(ServerState.LOOKING, "zxid counter exhausted: a new epoch starts");
-        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING) {
-            writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
         } else {
-            final long zxid = Zxid.make(discovery.newEpoch(), proposedCounter + 1);
-            try {
-                log.append(zxid, payload, offset, length);
-            } catch (final RuntimeException e) {
-                writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
-                cannotUseStorage("cannot append to the log", e);
-                return;
-            }
-            proposedCounter++;
-            if (proposedCounter - committedCounter > pendingRequest.length) {
-                growPendingRequests();
-            }
-            pendingRequest[(int)(proposedCounter & (pendingRequest.length - 1))] = requestId;
-            propose(zxid, payload, offset, length);
+            broadcast.onWrite(requestId, payload, offset, length);
         }
-    }
-
-    /**
-     * Sends a new txn to every learner past its NEWLEADER in one broadcast (the transport encodes it
-     * once for all of them); learners still syncing get it through their stream. Drops the learners it
-     * could not be sent to.
-     */
-    private void propose(final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        int count = 0;
-        long rest = leadership.learnerMask();
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (leadership.learner(index).phase().isPastNewLeader()) {
-                broadcastSids[count] = ensemble.sid(index);
-                broadcastIndexes[count] = index;
-                count++;
-            }
-        }
-        if (count == 0) {
-            return;
-        }
-        long failed = publisher.broadcastProposal(broadcastSids, count, zxid, payload, offset, length);
-        while (failed != 0) {
-            final int i = Long.numberOfTrailingZeros(failed);
-            failed &= failed - 1;
-            leadership.dropUnreachable(broadcastIndexes[i]);
-        }
-    }
-
-    /**
-     * Commits the longest prefix that the leader (once flushed) and a quorum of synced voters have
-     * logged ({@link CommitRule#committedZxid}: the largest acknowledged zxid z such that the members
-     * with acks of at least z form a quorum). Answers each newly committed write and tells the learners
-     * once per advance.
-     */
-    private void advanceCommit() {
-        if (!leadership.isEstablished()) {
-            return;
-        }
-        long counted = myBit;
-        commitAcks[myIndex] = selfDurableZxid;
-        for (long rest = leadership.learnerMask() & quorum.votersMask(); rest != 0; rest &= rest - 1) {
-            final LearnerProgress learner = leadership.learner(Long.numberOfTrailingZeros(rest));
-            if (learner.phase() == Phase.SYNCED) {
-                counted |= 1L << learner.index();
-                commitAcks[learner.index()] = learner.ackedZxid();
-            }
-        }
-        final long best = Math.max(commitZxid, CommitRule.committedZxid(commitAcks, counted, quorum));
-        if (best == commitZxid) {
-            return;
-        }
-        commitZxid = best;
-        if (Zxid.epoch(best) == discovery.newEpoch()) {
-            final long upTo = Zxid.counter(best);
-            while (committedCounter < upTo) {
-                committedCounter++;
-                writesCommitted++;
-                writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                    WriteListener.COMMITTED, Zxid.make(discovery.newEpoch(), committedCounter), mySid);
-            }
-        }
-        long rest = leadership.learnerMask();
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (leadership.learner(index).phase() == Phase.SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
-                leadership.dropUnreachable(index);
-            }
-        }
-    }
-
-    /** Doubles the outstanding-request ring, keeping each outstanding counter's request id. Not on the steady-state path. */
-    private void growPendingRequests() {
-        final long[] grown = new long[pendingRequest.length * 2];
-        for (long c = committedCounter + 1; c < proposedCounter; c++) {
-            grown[(int)(c & (grown.length - 1))] = pendingRequest[(int)(c & (pendingRequest.length - 1))];
-        }
-        pendingRequest = grown;
-    }
-
-    /** Proposed but not committed when leadership ends: the outcome is unknown to the writer. */
-    private void abandonOutstandingWrites() {
-        while (committedCounter < proposedCounter) {
-            committedCounter++;
-            writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                WriteListener.UNKNOWN, Zxid.make(discovery.newEpoch(), committedCounter), mySid);
-        }
-    }
-
-    private void resetLeaderRecovery() {
-        proposedCounter = 0;
-        committedCounter = 0;
     }
 
     /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
@@ -650,33 +467,13 @@ public final class ElectionAgent implements Agent {
         observer.onHalted(mySid, reason, nowNs);
     }
 
-    /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
+    /** Per duty cycle: a leader streams syncs and counts its own flushed log; a learner flushes, then acks once. */
     private int recoveryWork() {
-        int work = 0;
         if (state == ServerState.LEADING) {
-            work += streamer.doWork();
-            if (leadership.isEstablished() && log.lastZxid() > selfDurableZxid) {
-                if (!flushLog()) {
-                    return work + 1;
-                }
-                selfDurableZxid = log.lastZxid();
-                advanceCommit();
-                work++;
-            }
-        } else if (isLearner()) {
-            work += follower.acknowledge();
+            final int work = streamer.doWork();
+            return work + broadcast.flushOwnLog();
         }
-        return work;
-    }
-
-    private boolean flushLog() {
-        try {
-            log.flush();
-            return true;
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot flush the log", e);
-            return false;
-        }
+        return isLearner() ? follower.acknowledge() : 0;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -815,8 +612,7 @@ public final class ElectionAgent implements Agent {
         if (previous == ServerState.LOOKING) {
             election.close();
         } else if (previous == ServerState.LEADING) {
-            abandonOutstandingWrites();
-            resetLeaderRecovery();
+            broadcast.leave();
             discovery.leave();
             leadership.leave();
         } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
@@ -839,7 +635,7 @@ public final class ElectionAgent implements Agent {
 
     private void enterLeading() {
         leadership.enter(election.takeEarlyLearners());
-        resetLeaderRecovery();
+        broadcast.enter();
         discovery.enter();
     }
 
@@ -988,7 +784,7 @@ public final class ElectionAgent implements Agent {
 
     /** Tests only: the counter at which a leader starts a new epoch instead of proposing. */
     void maxCounterForTest(final long counter) {
-        maxCounter = counter;
+        broadcast.maxCounter(counter);
     }
 
     /** Why this node halted (the epoch space is exhausted), or null while it takes part. */
@@ -1031,7 +827,7 @@ public final class ElectionAgent implements Agent {
 
     /** Writes this node committed as leader. */
     public long writesCommitted() {
-        return writesCommitted;
+        return broadcast.writesCommitted();
     }
 
     /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
@@ -1055,7 +851,7 @@ public final class ElectionAgent implements Agent {
      */
     public boolean isRecoveryBusy() {
         if (state == ServerState.LEADING) {
-            return !leadership.isEstablished() || leadership.hasLearnerIn(Phase.SYNCING) || committedCounter < proposedCounter
+            return !leadership.isEstablished() || leadership.hasLearnerIn(Phase.SYNCING) || broadcast.hasOutstanding()
                 || leadership.hasLearnerBehind(log.lastZxid());
         }
         return isLearner() && follower.step() != Follower.Step.SERVING;
@@ -1090,7 +886,7 @@ public final class ElectionAgent implements Agent {
 
         @Override
         public void checkEstablished() {
-            ElectionAgent.this.checkEstablished();
+            broadcast.checkEstablished();
         }
 
         @Override
