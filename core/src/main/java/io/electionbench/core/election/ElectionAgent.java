@@ -2,7 +2,6 @@ package io.electionbench.core.election;
 
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -14,53 +13,31 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
-import io.electionbench.core.quorum.CommitRule;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
-import io.electionbench.core.sync.SyncPlan;
-import io.electionbench.core.sync.SyncPlanner;
 import io.electionbench.core.zab.Broadcast;
 import io.electionbench.core.zab.Discovery;
 import io.electionbench.core.zab.Follower;
 import io.electionbench.core.zab.Leadership;
-import io.electionbench.core.zab.SyncStreamer;
-import io.electionbench.core.zab.LearnerProgress;
-import io.electionbench.core.zab.Member;
 import io.electionbench.core.zab.LearnerProgress.Phase;
+import io.electionbench.core.zab.Member;
+import io.electionbench.core.zab.SyncStreamer;
 
 /**
- * One ensemble member's election and liveness, as a single-threaded state machine driven by
- * {@link #doWork(long)}. Compatible with ZooKeeper 3.9 Fast Leader Election (see
- * {@code shared/reference/zookeeper-election.md}): the vote order, round (logical clock) handling,
- * vote equality, reply rules and the join path through FOLLOWING/LEADING votes are ZooKeeper's; when
- * to stop waiting is the {@link ElectionPolicy}'s.
+ * One ensemble member, as a single-threaded state machine driven by {@link #doWork(long)}: it drains
+ * its inbound ring ({@link InboundAdapter}), runs the timers of its role and switches roles in one
+ * place ({@link #state}), which runs the leave and enter actions, stamps the time and tells the
+ * {@link ElectionObserver}. The protocol is in its phases, one preallocated object each: the election
+ * while LOOKING ({@link FastLeaderElection}, ZooKeeper 3.9's Fast Leader Election), and ZAB after it,
+ * {@link Leadership}, {@link Discovery}, {@link SyncStreamer} and {@link Broadcast} while LEADING,
+ * {@link Follower} while FOLLOWING or OBSERVING; they reach the agent through {@link Member}.
  *
  * <p>Threading: everything here is owned by the agent thread. Other threads only write into
- * {@link #inbound()}, a many-to-one ring buffer; the agent drains it at the start of each duty cycle
- * and reads every message in place. Time is passed in, never read, so the simulator can drive it on
- * virtual time. Nothing on the notification path allocates.
- *
- * <p>After a decision the agent keeps the ensemble live the way ZooKeeper does: a leader pings its
- * learners every tickTime/2 and steps down when the learners heard from within syncLimit ticks plus
- * itself no longer form a quorum (or no quorum connected within initLimit); a learner goes back to
- * LOOKING when its leader is silent for syncLimit ticks, unreachable for initLimit ticks, refuses it,
- * or its quorum connection drops. As in ZooKeeper, where a follower learns of its leader only through
- * its learner connection, the election connection coming and going ends no relationship: it was how
- * a peer posing as the leader on the unauthenticated election port knocked followers out.
- *
- * <p>Between the decision and serving runs ZooKeeper's recovery (reference section 5): discovery
- * (FOLLOWERINFO, LEADERINFO with max accepted epoch + 1 once the leader and a quorum reported,
- * ACKEPOCH; the epoch is adopted only with a quorum of acknowledgements), then a per-learner sync
- * planned by {@link SyncPlanner} (DIFF, TRUNC or SNAP) and streamed from the log at the pace the
- * link accepts, then NEWLEADER, whose acknowledgement by a quorum establishes the epoch: the leader
- * serves and sends UPTODATE. Then writes: the leader logs each, proposes it to every learner past
- * its NEWLEADER, and commits the longest prefix a quorum has logged. Learners log and acknowledge
- * once per duty cycle after one flush (group commit), so acks batch naturally under load. The
- * epochs are persisted in ZooKeeper's order: accepted before ACKEPOCH, the synced history and then
- * current before the NEWLEADER ACK.
+ * {@link #inbound()}, a many-to-one ring buffer, read in place. Time is passed in, never read, so the
+ * simulator can drive it on virtual time. Nothing on the notification or the replication path
+ * allocates. See docs/architecture.md and docs/recovery.md.
  */
 public final class ElectionAgent implements Agent {
     /** Notification version this node sends (ZooKeeper's {@code Notification.CURRENTVERSION}). */
@@ -73,10 +50,8 @@ public final class ElectionAgent implements Agent {
     public static final int SNAPSHOT_CHUNK_BYTES = SyncStreamer.SNAPSHOT_CHUNK_BYTES;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = Broadcast.MAX_OUTSTANDING;
-    /** {@link Discovery#MAX_EPOCH_JUMP}. */
+    /** The most one leadership raises the epoch above the leader's own accepted epoch: {@link Discovery#MAX_EPOCH_JUMP}. */
     public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
-    private static final int LOOKING = ServerState.LOOKING.code();
-    private static final int LEADING = ServerState.LEADING.code();
 
     private final long mySid;
     private final int myIndex;
@@ -85,43 +60,35 @@ public final class ElectionAgent implements Agent {
     private final Ensemble ensemble;
     private final QuorumVerifier quorum;
     private final ElectionPolicy policy;
-    private final NodeTiming timing;
     private final PeerPublisher publisher;
     private final PersistentState storage;
+    private final TxnLog log;
     private final ElectionObserver observer;
+    private final NanoClock clock;
     private final RingBuffer inbound;
     private final InboundAdapter adapter;
     private final Phases member = new Phases();
+    private final StorageProbe storageProbe;
     private final FastLeaderElection election;
-    private final Follower follower;
     private final Leadership leadership;
     private final Discovery discovery;
     private final SyncStreamer streamer;
     private final Broadcast broadcast;
-    private final NanoClock clock;
-    private final TxnLog log;
+    private final Follower follower;
     private WriteListener writeListener = WriteListener.NONE;
-    private long commitZxid;
+
     private ServerState state;
     private long nowNs;
     private long stateSinceNs;
+    /** The vote this member decided for: the one it answers LOOKING members with outside an election. */
     private long voteLeader;
     private long voteZxid;
     private long voteElectionEpoch;
     private long votePeerEpoch;
-
+    private long commitZxid;
     private long connectedMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
-    // Storage failure (docs/storage.md, "When the disk fails"): out of elections until a probe write succeeds.
-    private boolean isStorageFailed;
-    private long storageFailedSinceNs;
-    private long storageFailuresInRow;
-    private long storageFailures;
-    private long storageRetryNs;
-    private long storageProbeNs;
-    private long storageRecoveredNs;
-    private boolean hasStorageRecovered;
 
     private long messagesDropped;
     /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
@@ -132,8 +99,8 @@ public final class ElectionAgent implements Agent {
     private long lastElectionNs;
 
     /**
-     * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}; tests and the
-     *              simulator call {@link #doWork(long)} with their own time
+     * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}, and by a learner to
+     *              time its sync; tests and the simulator call {@link #doWork(long)} with their own time
      */
     public ElectionAgent(
         final long mySid, final Ensemble ensemble, final ElectionPolicy policy, final NodeTiming timing,
@@ -149,19 +116,19 @@ public final class ElectionAgent implements Agent {
         this.quorum = ensemble.quorum();
         this.isParticipant = quorum.isVoter(myIndex);
         this.policy = policy;
-        this.timing = timing;
         this.storage = storage;
+        this.log = storage.log();
         this.publisher = publisher;
         this.observer = observer;
+        this.clock = clock;
         this.inbound = inbound;
         this.adapter = new InboundAdapter(inbound, this);
-        this.clock = clock;
-        this.log = storage.log();
+        this.storageProbe = new StorageProbe(mySid, timing, storage, observer);
+        this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
         this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
         this.streamer = new SyncStreamer(member, ensemble, publisher, storage, leadership, discovery);
         this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, leadership, discovery);
-        this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
         this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, observer, clock);
         voteLeader = election.initialLeader();
         voteZxid = election.initialZxid();
@@ -202,7 +169,7 @@ public final class ElectionAgent implements Agent {
 
     /**
      * One duty cycle at time {@code nowNs}: start if not started, drain inbound messages, then run the
-     * timers of the current state.
+     * timers of the current role, its recovery streams and acknowledgements, and the votes to resend.
      *
      * @return the amount of work done, 0 when idle
      */
@@ -219,7 +186,7 @@ public final class ElectionAgent implements Agent {
         work += adapter.poll();
         switch (state) {
             case LOOKING:
-                work += lookingWork();
+                work += storageProbe.isFailed() ? probeStorage() : election.doWork(nowNs);
                 break;
             case FOLLOWING:
             case OBSERVING:
@@ -235,47 +202,50 @@ public final class ElectionAgent implements Agent {
         return work + election.retryVotes();
     }
 
-    /** A message of a kind this agent does not know, or from a peer it does not know: dropped and counted. */
-    void messageDropped() {
-        messagesDropped++;
+    /** Per duty cycle: a leader streams syncs and counts its own flushed log; a learner flushes, then acks once. */
+    private int recoveryWork() {
+        if (state == ServerState.LEADING) {
+            final int work = streamer.doWork();
+            return work + broadcast.flushOwnLog();
+        }
+        return isLearner() ? follower.acknowledge() : 0;
     }
 
-    /** A message arrived from member {@code index} over its election link: it is reachable for votes. */
-    void peerReachable(final int index) {
-        connectedMask |= 1L << index;
-        everConnectedMask |= 1L << index;
-    }
-
-    /** A voter will not follow this member now: {@link Leadership#refused}. */
-    void refused(final int index, final String reason) {
-        leadership.refused(index, reason);
-    }
-
-    long everConnectedMask() {
-        return everConnectedMask;
-    }
-
-    long nowNs() {
-        return nowNs;
-    }
-
-    /** The leader of this member's role: itself, the one it follows, or -1 while LOOKING. */
-    private long leaderSid() {
-        return state == ServerState.LEADING ? mySid : isLearner() ? follower.leaderSid() : -1;
+    /**
+     * The earliest time at which {@link #doWork(long)} has timer work to do, so a driver on virtual time
+     * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
+     */
+    public long nextDeadlineNs() {
+        if (state == null || election.hasPendingVotes()
+            || (state == ServerState.LEADING && leadership.hasLearnerIn(Phase.SYNCING))) {
+            return nowNs;
+        }
+        switch (state) {
+            case LOOKING:
+                return storageProbe.isFailed() ? storageProbe.probeNs() : election.deadlineNs();
+            case FOLLOWING:
+            case OBSERVING:
+                return follower.deadlineNs();
+            case LEADING:
+                return streamer.earliestDeferredSync(leadership.deadlineNs());
+            default:
+                throw new IllegalStateException(state.name());
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Handlers: check the state, record facts; decisions follow from them or from doWork's timers.
+    // Handlers: route each message to the phase it belongs to, which checks the state and records facts.
 
-    /** An election notification from {@code from}: {@link FastLeaderElection#onNotification}. */
+    /** An election notification: {@link FastLeaderElection#onNotification}. */
     public void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         election.onNotification(from, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
     }
 
     /**
-     * A learner announces itself. A leader registers it; a fast LOOKING node that proposes itself keeps
-     * it for when it leads; anyone else refuses (ZooKeeper's would-be leader has no quorum listener yet).
+     * A learner announces itself (FOLLOWERINFO). A leader registers it, unless it only resumes a session
+     * that is intact; a fast LOOKING node that votes for itself keeps it for when it leads; anyone else
+     * refuses (ZooKeeper's would-be leader has no quorum listener yet).
      */
     public void onLearnerInfo(final long from, final long acceptedEpoch, final int flags) {
         final int index = ensemble.indexOf(from);
@@ -302,10 +272,9 @@ public final class ElectionAgent implements Agent {
     }
 
     /**
-     * A refusal or a closed relationship (ZooKeeper closes the learner socket). From our leader it means
-     * the node we chose is not leading, or has stopped leading: we look again. From a learner it means
-     * it has left us; a leader that is still gathering learners under an early-step-down policy gives
-     * up as soon as the voters that have not refused can no longer form a quorum.
+     * A refusal or a closed relationship (ZooKeeper closes the learner socket): from our leader
+     * ({@link Follower#onRejected}), from a learner ({@link Leadership#onRejected}), or from one that
+     * chose us while we look.
      */
     public void onLearnerReject(final long from) {
         final int index = ensemble.indexOf(from);
@@ -324,9 +293,7 @@ public final class ElectionAgent implements Agent {
     public void onPing(final long from) {
         if (state != ServerState.LOOKING && from != leaderSid()) {
             publisher.sendLearnerReject(from);
-            return;
-        }
-        if (isLearner()) {
+        } else if (isLearner()) {
             follower.onPing(from);
         }
     }
@@ -392,11 +359,92 @@ public final class ElectionAgent implements Agent {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------
-    // LOOKING
+    /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
+    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
+    }
 
-    private int lookingWork() {
-        return isStorageFailed ? probeStorage() : election.doWork(nowNs);
+    /** ACK of NEWLEADER or of proposals: {@link Broadcast#onAck}. */
+    public void onAck(final long from, final long zxid) {
+        broadcast.onAck(from, zxid);
+    }
+
+    /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
+    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
+        if (state != ServerState.LEADING) {
+            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
+        } else {
+            broadcast.onWrite(requestId, payload, offset, length);
+        }
+    }
+
+    /** LEADERINFO: {@link Follower#onLeaderInfo}. */
+    public void onLeaderInfo(final long from, final long epoch) {
+        follower.onLeaderInfo(from, epoch);
+    }
+
+    /** The start of a sync stream: {@link Follower#onSyncStart}. */
+    public void onSyncStart(final long from, final int modeCode, final long zxid) {
+        follower.onSyncStart(from, modeCode, zxid);
+    }
+
+    /** A chunk of a SNAP: {@link Follower#onSnapshotChunk}. */
+    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
+        final DirectBuffer bytes, final int offset, final int length) {
+        follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
+    }
+
+    /** A txn of the sync stream or a proposal: {@link Follower#onProposal}. */
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+        follower.onProposal(from, zxid, payload, offset, length);
+    }
+
+    /** NEWLEADER: {@link Follower#onNewLeader}. */
+    public void onNewLeader(final long from, final long zxid) {
+        follower.onNewLeader(from, zxid);
+    }
+
+    /** UPTODATE: {@link Follower#onUpToDate}. */
+    public void onUpToDate(final long from, final long zxid) {
+        follower.onUpToDate(from, zxid);
+    }
+
+    /** COMMIT: {@link Follower#onCommit}. */
+    public void onCommit(final long from, final long zxid) {
+        follower.onCommit(from, zxid);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // What the election reports back (FastLeaderElection, same package).
+
+    /** A message of a kind this agent does not know, or from a peer it does not know: dropped and counted. */
+    void messageDropped() {
+        messagesDropped++;
+    }
+
+    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
+    void epochRefused() {
+        epochsRefused++;
+        messagesDropped++;
+    }
+
+    /** A message arrived from member {@code index} over its election link: it is reachable for votes. */
+    void peerReachable(final int index) {
+        connectedMask |= 1L << index;
+        everConnectedMask |= 1L << index;
+    }
+
+    long everConnectedMask() {
+        return everConnectedMask;
+    }
+
+    long nowNs() {
+        return nowNs;
+    }
+
+    /** A voter will not follow this member now: {@link Leadership#refused}. */
+    void refused(final int index, final String reason) {
+        leadership.refused(index, reason);
     }
 
     /** The election decided: this member takes the role it decided for. */
@@ -419,170 +467,6 @@ public final class ElectionAgent implements Agent {
     }
 
     // ------------------------------------------------------------------------------------------------
-    // FOLLOWING / OBSERVING
-
-    private boolean isLearner() {
-        return state == ServerState.FOLLOWING || state == ServerState.OBSERVING;
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // LEADING
-
-    // ------------------------------------------------------------------------------------------------
-    // Recovery, leader side: discovery, sync, establishment, then broadcast.
-
-    /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
-    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
-        discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
-    }
-
-    /** ACK of NEWLEADER or of proposals: {@link Broadcast#onAck}. */
-    public void onAck(final long from, final long zxid) {
-        broadcast.onAck(from, zxid);
-    }
-
-    /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
-    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
-        if (state != ServerState.LEADING) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
-        } else {
-            broadcast.onWrite(requestId, payload, offset, length);
-        }
-    }
-
-    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
-    void epochRefused() {
-        epochsRefused++;
-        messagesDropped++;
-    }
-
-    /**
-     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
-     * would order new history before old. The node leaves its role, tells its observer once, and from
-     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
-     */
-    private void halt(final String reason) {
-        state(ServerState.LOOKING, "epoch space exhausted");
-        haltReason = reason;
-        observer.onHalted(mySid, reason, nowNs);
-    }
-
-    /** Per duty cycle: a leader streams syncs and counts its own flushed log; a learner flushes, then acks once. */
-    private int recoveryWork() {
-        if (state == ServerState.LEADING) {
-            final int work = streamer.doWork();
-            return work + broadcast.flushOwnLog();
-        }
-        return isLearner() ? follower.acknowledge() : 0;
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Recovery, learner side.
-
-    /** {@link Follower#onLeaderInfo}. */
-    public void onLeaderInfo(final long from, final long epoch) {
-        follower.onLeaderInfo(from, epoch);
-    }
-
-    /** {@link Follower#onSyncStart}. */
-    public void onSyncStart(final long from, final int modeCode, final long zxid) {
-        follower.onSyncStart(from, modeCode, zxid);
-    }
-
-    /** {@link Follower#onSnapshotChunk}. */
-    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
-        final DirectBuffer bytes, final int offset, final int length) {
-        follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
-    }
-
-    /** {@link Follower#onProposal}. */
-    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        follower.onProposal(from, zxid, payload, offset, length);
-    }
-
-    /** {@link Follower#onNewLeader}. */
-    public void onNewLeader(final long from, final long zxid) {
-        follower.onNewLeader(from, zxid);
-    }
-
-    /** {@link Follower#onUpToDate}. */
-    public void onUpToDate(final long from, final long zxid) {
-        follower.onUpToDate(from, zxid);
-    }
-
-    /** {@link Follower#onCommit}. */
-    public void onCommit(final long from, final long zxid) {
-        follower.onCommit(from, zxid);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Storage failure.
-
-    /**
-     * A storage operation failed under a role. An I/O error (a full disk, a failed write or force) means this
-     * member cannot keep what it would promise: {@link #storageFailed}. Anything else (a request its history
-     * cannot satisfy, such as a TRUNC below its snapshot) only ends the role.
-     */
-    private void cannotUseStorage(final String reason, final RuntimeException e) {
-        if (e instanceof UncheckedIOException) {
-            storageFailed(reason, e);
-        } else {
-            state(ServerState.LOOKING, reason);
-        }
-    }
-
-    /**
-     * The storage failed with an I/O error. The role ends and the member stays out of elections (it neither
-     * votes nor answers votes, and proposes nobody, itself least) until a probe write succeeds
-     * ({@link PersistentState#checkWritable}), tried after one tick, then twice as long after each failure up
-     * to initLimit (and on from where it was when the storage fails again within initLimit of a probe that
-     * succeeded). ZooKeeper's server exits on a failed log write ({@code SyncRequestProcessor.run} treats
-     * it as fatal); staying up and out keeps the node observable and lets it rejoin by itself once the disk
-     * has room, and a leader whose log cannot grow no longer wins every election with the zxid it failed to
-     * write. Out of elections it is in no quorum, so the others elect among themselves, and any two quorums
-     * still intersect: the one they elect holds every committed txn.
-     */
-    private void storageFailed(final String reason, final RuntimeException cause) {
-        isStorageFailed = true;
-        storageFailedSinceNs = nowNs;
-        storageFailuresInRow = 1;
-        storageFailures++;
-        // Failing again soon after a probe succeeded (room for a probe, not for the next sync): keep backing off.
-        storageRetryNs = hasStorageRecovered && nowNs - storageRecoveredNs < timing.initLimitNs()
-            ? Math.min(storageRetryNs * 2, maxStorageRetryNs()) : timing.tickNs();
-        storageProbeNs = nowNs + storageRetryNs;
-        observer.onStorageFailure(mySid, reason, cause, storageFailuresInRow, storageRetryNs, nowNs);
-        state(ServerState.LOOKING, reason);
-    }
-
-    private long maxStorageRetryNs() {
-        return Math.max(timing.tickNs(), timing.initLimitNs());
-    }
-
-    /** Out of elections after a storage failure: probes the storage when due; once it takes a write, looks again. */
-    private int probeStorage() {
-        if (nowNs - storageProbeNs < 0) {
-            return 0;
-        }
-        try {
-            storage.checkWritable();
-        } catch (final RuntimeException e) {
-            storageFailuresInRow++;
-            storageFailures++;
-            storageRetryNs = Math.min(storageRetryNs * 2, maxStorageRetryNs());
-            storageProbeNs = nowNs + storageRetryNs;
-            observer.onStorageFailure(mySid, "the storage still fails", e, storageFailuresInRow, storageRetryNs, nowNs);
-            return 1;
-        }
-        isStorageFailed = false;
-        hasStorageRecovered = true;
-        storageRecoveredNs = nowNs;
-        observer.onStorageRecovered(mySid, storageFailuresInRow, storageFailedSinceNs, nowNs);
-        state(ServerState.LOOKING, "storage accepts writes again");
-        return 1;
-    }
-
-    // ------------------------------------------------------------------------------------------------
     // State changes: the only place state is assigned.
 
     private void state(final ServerState next, final String reason) {
@@ -593,14 +477,17 @@ public final class ElectionAgent implements Agent {
         observer.onStateChange(mySid, previous, next, nowNs, reason);
         switch (next) {
             case LOOKING:
-                enterLooking();
+                election.reset(nowNs);
                 break;
             case FOLLOWING:
             case OBSERVING:
-                enterLearner();
+                election.rejectEarlyLearners();
+                follower.enter(voteLeader);
                 break;
             case LEADING:
-                enterLeading();
+                leadership.enter(election.takeEarlyLearners());
+                broadcast.enter();
+                discovery.enter();
                 break;
             default:
                 throw new IllegalStateException(next.name());
@@ -620,51 +507,54 @@ public final class ElectionAgent implements Agent {
         }
     }
 
-    private void serving() {
-        observer.onServing(mySid, nowNs);
+    private boolean isLearner() {
+        return state == ServerState.FOLLOWING || state == ServerState.OBSERVING;
     }
 
-    private void enterLooking() {
-        election.reset(nowNs);
-    }
-
-    private void enterLearner() {
-        election.rejectEarlyLearners();
-        follower.enter(voteLeader);
-    }
-
-    private void enterLeading() {
-        leadership.enter(election.takeEarlyLearners());
-        broadcast.enter();
-        discovery.enter();
+    /** The leader of this member's role: itself, the one it follows, or -1 while LOOKING. */
+    private long leaderSid() {
+        return state == ServerState.LEADING ? mySid : isLearner() ? follower.leaderSid() : -1;
     }
 
     /**
-     * The earliest time at which {@link #doWork(long)} has timer work to do, so a driver on virtual time
-     * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
+     * A storage operation failed under a role. An I/O error (a full disk, a failed write or force) means this
+     * member cannot keep what it would promise: {@link #storageFailed}. Anything else (a request its history
+     * cannot satisfy, such as a TRUNC below its snapshot) only ends the role.
      */
-    public long nextDeadlineNs() {
-        if (state == null || election.hasPendingVotes() || (state == ServerState.LEADING && leadership.hasLearnerIn(Phase.SYNCING))) {
-            return nowNs;
-        }
-        switch (state) {
-            case LOOKING:
-                if (isStorageFailed) {
-                    return storageProbeNs;
-                }
-                return election.deadlineNs();
-            case FOLLOWING:
-            case OBSERVING:
-                return follower.deadlineNs();
-            case LEADING:
-                return streamer.earliestDeferredSync(leadership.deadlineNs());
-            default:
-                throw new IllegalStateException(state.name());
+    private void cannotUseStorage(final String reason, final RuntimeException e) {
+        if (e instanceof UncheckedIOException) {
+            storageFailed(reason, e);
+        } else {
+            state(ServerState.LOOKING, reason);
         }
     }
 
-    private static long earliest(final long a, final long b) {
-        return a - b <= 0 ? a : b;
+    /** The storage failed with an I/O error: the role ends and the member stays out of elections ({@link StorageProbe}). */
+    private void storageFailed(final String reason, final RuntimeException cause) {
+        storageProbe.failed(reason, cause, nowNs);
+        state(ServerState.LOOKING, reason);
+    }
+
+    /** Out of elections after a storage failure: probes the storage when due; once it takes a write, looks again. */
+    private int probeStorage() {
+        if (!storageProbe.isDue(nowNs)) {
+            return 0;
+        }
+        if (storageProbe.probe(nowNs)) {
+            state(ServerState.LOOKING, "storage accepts writes again");
+        }
+        return 1;
+    }
+
+    /**
+     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
+     * would order new history before old. The node leaves its role, tells its observer once, and from
+     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
+     */
+    private void halt(final String reason) {
+        state(ServerState.LOOKING, "epoch space exhausted");
+        haltReason = reason;
+        observer.onHalted(mySid, reason, nowNs);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -691,6 +581,7 @@ public final class ElectionAgent implements Agent {
         return state == null || state == ServerState.LOOKING ? -1 : voteLeader;
     }
 
+    /** A leader whose epoch a quorum established, or a learner that received UPTODATE. */
     public boolean isServing() {
         if (state == ServerState.LEADING) {
             return leadership.isEstablished();
@@ -702,6 +593,7 @@ public final class ElectionAgent implements Agent {
         return election.logicalClock();
     }
 
+    /** The vote this member sends while LOOKING (ZooKeeper's proposedLeader). */
     public long proposedLeader() {
         return election.candidate();
     }
@@ -801,7 +693,12 @@ public final class ElectionAgent implements Agent {
         return decisions;
     }
 
-    /** The epoch this leader negotiated (-1 until a quorum reported), for a learner the one it acknowledged. */
+    /** Time from entering LOOKING to the last decision. */
+    public long lastElectionNs() {
+        return lastElectionNs;
+    }
+
+    /** The epoch this leader negotiated; -1 until a quorum reported, and when not leading. */
     public long newEpoch() {
         return discovery.newEpoch();
     }
@@ -825,6 +722,11 @@ public final class ElectionAgent implements Agent {
         return streamer.syncBytesSent();
     }
 
+    /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
+    public long syncsDeferred() {
+        return streamer.syncsDeferred();
+    }
+
     /** Writes this node committed as leader. */
     public long writesCommitted() {
         return broadcast.writesCommitted();
@@ -832,17 +734,12 @@ public final class ElectionAgent implements Agent {
 
     /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
     public boolean isStorageFailed() {
-        return isStorageFailed;
+        return storageProbe.isFailed();
     }
 
     /** Storage failures so far: failed operations under a role and failed probes after them. */
     public long storageFailures() {
-        return storageFailures;
-    }
-
-    /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
-    public long syncsDeferred() {
-        return streamer.syncsDeferred();
+        return storageProbe.failures();
     }
 
     /**
@@ -857,12 +754,7 @@ public final class ElectionAgent implements Agent {
         return isLearner() && follower.step() != Follower.Step.SERVING;
     }
 
-    /** Time from entering LOOKING to the last decision. */
-    public long lastElectionNs() {
-        return lastElectionNs;
-    }
-
-    /** The agent as its ZAB phases see it: {@link Member}, without reaching into its fields. */
+    /** The agent as its ZAB phases see it ({@link Member}), and what follows discovery ({@link Discovery.Next}). */
     private final class Phases implements Member, Discovery.Next {
         @Override
         public long nowNs() {
@@ -880,16 +772,6 @@ public final class ElectionAgent implements Agent {
         }
 
         @Override
-        public void startSync(final int index) {
-            streamer.startSync(index);
-        }
-
-        @Override
-        public void checkEstablished() {
-            broadcast.checkEstablished();
-        }
-
-        @Override
         public long connectedMask() {
             return connectedMask;
         }
@@ -902,7 +784,7 @@ public final class ElectionAgent implements Agent {
         @Override
         public void serving(final long peerEpoch) {
             votePeerEpoch = peerEpoch;
-            ElectionAgent.this.serving();
+            observer.onServing(mySid, nowNs);
         }
 
         @Override
@@ -938,6 +820,16 @@ public final class ElectionAgent implements Agent {
         @Override
         public void commitZxid(final long zxid) {
             commitZxid = zxid;
+        }
+
+        @Override
+        public void startSync(final int index) {
+            streamer.startSync(index);
+        }
+
+        @Override
+        public void checkEstablished() {
+            broadcast.checkEstablished();
         }
     }
 }
