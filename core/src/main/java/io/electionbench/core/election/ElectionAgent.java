@@ -492,6 +492,7 @@ public final class ElectionAgent implements Agent {
             default:
                 throw new IllegalStateException(next.name());
         }
+        assertInvariants();
     }
 
     /** Exit actions: the connections a role held are closed, and the other side is told at once. */
@@ -505,6 +506,24 @@ public final class ElectionAgent implements Agent {
         } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
             follower.leave();
         }
+    }
+
+    /**
+     * What holds whenever a state has been entered (and the nested changes its entry made, if any): one
+     * role at a time (only a leader has learners, only a learner a recovery step, only a LOOKING member
+     * a running election), learners are other members of the ensemble, voters or observers, and nothing
+     * is known committed beyond the member's own log. Checked with {@code assert}; tests run with -ea.
+     */
+    private void assertInvariants() {
+        final long learners = leadership.learnerMask();
+        assert (learners & ~ensemble.allMask()) == 0 && (learners & myBit) == 0
+            : "learners " + Long.toBinaryString(learners) + " are not other members of " + ensemble;
+        assert state == ServerState.LEADING || learners == 0 : state + " with learners " + Long.toBinaryString(learners);
+        assert isLearner() == (follower.step() != Follower.Step.NONE) : state + " with learner step " + follower.step();
+        assert (state == ServerState.LOOKING) == (election.state() != FastLeaderElection.State.IDLE)
+            : state + " with election " + election.state();
+        assert commitZxid <= storage.lastLoggedZxid()
+            : "committed " + Zxid.toString(commitZxid) + " past the last logged " + Zxid.toString(storage.lastLoggedZxid());
     }
 
     private boolean isLearner() {
