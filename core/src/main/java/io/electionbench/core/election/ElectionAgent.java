@@ -583,6 +583,10 @@ public final class ElectionAgent implements Agent {
         return mySid;
     }
 
+    public Ensemble ensemble() {
+        return ensemble;
+    }
+
     public RingBuffer inbound() {
         return inbound;
     }
@@ -606,6 +610,16 @@ public final class ElectionAgent implements Agent {
             return leadership.isEstablished();
         }
         return isLearner() && follower.step() == Follower.Step.SERVING;
+    }
+
+    /** This learner's own step through recovery; NONE unless FOLLOWING or OBSERVING. */
+    public Follower.Step learnerStep() {
+        return follower.step();
+    }
+
+    /** This leader's view of member {@code index} as its learner; NONE when it is not one, or we do not lead. */
+    public Phase learnerPhase(final int index) {
+        return leadership.isLearner(index) ? leadership.learner(index).phase() : Phase.NONE;
     }
 
     public long logicalClock() {
