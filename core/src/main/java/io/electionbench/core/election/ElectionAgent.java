@@ -50,7 +50,7 @@ public final class ElectionAgent implements Agent {
     public static final int SNAPSHOT_CHUNK_BYTES = SyncStreamer.SNAPSHOT_CHUNK_BYTES;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
     public static final int MAX_OUTSTANDING = Broadcast.MAX_OUTSTANDING;
-    /** The most one leadership raises the epoch above the leader's own accepted epoch: {@link Discovery#MAX_EPOCH_JUMP}. */
+    /** The most one leadership raises the epoch above the leader's own: {@link Discovery#MAX_EPOCH_JUMP}. */
     public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
 
     private final long mySid;
@@ -372,7 +372,8 @@ public final class ElectionAgent implements Agent {
     /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
     public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
         if (state != ServerState.LEADING) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? follower.leaderSid() : -1);
+            final long leader = isLearner() ? follower.leaderSid() : -1;
+            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, leader);
         } else {
             broadcast.onWrite(requestId, payload, offset, length);
         }
@@ -389,13 +390,14 @@ public final class ElectionAgent implements Agent {
     }
 
     /** A chunk of a SNAP: {@link Follower#onSnapshotChunk}. */
-    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
-        final DirectBuffer bytes, final int offset, final int length) {
+    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total,
+        final long position, final DirectBuffer bytes, final int offset, final int length) {
         follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
     }
 
     /** A txn of the sync stream or a proposal: {@link Follower#onProposal}. */
-    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
         follower.onProposal(from, zxid, payload, offset, length);
     }
 
@@ -518,12 +520,14 @@ public final class ElectionAgent implements Agent {
         final long learners = leadership.learnerMask();
         assert (learners & ~ensemble.allMask()) == 0 && (learners & myBit) == 0
             : "learners " + Long.toBinaryString(learners) + " are not other members of " + ensemble;
-        assert state == ServerState.LEADING || learners == 0 : state + " with learners " + Long.toBinaryString(learners);
+        assert state == ServerState.LEADING || learners == 0
+            : state + " with learners " + Long.toBinaryString(learners);
         assert isLearner() == (follower.step() != Follower.Step.NONE) : state + " with learner step " + follower.step();
         assert (state == ServerState.LOOKING) == (election.state() != FastLeaderElection.State.IDLE)
             : state + " with election " + election.state();
         assert commitZxid <= storage.lastLoggedZxid()
-            : "committed " + Zxid.toString(commitZxid) + " past the last logged " + Zxid.toString(storage.lastLoggedZxid());
+            : "committed " + Zxid.toString(commitZxid) + " past the last logged "
+                + Zxid.toString(storage.lastLoggedZxid());
     }
 
     private boolean isLearner() {
@@ -548,7 +552,7 @@ public final class ElectionAgent implements Agent {
         }
     }
 
-    /** The storage failed with an I/O error: the role ends and the member stays out of elections ({@link StorageProbe}). */
+    /** An I/O error from the storage: the role ends, and the member stays out of elections ({@link StorageProbe}). */
     private void storageFailed(final String reason, final RuntimeException cause) {
         storageProbe.failed(reason, cause, nowNs);
         state(ServerState.LOOKING, reason);

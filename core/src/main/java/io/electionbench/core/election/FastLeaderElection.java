@@ -68,8 +68,8 @@ final class FastLeaderElection {
     private long notificationsSent;
     private long notificationsReceived;
 
-    FastLeaderElection(final ElectionAgent agent, final long mySid, final Ensemble ensemble, final ElectionPolicy policy,
-        final PeerPublisher publisher, final PersistentState storage) {
+    FastLeaderElection(final ElectionAgent agent, final long mySid, final Ensemble ensemble,
+        final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage) {
         this.agent = agent;
         this.mySid = mySid;
         this.myIndex = ensemble.indexOf(mySid);
@@ -199,14 +199,15 @@ final class FastLeaderElection {
             }
             onVote(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
         } else if (nState == LOOKING) {
-            send(from, role.code(), agent.voteLeader(), agent.voteZxid(), agent.voteElectionEpoch(), agent.votePeerEpoch());
+            send(from, role.code(), agent.voteLeader(), agent.voteZxid(), agent.voteElectionEpoch(),
+                agent.votePeerEpoch());
             if (nLeader != mySid) {
                 agent.refused(fromIndex, "a quorum looks for another leader");
             }
         }
     }
 
-    /** A voter's vote while LOOKING: a better one cancels a quiet period (under ZooKeeper's rule, any other restarts it). */
+    /** A voter's vote while LOOKING: a better one cancels a quiet period (ZooKeeper's rule: any other restarts it). */
     private void onVote(final int fromIndex, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         final long nowNs = agent.nowNs();

@@ -77,7 +77,8 @@ final class InboundAdapter implements MessageHandler {
     }
 
     /** The recovery and broadcast messages of the quorum port, and client writes. */
-    private void onQuorumMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final long from) {
+    private void onQuorumMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
+        final long from) {
         switch (msgTypeId) {
             case InboundMessages.LEADER_INFO:
                 agent.onLeaderInfo(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));

@@ -24,7 +24,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * ACK_EPOCH          fromSid:long currentEpoch:long lastZxid:long snapshotZxid:long
  * SYNC_START         fromSid:long zxid:long mode:int pad:int
  * PROPOSAL           fromSid:long zxid:long length:int pad:int payload:byte[length]
- * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int bytes:byte[length]
+ * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int
+ *                    bytes:byte[length]
  * WRITE              requestId:long length:int pad:int payload:byte[length]
  * </pre>
  *
@@ -108,7 +109,10 @@ public final class InboundMessages {
     private InboundMessages() {
     }
 
-    /** Hands over a decoded election notification; false when the ring is full (the caller drops it, as ZooKeeper's full queue does). */
+    /**
+     * Hands over a decoded election notification; false when the ring is full (the caller drops it, as
+     * ZooKeeper's full queue does).
+     */
     public static boolean offerNotification(
         final RingBuffer ring, final long fromSid, final int state, final long leader, final long zxid,
         final long electionEpoch, final long peerEpoch, final int version) {
@@ -154,7 +158,8 @@ public final class InboundMessages {
 
     /** LEARNER_REJECT, PEER_CONNECTED, PEER_DISCONNECTED and QUORUM_DISCONNECTED carry only a sid. */
     public static boolean offerSidOnly(final RingBuffer ring, final int type, final long sid) {
-        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED && type != QUORUM_DISCONNECTED) {
+        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED
+            && type != QUORUM_DISCONNECTED) {
             throw new IllegalArgumentException("not a sid-only type: " + type);
         }
         final int index = ring.tryClaim(type, SID_LENGTH);
@@ -186,8 +191,8 @@ public final class InboundMessages {
     }
 
     /** ACKEPOCH, with the learner's snapshot zxid (-1: none, or not told). */
-    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch, final long lastZxid,
-        final long snapshotZxid) {
+    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch,
+        final long lastZxid, final long snapshotZxid) {
         final int index = ring.tryClaim(ACK_EPOCH, ACK_EPOCH_LENGTH);
         if (index <= 0) {
             return false;
@@ -232,8 +237,9 @@ public final class InboundMessages {
         return true;
     }
 
-    public static boolean offerSnapshotChunk(final RingBuffer ring, final long fromSid, final long zxid, final long digest,
-        final long totalLength, final long position, final DirectBuffer bytes, final int offset, final int length) {
+    public static boolean offerSnapshotChunk(final RingBuffer ring, final long fromSid, final long zxid,
+        final long digest, final long totalLength, final long position, final DirectBuffer bytes, final int offset,
+        final int length) {
         final int index = ring.tryClaim(SNAPSHOT_CHUNK, SC_BYTES_OFFSET + length);
         if (index <= 0) {
             return false;

@@ -27,7 +27,8 @@ final class StorageProbe {
     private long recoveredNs;
     private boolean hasRecovered;
 
-    StorageProbe(final long mySid, final NodeTiming timing, final PersistentState storage, final ElectionObserver observer) {
+    StorageProbe(final long mySid, final NodeTiming timing, final PersistentState storage,
+        final ElectionObserver observer) {
         this.mySid = mySid;
         this.timing = timing;
         this.storage = storage;

@@ -52,7 +52,7 @@ public final class Broadcast {
     private long maxCounter = Zxid.MAX_COUNTER;
     private long committedCounter;
     private long selfDurableZxid;
-    /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
+    /** Request ids of outstanding proposals, by counter modulo the length; doubles as needed up to MAX_OUTSTANDING. */
     private long[] pendingRequest = new long[16];
     private long writesCommitted;
 
@@ -278,7 +278,7 @@ public final class Broadcast {
         }
     }
 
-    /** Doubles the outstanding-request ring, keeping each outstanding counter's request id. Not on the steady-state path. */
+    /** Doubles the outstanding-request ring, keeping each outstanding request id. Not on the steady-state path. */
     private void growPendingRequests() {
         final long[] grown = new long[pendingRequest.length * 2];
         for (long c = committedCounter + 1; c < proposedCounter; c++) {

@@ -130,7 +130,7 @@ public final class Follower {
         return 0;
     }
 
-    /** Group commit, once per duty cycle: the proposals logged since the last ACK are flushed, then acknowledged in one. */
+    /** Group commit, once per duty cycle: the proposals logged since the last ACK are flushed, then acked in one. */
     public int acknowledge() {
         if (unackedZxid <= lastAckSent || step.compareTo(Step.SYNCED) < 0) {
             return 0;
@@ -352,7 +352,8 @@ public final class Follower {
      * next counter of its epoch, or the first of a later epoch (ZOOKEEPER-4925); a gap means a lost
      * message, and the learner starts over.
      */
-    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
         if (!isFromLeader(from)) {
             return;
         }
@@ -420,7 +421,8 @@ public final class Follower {
             member.lookAgain("cannot reach the leader");
             return;
         }
-        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its snapshot since nowNs.
+        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its
+        // snapshot since nowNs.
         observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
             syncTxns, syncBytes, syncStartedNs, clock.nanoTime());
     }

@@ -246,7 +246,8 @@ public final class Leadership {
             return;
         }
         refusedMask |= 1L << index;
-        if (!quorum.containsQuorum((member.connectedMask() | myBit | learnerMask) & quorum.votersMask() & ~refusedMask)) {
+        final long free = (member.connectedMask() | myBit | learnerMask) & quorum.votersMask() & ~refusedMask;
+        if (!quorum.containsQuorum(free)) {
             member.lookAgain(reason);
         }
     }

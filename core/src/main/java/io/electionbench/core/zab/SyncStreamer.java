@@ -80,7 +80,7 @@ public final class SyncStreamer {
         this.snapshotChunkBytes = bytes;
     }
 
-    /** Per duty cycle while leading: the held-back syncs whose wait is over start, and every running stream moves on. */
+    /** Per duty cycle while leading: held-back syncs whose wait is over start, and every running stream moves on. */
     public int doWork() {
         int work = 0;
         if (discovery.isEpochAcked()) {
@@ -173,7 +173,8 @@ public final class SyncStreamer {
                 final int length = (int)Math.min(snapshotChunkBytes, total - position);
                 final boolean isSent = file == null
                     ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
-                    : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
+                    : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot,
+                        (int)position, length);
                 if (!isSent) {
                     leadership.dropUnreachable(index);
                     return 1;

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,13 +44,14 @@ class StatusRecoveryPhasesTest {
         final Stepped leader = new Stepped(3);
         leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, 1));
         leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, 2));
-        leader.offer(ring -> InboundMessages.offerNotification(ring, 1, LOOKING, 3, 0, 1, 0, ElectionAgent.NOTIFICATION_VERSION));
-        leader.offer(ring -> InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, ElectionAgent.NOTIFICATION_VERSION));
+        leader.vote(1, 3);
+        leader.vote(2, 3);
         nowNs += TimeUnit.MILLISECONDS.toNanos(60);
         leader.step();
         assertEquals("LEADING", leader.status().state());
         assertEquals("NONE", leader.status().learnerStep());
-        assertTrue(leader.status().toJson().endsWith(",\"learnerStep\":\"NONE\",\"learners\":{}}"), leader.status().toJson());
+        assertTrue(leader.status().toJson().endsWith(",\"learnerStep\":\"NONE\",\"learners\":{}}"),
+            leader.status().toJson());
 
         leader.offer(ring -> InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0));
         assertEquals("EPOCH_SENT", leader.status().learnerPhase(1), "the leader and 1 fixed the epoch and sent it");
@@ -57,7 +60,8 @@ class StatusRecoveryPhasesTest {
         leader.offer(ring -> InboundMessages.offerAckEpoch(ring, 1, 0, 0, -1));
         assertEquals("NEWLEADER_SENT", leader.status().learnerPhase(1), "an empty DIFF, then NEWLEADER, in one cycle");
 
-        leader.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, Zxid.make(leader.agent.newEpoch(), 0)));
+        final long newLeaderZxid = Zxid.make(leader.agent.newEpoch(), 0);
+        leader.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, newLeaderZxid));
         assertEquals("SYNCED", leader.status().learnerPhase(1));
         assertTrue(leader.status().isServing());
         assertTrue(leader.status().toJson().endsWith(",\"learnerStep\":\"NONE\",\"learners\":{\"1\":\"SYNCED\"}}"),
@@ -70,8 +74,8 @@ class StatusRecoveryPhasesTest {
     @Test
     void aLearnerShowsItsOwnStepFromDecisionToServing() {
         final Stepped learner = new Stepped(1);
-        learner.offer(ring -> InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, ElectionAgent.NOTIFICATION_VERSION));
-        learner.offer(ring -> InboundMessages.offerNotification(ring, 3, LOOKING, 3, 0, 1, 0, ElectionAgent.NOTIFICATION_VERSION));
+        learner.vote(2, 3);
+        learner.vote(3, 3);
         assertEquals("FOLLOWING", learner.status().state());
         assertEquals("AWAIT_LEADER_INFO", learner.status().learnerStep());
 
@@ -104,8 +108,14 @@ class StatusRecoveryPhasesTest {
             step();
         }
 
+        /** A LOOKING vote of round 1 from {@code from} for {@code leader}, both with empty histories. */
+        void vote(final long from, final long leader) {
+            offer(ring -> InboundMessages.offerNotification(ring, from, LOOKING, leader, 0, 1, 0,
+                ElectionAgent.NOTIFICATION_VERSION));
+        }
+
         /** Hands one message to the agent and runs a duty cycle, then publishes (no time passes). */
-        void offer(final java.util.function.Predicate<org.agrona.concurrent.ringbuffer.RingBuffer> message) {
+        void offer(final Predicate<RingBuffer> message) {
             assertTrue(message.test(agent.inbound()));
             step();
         }
@@ -161,7 +171,8 @@ class StatusRecoveryPhasesTest {
         }
 
         @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid,
+            final int flags) {
             return true;
         }
 
@@ -186,7 +197,8 @@ class StatusRecoveryPhasesTest {
         }
 
         @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+            final long snapshotZxid) {
             return true;
         }
 
