@@ -2,12 +2,9 @@ package io.electionbench.core.election;
 
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -15,89 +12,46 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
-import io.electionbench.core.quorum.CommitRule;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 import io.electionbench.core.sync.SyncMode;
-import io.electionbench.core.sync.SyncPlan;
-import io.electionbench.core.sync.SyncPlanner;
-import io.electionbench.core.zab.LearnerProgress;
+import io.electionbench.core.zab.Broadcast;
+import io.electionbench.core.zab.Discovery;
+import io.electionbench.core.zab.Follower;
+import io.electionbench.core.zab.Leadership;
 import io.electionbench.core.zab.LearnerProgress.Phase;
+import io.electionbench.core.zab.Member;
+import io.electionbench.core.zab.SyncStreamer;
 
 /**
- * One ensemble member's election and liveness, as a single-threaded state machine driven by
- * {@link #doWork(long)}. Compatible with ZooKeeper 3.9 Fast Leader Election (see
- * {@code shared/reference/zookeeper-election.md}): the vote order, round (logical clock) handling,
- * vote equality, reply rules and the join path through FOLLOWING/LEADING votes are ZooKeeper's; when
- * to stop waiting is the {@link ElectionPolicy}'s.
+ * One ensemble member, as a single-threaded state machine driven by {@link #doWork(long)}: it drains
+ * its inbound ring ({@link InboundAdapter}), runs the timers of its role and switches roles in one
+ * place ({@link #state}), which runs the leave and enter actions, stamps the time and tells the
+ * {@link ElectionObserver}. The protocol is in its phases, one preallocated object each: the election
+ * while LOOKING ({@link FastLeaderElection}, ZooKeeper 3.9's Fast Leader Election), and ZAB after it,
+ * {@link Leadership}, {@link Discovery}, {@link SyncStreamer} and {@link Broadcast} while LEADING,
+ * {@link Follower} while FOLLOWING or OBSERVING; they reach the agent through {@link Member}.
  *
  * <p>Threading: everything here is owned by the agent thread. Other threads only write into
- * {@link #inbound()}, a many-to-one ring buffer; the agent drains it at the start of each duty cycle
- * and reads every message in place. Time is passed in, never read, so the simulator can drive it on
- * virtual time. Nothing on the notification path allocates.
- *
- * <p>After a decision the agent keeps the ensemble live the way ZooKeeper does: a leader pings its
- * learners every tickTime/2 and steps down when the learners heard from within syncLimit ticks plus
- * itself no longer form a quorum (or no quorum connected within initLimit); a learner goes back to
- * LOOKING when its leader is silent for syncLimit ticks, unreachable for initLimit ticks, refuses it,
- * or its quorum connection drops. As in ZooKeeper, where a follower learns of its leader only through
- * its learner connection, the election connection coming and going ends no relationship: it was how
- * a peer posing as the leader on the unauthenticated election port knocked followers out.
- *
- * <p>Between the decision and serving runs ZooKeeper's recovery (reference section 5): discovery
- * (FOLLOWERINFO, LEADERINFO with max accepted epoch + 1 once the leader and a quorum reported,
- * ACKEPOCH; the epoch is adopted only with a quorum of acknowledgements), then a per-learner sync
- * planned by {@link SyncPlanner} (DIFF, TRUNC or SNAP) and streamed from the log at the pace the
- * link accepts, then NEWLEADER, whose acknowledgement by a quorum establishes the epoch: the leader
- * serves and sends UPTODATE. Then writes: the leader logs each, proposes it to every learner past
- * its NEWLEADER, and commits the longest prefix a quorum has logged. Learners log and acknowledge
- * once per duty cycle after one flush (group commit), so acks batch naturally under load. The
- * epochs are persisted in ZooKeeper's order: accepted before ACKEPOCH, the synced history and then
- * current before the NEWLEADER ACK.
+ * {@link #inbound()}, a many-to-one ring buffer, read in place. Time is passed in, never read, so the
+ * simulator can drive it on virtual time. Nothing on the notification or the replication path
+ * allocates. See docs/architecture.md and docs/recovery.md.
  */
-public final class ElectionAgent implements Agent, MessageHandler {
+public final class ElectionAgent implements Agent {
     /** Notification version this node sends (ZooKeeper's {@code Notification.CURRENTVERSION}). */
     public static final int NOTIFICATION_VERSION = 2;
     /** Default inbound ring capacity (a power of two; the trailer is added); its largest message is an eighth of it. */
     public static final int DEFAULT_INBOUND_CAPACITY = 1 << 20;
     /** The largest write payload accepted (larger ones get {@link WriteListener#TOO_LARGE}). */
-    public static final int MAX_WRITE_BYTES = 16 * 1024;
+    public static final int MAX_WRITE_BYTES = Broadcast.MAX_WRITE_BYTES;
     /** Default size of the snapshot chunks a leader streams; see {@link #snapshotChunkBytes(int)}. */
-    public static final int SNAPSHOT_CHUNK_BYTES = 64 * 1024;
+    public static final int SNAPSHOT_CHUNK_BYTES = SyncStreamer.SNAPSHOT_CHUNK_BYTES;
     /** Proposals a leader keeps outstanding (not yet committed) before refusing writes with BUSY. */
-    public static final int MAX_OUTSTANDING = 1 << 16;
-    /**
-     * The most one leadership raises the epoch above the leader's own accepted epoch. Legitimate state
-     * never comes near it (each abandoned leadership adds one); a quorum that includes a forged or
-     * edited accepted epoch can then move the ensemble only this far per election, never to the end
-     * of the epoch space at once.
-     */
-    public static final long MAX_EPOCH_JUMP = 1024;
-    /** Txns streamed to one syncing learner per duty cycle, so one sync cannot starve the rest. */
-    private static final int SYNC_BATCH = 4096;
-    /**
-     * Bytes of log records per batch a sync stream sends from a file: a quarter of the 512 KiB frame
-     * limit, a few hundred small txns, so a batch is far below a link's high-water mark.
-     */
-    static final int RECORD_BATCH_BYTES = 128 << 10;
-    private static final int SPANS_SENT = 0;
-    private static final int SPANS_DROPPED = 1;
-    private static final int SPANS_UNAVAILABLE = 2;
-
-    // A learner's own progress through recovery.
-    private static final int F_AWAIT_LEADER_INFO = 0;
-    private static final int F_AWAIT_SYNC = 1;
-    private static final int F_SYNCING = 2;
-    private static final int F_SYNCED = 3;
-    private static final int F_SERVING = 4;
-
-    private static final int LOOKING = ServerState.LOOKING.code();
-    private static final int LEADING = ServerState.LEADING.code();
-    private static final int MESSAGE_LIMIT = 256;
+    public static final int MAX_OUTSTANDING = Broadcast.MAX_OUTSTANDING;
+    /** The most one leadership raises the epoch above the leader's own: {@link Discovery#MAX_EPOCH_JUMP}. */
+    public static final long MAX_EPOCH_JUMP = Discovery.MAX_EPOCH_JUMP;
 
     private final long mySid;
     private final int myIndex;
@@ -106,145 +60,47 @@ public final class ElectionAgent implements Agent, MessageHandler {
     private final Ensemble ensemble;
     private final QuorumVerifier quorum;
     private final ElectionPolicy policy;
-    private final NodeTiming timing;
     private final PeerPublisher publisher;
     private final PersistentState storage;
-    private final ElectionObserver observer;
-    private final RingBuffer inbound;
-    private final NanoClock clock;
-    private final VoteTable recvSet;
-    private final VoteTable outOfElection;
     private final TxnLog log;
+    private final ElectionObserver observer;
+    private final NanoClock clock;
+    private final RingBuffer inbound;
+    private final InboundAdapter adapter;
+    private final Phases member = new Phases();
+    private final StorageProbe storageProbe;
+    private final FastLeaderElection election;
+    private final Leadership leadership;
+    private final Discovery discovery;
+    private final SyncStreamer streamer;
+    private final Broadcast broadcast;
+    private final Follower follower;
     private WriteListener writeListener = WriteListener.NONE;
-    private int snapshotChunkBytes = SNAPSHOT_CHUNK_BYTES;
-
-    /**
-     * The leader's view of each member as its learner, by member index (ours unused), preallocated.
-     * Which members are learners is {@link #learnerMask}; the sets the quorum checks take (voters that
-     * reported, acknowledged the epoch, acknowledged NEWLEADER) are derived from these records when a
-     * check runs, which is only during recovery.
-     */
-    private final LearnerProgress[] learners;
-    /** Scratch for {@link #advanceCommit}: each counted member's acknowledged zxid, by member index. */
-    private final long[] commitAcks;
-    /** Scratch for {@link #propose}: the learners of one broadcast, by sid and by member index. */
-    private final long[] broadcastSids;
-    private final int[] broadcastIndexes;
-    private final SyncPlan plan = new SyncPlan();
-    private final SyncStreamer streamer = new SyncStreamer();
-    private final RecordSpan span = new RecordSpan();
-    /** Created once: a method reference made per sync would allocate, and bootstrap on the first failover. */
-    private final java.util.function.LongPredicate leaderHas = this::leaderHas;
-    private long newEpoch = -1;
-    /** True while {@link #enterLeading} registers the learners kept while LOOKING. */
-    private boolean isJoiningEarlyLearners;
-    /**
-     * The least epoch this node may propose when it next leads: above a voter's accepted epoch that a
-     * previous leadership of ours found it could not include (memory only; a restart re-learns it).
-     */
-    private long minNextEpoch;
-    private boolean isEpochAcked;
-    private long leaderCurrentEpochAtStart;
-    private long leaderLastZxidAtStart;
-    private long proposedCounter;
-    /** {@link Zxid#MAX_COUNTER}; lowered only by tests, which cannot write four billion txns. */
-    private long maxCounter = Zxid.MAX_COUNTER;
-    private long committedCounter;
-    private long commitZxid;
-    private long selfDurableZxid;
-    /** Request ids of outstanding proposals, by counter modulo the length; grows (by doubling) up to MAX_OUTSTANDING. */
-    private long[] pendingRequest = new long[16];
-
-    // Learner side of recovery.
-    private int learnerStep;
-    private SyncMode lastSyncMode;
-    private long syncStartedNs;
-    private long syncTxns;
-    private long syncBytes;
-    private long unackedZxid = -1;
-    private long lastAckSent;
-    /** A SNAP's chunks, reassembled into an array of its size made at its first chunk and handed to the log. */
-    /** The SNAP being received (null when none), and the position its next chunk must start at. */
-    private TxnLog.SnapshotReceiver snapshotReceiver;
-    private long snapshotNext;
-
-    private long syncTxnsSent;
-    private long syncBytesSent;
-    private long writesCommitted;
 
     private ServerState state;
     private long nowNs;
     private long stateSinceNs;
-    private boolean isServing;
-
-    private long logicalClock;
-    private long proposedLeader;
-    private long proposedZxid;
-    private long proposedEpoch;
-    private long initialLeader;
-    private long initialZxid;
-    private long initialEpoch;
-    private long lookingSinceNs;
-    private long proposalChangedNs;
-    private long notTimeoutNs;
-    private long pollDeadlineNs;
-    private boolean isFinalizing;
-    private long finalizeDeadlineNs;
-
+    /** The vote this member decided for: the one it answers LOOKING members with outside an election. */
     private long voteLeader;
     private long voteZxid;
     private long voteElectionEpoch;
     private long votePeerEpoch;
-
+    private long commitZxid;
     private long connectedMask;
-    /** Peers already answered with the current proposal (fast policy's answer to a worse vote). */
-    private long answeredMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
     private long everConnectedMask;
-    private long pendingBroadcastMask;
 
-    private long leaderSid = -1;
-    private boolean isLeaderContacted;
-    private long leaderDeadlineNs;
-    private long nextLearnerInfoNs;
-    private long learnerRetryNs;
-    private int leaderRefusals;
-
-    private long learnerMask;
-    private long earlyLearnerMask;
-    private long refusedMask;
-    private long establishDeadlineNs;
-    private long nextPingNs;
-    private long nextTickNs;
-
-    // Storage failure (docs/storage.md, "When the disk fails"): out of elections until a probe write succeeds.
-    private boolean isStorageFailed;
-    private long storageFailedSinceNs;
-    private long storageFailuresInRow;
-    private long storageFailures;
-    private long storageRetryNs;
-    private long storageProbeNs;
-    private long storageRecoveredNs;
-    private boolean hasStorageRecovered;
-
-    private long syncsDeferred;
-
-    private long notificationsSent;
-    private long notificationsReceived;
     private long messagesDropped;
     /** Frames whose epoch or zxid is out of range ({@link Zxid#isValidEpoch}, {@link Zxid#isValid}): dropped. */
     private long epochsRefused;
-    /** Learners' accepted epochs above what a quorum's own state justifies, not allowed to raise ours. */
-    private long epochsCapped;
     /** Non-null once the epoch space is exhausted: the node takes no further part (see {@link #halt}). */
     private String haltReason;
-    private long electionRounds;
     private long decisions;
     private long lastElectionNs;
 
     /**
-     * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}; tests and the
-     *              simulator call {@link #doWork(long)} with their own time
+     * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}, and by a learner to
+     *              time its sync; tests and the simulator call {@link #doWork(long)} with their own time
      */
     public ElectionAgent(
         final long mySid, final Ensemble ensemble, final ElectionPolicy policy, final NodeTiming timing,
@@ -260,31 +116,29 @@ public final class ElectionAgent implements Agent, MessageHandler {
         this.quorum = ensemble.quorum();
         this.isParticipant = quorum.isVoter(myIndex);
         this.policy = policy;
-        this.timing = timing;
         this.storage = storage;
+        this.log = storage.log();
         this.publisher = publisher;
         this.observer = observer;
-        this.inbound = inbound;
         this.clock = clock;
-        this.recvSet = new VoteTable(ensemble.size());
-        this.outOfElection = new VoteTable(ensemble.size());
-        this.log = storage.log();
-        this.learners = new LearnerProgress[ensemble.size()];
-        for (int i = 0; i < learners.length; i++) {
-            learners[i] = new LearnerProgress(i);
-        }
-        this.commitAcks = new long[ensemble.size()];
-        this.broadcastSids = new long[ensemble.size()];
-        this.broadcastIndexes = new int[ensemble.size()];
-        initialVote();
-        voteLeader = initialLeader;
-        voteZxid = initialZxid;
-        votePeerEpoch = initialEpoch;
+        this.inbound = inbound;
+        this.adapter = new InboundAdapter(inbound, this);
+        this.storageProbe = new StorageProbe(mySid, timing, storage, observer);
+        this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
+        this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
+        this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
+        this.streamer = new SyncStreamer(member, ensemble, publisher, storage, leadership, discovery);
+        this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, leadership, discovery);
+        this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, observer, clock);
+        voteLeader = election.initialLeader();
+        voteZxid = election.initialZxid();
+        votePeerEpoch = election.initialEpoch();
     }
 
     /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
     public ElectionAgent writeListener(final WriteListener listener) {
         this.writeListener = listener;
+        broadcast.writeListener(listener);
         return this;
     }
 
@@ -293,10 +147,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
      * chunk plus 48 bytes of header in one message (an eighth of its capacity).
      */
     public ElectionAgent snapshotChunkBytes(final int bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("snapshot chunk bytes must be positive: " + bytes);
-        }
-        this.snapshotChunkBytes = bytes;
+        streamer.snapshotChunkBytes(bytes);
         return this;
     }
 
@@ -318,7 +169,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /**
      * One duty cycle at time {@code nowNs}: start if not started, drain inbound messages, then run the
-     * timers of the current state.
+     * timers of the current role, its recovery streams and acknowledgements, and the votes to resend.
      *
      * @return the amount of work done, 0 when idle
      */
@@ -332,165 +183,69 @@ public final class ElectionAgent implements Agent, MessageHandler {
             state(ServerState.LOOKING, "started");
             work++;
         }
-        work += readInbound();
+        work += adapter.poll();
         switch (state) {
             case LOOKING:
-                work += lookingWork();
+                work += storageProbe.isFailed() ? probeStorage() : election.doWork(nowNs);
                 break;
             case FOLLOWING:
             case OBSERVING:
-                work += learnerWork();
+                work += follower.doWork(nowNs);
                 break;
             case LEADING:
-                work += leaderWork();
+                work += leadership.doWork(nowNs);
                 break;
             default:
                 throw new IllegalStateException(state.name());
         }
         work += recoveryWork();
-        return work + retryBroadcasts();
+        return work + election.retryVotes();
+    }
+
+    /** Per duty cycle: a leader streams syncs and counts its own flushed log; a learner flushes, then acks once. */
+    private int recoveryWork() {
+        if (state == ServerState.LEADING) {
+            final int work = streamer.doWork();
+            return work + broadcast.flushOwnLog();
+        }
+        return isLearner() ? follower.acknowledge() : 0;
     }
 
     /**
-     * Reads up to {@link #MESSAGE_LIMIT} inbound messages. A ring read stops at the end of the buffer:
-     * when the records wrap, one read takes the padding at the end and leaves the message at the start
-     * for the next, and a duty cycle that read only padding reports no work, so the agent idled (up to
-     * its park time; in the simulator, until its next timer: a leader left an ACKEPOCH unread for a
-     * whole ping interval, 1 s, in 1.5% of simulated leader crashes). A second read takes the rest.
+     * The earliest time at which {@link #doWork(long)} has timer work to do, so a driver on virtual time
+     * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
      */
-    private int readInbound() {
-        final int read = inbound.read(this, MESSAGE_LIMIT);
-        return read < MESSAGE_LIMIT ? read + inbound.read(this, MESSAGE_LIMIT - read) : read;
-    }
-
-    @Override
-    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
-        final long from = buffer.getLong(index + InboundMessages.FROM_OFFSET);
-        switch (msgTypeId) {
-            case InboundMessages.NOTIFICATION:
-                onNotification(from,
-                    buffer.getInt(index + InboundMessages.N_STATE_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_LEADER_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_ELECTION_EPOCH_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_PEER_EPOCH_OFFSET),
-                    buffer.getInt(index + InboundMessages.N_VERSION_OFFSET));
-                break;
-            case InboundMessages.LEARNER_INFO:
-                onLearnerInfo(from, buffer.getLong(index + InboundMessages.LI_ACCEPTED_EPOCH_OFFSET),
-                    buffer.getInt(index + InboundMessages.LI_FLAGS_OFFSET));
-                break;
-            case InboundMessages.LEARNER_REJECT:
-                onLearnerReject(from);
-                break;
-            case InboundMessages.PING:
-                onPing(from);
-                break;
-            case InboundMessages.PING_ACK:
-                onPingAck(from);
-                break;
-            case InboundMessages.PEER_CONNECTED:
-                onPeerConnected(from);
-                break;
-            case InboundMessages.PEER_DISCONNECTED:
-                onPeerDisconnected(from);
-                break;
-            case InboundMessages.QUORUM_DISCONNECTED:
-                onQuorumDisconnected(from);
-                break;
-            case InboundMessages.LEADER_INFO:
-                onLeaderInfo(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
-                break;
-            case InboundMessages.ACK_EPOCH:
-                onAckEpoch(from, buffer.getLong(index + InboundMessages.AE_CURRENT_EPOCH_OFFSET),
-                    buffer.getLong(index + InboundMessages.AE_LAST_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.AE_SNAPSHOT_ZXID_OFFSET));
-                break;
-            case InboundMessages.SYNC_START:
-                onSyncStart(from, buffer.getInt(index + InboundMessages.SS_MODE_OFFSET),
-                    buffer.getLong(index + InboundMessages.SS_ZXID_OFFSET));
-                break;
-            case InboundMessages.SNAPSHOT_CHUNK:
-                onSnapshotChunk(from, buffer.getLong(index + InboundMessages.SC_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_DIGEST_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_TOTAL_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_POSITION_OFFSET),
-                    buffer, index + InboundMessages.SC_BYTES_OFFSET, buffer.getInt(index + InboundMessages.SC_LENGTH_OFFSET));
-                break;
-            case InboundMessages.PROPOSAL:
-                onProposal(from, buffer.getLong(index + InboundMessages.P_ZXID_OFFSET),
-                    buffer, index + InboundMessages.P_PAYLOAD_OFFSET, buffer.getInt(index + InboundMessages.P_LENGTH_OFFSET));
-                break;
-            case InboundMessages.NEW_LEADER:
-                onNewLeader(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
-                break;
-            case InboundMessages.ACK:
-                onAck(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
-                break;
-            case InboundMessages.COMMIT:
-                onCommit(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
-                break;
-            case InboundMessages.UP_TO_DATE:
-                onUpToDate(from, buffer.getLong(index + InboundMessages.PING_ZXID_OFFSET));
-                break;
-            case InboundMessages.WRITE:
-                onWrite(buffer.getLong(index + InboundMessages.W_REQUEST_OFFSET),
-                    buffer, index + InboundMessages.W_PAYLOAD_OFFSET, buffer.getInt(index + InboundMessages.W_LENGTH_OFFSET));
-                break;
+    public long nextDeadlineNs() {
+        if (state == null || election.hasPendingVotes()
+            || (state == ServerState.LEADING && leadership.hasLearnerIn(Phase.SYNCING))) {
+            return nowNs;
+        }
+        switch (state) {
+            case LOOKING:
+                return storageProbe.isFailed() ? storageProbe.probeNs() : election.deadlineNs();
+            case FOLLOWING:
+            case OBSERVING:
+                return follower.deadlineNs();
+            case LEADING:
+                return streamer.earliestDeferredSync(leadership.deadlineNs());
             default:
-                messagesDropped++;
+                throw new IllegalStateException(state.name());
         }
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Handlers: check the state, record facts; decisions follow from them or from doWork's timers.
+    // Handlers: route each message to the phase it belongs to, which checks the state and records facts.
 
-    /**
-     * An election notification from {@code from}. Applies ZooKeeper's receiver rules (§1.2): a
-     * non-voting sender gets our current vote at once and is never counted; while LOOKING, a sender
-     * in an older round also gets our proposal; while not LOOKING, a LOOKING sender gets our current
-     * vote and real state, which is how late starters find the leader.
-     */
+    /** An election notification: {@link FastLeaderElection#onNotification}. */
     public void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        notificationsReceived++;
-        final int fromIndex = ensemble.indexOf(from);
-        if (fromIndex < 0 || fromIndex == myIndex || !ServerState.isValidCode(nState)) {
-            messagesDropped++;
-            return;
-        }
-        connectedMask |= 1L << fromIndex;
-        everConnectedMask |= 1L << fromIndex;
-        if (isStorageFailed) {
-            // Out of elections: neither counted nor answered, so nobody counts this member in a quorum.
-            return;
-        }
-        if (!quorum.isVoter(fromIndex)) {
-            send(from, state.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
-            return;
-        }
-        if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {
-            // A voter's vote is counted and adopted: out of range it could order itself above every
-            // real vote. (A non-voter's, answered above, may carry ZooKeeper's Long.MIN_VALUE "no vote".)
-            epochRefused();
-            return;
-        }
-        if (state == ServerState.LOOKING) {
-            if (nState == LOOKING && nElectionEpoch < logicalClock) {
-                send(from, LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-            }
-            lookingOnNotification(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        } else if (nState == LOOKING) {
-            send(from, state.code(), voteLeader, voteZxid, voteElectionEpoch, votePeerEpoch);
-            if (nLeader != mySid) {
-                refused(fromIndex, "a quorum looks for another leader");
-            }
-        }
+        election.onNotification(from, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
     }
 
     /**
-     * A learner announces itself. A leader registers it; a fast LOOKING node that proposes itself keeps
-     * it for when it leads; anyone else refuses (ZooKeeper's would-be leader has no quorum listener yet).
+     * A learner announces itself (FOLLOWERINFO). A leader registers it, unless it only resumes a session
+     * that is intact; a fast LOOKING node that votes for itself keeps it for when it leads; anyone else
+     * refuses (ZooKeeper's would-be leader has no quorum listener yet).
      */
     public void onLearnerInfo(final long from, final long acceptedEpoch, final int flags) {
         final int index = ensemble.indexOf(from);
@@ -502,100 +257,52 @@ public final class ElectionAgent implements Agent, MessageHandler {
             epochRefused();
             return;
         }
-        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING && isServing
-            && (learnerMask & (1L << index)) != 0 && learners[index].phase() == Phase.SYNCED
-            && acceptedEpoch == newEpoch) {
-            // A learner we synced in this epoch, announcing itself again only because its election
-            // link came back (a healed partition): both ends agree the session on the quorum link is
-            // intact, so it goes on. Restarting discovery with a serving learner made it look again,
-            // and a leader whose learners all did that stepped down for nothing (simulator seed 31495).
-            learners[index].heardAt(nowNs);
+        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING
+            && leadership.resumes(index, acceptedEpoch, discovery.newEpoch())) {
             return;
         }
-        connectedMask |= 1L << index;
-        everConnectedMask |= 1L << index;
-        learners[index].acceptedEpoch(acceptedEpoch);
+        peerReachable(index);
+        leadership.learner(index).acceptedEpoch(acceptedEpoch);
         if (state == ServerState.LEADING) {
-            learnerMask |= 1L << index;
-            refusedMask &= ~(1L << index);
-            learners[index].heardAt(nowNs);
-            publisher.sendPing(from, storage.lastLoggedZxid());
-            learnerJoined(index);
-        } else if (state == ServerState.LOOKING && policy.isKeepEarlyLearners() && proposedLeader == mySid) {
-            earlyLearnerMask |= 1L << index;
-            checkLookingQuorum();
-        } else {
+            leadership.register(index);
+            discovery.learnerJoined(index);
+        } else if (state != ServerState.LOOKING || !election.keepEarlyLearner(index)) {
             publisher.sendLearnerReject(from);
         }
     }
 
     /**
-     * A refusal or a closed relationship (ZooKeeper closes the learner socket). From our leader it means
-     * the node we chose is not leading, or has stopped leading: we look again. From a learner it means
-     * it has left us; a leader that is still gathering learners under an early-step-down policy gives
-     * up as soon as the voters that have not refused can no longer form a quorum.
+     * A refusal or a closed relationship (ZooKeeper closes the learner socket): from our leader
+     * ({@link Follower#onRejected}), from a learner ({@link Leadership#onRejected}), or from one that
+     * chose us while we look.
      */
     public void onLearnerReject(final long from) {
         final int index = ensemble.indexOf(from);
         if (index < 0) {
             messagesDropped++;
-        } else if (isLearner() && from == leaderSid) {
-            if (isLeaderContacted) {
-                state(ServerState.LOOKING, "leader closed the connection");
-            } else if (++leaderRefusals >= policy.learnerRefusals()) {
-                state(ServerState.LOOKING, "chosen leader is not leading");
-            }
+        } else if (isLearner() && from == follower.leaderSid()) {
+            follower.onRejected();
         } else if (state == ServerState.LOOKING) {
-            earlyLearnerMask &= ~(1L << index);
+            election.forgetEarlyLearner(index);
         } else if (state == ServerState.LEADING) {
-            if ((learnerMask & (1L << index)) != 0) {
-                // It left us (ZooKeeper's learner closes its socket): stop its sync stream, as when its link drops.
-                forgetLearner(index);
-            }
-            learnerMask &= ~(1L << index);
-            refused(index, "a quorum follows another leader");
-        }
-    }
-
-    /**
-     * A not-yet-established leader under an early-step-down policy learns that a voter will not follow
-     * it now (it refused, or it is LOOKING for someone else, as after a premature decision that counted
-     * a vote since withdrawn, ZOOKEEPER-3109). Once the connected voters that have not refused cannot
-     * form a quorum, waiting initLimit ticks for learners is pointless: look again at once.
-     */
-    private void refused(final int index, final String reason) {
-        if (state != ServerState.LEADING || isServing || !policy.isEarlyStepDown()) {
-            return;
-        }
-        refusedMask |= 1L << index;
-        if (!quorum.containsQuorum((connectedMask | myBit | learnerMask) & quorum.votersMask() & ~refusedMask)) {
-            state(ServerState.LOOKING, reason);
+            leadership.onRejected(index);
         }
     }
 
     /** A ping: from our leader it proves the link; from anyone else it is a leader looking for followers we refuse. */
     public void onPing(final long from) {
-        if (state != ServerState.LOOKING && from != leaderSid) {
+        if (state != ServerState.LOOKING && from != leaderSid()) {
             publisher.sendLearnerReject(from);
-            return;
-        }
-        if (isLearner() && from == leaderSid) {
-            heardFromLeader();
-            publisher.sendPingAck(from, storage.lastLoggedZxid());
+        } else if (isLearner()) {
+            follower.onPing(from);
         }
     }
 
     public void onPingAck(final long from) {
         final int index = ensemble.indexOf(from);
-        if (state == ServerState.LEADING && index >= 0 && (learnerMask & (1L << index)) != 0) {
-            learners[index].heardAt(nowNs);
+        if (state == ServerState.LEADING && index >= 0) {
+            leadership.onPingAck(index);
         }
-    }
-
-    /** Any message from our leader proves the link: stop announcing, and give it syncLimit more. */
-    private void heardFromLeader() {
-        isLeaderContacted = true;
-        leaderDeadlineNs = nowNs + timing.syncLimitNs();
     }
 
     /** The transport established a link to {@code sid}; a LOOKING node tells it its vote at once. */
@@ -604,22 +311,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (index < 0 || index == myIndex) {
             return;
         }
-        connectedMask |= 1L << index;
-        everConnectedMask |= 1L << index;
+        peerReachable(index);
         if (state == ServerState.LOOKING && quorum.isVoter(index)) {
-            sendProposal(index);
-        } else if (isLearner() && sid == leaderSid) {
-            // A new connection to our leader: announce again, and the leader either takes us back or,
-            // if it stopped leading while we could not hear it, refuses at once. Synced into its
-            // epoch, we ask to resume: a leader that also has us synced keeps the session instead of
-            // restarting discovery with a learner that serves.
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags()
-                | (learnerStep >= F_SYNCED && storage.currentEpoch() == storage.acceptedEpoch() ? InboundMessages.LEARNER_RESUME : 0));
+            election.sendVote(index);
+        } else if (isLearner() && sid == follower.leaderSid()) {
+            follower.onLinkUp();
         }
-    }
-
-    private int learnerInfoFlags() {
-        return isParticipant ? 0 : InboundMessages.LEARNER_OBSERVER;
     }
 
     /**
@@ -635,12 +332,9 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
         connectedMask &= ~(1L << index);
         if (state == ServerState.LOOKING) {
-            checkLookingQuorum();
-        } else if (isLearner() && sid == leaderSid && !isLeaderContacted) {
-            // Until the chosen leader has answered on the quorum link there is no quorum link whose
-            // loss could tell us it died: a leader killed just after the decision would otherwise
-            // hold its followers until initLimit. An impostor gets only this window of milliseconds.
-            state(ServerState.LOOKING, "connection to chosen leader lost before it answered");
+            election.checkQuorum();
+        } else if (isLearner() && sid == follower.leaderSid()) {
+            follower.onLinkDown();
         }
     }
 
@@ -656,187 +350,114 @@ public final class ElectionAgent implements Agent, MessageHandler {
         if (index < 0 || index == myIndex) {
             return;
         }
-        final long bit = 1L << index;
-        if (state == ServerState.LEADING && (learnerMask & bit) != 0) {
-            forgetLearner(index);
+        if (state == ServerState.LEADING) {
+            leadership.onLinkDown(index);
         }
-        learnerMask &= ~bit;
-        earlyLearnerMask &= ~bit;
-        if (isLearner() && sid == leaderSid) {
+        election.forgetEarlyLearner(index);
+        if (isLearner() && sid == follower.leaderSid()) {
             state(ServerState.LOOKING, "connection to leader lost");
         }
     }
 
+    /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
+    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
+    }
+
+    /** ACK of NEWLEADER or of proposals: {@link Broadcast#onAck}. */
+    public void onAck(final long from, final long zxid) {
+        broadcast.onAck(from, zxid);
+    }
+
+    /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
+    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
+        if (state != ServerState.LEADING) {
+            final long leader = isLearner() ? follower.leaderSid() : -1;
+            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, leader);
+        } else {
+            broadcast.onWrite(requestId, payload, offset, length);
+        }
+    }
+
+    /** LEADERINFO: {@link Follower#onLeaderInfo}. */
+    public void onLeaderInfo(final long from, final long epoch) {
+        follower.onLeaderInfo(from, epoch);
+    }
+
+    /** The start of a sync stream: {@link Follower#onSyncStart}. */
+    public void onSyncStart(final long from, final int modeCode, final long zxid) {
+        follower.onSyncStart(from, modeCode, zxid);
+    }
+
+    /** A chunk of a SNAP: {@link Follower#onSnapshotChunk}. */
+    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total,
+        final long position, final DirectBuffer bytes, final int offset, final int length) {
+        follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
+    }
+
+    /** A txn of the sync stream or a proposal: {@link Follower#onProposal}. */
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
+        follower.onProposal(from, zxid, payload, offset, length);
+    }
+
+    /** NEWLEADER: {@link Follower#onNewLeader}. */
+    public void onNewLeader(final long from, final long zxid) {
+        follower.onNewLeader(from, zxid);
+    }
+
+    /** UPTODATE: {@link Follower#onUpToDate}. */
+    public void onUpToDate(final long from, final long zxid) {
+        follower.onUpToDate(from, zxid);
+    }
+
+    /** COMMIT: {@link Follower#onCommit}. */
+    public void onCommit(final long from, final long zxid) {
+        follower.onCommit(from, zxid);
+    }
+
     // ------------------------------------------------------------------------------------------------
-    // LOOKING
+    // What the election reports back (FastLeaderElection, same package).
 
-    private void lookingOnNotification(final int fromIndex, final int nState, final long nLeader, final long nZxid,
-        final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        if (isFinalizing) {
-            if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
-                isFinalizing = false;
-            } else if (policy.isZooKeeperFinalize()) {
-                finalizeDeadlineNs = nowNs + policy.quietNs(0);
-                return;
-            }
-        }
-        pollDeadlineNs = nowNs + notTimeoutNs;
-        final int leaderIndex = ensemble.indexOf(nLeader);
-        if (leaderIndex < 0 || !quorum.isVoter(leaderIndex)) {
-            messagesDropped++;
-            return;
-        }
-        if (nState == LOOKING) {
-            onLookingVote(fromIndex, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        } else if (nState != ServerState.OBSERVING.code()) {
-            onFollowingVote(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-        }
+    /** A message of a kind this agent does not know, or from a peer it does not know: dropped and counted. */
+    void messageDropped() {
+        messagesDropped++;
     }
 
-    private void onLookingVote(final int fromIndex, final long nLeader, final long nZxid, final long nElectionEpoch,
-        final long nPeerEpoch, final int nVersion) {
-        if (initialZxid == -1 || nZxid == -1) {
-            return;
-        }
-        if (nElectionEpoch > logicalClock) {
-            logicalClock = nElectionEpoch;
-            recvSet.clear();
-            if (isBetter(nLeader, nZxid, nPeerEpoch, initialLeader, initialZxid, initialEpoch)) {
-                propose(nLeader, nZxid, nPeerEpoch);
-            } else {
-                propose(initialLeader, initialZxid, initialEpoch);
-            }
-            broadcast();
-        } else if (nElectionEpoch < logicalClock) {
-            return;
-        } else if (isBetterThanProposal(nLeader, nZxid, nPeerEpoch)) {
-            propose(nLeader, nZxid, nPeerEpoch);
-            broadcast();
-        } else if (policy.isAnswerWorseVotes() && (answeredMask & (1L << fromIndex)) == 0
-            && isBetter(proposedLeader, proposedZxid, proposedEpoch, nLeader, nZxid, nPeerEpoch)) {
-            // Once per peer per proposal: a second worse vote from it usually crossed our answer.
-            answeredMask |= 1L << fromIndex;
-            sendProposal(fromIndex);
-        }
-        recvSet.put(fromIndex, LOOKING, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        checkLookingQuorum();
+    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
+    void epochRefused() {
+        epochsRefused++;
+        messagesDropped++;
     }
 
-    /**
-     * ZooKeeper's {@code receivedFollowingNotification}: (a) in our own round, decide for the leader when
-     * a quorum in recvset agrees and the leader itself reports LEADING; (b) across rounds, the same test
-     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732).
-     */
-    private void onFollowingVote(final int fromIndex, final int nState, final long nLeader, final long nZxid,
-        final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        if (nElectionEpoch == logicalClock) {
-            recvSet.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-            final long agree = recvSet.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-            if (quorum.containsQuorum(agree) && checkLeader(recvSet, nLeader, nElectionEpoch)) {
-                decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
-                return;
-            }
-        }
-        outOfElection.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        final long agree = outOfElection.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
-        if (quorum.containsQuorum(agree) && checkLeader(outOfElection, nLeader, nElectionEpoch)) {
-            logicalClock = nElectionEpoch;
-            decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined existing leader");
-        }
+    /** A message arrived from member {@code index} over its election link: it is reachable for votes. */
+    void peerReachable(final int index) {
+        connectedMask |= 1L << index;
+        everConnectedMask |= 1L << index;
     }
 
-    /**
-     * ZooKeeper's {@code checkLeader}: another leader must itself report LEADING; ourselves only from
-     * our current round, never from stale FOLLOWING votes (ZOOKEEPER-1514).
-     */
-    private boolean checkLeader(final VoteTable votes, final long leader, final long electionEpoch) {
-        if (leader != mySid) {
-            final int index = ensemble.indexOf(leader);
-            return index >= 0 && votes.has(index) && votes.state(index) == LEADING;
-        }
-        return logicalClock == electionEpoch;
+    long everConnectedMask() {
+        return everConnectedMask;
     }
 
-    /** After any change to our proposal or tally: has our proposal a quorum in our round, and may we stop waiting? */
-    private void checkLookingQuorum() {
-        if (isStorageFailed) {
-            return;
-        }
-        final long agree = recvSet.maskEqualTo(
-            LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-        if (!quorum.containsQuorum(agree)) {
-            if (hasEarlyLearnerQuorum() && !isFinalizing) {
-                // The full quiet period, not the adaptive one: learners may have decided while only
-                // partly connected (at startup), and a better vote still on its way must win.
-                isFinalizing = true;
-                finalizeDeadlineNs = nowNs + policy.quietNs(Long.MAX_VALUE);
-            }
-            return;
-        }
-        if (policy.isDecideWhenAllConnectedAgree()) {
-            // Voters we have never reached (links still coming up at startup) must be heard before
-            // "everyone agrees"; a voter whose link dropped (a killed leader) holds nobody up.
-            final long needed = (connectedMask | ~everConnectedMask | myBit) & quorum.votersMask();
-            if ((agree & needed) == needed) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "every connected voter agrees");
-                return;
-            }
-        }
-        if (!isFinalizing) {
-            isFinalizing = true;
-            finalizeDeadlineNs = nowNs + policy.quietNs(nowNs - proposalChangedNs);
-        }
+    long nowNs() {
+        return nowNs;
     }
 
-    private int lookingWork() {
-        if (isStorageFailed) {
-            return probeStorage();
-        }
-        if (isFinalizing) {
-            if (nowNs - finalizeDeadlineNs < 0) {
-                return 0;
-            }
-            isFinalizing = false;
-            final long agree = recvSet.maskEqualTo(
-                LOOKING, NOTIFICATION_VERSION, proposedLeader, proposedZxid, logicalClock, proposedEpoch);
-            if (quorum.containsQuorum(agree)) {
-                decide(proposedLeader, proposedZxid, logicalClock, proposedEpoch, agree & recvSet.lookingMask(), "quorum and quiet");
-                return 1;
-            } else if (hasEarlyLearnerQuorum()) {
-                decide(mySid, proposedZxid, logicalClock, proposedEpoch, 0, "a quorum already follows");
-                return 1;
-            }
-            // The quorum dissolved during the wait (a voter left, or votes changed): keep looking, and
-            // resend now if the wait outlasted the resend timer.
-        }
-        if (nowNs - pollDeadlineNs >= 0) {
-            broadcast();
-            notTimeoutNs = Math.min(notTimeoutNs * 2, policy.maxNotificationIntervalNs());
-            pollDeadlineNs = nowNs + notTimeoutNs;
-            return 1;
-        }
-        return 0;
+    /** A voter will not follow this member now: {@link Leadership#refused}. */
+    void refused(final int index, final String reason) {
+        leadership.refused(index, reason);
     }
 
-    /**
-     * Under a keep-early-learners policy, while we propose ourselves: have learners that decided for us
-     * and wait, with us, formed a quorum? Then after the usual quiet period (a better vote cancels it
-     * and refuses them) we lead even without our own tally: waiting for the tally can deadlock, since a
-     * higher round started by a refused voter moves us past the round they decided in, and FOLLOWING
-     * votes from an older round never count for oneself (ZooKeeper's guard, ZOOKEEPER-1514).
-     */
-    private boolean hasEarlyLearnerQuorum() {
-        return policy.isKeepEarlyLearners() && proposedLeader == mySid && quorum.containsQuorum(earlyLearnerMask | myBit);
-    }
-
-    private void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
+    /** The election decided: this member takes the role it decided for. */
+    void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
         final long quorumMask, final String reason) {
         voteLeader = leader;
         voteZxid = zxid;
         voteElectionEpoch = electionEpoch;
         votePeerEpoch = peerEpoch;
         decisions++;
-        lastElectionNs = nowNs - lookingSinceNs;
+        lastElectionNs = nowNs - election.lookingSinceNs();
         observer.onDecision(mySid, leader, zxid, electionEpoch, peerEpoch, quorumMask, nowNs);
         final ServerState next;
         if (leader == mySid) {
@@ -847,1079 +468,76 @@ public final class ElectionAgent implements Agent, MessageHandler {
         state(next, reason);
     }
 
-    private void propose(final long leader, final long zxid, final long peerEpoch) {
-        if (leader != mySid && earlyLearnerMask != 0) {
-            rejectEarlyLearners();
-        }
-        proposedLeader = leader;
-        proposedZxid = zxid;
-        proposedEpoch = peerEpoch;
-        proposalChangedNs = nowNs;
-        answeredMask = 0;
-        isFinalizing = false;
-        if (isParticipant) {
-            recvSet.put(myIndex, LOOKING, NOTIFICATION_VERSION, leader, zxid, logicalClock, peerEpoch);
-        }
-    }
-
-    private boolean isBetterThanProposal(final long leader, final long zxid, final long peerEpoch) {
-        return isBetter(leader, zxid, peerEpoch, proposedLeader, proposedZxid, proposedEpoch);
-    }
-
-    private boolean isBetter(final long newId, final long newZxid, final long newEpoch,
-        final long curId, final long curZxid, final long curEpoch) {
-        final int index = ensemble.indexOf(newId);
-        final long weight = index < 0 ? 0 : quorum.weight(index);
-        return VoteOrder.isBetter(newId, newZxid, newEpoch, curId, curZxid, curEpoch, weight);
-    }
-
-    /** Sends our proposal to every voter but us (observers too send only to voters). */
-    private void broadcast() {
-        long rest = quorum.votersMask() & ~myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            sendProposal(index);
-        }
-    }
-
-    private void sendProposal(final int index) {
-        if (isStorageFailed) {
-            return;
-        }
-        if (send(ensemble.sid(index), LOOKING, proposedLeader, proposedZxid, logicalClock, proposedEpoch)) {
-            pendingBroadcastMask &= ~(1L << index);
-        } else {
-            pendingBroadcastMask |= 1L << index;
-        }
-    }
-
-    private int retryBroadcasts() {
-        if (pendingBroadcastMask == 0) {
-            return 0;
-        }
-        if (state != ServerState.LOOKING) {
-            pendingBroadcastMask = 0;
-            return 0;
-        }
-        long rest = pendingBroadcastMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            sendProposal(index);
-        }
-        return 1;
-    }
-
-    private boolean send(final long to, final int sendState, final long leader, final long zxid,
-        final long electionEpoch, final long peerEpoch) {
-        notificationsSent++;
-        return publisher.sendNotification(to, sendState, leader, zxid, electionEpoch, peerEpoch);
-    }
-
     // ------------------------------------------------------------------------------------------------
-    // FOLLOWING / OBSERVING
+    // State changes: the only place state is assigned.
+
+    private void state(final ServerState next, final String reason) {
+        final ServerState previous = state;
+        leave(previous);
+        state = next;
+        stateSinceNs = nowNs;
+        observer.onStateChange(mySid, previous, next, nowNs, reason);
+        switch (next) {
+            case LOOKING:
+                election.reset(nowNs);
+                break;
+            case FOLLOWING:
+            case OBSERVING:
+                election.rejectEarlyLearners();
+                follower.enter(voteLeader);
+                break;
+            case LEADING:
+                leadership.enter(election.takeEarlyLearners());
+                broadcast.enter();
+                discovery.enter();
+                break;
+            default:
+                throw new IllegalStateException(next.name());
+        }
+        assertInvariants();
+    }
+
+    /** Exit actions: the connections a role held are closed, and the other side is told at once. */
+    private void leave(final ServerState previous) {
+        if (previous == ServerState.LOOKING) {
+            election.close();
+        } else if (previous == ServerState.LEADING) {
+            broadcast.leave();
+            discovery.leave();
+            leadership.leave();
+        } else if (previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) {
+            follower.leave();
+        }
+    }
+
+    /**
+     * What holds whenever a state has been entered (and the nested changes its entry made, if any): one
+     * role at a time (only a leader has learners, only a learner a recovery step, only a LOOKING member
+     * a running election), learners are other members of the ensemble, voters or observers, and nothing
+     * is known committed beyond the member's own log. Checked with {@code assert}; tests run with -ea.
+     */
+    private void assertInvariants() {
+        final long learners = leadership.learnerMask();
+        assert (learners & ~ensemble.allMask()) == 0 && (learners & myBit) == 0
+            : "learners " + Long.toBinaryString(learners) + " are not other members of " + ensemble;
+        assert state == ServerState.LEADING || learners == 0
+            : state + " with learners " + Long.toBinaryString(learners);
+        assert isLearner() == (follower.step() != Follower.Step.NONE) : state + " with learner step " + follower.step();
+        assert (state == ServerState.LOOKING) == (election.state() != FastLeaderElection.State.IDLE)
+            : state + " with election " + election.state();
+        assert commitZxid <= storage.lastLoggedZxid()
+            : "committed " + Zxid.toString(commitZxid) + " past the last logged "
+                + Zxid.toString(storage.lastLoggedZxid());
+    }
 
     private boolean isLearner() {
         return state == ServerState.FOLLOWING || state == ServerState.OBSERVING;
     }
 
-    private int learnerWork() {
-        if (nowNs - leaderDeadlineNs >= 0) {
-            state(ServerState.LOOKING, isLeaderContacted ? "leader silent for syncLimit" : "leader unreachable within initLimit");
-            return 1;
-        }
-        if (!isLeaderContacted && nowNs - nextLearnerInfoNs >= 0) {
-            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
-            learnerRetryNs = Math.min(learnerRetryNs * 2, timing.tickNs() / 2);
-            nextLearnerInfoNs = nowNs + learnerRetryNs;
-            return 1;
-        }
-        return 0;
+    /** The leader of this member's role: itself, the one it follows, or -1 while LOOKING. */
+    private long leaderSid() {
+        return state == ServerState.LEADING ? mySid : isLearner() ? follower.leaderSid() : -1;
     }
-
-    // ------------------------------------------------------------------------------------------------
-    // LEADING
-
-    private int leaderWork() {
-        int work = 0;
-        if (nowNs - nextPingNs >= 0) {
-            pingLearners();
-            if (!isServing && policy.isEarlyStepDown()) {
-                probeVoters();
-            }
-            nextPingNs = nowNs + timing.tickNs() / 2;
-            work++;
-        }
-        if (!isServing) {
-            if (nowNs - establishDeadlineNs >= 0) {
-                state(ServerState.LOOKING, "no quorum of learners within initLimit");
-                return work + 1;
-            }
-        } else if (nowNs - nextTickNs >= 0) {
-            nextTickNs = nowNs + timing.tickNs();
-            work++;
-            if (!quorum.containsQuorum(syncedMask())) {
-                state(ServerState.LOOKING, "not sufficient followers synced");
-            }
-        }
-        return work;
-    }
-
-    /** Ourselves plus the synced learners heard from within syncLimit ticks; drops the others. */
-    private long syncedMask() {
-        long rest = learnerMask;
-        long synced = myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (nowNs - learners[index].lastHeardNs() > timing.syncLimitNs()) {
-                dropLearner(index);
-            } else if (learners[index].phase() == Phase.SYNCED) {
-                synced |= 1L << index;
-            }
-        }
-        return synced;
-    }
-
-    private void pingLearners() {
-        final long zxid = storage.lastLoggedZxid();
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendPing(ensemble.sid(index), zxid);
-        }
-    }
-
-    /**
-     * NEWLEADER acknowledged by a quorum (the leader counts itself): the epoch is established. Everything
-     * the leader logged is committed; the synced learners get UPTODATE and writes are accepted.
-     */
-    private void checkEstablished() {
-        if (isServing || !isEpochAcked || !quorum.containsQuorum(votersIn(Phase.SYNCED) | myBit)) {
-            return;
-        }
-        nextTickNs = nowNs + timing.tickNs();
-        commitZxid = storage.lastLoggedZxid();
-        selfDurableZxid = commitZxid;
-        proposedCounter = 0;
-        committedCounter = 0;
-        // ZooKeeper's updateElectionVote: the vote we answer LOOKING servers with carries the epoch
-        // now established, so a joiner sees the leader and its followers agree (Vote.equals compares
-        // leader and peer epoch outside an election).
-        votePeerEpoch = newEpoch;
-        serving();
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCED && !publisher.sendUpToDate(ensemble.sid(index), commitZxid)) {
-                dropUnreachableLearner(index);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Recovery, leader side: discovery, sync, establishment, then broadcast.
-
-    /** A learner registered (FOLLOWERINFO): it reports its accepted epoch towards the new epoch, or gets it. */
-    private void learnerJoined(final int index) {
-        final LearnerProgress learner = learners[index];
-        if (learner.phase() != Phase.NONE) {
-            forgetLearner(index);
-        }
-        learner.phase(Phase.INFO);
-        if (newEpoch < 0) {
-            if (!isJoiningEarlyLearners) {
-                checkEpochQuorum();
-            }
-        } else if (learner.acceptedEpoch() > newEpoch && quorum.isVoter(index) && policy.isEarlyStepDown()) {
-            // It accepted a later epoch than ours (it proposed that epoch itself as a leader that never
-            // established), so it can never follow us in this epoch (an equal one it acknowledges with
-            // -1 and follows). ZooKeeper's learner refuses such a LEADERINFO, looks again, rejoins us
-            // and is refused again for as long as we lead, so the ensemble runs a voter short. Look
-            // again once, and lead next with an epoch above its accepted one, so that every voter can
-            // follow; but at most one beyond ours, which a quorum established: that is what one
-            // abandoned leadership leaves behind, and a claim further ahead (forged, or edited on disk)
-            // must not carry the ensemble's epoch with it. Such a voter catches up over a few elections.
-            final long accepted = learner.acceptedEpoch();
-            if (accepted > newEpoch + 1) {
-                epochsCapped++;
-            }
-            minNextEpoch = Math.max(minNextEpoch, Math.min(accepted, newEpoch + 1) + 1);
-            state(ServerState.LOOKING, "a voter accepted a later epoch than ours");
-        } else {
-            sendLeaderInfo(index);
-        }
-    }
-
-    /**
-     * ZooKeeper's {@code Leader.getEpochToPropose}: once the leader and a quorum reported, the epoch is
-     * fixed and persisted. It is above every accepted epoch reported, except that no learner may raise it
-     * more than one epoch beyond what a quorum's own state justifies ({@link #proposableEpoch}). When even
-     * that passes {@link Zxid#MAX_EPOCH}, the epoch space is exhausted and the node halts.
-     */
-    private void checkEpochQuorum() {
-        if (newEpoch >= 0 || !quorum.containsQuorum(reportedVoters() | myBit)) {
-            return;
-        }
-        final long epoch = proposableEpoch();
-        if (epoch > Zxid.MAX_EPOCH) {
-            halt("epoch space exhausted: a quorum has accepted epoch " + (epoch - 1)
-                + " and no later epoch fits in a zxid (at most " + Zxid.MAX_EPOCH + ")");
-            return;
-        }
-        try {
-            storage.acceptedEpoch(epoch);
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the accepted epoch", e);
-            return;
-        }
-        newEpoch = epoch;
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() == Phase.INFO) {
-                sendLeaderInfo(index);
-            }
-        }
-        checkEpochAcked();
-    }
-
-    /**
-     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting voter's
-     * accepted epoch, but a voter's counts only up to {@code justified + 1}, where {@code justified} is the
-     * least value such that we and the reporters whose accepted epochs do not exceed it form a quorum.
-     * Legitimate state never needs more: each abandoned leadership moves an accepted epoch one past what
-     * its quorum held. Safety does not rest on it (a learner whose accepted epoch is above the proposal
-     * refuses it and cannot acknowledge), but a forged or edited number can no longer carry every
-     * member's epoch to the end of the epoch space; nor can a quorum that includes one move the epoch
-     * more than {@link #MAX_EPOCH_JUMP} above our own.
-     */
-    private long proposableEpoch() {
-        final long own = storage.acceptedEpoch();
-        final long reporters = reportedVoters();
-        long justified = Long.MAX_VALUE;
-        for (long candidates = reporters | myBit; candidates != 0; candidates &= candidates - 1) {
-            final int c = Long.numberOfTrailingZeros(candidates);
-            final long bound = Math.max(own, c == myIndex ? own : learners[c].acceptedEpoch());
-            if (bound < justified && quorum.containsQuorum(myBit | reportersAtMost(reporters, bound))) {
-                justified = bound;
-            }
-        }
-        long epoch = Math.max(own + 1, minNextEpoch);
-        for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final long accepted = learners[Long.numberOfTrailingZeros(rest)].acceptedEpoch();
-            if (accepted > justified + 1) {
-                epochsCapped++;
-            }
-            epoch = Math.max(epoch, Math.min(accepted, justified + 1) + 1);
-        }
-        if (epoch > own + 1 + MAX_EPOCH_JUMP) {
-            epochsCapped++;
-            epoch = Math.max(own + 1 + MAX_EPOCH_JUMP, minNextEpoch);
-        }
-        return epoch;
-    }
-
-    private long reportersAtMost(final long reporters, final long bound) {
-        long mask = 0;
-        for (long rest = reporters; rest != 0; rest &= rest - 1) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            if (learners[index].acceptedEpoch() <= bound) {
-                mask |= 1L << index;
-            }
-        }
-        return mask;
-    }
-
-    private void sendLeaderInfo(final int index) {
-        if (publisher.sendLeaderInfo(ensemble.sid(index), newEpoch)) {
-            learners[index].phase(Phase.EPOCH_SENT);
-        } else {
-            dropUnreachableLearner(index);
-        }
-    }
-
-    /**
-     * ACKEPOCH. A learner more recent than the leader (a higher current epoch, or the same and a higher
-     * zxid) cannot be synced by it: refused. An acknowledgement of -1 (it had already accepted this
-     * epoch, possibly from a rival leader) never counts towards the quorum, which is what keeps two
-     * leaders from establishing the same epoch. {@code snapshotZxid} is how far the learner's history
-     * is compacted (-1: not at all, or not told): a TRUNC below it could not be applied.
-     */
-    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
-        final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0 || learners[index].phase() != Phase.EPOCH_SENT) {
-            messagesDropped++;
-            return;
-        }
-        final LearnerProgress learner = learners[index];
-        learner.heardAt(nowNs);
-        if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
-            || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
-            dropLearner(index);
-            refused(index, "a learner is more recent than the leader");
-            return;
-        }
-        learner.phase(Phase.EPOCH_ACKED);
-        learner.ackedEpoch(currentEpoch, lastZxid, snapshotZxid);
-        if (isEpochAcked) {
-            startSync(index);
-        } else {
-            checkEpochAcked();
-        }
-    }
-
-    /**
-     * ZooKeeper's {@code waitForEpochAck}: once the leader and a quorum of voters acknowledged the
-     * epoch, it becomes the leader's current epoch and the acknowledged learners are synced.
-     */
-    private void checkEpochAcked() {
-        if (isEpochAcked || newEpoch < 0 || !quorum.containsQuorum(epochAckVoters() | myBit)) {
-            return;
-        }
-        try {
-            storage.currentEpoch(newEpoch);
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the current epoch", e);
-            return;
-        }
-        isEpochAcked = true;
-        long rest = learnerMask;
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int i = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[i].phase() == Phase.EPOCH_ACKED) {
-                startSync(i);
-            }
-        }
-        if (state == ServerState.LEADING) {
-            checkEstablished();
-        }
-    }
-
-    /**
-     * Plans the learner's sync ({@link SyncPlanner}) and starts the stream: DIFF and TRUNC send the txns
-     * after the plan's zxid; SNAP sends the leader's snapshot (or an empty one at zxid 0 when the leader
-     * holds its whole history) and then every txn after it. NEWLEADER follows the last txn.
-     * While a learner syncs, new proposals reach it through the stream, which reads up to the log's end.
-     */
-    private void startSync(final int index) {
-        final LearnerProgress learner = learners[index];
-        if (learner.isSyncHeldBack(nowNs)) {
-            if (!learner.isSyncDeferred()) {
-                syncsDeferred++;
-            }
-            learner.syncDeferred(true);
-            return;
-        }
-        learner.syncDeferred(false);
-        final long followerLast = learner.lastZxid();
-        final long followerEpoch = learner.currentEpoch();
-        final long leaderLast = storage.lastLoggedZxid();
-        final long snapshotZxid = log.snapshotZxid();
-        final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
-        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch,
-            learner.snapshotZxid(), plan);
-        final long sid = ensemble.sid(index);
-        final SyncMode mode = plan.mode();
-        final long startZxid = mode == SyncMode.SNAP ? windowStart : plan.zxid();
-        if (!publisher.sendSyncStart(sid, mode.code(), startZxid)) {
-            dropUnreachableLearner(index);
-            return;
-        }
-        learner.phase(Phase.SYNCING);
-        learner.syncCursorZxid(startZxid);
-        learner.snapshotCursor(mode == SyncMode.SNAP ? 0 : -1);
-        pumpSync(index);
-    }
-
-    private boolean leaderHas(final long zxid) {
-        final long snapshotZxid = log.snapshotZxid();
-        return zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid || log.contains(zxid);
-    }
-
-    /**
-     * Streams what the link takes (at most a batch) of one learner's sync; NEWLEADER when it reaches the log's end.
-     * While the link is not writable this is no work, so the agent's idle strategy backs off (it parks at most 1 ms,
-     * less than the link takes to drain from its high to its low water mark) instead of spinning on a core the
-     * transport needs to drain it.
-     */
-    private int pumpSync(final int index) {
-        try {
-            return streamSync(index);
-        } catch (final UncheckedIOException e) {
-            // The log cannot be read, or its staged appends cannot be written before a read: a full disk.
-            storageFailed("cannot read the log for a learner's sync", e);
-            return 1;
-        }
-    }
-
-    private int streamSync(final int index) {
-        final long sid = ensemble.sid(index);
-        if (!publisher.isWritable(sid)) {
-            return 0;
-        }
-        final LearnerProgress learner = learners[index];
-        if (learner.snapshotCursor() >= 0) {
-            final DirectBuffer snapshot = log.snapshotState();
-            final long total = log.snapshotZxid() < 0 ? 0 : snapshot.capacity();
-            final long zxid = learner.syncCursorZxid();
-            final long digest = log.snapshotZxid() < 0 ? 0 : log.snapshotDigest();
-            final Path file = total == 0 ? null : log.snapshotFile();
-            final long fileOffset = log.snapshotStateOffset();
-            int chunks = 0;
-            do {
-                final long position = learner.snapshotCursor();
-                final int length = (int)Math.min(snapshotChunkBytes, total - position);
-                final boolean isSent = file == null
-                    ? publisher.sendSnapshotChunk(sid, zxid, digest, total, position, snapshot, (int)position, length)
-                    : publisher.sendSnapshotChunk(sid, zxid, digest, total, position, file, fileOffset, snapshot, (int)position, length);
-                if (!isSent) {
-                    dropUnreachableLearner(index);
-                    return 1;
-                }
-                syncBytesSent += length;
-                learner.snapshotCursor(position + length);
-                chunks++;
-            } while (learner.snapshotCursor() < total && chunks < SYNC_BATCH && publisher.isWritable(sid));
-            if (learner.snapshotCursor() < total) {
-                return 1;
-            }
-            learner.snapshotCursor(-1);
-        }
-        final int streamed = streamRecordSpans(index, sid);
-        if (streamed == SPANS_DROPPED) {
-            return 1;
-        }
-        if (streamed == SPANS_UNAVAILABLE) {
-            streamer.start(index, sid);
-            log.read(learner.syncCursorZxid() + 1, streamer);
-            if (streamer.failed) {
-                dropUnreachableLearner(index);
-                return 1;
-            }
-            learner.syncCursorZxid(streamer.lastSent);
-        }
-        if (learner.syncCursorZxid() < storage.lastLoggedZxid()) {
-            return 1;
-        }
-        if (!publisher.sendNewLeader(sid, Zxid.make(newEpoch, 0))) {
-            dropUnreachableLearner(index);
-            return 1;
-        }
-        learner.phase(Phase.NEWLEADER_SENT);
-        return 1;
-    }
-
-    /**
-     * Sends the learner's next records as batches straight from the log's segment files
-     * ({@link PeerPublisher#sendRecords}: sendfile, the txns never enter this JVM's memory), up to
-     * {@link #SYNC_BATCH} txns or until the link is full. Only where the log keeps files and the
-     * publisher can send from them; otherwise, or when a record alone exceeds a batch, the caller
-     * streams entry by entry.
-     *
-     * @return {@link #SPANS_SENT} (the cursor moved, or the link is full), {@link #SPANS_DROPPED} (the
-     *         learner was dropped), or {@link #SPANS_UNAVAILABLE} to stream entry by entry instead
-     */
-    private int streamRecordSpans(final int index, final long sid) {
-        if (!publisher.canSendRecords()) {
-            return SPANS_UNAVAILABLE;
-        }
-        final LearnerProgress learner = learners[index];
-        int sent = 0;
-        while (sent < SYNC_BATCH && learner.syncCursorZxid() < storage.lastLoggedZxid()) {
-            if (!log.recordSpan(learner.syncCursorZxid() + 1, RECORD_BATCH_BYTES, span)) {
-                return sent > 0 ? SPANS_SENT : SPANS_UNAVAILABLE;
-            }
-            if (!publisher.sendRecords(sid, span.file(), span.position(), span.length(), span.count(), span.firstZxid(),
-                span.lastZxid())) {
-                dropUnreachableLearner(index);
-                return SPANS_DROPPED;
-            }
-            sent += span.count();
-            syncTxnsSent += span.count();
-            syncBytesSent += span.payloadBytes();
-            learner.syncCursorZxid(span.lastZxid());
-            if (!publisher.isWritable(sid)) {
-                break;
-            }
-        }
-        return SPANS_SENT;
-    }
-
-    /** Hands log entries to one learner's link, without copying, until the batch or the link is full. */
-    private final class SyncStreamer implements TxnLog.EntryHandler {
-        private int index;
-        private long sid;
-        private int sent;
-        long lastSent;
-        boolean failed;
-
-        void start(final int index, final long sid) {
-            this.index = index;
-            this.sid = sid;
-            this.sent = 0;
-            this.lastSent = learners[index].syncCursorZxid();
-            this.failed = false;
-        }
-
-        @Override
-        public boolean onEntry(final long zxid, final DirectBuffer buffer, final int offset, final int length) {
-            if (sent >= SYNC_BATCH || !publisher.isWritable(sid)) {
-                return false;
-            }
-            if (!publisher.sendProposal(sid, zxid, buffer, offset, length)) {
-                failed = true;
-                return false;
-            }
-            sent++;
-            syncTxnsSent++;
-            syncBytesSent += length;
-            lastSent = zxid;
-            return true;
-        }
-    }
-
-    /** ACK of NEWLEADER (the learner is synced) or of proposals up to a zxid. */
-    public void onAck(final long from, final long zxid) {
-        final int index = ensemble.indexOf(from);
-        if (state != ServerState.LEADING || index < 0) {
-            messagesDropped++;
-            return;
-        }
-        final LearnerProgress learner = learners[index];
-        learner.heardAt(nowNs);
-        if (learner.phase() == Phase.NEWLEADER_SENT && zxid == Zxid.make(newEpoch, 0)) {
-            learner.phase(Phase.SYNCED);
-            learner.syncSucceeded();
-            learner.ackedZxid(learner.syncCursorZxid());
-            if (isServing) {
-                if (!publisher.sendUpToDate(from, commitZxid)) {
-                    dropUnreachableLearner(index);
-                    return;
-                }
-                advanceCommit();
-            } else {
-                checkEstablished();
-            }
-        } else if (learner.phase() == Phase.SYNCED && zxid > learner.ackedZxid()) {
-            learner.ackedZxid(zxid);
-            advanceCommit();
-        }
-    }
-
-    /** A client write: the leader logs and proposes it; anyone else says who leads. */
-    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
-        if (state != ServerState.LEADING) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, isLearner() ? leaderSid : -1);
-        } else if (!isServing) {
-            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
-        } else if (length > MAX_WRITE_BYTES) {
-            writeListener.onWriteResult(requestId, WriteListener.TOO_LARGE, -1, mySid);
-        } else if (proposedCounter >= maxCounter) {
-            // ZooKeeper's Leader.propose: the counter would roll over, so a new epoch starts.
-            writeListener.onWriteResult(requestId, WriteListener.NOT_READY, -1, mySid);
-            state(ServerState.LOOKING, "zxid counter exhausted: a new epoch starts");
-        } else if (proposedCounter - committedCounter >= MAX_OUTSTANDING) {
-            writeListener.onWriteResult(requestId, WriteListener.BUSY, -1, mySid);
-        } else {
-            final long zxid = Zxid.make(newEpoch, proposedCounter + 1);
-            try {
-                log.append(zxid, payload, offset, length);
-            } catch (final RuntimeException e) {
-                writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
-                cannotUseStorage("cannot append to the log", e);
-                return;
-            }
-            proposedCounter++;
-            if (proposedCounter - committedCounter > pendingRequest.length) {
-                growPendingRequests();
-            }
-            pendingRequest[(int)(proposedCounter & (pendingRequest.length - 1))] = requestId;
-            propose(zxid, payload, offset, length);
-        }
-    }
-
-    /**
-     * Sends a new txn to every learner past its NEWLEADER in one broadcast (the transport encodes it
-     * once for all of them); learners still syncing get it through their stream. Drops the learners it
-     * could not be sent to.
-     */
-    private void propose(final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        int count = 0;
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase().isPastNewLeader()) {
-                broadcastSids[count] = ensemble.sid(index);
-                broadcastIndexes[count] = index;
-                count++;
-            }
-        }
-        if (count == 0) {
-            return;
-        }
-        long failed = publisher.broadcastProposal(broadcastSids, count, zxid, payload, offset, length);
-        while (failed != 0) {
-            final int i = Long.numberOfTrailingZeros(failed);
-            failed &= failed - 1;
-            dropUnreachableLearner(broadcastIndexes[i]);
-        }
-    }
-
-    /**
-     * Commits the longest prefix that the leader (once flushed) and a quorum of synced voters have
-     * logged ({@link CommitRule#committedZxid}: the largest acknowledged zxid z such that the members
-     * with acks of at least z form a quorum). Answers each newly committed write and tells the learners
-     * once per advance.
-     */
-    private void advanceCommit() {
-        if (!isServing) {
-            return;
-        }
-        long counted = myBit;
-        commitAcks[myIndex] = selfDurableZxid;
-        for (long rest = learnerMask & quorum.votersMask(); rest != 0; rest &= rest - 1) {
-            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
-            if (learner.phase() == Phase.SYNCED) {
-                counted |= 1L << learner.index();
-                commitAcks[learner.index()] = learner.ackedZxid();
-            }
-        }
-        final long best = Math.max(commitZxid, CommitRule.committedZxid(commitAcks, counted, quorum));
-        if (best == commitZxid) {
-            return;
-        }
-        commitZxid = best;
-        if (Zxid.epoch(best) == newEpoch) {
-            final long upTo = Zxid.counter(best);
-            while (committedCounter < upTo) {
-                committedCounter++;
-                writesCommitted++;
-                writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                    WriteListener.COMMITTED, Zxid.make(newEpoch, committedCounter), mySid);
-            }
-        }
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCED && !publisher.sendCommit(ensemble.sid(index), best)) {
-                dropUnreachableLearner(index);
-            }
-        }
-    }
-
-    /** Doubles the outstanding-request ring, keeping each outstanding counter's request id. Not on the steady-state path. */
-    private void growPendingRequests() {
-        final long[] grown = new long[pendingRequest.length * 2];
-        for (long c = committedCounter + 1; c < proposedCounter; c++) {
-            grown[(int)(c & (grown.length - 1))] = pendingRequest[(int)(c & (pendingRequest.length - 1))];
-        }
-        pendingRequest = grown;
-    }
-
-    /** Proposed but not committed when leadership ends: the outcome is unknown to the writer. */
-    private void abandonOutstandingWrites() {
-        while (committedCounter < proposedCounter) {
-            committedCounter++;
-            writeListener.onWriteResult(pendingRequest[(int)(committedCounter & (pendingRequest.length - 1))],
-                WriteListener.UNKNOWN, Zxid.make(newEpoch, committedCounter), mySid);
-        }
-    }
-
-    private void resetLeaderRecovery() {
-        newEpoch = -1;
-        isEpochAcked = false;
-        proposedCounter = 0;
-        committedCounter = 0;
-        for (final LearnerProgress learner : learners) {
-            learner.forget();
-        }
-    }
-
-    /** Forgets a learner's recovery progress (it left, or it announced itself again and starts over). */
-    private void forgetLearner(final int index) {
-        final LearnerProgress learner = learners[index];
-        if (learner.isInSync()) {
-            learner.syncFailed(nowNs, timing.tickNs(), timing.initLimitNs());
-        }
-        learner.forget();
-    }
-
-    /** Voters that reported to this leadership (FOLLOWERINFO): while the epoch is not fixed, its reporters. */
-    private long reportedVoters() {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase() != Phase.NONE && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
-    }
-
-    /** Voters whose ACKEPOCH counts towards the epoch: acknowledged with their current epoch, not -1. */
-    private long epochAckVoters() {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase().compareTo(Phase.EPOCH_ACKED) >= 0 && learner.currentEpoch() != -1
-                && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
-    }
-
-    /** Voters in {@code phase}. */
-    private long votersIn(final Phase phase) {
-        long mask = 0;
-        for (final LearnerProgress learner : learners) {
-            if (learner.phase() == phase && quorum.isVoter(learner.index())) {
-                mask |= 1L << learner.index();
-            }
-        }
-        return mask;
-    }
-
-    /** A message carried an epoch or zxid outside the epoch space: it is dropped and counted. */
-    private void epochRefused() {
-        epochsRefused++;
-        messagesDropped++;
-    }
-
-    /**
-     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
-     * would order new history before old. The node leaves its role, tells its observer once, and from
-     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
-     */
-    private void halt(final String reason) {
-        state(ServerState.LOOKING, "epoch space exhausted");
-        haltReason = reason;
-        observer.onHalted(mySid, reason, nowNs);
-    }
-
-    /** Starts the held-back syncs whose wait is over. */
-    private int startDeferredSyncs() {
-        int work = 0;
-        long rest = learnerMask;
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            final LearnerProgress learner = learners[index];
-            if (!learner.isSyncDeferred()) {
-                continue;
-            }
-            if (learner.phase() != Phase.EPOCH_ACKED) {
-                learner.syncDeferred(false);
-            } else if (nowNs - learner.syncNotBeforeNs() >= 0) {
-                startSync(index);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    /**
-     * Ends the relationship with a learner that went silent or cannot follow: it hears a refusal, looks
-     * again and rejoins.
-     */
-    private void dropLearner(final int index) {
-        forgetLearner(index);
-        learnerMask &= ~(1L << index);
-        publisher.sendLearnerReject(ensemble.sid(index));
-    }
-
-    /**
-     * Ends the relationship with a learner a send to failed. The link that refused the send may refuse a
-     * refusal too, so the connection is reset ({@link PeerPublisher#resetQuorumLink}): the learner sees it
-     * drop, looks again and rejoins, instead of serving on without what it was not sent.
-     */
-    private void dropUnreachableLearner(final int index) {
-        forgetLearner(index);
-        learnerMask &= ~(1L << index);
-        publisher.resetQuorumLink(ensemble.sid(index));
-    }
-
-    /** Per duty cycle: leaders stream syncs and count their own flushed log; learners flush, then ack once. */
-    private int recoveryWork() {
-        int work = 0;
-        if (state == ServerState.LEADING) {
-            if (isEpochAcked) {
-                work += startDeferredSyncs();
-            }
-            long rest = learnerMask;
-            while (rest != 0 && state == ServerState.LEADING) {
-                final int index = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                if (learners[index].phase() == Phase.SYNCING) {
-                    work += pumpSync(index);
-                }
-            }
-            if (isServing && log.lastZxid() > selfDurableZxid) {
-                if (!flushLog()) {
-                    return work + 1;
-                }
-                selfDurableZxid = log.lastZxid();
-                advanceCommit();
-                work++;
-            }
-        } else if (isLearner() && unackedZxid > lastAckSent && learnerStep >= F_SYNCED) {
-            if (!flushLog()) {
-                return work + 1;
-            }
-            lastAckSent = unackedZxid;
-            if (!publisher.sendAck(leaderSid, unackedZxid)) {
-                state(ServerState.LOOKING, "cannot reach the leader");
-            }
-            work++;
-        }
-        return work;
-    }
-
-    private boolean flushLog() {
-        try {
-            log.flush();
-            return true;
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot flush the log", e);
-            return false;
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Recovery, learner side.
-
-    private boolean isFromLeader(final long from) {
-        if (isLearner() && from == leaderSid) {
-            heardFromLeader();
-            return true;
-        }
-        messagesDropped++;
-        return false;
-    }
-
-    /**
-     * LEADERINFO: accept the proposed epoch (persisted first) and answer ACKEPOCH; an epoch below the
-     * one already accepted means the leader is stale, so look again. A second LEADERINFO restarts the
-     * session (the leader forgot us and starts over).
-     */
-    public void onLeaderInfo(final long from, final long epoch) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (!Zxid.isValidEpoch(epoch)) {
-            epochRefused();
-            state(ServerState.LOOKING, "leader proposed an epoch outside the epoch space");
-            return;
-        }
-        final long accepted = storage.acceptedEpoch();
-        if (epoch < accepted) {
-            state(ServerState.LOOKING, "leader proposed an epoch below the accepted one");
-            return;
-        }
-        long ackedEpoch = -1;
-        if (epoch > accepted) {
-            try {
-                storage.acceptedEpoch(epoch);
-            } catch (final RuntimeException e) {
-                cannotUseStorage("cannot persist the accepted epoch", e);
-                return;
-            }
-            ackedEpoch = storage.currentEpoch();
-        }
-        learnerStep = F_AWAIT_SYNC;
-        unackedZxid = -1;
-        snapshotExpected = false;
-        abortSnapshot();
-        isServing = false;
-        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid(), log.snapshotZxid())) {
-            state(ServerState.LOOKING, "cannot reach the leader");
-        }
-    }
-
-    /** The start of the sync stream: TRUNC truncates now; DIFF must continue our own history; SNAP awaits chunks. */
-    public void onSyncStart(final long from, final int modeCode, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        final SyncMode mode = SyncMode.ofCode(modeCode);
-        if (learnerStep != F_AWAIT_SYNC || mode == null) {
-            state(ServerState.LOOKING, "unexpected sync start from the leader");
-            return;
-        }
-        lastSyncMode = mode;
-        syncStartedNs = nowNs;
-        syncTxns = 0;
-        syncBytes = 0;
-        if (mode == SyncMode.TRUNC) {
-            try {
-                log.truncateAfter(zxid);
-            } catch (final RuntimeException e) {
-                cannotUseStorage("cannot truncate the log as the leader asked", e);
-                return;
-            }
-        } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
-            state(ServerState.LOOKING, "leader's DIFF does not continue this history");
-            return;
-        }
-        learnerStep = F_SYNCING;
-        if (mode == SyncMode.SNAP) {
-            snapshotExpected = true;
-        }
-    }
-
-    private boolean snapshotExpected;
-
-    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total, final long position,
-        final DirectBuffer bytes, final int offset, final int length) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCING || !snapshotExpected || total > Integer.MAX_VALUE - 8 || position + length > total) {
-            state(ServerState.LOOKING, "unexpected snapshot chunk from the leader");
-            return;
-        }
-        try {
-            if (position == 0) {
-                abortSnapshot();
-                // The log writes each chunk to the snapshot file as it arrives (and keeps the state in
-                // one array of its size), so the transfer and the disk write overlap.
-                snapshotReceiver = log.receiveSnapshot(zxid, digest, (int)total);
-                snapshotNext = 0;
-            } else if (snapshotReceiver == null || position != snapshotNext) {
-                state(ServerState.LOOKING, "snapshot chunk out of order from the leader");
-                return;
-            }
-            snapshotReceiver.write((int)position, bytes, offset, length);
-            snapshotNext = position + length;
-            syncBytes += length;
-            if (snapshotNext == total) {
-                snapshotExpected = false;
-                final TxnLog.SnapshotReceiver done = snapshotReceiver;
-                snapshotReceiver = null;
-                done.finish();
-            }
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot install the leader's snapshot", e);
-        }
-    }
-
-    /** Drops a SNAP in progress (the relationship ended or a new one started); the history is unchanged. */
-    private void abortSnapshot() {
-        if (snapshotReceiver != null) {
-            final TxnLog.SnapshotReceiver receiver = snapshotReceiver;
-            snapshotReceiver = null;
-            receiver.abort();
-        }
-    }
-
-    /**
-     * A txn: in the sync stream it is logged (NEWLEADER's ACK covers it); after NEWLEADER it is a
-     * proposal, logged and acknowledged at the end of the duty cycle. A txn must continue the log: the
-     * next counter of its epoch, or the first of a later epoch (ZOOKEEPER-4925); a gap means a lost
-     * message, and the learner starts over.
-     */
-    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep < F_SYNCING || snapshotExpected) {
-            state(ServerState.LOOKING, "unexpected txn from the leader");
-            return;
-        }
-        final long last = storage.lastLoggedZxid();
-        if (zxid < 0 || Zxid.epoch(zxid) > storage.acceptedEpoch()) {
-            epochRefused();
-            state(ServerState.LOOKING, "txn from the leader beyond the accepted epoch");
-            return;
-        }
-        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
-            state(ServerState.LOOKING, "txn from the leader does not follow the log");
-            return;
-        }
-        try {
-            if (learnerStep == F_SYNCING) {
-                // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
-                log.appendDeferred(zxid, payload, offset, length);
-            } else {
-                log.append(zxid, payload, offset, length);
-            }
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot append to the log", e);
-            return;
-        }
-        if (learnerStep == F_SYNCING) {
-            syncTxns++;
-            syncBytes += length;
-        } else {
-            unackedZxid = zxid;
-        }
-    }
-
-    /**
-     * NEWLEADER: the sync stream is complete. Make the history durable, then persist the new current
-     * epoch (ZOOKEEPER-4643/4785: in that order), then acknowledge.
-     */
-    public void onNewLeader(final long from, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCING || snapshotExpected) {
-            state(ServerState.LOOKING, "unexpected NEWLEADER from the leader");
-            return;
-        }
-        if (zxid < 0 || Zxid.counter(zxid) != 0 || Zxid.epoch(zxid) != storage.acceptedEpoch()) {
-            // ZooKeeper's Learner.syncWithLeader makes the epoch of LEADERINFO current, never another one.
-            epochRefused();
-            state(ServerState.LOOKING, "NEWLEADER names an epoch other than the accepted one");
-            return;
-        }
-        try {
-            log.flush();
-            storage.currentEpoch(Zxid.epoch(zxid));
-        } catch (final RuntimeException e) {
-            cannotUseStorage("cannot persist the synced history", e);
-            return;
-        }
-        learnerStep = F_SYNCED;
-        lastAckSent = storage.lastLoggedZxid();
-        if (!publisher.sendAck(from, zxid)) {
-            state(ServerState.LOOKING, "cannot reach the leader");
-            return;
-        }
-        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its snapshot since nowNs.
-        observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
-            syncTxns, syncBytes, syncStartedNs, clock.nanoTime());
-    }
-
-    /** UPTODATE: the epoch is established; serve. */
-    public void onUpToDate(final long from, final long zxid) {
-        if (!isFromLeader(from)) {
-            return;
-        }
-        if (learnerStep != F_SYNCED) {
-            state(ServerState.LOOKING, "unexpected UPTODATE from the leader");
-            return;
-        }
-        learnerStep = F_SERVING;
-        commitZxid = zxid;
-        votePeerEpoch = storage.currentEpoch();
-        serving();
-    }
-
-    public void onCommit(final long from, final long zxid) {
-        if (isFromLeader(from) && zxid > commitZxid) {
-            commitZxid = zxid;
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Storage failure.
 
     /**
      * A storage operation failed under a role. An I/O error (a full disk, a failed write or force) means this
@@ -1934,264 +552,32 @@ public final class ElectionAgent implements Agent, MessageHandler {
         }
     }
 
-    /**
-     * The storage failed with an I/O error. The role ends and the member stays out of elections (it neither
-     * votes nor answers votes, and proposes nobody, itself least) until a probe write succeeds
-     * ({@link PersistentState#checkWritable}), tried after one tick, then twice as long after each failure up
-     * to initLimit (and on from where it was when the storage fails again within initLimit of a probe that
-     * succeeded). ZooKeeper's server exits on a failed log write ({@code SyncRequestProcessor.run} treats
-     * it as fatal); staying up and out keeps the node observable and lets it rejoin by itself once the disk
-     * has room, and a leader whose log cannot grow no longer wins every election with the zxid it failed to
-     * write. Out of elections it is in no quorum, so the others elect among themselves, and any two quorums
-     * still intersect: the one they elect holds every committed txn.
-     */
+    /** An I/O error from the storage: the role ends, and the member stays out of elections ({@link StorageProbe}). */
     private void storageFailed(final String reason, final RuntimeException cause) {
-        isStorageFailed = true;
-        storageFailedSinceNs = nowNs;
-        storageFailuresInRow = 1;
-        storageFailures++;
-        // Failing again soon after a probe succeeded (room for a probe, not for the next sync): keep backing off.
-        storageRetryNs = hasStorageRecovered && nowNs - storageRecoveredNs < timing.initLimitNs()
-            ? Math.min(storageRetryNs * 2, maxStorageRetryNs()) : timing.tickNs();
-        storageProbeNs = nowNs + storageRetryNs;
-        observer.onStorageFailure(mySid, reason, cause, storageFailuresInRow, storageRetryNs, nowNs);
+        storageProbe.failed(reason, cause, nowNs);
         state(ServerState.LOOKING, reason);
-    }
-
-    private long maxStorageRetryNs() {
-        return Math.max(timing.tickNs(), timing.initLimitNs());
     }
 
     /** Out of elections after a storage failure: probes the storage when due; once it takes a write, looks again. */
     private int probeStorage() {
-        if (nowNs - storageProbeNs < 0) {
+        if (!storageProbe.isDue(nowNs)) {
             return 0;
         }
-        try {
-            storage.checkWritable();
-        } catch (final RuntimeException e) {
-            storageFailuresInRow++;
-            storageFailures++;
-            storageRetryNs = Math.min(storageRetryNs * 2, maxStorageRetryNs());
-            storageProbeNs = nowNs + storageRetryNs;
-            observer.onStorageFailure(mySid, "the storage still fails", e, storageFailuresInRow, storageRetryNs, nowNs);
-            return 1;
+        if (storageProbe.probe(nowNs)) {
+            state(ServerState.LOOKING, "storage accepts writes again");
         }
-        isStorageFailed = false;
-        hasStorageRecovered = true;
-        storageRecoveredNs = nowNs;
-        observer.onStorageRecovered(mySid, storageFailuresInRow, storageFailedSinceNs, nowNs);
-        state(ServerState.LOOKING, "storage accepts writes again");
         return 1;
     }
 
-    // ------------------------------------------------------------------------------------------------
-    // State changes: the only place state is assigned.
-
-    private void state(final ServerState next, final String reason) {
-        final ServerState previous = state;
-        leave(previous);
-        state = next;
-        stateSinceNs = nowNs;
-        isServing = false;
-        observer.onStateChange(mySid, previous, next, nowNs, reason);
-        switch (next) {
-            case LOOKING:
-                enterLooking();
-                break;
-            case FOLLOWING:
-            case OBSERVING:
-                enterLearner();
-                break;
-            case LEADING:
-                enterLeading();
-                break;
-            default:
-                throw new IllegalStateException(next.name());
-        }
-    }
-
-    /** Exit actions: the connections a role held are closed, and the other side is told at once. */
-    private void leave(final ServerState previous) {
-        if (previous == ServerState.LEADING) {
-            abandonOutstandingWrites();
-            resetLeaderRecovery();
-            long rest = learnerMask;
-            learnerMask = 0;
-            while (rest != 0) {
-                final int index = Long.numberOfTrailingZeros(rest);
-                rest &= rest - 1;
-                publisher.sendLearnerReject(ensemble.sid(index));
-            }
-        } else if ((previous == ServerState.FOLLOWING || previous == ServerState.OBSERVING) && leaderSid >= 0) {
-            abortSnapshot();
-            publisher.sendLearnerReject(leaderSid);
-        }
-    }
-
-    private void serving() {
-        isServing = true;
-        observer.onServing(mySid, nowNs);
-    }
-
-    /** ZooKeeper's {@code lookForLeader} start: next round, our initial vote, tell every voter. */
-    private void enterLooking() {
-        logicalClock++;
-        electionRounds++;
-        lookingSinceNs = nowNs;
-        initialVote();
-        recvSet.clear();
-        outOfElection.clear();
-        learnerMask = 0;
-        earlyLearnerMask = 0;
-        leaderSid = -1;
-        propose(initialLeader, initialZxid, initialEpoch);
-        notTimeoutNs = policy.minNotificationIntervalNs();
-        pollDeadlineNs = nowNs + notTimeoutNs;
-        broadcast();
-        checkLookingQuorum();
-    }
-
-    /** A member out of elections after a storage failure votes as an observer does: for nobody. */
-    private void initialVote() {
-        if (isParticipant && !isStorageFailed) {
-            initialLeader = mySid;
-            initialZxid = storage.lastLoggedZxid();
-            initialEpoch = storage.currentEpoch();
-        } else {
-            initialLeader = Long.MIN_VALUE;
-            initialZxid = Long.MIN_VALUE;
-            initialEpoch = Long.MIN_VALUE;
-        }
-    }
-
-    private void enterLearner() {
-        rejectEarlyLearners();
-        leaderSid = voteLeader;
-        isLeaderContacted = false;
-        leaderRefusals = 0;
-        leaderDeadlineNs = nowNs + timing.initLimitNs();
-        learnerStep = F_AWAIT_LEADER_INFO;
-        unackedZxid = -1;
-        snapshotExpected = false;
-        abortSnapshot();
-        learnerRetryNs = policy.learnerRetryNs();
-        nextLearnerInfoNs = nowNs + learnerRetryNs;
-        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
-    }
-
-    /** Learners that announced themselves while we were LOOKING chose wrongly if we end up following. */
-    private void rejectEarlyLearners() {
-        long rest = earlyLearnerMask;
-        earlyLearnerMask = 0;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendLearnerReject(ensemble.sid(index));
-        }
-    }
-
-    private void enterLeading() {
-        leaderSid = mySid;
-        learnerMask = earlyLearnerMask;
-        earlyLearnerMask = 0;
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            learners[index].heardAt(nowNs);
-        }
-        refusedMask = 0;
-        establishDeadlineNs = nowNs + timing.initLimitNs();
-        resetLeaderRecovery();
-        leaderCurrentEpochAtStart = storage.currentEpoch();
-        leaderLastZxidAtStart = storage.lastLoggedZxid();
-        pingLearners();
-        if (policy.isEarlyStepDown()) {
-            probeVoters();
-        }
-        nextPingNs = nowNs + timing.tickNs() / 2;
-        rest = learnerMask;
-        // The early learners report together: the epoch is fixed once over all of them, so that the
-        // first in member order cannot complete the quorum alone and decide which claims count.
-        isJoiningEarlyLearners = true;
-        while (rest != 0 && state == ServerState.LEADING) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            learnerJoined(index);
-        }
-        isJoiningEarlyLearners = false;
-        if (state == ServerState.LEADING) {
-            checkEpochQuorum();
-        }
-    }
-
     /**
-     * Pings connected voters that have not announced themselves, so those following elsewhere refuse
-     * now; repeated every ping round until established, since a voter still LOOKING cannot refuse yet.
+     * The epoch space is exhausted: no epoch above what a quorum accepted fits in a zxid, and wrapping
+     * would order new history before old. The node leaves its role, tells its observer once, and from
+     * then on does no work; the node stops itself (docs/recovery.md, "Bounded epochs").
      */
-    private void probeVoters() {
-        final long zxid = storage.lastLoggedZxid();
-        long rest = connectedMask & quorum.votersMask() & ~learnerMask & ~myBit;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            publisher.sendPing(ensemble.sid(index), zxid);
-        }
-    }
-
-    /**
-     * The earliest time at which {@link #doWork(long)} has timer work to do, so a driver on virtual time
-     * can skip straight to it. Messages arriving earlier need a duty cycle of their own.
-     */
-    public long nextDeadlineNs() {
-        if (state == null || pendingBroadcastMask != 0 || (state == ServerState.LEADING && hasSyncing())) {
-            return nowNs;
-        }
-        switch (state) {
-            case LOOKING:
-                if (isStorageFailed) {
-                    return storageProbeNs;
-                }
-                return isFinalizing ? finalizeDeadlineNs : pollDeadlineNs;
-            case FOLLOWING:
-            case OBSERVING:
-                return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
-            case LEADING:
-                return earliestDeferredSync(earliest(nextPingNs, isServing ? nextTickNs : establishDeadlineNs));
-            default:
-                throw new IllegalStateException(state.name());
-        }
-    }
-
-    private long earliestDeferredSync(final long deadlineNs) {
-        long earliest = deadlineNs;
-        long rest = learnerMask;
-        while (rest != 0) {
-            final LearnerProgress learner = learners[Long.numberOfTrailingZeros(rest)];
-            rest &= rest - 1;
-            if (learner.isSyncDeferred()) {
-                earliest = earliest(earliest, learner.syncNotBeforeNs());
-            }
-        }
-        return earliest;
-    }
-
-    /** A learner's sync stream is running: the leader has work on its next duty cycle. */
-    private boolean hasSyncing() {
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() == Phase.SYNCING) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long earliest(final long a, final long b) {
-        return a - b <= 0 ? a : b;
+    private void halt(final String reason) {
+        state(ServerState.LOOKING, "epoch space exhausted");
+        haltReason = reason;
+        observer.onHalted(mySid, reason, nowNs);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -2199,6 +585,10 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     public long sid() {
         return mySid;
+    }
+
+    public Ensemble ensemble() {
+        return ensemble;
     }
 
     public RingBuffer inbound() {
@@ -2218,24 +608,39 @@ public final class ElectionAgent implements Agent, MessageHandler {
         return state == null || state == ServerState.LOOKING ? -1 : voteLeader;
     }
 
+    /** A leader whose epoch a quorum established, or a learner that received UPTODATE. */
     public boolean isServing() {
-        return isServing;
+        if (state == ServerState.LEADING) {
+            return leadership.isEstablished();
+        }
+        return isLearner() && follower.step() == Follower.Step.SERVING;
+    }
+
+    /** This learner's own step through recovery; NONE unless FOLLOWING or OBSERVING. */
+    public Follower.Step learnerStep() {
+        return follower.step();
+    }
+
+    /** This leader's view of member {@code index} as its learner; NONE when it is not one, or we do not lead. */
+    public Phase learnerPhase(final int index) {
+        return leadership.isLearner(index) ? leadership.learner(index).phase() : Phase.NONE;
     }
 
     public long logicalClock() {
-        return logicalClock;
+        return election.logicalClock();
     }
 
+    /** The vote this member sends while LOOKING (ZooKeeper's proposedLeader). */
     public long proposedLeader() {
-        return proposedLeader;
+        return election.candidate();
     }
 
     public long proposedZxid() {
-        return proposedZxid;
+        return election.candidateZxid();
     }
 
     public long proposedEpoch() {
-        return proposedEpoch;
+        return election.candidateEpoch();
     }
 
     public long voteLeader() {
@@ -2256,11 +661,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** This round's initial vote: (sid, last zxid, current epoch) at the moment LOOKING began. */
     public long initialZxid() {
-        return initialZxid;
+        return election.initialZxid();
     }
 
     public long initialEpoch() {
-        return initialEpoch;
+        return election.initialEpoch();
     }
 
     public boolean isParticipant() {
@@ -2269,7 +674,7 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** Learners connected to this leader (member index mask). */
     public long learnerMask() {
-        return learnerMask;
+        return leadership.learnerMask();
     }
 
     public long connectedMask() {
@@ -2285,11 +690,11 @@ public final class ElectionAgent implements Agent, MessageHandler {
     }
 
     public long notificationsSent() {
-        return notificationsSent;
+        return election.notificationsSent();
     }
 
     public long notificationsReceived() {
-        return notificationsReceived;
+        return election.notificationsReceived();
     }
 
     public long messagesDropped() {
@@ -2303,12 +708,12 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** Accepted epochs reported by learners that were not allowed to raise the epoch proposed. */
     public long epochsCapped() {
-        return epochsCapped;
+        return discovery.epochsCapped();
     }
 
     /** Tests only: the counter at which a leader starts a new epoch instead of proposing. */
     void maxCounterForTest(final long counter) {
-        maxCounter = counter;
+        broadcast.maxCounter(counter);
     }
 
     /** Why this node halted (the epoch space is exhausted), or null while it takes part. */
@@ -2318,16 +723,21 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** How many times this node has started looking (ZooKeeper's lookForLeader calls). */
     public long electionRounds() {
-        return electionRounds;
+        return election.electionRounds();
     }
 
     public long decisions() {
         return decisions;
     }
 
-    /** The epoch this leader negotiated (-1 until a quorum reported), for a learner the one it acknowledged. */
+    /** Time from entering LOOKING to the last decision. */
+    public long lastElectionNs() {
+        return lastElectionNs;
+    }
+
+    /** The epoch this leader negotiated; -1 until a quorum reported, and when not leading. */
     public long newEpoch() {
-        return newEpoch;
+        return discovery.newEpoch();
     }
 
     /** Committed up to this zxid, as far as this node knows (a leader decides it; a learner hears it). */
@@ -2337,36 +747,36 @@ public final class ElectionAgent implements Agent, MessageHandler {
 
     /** How this node was last synced by a leader (null if never). */
     public SyncMode lastSyncMode() {
-        return lastSyncMode;
+        return follower.lastSyncMode();
     }
 
     /** A leader's sync streams so far: txns and payload plus snapshot bytes sent. */
     public long syncTxnsSent() {
-        return syncTxnsSent;
+        return streamer.syncTxnsSent();
     }
 
     public long syncBytesSent() {
-        return syncBytesSent;
-    }
-
-    /** Writes this node committed as leader. */
-    public long writesCommitted() {
-        return writesCommitted;
-    }
-
-    /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
-    public boolean isStorageFailed() {
-        return isStorageFailed;
-    }
-
-    /** Storage failures so far: failed operations under a role and failed probes after them. */
-    public long storageFailures() {
-        return storageFailures;
+        return streamer.syncBytesSent();
     }
 
     /** Learner syncs this node held back as leader because the learner had left its previous ones unfinished. */
     public long syncsDeferred() {
-        return syncsDeferred;
+        return streamer.syncsDeferred();
+    }
+
+    /** Writes this node committed as leader. */
+    public long writesCommitted() {
+        return broadcast.writesCommitted();
+    }
+
+    /** True while this member is out of elections after a storage failure (until a probe write succeeds). */
+    public boolean isStorageFailed() {
+        return storageProbe.isFailed();
+    }
+
+    /** Storage failures so far: failed operations under a role and failed probes after them. */
+    public long storageFailures() {
+        return storageProbe.failures();
     }
 
     /**
@@ -2375,25 +785,88 @@ public final class ElectionAgent implements Agent, MessageHandler {
      */
     public boolean isRecoveryBusy() {
         if (state == ServerState.LEADING) {
-            return !isServing || hasSyncing() || committedCounter < proposedCounter || hasLearnerInSync();
+            return !leadership.isEstablished() || leadership.hasLearnerIn(Phase.SYNCING) || broadcast.hasOutstanding()
+                || leadership.hasLearnerBehind(log.lastZxid());
         }
-        return isLearner() && learnerStep != F_SERVING;
+        return isLearner() && follower.step() != Follower.Step.SERVING;
     }
 
-    private boolean hasLearnerInSync() {
-        long rest = learnerMask;
-        while (rest != 0) {
-            final int index = Long.numberOfTrailingZeros(rest);
-            rest &= rest - 1;
-            if (learners[index].phase() != Phase.SYNCED || learners[index].ackedZxid() < log.lastZxid()) {
-                return true;
-            }
+    /** The agent as its ZAB phases see it ({@link Member}), and what follows discovery ({@link Discovery.Next}). */
+    private final class Phases implements Member, Discovery.Next {
+        @Override
+        public long nowNs() {
+            return nowNs;
         }
-        return false;
-    }
 
-    /** Time from entering LOOKING to the last decision. */
-    public long lastElectionNs() {
-        return lastElectionNs;
+        @Override
+        public boolean isLeading() {
+            return state == ServerState.LEADING;
+        }
+
+        @Override
+        public boolean isLearner() {
+            return ElectionAgent.this.isLearner();
+        }
+
+        @Override
+        public long connectedMask() {
+            return connectedMask;
+        }
+
+        @Override
+        public void lookAgain(final String reason) {
+            state(ServerState.LOOKING, reason);
+        }
+
+        @Override
+        public void serving(final long peerEpoch) {
+            votePeerEpoch = peerEpoch;
+            observer.onServing(mySid, nowNs);
+        }
+
+        @Override
+        public void cannotUseStorage(final String reason, final RuntimeException cause) {
+            ElectionAgent.this.cannotUseStorage(reason, cause);
+        }
+
+        @Override
+        public void storageFailed(final String reason, final RuntimeException cause) {
+            ElectionAgent.this.storageFailed(reason, cause);
+        }
+
+        @Override
+        public void halt(final String reason) {
+            ElectionAgent.this.halt(reason);
+        }
+
+        @Override
+        public void epochRefused() {
+            ElectionAgent.this.epochRefused();
+        }
+
+        @Override
+        public void messageDropped() {
+            messagesDropped++;
+        }
+
+        @Override
+        public long commitZxid() {
+            return commitZxid;
+        }
+
+        @Override
+        public void commitZxid(final long zxid) {
+            commitZxid = zxid;
+        }
+
+        @Override
+        public void startSync(final int index) {
+            streamer.startSync(index);
+        }
+
+        @Override
+        public void checkEstablished() {
+            broadcast.checkEstablished();
+        }
     }
 }

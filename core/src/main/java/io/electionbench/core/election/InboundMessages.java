@@ -24,11 +24,15 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * ACK_EPOCH          fromSid:long currentEpoch:long lastZxid:long snapshotZxid:long
  * SYNC_START         fromSid:long zxid:long mode:int pad:int
  * PROPOSAL           fromSid:long zxid:long length:int pad:int payload:byte[length]
- * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int bytes:byte[length]
+ * SNAPSHOT_CHUNK     fromSid:long zxid:long digest:long totalLength:long position:long length:int pad:int
+ *                    bytes:byte[length]
  * WRITE              requestId:long length:int pad:int payload:byte[length]
  * </pre>
  *
- * A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
+ * The offsets below are these layouts, field by field; {@link InboundAdapter} is their only reader
+ * and the {@code offer} methods here their only writers.
+ *
+ * <p>A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
  * writes are at most {@link ElectionAgent#MAX_WRITE_BYTES} and its snapshot chunks
  * {@link ElectionAgent#SNAPSHOT_CHUNK_BYTES}, so a ring of {@link ElectionAgent#DEFAULT_INBOUND_CAPACITY}
  * takes any of them. A payload too large for the ring is refused with an exception.
@@ -73,8 +77,9 @@ public final class InboundMessages {
     static final int LI_FLAGS_OFFSET = 24;
     static final int LEARNER_INFO_LENGTH = 32;
 
-    static final int PING_ZXID_OFFSET = 8;
-    static final int PING_LENGTH = 16;
+    /** The messages that carry one zxid (or epoch) after the sender: PING, PING_ACK, LEADER_INFO, NEW_LEADER, ... */
+    static final int ZXID_OFFSET = 8;
+    static final int ZXID_LENGTH = 16;
     static final int SID_LENGTH = 8;
 
     static final int AE_CURRENT_EPOCH_OFFSET = 8;
@@ -104,7 +109,10 @@ public final class InboundMessages {
     private InboundMessages() {
     }
 
-    /** Hands over a decoded election notification; false when the ring is full (the caller drops it, as ZooKeeper's full queue does). */
+    /**
+     * Hands over a decoded election notification; false when the ring is full (the caller drops it, as
+     * ZooKeeper's full queue does).
+     */
     public static boolean offerNotification(
         final RingBuffer ring, final long fromSid, final int state, final long leader, final long zxid,
         final long electionEpoch, final long peerEpoch, final int version) {
@@ -150,7 +158,8 @@ public final class InboundMessages {
 
     /** LEARNER_REJECT, PEER_CONNECTED, PEER_DISCONNECTED and QUORUM_DISCONNECTED carry only a sid. */
     public static boolean offerSidOnly(final RingBuffer ring, final int type, final long sid) {
-        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED && type != QUORUM_DISCONNECTED) {
+        if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED
+            && type != QUORUM_DISCONNECTED) {
             throw new IllegalArgumentException("not a sid-only type: " + type);
         }
         final int index = ring.tryClaim(type, SID_LENGTH);
@@ -171,19 +180,19 @@ public final class InboundMessages {
             && type != COMMIT && type != UP_TO_DATE) {
             throw new IllegalArgumentException("not a one-zxid type: " + type);
         }
-        final int index = ring.tryClaim(type, PING_LENGTH);
+        final int index = ring.tryClaim(type, ZXID_LENGTH);
         if (index <= 0) {
             return false;
         }
         ring.buffer().putLong(index + FROM_OFFSET, fromSid);
-        ring.buffer().putLong(index + PING_ZXID_OFFSET, zxid);
+        ring.buffer().putLong(index + ZXID_OFFSET, zxid);
         ring.commit(index);
         return true;
     }
 
     /** ACKEPOCH, with the learner's snapshot zxid (-1: none, or not told). */
-    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch, final long lastZxid,
-        final long snapshotZxid) {
+    public static boolean offerAckEpoch(final RingBuffer ring, final long fromSid, final long currentEpoch,
+        final long lastZxid, final long snapshotZxid) {
         final int index = ring.tryClaim(ACK_EPOCH, ACK_EPOCH_LENGTH);
         if (index <= 0) {
             return false;
@@ -228,8 +237,9 @@ public final class InboundMessages {
         return true;
     }
 
-    public static boolean offerSnapshotChunk(final RingBuffer ring, final long fromSid, final long zxid, final long digest,
-        final long totalLength, final long position, final DirectBuffer bytes, final int offset, final int length) {
+    public static boolean offerSnapshotChunk(final RingBuffer ring, final long fromSid, final long zxid,
+        final long digest, final long totalLength, final long position, final DirectBuffer bytes, final int offset,
+        final int length) {
         final int index = ring.tryClaim(SNAPSHOT_CHUNK, SC_BYTES_OFFSET + length);
         if (index <= 0) {
             return false;

@@ -1,6 +1,9 @@
 package io.electionbench.transport.node;
 
+import java.util.Arrays;
+
 import io.electionbench.core.Zxid;
+import io.electionbench.core.zab.LearnerProgress;
 
 /**
  * An immutable snapshot of a member's election and recovery state, built on the agent thread when
@@ -11,7 +14,9 @@ import io.electionbench.core.Zxid;
  * {@code electionEpoch} is the round of that decision, or the current round while LOOKING;
  * {@code since} is the monotonic time ({@code System.nanoTime()}) of the last state change.
  * {@code serving} is true only between the agent's {@code onServing} (a leader's epoch established by
- * a quorum, or a learner's UPTODATE) and its next state change.
+ * a quorum, or a learner's UPTODATE) and its next state change. {@code learnerStep} is a learner's
+ * own step through recovery and {@code learners} a leader's view of each of its learners
+ * ({@code Follower.Step}, {@code LearnerProgress.Phase}).
  */
 public final class NodeStatus {
     private final long sid;
@@ -37,6 +42,10 @@ public final class NodeStatus {
     private final long syncTxnsSent;
     private final long syncBytesSent;
     private final long writesCommitted;
+    private final String learnerStep;
+    /** The leader's learners and their phases, in member order; empty unless leading. */
+    private final long[] learnerSids;
+    private final LearnerProgress.Phase[] learnerPhases;
 
     private NodeStatus(final Builder b) {
         this.sid = b.sid;
@@ -62,6 +71,9 @@ public final class NodeStatus {
         this.syncTxnsSent = b.syncTxnsSent;
         this.syncBytesSent = b.syncBytesSent;
         this.writesCommitted = b.writesCommitted;
+        this.learnerStep = b.learnerStep;
+        this.learnerSids = Arrays.copyOf(b.learnerSids, b.learnerCount);
+        this.learnerPhases = Arrays.copyOf(b.learnerPhases, b.learnerCount);
     }
 
     /** The status before the agent's first duty cycle. */
@@ -177,6 +189,34 @@ public final class NodeStatus {
         return writesCommitted;
     }
 
+    /** A learner's own step through recovery (NONE unless FOLLOWING or OBSERVING); {@code learnerStep} in JSON. */
+    public String learnerStep() {
+        return learnerStep;
+    }
+
+    /** How many learners a leader has; {@code learners} in JSON. */
+    int learnerCount() {
+        return learnerSids.length;
+    }
+
+    long learnerSid(final int i) {
+        return learnerSids[i];
+    }
+
+    LearnerProgress.Phase learnerPhaseAt(final int i) {
+        return learnerPhases[i];
+    }
+
+    /** A leader's view of learner {@code sid} (INFO ... SYNCED), or null when it is not one of its learners. */
+    public String learnerPhase(final long learnerSid) {
+        for (int i = 0; i < learnerSids.length; i++) {
+            if (learnerSids[i] == learnerSid) {
+                return learnerPhases[i].name();
+            }
+        }
+        return null;
+    }
+
     /** The {@code GET /state} body. Fields are only ever added at the end. */
     public String toJson() {
         return "{\"sid\":" + sid + ",\"state\":\"" + state + "\",\"leader\":" + leader + ",\"epoch\":" + epoch
@@ -185,7 +225,17 @@ public final class NodeStatus {
             + ",\"electionRounds\":" + electionRounds + ",\"lastElectionNs\":" + lastElectionNs
             + ",\"lastZxid\":\"" + Zxid.toString(lastZxid) + "\",\"commitZxid\":\"" + Zxid.toString(commitZxid)
             + "\",\"syncMode\":" + (syncMode == null ? "null" : "\"" + syncMode + "\"")
-            + ",\"acceptedEpoch\":" + acceptedEpoch + ",\"currentEpoch\":" + currentEpoch + "}";
+            + ",\"acceptedEpoch\":" + acceptedEpoch + ",\"currentEpoch\":" + currentEpoch
+            + ",\"learnerStep\":\"" + learnerStep + "\",\"learners\":" + learnersJson() + "}";
+    }
+
+    private String learnersJson() {
+        final StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < learnerSids.length; i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(learnerSids[i])
+                .append("\":\"").append(learnerPhases[i].name()).append('"');
+        }
+        return json.append('}').toString();
     }
 
     @Override
@@ -218,6 +268,16 @@ public final class NodeStatus {
         long syncTxnsSent;
         long syncBytesSent;
         long writesCommitted;
+        String learnerStep = "NONE";
+        int learnerCount;
+        long[] learnerSids = new long[0];
+        LearnerProgress.Phase[] learnerPhases = new LearnerProgress.Phase[0];
+
+        /** Room for {@code members} learners (the ensemble's size). */
+        void members(final int members) {
+            learnerSids = new long[members];
+            learnerPhases = new LearnerProgress.Phase[members];
+        }
 
         NodeStatus build() {
             return new NodeStatus(this);

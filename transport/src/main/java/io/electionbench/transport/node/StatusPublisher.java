@@ -6,7 +6,9 @@ import io.electionbench.core.ServerState;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sync.SyncMode;
+import io.electionbench.core.zab.LearnerProgress;
 
 /**
  * Publishes a member's state from the agent thread to other threads without locks: an immutable
@@ -50,6 +52,7 @@ final class StatusPublisher implements ElectionObserver {
 
     void agent(final ElectionAgent agent) {
         this.agent = agent;
+        next.members(agent.ensemble().size());
     }
 
     void sink(final Consumer<NodeEvent> sink) {
@@ -130,9 +133,9 @@ final class StatusPublisher implements ElectionObserver {
 
     /**
      * Agent thread, after each duty cycle: replaces the snapshot at once if the role changed (state,
-     * serving, leader, round, decisions), and at most once per {@link #PROGRESS_INTERVAL_NS} if only
-     * progress (zxids, epochs, sync and write counters) did. Compares against the published snapshot,
-     * which only this thread replaces.
+     * serving, leader, round, decisions, a recovery step or a learner's phase), and at most once per
+     * {@link #PROGRESS_INTERVAL_NS} if only progress (zxids, epochs, sync and write counters) did.
+     * Compares against the published snapshot, which only this thread replaces.
      */
     void publishIfChanged(final long nowNs) {
         final NodeStatus last = status;
@@ -142,7 +145,8 @@ final class StatusPublisher implements ElectionObserver {
         final long round = isLooking ? agent.logicalClock() : agent.voteElectionEpoch();
         final boolean isRoleChanged = !stateName.equals(last.state()) || agent.stateSinceNs() != last.sinceNs()
             || agent.isServing() != last.isServing() || agent.leader() != last.leader() || round != last.electionEpoch()
-            || agent.decisions() != last.decisions();
+            || agent.decisions() != last.decisions() || !agent.learnerStep().name().equals(last.learnerStep())
+            || isLearnerViewChanged(last);
         if (!isRoleChanged && (nowNs - lastPublishNs < PROGRESS_INTERVAL_NS || !isProgressChanged(last))) {
             return;
         }
@@ -171,7 +175,36 @@ final class StatusPublisher implements ElectionObserver {
         b.syncTxnsSent = agent.syncTxnsSent();
         b.syncBytesSent = agent.syncBytesSent();
         b.writesCommitted = agent.writesCommitted();
+        b.learnerStep = agent.learnerStep().name();
+        final Ensemble ensemble = agent.ensemble();
+        int learners = 0;
+        for (int i = 0; i < ensemble.size(); i++) {
+            final LearnerProgress.Phase phase = agent.learnerPhase(i);
+            if (phase != LearnerProgress.Phase.NONE) {
+                b.learnerSids[learners] = ensemble.sid(i);
+                b.learnerPhases[learners] = phase;
+                learners++;
+            }
+        }
+        b.learnerCount = learners;
         status = b.build();
+    }
+
+    /** A leader's learners or their phases differ from the published ones. Allocates nothing. */
+    private boolean isLearnerViewChanged(final NodeStatus last) {
+        final Ensemble ensemble = agent.ensemble();
+        int k = 0;
+        for (int i = 0; i < ensemble.size(); i++) {
+            final LearnerProgress.Phase phase = agent.learnerPhase(i);
+            if (phase == LearnerProgress.Phase.NONE) {
+                continue;
+            }
+            if (k >= last.learnerCount() || last.learnerSid(k) != ensemble.sid(i) || last.learnerPhaseAt(k) != phase) {
+                return true;
+            }
+            k++;
+        }
+        return k != last.learnerCount();
     }
 
     private boolean isProgressChanged(final NodeStatus last) {

@@ -1,0 +1,467 @@
+package io.electionbench.core.zab;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionObserver;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.election.PeerPublisher;
+import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.TxnLog;
+import io.electionbench.core.sync.SyncMode;
+
+/**
+ * A learner's side of ZAB, FOLLOWING or OBSERVING (ZooKeeper's {@code Learner} and {@code Follower}):
+ * it announces itself until its leader answers, accepts the leader's epoch, applies the sync stream,
+ * acknowledges NEWLEADER and serves from UPTODATE, then logs proposals and acknowledges them once
+ * per duty cycle after one flush (group commit). Its own liveness too: it looks again when its
+ * leader is silent for syncLimit ticks, unreachable for initLimit ticks, refuses it, or its quorum
+ * link drops. The epochs are persisted in ZooKeeper's order: accepted before ACKEPOCH, the synced
+ * history and then current before the NEWLEADER ACK. Its {@link Step} is published for observers.
+ * One preallocated object per agent, entered when the member decides for another leader
+ * ({@link #enter}); agent thread only. See docs/recovery.md.
+ */
+public final class Follower {
+    /** A learner's own progress through recovery, one step at a time; NONE while the member is no learner. */
+    public enum Step {
+        /** Not a learner. */
+        NONE,
+        /** Announced itself (FOLLOWERINFO); waits for the leader's epoch (LEADERINFO). */
+        AWAIT_LEADER_INFO,
+        /** Accepted the epoch and answered ACKEPOCH; waits for the start of its sync. */
+        AWAIT_SYNC,
+        /** Receiving its sync stream (DIFF, TRUNC or SNAP). */
+        SYNCING,
+        /** Logged the stream and acknowledged NEWLEADER; waits for UPTODATE. */
+        SYNCED,
+        /** UPTODATE received: serves, logging and acknowledging proposals. */
+        SERVING
+    }
+
+    private final Member member;
+    private final long mySid;
+    private final boolean isParticipant;
+    private final NodeTiming timing;
+    private final ElectionPolicy policy;
+    private final PeerPublisher publisher;
+    private final PersistentState storage;
+    private final TxnLog log;
+    private final ElectionObserver observer;
+    private final NanoClock clock;
+
+    private Step step = Step.NONE;
+    private long leaderSid = -1;
+    private boolean isLeaderContacted;
+    private long leaderDeadlineNs;
+    private long nextLearnerInfoNs;
+    private long learnerRetryNs;
+    private int leaderRefusals;
+
+    private SyncMode lastSyncMode;
+    private long syncStartedNs;
+    private long syncTxns;
+    private long syncBytes;
+    private long unackedZxid = -1;
+    private long lastAckSent;
+    /** The SNAP being received (null when none), and the position its next chunk must start at. */
+    private TxnLog.SnapshotReceiver snapshotReceiver;
+    private long snapshotNext;
+    private boolean isSnapshotExpected;
+
+    /**
+     * @param clock read once per sync, for the time its last txn was logged (the duty cycle's time may
+     *              be before it)
+     */
+    public Follower(final Member member, final long mySid, final boolean isParticipant, final NodeTiming timing,
+        final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage,
+        final ElectionObserver observer, final NanoClock clock) {
+        this.member = member;
+        this.mySid = mySid;
+        this.isParticipant = isParticipant;
+        this.timing = timing;
+        this.policy = policy;
+        this.publisher = publisher;
+        this.storage = storage;
+        this.log = storage.log();
+        this.observer = observer;
+        this.clock = clock;
+    }
+
+    /** The member decided for {@code leader}: announce ourselves, and give it initLimit to answer. */
+    public void enter(final long leader) {
+        final long nowNs = member.nowNs();
+        leaderSid = leader;
+        isLeaderContacted = false;
+        leaderRefusals = 0;
+        leaderDeadlineNs = nowNs + timing.initLimitNs();
+        step = Step.AWAIT_LEADER_INFO;
+        unackedZxid = -1;
+        isSnapshotExpected = false;
+        abortSnapshot();
+        learnerRetryNs = policy.learnerRetryNs();
+        nextLearnerInfoNs = nowNs + learnerRetryNs;
+        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
+    }
+
+    /** The role ends: a SNAP in progress is dropped, and the leader is told at once. */
+    public void leave() {
+        if (leaderSid >= 0) {
+            abortSnapshot();
+            publisher.sendLearnerReject(leaderSid);
+        }
+        step = Step.NONE;
+    }
+
+    /** The liveness timers: the leader's deadline, and the announcement resent until the leader answers. */
+    public int doWork(final long nowNs) {
+        if (nowNs - leaderDeadlineNs >= 0) {
+            member.lookAgain(isLeaderContacted ? "leader silent for syncLimit" : "leader unreachable within initLimit");
+            return 1;
+        }
+        if (!isLeaderContacted && nowNs - nextLearnerInfoNs >= 0) {
+            publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
+            learnerRetryNs = Math.min(learnerRetryNs * 2, timing.tickNs() / 2);
+            nextLearnerInfoNs = nowNs + learnerRetryNs;
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Group commit, once per duty cycle: the proposals logged since the last ACK are flushed, then acked in one. */
+    public int acknowledge() {
+        if (unackedZxid <= lastAckSent || step.compareTo(Step.SYNCED) < 0) {
+            return 0;
+        }
+        if (!flushLog()) {
+            return 1;
+        }
+        lastAckSent = unackedZxid;
+        if (!publisher.sendAck(leaderSid, unackedZxid)) {
+            member.lookAgain("cannot reach the leader");
+        }
+        return 1;
+    }
+
+    private boolean flushLog() {
+        try {
+            log.flush();
+            return true;
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot flush the log", e);
+            return false;
+        }
+    }
+
+    /** The earliest time {@link #doWork} has timer work. */
+    public long deadlineNs() {
+        return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
+    }
+
+    private static long earliest(final long a, final long b) {
+        return a - b <= 0 ? a : b;
+    }
+
+    private int learnerInfoFlags() {
+        return isParticipant ? 0 : InboundMessages.LEARNER_OBSERVER;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Liveness: the links to the leader, its pings and refusals.
+
+    /** Any message from our leader proves the link: stop announcing, and give it syncLimit more. */
+    private void heardFromLeader() {
+        isLeaderContacted = true;
+        leaderDeadlineNs = member.nowNs() + timing.syncLimitNs();
+    }
+
+    /** A ping from our leader (the caller checked the sender) proves the link; answered with our last zxid. */
+    public void onPing(final long from) {
+        heardFromLeader();
+        publisher.sendPingAck(from, storage.lastLoggedZxid());
+    }
+
+    /**
+     * Our leader refused us or closed the relationship (ZooKeeper closes the learner socket): the node
+     * we chose is not leading, or has stopped leading. Before it has answered, the policy decides how
+     * many refusals it takes.
+     */
+    public void onRejected() {
+        if (isLeaderContacted) {
+            member.lookAgain("leader closed the connection");
+        } else if (++leaderRefusals >= policy.learnerRefusals()) {
+            member.lookAgain("chosen leader is not leading");
+        }
+    }
+
+    /**
+     * A new election link to our leader: announce again, and the leader either takes us back or, if it
+     * stopped leading while we could not hear it, refuses at once. Synced into its epoch, we ask to
+     * resume: a leader that also has us synced keeps the session instead of restarting discovery with a
+     * learner that serves.
+     */
+    public void onLinkUp() {
+        final boolean isResume = step.compareTo(Step.SYNCED) >= 0 && storage.currentEpoch() == storage.acceptedEpoch();
+        publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags()
+            | (isResume ? InboundMessages.LEARNER_RESUME : 0));
+    }
+
+    /**
+     * The election link to our leader dropped. Until the chosen leader has answered on the quorum link
+     * there is no quorum link whose loss could tell us it died: a leader killed just after the decision
+     * would otherwise hold its followers until initLimit. An impostor gets only this window of milliseconds.
+     */
+    public void onLinkDown() {
+        if (!isLeaderContacted) {
+            member.lookAgain("connection to chosen leader lost before it answered");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Recovery: epoch, sync stream, NEWLEADER, UPTODATE; then proposals and commits.
+
+    private boolean isFromLeader(final long from) {
+        if (member.isLearner() && from == leaderSid) {
+            heardFromLeader();
+            return true;
+        }
+        member.messageDropped();
+        return false;
+    }
+
+    /**
+     * LEADERINFO: accept the proposed epoch (persisted first) and answer ACKEPOCH; an epoch below the
+     * one already accepted means the leader is stale, so look again. A second LEADERINFO restarts the
+     * session (the leader forgot us and starts over).
+     */
+    public void onLeaderInfo(final long from, final long epoch) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (!Zxid.isValidEpoch(epoch)) {
+            member.epochRefused();
+            member.lookAgain("leader proposed an epoch outside the epoch space");
+            return;
+        }
+        final long accepted = storage.acceptedEpoch();
+        if (epoch < accepted) {
+            member.lookAgain("leader proposed an epoch below the accepted one");
+            return;
+        }
+        long ackedEpoch = -1;
+        if (epoch > accepted) {
+            try {
+                storage.acceptedEpoch(epoch);
+            } catch (final RuntimeException e) {
+                member.cannotUseStorage("cannot persist the accepted epoch", e);
+                return;
+            }
+            ackedEpoch = storage.currentEpoch();
+        }
+        step = Step.AWAIT_SYNC;
+        unackedZxid = -1;
+        isSnapshotExpected = false;
+        abortSnapshot();
+        if (!publisher.sendAckEpoch(from, ackedEpoch, storage.lastLoggedZxid(), log.snapshotZxid())) {
+            member.lookAgain("cannot reach the leader");
+        }
+    }
+
+    /** The start of the sync stream: TRUNC truncates now; DIFF must continue our own history; SNAP awaits chunks. */
+    public void onSyncStart(final long from, final int modeCode, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        final SyncMode mode = SyncMode.ofCode(modeCode);
+        if (step != Step.AWAIT_SYNC || mode == null) {
+            member.lookAgain("unexpected sync start from the leader");
+            return;
+        }
+        lastSyncMode = mode;
+        syncStartedNs = member.nowNs();
+        syncTxns = 0;
+        syncBytes = 0;
+        if (mode == SyncMode.TRUNC) {
+            try {
+                log.truncateAfter(zxid);
+            } catch (final RuntimeException e) {
+                member.cannotUseStorage("cannot truncate the log as the leader asked", e);
+                return;
+            }
+        } else if (mode == SyncMode.DIFF && zxid != storage.lastLoggedZxid()) {
+            member.lookAgain("leader's DIFF does not continue this history");
+            return;
+        }
+        step = Step.SYNCING;
+        if (mode == SyncMode.SNAP) {
+            isSnapshotExpected = true;
+        }
+    }
+
+    /**
+     * A chunk of the SNAP: written to the snapshot file as it arrives (the log keeps the state in one
+     * array of its size), so the transfer and the disk write overlap; the history is replaced only when
+     * the last chunk is in. Chunks must follow each other from position 0.
+     */
+    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total,
+        final long position, final DirectBuffer bytes, final int offset, final int length) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step != Step.SYNCING || !isSnapshotExpected || total > Integer.MAX_VALUE - 8 || position + length > total) {
+            member.lookAgain("unexpected snapshot chunk from the leader");
+            return;
+        }
+        try {
+            if (position == 0) {
+                abortSnapshot();
+                snapshotReceiver = log.receiveSnapshot(zxid, digest, (int)total);
+                snapshotNext = 0;
+            } else if (snapshotReceiver == null || position != snapshotNext) {
+                member.lookAgain("snapshot chunk out of order from the leader");
+                return;
+            }
+            snapshotReceiver.write((int)position, bytes, offset, length);
+            snapshotNext = position + length;
+            syncBytes += length;
+            if (snapshotNext == total) {
+                isSnapshotExpected = false;
+                final TxnLog.SnapshotReceiver done = snapshotReceiver;
+                snapshotReceiver = null;
+                done.finish();
+            }
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot install the leader's snapshot", e);
+        }
+    }
+
+    /** Drops a SNAP in progress (the relationship ended or a new one started); the history is unchanged. */
+    private void abortSnapshot() {
+        if (snapshotReceiver != null) {
+            final TxnLog.SnapshotReceiver receiver = snapshotReceiver;
+            snapshotReceiver = null;
+            receiver.abort();
+        }
+    }
+
+    /**
+     * A txn: in the sync stream it is logged (NEWLEADER's ACK covers it); after NEWLEADER it is a
+     * proposal, logged and acknowledged at the end of the duty cycle. A txn must continue the log: the
+     * next counter of its epoch, or the first of a later epoch (ZOOKEEPER-4925); a gap means a lost
+     * message, and the learner starts over.
+     */
+    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step.compareTo(Step.SYNCING) < 0 || isSnapshotExpected) {
+            member.lookAgain("unexpected txn from the leader");
+            return;
+        }
+        final long last = storage.lastLoggedZxid();
+        if (zxid < 0 || Zxid.epoch(zxid) > storage.acceptedEpoch()) {
+            member.epochRefused();
+            member.lookAgain("txn from the leader beyond the accepted epoch");
+            return;
+        }
+        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
+            member.lookAgain("txn from the leader does not follow the log");
+            return;
+        }
+        try {
+            if (step == Step.SYNCING) {
+                // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
+                log.appendDeferred(zxid, payload, offset, length);
+            } else {
+                log.append(zxid, payload, offset, length);
+            }
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot append to the log", e);
+            return;
+        }
+        if (step == Step.SYNCING) {
+            syncTxns++;
+            syncBytes += length;
+        } else {
+            unackedZxid = zxid;
+        }
+    }
+
+    /**
+     * NEWLEADER: the sync stream is complete. Make the history durable, then persist the new current
+     * epoch (ZOOKEEPER-4643/4785: in that order), then acknowledge.
+     */
+    public void onNewLeader(final long from, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step != Step.SYNCING || isSnapshotExpected) {
+            member.lookAgain("unexpected NEWLEADER from the leader");
+            return;
+        }
+        if (zxid < 0 || Zxid.counter(zxid) != 0 || Zxid.epoch(zxid) != storage.acceptedEpoch()) {
+            // ZooKeeper's Learner.syncWithLeader makes the epoch of LEADERINFO current, never another one.
+            member.epochRefused();
+            member.lookAgain("NEWLEADER names an epoch other than the accepted one");
+            return;
+        }
+        try {
+            log.flush();
+            storage.currentEpoch(Zxid.epoch(zxid));
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot persist the synced history", e);
+            return;
+        }
+        step = Step.SYNCED;
+        lastAckSent = storage.lastLoggedZxid();
+        if (!publisher.sendAck(from, zxid)) {
+            member.lookAgain("cannot reach the leader");
+            return;
+        }
+        // Read the clock again: this duty cycle may have logged the stream's last txns or installed its
+        // snapshot since nowNs.
+        observer.onSynced(mySid, leaderSid, Zxid.epoch(zxid), lastSyncMode, storage.lastLoggedZxid(), log.digest(),
+            syncTxns, syncBytes, syncStartedNs, clock.nanoTime());
+    }
+
+    /** UPTODATE: the epoch is established; serve. */
+    public void onUpToDate(final long from, final long zxid) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step != Step.SYNCED) {
+            member.lookAgain("unexpected UPTODATE from the leader");
+            return;
+        }
+        step = Step.SERVING;
+        member.commitZxid(zxid);
+        member.serving(storage.currentEpoch());
+    }
+
+    public void onCommit(final long from, final long zxid) {
+        if (isFromLeader(from) && zxid > member.commitZxid()) {
+            member.commitZxid(zxid);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Read by the agent's accessors.
+
+    /** Where this learner is in recovery; NONE while the member is no learner. */
+    public Step step() {
+        return step;
+    }
+
+    /** The leader this learner follows (-1 before its first role). */
+    public long leaderSid() {
+        return leaderSid;
+    }
+
+    /** How this member was last synced by a leader (null if never). */
+    public SyncMode lastSyncMode() {
+        return lastSyncMode;
+    }
+}

@@ -1,0 +1,242 @@
+package io.electionbench.transport.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.electionbench.core.ServerState;
+import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.election.NodeTiming;
+import io.electionbench.core.election.PeerPublisher;
+import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.MemoryTxnLog;
+import io.electionbench.core.log.TxnLog;
+import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sync.SyncMode;
+
+/**
+ * {@code GET /state} shows the recovery phases as they change: a learner's own step and a leader's
+ * view of each learner, published in the duty cycle they change in (a role change, not progress), at
+ * the end of the JSON. One agent stepped by hand with a fake clock, its status published after each step.
+ */
+class StatusRecoveryPhasesTest {
+    private static final int LOOKING = ServerState.LOOKING.code();
+
+    @TempDir
+    Path dataDir;
+
+    private long nowNs = TimeUnit.SECONDS.toNanos(1000);
+
+    @Test
+    void aLeaderShowsEachLearnersPhaseFromAnnouncementToSynced() {
+        final Stepped leader = new Stepped(3);
+        leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, 1));
+        leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, 2));
+        leader.vote(1, 3);
+        leader.vote(2, 3);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(60);
+        leader.step();
+        assertEquals("LEADING", leader.status().state());
+        assertEquals("NONE", leader.status().learnerStep());
+        assertTrue(leader.status().toJson().endsWith(",\"learnerStep\":\"NONE\",\"learners\":{}}"),
+            leader.status().toJson());
+
+        leader.offer(ring -> InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0));
+        assertEquals("EPOCH_SENT", leader.status().learnerPhase(1), "the leader and 1 fixed the epoch and sent it");
+        assertNull(leader.status().learnerPhase(2), "2 has not announced itself");
+
+        leader.offer(ring -> InboundMessages.offerAckEpoch(ring, 1, 0, 0, -1));
+        assertEquals("NEWLEADER_SENT", leader.status().learnerPhase(1), "an empty DIFF, then NEWLEADER, in one cycle");
+
+        final long newLeaderZxid = Zxid.make(leader.agent.newEpoch(), 0);
+        leader.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, newLeaderZxid));
+        assertEquals("SYNCED", leader.status().learnerPhase(1));
+        assertTrue(leader.status().isServing());
+        assertTrue(leader.status().toJson().endsWith(",\"learnerStep\":\"NONE\",\"learners\":{\"1\":\"SYNCED\"}}"),
+            leader.status().toJson());
+
+        leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, 1));
+        assertNull(leader.status().learnerPhase(1), "a learner whose link dropped is no longer one");
+    }
+
+    @Test
+    void aLearnerShowsItsOwnStepFromDecisionToServing() {
+        final Stepped learner = new Stepped(1);
+        learner.vote(2, 3);
+        learner.vote(3, 3);
+        assertEquals("FOLLOWING", learner.status().state());
+        assertEquals("AWAIT_LEADER_INFO", learner.status().learnerStep());
+
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.LEADER_INFO, 3, 1));
+        assertEquals("AWAIT_SYNC", learner.status().learnerStep());
+        learner.offer(ring -> InboundMessages.offerSyncStart(ring, 3, SyncMode.DIFF.code(), 0));
+        assertEquals("SYNCING", learner.status().learnerStep());
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.NEW_LEADER, 3, Zxid.make(1, 0)));
+        assertEquals("SYNCED", learner.status().learnerStep());
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.UP_TO_DATE, 3, 0));
+        assertEquals("SERVING", learner.status().learnerStep());
+        assertTrue(learner.status().toJson().endsWith(",\"learnerStep\":\"SERVING\",\"learners\":{}}"),
+            learner.status().toJson());
+
+        learner.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, 3));
+        assertEquals("LOOKING", learner.status().state());
+        assertEquals("NONE", learner.status().learnerStep());
+    }
+
+    /** One agent of a 3-member ensemble and its status publisher, stepped on the test's clock. */
+    private final class Stepped {
+        final StatusPublisher publisher;
+        final ElectionAgent agent;
+
+        Stepped(final long sid) {
+            publisher = new StatusPublisher(sid, "fast", new StorageAlarm(sid, dataDir));
+            agent = new ElectionAgent(sid, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, new Storage(),
+                new AcceptingPublisher(), publisher, ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
+            publisher.agent(agent);
+            step();
+        }
+
+        /** A LOOKING vote of round 1 from {@code from} for {@code leader}, both with empty histories. */
+        void vote(final long from, final long leader) {
+            offer(ring -> InboundMessages.offerNotification(ring, from, LOOKING, leader, 0, 1, 0,
+                ElectionAgent.NOTIFICATION_VERSION));
+        }
+
+        /** Hands one message to the agent and runs a duty cycle, then publishes (no time passes). */
+        void offer(final Predicate<RingBuffer> message) {
+            assertTrue(message.test(agent.inbound()));
+            step();
+        }
+
+        void step() {
+            agent.doWork(nowNs);
+            publisher.publishIfChanged(nowNs);
+        }
+
+        NodeStatus status() {
+            return publisher.status();
+        }
+    }
+
+    /** An empty history at epoch 0 in memory. */
+    private static final class Storage implements PersistentState {
+        private final MemoryTxnLog log = new MemoryTxnLog();
+        private long current;
+        private long accepted;
+
+        @Override
+        public TxnLog log() {
+            return log;
+        }
+
+        @Override
+        public long currentEpoch() {
+            return current;
+        }
+
+        @Override
+        public long acceptedEpoch() {
+            return accepted;
+        }
+
+        @Override
+        public void acceptedEpoch(final long epoch) {
+            accepted = epoch;
+        }
+
+        @Override
+        public void currentEpoch(final long epoch) {
+            current = epoch;
+        }
+    }
+
+    /** Links that take every send (what is sent does not matter here). */
+    private static final class AcceptingPublisher implements PeerPublisher {
+        @Override
+        public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
+            final long electionEpoch, final long peerEpoch) {
+            return true;
+        }
+
+        @Override
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid,
+            final int flags) {
+            return true;
+        }
+
+        @Override
+        public boolean sendLearnerReject(final long toSid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendPing(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendPingAck(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
+            return true;
+        }
+
+        @Override
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+            final long snapshotZxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
+            final long position, final DirectBuffer buffer, final int offset, final int length) {
+            return true;
+        }
+
+        @Override
+        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
+            final int length) {
+            return true;
+        }
+
+        @Override
+        public boolean sendNewLeader(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendAck(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendCommit(final long toSid, final long zxid) {
+            return true;
+        }
+
+        @Override
+        public boolean sendUpToDate(final long toSid, final long zxid) {
+            return true;
+        }
+    }
+}
