@@ -442,8 +442,19 @@ public final class Follower {
     }
 
     public void onCommit(final long from, final long zxid) {
-        if (isFromLeader(from) && zxid > member.commitZxid()) {
-            member.commitZxid(zxid);
+        if (!isFromLeader(from)) {
+            return;
+        }
+        // Every PROPOSAL precedes its COMMIT on the one connection, so a COMMIT past the log's end is forged
+        // or broken: commit what is logged, count the rest as dropped. ZooKeeper's follower ignores a COMMIT
+        // with no pending txn and exits on one that does not match its next (FollowerZooKeeperServer.commit).
+        final long logged = storage.lastLoggedZxid();
+        if (zxid > logged) {
+            member.messageDropped();
+        }
+        final long upTo = Math.min(zxid, logged);
+        if (upTo > member.commitZxid()) {
+            member.commitZxid(upTo);
         }
     }
 

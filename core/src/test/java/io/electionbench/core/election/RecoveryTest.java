@@ -545,6 +545,26 @@ class RecoveryTest {
             assertEquals(Zxid.make(1, 2), h.agent.commitZxid());
         }
 
+        /**
+         * A COMMIT beyond what the learner has logged cannot come from a leader that follows the protocol
+         * (every PROPOSAL precedes its COMMIT on the one connection): the commit point stops at the last
+         * logged zxid, the rest is counted as dropped, and the state-entry invariant holds.
+         */
+        @Test
+        void aCommitBeyondTheLearnersLogMovesTheCommitPointOnlyToItsEnd() {
+            final AgentHarness h = follower();
+            h.followThrough(3, 1);
+            h.proposal(3, Zxid.make(1, 1));
+            final long dropped = h.agent.messagesDropped();
+            h.zxidMessage(InboundMessages.COMMIT, 3, Zxid.make(1, 9));
+            assertEquals(Zxid.make(1, 1), h.agent.commitZxid(), "not past the log's end");
+            assertEquals(dropped + 1, h.agent.messagesDropped());
+            h.proposal(3, Zxid.make(1, 2));
+            assertEquals(ServerState.FOLLOWING, h.agent.state());
+            h.zxidMessage(InboundMessages.COMMIT, 3, Zxid.make(1, 2));
+            assertEquals(Zxid.make(1, 2), h.agent.commitZxid());
+        }
+
         @Test
         void aWriteOverTheSizeLimitIsRefusedAndNotProposed() {
             final AgentHarness h = servingLeader();
