@@ -1,6 +1,8 @@
-package io.electionbench.core.election;
+package io.electionbench.core.sim.doubles;
 
 import org.agrona.DirectBuffer;
+
+import io.electionbench.core.election.PeerPublisher;
 
 /**
  * A publisher that accepts every message and sends it nowhere: for benchmarks and tests that drive one
