@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.MemoryTxnLog;
+import io.electionbench.core.sim.check.SimPayloads;
 import io.electionbench.core.sim.doubles.MemoryState;
 
 /** A simulated server's durable state: an in-memory log and both epochs. It survives a crash, unlike the agent. */

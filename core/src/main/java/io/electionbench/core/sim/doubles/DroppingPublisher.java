@@ -41,7 +41,8 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+        final long snapshotZxid) {
         return true;
     }
 
@@ -57,7 +58,8 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+    public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
         return true;
     }
 
