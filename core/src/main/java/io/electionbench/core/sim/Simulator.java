@@ -143,7 +143,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
      */
     @Override
     public void close() {
-        network.clear();
+        network.close();
         for (int i = 0; i < size; i++) {
             agents[i] = null;
         }

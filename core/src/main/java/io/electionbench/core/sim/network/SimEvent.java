@@ -13,8 +13,8 @@ import io.electionbench.core.election.InboundMessages;
  * One delivery the network has scheduled: a header (when, between which servers, to which
  * incarnation, which link holds it on its way) and, per kind, a final subclass with exactly the fields
  * its message has on the wire, which it puts on the receiver's inbound ring in
- * {@link InboundMessages}' format. Events are pooled per kind ({@link Pool}) and reused, so a run
- * allocates only while its busiest instant grows the pools. Simulator thread only.
+ * {@link InboundMessages}' format. Events are pooled per kind ({@link Pool}, {@link EventPools}) and
+ * reused, so a run allocates only while its busiest instant grows the pools. Simulator thread only.
  */
 abstract sealed class SimEvent {
     /** How an event travels (docs/architecture.md, "The simulator's link model"). */
@@ -58,6 +58,7 @@ abstract sealed class SimEvent {
         final Path path;
         private final Function<Pool<E>, E> factory;
         private SimEvent free;
+        private int made;
 
         Pool(final Path path, final Function<Pool<E>, E> factory) {
             this.path = path;
@@ -68,6 +69,7 @@ abstract sealed class SimEvent {
         E acquire() {
             final SimEvent e = free;
             if (e == null) {
+                made++;
                 return factory.apply(this);
             }
             free = e.next;
@@ -78,6 +80,11 @@ abstract sealed class SimEvent {
         private void release(final SimEvent e) {
             e.next = free;
             free = e;
+        }
+
+        /** Events this pool has made, in its free list or in use. */
+        int made() {
+            return made;
         }
     }
 

@@ -35,19 +35,8 @@ public final class SimNetwork {
     private final boolean[][] brokenConnection;
     private final long[][] lastDeliveryNs;
     private final long[][] lastQuorumDeliveryNs;
-    final SimEvent.Pool<Notification> notifications = new SimEvent.Pool<>(Path.ELECTION, Notification::new);
-    final SimEvent.Pool<SimEvent.LearnerInfo> learnerInfos =
-        new SimEvent.Pool<>(Path.QUORUM, SimEvent.LearnerInfo::new);
-    final SimEvent.Pool<SimEvent.LearnerReject> learnerRejects =
-        new SimEvent.Pool<>(Path.QUORUM, SimEvent.LearnerReject::new);
-    final SimEvent.Pool<SimEvent.ZxidMessage> zxidMessages =
-        new SimEvent.Pool<>(Path.QUORUM, SimEvent.ZxidMessage::new);
-    final SimEvent.Pool<SimEvent.AckEpoch> ackEpochs = new SimEvent.Pool<>(Path.QUORUM, SimEvent.AckEpoch::new);
-    final SimEvent.Pool<SimEvent.SyncStart> syncStarts = new SimEvent.Pool<>(Path.QUORUM, SimEvent.SyncStart::new);
-    final SimEvent.Pool<SimEvent.Proposal> proposals = new SimEvent.Pool<>(Path.QUORUM, SimEvent.Proposal::new);
-    final SimEvent.Pool<SimEvent.SnapshotChunk> snapshotChunks =
-        new SimEvent.Pool<>(Path.QUORUM, SimEvent.SnapshotChunk::new);
-    private final SimEvent.Pool<Connection> connections = new SimEvent.Pool<>(Path.CONNECTION, Connection::new);
+    /** The events' pools, taken from the last closed network if there is one. */
+    final EventPools pools = EventPools.take();
     private NetworkModel model;
     /** Connects and resets on their way: until they land, the servers' states are about to change. */
     private int connectionEventsPending;
@@ -205,10 +194,15 @@ public final class SimNetwork {
         return notificationsSent;
     }
 
-    /** Drops everything on its way, returning the events to their pools. */
-    public void clear() {
+    /**
+     * Drops everything on its way and hands the events' pools on to the next network. Optional: an
+     * unclosed network's events are freed by the garbage collector. The network must not be used
+     * afterwards.
+     */
+    public void close() {
         queue.clear();
         connectionEventsPending = 0;
+        pools.give();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -247,13 +241,19 @@ public final class SimNetwork {
         }
         if (ring != null && endpoints.incarnation(e.to) == e.toIncarnation && !blocked[e.from][e.to]) {
             final long fromSid = ensemble.sid(e.from);
-            if (e instanceof Connection c) {
+            // The two commonest kinds are offered by calls the compiler can bind; the rest dispatch.
+            if (e instanceof Notification n) {
+                if (n.state == ServerState.LOOKING.code()) {
+                    endpoints.onLookingVote(e.to, e.from, n.electionEpoch, n.leader, n.zxid, n.peerEpoch,
+                        n.senderEpoch, n.senderZxid);
+                }
+                n.offerTo(ring, fromSid);
+            } else if (e instanceof Connection c) {
                 connectionChanged(c);
-            } else if (e instanceof Notification n && n.state == ServerState.LOOKING.code()) {
-                endpoints.onLookingVote(e.to, e.from, n.electionEpoch, n.leader, n.zxid, n.peerEpoch, n.senderEpoch,
-                    n.senderZxid);
+                c.offerTo(ring, fromSid);
+            } else {
+                e.offerTo(ring, fromSid);
             }
-            e.offerTo(ring, fromSid);
             messagesDelivered++;
             endpoints.onDelivered(e.to);
         }
@@ -338,7 +338,7 @@ public final class SimNetwork {
         links.sent(n, SimLinks.ELECTION);
         queue.add(n);
         if (model.duplicateRate() > 0 && random.nextDouble() < model.duplicateRate()) {
-            final Notification copy = newEvent(notifications, n.from, n.to);
+            final Notification copy = newEvent(pools.notifications, n.from, n.to);
             copy.copyFrom(n);
             links.sent(copy, SimLinks.ELECTION);
             queue.add(copy);
@@ -382,7 +382,7 @@ public final class SimNetwork {
     }
 
     private void scheduleConnection(final Connection.Change change, final int from, final int to) {
-        final Connection c = newEvent(connections, from, to);
+        final Connection c = newEvent(pools.connections, from, to);
         if (c != null) {
             c.change = change;
             connectionEventsPending++;

@@ -32,7 +32,7 @@ final class SimPublisher implements PeerPublisher {
             return false;
         }
         network.countNotificationSent();
-        final SimEvent.Notification n = event(network.notifications, toSid);
+        final SimEvent.Notification n = event(network.pools.notifications, toSid);
         if (n != null) {
             n.state = state;
             n.leader = leader;
@@ -52,7 +52,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, SendFailure.LEARNER_INFO, false)) {
             return false;
         }
-        final SimEvent.LearnerInfo m = event(network.learnerInfos, toSid);
+        final SimEvent.LearnerInfo m = event(network.pools.learnerInfos, toSid);
         if (m != null) {
             m.acceptedEpoch = acceptedEpoch;
             m.lastZxid = lastZxid;
@@ -67,7 +67,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, SendFailure.LEARNER_REJECT, false)) {
             return false;
         }
-        final SimEvent.LearnerReject m = event(network.learnerRejects, toSid);
+        final SimEvent.LearnerReject m = event(network.pools.learnerRejects, toSid);
         if (m != null) {
             network.sendQuorum(m);
         }
@@ -95,7 +95,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, SendFailure.ACK_EPOCH, true)) {
             return false;
         }
-        final SimEvent.AckEpoch m = event(network.ackEpochs, toSid);
+        final SimEvent.AckEpoch m = event(network.pools.ackEpochs, toSid);
         if (m != null) {
             m.currentEpoch = currentEpoch;
             m.lastZxid = lastZxid;
@@ -110,7 +110,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, SendFailure.SYNC_START, true)) {
             return false;
         }
-        final SimEvent.SyncStart m = event(network.syncStarts, toSid);
+        final SimEvent.SyncStart m = event(network.pools.syncStarts, toSid);
         if (m != null) {
             m.mode = mode;
             m.zxid = zxid;
@@ -125,7 +125,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, SendFailure.SNAPSHOT_CHUNK, true)) {
             return false;
         }
-        final SimEvent.SnapshotChunk m = event(network.snapshotChunks, toSid);
+        final SimEvent.SnapshotChunk m = event(network.pools.snapshotChunks, toSid);
         if (m != null) {
             m.zxid = zxid;
             m.digest = digest;
@@ -161,7 +161,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, kind, true)) {
             return false;
         }
-        final SimEvent.Proposal m = event(network.proposals, toSid);
+        final SimEvent.Proposal m = event(network.pools.proposals, toSid);
         if (m != null) {
             m.zxid = zxid;
             m.payload(payload, offset, length);
@@ -214,7 +214,7 @@ final class SimPublisher implements PeerPublisher {
         if (!accepts(toSid, kind, needsOpen)) {
             return false;
         }
-        final SimEvent.ZxidMessage m = event(network.zxidMessages, toSid);
+        final SimEvent.ZxidMessage m = event(network.pools.zxidMessages, toSid);
         if (m != null) {
             m.type = type;
             m.zxid = zxid;
