@@ -20,8 +20,8 @@ import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.core.sim.NetworkModel;
 import io.electionbench.core.sim.Simulator;
+import io.electionbench.core.sim.network.NetworkModel;
 
 /**
  * A whole cold-start election of an in-process ensemble: one op builds a {@link Simulator} (LAN

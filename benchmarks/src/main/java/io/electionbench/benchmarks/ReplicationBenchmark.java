@@ -20,14 +20,14 @@ import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionObserver;
-import io.electionbench.core.election.DroppingPublisher;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
-import io.electionbench.core.election.MemoryState;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.MemoryTxnLog;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.doubles.DroppingPublisher;
+import io.electionbench.core.sim.doubles.MemoryState;
 import io.electionbench.core.sync.SyncMode;
 
 /**

@@ -12,11 +12,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.electionbench.core.election.ElectionPolicy;
-import io.electionbench.core.sim.Fault;
-import io.electionbench.core.sim.SendFailure;
 import io.electionbench.core.sim.SimulationRun;
 import io.electionbench.core.sim.Simulator;
-import io.electionbench.core.sim.Violation;
+import io.electionbench.core.sim.check.Violation;
+import io.electionbench.core.sim.fault.Fault;
+import io.electionbench.core.sim.network.SendFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.electionbench.core.sim.SendFailure;
+import io.electionbench.core.sim.network.SendFailure;
 
 class ScenarioAndSimulateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,9 +12,9 @@ import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.core.sim.NetworkModel;
 import io.electionbench.core.sim.Simulator;
-import io.electionbench.core.sim.Violation;
+import io.electionbench.core.sim.check.Violation;
+import io.electionbench.core.sim.network.NetworkModel;
 
 /**
  * Replays a {@link Scenario} in the {@link Simulator}. Every command but {@code run} and

@@ -3,8 +3,9 @@ package io.electionbench.core.sim;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.MemoryState;
 import io.electionbench.core.log.MemoryTxnLog;
+import io.electionbench.core.sim.check.SimPayloads;
+import io.electionbench.core.sim.doubles.MemoryState;
 
 /** A simulated server's durable state: an in-memory log and both epochs. It survives a crash, unlike the agent. */
 public final class SimStorage extends MemoryState {

@@ -7,17 +7,22 @@ import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
-import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.check.Violation;
+import io.electionbench.core.sim.check.Violations;
+import io.electionbench.core.sim.fault.Fault;
+import io.electionbench.core.sim.fault.RandomFaults;
+import io.electionbench.core.sim.network.SendFailure;
 
 /**
  * One randomized simulation: from a seed, random persisted histories (many ties, so the vote order
  * matters), a random network, a staggered or simultaneous start, then a random schedule of crashes,
- * restarts, partitions, heals and pauses. At the end everything is healed and restarted, loss,
- * duplication and backpressure stop, and within {@link #LIVENESS_BOUND_NS} of virtual time a serving leader must be
- * followed by a quorum (liveness) and, under the fast policy, by every server (convergence). The safety invariants of {@link Simulator} are checked throughout. Everything derives
+ * restarts, partitions, heals ({@link RandomFaults}), writes and pauses. At the end everything is
+ * healed and restarted, loss, duplication and backpressure stop, and within {@link #LIVENESS_BOUND_NS}
+ * of virtual time a serving leader must be followed by a quorum (liveness) and, under the fast policy,
+ * by every server (convergence). The {@link Simulator}'s checkers run throughout. Everything derives
  * from the seed, so {@link #replayCommand()} reproduces a failure exactly.
  */
 public final class SimulationRun {
@@ -28,6 +33,7 @@ public final class SimulationRun {
     private final long seed;
     private final ElectionPolicy policy;
     private final Set<Fault> faults;
+    private final RandomFaults randomFaults;
     private final List<String> schedule = new ArrayList<>();
     private Simulator sim;
     private long settleNs = -1;
@@ -38,12 +44,13 @@ public final class SimulationRun {
         this.seed = seed;
         this.policy = policy;
         this.faults = faults;
+        this.randomFaults = new RandomFaults(faults, seed, size);
     }
 
     /** Runs the schedule; returns this for chaining. */
     public SimulationRun run(final boolean isTraced) {
         final SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + size);
-        sim = new Simulator(Ensemble.majority(size), policy, NodeTiming.DEFAULT, network(rnd), seed);
+        sim = new Simulator(Ensemble.majority(size), policy, NodeTiming.DEFAULT, randomFaults.network(rnd), seed);
         if (isTraced) {
             sim.recordTrace();
         }
@@ -56,30 +63,6 @@ public final class SimulationRun {
         finish();
         sim.close();
         return this;
-    }
-
-    private NetworkModel network(final SplittableRandom rnd) {
-        final long min = TimeUnit.MICROSECONDS.toNanos(20 + rnd.nextInt(500));
-        final long max = min + TimeUnit.MICROSECONDS.toNanos(rnd.nextInt(3000));
-        final double loss = faults.contains(Fault.LOSS) ? pick(rnd, 0, 0.01, 0.05, 0.2) : 0;
-        final double dup = faults.contains(Fault.DUPLICATE) ? pick(rnd, 0, 0.01, 0.1) : 0;
-        final boolean fifo = !faults.contains(Fault.REORDER) || rnd.nextBoolean();
-        return linkQueues(new NetworkModel(min, max, loss, dup, fifo));
-    }
-
-    /**
-     * Under {@link Fault#BACKPRESSURE}, links that hold little: from one notification on its way and
-     * quorum links full at 8 messages, to the defaults. Drawn from a generator of their own, so the
-     * schedule of a seed is the same with and without this fault.
-     */
-    private NetworkModel linkQueues(final NetworkModel model) {
-        if (!faults.contains(Fault.BACKPRESSURE)) {
-            return model;
-        }
-        final SplittableRandom rnd = new SplittableRandom(seed * 0xC2B2AE3D27D4EB4FL + size);
-        final int capacity = (int)pick(rnd, 8, 16, 64, NetworkModel.DEFAULT_QUORUM_LINK_CAPACITY);
-        final int election = (int)pick(rnd, 1, 2, 4, NetworkModel.DEFAULT_ELECTION_LINK_CAPACITY);
-        return model.withLinkQueues(election, Math.min(capacity / 2, NetworkModel.DEFAULT_QUORUM_HIGH_WATER), capacity);
     }
 
     /**
@@ -125,10 +108,10 @@ public final class SimulationRun {
         switch (rnd.nextInt(7)) {
             case 0:
             case 1:
-                crashOrRestart(rnd);
+                randomFaults.crashOrRestart(rnd, sim, this::log);
                 break;
             case 2:
-                partitionOrHeal(rnd);
+                randomFaults.partitionOrHeal(rnd, sim, this::log);
                 break;
             case 4:
                 final int writes = 1 + rnd.nextInt(20);
@@ -150,50 +133,6 @@ public final class SimulationRun {
         sim.runFor(TimeUnit.MICROSECONDS.toNanos(rnd.nextInt(50_000)));
     }
 
-    private void crashOrRestart(final SplittableRandom rnd) {
-        if (!faults.contains(Fault.CRASH)) {
-            return;
-        }
-        final long sid = 1 + rnd.nextInt(size);
-        if (sim.isUp(sid)) {
-            log("crash " + sid);
-            sim.crash(sid);
-        } else {
-            log("restart " + sid);
-            sim.start(sid);
-        }
-    }
-
-    private void partitionOrHeal(final SplittableRandom rnd) {
-        if (!faults.contains(Fault.PARTITION)) {
-            return;
-        }
-        if (sim.isPartitioned() && rnd.nextBoolean()) {
-            log("heal");
-            sim.heal();
-            return;
-        }
-        final int sides = 2 + rnd.nextInt(2);
-        final List<List<Long>> groups = new ArrayList<>();
-        for (int g = 0; g < sides; g++) {
-            groups.add(new ArrayList<>());
-        }
-        for (long sid = 1; sid <= size; sid++) {
-            groups.get(rnd.nextInt(sides)).add(sid);
-        }
-        groups.removeIf(List::isEmpty);
-        final long[][] arrays = new long[groups.size()][];
-        final StringJoiner text = new StringJoiner(" | ", "partition ", "");
-        for (int g = 0; g < arrays.length; g++) {
-            arrays[g] = groups.get(g).stream().mapToLong(Long::longValue).toArray();
-            final StringJoiner side = new StringJoiner(",");
-            groups.get(g).forEach(s -> side.add(Long.toString(s)));
-            text.add(side.toString());
-        }
-        log(text.toString());
-        sim.partition(arrays);
-    }
-
     private void finish() {
         log("heal; restart all; stop loss, duplication and backpressure; settle");
         sim.heal();
@@ -202,9 +141,7 @@ public final class SimulationRun {
                 sim.start(sid);
             }
         }
-        sim.network(sim.network().withLoss(0).withDuplicates(0).withLinkQueues(
-            NetworkModel.DEFAULT_ELECTION_LINK_CAPACITY, NetworkModel.DEFAULT_QUORUM_HIGH_WATER,
-            NetworkModel.DEFAULT_QUORUM_LINK_CAPACITY));
+        sim.network(RandomFaults.calm(sim.network()));
         final long before = sim.nowNs();
         if (sim.runUntilStable(LIVENESS_BOUND_NS)) {
             settleNs = sim.nowNs() - before;
@@ -214,7 +151,8 @@ public final class SimulationRun {
                 offered++;
             }
             log("write " + offered + " after settling");
-            if (!sim.runUntilStable(LIVENESS_BOUND_NS) || sim.writesAcknowledged().size() - acked < offered || offered < 5) {
+            if (!sim.runUntilStable(LIVENESS_BOUND_NS) || sim.writesAcknowledged().size() - acked < offered
+                || offered < 5) {
                 sim.addViolation(new Violation(sim.nowNs(), "liveness",
                     "after settling, " + offered + " of 5 writes offered, " + (sim.writesAcknowledged().size() - acked)
                         + " committed (" + sim.writesNotAcknowledged() + " writes refused or unknown in the run)"));
@@ -222,7 +160,8 @@ public final class SimulationRun {
             sim.checkConverged();
         } else if (!sim.hasEstablishedLeader()) {
             sim.addViolation(new Violation(sim.nowNs(), "liveness",
-                "no serving leader followed by a quorum within " + LIVENESS_BOUND_NS / 1_000_000_000 + " s after the last fault healed"));
+                "no serving leader followed by a quorum within " + LIVENESS_BOUND_NS / 1_000_000_000
+                    + " s after the last fault healed"));
         } else if (policy.isDecideWhenAllConnectedAgree()) {
             sim.addViolation(new Violation(sim.nowNs(), "convergence",
                 "a quorum has a leader, but not every server follows it within " + LIVENESS_BOUND_NS / 1_000_000_000
@@ -247,10 +186,6 @@ public final class SimulationRun {
         schedule.add(String.format("%.3fms %s", sim.nowNs() / 1e6, what));
     }
 
-    private static double pick(final SplittableRandom rnd, final double... values) {
-        return values[rnd.nextInt(values.length)];
-    }
-
     public boolean isClean() {
         return sim.violations().isEmpty();
     }
@@ -268,7 +203,7 @@ public final class SimulationRun {
         return sim.completenessSkipped();
     }
 
-    /** Violations found but not listed: repeats of a listed one, or beyond the first {@value Simulator#MAX_VIOLATIONS_KEPT}. */
+    /** Violations found but not listed: repeats of a listed one, or past the first {@value Violations#MAX_KEPT}. */
     public long violationsDropped() {
         return sim.violationsDropped();
     }

@@ -10,6 +10,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.doubles.DroppingPublisher;
 
 /**
  * A guard, not the proof (JMH -prof gc is): handing notifications through the ring and tallying them

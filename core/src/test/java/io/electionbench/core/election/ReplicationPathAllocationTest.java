@@ -14,6 +14,8 @@ import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.log.MemoryTxnLog;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.doubles.DroppingPublisher;
+import io.electionbench.core.sim.doubles.MemoryState;
 import io.electionbench.core.sync.SyncMode;
 
 /**

@@ -15,6 +15,9 @@ import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.check.SimPayloads;
+import io.electionbench.core.sim.check.Violation;
+import io.electionbench.core.sim.network.NetworkModel;
 
 /**
  * The simulator's recovery invariants hold on a correct run and fire when the history is damaged

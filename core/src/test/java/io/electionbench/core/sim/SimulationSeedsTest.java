@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.sim.fault.Fault;
 
 /**
  * The CI run of the simulator: 2,000 seeds per ensemble size and policy with every fault, every

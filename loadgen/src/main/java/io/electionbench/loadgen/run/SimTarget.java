@@ -11,8 +11,8 @@ import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
-import io.electionbench.core.sim.NetworkModel;
 import io.electionbench.core.sim.Simulator;
+import io.electionbench.core.sim.network.NetworkModel;
 import io.electionbench.core.sync.SyncMode;
 
 /**

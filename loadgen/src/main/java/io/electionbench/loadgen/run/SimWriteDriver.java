@@ -12,7 +12,7 @@ import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.sim.Simulator;
-import io.electionbench.core.sim.Violation;
+import io.electionbench.core.sim.check.Violation;
 
 /**
  * Open-loop writes on the simulator's virtual time, through {@link Simulator#write}: the same

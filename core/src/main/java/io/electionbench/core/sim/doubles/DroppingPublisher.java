@@ -1,6 +1,8 @@
-package io.electionbench.core.election;
+package io.electionbench.core.sim.doubles;
 
 import org.agrona.DirectBuffer;
+
+import io.electionbench.core.election.PeerPublisher;
 
 /**
  * A publisher that accepts every message and sends it nowhere: for benchmarks and tests that drive one
@@ -39,7 +41,8 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+        final long snapshotZxid) {
         return true;
     }
 
@@ -55,7 +58,8 @@ public final class DroppingPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset, final int length) {
+    public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
+        final int length) {
         return true;
     }
 

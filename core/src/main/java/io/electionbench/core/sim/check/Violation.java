@@ -1,4 +1,4 @@
-package io.electionbench.core.sim;
+package io.electionbench.core.sim.check;
 
 /** An invariant that failed in a simulation, at a virtual time. */
 public final class Violation {

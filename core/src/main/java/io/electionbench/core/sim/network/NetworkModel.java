@@ -1,4 +1,4 @@
-package io.electionbench.core.sim;
+package io.electionbench.core.sim.network;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,11 +1,12 @@
-package io.electionbench.core.sim;
+package io.electionbench.core.sim.check;
 
 import org.agrona.MutableDirectBuffer;
 
 /**
  * The payload of a simulated txn: a function of what it was written as, so a scenario's pre-set
  * history and a write made during the run are byte-comparable, and a txn that a leader wrote is
- * recognisably different from one a different leader wrote at the same zxid.
+ * recognisably different from one a different leader wrote at the same zxid. It lives with the
+ * checkers because {@link WriteSafety} recognises an acknowledged write by it.
  */
 public final class SimPayloads {
     /** Bytes per simulated txn: the writer's tag and a mix of it. */

@@ -1,4 +1,4 @@
-package io.electionbench.core.sim;
+package io.electionbench.core.sim.network;
 
 /**
  * Every simulated link as its sender sees it, so that the simulator's publisher keeps the
@@ -69,7 +69,7 @@ final class SimLinks {
     }
 
     /** A message is on its way on the link of {@code kind} ({@link #ELECTION} or {@link #QUORUM}). */
-    void sent(final EventQueue.Event e, final byte kind) {
+    void sent(final SimEvent e, final byte kind) {
         e.link = kind;
         if (kind == ELECTION) {
             electionOnWay[e.from][e.to]++;
@@ -79,7 +79,7 @@ final class SimLinks {
     }
 
     /** The message left the link: delivered, or lost in a cut (then {@link #stuck} follows). */
-    void arrived(final EventQueue.Event e) {
+    void arrived(final SimEvent e) {
         if (e.link == ELECTION) {
             electionOnWay[e.from][e.to]--;
         } else if (e.link == QUORUM) {

@@ -1,12 +1,13 @@
-package io.electionbench.core.election;
+package io.electionbench.core.sim.doubles;
 
+import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.log.MemoryTxnLog;
 import io.electionbench.core.log.TxnLog;
 
 /**
  * {@link PersistentState} kept in memory: a {@link MemoryTxnLog} and two epochs. Nothing survives the
  * process; for benchmarks and tests that drive an agent by hand, and the simulator's durable state
- * ({@code SimStorage}, which adds the builders of histories).
+ * ({@link io.electionbench.core.sim.SimStorage}, which adds the builders of histories).
  */
 public class MemoryState implements PersistentState {
     private final MemoryTxnLog log;

@@ -1,4 +1,4 @@
-package io.electionbench.core.sim;
+package io.electionbench.core.sim.fault;
 
 import java.util.EnumSet;
 import java.util.Locale;

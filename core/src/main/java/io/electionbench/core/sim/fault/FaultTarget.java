@@ -1,0 +1,20 @@
+package io.electionbench.core.sim.fault;
+
+/** What faults are done to: the simulated cluster. Sids are the ensemble's. */
+public interface FaultTarget {
+    boolean isUp(long sid);
+
+    /** Starts (or restarts) a server from its persisted state. */
+    void start(long sid);
+
+    /** Kills a server without shutdown: memory is lost, storage kept; connected peers see a reset. */
+    void crash(long sid);
+
+    boolean isPartitioned();
+
+    /** Cuts every link between servers of different groups, silently; every member in exactly one group. */
+    void partition(long[][] groups);
+
+    /** Restores every link. */
+    void heal();
+}
