@@ -48,6 +48,14 @@ public final class CellRunner {
         return this;
     }
 
+    private io.electionbench.loadgen.hosts.Inventory hosts;
+
+    /** The servers the hosts target runs on ({@code --hosts}). */
+    public CellRunner hosts(final io.electionbench.loadgen.hosts.Inventory inventory) {
+        this.hosts = inventory;
+        return this;
+    }
+
     /** Open-loop writes at {@code ratePerS} a second during every trial (0: none). */
     public CellRunner writeRate(final double ratePerS) {
         this.writeRate = ratePerS;
@@ -289,6 +297,14 @@ public final class CellRunner {
                 }
                 return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
                     zookeeperVariant);
+            case "hosts":
+                if (hosts == null) {
+                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
+                }
+                if (hosts.runs().isZooKeeper()) {
+                    return HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing);
+                }
+                return HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
             default:
                 throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }
