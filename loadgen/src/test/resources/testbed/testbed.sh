@@ -44,6 +44,7 @@ up() {
         ip netns add "$ns"
         echo "netns $ns" >> "$state/created"
         ip link add "$prefix-v$i" type veth peer name eth0 netns "$ns"
+        echo "link $prefix-v$i" >> "$state/created"
         ip link set "$prefix-v$i" master "$prefix-br" up
         ip -n "$ns" addr add "$addr/24" dev eth0
         ip -n "$ns" link set eth0 up
@@ -135,6 +136,13 @@ check() {
     local prefix=$1 left=""
     left+=$(ip netns list | awk -v p="$prefix-" 'index($1, p) == 1 {print "netns " $1}')
     left+=$(ip -o link show | awk -F': ' -v p="$prefix-" 'index($2, p) == 1 {print "link " $2}')
+    # A namespace's veth goes with the namespace, asynchronously: look again for up to 5 s before calling it left.
+    for _ in $(seq 1 50); do
+        [ -z "$left" ] && break
+        sleep 0.1
+        left=$(ip netns list | awk -v p="$prefix-" 'index($1, p) == 1 {print "netns " $1}')
+        left+=$(ip -o link show | awk -F': ' -v p="$prefix-" 'index($2, p) == 1 {print "link " $2}')
+    done
     if [ -n "$left" ]; then
         echo "$left"
         return 1

@@ -224,8 +224,11 @@ public final class Fleet implements AutoCloseable {
     public enum Cut {
         /** Packets vanish: the peer's connections see silence until their timeouts. */
         DROP("-j DROP"),
-        /** TCP packets are answered with a reset, others with ICMP port unreachable: the peer sees a refusal at once. */
-        REJECT("-p tcp -j REJECT --reject-with tcp-reset");
+        /**
+         * TCP packets are answered with a reset: the peer sees a refusal at once. Resets themselves pass, since the
+         * reset a rule on INPUT sends back leaves through OUTPUT, where a rule against the same peer would drop it.
+         */
+        REJECT("-p tcp ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset");
 
         private final String target;
 

@@ -75,15 +75,40 @@ final class HostsNodeTarget extends AdminTarget {
         }
     }
 
-    /** This JVM's class path entries that exist: what {@code electionbench node} needs on every host. */
-    static List<Path> localClasspath() {
+    /**
+     * This JVM's class path entries that exist: what {@code electionbench node} needs on every host. A jar whose
+     * manifest has a {@code Class-Path} (a launcher's manifest-only jar, as Maven Surefire's) stands for those
+     * entries, since its absolute URLs would name files of this machine on every host.
+     */
+    static List<Path> localClasspath() throws IOException {
         final List<Path> out = new ArrayList<>();
         for (final String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             if (!entry.isEmpty() && Files.exists(Path.of(entry))) {
-                out.add(Path.of(entry));
+                out.addAll(expand(Path.of(entry).toAbsolutePath()));
             }
         }
         return out;
+    }
+
+    private static List<Path> expand(final Path entry) throws IOException {
+        if (!Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {
+            return List.of(entry);
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
+            final java.util.jar.Manifest manifest = jar.getManifest();
+            final String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath == null || jar.getEntry("META-INF/MANIFEST.MF") != null && jar.size() > 2) {
+                return List.of(entry); // a jar with classes of its own (ours) keeps its Class-Path as its business
+            }
+            final List<Path> out = new ArrayList<>();
+            for (final String url : classPath.trim().split("\\s+")) {
+                final Path p = Path.of(entry.toUri().resolve(url));
+                if (Files.exists(p)) {
+                    out.add(p);
+                }
+            }
+            return out;
+        }
     }
 
     @Override
