@@ -816,6 +816,8 @@ final class RunCommand implements Callable<Integer> {
         private final boolean isWriting;
         private final List<String[]> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        /** Per cell of the hosts target, the fault uncertainty shown under the table. */
+        private final List<String> uncertainty = new ArrayList<>();
         private final Map<String, Double> readyP50 = new LinkedHashMap<>();
 
         Summary(final boolean isJson, final boolean isWriting) {
@@ -854,6 +856,14 @@ final class RunCommand implements Callable<Integer> {
             final Metric zkReported = reported.build();
             if (zkReported.n() > 0) {
                 cell.metric("zk_reported_election_ms", zkReported);
+            }
+            if (!o.faultUncertaintyNs().isEmpty()) {
+                final double[] ms = o.faultUncertaintyNs().stream().mapToDouble(ns -> ns / 1e6).toArray();
+                cell.metric("fault_uncertainty_ms", Metric.perRun("ms", Better.LOWER, ms));
+                final double[] sorted = ms.clone();
+                java.util.Arrays.sort(sorted);
+                uncertainty.add(String.format(Locale.ROOT, "%s: p50 %.1f ms, max %.1f ms over %d trials", name,
+                    sorted[(sorted.length - 1) / 2], sorted[sorted.length - 1], sorted.length));
             }
             if (!o.preloadMs().isEmpty()) {
                 cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
@@ -970,6 +980,11 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println("sim cells run --sim-trials (default 200: virtual time is cheap), the others --trials");
             }
             footer.forEach(System.out::println);
+            if (!uncertainty.isEmpty()) {
+                System.out.println("fault uncertainty (hosts: each trial's widest gap from sending a fault's command to its host's"
+                    + " confirmation; the fault took effect within it; fault_uncertainty_ms in the run file):");
+                uncertainty.forEach(u -> System.out.println("  " + u));
+            }
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }

@@ -148,7 +148,7 @@ public final class Fleet implements AutoCloseable {
     public void writeFile(final long sid, final String name, final String text) throws IOException, InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final String path = runDir(s) + "/" + name;
-        final SshHost.Result r = host(sid).run("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
+        final SshHost.Result r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
             text.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT_MS);
         if (!r.isOk()) {
             throw new IOException(host(sid).label() + ": writing " + path + " failed: " + SshHost.lastLine(r.err()));

@@ -124,9 +124,9 @@ public final class CellRunner {
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
         List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
-        List<ClientTrial> clients) {
+        List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -141,7 +141,8 @@ public final class CellRunner {
             }
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
                 concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
-                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients));
+                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients),
+                concat(faultUncertaintyNs, next.faultUncertaintyNs));
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -216,9 +217,15 @@ public final class CellRunner {
             final List<String> failures = new ArrayList<>();
             final List<ServerReports> reported = new ArrayList<>();
             target.drainReports(); // the bootstrap's and the preload's
+            target.drainFaultUncertaintyNs();
+            final List<Long> uncertainties = new ArrayList<>();
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
                 final ServerReports reportedNow = target.drainReports();
+                final long uncertaintyNs = target.drainFaultUncertaintyNs();
+                if (t >= warmup && uncertaintyNs >= 0) {
+                    uncertainties.add(uncertaintyNs);
+                }
                 if (t >= warmup && !reportedNow.isEmpty()) {
                     reported.add(reportedNow);
                 }
@@ -250,7 +257,7 @@ public final class CellRunner {
                 onTrial.accept(t + 1);
             }
             return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs,
-                clientTrials);
+                clientTrials, uncertainties);
         }
     }
 

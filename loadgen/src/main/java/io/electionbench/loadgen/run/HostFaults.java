@@ -35,6 +35,15 @@ final class HostFaults {
         return out;
     }
 
+    /** The widest bracket since the last call, in ns, or -1 when there was none; forgets them. */
+    long widestNs() {
+        long widest = -1;
+        for (final Fleet.Bracket b : drain()) {
+            widest = Math.max(widest, b.uncertaintyNs());
+        }
+        return widest;
+    }
+
     /** Cuts every link between the sides on every host of them, dropping silently in both directions. */
     void partition(final long[][] sides) throws Exception {
         final long sentNs = System.nanoTime();

@@ -126,7 +126,9 @@ final class HostsNodeTarget extends AdminTarget {
     protected void spawn(final long sid) throws Exception {
         final List<String> args = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", classpath,
             MAIN, "node", "--config", "ensemble.cfg", "--id", Long.toString(sid)));
+        final long sentNs = System.nanoTime();
         fleet.start(sid, "node-" + sid, childFlags(), args);
+        faults.record(new Fleet.Bracket(sentNs, System.nanoTime()));
     }
 
     /** The flags every child JVM gets ({@link ChildJvms}), without java and the heap, which the inventory names. */
@@ -157,7 +159,7 @@ final class HostsNodeTarget extends AdminTarget {
 
     @Override
     public void resume(final long sid) throws Exception {
-        fleet.signal(sid, "node-" + sid, "CONT");
+        faults.record(fleet.signal(sid, "node-" + sid, "CONT"));
         paused.remove(sid);
     }
 
@@ -178,6 +180,11 @@ final class HostsNodeTarget extends AdminTarget {
 
     Fleet fleet() {
         return fleet;
+    }
+
+    @Override
+    public long drainFaultUncertaintyNs() {
+        return faults.widestNs();
     }
 
     @Override

@@ -96,7 +96,9 @@ final class HostsZooKeeperTarget extends WatchedTarget {
         flags.add("-Dzookeeper.admin.enableServer=false");
         flags.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         flags.addAll(variant.jvmArguments());
+        final long sentNs = System.nanoTime();
         fleet.start(sid, "zk-" + sid, flags, List.of("-cp", classpath, MAIN, "zoo-" + sid + ".cfg"));
+        faults.record(new Fleet.Bracket(sentNs, System.nanoTime()));
         views.put(sid, new NodeView(sid, true, "LOOKING", -1, false));
     }
 
@@ -113,7 +115,7 @@ final class HostsZooKeeperTarget extends WatchedTarget {
 
     @Override
     public void resume(final long sid) throws Exception {
-        fleet.signal(sid, "zk-" + sid, "CONT");
+        faults.record(fleet.signal(sid, "zk-" + sid, "CONT"));
     }
 
     @Override
@@ -132,6 +134,11 @@ final class HostsZooKeeperTarget extends WatchedTarget {
 
     Fleet fleet() {
         return fleet;
+    }
+
+    @Override
+    public long drainFaultUncertaintyNs() {
+        return faults.widestNs();
     }
 
     @Override

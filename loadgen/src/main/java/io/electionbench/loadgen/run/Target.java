@@ -94,6 +94,15 @@ public interface Target extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The widest gap, since the last call, between sending a fault's command and the server's host confirming it
+     * (kill -9 until the process was gone, firewall rules until every host had them), on this target's clock; -1
+     * where faults are local calls whose instant is exact (docs/loadgen.md, "Running on your own machines").
+     */
+    default long drainFaultUncertaintyNs() {
+        return -1;
+    }
+
     /** Election notifications sent by all servers so far, or -1 if unknown. */
     long notificationsSent() throws Exception;
 
