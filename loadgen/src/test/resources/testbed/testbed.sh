@@ -24,6 +24,9 @@ up() {
     [ -x /usr/sbin/sshd ] || die "needs /usr/sbin/sshd (apt-get install openssh-server)"
     [ "$n" -ge 1 ] && [ "$n" -le 9 ] || die "N must be 1..9"
     [ ${#prefix} -le 8 ] || die "PREFIX must be at most 8 characters (interface names)"
+    if ip -o addr show | grep -q ' 10\.200\.0\.1/'; then
+        die "10.200.0.1 is already assigned here (another testbed up? testbed.sh down its STATE first)"
+    fi
     mkdir -p "$state"
     state=$(cd "$state" && pwd)
     echo "$prefix" > "$state/prefix"

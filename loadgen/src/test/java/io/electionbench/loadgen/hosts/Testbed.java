@@ -54,7 +54,10 @@ public final class Testbed implements AutoCloseable {
         final Path state = Files.createTempDirectory("eb-testbed-");
         final String prefix = String.format("eb%04x", new java.util.Random().nextInt(1 << 16));
         final Testbed bed = new Testbed(script, state, prefix, n);
-        if (run(List.of("bash", script.toString(), "up", state.toString(), Integer.toString(n), prefix), SCRIPT_TIMEOUT_S) != 0) {
+        final Process up = new ProcessBuilder("bash", script.toString(), "up", state.toString(), Integer.toString(n), prefix)
+            .redirectErrorStream(true).redirectOutput(state.resolve("up.log").toFile()).start();
+        if (!up.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS) || up.exitValue() != 0) {
+            up.destroyForcibly();
             final String log = Files.exists(state.resolve("up.log")) ? Files.readString(state.resolve("up.log")) : "";
             bed.close();
             fail("testbed.sh up failed: " + log);

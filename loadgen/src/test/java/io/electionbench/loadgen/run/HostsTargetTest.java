@@ -98,7 +98,8 @@ class HostsTargetTest {
     /**
      * A follower cut off by DROP rules in its own host's firewall: its peers' connection attempts meet silence (they
      * time out), and it goes LOOKING only after syncLimit ticks; cut off by REJECT rules instead, the peers are refused
-     * at once (a reset). Our follower leaves after syncLimit ticks either way: a lost link is not a lost leader.
+     * at once (a reset). How soon the follower leaves after a reject depends on when it next sends to the leader
+     * (37-465 ms seen), so only that it leaves is checked.
      */
     @Test
     void aDroppedFollowerMeetsSilenceAndLooksAfterSyncLimitTicksARejectedOneARefusal() throws Exception {
