@@ -372,7 +372,13 @@ public final class Fleet implements AutoCloseable {
             each(s -> {
                 final SshHost h = hosts.get(s.sid());
                 if (h != null) {
-                    h.run(cleanScript(s.dir(), tag), COMMAND_TIMEOUT_MS);
+                    try {
+                        h.run(cleanScript(s.dir(), tag), COMMAND_TIMEOUT_MS);
+                    } catch (final IOException ex) {
+                        // The resident shell died under us (on Ctrl-C the run's own hook kills child processes, its
+                        // ssh among them): once more, on a fresh one.
+                        h.run(cleanScript(s.dir(), tag), COMMAND_TIMEOUT_MS);
+                    }
                 }
                 return null;
             });

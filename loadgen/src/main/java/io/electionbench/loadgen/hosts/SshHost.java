@@ -52,7 +52,8 @@ public final class SshHost implements AutoCloseable {
     public static SshHost open(final Inventory.SshDestination destination, final Path sshConfig, final Path controlDir,
         final String label) throws IOException, InterruptedException {
         final SshHost host = new SshHost(destination, sshConfig, controlDir, label);
-        final List<String> cmd = host.ssh("-o", "ControlMaster=yes", "-o", "ControlPersist=yes", "-N", "-f");
+        // A master of a load generator killed with -9 ends by itself once nothing used it for ten minutes.
+        final List<String> cmd = host.ssh("-o", "ControlMaster=yes", "-o", "ControlPersist=600", "-N", "-f");
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(controlDir.resolve("master-" + Integer.toHexString(label.hashCode()) + ".log").toFile()).start();
         if (!p.waitFor(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {

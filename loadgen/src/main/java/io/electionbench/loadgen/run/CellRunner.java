@@ -184,6 +184,10 @@ public final class CellRunner {
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }
+        if (pattern == Pattern.ONE_WAY_LEADER && !targetName.equals("hosts")) {
+            return new CellOutcome(List.of(), List.of(), List.of(), "only the hosts target cuts a link one way (a firewall"
+                + " rule on one side); the fault proxy, the admin endpoint and the simulator cut both ways");
+        }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         final ClientDriver[] clientDriver = new ClientDriver[1];

@@ -169,6 +169,12 @@ final class HostsNodeTarget extends AdminTarget {
     }
 
     @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) throws Exception {
+        faults.cutOneWay(receiver, senders);
+        return true;
+    }
+
+    @Override
     public void heal() throws Exception {
         faults.heal();
     }

@@ -124,6 +124,12 @@ final class HostsZooKeeperTarget extends WatchedTarget {
     }
 
     @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) throws Exception {
+        faults.cutOneWay(receiver, senders);
+        return true;
+    }
+
+    @Override
     public void heal() throws Exception {
         faults.heal();
     }

@@ -37,6 +37,14 @@ public interface Target extends AutoCloseable {
     /** Cuts every link between the sides, silently. */
     void partition(long[][] sides) throws Exception;
 
+    /**
+     * Makes {@code receiver} deaf to {@code senders}: their packets to it vanish, its own still reach them (a one-way
+     * cut, healed by {@link #heal}); false where this target can only cut links both ways.
+     */
+    default boolean cutOneWay(final long receiver, final long[] senders) throws Exception {
+        return false;
+    }
+
     /** Restores every link. */
     void heal() throws Exception;
 

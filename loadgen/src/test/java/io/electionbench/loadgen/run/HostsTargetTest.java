@@ -180,6 +180,40 @@ class HostsTargetTest {
     }
 
     /**
+     * A run stopped with SIGTERM (as by Ctrl-C) while its servers run: its shutdown hook removes its processes, rules
+     * and files on every host before the JVM exits.
+     */
+    @Test
+    void aRunStoppedMidwayCleansUpFromItsShutdownHook() throws Exception {
+        final Path invFile = bed.inventory("electionbench", 3);
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--target", "hosts", "--hosts",
+            invFile.toString(), "--patterns", "partition-leader", "--tick-time", "100", "--trials", "50", "--no-store"));
+        final Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("run.log").toFile()).start();
+        try {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (bed.leftovers().stream().filter(l -> l.contains("-Delectionbench.run=")).count() < 3) {
+                assertTrue(run.isAlive() && System.nanoTime() - deadline < 0, () -> "the run did not start 3 servers: "
+                    + readQuietly(work.resolve("run.log")));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            run.destroy(); // SIGTERM
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the run did not exit after SIGTERM");
+        } finally {
+            run.destroyForcibly();
+        }
+        assertEquals(List.of(), bed.leftovers(), readQuietly(work.resolve("run.log")));
+    }
+
+    private static String readQuietly(final Path file) {
+        try {
+            return Files.readString(file);
+        } catch (final java.io.IOException ex) {
+            return "(" + ex + ")";
+        }
+    }
+
+    /**
      * A load generator that died mid-run leaves servers running, a firewall rule and its run directory; {@code hosts clean}
      * removes exactly those: a file, a directory without the run marker and a process of someone else's survive.
      */
