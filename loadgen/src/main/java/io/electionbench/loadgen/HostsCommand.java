@@ -9,8 +9,12 @@ import io.electionbench.loadgen.hosts.Inventory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code electionbench hosts clean}: removes what runs of {@code run --target hosts} left on the hosts of an inventory. */
-@Command(name = "hosts", description = "Manage the servers of a --hosts inventory (docs/loadgen.md, \"Running on your own machines\").",
+/**
+ * {@code electionbench hosts clean}: removes what runs of {@code run --target hosts} left on the hosts of an
+ * inventory.
+ */
+@Command(name = "hosts",
+    description = "Manage the servers of a --hosts inventory (docs/loadgen.md, \"Running on your own machines\").",
     subcommands = HostsCommand.Clean.class)
 final class HostsCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,9 +25,11 @@ final class HostsCommand implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
-    @Command(name = "clean", description = {"Connect to every host of the inventory and remove every process, firewall chain and run"
-        + " directory that runs of the hosts target created there (identified by their run tags: processes whose command line"
-        + " carries -Delectionbench.run=TAG, chains EBI-TAG and EBO-TAG, directories DIR/electionbench-TAG with their marker),"
+    @Command(name = "clean",
+        description = {"Connect to every host of the inventory and remove every process, firewall chain and run"
+        + " directory that runs of the hosts target created there (identified by their run tags: processes whose"
+        + " command line carries -Delectionbench.run=TAG, chains EBI-TAG and EBO-TAG, directories"
+        + " DIR/electionbench-TAG with their marker),"
         + " and nothing else. Prints what it removed; exit 0 when every host was cleaned."})
     static final class Clean implements Callable<Integer> {
         @Option(names = "--hosts", paramLabel = "FILE", required = true, description = "The inventory.")
@@ -51,7 +57,8 @@ final class HostsCommand implements Runnable {
             }
             for (final Map.Entry<Long, String> e : removed.entrySet()) {
                 final Inventory.Server s = inventory.server(e.getKey());
-                System.out.println("server " + e.getKey() + " (" + s.ssh() + "): " + (e.getValue().isEmpty() ? "nothing to remove"
+                System.out.println("server " + e.getKey() + " (" + s.ssh() + "): " + (e.getValue().isEmpty()
+                    ? "nothing to remove"
                     : e.getValue().replace("\n", "; ")));
             }
             return 0;

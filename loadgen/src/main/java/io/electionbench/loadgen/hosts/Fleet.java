@@ -80,16 +80,19 @@ public final class Fleet implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(fleet.hook);
         try {
             fleet.each(s -> {
-                final SshHost host = SshHost.open(s.ssh(), inventory.sshConfig(), control, "server " + s.sid() + " (" + s.ssh() + ")");
+                final SshHost host = SshHost.open(s.ssh(), inventory.sshConfig(), control, "server " + s.sid() + " ("
+                    + s.ssh() + ")");
                 synchronized (fleet.hosts) {
                     fleet.hosts.put(s.sid(), host);
                 }
                 final String d = fleet.runDir(s);
                 host.check("checking java and creating " + d, "command -v " + q(s.java()) + " >/dev/null || { echo 'no "
-                    + s.java() + " on PATH' >&2; exit 1; } && mkdir -p " + q(d) + "/lib " + q(d) + "/pids " + q(d) + "/logs && echo "
+                    + s.java() + " on PATH' >&2; exit 1; } && mkdir -p " + q(d) + "/lib " + q(d) + "/pids " + q(d)
+                        + "/logs && echo "
                     + q(tag) + " > " + q(d + "/" + MARKER), COMMAND_TIMEOUT_MS);
-                final SshHost.Result fw = host.run("if ! command -v iptables >/dev/null; then echo 'no iptables (nftables-only hosts"
-                    + " are not supported yet)'; elif ! iptables -w -S OUTPUT >/dev/null 2>&1; then echo \"iptables needs root or"
+                final SshHost.Result fw = host.run("if ! command -v iptables >/dev/null; then"
+                    + " echo 'no iptables (nftables-only hosts are not supported yet)';"
+                    + " elif ! iptables -w -S OUTPUT >/dev/null 2>&1; then echo \"iptables needs root or"
                     + " CAP_NET_ADMIN (user $(id -un))\"; fi", COMMAND_TIMEOUT_MS);
                 if (!fw.out().isBlank()) {
                     synchronized (fleet.firewallProblem) {
@@ -128,7 +131,8 @@ public final class Fleet implements AutoCloseable {
         final List<String> remote = new ArrayList<>();
         int i = 0;
         for (final Path entry : classpath) {
-            final Path file = Files.isDirectory(entry) ? jar(entry, staging.resolve(String.format("%02d-classes.jar", i))) : entry;
+            final Path file = Files.isDirectory(entry) ? jar(entry, staging.resolve(String.format("%02d-classes.jar",
+                i))) : entry;
             final String name = String.format("%02d-%s", i++, file.getFileName());
             final Path named = staging.resolve(name);
             if (!file.equals(named)) {
@@ -145,7 +149,8 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Writes {@code text} to {@code name} in server {@code sid}'s run directory (parents created). */
-    public void writeFile(final long sid, final String name, final String text) throws IOException, InterruptedException {
+    public void writeFile(final long sid, final String name, final String text) throws IOException,
+        InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final String path = runDir(s) + "/" + name;
         final SshHost.Result r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
@@ -164,7 +169,8 @@ public final class Fleet implements AutoCloseable {
     public long start(final long sid, final String name, final List<String> flags, final List<String> args)
         throws IOException, InterruptedException {
         final Inventory.Server s = inventory.server(sid);
-        final StringBuilder cmd = new StringBuilder(q(s.java())).append(" -Xmx").append(s.heap()).append(" -Xms").append(s.heap());
+        final StringBuilder cmd = new StringBuilder(q(s.java())).append(" -Xmx").append(s.heap()).append(" -Xms")
+            .append(s.heap());
         for (final String f : flags) {
             cmd.append(' ').append(q(f));
         }
@@ -174,36 +180,43 @@ public final class Fleet implements AutoCloseable {
         }
         // Only the java command goes to the background, with every descriptor redirected, so the ssh channel closes
         // at once; not being a process group leader, setsid execs instead of forking, so $! is the JVM's pid.
-        final String out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup " + cmd + " >> logs/"
-            + name + ".log 2>&1 < /dev/null & echo $! > " + q(runDir(s) + "/pids/" + name + ".pid") + " && echo $!", COMMAND_TIMEOUT_MS);
+        final String out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup "
+            + cmd + " >> logs/"
+            + name + ".log 2>&1 < /dev/null & echo $! > " + q(runDir(s) + "/pids/" + name + ".pid") + " && echo $!",
+                COMMAND_TIMEOUT_MS);
         return Long.parseLong(out.strip());
     }
 
     /** A shell prelude: {@code ours PID} is true for a live process of this tag, {@code gone PID} once it is dead. */
     private static String prelude(final String tag) {
-        return "ours() { [ -r /proc/$1/cmdline ] && tr '\\0' ' ' < /proc/$1/cmdline | grep -q -- '-Delectionbench.run=" + tag
+        return "ours() { [ -r /proc/$1/cmdline ] && tr '\\0' ' ' < /proc/$1/cmdline"
+            + " | grep -q -- '-Delectionbench.run=" + tag
             + " '; }; gone() { [ ! -e /proc/$1 ] || grep -q '^State:[[:space:]]*Z' /proc/$1/status 2>/dev/null; }; ";
     }
 
     /**
-     * kill -9 of process {@code name} of server {@code sid}, confirmed once it is dead (its sockets closed, so its ports
-     * are free for a restart); nothing when it does not run.
+     * kill -9 of process {@code name} of server {@code sid}, confirmed once it is dead (its sockets closed, so its
+     * ports are free for a restart); nothing when it does not run.
      */
     public Bracket kill(final long sid, final String name) throws IOException, InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final String pidFile = q(runDir(s) + "/pids/" + name + ".pid");
         final long sentNs = System.nanoTime();
-        host(sid).check("kill -9 of " + name, prelude(tag) + "p=$(cat " + pidFile + " 2>/dev/null) || exit 0; ours $p && kill -9 $p;"
-            + " i=0; while ! gone $p && [ $i -lt 2000 ]; do sleep 0.005; i=$((i+1)); done; rm -f " + pidFile + "; gone $p",
+        host(sid).check("kill -9 of " + name, prelude(tag) + "p=$(cat " + pidFile
+            + " 2>/dev/null) || exit 0; ours $p && kill -9 $p;"
+            + " i=0; while ! gone $p && [ $i -lt 2000 ]; do sleep 0.005; i=$((i+1)); done; rm -f " + pidFile
+                + "; gone $p",
             COMMAND_TIMEOUT_MS);
         return new Bracket(sentNs, System.nanoTime());
     }
 
     /** Sends {@code signal} (STOP, CONT) to process {@code name} of server {@code sid}; null when it does not run. */
-    public Bracket signal(final long sid, final String name, final String signal) throws IOException, InterruptedException {
+    public Bracket signal(final long sid, final String name, final String signal) throws IOException,
+        InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final long sentNs = System.nanoTime();
-        final SshHost.Result r = host(sid).run(prelude(tag) + "p=$(cat " + q(runDir(s) + "/pids/" + name + ".pid") + " 2>/dev/null)"
+        final SshHost.Result r = host(sid).run(prelude(tag) + "p=$(cat " + q(runDir(s) + "/pids/" + name + ".pid")
+            + " 2>/dev/null)"
             + " && ours $p && kill -" + signal + " $p", COMMAND_TIMEOUT_MS);
         return r.isOk() ? new Bracket(sentNs, System.nanoTime()) : null;
     }
@@ -211,7 +224,8 @@ public final class Fleet implements AutoCloseable {
     /** The last {@code lines} lines of process {@code name}'s log on server {@code sid}, for error messages. */
     public String tail(final long sid, final String name, final int lines) {
         try {
-            return host(sid).run("tail -n " + lines + " " + q(runDir(inventory.server(sid)) + "/logs/" + name + ".log"), 10_000).out();
+            return host(sid).run("tail -n " + lines + " " + q(runDir(inventory.server(sid)) + "/logs/" + name
+                + ".log"), 10_000).out();
         } catch (final IOException ex) {
             return "(log unreadable: " + ex.getMessage() + ")";
         } catch (final InterruptedException ex) {
@@ -241,7 +255,8 @@ public final class Fleet implements AutoCloseable {
      * Adds firewall rules on server {@code sid}'s host: packets from {@code peers} are refused when {@code isInbound},
      * packets to them when {@code isOutbound}; both is a symmetric cut seen from this host.
      */
-    public Bracket cut(final long sid, final List<String> peers, final boolean isInbound, final boolean isOutbound, final Cut how)
+    public Bracket cut(final long sid, final List<String> peers, final boolean isInbound, final boolean isOutbound,
+        final Cut how)
         throws IOException, InterruptedException {
         final String problem = firewallProblem.get(sid);
         if (problem != null) {
@@ -250,10 +265,12 @@ public final class Fleet implements AutoCloseable {
         final StringBuilder script = new StringBuilder(chains());
         for (final String peer : peers) {
             if (isInbound) {
-                script.append(" && iptables -w -A EBI-").append(tag).append(" -s ").append(q(peer)).append(' ').append(how.target);
+                script.append(" && iptables -w -A EBI-").append(tag).append(" -s ").append(q(peer)).append(' ')
+                    .append(how.target);
             }
             if (isOutbound) {
-                script.append(" && iptables -w -A EBO-").append(tag).append(" -d ").append(q(peer)).append(' ').append(how.target);
+                script.append(" && iptables -w -A EBO-").append(tag).append(" -d ").append(q(peer)).append(' ')
+                    .append(how.target);
             }
         }
         final long sentNs = System.nanoTime();
@@ -272,7 +289,8 @@ public final class Fleet implements AutoCloseable {
         final long sentNs = System.nanoTime();
         each(s -> {
             if (!firewallProblem.containsKey(s.sid())) {
-                host(s.sid()).check("flushing firewall rules", "for n in EBI-" + tag + " EBO-" + tag + "; do iptables -w -F $n"
+                host(s.sid()).check("flushing firewall rules", "for n in EBI-" + tag + " EBO-" + tag
+                    + "; do iptables -w -F $n"
                     + " 2>/dev/null || true; done", COMMAND_TIMEOUT_MS);
             }
             return null;
@@ -399,8 +417,8 @@ public final class Fleet implements AutoCloseable {
     }
 
     /**
-     * {@code electionbench hosts clean}: connects to every host of {@code inventory} and removes the processes, firewall
-     * chains and run directories of every tag found there (or of {@code onlyTag}).
+     * {@code electionbench hosts clean}: connects to every host of {@code inventory} and removes the processes,
+     * firewall chains and run directories of every tag found there (or of {@code onlyTag}).
      *
      * @return per server, what was removed (one line per item)
      */
@@ -410,9 +428,11 @@ public final class Fleet implements AutoCloseable {
         final List<SshHost> opened = new ArrayList<>();
         try {
             for (final Inventory.Server s : inventory.servers()) {
-                final SshHost h = SshHost.open(s.ssh(), inventory.sshConfig(), control, "server " + s.sid() + " (" + s.ssh() + ")");
+                final SshHost h = SshHost.open(s.ssh(), inventory.sshConfig(), control, "server " + s.sid() + " ("
+                    + s.ssh() + ")");
                 opened.add(h);
-                out.put(s.sid(), h.check("cleaning " + s.dir(), cleanScript(s.dir(), onlyTag), COMMAND_TIMEOUT_MS).strip());
+                out.put(s.sid(), h.check("cleaning " + s.dir(), cleanScript(s.dir(), onlyTag), COMMAND_TIMEOUT_MS)
+                    .strip());
             }
         } finally {
             opened.forEach(SshHost::close);

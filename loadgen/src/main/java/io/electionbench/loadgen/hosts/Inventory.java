@@ -33,7 +33,8 @@ import java.util.regex.Matcher;
 public record Inventory(Path file, List<Server> servers, Path sshConfig) {
     private static final Set<String> SERVER_KEYS = Set.of("ssh", "runs", "dir", "java", "heap", "ports");
     private static final Set<String> GLOBAL_KEYS = Set.of("runs", "dir", "java", "heap", "ports", "ssh.config");
-    private static final java.util.regex.Pattern SERVER_KEY = java.util.regex.Pattern.compile("server\\.(\\d+)(?:\\.(.+))?");
+    private static final java.util.regex.Pattern SERVER_KEY =
+        java.util.regex.Pattern.compile("server\\.(\\d+)(?:\\.(.+))?");
     private static final java.util.regex.Pattern DESTINATION =
         java.util.regex.Pattern.compile("(?:([^@\\s:]+)@)?([^@\\s:]+)(?::(\\d{1,5}))?");
 
@@ -147,7 +148,8 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
             } else if (GLOBAL_KEYS.contains(key)) {
                 defaults.put(key, value);
             } else {
-                throw bad(file, key, "unknown key (expected server.N[.ssh|runs|dir|java|heap|ports], runs, dir, java, heap,"
+                throw bad(file, key,
+                    "unknown key (expected server.N[.ssh|runs|dir|java|heap|ports], runs, dir, java, heap,"
                     + " ports or ssh.config)");
             }
         }
@@ -160,7 +162,8 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         }
         for (final Server s : servers) {
             if (!s.runs.equals(servers.get(0).runs)) {
-                throw bad(file, "server." + s.sid + ".runs", "runs " + s.runs + " but server." + servers.get(0).sid + " runs "
+                throw bad(file, "server." + s.sid + ".runs", "runs " + s.runs + " but server." + servers.get(0).sid
+                    + " runs "
                     + servers.get(0).runs + "; one ensemble runs one kind of server");
             }
         }
@@ -168,7 +171,8 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         return new Inventory(file, servers, config == null ? null : home(file, config));
     }
 
-    private static Server server(final Path file, final long sid, final Map<String, String> own, final Map<String, String> defaults) {
+    private static Server server(final Path file, final long sid, final Map<String, String> own, final Map<String,
+        String> defaults) {
         final String prefix = "server." + sid;
         if (sid < 1 || sid > 255) {
             throw bad(file, prefix, "the sid must be 1..255");
@@ -189,7 +193,8 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         final String dir = value(own, defaults, "dir", null);
         if (dir == null || !dir.startsWith("/")) {
             throw bad(file, dir == null ? prefix + ".dir" : own.containsKey("dir") ? prefix + ".dir" : "dir",
-                dir == null ? "missing: the working directory on the host (dir = /absolute/path)" : "'" + dir + "' is not an absolute path");
+                dir == null ? "missing: the working directory on the host (dir = /absolute/path)" : "'" + dir
+                    + "' is not an absolute path");
         }
         final String runsText = value(own, defaults, "runs", null);
         if (runsText == null) {
@@ -201,7 +206,8 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         final int[] ports = ports(file, portsKey, value(own, defaults, "ports", defaultPorts));
         final String heap = value(own, defaults, "heap", "128m");
         if (!heap.matches("\\d+[kKmMgG]?")) {
-            throw bad(file, own.containsKey("heap") ? prefix + ".heap" : "heap", "'" + heap + "' is not a heap size like 128m");
+            throw bad(file, own.containsKey("heap") ? prefix + ".heap" : "heap", "'" + heap
+                + "' is not a heap size like 128m");
         }
         return new Server(sid, address.trim(), new SshDestination(d.group(1), d.group(2), port), runs, dir,
             value(own, defaults, "java", "java"), heap, ports);

@@ -36,7 +36,8 @@ public final class SshHost implements AutoCloseable {
         }
     }
 
-    private SshHost(final Inventory.SshDestination destination, final Path sshConfig, final Path controlDir, final String label) {
+    private SshHost(final Inventory.SshDestination destination, final Path sshConfig, final Path controlDir,
+        final String label) {
         this.destination = destination;
         this.sshConfig = sshConfig;
         this.controlDir = controlDir;
@@ -54,15 +55,16 @@ public final class SshHost implements AutoCloseable {
         final SshHost host = new SshHost(destination, sshConfig, controlDir, label);
         // A master of a load generator killed with -9 ends by itself once nothing used it for ten minutes.
         final List<String> cmd = host.ssh("-o", "ControlMaster=yes", "-o", "ControlPersist=600", "-N", "-f");
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(controlDir.resolve("master-" + Integer.toHexString(label.hashCode()) + ".log").toFile()).start();
+        final Path log = controlDir.resolve("master-" + Integer.toHexString(label.hashCode()) + ".log");
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new IOException(label + ": ssh " + destination + " did not connect within " + CONNECT_TIMEOUT_MS + " ms");
+            throw new IOException(label + ": ssh " + destination + " did not connect within " + CONNECT_TIMEOUT_MS
+                + " ms");
         }
         if (p.exitValue() != 0) {
-            final String log = java.nio.file.Files.readString(controlDir.resolve("master-" + Integer.toHexString(label.hashCode()) + ".log"));
-            throw new IOException(label + ": ssh " + destination + " failed (status " + p.exitValue() + "): " + lastLine(log));
+            throw new IOException(label + ": ssh " + destination + " failed (status " + p.exitValue() + "): "
+                + lastLine(java.nio.file.Files.readString(log)));
         }
         return host;
     }
@@ -81,8 +83,8 @@ public final class SshHost implements AutoCloseable {
         if (sshConfig != null) {
             out.addAll(List.of("-F", sshConfig.toString()));
         }
-        out.addAll(List.of("-o", "ControlPath=" + controlDir.resolve("%C"), "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
-            "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3"));
+        out.addAll(List.of("-o", "ControlPath=" + controlDir.resolve("%C"), "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3"));
         return out;
     }
 
@@ -107,12 +109,13 @@ public final class SshHost implements AutoCloseable {
             final String line = shellLines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null || line == SHELL_GONE) {
                 shell.destroyForcibly();
-                throw new IOException(label + ": " + (line == null ? "a command did not finish within " + timeoutMs + " ms"
-                    : "the shell on the host ended") + ": " + lastLine(out.toString()));
+                final String why = line == null ? "a command did not finish within " + timeoutMs + " ms"
+                    : "the shell on the host ended";
+                throw new IOException(label + ": " + why + ": " + lastLine(out.toString()));
             }
             if (line.startsWith(token)) {
-                final String text = out.length() > 0 && out.charAt(out.length() - 1) == '\n' ? out.substring(0, out.length() - 1)
-                    : out.toString();
+                final boolean isEndedByNewline = out.length() > 0 && out.charAt(out.length() - 1) == '\n';
+                final String text = isEndedByNewline ? out.substring(0, out.length() - 1) : out.toString();
                 return new Result(Integer.parseInt(line.substring(token.length()).strip()), text, text);
             }
             out.append(line).append('\n');
@@ -162,7 +165,8 @@ public final class SshHost implements AutoCloseable {
     }
 
     /** Like {@link #run} but a non-zero status is an IOException naming the host, the step and what it printed. */
-    public String check(final String what, final String script, final long timeoutMs) throws IOException, InterruptedException {
+    public String check(final String what, final String script, final long timeoutMs) throws IOException,
+        InterruptedException {
         final Result r = run(script, timeoutMs);
         if (!r.isOk()) {
             throw new IOException(label + ": " + what + " failed (status " + r.status() + "): "
@@ -172,7 +176,8 @@ public final class SshHost implements AutoCloseable {
     }
 
     /** Copies local files into {@code remoteDir} with scp over the master connection. */
-    public void copy(final List<Path> files, final String remoteDir, final long timeoutMs) throws IOException, InterruptedException {
+    public void copy(final List<Path> files, final String remoteDir, final long timeoutMs) throws IOException,
+        InterruptedException {
         if (files.isEmpty()) {
             return;
         }
@@ -185,11 +190,13 @@ public final class SshHost implements AutoCloseable {
         for (final Path f : files) {
             cmd.add(f.toString());
         }
-        final String host = destination.user() == null ? destination.host() : destination.user() + "@" + destination.host();
+        final String host = destination.user() == null ? destination.host() : destination.user() + "@"
+            + destination.host();
         cmd.add(host + ":" + remoteDir + "/");
         final Result r = exec(cmd, null, timeoutMs, "scp to " + destination);
         if (!r.isOk()) {
-            throw new IOException(label + ": copying " + files.size() + " files to " + remoteDir + " failed: " + lastLine(r.err()));
+            throw new IOException(label + ": copying " + files.size() + " files to " + remoteDir + " failed: "
+                + lastLine(r.err()));
         }
     }
 
@@ -232,7 +239,10 @@ public final class SshHost implements AutoCloseable {
         return label;
     }
 
-    /** Ends the resident shell and the master connection ({@code ssh -O exit}); quietly, since they may be gone already. */
+    /**
+     * Ends the resident shell and the master connection ({@code ssh -O exit}); quietly, since they may be gone
+     * already.
+     */
     @Override
     public void close() {
         synchronized (this) {

@@ -67,7 +67,10 @@ final class HostFaults {
         record(new Fleet.Bracket(sentNs, System.nanoTime()));
     }
 
-    /** Drops, on {@code receiver}'s host, every packet from the {@code senders}' addresses; its own packets still leave. */
+    /**
+     * Drops, on {@code receiver}'s host, every packet from the {@code senders}' addresses; its own packets still
+     * leave.
+     */
     void cutOneWay(final long receiver, final long[] senders) throws Exception {
         final List<String> from = new ArrayList<>();
         for (final long sid : senders) {

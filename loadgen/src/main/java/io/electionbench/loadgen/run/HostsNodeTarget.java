@@ -41,7 +41,8 @@ final class HostsNodeTarget extends AdminTarget {
     }
 
     /** Connects to every host, installs the class path and each node's config; starts nothing. */
-    static HostsNodeTarget open(final Inventory inventory, final Path workDir, final ElectionPolicy policy, final NodeTiming timing,
+    static HostsNodeTarget open(final Inventory inventory, final Path workDir, final ElectionPolicy policy,
+        final NodeTiming timing,
         final FsyncPolicy fsync) throws Exception {
         final Map<Long, String> urls = new HashMap<>();
         final Map<Long, InetSocketAddress> quorum = new HashMap<>();
@@ -49,7 +50,8 @@ final class HostsNodeTarget extends AdminTarget {
         for (final Inventory.Server s : inventory.servers()) {
             urls.put(s.sid(), "http://" + s.address() + ":" + s.servicePort());
             quorum.put(s.sid(), InetSocketAddress.createUnresolved(s.address(), s.quorumPort()));
-            servers.add("server." + s.sid() + "=" + s.address() + ":" + s.quorumPort() + ":" + s.electionPort() + ":participant");
+            servers.add("server." + s.sid() + "=" + s.address() + ":" + s.quorumPort() + ":" + s.electionPort()
+                + ":participant");
             servers.add("admin." + s.sid() + "=" + s.address() + ":" + s.servicePort());
         }
         final Fleet fleet = Fleet.open(inventory, Fleet.newTag());
@@ -58,7 +60,8 @@ final class HostsNodeTarget extends AdminTarget {
             String last = null;
             for (final Inventory.Server s : inventory.servers()) {
                 final List<String> lines = new ArrayList<>(List.of("# written by electionbench run --target hosts, run "
-                    + fleet.tag(), "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(), "syncLimit=" + timing.syncLimit(),
+                    + fleet.tag(), "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(), "syncLimit="
+                        + timing.syncLimit(),
                     "electionPolicy=" + policy.name(), "fsync=" + fsync.name().toLowerCase(Locale.ROOT),
                     "dataDir=" + fleet.runDir(s) + "/node-%d"));
                 lines.addAll(servers);
@@ -124,7 +127,8 @@ final class HostsNodeTarget extends AdminTarget {
 
     @Override
     protected void spawn(final long sid) throws Exception {
-        final List<String> args = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", classpath,
+        final List<String> args = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", classpath,
             MAIN, "node", "--config", "ensemble.cfg", "--id", Long.toString(sid)));
         final long sentNs = System.nanoTime();
         fleet.start(sid, "node-" + sid, childFlags(), args);

@@ -39,7 +39,8 @@ final class HostsZooKeeperTarget extends WatchedTarget {
     private ZooKeeperWriteDriver writes;
     private volatile boolean isClosed;
 
-    private HostsZooKeeperTarget(final Inventory inventory, final Fleet fleet, final String classpath, final ZooKeeperDistribution zk,
+    private HostsZooKeeperTarget(final Inventory inventory, final Fleet fleet, final String classpath,
+        final ZooKeeperDistribution zk,
         final ZooKeeperVariant variant, final NodeTiming timing) {
         this.inventory = inventory;
         this.ensemble = Ensemble.majority(inventory.size());
@@ -58,17 +59,20 @@ final class HostsZooKeeperTarget extends WatchedTarget {
     }
 
     /** Connects to every host and installs the release, each server's zoo.cfg and myid; starts nothing. */
-    static HostsZooKeeperTarget open(final Inventory inventory, final ZooKeeperDistribution zk, final ZooKeeperVariant variant,
+    static HostsZooKeeperTarget open(final Inventory inventory, final ZooKeeperDistribution zk,
+        final ZooKeeperVariant variant,
         final NodeTiming timing) throws Exception {
         final Fleet fleet = Fleet.open(inventory, Fleet.newTag());
         try {
             final String classpath = fleet.install(zk.jars());
             for (final Inventory.Server s : inventory.servers()) {
                 final String data = fleet.runDir(s) + "/zk-" + s.sid();
-                final List<String> cfg = new ArrayList<>(ZooKeeperTarget.zooCfg(timing, variant, data, s.servicePort()));
+                final List<String> cfg = new ArrayList<>(ZooKeeperTarget.zooCfg(timing, variant, data,
+                    s.servicePort()));
                 cfg.add("clientPortAddress=" + s.address());
                 for (final Inventory.Server peer : inventory.servers()) {
-                    cfg.add("server." + peer.sid() + "=" + peer.address() + ":" + peer.quorumPort() + ":" + peer.electionPort());
+                    cfg.add("server." + peer.sid() + "=" + peer.address() + ":" + peer.quorumPort() + ":"
+                        + peer.electionPort());
                 }
                 fleet.writeFile(s.sid(), "zoo-" + s.sid() + ".cfg", String.join("\n", cfg) + "\n");
                 fleet.writeFile(s.sid(), "zk-" + s.sid() + "/myid", s.sid() + "\n");
@@ -162,7 +166,8 @@ final class HostsZooKeeperTarget extends WatchedTarget {
 
     @Override
     public ClientTransport clients(final ClientLoad load) throws IOException {
-        return new ZooKeeperClients(ZooKeeperClient.of(zk.jars()), clientAddresses(), load.sessionTimeoutMs(), load.sessions());
+        return new ZooKeeperClients(ZooKeeperClient.of(zk.jars()), clientAddresses(), load.sessionTimeoutMs(),
+            load.sessions());
     }
 
     private List<InetSocketAddress> clientAddresses() {
@@ -189,7 +194,10 @@ final class HostsZooKeeperTarget extends WatchedTarget {
         return leaders == 1;
     }
 
-    /** Round-robin srvr probes of the live servers, as the local zookeeper target's watcher; a changed answer is an event. */
+    /**
+     * Round-robin srvr probes of the live servers, as the local zookeeper target's watcher; a changed answer is an
+     * event.
+     */
     private void watch() {
         final List<Inventory.Server> servers = inventory.servers();
         int next = 0;
@@ -198,9 +206,11 @@ final class HostsZooKeeperTarget extends WatchedTarget {
             next = (next + 1) % servers.size();
             final NodeView v = views.get(s.sid());
             if (v.isUp()) {
-                final String mode = ZooKeeperTarget.srvrField(new InetSocketAddress(s.address(), s.servicePort()), "Mode: ");
+                final String mode = ZooKeeperTarget.srvrField(new InetSocketAddress(s.address(), s.servicePort()),
+                    "Mode: ");
                 final long ts = System.nanoTime();
-                final String state = "leader".equals(mode) ? "LEADING" : "follower".equals(mode) ? "FOLLOWING" : "LOOKING";
+                final String state = "leader".equals(mode) ? "LEADING" : "follower".equals(mode) ? "FOLLOWING"
+                    : "LOOKING";
                 final long leader = "LEADING".equals(state) ? s.sid() : -1;
                 if (!state.equals(v.state()) && views.replace(s.sid(), v, new NodeView(s.sid(), true, state, leader,
                     !"LOOKING".equals(state)))) {

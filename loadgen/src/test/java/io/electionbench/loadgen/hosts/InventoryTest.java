@@ -24,9 +24,11 @@ class InventoryTest {
 
     @Test
     void readsDefaultsOverridesAndBothDestinationForms() throws IOException {
-        final Inventory inv = Inventory.parse(file("runs = zookeeper 3.9.5   # the release", "dir = /var/tmp/eb", "ssh.config = ssh.cfg",
+        final Inventory inv = Inventory.parse(file("runs = zookeeper 3.9.5   # the release", "dir = /var/tmp/eb",
+            "ssh.config = ssh.cfg",
             "server.1 = 10.0.0.11", "server.1.ssh = admin@db1:2200", "server.2 = 10.0.0.12", "server.2.ssh = db2",
-            "server.2.heap = 1g", "server.2.java = /opt/jdk/bin/java", "server.2.ports = 12888:13888:12181", "server.3 = 10.0.0.13"));
+            "server.2.heap = 1g", "server.2.java = /opt/jdk/bin/java", "server.2.ports = 12888:13888:12181",
+                "server.3 = 10.0.0.13"));
         assertEquals(3, inv.size());
         assertEquals(new Inventory.Runs("zookeeper", "3.9.5"), inv.runs());
         assertEquals(dir.resolve("ssh.cfg"), inv.sshConfig());
@@ -54,17 +56,21 @@ class InventoryTest {
 
     @Test
     void eachMistakeNamesTheFileAndTheKey() throws IOException {
-        assertMessage("server.1.sh: unknown key", "runs = electionbench", "dir = /d", "server.1 = a", "server.1.sh = b");
+        assertMessage("server.1.sh: unknown key", "runs = electionbench", "dir = /d", "server.1 = a",
+            "server.1.sh = b");
         assertMessage("colour: unknown key", "colour = blue", "server.1 = a");
         assertMessage("server.1.dir: missing", "runs = electionbench", "server.1 = a");
-        assertMessage("dir: 'relative' is not an absolute path", "runs = electionbench", "dir = relative", "server.1 = a");
+        assertMessage("dir: 'relative' is not an absolute path", "runs = electionbench", "dir = relative",
+            "server.1 = a");
         assertMessage("server.1.runs: missing", "dir = /d", "server.1 = a");
         assertMessage("runs: 'zookeeper' is not", "runs = zookeeper", "dir = /d", "server.1 = a");
-        assertMessage("server.2.runs: runs zookeeper 3.9.5 but server.1 runs electionbench", "runs = electionbench", "dir = /d",
+        assertMessage("server.2.runs: runs zookeeper 3.9.5 but server.1 runs electionbench", "runs = electionbench",
+            "dir = /d",
             "server.1 = a", "server.2 = b", "server.2.runs = zookeeper 3.9.5");
         assertMessage("server.1.ssh: port 70000 is not 1..65535", "runs = electionbench", "dir = /d", "server.1 = a",
             "server.1.ssh = u@h:70000");
-        assertMessage("ports: '1:1:2' uses one port twice", "runs = electionbench", "dir = /d", "ports = 1:1:2", "server.1 = a");
+        assertMessage("ports: '1:1:2' uses one port twice", "runs = electionbench", "dir = /d", "ports = 1:1:2",
+            "server.1 = a");
         assertMessage("no server.N = address line", "runs = electionbench", "dir = /d");
     }
 

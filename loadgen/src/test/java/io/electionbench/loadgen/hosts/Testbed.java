@@ -37,7 +37,9 @@ public final class Testbed implements AutoCloseable {
         this.size = size;
     }
 
-    /** Brings up {@code n} hosts, or skips (fails under {@link #REQUIRE}) the calling test with the reason it cannot. */
+    /**
+     * Brings up {@code n} hosts, or skips (fails under {@link #REQUIRE}) the calling test with the reason it cannot.
+     */
     public static Testbed up(final int n) throws Exception {
         final String missing = !Tmpfs.isRoot() ? "not root (network namespaces and firewall rules need it)"
             : !Files.isExecutable(Path.of("/usr/sbin/sshd")) ? "no /usr/sbin/sshd (apt-get install openssh-server)"
@@ -54,7 +56,8 @@ public final class Testbed implements AutoCloseable {
         final Path state = Files.createTempDirectory("eb-testbed-");
         final String prefix = String.format("eb%04x", new java.util.Random().nextInt(1 << 16));
         final Testbed bed = new Testbed(script, state, prefix, n);
-        final Process up = new ProcessBuilder("bash", script.toString(), "up", state.toString(), Integer.toString(n), prefix)
+        final Process up = new ProcessBuilder("bash", script.toString(), "up", state.toString(), Integer.toString(n),
+            prefix)
             .redirectErrorStream(true).redirectOutput(state.resolve("up.log").toFile()).start();
         if (!up.waitFor(SCRIPT_TIMEOUT_S, TimeUnit.SECONDS) || up.exitValue() != 0) {
             up.destroyForcibly();
@@ -66,7 +69,8 @@ public final class Testbed implements AutoCloseable {
     }
 
     private static int run(final List<String> cmd, final long timeoutS) throws IOException, InterruptedException {
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return -1;
@@ -82,7 +86,8 @@ public final class Testbed implements AutoCloseable {
     /** An inventory of hosts 1..count running {@code runs}, with {@code extra} lines. */
     public Path inventory(final String runs, final int count, final String... extra) throws IOException {
         assertTrue(count <= size, "the testbed has " + size + " hosts");
-        final List<String> lines = new ArrayList<>(List.of("runs = " + runs, "ssh.config = " + state.resolve("ssh_config"),
+        final List<String> lines = new ArrayList<>(List.of("runs = " + runs, "ssh.config = "
+            + state.resolve("ssh_config"),
             "heap = 64m"));
         lines.addAll(List.of(extra));
         for (int i = 1; i <= count; i++) {
@@ -105,7 +110,8 @@ public final class Testbed implements AutoCloseable {
      * test's); returns its exit status and output.
      */
     public SshHost.Result ssh(final int i, final String script) throws IOException, InterruptedException {
-        final Process p = new ProcessBuilder("ssh", "-F", state.resolve("ssh_config").toString(), "h" + i, "--", "bash", "-c",
+        final Process p = new ProcessBuilder("ssh", "-F", state.resolve("ssh_config").toString(), "h" + i, "--",
+            "bash", "-c",
             SshQuote.q(script)).redirectErrorStream(true).start();
         final byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -145,7 +151,8 @@ public final class Testbed implements AutoCloseable {
                 }
                 final String cmd;
                 try {
-                    cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0',
+                        ' ');
                 } catch (final IOException ex) {
                     continue; // gone meanwhile
                 }
@@ -162,7 +169,8 @@ public final class Testbed implements AutoCloseable {
 
     private static boolean isZombie(final Path proc) {
         try {
-            return Files.readAllLines(proc.resolve("status")).stream().anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
+            return Files.readAllLines(proc.resolve("status")).stream().anyMatch(l -> l.startsWith("State:")
+                && l.contains("Z"));
         } catch (final IOException ex) {
             return true;
         }
@@ -177,7 +185,8 @@ public final class Testbed implements AutoCloseable {
         try (var walk = Files.walk(state)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        assertTrue(down == 0 && check == 0 && sshds.isEmpty(), "the testbed " + prefix + " was not removed: down " + down + ", check "
+        assertTrue(down == 0 && check == 0 && sshds.isEmpty(), "the testbed " + prefix + " was not removed: down "
+            + down + ", check "
             + check + ", sshds left " + sshds);
     }
 

@@ -77,7 +77,8 @@ class HostsTargetTest {
     }
 
     /** One trial of every pattern, on 3 hosts (5 where the pattern needs them); each must recover, nothing lost. */
-    private void everyPattern(final String runs, final NodeTiming timing, final ZooKeeperDistribution zk) throws Exception {
+    private void everyPattern(final String runs, final NodeTiming timing,
+        final ZooKeeperDistribution zk) throws Exception {
         final List<String> problems = new ArrayList<>();
         for (final Pattern p : Pattern.values()) {
             final int size = Math.max(3, p.minSize());
@@ -87,7 +88,8 @@ class HostsTargetTest {
                 .settle(TimeUnit.MILLISECONDS.toNanos(200)).run(0, 1, TRIAL_TIMEOUT_NS, n -> { });
             assertNull(o.skipped(), p.flag());
             if (o.samples().isEmpty() || !o.failures().isEmpty() || !o.violations().isEmpty()) {
-                problems.add(p.flag() + ": samples " + o.samples().size() + ", failures " + o.failures() + ", violations "
+                problems.add(p.flag() + ": samples " + o.samples().size() + ", failures " + o.failures()
+                    + ", violations "
                     + o.violations());
             }
             assertEquals(List.of(), bed.leftovers(), "left after " + p.flag());
@@ -109,8 +111,10 @@ class HostsTargetTest {
             assertTrue(t.awaitStable(TRIAL_TIMEOUT_NS), t.describe());
             final long leader = role(t, "LEADING");
             final long follower = role(t, "FOLLOWING");
-            final String probe = "timeout 2 bash -c '</dev/tcp/" + Testbed.address((int)follower) + "/2888' 2>/dev/null; echo $?";
-            assertEquals("0", bed.ssh((int)leader, probe).out().strip(), "the leader's host reaches the follower before the cut");
+            final String probe = "timeout 2 bash -c '</dev/tcp/" + Testbed.address((int)follower)
+                + "/2888' 2>/dev/null; echo $?";
+            assertEquals("0", bed.ssh((int)leader, probe).out().strip(),
+                "the leader's host reaches the follower before the cut");
 
             final long dropMs = lookingAfterCut(t, follower, Fleet.Cut.DROP);
             final long t0 = System.nanoTime();
@@ -122,20 +126,26 @@ class HostsTargetTest {
             final long follower2 = role(t, "FOLLOWING");
             final long leader2 = role(t, "LEADING");
             final long rejectMs = lookingAfterCut(t, follower2, Fleet.Cut.REJECT);
-            final String probe2 = "timeout 2 bash -c '</dev/tcp/" + Testbed.address((int)follower2) + "/2888' 2>/dev/null; echo $?";
+            final String probe2 = "timeout 2 bash -c '</dev/tcp/" + Testbed.address((int)follower2)
+                + "/2888' 2>/dev/null; echo $?";
             assertEquals("1", bed.ssh((int)leader2, probe2).out().strip(), "a rejected SYN is answered with a reset");
             // Not awaited: a follower of ours healed after a REJECT cut was seen to stay LOOKING (an open finding of
             // issue 13's testbed, reported; the DROP cut above heals).
             t.heal();
 
             final long syncLimitMs = OURS.syncLimit() * (long)OURS.tickTimeMs();
-            System.out.printf("follower LOOKING %d ms after a DROP cut, %d ms after a REJECT cut (syncLimit %d ms)%n", dropMs,
+            System.out.printf("follower LOOKING %d ms after a DROP cut, %d ms after a REJECT cut (syncLimit %d ms)%n",
+                dropMs,
                 rejectMs, syncLimitMs);
-            assertTrue(dropMs >= syncLimitMs * 8 / 10 && dropMs < 4 * syncLimitMs, "LOOKING " + dropMs + " ms after the drop");
+            assertTrue(dropMs >= syncLimitMs * 8 / 10 && dropMs < 4 * syncLimitMs, "LOOKING " + dropMs
+                + " ms after the drop");
         }
     }
 
-    /** Cuts {@code sid} from its peers in both directions on its own host; ms from the host's confirmation until it is LOOKING. */
+    /**
+     * Cuts {@code sid} from its peers in both directions on its own host; ms from the host's confirmation until it is
+     * LOOKING.
+     */
     private static long lookingAfterCut(final HostsNodeTarget t, final long sid, final Fleet.Cut how) throws Exception {
         final List<String> peers = new ArrayList<>();
         for (final Inventory.Server s : t.fleet().inventory().servers()) {
@@ -158,10 +168,13 @@ class HostsTargetTest {
         for (int i = 1; i <= t.fleet().inventory().size(); i++) {
             try {
                 final java.net.http.HttpResponse<String> state = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + Testbed.address(i) + ":8080/state"))
-                        .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + Testbed.address(i)
+                        + ":8080/state"))
+                        .timeout(java.time.Duration.ofSeconds(2)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
                 sb.append("h").append(i).append(" GET /state: ").append(state.body()).append('\n');
-                sb.append("h").append(i).append(" rules:\n").append(bed.ssh(i, "iptables -w -S").out()).append("h").append(i)
+                sb.append("h").append(i).append(" rules:\n").append(bed.ssh(i, "iptables -w -S").out()).append("h")
+                    .append(i)
                     .append(" log:\n").append(t.fleet().tail(i, "node-" + i, 15));
             } catch (final Exception ex) {
                 sb.append(ex);
@@ -186,10 +199,13 @@ class HostsTargetTest {
     @Test
     void aRunStoppedMidwayCleansUpFromItsShutdownHook() throws Exception {
         final Path invFile = bed.inventory("electionbench", 3);
-        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+            "-Xmx128m",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--target", "hosts", "--hosts",
-            invFile.toString(), "--patterns", "partition-leader", "--tick-time", "100", "--trials", "50", "--no-store"));
-        final Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("run.log").toFile()).start();
+            invFile.toString(), "--patterns", "partition-leader", "--tick-time", "100", "--trials", "50",
+                "--no-store"));
+        final Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("run.log")
+            .toFile()).start();
         try {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (bed.leftovers().stream().filter(l -> l.contains("-Delectionbench.run=")).count() < 3) {
@@ -214,7 +230,8 @@ class HostsTargetTest {
     }
 
     /**
-     * A load generator that died mid-run leaves servers running, a firewall rule and its run directory; {@code hosts clean}
+     * A load generator that died mid-run leaves servers running, a firewall rule and its run directory; {@code hosts
+     * clean}
      * removes exactly those: a file, a directory without the run marker and a process of someone else's survive.
      */
     @Test
@@ -244,7 +261,8 @@ class HostsTargetTest {
             }
             assertEquals(0, status, printed.toString() + out);
             final List<String> left = bed.leftovers();
-            left.removeIf(l -> l.contains("ControlPath=/tmp/eb-ssh-")); // the live target's own ssh masters, closed below
+            // The live target's own ssh masters and shells, closed below.
+            left.removeIf(l -> l.contains("ControlPath=/tmp/eb-ssh-"));
             assertEquals(List.of(), left, printed.toString());
             assertTrue(printed.toString().contains("removed chain EBI-" + t.fleet().tag()), printed.toString());
             assertTrue(Files.exists(bed.hostDir(1).resolve("keep.txt")));
