@@ -79,6 +79,16 @@ final class HostFaults {
         record(fleet.cut(receiver, from, true, false, Fleet.Cut.DROP));
     }
 
+    /** kill -9 of each server of {@code sids} on its own host, all at once; {@code name} names its process. */
+    void killAll(final long[] sids, final java.util.function.LongFunction<String> name) throws Exception {
+        fleet.each(s -> {
+            if (contains(sids, s.sid())) {
+                record(fleet.kill(s.sid(), name.apply(s.sid())));
+            }
+            return null;
+        });
+    }
+
     /** Removes every rule on every host. */
     void heal() throws Exception {
         record(fleet.heal());

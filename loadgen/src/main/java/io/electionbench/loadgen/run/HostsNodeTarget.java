@@ -155,6 +155,16 @@ final class HostsNodeTarget extends AdminTarget {
         faults.record(fleet.kill(sid, "node-" + sid));
     }
 
+    /** The kills at once, one per host ({@link HostFaults#killAll}). */
+    @Override
+    public void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+            paused.remove(sid);
+        }
+        faults.killAll(sids, sid -> "node-" + sid);
+    }
+
     @Override
     public boolean pause(final long sid) throws Exception {
         paused.add(sid);

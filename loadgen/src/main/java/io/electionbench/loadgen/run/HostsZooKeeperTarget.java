@@ -112,6 +112,15 @@ final class HostsZooKeeperTarget extends WatchedTarget {
         faults.record(fleet.kill(sid, "zk-" + sid));
     }
 
+    /** The kills at once, one per host ({@link HostFaults#killAll}). */
+    @Override
+    public void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        }
+        faults.killAll(sids, sid -> "zk-" + sid);
+    }
+
     @Override
     public boolean pause(final long sid) throws Exception {
         return faults.record(fleet.signal(sid, "zk-" + sid, "STOP")) != null;

@@ -29,6 +29,16 @@ public interface Target extends AutoCloseable {
     /** Kills a server without shutdown (kill -9). */
     void crash(long sid) throws Exception;
 
+    /**
+     * Kills several servers as one fault: at once where the kills are remote commands, so that none of them can win
+     * an election in the time another kill takes (default: one after the other).
+     */
+    default void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            crash(sid);
+        }
+    }
+
     /** Freezes a server (SIGSTOP); false if this target cannot. */
     boolean pause(long sid) throws Exception;
 

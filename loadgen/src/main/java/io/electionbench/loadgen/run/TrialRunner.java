@@ -290,9 +290,7 @@ public final class TrialRunner {
         final Map<Long, NodeView> before = target.snapshot();
         final long msgs = target.notificationsSent();
         final long faultNs = target.nowNs();
-        for (final long v : victims) {
-            target.crash(v);
-        }
+        target.crashAll(victims.stream().mapToLong(Long::longValue).toArray());
         final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         startIfDown(victims);
         stable("restarting " + victims);
