@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         SyncBenchCommand.class,
         NodeCommand.class,
         JmhCommand.class,
+        HostsCommand.class,
     })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -56,7 +56,8 @@ import picocli.CommandLine.Option;
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
         "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper servers of each --zookeeper",
         "release or --zookeeper-home install, one JVM each, watched through srvr; one cell policy zk-VERSION each), remote (running electionbench nodes named by --remote-config, driven through their admin",
-        "endpoints; a crashed node must be restarted by its supervisor)."})
+        "endpoints; a crashed node must be restarted by its supervisor), hosts (our nodes or a ZooKeeper release installed,",
+        "started and hurt over SSH on the servers of a --hosts inventory; partitions by the hosts' own firewalls)."})
 final class RunCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -65,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
      */
     static final int ZOOKEEPER_ROUND_TRIALS = 3;
 
-    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote, hosts (default: ${DEFAULT-VALUE}).",
         defaultValue = "process,sim")
     String targets;
 
@@ -175,6 +176,13 @@ final class RunCommand implements Callable<Integer> {
         description = "For --target remote: the running nodes' zoo.cfg (with admin.N=host:port for each server); --sizes is ignored.")
     Path remoteConfig;
 
+    @Option(names = "--hosts", paramLabel = "FILE", description = "For --target hosts: the inventory of its servers (docs/loadgen.md,"
+        + " \"Running on your own machines\"); --sizes is ignored.")
+    Path hostsFile;
+
+    private io.electionbench.loadgen.hosts.Inventory hostsInventory;
+    private ZooKeeperDistribution hostsZooKeeper;
+
     @Option(names = "--settle", paramLabel = "MS",
         description = "Quiet time on a stable ensemble before each trial's fault, so a server the previous trial restarted has "
             + "finished starting its JVM (default: ${DEFAULT-VALUE}; the sim target's is virtual).", defaultValue = "1000")
@@ -215,6 +223,7 @@ final class RunCommand implements Callable<Integer> {
         final List<ZooKeeperDistribution> zks;
         try {
             zks = zookeepers(m);
+            hostsZooKeeper = hostsZooKeeper();
         } catch (final ZooKeeperVersionException | IllegalArgumentException ex) {
             return Cli.fail("run", ex.getMessage());
         }
@@ -308,6 +317,11 @@ final class RunCommand implements Callable<Integer> {
 
     /** Our policies; or every ZooKeeper release with every knob variant (release-major order). */
     private List<Variant> variants(final String target, final Matrix m, final List<ZooKeeperDistribution> zks) {
+        if (target.equals("hosts")) {
+            // Our nodes on hosts are timed by polling only: their event streams are stamped on each host's clock.
+            return hostsZooKeeper != null ? List.of(new Variant(m.policies.get(0), hostsZooKeeper, ZooKeeperVariant.NONE, false))
+                : m.policies.stream().map(p -> new Variant(p, null, null, true)).toList();
+        }
         if (target.equals("zookeeper")) {
             final List<Variant> out = new ArrayList<>();
             for (final ZooKeeperDistribution zk : zks) {
@@ -387,7 +401,7 @@ final class RunCommand implements Callable<Integer> {
     private CellRunner cellRunner(final String target, final int size, final long data, final Pattern pattern, final Variant v,
         final Matrix m, final Path dir) {
         return new CellRunner(target, size, pattern, v.policy(), m.timing, seed, heap, dir).verbose(isVerbose ? System.err : null)
-            .remoteConfig(remoteConfig).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
+            .remoteConfig(remoteConfig).hosts(hostsInventory).writeRate(writeRate).fsync(m.fsync).settle(TimeUnit.MILLISECONDS.toNanos(settleMs))
             .zookeeper(v.zookeeper(), v.knobs(), zookeeperHeap).preload(data, valueBytes).clients(clientLoad())
             .observeByPolling(v.isPolled());
     }
@@ -557,6 +571,31 @@ final class RunCommand implements Callable<Integer> {
         return c;
     }
 
+    /** The --hosts inventory, read and checked; its ZooKeeper release is resolved later, with the others. */
+    private io.electionbench.loadgen.hosts.Inventory hostsInventory() {
+        if (hostsFile == null) {
+            throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
+        }
+        if (!Files.isRegularFile(hostsFile)) {
+            throw new IllegalArgumentException("--hosts " + hostsFile + ": no such file");
+        }
+        try {
+            return io.electionbench.loadgen.hosts.Inventory.parse(hostsFile);
+        } catch (final java.io.IOException ex) {
+            throw new IllegalArgumentException("--hosts " + hostsFile + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The release a ZooKeeper inventory names, resolved like --zookeeper's; null for our nodes or no hosts target. */
+    private ZooKeeperDistribution hostsZooKeeper() throws ZooKeeperVersionException {
+        if (hostsInventory == null || !hostsInventory.runs().isZooKeeper()) {
+            return null;
+        }
+        try (ZooKeeperReleases releases = ZooKeeperReleases.fromSettings()) {
+            return releases.resolve(hostsInventory.runs().version());
+        }
+    }
+
     /** The fsync policy each target's servers actually ran with. */
     private Map<String, String> fsyncByTarget(final Matrix m) {
         final Map<String, String> out = new LinkedHashMap<>();
@@ -567,6 +606,9 @@ final class RunCommand implements Callable<Integer> {
                     break;
                 case "zookeeper":
                     out.put(t, zookeeperForceSync());
+                    break;
+                case "hosts":
+                    out.put(t, hostsZooKeeper != null ? zookeeperForceSync() : m.fsync.name().toLowerCase(Locale.ROOT));
                     break;
                 case "remote":
                     out.put(t, m.remoteFsync == null ? "unknown" : m.remoteFsync.name().toLowerCase(Locale.ROOT) + " (from --remote-config)");
@@ -636,8 +678,12 @@ final class RunCommand implements Callable<Integer> {
         final List<String> ts = new ArrayList<>();
         for (final String t : targets.split(",")) {
             final String name = t.trim().toLowerCase(Locale.ROOT);
-            if (!List.of("sim", "inproc", "process", "zookeeper", "remote").contains(name)) {
-                throw new IllegalArgumentException("unknown target '" + t.trim() + "' (expected sim, inproc, process, zookeeper or remote)");
+            if (!List.of("sim", "inproc", "process", "zookeeper", "remote", "hosts").contains(name)) {
+                throw new IllegalArgumentException("unknown target '" + t.trim()
+                    + "' (expected sim, inproc, process, zookeeper, remote or hosts)");
+            }
+            if (name.equals("hosts")) {
+                hostsInventory = hostsInventory();
             }
             if (name.equals("remote") && remoteConfig == null) {
                 throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with an admin.N=host:port line per server)");
@@ -689,7 +735,7 @@ final class RunCommand implements Callable<Integer> {
             checkZooKeeperHeap(preloads.stream().mapToLong(Long::longValue).max().orElse(0));
         }
         return new Matrix(ts, Cli.intList(sizes, "ensemble size", 1, 15), ps, pol, new NodeTiming(tickTimeMs, initLimit, syncLimit), remoteSize,
-            remotePolicy, fsyncPolicy, remoteFsync, preloads);
+            remotePolicy, fsyncPolicy, remoteFsync, preloads, hostsInventory == null ? 0 : hostsInventory.size());
     }
 
     /**
@@ -740,7 +786,7 @@ final class RunCommand implements Callable<Integer> {
     static final int MAX_PRELOAD = 10_000_000;
 
     private record Matrix(List<String> targets, List<Integer> sizes, List<Pattern> patterns, List<ElectionPolicy> policies, NodeTiming timing,
-        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync, List<Long> preloads) {
+        int remoteSize, ElectionPolicy remotePolicy, FsyncPolicy fsync, FsyncPolicy remoteFsync, List<Long> preloads, int hostsSize) {
         /**
          * ZooKeeper runs its own election, so it gets one cell per size, not one per policy; remote
          * nodes run what their config says, at the size it lists.
@@ -753,7 +799,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         List<Integer> sizesFor(final String target) {
-            return target.equals("remote") ? List.of(remoteSize) : sizes;
+            return target.equals("remote") ? List.of(remoteSize) : target.equals("hosts") ? List.of(hostsSize) : sizes;
         }
     }
 
@@ -770,6 +816,8 @@ final class RunCommand implements Callable<Integer> {
         private final boolean isWriting;
         private final List<String[]> rows = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        /** Per cell of the hosts target, the fault uncertainty shown under the table. */
+        private final List<String> uncertainty = new ArrayList<>();
         private final Map<String, Double> readyP50 = new LinkedHashMap<>();
 
         Summary(final boolean isJson, final boolean isWriting) {
@@ -808,6 +856,14 @@ final class RunCommand implements Callable<Integer> {
             final Metric zkReported = reported.build();
             if (zkReported.n() > 0) {
                 cell.metric("zk_reported_election_ms", zkReported);
+            }
+            if (!o.faultUncertaintyNs().isEmpty()) {
+                final double[] ms = o.faultUncertaintyNs().stream().mapToDouble(ns -> ns / 1e6).toArray();
+                cell.metric("fault_uncertainty_ms", Metric.perRun("ms", Better.LOWER, ms));
+                final double[] sorted = ms.clone();
+                java.util.Arrays.sort(sorted);
+                uncertainty.add(String.format(Locale.ROOT, "%s: p50 %.1f ms, max %.1f ms over %d trials", name,
+                    sorted[(sorted.length - 1) / 2], sorted[sorted.length - 1], sorted.length));
             }
             if (!o.preloadMs().isEmpty()) {
                 cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
@@ -924,6 +980,11 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println("sim cells run --sim-trials (default 200: virtual time is cheap), the others --trials");
             }
             footer.forEach(System.out::println);
+            if (!uncertainty.isEmpty()) {
+                System.out.println("fault uncertainty (hosts: each trial's widest gap from sending a fault's command to its host's"
+                    + " confirmation; the fault took effect within it; fault_uncertainty_ms in the run file):");
+                uncertainty.forEach(u -> System.out.println("  " + u));
+            }
             printRatios();
             notes.forEach(n -> System.out.println("note: " + n));
         }

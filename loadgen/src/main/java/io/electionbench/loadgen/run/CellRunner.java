@@ -48,6 +48,14 @@ public final class CellRunner {
         return this;
     }
 
+    private io.electionbench.loadgen.hosts.Inventory hosts;
+
+    /** The servers the hosts target runs on ({@code --hosts}). */
+    public CellRunner hosts(final io.electionbench.loadgen.hosts.Inventory inventory) {
+        this.hosts = inventory;
+        return this;
+    }
+
     /** Open-loop writes at {@code ratePerS} a second during every trial (0: none). */
     public CellRunner writeRate(final double ratePerS) {
         this.writeRate = ratePerS;
@@ -116,9 +124,9 @@ public final class CellRunner {
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
         List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
-        List<ClientTrial> clients) {
+        List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of());
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -133,7 +141,8 @@ public final class CellRunner {
             }
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
                 concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
-                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients));
+                concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients),
+                concat(faultUncertaintyNs, next.faultUncertaintyNs));
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -175,6 +184,10 @@ public final class CellRunner {
         if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
             return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
         }
+        if (pattern == Pattern.ONE_WAY_LEADER && !targetName.equals("hosts")) {
+            return new CellOutcome(List.of(), List.of(), List.of(), "only the hosts target cuts a link one way (a firewall"
+                + " rule on one side); the fault proxy, the admin endpoint and the simulator cut both ways");
+        }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
         final ClientDriver[] clientDriver = new ClientDriver[1];
@@ -208,9 +221,15 @@ public final class CellRunner {
             final List<String> failures = new ArrayList<>();
             final List<ServerReports> reported = new ArrayList<>();
             target.drainReports(); // the bootstrap's and the preload's
+            target.drainFaultUncertaintyNs();
+            final List<Long> uncertainties = new ArrayList<>();
             for (int t = 0; t < warmup + trials; t++) {
                 final TrialRunner.Trial trial = runner.trial(pattern);
                 final ServerReports reportedNow = target.drainReports();
+                final long uncertaintyNs = target.drainFaultUncertaintyNs();
+                if (t >= warmup && uncertaintyNs >= 0) {
+                    uncertainties.add(uncertaintyNs);
+                }
                 if (t >= warmup && !reportedNow.isEmpty()) {
                     reported.add(reportedNow);
                 }
@@ -242,7 +261,7 @@ public final class CellRunner {
                 onTrial.accept(t + 1);
             }
             return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs,
-                clientTrials);
+                clientTrials, uncertainties);
         }
     }
 
@@ -289,6 +308,14 @@ public final class CellRunner {
                 }
                 return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
                     zookeeperVariant);
+            case "hosts":
+                if (hosts == null) {
+                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
+                }
+                if (hosts.runs().isZooKeeper()) {
+                    return HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing);
+                }
+                return HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
             default:
                 throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
         }

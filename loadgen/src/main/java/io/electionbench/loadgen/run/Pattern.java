@@ -23,7 +23,10 @@ public enum Pattern {
         "cut the leader off from every other server (silently); measured from the cut; detection takes syncLimit ticks"),
     SPLIT_HALVES("split-halves", 3,
         "split into halves, the leader in the smaller one; an odd ensemble elects on the larger side, an even one only after the heal"),
-    LEADER_PAUSE("leader-pause", 3, "SIGSTOP the leader, measured from the pause; resume it afterwards (process and sim targets)");
+    LEADER_PAUSE("leader-pause", 3, "SIGSTOP the leader, measured from the pause; resume it afterwards (process and sim targets)"),
+    ONE_WAY_LEADER("one-way-leader", 3,
+        "the leader's host drops every packet from the others: it still sends, hears nothing; measured from the cut (hosts target:"
+            + " a firewall rule on one side of a link)");
 
     private final String flag;
     private final int minSize;

@@ -29,6 +29,16 @@ public interface Target extends AutoCloseable {
     /** Kills a server without shutdown (kill -9). */
     void crash(long sid) throws Exception;
 
+    /**
+     * Kills several servers as one fault: at once where the kills are remote commands, so that none of them can win
+     * an election in the time another kill takes (default: one after the other).
+     */
+    default void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            crash(sid);
+        }
+    }
+
     /** Freezes a server (SIGSTOP); false if this target cannot. */
     boolean pause(long sid) throws Exception;
 
@@ -36,6 +46,14 @@ public interface Target extends AutoCloseable {
 
     /** Cuts every link between the sides, silently. */
     void partition(long[][] sides) throws Exception;
+
+    /**
+     * Makes {@code receiver} deaf to {@code senders}: their packets to it vanish, its own still reach them (a one-way
+     * cut, healed by {@link #heal}); false where this target can only cut links both ways.
+     */
+    default boolean cutOneWay(final long receiver, final long[] senders) throws Exception {
+        return false;
+    }
 
     /** Restores every link. */
     void heal() throws Exception;
@@ -92,6 +110,15 @@ public interface Target extends AutoCloseable {
      */
     default ClientTransport clients(final ClientLoad load) throws Exception {
         return null;
+    }
+
+    /**
+     * The widest gap, since the last call, between sending a fault's command and the server's host confirming it
+     * (kill -9 until the process was gone, firewall rules until every host had them), on this target's clock; -1
+     * where faults are local calls whose instant is exact (docs/loadgen.md, "Running on your own machines").
+     */
+    default long drainFaultUncertaintyNs() {
+        return -1;
     }
 
     /** Election notifications sent by all servers so far, or -1 if unknown. */

@@ -243,6 +243,8 @@ public final class TrialRunner {
                 return List.of(splitHalves());
             case LEADER_PAUSE:
                 return List.of(pauseLeader());
+            case ONE_WAY_LEADER:
+                return List.of(oneWayLeader());
             default:
                 throw new IllegalStateException(pattern.name());
         }
@@ -288,9 +290,7 @@ public final class TrialRunner {
         final Map<Long, NodeView> before = target.snapshot();
         final long msgs = target.notificationsSent();
         final long faultNs = target.nowNs();
-        for (final long v : victims) {
-            target.crash(v);
-        }
+        target.crashAll(victims.stream().mapToLong(Long::longValue).toArray());
         final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         startIfDown(victims);
         stable("restarting " + victims);
@@ -385,6 +385,21 @@ public final class TrialRunner {
         final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
         target.heal();
         stable("healing the partition");
+        return s;
+    }
+
+    /** The leader stops hearing the others (a one-way cut on its side); measured like partition-leader. */
+    private Sample oneWayLeader() throws Exception {
+        final long leader = leader();
+        final Map<Long, NodeView> before = target.snapshot();
+        final long msgs = target.notificationsSent();
+        final long faultNs = target.nowNs();
+        if (!target.cutOneWay(leader, othersThan(leader))) {
+            throw new IllegalStateException("the " + target.name() + " target cannot cut a link one way");
+        }
+        final Sample s = measure(before, faultNs, leader, msgs, false, faultNs);
+        target.heal();
+        stable("healing the one-way cut");
         return s;
     }
 

@@ -89,12 +89,7 @@ final class ZooKeeperTarget extends WatchedTarget {
             for (int sid = 1; sid <= size; sid++) {
                 final Path data = Files.createDirectories(dir.resolve("zk-" + sid));
                 Files.writeString(data.resolve("myid"), sid + "\n");
-                final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
-                    "syncLimit=" + timing.syncLimit(), "dataDir=" + data, "clientPort=" + clientPorts[sid], "4lw.commands.whitelist=srvr",
-                    "admin.enableServer=false", "maxClientCnxns=0"));
-                // The variant's knobs replace the defaults of the same key (ZooKeeper would take the last one).
-                cfg.removeIf(line -> variant.knobs().containsKey(line.substring(0, line.indexOf('='))));
-                cfg.addAll(variant.zooCfgLines());
+                final List<String> cfg = zooCfg(timing, variant, data.toString(), clientPorts[sid]);
                 // Itself with the ports it binds, every other server behind this server's own proxy to it.
                 for (int peer = 1; peer <= size; peer++) {
                     final PeerProxies.Ports p = real.get((long)peer);
@@ -112,6 +107,20 @@ final class ZooKeeperTarget extends WatchedTarget {
         watcher = new Thread(this::watch, "zookeeper-watcher");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /**
+     * A server's zoo.cfg without its server lines: the timing, {@code dataDir}, {@code clientPort}, srvr allowed,
+     * AdminServer off, no client limit, then the variant's knobs, which replace the defaults of the same key
+     * (ZooKeeper would take the last one).
+     */
+    static List<String> zooCfg(final NodeTiming timing, final ZooKeeperVariant variant, final String dataDir, final int clientPort) {
+        final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
+            "syncLimit=" + timing.syncLimit(), "dataDir=" + dataDir, "clientPort=" + clientPort, "4lw.commands.whitelist=srvr",
+            "admin.enableServer=false", "maxClientCnxns=0"));
+        cfg.removeIf(line -> variant.knobs().containsKey(line.substring(0, line.indexOf('='))));
+        cfg.addAll(variant.zooCfgLines());
+        return cfg;
     }
 
     @Override
@@ -312,8 +321,13 @@ final class ZooKeeperTarget extends WatchedTarget {
 
     /** One field of a srvr answer ("Mode: ", "Zxid: "), or null when the server does not answer it. */
     private static String srvrField(final int port, final String field) {
+        return srvrField(new InetSocketAddress("127.0.0.1", port), field);
+    }
+
+    /** One field of the srvr answer of the server at {@code address}, or null when it does not answer it. */
+    static String srvrField(final InetSocketAddress address, final String field) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(address, 200);
             s.setSoTimeout(500);
             final OutputStream out = s.getOutputStream();
             out.write("srvr".getBytes(StandardCharsets.US_ASCII));
