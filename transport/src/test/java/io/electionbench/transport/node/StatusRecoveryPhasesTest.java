@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +18,11 @@ import io.electionbench.core.election.ElectionAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.NodeTiming;
-import io.electionbench.core.election.PeerPublisher;
-import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.log.MemoryTxnLog;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.doubles.DroppingPublisher;
+import io.electionbench.core.sim.doubles.MemoryState;
 import io.electionbench.core.sync.SyncMode;
 
 /**
@@ -102,8 +101,9 @@ class StatusRecoveryPhasesTest {
 
         Stepped(final long sid) {
             publisher = new StatusPublisher(sid, "fast", new StorageAlarm(sid, dataDir));
-            agent = new ElectionAgent(sid, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, new Storage(),
-                new AcceptingPublisher(), publisher, ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
+            agent = new ElectionAgent(sid, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
+                new MemoryState(new MemoryTxnLog()),
+                new DroppingPublisher(), publisher, ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
             publisher.agent(agent);
             step();
         }
@@ -127,116 +127,6 @@ class StatusRecoveryPhasesTest {
 
         NodeStatus status() {
             return publisher.status();
-        }
-    }
-
-    /** An empty history at epoch 0 in memory. */
-    private static final class Storage implements PersistentState {
-        private final MemoryTxnLog log = new MemoryTxnLog();
-        private long current;
-        private long accepted;
-
-        @Override
-        public TxnLog log() {
-            return log;
-        }
-
-        @Override
-        public long currentEpoch() {
-            return current;
-        }
-
-        @Override
-        public long acceptedEpoch() {
-            return accepted;
-        }
-
-        @Override
-        public void acceptedEpoch(final long epoch) {
-            accepted = epoch;
-        }
-
-        @Override
-        public void currentEpoch(final long epoch) {
-            current = epoch;
-        }
-    }
-
-    /** Links that take every send (what is sent does not matter here). */
-    private static final class AcceptingPublisher implements PeerPublisher {
-        @Override
-        public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
-            final long electionEpoch, final long peerEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid,
-            final int flags) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLearnerReject(final long toSid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPing(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendPingAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendLeaderInfo(final long toSid, final long newEpoch) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
-            final long snapshotZxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
-            final long position, final DirectBuffer buffer, final int offset, final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
-            final int length) {
-            return true;
-        }
-
-        @Override
-        public boolean sendNewLeader(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendAck(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendCommit(final long toSid, final long zxid) {
-            return true;
-        }
-
-        @Override
-        public boolean sendUpToDate(final long toSid, final long zxid) {
-            return true;
         }
     }
 }
