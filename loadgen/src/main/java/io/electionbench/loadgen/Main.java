@@ -28,6 +28,13 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(final String[] args) {
+        if (args.length > 0 && "node".equals(args[0])) {
+            // A node is restarted in every follower-crash trial: it starts without building (and class-loading)
+            // every other command, with the same error handling.
+            final CommandLine node = new CommandLine(new NodeCommand()).setCommandName("electionbench node");
+            node.setParameterExceptionHandler(new ParameterErrorHandler());
+            System.exit(node.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(newCommandLine().execute(args));
     }
 

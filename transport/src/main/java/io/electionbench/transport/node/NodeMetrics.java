@@ -43,9 +43,12 @@ final class NodeMetrics {
     /**
      * The JVM's and the process's metrics, one registry per process and shared by its nodes: JvmMetrics keeps
      * every registry it was given in a static set (and adds a GC listener per registry), so a registry per node
-     * would keep every closed node reachable.
+     * would keep every closed node reachable. Made at the first scrape (holder class), not when a node starts:
+     * JvmMetrics loads the JMX beans, which a restarting node should not wait for.
      */
-    private static final PrometheusRegistry JVM_REGISTRY = jvmRegistry();
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = jvmRegistry();
+    }
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -57,7 +60,7 @@ final class NodeMetrics {
         recoveryMetrics(publisher);
         storageMetrics(publisher.storageAlarm());
         adminMetrics(node);
-        registry.register((MultiCollector)JVM_REGISTRY::scrape);
+        registry.register((MultiCollector)() -> Jvm.REGISTRY.scrape());
     }
 
     /** Any thread: the text format of every metric now. */
