@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
@@ -151,7 +151,7 @@ public class ElectionRoundBenchmark {
     static long leaderOf(final Simulator sim, final Ensemble ensemble) {
         long leader = -1;
         for (int i = 0; i < ensemble.size(); i++) {
-            final ElectionAgent agent = sim.agent(ensemble.sid(i));
+            final MemberAgent agent = sim.agent(ensemble.sid(i));
             if (agent.state() == ServerState.LEADING) {
                 if (leader >= 0) {
                     throw new IllegalStateException("two leaders: " + leader + " and " + agent.sid());

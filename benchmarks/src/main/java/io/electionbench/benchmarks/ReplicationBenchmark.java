@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
@@ -69,15 +69,15 @@ public class ReplicationBenchmark {
         final MemoryState state = newState();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
         final long[] now = {0};
-        ElectionAgent agent;
+        MemberAgent agent;
         RingBuffer ring;
         long next;
         long committed;
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new ElectionAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
-                ElectionObserver.NONE, ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
+            agent = new MemberAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
+                ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
             agent.writeListener((id, status, zxid, leader) -> committed += status == WriteListener.COMMITTED ? 1 : 0);
             ring = agent.inbound();
             agent.doWork(0);
@@ -104,14 +104,14 @@ public class ReplicationBenchmark {
         final MemoryState state = newState();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
         final long[] now = {0};
-        ElectionAgent agent;
+        MemberAgent agent;
         RingBuffer ring;
         long next;
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new ElectionAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
-                ElectionObserver.NONE, ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
+            agent = new MemberAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
+                ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
             ring = agent.inbound();
             agent.doWork(0);
             InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, 2);

@@ -21,14 +21,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.InboundMessages;
 
 /**
  * The transport-to-agent hand-off: a transport thread offers decoded notifications into the agent's
  * many-to-one ring buffer ({@link InboundMessages#offerNotification}: claim, write in place, commit
  * with a release store), and the agent thread drains it with a {@link MessageHandler} that reads every
- * field in place, as {@code ElectionAgent.onMessage} does, up to the agent's 256 messages per duty
+ * field in place, as {@code MemberAgent.onMessage} does, up to the agent's 256 messages per duty
  * cycle. One producer and one consumer thread (the machine has 2 cores), ring of the agent's default
  * capacity. A side that cannot make progress (ring full, ring empty) yields its core, as an agent
  * under a yielding idle strategy does; without that, on a machine with fewer free cores than the two
@@ -47,7 +47,7 @@ import io.electionbench.core.election.InboundMessages;
 @Fork(value = 2, jvmArgsAppend = {ForkJvm.ADD_EXPORTS, ForkJvm.JDK_INTERNAL_MISC, ForkJvm.HEAP_MIN, ForkJvm.HEAP_MAX})
 @State(Scope.Group)
 public class RingBufferHandoffBenchmark {
-    /** The agent's duty-cycle read limit ({@code ElectionAgent.MESSAGE_LIMIT}). */
+    /** The agent's duty-cycle read limit ({@code MemberAgent.MESSAGE_LIMIT}). */
     static final int READ_LIMIT = 256;
     private static final int VOTES = 1024;
 
@@ -58,7 +58,7 @@ public class RingBufferHandoffBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        ring = ElectionAgent.newInboundRing(ElectionAgent.DEFAULT_INBOUND_CAPACITY);
+        ring = MemberAgent.newInboundRing(MemberAgent.DEFAULT_INBOUND_CAPACITY);
         votes = new long[VOTES * 5];
         states = new int[VOTES];
         final SplittableRandom random = new SplittableRandom(0x41ad);
@@ -118,7 +118,7 @@ public class RingBufferHandoffBenchmark {
         final long[] v = votes;
         final int at = i * 5;
         if (InboundMessages.offerNotification(ring, v[at], states[i], v[at + 1], v[at + 2], v[at + 3], v[at + 4],
-            ElectionAgent.NOTIFICATION_VERSION)) {
+            MemberAgent.NOTIFICATION_VERSION)) {
             p.offered++;
             return true;
         }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.VoteOrder;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 
@@ -54,7 +54,7 @@ import io.electionbench.core.quorum.QuorumVerifier;
 public class VoteTallyBenchmark {
     private static final int ROUNDS = 256;
     private static final int LOOKING = ServerState.LOOKING.code();
-    private static final int VERSION = ElectionAgent.NOTIFICATION_VERSION;
+    private static final int VERSION = MemberAgent.NOTIFICATION_VERSION;
 
     /** Ensemble size (all voters, majority quorum). */
     @Param({"3", "5", "7", "9", "15", "25", "51"})

@@ -716,9 +716,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(ex.getMessage(), ex);
             }
         }
-        if (valueBytes < 0 || valueBytes > io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES) {
+        if (valueBytes < 0 || valueBytes > io.electionbench.core.election.MemberAgent.MAX_WRITE_BYTES) {
             throw new IllegalArgumentException("--value-bytes " + valueBytes + " is not in 0.."
-                + io.electionbench.core.election.ElectionAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
+                + io.electionbench.core.election.MemberAgent.MAX_WRITE_BYTES + " (our nodes' largest write)");
         }
         final List<Long> preloads = Cli.intList(preload, "--preload", 0, MAX_PRELOAD).stream().map(Integer::longValue).toList();
         final List<Boolean> modes = new ArrayList<>();

@@ -13,7 +13,7 @@ import java.util.function.ToDoubleFunction;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.loadgen.fs.FileTrees;
 import io.electionbench.loadgen.sync.FollowerSync;
@@ -161,8 +161,8 @@ final class SyncBenchCommand implements Callable<Integer> {
         if (txns < 1 || txns > MAX_TXNS) {
             throw new IllegalArgumentException("--txns " + txns + " is out of range 1.." + MAX_TXNS);
         }
-        if (txnBytes < 1 || txnBytes > ElectionAgent.MAX_WRITE_BYTES) {
-            throw new IllegalArgumentException("--txn-bytes " + txnBytes + " is out of range 1.." + ElectionAgent.MAX_WRITE_BYTES);
+        if (txnBytes < 1 || txnBytes > MemberAgent.MAX_WRITE_BYTES) {
+            throw new IllegalArgumentException("--txn-bytes " + txnBytes + " is out of range 1.." + MemberAgent.MAX_WRITE_BYTES);
         }
         if (snapshotMib < 0 || snapshotMib > MAX_SNAPSHOT_MIB) {
             throw new IllegalArgumentException("--snapshot-mib " + snapshotMib + " is out of range 0.." + MAX_SNAPSHOT_MIB

@@ -15,7 +15,7 @@ import io.electionbench.core.quorum.QuorumVerifier;
  * exists, as Aeron's {@code ConsensusModuleAgent} feeds its {@code Election}; {@link #doWork} runs the
  * timers, one method per {@link State}. The vote order, round handling, vote equality and the join
  * path through FOLLOWING/LEADING votes are ZooKeeper's; when to stop waiting is the
- * {@link ElectionPolicy}'s. A decision goes back to the agent ({@code ElectionAgent.decide}), which
+ * {@link ElectionPolicy}'s. A decision goes back to the agent ({@code MemberAgent.decide}), which
  * changes role. Agent thread only; nothing here allocates.
  */
 final class FastLeaderElection {
@@ -32,7 +32,7 @@ final class FastLeaderElection {
     private static final int LOOKING = ServerState.LOOKING.code();
     private static final int LEADING = ServerState.LEADING.code();
 
-    private final ElectionAgent agent;
+    private final MemberAgent agent;
     private final long mySid;
     private final int myIndex;
     private final long myBit;
@@ -68,7 +68,7 @@ final class FastLeaderElection {
     private long notificationsSent;
     private long notificationsReceived;
 
-    FastLeaderElection(final ElectionAgent agent, final long mySid, final Ensemble ensemble,
+    FastLeaderElection(final MemberAgent agent, final long mySid, final Ensemble ensemble,
         final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage) {
         this.agent = agent;
         this.mySid = mySid;
@@ -143,7 +143,7 @@ final class FastLeaderElection {
         }
         state = State.COLLECTING;
         final long agree = recvSet.maskEqualTo(
-            LOOKING, ElectionAgent.NOTIFICATION_VERSION, candidate, candidateZxid, logicalClock, candidateEpoch);
+            LOOKING, MemberAgent.NOTIFICATION_VERSION, candidate, candidateZxid, logicalClock, candidateEpoch);
         if (quorum.containsQuorum(agree)) {
             agent.decide(candidate, candidateZxid, logicalClock, candidateEpoch, agree & recvSet.lookingMask(),
                 "quorum and quiet");
@@ -306,7 +306,7 @@ final class FastLeaderElection {
         }
         final long nowNs = agent.nowNs();
         final long agree = recvSet.maskEqualTo(
-            LOOKING, ElectionAgent.NOTIFICATION_VERSION, candidate, candidateZxid, logicalClock, candidateEpoch);
+            LOOKING, MemberAgent.NOTIFICATION_VERSION, candidate, candidateZxid, logicalClock, candidateEpoch);
         if (!quorum.containsQuorum(agree)) {
             if (hasEarlyLearnerQuorum() && state != State.FINALIZING) {
                 // The full quiet period, not the adaptive one: learners may have decided while only
@@ -355,7 +355,7 @@ final class FastLeaderElection {
         answeredMask = 0;
         state = State.COLLECTING;
         if (isParticipant) {
-            recvSet.put(myIndex, LOOKING, ElectionAgent.NOTIFICATION_VERSION, leader, zxid, logicalClock, peerEpoch);
+            recvSet.put(myIndex, LOOKING, MemberAgent.NOTIFICATION_VERSION, leader, zxid, logicalClock, peerEpoch);
         }
     }
 

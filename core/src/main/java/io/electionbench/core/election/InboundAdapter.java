@@ -6,7 +6,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * Bytes to calls: drains an agent's inbound ring and hands each message, read in place, to the
- * {@link ElectionAgent} handler of its kind (Aeron's {@code ConsensusAdapter}). The layouts and
+ * {@link MemberAgent} handler of its kind (Aeron's {@code ConsensusAdapter}). The layouts and
  * their offsets are {@link InboundMessages}'s, documented there once; this class is their only
  * reader. Agent thread only; nothing is allocated.
  */
@@ -15,9 +15,9 @@ final class InboundAdapter implements MessageHandler {
     static final int MESSAGE_LIMIT = 256;
 
     private final RingBuffer ring;
-    private final ElectionAgent agent;
+    private final MemberAgent agent;
 
-    InboundAdapter(final RingBuffer ring, final ElectionAgent agent) {
+    InboundAdapter(final RingBuffer ring, final MemberAgent agent) {
         this.ring = ring;
         this.agent = agent;
     }

@@ -33,8 +33,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * and the {@code offer} methods here their only writers.
  *
  * <p>A message must fit the ring's {@code maxMsgLength()} (an eighth of its capacity): the agent's
- * writes are at most {@link ElectionAgent#MAX_WRITE_BYTES} and its snapshot chunks
- * {@link ElectionAgent#SNAPSHOT_CHUNK_BYTES}, so a ring of {@link ElectionAgent#DEFAULT_INBOUND_CAPACITY}
+ * writes are at most {@link MemberAgent#MAX_WRITE_BYTES} and its snapshot chunks
+ * {@link MemberAgent#SNAPSHOT_CHUNK_BYTES}, so a ring of {@link MemberAgent#DEFAULT_INBOUND_CAPACITY}
  * takes any of them. A payload too large for the ring is refused with an exception.
  */
 public final class InboundMessages {

@@ -23,7 +23,7 @@ public interface WriteListener {
      * the write may or may not survive. Never counted as acknowledged.
      */
     int UNKNOWN = 4;
-    /** The payload exceeds {@link ElectionAgent#MAX_WRITE_BYTES}. */
+    /** The payload exceeds {@link MemberAgent#MAX_WRITE_BYTES}. */
     int TOO_LARGE = 5;
 
     void onWriteResult(long requestId, int status, long zxid, long leaderSid);

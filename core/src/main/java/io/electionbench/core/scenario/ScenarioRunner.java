@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
@@ -191,7 +191,7 @@ public final class ScenarioRunner {
 
     /**
      * {@code write N}: N writes offered to the serving leader, pipelined in batches the leader can
-     * hold outstanding at once ({@link ElectionAgent#MAX_OUTSTANDING}); all must commit.
+     * hold outstanding at once ({@link MemberAgent#MAX_OUTSTANDING}); all must commit.
      */
     private void write(final Simulator s, final Command.Write c) {
         final int before = s.writesAcknowledged().size();
@@ -223,7 +223,7 @@ public final class ScenarioRunner {
     }
 
     /** Writes offered before the simulation runs again: well under what a leader holds outstanding. */
-    private static final int WRITE_BATCH = ElectionAgent.MAX_OUTSTANDING / 4;
+    private static final int WRITE_BATCH = MemberAgent.MAX_OUTSTANDING / 4;
 
     /** A setup command (state, snapshot) that failed when the ensemble was built at the first action. */
     private static final class SetupFailure extends IllegalStateException {
@@ -258,7 +258,7 @@ public final class ScenarioRunner {
                 ok = s.storage(c.sid()).lastLoggedZxid() == Zxid.parse(c.value());
                 break;
             case SYNC: {
-                final ElectionAgent a = s.agent(c.sid());
+                final MemberAgent a = s.agent(c.sid());
                 actual = a == null ? "DOWN" : a.lastSyncMode() == null ? "never synced" : a.lastSyncMode().name();
                 ok = actual.equals(c.value());
                 break;
@@ -291,7 +291,7 @@ public final class ScenarioRunner {
         final Ensemble e = s.ensemble();
         for (int i = 0; i < e.size(); i++) {
             final long other = e.sid(i);
-            final ElectionAgent a = s.agent(other);
+            final MemberAgent a = s.agent(other);
             if (other == sid || a == null || !e.quorum().isVoter(i) || s.isBlocked(other, sid)) {
                 continue;
             }
@@ -306,7 +306,7 @@ public final class ScenarioRunner {
         final List<Long> leaders = new ArrayList<>();
         final Ensemble e = s.ensemble();
         for (int i = 0; i < e.size(); i++) {
-            final ElectionAgent a = s.agent(e.sid(i));
+            final MemberAgent a = s.agent(e.sid(i));
             if (a != null && a.state() == ServerState.LEADING) {
                 leaders.add(e.sid(i));
             }
@@ -322,7 +322,7 @@ public final class ScenarioRunner {
         final Ensemble e = s.ensemble();
         for (int i = 0; i < e.size(); i++) {
             final long sid = e.sid(i);
-            final ElectionAgent a = s.agent(sid);
+            final MemberAgent a = s.agent(sid);
             sb.append(i == 0 ? "" : ", ").append(sid).append('=').append(stateOf(s, sid));
             if (a != null && a.leader() >= 0 && a.state() != ServerState.LEADING) {
                 sb.append('>').append(a.leader());
@@ -332,7 +332,7 @@ public final class ScenarioRunner {
     }
 
     private static String stateOf(final Simulator s, final long sid) {
-        final ElectionAgent a = s.agent(sid);
+        final MemberAgent a = s.agent(sid);
         return a == null ? "DOWN" : a.state().name();
     }
 
@@ -341,7 +341,7 @@ public final class ScenarioRunner {
         final Ensemble e = sim.ensemble();
         for (int i = 0; i < e.size(); i++) {
             final long sid = e.sid(i);
-            final ElectionAgent a = sim.agent(sid);
+            final MemberAgent a = sim.agent(sid);
             out.put(sid, new ScenarioResult.NodeSummary(
                 stateOf(sim, sid), a == null ? -1 : a.leader(), sim.storage(sid).currentEpoch(),
                 Zxid.toString(sim.storage(sid).lastLoggedZxid())));

@@ -14,7 +14,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
@@ -37,7 +37,7 @@ import io.electionbench.core.sim.network.SendFailure;
 import io.electionbench.core.sim.network.SimNetwork;
 
 /**
- * Runs a whole ensemble of {@link ElectionAgent}s in one thread on virtual time: the cluster (agents,
+ * Runs a whole ensemble of {@link MemberAgent}s in one thread on virtual time: the cluster (agents,
  * their durable {@link SimStorage}, starts and crashes) and the run loop, which delivers what the
  * {@link SimNetwork} has due and runs every agent whose timer is due, in time order. A crash discards
  * the agent (memory) and keeps its storage (disk). All randomness comes from one seeded generator and
@@ -70,7 +70,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
     private final NodeTiming timing;
     private final int size;
     private final SimStorage[] storage;
-    private final ElectionAgent[] agents;
+    private final MemberAgent[] agents;
     private final int[] incarnation;
     private final RingBuffer[] rings;
     private final UnsafeBuffer slab;
@@ -106,7 +106,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         this.timing = timing;
         this.size = ensemble.size();
         this.storage = new SimStorage[size];
-        this.agents = new ElectionAgent[size];
+        this.agents = new MemberAgent[size];
         this.incarnation = new int[size];
         this.rings = new RingBuffer[size];
         this.network = new SimNetwork(ensemble, network, seed, servers);
@@ -241,7 +241,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
     }
 
     /** The live agent of {@code sid}, or null when it is down. */
-    public ElectionAgent agent(final long sid) {
+    public MemberAgent agent(final long sid) {
         return agents[index(sid)];
     }
 
@@ -263,7 +263,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         incarnation[i]++;
         network.restarting(i);
         unpark(i);
-        agents[i] = new ElectionAgent(sid, ensemble, policy, timing, storage[i], network.publisher(i), observer,
+        agents[i] = new MemberAgent(sid, ensemble, policy, timing, storage[i], network.publisher(i), observer,
             rings[i], clock)
             .writeListener(writeSafety)
             .snapshotChunkBytes(SNAPSHOT_CHUNK_BYTES);
@@ -374,7 +374,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
     private boolean isDecided() {
         long leader = -1;
         for (int i = 0; i < size; i++) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             if (a == null) {
                 continue;
             }
@@ -464,7 +464,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
      */
     public boolean write(final long tag) {
         for (int i = 0; i < size; i++) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             if (a != null && a.state() == ServerState.LEADING && a.isServing()) {
                 SimPayloads.fill(writePayload, tag);
                 if (!InboundMessages.offerWrite(a.inbound(), tag, writePayload, 0, SimPayloads.LENGTH)) {
@@ -516,7 +516,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
     public String describe() {
         final StringBuilder out = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             out.append(out.length() == 0 ? "" : "; ").append(ensemble.sid(i)).append(' ');
             if (a == null) {
                 out.append("DOWN");
@@ -548,7 +548,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             if (a != null && !isSettled(i, a)) {
                 return false;
             }
@@ -556,7 +556,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         return true;
     }
 
-    private boolean isSettled(final int i, final ElectionAgent a) {
+    private boolean isSettled(final int i, final MemberAgent a) {
         if (!quorum.containsQuorum(reachableLiveMask(i))) {
             return a.state() == ServerState.LOOKING;
         }
@@ -576,7 +576,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
     /** True when some live server is LEADING, serving, and followed (by their own account) by a quorum. */
     public boolean hasEstablishedLeader() {
         for (int i = 0; i < size; i++) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             if (a != null && a.state() == ServerState.LEADING && a.isServing()
                 && quorum.containsQuorum(followersOf(i))) {
                 return true;
@@ -590,7 +590,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         long mask = 1L << l;
         final long sid = ensemble.sid(l);
         for (int f = 0; f < size; f++) {
-            final ElectionAgent a = agents[f];
+            final MemberAgent a = agents[f];
             if (a != null && !network.isBlocked(l, f) && a.state() == ServerState.FOLLOWING && a.leader() == sid
                 && a.isServing()) {
                 mask |= 1L << f;
@@ -641,7 +641,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
 
         @Override
         public RingBuffer inbound(final int i) {
-            final ElectionAgent a = agents[i];
+            final MemberAgent a = agents[i];
             return a == null ? null : a.inbound();
         }
 
@@ -672,7 +672,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         }
 
         @Override
-        public ElectionAgent agentAt(final int i) {
+        public MemberAgent agentAt(final int i) {
             return agents[i];
         }
 

@@ -33,7 +33,7 @@ final class AgentHarness {
     /** Storage failures reported: failures in a row, retry delay (ns), time (ns); a recovery: -1, 0, time. */
     final List<long[]> storageEvents = new ArrayList<>();
     final Storage storage = new Storage();
-    final ElectionAgent agent;
+    final MemberAgent agent;
     long nowNs = TimeUnit.SECONDS.toNanos(1000);
 
     AgentHarness(final long sid, final Ensemble ensemble, final ElectionPolicy policy) {
@@ -43,7 +43,7 @@ final class AgentHarness {
     AgentHarness(final long sid, final Ensemble ensemble, final ElectionPolicy policy, final long lastZxid, final long epoch) {
         storage.zxid = lastZxid;
         storage.epoch = epoch;
-        agent = new ElectionAgent(sid, ensemble, policy, NodeTiming.DEFAULT, storage, new Recorder(),
+        agent = new MemberAgent(sid, ensemble, policy, NodeTiming.DEFAULT, storage, new Recorder(),
             new ElectionObserver() {
                 @Override
                 public void onStateChange(final long s, final ServerState from, final ServerState to, final long atNs, final String reason) {
@@ -66,7 +66,7 @@ final class AgentHarness {
                     storageEvents.add(new long[] {-1, 0, atNs});
                 }
             },
-            ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
+            MemberAgent.newInboundRing(64 * 1024), () -> nowNs);
         agent.writeListener((requestId, status, zxid, leader) -> writeResults.add(new long[] {requestId, status, zxid, leader}));
     }
 
@@ -82,7 +82,7 @@ final class AgentHarness {
 
     /** Delivers a notification through the inbound ring and runs one duty cycle. */
     void notification(final long from, final int state, final long leader, final long zxid, final long round, final long peerEpoch) {
-        InboundMessages.offerNotification(agent.inbound(), from, state, leader, zxid, round, peerEpoch, ElectionAgent.NOTIFICATION_VERSION);
+        InboundMessages.offerNotification(agent.inbound(), from, state, leader, zxid, round, peerEpoch, MemberAgent.NOTIFICATION_VERSION);
         agent.doWork(nowNs);
     }
 

@@ -14,7 +14,7 @@ import io.electionbench.core.zab.LearnerProgress;
 class AssertionsEnabledTest {
     @Test
     void coreTestsRunWithAssertionsEnabled() {
-        assertTrue(ElectionAgent.class.desiredAssertionStatus() && LearnerProgress.class.desiredAssertionStatus(),
+        assertTrue(MemberAgent.class.desiredAssertionStatus() && LearnerProgress.class.desiredAssertionStatus(),
             "core's tests must run with -ea (surefire's enableAssertions, set in the parent pom)");
     }
 }

@@ -94,7 +94,7 @@ class EpochBoundsTest {
         final AgentHarness h = leader(3, 2, 2);
         h.learnerInfo(1, Zxid.MAX_EPOCH - 1);
         final long epoch = h.take("leaderInfo").get(0).peerEpoch();
-        assertEquals(2 + 1 + ElectionAgent.MAX_EPOCH_JUMP, epoch, "capped at the jump above our own accepted 2");
+        assertEquals(2 + 1 + MemberAgent.MAX_EPOCH_JUMP, epoch, "capped at the jump above our own accepted 2");
         assertEquals(epoch, h.storage.acceptedEpoch());
         assertTrue(h.agent.epochsCapped() > 0);
     }

@@ -25,8 +25,8 @@ class NotificationPathAllocationTest {
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final long[] now = {0};
-        final ElectionAgent agent = new ElectionAgent(9, Ensemble.majority(9), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT,
-            new AgentHarness.Storage(), new DroppingPublisher(), ElectionObserver.NONE, ElectionAgent.newInboundRing(64 * 1024), () -> now[0]);
+        final MemberAgent agent = new MemberAgent(9, Ensemble.majority(9), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT,
+            new AgentHarness.Storage(), new DroppingPublisher(), ElectionObserver.NONE, MemberAgent.newInboundRing(64 * 1024), () -> now[0]);
         final RingBuffer ring = agent.inbound();
         agent.doWork(0);
         agent.onNotification(1, LOOKING, 1, 0, 5, 0, 2);
@@ -39,7 +39,7 @@ class NotificationPathAllocationTest {
     }
 
     /** Votes from every peer in the current round (tallied) and from an older round (answered). */
-    private static void pump(final ElectionAgent agent, final RingBuffer ring, final long[] now, final int count) {
+    private static void pump(final MemberAgent agent, final RingBuffer ring, final long[] now, final int count) {
         for (int i = 0; i < count; i++) {
             final long from = 1 + (i % 8);
             final long round = (i & 1) == 0 ? 5 : 4;

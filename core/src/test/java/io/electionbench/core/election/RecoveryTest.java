@@ -568,7 +568,7 @@ class RecoveryTest {
         @Test
         void aWriteOverTheSizeLimitIsRefusedAndNotProposed() {
             final AgentHarness h = servingLeader();
-            final int length = ElectionAgent.MAX_WRITE_BYTES + 1;
+            final int length = MemberAgent.MAX_WRITE_BYTES + 1;
             h.agent.onWrite(5, new UnsafeBuffer(new byte[length]), 0, length);
             assertArrayEquals(new long[] {5, WriteListener.TOO_LARGE, -1, 3}, h.writeResults.remove(0));
             assertTrue(h.take("proposal").isEmpty());
@@ -578,7 +578,7 @@ class RecoveryTest {
         void aLeaderWithTheMostProposalsOutstandingAnswersBusyUntilOneCommits() {
             final AgentHarness h = servingLeader();
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
-            for (int i = 1; i <= ElectionAgent.MAX_OUTSTANDING; i++) {
+            for (int i = 1; i <= MemberAgent.MAX_OUTSTANDING; i++) {
                 h.agent.onWrite(i, payload, 0, 8);
             }
             assertTrue(h.writeResults.isEmpty(), "none acknowledged yet, none refused");

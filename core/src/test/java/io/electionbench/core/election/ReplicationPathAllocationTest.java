@@ -49,9 +49,9 @@ class ReplicationPathAllocationTest {
         final com.sun.management.ThreadMXBean threads = threads();
         final long[] now = {0};
         final long[] committed = {0};
-        final ElectionAgent leader = new ElectionAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
+        final MemberAgent leader = new MemberAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
             presizedState(), new DroppingPublisher(), ElectionObserver.NONE,
-            ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
+            MemberAgent.newInboundRing(1 << 20), () -> now[0]);
         leader.writeListener((id, status, zxid, sid) -> committed[0] += status == WriteListener.COMMITTED ? 1 : 0);
         final RingBuffer ring = leader.inbound();
         leader.doWork(0);
@@ -78,7 +78,7 @@ class ReplicationPathAllocationTest {
         assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " writes");
     }
 
-    private static void pumpWrites(final ElectionAgent leader, final RingBuffer ring, final UnsafeBuffer payload,
+    private static void pumpWrites(final MemberAgent leader, final RingBuffer ring, final UnsafeBuffer payload,
         final long[] now, final long first, final int count) {
         for (long i = first; i < first + count; i++) {
             payload.putLong(0, i);
@@ -94,9 +94,9 @@ class ReplicationPathAllocationTest {
     void aFollowersProposalPathAllocatesNothing() {
         final com.sun.management.ThreadMXBean threads = threads();
         final long[] now = {0};
-        final ElectionAgent follower = new ElectionAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
+        final MemberAgent follower = new MemberAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
             presizedState(), new DroppingPublisher(), ElectionObserver.NONE,
-            ElectionAgent.newInboundRing(1 << 20), () -> now[0]);
+            MemberAgent.newInboundRing(1 << 20), () -> now[0]);
         final RingBuffer ring = follower.inbound();
         follower.doWork(0);
         InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, 2);
@@ -119,7 +119,7 @@ class ReplicationPathAllocationTest {
         assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " proposals");
     }
 
-    private static void pumpProposals(final ElectionAgent follower, final RingBuffer ring, final UnsafeBuffer payload,
+    private static void pumpProposals(final MemberAgent follower, final RingBuffer ring, final UnsafeBuffer payload,
         final long[] now, final long first, final int count) {
         for (long i = first; i < first + count; i++) {
             payload.putLong(0, i);

@@ -101,7 +101,7 @@ class ScenarioFilesTest {
 
     @Test
     void writesBeyondWhatALeaderHoldsOutstandingAreOfferedInBatchesAndAllCommit() throws ScenarioException {
-        final int n = io.electionbench.core.election.ElectionAgent.MAX_OUTSTANDING + 5000;
+        final int n = io.electionbench.core.election.MemberAgent.MAX_OUTSTANDING + 5000;
         final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nwrite " + n + "\nexpect zxid 1 1:" + n
             + "\nsnapshot 1 upto 1:60000\ncrash 1\nrestart 1\nwrite 5\nexpect log-equal 1,2,3\n");
         assertTrue(r.passed(), r.expectations() + " " + r.notes());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
@@ -136,7 +136,7 @@ final class SimTarget implements Target {
         final Map<Long, NodeView> out = new HashMap<>();
         for (int i = 0; i < sim.ensemble().size(); i++) {
             final long sid = sim.ensemble().sid(i);
-            final ElectionAgent a = sim.agent(sid);
+            final MemberAgent a = sim.agent(sid);
             out.put(sid, a == null ? new NodeView(sid, false, "DOWN", -1, false)
                 : new NodeView(sid, true, a.state().name(), a.leader(), a.isServing()));
         }

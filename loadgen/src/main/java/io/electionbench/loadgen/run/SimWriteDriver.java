@@ -10,7 +10,7 @@ import org.agrona.collections.LongHashSet;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.sim.Simulator;
 import io.electionbench.core.sim.check.Violation;
 
@@ -140,7 +140,7 @@ final class SimWriteDriver implements WriteDriver {
         final io.electionbench.core.quorum.Ensemble ensemble = sim.ensemble();
         for (int i = 0; i < ensemble.size(); i++) {
             final long sid = ensemble.sid(i);
-            final ElectionAgent a = sim.agent(sid);
+            final MemberAgent a = sim.agent(sid);
             if (a != null && !isSettled(i, sid, a)) {
                 return false;
             }
@@ -148,7 +148,7 @@ final class SimWriteDriver implements WriteDriver {
         return true;
     }
 
-    private boolean isSettled(final int i, final long sid, final ElectionAgent a) {
+    private boolean isSettled(final int i, final long sid, final MemberAgent a) {
         final io.electionbench.core.quorum.Ensemble ensemble = sim.ensemble();
         if (!ensemble.quorum().containsQuorum(sim.reachableLiveMask(i))) {
             return a.state() == ServerState.LOOKING;
@@ -156,7 +156,7 @@ final class SimWriteDriver implements WriteDriver {
         if (a.state() == ServerState.LEADING) {
             long followers = 1L << i;
             for (int f = 0; f < ensemble.size(); f++) {
-                final ElectionAgent b = sim.agent(ensemble.sid(f));
+                final MemberAgent b = sim.agent(ensemble.sid(f));
                 if (b != null && !sim.isBlocked(sid, ensemble.sid(f)) && b.state() == ServerState.FOLLOWING && b.leader() == sid
                     && b.isServing()) {
                     followers |= 1L << f;
@@ -165,7 +165,7 @@ final class SimWriteDriver implements WriteDriver {
             return a.isServing() && ensemble.quorum().containsQuorum(followers);
         }
         if (a.state() == ServerState.FOLLOWING || a.state() == ServerState.OBSERVING) {
-            final ElectionAgent l = ensemble.indexOf(a.leader()) < 0 ? null : sim.agent(a.leader());
+            final MemberAgent l = ensemble.indexOf(a.leader()) < 0 ? null : sim.agent(a.leader());
             return a.isServing() && l != null && !sim.isBlocked(sid, a.leader()) && l.state() == ServerState.LEADING && l.isServing();
         }
         return false;
@@ -317,7 +317,7 @@ final class SimWriteDriver implements WriteDriver {
     private long servingLeader() {
         for (int i = 0; i < sim.ensemble().size(); i++) {
             final long sid = sim.ensemble().sid(i);
-            final ElectionAgent a = sim.agent(sid);
+            final MemberAgent a = sim.agent(sid);
             if (a != null && a.state() == ServerState.LEADING && a.isServing()) {
                 return sid;
             }
@@ -326,7 +326,7 @@ final class SimWriteDriver implements WriteDriver {
     }
 
     private boolean isLeading(final long sid, final long epoch) {
-        final ElectionAgent a = sim.agent(sid);
+        final MemberAgent a = sim.agent(sid);
         return a != null && a.state() == ServerState.LEADING && a.isServing() && a.newEpoch() == epoch;
     }
 

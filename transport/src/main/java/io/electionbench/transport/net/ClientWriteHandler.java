@@ -8,7 +8,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.wire.FrameCodec;
@@ -28,7 +28,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  *
  * <p>Inbound: each WRITE frame is decoded in place and offered to the agent's ring with a request id
  * of this connection's {@link WriteRouter} slot and the client's sequence; a payload above
- * {@link ElectionAgent#MAX_WRITE_BYTES} is answered TOO_LARGE, and a full ring, more than
+ * {@link MemberAgent#MAX_WRITE_BYTES} is answered TOO_LARGE, and a full ring, more than
  * {@link #MAX_OUTSTANDING} unanswered writes on this connection or more than
  * {@link ClientResults#MAX_OUTSTANDING} on the node BUSY, at once. Any other type, a bad length or a
  * bad sequence closes the connection (counted as a bad frame).
@@ -179,7 +179,7 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
         transport.counters().increment(TransportCounters.CLIENT_WRITES);
         final long sequence = message.sequence();
         final int length = message.payloadLength();
-        if (length > ElectionAgent.MAX_WRITE_BYTES) {
+        if (length > MemberAgent.MAX_WRITE_BYTES) {
             answer(sequence, WriteListener.TOO_LARGE, -1, transport.mySid());
         } else if (outstanding >= MAX_OUTSTANDING || !results.tryReserve()) {
             busy(sequence);

@@ -115,7 +115,7 @@ public final class PeerTransport implements AutoCloseable {
 
     /**
      * @param config concluded configuration
-     * @param ring   the agent's inbound ring ({@code ElectionAgent.inbound()})
+     * @param ring   the agent's inbound ring ({@code MemberAgent.inbound()})
      */
     public PeerTransport(final TransportConfig config, final RingBuffer ring, final TransportCounters counters) {
         this.config = config;

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.quorum.Ensemble;
@@ -580,7 +580,7 @@ final class AdminServer {
             }
             final ByteBuf body = request.content();
             final int length = body.readableBytes();
-            if (length > ElectionAgent.MAX_WRITE_BYTES) {
+            if (length > MemberAgent.MAX_WRITE_BYTES) {
                 respond(connection, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, tooLarge());
                 return;
             }
@@ -755,17 +755,17 @@ final class AdminServer {
     }
 
     private static String tooLarge() {
-        return "{\"status\":\"too-large\",\"maxBytes\":" + ElectionAgent.MAX_WRITE_BYTES + "}";
+        return "{\"status\":\"too-large\",\"maxBytes\":" + MemberAgent.MAX_WRITE_BYTES + "}";
     }
 
     /**
-     * Aggregates request bodies up to {@link ElectionAgent#MAX_WRITE_BYTES}. A larger one is passed on
+     * Aggregates request bodies up to {@link MemberAgent#MAX_WRITE_BYTES}. A larger one is passed on
      * as a request that failed to decode ({@link TooLongHttpContentException}), so it is answered 413 in
      * its place among pipelined requests rather than ahead of them (Netty's default answers at once).
      */
     private static final class BodyLimit extends HttpObjectAggregator {
         BodyLimit() {
-            super(ElectionAgent.MAX_WRITE_BYTES);
+            super(MemberAgent.MAX_WRITE_BYTES);
         }
 
         @Override
@@ -779,7 +779,7 @@ final class AdminServer {
             final FullHttpRequest refused = new DefaultFullHttpRequest(head.protocolVersion(), head.method(),
                 head.uri(), Unpooled.EMPTY_BUFFER);
             refused.setDecoderResult(DecoderResult.failure(new TooLongHttpContentException(
-                "the body is larger than " + ElectionAgent.MAX_WRITE_BYTES + " bytes")));
+                "the body is larger than " + MemberAgent.MAX_WRITE_BYTES + " bytes")));
             ctx.fireChannelRead(refused);
         }
     }

@@ -19,7 +19,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.log.LogCorruptedException;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.transport.net.PeerTransport;
@@ -28,7 +28,7 @@ import io.electionbench.transport.net.WriteRouter;
 
 /**
  * One real ensemble member: config, {@link NodeStorage} (epoch files and the txn log), the
- * {@link ElectionAgent} on its own thread (Agrona {@link AgentRunner}, {@link BackoffIdleStrategy}
+ * {@link MemberAgent} on its own thread (Agrona {@link AgentRunner}, {@link BackoffIdleStrategy}
  * parking at most 1 ms and unparked by the transport when messages arrive), the {@link PeerTransport},
  * the {@link WriteRouter} that hands each write's outcome back to whoever offered it (client
  * connections on the quorum port, {@code POST /write}) and the admin endpoint.
@@ -114,7 +114,7 @@ public final class ElectionNode implements AutoCloseable {
             throw new IOException(config.source() + ": dataDir is not set");
         }
         storage = openStorage(dataDir);
-        final RingBuffer ring = ElectionAgent.newInboundRing(ElectionAgent.DEFAULT_INBOUND_CAPACITY);
+        final RingBuffer ring = MemberAgent.newInboundRing(MemberAgent.DEFAULT_INBOUND_CAPACITY);
         try {
             transport = new PeerTransport(config.transportConfig(sid), ring, counters);
             transport.enableClientWrites(writeRouter);
@@ -137,7 +137,7 @@ public final class ElectionNode implements AutoCloseable {
             throw new IOException("node " + sid + ": cannot start: " + ex.getMessage(), ex);
         }
         final NanoClock clock = SystemNanoClock.INSTANCE;
-        final ElectionAgent agent = new ElectionAgent(sid, config.ensemble(), config.policy(), config.timing(),
+        final MemberAgent agent = new MemberAgent(sid, config.ensemble(), config.policy(), config.timing(),
             storage, transport.publisher(), statusPublisher, ring, clock).writeListener(writeRouter);
         statusPublisher.agent(agent);
         statusPublisher.haltSink(this::halted);
@@ -439,13 +439,13 @@ public final class ElectionNode implements AutoCloseable {
      * waiting log reads between cycles.
      */
     private static final class NodeAgent implements Agent {
-        private final ElectionAgent agent;
+        private final MemberAgent agent;
         private final StatusPublisher publisher;
         private final NanoClock clock;
         private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries;
         private final TxnLog log;
 
-        NodeAgent(final ElectionAgent agent, final StatusPublisher publisher, final NanoClock clock,
+        NodeAgent(final MemberAgent agent, final StatusPublisher publisher, final NanoClock clock,
             final ManyToOneConcurrentArrayQueue<LogQuery> logQueries, final TxnLog log) {
             this.agent = agent;
             this.publisher = publisher;

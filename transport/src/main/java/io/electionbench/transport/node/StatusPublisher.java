@@ -3,7 +3,7 @@ package io.electionbench.transport.node;
 import java.util.function.Consumer;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.quorum.Ensemble;
@@ -29,7 +29,7 @@ final class StatusPublisher implements ElectionObserver {
     private final NodeStatus.Builder next = new NodeStatus.Builder();
     private final StorageAlarm storageAlarm;
     private final ElectionDurations electionDurations = new ElectionDurations();
-    private ElectionAgent agent;
+    private MemberAgent agent;
     private volatile NodeStatus status;
     private volatile Consumer<NodeEvent> sink;
     private volatile Consumer<String> haltSink = reason -> { };
@@ -50,7 +50,7 @@ final class StatusPublisher implements ElectionObserver {
         next.policy = policy;
     }
 
-    void agent(final ElectionAgent agent) {
+    void agent(final MemberAgent agent) {
         this.agent = agent;
         next.members(agent.ensemble().size());
     }

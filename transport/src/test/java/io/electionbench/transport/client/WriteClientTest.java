@@ -17,7 +17,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.transport.net.FreePorts;
@@ -147,7 +147,7 @@ class WriteClientTest {
             final Results results = new Results(writes + 1);
             try (WriteClient client = new WriteClient(results)) {
                 client.connect("127.0.0.1", node.quorumPort(1), TIMEOUT_MS);
-                final UnsafeBuffer payload = new UnsafeBuffer(new byte[ElectionAgent.MAX_WRITE_BYTES + 1]);
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[MemberAgent.MAX_WRITE_BYTES + 1]);
                 for (int seq = 0; seq < writes; seq++) {
                     assertTrue(client.write(seq, payload, 0, 1024));
                 }
@@ -162,7 +162,7 @@ class WriteClientTest {
                     assertEquals(1L, results.leaders[i]);
                 }
                 final int busy = results.count.get();
-                assertTrue(client.write(writes, payload, 0, ElectionAgent.MAX_WRITE_BYTES + 1));
+                assertTrue(client.write(writes, payload, 0, MemberAgent.MAX_WRITE_BYTES + 1));
                 Loopback.await(TIMEOUT_MS, "TOO_LARGE", () -> results.count.get() == busy + 1);
                 assertEquals(WriteListener.TOO_LARGE, results.statuses[busy]);
                 assertEquals(writes, results.sequences[busy]);

@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.quorum.Ensemble;
 
 /**
@@ -48,7 +48,7 @@ public final class Loopback implements AutoCloseable {
                 .handshakeTimeoutMs(2_000)
                 .authSecret(authSecret)
                 .conclude();
-            rings[i] = ElectionAgent.newInboundRing(i < ringBytes.length ? ringBytes[i] : 1 << 20);
+            rings[i] = MemberAgent.newInboundRing(i < ringBytes.length ? ringBytes[i] : 1 << 20);
             counters[i] = new TransportCounters();
             transports[i] = new PeerTransport(config, rings[i], counters[i]);
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.quorum.Ensemble;
 
 /**
@@ -122,7 +122,7 @@ class PromptBackoffTest {
             .reconnectBackoffMs(minMs, maxMs)
             .authSecret(SECRET)
             .conclude();
-        return new PeerTransport(config, ElectionAgent.newInboundRing(1 << 16), new TransportCounters());
+        return new PeerTransport(config, MemberAgent.newInboundRing(1 << 16), new TransportCounters());
     }
 
     /** What node 1 sends to prompt node 2: its ZooKeeper V1 header, then it hangs up. */

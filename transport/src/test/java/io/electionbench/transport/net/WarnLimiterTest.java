@@ -9,7 +9,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.Test;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.quorum.Ensemble;
 import io.netty.handler.codec.DecoderException;
 
@@ -48,7 +48,7 @@ class WarnLimiterTest {
                 new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
                 new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false)))
             .conclude();
-        try (PeerTransport transport = new PeerTransport(config, ElectionAgent.newInboundRing(1 << 16), new TransportCounters())) {
+        try (PeerTransport transport = new PeerTransport(config, MemberAgent.newInboundRing(1 << 16), new TransportCounters())) {
             int admitted = 0;
             for (int i = 0; i < 10_000; i++) {
                 if (transport.hostileWarnSuffix() != null) {

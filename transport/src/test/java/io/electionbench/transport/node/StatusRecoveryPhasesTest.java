@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.NodeTiming;
@@ -97,13 +97,13 @@ class StatusRecoveryPhasesTest {
     /** One agent of a 3-member ensemble and its status publisher, stepped on the test's clock. */
     private final class Stepped {
         final StatusPublisher publisher;
-        final ElectionAgent agent;
+        final MemberAgent agent;
 
         Stepped(final long sid) {
             publisher = new StatusPublisher(sid, "fast", new StorageAlarm(sid, dataDir));
-            agent = new ElectionAgent(sid, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
+            agent = new MemberAgent(sid, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT,
                 new MemoryState(new MemoryTxnLog()),
-                new DroppingPublisher(), publisher, ElectionAgent.newInboundRing(64 * 1024), () -> nowNs);
+                new DroppingPublisher(), publisher, MemberAgent.newInboundRing(64 * 1024), () -> nowNs);
             publisher.agent(agent);
             step();
         }
@@ -111,7 +111,7 @@ class StatusRecoveryPhasesTest {
         /** A LOOKING vote of round 1 from {@code from} for {@code leader}, both with empty histories. */
         void vote(final long from, final long leader) {
             offer(ring -> InboundMessages.offerNotification(ring, from, LOOKING, leader, 0, 1, 0,
-                ElectionAgent.NOTIFICATION_VERSION));
+                MemberAgent.NOTIFICATION_VERSION));
         }
 
         /** Hands one message to the agent and runs a duty cycle, then publishes (no time passes). */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.log.FileTxnLog;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.transport.net.LeakWatch;
@@ -84,10 +84,10 @@ class WriteRecoveryEnsembleTest {
             assertEquals(Long.toString(leader), Http.field(misdirected.body(), "leader"));
             assertEquals("127.0.0.1:" + ensemble.adminPorts[(int)leader - 1], Http.field(misdirected.body(), "leaderAdmin"));
 
-            final HttpResponse<String> tooLarge = Http.post(leaderUrl + "/write", new byte[ElectionAgent.MAX_WRITE_BYTES + 1], null);
+            final HttpResponse<String> tooLarge = Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES + 1], null);
             assertEquals(413, tooLarge.statusCode(), tooLarge.body());
             assertEquals("too-large", Http.field(tooLarge.body(), "status"));
-            final HttpResponse<String> largest = Http.post(leaderUrl + "/write", new byte[ElectionAgent.MAX_WRITE_BYTES], null);
+            final HttpResponse<String> largest = Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES], null);
             assertEquals(200, largest.statusCode(), largest.body());
             assertEquals("1:6", Http.field(largest.body(), "zxid"));
 

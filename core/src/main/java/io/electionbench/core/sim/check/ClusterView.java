@@ -1,6 +1,6 @@
 package io.electionbench.core.sim.check;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.quorum.Ensemble;
 
@@ -12,7 +12,7 @@ public interface ClusterView {
     Ensemble ensemble();
 
     /** The live agent of member {@code i}, or null while it is down. */
-    ElectionAgent agentAt(int i);
+    MemberAgent agentAt(int i);
 
     /** Member {@code i}'s durable state, which survives its crashes. */
     PersistentState storageAt(int i);

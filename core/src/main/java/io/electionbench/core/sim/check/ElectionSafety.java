@@ -3,7 +3,7 @@ package io.electionbench.core.sim.check;
 import java.util.Arrays;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
 
@@ -53,13 +53,13 @@ public final class ElectionSafety {
         final int size = ensemble.size();
         long established = -1;
         for (int l = 0; l < size; l++) {
-            final ElectionAgent leader = cluster.agentAt(l);
+            final MemberAgent leader = cluster.agentAt(l);
             if (leader == null || leader.state() != ServerState.LEADING) {
                 continue;
             }
             long followers = 1L << l;
             for (int f = 0; f < size; f++) {
-                final ElectionAgent a = cluster.agentAt(f);
+                final MemberAgent a = cluster.agentAt(f);
                 if (a != null && a.state() == ServerState.FOLLOWING && a.leader() == ensemble.sid(l)) {
                     followers |= 1L << f;
                 }

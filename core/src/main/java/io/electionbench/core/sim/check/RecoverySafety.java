@@ -7,7 +7,7 @@ import org.agrona.collections.Long2LongHashMap;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.log.HistoryDigest;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
@@ -44,7 +44,7 @@ public final class RecoverySafety {
 
     /** Member {@code i} serves: if it leads, it has established its epoch. */
     public void onServing(final int i) {
-        final ElectionAgent a = cluster.agentAt(i);
+        final MemberAgent a = cluster.agentAt(i);
         if (a != null && a.state() == ServerState.LEADING) {
             checkEstablishedEpoch(i, a.newEpoch());
         }
@@ -81,7 +81,7 @@ public final class RecoverySafety {
     public void onSynced(final long sid, final long leader, final long epoch, final SyncMode mode,
         final long lastZxid, final long digest) {
         final int li = ensemble.indexOf(leader);
-        final ElectionAgent l = cluster.agentAt(li);
+        final MemberAgent l = cluster.agentAt(li);
         if (l == null || l.state() != ServerState.LEADING || l.newEpoch() != epoch) {
             return;
         }

@@ -6,7 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.TxnLog;
@@ -95,7 +95,7 @@ public final class WriteSafety implements WriteListener {
     public void checkConverged() {
         final int size = ensemble.size();
         for (int l = 0; l < size; l++) {
-            final ElectionAgent leader = cluster.agentAt(l);
+            final MemberAgent leader = cluster.agentAt(l);
             if (leader == null || leader.state() != ServerState.LEADING || !leader.isServing()) {
                 continue;
             }
@@ -105,7 +105,7 @@ public final class WriteSafety implements WriteListener {
                 violations.report("acknowledged-write-lost", missing);
             }
             for (int f = 0; f < size; f++) {
-                final ElectionAgent a = cluster.agentAt(f);
+                final MemberAgent a = cluster.agentAt(f);
                 if (f != l && a != null && a.isServing() && a.leader() == leaderSid
                     && !logsEqual(cluster.storageAt(l), cluster.storageAt(f))) {
                     violations.report("histories-diverge", "server " + ensemble.sid(f) + " (last "

@@ -6,7 +6,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
-import io.electionbench.core.election.ElectionAgent;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.InboundMessages;
 
 /**
@@ -117,7 +117,7 @@ abstract sealed class SimEvent {
         @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             InboundMessages.offerNotification(ring, fromSid, state, leader, zxid, electionEpoch, peerEpoch,
-                ElectionAgent.NOTIFICATION_VERSION);
+                MemberAgent.NOTIFICATION_VERSION);
         }
     }
 

@@ -39,7 +39,7 @@ import io.electionbench.core.zab.SyncStreamer;
  * simulator can drive it on virtual time. Nothing on the notification or the replication path
  * allocates. See docs/architecture.md and docs/recovery.md.
  */
-public final class ElectionAgent implements Agent {
+public final class MemberAgent implements Agent {
     /** Notification version this node sends (ZooKeeper's {@code Notification.CURRENTVERSION}). */
     public static final int NOTIFICATION_VERSION = 2;
     /** Default inbound ring capacity (a power of two; the trailer is added); its largest message is an eighth of it. */
@@ -102,7 +102,7 @@ public final class ElectionAgent implements Agent {
      * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}, and by a learner to
      *              time its sync; tests and the simulator call {@link #doWork(long)} with their own time
      */
-    public ElectionAgent(
+    public MemberAgent(
         final long mySid, final Ensemble ensemble, final ElectionPolicy policy, final NodeTiming timing,
         final PersistentState storage, final PeerPublisher publisher, final ElectionObserver observer,
         final RingBuffer inbound, final NanoClock clock) {
@@ -136,7 +136,7 @@ public final class ElectionAgent implements Agent {
     }
 
     /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
-    public ElectionAgent writeListener(final WriteListener listener) {
+    public MemberAgent writeListener(final WriteListener listener) {
         this.writeListener = listener;
         broadcast.writeListener(listener);
         return this;
@@ -146,7 +146,7 @@ public final class ElectionAgent implements Agent {
      * The size of the snapshot chunks this node streams; every receiver's inbound ring must take a
      * chunk plus 48 bytes of header in one message (an eighth of its capacity).
      */
-    public ElectionAgent snapshotChunkBytes(final int bytes) {
+    public MemberAgent snapshotChunkBytes(final int bytes) {
         streamer.snapshotChunkBytes(bytes);
         return this;
     }
@@ -805,7 +805,7 @@ public final class ElectionAgent implements Agent {
 
         @Override
         public boolean isLearner() {
-            return ElectionAgent.this.isLearner();
+            return MemberAgent.this.isLearner();
         }
 
         @Override
@@ -826,22 +826,22 @@ public final class ElectionAgent implements Agent {
 
         @Override
         public void cannotUseStorage(final String reason, final RuntimeException cause) {
-            ElectionAgent.this.cannotUseStorage(reason, cause);
+            MemberAgent.this.cannotUseStorage(reason, cause);
         }
 
         @Override
         public void storageFailed(final String reason, final RuntimeException cause) {
-            ElectionAgent.this.storageFailed(reason, cause);
+            MemberAgent.this.storageFailed(reason, cause);
         }
 
         @Override
         public void halt(final String reason) {
-            ElectionAgent.this.halt(reason);
+            MemberAgent.this.halt(reason);
         }
 
         @Override
         public void epochRefused() {
-            ElectionAgent.this.epochRefused();
+            MemberAgent.this.epochRefused();
         }
 
         @Override

@@ -16,7 +16,7 @@ import io.electionbench.core.Zxid;
 import io.electionbench.core.quorum.Ensemble;
 
 /** The election state machine stepped by hand with a fake clock, one rule of ZooKeeper's FLE per test. */
-class ElectionAgentTest {
+class MemberAgentTest {
     private static final ElectionPolicy ZK = ElectionPolicy.ZOOKEEPER;
     private static final ElectionPolicy FAST = ElectionPolicy.FAST;
 
