@@ -23,16 +23,16 @@ class ScenarioAndSimulateCommandTest {
 
     @Test
     void seedScenariosPassWithExitZero() {
-        final RunCommandTest.Result r = cli("scenario", "../scenarios/seed-startup.scn", "../scenarios/seed-leader-failure.scn");
+        final RunCommandTest.Result r = cli("scenario", "../core/scenarios/seed-startup.scn", "../core/scenarios/seed-leader-failure.scn");
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("PASS ../scenarios/seed-startup.scn"), r.out());
+        assertTrue(r.out().contains("PASS ../core/scenarios/seed-startup.scn"), r.out());
     }
 
     /** A directory stands for its .scn files in name order; one with none, or a missing path, is one line and 2. */
     @Test
     void aDirectoryRunsItsScenarioFiles(@TempDir final Path dir) throws Exception {
-        Files.copy(Path.of("../scenarios/seed-startup.scn"), dir.resolve("b.scn"));
-        Files.copy(Path.of("../scenarios/seed-leader-failure.scn"), dir.resolve("a.scn"));
+        Files.copy(Path.of("../core/scenarios/seed-startup.scn"), dir.resolve("b.scn"));
+        Files.copy(Path.of("../core/scenarios/seed-leader-failure.scn"), dir.resolve("a.scn"));
         Files.writeString(dir.resolve("notes.txt"), "not a scenario");
         final RunCommandTest.Result r = cli("scenario", dir.toString());
         assertEquals(0, r.code(), r.out() + r.err());
@@ -50,13 +50,13 @@ class ScenarioAndSimulateCommandTest {
 
     @Test
     void jsonHasTheDocumentedShape() throws Exception {
-        final RunCommandTest.Result r = cli("scenario", "--json", "../scenarios/seed-leader-failure.scn");
+        final RunCommandTest.Result r = cli("scenario", "--json", "../core/scenarios/seed-leader-failure.scn");
         assertEquals(0, r.code(), r.err());
         final JsonNode j = JSON.readTree(r.out().strip());
         final List<String> keys = new ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("file", "passed", "policy", "virtual_ms", "expectations", "final"), keys.subList(0, 6));
-        assertEquals("../scenarios/seed-leader-failure.scn", j.get("file").asText());
+        assertEquals("../core/scenarios/seed-leader-failure.scn", j.get("file").asText());
         assertTrue(j.get("passed").asBoolean());
         final JsonNode first = j.get("expectations").get(0);
         assertEquals(11, first.get("line").asInt());

@@ -19,7 +19,7 @@ import io.electionbench.core.election.ElectionPolicy;
 
 /** Every scenario file of the project (the seed's examples among them) passes under both policies. */
 class ScenarioFilesTest {
-    private static final Path DIR = Path.of("..", "scenarios");
+    private static final Path DIR = Path.of("scenarios");
 
     static List<Path> files() throws IOException {
         try (Stream<Path> s = Files.list(DIR)) {
