@@ -200,6 +200,11 @@ final class RunCommand implements Callable<Integer> {
             + "-XX:TieredStopAtLevel=1, plus -XX:+UseTransparentHugePages on Linux).")
     String jvmFlags;
 
+    @Option(names = "--node-class-archive", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Start the process target's nodes with an application class-data archive of what a node"
+            + " loads, built once per jar and JVM (default: on; --no-node-class-archive for plain JVMs).")
+    boolean isNodeClassArchive;
+
     @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
@@ -231,6 +236,7 @@ final class RunCommand implements Callable<Integer> {
             jvmFlags = CellRunner.DEFAULT_CHILD_JVM_FLAGS;
         }
         CellRunner.childJvmFlags(jvmFlags);
+        CellRunner.nodeClassArchive(isNodeClassArchive);
         final String refused = refusedJvmFlags(m);
         if (refused != null) {
             return Cli.fail("run", refused);
@@ -529,6 +535,7 @@ final class RunCommand implements Callable<Integer> {
         c.put("settle_ms", settleMs);
         c.put("heap", heap);
         c.put("jvm_flags", jvmFlags);
+        c.put("node_class_archive", isNodeClassArchive);
         c.put("seed", seed);
         c.put("write_rate_per_s", writeRate);
         c.put("write_bytes", writeRate > 0 ? 128 : 0);
