@@ -54,7 +54,24 @@ class RecoveryTest {
 
     /** Server 3 of {@code size} with the given history and epochs, LEADING after 1 and 2 voted for it. */
     private static AgentHarness leader(final int size, final long current, final long accepted, final long... zxids) {
-        final AgentHarness h = new AgentHarness(3, Ensemble.majority(size), FAST);
+        return leader(FAST, size, current, accepted, zxids);
+    }
+
+    private static AgentHarness leader(final ElectionPolicy policy, final int size, final long current,
+        final long accepted, final long... zxids) {
+        return leader(policy, Ensemble.majority(size), current, accepted, zxids);
+    }
+
+    /** Server 3 of voters 1-3 and observer 4, LEADING after 1 and 2 voted for it, at epoch 1. */
+    private static AgentHarness observedLeader(final ElectionPolicy policy) {
+        return leader(policy, Ensemble.builder().participant(1).participant(2).participant(3).observer(4).build(),
+            1, 1);
+    }
+
+    private static AgentHarness leader(final ElectionPolicy policy, final Ensemble ensemble, final long current,
+        final long accepted, final long... zxids) {
+        final int size = ensemble.size();
+        final AgentHarness h = new AgentHarness(3, ensemble, policy);
         h.storage.epoch = current;
         h.storage.accepted = accepted;
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
@@ -72,6 +89,9 @@ class RecoveryTest {
         h.notification(1, LOOKING, 3, last, 1, current);
         h.notification(2, LOOKING, 3, last, 1, current);
         h.advanceMs(60);
+        for (int ms = 0; ms < 1000 && h.agent.state() != ServerState.LEADING; ms += 10) {
+            h.advanceMs(10);
+        }
         assertEquals(ServerState.LEADING, h.agent.state());
         h.take();
         return h;
@@ -174,6 +194,49 @@ class RecoveryTest {
             assertEquals(2, h.storage.currentEpoch(), "the leader, 4 and 5 adopt epoch 2");
             assertEquals(List.of(2L, 4L, 5L), recipients(h.take("syncStart")),
                 "2 is synced even though its ack did not count");
+        }
+
+        /**
+         * ZooKeeper's {@code Leader.waitForEpochAck} returns at once once the epoch is acknowledged by a quorum:
+         * the "learner is ahead of the leader" check covers only the learners that take part in discovery. A
+         * later one goes straight to its sync, here a TRUNC of the txns of epoch 1 the leader never had.
+         */
+        @Test
+        void aLearnerMoreRecentThanTheLeaderThatJoinsAfterTheQuorumAcknowledgedIsSynced() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, 3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2));
+                h.learnerInfo(1);
+                h.ackEpoch(1, 1, Zxid.make(1, 2));
+                assertEquals(2, h.storage.currentEpoch(), policy + ": the leader and 1 acknowledged epoch 2");
+                h.learnerInfo(2);
+                h.take();
+                h.ackEpoch(2, 1, Zxid.make(1, 5));
+                final List<AgentHarness.Sent> sent = h.take();
+                assertTrue(ofType(sent, "reject").isEmpty(), policy + ": the late learner is not refused");
+                final List<AgentHarness.Sent> starts = ofType(sent, "syncStart");
+                assertEquals(1, starts.size(), policy.toString());
+                assertEquals(SyncMode.TRUNC.code(), starts.get(0).state(), policy.toString());
+                assertEquals(Zxid.make(1, 2), starts.get(0).zxid(), policy.toString());
+                assertEquals(Phase.NEWLEADER_SENT, phase(h, 2), policy.toString());
+            }
+        }
+
+        /**
+         * ZooKeeper's {@code Leader.getEpochToPropose} raises the epoch above every connecting learner's
+         * accepted epoch, an observer's included (only participants count towards the quorum).
+         */
+        @Test
+        void anObserversAcceptedEpochRaisesTheNewEpoch() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = observedLeader(policy);
+                h.learnerInfo(4, 2);
+                assertTrue(h.take("leaderInfo").isEmpty(), policy + ": an observer is not part of the quorum");
+                h.learnerInfo(1, 1);
+                final List<AgentHarness.Sent> infos = h.take("leaderInfo");
+                assertEquals(List.of(1L, 4L), recipients(infos), policy.toString());
+                assertEquals(3, infos.get(0).peerEpoch(), policy + ": max(1, 1, observer's 2) + 1");
+                assertEquals(0, h.agent.epochsCapped(), policy.toString());
+            }
         }
 
         @Test
