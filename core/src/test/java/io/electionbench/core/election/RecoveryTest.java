@@ -344,6 +344,27 @@ class RecoveryTest {
             assertEquals(Zxid.make(1, 2), start.zxid());
         }
 
+        /**
+         * ZooKeeper's {@code LearnerHandler.syncFollower} TRUNCs a learner past the leader's last committed
+         * txn whatever the epochs. Here epoch 2 was established on 1:1 1:2 (the leader acknowledged it),
+         * whose leader proposed 2:1 and 2:2 to learner 2 only; 2 joins late and truncates to 1:2.
+         */
+        @Test
+        void aLearnerAheadInALaterEpochIsTruncatedToTheLeadersLastTxn() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, 3, 2, 2, Zxid.make(1, 1), Zxid.make(1, 2));
+                h.learnerInfo(1);
+                h.ackEpoch(1, 2, Zxid.make(1, 2));
+                h.learnerInfo(2);
+                h.take();
+                h.ackEpoch(2, 2, Zxid.make(2, 2));
+                final List<AgentHarness.Sent> starts = h.take("syncStart");
+                assertEquals(1, starts.size(), policy.toString());
+                assertEquals(SyncMode.TRUNC.code(), starts.get(0).state(), policy.toString());
+                assertEquals(Zxid.make(1, 2), starts.get(0).zxid(), policy.toString());
+            }
+        }
+
         @Test
         void aLearnerBehindTheLeadersSnapshotGetsTheSnapshotThenTheRest() {
             final AgentHarness h = leader(3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2), Zxid.make(1, 3), Zxid.make(1, 4));
