@@ -70,6 +70,12 @@ class RecoveryTest {
 
     private static AgentHarness leader(final ElectionPolicy policy, final Ensemble ensemble, final long current,
         final long accepted, final long... zxids) {
+        return leader(policy, ensemble, current, accepted, -1, zxids);
+    }
+
+    /** As {@link #leader}, started from a snapshot at {@code snapshotZxid} (-1: none) and its log after it. */
+    private static AgentHarness leader(final ElectionPolicy policy, final Ensemble ensemble, final long current,
+        final long accepted, final long snapshotZxid, final long... zxids) {
         final int size = ensemble.size();
         final AgentHarness h = new AgentHarness(3, ensemble, policy);
         h.storage.epoch = current;
@@ -78,6 +84,9 @@ class RecoveryTest {
         for (final long z : zxids) {
             payload.putLong(0, z);
             h.storage.log.append(z, payload, 0, 8);
+        }
+        if (snapshotZxid >= 0) {
+            h.storage.log.snapshot(snapshotZxid, payload, 0, 8);
         }
         h.start();
         for (long sid = 1; sid <= size; sid++) {
@@ -363,6 +372,60 @@ class RecoveryTest {
                 assertEquals(SyncMode.TRUNC.code(), starts.get(0).state(), policy.toString());
                 assertEquals(Zxid.make(1, 2), starts.get(0).zxid(), policy.toString());
             }
+        }
+
+        /**
+         * ZooKeeper's leader keeps its newest 500 txns in memory ({@code ZKDatabase.addCommittedProposal},
+         * {@code commitLogCount}), whatever snapshots and log purges do, so a learner a few txns behind a
+         * leader that just compacted its log still gets a DIFF, from that window.
+         */
+        @Test
+        void aLearnerBehindALeaderThatJustCompactedItsLogGetsADiffFromTheCommittedWindow() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, Ensemble.majority(3), 1, 1, history(1, 10));
+                final UnsafeBuffer state = new UnsafeBuffer(new byte[100]);
+                h.storage.log.snapshot(Zxid.make(1, 10), state, 0, state.capacity());
+                h.learnerInfo(1);
+                h.take();
+                h.ackEpoch(1, 1, Zxid.make(1, 7));
+                final List<AgentHarness.Sent> sent = h.take();
+                assertEquals(SyncMode.DIFF.code(), sent.get(0).state(), policy + ": " + sent);
+                assertEquals(Zxid.make(1, 7), sent.get(0).zxid(), policy.toString());
+                assertEquals(List.of(Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)), zxids(ofType(sent, "proposal")),
+                    policy + ": from the window, the log holds none of them");
+                assertEquals("newLeader", sent.get(sent.size() - 1).type(), policy.toString());
+                assertTrue(ofType(sent, "snapshotChunk").isEmpty(), policy.toString());
+            }
+        }
+
+        /**
+         * A restart fills the window from the log after the snapshot only ({@code ZKDatabase.loadDataBase}): a
+         * learner exactly at the snapshot zxid, which neither the window nor the log holds, gets a SNAP in
+         * ZooKeeper ({@code getProposalsFromTxnLog} needs that zxid in the log). The fast policy continues
+         * it from the log: the snapshot is the history up to that zxid.
+         */
+        @Test
+        void aLearnerAtTheSnapshotOfARestartedLeaderGetsASnapUnderZooKeeperAndADiffUnderFast() {
+            final Ensemble three = Ensemble.majority(3);
+            final AgentHarness zk = leader(ElectionPolicy.ZOOKEEPER, three, 1, 1, Zxid.make(1, 5), history(1, 10));
+            zk.learnerInfo(1);
+            zk.take();
+            zk.ackEpoch(1, 1, Zxid.make(1, 5));
+            List<AgentHarness.Sent> sent = zk.take();
+            assertEquals(SyncMode.SNAP.code(), sent.get(0).state(), sent.toString());
+            assertEquals(Zxid.make(1, 5), sent.get(0).zxid());
+            assertEquals(List.of(Zxid.make(1, 6), Zxid.make(1, 7), Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)),
+                zxids(ofType(sent, "proposal")));
+
+            final AgentHarness fast = leader(FAST, three, 1, 1, Zxid.make(1, 5), history(1, 10));
+            fast.learnerInfo(1);
+            fast.take();
+            fast.ackEpoch(1, 1, Zxid.make(1, 5));
+            sent = fast.take();
+            assertEquals(SyncMode.DIFF.code(), sent.get(0).state(), sent.toString());
+            assertEquals(Zxid.make(1, 5), sent.get(0).zxid());
+            assertTrue(ofType(sent, "snapshotChunk").isEmpty());
+            assertEquals(5, ofType(sent, "proposal").size());
         }
 
         @Test
