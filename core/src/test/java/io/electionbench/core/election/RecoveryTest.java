@@ -399,6 +399,38 @@ class RecoveryTest {
         }
 
         /**
+         * The window is the member's, not the role's: the txns a follower logged are there when it leads
+         * next, after it compacted its log ({@code ZKDatabase} outlives the {@code ZooKeeperServer} of
+         * each role).
+         */
+        @Test
+        void theWindowAFollowerFilledServesItsDiffsWhenItLeads() {
+            final AgentHarness h = follower();
+            h.connected(2);
+            h.followThrough(3, 1);
+            for (final long z : history(1, 6)) {
+                h.proposal(3, z);
+            }
+            final UnsafeBuffer state = new UnsafeBuffer(new byte[100]);
+            h.storage.log.snapshot(Zxid.make(1, 6), state, 0, state.capacity());
+            h.linkDown(3);
+            h.advanceMs(10);
+            h.notification(2, LOOKING, 1, Zxid.make(1, 6), 2, 1);
+            for (int ms = 0; ms < 1000 && h.agent.state() != ServerState.LEADING; ms += 10) {
+                h.advanceMs(10);
+            }
+            assertEquals(ServerState.LEADING, h.agent.state(), h.transitions.toString());
+            h.take();
+            h.learnerInfo(2, 1);
+            h.ackEpoch(2, 1, Zxid.make(1, 4));
+            final List<AgentHarness.Sent> sent = h.take();
+            final AgentHarness.Sent start = ofType(sent, "syncStart").get(0);
+            assertEquals(SyncMode.DIFF.code(), start.state(), sent.toString());
+            assertEquals(Zxid.make(1, 4), start.zxid());
+            assertEquals(List.of(Zxid.make(1, 5), Zxid.make(1, 6)), zxids(ofType(sent, "proposal")));
+        }
+
+        /**
          * A restart fills the window from the log after the snapshot only ({@code ZKDatabase.loadDataBase}): a
          * learner exactly at the snapshot zxid, which neither the window nor the log holds, gets a SNAP in
          * ZooKeeper ({@code getProposalsFromTxnLog} needs that zxid in the log). The fast policy continues
