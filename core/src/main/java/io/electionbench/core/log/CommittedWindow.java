@@ -18,9 +18,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * as ZooKeeper's {@code addCommittedProposal} does. Payloads lie back to back in a ring of bytes that
  * starts small and doubles, while fewer than the capacity are held, up to what the capacity's worth of
  * the largest txn takes ({@code capacity * maxTxnBytes}, a bound it reaches in a few steps, 8 MiB for
- * 500 writes of 16 KiB; ZooKeeper's holds as much on its heap): in steady state nothing is allocated. A txn larger than {@code maxTxnBytes} empties the window (so it stays a
- * run), and those after it fill it again. A txn that wraps around the ring's end is copied into a
- * preallocated buffer when read.
+ * 500 writes of 16 KiB; ZooKeeper's holds as much on its heap): in steady state nothing is allocated.
+ * A txn larger than {@code maxTxnBytes} empties the window (so it stays a run), and those after it fill
+ * it again. A txn that wraps around the ring's end is copied into a preallocated buffer when read.
  * <p>
  * Unlike ZooKeeper's, it holds the txns a member logged, not only those committed: the leader's own
  * proposals not yet committed are in its log too, and the sync stream sends them either way (ZooKeeper

@@ -391,8 +391,8 @@ class RecoveryTest {
                 final List<AgentHarness.Sent> sent = h.take();
                 assertEquals(SyncMode.DIFF.code(), sent.get(0).state(), policy + ": " + sent);
                 assertEquals(Zxid.make(1, 7), sent.get(0).zxid(), policy.toString());
-                assertEquals(List.of(Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)), zxids(ofType(sent, "proposal")),
-                    policy + ": from the window, the log holds none of them");
+                assertEquals(List.of(Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)),
+                    zxids(ofType(sent, "proposal")), policy + ": from the window, the log holds none of them");
                 assertEquals("newLeader", sent.get(sent.size() - 1).type(), policy.toString());
                 assertTrue(ofType(sent, "snapshotChunk").isEmpty(), policy.toString());
             }

@@ -132,9 +132,11 @@ class SyncPlannerProperties {
         if (plan.mode() == SyncMode.TRUNC) {
             assertTrue(plan.zxid() >= followerSnapshot, "a TRUNC the learner can apply, not below its snapshot: " + what);
         }
-        if (!leader.isEmpty() && follower.containsAll(leader) && follower.last() > last && followerLast == follower.last()) {
+        if (!leader.isEmpty() && follower.containsAll(leader) && follower.last() > last
+            && followerLast == follower.last()) {
             assertEquals(followerSnapshot > last ? Tuple.of(SyncMode.SNAP, last) : Tuple.of(SyncMode.TRUNC, last),
-                Tuple.of(plan.mode(), plan.zxid()), "ahead of the leader's history, in its epoch or a later one: " + what);
+                Tuple.of(plan.mode(), plan.zxid()), "ahead of the leader's history, in its epoch or a later one: "
+                    + what);
         }
     }
 

@@ -69,7 +69,8 @@ class SyncPlannerTest {
         // Txns of epoch 4, which the leader never committed, on top of the history epoch 4's leader
         // established: the leader's whole history (LearnerHandler.syncFollower TRUNCs with no epoch test).
         assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_ACROSS_EPOCHS, plan(make(4, 2), 4));
-        final SyncPlan compacted = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(4, 2), 4, make(4, 1), plan);
+        final SyncPlan compacted =
+            SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(4, 2), 4, make(4, 1), plan);
         assertPlan(SyncMode.SNAP, LAST, SyncReason.AHEAD_INTO_SNAPSHOT, compacted);
     }
 
