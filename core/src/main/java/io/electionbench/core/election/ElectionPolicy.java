@@ -110,6 +110,15 @@ public final class ElectionPolicy {
         return isDecideWhenAllConnectedAgree;
     }
 
+    /**
+     * True when a leader continues a learner that is exactly at the leader's snapshot zxid from its log (a
+     * DIFF, no state sent); ZooKeeper needs that zxid in its window or its log and sends a SNAP otherwise
+     * (docs/storage.md, "Sync planner").
+     */
+    public boolean isSnapshotZxidASyncPoint() {
+        return isDecideWhenAllConnectedAgree;
+    }
+
     /** True when a new leader probes every voter and steps down as soon as no quorum can follow it. */
     public boolean isEarlyStepDown() {
         return isDecideWhenAllConnectedAgree;

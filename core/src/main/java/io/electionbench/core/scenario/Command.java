@@ -40,6 +40,18 @@ public sealed interface Command {
     record Snapshot(int line, String text, long sid, long uptoZxid) implements Command {
     }
 
+    /** A snapshot taken at a zxid: nothing held changes until a {@link Purge} or a restart. */
+    record TakeSnapshot(int line, String text, long sid, long atZxid) implements Command {
+    }
+
+    /** The log before the server's newest snapshot taken is deleted; its committed window keeps. */
+    record Purge(int line, String text, long sid) implements Command {
+    }
+
+    /** A running server's committed window drops every txn before {@code fromZxid} (MAX_VALUE: all). */
+    record Window(int line, String text, long sid, long fromZxid) implements Command {
+    }
+
     record Start(int line, String text, long[] sids) implements Command {
     }
 

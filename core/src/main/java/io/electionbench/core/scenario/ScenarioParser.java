@@ -22,7 +22,8 @@ import io.electionbench.core.quorum.Ensemble;
  */
 public final class ScenarioParser {
     private static final String COMMANDS =
-        "ensemble, group, weight, policy, seed, state, snapshot, start, crash, restart, partition, heal, write, run, expect";
+        "ensemble, group, weight, policy, seed, state, snapshot, take-snapshot, purge, window, start, crash, restart, "
+            + "partition, heal, write, run, expect";
 
     /** The most writes one {@code write} line may offer (the simulator holds every payload). */
     public static final int MAX_WRITES_PER_LINE = 1_000_000;
@@ -122,6 +123,22 @@ public final class ScenarioParser {
                     throw error("expected 'snapshot SID upto E:C'");
                 }
                 return new Command.Snapshot(line, body, sid(t[1]), zxid(t[3]));
+            case "take-snapshot":
+                if (t.length != 4 || !t[2].equals("at")) {
+                    throw error("expected 'take-snapshot SID at E:C'");
+                }
+                return new Command.TakeSnapshot(line, body, sid(t[1]), zxid(t[3]));
+            case "purge":
+                arity(t, 2, "purge SID");
+                return new Command.Purge(line, body, sid(t[1]));
+            case "window":
+                if (t.length == 3 && t[2].equals("empty")) {
+                    return new Command.Window(line, body, sid(t[1]), Long.MAX_VALUE);
+                }
+                if (t.length != 4 || !t[2].equals("from")) {
+                    throw error("expected 'window SID from E:C' or 'window SID empty'");
+                }
+                return new Command.Window(line, body, sid(t[1]), zxid(t[3]));
             default:
                 return action(name, body, t);
         }

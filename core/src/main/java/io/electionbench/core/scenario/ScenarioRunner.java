@@ -40,6 +40,8 @@ public final class ScenarioRunner {
     private final List<Command> setup = new ArrayList<>();
     /** Servers started at least once: only those can be restarted. */
     private final java.util.Set<Long> started = new java.util.HashSet<>();
+    /** Each server's newest snapshot taken with {@code take-snapshot} (or {@code snapshot}), by sid. */
+    private final Map<Long, Long> takenSnapshots = new TreeMap<>();
     private long nextWriteTag = FIRST_WRITE_TAG;
 
     private ScenarioRunner(final Scenario scenario, final ElectionPolicy policyOverride) {
@@ -105,7 +107,27 @@ public final class ScenarioRunner {
                 setup.add(c);
             } else {
                 snapshot(sim, c);
+                takenSnapshots.put(c.sid(), c.uptoZxid());
+                if (sim.isUp(c.sid())) {
+                    // A snapshot, the purge of the log before it and a window that starts after it: what a
+                    // restart from that snapshot leaves, and what this command has always meant.
+                    sim.agent(c.sid()).committedWindow().dropBefore(c.uptoZxid() + 1);
+                }
             }
+        } else if (command instanceof Command.TakeSnapshot c) {
+            if (sim == null) {
+                setup.add(c);
+            } else {
+                takeSnapshot(sim, c);
+            }
+        } else if (command instanceof Command.Purge c) {
+            if (sim == null) {
+                setup.add(c);
+            } else {
+                purge(sim, c);
+            }
+        } else if (command instanceof Command.Window c) {
+            window(c);
         } else if (command instanceof Command.Expect c) {
             expect(c);
         } else {
@@ -123,6 +145,7 @@ public final class ScenarioRunner {
             for (final long sid : c.sids()) {
                 s.start(sid);
                 started.add(sid);
+                windowAfterTakenSnapshot(s, sid);
             }
         } else if (command instanceof Command.Crash c) {
             for (final long sid : c.sids()) {
@@ -137,6 +160,7 @@ public final class ScenarioRunner {
                     throw new IllegalStateException("server " + sid + " was never started; 'start " + sid + "' starts it");
                 }
                 s.start(sid);
+                windowAfterTakenSnapshot(s, sid);
             }
         } else if (command instanceof Command.Partition c) {
             s.partition(c.groups());
@@ -163,8 +187,14 @@ public final class ScenarioRunner {
                             sim.storage(st.sid()).appendRange(Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
                         }
                         sim.storage(st.sid()).epochs(st.epoch(), st.epoch());
+                    } else if (c instanceof Command.TakeSnapshot tc) {
+                        takeSnapshot(sim, tc);
+                    } else if (c instanceof Command.Purge pc) {
+                        purge(sim, pc);
                     } else {
-                        snapshot(sim, (Command.Snapshot)c);
+                        final Command.Snapshot sc = (Command.Snapshot)c;
+                        snapshot(sim, sc);
+                        takenSnapshots.put(sc.sid(), sc.uptoZxid());
                     }
                 } catch (final IllegalArgumentException | IllegalStateException ex) {
                     throw new SetupFailure(c.line(), ex.getMessage());
@@ -172,6 +202,48 @@ public final class ScenarioRunner {
             }
         }
         return sim;
+    }
+
+    /**
+     * {@code take-snapshot N at Z}: N takes a snapshot at Z, which changes nothing it holds (ZooKeeper's
+     * SNAP is serialized from the live database, and its log and committed window keep every txn) until
+     * a {@code purge} deletes the log before it, or a restart fills the window from the log after it only.
+     */
+    private void takeSnapshot(final Simulator s, final Command.TakeSnapshot c) {
+        final io.electionbench.core.log.TxnLog log = s.storage(c.sid()).log();
+        if (c.atZxid() > log.lastZxid() || c.atZxid() < log.snapshotZxid() || c.atZxid() < 0) {
+            throw new IllegalArgumentException("server " + c.sid() + " cannot take a snapshot at "
+                + Zxid.toString(c.atZxid()) + ": its history ends at " + Zxid.toString(log.lastZxid())
+                + (log.snapshotZxid() < 0 ? "" : " and its log starts after " + Zxid.toString(log.snapshotZxid())));
+        }
+        takenSnapshots.put(c.sid(), c.atZxid());
+    }
+
+    /** {@code purge N}: N's log before its newest snapshot taken is deleted (ZooKeeper's PurgeTxnLog). */
+    private void purge(final Simulator s, final Command.Purge c) {
+        final Long at = takenSnapshots.get(c.sid());
+        if (at == null) {
+            throw new IllegalArgumentException("server " + c.sid() + " has taken no snapshot to purge its log up to;"
+                + " 'take-snapshot " + c.sid() + " at E:C' takes one");
+        }
+        snapshot(s, new Command.Snapshot(c.line(), c.text(), c.sid(), at));
+    }
+
+    /** {@code window N from Z}: N's in-memory committed window drops every txn before Z. */
+    private void window(final Command.Window c) {
+        if (sim == null || !sim.isUp(c.sid())) {
+            throw new IllegalArgumentException("server " + c.sid() + " is not running: only a running server has an"
+                + " in-memory committed window (a start fills it from its log)");
+        }
+        sim.agent(c.sid()).committedWindow().dropBefore(c.fromZxid());
+    }
+
+    /** A started server fills its window from its log; with a snapshot taken, only from the txns after it. */
+    private void windowAfterTakenSnapshot(final Simulator s, final long sid) {
+        final Long at = takenSnapshots.get(sid);
+        if (at != null) {
+            s.agent(sid).committedWindow().dropBefore(at + 1);
+        }
     }
 
     /** Compacts a server's log up to a zxid it holds; the state bytes stand for the data tree at that point. */

@@ -10,6 +10,7 @@ import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.CommittedWindow;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.sync.SyncMode;
 
@@ -42,6 +43,12 @@ public final class Follower {
     }
 
     private final Member member;
+    /**
+     * The member's committed window: every txn logged goes in; a SNAP empties it (ZooKeeper's
+     * {@code ZKDatabase.deserializeSnapshot} clears the database), a TRUNC refills it from the log
+     * ({@code ZKDatabase.truncateLog} reloads it).
+     */
+    private final CommittedWindow window;
     private final long mySid;
     private final boolean isParticipant;
     private final NodeTiming timing;
@@ -77,8 +84,9 @@ public final class Follower {
      */
     public Follower(final Member member, final long mySid, final boolean isParticipant, final NodeTiming timing,
         final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage,
-        final ElectionObserver observer, final NanoClock clock) {
+        final CommittedWindow window, final ElectionObserver observer, final NanoClock clock) {
         this.member = member;
+        this.window = window;
         this.mySid = mySid;
         this.isParticipant = isParticipant;
         this.timing = timing;
@@ -286,6 +294,7 @@ public final class Follower {
         if (mode == SyncMode.TRUNC) {
             try {
                 log.truncateAfter(zxid);
+                window.load(log);
             } catch (final RuntimeException e) {
                 member.cannotUseStorage("cannot truncate the log as the leader asked", e);
                 return;
@@ -331,6 +340,7 @@ public final class Follower {
                 final TxnLog.SnapshotReceiver done = snapshotReceiver;
                 snapshotReceiver = null;
                 done.finish();
+                window.clear();
             }
         } catch (final RuntimeException e) {
             member.cannotUseStorage("cannot install the leader's snapshot", e);
@@ -378,6 +388,7 @@ public final class Follower {
             } else {
                 log.append(zxid, payload, offset, length);
             }
+            window.add(zxid, payload, offset, length);
         } catch (final RuntimeException e) {
             member.cannotUseStorage("cannot append to the log", e);
             return;

@@ -29,7 +29,8 @@ class ScenarioParserTest {
         error("start 1\n", "x.scn:1: 'start' before 'ensemble N': declare the ensemble first");
         error("# nothing\n", "x.scn:2: no 'ensemble N' line: a scenario must declare its ensemble first");
         error("ensemble 3\nfrobnicate 2\n", "x.scn:2: unknown command 'frobnicate' (expected one of: "
-            + "ensemble, group, weight, policy, seed, state, snapshot, start, crash, restart, partition, heal, write, run, expect)");
+            + "ensemble, group, weight, policy, seed, state, snapshot, take-snapshot, purge, window, start, crash, "
+            + "restart, partition, heal, write, run, expect)");
         error("ensemble 3\nstart 1\ngroup 1 1,2,3\n", "x.scn:3: 'group' configures the ensemble and must come before the first action (start, crash, ...)");
         error("ensemble 3\nrun 500\n", "x.scn:2: duration '500' needs a unit: ns, us, ms, s or m (e.g. 500ms)");
         error("ensemble 3\nstate 1 zxid 1-2\n", "x.scn:2: zxid '1-2' is not of the form epoch:counter");
@@ -69,6 +70,35 @@ class ScenarioParserTest {
     void aSnapshotMayBeTakenOfARunningServer() throws ScenarioException {
         final Scenario s = ScenarioParser.parse("x.scn", "ensemble 3\nstart 1 2 3\nwrite 10\nsnapshot 1 upto 1:5\n");
         assertEquals(4, s.commands().size());
+    }
+
+    @Test
+    void takingASnapshotPurgingTheLogAndTheWindowAreSeparateCommands() throws ScenarioException {
+        final Scenario s = ScenarioParser.parse("x.scn",
+            "ensemble 3\nstart 1 2 3\nwrite 10\ntake-snapshot 3 at 1:5\npurge 3\nwindow 3 from 1:8\nwindow 3 empty\n");
+        assertEquals(new Command.TakeSnapshot(4, "take-snapshot 3 at 1:5", 3, io.electionbench.core.Zxid.make(1, 5)),
+            s.commands().get(3));
+        assertEquals(new Command.Purge(5, "purge 3", 3), s.commands().get(4));
+        assertEquals(io.electionbench.core.Zxid.make(1, 8), ((Command.Window)s.commands().get(5)).fromZxid());
+        assertEquals(Long.MAX_VALUE, ((Command.Window)s.commands().get(6)).fromZxid());
+        error("ensemble 3\ntake-snapshot 3 1:5\n", "x.scn:2: expected 'take-snapshot SID at E:C'");
+        error("ensemble 3\nwindow 3 after 1:5\n", "x.scn:2: expected 'window SID from E:C' or 'window SID empty'");
+    }
+
+    @Test
+    void aPurgeNeedsASnapshotTakenAndAWindowARunningServer() {
+        runError("ensemble 3\nstart 1 2 3\nwrite 5\npurge 3\n", "x.scn:4: server 3 has taken no snapshot to purge its"
+            + " log up to; 'take-snapshot 3 at E:C' takes one");
+        runError("ensemble 3\nstart 1 2 3\nwrite 5\ntake-snapshot 3 at 1:6\n",
+            "x.scn:4: server 3 cannot take a snapshot at 1:6: its history ends at 1:5");
+        runError("ensemble 3\nstart 1 2 3\ncrash 2\nwindow 2 empty\n", "x.scn:4: server 2 is not running: only a"
+            + " running server has an in-memory committed window (a start fills it from its log)");
+    }
+
+    private static void runError(final String text, final String expected) {
+        final ScenarioException ex = assertThrows(ScenarioException.class,
+            () -> ScenarioRunner.run(ScenarioParser.parse("x.scn", text), null));
+        assertEquals(expected, ex.getMessage());
     }
 
     private static void error(final String text, final String expected) {
