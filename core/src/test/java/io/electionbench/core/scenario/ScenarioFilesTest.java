@@ -170,6 +170,16 @@ class ScenarioFilesTest {
         assertEquals("DOWN", r.expectations().get(9).actual(), "a server that is down has no round");
     }
 
+    @Test
+    void pendingFilesAreNotRunButStillParse() throws IOException, ScenarioException {
+        assertTrue(files().stream().noneMatch(p -> p.toString().contains("pending")), files().toString());
+        try (Stream<Path> s = Files.list(DIR.resolve("pending"))) {
+            for (final Path p : s.filter(f -> f.toString().endsWith(".scn")).collect(Collectors.toList())) {
+                assertFalse(ScenarioParser.parse(p).commands().isEmpty(), p.toString());
+            }
+        }
+    }
+
     private static ScenarioResult run(final String text) throws ScenarioException {
         return ScenarioRunner.run(ScenarioParser.parse("t.scn", text), null);
     }
