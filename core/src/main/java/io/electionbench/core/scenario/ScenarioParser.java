@@ -235,46 +235,27 @@ public final class ScenarioParser {
         return new Command.Ensemble(line, body, ensembleSize, observers);
     }
 
+    private static final String STATE_USAGE = "expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...' "
+        + "(optionally followed by 'epoch N', or by 'accepted A' and 'current C')";
+    private static final String[] EPOCH_KEYS = {"epoch", "accepted", "current"};
+
     private Command state(final String body, final String[] words) throws ScenarioException {
-        final String usage = "expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...' (optionally followed by "
-            + "'epoch N', or by 'accepted A' and 'current C')";
         if (words.length < 4) {
-            throw error(usage);
+            throw error(STATE_USAGE);
         }
-        String[] t = words;
-        long epoch = -1;
-        long accepted = -1;
-        long current = -1;
-        while (t.length >= 4 && (t[t.length - 2].equals("epoch") || t[t.length - 2].equals("accepted")
-            || t[t.length - 2].equals("current"))) {
-            final String key = t[t.length - 2];
-            final long value = number(t[t.length - 1], key + " epoch");
-            if (value < 0) {
-                throw error(key + " epoch must not be negative, got " + value);
-            }
-            if (key.equals("epoch") ? epoch >= 0 : key.equals("accepted") ? accepted >= 0 : current >= 0) {
-                throw error("'" + key + "' is given twice");
-            }
-            if (key.equals("epoch")) {
-                epoch = value;
-            } else if (key.equals("accepted")) {
-                accepted = value;
-            } else {
-                current = value;
-            }
-            t = java.util.Arrays.copyOf(t, t.length - 2);
-        }
-        if (epoch >= 0 && (accepted >= 0 || current >= 0)) {
+        final long[] given = {-1, -1, -1};
+        final String[] t = Arrays.copyOf(words, epochSuffixes(words, given));
+        final long accepted = given[1];
+        final long current = given[2];
+        if (given[0] >= 0 && (accepted >= 0 || current >= 0)) {
             throw error("'epoch N' sets both epochs; give either it or 'accepted A current C'");
         }
-        if (current >= 0) {
-            epoch = current;
-        }
+        final long epoch = current >= 0 ? current : given[0];
         final Command.State parsed;
         if (t.length == 2 && (accepted >= 0 || current >= 0)) {
             parsed = new Command.State(line, body, sid(t[1]), List.of(), 0, -1);
         } else if (t.length < 4) {
-            throw error(usage);
+            throw error(STATE_USAGE);
         } else {
             parsed = stateHistory(body, t);
         }
@@ -294,6 +275,28 @@ public final class ScenarioParser {
         }
         return new Command.State(line, body, parsed.sid(), parsed.ranges(), parsed.lastZxid(), currentEpoch,
             accepted < 0 ? currentEpoch : accepted, parsed.newEpochZxid());
+    }
+
+    /**
+     * Reads the trailing {@code epoch N}, {@code accepted A} and {@code current C} pairs of a state line
+     * into {@code given} (in {@link #EPOCH_KEYS} order, -1 when absent).
+     *
+     * @return how many words come before them
+     */
+    private int epochSuffixes(final String[] t, final long[] given) throws ScenarioException {
+        int end = t.length;
+        while (end >= 4) {
+            final int key = Arrays.asList(EPOCH_KEYS).indexOf(t[end - 2]);
+            if (key < 0) {
+                break;
+            }
+            if (given[key] >= 0) {
+                throw error("'" + EPOCH_KEYS[key] + "' is given twice");
+            }
+            given[key] = nonNegative(t[end - 1], EPOCH_KEYS[key] + " epoch");
+            end -= 2;
+        }
+        return end;
     }
 
     private Command.State stateHistory(final String body, final String[] t) throws ScenarioException {

@@ -4,17 +4,32 @@ import java.util.Arrays;
 
 /**
  * The message faults set on a network and not yet used up: per link and kind, an action for the next
- * N messages. Rules are kept in arrays and grow only when one is added; matching a message scans the
- * live rules in the order they were added, and the first that matches takes the message and counts
- * it. With no rule set, {@link #take} is never called. Simulator thread only.
+ * N messages. One preallocated {@link Rule} per rule set, made only when a rule is added; matching a
+ * message scans the live rules in the order they were added, and the first that matches takes the
+ * message and counts it. With no rule set, {@link #take} is never called. Simulator thread only.
  */
 final class MessageFaults {
-    private MessageAction[] action = new MessageAction[8];
-    private int[] from = new int[8];
-    private int[] to = new int[8];
-    private int[] kind = new int[8];
-    private long[] remaining = new long[8];
-    private long[] delayNs = new long[8];
+    /** One rule: {@code action} for the next {@code remaining} messages of {@code kind} on one link. */
+    private static final class Rule {
+        final MessageAction action;
+        final int from;
+        final int to;
+        final MessageKind kind;
+        final long delayNs;
+        long remaining;
+
+        Rule(final MessageAction action, final int from, final int to, final MessageKind kind, final long count,
+            final long delayNs) {
+            this.action = action;
+            this.from = from;
+            this.to = to;
+            this.kind = kind;
+            this.remaining = count;
+            this.delayNs = delayNs;
+        }
+    }
+
+    private Rule[] rules = new Rule[8];
     private int count;
     /** The delay of the last {@link MessageAction#DELAY} that {@link #take} returned. */
     private long takenDelayNs;
@@ -23,40 +38,28 @@ final class MessageFaults {
         return count == 0;
     }
 
-    void add(final MessageAction a, final int fromIndex, final int toIndex, final MessageKind k, final long n,
-        final long delay) {
-        if (count == action.length) {
-            final int grown = count * 2;
-            action = Arrays.copyOf(action, grown);
-            from = Arrays.copyOf(from, grown);
-            to = Arrays.copyOf(to, grown);
-            kind = Arrays.copyOf(kind, grown);
-            remaining = Arrays.copyOf(remaining, grown);
-            delayNs = Arrays.copyOf(delayNs, grown);
+    void add(final MessageAction action, final int from, final int to, final MessageKind kind, final long n,
+        final long delayNs) {
+        if (count == rules.length) {
+            rules = Arrays.copyOf(rules, count * 2);
         }
-        action[count] = a;
-        from[count] = fromIndex;
-        to[count] = toIndex;
-        kind[count] = k.ordinal();
-        remaining[count] = n;
-        delayNs[count] = delay;
-        count++;
+        rules[count++] = new Rule(action, from, to, kind, n, delayNs);
     }
 
     /**
-     * The action for a message of {@code k} from {@code fromIndex} to {@code toIndex}, or null when no
-     * rule matches; the matching rule counts it and is removed when used up.
+     * The action for a message of {@code kind} from {@code from} to {@code to} (member indexes), or null
+     * when no rule matches; the matching rule counts it and is removed when used up.
      */
-    MessageAction take(final int fromIndex, final int toIndex, final MessageKind k) {
-        final int ordinal = k.ordinal();
+    MessageAction take(final int from, final int to, final MessageKind kind) {
         for (int r = 0; r < count; r++) {
-            if (from[r] == fromIndex && to[r] == toIndex && kind[r] == ordinal) {
-                final MessageAction a = action[r];
-                takenDelayNs = delayNs[r];
-                if (--remaining[r] == 0) {
-                    remove(r);
+            final Rule rule = rules[r];
+            if (rule.from == from && rule.to == to && rule.kind == kind) {
+                takenDelayNs = rule.delayNs;
+                if (--rule.remaining == 0) {
+                    System.arraycopy(rules, r + 1, rules, r, count - r - 1);
+                    rules[--count] = null;
                 }
-                return a;
+                return rule.action;
             }
         }
         return null;
@@ -69,17 +72,5 @@ final class MessageFaults {
     /** Rules not used up. */
     int size() {
         return count;
-    }
-
-    private void remove(final int r) {
-        final int tail = count - r - 1;
-        System.arraycopy(action, r + 1, action, r, tail);
-        System.arraycopy(from, r + 1, from, r, tail);
-        System.arraycopy(to, r + 1, to, r, tail);
-        System.arraycopy(kind, r + 1, kind, r, tail);
-        System.arraycopy(remaining, r + 1, remaining, r, tail);
-        System.arraycopy(delayNs, r + 1, delayNs, r, tail);
-        count--;
-        action[count] = null;
     }
 }
