@@ -41,7 +41,7 @@ public final class ScenarioRunner {
     /** Servers started at least once: only those can be restarted. */
     private final java.util.Set<Long> started = new java.util.HashSet<>();
     private long nextWriteTag = FIRST_WRITE_TAG;
-    /** False when the next command that runs the ensemble is a {@code run until}: the current one does not settle. */
+    /** False when the next command but expectations is a {@code run until}: the current one does not settle. */
     private boolean settleNext = true;
     /** When the command before the expectations being judged began, in virtual time, and its line. */
     private long commandStartNs;

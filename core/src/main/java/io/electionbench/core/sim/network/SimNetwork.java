@@ -17,7 +17,9 @@ import io.electionbench.core.sim.network.SimEvent.Path;
  * on virtual time. A message's delay, loss and duplication come from the {@link NetworkModel} and one
  * seeded generator; quorum messages and connection events keep the pair's order; a partition cuts
  * links silently, and a quorum message lost in a cut resets the connection when the cut heals, as TCP
- * would. docs/architecture.md, "The simulator's link model", describes the contract kept.
+ * would. A scenario may also drop, delay or duplicate the next messages of a kind on a link
+ * ({@link #faultMessages}). docs/architecture.md, "The simulator's link model", describes the
+ * contract kept.
  *
  * <p>The network never runs an agent itself: it puts what arrives on the receiver's ring and tells
  * its {@link Endpoints}, which run the duty cycle. Simulator thread only.
@@ -322,7 +324,10 @@ public final class SimNetwork {
         return e;
     }
 
-    /** A quorum message rides the pair's connection: in order, never lost or duplicated while it is up. */
+    /**
+     * A quorum message rides the pair's connection: in order, never lost or duplicated while it is up,
+     * unless a scenario's message fault ({@link #faultMessages}) names it.
+     */
     void sendQuorum(final SimEvent e) {
         final MessageAction fault = messageFaults.isEmpty() ? null : messageFaults.take(e.from, e.to, e.kind());
         if (fault == MessageAction.DROP) {
