@@ -17,7 +17,9 @@ import io.electionbench.core.sim.network.SimEvent.Path;
  * on virtual time. A message's delay, loss and duplication come from the {@link NetworkModel} and one
  * seeded generator; quorum messages and connection events keep the pair's order; a partition cuts
  * links silently, and a quorum message lost in a cut resets the connection when the cut heals, as TCP
- * would. docs/architecture.md, "The simulator's link model", describes the contract kept.
+ * would. A scenario may also drop, delay or duplicate the next messages of a kind on a link
+ * ({@link #faultMessages}). docs/architecture.md, "The simulator's link model", describes the
+ * contract kept.
  *
  * <p>The network never runs an agent itself: it puts what arrives on the receiver's ring and tells
  * its {@link Endpoints}, which run the duty cycle. Simulator thread only.
@@ -35,6 +37,8 @@ public final class SimNetwork {
     private final boolean[][] brokenConnection;
     private final long[][] lastDeliveryNs;
     private final long[][] lastQuorumDeliveryNs;
+    /** Message faults a scenario set and has not used up; empty in a randomized run. */
+    private final MessageFaults messageFaults = new MessageFaults();
     /** The events' pools, taken from the last closed network if there is one. */
     final EventPools pools = EventPools.take();
     private NetworkModel model;
@@ -320,10 +324,27 @@ public final class SimNetwork {
         return e;
     }
 
-    /** A quorum message rides the pair's connection: in order, never lost or duplicated while it is up. */
+    /**
+     * A quorum message rides the pair's connection: in order, never lost or duplicated while it is up,
+     * unless a scenario's message fault ({@link #faultMessages}) names it.
+     */
     void sendQuorum(final SimEvent e) {
+        final MessageAction fault = messageFaults.isEmpty() ? null : messageFaults.take(e.from, e.to, e.kind());
+        if (fault == MessageAction.DROP) {
+            e.release();
+            return;
+        }
+        if (fault == MessageAction.DELAY) {
+            e.timeNs += messageFaults.takenDelayNs();
+            lastQuorumDeliveryNs[e.from][e.to] = Math.max(lastQuorumDeliveryNs[e.from][e.to], e.timeNs);
+        }
         links.sent(e, SimLinks.QUORUM);
         queue.add(e);
+        if (fault == MessageAction.DUPLICATE) {
+            final SimEvent copy = e.copy();
+            links.sent(copy, SimLinks.QUORUM);
+            queue.add(copy);
+        }
     }
 
     /**
@@ -331,6 +352,9 @@ public final class SimNetwork {
      * connections and resends would.
      */
     void sendNotification(final Notification n) {
+        if (!messageFaults.isEmpty() && faultNotification(n)) {
+            return;
+        }
         if (model.lossRate() > 0 && random.nextDouble() < model.lossRate()) {
             n.release();
             return;
@@ -343,6 +367,60 @@ public final class SimNetwork {
             links.sent(copy, SimLinks.ELECTION);
             queue.add(copy);
         }
+    }
+
+    /**
+     * Applies a scenario's message fault to a notification before the network model sees it: a
+     * delayed one then meets the model's loss and duplication as any other; a duplicated one is
+     * queued twice, past them.
+     *
+     * @return true when the fault used the notification up (dropped, or queued with its duplicate)
+     */
+    private boolean faultNotification(final Notification n) {
+        final MessageAction fault = messageFaults.take(n.from, n.to, MessageKind.NOTIFICATION);
+        if (fault == MessageAction.DROP) {
+            n.release();
+            return true;
+        }
+        if (fault == MessageAction.DELAY) {
+            n.timeNs += messageFaults.takenDelayNs();
+            if (model.isFifo()) {
+                lastDeliveryNs[n.from][n.to] = Math.max(lastDeliveryNs[n.from][n.to], n.timeNs);
+            }
+        } else if (fault == MessageAction.DUPLICATE) {
+            final SimEvent copy = n.copy();
+            links.sent(n, SimLinks.ELECTION);
+            queue.add(n);
+            links.sent(copy, SimLinks.ELECTION);
+            queue.add(copy);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A message fault: {@code action} for the next {@code count} messages of {@code kind} that
+     * {@code from} sends to {@code to} (member indexes) and the network takes (a message to a server
+     * that is down, or across a cut, never counts). A delay shifts the message by {@code delayNs};
+     * on an ordered link (quorum messages always, notifications when the model is FIFO) the messages
+     * after it wait behind it, as TCP's would. A dropped quorum message leaves the connection up, as
+     * if the sender had never sent it (a cut instead breaks the connection). Rules apply in the order
+     * they were set; each message meets at most one. Deterministic: no rule draws from the generator.
+     */
+    public void faultMessages(final MessageAction action, final int from, final int to, final MessageKind kind,
+        final long count, final long delayNs) {
+        if (from < 0 || from >= size || to < 0 || to >= size || from == to) {
+            throw new IllegalArgumentException("a message fault needs two different members, got " + from + "->" + to);
+        }
+        if (count <= 0 || delayNs < 0 || action == MessageAction.DELAY && delayNs == 0) {
+            throw new IllegalArgumentException("a message fault needs a positive count (and a delay a positive delay)");
+        }
+        messageFaults.add(action, from, to, kind, count, delayNs);
+    }
+
+    /** Message fault rules not used up yet. */
+    public int messageFaultsPending() {
+        return messageFaults.size();
     }
 
     Endpoints endpoints() {
