@@ -237,6 +237,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void identify(final ChannelHandlerContext ctx, final long sid) {
+        if (kind == PortKind.ELECTION && sid == ElectionHeaderCodec.LEGACY_OBSERVER_ID) {
+            onLegacyObserver(ctx);
+            return;
+        }
         remoteSid = sid;
         final int index = transport.config().ensemble().indexOf(sid);
         if (index < 0) {
@@ -263,6 +267,25 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         } else {
             open(ctx);
         }
+    }
+
+    /**
+     * A peer announced ZooKeeper's legacy observer id ({@code QuorumPeer.OBSERVER_ID}, Long.MAX_VALUE):
+     * as {@code QuorumCnxManager.handleConnection} does, it gets a temporary id (-1, -2, ...), logged at
+     * INFO, and the tie-break runs on that id, which is below every member's: the connection is closed.
+     * ZooKeeper then dials back the address in the header, if it had one; we dial only members of our
+     * config, whose links are the only ones the agent has (docs/transport.md, "Election port").
+     */
+    private void onLegacyObserver(final ChannelHandlerContext ctx) {
+        remoteSid = transport.nextObserverId();
+        transport.counters().refused(RefuseReason.LEGACY_OBSERVER_ID);
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.info("{}: election connection from {} announces the legacy observer id {}: setting arbitrary "
+                    + "identifier to observer: {}; it is below ours, so the connection is closed{}", transport.name(),
+                ctx.channel().remoteAddress(), ElectionHeaderCodec.LEGACY_OBSERVER_ID, remoteSid, suffix);
+        }
+        close(ctx);
     }
 
     /** One client connection too many: closed at once, counted, and said in a rate-limited WARN line. */

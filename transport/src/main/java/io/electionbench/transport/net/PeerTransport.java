@@ -103,6 +103,8 @@ public final class PeerTransport implements AutoCloseable {
     /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
     private final WarnLimiter failureLog = new WarnLimiter();
     private final WarnLimiter hostileLog = new WarnLimiter();
+    /** The next temporary id for a peer announcing ZooKeeper's legacy observer id (event loop only). */
+    private long observerCounter = -1;
     /** Write-client connections open, per source address and in all (event loop). */
     private final ClientConnections clientConnections;
     private volatile Thread agentThread;
@@ -283,6 +285,14 @@ public final class PeerTransport implements AutoCloseable {
     String hostileWarnSuffix() {
         final long skipped = hostileLog.admit(System.nanoTime());
         return skipped < 0 ? null : WarnLimiter.suffix(skipped);
+    }
+
+    /**
+     * A temporary id for a peer that announced ZooKeeper's legacy observer id: -1, -2, ..., as
+     * {@code QuorumCnxManager.handleConnection} takes them from its {@code observerCounter} (event loop).
+     */
+    long nextObserverId() {
+        return observerCounter--;
     }
 
     void offerToAgent(final int sidOnlyType, final long sid) {
