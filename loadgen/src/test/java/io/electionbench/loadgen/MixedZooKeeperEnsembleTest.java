@@ -129,8 +129,9 @@ class MixedZooKeeperEnsembleTest {
         cfg.addAll(servers);
         final Path zooCfg = dir.resolve("zoo-1.cfg");
         Files.write(zooCfg, cfg);
-        final List<String> command = List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator
-            + "java", "-Xmx128m", "-Dzookeeper.admin.enableServer=false", "-cp", zk.classpath(), MAIN, zooCfg.toString());
+        final String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        final List<String> command = List.of(java, "-Xmx128m", "-Dzookeeper.admin.enableServer=false", "-cp",
+            zk.classpath(), MAIN, zooCfg.toString());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -315,9 +315,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         if (index < 0 || remoteSid == transport.mySid()) {
             final String suffix = transport.hostileWarnSuffix();
             if (suffix != null) {
-                LOG.warn("{}: closing QUORUM connection from {}: a ZooKeeper learner's {} naming sid {}, not a member{}",
-                    transport.name(), ctx.channel().remoteAddress(), ZooKeeperLearnerPacket.typeName(in, in.readerIndex()),
-                    remoteSid, suffix);
+                LOG.warn("{}: closing QUORUM connection from {}: a ZooKeeper learner's {} naming sid {}, "
+                        + "not a member{}", transport.name(), ctx.channel().remoteAddress(),
+                    ZooKeeperLearnerPacket.typeName(in, in.readerIndex()), remoteSid, suffix);
             }
             close(ctx);
             return;
@@ -432,8 +432,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
     private void onHandshakeTimeout(final ChannelHandlerContext ctx) {
         if (phase == Phase.HELD) {
-            LOG.debug("{}: closing the ZooKeeper learner connection of {} held since its FOLLOWERINFO", transport.name(),
-                remoteSid);
+            LOG.debug("{}: closing the ZooKeeper learner connection of {} held since its FOLLOWERINFO",
+                transport.name(), remoteSid);
             close(ctx);
             return;
         }
@@ -499,8 +499,8 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             if (phase == Phase.HELD) {
                 close(ctx);
             }
-            LOG.debug("{}: {} connection with {} failed after closing or while held: {}", transport.name(), kind, remoteSid,
-                cause.toString());
+            LOG.debug("{}: {} connection with {} failed after closing or while held: {}", transport.name(), kind,
+                remoteSid, cause.toString());
             return;
         }
         if (FailReason.of(cause) == FailReason.TLS_ERROR) {

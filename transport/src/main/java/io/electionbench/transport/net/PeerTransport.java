@@ -308,8 +308,8 @@ public final class PeerTransport implements AutoCloseable {
         if (skipped >= 0) {
             LOG.warn("{}: member {} ({}) cannot work with us at the quorum port: {}. Elections with it still work; "
                     + "its quorum connections back off up to reconnectMaxMs (docs/transport.md, \"Running next to real "
-                    + "ZooKeeper servers\"){}", name, config.ensemble().sid(index), ch.remoteAddress(), reason.description(),
-                WarnLimiter.suffix(skipped));
+                    + "ZooKeeper servers\"){}", name, config.ensemble().sid(index), ch.remoteAddress(),
+                reason.description(), WarnLimiter.suffix(skipped));
         }
     }
 

@@ -125,7 +125,8 @@ class ZooKeeperPeerTest {
             // Node 1 answers, then goes away: a peer that spoke our protocol is not incompatible.
             assertTrue(node2.publisher().sendLearnerInfo(1, 0, 0, 0));
             assertTrue(nodes.node(1).publisher().sendLearnerReject(2));
-            Loopback.await(5_000, "the reject received", () -> nodes.counters(2).get(TransportCounters.QUORUM_RECEIVED) == 1);
+            Loopback.await(5_000, "the reject received",
+                () -> nodes.counters(2).get(TransportCounters.QUORUM_RECEIVED) == 1);
             nodes.node(1).close();
             Loopback.await(5_000, "the link down", () -> !node2.isQuorumLinkUp(1));
             assertNull(node2.incompatibility(1));
