@@ -13,20 +13,23 @@ public enum Incompatibility {
      * a ZooKeeper learner that elected us and cannot read our quorum protocol.
      */
     ZOOKEEPER_LEARNER("a ZooKeeper learner dialed our quorum port (jute FOLLOWERINFO/OBSERVERINFO): it cannot "
-        + "follow an electionbench leader"),
+        + "follow an electionbench leader", "its connections are held unanswered until handshakeTimeoutMs, so it "
+        + "retries once per deadline"),
     /**
      * Its quorum port took our connection and closed it without a byte in answer to our LEARNER_INFO,
      * which an electionbench member never does: a ZooKeeper leader reads our header as a jute
      * {@code QuorumPacket} and gives up ({@code LearnerHandler.run}).
      */
     ZOOKEEPER_LEADER("its quorum port closed our connection without a byte in answer to LEARNER_INFO, as a "
-        + "ZooKeeper leader does: we cannot follow it");
+        + "ZooKeeper leader does: we cannot follow it", "our dials to it back off up to reconnectMaxMs");
 
     private final String metricName = name().toLowerCase(Locale.ROOT);
     private final String description;
+    private final String consequence;
 
-    Incompatibility(final String description) {
+    Incompatibility(final String description, final String consequence) {
         this.description = description;
+        this.consequence = consequence;
     }
 
     /** The {@code reason} in {@code GET /state}'s {@code incompatiblePeers}. */
@@ -37,5 +40,10 @@ public enum Incompatibility {
     /** What is incompatible, for the log line and {@code /state}. */
     public String description() {
         return description;
+    }
+
+    /** What the transport does about it, for the log line. */
+    public String consequence() {
+        return consequence;
     }
 }

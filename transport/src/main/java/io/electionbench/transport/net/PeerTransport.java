@@ -307,9 +307,9 @@ public final class PeerTransport implements AutoCloseable {
         final long skipped = incompatibleLog.admit(System.nanoTime());
         if (skipped >= 0) {
             LOG.warn("{}: member {} ({}) cannot work with us at the quorum port: {}. Elections with it still work; "
-                    + "its quorum connections back off up to reconnectMaxMs (docs/transport.md, \"Running next to real "
-                    + "ZooKeeper servers\"){}", name, config.ensemble().sid(index), ch.remoteAddress(),
-                reason.description(), WarnLimiter.suffix(skipped));
+                    + "{} (docs/transport.md, \"Running next to real ZooKeeper servers\"){}", name,
+                config.ensemble().sid(index), ch.remoteAddress(), reason.description(), reason.consequence(),
+                WarnLimiter.suffix(skipped));
         }
     }
 
@@ -331,8 +331,9 @@ public final class PeerTransport implements AutoCloseable {
 
     /**
      * Keeps a ZooKeeper learner's quorum connection open (and unanswered) instead of closing it, so
-     * that the learner waits for its own timeout before it looks again, rather than re-electing us and
-     * dialing again at once; at most one per member: a newer one closes the older (event loop).
+     * that the learner waits until our handshake deadline closes it before it looks again, rather than
+     * re-electing us and dialing again at once; at most one per member: a newer one closes the older
+     * (event loop).
      */
     void holdZooKeeperLearner(final int index, final Channel ch) {
         final Channel older = heldLearners[index];
