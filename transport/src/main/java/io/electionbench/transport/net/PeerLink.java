@@ -127,7 +127,9 @@ abstract class PeerLink implements Runnable {
         if (old != null && old != ch) {
             old.close();
         }
-        backoffMs = transport.config().reconnectMinMs();
+        if (isProvenByHandshake()) {
+            resetBackoff();
+        }
         transport.counters().increment(TransportCounters.LINKS_UP);
         LOG.debug("{}: {} link to {} up", transport.name(), kind(), peerSid);
         onUp(ch);
@@ -197,6 +199,20 @@ abstract class PeerLink implements Runnable {
     private void onReconnectTimer() {
         isReconnectScheduled = false;
         dial();
+    }
+
+    /**
+     * True if a completed handshake shows the peer speaks our protocol, so the backoff starts over at
+     * {@link #attach}; a link whose handshake the peer never answers overrides this and calls
+     * {@link #resetBackoff()} once the peer has said something.
+     */
+    boolean isProvenByHandshake() {
+        return true;
+    }
+
+    /** The peer answered us: the next reconnect, if one is needed, waits reconnectMinMs again (event loop). */
+    final void resetBackoff() {
+        backoffMs = transport.config().reconnectMinMs();
     }
 
     /** A dial connected: whatever happens to it next, the peer was reachable. */

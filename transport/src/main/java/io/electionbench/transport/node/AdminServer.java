@@ -197,6 +197,16 @@ final class AdminServer {
         this.router = router;
     }
 
+    /**
+     * The {@code GET /state} body: the node's {@link NodeStatus}, then (a field added at the end) the
+     * members its transport found unable to work with it at the quorum port, {@code incompatiblePeers}.
+     */
+    private String stateJson() {
+        final String status = node.status().toJson();
+        return status.substring(0, status.length() - 1) + ",\"incompatiblePeers\":" + transport.incompatiblePeersJson()
+            + "}";
+    }
+
     void bind(final AdminAddress address) {
         final HttpDecoderConfig decoding = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES);
@@ -430,7 +440,7 @@ final class AdminServer {
                         HttpUtil.isKeepAlive(request));
                     break;
                 case "/state":
-                    respond(connection, request, HttpResponseStatus.OK, node.status().toJson());
+                    respond(connection, request, HttpResponseStatus.OK, stateJson());
                     break;
                 case "/metrics":
                     connection.send(response(HttpResponseStatus.OK, node.metricsText(), PROMETHEUS_TEXT),
