@@ -264,12 +264,17 @@ final class FastLeaderElection {
     /**
      * ZooKeeper's {@code receivedFollowingNotification}: (a) in our own round, decide for the leader when
      * a quorum in recvset agrees and the leader itself reports LEADING; (b) across rounds, the same test
-     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732).
+     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732). As there,
+     * (a) stores the vote with version 0 (the five-argument {@code Vote} constructor), so against the
+     * notification's own version {@code Vote.equals} compares the leader only: followers that still
+     * report the election's peer epoch and a leader that reports its new one (ZOOKEEPER-1805,
+     * {@code QuorumPeer.updateElectionVote}) agree. Both policies: it decides no later, and recovery
+     * still needs a quorum.
      */
     private void onFollowingVote(final int fromIndex, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         if (nElectionEpoch == logicalClock) {
-            recvSet.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
+            recvSet.put(fromIndex, nState, 0, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             final long agree = recvSet.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             if (quorum.containsQuorum(agree) && checkLeader(recvSet, nLeader, nElectionEpoch)) {
                 agent.decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
