@@ -165,7 +165,9 @@ final class FastLeaderElection {
 
     /**
      * An election notification, under ZooKeeper's receiver rules (§1.2): a non-voting sender gets the
-     * member's current vote at once and is never counted; while LOOKING, a sender in an older round
+     * member's current vote at once and is never counted, whatever state code it sent
+     * ({@code WorkerReceiver.run} answers {@code !validVoter(sid)} before it reads the state, and
+     * drops a voter's unknown code; both policies); while LOOKING, a sender in an older round
      * also gets this round's vote; while not LOOKING, a LOOKING sender gets the current vote and real
      * state, which is how late starters find the leader.
      */
@@ -173,7 +175,7 @@ final class FastLeaderElection {
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         notificationsReceived++;
         final int fromIndex = ensemble.indexOf(from);
-        if (fromIndex < 0 || fromIndex == myIndex || !ServerState.isValidCode(nState)) {
+        if (fromIndex < 0 || fromIndex == myIndex) {
             agent.messageDropped();
             return;
         }
@@ -185,6 +187,10 @@ final class FastLeaderElection {
         final ServerState role = agent.state();
         if (!quorum.isVoter(fromIndex)) {
             send(from, role.code(), agent.voteLeader(), agent.voteZxid(), logicalClock, agent.votePeerEpoch());
+            return;
+        }
+        if (!ServerState.isValidCode(nState)) {
+            agent.messageDropped();
             return;
         }
         if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {

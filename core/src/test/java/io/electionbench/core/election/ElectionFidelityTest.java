@@ -4,6 +4,8 @@ import static io.electionbench.core.election.AgentHarness.FOLLOWING;
 import static io.electionbench.core.election.AgentHarness.LEADING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +32,23 @@ class ElectionFidelityTest {
         h.notification(3, LEADING, 3, 0, 1, 2);
         assertEquals(ServerState.FOLLOWING, h.agent.state(), h.transitions.toString());
         assertEquals(3, h.agent.leader());
+    }
+
+    /**
+     * {@code WorkerReceiver.run} answers a sender outside the voting view with its current vote before
+     * it looks at the state code; only a voter's unknown code is dropped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"zookeeper", "fast"})
+    void aNonVoterIsAnsweredWhateverStateCodeItSends(final String policy) {
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).observer(4).build();
+        final AgentHarness h = new AgentHarness(1, e, ElectionPolicy.byName(policy)).start();
+        h.take();
+        h.notification(4, 9, Long.MIN_VALUE, Long.MIN_VALUE, 1, Long.MIN_VALUE);
+        assertEquals(List.of(new AgentHarness.Sent("notification", 4, AgentHarness.LOOKING, 1, 0, 1, 0)),
+            h.take("notification"), "the observer gets the current vote");
+        h.notification(2, 9, 2, 0, 1, 0);
+        assertEquals(List.of(), h.take("notification"), "a voter's unknown state code is dropped");
+        assertEquals(1, h.agent.messagesDropped());
     }
 }
