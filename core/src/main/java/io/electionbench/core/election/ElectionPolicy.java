@@ -145,10 +145,13 @@ public final class ElectionPolicy {
     }
 
     /**
-     * How many refusals from its chosen leader a learner takes before it looks again. ZooKeeper's
-     * follower retries a refused connection 5 times, 100 ms apart (its would-be leader has no quorum
-     * listener until it leads); the fast policy looks again at the first refusal, since a fast node
-     * refuses only when it proposes someone else.
+     * How many failed tries to reach its chosen leader (refusals, and dials that fail before they
+     * connect) a learner takes before it looks again. ZooKeeper's {@code Learner.connectToLeader} tries
+     * 5 times, 100 ms apart, within initLimit (its would-be leader has no quorum listener until it
+     * leads, so an early connect is refused and a retry may succeed); the fast policy looks again at
+     * the first: a fast node refuses only when it proposes someone else, and this project's nodes
+     * listen on both ports for their whole life, so a refused dial means the process is gone and a
+     * retry only delays the next election.
      */
     public int learnerRefusals() {
         return learnerRefusals;

@@ -147,6 +147,21 @@ public interface PeerPublisher {
     }
 
     /**
+     * Dials {@code toSid} now, for a learner that needs its chosen leader (one try of ZooKeeper's
+     * {@code Learner.connectToLeader}): unless a connection to the peer is up or being set up, the
+     * link this side dials to that peer (the quorum link from the larger sid; from the smaller one, the
+     * election link, which prompts the peer to dial back) is dialled at once, whatever its reconnect
+     * backoff. If that attempt fails before it connects (nothing listening, a connect timeout), the
+     * agent receives one {@link InboundMessages#PEER_UNREACHABLE} for the peer; a connection that comes
+     * up is reported as any other, and one already up is left alone (its drop is reported when it
+     * happens). Each call is at most one attempt and one report.
+     * <p>
+     * The default does nothing: a publisher without connections (a test double) has nothing to dial.
+     */
+    default void connect(final long toSid) {
+    }
+
+    /**
      * Whether a bulk stream to {@code toSid} may send more now (Netty's channel writability). The agent
      * resumes the stream on a later duty cycle when this is false.
      */

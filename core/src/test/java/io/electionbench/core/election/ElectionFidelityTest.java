@@ -51,4 +51,61 @@ class ElectionFidelityTest {
         assertEquals(List.of(), h.take("notification"), "a voter's unknown state code is dropped");
         assertEquals(1, h.agent.messagesDropped());
     }
+
+    /** Observer 4 of voters 1..3 that decided for 3 after 3's links dropped (the voters still report it). */
+    private static AgentHarness observerOfDeadLeader(final ElectionPolicy policy) {
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).observer(4).build();
+        final AgentHarness h = new AgentHarness(4, e, policy).start();
+        h.notification(3, LEADING, 3, 0, 1, 0);
+        h.linkDown(3);
+        h.notification(1, FOLLOWING, 3, 0, 1, 0);
+        assertEquals(ServerState.OBSERVING, h.agent.state());
+        return h;
+    }
+
+    /**
+     * {@code Learner.connectToLeader}: 5 tries, 100 ms apart, then the follower looks again
+     * ({@code QuorumPeer.run}); each try here is a dial whose failure the publisher reports.
+     */
+    @org.junit.jupiter.api.Test
+    void underTheZooKeeperPolicyALearnerDialsItsLeaderFiveTimes100MsApartThenLooksAgain() {
+        final AgentHarness h = observerOfDeadLeader(ElectionPolicy.ZOOKEEPER);
+        assertEquals(List.of(3L), h.take("connect").stream().map(AgentHarness.Sent::to).toList(), "dialled at once");
+        for (int failed = 1; failed < 5; failed++) {
+            h.unreachable(3);
+            h.advanceMs(99);
+            assertEquals(List.of(), h.take("connect"), "not before 100 ms, after failure " + failed);
+            h.advanceMs(1);
+            assertEquals(1, h.take("connect").size(), "the next try, after failure " + failed);
+            assertEquals(ServerState.OBSERVING, h.agent.state());
+        }
+        h.unreachable(3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertEquals("LOOKING: chosen leader unreachable", h.transitions.get(h.transitions.size() - 1));
+    }
+
+    /** The fast policy's nodes listen for their whole life: a dial that fails means the leader is gone. */
+    @org.junit.jupiter.api.Test
+    void underTheFastPolicyALearnerLooksAgainAtTheFirstFailedDial() {
+        final AgentHarness h = observerOfDeadLeader(ElectionPolicy.FAST);
+        assertEquals(1, h.take("connect").size());
+        h.unreachable(3);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+    }
+
+    /** A failed dial says nothing about a leader that has answered, nor about anyone else. */
+    @ParameterizedTest
+    @ValueSource(strings = {"zookeeper", "fast"})
+    void aFailedDialToAnyoneButAnUnansweredLeaderIsIgnored(final String policy) {
+        final AgentHarness h = observerOfDeadLeader(ElectionPolicy.byName(policy));
+        h.unreachable(2);
+        assertEquals(ServerState.OBSERVING, h.agent.state(), "not our leader");
+        h.zxidMessage(InboundMessages.LEADER_INFO, 3, 1);
+        h.unreachable(3);
+        h.unreachable(3);
+        h.unreachable(3);
+        h.unreachable(3);
+        h.unreachable(3);
+        assertEquals(ServerState.OBSERVING, h.agent.state(), "3 answered: its link's drop would tell");
+    }
 }

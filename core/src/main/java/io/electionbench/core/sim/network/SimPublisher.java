@@ -196,6 +196,15 @@ final class SimPublisher implements PeerPublisher {
         return to >= 0 && to != from && network.isWritable(from, to);
     }
 
+    /** One dial to {@code toSid}: {@link SimNetwork#dial}. */
+    @Override
+    public void connect(final long toSid) {
+        final int to = ensemble.indexOf(toSid);
+        if (to >= 0 && to != from) {
+            network.dial(from, to);
+        }
+    }
+
     /**
      * Closes this end at once, dropping what waits in the link; the other end sees the reset after
      * what is already on its way, or, across a cut, when the cut heals. Both ends dial again.
