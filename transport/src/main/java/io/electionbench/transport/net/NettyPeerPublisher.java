@@ -82,6 +82,23 @@ final class NettyPeerPublisher implements PeerPublisher {
         return link != null && counted(link.offerNotification(state, leader, zxid, electionEpoch, peerEpoch));
     }
 
+    /**
+     * One dial for the agent ({@link PeerPublisher#connect}): the quorum link from the larger sid,
+     * which dials it; from the smaller one the election link, whose dial prompts the peer to dial both
+     * back. Either port of a live node listens, so a dial that fails means the peer cannot be reached.
+     */
+    @Override
+    public void connect(final long toSid) {
+        final QuorumLink quorum = link(quorumLinks, toSid);
+        if (quorum != null) {
+            if (quorum.isDialer()) {
+                quorum.requestDial();
+            } else {
+                link(electionLinks, toSid).requestDial();
+            }
+        }
+    }
+
     @Override
     public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         final QuorumLink link = link(quorumLinks, toSid);
