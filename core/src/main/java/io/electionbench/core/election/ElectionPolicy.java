@@ -119,6 +119,17 @@ public final class ElectionPolicy {
         return isDecideWhenAllConnectedAgree;
     }
 
+    /**
+     * True when a LOOKING node resends its vote on a timeout only if some notification got through, and
+     * dials every voter otherwise (ZooKeeper's {@code haveDelivered}/{@code connectAll}). The fast
+     * policy resends regardless: to a link that is down a resend only replaces the one notification
+     * the transport keeps for it, and the transport redials on its own (a restarted peer's prompt at
+     * once), so dialling on the election's timer would not bring a vote sooner.
+     */
+    public boolean isResendOnlyIfDelivered() {
+        return !isDecideWhenAllConnectedAgree;
+    }
+
     /** True when a new leader probes every voter and steps down as soon as no quorum can follow it. */
     public boolean isEarlyStepDown() {
         return isDecideWhenAllConnectedAgree;

@@ -122,12 +122,22 @@ final class FastLeaderElection {
         }
     }
 
-    /** Resends the vote when nothing arrived for the notification timeout, which doubles up to the policy's maximum. */
+    /**
+     * Resends the vote when nothing arrived for the notification timeout, which doubles up to the
+     * policy's maximum. Under the zookeeper policy only if a notification got through to some peer
+     * ({@link PeerPublisher#haveDelivered}); otherwise it dials every voter instead, as
+     * {@code lookForLeader} calls {@code manager.connectAll()}, and the kept notifications go out as
+     * the links come up.
+     */
     private int collecting(final long nowNs) {
         if (nowNs - resendDeadlineNs < 0) {
             return 0;
         }
-        sendVoteToVoters();
+        if (policy.isResendOnlyIfDelivered() && !publisher.haveDelivered()) {
+            connectToVoters();
+        } else {
+            sendVoteToVoters();
+        }
         notTimeoutNs = Math.min(notTimeoutNs * 2, policy.maxNotificationIntervalNs());
         resendDeadlineNs = nowNs + notTimeoutNs;
         return 1;
@@ -404,6 +414,16 @@ final class FastLeaderElection {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             sendVote(index);
+        }
+    }
+
+    /** Dials every voter but us that is not connected ({@link PeerPublisher#connect}). */
+    private void connectToVoters() {
+        long rest = quorum.votersMask() & ~myBit;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            publisher.connect(ensemble.sid(index));
         }
     }
 

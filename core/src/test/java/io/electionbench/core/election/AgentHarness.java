@@ -293,7 +293,15 @@ final class AgentHarness {
     /** Sends a link refused ({@link #refuse}). */
     final List<Sent> refused = new ArrayList<>();
 
+    /** What the publisher answers to {@link PeerPublisher#haveDelivered}. */
+    boolean isDelivered = true;
+
     private final class Recorder implements PeerPublisher {
+        @Override
+        public boolean haveDelivered() {
+            return isDelivered;
+        }
+
         @Override
         public boolean isWritable(final long toSid) {
             return !unwritable.contains(toSid);

@@ -108,4 +108,36 @@ class ElectionFidelityTest {
         h.unreachable(3);
         assertEquals(ServerState.OBSERVING, h.agent.state(), "3 answered: its link's drop would tell");
     }
+
+    /**
+     * {@code lookForLeader} on a poll timeout: {@code sendNotifications()} only if
+     * {@code manager.haveDelivered()}, else {@code manager.connectAll()}; the timeout doubles either way.
+     */
+    @org.junit.jupiter.api.Test
+    void underTheZooKeeperPolicyATimeoutResendsOnlyIfSomethingWasDeliveredAndElseDials() {
+        final AgentHarness h = new AgentHarness(1, Ensemble.majority(3), ElectionPolicy.ZOOKEEPER).start();
+        h.take();
+        h.isDelivered = false;
+        h.advanceMs(199);
+        assertEquals(List.of(), h.take());
+        h.advanceMs(1);
+        assertEquals(List.of("connect 2", "connect 3"), h.take().stream().map(s -> s.type() + " " + s.to()).toList(),
+            "nothing got through: it dials every voter instead of resending");
+        h.isDelivered = true;
+        h.advanceMs(399);
+        assertEquals(List.of(), h.take("notification"), "the timeout doubled to 400 ms");
+        h.advanceMs(1);
+        assertEquals(List.of(2L, 3L), h.take("notification").stream().map(AgentHarness.Sent::to).toList());
+    }
+
+    /** The fast policy resends on its timer whatever the links hold (ElectionPolicy#isResendOnlyIfDelivered). */
+    @org.junit.jupiter.api.Test
+    void underTheFastPolicyATimeoutResendsEvenIfNothingWasDelivered() {
+        final AgentHarness h = new AgentHarness(1, Ensemble.majority(3), ElectionPolicy.FAST).start();
+        h.take();
+        h.isDelivered = false;
+        h.advanceMs(50);
+        assertEquals(List.of("notification 2", "notification 3"),
+            h.take().stream().map(s -> s.type() + " " + s.to()).toList());
+    }
 }

@@ -83,6 +83,7 @@ public final class SimNetwork {
     /** Server {@code i} is about to start afresh (a new process): it holds no connection and nothing queued. */
     public void restarting(final int i) {
         links.restarted(i);
+        publishers[i].restarted();
     }
 
     /** Server {@code i} started: it connects to every live server it can reach, and they to it. */
@@ -367,6 +368,11 @@ public final class SimNetwork {
     /** True if {@code from}'s quorum link to {@code to} takes a message of {@code kind}; counts a refusal. */
     boolean acceptsQuorum(final int from, final int to, final SendFailure kind, final boolean needsOpen) {
         return links.acceptsQuorum(from, to, kind, needsOpen, model);
+    }
+
+    /** True while {@code from} holds a connection to {@code to}. */
+    boolean isOpen(final int from, final int to) {
+        return links.isOpen(from, to);
     }
 
     boolean isWritable(final int from, final int to) {
