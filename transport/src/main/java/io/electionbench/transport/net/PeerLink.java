@@ -70,6 +70,9 @@ abstract class PeerLink implements Runnable {
     /** Whether this side dials (and redials) this port: the larger sid always; the smaller one only to prompt. */
     abstract boolean dials();
 
+    /** Whether a failed dial the agent asked for on this link is reported to it (one link per peer does). */
+    abstract boolean reportsDialFailure();
+
     /** Writes what the agent handed over (event loop). */
     abstract void drain();
 
@@ -186,7 +189,7 @@ abstract class PeerLink implements Runnable {
         if (channel != null || transport.isClosed() || !dials()) {
             return;
         }
-        isDialReportWanted = true;
+        isDialReportWanted = reportsDialFailure();
         dial();
     }
 
