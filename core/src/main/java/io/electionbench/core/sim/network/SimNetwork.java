@@ -396,10 +396,9 @@ public final class SimNetwork {
     /**
      * {@code from} dials {@code to} now ({@code PeerPublisher.connect}). A connection it holds is left
      * alone (a silent cut does not close it, as TCP does not notice); a live peer it can reach takes
-     * the dial, and the connection comes up with the UP or redial already on its way. A dial to a peer
-     * that is down is refused after a round trip, one across a cut times out after
-     * {@link #CONNECT_TIMEOUT_NS}: either is one PEER_UNREACHABLE to {@code from}, in the incarnation
-     * that dialled.
+     * the dial, and the connection comes up with the UP or redial already on its way. A dial across a
+     * cut times out after {@link #CONNECT_TIMEOUT_NS}, one to a peer that is down is refused after a
+     * round trip: either is one PEER_UNREACHABLE to {@code from}, in the incarnation that dialled.
      */
     void dial(final int from, final int to) {
         final boolean isDown = endpoints.inbound(to) == null;
@@ -407,7 +406,9 @@ public final class SimNetwork {
             return;
         }
         final Connection c = pools.connections.acquire();
-        c.timeNs = endpoints.nowNs() + (isDown ? model.minLatencyNs() + model.maxLatencyNs() : CONNECT_TIMEOUT_NS);
+        // A cut drops the SYN, whether or not a process is there to answer it.
+        c.timeNs = endpoints.nowNs()
+            + (blocked[from][to] ? CONNECT_TIMEOUT_NS : model.minLatencyNs() + model.maxLatencyNs());
         c.from = to;
         c.to = from;
         c.toIncarnation = endpoints.incarnation(from);
