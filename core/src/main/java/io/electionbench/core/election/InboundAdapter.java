@@ -63,6 +63,7 @@ final class InboundAdapter implements MessageHandler {
             case InboundMessages.PEER_CONNECTED:
             case InboundMessages.PEER_DISCONNECTED:
             case InboundMessages.QUORUM_DISCONNECTED:
+            case InboundMessages.PEER_UNREACHABLE:
                 sid.wrap(buffer, index);
                 onSidOnly(msgTypeId, sid.fromSid());
                 break;
@@ -86,6 +87,7 @@ final class InboundAdapter implements MessageHandler {
             case InboundMessages.LEARNER_REJECT -> agent.onLearnerReject(sid);
             case InboundMessages.PEER_CONNECTED -> agent.onPeerConnected(sid);
             case InboundMessages.PEER_DISCONNECTED -> agent.onPeerDisconnected(sid);
+            case InboundMessages.PEER_UNREACHABLE -> agent.onPeerUnreachable(sid);
             default -> agent.onQuorumDisconnected(sid);
         }
     }

@@ -45,6 +45,12 @@ public final class InboundMessages {
      * that rode on it is over, since messages may have been lost with it.
      */
     public static final int QUORUM_DISCONNECTED = 18;
+    /**
+     * An attempt to connect to a peer that the agent asked for ({@link PeerPublisher#connect}) failed
+     * before it connected: nothing listens there (a refused connect) or the connect timed out. It is one
+     * failed try of ZooKeeper's {@code Learner.connectToLeader}.
+     */
+    public static final int PEER_UNREACHABLE = 19;
 
     private InboundMessages() {
     }
@@ -85,10 +91,10 @@ public final class InboundMessages {
         return true;
     }
 
-    /** LEARNER_REJECT, PEER_CONNECTED, PEER_DISCONNECTED and QUORUM_DISCONNECTED carry only a sid. */
+    /** LEARNER_REJECT, PEER_CONNECTED, PEER_DISCONNECTED, QUORUM_DISCONNECTED and PEER_UNREACHABLE carry only a sid. */
     public static boolean offerSidOnly(final RingBuffer ring, final int type, final long sid) {
         if (type != LEARNER_REJECT && type != PEER_CONNECTED && type != PEER_DISCONNECTED
-            && type != QUORUM_DISCONNECTED) {
+            && type != QUORUM_DISCONNECTED && type != PEER_UNREACHABLE) {
             throw new IllegalArgumentException("not a sid-only type: " + type);
         }
         final int index = ring.tryClaim(type, SidFlyweight.LENGTH);

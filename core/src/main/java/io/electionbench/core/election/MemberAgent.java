@@ -383,6 +383,18 @@ public final class MemberAgent implements Agent {
         }
     }
 
+    /**
+     * A connection attempt to {@code sid} that the agent asked for failed before it connected
+     * ({@link PeerPublisher#connect}): if it is the leader this learner chose and has not heard from,
+     * one failed try to reach it ({@link Follower#onUnreachable}). Anyone else's is of no interest:
+     * the transport keeps redialling, and a LOOKING node waits for votes, not connections.
+     */
+    public void onPeerUnreachable(final long sid) {
+        if (isLearner() && sid == follower.leaderSid()) {
+            follower.onUnreachable();
+        }
+    }
+
     /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
     public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
         discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);

@@ -111,6 +111,12 @@ final class QuorumLink extends PeerLink {
         return isDialer();
     }
 
+    /** It dials only from the larger sid, and then stands for the peer in a dial's report. */
+    @Override
+    boolean reportsDialFailure() {
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Agent thread: queue a frame (released to the event loop by the queue's offer), then wake it once.
 

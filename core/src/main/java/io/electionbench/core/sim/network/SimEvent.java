@@ -389,7 +389,12 @@ abstract sealed class SimEvent {
             /** The sender reset the quorum connection: QUORUM_DISCONNECTED, then both ends dial again. */
             QUORUM_RESET,
             /** The quorum connection is back after a reset; the transport tells the agent nothing. */
-            QUORUM_REDIAL
+            QUORUM_REDIAL,
+            /**
+             * The receiver's own dial to the sender failed (PEER_UNREACHABLE): a local event, which a cut
+             * between the two does not stop.
+             */
+            UNREACHABLE
         }
 
         Change change;
@@ -425,6 +430,9 @@ abstract sealed class SimEvent {
                     break;
                 case QUORUM_RESET:
                     InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, fromSid);
+                    break;
+                case UNREACHABLE:
+                    InboundMessages.offerSidOnly(ring, InboundMessages.PEER_UNREACHABLE, fromSid);
                     break;
                 default:
                     break;

@@ -25,6 +25,9 @@ import io.electionbench.core.sim.network.SimEvent.Path;
  * its {@link Endpoints}, which run the duty cycle. Simulator thread only.
  */
 public final class SimNetwork {
+    /** How long a dial across a cut takes to fail: the transport's connect timeout ({@code cnxTimeout}). */
+    public static final long CONNECT_TIMEOUT_NS = 5_000_000_000L;
+
     private final Ensemble ensemble;
     private final int size;
     private final Endpoints endpoints;
@@ -84,6 +87,7 @@ public final class SimNetwork {
     /** Server {@code i} is about to start afresh (a new process): it holds no connection and nothing queued. */
     public void restarting(final int i) {
         links.restarted(i);
+        publishers[i].restarted();
     }
 
     /** Server {@code i} started: it connects to every live server it can reach, and they to it. */
@@ -243,7 +247,8 @@ public final class SimNetwork {
                 links.stuck(e.from, e.to);
             }
         }
-        if (ring != null && endpoints.incarnation(e.to) == e.toIncarnation && !blocked[e.from][e.to]) {
+        if (ring != null && endpoints.incarnation(e.to) == e.toIncarnation
+            && (!blocked[e.from][e.to] || e instanceof Connection c && c.change == Connection.Change.UNREACHABLE)) {
             final long fromSid = ensemble.sid(e.from);
             // The two commonest kinds are offered by calls the compiler can bind; the rest dispatch.
             if (e instanceof Notification n) {
@@ -280,6 +285,8 @@ public final class SimNetwork {
                 links.closed(c.to, c.from);
                 scheduleConnection(Connection.Change.QUORUM_REDIAL, c.from, c.to);
                 scheduleConnection(Connection.Change.QUORUM_REDIAL, c.to, c.from);
+                break;
+            case UNREACHABLE:
                 break;
             default:
                 throw new IllegalStateException("connection change " + c.change);
@@ -441,6 +448,11 @@ public final class SimNetwork {
         return links.acceptsQuorum(from, to, kind, needsOpen, model);
     }
 
+    /** True while {@code from} holds a connection to {@code to}. */
+    boolean isOpen(final int from, final int to) {
+        return links.isOpen(from, to);
+    }
+
     boolean isWritable(final int from, final int to) {
         return links.isWritable(from, to, model);
     }
@@ -457,6 +469,31 @@ public final class SimNetwork {
         } else {
             scheduleConnection(Connection.Change.QUORUM_RESET, from, to);
         }
+    }
+
+    /**
+     * {@code from} dials {@code to} now ({@code PeerPublisher.connect}). A connection it holds is left
+     * alone (a silent cut does not close it, as TCP does not notice); a live peer it can reach takes
+     * the dial, and the connection comes up with the UP or redial already on its way. A dial across a
+     * cut times out after {@link #CONNECT_TIMEOUT_NS}, one to a peer that is down is refused after a
+     * round trip: either is one PEER_UNREACHABLE to {@code from}, in the incarnation that dialled.
+     */
+    void dial(final int from, final int to) {
+        final boolean isDown = endpoints.inbound(to) == null;
+        if (links.isOpen(from, to) || !isDown && !blocked[from][to]) {
+            return;
+        }
+        final Connection c = pools.connections.acquire();
+        // A cut drops the SYN, whether or not a process is there to answer it.
+        c.timeNs = endpoints.nowNs()
+            + (blocked[from][to] ? CONNECT_TIMEOUT_NS : model.minLatencyNs() + model.maxLatencyNs());
+        c.from = to;
+        c.to = from;
+        c.toIncarnation = endpoints.incarnation(from);
+        c.link = SimLinks.NOT_COUNTED;
+        c.change = Connection.Change.UNREACHABLE;
+        connectionEventsPending++;
+        queue.add(c);
     }
 
     private void scheduleConnection(final Connection.Change change, final int from, final int to) {
