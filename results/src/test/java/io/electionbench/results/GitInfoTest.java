@@ -45,7 +45,8 @@ class GitInfoTest {
      */
     @Test
     void aRunOutsideTheRepositoryNamesTheBuildsCommit(@TempDir final Path outside) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(!GitInfo.UNKNOWN.equals(GitInfo.detect(Path.of("").toAbsolutePath()).commit()),
+        final String here = GitInfo.detect(Path.of("").toAbsolutePath()).commit();
+        org.junit.jupiter.api.Assumptions.assumeTrue(!GitInfo.UNKNOWN.equals(here),
             "built outside a git repository (a source archive): no commit to record");
         final Optional<GitInfo> build = GitInfo.build();
         assertTrue(build.isPresent(), "built by Maven in this repository: the commit is recorded");
