@@ -447,13 +447,16 @@ public final class WriteClient implements AutoCloseable {
         @Override
         public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
             if (!isOpen || !ready.isDone()) {
-                ready.completeExceptionally(failure != null ? failure : new IOException("connection closed during the handshake"
-                    + (authenticator != null ? " (wrong secret?)" : "") + " (client writes disabled, or not an electionbench quorum port?)"));
+                ready.completeExceptionally(failure != null ? failure
+                    : new IOException("connection closed during the handshake"
+                        + (authenticator != null ? " (wrong secret?)" : "")
+                        + " (client writes disabled, or not an electionbench quorum port?)"));
             } else if (channel == ctx.channel()) {
                 channel = null;
                 releaseQueued();
                 if (!isClosed) {
-                    listener.onDisconnected(failure != null ? failure : new IOException(where + " closed the connection"));
+                    listener.onDisconnected(failure != null ? failure
+                        : new IOException(where + " closed the connection"));
                 }
             }
             super.channelInactive(ctx);

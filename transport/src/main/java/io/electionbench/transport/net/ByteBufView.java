@@ -16,7 +16,10 @@ final class ByteBufView {
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private byte[] scratch = new byte[0];
 
-    /** The bytes {@code [index, index + length)} of {@code buf}, at offset 0 of the returned view (valid until the next call). */
+    /**
+     * The bytes {@code [index, index + length)} of {@code buf}, at offset 0 of the returned view (valid until
+     * the next call).
+     */
     DirectBuffer wrap(final ByteBuf buf, final int index, final int length) {
         if (buf.hasMemoryAddress()) {
             view.wrap(buf.memoryAddress() + index, length);

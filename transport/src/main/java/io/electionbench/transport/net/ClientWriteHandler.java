@@ -267,7 +267,8 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         if (!isClosed) {
-            transport.connectionFailed(LOG, "write client connection", ctx.channel(), QuorumHeaderCodec.CLIENT_SID, cause);
+            transport.connectionFailed(LOG, "write client connection", ctx.channel(), QuorumHeaderCodec.CLIENT_SID,
+                cause);
         }
         isClosed = true;
         ctx.close();
@@ -293,7 +294,8 @@ final class ClientWriteHandler extends ByteToMessageDecoder implements WriteRout
             return;
         }
         if (batch == null) {
-            batch = context.alloc().directBuffer(QuorumMessageCodec.frameLength(QuorumMessageCodec.RESULT_LENGTH, 0) * 16);
+            batch = context.alloc()
+                .directBuffer(QuorumMessageCodec.frameLength(QuorumMessageCodec.RESULT_LENGTH, 0) * 16);
         }
         QuorumMessageCodec.encodeResult(batch, sequence, status, zxid, leaderSid);
     }

@@ -76,7 +76,8 @@ public final class FreePorts {
 
     static int ephemeralLow() {
         try {
-            final String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"), StandardCharsets.US_ASCII);
+            final String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"),
+                StandardCharsets.US_ASCII);
             final int low = Integer.parseInt(range.trim().split("\\s+")[0]);
             return low > LOWEST ? low : DEFAULT_EPHEMERAL_LOW;
         } catch (final IOException | RuntimeException e) {

@@ -43,8 +43,10 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class NettyPeerPublisher implements PeerPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(NettyPeerPublisher.class);
-    private static final int SNAPSHOT_CHUNK_HEADER_BYTES = QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, 0);
-    private static final int RECORDS_HEADER_BYTES = QuorumMessageCodec.frameLength(QuorumMessageCodec.RB_RECORDS_OFFSET, 0);
+    private static final int SNAPSHOT_CHUNK_HEADER_BYTES =
+        QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, 0);
+    private static final int RECORDS_HEADER_BYTES =
+        QuorumMessageCodec.frameLength(QuorumMessageCodec.RB_RECORDS_OFFSET, 0);
     /** Segments held open at once: a few learners syncing from different parts of the log. */
     static final int HELD_SEGMENTS = 4;
 
@@ -57,7 +59,10 @@ final class NettyPeerPublisher implements PeerPublisher {
     private final boolean isFileRegionAllowed;
     /** The snapshot file held open for chunks (agent thread; released by {@link #close()}). */
     private SharedFile snapshot;
-    /** Log segments held open for record batches, most recently used first (agent thread; released by {@link #close()}). */
+    /**
+     * Log segments held open for record batches, most recently used first (agent thread; released by
+     * {@link #close()}).
+     */
     private final SharedFile[] segments = new SharedFile[HELD_SEGMENTS];
     /** The snapshot that could not be opened, so it is not retried (and logged) for every chunk. */
     private long snapshotZxid;
@@ -114,7 +119,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         final QuorumLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.LEARNER_INFO_LENGTH, 0), false);
+        final ByteBuf frame =
+            claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.LEARNER_INFO_LENGTH, 0), false);
         if (frame == null) {
             return false;
         }
@@ -161,9 +167,11 @@ final class NettyPeerPublisher implements PeerPublisher {
     }
 
     @Override
-    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+    public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+        final long snapshotZxid) {
         final QuorumLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ACK_EPOCH_WITH_SNAPSHOT_LENGTH, 0), true);
+        final ByteBuf frame =
+            claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.ACK_EPOCH_WITH_SNAPSHOT_LENGTH, 0), true);
         if (frame == null) {
             return false;
         }
@@ -174,7 +182,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     @Override
     public boolean sendSyncStart(final long toSid, final int mode, final long zxid) {
         final QuorumLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SYNC_START_LENGTH, 0), true);
+        final ByteBuf frame =
+            claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SYNC_START_LENGTH, 0), true);
         if (frame == null) {
             return false;
         }
@@ -186,7 +195,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
         final long position, final DirectBuffer buffer, final int offset, final int length) {
         final QuorumLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, length), true);
+        final ByteBuf frame =
+            claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.SC_BYTES_OFFSET, length), true);
         if (frame == null) {
             return false;
         }
@@ -203,7 +213,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     public boolean sendSnapshotChunk(final long toSid, final long zxid, final long digest, final long totalLength,
         final long position, final Path file, final long fileOffset, final DirectBuffer buffer, final int offset,
         final int length) {
-        final SharedFile source = isFileRegionAllowed && length > 0 ? snapshotSource(file, zxid, fileOffset + totalLength) : null;
+        final SharedFile source = isFileRegionAllowed && length > 0
+            ? snapshotSource(file, zxid, fileOffset + totalLength) : null;
         if (source == null) {
             return sendSnapshotChunk(toSid, zxid, digest, totalLength, position, buffer, offset, length);
         }
@@ -244,7 +255,8 @@ final class NettyPeerPublisher implements PeerPublisher {
         } catch (final IOException ex) {
             failedFile = file;
             failedZxid = zxid;
-            LOG.warn("cannot send snapshot 0x{} from its file, copying it instead: {}", Long.toHexString(zxid), ex.toString());
+            LOG.warn("cannot send snapshot 0x{} from its file, copying it instead: {}", Long.toHexString(zxid),
+                ex.toString());
             return null;
         }
     }
@@ -262,8 +274,8 @@ final class NettyPeerPublisher implements PeerPublisher {
      * (logged; the agent drops the learner, which rejoins and is synced again).
      */
     @Override
-    public boolean sendRecords(final long toSid, final Path file, final long position, final int length, final int count,
-        final long firstZxid, final long lastZxid) {
+    public boolean sendRecords(final long toSid, final Path file, final long position, final int length,
+        final int count, final long firstZxid, final long lastZxid) {
         final QuorumLink link = link(quorumLinks, toSid);
         final ByteBuf header = isFileRegionAllowed
             ? claim(link, RECORDS_HEADER_BYTES, length, true)
@@ -292,7 +304,10 @@ final class NettyPeerPublisher implements PeerPublisher {
         return publish(link, header);
     }
 
-    /** Appends {@code length} bytes of the file from {@code position} to the frame; false (logged) on a read error or short file. */
+    /**
+     * Appends {@code length} bytes of the file from {@code position} to the frame; false (logged) on a read
+     * error or short file.
+     */
     private static boolean readInto(final ByteBuf frame, final SharedFile file, final long position, final int length) {
         final int at = frame.writerIndex();
         final ByteBuffer target = frame.internalNioBuffer(at, length);
@@ -382,7 +397,8 @@ final class NettyPeerPublisher implements PeerPublisher {
     public boolean sendProposal(final long toSid, final long zxid, final DirectBuffer payload, final int offset,
         final int length) {
         final QuorumLink link = link(quorumLinks, toSid);
-        final ByteBuf frame = claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.P_PAYLOAD_OFFSET, length), true);
+        final ByteBuf frame =
+            claim(link, QuorumMessageCodec.frameLength(QuorumMessageCodec.P_PAYLOAD_OFFSET, length), true);
         if (frame == null) {
             return false;
         }
@@ -479,7 +495,8 @@ final class NettyPeerPublisher implements PeerPublisher {
      * As {@link #claim(QuorumLink, int, boolean)} for a buffer of {@code bufferBytes} that starts a frame
      * of {@code bufferBytes + trailingBytes} (the rest sent from a file).
      */
-    private ByteBuf claim(final QuorumLink link, final int bufferBytes, final int trailingBytes, final boolean needsLink) {
+    private ByteBuf claim(final QuorumLink link, final int bufferBytes, final int trailingBytes,
+        final boolean needsLink) {
         final int frameBytes = bufferBytes + trailingBytes;
         checkFrame(frameBytes);
         return isClaimable(link, frameBytes, needsLink) ? alloc.directBuffer(bufferBytes, bufferBytes) : null;

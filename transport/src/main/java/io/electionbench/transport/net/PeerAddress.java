@@ -10,7 +10,8 @@ public final class PeerAddress {
     private final int electionPort;
     private final boolean isObserver;
 
-    public PeerAddress(final long sid, final String host, final int quorumPort, final int electionPort, final boolean isObserver) {
+    public PeerAddress(final long sid, final String host, final int quorumPort, final int electionPort,
+        final boolean isObserver) {
         this.sid = sid;
         this.host = host;
         this.quorumPort = quorumPort;
@@ -45,6 +46,7 @@ public final class PeerAddress {
 
     @Override
     public String toString() {
-        return "server." + sid + "=" + host + ":" + quorumPort + ":" + electionPort + (isObserver ? ":observer" : ":participant");
+        return "server." + sid + "=" + host + ":" + quorumPort + ":" + electionPort
+            + (isObserver ? ":observer" : ":participant");
     }
 }

@@ -133,7 +133,8 @@ public final class PeerTransport implements AutoCloseable {
         this.faults = new FaultFilter(ensemble);
         this.isEpoll = config.isEpollAllowed() && Epoll.isAvailable();
         final IoHandlerFactory ioFactory = isEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("transport-" + config.mySid(), true), ioFactory);
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("transport-" + config.mySid(), true),
+            ioFactory);
         this.eventLoop = group.next();
         final byte[] configText = config.configText().getBytes(StandardCharsets.UTF_8);
         this.configBytes = Unpooled.directBuffer(configText.length).writeBytes(configText);
@@ -152,8 +153,8 @@ public final class PeerTransport implements AutoCloseable {
                 quorumLinks[i] = new QuorumLink(this, sid, i, eventLoop);
             }
         }
-        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters, PooledByteBufAllocator.DEFAULT,
-            tls == null);
+        this.publisher = new NettyPeerPublisher(ensemble, electionLinks, quorumLinks, counters,
+            PooledByteBufAllocator.DEFAULT, tls == null);
     }
 
     /**
@@ -248,7 +249,8 @@ public final class PeerTransport implements AutoCloseable {
             if (f.isSuccess()) {
                 link.onConnected();
             } else {
-                LOG.debug("{}: connect to {} {}:{} failed: {}", name, link.peerSid(), peer.host(), port, f.cause().toString());
+                LOG.debug("{}: connect to {} {}:{} failed: {}", name, link.peerSid(), peer.host(), port,
+                    f.cause().toString());
                 link.onConnectFailed(future.channel());
             }
         });
@@ -272,13 +274,14 @@ public final class PeerTransport implements AutoCloseable {
      * {@code connections_failed{reason}} and logged at WARN with the peer and the reason, at most
      * {@link WarnLimiter#LINES_PER_WINDOW} lines per {@link WarnLimiter#WINDOW_NS} ns.
      */
-    void connectionFailed(final Logger log, final String what, final Channel ch, final long sid, final Throwable cause) {
+    void connectionFailed(final Logger log, final String what, final Channel ch, final long sid,
+        final Throwable cause) {
         final FailReason reason = FailReason.of(cause);
         counters.failed(reason);
         final long skipped = failureLog.admit(System.nanoTime());
         if (skipped >= 0) {
-            log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid, reason.metricName(),
-                FailReason.rootMessage(cause), WarnLimiter.suffix(skipped));
+            log.warn("{}: closing {} with {} (sid {}): {} {}{}", name, what, ch.remoteAddress(), sid,
+                reason.metricName(), FailReason.rootMessage(cause), WarnLimiter.suffix(skipped));
         }
     }
 

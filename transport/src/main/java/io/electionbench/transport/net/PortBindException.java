@@ -15,7 +15,8 @@ public final class PortBindException extends IllegalStateException {
      * @param tries   how many times it was tried
      * @param cause   the last failure
      */
-    public PortBindException(final String role, final InetSocketAddress address, final int tries, final Throwable cause) {
+    public PortBindException(final String role, final InetSocketAddress address, final int tries,
+        final Throwable cause) {
         super("cannot bind the " + role + " " + address.getHostString() + ":" + address.getPort() + ": "
             + reason(cause) + (tries > 1 ? " (tried " + tries + " times, 1 s apart)" : ""), cause);
     }

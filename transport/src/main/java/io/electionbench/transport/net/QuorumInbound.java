@@ -29,7 +29,8 @@ final class QuorumInbound {
 
     /** True if the decoded message's payload can ever fit {@code ring}; a larger one would be refused for good. */
     static boolean fitsRing(final RingBuffer ring, final QuorumMessageCodec message) {
-        final int largest = message.type() == QuorumMessageCodec.RECORDS ? message.maxRecordLength() : message.payloadLength();
+        final int largest = message.type() == QuorumMessageCodec.RECORDS
+            ? message.maxRecordLength() : message.payloadLength();
         return largest <= ring.maxMsgLength() - RING_RECORD_OVERHEAD;
     }
 
@@ -82,8 +83,8 @@ final class QuorumInbound {
                 return InboundMessages.offerSyncStart(ring, from, m.mode(), m.zxid());
             case QuorumMessageCodec.SNAPSHOT_CHUNK: {
                 final DirectBuffer bytes = view.wrap(buf, m.payloadOffset(), m.payloadLength());
-                return InboundMessages.offerSnapshotChunk(ring, from, m.zxid(), m.digest(), m.totalLength(), m.position(),
-                    bytes, 0, m.payloadLength());
+                return InboundMessages.offerSnapshotChunk(ring, from, m.zxid(), m.digest(), m.totalLength(),
+                    m.position(), bytes, 0, m.payloadLength());
             }
             case QuorumMessageCodec.PROPOSAL: {
                 final DirectBuffer payload = view.wrap(buf, m.payloadOffset(), m.payloadLength());

@@ -117,12 +117,15 @@ public final class TlsConfig {
         }
         if (trustStore == null) {
             throw new IllegalArgumentException("sslQuorum=true needs " + TRUST_STORE_LOCATION
-                + " (peers are verified against it; the JDK's default CAs would admit anyone with a public certificate)");
+                + " (peers are verified against it; the JDK's default CAs would admit anyone"
+                + " with a public certificate)");
         }
         if (enabledProtocols == null) {
-            enabledProtocols = "TLSv1.3".equals(protocol) ? new String[] {"TLSv1.3", "TLSv1.2"} : new String[] {protocol};
+            enabledProtocols = "TLSv1.3".equals(protocol)
+                ? new String[] {"TLSv1.3", "TLSv1.2"} : new String[] {protocol};
         }
-        final KeyStore keys = load(KEY_STORE_LOCATION, KEY_STORE_PASSWORD, KEY_STORE_TYPE, keyStore, keyStorePassword, keyStoreType);
+        final KeyStore keys = load(KEY_STORE_LOCATION, KEY_STORE_PASSWORD, KEY_STORE_TYPE, keyStore,
+            keyStorePassword, keyStoreType);
         final KeyStore trusted = load(TRUST_STORE_LOCATION, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE, trustStore,
             trustStorePassword, trustStoreType);
         requireEntries(keys, trusted);
@@ -135,9 +138,11 @@ public final class TlsConfig {
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         } catch (final UnrecoverableKeyException ex) {
             throw new IllegalArgumentException("the private key in " + KEY_STORE_LOCATION + " " + keyStore
-                + " cannot be read with " + KEY_STORE_PASSWORD + " (the key password must equal the store password): " + ex.getMessage(), ex);
+                + " cannot be read with " + KEY_STORE_PASSWORD
+                + " (the key password must equal the store password): " + ex.getMessage(), ex);
         } catch (final GeneralSecurityException ex) {
-            throw new IllegalArgumentException("cannot build a TLS context (" + PROTOCOL + "=" + protocol + "): " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("cannot build a TLS context (" + PROTOCOL + "=" + protocol + "): "
+                + ex.getMessage(), ex);
         }
         checkSupported(ENABLED_PROTOCOLS, enabledProtocols, context.getSupportedSSLParameters().getProtocols());
         if (cipherSuites != null) {
@@ -205,7 +210,8 @@ public final class TlsConfig {
     }
 
     /** ZooKeeper's rule: an explicit type wins, else the file extension, else the JDK default (PKCS12). */
-    private static String storeType(final String locationKey, final String typeKey, final Path file, final String type) {
+    private static String storeType(final String locationKey, final String typeKey, final Path file,
+        final String type) {
         final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         final String chosen;
         if (type != null && !type.isEmpty()) {
@@ -215,7 +221,8 @@ public final class TlsConfig {
         } else if (name.endsWith(".pem")) {
             chosen = "PEM";
         } else {
-            chosen = name.endsWith(".p12") || name.endsWith(".pfx") ? "PKCS12" : KeyStore.getDefaultType().toUpperCase(Locale.ROOT);
+            chosen = name.endsWith(".p12") || name.endsWith(".pfx")
+                ? "PKCS12" : KeyStore.getDefaultType().toUpperCase(Locale.ROOT);
         }
         if (!"JKS".equals(chosen) && !"PKCS12".equals(chosen)) {
             throw new IllegalArgumentException(typeKey + " '" + chosen + "' for " + locationKey + " " + file

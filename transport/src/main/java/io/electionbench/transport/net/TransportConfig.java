@@ -140,7 +140,8 @@ public final class TransportConfig {
                 throw new IllegalArgumentException("no address for server " + ensemble.sid(i));
             }
         }
-        if (connectTimeoutMs <= 0 || handshakeTimeoutMs <= 0 || reconnectMinMs <= 0 || reconnectMaxMs < reconnectMinMs) {
+        if (connectTimeoutMs <= 0 || handshakeTimeoutMs <= 0 || reconnectMinMs <= 0
+            || reconnectMaxMs < reconnectMinMs) {
             throw new IllegalArgumentException("timeouts must be positive and reconnectMaxMs >= reconnectMinMs");
         }
         if (maxClientCnxns < 0 || maxCnxns < 0) {
@@ -148,7 +149,8 @@ public final class TransportConfig {
                 + maxClientCnxns + " and " + maxCnxns);
         }
         if (Integer.bitCount(outboundRingBytes) != 1 || outboundRingBytes < 1024) {
-            throw new IllegalArgumentException("outboundRingBytes must be a power of two >= 1024, got " + outboundRingBytes);
+            throw new IllegalArgumentException("outboundRingBytes must be a power of two >= 1024, got "
+                + outboundRingBytes);
         }
         if (tls != null && !tls.isConcluded()) {
             tls.conclude();

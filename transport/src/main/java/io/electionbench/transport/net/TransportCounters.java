@@ -44,7 +44,10 @@ public final class TransportCounters {
      * with TLS they are read from the file into the frame and counted in {@link #RECORD_BATCHES_COPIED}.
      */
     public static final int RECORD_FILE_BATCHES = 18;
-    /** RECORDS batches a leader read from the segment into the frame because the link cannot take a file region (TLS). */
+    /**
+     * RECORDS batches a leader read from the segment into the frame because the link cannot take a file
+     * region (TLS).
+     */
     public static final int RECORD_BATCHES_COPIED = 19;
     /** RECORDS batches received and checked (every record's CRC) on the quorum port. */
     public static final int RECORD_BATCHES_RECEIVED = 20;

@@ -666,8 +666,8 @@ final class AdminServer {
     static String logJson(final ElectionNode.LogQuery q) {
         final StringBuilder sb = new StringBuilder(64 + q.count * 24);
         // No snapshot is 0:0, the zxid before every txn, so "held up to the snapshot" needs no special case.
-        sb.append("{\"snapshotZxid\":\"").append(Zxid.toString(Math.max(0, q.snapshotZxid))).append("\",\"lastZxid\":\"")
-            .append(Zxid.toString(q.lastZxid)).append("\",\"entries\":[");
+        sb.append("{\"snapshotZxid\":\"").append(Zxid.toString(Math.max(0, q.snapshotZxid)))
+            .append("\",\"lastZxid\":\"").append(Zxid.toString(q.lastZxid)).append("\",\"entries\":[");
         for (int i = 0; i < q.count; i++) {
             sb.append(i == 0 ? "[\"" : ",[\"").append(Zxid.toString(q.zxids[i])).append("\",");
             if (q.lengths[i] >= Long.BYTES) {

@@ -43,8 +43,9 @@ import io.electionbench.transport.net.WriteRouter;
  *
  * {@link #close()} is clean and idempotent: the agent thread stops, the txn log is closed (under
  * {@code fsync=batch}, forced), then every connection closes (peers see the links drop at once). A
- * kill -9 skips all of that and is safe: the log recovers at the next start (a torn tail is cut). {@link #crash()} is what {@code POST /fault/crash} does; by
- * default it halts the JVM ({@code Runtime.halt}, like kill -9); in-process ensembles replace it with
+ * kill -9 skips all of that and is safe: the log recovers at the next start (a torn tail is cut).
+ * {@link #crash()} is what {@code POST /fault/crash} does; by default it halts the JVM
+ * ({@code Runtime.halt}, like kill -9); in-process ensembles replace it with
  * {@link #crashAction(Runnable)}.
  */
 public final class ElectionNode implements AutoCloseable {
@@ -64,7 +65,8 @@ public final class ElectionNode implements AutoCloseable {
     private final WriteRouter writeRouter = new WriteRouter();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** {@code GET /log} reads handed from the admin endpoint to the agent thread, the log's single writer. */
-    private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries = new ManyToOneConcurrentArrayQueue<>(LOG_QUERY_CAPACITY);
+    private final ManyToOneConcurrentArrayQueue<LogQuery> logQueries =
+        new ManyToOneConcurrentArrayQueue<>(LOG_QUERY_CAPACITY);
     private volatile Runnable crashAction = () -> Runtime.getRuntime().halt(137);
     /** What the node does once its agent halted: by default it stops and the process exits with 3. */
     private volatile Runnable haltAction = () -> {
@@ -79,7 +81,8 @@ public final class ElectionNode implements AutoCloseable {
 
     public ElectionNode(final NodeConfig config, final long sid) {
         if (config.server(sid) == null) {
-            throw new IllegalArgumentException(config.source() + ": no server." + sid + " line; --id must name a member");
+            throw new IllegalArgumentException(config.source() + ": no server." + sid
+                + " line; --id must name a member");
         }
         this.config = config;
         this.sid = sid;
@@ -186,7 +189,8 @@ public final class ElectionNode implements AutoCloseable {
             throw new IOException("node " + sid + ": the txn log is corrupt: " + ex.getMessage()
                 + "; nothing was changed (repairing it is an operator's decision)", ex);
         } catch (final IOException ex) {
-            throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage() + "; nothing was changed", ex);
+            throw new IOException("node " + sid + ": cannot open storage: " + ex.getMessage()
+                + "; nothing was changed", ex);
         } catch (final OutOfMemoryError ex) {
             // What recovery allocated is unreachable once it unwound; the process can still say why and exit.
             throw new IOException("node " + sid + ": cannot open storage: the txn log in "

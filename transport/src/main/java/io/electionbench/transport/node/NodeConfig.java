@@ -56,7 +56,8 @@ public final class NodeConfig {
         this.peerAuthSecret = b.peerAuthSecret;
         this.adminToken = b.adminToken;
         this.connectTimeoutMs = b.connectTimeoutMs;
-        this.handshakeTimeoutMs = b.handshakeTimeoutMs > 0 ? b.handshakeTimeoutMs : timing.tickTimeMs() * timing.syncLimit();
+        this.handshakeTimeoutMs = b.handshakeTimeoutMs > 0
+            ? b.handshakeTimeoutMs : timing.tickTimeMs() * timing.syncLimit();
         this.reconnectMinMs = b.reconnectMinMs;
         this.reconnectMaxMs = b.reconnectMaxMs;
         this.maxClientCnxns = b.maxClientCnxns;

@@ -97,7 +97,8 @@ public final class NodeConfigParser {
     }
 
     /** Parses text; {@code source} names it in errors, {@code baseDir} resolves relative file keys. */
-    public static NodeConfig parse(final String source, final Path baseDir, final List<String> lines) throws ConfigException {
+    public static NodeConfig parse(final String source, final Path baseDir, final List<String> lines)
+        throws ConfigException {
         final Builder b = new Builder(source, baseDir);
         for (int i = 0; i < lines.size(); i++) {
             final String line = lines.get(i).trim();
@@ -196,14 +197,17 @@ public final class NodeConfigParser {
                 case "nativeTransport": isNativeTransport = bool(key, value); break;
                 case "sslQuorum": isSslQuorum = bool(key, value); break;
                 case "portUnification": unsupportedIfTrue(key, value, "a TLS port accepts only TLS"); break;
-                case "sslQuorumReloadCertFiles": unsupportedIfTrue(key, value, "restart the node to load new stores"); break;
+                case "sslQuorumReloadCertFiles":
+                    unsupportedIfTrue(key, value, "restart the node to load new stores");
+                    break;
                 default:
                     if (key.startsWith(QUORUM_TLS_PREFIX)) {
                         quorumTls(key, value);
                     } else if (isZooKeeperKey(key)) {
                         ignored.add(key + " (line " + line + ")");
                     } else {
-                        // ZooKeeper takes any other key too (as the system property zookeeper.KEY): so do we, saying so.
+                        // ZooKeeper takes any other key too (as the system property zookeeper.KEY):
+                        // so do we, saying so.
                         unknown.add(key + " (line " + line + ")");
                     }
             }
@@ -229,7 +233,8 @@ public final class NodeConfigParser {
                     break;
                 case "ssl.quorum.clientAuth":
                     if (!"need".equalsIgnoreCase(value)) {
-                        throw new IllegalArgumentException(key + "=" + value + " is not supported: peers always use mutual TLS (need)");
+                        throw new IllegalArgumentException(key + "=" + value
+                            + " is not supported: peers always use mutual TLS (need)");
                     }
                     break;
                 default:
@@ -301,14 +306,16 @@ public final class NodeConfigParser {
             boolean isObserver = false;
             if (parts.length == 4) {
                 if (!"participant".equals(parts[3]) && !"observer".equals(parts[3])) {
-                    throw new IllegalArgumentException("server." + sid + " role '" + parts[3] + "' is not participant or observer");
+                    throw new IllegalArgumentException("server." + sid + " role '" + parts[3]
+                        + "' is not participant or observer");
                 }
                 isObserver = "observer".equals(parts[3]);
             }
             final int quorumPort = port("server." + sid + " quorum port", parts[1]);
             final int electionPort = port("server." + sid + " election port", parts[2]);
             if (quorumPort == electionPort && quorumPort != 0) {
-                throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort + " for both quorum and election");
+                throw new IllegalArgumentException("server." + sid + " uses port " + quorumPort
+                    + " for both quorum and election");
             }
             servers.put(sid, new PeerAddress(sid, parts[0], quorumPort, electionPort, isObserver));
             claim(sid, "quorum", parts[0], quorumPort);
@@ -381,7 +388,8 @@ public final class NodeConfigParser {
                 }
                 return secret.getBytes(StandardCharsets.UTF_8);
             } catch (final IOException ex) {
-                throw new IllegalArgumentException("cannot read peerAuthSecretFile " + path + ": " + ex.getMessage(), ex);
+                throw new IllegalArgumentException("cannot read peerAuthSecretFile " + path + ": " + ex.getMessage(),
+                    ex);
             }
         }
 
@@ -399,7 +407,8 @@ public final class NodeConfigParser {
             checkTimeout("syncLimit", syncLimit);
             checkTimeout("initLimit", initLimit);
             if (reconnectMaxMs < reconnectMinMs) {
-                throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs") + ": reconnectMaxMs must be >= reconnectMinMs");
+                throw new ConfigException(source + ":" + firstLine.get("reconnectMaxMs")
+                    + ": reconnectMaxMs must be >= reconnectMinMs");
             }
             if (isSslQuorum) {
                 try {

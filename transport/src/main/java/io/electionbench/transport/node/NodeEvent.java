@@ -53,8 +53,8 @@ public final class NodeEvent {
         this.learner = 0;
     }
 
-    private NodeEvent(final long timestampNs, final long sid, final long leader, final long epoch, final String syncMode,
-        final long lastZxid, final long txns, final long bytes, final long durationNs) {
+    private NodeEvent(final long timestampNs, final long sid, final long leader, final long epoch,
+        final String syncMode, final long lastZxid, final long txns, final long bytes, final long durationNs) {
         this.timestampNs = timestampNs;
         this.sid = sid;
         this.from = null;
@@ -123,8 +123,8 @@ public final class NodeEvent {
      * @param epoch      the learner's new current epoch
      * @param durationNs from the stream's first message (SYNC_START) to the NEWLEADER ACK
      */
-    public static NodeEvent synced(final long timestampNs, final long sid, final long leader, final long epoch, final String mode,
-        final long lastZxid, final long txns, final long bytes, final long durationNs) {
+    public static NodeEvent synced(final long timestampNs, final long sid, final long leader, final long epoch,
+        final String mode, final long lastZxid, final long txns, final long bytes, final long durationNs) {
         return new NodeEvent(timestampNs, sid, leader, epoch, mode, lastZxid, txns, bytes, durationNs);
     }
 
@@ -166,11 +166,13 @@ public final class NodeEvent {
         }
         if (isSynced) {
             return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + SYNCED + "\",\"leader\":" + leader
-                + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + syncMode + "\",\"lastZxid\":\"" + Zxid.toString(lastZxid)
+                + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + syncMode
+                + "\",\"lastZxid\":\"" + Zxid.toString(lastZxid)
                 + "\",\"txns\":" + txns + ",\"bytes\":" + bytes + ",\"durationNs\":" + durationNs + "}";
         }
         return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"from\":\"" + from + "\",\"to\":\"" + to
-            + "\",\"leader\":" + leader + ",\"electionEpoch\":" + electionEpoch + ",\"reason\":\"" + escape(reason) + "\"}";
+            + "\",\"leader\":" + leader + ",\"electionEpoch\":" + electionEpoch
+            + ",\"reason\":\"" + escape(reason) + "\"}";
     }
 
     static String escape(final String text) {

@@ -255,7 +255,8 @@ final class NodeMetrics {
                 return "Notifications replaced by a newer one before they could be written (link down, peer not"
                     + " reading)";
             case TransportCounters.QUORUM_RESETS:
-                return "Quorum connections closed on purpose: a send on them failed, or an injected fault dropped frames";
+                return "Quorum connections closed on purpose: a send on them failed,"
+                    + " or an injected fault dropped frames";
             default:
                 throw new IllegalArgumentException("no HELP for transport counter " + counter);
         }

@@ -220,7 +220,8 @@ public final class NodeStatus {
     /** The {@code GET /state} body. Fields are only ever added at the end. */
     public String toJson() {
         return "{\"sid\":" + sid + ",\"state\":\"" + state + "\",\"leader\":" + leader + ",\"epoch\":" + epoch
-            + ",\"zxid\":\"" + Zxid.toString(lastZxid) + "\",\"electionEpoch\":" + electionEpoch + ",\"serving\":" + isServing
+            + ",\"zxid\":\"" + Zxid.toString(lastZxid) + "\",\"electionEpoch\":" + electionEpoch
+            + ",\"serving\":" + isServing
             + ",\"since\":" + sinceNs + ",\"policy\":\"" + policy + "\",\"elections\":" + decisions
             + ",\"electionRounds\":" + electionRounds + ",\"lastElectionNs\":" + lastElectionNs
             + ",\"lastZxid\":\"" + Zxid.toString(lastZxid) + "\",\"commitZxid\":\"" + Zxid.toString(commitZxid)

@@ -286,8 +286,9 @@ public final class NodeStorage implements PersistentState, AutoCloseable {
     private static void checkOrder(final Path dir, final long current, final long accepted, final long lastZxid)
         throws IOException {
         if (accepted < current) {
-            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the current epoch "
-                + current + " in " + dir.resolve(CURRENT_EPOCH) + ": an epoch file is damaged or was edited");
+            throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted
+                + ", below the current epoch " + current + " in " + dir.resolve(CURRENT_EPOCH)
+                + ": an epoch file is damaged or was edited");
         }
         if (Zxid.epoch(lastZxid) > accepted) {
             throw new IOException(dir.resolve(ACCEPTED_EPOCH) + " holds epoch " + accepted + ", below the epoch of the"

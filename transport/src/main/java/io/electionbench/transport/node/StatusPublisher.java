@@ -70,7 +70,8 @@ final class StatusPublisher implements ElectionObserver {
     }
 
     @Override
-    public void onStateChange(final long mySid, final ServerState from, final ServerState to, final long nowNs, final String reason) {
+    public void onStateChange(final long mySid, final ServerState from, final ServerState to, final long nowNs,
+        final String reason) {
         final long leader = to == ServerState.LOOKING ? -1 : agent.voteLeader();
         final long round = to == ServerState.LOOKING ? agent.logicalClock() + 1 : agent.voteElectionEpoch();
         emit(new NodeEvent(nowNs, sid, from == null ? "STARTING" : from.name(), to.name(), leader, round, reason));
@@ -96,13 +97,15 @@ final class StatusPublisher implements ElectionObserver {
     }
 
     @Override
-    public void onSynced(final long mySid, final long leader, final long epoch, final SyncMode mode, final long lastZxid,
-        final long digest, final long txns, final long bytes, final long startedNs, final long nowNs) {
+    public void onSynced(final long mySid, final long leader, final long epoch, final SyncMode mode,
+        final long lastZxid, final long digest, final long txns, final long bytes, final long startedNs,
+        final long nowNs) {
         syncsReceived++;
         syncTxnsReceived += txns;
         syncBytesReceived += bytes;
         lastSyncNs = nowNs - startedNs;
-        emit(NodeEvent.synced(nowNs, sid, leader, epoch, mode == null ? "null" : mode.name(), lastZxid, txns, bytes, nowNs - startedNs));
+        emit(NodeEvent.synced(nowNs, sid, leader, epoch, mode == null ? "null" : mode.name(), lastZxid, txns, bytes,
+            nowNs - startedNs));
     }
 
     @Override

@@ -47,8 +47,8 @@ final class StorageAlarm {
             unloggedFailures++;
         } else if (failuresInRow == 1) {
             LOG.error("node {}: {}: {}; it takes no part in elections until a write to {} succeeds "
-                + "(next try in {} ms){}", sid, reason, describe(cause), dataDir, TimeUnit.NANOSECONDS.toMillis(retryNs),
-                leftOut());
+                + "(next try in {} ms){}", sid, reason, describe(cause), dataDir,
+                TimeUnit.NANOSECONDS.toMillis(retryNs), leftOut());
             logged(nowNs);
         } else {
             LOG.warn("node {}: storage still fails ({} more failed tries in {} s; last: {}); out of elections, "

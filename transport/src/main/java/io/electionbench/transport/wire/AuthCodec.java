@@ -7,8 +7,11 @@ package io.electionbench.transport.wire;
  *
  * <pre>
  * initiator -&gt; receiver  CHALLENGE  nonceI:16
- * receiver  -&gt; initiator RESPONSE   nonceR:16 macR:32   macR = HMAC-SHA256(secret, "EB-AUTH-R" nonceI nonceR sidI:long sidR:long)
- * initiator -&gt; receiver  PROOF      macI:32             macI = HMAC-SHA256(secret, "EB-AUTH-I" nonceI nonceR sidI:long sidR:long)
+ * receiver  -&gt; initiator RESPONSE   nonceR:16 macR:32
+ * initiator -&gt; receiver  PROOF      macI:32
+ *
+ * macR = HMAC-SHA256(secret, "EB-AUTH-R" nonceI nonceR sidI:long sidR:long)
+ * macI = HMAC-SHA256(secret, "EB-AUTH-I" nonceI nonceR sidI:long sidR:long)
  * </pre>
  *
  * Each side proves knowledge of the secret over both fresh nonces and both sids, so a recorded

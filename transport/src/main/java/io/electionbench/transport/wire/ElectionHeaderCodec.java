@@ -49,7 +49,8 @@ public final class ElectionHeaderCodec {
      *
      * @param address "host:port" of this server's election listener (several joined by '|' for V2)
      */
-    public static void encode(final ByteBuf out, final long protocolVersion, final long sid, final CharSequence address) {
+    public static void encode(final ByteBuf out, final long protocolVersion, final long sid,
+        final CharSequence address) {
         out.writeLong(protocolVersion);
         out.writeLong(sid);
         out.writeInt(ByteBufUtil.utf8Bytes(address));

@@ -16,7 +16,10 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
-    /** {@link WireError#NONE} if {@code length} is an acceptable frame length, else {@link WireError#BAD_FRAME_LENGTH}. */
+    /**
+     * {@link WireError#NONE} if {@code length} is an acceptable frame length, else
+     * {@link WireError#BAD_FRAME_LENGTH}.
+     */
     public static WireError checkLength(final int length) {
         return length <= 0 || length > MAX_FRAME_LENGTH ? WireError.BAD_FRAME_LENGTH : WireError.NONE;
     }

@@ -62,7 +62,8 @@ public final class NotificationCodec {
      * @return the number of bytes written
      */
     public static int encodeFrame(final ByteBuf out, final int state, final long leader, final long zxid,
-        final long electionEpoch, final long peerEpoch, final ByteBuf config, final int configIndex, final int configLength) {
+        final long electionEpoch, final long peerEpoch, final ByteBuf config, final int configIndex,
+        final int configLength) {
         final int start = out.writerIndex();
         out.writeInt(CONFIG_OFFSET + configLength);
         out.writeInt(state);

@@ -163,7 +163,8 @@ public final class QuorumMessageCodec {
     private final CRC32C crc = new CRC32C();
 
     /** Writes a LEARNER_INFO frame (length prefix included). */
-    public static void encodeLearnerInfo(final ByteBuf out, final long acceptedEpoch, final long lastZxid, final int flags) {
+    public static void encodeLearnerInfo(final ByteBuf out, final long acceptedEpoch, final long lastZxid,
+        final int flags) {
         out.writeInt(LEARNER_INFO_LENGTH);
         writeHeader(out, LEARNER_INFO);
         out.writeLong(acceptedEpoch);
@@ -197,7 +198,8 @@ public final class QuorumMessageCodec {
         out.writeLong(zxid);
     }
 
-    public static void encodeAckEpoch(final ByteBuf out, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+    public static void encodeAckEpoch(final ByteBuf out, final long currentEpoch, final long lastZxid,
+        final long snapshotZxid) {
         out.writeInt(ACK_EPOCH_WITH_SNAPSHOT_LENGTH);
         writeHeader(out, ACK_EPOCH);
         out.writeLong(currentEpoch);
@@ -213,8 +215,8 @@ public final class QuorumMessageCodec {
     }
 
     /** Writes a SNAPSHOT_CHUNK frame carrying {@code bytes[offset, offset + length)}. */
-    public static void encodeSnapshotChunk(final ByteBuf out, final long zxid, final long digest, final long totalLength,
-        final long position, final DirectBuffer bytes, final int offset, final int length) {
+    public static void encodeSnapshotChunk(final ByteBuf out, final long zxid, final long digest,
+        final long totalLength, final long position, final DirectBuffer bytes, final int offset, final int length) {
         encodeSnapshotChunkHeader(out, zxid, digest, totalLength, position, length);
         writeBytes(out, bytes, offset, length);
     }
@@ -242,8 +244,8 @@ public final class QuorumMessageCodec {
      * of {@code recordsLength} bytes of records; the caller sends the records right after it (from the
      * log's segment file, say).
      */
-    public static void encodeRecordsHeader(final ByteBuf out, final long firstZxid, final long lastZxid, final int count,
-        final int recordsLength) {
+    public static void encodeRecordsHeader(final ByteBuf out, final long firstZxid, final long lastZxid,
+        final int count, final int recordsLength) {
         checkPayload(RB_RECORDS_OFFSET, recordsLength);
         out.writeInt(RB_RECORDS_OFFSET + recordsLength);
         writeHeader(out, RECORDS);
@@ -389,7 +391,8 @@ public final class QuorumMessageCodec {
                 }
                 epoch = buf.getLong(index + AE_CURRENT_EPOCH_OFFSET);
                 zxid = buf.getLong(index + AE_LAST_ZXID_OFFSET);
-                snapshotZxid = length >= ACK_EPOCH_WITH_SNAPSHOT_LENGTH ? buf.getLong(index + AE_SNAPSHOT_ZXID_OFFSET) : -1;
+                snapshotZxid = length >= ACK_EPOCH_WITH_SNAPSHOT_LENGTH
+                    ? buf.getLong(index + AE_SNAPSHOT_ZXID_OFFSET) : -1;
                 return (epoch == -1 || Zxid.isValidEpoch(epoch)) && Zxid.isValid(zxid) && Zxid.isValid(snapshotZxid)
                     ? WireError.NONE : WireError.BAD_EPOCH;
             case SYNC_START:
@@ -483,7 +486,8 @@ public final class QuorumMessageCodec {
         if (zxid < 0) {
             return WireError.BAD_EPOCH;
         }
-        final ByteBuffer view = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(index, length) : buf.nioBuffer(index, length);
+        final ByteBuffer view = buf.nioBufferCount() == 1
+            ? buf.internalNioBuffer(index, length) : buf.nioBuffer(index, length);
         final int viewBase = view.position() - index;
         int records = 0;
         long previous = Long.MIN_VALUE;

@@ -26,7 +26,8 @@ public enum WireError {
     BAD_SYNC_MODE(true, "sync start mode is not DIFF 13, TRUNC 14 or SNAP 15"),
     BAD_CHUNK_RANGE(true, "snapshot chunk position or total length out of range"),
     BAD_SEQUENCE(true, "write sequence outside 0..2^48-1"),
-    BAD_RECORD_BATCH(true, "record batch malformed: a record runs past the frame, zxids not increasing, or count, first or last zxid not as declared"),
+    BAD_RECORD_BATCH(true, "record batch malformed: a record runs past the frame, zxids not increasing, or count,"
+        + " first or last zxid not as declared"),
     RECORD_CRC_MISMATCH(true, "record batch: a record's CRC32C does not match its zxid and payload"),
     BAD_EPOCH(true, "quorum message epoch above 2^31-1 or zxid negative (io.electionbench.core.Zxid bounds)"),
     NOTIFICATION_BAD_EPOCH(false, "notification peer epoch above 2^31-1 or zxid negative");

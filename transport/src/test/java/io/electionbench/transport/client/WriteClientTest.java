@@ -100,7 +100,8 @@ class WriteClientTest {
             assertTrue(node.counters(1).get(TransportCounters.AUTH_SUCCEEDED) >= 1);
 
             final String where = "127.0.0.1:" + node.quorumPort(1);
-            try (WriteClient wrong = new WriteClient(new Results(1)).authSecret("other".getBytes(StandardCharsets.UTF_8))) {
+            try (WriteClient wrong =
+                new WriteClient(new Results(1)).authSecret("other".getBytes(StandardCharsets.UTF_8))) {
                 final IOException refused = assertThrows(IOException.class,
                     () -> wrong.connect("127.0.0.1", node.quorumPort(1), TIMEOUT_MS));
                 assertTrue(refused.getMessage().contains(where), refused.getMessage());
@@ -152,7 +153,8 @@ class WriteClientTest {
                     assertTrue(client.write(seq, payload, 0, 1024));
                 }
                 final TransportCounters counters = node.counters(1);
-                Loopback.await(TIMEOUT_MS, "every write read", () -> counters.get(TransportCounters.CLIENT_WRITES) == writes);
+                Loopback.await(TIMEOUT_MS, "every write read",
+                    () -> counters.get(TransportCounters.CLIENT_WRITES) == writes);
                 Loopback.await(TIMEOUT_MS, "BUSY answers",
                     () -> results.count.get() == counters.get(TransportCounters.CLIENT_WRITES_BUSY));
                 final int ringFits = (64 * 1024) / (1024 + 16 + 8);
@@ -246,7 +248,8 @@ class WriteClientTest {
             }
         }
 
-        private void onMessage(final int type, final org.agrona.MutableDirectBuffer buffer, final int index, final int length) {
+        private void onMessage(final int type, final org.agrona.MutableDirectBuffer buffer, final int index,
+            final int length) {
             if (type != InboundMessages.WRITE) {
                 return;
             }

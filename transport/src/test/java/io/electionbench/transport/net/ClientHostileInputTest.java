@@ -61,10 +61,12 @@ class ClientHostileInputTest {
             awaitBadFrames(counters, WireError.BAD_HEADER_FLAGS, 1);
             assertClosed(port, header(QuorumHeaderCodec.FLAG_CLIENT, 3), new byte[0]);
             awaitBadFrames(counters, WireError.BAD_SID, 1);
-            Loopback.await(TIMEOUT_MS, "bad headers refused", () -> counters.refusedCount(RefuseReason.BAD_HEADER) == 2);
+            Loopback.await(TIMEOUT_MS, "bad headers refused", () ->
+                counters.refusedCount(RefuseReason.BAD_HEADER) == 2);
 
             assertServesAWriteClient(node, router);
-            assertEquals(1, counters.get(TransportCounters.CLIENT_WRITES), "only the real client's frame became a write");
+            assertEquals(1, counters.get(TransportCounters.CLIENT_WRITES),
+                "only the real client's frame became a write");
         }
     }
 
@@ -76,15 +78,18 @@ class ClientHostileInputTest {
             final int port = nodes.quorumPort(1);
             final TransportCounters counters = nodes.counters(1);
             assertClosed(port, header(0, 2), write(1, 0, 0));
-            Loopback.await(TIMEOUT_MS, "WRITE from a peer refused", () -> counters.badFrames(WireError.UNKNOWN_TYPE) == 1);
+            Loopback.await(TIMEOUT_MS, "WRITE from a peer refused", () ->
+                counters.badFrames(WireError.UNKNOWN_TYPE) == 1);
             assertClosed(port, header(0, 2), syncStart(12));
             Loopback.await(TIMEOUT_MS, "bad sync mode", () -> counters.badFrames(WireError.BAD_SYNC_MODE) == 1);
             assertClosed(port, header(0, 2), chunk(-1));
             Loopback.await(TIMEOUT_MS, "bad chunk range", () -> counters.badFrames(WireError.BAD_CHUNK_RANGE) == 1);
             assertClosed(port, header(0, 2), records(false));
-            Loopback.await(TIMEOUT_MS, "a record with a bad CRC", () -> counters.badFrames(WireError.RECORD_CRC_MISMATCH) == 1);
+            Loopback.await(TIMEOUT_MS, "a record with a bad CRC", () ->
+                counters.badFrames(WireError.RECORD_CRC_MISMATCH) == 1);
             assertClosed(port, header(0, 2), records(true));
-            Loopback.await(TIMEOUT_MS, "a record batch miscounted", () -> counters.badFrames(WireError.BAD_RECORD_BATCH) == 1);
+            Loopback.await(TIMEOUT_MS, "a record batch miscounted", () ->
+                counters.badFrames(WireError.BAD_RECORD_BATCH) == 1);
             // The real peer dials again and the link carries messages once more. A commit queued while
             // the link is still being replaced (the impostors' connections closing) goes down with that
             // connection, so it is sent again until one arrives.
@@ -178,8 +183,8 @@ class ClientHostileInputTest {
     }
 
     private static byte[] syncStart(final int mode) {
-        return ByteBuffer.allocate(20).putInt(16).put((byte)0xEB).put((byte)1).putShort((short)QuorumMessageCodec.SYNC_START)
-            .putLong(5).putInt(mode).array();
+        return ByteBuffer.allocate(20).putInt(16).put((byte)0xEB).put((byte)1)
+            .putShort((short)QuorumMessageCodec.SYNC_START).putLong(5).putInt(mode).array();
     }
 
     /** A RECORDS frame of two records: the second's CRC wrong, or (miscounted) all CRCs right but a count of 3. */
@@ -195,7 +200,8 @@ class ClientHostileInputTest {
     }
 
     private static byte[] chunk(final long position) {
-        return ByteBuffer.allocate(44).putInt(40).put((byte)0xEB).put((byte)1).putShort((short)QuorumMessageCodec.SNAPSHOT_CHUNK)
+        return ByteBuffer.allocate(44).putInt(40).put((byte)0xEB).put((byte)1)
+            .putShort((short)QuorumMessageCodec.SNAPSHOT_CHUNK)
             .putLong(5).putLong(0).putLong(10).putLong(position).putInt(0).array();
     }
 }

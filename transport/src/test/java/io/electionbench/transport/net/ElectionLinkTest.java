@@ -30,7 +30,8 @@ class ElectionLinkTest {
                 assertTrue(nodes.node(2).publisher().sendNotification(1, 0, 2, zxid, 1, 1), "notification " + zxid);
                 final long expected = zxid;
                 final long[] got = {-1};
-                Loopback.await(TIMEOUT_MS, "notification " + zxid + " at 1, with no other send to wake the link", () -> {
+                final String what = "notification " + zxid + " at 1, with no other send to wake the link";
+                Loopback.await(TIMEOUT_MS, what, () -> {
                     nodes.ring(1).read((type, buffer, index, length) -> {
                         if (type == InboundMessages.NOTIFICATION) {
                             got[0] = buffer.getLong(index + 16);

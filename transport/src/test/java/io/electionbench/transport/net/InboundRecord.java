@@ -34,15 +34,18 @@ public final class InboundRecord {
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16),
                     buffer.getLong(index + 24)}, 0, null);
             case InboundMessages.SYNC_START:
-                return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8)}, buffer.getInt(index + 16), null);
+                return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8)},
+                    buffer.getInt(index + 16), null);
             case InboundMessages.PROPOSAL:
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8)}, 0,
                     bytes(buffer, index + 24, buffer.getInt(index + 16)));
             case InboundMessages.SNAPSHOT_CHUNK:
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16),
-                    buffer.getLong(index + 24), buffer.getLong(index + 32)}, 0, bytes(buffer, index + 48, buffer.getInt(index + 40)));
+                    buffer.getLong(index + 24), buffer.getLong(index + 32)}, 0,
+                    bytes(buffer, index + 48, buffer.getInt(index + 40)));
             case InboundMessages.WRITE:
-                return new InboundRecord(type, from, new long[0], 0, bytes(buffer, index + 16, buffer.getInt(index + 8)));
+                return new InboundRecord(type, from, new long[0], 0,
+                    bytes(buffer, index + 16, buffer.getInt(index + 8)));
             case InboundMessages.LEARNER_REJECT:
             case InboundMessages.PEER_CONNECTED:
             case InboundMessages.PEER_DISCONNECTED:

@@ -67,7 +67,8 @@ class PromptBackoffTest {
                 // At most one dial per backoff interval at its cap (drawn from [MAX/2, MAX]), plus the ramp up to it.
                 final long bound = PROMPTING_MS / (MAX_MS / 2) + 8;
                 assertTrue(prompts >= 50, "prompts sent: " + prompts);
-                assertTrue(dialed <= bound, dialed + " dials in " + PROMPTING_MS + " ms of " + prompts + " prompts, at most " + bound);
+                assertTrue(dialed <= bound,
+                    dialed + " dials in " + PROMPTING_MS + " ms of " + prompts + " prompts, at most " + bound);
                 assertTrue(node2.counters().refusedCount(RefuseReason.TRUNCATED_HANDSHAKE) >= 1);
             } finally {
                 hangUp.close();
@@ -91,13 +92,15 @@ class PromptBackoffTest {
         final List<PeerAddress> servers = twoServers(ports);
         try (PeerTransport node2 = transport(2, servers, 5_000, 5_000)) {
             node2.start();
-            Loopback.await(5_000, "node 2's first dial refused", () -> node2.counters().get(TransportCounters.CONNECTS_FAILED) >= 1);
+            Loopback.await(5_000, "node 2's first dial refused", () ->
+                node2.counters().get(TransportCounters.CONNECTS_FAILED) >= 1);
             try (PeerTransport node1 = transport(1, servers)) {
                 final long startNs = System.nanoTime();
                 node1.start();
                 Loopback.await(10_000, "the election link up", () -> node2.isElectionLinkUp(1));
                 final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-                assertTrue(upMs < 2_000, "link up " + upMs + " ms after node 1 started: the prompt waited for the backoff");
+                assertTrue(upMs < 2_000,
+                    "link up " + upMs + " ms after node 1 started: the prompt waited for the backoff");
             }
         }
     }
@@ -113,7 +116,8 @@ class PromptBackoffTest {
         return transport(sid, servers, MIN_MS, MAX_MS);
     }
 
-    private static PeerTransport transport(final long sid, final List<PeerAddress> servers, final int minMs, final int maxMs) {
+    private static PeerTransport transport(final long sid, final List<PeerAddress> servers, final int minMs,
+        final int maxMs) {
         final TransportConfig config = new TransportConfig()
             .mySid(sid)
             .ensemble(Ensemble.majority(2))

@@ -139,11 +139,13 @@ class QuorumLinkTest {
             nodes.awaitQuorumLinks(TIMEOUT_MS);
             nodes.node(2).enableFaults().isolate(1);
             assertTrue(nodes.node(2).publisher().sendCommit(1, 41));
-            Loopback.await(TIMEOUT_MS, "the commit dropped", () -> nodes.counters(2).get(TransportCounters.FAULT_DROPPED) >= 1);
+            Loopback.await(TIMEOUT_MS, "the commit dropped", () ->
+                nodes.counters(2).get(TransportCounters.FAULT_DROPPED) >= 1);
             final long linksDown = nodes.counters(2).get(TransportCounters.LINKS_DOWN);
             nodes.node(2).healFaults();
             final InboundRecord reset = drain(nodes.ring(1), 1).get(0);
-            assertEquals(InboundMessages.QUORUM_DISCONNECTED, reset.type, "the relationship ends, not a silent gap: " + reset);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, reset.type,
+                "the relationship ends, not a silent gap: " + reset);
             assertEquals(2L, reset.from);
             assertTrue(nodes.counters(2).get(TransportCounters.LINKS_DOWN) > linksDown);
             nodes.awaitQuorumLinks(TIMEOUT_MS);
@@ -176,7 +178,8 @@ class QuorumLinkTest {
             assertEquals(InboundMessages.QUORUM_DISCONNECTED, atPeer.type, "the learner sees the drop: " + atPeer);
             assertEquals(2L, atPeer.from);
             final InboundRecord atSelf = drain(nodes.ring(2), 1).get(0);
-            assertEquals(InboundMessages.QUORUM_DISCONNECTED, atSelf.type, "and so does the agent that asked: " + atSelf);
+            assertEquals(InboundMessages.QUORUM_DISCONNECTED, atSelf.type,
+                "and so does the agent that asked: " + atSelf);
             assertEquals(1, nodes.counters(2).get(TransportCounters.QUORUM_RESETS));
             assertTrue(nodes.counters(2).get(TransportCounters.LINKS_DOWN) > linksDown);
             nodes.node(2).publisher().resetQuorumLink(9);
@@ -262,7 +265,8 @@ class QuorumLinkTest {
         private final java.util.function.BooleanSupplier hasPaused;
 
         /** @param hasPaused the consumer reads nothing until this holds, so the ring fills and the link must pause */
-        SlowConsumer(final RingBuffer ring, final int expected, final int payloadBytes, final java.util.function.BooleanSupplier hasPaused) {
+        SlowConsumer(final RingBuffer ring, final int expected, final int payloadBytes,
+            final java.util.function.BooleanSupplier hasPaused) {
             super("slow-consumer");
             setDaemon(true);
             this.ring = ring;
@@ -289,7 +293,8 @@ class QuorumLinkTest {
             if (record.type == InboundMessages.PROPOSAL) {
                 final long zxid = record.longs[0];
                 final UnsafeBuffer payload = new UnsafeBuffer(record.payload);
-                if (zxid != lastProposal + 1 || payload.getLong(0) != zxid || payload.getLong(payloadBytes - 8) != -zxid) {
+                if (zxid != lastProposal + 1 || payload.getLong(0) != zxid
+                    || payload.getLong(payloadBytes - 8) != -zxid) {
                     error.append("proposal ").append(zxid).append(" after ").append(lastProposal);
                 }
                 lastProposal = zxid;

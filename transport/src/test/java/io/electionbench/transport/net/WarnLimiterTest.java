@@ -33,7 +33,8 @@ class WarnLimiterTest {
     @Test
     void failuresAreClassifiedByCause() {
         assertEquals(FailReason.IO_ERROR, FailReason.of(new IOException("Connection reset by peer")));
-        assertEquals(FailReason.TLS_ERROR, FailReason.of(new DecoderException(new SSLHandshakeException("bad_record_mac"))));
+        assertEquals(FailReason.TLS_ERROR,
+            FailReason.of(new DecoderException(new SSLHandshakeException("bad_record_mac"))));
         assertEquals(FailReason.HANDLER_ERROR, FailReason.of(new DecoderException(new IndexOutOfBoundsException())));
     }
 
@@ -48,7 +49,8 @@ class WarnLimiterTest {
                 new PeerAddress(1, "127.0.0.1", ports[0], ports[1], false),
                 new PeerAddress(2, "127.0.0.1", ports[2], ports[3], false)))
             .conclude();
-        try (PeerTransport transport = new PeerTransport(config, MemberAgent.newInboundRing(1 << 16), new TransportCounters())) {
+        try (PeerTransport transport =
+            new PeerTransport(config, MemberAgent.newInboundRing(1 << 16), new TransportCounters())) {
             int admitted = 0;
             for (int i = 0; i < 10_000; i++) {
                 if (transport.hostileWarnSuffix() != null) {

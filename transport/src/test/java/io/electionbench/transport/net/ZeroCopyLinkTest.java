@@ -57,8 +57,8 @@ class ZeroCopyLinkTest {
             while (position < state.length) {
                 final int length = Math.min(chunkBytes, state.length - position);
                 awaitWritable(publisher, 1);
-                assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position, file, FILE_OFFSET,
-                    stateBuffer, position, length));
+                assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position,
+                    file, FILE_OFFSET, stateBuffer, position, length));
                 if (position == 0) {
                     // The transport holds the file open: deleting it (as a newer snapshot does) breaks nothing.
                     Files.delete(file);
@@ -67,7 +67,8 @@ class ZeroCopyLinkTest {
                 chunks++;
             }
             // The copy path, for one chunk, to compare the records field by field.
-            assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, 0, stateBuffer, 0, chunkBytes));
+            assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, 0, stateBuffer, 0,
+                chunkBytes));
 
             final List<InboundRecord> got = QuorumLinkTest.drain(nodes.ring(1), chunks + 1);
             int at = 0;
@@ -114,15 +115,16 @@ class ZeroCopyLinkTest {
             int position = 0;
             boolean isRefused = false;
             for (int i = 0; i < 4_000 && !isRefused; i++) {
-                isRefused = !publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position, file, FILE_OFFSET,
-                    stateBuffer, position, chunkBytes);
+                isRefused = !publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position,
+                    file, FILE_OFFSET, stateBuffer, position, chunkBytes);
                 if (!isRefused) {
                     queued += chunkBytes;
                     position = (position + chunkBytes) % state.length;
                 }
             }
             assertTrue(isRefused, "the pending-bytes cap refused a chunk");
-            assertTrue(queued >= QuorumLink.MAX_PENDING_BYTES / 2, "refused only near the cap, after " + queued + " bytes");
+            assertTrue(queued >= QuorumLink.MAX_PENDING_BYTES / 2,
+                "refused only near the cap, after " + queued + " bytes");
             assertFalse(publisher.isWritable(1), "file bytes count towards the water marks");
             final SharedFile source = publisher.heldSnapshot();
             assertTrue(source.refCnt() > 1, "regions hold the file");
@@ -132,11 +134,13 @@ class ZeroCopyLinkTest {
             // The next drain of the down link releases whatever was still queued; Netty failed what it held.
             assertFalse(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, 0, file, FILE_OFFSET,
                 stateBuffer, 0, chunkBytes), "a down link refuses chunks");
-            Loopback.await(TIMEOUT_MS, "every region released (refCnt " + source.refCnt() + ")", () -> source.refCnt() == 1);
+            Loopback.await(TIMEOUT_MS, "every region released (refCnt " + source.refCnt() + ")", () ->
+                source.refCnt() == 1);
             assertTrue(source.isOpen(), "the publisher still holds the snapshot");
 
             final Path newer = snapshotFile("snapshot.c", randomBytes(1024, 3));
-            publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID + 1, DIGEST, 1024, 0, newer, FILE_OFFSET, stateBuffer, 0, 1024);
+            publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID + 1, DIGEST, 1024, 0, newer, FILE_OFFSET,
+                stateBuffer, 0, 1024);
             assertEquals(0, source.refCnt(), "a new snapshot releases the old file");
             assertFalse(source.isOpen());
             final SharedFile next = publisher.heldSnapshot();
@@ -166,18 +170,20 @@ class ZeroCopyLinkTest {
                     stateBuffer, 0, 40_000));
             }
             final SharedFile source = publisher.heldSnapshot();
-            Loopback.await(TIMEOUT_MS, "five chunks dropped", () -> nodes.counters(2).get(TransportCounters.FAULT_DROPPED) == 5);
+            Loopback.await(TIMEOUT_MS, "five chunks dropped", () ->
+                nodes.counters(2).get(TransportCounters.FAULT_DROPPED) == 5);
             Loopback.await(TIMEOUT_MS, "the dropped chunks released", () -> source.refCnt() == 1);
             nodes.node(2).faults().heal();
             nodes.node(2).faults().slow(1, 20);
             for (int position = 0; position < state.length; position += 40_000) {
-                assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position, file, FILE_OFFSET,
-                    stateBuffer, position, 40_000));
+                assertTrue(publisher.sendSnapshotChunk(1, SNAPSHOT_ZXID, DIGEST, state.length, position,
+                    file, FILE_OFFSET, stateBuffer, position, 40_000));
             }
             final List<InboundRecord> got = QuorumLinkTest.drain(nodes.ring(1), 5);
             for (int i = 0; i < 5; i++) {
                 assertEquals(i * 40_000L, got.get(i).longs[3]);
-                assertArrayEquals(Arrays.copyOfRange(state, i * 40_000, (i + 1) * 40_000), got.get(i).payload, "chunk " + i);
+                assertArrayEquals(Arrays.copyOfRange(state, i * 40_000, (i + 1) * 40_000), got.get(i).payload,
+                    "chunk " + i);
             }
             nodes.node(2).faults().heal();
         }
@@ -215,7 +221,8 @@ class ZeroCopyLinkTest {
             Loopback.await(TIMEOUT_MS, "every proposal at 1 and 2", () -> one.poll() && two.poll());
             assertEquals("", one.errors.toString());
             assertEquals("", two.errors.toString());
-            assertEquals(0, publisher.broadcastProposal(learners, 1, proposals + 1, payload, 0, 8), "a broadcast to 1 alone");
+            assertEquals(0, publisher.broadcastProposal(learners, 1, proposals + 1, payload, 0, 8),
+                "a broadcast to 1 alone");
         }
     }
 

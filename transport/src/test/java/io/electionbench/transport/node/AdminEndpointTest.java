@@ -39,7 +39,8 @@ class AdminEndpointTest {
             final String base = "http://127.0.0.1:" + ensemble.adminPorts[(int)follower - 1];
 
             final String state = Http.get(base + "/state").body();
-            for (final String key : new String[] {"sid", "state", "leader", "epoch", "zxid", "electionEpoch", "serving", "since", "policy"}) {
+            for (final String key : new String[] {"sid", "state", "leader", "epoch", "zxid", "electionEpoch", "serving",
+                "since", "policy"}) {
                 assertNotNull(Http.field(state, key), key + " in " + state);
             }
             assertEquals("FOLLOWING", Http.field(state, "state"));
@@ -54,8 +55,10 @@ class AdminEndpointTest {
             assertTrue(metrics.value("electionbench_elections_total") >= 1, metrics.text());
 
             final HttpResponse<InputStream> events = Http.CLIENT.send(
-                HttpRequest.newBuilder(URI.create(base + "/events?since=0")).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+                HttpRequest.newBuilder(URI.create(base + "/events?since=0")).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
                 final String first = lines.readLine();
                 assertEquals("STARTING", Http.field(first, "from"), first);
                 assertEquals("LOOKING", Http.field(first, "to"), first);
@@ -148,9 +151,10 @@ class AdminEndpointTest {
                 }
             }
             assertEquals(List.of("GET /", "GET /ruok", "GET /state", "GET /events", "GET /log", "GET /metrics",
-                "POST /write", "POST /fault/isolate", "POST /fault/heal", "POST /fault/slow", "POST /fault/crash"), listed);
-            assertEquals(List.of("/log", "/write", "/fault/isolate", "/fault/heal", "/fault/slow", "/fault/crash"), needToken,
-                "what needs the admin token beyond loopback");
+                "POST /write", "POST /fault/isolate", "POST /fault/heal", "POST /fault/slow", "POST /fault/crash"),
+                listed);
+            assertEquals(List.of("/log", "/write", "/fault/isolate", "/fault/heal", "/fault/slow", "/fault/crash"),
+                needToken, "what needs the admin token beyond loopback");
 
             final HttpResponse<String> ruok = Http.get(base + "/ruok");
             assertEquals(200, ruok.statusCode());

@@ -39,7 +39,10 @@ import io.electionbench.transport.wire.WireError;
  */
 @ExtendWith(LeakWatch.class)
 class HostileInputTest {
-    /** The election water mark's high mark (64 KiB) plus one drain's batch (a 16 KiB outbound ring of answers), with room. */
+    /**
+     * The election water mark's high mark (64 KiB) plus one drain's batch (a 16 KiB outbound ring of answers),
+     * with room.
+     */
     private static final long MAX_ELECTION_PENDING_BYTES = 256 << 10;
     @TempDir
     Path dir;
@@ -113,9 +116,11 @@ class HostileInputTest {
                 final long received = node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED);
                 try (RawPeer impostor = new RawPeer(ensemble.electionPorts[follower - 1])) {
                     // Header and a vote in one write, so they arrive together and the vote proves the link opened.
-                    final byte[] address = ("127.0.0.1:" + ensemble.electionPorts[(int)leader - 1]).getBytes(StandardCharsets.UTF_8);
+                    final byte[] address =
+                        ("127.0.0.1:" + ensemble.electionPorts[(int)leader - 1]).getBytes(StandardCharsets.UTF_8);
                     impostor.raw(ByteBuffer.allocate(20 + address.length + 48).putLong(-65536L).putLong(leader)
-                        .putInt(address.length).put(address).putInt(44).put(RawPeer.notification(0, leader, 0, 0, 0)).array());
+                        .putInt(address.length).put(address)
+                        .putInt(44).put(RawPeer.notification(0, leader, 0, 0, 0)).array());
                     TestEnsemble.await(5_000, "the impostor's vote at " + follower, () ->
                         node.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED) > received);
                 }
@@ -232,7 +237,8 @@ class HostileInputTest {
                 TestEnsemble.await(20_000, "the flooded link to keep only the newest answer", () ->
                     flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000
                         || maxPending.get() > MAX_ELECTION_PENDING_BYTES);
-                assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+                assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES,
+                    "outbound bytes pending to the flooder: " + maxPending.get());
                 // Still electing under the flood: without node 2 it looks, with it back they elect.
                 ensemble.stop(2);
                 TestEnsemble.await(5_000, "node 1 looking", () -> "LOOKING".equals(flooded.status().state()));
@@ -244,7 +250,8 @@ class HostileInputTest {
                 sampler.join(10_000);
             }
             assertTrue(sent.get() > 100_000, "the flood sent " + sent.get() + " votes");
-            assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES, "outbound bytes pending to the flooder: " + maxPending.get());
+            assertTrue(maxPending.get() <= MAX_ELECTION_PENDING_BYTES,
+                "outbound bytes pending to the flooder: " + maxPending.get());
             assertTrue(flooded.counters().get(TransportCounters.NOTIFICATIONS_SUPERSEDED) > 1_000);
         }
         ensemble.start(3);
@@ -329,11 +336,13 @@ class HostileInputTest {
             assertTrue(peer.isClosedByPeer());
         }
         try (RawPeer peer = new RawPeer(ensemble.quorumPorts[2])) {
-            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0).putLong(1).array());
+            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0)
+                .putLong(1).array());
             assertTrue(peer.isClosedByPeer(), "only the larger sid dials the quorum port");
         }
         try (RawPeer peer = new RawPeer(quorumPort)) {
-            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0).putLong(3).array());
+            peer.raw(ByteBuffer.allocate(16).putInt(0x45425150).putShort((short)1).putShort((short)0)
+                .putLong(3).array());
             peer.frame(new byte[] {(byte)0xEB, 1, 0, 99});
             assertTrue(peer.isClosedByPeer());
         }
@@ -362,7 +371,8 @@ class HostileInputTest {
         }
         final ElectionNode attacked = ensemble.nodes[(int)leader];
         final long epochBefore = attacked.status().epoch();
-        assertEquals("200", String.valueOf(Http.post(ensemble.admin(leader) + "/write", new byte[] {1}, null).statusCode()));
+        assertEquals("200",
+            String.valueOf(Http.post(ensemble.admin(leader) + "/write", new byte[] {1}, null).statusCode()));
         ensemble.stop(3);
         final int quorumPort = ensemble.quorumPorts[(int)leader - 1];
         for (int i = 0; i < 20; i++) {

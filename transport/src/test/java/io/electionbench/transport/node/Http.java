@@ -31,7 +31,8 @@ final class Http {
     }
 
     /** POSTs {@code body}; waits long enough for a write's outcome (the server answers 504 after 10 s). */
-    static HttpResponse<String> post(final String url, final byte[] body, final String token) throws IOException, InterruptedException {
+    static HttpResponse<String> post(final String url, final byte[] body, final String token)
+        throws IOException, InterruptedException {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {

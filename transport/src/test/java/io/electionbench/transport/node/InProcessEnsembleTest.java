@@ -33,7 +33,8 @@ class InProcessEnsembleTest {
             ensemble.startAll();
             // Serving: every member has synced with the leader, so histories and epochs are equal.
             final long first = ensemble.awaitServing(10_000);
-            assertTrue(first > size / 2, "empty servers started in order elect a sid of the first quorum or later: " + first);
+            assertTrue(first > size / 2,
+                "empty servers started in order elect a sid of the first quorum or later: " + first);
             final long stoppedNs = System.nanoTime();
             ensemble.stop(first);
             final long second = ensemble.awaitServing(10_000);
@@ -41,7 +42,8 @@ class InProcessEnsembleTest {
             for (int sid = 1; sid <= size; sid++) {
                 if (sid != first) {
                     // The quorum link's EOF, at once; not syncLimit of silence.
-                    assertEquals("connection to leader lost", firstLookingReason(ensemble, sid, stoppedNs), "node " + sid);
+                    assertEquals("connection to leader lost", firstLookingReason(ensemble, sid, stoppedNs),
+                        "node " + sid);
                 }
             }
             // Equal histories: the highest sid of whichever survivors formed the first quorum leads. The
@@ -53,14 +55,19 @@ class InProcessEnsembleTest {
         }
     }
 
-    /** The reason {@code sid} gave for its first change to LOOKING after {@code sinceNs}, from its {@code /events} history. */
-    private static String firstLookingReason(final TestEnsemble ensemble, final long sid, final long sinceNs) throws Exception {
+    /**
+     * The reason {@code sid} gave for its first change to LOOKING after {@code sinceNs}, from its
+     * {@code /events} history.
+     */
+    private static String firstLookingReason(final TestEnsemble ensemble, final long sid, final long sinceNs)
+        throws Exception {
         final HttpResponse<Stream<String>> response = Http.CLIENT.send(
-            HttpRequest.newBuilder(URI.create(ensemble.admin(sid) + "/events?since=" + sinceNs)).timeout(Duration.ofSeconds(3)).build(),
+            HttpRequest.newBuilder(URI.create(ensemble.admin(sid) + "/events?since=" + sinceNs))
+                .timeout(Duration.ofSeconds(3)).build(),
             HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> events = response.body()) {
-            return events.filter(event -> event.contains("\"to\":\"LOOKING\"")).map(event -> Http.field(event, "reason"))
-                .findFirst().orElse(null);
+            return events.filter(event -> event.contains("\"to\":\"LOOKING\""))
+                .map(event -> Http.field(event, "reason")).findFirst().orElse(null);
         }
     }
 

@@ -28,7 +28,8 @@ import io.electionbench.transport.net.LeakWatch;
  */
 @ExtendWith(LeakWatch.class)
 class LogEndpointTest {
-    private static final java.util.regex.Pattern ENTRY = java.util.regex.Pattern.compile("\\[\"(\\d+:\\d+)\",(-?\\d+|null)]");
+    private static final java.util.regex.Pattern ENTRY =
+        java.util.regex.Pattern.compile("\\[\"(\\d+:\\d+)\",(-?\\d+|null)]");
 
     @TempDir
     Path dir;
@@ -59,14 +60,18 @@ class LogEndpointTest {
             assertEquals(List.of(), zxids(get(url + "/log?from=2:0")), "nothing past the end");
 
             final long follower = leader == 1 ? 2 : 1;
-            TestEnsemble.await(5_000, "the follower logged all six", () -> ensemble.nodes[(int)follower].status().zxid() == zxid(1, 6));
-            assertEquals(zxids(all), zxids(get(ensemble.admin(follower) + "/log")), "a follower answers from its own log");
+            TestEnsemble.await(5_000, "the follower logged all six", () ->
+                ensemble.nodes[(int)follower].status().zxid() == zxid(1, 6));
+            assertEquals(zxids(all), zxids(get(ensemble.admin(follower) + "/log")),
+                "a follower answers from its own log");
 
-            for (final Map.Entry<String, String> bad : Map.of("from=abc", "'from'", "to=1:x", "'to'", "limit=0", "'limit'",
-                "limit=100001", "'limit'", "limit=ten", "'limit'", "from=1:5&to=1:2", "'from'").entrySet()) {
+            for (final Map.Entry<String, String> bad : Map.of("from=abc", "'from'", "to=1:x", "'to'",
+                "limit=0", "'limit'", "limit=100001", "'limit'", "limit=ten", "'limit'",
+                "from=1:5&to=1:2", "'from'").entrySet()) {
                 final HttpResponse<String> r = Http.get(url + "/log?" + bad.getKey());
                 assertEquals(400, r.statusCode(), bad.getKey() + ": " + r.body());
-                assertTrue(r.body().contains(bad.getValue()), bad.getKey() + " names " + bad.getValue() + ": " + r.body());
+                assertTrue(r.body().contains(bad.getValue()),
+                    bad.getKey() + " names " + bad.getValue() + ": " + r.body());
             }
             assertEquals(200, Http.get(url + "/state").statusCode(), "the endpoint still answers after the 400s");
         }
@@ -85,7 +90,8 @@ class LogEndpointTest {
             ensemble.start(follower);
             ensemble.awaitServing(15_000);
 
-            final List<String> withSyncs = events(ensemble.admin(follower) + "/events?since=0&kinds=state,synced", "synced", 5_000);
+            final List<String> withSyncs =
+                events(ensemble.admin(follower) + "/events?since=0&kinds=state,synced", "synced", 5_000);
             final String synced = withSyncs.get(withSyncs.size() - 1);
             assertEquals(Long.toString(follower), Http.field(synced, "sid"), synced);
             assertEquals(Long.toString(leader), Http.field(synced, "leader"), synced);
@@ -98,8 +104,10 @@ class LogEndpointTest {
 
             final List<String> stateOnly = events(ensemble.admin(follower) + "/events?since=0", "serving", 5_000);
             for (final String e : stateOnly) {
-                assertEquals(null, Http.field(e, "kind"), "state events keep their old shape and sync events stay away: " + e);
-                assertTrue(Http.field(e, "from") != null && Http.field(e, "to") != null && Http.field(e, "reason") != null, e);
+                assertEquals(null, Http.field(e, "kind"),
+                    "state events keep their old shape and sync events stay away: " + e);
+                assertTrue(Http.field(e, "from") != null && Http.field(e, "to") != null
+                    && Http.field(e, "reason") != null, e);
             }
             final List<String> leaderPhases = events(ensemble.admin(leader) + "/events?since=0&kinds=phase", "phase",
                 5_000);

@@ -59,14 +59,18 @@ class NodeConfigParserTest {
         assertTrue(error("server.1=h:1:2:leader").contains("role 'leader' is not participant or observer"));
         assertTrue(error("server.1=h:1:99999").contains("test.cfg:1: server.1 election port 99999 is not in 0..65535"));
         assertTrue(error("server.x=h:1:2").contains("test.cfg:1: server.x"));
-        assertTrue(error("server.1=h:1:2", "tickTime=-1").startsWith("test.cfg:2: tickTime must be a positive integer"));
-        assertTrue(error("server.1=h:1:2", "electionPolicy=slow").contains("test.cfg:2: unknown election policy 'slow'"));
+        assertTrue(error("server.1=h:1:2", "tickTime=-1")
+            .startsWith("test.cfg:2: tickTime must be a positive integer"));
+        assertTrue(error("server.1=h:1:2", "electionPolicy=slow")
+            .contains("test.cfg:2: unknown election policy 'slow'"));
         assertTrue(error("server.1=h:1:2", "fsync=sometimes").contains("test.cfg:2: fsync 'sometimes'"));
-        assertTrue(error("server.1=h:1:2", "server.1=h:3:4").contains("test.cfg:2: 'server.1' is already set on line 1"));
+        assertTrue(error("server.1=h:1:2", "server.1=h:3:4")
+            .contains("test.cfg:2: 'server.1' is already set on line 1"));
         assertTrue(error("just text").contains("test.cfg:1: expected key=value"));
         assertTrue(error("tickTime=5").contains("test.cfg: no server.N lines"));
         assertTrue(error("server.1=h:1:2", "group.1=1:7").contains("group 1 names server 7"));
-        assertTrue(error("server.1=h:1:2", "peerAuthSecretFile=missing").contains("test.cfg:2: cannot read peerAuthSecretFile"));
+        assertTrue(error("server.1=h:1:2", "peerAuthSecretFile=missing")
+            .contains("test.cfg:2: cannot read peerAuthSecretFile"));
         assertTrue(error("server.1=h:1:1").contains("uses port 1 for both"));
     }
 
@@ -92,19 +96,20 @@ class NodeConfigParserTest {
         final NodeConfig config = parse("tickTime=2000", "initLimit=10", "syncLimit=5", "dataDir=/var/lib/zookeeper",
             "clientPort=2181", "forceSync=yes", "electionPortBindRetry=3",
             "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider",
-            "metricsProvider.httpPort=7000", "4lw.commands.whitelist=*", "admin.serverPort=8080", "autopurge.purgeInterval=1",
-            "server.1=zk1:2888:3888;2181", "server.2=zk2:2888:3888:participant;0.0.0.0:2181", "server.3=zk3:2888:3888",
-            "tickTim=5");
+            "metricsProvider.httpPort=7000", "4lw.commands.whitelist=*", "admin.serverPort=8080",
+            "autopurge.purgeInterval=1", "server.1=zk1:2888:3888;2181",
+            "server.2=zk2:2888:3888:participant;0.0.0.0:2181", "server.3=zk3:2888:3888", "tickTim=5");
         assertEquals(3, config.servers().size());
         assertEquals(2000, config.timing().tickTimeMs());
         assertEquals(0, config.admin(1).port(), "';2181' is the client port, not an admin address");
         assertEquals("zk1", config.server(1).host());
         assertEquals(2888, config.server(2).quorumPort());
-        assertEquals("test.cfg: ignoring ZooKeeper keys that do not apply to an electionbench node: clientPort (line 5),"
-            + " forceSync (line 6), electionPortBindRetry (line 7), metricsProvider.className (line 8),"
-            + " metricsProvider.httpPort (line 9), 4lw.commands.whitelist (line 10), admin.serverPort (line 11),"
-            + " autopurge.purgeInterval (line 12); client addresses (ZooKeeper's ;clientPort; our nodes take writes on"
-            + " the quorum port, and the admin endpoint is admin.N=host:port): server.1 ;2181, server.2 ;0.0.0.0:2181;"
+        assertEquals("test.cfg: ignoring ZooKeeper keys that do not apply to an electionbench node:"
+            + " clientPort (line 5), forceSync (line 6), electionPortBindRetry (line 7),"
+            + " metricsProvider.className (line 8), metricsProvider.httpPort (line 9),"
+            + " 4lw.commands.whitelist (line 10), admin.serverPort (line 11), autopurge.purgeInterval (line 12);"
+            + " client addresses (ZooKeeper's ;clientPort; our nodes take writes on the quorum port, and the admin"
+            + " endpoint is admin.N=host:port): server.1 ;2181, server.2 ;0.0.0.0:2181;"
             + " keys unknown to electionbench and to ZooKeeper's QuorumPeerConfig, which would set them as system"
             + " properties zookeeper.KEY: tickTim (line 16)", config.ignoredKeysWarning());
         assertEquals(null, parse("server.1=h:1:2", "admin.1=127.0.0.1:8081").ignoredKeysWarning(), "nothing to say");

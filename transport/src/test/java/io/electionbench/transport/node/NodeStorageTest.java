@@ -91,7 +91,8 @@ class NodeStorageTest {
         }
         Files.writeString(dir.resolve("version-2/lastLoggedZxid"), Long.toString(Zxid.make(9, 9)));
         try (NodeStorage reopened = open()) {
-            assertEquals(Zxid.make(3, 2), reopened.lastLoggedZxid(), "the log is the truth; an old lastLoggedZxid file is ignored");
+            assertEquals(Zxid.make(3, 2), reopened.lastLoggedZxid(),
+                "the log is the truth; an old lastLoggedZxid file is ignored");
             assertEquals(4, reopened.acceptedEpoch());
             assertEquals(3, reopened.currentEpoch());
             final List<String> read = new ArrayList<>();
@@ -126,7 +127,8 @@ class NodeStorageTest {
             storage.currentEpoch(13);
             assertEquals("0000000002147483647\n", Files.readString(dir.resolve("version-2/acceptedEpoch")));
             assertEquals(fileKey, Files.readAttributes(dir.resolve("version-2/acceptedEpoch"),
-                java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same file (inode), overwritten in place");
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "the same file (inode), overwritten in place");
             assertThrows(IllegalArgumentException.class, () -> storage.currentEpoch(-1));
         }
         try (NodeStorage reopened = open()) {
@@ -148,7 +150,8 @@ class NodeStorageTest {
         assertFalse(Files.exists(dir.resolve("version-2/currentEpoch.tmp")));
         Files.writeString(dir.resolve("version-2/acceptedEpoch"), "seven");
         final IOException ex = assertThrows(IOException.class, this::open);
-        assertTrue(ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch") + " does not hold a decimal integer"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch")
+            + " does not hold a decimal integer"), ex.getMessage());
         assertEquals("seven", Files.readString(dir.resolve("version-2/acceptedEpoch")), "nothing is rewritten");
     }
 
@@ -157,8 +160,8 @@ class NodeStorageTest {
         final NodeStorage storage = open();
         storage.close(); // the epoch files' channels are closed: every write fails
         final UncheckedIOException ex = assertThrows(UncheckedIOException.class, () -> storage.acceptedEpoch(5));
-        assertTrue(ex.getMessage().contains("acceptedEpoch=5") && ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch").toString()),
-            ex.getMessage());
+        assertTrue(ex.getMessage().contains("acceptedEpoch=5")
+            && ex.getMessage().contains(dir.resolve("version-2/acceptedEpoch").toString()), ex.getMessage());
         assertEquals(0, storage.acceptedEpoch(), "memory follows the file, which kept the old value");
         assertEquals(0, epochFile("acceptedEpoch"));
     }
@@ -184,8 +187,8 @@ class NodeStorageTest {
         }
         assertEquals(1, warnings.size(), warnings.toString());
         final long lastRecord = SEGMENT_HEADER + 2 * (RECORD_HEADER + PAYLOAD);
-        assertTrue(warnings.get(0).contains(segment.toString()) && warnings.get(0).contains("byte offset " + lastRecord),
-            warnings.get(0));
+        assertTrue(warnings.get(0).contains(segment.toString())
+            && warnings.get(0).contains("byte offset " + lastRecord), warnings.get(0));
         assertEquals(lastRecord, Files.size(segment), "the torn record is cut, the complete ones stay");
 
         final ElectionNode node = new ElectionNode(singleMember(), 1);
@@ -213,8 +216,8 @@ class NodeStorageTest {
         final ElectionNode node = new ElectionNode(singleMember(), 1);
         final IOException startError = assertThrows(IOException.class, node::start);
         node.close();
-        assertTrue(startError.getMessage().contains(segment.toString()) && startError.getMessage().contains("byte offset"),
-            startError.getMessage());
+        assertTrue(startError.getMessage().contains(segment.toString())
+            && startError.getMessage().contains("byte offset"), startError.getMessage());
         assertArrayEquals(bytes, Files.readAllBytes(segment), "starting the node changed nothing either");
         assertEquals(1, epochFile("currentEpoch"));
     }

@@ -56,7 +56,8 @@ class PeerAuthTest {
                         + intruder.counters().refusedCount(RefuseReason.AUTH_FAILED) >= 2);
                 // Its agent publishes its first state after its first duty cycle; it must be LOOKING
                 // (never FOLLOWING: it was refused), and still LOOKING once the leader is confirmed.
-                TestEnsemble.await(5_000, "the intruder publishing LOOKING", () -> "LOOKING".equals(intruder.status().state()));
+                TestEnsemble.await(5_000, "the intruder publishing LOOKING", () ->
+                    "LOOKING".equals(intruder.status().state()));
                 assertEquals(leader, ensemble.awaitLeader(1_000));
                 assertEquals("LOOKING", intruder.status().state());
             }

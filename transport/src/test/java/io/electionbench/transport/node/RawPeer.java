@@ -59,7 +59,8 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** A version-2 notification payload with an empty config. */
-    static byte[] notification(final int state, final long leader, final long zxid, final long electionEpoch, final long peerEpoch) {
+    static byte[] notification(final int state, final long leader, final long zxid, final long electionEpoch,
+        final long peerEpoch) {
         return ByteBuffer.allocate(44).putInt(state).putLong(leader).putLong(zxid).putLong(electionEpoch)
             .putLong(peerEpoch).putInt(2).putInt(0).array();
     }

@@ -58,25 +58,30 @@ class SnapshotSyncEnsembleTest {
             assertEquals("1:" + (TXNS_BEFORE + TXNS_AFTER), Http.field(synced, "lastZxid"), synced);
             final PromText metrics = PromText.parse(Http.get(ensemble.admin(3) + "/metrics").body());
             final long fileChunks = (long)metrics.value("electionbench_snapshot_file_chunks_sent_total");
-            assertTrue(fileChunks >= STATE_BYTES / (128 * 1024), "the snapshot went as file regions: " + fileChunks + " chunks");
+            assertTrue(fileChunks >= STATE_BYTES / (128 * 1024),
+                "the snapshot went as file regions: " + fileChunks + " chunks");
 
             for (int i = 1; i <= 5; i++) {
                 final String payload = "after-snap-" + i;
-                final HttpResponse<String> r = Http.post(ensemble.admin(3) + "/write", payload.getBytes(StandardCharsets.US_ASCII), null);
+                final HttpResponse<String> r =
+                    Http.post(ensemble.admin(3) + "/write", payload.getBytes(StandardCharsets.US_ASCII), null);
                 assertEquals(200, r.statusCode(), r.body());
                 acknowledged.put(Zxid.parse(Http.field(r.body(), "zxid")), payload);
             }
             final long last = Zxid.make(2, 5);
             assertTrue(acknowledged.containsKey(last), acknowledged.toString());
             TestEnsemble.await(5_000, "both followers hold the broadcast proposals", () ->
-                ensemble.nodes[1].status().zxid() == last && ensemble.nodes[2].status().zxid() == last, ensemble::describe);
+                ensemble.nodes[1].status().zxid() == last && ensemble.nodes[2].status().zxid() == last,
+                ensemble::describe);
         }
 
         final List<Long> digests = new ArrayList<>();
         for (long sid = 1; sid <= 3; sid++) {
-            final Path logDir = dir.resolve("node-" + sid).resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR);
+            final Path logDir =
+                dir.resolve("node-" + sid).resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR);
             final List<String> warnings = new ArrayList<>();
-            try (FileTxnLog log = FileTxnLog.open(logDir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(warnings::add))) {
+            try (FileTxnLog log = FileTxnLog.open(logDir,
+                new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(warnings::add))) {
                 assertTrue(warnings.isEmpty(), "node " + sid + " has nothing to repair: " + warnings);
                 assertEquals(Zxid.make(1, TXNS_BEFORE), log.snapshotZxid(), "node " + sid);
                 final byte[] held = new byte[log.snapshotState().capacity()];

@@ -176,7 +176,8 @@ class StatusRecoveryPhasesTest {
             final List<String> out = new ArrayList<>();
             for (final NodeEvent e : events) {
                 if (e.isPhase()) {
-                    out.add((e.learner() == NodeEvent.SELF ? "self" : String.valueOf(e.learner())) + ":" + e.phaseName());
+                    out.add((e.learner() == NodeEvent.SELF ? "self" : String.valueOf(e.learner())) + ":"
+                        + e.phaseName());
                 }
             }
             return out;

@@ -136,7 +136,8 @@ final class TestEnsemble implements AutoCloseable {
         for (int sid = 1; sid < nodes.length; sid++) {
             final NodeStatus status = nodes[sid] == null ? null : nodes[sid].status();
             sb.append(sid).append('=').append(status == null ? "down" : status.state() + "->" + status.leader()
-                + (status.isServing() ? "+" : "") + "@" + io.electionbench.core.Zxid.toString(status.zxid())).append(' ');
+                + (status.isServing() ? "+" : "") + "@" + io.electionbench.core.Zxid.toString(status.zxid()))
+                .append(' ');
         }
         return sb.toString();
     }
@@ -146,11 +147,13 @@ final class TestEnsemble implements AutoCloseable {
     }
 
     /** As {@link #await(long, String, BooleanSupplier)}; {@code lastSeen} describes the state at the timeout. */
-    static void await(final long timeoutMs, final String what, final BooleanSupplier condition, final Supplier<String> lastSeen) {
+    static void await(final long timeoutMs, final String what, final BooleanSupplier condition,
+        final Supplier<String> lastSeen) {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what + "; last seen: " + lastSeen.get());
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what + "; last seen: "
+                    + lastSeen.get());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }

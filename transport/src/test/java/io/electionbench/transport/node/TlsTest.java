@@ -50,8 +50,10 @@ class TlsTest {
         ensembleKeys = keys.resolve("ensemble.p12");
         intruderKeys = keys.resolve("intruder.p12");
         noSanKeys = keys.resolve("nosan.p12");
-        final Process ensemble = keytool(ensembleKeys, "CN=electionbench ensemble", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
-        final Process intruder = keytool(intruderKeys, "CN=electionbench intruder", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
+        final Process ensemble =
+            keytool(ensembleKeys, "CN=electionbench ensemble", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
+        final Process intruder =
+            keytool(intruderKeys, "CN=electionbench intruder", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
         final Process noSan = keytool(noSanKeys, "CN=electionbench elsewhere", "-ext", "SAN=dns:elsewhere.example");
         awaitExit(ensemble);
         awaitExit(intruder);
@@ -102,10 +104,12 @@ class TlsTest {
     }
 
     /** The ensemble's config file with its TLS lines rewritten (or dropped when {@code keyStore} is null). */
-    private static NodeConfig variant(final TestEnsemble ensemble, final String name, final Path keyStore) throws Exception {
+    private static NodeConfig variant(final TestEnsemble ensemble, final String name, final Path keyStore)
+        throws Exception {
         final List<String> lines = Files.readAllLines(ensemble.configFile).stream()
             .filter(line -> keyStore != null || !line.startsWith("ssl"))
-            .map(line -> line.startsWith("ssl.quorum.keyStore.location=") ? "ssl.quorum.keyStore.location=" + keyStore : line)
+            .map(line -> line.startsWith("ssl.quorum.keyStore.location=")
+                ? "ssl.quorum.keyStore.location=" + keyStore : line)
             .collect(Collectors.toList());
         final Path file = ensemble.dir.resolve(name);
         Files.write(file, lines);
@@ -146,10 +150,12 @@ class TlsTest {
             ensemble.start(leader);
             assertEquals(next, ensemble.awaitServing(15_000));
             TestEnsemble.await(10_000, "the old leader caught up", () ->
-                ensemble.nodes[(int)leader].status().zxid() == ensemble.nodes[(int)next].status().zxid(), ensemble::describe);
+                ensemble.nodes[(int)leader].status().zxid() == ensemble.nodes[(int)next].status().zxid(),
+                ensemble::describe);
             assertEquals("DIFF", ensemble.nodes[(int)leader].status().syncMode());
             final ElectionNode nextLeader = ensemble.nodes[(int)next];
-            assertTrue(nextLeader.counters().get(TransportCounters.RECORD_BATCHES_COPIED) >= 1, nextLeader.metricsText());
+            assertTrue(nextLeader.counters().get(TransportCounters.RECORD_BATCHES_COPIED) >= 1,
+                nextLeader.metricsText());
             assertEquals(0, nextLeader.counters().get(TransportCounters.RECORD_FILE_BATCHES));
         }
     }
@@ -168,12 +174,14 @@ class TlsTest {
                 TestEnsemble.await(10_000, "TLS refusals of node 3 on nodes 1 and 2 (both ports)", () ->
                     tlsFailures(ensemble.nodes[1]) >= 2 && tlsFailures(ensemble.nodes[2]) >= 2);
                 // Its first state is published after its first duty cycle; refused, it must be LOOKING.
-                TestEnsemble.await(5_000, "intruder publishing LOOKING", () -> "LOOKING".equals(intruder.status().state()));
+                TestEnsemble.await(5_000, "intruder publishing LOOKING", () ->
+                    "LOOKING".equals(intruder.status().state()));
                 assertEquals("LOOKING", intruder.status().state());
                 assertEquals(0, intruder.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED),
                     "nothing reached the intruder's agent");
                 assertEquals(leader, ensemble.awaitLeader(1_000));
-                assertTrue(!ensemble.nodes[1].transport().isElectionLinkUp(3) && !ensemble.nodes[2].transport().isElectionLinkUp(3));
+                assertTrue(!ensemble.nodes[1].transport().isElectionLinkUp(3)
+                    && !ensemble.nodes[2].transport().isElectionLinkUp(3));
             }
             // The ensemble keeps electing: losing the leader of two leaves no quorum, so restart node 3 properly.
             ensemble.start(3);
@@ -230,7 +238,8 @@ class TlsTest {
                 TestEnsemble.await(10_000, "nodes 2 and 3 refuse node 1's certificate", () ->
                     tlsFailures(ensemble.nodes[2]) >= 1 && tlsFailures(ensemble.nodes[3]) >= 1);
                 // Its first state is published after its first duty cycle; refused, it must be LOOKING.
-                TestEnsemble.await(5_000, "misnamed publishing LOOKING", () -> "LOOKING".equals(misnamed.status().state()));
+                TestEnsemble.await(5_000, "misnamed publishing LOOKING", () ->
+                    "LOOKING".equals(misnamed.status().state()));
                 assertEquals("LOOKING", misnamed.status().state());
                 assertEquals(0, misnamed.counters().get(TransportCounters.NOTIFICATIONS_RECEIVED));
             }
@@ -242,21 +251,25 @@ class TlsTest {
         final Path missing = keys.resolve("missing.p12");
         assertTrue(error(tlsLines(missing)).contains("ssl.quorum.keyStore.location " + missing + ": no such file"));
         final String wrongPassword = error(withLine(tlsLines(ensembleKeys), "ssl.quorum.keyStore.password=", "nope"));
-        assertTrue(wrongPassword.contains("ssl.quorum.keyStore.password is wrong for ssl.quorum.keyStore.location " + ensembleKeys),
-            wrongPassword);
-        final String wrongTrustPassword = error(withLine(tlsLines(ensembleKeys), "ssl.quorum.trustStore.password=", "nope"));
-        assertTrue(wrongTrustPassword.contains("ssl.quorum.trustStore.password is wrong for ssl.quorum.trustStore.location " + trust),
+        assertTrue(wrongPassword.contains(
+            "ssl.quorum.keyStore.password is wrong for ssl.quorum.keyStore.location " + ensembleKeys), wrongPassword);
+        final String wrongTrustPassword =
+            error(withLine(tlsLines(ensembleKeys), "ssl.quorum.trustStore.password=", "nope"));
+        assertTrue(wrongTrustPassword.contains(
+            "ssl.quorum.trustStore.password is wrong for ssl.quorum.trustStore.location " + trust),
             wrongTrustPassword);
         final Path garbage = Files.writeString(keys.resolve("garbage.p12"), "not a key store");
         final String unreadable = error(tlsLines(garbage));
-        assertTrue(unreadable.contains("ssl.quorum.keyStore.location " + garbage + " is not a readable PKCS12 store"), unreadable);
+        assertTrue(unreadable.contains("ssl.quorum.keyStore.location " + garbage + " is not a readable PKCS12 store"),
+            unreadable);
         final Path pem = Files.writeString(keys.resolve("peer.pem"), "-----BEGIN CERTIFICATE-----");
         assertTrue(error(tlsLines(pem)).contains("ssl.quorum.keyStore.type 'PEM'"));
         assertTrue(error("sslQuorum=true").contains("sslQuorum=true needs ssl.quorum.keyStore.location"));
         assertTrue(error("sslQuorum=true", "ssl.quorum.keyStore.location=" + ensembleKeys,
             "ssl.quorum.keyStore.password=" + PASSWORD).contains("needs ssl.quorum.trustStore.location"));
         assertTrue(error(tlsLines(ensembleKeys, "ssl.quorum.clientAuth=want")).contains("peers always use mutual TLS"));
-        assertTrue(error(tlsLines(ensembleKeys, "ssl.quorum.enabledProtocols=SSLv2")).contains("ssl.quorum.enabledProtocols: 'SSLv2'"));
+        assertTrue(error(tlsLines(ensembleKeys, "ssl.quorum.enabledProtocols=SSLv2"))
+            .contains("ssl.quorum.enabledProtocols: 'SSLv2'"));
         assertTrue(error("portUnification=true").contains("portUnification=true is not supported"));
         assertTrue(error("ssl.quorum.keyStor.location=x").contains("unsupported key 'ssl.quorum.keyStor.location'"));
     }

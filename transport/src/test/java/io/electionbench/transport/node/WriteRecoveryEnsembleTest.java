@@ -70,7 +70,8 @@ class WriteRecoveryEnsembleTest {
 
             final String leaderUrl = ensemble.admin(leader);
             for (int i = 1; i <= 5; i++) {
-                final HttpResponse<String> r = Http.post(leaderUrl + "/write", ("w" + i).getBytes(StandardCharsets.UTF_8), null);
+                final HttpResponse<String> r =
+                    Http.post(leaderUrl + "/write", ("w" + i).getBytes(StandardCharsets.UTF_8), null);
                 assertEquals(200, r.statusCode(), r.body());
                 assertEquals("committed", Http.field(r.body(), "status"), r.body());
                 assertEquals("1:" + i, Http.field(r.body(), "zxid"), r.body());
@@ -78,16 +79,20 @@ class WriteRecoveryEnsembleTest {
             }
 
             final long follower = leader == 1 ? 2 : 1;
-            final HttpResponse<String> misdirected = Http.post(ensemble.admin(follower) + "/write", new byte[] {1}, null);
+            final HttpResponse<String> misdirected =
+                Http.post(ensemble.admin(follower) + "/write", new byte[] {1}, null);
             assertEquals(421, misdirected.statusCode(), misdirected.body());
             assertEquals("not-leader", Http.field(misdirected.body(), "status"));
             assertEquals(Long.toString(leader), Http.field(misdirected.body(), "leader"));
-            assertEquals("127.0.0.1:" + ensemble.adminPorts[(int)leader - 1], Http.field(misdirected.body(), "leaderAdmin"));
+            assertEquals("127.0.0.1:" + ensemble.adminPorts[(int)leader - 1],
+                Http.field(misdirected.body(), "leaderAdmin"));
 
-            final HttpResponse<String> tooLarge = Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES + 1], null);
+            final HttpResponse<String> tooLarge =
+                Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES + 1], null);
             assertEquals(413, tooLarge.statusCode(), tooLarge.body());
             assertEquals("too-large", Http.field(tooLarge.body(), "status"));
-            final HttpResponse<String> largest = Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES], null);
+            final HttpResponse<String> largest =
+                Http.post(leaderUrl + "/write", new byte[MemberAgent.MAX_WRITE_BYTES], null);
             assertEquals(200, largest.statusCode(), largest.body());
             assertEquals("1:6", Http.field(largest.body(), "zxid"));
 
@@ -117,7 +122,8 @@ class WriteRecoveryEnsembleTest {
         if (s.currentEpoch() < 1 || s.acceptedEpoch() < s.currentEpoch()) {
             return false;
         }
-        return "LEADING".equals(s.state()) || "FOLLOWING".equals(s.state()) && s.syncMode() != null && s.syncsReceived() > 0;
+        return "LEADING".equals(s.state())
+            || "FOLLOWING".equals(s.state()) && s.syncMode() != null && s.syncsReceived() > 0;
     }
 
     @Test
@@ -143,7 +149,8 @@ class WriteRecoveryEnsembleTest {
             ensemble.start(first);
             assertEquals(second, ensemble.awaitServing(15_000), "the old leader rejoins the new one");
             TestEnsemble.await(5_000, "the old leader ends with the new leader's last zxid", () ->
-                ensemble.nodes[(int)first].status().zxid() == ensemble.nodes[(int)second].status().zxid(), ensemble::describe);
+                ensemble.nodes[(int)first].status().zxid() == ensemble.nodes[(int)second].status().zxid(),
+                ensemble::describe);
             final String rejoined = Http.get(ensemble.admin(first) + "/state").body();
             assertEquals("2:5", Http.field(rejoined, "lastZxid"), rejoined);
             assertEquals("FOLLOWING", Http.field(rejoined, "state"), rejoined);
@@ -158,8 +165,10 @@ class WriteRecoveryEnsembleTest {
         long digest = 0;
         for (long sid = 1; sid <= 3; sid++) {
             final List<String> warnings = new ArrayList<>();
-            final Path logDir = dir.resolve("node-" + sid).resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR);
-            try (FileTxnLog log = FileTxnLog.open(logDir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(warnings::add))) {
+            final Path logDir =
+                dir.resolve("node-" + sid).resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR);
+            try (FileTxnLog log = FileTxnLog.open(logDir,
+                new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(warnings::add))) {
                 assertTrue(warnings.isEmpty(), "a clean shutdown leaves nothing to repair: " + warnings);
                 final Map<Long, String> held = new LinkedHashMap<>();
                 log.read(0, (zxid, buffer, offset, length) -> {
@@ -177,8 +186,8 @@ class WriteRecoveryEnsembleTest {
     }
 
     /** Writes {@code count} payloads {@code prefix + i} to the leader; every one must commit. */
-    private static void writes(final String leaderUrl, final int count, final String prefix, final Map<Long, String> acknowledged)
-        throws Exception {
+    private static void writes(final String leaderUrl, final int count, final String prefix,
+        final Map<Long, String> acknowledged) throws Exception {
         for (int i = 1; i <= count; i++) {
             final String payload = prefix + i;
             HttpResponse<String> r = Http.post(leaderUrl + "/write", payload.getBytes(StandardCharsets.US_ASCII), null);

@@ -29,7 +29,8 @@ class ZooKeeperWireCompatTest {
     @Test
     void lookingNodeAnswersV1PeerAtZooKeeperOffsets() throws Exception {
         try (TestEnsemble ensemble = new TestEnsemble(dir, 3);
-             ServerSocket sid3Listener = new ServerSocket(ensemble.electionPorts[2], 50, InetAddress.getLoopbackAddress())) {
+             ServerSocket sid3Listener =
+                 new ServerSocket(ensemble.electionPorts[2], 50, InetAddress.getLoopbackAddress())) {
             ensemble.start(1);
             // Node 1 (smaller sid) prompts sid 3: V1 header, then it closes (ZooKeeper's tie-break).
             try (Socket prompt = sid3Listener.accept()) {

@@ -20,7 +20,8 @@ import io.netty.buffer.Unpooled;
 class CodecAllocationTest {
     @Test
     void roundTripsAllocateNothing() {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         // Wrapped NIO buffers bypass the paranoid leak detector, whose access records would allocate.
         final byte[] text = "server.1=h:1:2:participant\nversion=0".getBytes(StandardCharsets.UTF_8);
         final ByteBuf config = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(text.length).put(text).flip());
@@ -43,7 +44,8 @@ class CodecAllocationTest {
     /** Checking a record batch (every record's CRC) and walking its records allocates nothing either. */
     @Test
     void recordBatchesDecodeWithoutAllocating() {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final ByteBuf encoded = RecordBytes.frame(Unpooled.buffer(), new long[] {11, 12, 13, 14, 15, 16, 17, 18},
             zxid -> new byte[(int)zxid * 9]);
         final ByteBuf buf = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(encoded.readableBytes()));
@@ -62,7 +64,8 @@ class CodecAllocationTest {
         }
     }
 
-    private static long decodeRecords(final ByteBuf buf, final QuorumMessageCodec quorum, final int length, final int count) {
+    private static long decodeRecords(final ByteBuf buf, final QuorumMessageCodec quorum, final int length,
+        final int count) {
         long sink = 0;
         for (int i = 0; i < count; i++) {
             if (quorum.decode(buf, 4, length) == WireError.NONE) {

@@ -17,7 +17,8 @@ class NotificationCodecTest {
     void encodesVersion2AtZooKeeperOffsets() {
         final ByteBuf config = Unpooled.copiedBuffer("server.1=a:1:2:participant\nversion=0", StandardCharsets.UTF_8);
         final ByteBuf out = Unpooled.buffer();
-        final int written = NotificationCodec.encodeFrame(out, 2, 7L, 0x1_0000_0005L, 9L, 1L, config, 0, config.readableBytes());
+        final int written =
+            NotificationCodec.encodeFrame(out, 2, 7L, 0x1_0000_0005L, 9L, 1L, config, 0, config.readableBytes());
         final int n = config.readableBytes();
         assertEquals(4 + 44 + n, written);
         assertEquals(44 + n, out.getInt(0));
@@ -54,7 +55,8 @@ class NotificationCodecTest {
 
     @Test
     void legacy40ReadsPeerEpochButNotVersion() {
-        final ByteBuf in = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(2).writeLong(4).writeLong(6).writeInt(1);
+        final ByteBuf in = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(2).writeLong(4).writeLong(6)
+            .writeInt(1);
         assertEquals(WireError.NONE, codec.decode(in, 0, 40));
         assertEquals(6L, codec.peerEpoch());
         assertEquals(0, codec.version());
@@ -79,11 +81,14 @@ class NotificationCodecTest {
         assertEquals(WireError.UNKNOWN_STATE, codec.decode(in, 0, 28));
     }
 
-    /** A vote's peer epoch and zxid must lie in the epoch space; ZooKeeper's non-voters send Long.MIN_VALUE, which passes. */
+    /**
+     * A vote's peer epoch and zxid must lie in the epoch space; ZooKeeper's non-voters send Long.MIN_VALUE,
+     * which passes.
+     */
     @Test
     void dropsVotesOutsideTheEpochSpaceButNotANonVotersMinValue() {
-        final ByteBuf in = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(2).writeLong(4).writeLong((1L << 32) - 1)
-            .writeInt(1);
+        final ByteBuf in = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(2).writeLong(4)
+            .writeLong((1L << 32) - 1).writeInt(1);
         assertEquals(WireError.NOTIFICATION_BAD_EPOCH, codec.decode(in, 0, 40));
         assertFalse(WireError.NOTIFICATION_BAD_EPOCH.isFatal(), "only the frame is dropped, as for other bad payloads");
         final ByteBuf negative = Unpooled.buffer().writeInt(0).writeLong(3).writeLong(-7).writeLong(4).writeLong(1)

@@ -44,7 +44,8 @@ class QuorumMessageCodecTest {
 
     @Test
     void rejectsBadMessages() {
-        final ByteBuf in = Unpooled.buffer().writeByte(0xEB).writeByte(1).writeShort(QuorumMessageCodec.PING).writeInt(0);
+        final ByteBuf in = Unpooled.buffer().writeByte(0xEB).writeByte(1).writeShort(QuorumMessageCodec.PING)
+            .writeInt(0);
         assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(in, 0, 8));
         assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(in, 0, 3));
         in.setShort(2, 99);
@@ -111,9 +112,11 @@ class QuorumMessageCodecTest {
         zxidChanged.setLongLE(secondRecord + 4, 12 + (1L << 40));
         assertEquals(WireError.RECORD_CRC_MISMATCH, codec.decode(zxidChanged, 4, length), "the CRC covers the zxid");
 
-        final ByteBuf unordered = RecordBytes.frame(Unpooled.buffer(), new long[] {11, 13, 12}, QuorumMessageCodecTest::payloadOf);
+        final ByteBuf unordered =
+            RecordBytes.frame(Unpooled.buffer(), new long[] {11, 13, 12}, QuorumMessageCodecTest::payloadOf);
         unordered.setLong(4 + QuorumMessageCodec.RB_LAST_ZXID_OFFSET, 12);
-        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(unordered, 4, unordered.getInt(0)), "zxids must increase");
+        assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(unordered, 4, unordered.getInt(0)),
+            "zxids must increase");
         final ByteBuf miscounted = good.copy().setInt(4 + QuorumMessageCodec.RB_COUNT_OFFSET, 4);
         assertEquals(WireError.BAD_RECORD_BATCH, codec.decode(miscounted, 4, length), "count as declared");
         final ByteBuf noRecords = good.copy().setInt(4 + QuorumMessageCodec.RB_COUNT_OFFSET, 0);
@@ -136,7 +139,8 @@ class QuorumMessageCodecTest {
     @Test
     void oneLongTypesRoundTripAtOffsetFour() {
         final int[] types = {QuorumMessageCodec.PING, QuorumMessageCodec.PING_ACK, QuorumMessageCodec.LEADER_INFO,
-            QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT, QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.UP_TO_DATE};
+            QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT, QuorumMessageCodec.NEW_LEADER,
+            QuorumMessageCodec.UP_TO_DATE};
         final ByteBuf out = Unpooled.buffer();
         for (final int type : types) {
             final long value = type == QuorumMessageCodec.LEADER_INFO ? 7 : 0x7_0000_0003L;
@@ -152,7 +156,8 @@ class QuorumMessageCodecTest {
             assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 11), "type " + type);
             assertEquals(0, codec.type());
         }
-        assertThrows(IllegalArgumentException.class, () -> QuorumMessageCodec.encodeZxid(out, QuorumMessageCodec.PROPOSAL, 1));
+        assertThrows(IllegalArgumentException.class, () ->
+            QuorumMessageCodec.encodeZxid(out, QuorumMessageCodec.PROPOSAL, 1));
         assertEquals(17, QuorumMessageCodec.LEADER_INFO, "ZooKeeper's LEADERINFO");
         assertEquals(18, QuorumMessageCodec.ACK_EPOCH, "ZooKeeper's ACKEPOCH");
     }
@@ -170,7 +175,8 @@ class QuorumMessageCodecTest {
         }
         out.clear();
         QuorumMessageCodec.encodeLearnerInfo(out, io.electionbench.core.Zxid.MAX_EPOCH, -1, 0);
-        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4), "the last epoch and no history are fine");
+        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4),
+            "the last epoch and no history are fine");
         out.clear();
         QuorumMessageCodec.encodeLearnerInfo(out, 1, -2, 0);
         assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, out.readableBytes() - 4), "a negative last zxid");
@@ -190,7 +196,8 @@ class QuorumMessageCodecTest {
         assertEquals(WireError.BAD_EPOCH, codec.decode(out, 4, out.readableBytes() - 4), "ACKEPOCH current epoch");
         out.clear();
         QuorumMessageCodec.encodeAckEpoch(out, -1, 5, -1);
-        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4), "-1: the epoch was already accepted");
+        assertEquals(WireError.NONE, codec.decode(out, 4, out.readableBytes() - 4),
+            "-1: the epoch was already accepted");
         assertTrue(WireError.BAD_EPOCH.isFatal());
     }
 
@@ -212,7 +219,8 @@ class QuorumMessageCodecTest {
         assertEquals(-1L, codec.snapshotZxid(), "read as none");
         assertEquals(WireError.BAD_MESSAGE_LENGTH, codec.decode(out, 4, 19));
 
-        for (final int mode : new int[] {QuorumMessageCodec.MODE_DIFF, QuorumMessageCodec.MODE_TRUNC, QuorumMessageCodec.MODE_SNAP}) {
+        for (final int mode : new int[] {QuorumMessageCodec.MODE_DIFF, QuorumMessageCodec.MODE_TRUNC,
+            QuorumMessageCodec.MODE_SNAP}) {
             out.clear();
             QuorumMessageCodec.encodeSyncStart(out, mode, 0x2_0000_0005L);
             assertEquals(16, out.getInt(0));

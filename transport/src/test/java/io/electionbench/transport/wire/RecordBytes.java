@@ -28,7 +28,8 @@ public final class RecordBytes {
     }
 
     /** A whole RECORDS frame (length prefix included) holding one record per zxid, payload {@code payloadOf}. */
-    public static ByteBuf frame(final ByteBuf out, final long[] zxids, final java.util.function.LongFunction<byte[]> payloadOf) {
+    public static ByteBuf frame(final ByteBuf out, final long[] zxids,
+        final java.util.function.LongFunction<byte[]> payloadOf) {
         int length = 0;
         for (final long zxid : zxids) {
             length += LogRecords.HEADER_BYTES + payloadOf.apply(zxid).length;

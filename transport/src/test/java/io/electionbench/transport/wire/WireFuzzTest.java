@@ -52,7 +52,8 @@ class WireFuzzTest {
         for (final int type : new int[] {QuorumMessageCodec.LEADER_INFO, QuorumMessageCodec.ACK_EPOCH,
             QuorumMessageCodec.SYNC_START, QuorumMessageCodec.SNAPSHOT_CHUNK, QuorumMessageCodec.PROPOSAL,
             QuorumMessageCodec.NEW_LEADER, QuorumMessageCodec.ACK, QuorumMessageCodec.COMMIT,
-            QuorumMessageCodec.UP_TO_DATE, QuorumMessageCodec.WRITE, QuorumMessageCodec.RESULT, QuorumMessageCodec.RECORDS}) {
+            QuorumMessageCodec.UP_TO_DATE, QuorumMessageCodec.WRITE, QuorumMessageCodec.RESULT,
+            QuorumMessageCodec.RECORDS}) {
             assertTrue(decodedByType[type] > 0, "type " + type + " is among the decoded mutations");
         }
     }
@@ -124,7 +125,8 @@ class WireFuzzTest {
         QuorumMessageCodec.encodeZxid(frames[8], QuorumMessageCodec.UP_TO_DATE, 11);
         QuorumMessageCodec.encodeWrite(frames[9], 77, bytes, 0, 16);
         QuorumMessageCodec.encodeResult(frames[10], 77, 0, 12, 3);
-        final ByteBuf records = RecordBytes.frame(Unpooled.buffer(), new long[] {21, 22}, zxid -> new byte[(int)zxid - 16]);
+        final ByteBuf records =
+            RecordBytes.frame(Unpooled.buffer(), new long[] {21, 22}, zxid -> new byte[(int)zxid - 16]);
         final ByteBuf[] seeds = new ByteBuf[10 + frames.length];
         seeds[seeds.length - 1] = records.slice(4, records.readableBytes() - 4);
         final ByteBuf[] fixed = {payload, n, h1, h2, qh, li.slice(4, 24), ping.slice(4, 12), legacy, client};
