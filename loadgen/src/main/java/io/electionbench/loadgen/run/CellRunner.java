@@ -15,7 +15,7 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
-    private final String targetName;
+    private final TargetKind kind;
     private final int size;
     private final Pattern pattern;
     private final ElectionPolicy policy;
@@ -155,9 +155,9 @@ public final class CellRunner {
     /** The JVM flags node and ZooKeeper processes get unless told otherwise ({@link ChildJvms#DEFAULT_FLAGS}). */
     public static final String DEFAULT_CHILD_JVM_FLAGS = ChildJvms.DEFAULT_FLAGS;
 
-    public CellRunner(final String targetName, final int size, final Pattern pattern, final ElectionPolicy policy,
+    public CellRunner(final TargetKind kind, final int size, final Pattern pattern, final ElectionPolicy policy,
         final NodeTiming timing, final long seed, final String heap, final Path workDir) {
-        this.targetName = targetName;
+        this.kind = kind;
         this.size = size;
         this.pattern = pattern;
         this.policy = policy;
@@ -181,12 +181,9 @@ public final class CellRunner {
             return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
                 + " servers (a quorum must survive the fault)");
         }
-        if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
-            return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
-        }
-        if (pattern == Pattern.ONE_WAY_LEADER && !targetName.equals("hosts")) {
-            return new CellOutcome(List.of(), List.of(), List.of(), "only the hosts target cuts a link one way (a firewall"
-                + " rule on one side); the fault proxy, the admin endpoint and the simulator cut both ways");
+        final String refusal = kind.refusal(pattern);
+        if (refusal != null) {
+            return new CellOutcome(List.of(), List.of(), List.of(), refusal);
         }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
@@ -290,34 +287,32 @@ public final class CellRunner {
         if (targetFactory != null) {
             return targetFactory.call();
         }
-        switch (targetName) {
-            case "sim":
-                return new SimTarget(size, policy, timing, seed);
-            case "inproc":
-                return new InprocTarget(Files.createDirectories(workDir), size, policy, timing, fsync);
-            case "process":
-                return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, fsync, heap);
-            case "remote":
+        return switch (kind) {
+            case SIM -> new SimTarget(size, policy, timing, seed);
+            case INPROC -> new InprocTarget(Files.createDirectories(workDir), size, policy, timing, fsync);
+            case PROCESS -> new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, fsync, heap);
+            case REMOTE -> {
                 if (remoteConfig == null) {
-                    throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");
+                    throw new IllegalArgumentException(
+                        "the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");
                 }
-                return RemoteTarget.open(remoteConfig, timeoutMs);
-            case "zookeeper":
+                yield RemoteTarget.open(remoteConfig, timeoutMs);
+            }
+            case ZOOKEEPER -> {
                 if (zookeeper == null) {
-                    throw new IllegalArgumentException("the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
+                    throw new IllegalArgumentException(
+                        "the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
                 }
-                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
+                yield new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
                     zookeeperVariant);
-            case "hosts":
+            }
+            case HOSTS -> {
                 if (hosts == null) {
                     throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
                 }
-                if (hosts.runs().isZooKeeper()) {
-                    return HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing);
-                }
-                return HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
-            default:
-                throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
-        }
+                yield hosts.runs().isZooKeeper() ? HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing)
+                    : HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
+            }
+        };
     }
 }

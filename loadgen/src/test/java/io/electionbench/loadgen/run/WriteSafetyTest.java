@@ -25,7 +25,7 @@ class WriteSafetyTest {
     @Test
     void aLostWriteIsAViolationOfItsTrial(@TempDir final Path dir) throws Exception {
         final int[] checks = new int[1];
-        final CellRunner.CellOutcome o = new CellRunner("sim", 3, Pattern.LEADER_CRASH, ElectionPolicy.FAST, TIMING, 1, "64m", dir)
+        final CellRunner.CellOutcome o = new CellRunner(TargetKind.SIM, 3, Pattern.LEADER_CRASH, ElectionPolicy.FAST, TIMING, 1, "64m", dir)
             .writeRate(1_000).targetFactory(() -> new LosingTarget(new SimTarget(3, ElectionPolicy.FAST, TIMING, 1), checks))
             .run(1, 2, TimeUnit.SECONDS.toNanos(30), done -> { });
         assertEquals(3, checks[0], "every trial's writes were checked, the warm-up's too");
