@@ -5,7 +5,7 @@ import java.util.Map;
 import io.electionbench.loadgen.run.CellRunner;
 import io.electionbench.loadgen.run.SyncSummary;
 import io.electionbench.loadgen.run.TrialRunner;
-import io.electionbench.loadgen.run.TrialWrites;
+import io.electionbench.loadgen.write.TrialWrites;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.Metric;

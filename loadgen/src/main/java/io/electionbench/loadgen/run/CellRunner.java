@@ -10,6 +10,8 @@ import java.util.function.IntConsumer;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 

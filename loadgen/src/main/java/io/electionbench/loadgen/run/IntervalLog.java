@@ -9,6 +9,8 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
+import io.electionbench.loadgen.write.TrialWrites;
+
 /**
  * Writes a cell's time-to-ready, and with writes its write latencies, as HdrHistogram interval logs
  * (one interval per trial, values in nanoseconds, which HdrHistogram's tools show in milliseconds),

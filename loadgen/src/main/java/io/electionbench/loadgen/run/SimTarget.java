@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sim.Simulator;
 import io.electionbench.core.sim.network.NetworkModel;
 import io.electionbench.core.sync.SyncMode;
+import io.electionbench.loadgen.write.SimWriteDriver;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * The deterministic simulator as a target: virtual time, a LAN network model, crashes with

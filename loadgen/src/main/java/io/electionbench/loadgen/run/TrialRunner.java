@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * Runs the trials of one pattern on one target and collects samples. A trial that does not recover

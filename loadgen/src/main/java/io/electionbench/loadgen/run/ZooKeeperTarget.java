@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.write.WriteDriver;
+import io.electionbench.loadgen.write.ZooKeeperWriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperPreload;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * A lost acknowledged write reaches the cell's violations, warm-up trials included, and every trial

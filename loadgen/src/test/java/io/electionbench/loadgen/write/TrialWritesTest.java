@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.electionbench.core.Zxid;
+import io.electionbench.loadgen.run.SyncEvent;
+import io.electionbench.loadgen.run.SyncSummary;
 
 /** Write unavailability, sync summaries and the acknowledged-write check, on hand-made numbers. */
 class TrialWritesTest {

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.Arrays;
 
@@ -23,7 +23,7 @@ public final class TrialWrites {
     private final long wallStartMs;
     private final long wallEndMs;
 
-    TrialWrites(final long issued, final long committed, final long lost, final long refused, final long unanswered,
+    public TrialWrites(final long issued, final long committed, final long lost, final long refused, final long unanswered,
         final long[] latenciesNs, final long[] answersNs, final long[] ackZxids, final long[] ackSeqs,
         final Histogram latency, final long wallStartMs, final long wallEndMs) {
         this.issued = issued;

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,7 +36,7 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperSession;
  * <p>The safety check runs {@code sync} and then reads every acknowledged znode: it must exist, with
  * the acknowledged czxid and the write's sequence.
  */
-final class ZooKeeperWriteDriver extends AgentWriteDriver {
+public final class ZooKeeperWriteDriver extends AgentWriteDriver {
     static final String PARENT = "/electionbench";
     private static final long ENSEMBLE = 1;
     private static final long CONNECT_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -61,7 +61,7 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
      * @param servers          every server's client address
      * @param sessionTimeoutMs asked of the servers (they grant 2 to 20 ticks)
      */
-    ZooKeeperWriteDriver(final List<Path> jars, final List<InetSocketAddress> servers, final int sessionTimeoutMs,
+    public ZooKeeperWriteDriver(final List<Path> jars, final List<InetSocketAddress> servers, final int sessionTimeoutMs,
         final double ratePerS) throws Exception {
         super(ratePerS);
         final List<InetSocketAddress> shuffled = new ArrayList<>(servers);

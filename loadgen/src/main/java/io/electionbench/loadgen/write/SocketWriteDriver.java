@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +34,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * locks); answers other than COMMITTED and lost connections also wake the agent, so retries do not
  * wait for the next scheduled write.
  */
-final class SocketWriteDriver extends AgentWriteDriver {
+public final class SocketWriteDriver extends AgentWriteDriver {
     /** Bytes per write: the sequence as a big-endian long, then zeros. */
     static final int PAYLOAD_BYTES = 128;
     static final long BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -55,7 +55,7 @@ final class SocketWriteDriver extends AgentWriteDriver {
 
     /** Reads a range of the serving leader's log ({@code GET /log}). */
     @FunctionalInterface
-    interface LogSource {
+    public interface LogSource {
         LeaderLog read(long fromZxid, long toZxid) throws Exception;
     }
 
@@ -78,7 +78,7 @@ final class SocketWriteDriver extends AgentWriteDriver {
      * @param tls             the ensemble's quorum TLS, or null
      * @param answerTimeoutNs a node with writes outstanding that answers nothing this long is dropped
      */
-    SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls, final double ratePerS,
+    public SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls, final double ratePerS,
         final long answerTimeoutNs, final LogSource logSource) {
         super(ratePerS);
         this.addresses = Map.copyOf(addresses);
