@@ -70,7 +70,8 @@ final class CellWriteMetrics {
         cell.metric("write_latency_ms", latency).metric("write_unavailability_ms", unavailability)
             .metric("writes_committed", committed).metric("writes_unknown", unknown);
         if (syncTxnsPerS.n() > 0) {
-            cell.metric("sync_txns_per_s", syncTxnsPerS).metric("sync_bytes_per_s", syncBytesPerS).metric("sync_ms", syncMs);
+            cell.metric("sync_txns_per_s", syncTxnsPerS).metric("sync_bytes_per_s", syncBytesPerS)
+                .metric("sync_ms", syncMs);
         }
     }
 

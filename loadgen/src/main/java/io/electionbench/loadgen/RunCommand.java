@@ -42,38 +42,46 @@ import picocli.CommandLine.Option;
     description = {
         "Measure detection, time-to-leader and time-to-ready across targets, ensemble sizes and crash patterns.",
         "With no options: leader-crash and cold-start on 3 and 5 node-processes and on the simulator (a few minutes).",
-        "Results go to results/runs/<commit>/ (see docs/results.md); exit 1 if any safety check failed or a trial never recovered.",
+        "Results go to results/runs/<commit>/ (see docs/results.md); exit 1 if any safety check failed or a trial"
+        + " never recovered.",
         "",
         "Patterns:"},
     footer = {"%nTargets: sim (deterministic simulator, virtual time), inproc (nodes in this JVM over loopback),",
         "process (one JVM per node, real kill -9 and SIGSTOP), zookeeper (Apache ZooKeeper servers of each --zookeeper",
-        "release or --zookeeper-home install, one JVM each, watched through srvr; one cell policy zk-VERSION each), remote (running electionbench nodes named by --remote-config, driven through their admin",
-        "endpoints; a crashed node must be restarted by its supervisor), hosts (our nodes or a ZooKeeper release installed,",
+        "release or --zookeeper-home install, one JVM each, watched through srvr; one cell policy zk-VERSION"
+        + " each), remote (running electionbench nodes named by --remote-config, driven through their admin",
+        "endpoints; a crashed node must be restarted by its supervisor), hosts (our nodes or a ZooKeeper release"
+        + " installed,",
         "started and hurt over SSH on the servers of a --hosts inventory; partitions by the hosts' own firewalls)."})
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--target", paramLabel = "T,T", description = "sim, inproc, process, zookeeper, remote, hosts (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--target", paramLabel = "T,T",
+        description = "sim, inproc, process, zookeeper, remote, hosts (default: ${DEFAULT-VALUE}).",
         defaultValue = "process,sim")
     String targets;
 
-    @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).", defaultValue = "3,5")
+    @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).",
+        defaultValue = "3,5")
     String sizes;
 
-    @Option(names = "--patterns", paramLabel = "P,P", description = "Crash patterns, or 'all' (default: ${DEFAULT-VALUE}).",
-        defaultValue = "leader-crash,cold-start")
+    @Option(names = "--patterns", paramLabel = "P,P",
+        description = "Crash patterns, or 'all' (default: ${DEFAULT-VALUE}).", defaultValue = "leader-crash,cold-start")
     String patterns;
 
-    @Option(names = "--trials", paramLabel = "N", description = "Measured trials per cell on real targets (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--trials", paramLabel = "N",
+        description = "Measured trials per cell on real targets (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int trials;
 
-    @Option(names = "--sim-trials", paramLabel = "N", description = "Measured trials per cell on the simulator (default: ${DEFAULT-VALUE}).",
-        defaultValue = "200")
+    @Option(names = "--sim-trials", paramLabel = "N",
+        description = "Measured trials per cell on the simulator (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int simTrials;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured trials first, per cell (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--warmup", paramLabel = "N",
+        description = "Unmeasured trials first, per cell (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int warmup;
 
-    @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "fast")
+    @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).",
+        defaultValue = "fast")
     String policy;
 
     @Option(names = "--zookeeper", paramLabel = "V,V", description = "For --target zookeeper: Apache ZooKeeper releases"
@@ -90,8 +98,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--zk-config", paramLabel = "KEY=VALUE", description = "For --target zookeeper: a knob for every"
         + " server (repeatable): into zoo.cfg, or as -Dzookeeper.KEY=VALUE for the keys ZooKeeper reads as system"
-        + " properties (cnxTimeout, fastleader.*, forceSync, ...). tickTime, initLimit and syncLimit also set the cell's"
-        + " timing.")
+        + " properties (cnxTimeout, fastleader.*, forceSync, ...). tickTime, initLimit and syncLimit also set the"
+        + " cell's timing.")
     List<String> zookeeperConfig = new ArrayList<>();
 
     @Option(names = "--zk-variants", paramLabel = "NAME:K=V[;K=V],...", description = "For --target zookeeper: named"
@@ -99,7 +107,8 @@ final class RunCommand implements Callable<Integer> {
         + " in interleaved rounds with every release; --zk-config applies to all of them.")
     String zookeeperVariants;
 
-    @Option(names = "--preload", paramLabel = "N,N", defaultValue = "0", description = "Values loaded before each cell's"
+    @Option(names = "--preload", paramLabel = "N,N", defaultValue = "0",
+        description = "Values loaded before each cell's"
         + " first trial, a matrix dimension (default: ${DEFAULT-VALUE}): znodes created through ZooKeeper's client, or"
         + " txns through our write client, until every server holds them; each N > 0 is a cell param preload=N.")
     String preload;
@@ -114,11 +123,13 @@ final class RunCommand implements Callable<Integer> {
         + " value (default: ${DEFAULT-VALUE}; at most 16384, our nodes' largest write).")
     int valueBytes;
 
-    @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0", description = "Open-loop writes per second during every"
+    @Option(names = "--write-rate", paramLabel = "R", defaultValue = "0",
+        description = "Open-loop writes per second during every"
         + " trial (default: none). Each 128-byte write is due at start + i/R and sent then, whatever"
-        + " earlier writes did; its latency counts from that intended time (coordinated omission corrected). Adds write_latency_ms,"
-        + " write_unavailability_ms, writes_committed, writes_unknown and, when a follower synced data, sync_txns_per_s,"
-        + " sync_bytes_per_s and sync_ms. Every acknowledged write must then be in the leader's history: exit 1 if one is lost.")
+        + " earlier writes did; its latency counts from that intended time (coordinated omission corrected). Adds"
+        + " write_latency_ms, write_unavailability_ms, writes_committed, writes_unknown and, when a follower"
+        + " synced data, sync_txns_per_s, sync_bytes_per_s and sync_ms. Every acknowledged write must then be in"
+        + " the leader's history: exit 1 if one is lost.")
     double writeRate;
 
     @Option(names = "--clients", paramLabel = "K", defaultValue = "0", description = "Client sessions per cell"
@@ -139,40 +150,46 @@ final class RunCommand implements Callable<Integer> {
         + " client session, half reads and half writes, open loop (default: ${DEFAULT-VALUE}).")
     double clientRate;
 
-    @Option(names = "--fsync", paramLabel = "P", defaultValue = "batch",
-        description = "The txn log's fsync policy of the nodes run starts (inproc, process): always, batch or never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fsync", paramLabel = "P", defaultValue = "batch", description = "The txn log's fsync policy"
+        + " of the nodes run starts (inproc, process): always, batch or never (default: ${DEFAULT-VALUE}).")
     String fsync;
 
-    @Option(names = "--tick-time", paramLabel = "MS", description = "tickTime in ms (default: ${DEFAULT-VALUE}, ZooKeeper's sample config).",
-        defaultValue = "2000")
+    @Option(names = "--tick-time", paramLabel = "MS",
+        description = "tickTime in ms (default: ${DEFAULT-VALUE}, ZooKeeper's sample config).", defaultValue = "2000")
     int tickTimeMs;
 
-    @Option(names = "--init-limit", paramLabel = "TICKS", defaultValue = "10", description = "initLimit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init-limit", paramLabel = "TICKS", defaultValue = "10",
+        description = "initLimit (default: ${DEFAULT-VALUE}).")
     int initLimit;
 
-    @Option(names = "--sync-limit", paramLabel = "TICKS", defaultValue = "5", description = "syncLimit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sync-limit", paramLabel = "TICKS", defaultValue = "5",
+        description = "syncLimit (default: ${DEFAULT-VALUE}).")
     int syncLimit;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Seconds a trial may take to recover (default: ${DEFAULT-VALUE}).", defaultValue = "60")
+    @Option(names = "--timeout", paramLabel = "S",
+        description = "Seconds a trial may take to recover (default: ${DEFAULT-VALUE}).", defaultValue = "60")
     int timeoutS;
 
-    @Option(names = "--remote-config", paramLabel = "FILE",
-        description = "For --target remote: the running nodes' zoo.cfg (with admin.N=host:port for each server); --sizes is ignored.")
+    @Option(names = "--remote-config", paramLabel = "FILE", description = "For --target remote: the running nodes'"
+        + " zoo.cfg (with admin.N=host:port for each server); --sizes is ignored.")
     Path remoteConfig;
 
-    @Option(names = "--hosts", paramLabel = "FILE", description = "For --target hosts: the inventory of its servers (docs/loadgen.md,"
+    @Option(names = "--hosts", paramLabel = "FILE",
+        description = "For --target hosts: the inventory of its servers (docs/loadgen.md,"
         + " \"Running on your own machines\"); --sizes is ignored.")
     Path hostsFile;
 
-    @Option(names = "--settle", paramLabel = "MS",
-        description = "Quiet time on a stable ensemble before each trial's fault, so a server the previous trial restarted has "
-            + "finished starting its JVM (default: ${DEFAULT-VALUE}; the sim target's is virtual).", defaultValue = "1000")
+    @Option(names = "--settle", paramLabel = "MS", defaultValue = "1000", description = "Quiet time on a stable"
+        + " ensemble before each trial's fault, so a server the previous trial restarted has finished starting its"
+        + " JVM (default: ${DEFAULT-VALUE}; the sim target's is virtual).")
     long settleMs;
 
-    @Option(names = "--heap", paramLabel = "SIZE", description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
+    @Option(names = "--heap", paramLabel = "SIZE",
+        description = "Heap of each node process (default: ${DEFAULT-VALUE}).", defaultValue = "64m")
     String heap;
 
-    @Option(names = "--zk-heap", paramLabel = "SIZE", defaultValue = "128m", description = "Heap of each ZooKeeper server"
+    @Option(names = "--zk-heap", paramLabel = "SIZE", defaultValue = "128m",
+        description = "Heap of each ZooKeeper server"
         + " (default: ${DEFAULT-VALUE}); ZooKeeper holds its whole database on the heap, so --preload needs more.")
     String zookeeperHeap;
 
@@ -181,7 +198,8 @@ final class RunCommand implements Callable<Integer> {
             + "-XX:TieredStopAtLevel=1, plus -XX:+UseTransparentHugePages on Linux).")
     String jvmFlags;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
     long seed;
 
     @Mixin

@@ -47,7 +47,9 @@ record RunPlan(List<TargetKind> targets, List<Integer> sizes, List<Pattern> patt
 
     /** Trials per cell, and how long each may take. */
     record Trials(int measured, int simulated, int warmup, int timeoutS, long settleMs) {
-        /** Measured trials of one cell of {@code kind}: {@code --sim-trials} on the simulator, else {@code --trials}. */
+        /**
+         * Measured trials of one cell of {@code kind}: {@code --sim-trials} on the simulator, else {@code --trials}.
+         */
         int measuredOn(final TargetKind kind) {
             return kind.isSimulated() ? simulated : measured;
         }
@@ -204,7 +206,8 @@ record RunPlan(List<TargetKind> targets, List<Integer> sizes, List<Pattern> patt
 
     /** Trials of one group of interleaved ZooKeeper cells: a full warm-up in the first round, one in each later. */
     long interleavedUnits(final int variantCount) {
-        return (long)variantCount * (trials.measured() + trials.warmup() + (rounds() - 1L) * Math.min(trials.warmup(), 1));
+        return (long)variantCount * (trials.measured() + trials.warmup()
+            + (rounds() - 1L) * Math.min(trials.warmup(), 1));
     }
 
     /** The fsync policy each target's servers actually ran with. */

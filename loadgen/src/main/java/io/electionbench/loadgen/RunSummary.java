@@ -27,9 +27,9 @@ import io.electionbench.results.Metric;
 final class RunSummary {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Columns every table has, then the write and sync columns, shown only when some row has a value. */
-    private static final String[] HEADERS = {"target", "n", "pattern", "policy", "trials", "detect p50", "leader p50", "ready p50",
-        "ready p99", "ready max", "rounds", "msgs", "failed", "w p50", "w p99", "w max", "unavail", "commits", "unknown", "sync tx/s",
-        "sync ms", "cl disc", "cl r-un", "cl w-un", "expired"};
+    private static final String[] HEADERS = {"target", "n", "pattern", "policy", "trials", "detect p50", "leader p50",
+        "ready p50", "ready p99", "ready max", "rounds", "msgs", "failed", "w p50", "w p99", "w max", "unavail",
+        "commits", "unknown", "sync tx/s", "sync ms", "cl disc", "cl r-un", "cl w-un", "expired"};
     private static final int FIXED_COLUMNS = 13;
     private static final String NONE = "-";
 
@@ -163,14 +163,15 @@ final class RunSummary {
             }
             System.out.println(JSON.writeValueAsString(m));
         } else {
-            rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName, Integer.toString(ready.n()),
-                fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), p99(ready), fmt(ready, 1.0), count(rounds),
-                hasMessages ? count(messages) : NONE, Integer.toString(o.failed()),
-                w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99), w == null ? NONE : fmt(w.latency, 1.0),
-                w == null ? NONE : fmt(w.unavailability, 0.5), w == null ? NONE : Long.toString(w.committedTotal),
-                w == null ? NONE : Long.toString(w.unknownTotal), w == null ? NONE : fmt(w.syncTxnsPerS, 0.5),
-                w == null ? NONE : fmt(w.syncMs, 0.5), c == null ? NONE : fmt(c.disconnected, 0.5),
-                c == null ? NONE : fmt(c.readUnavailable, 0.5), c == null ? NONE : fmt(c.writeUnavailable, 0.5),
+            rows.add(new String[] {target, Integer.toString(size), pattern.flag() + data, policyName,
+                Integer.toString(ready.n()), fmt(detection, 0.5), fmt(leader, 0.5), fmt(ready, 0.5), p99(ready),
+                fmt(ready, 1.0), count(rounds), hasMessages ? count(messages) : NONE, Integer.toString(o.failed()),
+                w == null ? NONE : fmt(w.latency, 0.5), w == null ? NONE : fmt(w.latency, 0.99),
+                w == null ? NONE : fmt(w.latency, 1.0), w == null ? NONE : fmt(w.unavailability, 0.5),
+                w == null ? NONE : Long.toString(w.committedTotal), w == null ? NONE : Long.toString(w.unknownTotal),
+                w == null ? NONE : fmt(w.syncTxnsPerS, 0.5), w == null ? NONE : fmt(w.syncMs, 0.5),
+                c == null ? NONE : fmt(c.disconnected, 0.5), c == null ? NONE : fmt(c.readUnavailable, 0.5),
+                c == null ? NONE : fmt(c.writeUnavailable, 0.5),
                 c == null || !kind.hasZooKeeperSessions() ? NONE : Long.toString(c.expiredTotal)});
         }
         return cell.build();
@@ -195,7 +196,8 @@ final class RunSummary {
         final int policyWidth = Math.max(9, rows.stream().mapToInt(r -> r[3].length()).max().orElse(0));
         System.out.println(line(HEADERS, shown, patternWidth, policyWidth));
         rows.forEach(r -> System.out.println(line(r, shown, patternWidth, policyWidth)));
-        System.out.println("times in ms from the fault; rounds and msgs are medians per election; trials: elections measured");
+        System.out.println("times in ms from the fault; rounds and msgs are medians per election; trials:"
+            + " elections measured");
         if (hasShortP99) {
             System.out.println("*: from fewer than " + P99_MIN_SAMPLES + " samples the p99 lies between the two largest"
                 + " (interpolated, numpy's default): read it as a max");
@@ -206,8 +208,9 @@ final class RunSummary {
         }
         footer.forEach(System.out::println);
         if (!uncertainty.isEmpty()) {
-            System.out.println("fault uncertainty (hosts: each trial's widest gap from sending a fault's command to its host's"
-                + " confirmation; the fault took effect within it; fault_uncertainty_ms in the run file):");
+            System.out.println("fault uncertainty (hosts: each trial's widest gap from sending a fault's command"
+                + " to its host's confirmation; the fault took effect within it; fault_uncertainty_ms in the run"
+                + " file):");
             uncertainty.forEach(u -> System.out.println("  " + u));
         }
         printRatios();
@@ -219,12 +222,14 @@ final class RunSummary {
         final int policyWidth) {
         final StringBuilder sb = new StringBuilder();
         for (final int c : shown) {
-            final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? patternWidth : c == 4 ? 5 : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
+            final int width = c == 3 ? policyWidth : c == 0 ? 9 : c == 1 ? 3 : c == 2 ? patternWidth : c == 4 ? 5
+                : c == 10 ? 7 : c == 11 ? 8 : c == 12 ? 6 : 10;
             final boolean isLeft = c == 0 || c == 2 || c == 3;
             if (sb.length() > 0) {
                 sb.append(' ');
             }
-            sb.append(isLeft ? String.format("%-" + width + "s", cells[c]) : String.format("%" + width + "s", cells[c]));
+            sb.append(isLeft ? String.format("%-" + width + "s", cells[c])
+                : String.format("%" + width + "s", cells[c]));
         }
         return sb.toString().stripTrailing();
     }
@@ -238,7 +243,8 @@ final class RunSummary {
             final String prefix = key.substring(0, key.indexOf(" zookeeper "));
             final String version = key.substring(key.indexOf(" zookeeper zk-") + " zookeeper zk-".length());
             readyP50.forEach((other, ours) -> {
-                if (other.startsWith(prefix + " ") && !other.contains(" zookeeper ") && !other.contains(" sim ") && ours > 0) {
+                if (other.startsWith(prefix + " ") && !other.contains(" zookeeper ") && !other.contains(" sim ")
+                    && ours > 0) {
                     System.out.printf("ratio: n=%s ZooKeeper %s ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
                         prefix, version, zk, other.substring(prefix.length() + 1), ours, zk / ours);
                 }
@@ -289,7 +295,8 @@ final class RunSummary {
         return b.build();
     }
 
-    private static Metric count(final CellRunner.CellOutcome o, final ToLongFunction<TrialRunner.Sample> f, final String unit) {
+    private static Metric count(final CellRunner.CellOutcome o, final ToLongFunction<TrialRunner.Sample> f,
+        final String unit) {
         final Metric.Builder b = Metric.builder(unit, Better.LOWER);
         for (final TrialRunner.Sample s : o.samples()) {
             b.add(f.applyAsLong(s));

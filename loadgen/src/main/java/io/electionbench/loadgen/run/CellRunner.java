@@ -124,11 +124,13 @@ public final class CellRunner {
      * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
      * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
      */
-    public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
-        List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
-        CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations,
+        String skipped, List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports,
+        List<Long> preloadMs, List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
+        CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations,
+            final String skipped) {
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -178,10 +180,11 @@ public final class CellRunner {
     /**
      * @param onTrial called with the number of trials done so far (warm-up included)
      */
-    public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
+    public CellOutcome run(final int warmup, final int trials, final long timeoutNs,
+        final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
-                + " servers (a quorum must survive the fault)");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least "
+                + pattern.minSize() + " servers (a quorum must survive the fault)");
         }
         final String refusal = kind.refusal(pattern);
         if (refusal != null) {
@@ -198,13 +201,15 @@ public final class CellRunner {
                 final long startNs = System.nanoTime();
                 try {
                     // A generous bound: the trial timeout, plus a millisecond per value.
-                    target.preload(preloadCount, preloadValueBytes, timeoutNs + TimeUnit.MILLISECONDS.toNanos(preloadCount));
+                    target.preload(preloadCount, preloadValueBytes, timeoutNs
+                        + TimeUnit.MILLISECONDS.toNanos(preloadCount));
                 } catch (final UnsupportedOperationException ex) {
                     return new CellOutcome(List.of(), List.of(), List.of(), ex.getMessage());
                 }
                 preloadMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
                 if (log != null) {
-                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes, preloadMs.get(0));
+                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes,
+                        preloadMs.get(0));
                 }
             }
             final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
@@ -310,7 +315,8 @@ public final class CellRunner {
             }
             case HOSTS -> {
                 if (hosts == null) {
-                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
+                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its"
+                        + " servers)");
                 }
                 yield hosts.runs().isZooKeeper() ? HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing)
                     : HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);

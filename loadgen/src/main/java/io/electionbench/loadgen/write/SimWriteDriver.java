@@ -157,8 +157,8 @@ public final class SimWriteDriver implements WriteDriver {
             long followers = 1L << i;
             for (int f = 0; f < ensemble.size(); f++) {
                 final MemberAgent b = sim.agent(ensemble.sid(f));
-                if (b != null && !sim.isBlocked(sid, ensemble.sid(f)) && b.state() == ServerState.FOLLOWING && b.leader() == sid
-                    && b.isServing()) {
+                if (b != null && !sim.isBlocked(sid, ensemble.sid(f)) && b.state() == ServerState.FOLLOWING
+                    && b.leader() == sid && b.isServing()) {
                     followers |= 1L << f;
                 }
             }
@@ -166,7 +166,8 @@ public final class SimWriteDriver implements WriteDriver {
         }
         if (a.state() == ServerState.FOLLOWING || a.state() == ServerState.OBSERVING) {
             final MemberAgent l = ensemble.indexOf(a.leader()) < 0 ? null : sim.agent(a.leader());
-            return a.isServing() && l != null && !sim.isBlocked(sid, a.leader()) && l.state() == ServerState.LEADING && l.isServing();
+            return a.isServing() && l != null && !sim.isBlocked(sid, a.leader()) && l.state() == ServerState.LEADING
+                && l.isServing();
         }
         return false;
     }
@@ -205,7 +206,8 @@ public final class SimWriteDriver implements WriteDriver {
         }
         final long leader = servingLeader();
         if (leader < 0) {
-            return writes.ackZxids().length == 0 ? null : "the acknowledged writes could not be checked: no serving leader (" + sim.describe() + ")";
+            return writes.ackZxids().length == 0 ? null
+                : "the acknowledged writes could not be checked: no serving leader (" + sim.describe() + ")";
         }
         return sim.missingAcknowledgedWrite(leader);
     }

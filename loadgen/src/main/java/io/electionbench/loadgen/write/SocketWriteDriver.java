@@ -78,8 +78,8 @@ public final class SocketWriteDriver extends AgentWriteDriver {
      * @param tls             the ensemble's quorum TLS, or null
      * @param answerTimeoutNs a node with writes outstanding that answers nothing this long is dropped
      */
-    public SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls, final double ratePerS,
-        final long answerTimeoutNs, final LogSource logSource) {
+    public SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls,
+        final double ratePerS, final long answerTimeoutNs, final LogSource logSource) {
         super(ratePerS);
         this.addresses = Map.copyOf(addresses);
         this.sids = addresses.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
@@ -89,7 +89,8 @@ public final class SocketWriteDriver extends AgentWriteDriver {
         this.clients = new WriteClient[sids.length];
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("writer-io", true),
             isEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        start(new LeaderFollowingWriter(sids, new SocketLinks(), BACKOFF_NS, CONNECT_BACKOFF_NS, answerTimeoutNs), "writer");
+        start(new LeaderFollowingWriter(sids, new SocketLinks(), BACKOFF_NS, CONNECT_BACKOFF_NS, answerTimeoutNs),
+            "writer");
     }
 
     @Override
@@ -227,7 +228,9 @@ public final class SocketWriteDriver extends AgentWriteDriver {
             wake();
         }
 
-        /** The ring is never full while the agent runs (4 MiB against a few thousand answers a second); spin if it is. */
+        /**
+         * The ring is never full while the agent runs (4 MiB against a few thousand answers a second); spin if it is.
+         */
         private int claim(final int type) {
             int at;
             while ((at = answers.tryClaim(type, RECORD_LENGTH)) < 0) {

@@ -55,7 +55,8 @@ class TargetKindTest {
         assertEquals("the remote target cannot pause a server (use process, zookeeper or sim)",
             TargetKind.REMOTE.refusal(Pattern.LEADER_PAUSE));
         assertEquals("only the hosts target cuts a link one way (a firewall rule on one side); the fault proxy,"
-            + " the admin endpoint and the simulator cut both ways", TargetKind.PROCESS.refusal(Pattern.ONE_WAY_LEADER));
+            + " the admin endpoint and the simulator cut both ways",
+            TargetKind.PROCESS.refusal(Pattern.ONE_WAY_LEADER));
     }
 
     /**
