@@ -39,7 +39,15 @@ final class RunSummary {
     private final List<String> notes = new ArrayList<>();
     /** Per cell of the hosts target, the fault uncertainty shown under the table. */
     private final List<String> uncertainty = new ArrayList<>();
-    private final Map<String, Double> readyP50 = new LinkedHashMap<>();
+    private final List<ReadyP50> readyP50 = new ArrayList<>();
+
+    /** A cell's ready p50 for the ratios under the table; {@code group} is its size, pattern and params. */
+    private record ReadyP50(String group, TargetKind kind, String policy, double ms) {
+        /** What the ratio line calls this cell: its params after {@code base}'s, its target and policy. */
+        String label(final ReadyP50 base) {
+            return (group + " " + kind.cliName() + " " + policy).substring(base.group.length() + 1);
+        }
+    }
 
     RunSummary(final boolean isJson, final boolean isWriting) {
         this.isJson = isJson;
@@ -123,7 +131,7 @@ final class RunSummary {
             }
         }
         if (ready.n() > 0) {
-            readyP50.put(size + " " + pattern.flag() + data + " " + target + " " + policyName, ready.p50());
+            readyP50.add(new ReadyP50(size + " " + pattern.flag() + data, kind, policyName, ready.p50()));
         }
         if (isJson) {
             final Map<String, Object> m = new LinkedHashMap<>();
@@ -234,22 +242,24 @@ final class RunSummary {
         return sb.toString().stripTrailing();
     }
 
-    /** For every size and pattern measured on ZooKeeper and on our own nodes: ZooKeeper's ready p50 over ours. */
+    /**
+     * For every size and pattern measured on ZooKeeper and on real servers of another target (with the same
+     * params or more): ZooKeeper's ready p50 over theirs.
+     */
     private void printRatios() {
-        readyP50.forEach((key, zk) -> {
-            if (!key.contains(" zookeeper zk-")) {
-                return;
+        for (final ReadyP50 zk : readyP50) {
+            if (!zk.kind().runsZooKeeperReleases()) {
+                continue;
             }
-            final String prefix = key.substring(0, key.indexOf(" zookeeper "));
-            final String version = key.substring(key.indexOf(" zookeeper zk-") + " zookeeper zk-".length());
-            readyP50.forEach((other, ours) -> {
-                if (other.startsWith(prefix + " ") && !other.contains(" zookeeper ") && !other.contains(" sim ")
-                    && ours > 0) {
+            final String version = zk.policy().substring("zk-".length());
+            for (final ReadyP50 ours : readyP50) {
+                if ((ours.group() + " ").startsWith(zk.group() + " ") && !ours.kind().runsZooKeeperReleases()
+                    && !ours.kind().isSimulated() && ours.ms() > 0) {
                     System.out.printf("ratio: n=%s ZooKeeper %s ready p50 %.1f ms / %s ready p50 %.2f ms = %.1fx%n",
-                        prefix, version, zk, other.substring(prefix.length() + 1), ours, zk / ours);
+                        zk.group(), version, zk.ms(), ours.label(zk), ours.ms(), zk.ms() / ours.ms());
                 }
-            });
-        });
+            }
+        }
     }
 
     /** Below this many samples a p99 is only the largest one, and the table says so with a mark. */

@@ -65,8 +65,17 @@ public enum TargetKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown target '" + text.trim()
-            + "' (expected sim, inproc, process, zookeeper, remote or hosts)");
+        throw new IllegalArgumentException("unknown target '" + text.trim() + "' (expected " + names() + ")");
+    }
+
+    /** Every kind's name, as a sentence lists them: {@code sim, inproc, ... or hosts}. */
+    private static String names() {
+        final StringBuilder sb = new StringBuilder();
+        final TargetKind[] all = values();
+        for (int i = 0; i < all.length; i++) {
+            sb.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].cliName);
+        }
+        return sb.toString();
     }
 
     /**
