@@ -74,7 +74,8 @@ public final class BenchMain {
     /** Exit status of a bad JMH option: bad input, as for every other command. */
     static final int EXIT_BAD_INPUT = 2;
 
-    static int run(final String[] args, final Path root, final PrintStream out, final PrintStream err) throws IOException {
+    static int run(final String[] args, final Path root, final PrintStream out, final PrintStream err)
+        throws IOException {
         final CommandLineOptions cmd;
         try {
             cmd = new CommandLineOptions(args);
@@ -145,7 +146,8 @@ public final class BenchMain {
     }
 
     /** Runs JMH, reporting failures as {@code org.openjdk.jmh.Main} does; null when it failed. */
-    private static Collection<RunResult> runJmh(final Options options, final CommandLineOptions cmd, final PrintStream err) {
+    private static Collection<RunResult> runJmh(final Options options, final CommandLineOptions cmd,
+        final PrintStream err) {
         final Runner runner = new Runner(options);
         try {
             return runner.run();
@@ -176,7 +178,8 @@ public final class BenchMain {
         }
         final ResultFormatType format = cmd.getResultFormat().orElse(Defaults.RESULT_FORMAT);
         if (format == ResultFormatType.JSON) {
-            return Path.of(cmd.getResult().orElse(Defaults.RESULT_FILE_PREFIX + "." + format.toString().toLowerCase(Locale.ROOT)));
+            return Path.of(cmd.getResult()
+                .orElse(Defaults.RESULT_FILE_PREFIX + "." + format.toString().toLowerCase(Locale.ROOT)));
         }
         ResultFormatFactory.getInstance(ResultFormatType.JSON, kept.toString()).writeOut(results);
         return kept;

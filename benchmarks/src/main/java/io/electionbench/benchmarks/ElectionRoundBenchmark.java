@@ -100,7 +100,8 @@ public class ElectionRoundBenchmark {
     /** The election alone: until every server has decided for one LEADING server (recovery not awaited). */
     @Benchmark
     public long coldStartElection(final Election e) {
-        try (Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, e.seed++)) {
+        try (Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN,
+            e.seed++)) {
             for (int i = 0; i < e.size; i++) {
                 sim.start(e.ensemble.sid(i));
             }
@@ -114,7 +115,8 @@ public class ElectionRoundBenchmark {
     /** The election and the recovery after it: until the epoch is established and every server serves. */
     @Benchmark
     public long coldStart(final Election e) {
-        try (Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN, e.seed++)) {
+        try (Simulator sim = new Simulator(e.ensemble, e.electionPolicy, NodeTiming.DEFAULT, NetworkModel.LAN,
+            e.seed++)) {
             for (int i = 0; i < e.size; i++) {
                 sim.start(e.ensemble.sid(i));
             }

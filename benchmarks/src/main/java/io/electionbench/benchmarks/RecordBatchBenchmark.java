@@ -30,8 +30,8 @@ import io.electionbench.transport.wire.WireError;
  * its agent: {@link QuorumMessageCodec#decode} checks the whole batch in place (every record inside the
  * frame, zxids increasing, count, first and last as declared, every record's CRC32C), in a pooled
  * direct buffer as the decoder's cumulation holds it. A batch is 128 KiB of records, as the leader
- * sends them (910 records of 128 bytes); the score is per record ({@code @OperationsPerInvocation}). Must not allocate: check with
- * {@code -prof gc}.
+ * sends them (910 records of 128 bytes); the score is per record ({@code @OperationsPerInvocation}).
+ * Must not allocate: check with {@code -prof gc}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

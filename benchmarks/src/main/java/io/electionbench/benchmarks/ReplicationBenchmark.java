@@ -76,8 +76,8 @@ public class ReplicationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new MemberAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
-                ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
+            agent = new MemberAgent(3, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state,
+                new DroppingPublisher(), ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
             agent.writeListener((id, status, zxid, leader) -> committed += status == WriteListener.COMMITTED ? 1 : 0);
             ring = agent.inbound();
             agent.doWork(0);
@@ -110,8 +110,8 @@ public class ReplicationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            agent = new MemberAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state, new DroppingPublisher(),
-                ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
+            agent = new MemberAgent(1, Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, state,
+                new DroppingPublisher(), ElectionObserver.NONE, MemberAgent.newInboundRing(1 << 20), () -> now[0]);
             ring = agent.inbound();
             agent.doWork(0);
             InboundMessages.offerNotification(ring, 2, LOOKING, 3, 0, 1, 0, 2);

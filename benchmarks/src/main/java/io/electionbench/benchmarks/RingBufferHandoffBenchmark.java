@@ -101,8 +101,10 @@ public class RingBufferHandoffBenchmark {
         }
 
         @Override
-        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
-            // InboundMessages' NOTIFICATION layout: from, leader, zxid, electionEpoch, peerEpoch (longs), state, version (ints).
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
+            final int length) {
+            // InboundMessages' NOTIFICATION layout: from, leader, zxid, electionEpoch, peerEpoch (longs),
+            // state, version (ints).
             checksum += msgTypeId + buffer.getLong(index) + buffer.getLong(index + 8) + buffer.getLong(index + 16)
                 + buffer.getLong(index + 24) + buffer.getLong(index + 32) + buffer.getInt(index + 40)
                 + buffer.getInt(index + 44);

@@ -174,8 +174,8 @@ public class VoteTallyBenchmark {
             state[from] = LOOKING;
             version[from] = VERSION;
             presentMask |= 1L << from;
-            final long agree = VoteOrder.maskEqualTo(presentMask, state, version, leader, zxid, electionEpoch, peerEpoch,
-                LOOKING, VERSION, pLeader, pZxid, pRound, pEpoch);
+            final long agree = VoteOrder.maskEqualTo(presentMask, state, version, leader, zxid, electionEpoch,
+                peerEpoch, LOOKING, VERSION, pLeader, pZxid, pRound, pEpoch);
             if (quorum.containsQuorum(agree)) {
                 return k + 1;
             }
@@ -191,7 +191,8 @@ public class VoteTallyBenchmark {
         for (int k = 0; k < size; k++) {
             final long sid = arrivalFrom[r * size + k] + 1;
             final int at = (r * size + k) * 4;
-            recvset.put(sid, new ZkVote(arrivalVotes[at], arrivalVotes[at + 1], arrivalVotes[at + 2], arrivalVotes[at + 3]));
+            recvset.put(sid,
+                new ZkVote(arrivalVotes[at], arrivalVotes[at + 1], arrivalVotes[at + 2], arrivalVotes[at + 3]));
             final ZkVote proposal = new ZkVote(p[r * 4], p[r * 4 + 1], p[r * 4 + 2], p[r * 4 + 3]);
             final HashSet<Long> ackSet = new HashSet<>();
             for (final Map.Entry<Long, ZkVote> e : recvset.entrySet()) {

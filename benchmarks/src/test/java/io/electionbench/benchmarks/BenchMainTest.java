@@ -51,7 +51,8 @@ class BenchMainTest {
     @Test
     void keepsTheUsersResultFormatAndStillStores() throws IOException {
         final Path csv = root.resolve("mine.csv");
-        assertEquals(0, run("-rf", "csv", "-rff", csv.toString(), "NotificationCodecBenchmark.decode", "-p", "configServers=0"),
+        assertEquals(0,
+            run("-rf", "csv", "-rff", csv.toString(), "NotificationCodecBenchmark.decode", "-p", "configServers=0"),
             err.toString(StandardCharsets.UTF_8));
 
         assertTrue(Files.readString(csv).contains("NotificationCodecBenchmark.decode"));

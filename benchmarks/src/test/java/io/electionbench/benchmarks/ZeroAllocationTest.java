@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 class ZeroAllocationTest {
     private static final String ZERO_ALLOCATION =
-        "io\\.electionbench\\.benchmarks\\.(VoteCompareBenchmark\\.(packed|inPlaceFromWire)|NotificationCodecBenchmark\\.(encode|decode))$";
+        "io\\.electionbench\\.benchmarks\\.(VoteCompareBenchmark\\.(packed|inPlaceFromWire)"
+            + "|NotificationCodecBenchmark\\.(encode|decode))$";
     private static final String ALLOC_NORM = "gc.alloc.rate.norm";
     private static final double MAX_BYTES_PER_OP = 0.1;
 
@@ -74,7 +75,8 @@ class ZeroAllocationTest {
                 }
             }
             assertEquals(3, perIteration.size(), name + ": iterations");
-            assertTrue(Collections.min(perIteration) <= MAX_BYTES_PER_OP, name + " allocates " + perIteration + " B/op per iteration");
+            assertTrue(Collections.min(perIteration) <= MAX_BYTES_PER_OP,
+                name + " allocates " + perIteration + " B/op per iteration");
         }
     }
 

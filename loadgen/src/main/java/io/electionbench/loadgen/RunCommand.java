@@ -198,6 +198,11 @@ final class RunCommand implements Callable<Integer> {
             + "-XX:TieredStopAtLevel=1, plus -XX:+UseTransparentHugePages on Linux).")
     String jvmFlags;
 
+    @Option(names = "--node-class-archive", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Start the process target's nodes with an application class-data archive of what a node"
+            + " loads, built once per jar and JVM (default: on; --no-node-class-archive for plain JVMs).")
+    boolean isNodeClassArchive;
+
     @Option(names = "--seed", paramLabel = "S", description = "Simulator seed (default: ${DEFAULT-VALUE}).",
         defaultValue = "1")
     long seed;
@@ -277,11 +282,12 @@ final class RunCommand implements Callable<Integer> {
         }
         // Set before the check below, which starts a JVM with them; every child JVM of the run gets them.
         CellRunner.childJvmFlags(jvmFlags);
+        CellRunner.nodeClassArchive(isNodeClassArchive);
         checkJvmFlags(kinds);
         return new RunPlan(kinds, ns, ps, pol, pollModes, new NodeTiming(tickTimeMs, initLimit, syncLimit),
             fsyncPolicy, seed, new RunPlan.Trials(trials, simTrials, warmup, timeoutS, settleMs),
             new RunPlan.Load(writeRate, clientLoad, preloads, valueBytes),
-            new RunPlan.Jvms(heap, zookeeperHeap, jvmFlags), zks, remote, hosts, isVerbose, isJson);
+            new RunPlan.Jvms(heap, zookeeperHeap, jvmFlags, isNodeClassArchive), zks, remote, hosts, isVerbose, isJson);
     }
 
     private FsyncPolicy fsyncPolicy() {

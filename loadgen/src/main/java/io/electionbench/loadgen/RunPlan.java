@@ -66,8 +66,11 @@ record RunPlan(List<TargetKind> targets, List<Integer> sizes, List<Pattern> patt
         }
     }
 
-    /** The child JVMs: each node's heap, each ZooKeeper server's, and the flags of both. */
-    record Jvms(String heap, String zookeeperHeap, String flags) {
+    /**
+     * The child JVMs: each node's heap, each ZooKeeper server's, the flags of both, and whether the process
+     * target's nodes start from a class-data archive.
+     */
+    record Jvms(String heap, String zookeeperHeap, String flags, boolean isNodeClassArchive) {
     }
 
     /** The releases the zookeeper target runs (none without it), and the knob variants each runs with. */
@@ -259,6 +262,7 @@ record RunPlan(List<TargetKind> targets, List<Integer> sizes, List<Pattern> patt
         c.put("settle_ms", trials.settleMs());
         c.put("heap", jvms.heap());
         c.put("jvm_flags", jvms.flags());
+        c.put("node_class_archive", jvms.isNodeClassArchive());
         c.put("seed", seed);
         c.put("write_rate_per_s", load.writeRate());
         c.put("write_bytes", load.isWriting() ? 128 : 0);

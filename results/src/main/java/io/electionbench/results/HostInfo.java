@@ -80,8 +80,10 @@ public record HostInfo(
      * @param jvmFlags   replacement flags.
      * @return this host with another JVM, as when importing results a forked JVM produced.
      */
-    public HostInfo withJvm(final String jvmVendor, final String jvmName, final String jvmVersion, final List<String> jvmFlags) {
-        return new HostInfo(cpuModel, cores, memoryBytes, os, osVersion, kernel, jvmVendor, jvmName, jvmVersion, jvmFlags);
+    public HostInfo withJvm(final String jvmVendor, final String jvmName, final String jvmVersion,
+        final List<String> jvmFlags) {
+        return new HostInfo(cpuModel, cores, memoryBytes, os, osVersion, kernel, jvmVendor, jvmName, jvmVersion,
+            jvmFlags);
     }
 
     /**
@@ -166,7 +168,8 @@ public record HostInfo(
 
     /** @return a one-line description for reports. */
     public String describe() {
-        return cpuModel + ", " + cores + " cores, " + (memoryBytes >> 20) + " MiB, " + os + " " + kernel + ", " + describeJvm();
+        return cpuModel + ", " + cores + " cores, " + (memoryBytes >> 20) + " MiB, " + os + " " + kernel + ", "
+            + describeJvm();
     }
 
     /** "Eclipse Adoptium 17.0.15 (OpenJDK 64-Bit Server VM)", leaving out what is unknown. */

@@ -23,10 +23,11 @@ import java.util.Set;
  * only for {@code thrpt}. For {@code sample} mode without rawData, each iteration's sample is the
  * mean of its {@code rawDataHistogram}. Secondary metrics keep their name without JMH's leading
  * "·" (e.g. {@code gc.alloc.rate.norm}); their direction is declared for the GC profiler's
- * {@link #SECONDARY_DIRECTIONS} and {@link Better#UNKNOWN} for every other (an {@code @AuxCounters} field
- * or a group member's score is reported in ops/s whatever it counts). A metric without raw data keeps its score as its only sample, marked
- * per-run (a summary of the whole run, see {@link Metric#isPerRun()}). When one
- * benchmark appears in several modes, secondary metrics after the first get {@code @mode} appended.
+ * {@link #SECONDARY_DIRECTIONS} and {@link Better#UNKNOWN} for every other (an {@code @AuxCounters}
+ * field or a group member's score is reported in ops/s whatever it counts). A metric without raw
+ * data keeps its score as its only sample, marked per-run (a summary of the whole run, see
+ * {@link Metric#isPerRun()}). When one benchmark appears in several modes, secondary metrics after
+ * the first get {@code @mode} appended.
  * The host's JVM fields are what JMH recorded (see {@code jvmOf} for the vendor). Every metric also
  * keeps JMH's own score, score error, confidence interval and percentiles ({@link JmhScore}), and
  * the config records the file's SHA-256, by which {@code import-jmh} recognises a file it stored before.
@@ -188,7 +189,8 @@ public final class JmhImport {
         return MODES.contains(metricName);
     }
 
-    private static Metric metric(final JsonNode m, final String name, final Better better, final String path, final Path source) {
+    private static Metric metric(final JsonNode m, final String name, final Better better, final String path,
+        final Path source) {
         final JsonNode unit = m.get("scoreUnit");
         if (unit == null || !unit.isTextual()) {
             throw new RunFileException(source, path + "." + name + ": missing field 'scoreUnit'");
@@ -248,7 +250,8 @@ public final class JmhImport {
     private static Object entryConfig(final JsonNode entry) {
         final Map<String, Object> c = new LinkedHashMap<>();
         for (final String field : new String[]{"benchmark", "mode", "threads", "forks", "warmupIterations",
-            "warmupTime", "warmupBatchSize", "measurementIterations", "measurementTime", "measurementBatchSize", "params"}) {
+            "warmupTime", "warmupBatchSize", "measurementIterations", "measurementTime", "measurementBatchSize",
+            "params"}) {
             if (entry.has(field)) {
                 c.put(field, RunCodec.MAPPER.convertValue(entry.get(field), Object.class));
             }

@@ -267,7 +267,8 @@ public final class RunCodec {
             }
             final Map<String, Metric> metrics = new LinkedHashMap<>();
             cell.metrics().forEach((name, m) -> metrics.put(name, m.n() == 1 ? m.asPerRun() : m));
-            return new Cell(cell.target(), cell.size(), cell.pattern(), cell.policy(), cell.benchmark(), cell.params(), metrics);
+            return new Cell(cell.target(), cell.size(), cell.pattern(), cell.policy(), cell.benchmark(), cell.params(),
+                metrics);
         }
 
         private Instant instant(final JsonNode root) {
@@ -332,7 +333,8 @@ public final class RunCodec {
             final String betterText = text(node, "better", path);
             final Better better = Better.parse(betterText);
             if (better == null) {
-                throw error(path + ".better: expected \"lower\", \"higher\" or \"unknown\", got \"" + betterText + "\"");
+                throw error(path + ".better: expected \"lower\", \"higher\" or \"unknown\", got \""
+                    + betterText + "\"");
             }
             final JsonNode samples = array(node, "samples", path);
             final double[] values = new double[samples.size()];

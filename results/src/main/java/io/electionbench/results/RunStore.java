@@ -146,7 +146,8 @@ public final class RunStore {
                 return matches.get(0);
             }
             if (matches.size() > 1) {
-                throw new ResultsException("ambiguous commit prefix '" + spec + "': matches " + String.join(", ", matches));
+                throw new ResultsException("ambiguous commit prefix '" + spec + "': matches "
+                    + String.join(", ", matches));
             }
         }
         return Git.run(root, "rev-parse", "--verify", "--quiet", spec + "^{commit}")

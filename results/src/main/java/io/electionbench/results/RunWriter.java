@@ -24,7 +24,8 @@ import java.util.Objects;
  */
 public final class RunWriter {
     /** File-name timestamp: sortable and free of ':' so the name is valid on every file system. */
-    static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter FILE_TIME =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Path file;
     private RunResult run;

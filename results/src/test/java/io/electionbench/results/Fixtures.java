@@ -47,7 +47,8 @@ public final class Fixtures {
      * @param scale   multiplier of every median (1 = baseline).
      * @return a loadgen run over sizes 3, 5, 7 and two patterns, two metrics each.
      */
-    public static RunResult loadgenRun(final String commit, final Instant started, final long seed, final int n, final double scale) {
+    public static RunResult loadgenRun(final String commit, final Instant started, final long seed, final int n,
+        final double scale) {
         final RunResult.Builder run = RunResult.builder(Kind.LOADGEN)
             .git(new GitInfo(commit, false, "main"))
             .host(HOST)
@@ -57,8 +58,10 @@ public final class Fixtures {
         for (final String pattern : List.of("leader-crash", "cold-start")) {
             for (final int size : new int[]{3, 5, 7}) {
                 run.cell(Cell.loadgen("sim", size, pattern, "zookeeper")
-                    .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, samples(s++, n, scale * (200 + 20 * size))))
-                    .metric("messages_per_election", Metric.of("msgs", Better.LOWER, samples(s++, n, size * size * 2.0)))
+                    .metric("time_to_leader_ms",
+                        Metric.of("ms", Better.LOWER, samples(s++, n, scale * (200 + 20 * size))))
+                    .metric("messages_per_election",
+                        Metric.of("msgs", Better.LOWER, samples(s++, n, size * size * 2.0)))
                     .build());
             }
         }
@@ -70,8 +73,8 @@ public final class Fixtures {
      * @return the run without its cells.
      */
     public static RunResult envelope(final RunResult run) {
-        return new RunResult(run.schema(), run.kind(), run.commit(), run.isDirty(), run.branch(), run.started(), run.host(),
-            run.config(), List.of());
+        return new RunResult(run.schema(), run.kind(), run.commit(), run.isDirty(), run.branch(), run.started(),
+            run.host(), run.config(), List.of());
     }
 
     /**

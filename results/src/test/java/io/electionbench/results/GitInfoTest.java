@@ -28,12 +28,25 @@ class GitInfoTest {
     }
 
     /**
-     * This module's own build recorded its commit (the plugin runs at initialize), and a run stored outside
+     * The recorded commit is the one this module's checkout is at, in a linked worktree too (where
+     * git-commit-id's plugin recorded the main checkout's HEAD instead).
+     */
+    @Test
+    void theBuildRecordsTheCheckoutsOwnCommit() {
+        final GitInfo here = GitInfo.detect(Path.of("").toAbsolutePath());
+        org.junit.jupiter.api.Assumptions.assumeTrue(!GitInfo.UNKNOWN.equals(here.commit()),
+            "built outside a git repository (a source archive): no commit to record");
+        assertEquals(here.commit(), GitInfo.build().orElseThrow().commit());
+    }
+
+    /**
+     * This module's own build recorded its commit (asked of git at generate-resources), and a run stored outside
      * any repository names it instead of "unknown".
      */
     @Test
     void aRunOutsideTheRepositoryNamesTheBuildsCommit(@TempDir final Path outside) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(!GitInfo.UNKNOWN.equals(GitInfo.detect(Path.of("").toAbsolutePath()).commit()),
+        final String here = GitInfo.detect(Path.of("").toAbsolutePath()).commit();
+        org.junit.jupiter.api.Assumptions.assumeTrue(!GitInfo.UNKNOWN.equals(here),
             "built outside a git repository (a source archive): no commit to record");
         final Optional<GitInfo> build = GitInfo.build();
         assertTrue(build.isPresent(), "built by Maven in this repository: the commit is recorded");

@@ -101,12 +101,14 @@ class JmhImportTest {
         assertEquals("unknown", run.host().jvmVendor());
         assertEquals("17.0.15", run.host().jvmVersion());
 
-        final HostInfo loadgen = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xms1g", "-Xmx1g"));
+        final List<String> flags = List.of("-Xms1g", "-Xmx1g");
+        final HostInfo loadgen = Fixtures.HOST.withJvm("Debian", "OpenJDK 64-Bit Server VM", "17.0.15", flags);
         assertEquals(List.of(), loadgen.differences(run.host()));
         assertEquals(List.of("jvm: Debian 17.0.15 (OpenJDK 64-Bit Server VM) vs 21.0.7 (OpenJDK 64-Bit Server VM)"),
-            loadgen.differences(run.host().withJvm("unknown", "OpenJDK 64-Bit Server VM", "21.0.7", List.of("-Xms1g", "-Xmx1g"))));
-        assertEquals(List.of("jvm: Debian 17.0.15 (OpenJDK 64-Bit Server VM) vs Eclipse Adoptium 17.0.15 (OpenJDK 64-Bit Server VM)"),
-            loadgen.differences(loadgen.withJvm("Eclipse Adoptium", "OpenJDK 64-Bit Server VM", "17.0.15", List.of("-Xms1g", "-Xmx1g"))));
+            loadgen.differences(run.host().withJvm("unknown", "OpenJDK 64-Bit Server VM", "21.0.7", flags)));
+        assertEquals(List.of("jvm: Debian 17.0.15 (OpenJDK 64-Bit Server VM)"
+                + " vs Eclipse Adoptium 17.0.15 (OpenJDK 64-Bit Server VM)"),
+            loadgen.differences(loadgen.withJvm("Eclipse Adoptium", "OpenJDK 64-Bit Server VM", "17.0.15", flags)));
     }
 
     @Test
@@ -128,7 +130,8 @@ class JmhImportTest {
         final RunFileException e2 = assertThrows(RunFileException.class,
             () -> JmhImport.read(noMode, GIT, Fixtures.HOST, Instant.now()));
         assertTrue(e2.getMessage().contains("'mode'"), e2.getMessage());
-        assertThrows(RunFileException.class, () -> JmhImport.read(dir.resolve("missing.json"), GIT, Fixtures.HOST, Instant.now()));
+        assertThrows(RunFileException.class,
+            () -> JmhImport.read(dir.resolve("missing.json"), GIT, Fixtures.HOST, Instant.now()));
     }
 
     @Test

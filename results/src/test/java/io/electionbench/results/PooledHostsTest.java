@@ -15,9 +15,11 @@ class PooledHostsTest {
     @Test
     void aCommitHoldingAJmhRunAndALoadTestIsOneMachine() {
         final RunResult loadgen = Fixtures.loadgenRun("aa".repeat(20), T0, 1, 8, 1.0);
-        final RunResult jmh = withHost(loadgen, Kind.JMH, hostWithFlags(List.of("-Xms1g", "-Xmx1g", "--add-exports=x")));
+        final RunResult jmh =
+            withHost(loadgen, Kind.JMH, hostWithFlags(List.of("-Xms1g", "-Xmx1g", "--add-exports=x")));
         assertEquals(Optional.empty(), PooledHosts.mixed(List.of(loadgen, jmh)), "JVM flags differ by kind, by design");
-        assertEquals(List.of(loadgen.host(), loadgen.host()), PooledHosts.representatives(List.of(jmh, loadgen), List.of(loadgen)),
+        assertEquals(List.of(loadgen.host(), loadgen.host()),
+            PooledHosts.representatives(List.of(jmh, loadgen), List.of(loadgen)),
             "across sides, runs of a kind both have are compared");
     }
 
@@ -38,7 +40,7 @@ class PooledHostsTest {
     }
 
     private static RunResult withHost(final RunResult run, final Kind kind, final HostInfo host) {
-        return new RunResult(run.schema(), kind, run.commit(), run.isDirty(), run.branch(), run.started(), host, run.config(),
-            List.of());
+        return new RunResult(run.schema(), kind, run.commit(), run.isDirty(), run.branch(), run.started(), host,
+            run.config(), List.of());
     }
 }

@@ -19,7 +19,8 @@ class RunCodecTest {
     @TempDir
     Path dir;
 
-    private final RunResult run = Fixtures.loadgenRun("cd".repeat(20), Instant.parse("2025-03-01T12:34:56.789Z"), 1, 8, 1.0);
+    private final RunResult run =
+        Fixtures.loadgenRun("cd".repeat(20), Instant.parse("2025-03-01T12:34:56.789Z"), 1, 8, 1.0);
 
     @Test
     void roundTripsEveryField() throws IOException {
@@ -50,8 +51,9 @@ class RunCodecTest {
     @Test
     void writesSummariesBesideSamples() {
         final String json = RunCodec.write(run);
-        for (final String field : new String[]{"\"schema\" : 1", "\"kind\" : \"loadgen\"", "\"started\" : \"2025-03-01T12:34:56.789Z\"",
-            "\"p50\"", "\"p90\"", "\"p99\"", "\"p999\"", "\"max\"", "\"mean\"", "\"n\" : 8", "\"better\" : \"lower\"",
+        for (final String field : new String[]{"\"schema\" : 1", "\"kind\" : \"loadgen\"",
+            "\"started\" : \"2025-03-01T12:34:56.789Z\"", "\"p50\"", "\"p90\"", "\"p99\"", "\"p999\"", "\"max\"",
+            "\"mean\"", "\"n\" : 8", "\"better\" : \"lower\"",
             "\"cpuModel\"", "\"jvmFlags\""}) {
             assertTrue(json.contains(field), field);
         }
@@ -83,7 +85,8 @@ class RunCodecTest {
             .startsWith("cells[0].metrics.time_to_leader_ms.better: expected \"lower\", \"higher\" or \"unknown\""));
         assertTrue(problemOf("g.json", mutated("\"kind\" : \"loadgen\"", "\"kind\" : \"bench\"")).startsWith("kind:"));
         assertEquals("missing field 'cells[0].size'", problemOf("h.json", mutated("\"size\" :", "\"sizes\" :")));
-        assertTrue(problemOf("i.json", mutated("\"started\" : \"2025", "\"started\" : \"x2025")).startsWith("started:"));
+        assertTrue(problemOf("i.json", mutated("\"started\" : \"2025", "\"started\" : \"x2025"))
+            .startsWith("started:"));
     }
 
     @Test
@@ -133,7 +136,8 @@ class RunCodecTest {
 
         final RunResult jmh = withFailedTrials(Kind.JMH, Metric.of("trials", Better.LOWER, 0));
         final RunResult jmhBack = RunCodec.read(Files.writeString(dir.resolve("jmh.json"), RunCodec.write(jmh)));
-        assertFalse(jmhBack.cells().get(0).metrics().get("failed_trials").isPerRun(), "only load-generator files are inferred");
+        assertFalse(jmhBack.cells().get(0).metrics().get("failed_trials").isPerRun(),
+            "only load-generator files are inferred");
     }
 
     @Test

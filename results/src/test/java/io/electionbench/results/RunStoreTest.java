@@ -22,8 +22,8 @@ class RunStoreTest {
     private static final String SHA_B = "abc2" + "0".repeat(36);
 
     private Path store(final String sha, final int hour) throws IOException {
-        return RunWriter.create(root, Fixtures.loadgenRun(sha, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour),
-            hour, 6, 1.0)).file();
+        final Instant started = Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour);
+        return RunWriter.create(root, Fixtures.loadgenRun(sha, started, hour, 6, 1.0)).file();
     }
 
     @Test
@@ -44,7 +44,8 @@ class RunStoreTest {
         store(SHA_A, 1);
         // Like git, fewer than 4 hex digits never name a commit; outside a repository git cannot help either.
         final ResultsException e = assertThrows(ResultsException.class, () -> new RunStore(root).resolve("abc"));
-        assertTrue(e.getMessage().startsWith("'abc' is not a run file, a directory, a stored commit prefix"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("'abc' is not a run file, a directory, a stored commit prefix"),
+            e.getMessage());
     }
 
     @Test
@@ -61,7 +62,8 @@ class RunStoreTest {
     @Test
     void missingAndInvalidFilesAreNamed() throws IOException {
         final RunStore s = new RunStore(root);
-        final RunFileException missing = assertThrows(RunFileException.class, () -> s.resolve(root.resolve("x.json").toString()));
+        final RunFileException missing =
+            assertThrows(RunFileException.class, () -> s.resolve(root.resolve("x.json").toString()));
         assertTrue(missing.getMessage().endsWith("x.json: no such file"));
         final Path bad = store(SHA_A, 1);
         Files.writeString(bad, "{not json");
@@ -102,7 +104,8 @@ class RunStoreTest {
     @Test
     void gitInfoOutsideARepositoryIsUnknown(@TempDir final Path plain) {
         final GitInfo info = GitInfo.detect(plain);
-        Assumptions.assumeTrue(Git.run(plain, "rev-parse", "--show-toplevel").isEmpty(), "temp dir is inside a git repo");
+        Assumptions.assumeTrue(Git.run(plain, "rev-parse", "--show-toplevel").isEmpty(),
+            "temp dir is inside a git repo");
         assertEquals(GitInfo.unknown(), info);
     }
 

@@ -35,7 +35,8 @@ class RunWriterTest {
 
     @Test
     void secondRunInTheSameSecondGetsItsOwnFile() throws IOException {
-        final RunResult run = Fixtures.envelope(Fixtures.loadgenRun("ef".repeat(20), Instant.parse("2025-04-01T08:00:00Z"), 3, 5, 1.0));
+        final RunResult run =
+            Fixtures.envelope(Fixtures.loadgenRun("ef".repeat(20), Instant.parse("2025-04-01T08:00:00Z"), 3, 5, 1.0));
         final RunWriter a = RunWriter.create(root, run);
         final RunWriter b = RunWriter.create(root, run);
         assertNotEquals(a.file(), b.file());

@@ -110,6 +110,26 @@ public final class ElectionPolicy {
         return isDecideWhenAllConnectedAgree;
     }
 
+    /**
+     * True when a leader continues a learner that is exactly at the leader's snapshot zxid from its log (a
+     * DIFF, no state sent); ZooKeeper needs that zxid in its window or its log and sends a SNAP otherwise
+     * (docs/storage.md, "Sync planner").
+     */
+    public boolean isSnapshotZxidASyncPoint() {
+        return isDecideWhenAllConnectedAgree;
+    }
+
+    /**
+     * True when a LOOKING node resends its vote on a timeout only if some notification got through, and
+     * dials every voter otherwise (ZooKeeper's {@code haveDelivered}/{@code connectAll}). The fast
+     * policy resends regardless: to a link that is down a resend only replaces the one notification
+     * the transport keeps for it, and the transport redials on its own (a restarted peer's prompt at
+     * once), so dialling on the election's timer would not bring a vote sooner.
+     */
+    public boolean isResendOnlyIfDelivered() {
+        return !isDecideWhenAllConnectedAgree;
+    }
+
     /** True when a new leader probes every voter and steps down as soon as no quorum can follow it. */
     public boolean isEarlyStepDown() {
         return isDecideWhenAllConnectedAgree;
@@ -136,10 +156,13 @@ public final class ElectionPolicy {
     }
 
     /**
-     * How many refusals from its chosen leader a learner takes before it looks again. ZooKeeper's
-     * follower retries a refused connection 5 times, 100 ms apart (its would-be leader has no quorum
-     * listener until it leads); the fast policy looks again at the first refusal, since a fast node
-     * refuses only when it proposes someone else.
+     * How many failed tries to reach its chosen leader (refusals, and dials that fail before they
+     * connect) a learner takes before it looks again. ZooKeeper's {@code Learner.connectToLeader} tries
+     * 5 times, 100 ms apart, within initLimit (its would-be leader has no quorum listener until it
+     * leads, so an early connect is refused and a retry may succeed); the fast policy looks again at
+     * the first: a fast node refuses only when it proposes someone else, and this project's nodes
+     * listen on both ports for their whole life, so a refused dial means the process is gone and a
+     * retry only delays the next election.
      */
     public int learnerRefusals() {
         return learnerRefusals;

@@ -122,12 +122,22 @@ final class FastLeaderElection {
         }
     }
 
-    /** Resends the vote when nothing arrived for the notification timeout, which doubles up to the policy's maximum. */
+    /**
+     * Resends the vote when nothing arrived for the notification timeout, which doubles up to the
+     * policy's maximum. Under the zookeeper policy only if a notification got through to some peer
+     * ({@link PeerPublisher#haveDelivered}); otherwise it dials every voter instead, as
+     * {@code lookForLeader} calls {@code manager.connectAll()}, and the kept notifications go out as
+     * the links come up.
+     */
     private int collecting(final long nowNs) {
         if (nowNs - resendDeadlineNs < 0) {
             return 0;
         }
-        sendVoteToVoters();
+        if (policy.isResendOnlyIfDelivered() && !publisher.haveDelivered()) {
+            connectToVoters();
+        } else {
+            sendVoteToVoters();
+        }
         notTimeoutNs = Math.min(notTimeoutNs * 2, policy.maxNotificationIntervalNs());
         resendDeadlineNs = nowNs + notTimeoutNs;
         return 1;
@@ -165,7 +175,9 @@ final class FastLeaderElection {
 
     /**
      * An election notification, under ZooKeeper's receiver rules (§1.2): a non-voting sender gets the
-     * member's current vote at once and is never counted; while LOOKING, a sender in an older round
+     * member's current vote at once and is never counted, whatever state code it sent
+     * ({@code WorkerReceiver.run} answers {@code !validVoter(sid)} before it reads the state, and
+     * drops a voter's unknown code; both policies); while LOOKING, a sender in an older round
      * also gets this round's vote; while not LOOKING, a LOOKING sender gets the current vote and real
      * state, which is how late starters find the leader.
      */
@@ -173,7 +185,7 @@ final class FastLeaderElection {
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         notificationsReceived++;
         final int fromIndex = ensemble.indexOf(from);
-        if (fromIndex < 0 || fromIndex == myIndex || !ServerState.isValidCode(nState)) {
+        if (fromIndex < 0 || fromIndex == myIndex) {
             agent.messageDropped();
             return;
         }
@@ -185,6 +197,10 @@ final class FastLeaderElection {
         final ServerState role = agent.state();
         if (!quorum.isVoter(fromIndex)) {
             send(from, role.code(), agent.voteLeader(), agent.voteZxid(), logicalClock, agent.votePeerEpoch());
+            return;
+        }
+        if (!ServerState.isValidCode(nState)) {
+            agent.messageDropped();
             return;
         }
         if (!Zxid.isValidEpoch(nPeerEpoch) || !Zxid.isValid(nZxid)) {
@@ -264,12 +280,17 @@ final class FastLeaderElection {
     /**
      * ZooKeeper's {@code receivedFollowingNotification}: (a) in our own round, decide for the leader when
      * a quorum in recvset agrees and the leader itself reports LEADING; (b) across rounds, the same test
-     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732).
+     * over outofelection lets a restarted server join a running ensemble (ZOOKEEPER-1732). As there,
+     * (a) stores the vote with version 0 (the five-argument {@code Vote} constructor), so against the
+     * notification's own version {@code Vote.equals} compares the leader only: followers that still
+     * report the election's peer epoch and a leader that reports its new one (ZOOKEEPER-1805,
+     * {@code QuorumPeer.updateElectionVote}) agree. Both policies: it decides no later, and recovery
+     * still needs a quorum.
      */
     private void onFollowingVote(final int fromIndex, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
         if (nElectionEpoch == logicalClock) {
-            recvSet.put(fromIndex, nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
+            recvSet.put(fromIndex, nState, 0, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             final long agree = recvSet.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             if (quorum.containsQuorum(agree) && checkLeader(recvSet, nLeader, nElectionEpoch)) {
                 agent.decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
@@ -393,6 +414,16 @@ final class FastLeaderElection {
             final int index = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             sendVote(index);
+        }
+    }
+
+    /** Dials every voter but us that is not connected ({@link PeerPublisher#connect}). */
+    private void connectToVoters() {
+        long rest = quorum.votersMask() & ~myBit;
+        while (rest != 0) {
+            final int index = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            publisher.connect(ensemble.sid(index));
         }
     }
 

@@ -5,10 +5,11 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
- * Bytes to calls: drains an agent's inbound ring and hands each message, read in place, to the
- * {@link MemberAgent} handler of its kind (Aeron's {@code ConsensusAdapter}). The layouts and
- * their offsets are {@link InboundMessages}'s, documented there once; this class is their only
- * reader. Agent thread only; nothing is allocated.
+ * Bytes to calls: drains an agent's inbound ring and hands each message, read in place through the
+ * flyweight of its kind, to the {@link MemberAgent} handler of that kind (Aeron's
+ * {@code ConsensusAdapter}). The layouts are the flyweights' ({@link InboundFlyweight}), documented
+ * there once; one preallocated flyweight per kind is rewrapped for every record. Agent thread only;
+ * nothing is allocated.
  */
 final class InboundAdapter implements MessageHandler {
     /** Messages read per ring read; a duty cycle reads at most twice this many. */
@@ -16,6 +17,15 @@ final class InboundAdapter implements MessageHandler {
 
     private final RingBuffer ring;
     private final MemberAgent agent;
+    private final NotificationFlyweight notification = new NotificationFlyweight();
+    private final LearnerInfoFlyweight learnerInfo = new LearnerInfoFlyweight();
+    private final SidFlyweight sid = new SidFlyweight();
+    private final ZxidFlyweight zxid = new ZxidFlyweight();
+    private final AckEpochFlyweight ackEpoch = new AckEpochFlyweight();
+    private final SyncStartFlyweight syncStart = new SyncStartFlyweight();
+    private final ProposalFlyweight proposal = new ProposalFlyweight();
+    private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
+    private final WriteFlyweight write = new WriteFlyweight();
 
     InboundAdapter(final RingBuffer ring, final MemberAgent agent) {
         this.ring = ring;
@@ -38,89 +48,87 @@ final class InboundAdapter implements MessageHandler {
 
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
-        final long from = buffer.getLong(index + InboundMessages.FROM_OFFSET);
         switch (msgTypeId) {
             case InboundMessages.NOTIFICATION:
-                agent.onNotification(from,
-                    buffer.getInt(index + InboundMessages.N_STATE_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_LEADER_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_ELECTION_EPOCH_OFFSET),
-                    buffer.getLong(index + InboundMessages.N_PEER_EPOCH_OFFSET),
-                    buffer.getInt(index + InboundMessages.N_VERSION_OFFSET));
+                notification.wrap(buffer, index);
+                agent.onNotification(notification.fromSid(), notification.state(), notification.leader(),
+                    notification.zxid(), notification.electionEpoch(), notification.peerEpoch(),
+                    notification.version());
                 break;
             case InboundMessages.LEARNER_INFO:
-                agent.onLearnerInfo(from, buffer.getLong(index + InboundMessages.LI_ACCEPTED_EPOCH_OFFSET),
-                    buffer.getInt(index + InboundMessages.LI_FLAGS_OFFSET));
+                learnerInfo.wrap(buffer, index);
+                agent.onLearnerInfo(learnerInfo.fromSid(), learnerInfo.acceptedEpoch(), learnerInfo.flags());
                 break;
             case InboundMessages.LEARNER_REJECT:
-                agent.onLearnerReject(from);
+            case InboundMessages.PEER_CONNECTED:
+            case InboundMessages.PEER_DISCONNECTED:
+            case InboundMessages.QUORUM_DISCONNECTED:
+            case InboundMessages.PEER_UNREACHABLE:
+                sid.wrap(buffer, index);
+                onSidOnly(msgTypeId, sid.fromSid());
                 break;
             case InboundMessages.PING:
-                agent.onPing(from);
-                break;
             case InboundMessages.PING_ACK:
-                agent.onPingAck(from);
-                break;
-            case InboundMessages.PEER_CONNECTED:
-                agent.onPeerConnected(from);
-                break;
-            case InboundMessages.PEER_DISCONNECTED:
-                agent.onPeerDisconnected(from);
-                break;
-            case InboundMessages.QUORUM_DISCONNECTED:
-                agent.onQuorumDisconnected(from);
+            case InboundMessages.LEADER_INFO:
+            case InboundMessages.NEW_LEADER:
+            case InboundMessages.ACK:
+            case InboundMessages.COMMIT:
+            case InboundMessages.UP_TO_DATE:
+                zxid.wrap(buffer, index);
+                onOneZxid(msgTypeId, zxid.fromSid(), zxid.zxid());
                 break;
             default:
-                onQuorumMessage(msgTypeId, buffer, index, from);
+                onStream(msgTypeId, buffer, index);
         }
     }
 
-    /** The recovery and broadcast messages of the quorum port, and client writes. */
-    private void onQuorumMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
-        final long from) {
+    private void onSidOnly(final int msgTypeId, final long sid) {
         switch (msgTypeId) {
-            case InboundMessages.LEADER_INFO:
-                agent.onLeaderInfo(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));
-                break;
+            case InboundMessages.LEARNER_REJECT -> agent.onLearnerReject(sid);
+            case InboundMessages.PEER_CONNECTED -> agent.onPeerConnected(sid);
+            case InboundMessages.PEER_DISCONNECTED -> agent.onPeerDisconnected(sid);
+            case InboundMessages.PEER_UNREACHABLE -> agent.onPeerUnreachable(sid);
+            default -> agent.onQuorumDisconnected(sid);
+        }
+    }
+
+    private void onOneZxid(final int msgTypeId, final long from, final long zxid) {
+        switch (msgTypeId) {
+            case InboundMessages.PING -> agent.onPing(from);
+            case InboundMessages.PING_ACK -> agent.onPingAck(from);
+            case InboundMessages.LEADER_INFO -> agent.onLeaderInfo(from, zxid);
+            case InboundMessages.NEW_LEADER -> agent.onNewLeader(from, zxid);
+            case InboundMessages.ACK -> agent.onAck(from, zxid);
+            case InboundMessages.COMMIT -> agent.onCommit(from, zxid);
+            default -> agent.onUpToDate(from, zxid);
+        }
+    }
+
+    /** The recovery records with several fields or a payload, and client writes. */
+    private void onStream(final int msgTypeId, final MutableDirectBuffer buffer, final int index) {
+        switch (msgTypeId) {
             case InboundMessages.ACK_EPOCH:
-                agent.onAckEpoch(from, buffer.getLong(index + InboundMessages.AE_CURRENT_EPOCH_OFFSET),
-                    buffer.getLong(index + InboundMessages.AE_LAST_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.AE_SNAPSHOT_ZXID_OFFSET));
+                ackEpoch.wrap(buffer, index);
+                agent.onAckEpoch(ackEpoch.fromSid(), ackEpoch.currentEpoch(), ackEpoch.lastZxid(),
+                    ackEpoch.snapshotZxid());
                 break;
             case InboundMessages.SYNC_START:
-                agent.onSyncStart(from, buffer.getInt(index + InboundMessages.SS_MODE_OFFSET),
-                    buffer.getLong(index + InboundMessages.SS_ZXID_OFFSET));
+                syncStart.wrap(buffer, index);
+                agent.onSyncStart(syncStart.fromSid(), syncStart.mode(), syncStart.zxid());
                 break;
             case InboundMessages.SNAPSHOT_CHUNK:
-                agent.onSnapshotChunk(from, buffer.getLong(index + InboundMessages.SC_ZXID_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_DIGEST_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_TOTAL_OFFSET),
-                    buffer.getLong(index + InboundMessages.SC_POSITION_OFFSET),
-                    buffer, index + InboundMessages.SC_BYTES_OFFSET,
-                    buffer.getInt(index + InboundMessages.SC_LENGTH_OFFSET));
+                chunk.wrap(buffer, index);
+                agent.onSnapshotChunk(chunk.fromSid(), chunk.zxid(), chunk.digest(), chunk.totalLength(),
+                    chunk.position(), buffer, chunk.bytesOffset(), chunk.bytesLength());
                 break;
             case InboundMessages.PROPOSAL:
-                agent.onProposal(from, buffer.getLong(index + InboundMessages.P_ZXID_OFFSET),
-                    buffer, index + InboundMessages.P_PAYLOAD_OFFSET,
-                    buffer.getInt(index + InboundMessages.P_LENGTH_OFFSET));
-                break;
-            case InboundMessages.NEW_LEADER:
-                agent.onNewLeader(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));
-                break;
-            case InboundMessages.ACK:
-                agent.onAck(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));
-                break;
-            case InboundMessages.COMMIT:
-                agent.onCommit(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));
-                break;
-            case InboundMessages.UP_TO_DATE:
-                agent.onUpToDate(from, buffer.getLong(index + InboundMessages.ZXID_OFFSET));
+                proposal.wrap(buffer, index);
+                agent.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
+                    proposal.payloadLength());
                 break;
             case InboundMessages.WRITE:
-                agent.onWrite(buffer.getLong(index + InboundMessages.W_REQUEST_OFFSET),
-                    buffer, index + InboundMessages.W_PAYLOAD_OFFSET,
-                    buffer.getInt(index + InboundMessages.W_LENGTH_OFFSET));
+                write.wrap(buffer, index);
+                agent.onWrite(write.requestId(), buffer, write.payloadOffset(), write.payloadLength());
                 break;
             default:
                 agent.messageDropped();

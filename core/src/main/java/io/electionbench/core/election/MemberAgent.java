@@ -13,6 +13,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.electionbench.core.ServerState;
 import io.electionbench.core.Zxid;
+import io.electionbench.core.log.CommittedWindow;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
@@ -97,6 +98,8 @@ public final class MemberAgent implements Agent {
     private String haltReason;
     private long decisions;
     private long lastElectionNs;
+    /** The member's in-memory committed window, filled from the log at the first duty cycle. */
+    private final CommittedWindow window = new CommittedWindow();
 
     /**
      * @param clock used only by {@link #doWork()} when run by an {@code AgentRunner}, and by a learner to
@@ -127,9 +130,10 @@ public final class MemberAgent implements Agent {
         this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
         this.discovery = new Discovery(member, mySid, ensemble, policy, publisher, storage, leadership, member);
-        this.streamer = new SyncStreamer(member, ensemble, publisher, storage, leadership, discovery);
-        this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, leadership, discovery);
-        this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, observer, clock);
+        this.streamer = new SyncStreamer(member, ensemble, policy, publisher, storage, window, leadership, discovery);
+        this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, window, leadership, discovery);
+        this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, window, observer,
+            clock);
         voteLeader = election.initialLeader();
         voteZxid = election.initialZxid();
         votePeerEpoch = election.initialEpoch();
@@ -168,6 +172,25 @@ public final class MemberAgent implements Agent {
     }
 
     /**
+     * A starting member's committed window holds the newest txns of its log, as ZooKeeper's
+     * {@code ZKDatabase.loadDataBase} replays the log after the snapshot into it. A log that cannot be
+     * read leaves it empty: the leader then plans from the log alone, and the log's own failure surfaces
+     * at its next use.
+     */
+    private void loadWindow() {
+        try {
+            window.load(log);
+        } catch (final UncheckedIOException e) {
+            window.clear();
+        }
+    }
+
+    /** The member's in-memory committed window (docs/storage.md, "Sync planner"); agent thread only. */
+    public CommittedWindow committedWindow() {
+        return window;
+    }
+
+    /**
      * One duty cycle at time {@code nowNs}: start if not started, drain inbound messages, then run the
      * timers of the current role, its recovery streams and acknowledgements, and the votes to resend.
      *
@@ -180,6 +203,7 @@ public final class MemberAgent implements Agent {
         }
         int work = 0;
         if (state == null) {
+            loadWindow();
             state(ServerState.LOOKING, "started");
             work++;
         }
@@ -356,6 +380,18 @@ public final class MemberAgent implements Agent {
         election.forgetEarlyLearner(index);
         if (isLearner() && sid == follower.leaderSid()) {
             state(ServerState.LOOKING, "connection to leader lost");
+        }
+    }
+
+    /**
+     * A connection attempt to {@code sid} that the agent asked for failed before it connected
+     * ({@link PeerPublisher#connect}): if it is the leader this learner chose and has not heard from,
+     * one failed try to reach it ({@link Follower#onUnreachable}). Anyone else's is of no interest:
+     * the transport keeps redialling, and a LOOKING node waits for votes, not connections.
+     */
+    public void onPeerUnreachable(final long sid) {
+        if (isLearner() && sid == follower.leaderSid()) {
+            follower.onUnreachable();
         }
     }
 

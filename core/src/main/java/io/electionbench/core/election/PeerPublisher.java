@@ -20,6 +20,19 @@ public interface PeerPublisher {
     /** A ZooKeeper election notification (election port). */
     boolean sendNotification(long toSid, int state, long leader, long zxid, long electionEpoch, long peerEpoch);
 
+    /**
+     * ZooKeeper's {@code QuorumCnxManager.haveDelivered}: true when, of the peers this node has sent
+     * notifications to, at least one holds nothing unsent (its election connection is up and took
+     * everything), false when each such peer's latest notification still waits for a connection. A
+     * LOOKING node under the zookeeper policy resends its vote on a timeout only when this is true,
+     * and otherwise dials every voter instead ({@code lookForLeader}'s {@code connectAll}).
+     * <p>
+     * The default is true: a publisher that never holds a message back (a test double).
+     */
+    default boolean haveDelivered() {
+        return true;
+    }
+
     /** A learner announces itself to the leader it decided for (ZooKeeper's FOLLOWERINFO/OBSERVERINFO). */
     boolean sendLearnerInfo(long toSid, long acceptedEpoch, long lastZxid, int flags);
 
@@ -144,6 +157,23 @@ public interface PeerPublisher {
      */
     default void resetQuorumLink(final long toSid) {
         sendLearnerReject(toSid);
+    }
+
+    /**
+     * Dials {@code toSid} now: for a learner that needs its chosen leader (one try of ZooKeeper's
+     * {@code Learner.connectToLeader}), or a LOOKING node whose notifications wait for connections
+     * ({@code QuorumCnxManager.connectAll}). Each link to the peer that this side dials and that is
+     * neither up nor being set up is dialled at once, whatever its reconnect backoff: the election link
+     * (from the smaller sid a prompt, which makes the peer dial back) and, from the larger sid, the
+     * quorum link. If the attempt on the link that stands for the peer (the quorum link from the larger
+     * sid, the election link from the smaller) fails before it connects (nothing listening, a connect
+     * timeout), the agent receives one {@link InboundMessages#PEER_UNREACHABLE} for the peer; a
+     * connection that comes up is reported as any other, and one already up is left alone (its drop is
+     * reported when it happens). Each call is at most one report.
+     * <p>
+     * The default does nothing: a publisher without connections (a test double) has nothing to dial.
+     */
+    default void connect(final long toSid) {
     }
 
     /**

@@ -331,6 +331,14 @@ public final class FileTxnLog implements TxnLog {
     }
 
     @Override
+    public long entryZxid(final int i) {
+        if (i < 0 || i >= index.count()) {
+            throw new IllegalArgumentException("entry " + i + " of " + index.count());
+        }
+        return index.zxid(i);
+    }
+
+    @Override
     public boolean contains(final long zxid) {
         return index.contains(zxid);
     }

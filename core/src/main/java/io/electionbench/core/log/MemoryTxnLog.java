@@ -82,6 +82,14 @@ public final class MemoryTxnLog implements TxnLog {
     }
 
     @Override
+    public long entryZxid(final int i) {
+        if (i < 0 || i >= index.count()) {
+            throw new IllegalArgumentException("entry " + i + " of " + index.count());
+        }
+        return index.zxid(i);
+    }
+
+    @Override
     public boolean contains(final long zxid) {
         return index.contains(zxid);
     }

@@ -65,6 +65,25 @@ public interface TxnLog extends AutoCloseable {
     /** Number of entries held after the snapshot. */
     int entryCount();
 
+    /**
+     * The zxid of held entry {@code index} (0 = {@link #firstZxid()}). The default reads the entries up
+     * to it; the logs of this package look it up in their index.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= index < entryCount()}
+     */
+    default long entryZxid(final int index) {
+        if (index < 0 || index >= entryCount()) {
+            throw new IllegalArgumentException("entry " + index + " of " + entryCount());
+        }
+        final long[] found = {NO_ZXID};
+        final int[] seen = {0};
+        read(firstZxid(), (zxid, buffer, offset, length) -> {
+            found[0] = zxid;
+            return seen[0]++ < index;
+        });
+        return found[0];
+    }
+
     /** True iff an entry with this zxid is held (entries covered by the snapshot are not). */
     boolean contains(long zxid);
 

@@ -217,18 +217,19 @@ public final class Ensemble {
                     if (index < 0) {
                         throw new IllegalArgumentException("group " + e.getKey() + " names server " + sid + ", which is not in the ensemble");
                     }
-                    if (probe.isObserver(index)) {
-                        throw new IllegalArgumentException("group " + e.getKey() + " names server " + sid + ", which is an observer");
-                    }
                     if ((grouped & (1L << index)) != 0) {
                         throw new IllegalArgumentException("server " + sid + " is in more than one group");
                     }
                     grouped |= 1L << index;
-                    groupMasks[g] |= 1L << index;
+                    // An observer may sit in a group with weight 0 (QuorumHierarchical.parse reads any
+                    // sid of a group line); it adds nothing to the group and never votes.
+                    if (!probe.isObserver(index)) {
+                        groupMasks[g] |= 1L << index;
+                    }
                 }
                 g++;
             }
-            if (grouped != voters) {
+            if ((grouped & voters) != voters) {
                 final long[] missing = probe.sidsOf(voters & ~grouped);
                 throw new IllegalArgumentException("with groups declared, every participant must be in a group; not grouped: " + Arrays.toString(missing));
             }
@@ -236,6 +237,10 @@ public final class Ensemble {
                 final int index = probe.indexOf(e.getKey());
                 if (index < 0) {
                     throw new IllegalArgumentException("weight." + e.getKey() + " names a server that is not in the ensemble");
+                }
+                if (probe.isObserver(index) && e.getValue() != 0) {
+                    throw new IllegalArgumentException("weight." + e.getKey() + " is " + e.getValue() + " but server "
+                        + e.getKey() + " is an observer: an observer never votes, so its weight must be 0");
                 }
                 memberWeights[index] = e.getValue();
             }

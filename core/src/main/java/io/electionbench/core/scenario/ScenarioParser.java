@@ -12,6 +12,9 @@ import java.util.Locale;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.core.sim.fault.MessageFault;
+import io.electionbench.core.sim.network.MessageAction;
+import io.electionbench.core.sim.network.MessageKind;
 
 /**
  * Parses the scenario language of DESIGN.md section 7: one command a line, {@code #} starts a
@@ -22,7 +25,11 @@ import io.electionbench.core.quorum.Ensemble;
  */
 public final class ScenarioParser {
     private static final String COMMANDS =
-        "ensemble, group, weight, policy, seed, state, snapshot, start, crash, restart, partition, heal, write, run, expect";
+        "ensemble, group, weight, policy, seed, state, snapshot, take-snapshot, purge, window, start, crash, restart, "
+            + "partition, heal, write, run, drop, delay, duplicate, expect";
+
+    /** The most messages one {@code drop}, {@code delay} or {@code duplicate} line may count. */
+    public static final int MAX_FAULTED_MESSAGES = 1_000_000;
 
     /** The most writes one {@code write} line may offer (the simulator holds every payload). */
     public static final int MAX_WRITES_PER_LINE = 1_000_000;
@@ -98,6 +105,10 @@ public final class ScenarioParser {
                 setup(t[0]);
                 arity(t, 3, "weight SID W");
                 final long weighed = sid(t[1]);
+                if (weighed > ensembleSize && !t[2].equals("0")) {
+                    throw error("server " + weighed
+                        + " is an observer: an observer never votes, so its weight must be 0");
+                }
                 if (firstWeightLine == 0) {
                     firstWeightLine = line;
                     firstWeightSid = weighed;
@@ -122,6 +133,22 @@ public final class ScenarioParser {
                     throw error("expected 'snapshot SID upto E:C'");
                 }
                 return new Command.Snapshot(line, body, sid(t[1]), zxid(t[3]));
+            case "take-snapshot":
+                if (t.length != 4 || !t[2].equals("at")) {
+                    throw error("expected 'take-snapshot SID at E:C'");
+                }
+                return new Command.TakeSnapshot(line, body, sid(t[1]), zxid(t[3]));
+            case "purge":
+                arity(t, 2, "purge SID");
+                return new Command.Purge(line, body, sid(t[1]));
+            case "window":
+                if (t.length == 3 && t[2].equals("empty")) {
+                    return new Command.Window(line, body, sid(t[1]), Long.MAX_VALUE);
+                }
+                if (t.length != 4 || !t[2].equals("from")) {
+                    throw error("expected 'window SID from E:C' or 'window SID empty'");
+                }
+                return new Command.Window(line, body, sid(t[1]), zxid(t[3]));
             default:
                 return action(name, body, t);
         }
@@ -152,8 +179,15 @@ public final class ScenarioParser {
                 }
                 return new Command.Write(line, body, (int)writes);
             case "run":
-                arity(t, 2, "run DURATION (e.g. 500ms, 2s)");
+                if (t.length >= 2 && t[1].equals("until")) {
+                    return runUntil(body, t);
+                }
+                arity(t, 2, "run DURATION (e.g. 500ms, 2s) or 'run until EVENT'");
                 return new Command.Run(line, body, duration(t[1]));
+            case "drop":
+            case "delay":
+            case "duplicate":
+                return messageFault(name, body, t);
             case "expect":
                 return expect(body, t);
             default:
@@ -163,9 +197,6 @@ public final class ScenarioParser {
 
     private Command group(final String body, final long group, final long[] sids) throws ScenarioException {
         for (final long sid : sids) {
-            if (sid > ensembleSize) {
-                throw error("group " + group + " names server " + sid + ", which is an observer; only voters are grouped");
-            }
             if ((groupedMask & (1L << (sid - 1))) != 0) {
                 throw error("server " + sid + " is already in a group; a server belongs to one group");
             }
@@ -220,27 +251,68 @@ public final class ScenarioParser {
         return new Command.Ensemble(line, body, ensembleSize, observers);
     }
 
+    private static final String STATE_USAGE = "expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...' "
+        + "(optionally followed by 'epoch N', or by 'accepted A' and 'current C')";
+    private static final String[] EPOCH_KEYS = {"epoch", "accepted", "current"};
+
     private Command state(final String body, final String[] words) throws ScenarioException {
         if (words.length < 4) {
-            throw error("expected 'state SID zxid E:C' or 'state SID log E:C-E:C ...' (optionally followed by 'epoch N')");
+            throw error(STATE_USAGE);
         }
-        String[] t = words;
-        long epoch = -1;
-        if (t.length >= 6 && t[t.length - 2].equals("epoch")) {
-            epoch = number(t[t.length - 1], "epoch");
-            t = java.util.Arrays.copyOf(t, t.length - 2);
+        final long[] given = {-1, -1, -1};
+        final String[] t = Arrays.copyOf(words, epochSuffixes(words, given));
+        final long accepted = given[1];
+        final long current = given[2];
+        if (given[0] >= 0 && (accepted >= 0 || current >= 0)) {
+            throw error("'epoch N' sets both epochs; give either it or 'accepted A current C'");
         }
-        final Command.State parsed = stateHistory(body, t);
+        final long epoch = current >= 0 ? current : given[0];
+        final Command.State parsed;
+        if (t.length == 2 && (accepted >= 0 || current >= 0)) {
+            parsed = new Command.State(line, body, sid(t[1]), List.of(), 0, -1);
+        } else if (t.length < 4) {
+            throw error(STATE_USAGE);
+        } else {
+            parsed = stateHistory(body, t);
+        }
         final Integer earlier = stateLines.putIfAbsent(parsed.sid(), line);
         if (earlier != null) {
             throw error("server " + parsed.sid() + "'s state is already set on line " + earlier + "; give its whole history on one line");
         }
         final long lastEpoch = Zxid.epoch(parsed.lastZxid());
         if (epoch >= 0 && epoch < lastEpoch) {
-            throw error("epoch " + epoch + " is below the epoch of the last zxid " + Zxid.toString(parsed.lastZxid())
-                + ": a server only logs txns of epochs it has acknowledged");
+            throw error((current >= 0 ? "current epoch " : "epoch ") + epoch + " is below the epoch of the last zxid "
+                + Zxid.toString(parsed.lastZxid()) + ": a server only logs txns of epochs it has acknowledged");
         }
-        return new Command.State(line, body, parsed.sid(), parsed.ranges(), parsed.lastZxid(), epoch < 0 ? lastEpoch : epoch);
+        final long currentEpoch = epoch < 0 ? lastEpoch : epoch;
+        if (accepted >= 0 && accepted < currentEpoch) {
+            throw error("accepted epoch " + accepted + " is below current epoch " + currentEpoch
+                + ": a server accepts an epoch (ACKEPOCH) before it makes it current (NEWLEADER)");
+        }
+        return new Command.State(line, body, parsed.sid(), parsed.ranges(), parsed.lastZxid(), currentEpoch,
+            accepted < 0 ? currentEpoch : accepted, parsed.newEpochZxid());
+    }
+
+    /**
+     * Reads the trailing {@code epoch N}, {@code accepted A} and {@code current C} pairs of a state line
+     * into {@code given} (in {@link #EPOCH_KEYS} order, -1 when absent).
+     *
+     * @return how many words come before them
+     */
+    private int epochSuffixes(final String[] t, final long[] given) throws ScenarioException {
+        int end = t.length;
+        while (end >= 4) {
+            final int key = Arrays.asList(EPOCH_KEYS).indexOf(t[end - 2]);
+            if (key < 0) {
+                break;
+            }
+            if (given[key] >= 0) {
+                throw error("'" + EPOCH_KEYS[key] + "' is given twice");
+            }
+            given[key] = nonNegative(t[end - 1], EPOCH_KEYS[key] + " epoch");
+            end -= 2;
+        }
+        return end;
     }
 
     private Command.State stateHistory(final String body, final String[] t) throws ScenarioException {
@@ -260,6 +332,14 @@ public final class ScenarioParser {
         long previous = 0;
         for (int i = 3; i < t.length; i++) {
             final int dash = t[i].indexOf('-');
+            if (dash < 0 && Zxid.counter(zxid(t[i])) == 0) {
+                final long joined = zxid(t[i]);
+                if (i != t.length - 1 || Zxid.epoch(joined) <= Zxid.epoch(previous) || Zxid.epoch(joined) == 0) {
+                    throw error("new-epoch zxid '" + t[i] + "' must come last, in an epoch above 0 and above the "
+                        + "ranges' (it says: joined that epoch, no txn of it yet)");
+                }
+                return new Command.State(line, body, sid, ranges, joined, -1, -1, true);
+            }
             final long from = zxid(dash < 0 ? t[i] : t[i].substring(0, dash));
             final long to = dash < 0 ? from : zxid(t[i].substring(dash + 1));
             if (Zxid.epoch(from) != Zxid.epoch(to) || to < from) {
@@ -310,9 +390,15 @@ public final class ScenarioParser {
         return new Command.Partition(line, body, groups);
     }
 
-    private Command expect(final String body, final String[] t) throws ScenarioException {
+    private Command expect(final String body, final String[] words) throws ScenarioException {
+        String[] t = words;
+        if (t.length >= 4 && t[t.length - 2].equals("within")) {
+            final long within = duration(t[t.length - 1]);
+            final Command.Expect bare = (Command.Expect)expect(body, Arrays.copyOf(t, t.length - 2));
+            return new Command.Expect(line, body, bare.kind(), bare.sid(), bare.value(), bare.sids(), within);
+        }
         if (t.length < 2) {
-            throw error("expected 'expect leader|no-leader|state|sync|log-equal|zxid ...'");
+            throw error("expected 'expect leader|no-leader|state|sync|log-equal|zxid|epoch|accepted-epoch|round ...'");
         }
         switch (t[1].toLowerCase(Locale.ROOT)) {
             case "leader":
@@ -337,9 +423,99 @@ public final class ScenarioParser {
                 arity(t, 4, "expect zxid SID E:C");
                 zxid(t[3]);
                 return new Command.Expect(line, body, Command.ExpectKind.ZXID, sid(t[2]), t[3], null);
+            case "epoch":
+                arity(t, 4, "expect epoch SID E");
+                return new Command.Expect(line, body, Command.ExpectKind.EPOCH, sid(t[2]), epochValue(t[3], "epoch"),
+                    null);
+            case "accepted-epoch":
+                arity(t, 4, "expect accepted-epoch SID E");
+                return new Command.Expect(line, body, Command.ExpectKind.ACCEPTED_EPOCH, sid(t[2]),
+                    epochValue(t[3], "accepted epoch"), null);
+            case "round":
+                arity(t, 4, "expect round SID R");
+                return new Command.Expect(line, body, Command.ExpectKind.ROUND, sid(t[2]), epochValue(t[3], "round"),
+                    null);
             default:
-                throw error("unknown expectation '" + t[1] + "' (expected leader, no-leader, state, sync, log-equal or zxid)");
+                throw error("unknown expectation '" + t[1]
+                    + "' (expected leader, no-leader, state, sync, log-equal, zxid, epoch, accepted-epoch or round)");
         }
+    }
+
+    private String epochValue(final String text, final String what) throws ScenarioException {
+        return Long.toString(nonNegative(text, what));
+    }
+
+    /** {@code run until SID STATE [within D]} or {@code run until sync SID [within D]}. */
+    private Command runUntil(final String body, final String[] words) throws ScenarioException {
+        final String usage = "run until SID STATE|sync SID [within DURATION]";
+        String[] t = words;
+        long bound = ScenarioRunner.SETTLE_BOUND_NS;
+        if (t.length >= 4 && t[t.length - 2].equals("within")) {
+            bound = duration(t[t.length - 1]);
+            if (bound == 0) {
+                throw error("'within' needs a positive duration, got '" + t[t.length - 1] + "'");
+            }
+            t = Arrays.copyOf(t, t.length - 2);
+        }
+        arity(t, 4, usage);
+        if (t[2].equalsIgnoreCase("sync")) {
+            return new Command.RunUntil(line, body, Command.UntilKind.SYNC, sid(t[3]), null, bound);
+        }
+        if (!Character.isDigit(t[2].charAt(0))) {
+            throw error("unknown event '" + t[2] + " " + t[3] + "' (expected 'SID STATE' or 'sync SID')");
+        }
+        return new Command.RunUntil(line, body, Command.UntilKind.STATE, sid(t[2]),
+            oneOf(t[3], "state", "LOOKING", "FOLLOWING", "LEADING", "OBSERVING", "DOWN"), bound);
+    }
+
+    /** {@code drop|duplicate FROM->TO KIND [N]} or {@code delay FROM->TO KIND DURATION [N]}. */
+    private Command messageFault(final String name, final String body, final String[] t) throws ScenarioException {
+        final boolean isDelay = name.equals("delay");
+        final String usage = name + " FROM->TO KIND " + (isDelay ? "DURATION " : "") + "[N]";
+        final int fixed = isDelay ? 4 : 3;
+        if (t.length != fixed && t.length != fixed + 1) {
+            final String example = isDelay ? "delay 2->* ackepoch 50ms" : name + " 1->3 notification 2";
+            throw error("expected '" + usage + "', e.g. '" + example + "'");
+        }
+        final int arrow = t[1].indexOf("->");
+        if (arrow < 0) {
+            throw error("expected a link 'FROM->TO' (a sid or * on each side), got '" + t[1] + "'");
+        }
+        final long from = linkEnd(t[1].substring(0, arrow));
+        final long to = linkEnd(t[1].substring(arrow + 2));
+        if (from == to && from != MessageFault.EVERY) {
+            throw error("link '" + t[1] + "' goes from a server to itself; messages travel between two servers");
+        }
+        final MessageKind kind;
+        try {
+            kind = MessageKind.parse(t[2]);
+        } catch (final IllegalArgumentException ex) {
+            throw error(ex.getMessage());
+        }
+        final long delay = isDelay ? duration(t[3]) : 0;
+        if (isDelay && delay == 0) {
+            throw error("a delay needs a positive duration, got '" + t[3] + "'");
+        }
+        final long count = t.length > fixed ? positive(t[fixed], "message count") : 1;
+        if (count > MAX_FAULTED_MESSAGES) {
+            throw error("message count " + count + " is above the maximum of " + MAX_FAULTED_MESSAGES + " a line");
+        }
+        final MessageAction action = isDelay
+            ? MessageAction.DELAY
+            : name.equals("drop") ? MessageAction.DROP
+            : MessageAction.DUPLICATE;
+        return new Command.Fault(line, body, new MessageFault(action, from, to, kind, count,
+            delay));
+    }
+
+    private long linkEnd(final String text) throws ScenarioException {
+        if (text.equals("*")) {
+            return MessageFault.EVERY;
+        }
+        if (text.isEmpty()) {
+            throw error("a link end is empty; write a sid or * on each side of '->'");
+        }
+        return sid(text);
     }
 
     // ------------------------------------------------------------------------------------------------

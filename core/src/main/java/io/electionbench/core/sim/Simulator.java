@@ -31,6 +31,7 @@ import io.electionbench.core.sim.check.Violation;
 import io.electionbench.core.sim.check.Violations;
 import io.electionbench.core.sim.check.WriteSafety;
 import io.electionbench.core.sim.fault.FaultTarget;
+import io.electionbench.core.sim.fault.MessageFault;
 import io.electionbench.core.sim.network.Endpoints;
 import io.electionbench.core.sim.network.NetworkModel;
 import io.electionbench.core.sim.network.SendFailure;
@@ -316,6 +317,28 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         network.heal();
     }
 
+    /**
+     * Sets a message fault on every link it names (a sid of {@link MessageFault#EVERY} names every
+     * other member), for the messages sent from now on.
+     */
+    @Override
+    public void faultMessages(final MessageFault fault) {
+        final int from = fault.fromSid() == MessageFault.EVERY ? -1 : index(fault.fromSid());
+        final int to = fault.toSid() == MessageFault.EVERY ? -1 : index(fault.toSid());
+        for (int f = 0; f < size; f++) {
+            for (int t = 0; t < size; t++) {
+                if (f != t && (from < 0 || from == f) && (to < 0 || to == t)) {
+                    network.faultMessages(fault.action(), f, t, fault.kind(), fault.count(), fault.delayNs());
+                }
+            }
+        }
+    }
+
+    /** Message fault rules, one per link, not used up yet. */
+    public int messageFaultsPending() {
+        return network.messageFaultsPending();
+    }
+
     /** True when the link between two servers is cut by a partition. */
     public boolean isBlocked(final long sidA, final long sidB) {
         return network.isBlocked(index(sidA), index(sidB));
@@ -336,6 +359,23 @@ public final class Simulator implements FaultTarget, AutoCloseable {
             continue;
         }
         nowNs = end;
+    }
+
+    /**
+     * Runs until {@code condition} holds (checked before every step, so at once when it holds now) or
+     * until {@code boundNs} of virtual time has passed.
+     *
+     * @return true if the condition holds
+     */
+    public boolean runUntil(final java.util.function.BooleanSupplier condition, final long boundNs) {
+        final long end = nowNs + boundNs;
+        while (!condition.getAsBoolean()) {
+            if (!step(end)) {
+                nowNs = end;
+                return condition.getAsBoolean();
+            }
+        }
+        return true;
     }
 
     /**

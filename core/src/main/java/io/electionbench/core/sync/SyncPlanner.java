@@ -10,8 +10,8 @@ import io.electionbench.core.Zxid;
  * <ol>
  * <li>The learner's last zxid equals the leader's: an empty DIFF ({@link SyncReason#UP_TO_DATE}).
  * <li>The learner is past the leader's last committed zxid (and its zxid is a txn, not a new-epoch
- * zxid): TRUNC to that zxid if both are in the same epoch ({@link SyncReason#AHEAD_IN_EPOCH}), else
- * SNAP ({@link SyncReason#AHEAD_ACROSS_EPOCHS}); SNAP too when the learner compacted into its
+ * zxid): TRUNC to that zxid, in the same epoch ({@link SyncReason#AHEAD_IN_EPOCH}) or another
+ * ({@link SyncReason#AHEAD_ACROSS_EPOCHS}); SNAP instead when the learner compacted into its
  * snapshot txns the TRUNC would have to drop ({@link SyncReason#AHEAD_INTO_SNAPSHOT}).
  * <li>The learner's last zxid lies in the leader's in-memory committed window: DIFF if the leader
  * holds that txn ({@link SyncReason#IN_COMMITTED_WINDOW}) or it is a new-epoch zxid the leader can
@@ -70,24 +70,29 @@ public final class SyncPlanner {
     }
 
     /**
-     * Rule 2. The learner logged txns past the leader's last committed one; no quorum can have
-     * committed them (the leader was elected with the most recent history of a quorum), so they go.
-     * Within one epoch the learner's txns up to the leader's last are the leader's (contiguous
-     * counters), so truncating there is exact. Across epochs the learner's history may have left the
-     * leader's before that zxid, and a TRUNC would keep the wrong txns (ZooKeeper crashes the learner
-     * on a cross-epoch TRUNC): SNAP. A learner that compacted past the truncation point (a snapshot
-     * holds what TRUNC must drop, and cannot be un-applied) would fail the TRUNC at every election, as
-     * ZooKeeper's learner exits on a failed truncation: SNAP replaces its history instead.
+     * Rule 2, as ZooKeeper's {@code LearnerHandler.syncFollower}: the learner logged txns past the
+     * leader's last committed one; no quorum can have committed them (the leader was elected with the
+     * most recent history of a quorum), so they go: TRUNC to that zxid, in whatever epoch the learner's
+     * last txn is. ZooKeeper's refusal of a cross-epoch TRUNC (and its comment that the learner would
+     * crash) is only in {@code queueCommittedProposals}, for a learner inside the window; its
+     * {@code Learner.syncWithLeader} truncates by zxid. Safe across epochs too: a learner's txns of a
+     * later epoch e lie on the history e's leader established, which a quorum held; every leader elected
+     * after that holds the same history up to e (its discovery quorum meets e's, and a learner more
+     * recent than the leader is refused there), so a leader whose last txn is older than e holds exactly
+     * that history, and the learner's txns up to the leader's last are the leader's. A learner that
+     * compacted past the truncation point (a snapshot holds what TRUNC must drop, and cannot be
+     * un-applied) would fail the TRUNC at every election, as ZooKeeper's learner exits on a failed
+     * truncation: SNAP replaces its history instead.
      */
     private static SyncPlan planAhead(final long leaderLastZxid, final long maxCommittedZxid, final long f,
         final long followerSnapshotZxid, final SyncPlan out) {
+        if (followerSnapshotZxid > maxCommittedZxid) {
+            return out.set(SyncMode.SNAP, leaderLastZxid, SyncReason.AHEAD_INTO_SNAPSHOT);
+        }
         if (maxCommittedZxid >= 0 && Zxid.epoch(f) == Zxid.epoch(maxCommittedZxid)) {
-            if (followerSnapshotZxid > maxCommittedZxid) {
-                return out.set(SyncMode.SNAP, leaderLastZxid, SyncReason.AHEAD_INTO_SNAPSHOT);
-            }
             return out.set(SyncMode.TRUNC, maxCommittedZxid, SyncReason.AHEAD_IN_EPOCH);
         }
-        return out.set(SyncMode.SNAP, leaderLastZxid, SyncReason.AHEAD_ACROSS_EPOCHS);
+        return out.set(SyncMode.TRUNC, maxCommittedZxid, SyncReason.AHEAD_ACROSS_EPOCHS);
     }
 
     /**

@@ -11,7 +11,10 @@ public enum SyncReason {
      * into its snapshot, which a TRUNC cannot undo: SNAP.
      */
     AHEAD_INTO_SNAPSHOT,
-    /** The learner is past the leader's last committed txn in another epoch: SNAP, never a cross-epoch TRUNC. */
+    /**
+     * The learner is past the leader's last committed txn in a later epoch: TRUNC to it, as ZooKeeper's
+     * {@code LearnerHandler.syncFollower} does (see {@link SyncPlanner} for why that is safe).
+     */
     AHEAD_ACROSS_EPOCHS,
     /** The leader holds the learner's last txn in its in-memory committed window: DIFF. */
     IN_COMMITTED_WINDOW,

@@ -6,6 +6,7 @@ import io.electionbench.core.Zxid;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.election.WriteListener;
+import io.electionbench.core.log.CommittedWindow;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.CommitRule;
 import io.electionbench.core.quorum.Ensemble;
@@ -30,6 +31,8 @@ public final class Broadcast {
     public static final int MAX_OUTSTANDING = 1 << 16;
 
     private final Member member;
+    /** ZooKeeper's {@code FinalRequestProcessor} adds each committed txn to it; here each logged one. */
+    private final CommittedWindow window;
     private final long mySid;
     private final int myIndex;
     private final long myBit;
@@ -57,8 +60,10 @@ public final class Broadcast {
     private long writesCommitted;
 
     public Broadcast(final Member member, final long mySid, final Ensemble ensemble, final PeerPublisher publisher,
-        final PersistentState storage, final Leadership leadership, final Discovery discovery) {
+        final PersistentState storage, final CommittedWindow window, final Leadership leadership,
+        final Discovery discovery) {
         this.member = member;
+        this.window = window;
         this.mySid = mySid;
         this.myIndex = ensemble.indexOf(mySid);
         this.myBit = 1L << myIndex;
@@ -175,6 +180,7 @@ public final class Broadcast {
             final long zxid = Zxid.make(discovery.newEpoch(), proposedCounter + 1);
             try {
                 log.append(zxid, payload, offset, length);
+                window.add(zxid, payload, offset, length);
             } catch (final RuntimeException e) {
                 writeListener.onWriteResult(requestId, WriteListener.UNKNOWN, zxid, mySid);
                 member.cannotUseStorage("cannot append to the log", e);

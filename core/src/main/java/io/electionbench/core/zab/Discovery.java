@@ -171,9 +171,11 @@ public final class Discovery {
     }
 
     /**
-     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting voter's
-     * accepted epoch, but a voter's counts only up to {@code justified + 1}, where {@code justified} is the
-     * least value such that we and the reporters whose accepted epochs do not exceed it form a quorum.
+     * The epoch to propose: above our own accepted epoch, {@link #minNextEpoch} and every reporting learner's
+     * accepted epoch, an observer's included as in ZooKeeper's {@code Leader.getEpochToPropose} (an observer
+     * that accepted a later epoch would refuse a lower one), but a learner's counts only up to
+     * {@code justified + 1}, where {@code justified} is the least value such that we and the reporting
+     * voters whose accepted epochs do not exceed it form a quorum.
      * Legitimate state never needs more: each abandoned leadership moves an accepted epoch one past what
      * its quorum held. Safety does not rest on it (a learner whose accepted epoch is above the proposal
      * refuses it and cannot acknowledge), but a forged or edited number can no longer carry every
@@ -192,7 +194,7 @@ public final class Discovery {
             }
         }
         long epoch = Math.max(own + 1, minNextEpoch);
-        for (long rest = reporters; rest != 0; rest &= rest - 1) {
+        for (long rest = leadership.reportedLearners(); rest != 0; rest &= rest - 1) {
             final long accepted = leadership.learner(Long.numberOfTrailingZeros(rest)).acceptedEpoch();
             if (accepted > justified + 1) {
                 epochsCapped++;
@@ -226,8 +228,13 @@ public final class Discovery {
     }
 
     /**
-     * ACKEPOCH. A learner more recent than the leader (a higher current epoch, or the same and a higher
-     * zxid) cannot be synced by it: refused. An acknowledgement of -1 (it had already accepted this
+     * ACKEPOCH. While the epoch waits for its quorum, a learner more recent than the leader (a higher
+     * current epoch, or the same and a higher zxid) is refused: the leader's history must be at least as
+     * recent as each of the quorum that establishes it. Once a quorum acknowledged, a later learner is
+     * synced without that test, as ZooKeeper's {@code Leader.waitForEpochAck} returns at once when
+     * {@code electionFinished}: its sync plan (a TRUNC of txns never committed, or a SNAP) brings it to
+     * the leader's history, where refusing it would only cost a round trip (it rejoins having accepted
+     * the epoch, and its -1 acknowledgement skips the test). An acknowledgement of -1 (it had already accepted this
      * epoch, possibly from a rival leader) never counts towards the quorum, which is what keeps two
      * leaders from establishing the same epoch. {@code snapshotZxid} is how far the learner's history
      * is compacted (-1: not at all, or not told): a TRUNC below it could not be applied.
@@ -240,7 +247,7 @@ public final class Discovery {
         }
         final LearnerProgress learner = leadership.learner(index);
         learner.heardAt(member.nowNs());
-        if (currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
+        if (!isEpochAcked && currentEpoch != -1 && (currentEpoch > leaderCurrentEpochAtStart
             || currentEpoch == leaderCurrentEpochAtStart && lastZxid > leaderLastZxidAtStart)) {
             leadership.drop(index);
             leadership.refused(index, "a learner is more recent than the leader");

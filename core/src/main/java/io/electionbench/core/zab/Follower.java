@@ -10,6 +10,7 @@ import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.CommittedWindow;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.sync.SyncMode;
 
@@ -42,6 +43,12 @@ public final class Follower {
     }
 
     private final Member member;
+    /**
+     * The member's committed window: every txn logged goes in; a SNAP empties it (ZooKeeper's
+     * {@code ZKDatabase.deserializeSnapshot} clears the database), a TRUNC refills it from the log
+     * ({@code ZKDatabase.truncateLog} reloads it).
+     */
+    private final CommittedWindow window;
     private final long mySid;
     private final boolean isParticipant;
     private final NodeTiming timing;
@@ -58,7 +65,11 @@ public final class Follower {
     private long leaderDeadlineNs;
     private long nextLearnerInfoNs;
     private long learnerRetryNs;
+    /** Failed tries to reach the chosen leader before it answered: refusals and failed dials. */
     private int leaderRefusals;
+    /** A dial to the chosen leader is due at {@link #nextConnectNs} (the try after a failed one). */
+    private boolean isConnectDue;
+    private long nextConnectNs;
 
     private SyncMode lastSyncMode;
     private long syncStartedNs;
@@ -77,8 +88,9 @@ public final class Follower {
      */
     public Follower(final Member member, final long mySid, final boolean isParticipant, final NodeTiming timing,
         final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage,
-        final ElectionObserver observer, final NanoClock clock) {
+        final CommittedWindow window, final ElectionObserver observer, final NanoClock clock) {
         this.member = member;
+        this.window = window;
         this.mySid = mySid;
         this.isParticipant = isParticipant;
         this.timing = timing;
@@ -90,7 +102,10 @@ public final class Follower {
         this.clock = clock;
     }
 
-    /** The member decided for {@code leader}: announce ourselves, and give it initLimit to answer. */
+    /**
+     * The member decided for {@code leader}: dial it (ZooKeeper's {@code Learner.connectToLeader}),
+     * announce ourselves, and give it initLimit to answer.
+     */
     public void enter(final long leader) {
         final long nowNs = member.nowNs();
         leaderSid = leader;
@@ -103,6 +118,8 @@ public final class Follower {
         abortSnapshot();
         learnerRetryNs = policy.learnerRetryNs();
         nextLearnerInfoNs = nowNs + learnerRetryNs;
+        isConnectDue = false;
+        publisher.connect(leaderSid);
         publisher.sendLearnerInfo(leaderSid, storage.acceptedEpoch(), storage.lastLoggedZxid(), learnerInfoFlags());
     }
 
@@ -115,10 +132,18 @@ public final class Follower {
         step = Step.NONE;
     }
 
-    /** The liveness timers: the leader's deadline, and the announcement resent until the leader answers. */
+    /**
+     * The liveness timers: the leader's deadline, the next dial after a failed one, and the announcement
+     * resent until the leader answers.
+     */
     public int doWork(final long nowNs) {
         if (nowNs - leaderDeadlineNs >= 0) {
             member.lookAgain(isLeaderContacted ? "leader silent for syncLimit" : "leader unreachable within initLimit");
+            return 1;
+        }
+        if (isConnectDue && nowNs - nextConnectNs >= 0) {
+            isConnectDue = false;
+            publisher.connect(leaderSid);
             return 1;
         }
         if (!isLeaderContacted && nowNs - nextLearnerInfoNs >= 0) {
@@ -157,7 +182,11 @@ public final class Follower {
 
     /** The earliest time {@link #doWork} has timer work. */
     public long deadlineNs() {
-        return isLeaderContacted ? leaderDeadlineNs : earliest(leaderDeadlineNs, nextLearnerInfoNs);
+        if (isLeaderContacted) {
+            return leaderDeadlineNs;
+        }
+        final long next = earliest(leaderDeadlineNs, nextLearnerInfoNs);
+        return isConnectDue ? earliest(next, nextConnectNs) : next;
     }
 
     private static long earliest(final long a, final long b) {
@@ -174,6 +203,7 @@ public final class Follower {
     /** Any message from our leader proves the link: stop announcing, and give it syncLimit more. */
     private void heardFromLeader() {
         isLeaderContacted = true;
+        isConnectDue = false;
         leaderDeadlineNs = member.nowNs() + timing.syncLimitNs();
     }
 
@@ -193,6 +223,28 @@ public final class Follower {
             member.lookAgain("leader closed the connection");
         } else if (++leaderRefusals >= policy.learnerRefusals()) {
             member.lookAgain("chosen leader is not leading");
+        }
+    }
+
+    /**
+     * A dial to our chosen leader failed before it connected: one failed try of ZooKeeper's
+     * {@code Learner.connectToLeader}, which tries 5 times, 100 ms apart, within initLimit, and then
+     * the follower looks again ({@code QuorumPeer.run}). The tries count with refusals, as
+     * ZooKeeper's refused connect to a peer that does not lead is the same failed try; the policy says
+     * how many it takes ({@link ElectionPolicy#learnerRefusals}) and how far apart they are
+     * ({@link ElectionPolicy#learnerRetryNs}). Without this a learner that chose a leader whose links
+     * had already dropped (the voters still reported it) waited initLimit: only the drop of an
+     * established link was ever reported.
+     */
+    public void onUnreachable() {
+        if (isLeaderContacted) {
+            return;
+        }
+        if (++leaderRefusals >= policy.learnerRefusals()) {
+            member.lookAgain("chosen leader unreachable");
+        } else {
+            isConnectDue = true;
+            nextConnectNs = member.nowNs() + policy.learnerRetryNs();
         }
     }
 
@@ -286,6 +338,7 @@ public final class Follower {
         if (mode == SyncMode.TRUNC) {
             try {
                 log.truncateAfter(zxid);
+                window.load(log);
             } catch (final RuntimeException e) {
                 member.cannotUseStorage("cannot truncate the log as the leader asked", e);
                 return;
@@ -331,6 +384,7 @@ public final class Follower {
                 final TxnLog.SnapshotReceiver done = snapshotReceiver;
                 snapshotReceiver = null;
                 done.finish();
+                window.clear();
             }
         } catch (final RuntimeException e) {
             member.cannotUseStorage("cannot install the leader's snapshot", e);
@@ -378,6 +432,7 @@ public final class Follower {
             } else {
                 log.append(zxid, payload, offset, length);
             }
+            window.add(zxid, payload, offset, length);
         } catch (final RuntimeException e) {
             member.cannotUseStorage("cannot append to the log", e);
             return;

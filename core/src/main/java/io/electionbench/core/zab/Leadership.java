@@ -312,6 +312,20 @@ public final class Leadership {
         return mask;
     }
 
+    /**
+     * Learners that reported to this leadership, observers included: ZooKeeper's {@code Leader.getEpochToPropose}
+     * raises the epoch above every connecting learner's accepted epoch, but counts only participants.
+     */
+    public long reportedLearners() {
+        long mask = 0;
+        for (final LearnerProgress learner : learners) {
+            if (learner.phase() != Phase.NONE) {
+                mask |= 1L << learner.index();
+            }
+        }
+        return mask;
+    }
+
     /** Voters whose ACKEPOCH counts towards the epoch: acknowledged with their current epoch, not -1. */
     public long epochAckVoters() {
         long mask = 0;

@@ -7,8 +7,10 @@ import java.util.function.LongPredicate;
 import org.agrona.DirectBuffer;
 
 import io.electionbench.core.Zxid;
+import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
+import io.electionbench.core.log.CommittedWindow;
 import io.electionbench.core.log.RecordSpan;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.quorum.Ensemble;
@@ -46,6 +48,10 @@ public final class SyncStreamer {
     private final PeerPublisher publisher;
     private final PersistentState storage;
     private final TxnLog log;
+    /** The member's in-memory committed window, which may hold txns the log compacted. */
+    private final CommittedWindow window;
+    /** Fast policy: a learner exactly at the snapshot zxid continues from the log (docs/storage.md). */
+    private final boolean isSnapshotZxidHeld;
     private final Leadership leadership;
     private final Discovery discovery;
     private final SyncPlan plan = new SyncPlan();
@@ -58,10 +64,13 @@ public final class SyncStreamer {
     private long syncBytesSent;
     private long syncsDeferred;
 
-    public SyncStreamer(final Member member, final Ensemble ensemble, final PeerPublisher publisher,
-        final PersistentState storage, final Leadership leadership, final Discovery discovery) {
+    public SyncStreamer(final Member member, final Ensemble ensemble, final ElectionPolicy policy,
+        final PeerPublisher publisher, final PersistentState storage, final CommittedWindow window,
+        final Leadership leadership, final Discovery discovery) {
         this.member = member;
         this.ensemble = ensemble;
+        this.isSnapshotZxidHeld = policy.isSnapshotZxidASyncPoint();
+        this.window = window;
         this.publisher = publisher;
         this.storage = storage;
         this.log = storage.log();
@@ -118,7 +127,10 @@ public final class SyncStreamer {
         final long leaderLast = storage.lastLoggedZxid();
         final long snapshotZxid = log.snapshotZxid();
         final long windowStart = snapshotZxid < 0 ? 0 : snapshotZxid;
-        SyncPlanner.plan(leaderLast, windowStart, leaderLast, windowStart, leaderHas, followerLast, followerEpoch,
+        // LearnerHandler.syncFollower: the window's bounds, both the leader's last zxid when it is empty.
+        final long minCommitted = window.isEmpty() ? leaderLast : window.minZxid();
+        final long diskFirst = isSnapshotZxidHeld ? windowStart : log.firstZxid();
+        SyncPlanner.plan(leaderLast, minCommitted, leaderLast, diskFirst, leaderHas, followerLast, followerEpoch,
             learner.snapshotZxid(), plan);
         final long sid = ensemble.sid(index);
         final SyncMode mode = plan.mode();
@@ -133,9 +145,20 @@ public final class SyncStreamer {
         pumpSync(index);
     }
 
+    /**
+     * Whether the leader can continue a learner's history from {@code zxid}: a txn its window or its log
+     * holds. ZooKeeper finds nothing else (its {@code ZKDatabase.getProposalsFromTxnLog} needs the
+     * learner's zxid itself in the log), so a learner exactly at the leader's snapshot, whose log starts
+     * after it, gets a SNAP. The fast policy counts the snapshot zxid (0 when there is none) as held too:
+     * a zxid names the history up to it, the snapshot is that history, and the txns after it are in the
+     * log, so a DIFF from there is exact and sends no state.
+     */
     private boolean leaderHas(final long zxid) {
+        if (window.contains(zxid) || log.contains(zxid)) {
+            return true;
+        }
         final long snapshotZxid = log.snapshotZxid();
-        return zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid || log.contains(zxid);
+        return isSnapshotZxidHeld && (zxid == 0 && snapshotZxid < 0 || zxid == snapshotZxid);
     }
 
     /**
@@ -188,6 +211,9 @@ public final class SyncStreamer {
             }
             learner.snapshotCursor(-1);
         }
+        if (learner.syncCursorZxid() < log.snapshotZxid() && streamWindow(index, sid) != 0) {
+            return 1;
+        }
         final int streamed = streamRecordSpans(index, sid);
         if (streamed == SPANS_DROPPED) {
             return 1;
@@ -210,6 +236,31 @@ public final class SyncStreamer {
         }
         learner.phase(Phase.NEWLEADER_SENT);
         return 1;
+    }
+
+    /**
+     * A DIFF from inside the committed window whose next txns the log compacted into its snapshot: they
+     * come from the window, up to the snapshot zxid, and the log's follow. The window holds a run of the
+     * history ending at the log's last txn, so while it still holds the last txn sent, it holds the next;
+     * once it no longer does (it dropped its oldest for newer txns while the link was full), the learner
+     * is let go, to be planned afresh when it rejoins.
+     *
+     * @return 0 when the window part is done, 1 when the stream waits or the learner was dropped
+     */
+    private int streamWindow(final int index, final long sid) {
+        final LearnerProgress learner = leadership.learner(index);
+        if (!window.contains(learner.syncCursorZxid())) {
+            leadership.dropUnreachable(index);
+            return 1;
+        }
+        entries.start(index, sid);
+        window.read(learner.syncCursorZxid() + 1, log.snapshotZxid(), entries);
+        if (entries.failed) {
+            leadership.dropUnreachable(index);
+            return 1;
+        }
+        learner.syncCursorZxid(entries.lastSent);
+        return learner.syncCursorZxid() < log.snapshotZxid() ? 1 : 0;
     }
 
     /**

@@ -110,6 +110,12 @@ final class AgentHarness {
         agent.doWork(nowNs);
     }
 
+    /** A dial to {@code sid} the agent asked for failed before it connected. */
+    void unreachable(final long sid) {
+        InboundMessages.offerSidOnly(agent.inbound(), InboundMessages.PEER_UNREACHABLE, sid);
+        agent.doWork(nowNs);
+    }
+
     void learnerInfo(final long from) {
         learnerInfo(from, 0);
     }
@@ -287,10 +293,24 @@ final class AgentHarness {
     /** Sends a link refused ({@link #refuse}). */
     final List<Sent> refused = new ArrayList<>();
 
+    /** What the publisher answers to {@link PeerPublisher#haveDelivered}. */
+    boolean isDelivered = true;
+
     private final class Recorder implements PeerPublisher {
+        @Override
+        public boolean haveDelivered() {
+            return isDelivered;
+        }
+
         @Override
         public boolean isWritable(final long toSid) {
             return !unwritable.contains(toSid);
+        }
+
+        /** Recorded as a "connect" (a dial; its failure is for the test to report, {@link #unreachable}). */
+        @Override
+        public void connect(final long toSid) {
+            sent.add(new Sent("connect", toSid, 0, 0, 0, 0, 0));
         }
 
         /** Recorded as a "reset" (it cannot be refused: the connection is closed whatever it holds). */

@@ -22,7 +22,7 @@ class InboundRingWrapTest {
     void aMessageThatWrapsIsReadInTheCycleThatReadsThePaddingBeforeIt() {
         final AgentHarness h = new AgentHarness(1, Ensemble.majority(3), ElectionPolicy.FAST).start();
         final int capacity = h.agent.inbound().capacity();
-        final int record = RecordDescriptor.HEADER_LENGTH + InboundMessages.LEARNER_INFO_LENGTH;
+        final int record = RecordDescriptor.HEADER_LENGTH + LearnerInfoFlyweight.LENGTH;
         assertTrue(capacity % record != 0, "the records must not tile the ring exactly, or nothing would wrap");
         // Fill the ring up to less than one record before its end, a message per duty cycle.
         final int beforeEnd = capacity / record;

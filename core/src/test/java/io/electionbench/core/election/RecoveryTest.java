@@ -54,13 +54,39 @@ class RecoveryTest {
 
     /** Server 3 of {@code size} with the given history and epochs, LEADING after 1 and 2 voted for it. */
     private static AgentHarness leader(final int size, final long current, final long accepted, final long... zxids) {
-        final AgentHarness h = new AgentHarness(3, Ensemble.majority(size), FAST);
+        return leader(FAST, size, current, accepted, zxids);
+    }
+
+    private static AgentHarness leader(final ElectionPolicy policy, final int size, final long current,
+        final long accepted, final long... zxids) {
+        return leader(policy, Ensemble.majority(size), current, accepted, zxids);
+    }
+
+    /** Server 3 of voters 1-3 and observer 4, LEADING after 1 and 2 voted for it, at epoch 1. */
+    private static AgentHarness observedLeader(final ElectionPolicy policy) {
+        return leader(policy, Ensemble.builder().participant(1).participant(2).participant(3).observer(4).build(),
+            1, 1);
+    }
+
+    private static AgentHarness leader(final ElectionPolicy policy, final Ensemble ensemble, final long current,
+        final long accepted, final long... zxids) {
+        return leader(policy, ensemble, current, accepted, -1, zxids);
+    }
+
+    /** As {@link #leader}, started from a snapshot at {@code snapshotZxid} (-1: none) and its log after it. */
+    private static AgentHarness leader(final ElectionPolicy policy, final Ensemble ensemble, final long current,
+        final long accepted, final long snapshotZxid, final long... zxids) {
+        final int size = ensemble.size();
+        final AgentHarness h = new AgentHarness(3, ensemble, policy);
         h.storage.epoch = current;
         h.storage.accepted = accepted;
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
         for (final long z : zxids) {
             payload.putLong(0, z);
             h.storage.log.append(z, payload, 0, 8);
+        }
+        if (snapshotZxid >= 0) {
+            h.storage.log.snapshot(snapshotZxid, payload, 0, 8);
         }
         h.start();
         for (long sid = 1; sid <= size; sid++) {
@@ -72,6 +98,9 @@ class RecoveryTest {
         h.notification(1, LOOKING, 3, last, 1, current);
         h.notification(2, LOOKING, 3, last, 1, current);
         h.advanceMs(60);
+        for (int ms = 0; ms < 1000 && h.agent.state() != ServerState.LEADING; ms += 10) {
+            h.advanceMs(10);
+        }
         assertEquals(ServerState.LEADING, h.agent.state());
         h.take();
         return h;
@@ -174,6 +203,49 @@ class RecoveryTest {
             assertEquals(2, h.storage.currentEpoch(), "the leader, 4 and 5 adopt epoch 2");
             assertEquals(List.of(2L, 4L, 5L), recipients(h.take("syncStart")),
                 "2 is synced even though its ack did not count");
+        }
+
+        /**
+         * ZooKeeper's {@code Leader.waitForEpochAck} returns at once once the epoch is acknowledged by a quorum:
+         * the "learner is ahead of the leader" check covers only the learners that take part in discovery. A
+         * later one goes straight to its sync, here a TRUNC of the txns of epoch 1 the leader never had.
+         */
+        @Test
+        void aLearnerMoreRecentThanTheLeaderThatJoinsAfterTheQuorumAcknowledgedIsSynced() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, 3, 1, 1, Zxid.make(1, 1), Zxid.make(1, 2));
+                h.learnerInfo(1);
+                h.ackEpoch(1, 1, Zxid.make(1, 2));
+                assertEquals(2, h.storage.currentEpoch(), policy + ": the leader and 1 acknowledged epoch 2");
+                h.learnerInfo(2);
+                h.take();
+                h.ackEpoch(2, 1, Zxid.make(1, 5));
+                final List<AgentHarness.Sent> sent = h.take();
+                assertTrue(ofType(sent, "reject").isEmpty(), policy + ": the late learner is not refused");
+                final List<AgentHarness.Sent> starts = ofType(sent, "syncStart");
+                assertEquals(1, starts.size(), policy.toString());
+                assertEquals(SyncMode.TRUNC.code(), starts.get(0).state(), policy.toString());
+                assertEquals(Zxid.make(1, 2), starts.get(0).zxid(), policy.toString());
+                assertEquals(Phase.NEWLEADER_SENT, phase(h, 2), policy.toString());
+            }
+        }
+
+        /**
+         * ZooKeeper's {@code Leader.getEpochToPropose} raises the epoch above every connecting learner's
+         * accepted epoch, an observer's included (only participants count towards the quorum).
+         */
+        @Test
+        void anObserversAcceptedEpochRaisesTheNewEpoch() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = observedLeader(policy);
+                h.learnerInfo(4, 2);
+                assertTrue(h.take("leaderInfo").isEmpty(), policy + ": an observer is not part of the quorum");
+                h.learnerInfo(1, 1);
+                final List<AgentHarness.Sent> infos = h.take("leaderInfo");
+                assertEquals(List.of(1L, 4L), recipients(infos), policy.toString());
+                assertEquals(3, infos.get(0).peerEpoch(), policy + ": max(1, 1, observer's 2) + 1");
+                assertEquals(0, h.agent.epochsCapped(), policy.toString());
+            }
         }
 
         @Test
@@ -279,6 +351,113 @@ class RecoveryTest {
             final AgentHarness.Sent start = h.take("syncStart").get(0);
             assertEquals(SyncMode.TRUNC.code(), start.state());
             assertEquals(Zxid.make(1, 2), start.zxid());
+        }
+
+        /**
+         * ZooKeeper's {@code LearnerHandler.syncFollower} TRUNCs a learner past the leader's last committed
+         * txn whatever the epochs. Here epoch 2 was established on 1:1 1:2 (the leader acknowledged it),
+         * whose leader proposed 2:1 and 2:2 to learner 2 only; 2 joins late and truncates to 1:2.
+         */
+        @Test
+        void aLearnerAheadInALaterEpochIsTruncatedToTheLeadersLastTxn() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, 3, 2, 2, Zxid.make(1, 1), Zxid.make(1, 2));
+                h.learnerInfo(1);
+                h.ackEpoch(1, 2, Zxid.make(1, 2));
+                h.learnerInfo(2);
+                h.take();
+                h.ackEpoch(2, 2, Zxid.make(2, 2));
+                final List<AgentHarness.Sent> starts = h.take("syncStart");
+                assertEquals(1, starts.size(), policy.toString());
+                assertEquals(SyncMode.TRUNC.code(), starts.get(0).state(), policy.toString());
+                assertEquals(Zxid.make(1, 2), starts.get(0).zxid(), policy.toString());
+            }
+        }
+
+        /**
+         * ZooKeeper's leader keeps its newest 500 txns in memory ({@code ZKDatabase.addCommittedProposal},
+         * {@code commitLogCount}), whatever snapshots and log purges do, so a learner a few txns behind a
+         * leader that just compacted its log still gets a DIFF, from that window.
+         */
+        @Test
+        void aLearnerBehindALeaderThatJustCompactedItsLogGetsADiffFromTheCommittedWindow() {
+            for (final ElectionPolicy policy : List.of(ElectionPolicy.ZOOKEEPER, FAST)) {
+                final AgentHarness h = leader(policy, Ensemble.majority(3), 1, 1, history(1, 10));
+                final UnsafeBuffer state = new UnsafeBuffer(new byte[100]);
+                h.storage.log.snapshot(Zxid.make(1, 10), state, 0, state.capacity());
+                h.learnerInfo(1);
+                h.take();
+                h.ackEpoch(1, 1, Zxid.make(1, 7));
+                final List<AgentHarness.Sent> sent = h.take();
+                assertEquals(SyncMode.DIFF.code(), sent.get(0).state(), policy + ": " + sent);
+                assertEquals(Zxid.make(1, 7), sent.get(0).zxid(), policy.toString());
+                assertEquals(List.of(Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)),
+                    zxids(ofType(sent, "proposal")), policy + ": from the window, the log holds none of them");
+                assertEquals("newLeader", sent.get(sent.size() - 1).type(), policy.toString());
+                assertTrue(ofType(sent, "snapshotChunk").isEmpty(), policy.toString());
+            }
+        }
+
+        /**
+         * The window is the member's, not the role's: the txns a follower logged are there when it leads
+         * next, after it compacted its log ({@code ZKDatabase} outlives the {@code ZooKeeperServer} of
+         * each role).
+         */
+        @Test
+        void theWindowAFollowerFilledServesItsDiffsWhenItLeads() {
+            final AgentHarness h = follower();
+            h.connected(2);
+            h.followThrough(3, 1);
+            for (final long z : history(1, 6)) {
+                h.proposal(3, z);
+            }
+            final UnsafeBuffer state = new UnsafeBuffer(new byte[100]);
+            h.storage.log.snapshot(Zxid.make(1, 6), state, 0, state.capacity());
+            h.linkDown(3);
+            h.advanceMs(10);
+            h.notification(2, LOOKING, 1, Zxid.make(1, 6), 2, 1);
+            for (int ms = 0; ms < 1000 && h.agent.state() != ServerState.LEADING; ms += 10) {
+                h.advanceMs(10);
+            }
+            assertEquals(ServerState.LEADING, h.agent.state(), h.transitions.toString());
+            h.take();
+            h.learnerInfo(2, 1);
+            h.ackEpoch(2, 1, Zxid.make(1, 4));
+            final List<AgentHarness.Sent> sent = h.take();
+            final AgentHarness.Sent start = ofType(sent, "syncStart").get(0);
+            assertEquals(SyncMode.DIFF.code(), start.state(), sent.toString());
+            assertEquals(Zxid.make(1, 4), start.zxid());
+            assertEquals(List.of(Zxid.make(1, 5), Zxid.make(1, 6)), zxids(ofType(sent, "proposal")));
+        }
+
+        /**
+         * A restart fills the window from the log after the snapshot only ({@code ZKDatabase.loadDataBase}): a
+         * learner exactly at the snapshot zxid, which neither the window nor the log holds, gets a SNAP in
+         * ZooKeeper ({@code getProposalsFromTxnLog} needs that zxid in the log). The fast policy continues
+         * it from the log: the snapshot is the history up to that zxid.
+         */
+        @Test
+        void aLearnerAtTheSnapshotOfARestartedLeaderGetsASnapUnderZooKeeperAndADiffUnderFast() {
+            final Ensemble three = Ensemble.majority(3);
+            final AgentHarness zk = leader(ElectionPolicy.ZOOKEEPER, three, 1, 1, Zxid.make(1, 5), history(1, 10));
+            zk.learnerInfo(1);
+            zk.take();
+            zk.ackEpoch(1, 1, Zxid.make(1, 5));
+            List<AgentHarness.Sent> sent = zk.take();
+            assertEquals(SyncMode.SNAP.code(), sent.get(0).state(), sent.toString());
+            assertEquals(Zxid.make(1, 5), sent.get(0).zxid());
+            assertEquals(List.of(Zxid.make(1, 6), Zxid.make(1, 7), Zxid.make(1, 8), Zxid.make(1, 9), Zxid.make(1, 10)),
+                zxids(ofType(sent, "proposal")));
+
+            final AgentHarness fast = leader(FAST, three, 1, 1, Zxid.make(1, 5), history(1, 10));
+            fast.learnerInfo(1);
+            fast.take();
+            fast.ackEpoch(1, 1, Zxid.make(1, 5));
+            sent = fast.take();
+            assertEquals(SyncMode.DIFF.code(), sent.get(0).state(), sent.toString());
+            assertEquals(Zxid.make(1, 5), sent.get(0).zxid());
+            assertTrue(ofType(sent, "snapshotChunk").isEmpty());
+            assertEquals(5, ofType(sent, "proposal").size());
         }
 
         @Test

@@ -60,13 +60,28 @@ class QuorumTest {
         assertEquals(0, e.quorum().weight(e.indexOf(4)));
     }
 
+    /** QuorumHierarchical.parse takes any sid of a group line; an observer there weighs 0 and never votes. */
+    @Test
+    void anObserverInAGroupWeighsNothingAndNeverVotes() {
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).observer(4)
+            .group(1, 1, 2, 4).group(2, 3).weight(4, 0).build();
+        assertFalse(e.quorum().isVoter(e.indexOf(4)));
+        assertEquals(0, e.quorum().weight(e.indexOf(4)));
+        assertTrue(e.quorum().containsQuorum(e.maskOf(1, 2, 3)));
+        assertFalse(e.quorum().containsQuorum(e.maskOf(1, 3, 4)), "group 1 needs two of its voters 1 and 2");
+        final Ensemble implicit = Ensemble.builder().participant(1).participant(2).participant(3).observer(4)
+            .group(1, 1, 2, 3, 4).build();
+        assertTrue(implicit.quorum().containsQuorum(implicit.maskOf(1, 2)), "the observer's implicit weight is 0 too");
+    }
+
     @Test
     void builderRejectsInconsistentConfigs() {
         assertMessage("no participants", () -> Ensemble.builder().observer(1).build());
         assertMessage("positive", () -> Ensemble.builder().participant(0));
         assertMessage("weights need groups", () -> Ensemble.builder().participant(1).weight(1, 2).build());
         assertMessage("not grouped: [3]", () -> Ensemble.builder().participant(1).participant(2).participant(3).group(1, 1, 2).build());
-        assertMessage("is an observer", () -> Ensemble.builder().participant(1).observer(2).group(1, 1, 2).build());
+        assertMessage("is an observer: an observer never votes, so its weight must be 0",
+            () -> Ensemble.builder().participant(1).observer(2).group(1, 1, 2).weight(2, 1).build());
         assertMessage("not in the ensemble", () -> Ensemble.builder().participant(1).group(1, 1, 7).build());
         assertMessage("no set of servers can be a quorum", () -> Ensemble.builder().participant(1).participant(2)
             .group(1, 1).group(2, 2).weight(1, 0).weight(2, 0).build());

@@ -114,6 +114,72 @@ class ScenarioFilesTest {
         assertEquals("t.scn:3: server 1 is already running", ex.getMessage());
     }
 
+    @Test
+    void theCommandBeforeARunUntilIsNotSettled() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nrun until 1 LOOKING\nexpect no-leader\n"
+            + "expect round 1 1\nrun until 3 LEADING\nexpect state 3 LEADING\n");
+        assertTrue(r.passed(), r.expectations().toString());
+        assertTrue(r.virtualNs() < run("ensemble 3\nstart 1 2 3\n").virtualNs(),
+            "stopped at the decision, before recovery");
+    }
+
+    @Test
+    void anEventThatNeverComesFailsTheRunUntilLine() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nrun until 1 LEADING within 2s\nexpect leader 3\n");
+        assertFalse(r.passed());
+        final ScenarioResult.Expectation line3 = r.expectations().get(0);
+        assertEquals(3, line3.line());
+        assertFalse(line3.ok());
+        assertEquals("not reached within 2 s of virtual time; at the end leader 3 "
+            + "(1=FOLLOWING>3, 2=FOLLOWING>3, 3=LEADING)", line3.actual());
+        assertTrue(r.expectations().get(1).ok());
+    }
+
+    @Test
+    void aTimeBoundCountsFromThePreviousCommandInVirtualTime() throws ScenarioException {
+        final ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse("t.scn",
+            "ensemble 3\nstart 1 2 3\ncrash 3\nexpect leader 2 within 1s\nexpect leader 2 within 100ms\n"
+            + "expect state 3 DOWN within 0s\n"), ElectionPolicy.ZOOKEEPER);
+        assertFalse(r.passed());
+        assertTrue(r.expectations().get(0).ok(), r.expectations().toString());
+        final ScenarioResult.Expectation late = r.expectations().get(1);
+        assertFalse(late.ok());
+        assertTrue(late.actual().startsWith("leader 2 (1=FOLLOWING>2, 2=LEADING, 3=DOWN); holding only since 200."),
+            late.actual());
+        assertTrue(late.actual().endsWith(" ms after line 3 began, past 100 ms"), late.actual());
+        assertTrue(r.expectations().get(2).ok(), "the crash itself is instant");
+    }
+
+    @Test
+    void aTimeBoundFailsAnExpectationThatStoppedHolding() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstart 1 2 3\nrun 10ms\nexpect leader 3 within 1s\n"
+            + "partition 3 | 1,2\nexpect state 3 LEADING within 1s\n");
+        assertFalse(r.passed());
+        assertTrue(r.expectations().get(0).ok());
+        assertFalse(r.expectations().get(1).ok(), "3 stepped down once cut off from its quorum");
+    }
+
+    @Test
+    void epochsRoundsAndANewEpochZxidAreSetAndSeen() throws ScenarioException {
+        final ScenarioResult r = run("ensemble 3\nstate 1 zxid 1:5 accepted 4 current 2\nstate 2 log 1:1-1:5 3:0\n"
+            + "expect epoch 1 2\nexpect accepted-epoch 1 4\nexpect epoch 2 3\nexpect accepted-epoch 2 3\n"
+            + "expect zxid 2 3:0\nstart 1 2\nexpect leader 2\nexpect epoch 1 5\nexpect log-equal 1,2\n"
+            + "expect round 1 1\nexpect round 3 1\n");
+        assertEquals(9, r.expectations().stream().filter(ScenarioResult.Expectation::ok).count(),
+            r.expectations().toString());
+        assertEquals("DOWN", r.expectations().get(9).actual(), "a server that is down has no round");
+    }
+
+    @Test
+    void pendingFilesAreNotRunButStillParse() throws IOException, ScenarioException {
+        assertTrue(files().stream().noneMatch(p -> p.toString().contains("pending")), files().toString());
+        try (Stream<Path> s = Files.list(DIR.resolve("pending"))) {
+            for (final Path p : s.filter(f -> f.toString().endsWith(".scn")).collect(Collectors.toList())) {
+                assertFalse(ScenarioParser.parse(p).commands().isEmpty(), p.toString());
+            }
+        }
+    }
+
     private static ScenarioResult run(final String text) throws ScenarioException {
         return ScenarioRunner.run(ScenarioParser.parse("t.scn", text), null);
     }

@@ -65,10 +65,13 @@ class SyncPlannerTest {
     }
 
     @Test
-    void aLearnerAheadInALaterEpochIsNeverTruncatedAcrossEpochs() {
-        // Txns of epoch 4, which the leader never committed: its history may have left the leader's
-        // before 3:4, so TRUNC(3:4) could keep foreign txns.
-        assertPlan(SyncMode.SNAP, LAST, SyncReason.AHEAD_ACROSS_EPOCHS, plan(make(4, 2), 4));
+    void aLearnerAheadInALaterEpochIsTruncatedToTheLeadersLastCommittedAsInZooKeeper() {
+        // Txns of epoch 4, which the leader never committed, on top of the history epoch 4's leader
+        // established: the leader's whole history (LearnerHandler.syncFollower TRUNCs with no epoch test).
+        assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_ACROSS_EPOCHS, plan(make(4, 2), 4));
+        final SyncPlan compacted =
+            SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(4, 2), 4, make(4, 1), plan);
+        assertPlan(SyncMode.SNAP, LAST, SyncReason.AHEAD_INTO_SNAPSHOT, compacted);
     }
 
     @Test

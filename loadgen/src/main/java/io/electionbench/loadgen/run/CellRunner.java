@@ -44,6 +44,11 @@ public final class CellRunner {
         ChildJvms.flags(flags);
     }
 
+    /** Whether the process target's nodes start with a {@link NodeClassArchive} (on unless told off). */
+    public static void nodeClassArchive(final boolean enabled) {
+        NodeClassArchive.enabled(enabled);
+    }
+
     /** The config of the nodes the remote target drives. */
     public CellRunner remoteConfig(final Path file) {
         this.remoteConfig = file;

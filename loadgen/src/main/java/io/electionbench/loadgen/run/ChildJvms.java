@@ -35,6 +35,11 @@ public final class ChildJvms {
         flags = jvmFlags;
     }
 
+    /** The flags children get now (after the heap), as {@link #flags(String)} last set them. */
+    static String currentFlags() {
+        return flags;
+    }
+
     /** The java command line for a child: this JVM's java binary, the heap, the flags, then {@code args}. */
     static List<String> command(final String heap, final List<String> args) {
         final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),

@@ -18,6 +18,8 @@ final class ProcessTarget extends AdminTarget {
 
     private final ChildJvms jvms;
     private final String heap;
+    private long archivingSid = -1;
+    private Path archiveOut;
 
     ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing,
         final FsyncPolicy fsync, final String heap) throws IOException {
@@ -39,7 +41,25 @@ final class ProcessTarget extends AdminTarget {
 
     @Override
     protected void spawn(final long sid) throws Exception {
-        jvms.start(sid, ChildJvms.command(heap, nodeArgs(configFile, sid)), dir.resolve("node-" + sid + ".log"));
+        final List<String> args = new java.util.ArrayList<>();
+        if (archiveOut != null) {
+            if (sid == archivingSid) {
+                args.add("-XX:ArchiveClassesAtExit=" + archiveOut);
+            }
+        } else {
+            args.addAll(NodeClassArchive.nodeFlags(heap, System.err));
+        }
+        args.addAll(nodeArgs(configFile, sid));
+        jvms.start(sid, ChildJvms.command(heap, args), dir.resolve("node-" + sid + ".log"));
+    }
+
+    /**
+     * Makes this a {@link NodeClassArchive} training ensemble: node {@code sid} writes the classes it
+     * loaded to {@code archive} when it exits, and no node uses an archive.
+     */
+    void archiveAtExit(final long sid, final Path archive) {
+        this.archivingSid = sid;
+        this.archiveOut = archive;
     }
 
     /**

@@ -66,8 +66,8 @@ public final class CompareCommand implements Callable<Integer> {
         try {
             final Comparison.Options options = comparison.options();
             final RunStore store = new RunStore(root.repo());
-            final Comparison c = Comparison.of("A " + oldSpec, runs(store, oldSpec), "B " + newSpec, runs(store, newSpec),
-                options);
+            final Comparison c =
+                Comparison.of("A " + oldSpec, runs(store, oldSpec), "B " + newSpec, runs(store, newSpec), options);
             return print(c, isJson, out, err, "compare");
         } catch (final ResultsException ex) {
             err.println("electionbench compare: " + ex.getMessage());

@@ -54,10 +54,11 @@ import java.util.stream.Stream;
         "Exit 0: no regression; 1: a significant regression of at least the threshold; 2: bad input or failure."})
 public final class ContinuousCommand implements Callable<Integer> {
     /** Run options this command sets itself for every round; the user may not give them. */
-    static final Set<String> OWNED_RUN_OPTIONS = Set.of("--trials", "--warmup", "--out", "--json", "--no-store", "--help", "-h",
-        "--version", "-V");
+    static final Set<String> OWNED_RUN_OPTIONS = Set.of("--trials", "--warmup", "--out", "--json", "--no-store",
+        "--help", "-h", "--version", "-V");
 
-    @Parameters(index = "0", paramLabel = "BASE", description = "Old side: a git revision (HEAD~1, a branch, a tag, a sha).")
+    @Parameters(index = "0", paramLabel = "BASE",
+        description = "Old side: a git revision (HEAD~1, a branch, a tag, a sha).")
     private String baseRevision;
 
     @Parameters(index = "1", paramLabel = "HEAD", description = "New side: a git revision.")
@@ -128,8 +129,8 @@ public final class ContinuousCommand implements Callable<Integer> {
 
     private void validate() {
         if (rounds < 1 || warmupRounds < 0) {
-            throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds + " and "
-                + warmupRounds);
+            throw new ResultsException("--rounds must be at least 1 and --warmup-rounds at least 0, got " + rounds
+                + " and " + warmupRounds);
         }
         comparison.options();
         takeSeed();
@@ -203,8 +204,8 @@ public final class ContinuousCommand implements Callable<Integer> {
         }
     }
 
-    private Map<Side, Path> build(final Worktrees worktrees, final Map<Side, String> shas, final Path tmp, final Path logs,
-        final ContinuousProgress progress) throws IOException, InterruptedException {
+    private Map<Side, Path> build(final Worktrees worktrees, final Map<Side, String> shas, final Path tmp,
+        final Path logs, final ContinuousProgress progress) throws IOException, InterruptedException {
         final Map<Side, Path> jars = new EnumMap<>(Side.class);
         for (final Side side : Side.values()) {
             final String sha = shas.get(side);

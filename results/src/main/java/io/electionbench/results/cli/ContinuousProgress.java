@@ -51,7 +51,8 @@ final class ContinuousProgress implements Interleaving.Listener {
         }
         final long spent = now - stepsStartNanos;
         final String eta = step == 1 ? "?" : clock(spent / (step - 1) * (steps - step + 1));
-        final String which = isWarmup ? "warm-up " + round + "/" + warmupRounds : "round " + (round - warmupRounds) + "/" + rounds;
+        final String which =
+            isWarmup ? "warm-up " + round + "/" + warmupRounds : "round " + (round - warmupRounds) + "/" + rounds;
         err.printf("[%d/%d] %-13s %s %-4s %s  seed %d  elapsed %s  ETA %s%n", step, steps, which, side.letter(),
             side.label(), shas.get(side).substring(0, Math.min(12, shas.get(side).length())), seed,
             clock(now - startNanos), eta);
@@ -61,6 +62,8 @@ final class ContinuousProgress implements Interleaving.Listener {
     /** @return h:mm:ss or m:ss. */
     static String clock(final long nanos) {
         final long s = TimeUnit.NANOSECONDS.toSeconds(Math.max(0, nanos));
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+        return s >= 3600
+            ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String.format("%d:%02d", s / 60, s % 60);
     }
 }

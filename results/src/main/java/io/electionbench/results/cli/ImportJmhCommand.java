@@ -52,7 +52,8 @@ public final class ImportJmhCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         try {
             final Path repo = root.repo();
-            final Instant started = Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
+            final Instant started =
+                Files.isRegularFile(jmhFile) ? Files.getLastModifiedTime(jmhFile).toInstant() : Instant.now();
             final RunResult run = JmhImport.read(jmhFile, GitInfo.detect(repo), HostInfo.detect(), started);
             final Optional<StoredRun> before = JmhImport.findImported(new RunStore(repo).all(), run);
             if (before.isPresent()) {

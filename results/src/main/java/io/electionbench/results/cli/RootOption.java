@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code --root} option every results command takes (a picocli mixin). */
 public final class RootOption {
-    @Option(names = "--root", paramLabel = "DIR", description = "Repository root holding results/runs (default: git top-level).")
+    @Option(names = "--root", paramLabel = "DIR",
+        description = "Repository root holding results/runs (default: git top-level).")
     private Path root;
 
     /** The given root, absolute and normalized, or the git top level of the working directory. */

@@ -201,8 +201,8 @@ public record Comparison(
                     warnings.add(cell + " " + e.getKey() + ": unit or direction differs (" + o.unit() + ", "
                         + o.better().json() + " vs " + n.unit() + ", " + n.better().json() + "); not compared");
                 } else {
-                    final CompareRow row = CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(), n.samples(),
-                        thresholdPct, alpha);
+                    final CompareRow row = CompareRow.of(cell, e.getKey(), o.unit(), o.better(), o.samples(),
+                        n.samples(), thresholdPct, alpha);
                     rows.add(row);
                     if (o.isPerRun() || n.isPerRun()) {
                         perRunRows.add(row);
@@ -239,8 +239,8 @@ public record Comparison(
      * "every" when that is all of them. Per-run metrics are left out by the caller: their n is the
      * number of runs by design, so a small n there says nothing about the measurement.
      */
-    private static void warnSmallSamples(
-        final String side, final List<CompareRow> rows, final ToIntFunction<CompareRow> n, final List<String> warnings) {
+    private static void warnSmallSamples(final String side, final List<CompareRow> rows,
+        final ToIntFunction<CompareRow> n, final List<String> warnings) {
         final Map<String, List<String>> byCell = new LinkedHashMap<>();
         int small = 0;
         int min = MIN_SAMPLES;
@@ -261,13 +261,15 @@ public record Comparison(
         } else {
             where = byCell.entrySet().stream().limit(MAX_CELLS_NAMED)
                 .map(e -> e.getKey() + " " + String.join(", ", e.getValue())).collect(Collectors.joining("; "))
-                + (byCell.size() > MAX_CELLS_NAMED ? "; and " + (byCell.size() - MAX_CELLS_NAMED) + " more cell(s)" : "");
+                + (byCell.size() > MAX_CELLS_NAMED
+                    ? "; and " + (byCell.size() - MAX_CELLS_NAMED) + " more cell(s)" : "");
         }
         warnings.add(side + " side has fewer than " + MIN_SAMPLES + " samples in " + where
             + ": confidence intervals are unbounded and small changes cannot be significant");
     }
 
-    private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns, final List<String> warnings) {
+    private static void warnHosts(final List<RunResult> oldRuns, final List<RunResult> newRuns,
+        final List<String> warnings) {
         final List<HostInfo> hosts = PooledHosts.representatives(oldRuns, newRuns);
         final HostInfo oldHost = hosts.get(0);
         final HostInfo newHost = hosts.get(1);

@@ -70,8 +70,9 @@ public final class ComparisonText {
         byMetric.forEach((metric, list) -> {
             final CompareRow first = list.get(0);
             final List<String[]> table = new ArrayList<>();
-            table.add(new String[]{metric + " (" + first.unit() + ", " + (first.better() == Better.UNKNOWN ? "direction not declared"
-                : first.better().json() + " is better") + ")",
+            final String direction = first.better() == Better.UNKNOWN ? "direction not declared"
+                : first.better().json() + " is better";
+            table.add(new String[]{metric + " (" + first.unit() + ", " + direction + ")",
                 "old", "new", "change", "p", "p.adj", "n", "verdict"});
             list.forEach(r -> table.add(row(r)));
             summaries.stream().filter(g -> g.metric().equals(metric)).forEach(g -> table.add(new String[]{

@@ -1,2 +1,5 @@
-/** Pools runs, compares them cell by cell with medians, confidence intervals and Mann-Whitney U, and judges regressions. */
+/**
+ * Pools runs, compares them cell by cell with medians, confidence intervals and Mann-Whitney U, and judges
+ * regressions.
+ */
 package io.electionbench.results.compare;

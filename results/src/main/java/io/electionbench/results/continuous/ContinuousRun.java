@@ -45,8 +45,8 @@ public final class ContinuousRun {
      * @param runOptions   the user's options to {@code electionbench run} (without {@code --seed}),
      *                     recorded in the config.
      */
-    public ContinuousRun(final Path root, final Map<Side, String> revisions, final Map<Side, String> shas, final int rounds,
-        final int warmupRounds, final long seedBase, final List<String> runOptions) {
+    public ContinuousRun(final Path root, final Map<Side, String> revisions, final Map<Side, String> shas,
+        final int rounds, final int warmupRounds, final long seedBase, final List<String> runOptions) {
         this.root = Objects.requireNonNull(root, "root");
         this.revisions = new EnumMap<>(revisions);
         this.shas = new EnumMap<>(shas);

@@ -38,8 +38,8 @@ public final class LoadgenBuild {
         command.add("package");
         final int exit = Processes.logged(worktree, command, log);
         if (exit != 0) {
-            throw new ResultsException("build of commit " + commit + " failed (" + String.join(" ", command) + " exited " + exit
-                + "); log: " + log);
+            throw new ResultsException("build of commit " + commit + " failed (" + String.join(" ", command)
+                + " exited " + exit + "); log: " + log);
         }
         final Path jar = worktree.resolve(JAR);
         if (!Files.isRegularFile(jar)) {

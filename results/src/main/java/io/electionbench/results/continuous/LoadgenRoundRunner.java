@@ -64,8 +64,8 @@ public final class LoadgenRoundRunner implements RoundRunner {
             warnings.add("round " + round + " of " + side.label() + ": a trial did not recover or a safety check failed"
                 + " (its cells are kept); log: " + log);
         } else if (exit != 0) {
-            throw new ResultsException("round " + round + " of " + side.label() + " failed: electionbench run exited " + exit
-                + lastLine(log) + "; log: " + log);
+            throw new ResultsException("round " + round + " of " + side.label() + " failed: electionbench run exited "
+                + exit + lastLine(log) + "; log: " + log);
         }
     }
 

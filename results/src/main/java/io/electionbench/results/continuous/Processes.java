@@ -49,7 +49,8 @@ final class Processes {
      * @throws IOException when the command cannot be started.
      * @throws InterruptedException when interrupted; the command and its children are then killed.
      */
-    static int logged(final Path dir, final List<String> command, final Path log) throws IOException, InterruptedException {
+    static int logged(final Path dir, final List<String> command, final Path log)
+        throws IOException, InterruptedException {
         final Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(nullDevice())).start();

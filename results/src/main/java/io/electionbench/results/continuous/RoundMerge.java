@@ -38,7 +38,8 @@ public final class RoundMerge {
         for (final Path dir : roundDirs) {
             final Path runsDir = RunStore.runsDir(dir);
             if (!Files.isDirectory(runsDir)) {
-                throw new ResultsException("round directory " + dir + " has no results/runs/: the round stored nothing");
+                throw new ResultsException("round directory " + dir
+                    + " has no results/runs/: the round stored nothing");
             }
             new RunStore(dir).resolve(runsDir.toString()).stream().map(StoredRun::run).forEach(runs::add);
         }
@@ -64,8 +65,8 @@ public final class RoundMerge {
      * @return the envelope with the merged cells.
      */
     public static RunResult merge(final RunResult envelope, final List<RunResult> rounds, final Set<String> collapsed) {
-        return new RunResult(envelope.schema(), envelope.kind(), envelope.commit(), envelope.isDirty(), envelope.branch(),
-            envelope.started(), envelope.host(), envelope.config(), mergeCells(rounds, collapsed));
+        return new RunResult(envelope.schema(), envelope.kind(), envelope.commit(), envelope.isDirty(),
+            envelope.branch(), envelope.started(), envelope.host(), envelope.config(), mergeCells(rounds, collapsed));
     }
 
     /**
@@ -104,8 +105,9 @@ public final class RoundMerge {
         final Metric.Builder b = Metric.builder(first.unit(), first.better()).perRun(first.isPerRun());
         for (final Metric m : parts) {
             if (!first.unit().equals(m.unit()) || first.better() != m.better()) {
-                throw new ResultsException(cellId + ": metric " + name + " is " + first.unit() + "/" + first.better().json()
-                    + " in one round and " + m.unit() + "/" + m.better().json() + " in another");
+                throw new ResultsException(cellId + ": metric " + name + " is " + first.unit() + "/"
+                    + first.better().json() + " in one round and " + m.unit() + "/" + m.better().json()
+                    + " in another");
             }
             for (final double x : m.samples()) {
                 b.add(x);

@@ -42,9 +42,11 @@ public final class Worktrees implements AutoCloseable {
         if (top.exit() != 0) {
             throw new ResultsException(repo + " is not a git repository: " + top.output());
         }
-        final Processes.Result r = Processes.capture(repo, List.of("git", "rev-parse", "--verify", "--quiet", revision + "^{commit}"));
+        final Processes.Result r =
+            Processes.capture(repo, List.of("git", "rev-parse", "--verify", "--quiet", revision + "^{commit}"));
         if (r.exit() != 0 || r.output().isEmpty()) {
-            throw new ResultsException("'" + revision + "' is not a commit in " + repo + " (git rev-parse found nothing)");
+            throw new ResultsException("'" + revision + "' is not a commit in " + repo
+                + " (git rev-parse found nothing)");
         }
         return r.output();
     }
@@ -58,7 +60,8 @@ public final class Worktrees implements AutoCloseable {
      * @throws InterruptedException when interrupted.
      */
     public synchronized Path add(final Path dir, final String sha) throws IOException, InterruptedException {
-        final Processes.Result r = Processes.capture(repo, List.of("git", "worktree", "add", "--detach", dir.toString(), sha));
+        final Processes.Result r =
+            Processes.capture(repo, List.of("git", "worktree", "add", "--detach", dir.toString(), sha));
         if (r.exit() != 0) {
             throw new ResultsException("git worktree add " + dir + " " + sha + " failed: " + r.output());
         }
@@ -73,12 +76,15 @@ public final class Worktrees implements AutoCloseable {
         boolean wasInterrupted = Thread.interrupted();
         for (final Path dir : added) {
             try {
-                final Processes.Result r = Processes.capture(repo, List.of("git", "worktree", "remove", "--force", dir.toString()));
+                final Processes.Result r =
+                    Processes.capture(repo, List.of("git", "worktree", "remove", "--force", dir.toString()));
                 if (r.exit() != 0) {
-                    System.err.println("electionbench continuous: could not remove worktree " + dir + ": " + r.output());
+                    System.err.println("electionbench continuous: could not remove worktree " + dir + ": "
+                        + r.output());
                 }
             } catch (final IOException ex) {
-                System.err.println("electionbench continuous: could not remove worktree " + dir + ": " + ex.getMessage());
+                System.err.println("electionbench continuous: could not remove worktree " + dir + ": "
+                    + ex.getMessage());
             } catch (final InterruptedException ex) {
                 wasInterrupted = true;
             }

@@ -37,16 +37,18 @@ class CompareCommandTest {
     private int run(final String... args) {
         final StringWriter o = new StringWriter();
         final StringWriter e = new StringWriter();
-        final CommandLine cl = new CommandLine(new CompareCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e));
+        final CommandLine cl =
+            new CommandLine(new CompareCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e));
         final int code = cl.execute(args);
         out = o.toString();
         err = e.toString();
         return code;
     }
 
-    private Path write(final String sha, final int hour, final long seed, final int n, final double scale) throws IOException {
-        return RunWriter.create(root, Fixtures.loadgenRun(sha, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour),
-            seed, n, scale)).file();
+    private Path write(final String sha, final int hour, final long seed, final int n, final double scale)
+        throws IOException {
+        final Instant started = Instant.parse("2025-01-01T00:00:00Z").plusSeconds(3600L * hour);
+        return RunWriter.create(root, Fixtures.loadgenRun(sha, started, seed, n, scale)).file();
     }
 
     private JsonNode json() throws IOException {
@@ -133,7 +135,8 @@ class CompareCommandTest {
     }
 
     private Path writeThroughput(final String sha, final double scale) throws IOException {
-        return RunWriter.create(root, RunResult.builder(Kind.JMH).git(new GitInfo(sha, false, "main")).host(Fixtures.HOST)
+        return RunWriter.create(root, RunResult.builder(Kind.JMH).git(new GitInfo(sha, false, "main"))
+            .host(Fixtures.HOST)
             .started(Instant.parse("2025-01-01T00:00:00Z"))
             .cell(Cell.jmh("b.Bench.run", java.util.Map.of()).metric("thrpt",
                 Metric.of("ops/s", Better.HIGHER, Fixtures.samples(sha.hashCode(), 15, 1e6 * scale))).build())
@@ -146,8 +149,8 @@ class CompareCommandTest {
         final RunResult other = Fixtures.loadgenRun("bb".repeat(20), Instant.parse("2025-01-02T00:00:00Z"), 9, 4, 1.0);
         final HostInfo otherHost = new HostInfo("Other CPU", 2, 4L << 30, "Linux", "6.1.0", "6.1.0", "Eclipse Adoptium",
             "OpenJDK 64-Bit Server VM", "25", List.of());
-        final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main", other.started(),
-            otherHost, other.config(), other.cells())).file();
+        final Path b = RunWriter.create(root, new RunResult(1, other.kind(), other.commit(), true, "main",
+            other.started(), otherHost, other.config(), other.cells())).file();
         assertEquals(CompareCommand.EXIT_BAD_INPUT, run(a.toString(), b.toString()), "different CPUs: no verdicts");
         assertTrue(out.contains("warning: old side has fewer than 6 samples in every cell and metric (as few as 4):"
             + " confidence intervals are unbounded"), out);
@@ -157,10 +160,16 @@ class CompareCommandTest {
         assertTrue(out.contains("\u00b1 \u221e"), out);
     }
 
-    /** One cell with 20 trials: two per-trial metrics (sync_ms from only 3 of them) and the per-run failed_trials. */
-    private Path writeCellWithFailedTrials(final String sha, final long seed, final boolean isMarked) throws IOException {
-        final Metric failed = isMarked ? Metric.perRun("trials", Better.LOWER, 0) : Metric.of("trials", Better.LOWER, 0);
-        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo(sha, false, "main")).host(Fixtures.HOST)
+    /**
+     * One cell with 20 trials: two per-trial metrics (sync_ms from only 3 of them) and the per-run
+     * failed_trials.
+     */
+    private Path writeCellWithFailedTrials(final String sha, final long seed, final boolean isMarked)
+        throws IOException {
+        final Metric failed =
+            isMarked ? Metric.perRun("trials", Better.LOWER, 0) : Metric.of("trials", Better.LOWER, 0);
+        return RunWriter.create(root, RunResult.builder(Kind.LOADGEN).git(new GitInfo(sha, false, "main"))
+            .host(Fixtures.HOST)
             .started(Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seed))
             .cell(Cell.loadgen("inproc", 3, "leader-crash", "zookeeper")
                 .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(seed, 20, 200)))
@@ -176,8 +185,10 @@ class CompareCommandTest {
         assertEquals(0, run(a.toString(), b.toString()));
         assertTrue(out.contains("failed_trials"), "failed_trials is still compared: " + out);
         final String cell = "target=inproc/size=3/pattern=leader-crash/policy=zookeeper";
-        assertTrue(out.contains("warning: old side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"), out);
-        assertTrue(out.contains("warning: new side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"), out);
+        assertTrue(out.contains("warning: old side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"),
+            out);
+        assertTrue(out.contains("warning: new side has fewer than 6 samples in " + cell + " sync_ms n=3: confidence"),
+            out);
         assertEquals(2, out.split("fewer than", -1).length - 1, out);
         assertFalse(out.contains("failed_trials n="), out);
     }
@@ -202,7 +213,8 @@ class CompareCommandTest {
         assertEquals("", out);
 
         final Path wrongSchema = Files.writeString(root.resolve("v2.json"),
-            RunCodec.write(Fixtures.loadgenRun("cc".repeat(20), Instant.now(), 1, 6, 1.0)).replace("\"schema\" : 1", "\"schema\" : 2"));
+            RunCodec.write(Fixtures.loadgenRun("cc".repeat(20), Instant.now(), 1, 6, 1.0))
+                .replace("\"schema\" : 1", "\"schema\" : 2"));
         assertEquals(2, run(good.toString(), wrongSchema.toString()));
         assertTrue(err.contains(wrongSchema + ": unsupported schema 2"), err);
 
@@ -213,7 +225,8 @@ class CompareCommandTest {
         write("ab" + "2".repeat(38), 2, 1, 6, 1.0);
         assertEquals(2, run("abab", good.toString(), "--root", root.toString()));
         assertEquals("electionbench compare: 'abab' is not a run file, a directory, a stored commit prefix under "
-            + root.resolve("results/runs").toAbsolutePath() + " or a git revision in " + root.toAbsolutePath(), err.strip());
+            + root.resolve("results/runs").toAbsolutePath() + " or a git revision in " + root.toAbsolutePath(),
+            err.strip());
         assertEquals(2, run("ab11", "ab", "--root", root.toString()));
         assertEquals(2, run("ab1", good.toString(), "--root", root.toString(), "--alpha", "2"));
         assertTrue(err.contains("--alpha must be in (0, 1)"), err);
@@ -226,8 +239,8 @@ class CompareCommandTest {
         assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString()));
         assertEquals("", out);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("electionbench compare: nothing to compare: no cell and metric with samples is on both"
-            + " sides; A " + loadgen + ": 1 loadgen run(s) of aaaaaaaaaaaa, 6 cell(s) such as"
+        assertTrue(err.startsWith("electionbench compare: nothing to compare: no cell and metric with samples is on"
+            + " both sides; A " + loadgen + ": 1 loadgen run(s) of aaaaaaaaaaaa, 6 cell(s) such as"
             + " target=sim/size=3/pattern=leader-crash/policy=zookeeper; B " + jmh + ": 1 jmh run(s) of bbbbbbbbbbbb,"
             + " 1 cell(s) such as b.Bench.run"), err);
         assertEquals(CompareCommand.EXIT_BAD_INPUT, run(loadgen.toString(), jmh.toString(), "--json"));

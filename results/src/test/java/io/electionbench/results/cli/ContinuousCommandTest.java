@@ -54,7 +54,8 @@ class ContinuousCommandTest {
     @Test
     void anUnknownRevisionIsBadInputNamingIt() {
         assertEquals(2, run("HEAD", "no-such-branch", "--root", repo.toString(), "--target", "sim"));
-        assertEquals("electionbench continuous: 'no-such-branch' is not a commit in " + repo + " (git rev-parse found nothing)\n", err);
+        assertEquals("electionbench continuous: 'no-such-branch' is not a commit in " + repo
+            + " (git rev-parse found nothing)\n", err);
         assertEquals("", out);
     }
 
@@ -95,7 +96,8 @@ class ContinuousCommandTest {
 
     @Test
     void unknownOptionsAreRunOptionsInOrderAndOwnOptionsAreNot() {
-        run("HEAD", "no-such-rev", "--target", "sim", "--rounds", "3", "--sizes=3,5", "--patterns", "leader-crash", "--offline");
+        run("HEAD", "no-such-rev", "--target", "sim", "--rounds", "3", "--sizes=3,5", "--patterns", "leader-crash",
+            "--offline");
         assertEquals(List.of("--target", "sim", "--sizes=3,5", "--patterns", "leader-crash"), command.runOptions());
     }
 

@@ -44,13 +44,14 @@ class ContinuousRunTest {
         final double sample = (side == Side.BASE ? 100 : 200) + round;
         RunWriter.create(out, RunResult.builder(Kind.LOADGEN).git(GitInfo.unknown()).host(Fixtures.HOST)
             .config(Map.of("command", "run", "trials", 1))
-            .cell(Cell.loadgen("sim", 3, "leader-crash", "fast").metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, sample)).build())
+            .cell(Cell.loadgen("sim", 3, "leader-crash", "fast")
+                .metric("time_to_leader_ms", Metric.of("ms", Better.LOWER, sample)).build())
             .build());
     }
 
     private ContinuousRun continuousRun() {
-        return new ContinuousRun(root, Map.of(Side.BASE, "HEAD~1", Side.HEAD, "HEAD"), Map.of(Side.BASE, BASE_SHA, Side.HEAD, HEAD_SHA),
-            3, 2, 1, List.of("--target", "sim"));
+        return new ContinuousRun(root, Map.of(Side.BASE, "HEAD~1", Side.HEAD, "HEAD"),
+            Map.of(Side.BASE, BASE_SHA, Side.HEAD, HEAD_SHA), 3, 2, 1, List.of("--target", "sim"));
     }
 
     @Test
@@ -61,8 +62,10 @@ class ContinuousRunTest {
         assertEquals(RunStore.runsDir(root).resolve(BASE_SHA), base.file().getParent());
         assertEquals(RunStore.runsDir(root).resolve(HEAD_SHA), stored.get(Side.HEAD).file().getParent());
         // Rounds 1 and 2 are warm-up: only 3, 4, 5 count.
-        assertArrayEquals(new double[]{103, 104, 105}, onlyCell(RunCodec.read(base.file())).metrics().get("time_to_leader_ms").samples());
-        assertArrayEquals(new double[]{203, 204, 205}, onlyCell(stored.get(Side.HEAD).run()).metrics().get("time_to_leader_ms").samples());
+        assertArrayEquals(new double[]{103, 104, 105},
+            onlyCell(RunCodec.read(base.file())).metrics().get("time_to_leader_ms").samples());
+        assertArrayEquals(new double[]{203, 204, 205},
+            onlyCell(stored.get(Side.HEAD).run()).metrics().get("time_to_leader_ms").samples());
     }
 
     @Test

@@ -27,12 +27,15 @@ class InterleavingTest {
                 + " "
             + side.letter() + round + (isWarmup ? " warm-up" : "")));
         final Map<Side, List<Path>> measured = il.run(scratch);
-        assertEquals(List.of("A1:base/warmup-1", "B1:head/warmup-1", "A2:base/round-1", "B2:head/round-1", "A3:base/round-2",
-            "B3:head/round-2", "A4:base/round-3", "B4:head/round-3"), calls);
-        assertEquals(List.of("1/8 A1 warm-up", "2/8 B1 warm-up", "3/8 A2", "4/8 B2", "5/8 A3", "6/8 B3", "7/8 A4", "8/8 B4"), announced);
-        assertEquals(List.of(scratch.resolve("base/round-1"), scratch.resolve("base/round-2"), scratch.resolve("base/round-3")),
+        assertEquals(List.of("A1:base/warmup-1", "B1:head/warmup-1", "A2:base/round-1", "B2:head/round-1",
+            "A3:base/round-2", "B3:head/round-2", "A4:base/round-3", "B4:head/round-3"), calls);
+        assertEquals(List.of("1/8 A1 warm-up", "2/8 B1 warm-up", "3/8 A2", "4/8 B2", "5/8 A3", "6/8 B3", "7/8 A4",
+            "8/8 B4"), announced);
+        assertEquals(
+            List.of(scratch.resolve("base/round-1"), scratch.resolve("base/round-2"), scratch.resolve("base/round-3")),
             measured.get(Side.BASE));
-        assertEquals(List.of(scratch.resolve("head/round-1"), scratch.resolve("head/round-2"), scratch.resolve("head/round-3")),
+        assertEquals(
+            List.of(scratch.resolve("head/round-1"), scratch.resolve("head/round-2"), scratch.resolve("head/round-3")),
             measured.get(Side.HEAD));
     }
 

@@ -59,7 +59,8 @@ class RoundMergeTest {
             round(1, cell(3, "fast", 1), cell(5, "fast", 10)),
             round(2, cell(3, "zookeeper", 100), cell(3, "fast", 2)),
             round(3, cell(5, "fast", 11))));
-        assertEquals(List.of("target=sim/size=3/pattern=leader-crash/policy=fast", "target=sim/size=5/pattern=leader-crash/policy=fast",
+        assertEquals(List.of("target=sim/size=3/pattern=leader-crash/policy=fast",
+            "target=sim/size=5/pattern=leader-crash/policy=fast",
             "target=sim/size=3/pattern=leader-crash/policy=zookeeper"), cells.stream().map(Cell::id).toList());
         assertArrayEquals(new double[]{1, 2}, cells.get(0).metrics().get("time_to_leader_ms").samples());
         assertArrayEquals(new double[]{10, 11}, cells.get(1).metrics().get("time_to_leader_ms").samples());
@@ -96,14 +97,16 @@ class RoundMergeTest {
             .metric("time_to_leader_ms", Metric.of("s", Better.LOWER, 0.2)).build();
         final ResultsException ex = assertThrows(ResultsException.class,
             () -> RoundMerge.mergeCells(List.of(round(1, cell(3, "fast", 200)), round(2, seconds))));
-        assertTrue(ex.getMessage().contains("time_to_leader_ms is ms/lower in one round and s/lower in another"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("time_to_leader_ms is ms/lower in one round and s/lower in another"),
+            ex.getMessage());
     }
 
     @Test
     void mergeKeepsTheEnvelopeAndReplacesTheCells() {
         final RunResult envelope = RunResult.builder(Kind.LOADGEN).git(new GitInfo("ab".repeat(20), false, "HEAD"))
             .host(Fixtures.HOST).config(Map.of("command", "continuous")).cell(cell(7, "fast", 99)).build();
-        final RunResult merged = RoundMerge.merge(envelope, List.of(round(1, cell(3, "fast", 1)), round(2, cell(3, "fast", 2))));
+        final RunResult merged =
+            RoundMerge.merge(envelope, List.of(round(1, cell(3, "fast", 1)), round(2, cell(3, "fast", 2))));
         assertEquals("ab".repeat(20), merged.commit());
         assertEquals(Map.of("command", "continuous"), merged.config());
         assertEquals(1, merged.cells().size());

@@ -134,7 +134,8 @@ class MannWhitneyTest {
 
     @Test
     void exactPValuesMatchBruteForceEnumeration() {
-        for (final int[] sizes : List.of(new int[]{1, 1}, new int[]{2, 3}, new int[]{3, 3}, new int[]{4, 6}, new int[]{5, 5})) {
+        for (final int[] sizes
+            : List.of(new int[]{1, 1}, new int[]{2, 3}, new int[]{3, 3}, new int[]{4, 6}, new int[]{5, 5})) {
             final int n1 = sizes[0];
             final int n2 = sizes[1];
             final long[] counts = enumerate(n1, n2);

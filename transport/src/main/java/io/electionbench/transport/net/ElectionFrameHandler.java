@@ -22,16 +22,21 @@ final class ElectionFrameHandler extends PeerFrameHandler {
 
     private final ElectionLink electionLink;
     private final NotificationCodec notification = new NotificationCodec();
+    /** The peer votes; a non-voter's notification is answered whatever its state code. */
+    private final boolean isVoterPeer;
 
     ElectionFrameHandler(final PeerTransport transport, final ElectionLink link) {
         super(transport, link);
         this.electionLink = link;
+        this.isVoterPeer = transport.config().ensemble().quorum().isVoter(link.peerIndex());
     }
 
     @Override
     boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf in, final int index, final int length) {
         final WireError error = notification.decode(in, index, length);
-        if (error != WireError.NONE) {
+        // ZooKeeper's WorkerReceiver answers a sender outside the voting view before it reads the state
+        // code: such a notification goes to the agent, which answers it and counts nothing.
+        if (error != WireError.NONE && (isVoterPeer || error != WireError.UNKNOWN_STATE)) {
             transport.counters().badFrame(error);
             final String suffix = transport.hostileWarnSuffix();
             if (suffix != null) {

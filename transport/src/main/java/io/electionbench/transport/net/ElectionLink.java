@@ -43,6 +43,8 @@ final class ElectionLink extends PeerLink implements MessageHandler {
     private boolean hasLastNotification;
     private final long[] lastNotification = new long[4];
     private int lastNotificationState;
+    /** The agent has sent this peer a notification (agent thread only): ZooKeeper's {@code queueSendMap} key. */
+    private boolean isNotified;
 
     ElectionLink(final PeerTransport transport, final long peerSid, final int peerIndex, final int ringBytes,
         final EventLoop eventLoop) {
@@ -72,12 +74,19 @@ final class ElectionLink extends PeerLink implements MessageHandler {
         return true;
     }
 
+    /** The election link stands for the peer in a dial's report from the smaller sid, which only prompts. */
+    @Override
+    boolean reportsDialFailure() {
+        return !isDialer();
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Agent thread: one record into the ring (released by commit), then wake the event loop once.
 
     /** False when the ring is full. */
     boolean offerNotification(final int state, final long leader, final long zxid, final long electionEpoch,
         final long peerEpoch) {
+        isNotified = true;
         final int index = outbound.tryClaim(OUT_NOTIFICATION, RECORD_BYTES);
         if (index <= 0) {
             return false;
@@ -92,6 +101,15 @@ final class ElectionLink extends PeerLink implements MessageHandler {
         outbound.commit(index);
         wake();
         return true;
+    }
+
+    /**
+     * Agent thread: this peer was sent notifications and holds none back, its connection up and the
+     * ring drained into it (ZooKeeper's empty send queue: the SendWorker took the message, even if the
+     * socket write then waits); a peer without a connection keeps the newest one, so it has not.
+     */
+    boolean isDelivered() {
+        return isNotified && isConnected() && outbound.size() == 0;
     }
 
     // ------------------------------------------------------------------------------------------------

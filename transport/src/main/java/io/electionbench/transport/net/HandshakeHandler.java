@@ -12,6 +12,7 @@ import io.electionbench.transport.wire.AuthCodec;
 import io.electionbench.transport.wire.ElectionHeaderCodec;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.WireError;
+import io.electionbench.transport.wire.ZooKeeperLearnerPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,8 +42,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     static final String NAME = "handshake";
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
 
-    /** DONE: handed over to the established connection's handler, which is now in this one's place. */
-    private enum Phase { HEADER, AUTH_CHALLENGE, AUTH_PROOF, AUTH_RESPONSE, CLOSED, DONE }
+    /**
+     * DONE: handed over to the established connection's handler, which is now in this one's place.
+     * HELD: a ZooKeeper learner's connection, kept open unanswered until the handshake deadline.
+     */
+    private enum Phase { HEADER, AUTH_CHALLENGE, AUTH_PROOF, AUTH_RESPONSE, HELD, CLOSED, DONE }
 
     private final PeerTransport transport;
     private final PortKind kind;
@@ -145,6 +149,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out) {
+        if (phase == Phase.HELD) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.isReadable() && phase != Phase.CLOSED && phase != Phase.DONE) {
             final int before = in.readableBytes();
             switch (phase) {
@@ -192,6 +200,11 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             error = electionHeader.decode(in, in.readerIndex(), in.readableBytes());
             sid = electionHeader.sid();
             length = electionHeader.length();
+        } else if (ZooKeeperLearnerPacket.isLearnerPacket(in, in.readerIndex(), in.readableBytes())) {
+            if (in.readableBytes() >= ZooKeeperLearnerPacket.SID_END) {
+                onZooKeeperLearner(ctx, in);
+            }
+            return;
         } else {
             error = quorumHeader.decode(in, in.readerIndex(), in.readableBytes());
             sid = quorumHeader.sid();
@@ -237,6 +250,10 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void identify(final ChannelHandlerContext ctx, final long sid) {
+        if (kind == PortKind.ELECTION && sid == ElectionHeaderCodec.LEGACY_OBSERVER_ID) {
+            onLegacyObserver(ctx);
+            return;
+        }
         remoteSid = sid;
         final int index = transport.config().ensemble().indexOf(sid);
         if (index < 0) {
@@ -263,6 +280,52 @@ final class HandshakeHandler extends ByteToMessageDecoder {
         } else {
             open(ctx);
         }
+    }
+
+    /**
+     * A peer announced ZooKeeper's legacy observer id ({@code QuorumPeer.OBSERVER_ID}, Long.MAX_VALUE):
+     * as {@code QuorumCnxManager.handleConnection} does, it gets a temporary id (-1, -2, ...), logged at
+     * INFO, and the tie-break runs on that id, which is below every member's: the connection is closed.
+     * ZooKeeper then dials back the address in the header, if it had one; we dial only members of our
+     * config, whose links are the only ones the agent has (docs/transport.md, "Election port").
+     */
+    private void onLegacyObserver(final ChannelHandlerContext ctx) {
+        remoteSid = transport.nextObserverId();
+        transport.counters().refused(RefuseReason.LEGACY_OBSERVER_ID);
+        final String suffix = transport.hostileWarnSuffix();
+        if (suffix != null) {
+            LOG.info("{}: election connection from {} announces the legacy observer id {}: setting arbitrary "
+                    + "identifier to observer: {}; it is below ours, so the connection is closed{}", transport.name(),
+                ctx.channel().remoteAddress(), ElectionHeaderCodec.LEGACY_OBSERVER_ID, remoteSid, suffix);
+        }
+        close(ctx);
+    }
+
+    /**
+     * A real ZooKeeper learner dialed our quorum port ({@code Learner.registerWithLeader}'s
+     * FOLLOWERINFO or OBSERVERINFO, {@link ZooKeeperLearnerPacket}): it elected us and cannot follow
+     * us. A member's connection is recorded as incompatible ({@code GET /state}) and kept open,
+     * unanswered, until the handshake deadline: closed at once, the learner would re-elect us and dial
+     * again within milliseconds; held, it retries once per deadline. Anyone else is refused.
+     */
+    private void onZooKeeperLearner(final ChannelHandlerContext ctx, final ByteBuf in) {
+        remoteSid = ZooKeeperLearnerPacket.sid(in, in.readerIndex());
+        transport.counters().refused(RefuseReason.ZOOKEEPER_LEARNER);
+        final int index = transport.config().ensemble().indexOf(remoteSid);
+        if (index < 0 || remoteSid == transport.mySid()) {
+            final String suffix = transport.hostileWarnSuffix();
+            if (suffix != null) {
+                LOG.warn("{}: closing QUORUM connection from {}: a ZooKeeper learner's {} naming sid {}, "
+                        + "not a member{}", transport.name(), ctx.channel().remoteAddress(),
+                    ZooKeeperLearnerPacket.typeName(in, in.readerIndex()), remoteSid, suffix);
+            }
+            close(ctx);
+            return;
+        }
+        transport.peerIncompatible(index, Incompatibility.ZOOKEEPER_LEARNER, ctx.channel());
+        phase = Phase.HELD;
+        in.skipBytes(in.readableBytes());
+        transport.holdZooKeeperLearner(index, ctx.channel());
     }
 
     /** One client connection too many: closed at once, counted, and said in a rate-limited WARN line. */
@@ -368,6 +431,12 @@ final class HandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void onHandshakeTimeout(final ChannelHandlerContext ctx) {
+        if (phase == Phase.HELD) {
+            LOG.debug("{}: closing the ZooKeeper learner connection of {} held since its FOLLOWERINFO",
+                transport.name(), remoteSid);
+            close(ctx);
+            return;
+        }
         if (phase != Phase.CLOSED && phase != Phase.DONE) {
             refuse(ctx, RefuseReason.HANDSHAKE_TIMEOUT, WireError.NONE);
         }
@@ -402,7 +471,7 @@ final class HandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
-        if (phase != Phase.CLOSED && phase != Phase.DONE) {
+        if (phase != Phase.CLOSED && phase != Phase.DONE && phase != Phase.HELD) {
             transport.counters().refused(RefuseReason.TRUNCATED_HANDSHAKE);
             final String suffix = transport.hostileWarnSuffix();
             if (suffix != null) {
@@ -426,9 +495,12 @@ final class HandshakeHandler extends ByteToMessageDecoder {
      */
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        if (phase == Phase.CLOSED) {
-            LOG.debug("{}: {} connection with {} failed after closing: {}", transport.name(), kind, remoteSid,
-                cause.toString());
+        if (phase == Phase.CLOSED || phase == Phase.HELD) {
+            if (phase == Phase.HELD) {
+                close(ctx);
+            }
+            LOG.debug("{}: {} connection with {} failed after closing or while held: {}", transport.name(), kind,
+                remoteSid, cause.toString());
             return;
         }
         if (FailReason.of(cause) == FailReason.TLS_ERROR) {

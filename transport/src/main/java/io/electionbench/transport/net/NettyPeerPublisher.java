@@ -82,6 +82,35 @@ final class NettyPeerPublisher implements PeerPublisher {
         return link != null && counted(link.offerNotification(state, leader, zxid, electionEpoch, peerEpoch));
     }
 
+    /** ZooKeeper's {@code haveDelivered}: some notified peer's election link holds nothing back. */
+    @Override
+    public boolean haveDelivered() {
+        for (final ElectionLink link : electionLinks) {
+            if (link != null && link.isDelivered()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One dial for the agent ({@link PeerPublisher#connect}) on each link this side dials: the election
+     * link (from the smaller sid a prompt, which makes the peer dial both back) and, from the larger
+     * sid, the quorum link, which then stands for the peer in the report. Either port of a live node
+     * listens, so a dial that fails means the peer cannot be reached.
+     */
+    @Override
+    public void connect(final long toSid) {
+        final ElectionLink election = link(electionLinks, toSid);
+        final QuorumLink quorum = link(quorumLinks, toSid);
+        if (election != null && quorum != null) {
+            election.requestDial();
+            if (quorum.isDialer()) {
+                quorum.requestDial();
+            }
+        }
+    }
+
     @Override
     public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
         final QuorumLink link = link(quorumLinks, toSid);

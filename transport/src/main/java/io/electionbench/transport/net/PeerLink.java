@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.electionbench.core.election.InboundMessages;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
@@ -33,6 +34,7 @@ abstract class PeerLink implements Runnable {
     private final int peerIndex;
     private final boolean isDialer;
     private final Runnable reconnectTask = this::onReconnectTimer;
+    private final Runnable agentDialTask = this::dialForAgent;
     private volatile int wakePending;
     /** The attached channel as the agent and other threads see it; written by the event loop. */
     private volatile Channel liveChannel;
@@ -44,6 +46,8 @@ abstract class PeerLink implements Runnable {
     private boolean isReconnectScheduled;
     /** The last attempt failed to connect at all (nothing listening), rather than after connecting. */
     private boolean isPeerUnreachable;
+    /** The agent asked for a dial ({@link #requestDial}): the outcome of the attempt is reported to it. */
+    private boolean isDialReportWanted;
 
     PeerLink(final PeerTransport transport, final long peerSid, final int peerIndex, final EventLoop eventLoop) {
         this.transport = transport;
@@ -65,6 +69,9 @@ abstract class PeerLink implements Runnable {
 
     /** Whether this side dials (and redials) this port: the larger sid always; the smaller one only to prompt. */
     abstract boolean dials();
+
+    /** Whether a failed dial the agent asked for on this link is reported to it (one link per peer does). */
+    abstract boolean reportsDialFailure();
 
     /** Writes what the agent handed over (event loop). */
     abstract void drain();
@@ -127,7 +134,9 @@ abstract class PeerLink implements Runnable {
         if (old != null && old != ch) {
             old.close();
         }
-        backoffMs = transport.config().reconnectMinMs();
+        if (isProvenByHandshake()) {
+            resetBackoff();
+        }
         transport.counters().increment(TransportCounters.LINKS_UP);
         LOG.debug("{}: {} link to {} up", transport.name(), kind(), peerSid);
         onUp(ch);
@@ -150,11 +159,40 @@ abstract class PeerLink implements Runnable {
         }
     }
 
-    /** A connection attempt failed before the channel became active. */
+    /** A connection attempt failed before the channel became active; the agent hears of it if it asked. */
     final void onConnectFailed(final Channel ch) {
         transport.counters().increment(TransportCounters.CONNECTS_FAILED);
         isPeerUnreachable = true;
+        if (isDialReportWanted) {
+            isDialReportWanted = false;
+            transport.offerToAgent(InboundMessages.PEER_UNREACHABLE, peerSid);
+        }
         onClosed(ch);
+    }
+
+    /**
+     * Agent thread: the agent needs the peer now ({@code PeerPublisher.connect}, one try of ZooKeeper's
+     * {@code Learner.connectToLeader}); the dial runs on the event loop ({@link #dialForAgent}).
+     */
+    final void requestDial() {
+        try {
+            eventLoop.execute(agentDialTask);
+        } catch (final RejectedExecutionException ignored) {
+            // The transport is closing: there is nothing to dial for.
+        }
+    }
+
+    /**
+     * Dials at once, whatever the backoff, unless a connection is up (its drop is reported when it
+     * happens) or an attempt is in progress (its outcome is reported instead); a scheduled reconnect
+     * stands and finds the link up or dialling. A failure before connecting is one PEER_UNREACHABLE.
+     */
+    private void dialForAgent() {
+        if (channel != null || transport.isClosed() || !dials()) {
+            return;
+        }
+        isDialReportWanted = reportsDialFailure();
+        dial();
     }
 
     /** Dials if this side dials this port and nothing is up or in progress. */
@@ -199,9 +237,24 @@ abstract class PeerLink implements Runnable {
         dial();
     }
 
+    /**
+     * True if a completed handshake shows the peer speaks our protocol, so the backoff starts over at
+     * {@link #attach}; a link whose handshake the peer never answers overrides this and calls
+     * {@link #resetBackoff()} once the peer has said something.
+     */
+    boolean isProvenByHandshake() {
+        return true;
+    }
+
+    /** The peer answered us: the next reconnect, if one is needed, waits reconnectMinMs again (event loop). */
+    final void resetBackoff() {
+        backoffMs = transport.config().reconnectMinMs();
+    }
+
     /** A dial connected: whatever happens to it next, the peer was reachable. */
     final void onConnected() {
         isPeerUnreachable = false;
+        isDialReportWanted = false;
     }
 
     final long peerSid() {

@@ -103,6 +103,13 @@ public final class PeerTransport implements AutoCloseable {
     /** WARN lines for connections closed by an exception, which a hostile peer can cause at will (event loop only). */
     private final WarnLimiter failureLog = new WarnLimiter();
     private final WarnLimiter hostileLog = new WarnLimiter();
+    /** WARN lines for members found unable to use our quorum port (event loop only). */
+    private final WarnLimiter incompatibleLog = new WarnLimiter();
+    private final IncompatiblePeers incompatiblePeers;
+    /** Per member, the connection of a ZooKeeper learner we keep open unanswered (event loop only). */
+    private final Channel[] heldLearners;
+    /** The next temporary id for a peer announcing ZooKeeper's legacy observer id (event loop only). */
+    private long observerCounter = -1;
     /** Write-client connections open, per source address and in all (event loop). */
     private final ClientConnections clientConnections;
     private volatile Thread agentThread;
@@ -136,6 +143,8 @@ public final class PeerTransport implements AutoCloseable {
         this.clientConnections = new ClientConnections(config.maxClientCnxns(), config.maxCnxns());
         this.electionLinks = new ElectionLink[ensemble.size()];
         this.quorumLinks = new QuorumLink[ensemble.size()];
+        this.incompatiblePeers = new IncompatiblePeers(ensemble);
+        this.heldLearners = new Channel[ensemble.size()];
         for (int i = 0; i < ensemble.size(); i++) {
             final long sid = ensemble.sid(i);
             if (sid != config.mySid()) {
@@ -283,6 +292,63 @@ public final class PeerTransport implements AutoCloseable {
     String hostileWarnSuffix() {
         final long skipped = hostileLog.admit(System.nanoTime());
         return skipped < 0 ? null : WarnLimiter.suffix(skipped);
+    }
+
+    /**
+     * The member at {@code index} showed on {@code ch} that it cannot work with us at the quorum port
+     * (event loop): recorded for {@code GET /state} ({@link #incompatiblePeersJson()}) and said in one
+     * WARN line when it is news, rate-limited across members; repeats are only counted.
+     */
+    void peerIncompatible(final int index, final Incompatibility reason, final Channel ch) {
+        if (!incompatiblePeers.record(index, reason)) {
+            LOG.debug("{}: member {} again: {}", name, config.ensemble().sid(index), reason.metricName());
+            return;
+        }
+        final long skipped = incompatibleLog.admit(System.nanoTime());
+        if (skipped >= 0) {
+            LOG.warn("{}: member {} ({}) cannot work with us at the quorum port: {}. Elections with it still work; "
+                    + "{} (docs/transport.md, \"Running next to real ZooKeeper servers\"){}", name,
+                config.ensemble().sid(index), ch.remoteAddress(), reason.description(), reason.consequence(),
+                WarnLimiter.suffix(skipped));
+        }
+    }
+
+    /** The member at {@code index} spoke our quorum protocol: it is not incompatible after all (event loop). */
+    void peerCompatible(final int index) {
+        incompatiblePeers.clear(index);
+    }
+
+    /** The reason the member {@code sid} was found incompatible at the quorum port, or null (any thread). */
+    public Incompatibility incompatibility(final long sid) {
+        final int index = config.ensemble().indexOf(sid);
+        return index < 0 ? null : incompatiblePeers.reason(index);
+    }
+
+    /** The members found incompatible, as the JSON array {@code GET /state} shows (any thread). */
+    public String incompatiblePeersJson() {
+        return incompatiblePeers.toJson();
+    }
+
+    /**
+     * Keeps a ZooKeeper learner's quorum connection open (and unanswered) instead of closing it, so
+     * that the learner waits until our handshake deadline closes it before it looks again, rather than
+     * re-electing us and dialing again at once; at most one per member: a newer one closes the older
+     * (event loop).
+     */
+    void holdZooKeeperLearner(final int index, final Channel ch) {
+        final Channel older = heldLearners[index];
+        heldLearners[index] = ch;
+        if (older != null && older != ch) {
+            older.close();
+        }
+    }
+
+    /**
+     * A temporary id for a peer that announced ZooKeeper's legacy observer id: -1, -2, ..., as
+     * {@code QuorumCnxManager.handleConnection} takes them from its {@code observerCounter} (event loop).
+     */
+    long nextObserverId() {
+        return observerCounter--;
     }
 
     void offerToAgent(final int sidOnlyType, final long sid) {

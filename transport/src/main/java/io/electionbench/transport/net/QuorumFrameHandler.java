@@ -32,12 +32,23 @@ final class QuorumFrameHandler extends PeerFrameHandler {
     private final QuorumMessageCodec quorumMessage = new QuorumMessageCodec();
     private final ByteBufView payloadView = new ByteBufView();
     private final Runnable retryTask = this::retryDelivery;
+    private final QuorumLink quorumLink;
     /** Bytes into the records of the RECORDS frame being delivered that are on the ring ({@link #offerToAgent}). */
     private int recordsOffered;
     private boolean isPaused;
 
     QuorumFrameHandler(final PeerTransport transport, final QuorumLink link) {
         super(transport, link);
+        this.quorumLink = link;
+    }
+
+    /** Any byte from the peer shows it speaks our protocol ({@link QuorumLink#onPeerBytes}). */
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception {
+        if (msg instanceof ByteBuf && ((ByteBuf)msg).isReadable()) {
+            quorumLink.onPeerBytes();
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

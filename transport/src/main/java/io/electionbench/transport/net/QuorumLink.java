@@ -54,6 +54,14 @@ final class QuorumLink extends PeerLink {
         () -> resetConnection("the agent could not send to it (link down or backed up)");
     private volatile long queuedBytes;
     private ByteBuf lastLearnerInfo;
+    /** The peer has sent a byte on the attached connection (or answered its authentication). */
+    private boolean hasPeerSpoken;
+    /** A LEARNER_INFO was written on the attached connection. */
+    private boolean hasSentLearnerInfo;
+    /** We are closing the attached connection ourselves ({@link #resetConnection}). */
+    private boolean isResetByUs;
+    /** The connection {@link #onUp} last saw, for {@link #onDown}'s report (event loop). */
+    private Channel lastChannel;
 
     QuorumLink(final PeerTransport transport, final long peerSid, final int peerIndex, final EventLoop eventLoop) {
         super(transport, peerSid, peerIndex, eventLoop);
@@ -74,10 +82,39 @@ final class QuorumLink extends PeerLink {
         return QuorumFrameHandler.NAME;
     }
 
+    /**
+     * Without authentication the receiver of our header says nothing, so a dialer's completed handshake
+     * proves nothing: the link must hear from the peer ({@link #onPeerBytes}) before its backoff starts
+     * over. Otherwise a port that takes our connection and hangs up at once (a ZooKeeper leader's) was
+     * dialed again every few milliseconds.
+     */
+    @Override
+    boolean isProvenByHandshake() {
+        return !isDialer() || transport.isAuthEnabled();
+    }
+
+    /**
+     * The frame handler read bytes from the peer on the attached connection (event loop): the peer speaks
+     * our protocol, so the backoff starts over and the member is no longer counted incompatible.
+     */
+    void onPeerBytes() {
+        if (!hasPeerSpoken) {
+            hasPeerSpoken = true;
+            resetBackoff();
+            transport.peerCompatible(peerIndex());
+        }
+    }
+
     /** Only the larger sid dials the quorum port; the smaller one waits to be dialed. */
     @Override
     boolean dials() {
         return isDialer();
+    }
+
+    /** It dials only from the larger sid, and then stands for the peer in a dial's report. */
+    @Override
+    boolean reportsDialFailure() {
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -195,6 +232,9 @@ final class QuorumLink extends PeerLink {
      */
     private void write(final Channel ch, final ReferenceCounted message) {
         transport.counters().increment(TransportCounters.QUORUM_SENT);
+        if (message instanceof ByteBuf && isLearnerInfo((ByteBuf)message)) {
+            hasSentLearnerInfo = true;
+        }
         if (message instanceof FileFrameRegion) {
             final FileFrameRegion region = (FileFrameRegion)message;
             ch.write(region.takeHeader(), ch.voidPromise());
@@ -205,6 +245,10 @@ final class QuorumLink extends PeerLink {
     /** Sends the LEARNER_INFO kept while the link was down, then what the agent queued since. */
     @Override
     void onUp(final Channel ch) {
+        hasPeerSpoken = transport.isAuthEnabled();
+        hasSentLearnerInfo = false;
+        isResetByUs = false;
+        lastChannel = ch;
         if (lastLearnerInfo != null) {
             final ByteBuf frame = lastLearnerInfo;
             lastLearnerInfo = null;
@@ -216,6 +260,10 @@ final class QuorumLink extends PeerLink {
 
     @Override
     void onDown() {
+        if (isDialer() && !hasPeerSpoken && hasSentLearnerInfo && !isResetByUs) {
+            transport.peerIncompatible(peerIndex(), Incompatibility.ZOOKEEPER_LEADER, lastChannel);
+        }
+        lastChannel = null;
         offerReset();
         // Release what is still queued now (file frames hold their file open), not at the next send,
         // which may never come.
@@ -229,6 +277,7 @@ final class QuorumLink extends PeerLink {
     void resetConnection(final String why) {
         final Channel ch = channel;
         if (ch != null) {
+            isResetByUs = true;
             LOG.info("{}: resetting the {} link to {}: {}", transport.name(), kind(), peerSid(), why);
             transport.counters().increment(TransportCounters.QUORUM_RESETS);
             ch.close();

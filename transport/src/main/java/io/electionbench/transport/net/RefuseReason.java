@@ -33,7 +33,17 @@ public enum RefuseReason {
      * A write client that finished no frame within {@code handshakeTimeoutMs} of its handshake, or
      * started one and did not finish it within that time.
      */
-    CLIENT_FRAME_TIMEOUT;
+    CLIENT_FRAME_TIMEOUT,
+    /**
+     * An election-port header with ZooKeeper's legacy observer id (Long.MAX_VALUE): the peer gets a
+     * temporary id below every member's, and the tie-break closes the connection, as in ZooKeeper.
+     */
+    LEGACY_OBSERVER_ID,
+    /**
+     * A real ZooKeeper learner's FOLLOWERINFO or OBSERVERINFO on the quorum port: a member's connection
+     * is held unanswered until the handshake deadline, anyone else's closed.
+     */
+    ZOOKEEPER_LEARNER;
 
     private final String metricName = name().toLowerCase(Locale.ROOT);
 

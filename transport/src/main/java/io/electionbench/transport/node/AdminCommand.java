@@ -15,7 +15,7 @@ enum AdminCommand {
     RUOK(HttpMethod.GET, "/ruok", "", false,
         "liveness, as ZooKeeper's ruok: answers imok while the node runs, serving or not"),
     STATE(HttpMethod.GET, "/state", "", false, "the node's role, leader, epochs, zxids and whether it serves, as JSON"),
-    EVENTS(HttpMethod.GET, "/events", "since=NS, kinds=state,synced", false,
+    EVENTS(HttpMethod.GET, "/events", "since=NS, kinds=state,synced,phase", false,
         "state changes (and syncs) as they happen, one JSON object per line"),
     LOG(HttpMethod.GET, "/log", "from=E:C, to=E:C, limit=N", true,
         "the txns held between two zxids, with the first 8 bytes of each payload"),

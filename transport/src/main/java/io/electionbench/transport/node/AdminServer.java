@@ -85,8 +85,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  *
  * <pre>
  * GET  /state                        the current {@link NodeStatus}
- * GET  /events[?since=NS][&amp;kinds=state,synced]  chunked stream, one {@link NodeEvent} JSON per line
- *                                    (history since NS first); state changes only unless kinds names synced
+ * GET  /events[?since=NS][&amp;kinds=state,synced,phase]  chunked stream, one {@link NodeEvent} JSON per line
+ *                                    (history since NS first); state changes only unless kinds names others
  * GET  /metrics                      Prometheus text
  * GET  /log[?from=E:C][&amp;to=E:C][&amp;limit=N]  txn log entries in the range: zxid and first payload long
  * POST /fault/isolate?peers=1,2      drop frames to and from these peers
@@ -195,6 +195,16 @@ final class AdminServer {
         this.eventLoop = group.next();
         this.inbound = inbound;
         this.router = router;
+    }
+
+    /**
+     * The {@code GET /state} body: the node's {@link NodeStatus}, then (a field added at the end) the
+     * members its transport found unable to work with it at the quorum port, {@code incompatiblePeers}.
+     */
+    private String stateJson() {
+        final String status = node.status().toJson();
+        return status.substring(0, status.length() - 1) + ",\"incompatiblePeers\":" + transport.incompatiblePeersJson()
+            + "}";
     }
 
     void bind(final AdminAddress address) {
@@ -323,14 +333,16 @@ final class AdminServer {
     private static final class Subscriber {
         final AdminConnection connection;
         final boolean isSyncWanted;
+        final boolean isPhaseWanted;
 
-        Subscriber(final AdminConnection connection, final boolean isSyncWanted) {
+        Subscriber(final AdminConnection connection, final boolean isSyncWanted, final boolean isPhaseWanted) {
             this.connection = connection;
             this.isSyncWanted = isSyncWanted;
+            this.isPhaseWanted = isPhaseWanted;
         }
 
         boolean wants(final NodeEvent event) {
-            return !event.isSynced() || isSyncWanted;
+            return event.isSynced() ? isSyncWanted : !event.isPhase() || isPhaseWanted;
         }
     }
 
@@ -428,7 +440,7 @@ final class AdminServer {
                         HttpUtil.isKeepAlive(request));
                     break;
                 case "/state":
-                    respond(connection, request, HttpResponseStatus.OK, node.status().toJson());
+                    respond(connection, request, HttpResponseStatus.OK, stateJson());
                     break;
                 case "/metrics":
                     connection.send(response(HttpResponseStatus.OK, node.metricsText(), PROMETHEUS_TEXT),
@@ -448,10 +460,11 @@ final class AdminServer {
 
         /** Checks every parameter first (a bad one is a 400), then starts the stream. */
         private void subscribe(final AdminConnection connection, final Map<String, List<String>> params) {
-            final boolean isSyncWanted = isSyncWanted(params.get("kinds"));
+            final boolean isSyncWanted = isKindWanted(params.get("kinds"), NodeEvent.SYNCED);
+            final boolean isPhaseWanted = isKindWanted(params.get("kinds"), NodeEvent.PHASE);
             final boolean hasSince = params.containsKey("since");
             final long sinceNs = hasSince ? longParam(params, "since", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
-            final Subscriber subscriber = new Subscriber(connection, isSyncWanted);
+            final Subscriber subscriber = new Subscriber(connection, isSyncWanted, isPhaseWanted);
             final HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
             HttpUtil.setTransferEncodingChunked(response, true);
@@ -469,17 +482,21 @@ final class AdminServer {
             connection.channel().closeFuture().addListener(f -> subscribers.remove(subscriber));
         }
 
-        /** {@code kinds=state,synced}: state changes are always sent; an unknown kind is an error. */
-        private boolean isSyncWanted(final List<String> kinds) {
+        /**
+         * {@code kinds=state,synced,phase}: whether {@code wanted} is named; state changes are always sent;
+         * an unknown kind is an error.
+         */
+        private boolean isKindWanted(final List<String> kinds, final String wanted) {
             boolean isWanted = false;
             for (final String list : kinds == null ? List.<String>of() : kinds) {
                 for (final String kind : list.split(",")) {
                     final String k = kind.trim();
-                    if (NodeEvent.SYNCED.equals(k)) {
+                    if (wanted.equals(k)) {
                         isWanted = true;
-                    } else if (!"state".equals(k) && !k.isEmpty()) {
+                    } else if (!"state".equals(k) && !NodeEvent.SYNCED.equals(k) && !NodeEvent.PHASE.equals(k)
+                        && !k.isEmpty()) {
                         throw new IllegalArgumentException("bad query parameter 'kinds': unknown kind '" + k
-                            + "' (expected state, synced)");
+                            + "' (expected state, synced, phase)");
                     }
                 }
             }

@@ -3,15 +3,20 @@ package io.electionbench.transport.node;
 import io.electionbench.core.Zxid;
 
 /**
- * One state change (or the start of serving), or one completed sync, as streamed by
- * {@code GET /events}: one JSON object per line with the member's monotonic timestamp
+ * One state change (or the start of serving), one completed sync, or one recovery phase change, as
+ * streamed by {@code GET /events}: one JSON object per line with the member's monotonic timestamp
  * ({@code System.nanoTime()}, comparable across members on the same host). State events keep their
- * original shape (no {@code kind} field); a sync event has {@code "kind":"synced"} and is sent only
- * to subscribers that ask for it ({@code ?kinds=state,synced}), so older readers never see it.
+ * original shape (no {@code kind} field); a sync event has {@code "kind":"synced"} and a phase event
+ * {@code "kind":"phase"}, and each is sent only to subscribers that ask for its kind
+ * ({@code ?kinds=state,synced,phase}), so older readers never see them.
  */
 public final class NodeEvent {
     /** The kind of a sync event in JSON and in {@code ?kinds=}. */
     public static final String SYNCED = "synced";
+    /** The kind of a recovery phase event in JSON and in {@code ?kinds=}. */
+    public static final String PHASE = "phase";
+    /** A phase event's {@code learner} when the phase is the member's own step as a learner. */
+    public static final long SELF = -1;
 
     private final long timestampNs;
     private final long sid;
@@ -26,6 +31,8 @@ public final class NodeEvent {
     private final long txns;
     private final long bytes;
     private final long durationNs;
+    private final String phase;
+    private final long learner;
 
     public NodeEvent(final long timestampNs, final long sid, final String from, final String to, final long leader,
         final long electionEpoch, final String reason) {
@@ -42,6 +49,8 @@ public final class NodeEvent {
         this.txns = 0;
         this.bytes = 0;
         this.durationNs = 0;
+        this.phase = null;
+        this.learner = 0;
     }
 
     private NodeEvent(final long timestampNs, final long sid, final long leader, final long epoch, final String syncMode,
@@ -59,6 +68,52 @@ public final class NodeEvent {
         this.txns = txns;
         this.bytes = bytes;
         this.durationNs = durationNs;
+        this.phase = null;
+        this.learner = 0;
+    }
+
+    private NodeEvent(final long timestampNs, final long sid, final long leader, final long learner,
+        final String phase) {
+        this.timestampNs = timestampNs;
+        this.sid = sid;
+        this.from = null;
+        this.to = null;
+        this.leader = leader;
+        this.electionEpoch = 0;
+        this.reason = PHASE;
+        this.isSynced = false;
+        this.syncMode = null;
+        this.lastZxid = 0;
+        this.txns = 0;
+        this.bytes = 0;
+        this.durationNs = 0;
+        this.phase = phase;
+        this.learner = learner;
+    }
+
+    /**
+     * A recovery phase as of the end of the agent's duty cycle at {@code timestampNs}: the member's own
+     * step as a learner ({@code learner} {@link #SELF}, {@code Follower.Step}) or, on a leader, its view of
+     * learner {@code learner} ({@code LearnerProgress.Phase}; {@code NONE} when the leader forgot it).
+     */
+    public static NodeEvent phase(final long timestampNs, final long sid, final long leader, final long learner,
+        final String phase) {
+        return new NodeEvent(timestampNs, sid, leader, learner, phase);
+    }
+
+    /** True for a recovery phase event. */
+    public boolean isPhase() {
+        return phase != null;
+    }
+
+    /** The phase or step of a phase event, null for other events. */
+    public String phaseName() {
+        return phase;
+    }
+
+    /** A phase event's learner: its sid, or {@link #SELF}. */
+    public long learner() {
+        return learner;
     }
 
     /**
@@ -100,9 +155,15 @@ public final class NodeEvent {
 
     /**
      * A state event: {@code {"ts","sid","from","to","leader","electionEpoch","reason"}}; a sync event:
-     * {@code {"ts","sid","kind":"synced","leader","epoch","mode","lastZxid":"E:C","txns","bytes","durationNs"}}.
+     * {@code {"ts","sid","kind":"synced","leader","epoch","mode","lastZxid":"E:C","txns","bytes","durationNs"}};
+     * a phase event: {@code {"ts","sid","kind":"phase","leader","step"}} for the member's own step, or
+     * {@code {"ts","sid","kind":"phase","leader","learner","phase"}} for a leader's view of a learner.
      */
     public String toJson() {
+        if (phase != null) {
+            return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + PHASE + "\",\"leader\":" + leader
+                + (learner == SELF ? ",\"step\":\"" : ",\"learner\":" + learner + ",\"phase\":\"") + phase + "\"}";
+        }
         if (isSynced) {
             return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + SYNCED + "\",\"leader\":" + leader
                 + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + syncMode + "\",\"lastZxid\":\"" + Zxid.toString(lastZxid)

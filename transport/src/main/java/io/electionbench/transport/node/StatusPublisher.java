@@ -13,12 +13,13 @@ import io.electionbench.core.zab.LearnerProgress;
 /**
  * Publishes a member's state from the agent thread to other threads without locks: an immutable
  * {@link NodeStatus} in a volatile field, replaced only when something changed (a release store;
- * readers get a consistent snapshot with one acquire load), and a {@link NodeEvent} per state change
- * and per completed sync ({@code onSynced}) handed to an event sink (the admin endpoint, which moves it
- * onto its event loop). State changes and syncs are rare, so allocating a snapshot and an event for
- * each is fine; the per-cycle check allocates nothing. Progress that moves with every write (zxids, counters) is republished at most once per
- * {@link #PROGRESS_INTERVAL_NS}, so a busy leader allocates one snapshot per millisecond, not per cycle;
- * the agent parks at most 1 ms, so an idle member's status is at most about 2 ms behind.
+ * readers get a consistent snapshot with one acquire load), and a {@link NodeEvent} per state change,
+ * per completed sync ({@code onSynced}) and per recovery phase change, handed to an event sink (the
+ * admin endpoint, which moves it onto its event loop). These are rare, so allocating a snapshot and
+ * an event for each is fine; the per-cycle check allocates nothing. Progress that moves with every
+ * write (zxids, counters) is republished at most once per {@link #PROGRESS_INTERVAL_NS}, so a busy
+ * leader allocates one snapshot per millisecond, not per cycle; the agent parks at most 1 ms, so an
+ * idle member's status is at most about 2 ms behind.
  */
 final class StatusPublisher implements ElectionObserver {
     /** Progress-only changes are republished at most this often. */
@@ -150,6 +151,9 @@ final class StatusPublisher implements ElectionObserver {
         if (!isRoleChanged && (nowNs - lastPublishNs < PROGRESS_INTERVAL_NS || !isProgressChanged(last))) {
             return;
         }
+        if (isRoleChanged) {
+            emitPhaseChanges(last, nowNs);
+        }
         lastPublishNs = nowNs;
         final PersistentState storage = agent.storage();
         final SyncMode mode = agent.lastSyncMode();
@@ -188,6 +192,28 @@ final class StatusPublisher implements ElectionObserver {
         }
         b.learnerCount = learners;
         status = b.build();
+    }
+
+    /**
+     * One phase event per recovery phase that differs from the published snapshot's: the member's own
+     * learner step, and each learner of a leader whose phase changed (NONE for one it forgot). Phases are
+     * seen as of the end of a duty cycle, as {@code /state} shows them: a phase entered and left within
+     * one cycle is not reported.
+     */
+    private void emitPhaseChanges(final NodeStatus last, final long nowNs) {
+        final String step = agent.learnerStep().name();
+        if (!step.equals(last.learnerStep())) {
+            emit(NodeEvent.phase(nowNs, sid, agent.leader(), NodeEvent.SELF, step));
+        }
+        final Ensemble ensemble = agent.ensemble();
+        for (int i = 0; i < ensemble.size(); i++) {
+            final LearnerProgress.Phase phase = agent.learnerPhase(i);
+            final String before = last.learnerPhase(ensemble.sid(i));
+            final boolean isNone = phase == LearnerProgress.Phase.NONE;
+            if (isNone ? before != null : !phase.name().equals(before)) {
+                emit(NodeEvent.phase(nowNs, sid, agent.leader(), ensemble.sid(i), phase.name()));
+            }
+        }
     }
 
     /** A leader's learners or their phases differ from the published ones. Allocates nothing. */

@@ -30,6 +30,11 @@ public final class ElectionHeaderCodec {
     public static final int SID_OFFSET = 8;
     public static final int ADDRESS_LENGTH_OFFSET = 16;
     public static final int ADDRESS_OFFSET = 20;
+    /**
+     * ZooKeeper's legacy observer id ({@code QuorumPeer.OBSERVER_ID}), for which
+     * {@code QuorumCnxManager.handleConnection} assigns a temporary negative id.
+     */
+    public static final long LEGACY_OBSERVER_ID = Long.MAX_VALUE;
     /** Bytes of the pre-3.5 header (just the sid). */
     public static final int LEGACY_LENGTH = 8;
 

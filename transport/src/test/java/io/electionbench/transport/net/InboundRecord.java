@@ -47,6 +47,7 @@ public final class InboundRecord {
             case InboundMessages.PEER_CONNECTED:
             case InboundMessages.PEER_DISCONNECTED:
             case InboundMessages.QUORUM_DISCONNECTED:
+            case InboundMessages.PEER_UNREACHABLE:
                 return new InboundRecord(type, from, new long[0], 0, null);
             case InboundMessages.NOTIFICATION:
                 return new InboundRecord(type, from, new long[0], 0, null);

@@ -101,9 +101,17 @@ class LogEndpointTest {
                 assertEquals(null, Http.field(e, "kind"), "state events keep their old shape and sync events stay away: " + e);
                 assertTrue(Http.field(e, "from") != null && Http.field(e, "to") != null && Http.field(e, "reason") != null, e);
             }
+            final List<String> leaderPhases = events(ensemble.admin(leader) + "/events?since=0&kinds=phase", "phase",
+                5_000);
+            final String phase = leaderPhases.get(leaderPhases.size() - 1);
+            assertEquals(Long.toString(leader), Http.field(phase, "sid"), phase);
+            assertTrue(Http.field(phase, "learner") != null && Http.field(phase, "phase") != null,
+                "a leader's phase event names the learner and its phase: " + phase);
+
             final HttpResponse<String> bad = Http.get(ensemble.admin(follower) + "/events?kinds=state,votes");
             assertEquals(400, bad.statusCode(), bad.body());
-            assertTrue(bad.body().contains("'kinds'"), bad.body());
+            assertTrue(bad.body().contains("'kinds'") && bad.body().contains("expected state, synced, phase"),
+                bad.body());
         }
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -94,10 +96,49 @@ class StatusRecoveryPhasesTest {
         assertEquals("NONE", learner.status().learnerStep());
     }
 
+    @Test
+    void theEventStreamCarriesEveryPhaseChangeOfALeadersLearner() {
+        final Stepped leader = new Stepped(3);
+        leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.PEER_CONNECTED, 1));
+        leader.vote(1, 3);
+        leader.vote(2, 3);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(60);
+        leader.step();
+        leader.events.clear();
+        leader.offer(ring -> InboundMessages.offerLearnerInfo(ring, 1, 0, 0, 0));
+        leader.offer(ring -> InboundMessages.offerAckEpoch(ring, 1, 0, 0, -1));
+        final long newLeaderZxid = Zxid.make(leader.agent.newEpoch(), 0);
+        leader.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.ACK, 1, newLeaderZxid));
+        leader.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, 1));
+        assertEquals(List.of("1:EPOCH_SENT", "1:NEWLEADER_SENT", "1:SYNCED", "1:NONE"), leader.phases(),
+            "one event per phase seen at the end of a cycle, and NONE when the leader forgot the learner");
+        final NodeEvent first = leader.events.stream().filter(NodeEvent::isPhase).findFirst().orElseThrow();
+        assertEquals("{\"ts\":" + first.timestampNs() + ",\"sid\":3,\"kind\":\"phase\",\"leader\":3,\"learner\":1,"
+            + "\"phase\":\"EPOCH_SENT\"}", first.toJson());
+    }
+
+    @Test
+    void theEventStreamCarriesALearnersOwnSteps() {
+        final Stepped learner = new Stepped(1);
+        learner.vote(2, 3);
+        learner.vote(3, 3);
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.LEADER_INFO, 3, 1));
+        learner.offer(ring -> InboundMessages.offerSyncStart(ring, 3, SyncMode.DIFF.code(), 0));
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.NEW_LEADER, 3, Zxid.make(1, 0)));
+        learner.offer(ring -> InboundMessages.offerZxid(ring, InboundMessages.UP_TO_DATE, 3, 0));
+        learner.offer(ring -> InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, 3));
+        assertEquals(List.of("self:AWAIT_LEADER_INFO", "self:AWAIT_SYNC", "self:SYNCING", "self:SYNCED",
+            "self:SERVING", "self:NONE"), learner.phases());
+        final NodeEvent step = learner.events.stream().filter(NodeEvent::isPhase).findFirst().orElseThrow();
+        assertEquals("{\"ts\":" + step.timestampNs() + ",\"sid\":1,\"kind\":\"phase\",\"leader\":3,"
+            + "\"step\":\"AWAIT_LEADER_INFO\"}", step.toJson());
+    }
+
     /** One agent of a 3-member ensemble and its status publisher, stepped on the test's clock. */
     private final class Stepped {
         final StatusPublisher publisher;
         final MemberAgent agent;
+        final List<NodeEvent> events = new ArrayList<>();
 
         Stepped(final long sid) {
             publisher = new StatusPublisher(sid, "fast", new StorageAlarm(sid, dataDir));
@@ -105,6 +146,7 @@ class StatusRecoveryPhasesTest {
                 new MemoryState(new MemoryTxnLog()),
                 new DroppingPublisher(), publisher, MemberAgent.newInboundRing(64 * 1024), () -> nowNs);
             publisher.agent(agent);
+            publisher.sink(events::add);
             step();
         }
 
@@ -127,6 +169,17 @@ class StatusRecoveryPhasesTest {
 
         NodeStatus status() {
             return publisher.status();
+        }
+
+        /** The phase events so far, as {@code learner:phase} ({@code self} for the member's own step). */
+        List<String> phases() {
+            final List<String> out = new ArrayList<>();
+            for (final NodeEvent e : events) {
+                if (e.isPhase()) {
+                    out.add((e.learner() == NodeEvent.SELF ? "self" : String.valueOf(e.learner())) + ":" + e.phaseName());
+                }
+            }
+            return out;
         }
     }
 }

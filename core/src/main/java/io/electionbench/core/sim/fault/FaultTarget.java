@@ -17,4 +17,7 @@ public interface FaultTarget {
 
     /** Restores every link. */
     void heal();
+
+    /** Sets a message fault for the messages sent from now on ({@link MessageFault}). */
+    void faultMessages(MessageFault fault);
 }

@@ -48,6 +48,24 @@ abstract sealed class SimEvent {
     /** Puts this message on {@code ring} as the transport's adapter would, from {@code fromSid}. */
     abstract void offerTo(RingBuffer ring, long fromSid);
 
+    /** The kind a message fault names it by; null for a connection event, which is never faulted. */
+    abstract MessageKind kind();
+
+    /** Copies the message's own fields from {@code other}, an event of the same class. */
+    abstract void copyBody(SimEvent other);
+
+    /** The same message again, due at the same instant, from this event's pool (a duplicating fault). */
+    final SimEvent copy() {
+        final SimEvent c = pool.acquire();
+        c.timeNs = timeNs;
+        c.from = from;
+        c.to = to;
+        c.toIncarnation = toIncarnation;
+        c.link = SimLinks.NOT_COUNTED;
+        c.copyBody(this);
+        return c;
+    }
+
     /** Back to its pool; the event must not be used afterwards. */
     final void release() {
         pool.release(this);
@@ -115,6 +133,16 @@ abstract sealed class SimEvent {
         }
 
         @Override
+        MessageKind kind() {
+            return MessageKind.NOTIFICATION;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            copyFrom((Notification)other);
+        }
+
+        @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             InboundMessages.offerNotification(ring, fromSid, state, leader, zxid, electionEpoch, peerEpoch,
                 MemberAgent.NOTIFICATION_VERSION);
@@ -132,6 +160,19 @@ abstract sealed class SimEvent {
         }
 
         @Override
+        MessageKind kind() {
+            return MessageKind.LEARNER_INFO;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final LearnerInfo o = (LearnerInfo)other;
+            acceptedEpoch = o.acceptedEpoch;
+            lastZxid = o.lastZxid;
+            flags = o.flags;
+        }
+
+        @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             InboundMessages.offerLearnerInfo(ring, fromSid, acceptedEpoch, lastZxid, flags);
         }
@@ -141,6 +182,15 @@ abstract sealed class SimEvent {
     static final class LearnerReject extends SimEvent {
         LearnerReject(final Pool<LearnerReject> pool) {
             super(pool);
+        }
+
+        @Override
+        MessageKind kind() {
+            return MessageKind.LEARNER_REJECT;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
         }
 
         @Override
@@ -157,6 +207,39 @@ abstract sealed class SimEvent {
 
         ZxidMessage(final Pool<ZxidMessage> pool) {
             super(pool);
+        }
+
+        private static MessageKind zxidKind(final int type) {
+            switch (type) {
+                case InboundMessages.PING:
+                    return MessageKind.PING;
+                case InboundMessages.PING_ACK:
+                    return MessageKind.PING_ACK;
+                case InboundMessages.LEADER_INFO:
+                    return MessageKind.LEADER_INFO;
+                case InboundMessages.NEW_LEADER:
+                    return MessageKind.NEW_LEADER;
+                case InboundMessages.ACK:
+                    return MessageKind.ACK;
+                case InboundMessages.COMMIT:
+                    return MessageKind.COMMIT;
+                case InboundMessages.UP_TO_DATE:
+                    return MessageKind.UP_TO_DATE;
+                default:
+                    throw new IllegalStateException("message type " + type + " carries no single zxid");
+            }
+        }
+
+        @Override
+        MessageKind kind() {
+            return zxidKind(type);
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final ZxidMessage o = (ZxidMessage)other;
+            type = o.type;
+            zxid = o.zxid;
         }
 
         @Override
@@ -176,6 +259,19 @@ abstract sealed class SimEvent {
         }
 
         @Override
+        MessageKind kind() {
+            return MessageKind.ACK_EPOCH;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final AckEpoch o = (AckEpoch)other;
+            currentEpoch = o.currentEpoch;
+            lastZxid = o.lastZxid;
+            snapshotZxid = o.snapshotZxid;
+        }
+
+        @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             InboundMessages.offerAckEpoch(ring, fromSid, currentEpoch, lastZxid, snapshotZxid);
         }
@@ -188,6 +284,18 @@ abstract sealed class SimEvent {
 
         SyncStart(final Pool<SyncStart> pool) {
             super(pool);
+        }
+
+        @Override
+        MessageKind kind() {
+            return MessageKind.SYNC_START;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final SyncStart o = (SyncStart)other;
+            mode = o.mode;
+            zxid = o.zxid;
         }
 
         @Override
@@ -209,6 +317,18 @@ abstract sealed class SimEvent {
         void payload(final DirectBuffer buffer, final int offset, final int length) {
             payload.putBytes(0, buffer, offset, length);
             this.length = length;
+        }
+
+        @Override
+        MessageKind kind() {
+            return MessageKind.PROPOSAL;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final Proposal o = (Proposal)other;
+            zxid = o.zxid;
+            payload(o.payload, 0, o.length);
         }
 
         @Override
@@ -236,6 +356,21 @@ abstract sealed class SimEvent {
         }
 
         @Override
+        MessageKind kind() {
+            return MessageKind.SNAPSHOT_CHUNK;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            final SnapshotChunk o = (SnapshotChunk)other;
+            zxid = o.zxid;
+            digest = o.digest;
+            totalLength = o.totalLength;
+            position = o.position;
+            bytes(o.bytes, 0, o.length);
+        }
+
+        @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             InboundMessages.offerSnapshotChunk(ring, fromSid, zxid, digest, totalLength, position, bytes, 0, length);
         }
@@ -254,7 +389,12 @@ abstract sealed class SimEvent {
             /** The sender reset the quorum connection: QUORUM_DISCONNECTED, then both ends dial again. */
             QUORUM_RESET,
             /** The quorum connection is back after a reset; the transport tells the agent nothing. */
-            QUORUM_REDIAL
+            QUORUM_REDIAL,
+            /**
+             * The receiver's own dial to the sender failed (PEER_UNREACHABLE): a local event, which a cut
+             * between the two does not stop.
+             */
+            UNREACHABLE
         }
 
         Change change;
@@ -269,6 +409,16 @@ abstract sealed class SimEvent {
         }
 
         @Override
+        MessageKind kind() {
+            return null;
+        }
+
+        @Override
+        void copyBody(final SimEvent other) {
+            change = ((Connection)other).change;
+        }
+
+        @Override
         void offerTo(final RingBuffer ring, final long fromSid) {
             switch (change) {
                 case UP:
@@ -280,6 +430,9 @@ abstract sealed class SimEvent {
                     break;
                 case QUORUM_RESET:
                     InboundMessages.offerSidOnly(ring, InboundMessages.QUORUM_DISCONNECTED, fromSid);
+                    break;
+                case UNREACHABLE:
+                    InboundMessages.offerSidOnly(ring, InboundMessages.PEER_UNREACHABLE, fromSid);
                     break;
                 default:
                     break;

@@ -98,6 +98,11 @@ final class SimLinks {
         isQuorumOpen[at][peer] = true;
     }
 
+    /** True while {@code at} holds a connection to {@code peer} (told it came up, not yet that it went). */
+    boolean isOpen(final int at, final int peer) {
+        return isQuorumOpen[at][peer];
+    }
+
     /** {@code at} was told its connection to {@code peer} was reset: what it had queued is gone. */
     void closed(final int at, final int peer) {
         isQuorumOpen[at][peer] = false;

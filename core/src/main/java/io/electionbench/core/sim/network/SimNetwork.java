@@ -17,12 +17,17 @@ import io.electionbench.core.sim.network.SimEvent.Path;
  * on virtual time. A message's delay, loss and duplication come from the {@link NetworkModel} and one
  * seeded generator; quorum messages and connection events keep the pair's order; a partition cuts
  * links silently, and a quorum message lost in a cut resets the connection when the cut heals, as TCP
- * would. docs/architecture.md, "The simulator's link model", describes the contract kept.
+ * would. A scenario may also drop, delay or duplicate the next messages of a kind on a link
+ * ({@link #faultMessages}). docs/architecture.md, "The simulator's link model", describes the
+ * contract kept.
  *
  * <p>The network never runs an agent itself: it puts what arrives on the receiver's ring and tells
  * its {@link Endpoints}, which run the duty cycle. Simulator thread only.
  */
 public final class SimNetwork {
+    /** How long a dial across a cut takes to fail: the transport's connect timeout ({@code cnxTimeout}). */
+    public static final long CONNECT_TIMEOUT_NS = 5_000_000_000L;
+
     private final Ensemble ensemble;
     private final int size;
     private final Endpoints endpoints;
@@ -35,6 +40,8 @@ public final class SimNetwork {
     private final boolean[][] brokenConnection;
     private final long[][] lastDeliveryNs;
     private final long[][] lastQuorumDeliveryNs;
+    /** Message faults a scenario set and has not used up; empty in a randomized run. */
+    private final MessageFaults messageFaults = new MessageFaults();
     /** The events' pools, taken from the last closed network if there is one. */
     final EventPools pools = EventPools.take();
     private NetworkModel model;
@@ -80,6 +87,7 @@ public final class SimNetwork {
     /** Server {@code i} is about to start afresh (a new process): it holds no connection and nothing queued. */
     public void restarting(final int i) {
         links.restarted(i);
+        publishers[i].restarted();
     }
 
     /** Server {@code i} started: it connects to every live server it can reach, and they to it. */
@@ -239,7 +247,8 @@ public final class SimNetwork {
                 links.stuck(e.from, e.to);
             }
         }
-        if (ring != null && endpoints.incarnation(e.to) == e.toIncarnation && !blocked[e.from][e.to]) {
+        if (ring != null && endpoints.incarnation(e.to) == e.toIncarnation
+            && (!blocked[e.from][e.to] || e instanceof Connection c && c.change == Connection.Change.UNREACHABLE)) {
             final long fromSid = ensemble.sid(e.from);
             // The two commonest kinds are offered by calls the compiler can bind; the rest dispatch.
             if (e instanceof Notification n) {
@@ -276,6 +285,8 @@ public final class SimNetwork {
                 links.closed(c.to, c.from);
                 scheduleConnection(Connection.Change.QUORUM_REDIAL, c.from, c.to);
                 scheduleConnection(Connection.Change.QUORUM_REDIAL, c.to, c.from);
+                break;
+            case UNREACHABLE:
                 break;
             default:
                 throw new IllegalStateException("connection change " + c.change);
@@ -320,10 +331,27 @@ public final class SimNetwork {
         return e;
     }
 
-    /** A quorum message rides the pair's connection: in order, never lost or duplicated while it is up. */
+    /**
+     * A quorum message rides the pair's connection: in order, never lost or duplicated while it is up,
+     * unless a scenario's message fault ({@link #faultMessages}) names it.
+     */
     void sendQuorum(final SimEvent e) {
+        final MessageAction fault = messageFaults.isEmpty() ? null : messageFaults.take(e.from, e.to, e.kind());
+        if (fault == MessageAction.DROP) {
+            e.release();
+            return;
+        }
+        if (fault == MessageAction.DELAY) {
+            e.timeNs += messageFaults.takenDelayNs();
+            lastQuorumDeliveryNs[e.from][e.to] = Math.max(lastQuorumDeliveryNs[e.from][e.to], e.timeNs);
+        }
         links.sent(e, SimLinks.QUORUM);
         queue.add(e);
+        if (fault == MessageAction.DUPLICATE) {
+            final SimEvent copy = e.copy();
+            links.sent(copy, SimLinks.QUORUM);
+            queue.add(copy);
+        }
     }
 
     /**
@@ -331,6 +359,9 @@ public final class SimNetwork {
      * connections and resends would.
      */
     void sendNotification(final Notification n) {
+        if (!messageFaults.isEmpty() && faultNotification(n)) {
+            return;
+        }
         if (model.lossRate() > 0 && random.nextDouble() < model.lossRate()) {
             n.release();
             return;
@@ -343,6 +374,60 @@ public final class SimNetwork {
             links.sent(copy, SimLinks.ELECTION);
             queue.add(copy);
         }
+    }
+
+    /**
+     * Applies a scenario's message fault to a notification before the network model sees it: a
+     * delayed one then meets the model's loss and duplication as any other; a duplicated one is
+     * queued twice, past them.
+     *
+     * @return true when the fault used the notification up (dropped, or queued with its duplicate)
+     */
+    private boolean faultNotification(final Notification n) {
+        final MessageAction fault = messageFaults.take(n.from, n.to, MessageKind.NOTIFICATION);
+        if (fault == MessageAction.DROP) {
+            n.release();
+            return true;
+        }
+        if (fault == MessageAction.DELAY) {
+            n.timeNs += messageFaults.takenDelayNs();
+            if (model.isFifo()) {
+                lastDeliveryNs[n.from][n.to] = Math.max(lastDeliveryNs[n.from][n.to], n.timeNs);
+            }
+        } else if (fault == MessageAction.DUPLICATE) {
+            final SimEvent copy = n.copy();
+            links.sent(n, SimLinks.ELECTION);
+            queue.add(n);
+            links.sent(copy, SimLinks.ELECTION);
+            queue.add(copy);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A message fault: {@code action} for the next {@code count} messages of {@code kind} that
+     * {@code from} sends to {@code to} (member indexes) and the network takes (a message to a server
+     * that is down, or across a cut, never counts). A delay shifts the message by {@code delayNs};
+     * on an ordered link (quorum messages always, notifications when the model is FIFO) the messages
+     * after it wait behind it, as TCP's would. A dropped quorum message leaves the connection up, as
+     * if the sender had never sent it (a cut instead breaks the connection). Rules apply in the order
+     * they were set; each message meets at most one. Deterministic: no rule draws from the generator.
+     */
+    public void faultMessages(final MessageAction action, final int from, final int to, final MessageKind kind,
+        final long count, final long delayNs) {
+        if (from < 0 || from >= size || to < 0 || to >= size || from == to) {
+            throw new IllegalArgumentException("a message fault needs two different members, got " + from + "->" + to);
+        }
+        if (count <= 0 || delayNs < 0 || action == MessageAction.DELAY && delayNs == 0) {
+            throw new IllegalArgumentException("a message fault needs a positive count (and a delay a positive delay)");
+        }
+        messageFaults.add(action, from, to, kind, count, delayNs);
+    }
+
+    /** Message fault rules not used up yet. */
+    public int messageFaultsPending() {
+        return messageFaults.size();
     }
 
     Endpoints endpoints() {
@@ -363,6 +448,11 @@ public final class SimNetwork {
         return links.acceptsQuorum(from, to, kind, needsOpen, model);
     }
 
+    /** True while {@code from} holds a connection to {@code to}. */
+    boolean isOpen(final int from, final int to) {
+        return links.isOpen(from, to);
+    }
+
     boolean isWritable(final int from, final int to) {
         return links.isWritable(from, to, model);
     }
@@ -379,6 +469,31 @@ public final class SimNetwork {
         } else {
             scheduleConnection(Connection.Change.QUORUM_RESET, from, to);
         }
+    }
+
+    /**
+     * {@code from} dials {@code to} now ({@code PeerPublisher.connect}). A connection it holds is left
+     * alone (a silent cut does not close it, as TCP does not notice); a live peer it can reach takes
+     * the dial, and the connection comes up with the UP or redial already on its way. A dial across a
+     * cut times out after {@link #CONNECT_TIMEOUT_NS}, one to a peer that is down is refused after a
+     * round trip: either is one PEER_UNREACHABLE to {@code from}, in the incarnation that dialled.
+     */
+    void dial(final int from, final int to) {
+        final boolean isDown = endpoints.inbound(to) == null;
+        if (links.isOpen(from, to) || !isDown && !blocked[from][to]) {
+            return;
+        }
+        final Connection c = pools.connections.acquire();
+        // A cut drops the SYN, whether or not a process is there to answer it.
+        c.timeNs = endpoints.nowNs()
+            + (blocked[from][to] ? CONNECT_TIMEOUT_NS : model.minLatencyNs() + model.maxLatencyNs());
+        c.from = to;
+        c.to = from;
+        c.toIncarnation = endpoints.incarnation(from);
+        c.link = SimLinks.NOT_COUNTED;
+        c.change = Connection.Change.UNREACHABLE;
+        connectionEventsPending++;
+        queue.add(c);
     }
 
     private void scheduleConnection(final Connection.Change change, final int from, final int to) {

@@ -17,6 +17,8 @@ final class SimPublisher implements PeerPublisher {
     private final SimNetwork network;
     private final Ensemble ensemble;
     private final int from;
+    /** Peers this incarnation has sent notifications to (ZooKeeper's {@code queueSendMap} keys). */
+    private long notifiedMask;
 
     SimPublisher(final SimNetwork network, final Ensemble ensemble, final int from) {
         this.network = network;
@@ -28,8 +30,11 @@ final class SimPublisher implements PeerPublisher {
     public boolean sendNotification(final long toSid, final int state, final long leader, final long zxid,
         final long electionEpoch, final long peerEpoch) {
         final int to = ensemble.indexOf(toSid);
-        if (to >= 0 && to != from && !network.acceptsNotification(from, to)) {
-            return false;
+        if (to >= 0 && to != from) {
+            notifiedMask |= 1L << to;
+            if (!network.acceptsNotification(from, to)) {
+                return false;
+            }
         }
         network.countNotificationSent();
         final SimEvent.Notification n = event(network.pools.notifications, toSid);
@@ -194,6 +199,37 @@ final class SimPublisher implements PeerPublisher {
     public boolean isWritable(final long toSid) {
         final int to = ensemble.indexOf(toSid);
         return to >= 0 && to != from && network.isWritable(from, to);
+    }
+
+    /**
+     * True if a peer this incarnation has notified holds a connection from it: the transport hands a
+     * notification to a connection at once and keeps the newest one for a peer without one.
+     */
+    @Override
+    public boolean haveDelivered() {
+        long rest = notifiedMask;
+        while (rest != 0) {
+            final int to = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            if (network.isOpen(from, to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new process: it has notified nobody yet. */
+    void restarted() {
+        notifiedMask = 0;
+    }
+
+    /** One dial to {@code toSid}: {@link SimNetwork#dial}. */
+    @Override
+    public void connect(final long toSid) {
+        final int to = ensemble.indexOf(toSid);
+        if (to >= 0 && to != from) {
+            network.dial(from, to);
+        }
     }
 
     /**
