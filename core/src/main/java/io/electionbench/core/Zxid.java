@@ -84,7 +84,8 @@ public final class Zxid {
             throw new IllegalArgumentException("zxid '" + text + "' is not of the form epoch:counter", ex);
         }
         if (epoch < 0 || epoch > Integer.MAX_VALUE || counter < 0 || counter > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("zxid '" + text + "' is out of range (epoch 0..2^31-1, counter 0..2^32-1)");
+            throw new IllegalArgumentException(
+                "zxid '" + text + "' is out of range (epoch 0..2^31-1, counter 0..2^32-1)");
         }
         return make(epoch, counter);
     }

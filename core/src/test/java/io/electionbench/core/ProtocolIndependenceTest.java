@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ProtocolIndependenceTest {
     private static final Path CORE = Path.of("src/main/java/io/electionbench/core");
     private static final List<String> PROTOCOL_PACKAGES = List.of("election", "zab", "quorum", "log", "sync");
-    private static final List<String> FORBIDDEN = List.of("io.electionbench.core.sim", "io.electionbench.core.scenario");
+    private static final List<String> FORBIDDEN =
+        List.of("io.electionbench.core.sim", "io.electionbench.core.scenario");
 
     @Test
     void noProtocolSourceNamesTheSimulatorOrTheScenarios() throws IOException {

@@ -25,7 +25,8 @@ class ZxidTest {
     @Test
     void rejectsMalformedText() {
         for (final String bad : new String[] {"", "3", ":4", "3:", "a:b", "-1:2", "1:-2", "1:4294967296", "3:4:5"}) {
-            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Zxid.parse(bad), bad);
+            final IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> Zxid.parse(bad), bad);
             assertTrue(ex.getMessage().contains("'" + bad + "'"), ex.getMessage());
         }
     }

@@ -27,7 +27,8 @@ public interface ElectionObserver {
      *                   follower of an earlier leader with the same round number), as ZooKeeper does;
      *                   those members promised nothing about their own data, so they are left out.
      */
-    default void onDecision(long sid, long leader, long zxid, long electionEpoch, long peerEpoch, long quorumMask, long nowNs) {
+    default void onDecision(long sid, long leader, long zxid, long electionEpoch, long peerEpoch, long quorumMask,
+        long nowNs) {
     }
 
     /**

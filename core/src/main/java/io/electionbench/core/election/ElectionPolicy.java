@@ -80,7 +80,8 @@ public final class ElectionPolicy {
             case "zk":
                 return ZOOKEEPER;
             default:
-                throw new IllegalArgumentException("unknown election policy '" + name + "' (expected fast or zookeeper)");
+                throw new IllegalArgumentException(
+                    "unknown election policy '" + name + "' (expected fast or zookeeper)");
         }
     }
 

@@ -43,7 +43,8 @@ final class BackgroundForcer implements Runnable {
     private final String threadName;
     /** The file to force next; set by the log's thread (volatile write), taken by the forcer (getAndSet). */
     private final AtomicReference<ForcedFile> request = new AtomicReference<>();
-    private final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_PARK_MS));
+    private final IdleStrategy idle =
+        new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_PARK_MS));
     /** Written by the log's thread only; read by the forcer every cycle. */
     private volatile boolean isRunning = true;
     /** Set by the forcer thread as its last act. */

@@ -87,7 +87,10 @@ public final class FileTxnLog implements TxnLog {
     private boolean hasUnforcedAppends;
     /** Synchronous forces; the background ones are counted by {@link #forcer}. */
     private long forceCount;
-    /** Takes the threshold forces under BATCH and the early forces of a received snapshot off this thread; null when disabled. */
+    /**
+     * Takes the threshold forces under BATCH and the early forces of a received snapshot off this thread;
+     * null when disabled.
+     */
     private final BackgroundForcer forcer;
     private boolean hasReportedForcerFailure;
     private boolean isClosed;
@@ -138,7 +141,8 @@ public final class FileTxnLog implements TxnLog {
     /** Under ALWAYS, forced as under BATCH: by {@link #flush()}, or in the background past the thresholds. */
     @Override
     public void appendDeferred(final long zxid, final DirectBuffer payload, final int offset, final int length) {
-        append(zxid, payload, offset, length, options.fsyncPolicy == FsyncPolicy.ALWAYS ? FsyncPolicy.BATCH : options.fsyncPolicy);
+        append(zxid, payload, offset, length,
+            options.fsyncPolicy == FsyncPolicy.ALWAYS ? FsyncPolicy.BATCH : options.fsyncPolicy);
     }
 
     private void append(final long zxid, final DirectBuffer payload, final int offset, final int length,
@@ -146,7 +150,8 @@ public final class FileTxnLog implements TxnLog {
         checkOpen();
         MemoryTxnLog.checkAppend(zxid, lastZxid());
         if (length < 0 || length > options.maxPayloadBytes) {
-            throw new IllegalArgumentException("payload of " + length + " bytes is outside 0.." + options.maxPayloadBytes);
+            throw new IllegalArgumentException(
+                "payload of " + length + " bytes is outside 0.." + options.maxPayloadBytes);
         }
         final int recordBytes = RECORD_HEADER_BYTES + length;
         try {
@@ -390,7 +395,8 @@ public final class FileTxnLog implements TxnLog {
             segment--;
         }
         final Segment s = segments.get(segment);
-        final long nextSegmentZxid = segment + 1 < segments.size() ? segments.get(segment + 1).firstZxid : Long.MAX_VALUE;
+        final long nextSegmentZxid =
+            segment + 1 < segments.size() ? segments.get(segment + 1).firstZxid : Long.MAX_VALUE;
         final long start = index.position(first);
         int last = first - 1;
         long end = start;
@@ -453,7 +459,8 @@ public final class FileTxnLog implements TxnLog {
     private void checkRecord(final Segment s, final long position, final int at, final long zxid, final int length)
         throws LogCorruptedException {
         if (chunkView.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER) != zxid
-            || chunkView.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER) != LogFormat.recordCrc(crc, chunk, at, length)) {
+            || chunkView.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER)
+                != LogFormat.recordCrc(crc, chunk, at, length)) {
             throw new LogCorruptedException(s.path, position, "record for zxid 0x" + Long.toHexString(zxid)
                 + " no longer matches its CRC or zxid");
         }
@@ -486,7 +493,8 @@ public final class FileTxnLog implements TxnLog {
                 forceDirectory(dir);
             }
         } catch (final IOException ex) {
-            throw new UncheckedIOException("truncation of " + dir + " after 0x" + Long.toHexString(zxid) + " failed", ex);
+            throw new UncheckedIOException(
+                "truncation of " + dir + " after 0x" + Long.toHexString(zxid) + " failed", ex);
         }
         index.truncate(keep);
     }
@@ -511,7 +519,8 @@ public final class FileTxnLog implements TxnLog {
         chunkSegment = null;
         try {
             writeStaged();
-            final Path published = SnapshotFile.publish(SnapshotFile.writeTemporary(dir, uptoZxid, digest, state, offset, length));
+            final Path published =
+                SnapshotFile.publish(SnapshotFile.writeTemporary(dir, uptoZxid, digest, state, offset, length));
             forceDirectory(dir);
             if (snapshotPath != null && !snapshotPath.equals(published)) {
                 Files.delete(snapshotPath);
@@ -522,7 +531,8 @@ public final class FileTxnLog implements TxnLog {
             forceDirectory(dir);
             snapshotPath = published;
         } catch (final IOException ex) {
-            throw new UncheckedIOException("snapshot of " + dir + " at 0x" + Long.toHexString(uptoZxid) + " failed", ex);
+            throw new UncheckedIOException(
+                "snapshot of " + dir + " at 0x" + Long.toHexString(uptoZxid) + " failed", ex);
         }
         index.dropFirst(drop);
         keepSnapshot(uptoZxid, digest, state, offset, length);
@@ -534,7 +544,8 @@ public final class FileTxnLog implements TxnLog {
      * old history, or nothing but the temporary, which recovery then promotes.
      */
     @Override
-    public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+    public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset,
+        final int length) {
         install(zxid, digest, state, offset, length);
         keepSnapshot(zxid, digest, state, offset, length);
     }
@@ -550,7 +561,8 @@ public final class FileTxnLog implements TxnLog {
         snapshotDigest = digest;
     }
 
-    private void install(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+    private void install(final long zxid, final long digest, final DirectBuffer state, final int offset,
+        final int length) {
         checkOpen();
         if (zxid < 0) {
             throw new IllegalArgumentException("snapshot zxid " + zxid + " is negative");
@@ -558,7 +570,8 @@ public final class FileTxnLog implements TxnLog {
         try {
             replaceWith(SnapshotFile.writeTemporary(dir, zxid, digest, state, offset, length), zxid);
         } catch (final IOException ex) {
-            throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
+            throw new UncheckedIOException(
+                "install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
         }
     }
 
@@ -618,7 +631,8 @@ public final class FileTxnLog implements TxnLog {
                     mapped = SnapshotFile.mapState(snapshotPath, totalLength);
                 } catch (final IOException ex) {
                     abort();
-                    throw new UncheckedIOException("install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
+                    throw new UncheckedIOException(
+                        "install of snapshot 0x" + Long.toHexString(zxid) + " in " + dir + " failed", ex);
                 }
                 isDone = true;
                 snapshotView.wrap(mapped);
@@ -661,7 +675,8 @@ public final class FileTxnLog implements TxnLog {
         index.truncate(0);
     }
 
-    private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+    private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset,
+        final int length) {
         final byte[] copy = new byte[length];
         state.getBytes(offset, copy);
         snapshotView.wrap(copy);
@@ -706,9 +721,10 @@ public final class FileTxnLog implements TxnLog {
 
     /**
      * Writes the staged appends, and under {@link FsyncPolicy#BATCH} (and for {@link #appendDeferred}
-     * appends under ALWAYS) forces the appends since the last force on this thread, whether or not a background force covered them since; under
-     * {@link FsyncPolicy#NEVER} they are then with the OS. Throws from the first failed background force
-     * on, even with nothing to force: that failure may have taken pages an earlier flush reported forced.
+     * appends under ALWAYS) forces the appends since the last force on this thread, whether or not a
+     * background force covered them since; under {@link FsyncPolicy#NEVER} they are then with the OS.
+     * Throws from the first failed background force on, even with nothing to force: that failure may
+     * have taken pages an earlier flush reported forced.
      */
     @Override
     public void flush() {
@@ -811,14 +827,18 @@ public final class FileTxnLog implements TxnLog {
         chunkSegment = null;
     }
 
-    private static void writeFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException {
+    private static void writeFully(final FileChannel channel, final ByteBuffer buffer, final long position)
+        throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             at += channel.write(buffer, at);
         }
     }
 
-    /** Makes creations, renames and deletions in dir durable (Linux and macOS; where a directory cannot be opened, a no-op). */
+    /**
+     * Makes creations, renames and deletions in dir durable (Linux and macOS; where a directory cannot be
+     * opened, a no-op).
+     */
     static void forceDirectory(final Path dir) throws IOException {
         final FileChannel channel;
         try {
@@ -935,7 +955,8 @@ public final class FileTxnLog implements TxnLog {
         void conclude() {
             check(segmentBytes >= SEGMENT_HEADER_BYTES + RECORD_HEADER_BYTES && segmentBytes <= 1L << 30,
                 "segmentBytes " + segmentBytes + " must be within 32..2^30");
-            check(maxPayloadBytes >= 0 && maxPayloadBytes <= 1 << 30, "maxPayloadBytes " + maxPayloadBytes + " must be within 0..2^30");
+            check(maxPayloadBytes >= 0 && maxPayloadBytes <= 1 << 30,
+                "maxPayloadBytes " + maxPayloadBytes + " must be within 0..2^30");
             check(batchAppends > 0, "batchAppends " + batchAppends + " must be positive");
             check(batchBytes > 0, "batchBytes " + batchBytes + " must be positive");
             check(initialIndexCapacity > 0, "initialIndexCapacity " + initialIndexCapacity + " must be positive");

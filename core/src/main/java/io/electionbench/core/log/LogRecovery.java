@@ -112,7 +112,8 @@ final class LogRecovery {
         } catch (final LogCorruptedException incomplete) {
             return;
         }
-        options.warnings().accept(tmp + ": the only history in " + dir + " is this complete snapshot of an interrupted install;"
+        options.warnings().accept(tmp + ": the only history in " + dir
+            + " is this complete snapshot of an interrupted install;"
             + " promoting it to " + target.getFileName());
         SnapshotFile.publish(tmp);
         FileTxnLog.forceDirectory(dir);
@@ -137,7 +138,8 @@ final class LogRecovery {
         Path previous = null;
         for (final Map.Entry<Long, Path> file : segmentFiles.entrySet()) {
             final boolean isLast = file.getKey().equals(segmentFiles.lastKey());
-            final FileChannel channel = FileChannel.open(file.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            final FileChannel channel =
+                FileChannel.open(file.getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             final Segment segment = new Segment(file.getValue(), channel, file.getKey(), TxnLog.NO_ZXID, 0);
             segments.add(segment);
             scanSegment(segment, isLast, previous, previousLast);
@@ -150,11 +152,13 @@ final class LogRecovery {
         throws IOException {
         final long fileSize = segment.channel.size();
         if (fileSize > Integer.MAX_VALUE - 64) {
-            throw new LogCorruptedException(segment.path, 0, "segment of " + fileSize + " bytes is larger than any this log writes");
+            throw new LogCorruptedException(segment.path, 0,
+                "segment of " + fileSize + " bytes is larger than any this log writes");
         }
         if (fileSize < SEGMENT_HEADER_BYTES) {
             if (!isLast) {
-                throw new LogCorruptedException(segment.path, 0, "segment header is truncated (" + fileSize + " bytes)");
+                throw new LogCorruptedException(segment.path, 0,
+                    "segment header is truncated (" + fileSize + " bytes)");
             }
             tornAt = 0;
             tornProblem = "segment header is truncated (" + fileSize + " bytes)";
@@ -199,17 +203,21 @@ final class LogRecovery {
         final UnsafeBuffer buf = window.view();
         final int at = window.load(0, SEGMENT_HEADER_BYTES);
         if (buf.getInt(at, ORDER) != LogFormat.SEGMENT_MAGIC || buf.getInt(at + 4, ORDER) != LogFormat.VERSION) {
-            throw new LogCorruptedException(segment.path, 0, "not a version " + LogFormat.VERSION + " log segment (bad magic or version)");
+            throw new LogCorruptedException(segment.path, 0,
+                "not a version " + LogFormat.VERSION + " log segment (bad magic or version)");
         }
         final long prevZxid = buf.getLong(at + LogFormat.SEGMENT_PREV_ZXID_OFFSET, ORDER);
         final String follows = "the segment follows zxid 0x" + Long.toHexString(prevZxid);
         if (previous != null && prevZxid != previousLast) {
-            throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows + " but the previous segment "
-                + previous.getFileName() + " ends at 0x" + Long.toHexString(previousLast) + ": a segment is missing or cut short");
+            throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET,
+                follows + " but the previous segment " + previous.getFileName()
+                + " ends at 0x" + Long.toHexString(previousLast) + ": a segment is missing or cut short");
         }
         if (previous == null && prevZxid > snapshotZxid) {
             throw new LogCorruptedException(segment.path, LogFormat.SEGMENT_PREV_ZXID_OFFSET, follows + " but "
-                + (snapshotZxid < 0 ? "there is no snapshot" : "the snapshot covers only up to 0x" + Long.toHexString(snapshotZxid))
+                + (snapshotZxid < 0
+                    ? "there is no snapshot"
+                    : "the snapshot covers only up to 0x" + Long.toHexString(snapshotZxid))
                 + ": an earlier segment is missing");
         }
         if (segment.firstZxid <= prevZxid) {
@@ -234,13 +242,15 @@ final class LogRecovery {
             return "bad record length " + length;
         }
         if ((long)p + RECORD_HEADER_BYTES + length > size) {
-            return "torn record: payload of " + length + " bytes but only " + (size - p - RECORD_HEADER_BYTES) + " remain";
+            return "torn record: payload of " + length + " bytes but only " + (size - p - RECORD_HEADER_BYTES)
+                + " remain";
         }
         at = window.load(p, RECORD_HEADER_BYTES + length);
         final int stored = buf.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER);
         final int computed = LogFormat.recordCrc(crc, window.buffer(), at, length);
         if (stored != computed) {
-            return "record CRC mismatch (stored " + Integer.toHexString(stored) + ", computed " + Integer.toHexString(computed) + ")";
+            return "record CRC mismatch (stored " + Integer.toHexString(stored)
+                + ", computed " + Integer.toHexString(computed) + ")";
         }
         final long zxid = buf.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER);
         if (zxid <= last) {
@@ -261,7 +271,8 @@ final class LogRecovery {
         final boolean wellFormed = problem.startsWith("record zxid");
         for (int q = p + 1; q + RECORD_HEADER_BYTES <= size && !wellFormed; q++) {
             if (recordProblem(q, size, last) == null) {
-                throw new LogCorruptedException(segment.path, p, problem + ", but a valid record follows at byte offset " + q);
+                throw new LogCorruptedException(segment.path, p,
+                    problem + ", but a valid record follows at byte offset " + q);
             }
         }
         if (wellFormed) {

@@ -121,7 +121,8 @@ public final class MemoryTxnLog implements TxnLog {
 
     static void checkTruncate(final long zxid, final long snapshotZxid) {
         if (zxid < snapshotZxid) {
-            throw new IllegalArgumentException("cannot truncate after " + zxidText(zxid) + ": the snapshot covers up to "
+            throw new IllegalArgumentException("cannot truncate after " + zxidText(zxid)
+                + ": the snapshot covers up to "
                 + zxidText(snapshotZxid) + " and cannot be undone; this history needs a SNAP");
         }
     }
@@ -143,13 +144,15 @@ public final class MemoryTxnLog implements TxnLog {
 
     static void checkSnapshot(final long uptoZxid, final long snapshotZxid, final long lastZxid) {
         if (uptoZxid < snapshotZxid || uptoZxid > lastZxid || uptoZxid < 0) {
-            throw new IllegalArgumentException("snapshot zxid " + zxidText(uptoZxid) + " must lie between the current snapshot "
+            throw new IllegalArgumentException("snapshot zxid " + zxidText(uptoZxid)
+                + " must lie between the current snapshot "
                 + zxidText(snapshotZxid) + " and the last zxid " + zxidText(lastZxid));
         }
     }
 
     @Override
-    public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+    public void installSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset,
+        final int length) {
         if (zxid < 0) {
             throw new IllegalArgumentException("snapshot zxid " + zxid + " is negative");
         }
@@ -158,7 +161,8 @@ public final class MemoryTxnLog implements TxnLog {
         keepSnapshot(zxid, digest, state, offset, length);
     }
 
-    private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset, final int length) {
+    private void keepSnapshot(final long zxid, final long digest, final DirectBuffer state, final int offset,
+        final int length) {
         snapshotBytes.putBytes(0, state, offset, length);
         snapshotView.wrap(snapshotBytes.byteArray(), 0, length);
         snapshotZxid = zxid;
@@ -185,7 +189,8 @@ public final class MemoryTxnLog implements TxnLog {
 
     @Override
     public String toString() {
-        return "MemoryTxnLog[snapshot=" + io.electionbench.core.Zxid.toString(snapshotZxid) + ", entries=" + index.count()
+        return "MemoryTxnLog[snapshot=" + io.electionbench.core.Zxid.toString(snapshotZxid)
+            + ", entries=" + index.count()
             + ", last=" + io.electionbench.core.Zxid.toString(lastZxid()) + "]";
     }
 }

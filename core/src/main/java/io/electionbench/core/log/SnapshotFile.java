@@ -98,7 +98,8 @@ final class SnapshotFile {
          * Appends the next bytes of the state straight from {@code bytes} (the inbound ring's direct memory,
          * for a learner): one write and one CRC pass over the caller's memory, no intermediate copy.
          */
-        void append(final DirectBuffer bytes, final int offset, final int position, final int count) throws IOException {
+        void append(final DirectBuffer bytes, final int offset, final int position, final int count)
+            throws IOException {
             if (position != written || position + count > length) {
                 throw new IllegalArgumentException("snapshot bytes at " + position + " do not follow the " + written
                     + " written (of " + length + ")");

@@ -104,7 +104,8 @@ public final class Ensemble {
         for (final long sid : memberSids) {
             final int index = indexOf(sid);
             if (index < 0) {
-                throw new IllegalArgumentException("sid " + sid + " is not a member of the ensemble " + Arrays.toString(sids));
+                throw new IllegalArgumentException(
+                    "sid " + sid + " is not a member of the ensemble " + Arrays.toString(sids));
             }
             mask |= 1L << index;
         }
@@ -178,7 +179,8 @@ public final class Ensemble {
                 throw new IllegalArgumentException("the ensemble has no servers");
             }
             if (members.size() > MAX_MEMBERS) {
-                throw new IllegalArgumentException("the ensemble has " + members.size() + " servers; at most " + MAX_MEMBERS + " are supported");
+                throw new IllegalArgumentException("the ensemble has " + members.size() + " servers; at most "
+                    + MAX_MEMBERS + " are supported");
             }
             final long[] sids = new long[members.size()];
             final boolean[] observers = new boolean[sids.length];
@@ -198,7 +200,8 @@ public final class Ensemble {
             final Ensemble probe = new Ensemble(sids, observers, new MajorityQuorum(voters));
             if (groups.isEmpty()) {
                 if (!weights.isEmpty()) {
-                    throw new IllegalArgumentException("weight." + weights.firstKey() + " is set but no group is declared; weights need groups");
+                    throw new IllegalArgumentException("weight." + weights.firstKey()
+                        + " is set but no group is declared; weights need groups");
                 }
                 return probe;
             }
@@ -215,7 +218,8 @@ public final class Ensemble {
                 for (final long sid : e.getValue()) {
                     final int index = probe.indexOf(sid);
                     if (index < 0) {
-                        throw new IllegalArgumentException("group " + e.getKey() + " names server " + sid + ", which is not in the ensemble");
+                        throw new IllegalArgumentException("group " + e.getKey() + " names server " + sid
+                            + ", which is not in the ensemble");
                     }
                     if ((grouped & (1L << index)) != 0) {
                         throw new IllegalArgumentException("server " + sid + " is in more than one group");
@@ -231,12 +235,14 @@ public final class Ensemble {
             }
             if ((grouped & voters) != voters) {
                 final long[] missing = probe.sidsOf(voters & ~grouped);
-                throw new IllegalArgumentException("with groups declared, every participant must be in a group; not grouped: " + Arrays.toString(missing));
+                throw new IllegalArgumentException("with groups declared, every participant must be in a group;"
+                    + " not grouped: " + Arrays.toString(missing));
             }
             for (final Map.Entry<Long, Long> e : weights.entrySet()) {
                 final int index = probe.indexOf(e.getKey());
                 if (index < 0) {
-                    throw new IllegalArgumentException("weight." + e.getKey() + " names a server that is not in the ensemble");
+                    throw new IllegalArgumentException(
+                        "weight." + e.getKey() + " names a server that is not in the ensemble");
                 }
                 if (probe.isObserver(index) && e.getValue() != 0) {
                     throw new IllegalArgumentException("weight." + e.getKey() + " is " + e.getValue() + " but server "

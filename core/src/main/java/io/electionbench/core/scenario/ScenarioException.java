@@ -1,6 +1,9 @@
 package io.electionbench.core.scenario;
 
-/** A malformed scenario: the message reads {@code FILE:LINE: what is wrong} ({@code FILE: ...} for the file as a whole, line 0). */
+/**
+ * A malformed scenario: the message reads {@code FILE:LINE: what is wrong} ({@code FILE: ...} for the file as a
+ * whole, line 0).
+ */
 public final class ScenarioException extends Exception {
     private static final long serialVersionUID = 1L;
 

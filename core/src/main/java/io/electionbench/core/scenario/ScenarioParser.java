@@ -80,7 +80,8 @@ public final class ScenarioParser {
             }
         }
         if (ensembleSize == 0) {
-            throw new ScenarioException(file, Math.max(1, line), "no 'ensemble N' line: a scenario must declare its ensemble first");
+            throw new ScenarioException(file, Math.max(1, line),
+                "no 'ensemble N' line: a scenario must declare its ensemble first");
         }
         endOfSetup();
         return new Scenario(file, commands);
@@ -175,7 +176,8 @@ public final class ScenarioParser {
                 arity(t, 2, "write N");
                 final long writes = positive(t[1], "write count");
                 if (writes > MAX_WRITES_PER_LINE) {
-                    throw error("write count " + writes + " is above the maximum of " + MAX_WRITES_PER_LINE + " a line");
+                    throw error("write count " + writes + " is above the maximum of " + MAX_WRITES_PER_LINE
+                        + " a line");
                 }
                 return new Command.Write(line, body, (int)writes);
             case "run":
@@ -220,7 +222,8 @@ public final class ScenarioParser {
                     missing.add((long)sid);
                 }
             }
-            throw new ScenarioException(file, lastGroupLine, "with groups declared, every voter must be in a group; not grouped: " + missing);
+            throw new ScenarioException(file, lastGroupLine,
+                "with groups declared, every voter must be in a group; not grouped: " + missing);
         }
     }
 
@@ -239,10 +242,12 @@ public final class ScenarioParser {
         long mask = size == 64 ? -1L : (1L << size) - 1;
         for (final long sid : observers) {
             if (sid <= size) {
-                throw error("observer " + sid + " collides with the voters 1.." + size + "; observers take the sids after them");
+                throw error("observer " + sid + " collides with the voters 1.." + size
+                    + "; observers take the sids after them");
             }
             if (sid > Ensemble.MAX_MEMBERS || Long.bitCount(mask) == Ensemble.MAX_MEMBERS) {
-                throw error("at most " + Ensemble.MAX_MEMBERS + " servers with sids up to " + Ensemble.MAX_MEMBERS + " are supported");
+                throw error("at most " + Ensemble.MAX_MEMBERS + " servers with sids up to " + Ensemble.MAX_MEMBERS
+                    + " are supported");
             }
             mask |= 1L << (sid - 1);
         }
@@ -277,7 +282,8 @@ public final class ScenarioParser {
         }
         final Integer earlier = stateLines.putIfAbsent(parsed.sid(), line);
         if (earlier != null) {
-            throw error("server " + parsed.sid() + "'s state is already set on line " + earlier + "; give its whole history on one line");
+            throw error("server " + parsed.sid() + "'s state is already set on line " + earlier
+                + "; give its whole history on one line");
         }
         final long lastEpoch = Zxid.epoch(parsed.lastZxid());
         if (epoch >= 0 && epoch < lastEpoch) {
@@ -413,7 +419,8 @@ public final class ScenarioParser {
                     oneOf(t[3], "state", "LOOKING", "FOLLOWING", "LEADING", "OBSERVING", "DOWN"), null);
             case "sync":
                 arity(t, 4, "expect sync SID DIFF|TRUNC|SNAP");
-                return new Command.Expect(line, body, Command.ExpectKind.SYNC, sid(t[2]), oneOf(t[3], "sync", "DIFF", "TRUNC", "SNAP"), null);
+                return new Command.Expect(line, body, Command.ExpectKind.SYNC, sid(t[2]),
+                    oneOf(t[3], "sync", "DIFF", "TRUNC", "SNAP"), null);
             case "log-equal":
                 if (t.length < 3) {
                     throw error("expected 'expect log-equal A,B,...'");
@@ -522,7 +529,8 @@ public final class ScenarioParser {
 
     private void setup(final String name) throws ScenarioException {
         if (hasActions) {
-            throw error("'" + name + "' configures the ensemble and must come before the first action (start, crash, ...)");
+            throw error("'" + name + "' configures the ensemble and must come before the first action"
+                + " (start, crash, ...)");
         }
     }
 

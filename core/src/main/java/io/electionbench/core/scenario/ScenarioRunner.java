@@ -62,7 +62,8 @@ public final class ScenarioRunner {
      * @param policyOverride a policy that replaces the file's {@code policy} line, or null
      * @throws ScenarioException when a command cannot be carried out (starting a running server, ...)
      */
-    public static ScenarioResult run(final Scenario scenario, final ElectionPolicy policyOverride) throws ScenarioException {
+    public static ScenarioResult run(final Scenario scenario, final ElectionPolicy policyOverride)
+        throws ScenarioException {
         return new ScenarioRunner(scenario, policyOverride).runAll();
     }
 
@@ -86,11 +87,13 @@ public final class ScenarioRunner {
         for (final Violation v : sim.violations()) {
             notes.add("invariant violated: " + v);
         }
-        final boolean passed = sim.violations().isEmpty() && expectations.stream().allMatch(ScenarioResult.Expectation::ok);
+        final boolean passed =
+            sim.violations().isEmpty() && expectations.stream().allMatch(ScenarioResult.Expectation::ok);
         if (expectations.isEmpty()) {
             notes.add("no expectations: only the invariants were checked");
         }
-        return new ScenarioResult(scenario.file(), policy.name(), seed, sim.nowNs(), passed, expectations, notes, finalState());
+        return new ScenarioResult(scenario.file(), policy.name(), seed, sim.nowNs(), passed, expectations, notes,
+            finalState());
     }
 
     /**
@@ -137,7 +140,8 @@ public final class ScenarioRunner {
             seed = c.seed();
         } else if (command instanceof Command.State c) {
             if (sim != null) {
-                throw new IllegalStateException("'state' sets a server's history before the ensemble runs; put it before the first action");
+                throw new IllegalStateException(
+                    "'state' sets a server's history before the ensemble runs; put it before the first action");
             }
             setup.add(c);
         } else if (command instanceof Command.Snapshot c) {
@@ -208,7 +212,8 @@ public final class ScenarioRunner {
                     throw new IllegalStateException("server " + sid + " is running; crash it before restarting it");
                 }
                 if (!started.contains(sid)) {
-                    throw new IllegalStateException("server " + sid + " was never started; 'start " + sid + "' starts it");
+                    throw new IllegalStateException(
+                        "server " + sid + " was never started; 'start " + sid + "' starts it");
                 }
                 s.start(sid);
                 windowAfterTakenSnapshot(s, sid);
@@ -223,7 +228,8 @@ public final class ScenarioRunner {
         if (!settleNext) {
             track();
         } else if (!runTracked(s::isStable, SETTLE_BOUND_NS)) {
-            notes.add("line " + command.line() + ": not stable within 60 s of virtual time after '" + command.text() + "'");
+            notes.add("line " + command.line() + ": not stable within 60 s of virtual time after '"
+                + command.text() + "'");
         }
     }
 
@@ -291,7 +297,8 @@ public final class ScenarioRunner {
                 try {
                     if (c instanceof Command.State st) {
                         for (final long[] range : st.ranges()) {
-                            sim.storage(st.sid()).appendRange(Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
+                            sim.storage(st.sid()).appendRange(
+                                Zxid.epoch(range[0]), Zxid.counter(range[0]), Zxid.counter(range[1]));
                         }
                         sim.storage(st.sid()).epochs(st.epoch(), st.acceptedEpoch());
                         if (st.newEpochZxid()) {
@@ -374,9 +381,11 @@ public final class ScenarioRunner {
     private static void snapshot(final Simulator s, final Command.Snapshot c) {
         final io.electionbench.core.log.TxnLog log = s.storage(c.sid()).log();
         if (c.uptoZxid() > log.lastZxid() || c.uptoZxid() < log.snapshotZxid()) {
-            throw new IllegalArgumentException("server " + c.sid() + " cannot snapshot up to " + Zxid.toString(c.uptoZxid())
-                + ": its history ends at " + Zxid.toString(log.lastZxid())
-                + (log.snapshotZxid() < 0 ? " and it has no snapshot" : " and its snapshot covers up to " + Zxid.toString(log.snapshotZxid())));
+            throw new IllegalArgumentException("server " + c.sid() + " cannot snapshot up to "
+                + Zxid.toString(c.uptoZxid()) + ": its history ends at " + Zxid.toString(log.lastZxid())
+                + (log.snapshotZxid() < 0
+                    ? " and it has no snapshot"
+                    : " and its snapshot covers up to " + Zxid.toString(log.snapshotZxid())));
         }
         final org.agrona.concurrent.UnsafeBuffer state = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
         for (int i = 0; i < 8; i++) {
@@ -412,7 +421,8 @@ public final class ScenarioRunner {
             if (offered < c.count() && refused == 0) {
                 actual = "no serving leader took the writes (" + offered + " of " + c.count() + " offered)";
             } else {
-                actual = committed + " of " + c.count() + " committed" + (refused > 0 ? ", " + refused + " refused by the leader" : "");
+                actual = committed + " of " + c.count() + " committed"
+                    + (refused > 0 ? ", " + refused + " refused by the leader" : "");
             }
             expectations.add(new ScenarioResult.Expectation(c.line(), c.text(), false, actual));
         }
@@ -561,7 +571,8 @@ public final class ScenarioRunner {
     private static String describeLeadership(final Simulator s) {
         final StringBuilder sb = new StringBuilder();
         final List<Long> leaders = leaders(s);
-        sb.append(leaders.isEmpty() ? "no leader" : leaders.size() == 1 ? "leader " + leaders.get(0) : "leaders " + leaders);
+        sb.append(leaders.isEmpty() ? "no leader"
+            : leaders.size() == 1 ? "leader " + leaders.get(0) : "leaders " + leaders);
         sb.append(" (");
         final Ensemble e = s.ensemble();
         for (int i = 0; i < e.size(); i++) {

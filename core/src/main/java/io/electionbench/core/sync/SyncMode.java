@@ -4,7 +4,10 @@ package io.electionbench.core.sync;
 public enum SyncMode {
     /** The learner's history is a prefix of the leader's: send the leader's txns after the plan's zxid. */
     DIFF(13),
-    /** The learner has txns the leader lacks, after the plan's zxid: it truncates to it, then gets a DIFF from there. */
+    /**
+     * The learner has txns the leader lacks, after the plan's zxid: it truncates to it, then gets a DIFF from
+     * there.
+     */
     TRUNC(14),
     /** Replace the learner's history with the leader's state at the plan's zxid (then any later txns). */
     SNAP(15);
@@ -17,7 +20,10 @@ public enum SyncMode {
         this.code = code;
     }
 
-    /** ZooKeeper's packet type code, used on the wire and in {@link io.electionbench.core.election.PeerPublisher#sendSyncStart}. */
+    /**
+     * ZooKeeper's packet type code, used on the wire and in
+     * {@link io.electionbench.core.election.PeerPublisher#sendSyncStart}.
+     */
     public int code() {
         return code;
     }

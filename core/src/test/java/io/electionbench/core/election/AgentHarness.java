@@ -40,13 +40,15 @@ final class AgentHarness {
         this(sid, ensemble, policy, 0, 0);
     }
 
-    AgentHarness(final long sid, final Ensemble ensemble, final ElectionPolicy policy, final long lastZxid, final long epoch) {
+    AgentHarness(final long sid, final Ensemble ensemble, final ElectionPolicy policy, final long lastZxid,
+        final long epoch) {
         storage.zxid = lastZxid;
         storage.epoch = epoch;
         agent = new MemberAgent(sid, ensemble, policy, NodeTiming.DEFAULT, storage, new Recorder(),
             new ElectionObserver() {
                 @Override
-                public void onStateChange(final long s, final ServerState from, final ServerState to, final long atNs, final String reason) {
+                public void onStateChange(final long s, final ServerState from, final ServerState to,
+                    final long atNs, final String reason) {
                     transitions.add(to + ": " + reason);
                 }
 
@@ -67,7 +69,8 @@ final class AgentHarness {
                 }
             },
             MemberAgent.newInboundRing(64 * 1024), () -> nowNs);
-        agent.writeListener((requestId, status, zxid, leader) -> writeResults.add(new long[] {requestId, status, zxid, leader}));
+        agent.writeListener(
+            (requestId, status, zxid, leader) -> writeResults.add(new long[] {requestId, status, zxid, leader}));
     }
 
     AgentHarness start() {
@@ -81,8 +84,10 @@ final class AgentHarness {
     }
 
     /** Delivers a notification through the inbound ring and runs one duty cycle. */
-    void notification(final long from, final int state, final long leader, final long zxid, final long round, final long peerEpoch) {
-        InboundMessages.offerNotification(agent.inbound(), from, state, leader, zxid, round, peerEpoch, MemberAgent.NOTIFICATION_VERSION);
+    void notification(final long from, final int state, final long leader, final long zxid, final long round,
+        final long peerEpoch) {
+        InboundMessages.offerNotification(agent.inbound(), from, state, leader, zxid, round, peerEpoch,
+            MemberAgent.NOTIFICATION_VERSION);
         agent.doWork(nowNs);
     }
 
@@ -326,7 +331,8 @@ final class AgentHarness {
         }
 
         @Override
-        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid, final int flags) {
+        public boolean sendLearnerInfo(final long toSid, final long acceptedEpoch, final long lastZxid,
+            final int flags) {
             return record(new Sent("learnerInfo", toSid, 0, 0, lastZxid, 0, acceptedEpoch));
         }
 
@@ -351,7 +357,8 @@ final class AgentHarness {
         }
 
         @Override
-        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
+        public boolean sendAckEpoch(final long toSid, final long currentEpoch, final long lastZxid,
+            final long snapshotZxid) {
             // leader field: the snapshot zxid
             return record(new Sent("ackEpoch", toSid, 0, snapshotZxid, lastZxid, 0, currentEpoch));
         }
@@ -368,7 +375,8 @@ final class AgentHarness {
         }
 
         @Override
-        public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload, final int offset, final int length) {
+        public boolean sendProposal(final long toSid, final long zxid, final org.agrona.DirectBuffer payload,
+            final int offset, final int length) {
             return record(new Sent("proposal", toSid, length, 0, zxid, 0, 0));
         }
 

@@ -49,8 +49,8 @@ class EpochBoundsProperties {
     private static void apply(final AgentHarness h, final Step s) {
         final long from = s.from();
         switch (s.kind()) {
-            case 0 -> h.notification(from, ServerState.LOOKING.code(), s.b() % 2 == 0 ? 3 : from, s.b(), 1 + (s.a() & 3),
-                s.a());
+            case 0 -> h.notification(from, ServerState.LOOKING.code(), s.b() % 2 == 0 ? 3 : from, s.b(),
+                1 + (s.a() & 3), s.a());
             case 1 -> h.learnerInfo(from, s.a());
             case 2 -> h.zxidMessage(InboundMessages.LEADER_INFO, from, s.a());
             case 3 -> h.ackEpoch(from, s.a(), s.b());

@@ -67,7 +67,8 @@ class MemberAgentTest {
         assertEquals(4, h.agent.proposedLeader());
         h.notification(1, LOOKING, 1, Zxid.make(1, 5), 2, 1);
         assertEquals(2, h.agent.logicalClock());
-        assertEquals(3, h.agent.proposedLeader(), "the initial vote beats 1's, the adopted vote of the old round is forgotten");
+        assertEquals(3, h.agent.proposedLeader(),
+            "the initial vote beats 1's, the adopted vote of the old round is forgotten");
         assertEquals(Zxid.make(1, 10), h.agent.proposedZxid());
     }
 
@@ -213,7 +214,8 @@ class MemberAgentTest {
         h.notification(1, FOLLOWING, 3, 0, 4, 0);
         h.notification(2, FOLLOWING, 3, 0, 4, 0);
         h.notification(4, FOLLOWING, 3, 0, 4, 0);
-        assertEquals(ServerState.LOOKING, h.agent.state(), "votes for 3 from round 4 while 3 is in round 1 (ZOOKEEPER-1514)");
+        assertEquals(ServerState.LOOKING, h.agent.state(),
+            "votes for 3 from round 4 while 3 is in round 1 (ZOOKEEPER-1514)");
     }
 
     @Test
@@ -231,7 +233,8 @@ class MemberAgentTest {
 
     @Test
     void anObserverIsAnsweredAtOnceAndNeverCounted() {
-        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).participant(4).participant(5).observer(6).build();
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).participant(4)
+            .participant(5).observer(6).build();
         final AgentHarness h = new AgentHarness(1, e, ZK).start();
         final List<Long> broadcast = recipients(h.take("notification"));
         assertEquals(List.of(2L, 3L, 4L, 5L), broadcast, "voters broadcast only to voters");
@@ -262,7 +265,8 @@ class MemberAgentTest {
 
     @Test
     void aZeroWeightServerIsNeverAdopted() {
-        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).group(1, 1, 2, 3).weight(3, 0).build();
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3)
+            .group(1, 1, 2, 3).weight(3, 0).build();
         final AgentHarness h = new AgentHarness(1, e, ZK).start();
         h.notification(3, LOOKING, 3, Zxid.make(1, 99), 1, 1);
         assertEquals(1, h.agent.proposedLeader());
@@ -350,7 +354,8 @@ class MemberAgentTest {
         final AgentHarness h = leaderOfThree();
         assertTrue(!h.agent.isServing());
         h.learnerInfo(1);
-        assertEquals(List.of(1L), recipients(h.take("leaderInfo")), "the leader and 1 are a quorum: epoch 1 is proposed");
+        assertEquals(List.of(1L), recipients(h.take("leaderInfo")),
+            "the leader and 1 are a quorum: epoch 1 is proposed");
         assertEquals(1, h.storage.acceptedEpoch(), "persisted before LEADERINFO goes out");
         h.ackEpoch(1, 0, 0);
         assertEquals(1, h.storage.currentEpoch(), "adopted with a quorum of ACKEPOCHs");
@@ -491,7 +496,8 @@ class MemberAgentTest {
         h.take();
         h.disconnected(3);
         assertEquals(ServerState.LOOKING, h.agent.state());
-        assertTrue(h.transitions.contains("LOOKING: connection to chosen leader lost before it answered"), h.transitions.toString());
+        assertTrue(h.transitions.contains("LOOKING: connection to chosen leader lost before it answered"),
+            h.transitions.toString());
     }
 
     @Test
@@ -576,7 +582,8 @@ class MemberAgentTest {
         h.learnerInfo(1);
         assertEquals(ServerState.LOOKING, h.agent.state());
         h.learnerInfo(3);
-        assertEquals(ServerState.LOOKING, h.agent.state(), "a quorum waits; a better vote may still come during the quiet period");
+        assertEquals(ServerState.LOOKING, h.agent.state(),
+            "a quorum waits; a better vote may still come during the quiet period");
         h.advanceMs(50);
         assertEquals(ServerState.LEADING, h.agent.state(), "1 and 3 decided for 5 and wait: with 5 they are a quorum");
         h.ackEpoch(1, 0, 0);
@@ -614,7 +621,8 @@ class MemberAgentTest {
         h.connected(3);
         h.notification(3, LOOKING, 3, 0, 1, 0);
         h.notification(2, LOOKING, 3, 0, 1, 0);
-        assertEquals(ServerState.LOOKING, h.agent.state(), "4 and 5 may still be connecting at startup: wait the quiet period");
+        assertEquals(ServerState.LOOKING, h.agent.state(),
+            "4 and 5 may still be connecting at startup: wait the quiet period");
         h.advanceMs(50);
         assertEquals(ServerState.FOLLOWING, h.agent.state(), "nobody better spoke up: follow 3");
     }
@@ -629,7 +637,8 @@ class MemberAgentTest {
         h.notification(4, LOOKING, 4, 0, 1, 0);
         h.notification(2, LOOKING, 4, 0, 1, 0);
         h.notification(3, LOOKING, 4, 0, 1, 0);
-        assertEquals(ServerState.FOLLOWING, h.agent.state(), "5 was reached before and is gone: 2, 3 and 4 are everyone");
+        assertEquals(ServerState.FOLLOWING, h.agent.state(),
+            "5 was reached before and is gone: 2, 3 and 4 are everyone");
     }
 
     @Test
@@ -659,7 +668,8 @@ class MemberAgentTest {
         h.notification(5, LOOKING, 5, 0, 1, 0);
         assertEquals(ServerState.LEADING, h.agent.state(), "1, 2 and 3 can still establish");
         h.notification(2, LOOKING, 5, 0, 1, 0);
-        assertEquals(ServerState.LOOKING, h.agent.state(), "2 withdrew its vote: 1 and 3 are no quorum, so do not wait initLimit");
+        assertEquals(ServerState.LOOKING, h.agent.state(),
+            "2 withdrew its vote: 1 and 3 are no quorum, so do not wait initLimit");
         assertTrue(h.transitions.contains("LOOKING: a quorum looks for another leader"));
     }
 }

@@ -26,7 +26,8 @@ class NotificationPathAllocationTest {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final long[] now = {0};
         final MemberAgent agent = new MemberAgent(9, Ensemble.majority(9), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT,
-            new AgentHarness.Storage(), new DroppingPublisher(), ElectionObserver.NONE, MemberAgent.newInboundRing(64 * 1024), () -> now[0]);
+            new AgentHarness.Storage(), new DroppingPublisher(), ElectionObserver.NONE,
+            MemberAgent.newInboundRing(64 * 1024), () -> now[0]);
         final RingBuffer ring = agent.inbound();
         agent.doWork(0);
         agent.onNotification(1, LOOKING, 1, 0, 5, 0, 2);

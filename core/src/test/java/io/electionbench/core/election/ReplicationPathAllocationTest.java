@@ -75,7 +75,8 @@ class ReplicationPathAllocationTest {
         pumpWrites(leader, ring, payload, now, WARMUP + 1, MEASURED);
         final long after = threads.getThreadAllocatedBytes(tid);
         assertEquals(WARMUP + MEASURED, committed[0], "every write committed");
-        assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " writes");
+        assertTrue(after - before < MAX_ONE_OFF_BYTES,
+            (after - before) + " bytes allocated for " + MEASURED + " writes");
     }
 
     private static void pumpWrites(final MemberAgent leader, final RingBuffer ring, final UnsafeBuffer payload,
@@ -116,7 +117,8 @@ class ReplicationPathAllocationTest {
         pumpProposals(follower, ring, payload, now, WARMUP + 1, MEASURED);
         final long after = threads.getThreadAllocatedBytes(tid);
         assertEquals(Zxid.make(1, WARMUP + MEASURED), follower.storage().lastLoggedZxid());
-        assertTrue(after - before < MAX_ONE_OFF_BYTES, (after - before) + " bytes allocated for " + MEASURED + " proposals");
+        assertTrue(after - before < MAX_ONE_OFF_BYTES,
+            (after - before) + " bytes allocated for " + MEASURED + " proposals");
     }
 
     private static void pumpProposals(final MemberAgent follower, final RingBuffer ring, final UnsafeBuffer payload,

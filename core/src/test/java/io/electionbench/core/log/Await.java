@@ -16,7 +16,8 @@ final class Await {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + TIMEOUT_MS + " ms waiting for " + what + "; last seen: " + lastSeen.get());
+                throw new AssertionError("timed out after " + TIMEOUT_MS + " ms waiting for " + what
+                    + "; last seen: " + lastSeen.get());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

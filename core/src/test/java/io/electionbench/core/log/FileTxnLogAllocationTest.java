@@ -64,7 +64,8 @@ class FileTxnLogAllocationTest {
                 appendRange(log, payload, 2, APPENDS);
                 least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
             }
-            assertTrue(least <= 256, least + " bytes allocated for " + APPENDS + " appends in the best of three rounds");
+            assertTrue(least <= 256,
+                least + " bytes allocated for " + APPENDS + " appends in the best of three rounds");
             assertEquals(APPENDS + 1, log.entryCount());
             return log.backgroundForcer();
         }

@@ -82,7 +82,8 @@ class FileTxnLogBackgroundForceTest {
             appendRange(log, 2, 10);
             awaitForces(log, base + 1);
             log.flush();
-            assertEquals(base + 2, log.forceCount(), "the background force of every append did not let flush skip its own");
+            assertEquals(base + 2, log.forceCount(),
+                "the background force of every append did not let flush skip its own");
             log.flush();
             assertEquals(base + 2, log.forceCount(), "nothing appended since, nothing forced");
         }
@@ -101,7 +102,8 @@ class FileTxnLogBackgroundForceTest {
         assertSame(forcer.failure(), flushed.getCause(), "the flush's own force succeeded, the earlier one did not");
         assertThrows(UncheckedIOException.class, log::flush, "and so does every later one");
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains(segment.toString()) && warnings.get(0).contains("Input/output error"), warnings.get(0));
+        assertTrue(warnings.get(0).contains(segment.toString()) && warnings.get(0).contains("Input/output error"),
+            warnings.get(0));
         final Thread thread = forcer.thread();
         assertThrows(UncheckedIOException.class, log::close);
         Await.until("close stops the thread even so", () -> !thread.isAlive(), thread::toString);
@@ -201,7 +203,8 @@ class FileTxnLogBackgroundForceTest {
             receiver.finish();
             assertEquals(0x2_0000_0009L, log.snapshotZxid());
             assertEquals(total, log.snapshotState().capacity());
-            assertEquals((byte)(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES >>> 20), log.snapshotState().getByte(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES));
+            assertEquals((byte)(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES >>> 20),
+                log.snapshotState().getByte(FileTxnLog.SNAPSHOT_WRITEBACK_BYTES));
         }
         try (FileTxnLog reopened = FileTxnLog.open(dir, batch(10))) {
             assertEquals(0x2_0000_0009L, reopened.snapshotZxid());
@@ -221,8 +224,10 @@ class FileTxnLogBackgroundForceTest {
             try (FileTxnLog log = FileTxnLog.open(root.resolve(name), options[i])) {
                 appendRange(log, 1, 50);
                 log.flush();
-                assertTrue(log.backgroundForcer() == null || log.backgroundForcer().thread() == null, "no thread started");
-                assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("log-writeback-" + root.resolve(name))));
+                assertTrue(log.backgroundForcer() == null || log.backgroundForcer().thread() == null,
+                    "no thread started");
+                assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("log-writeback-" + root.resolve(name))));
             }
         }
     }

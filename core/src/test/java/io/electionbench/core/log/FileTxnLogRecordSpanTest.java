@@ -101,7 +101,8 @@ class FileTxnLogRecordSpanTest {
     /** Reads the span's bytes from its file and parses them as log records, checking each CRC and payload. */
     private static long[] parse(final RecordSpan span) throws Exception {
         final byte[] file = Files.readAllBytes(span.file());
-        final ByteBuffer bytes = ByteBuffer.wrap(file, (int)span.position(), span.length()).slice().order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer bytes =
+            ByteBuffer.wrap(file, (int)span.position(), span.length()).slice().order(ByteOrder.LITTLE_ENDIAN);
         final long[] zxids = new long[span.count() + 1];
         int n = 0;
         while (bytes.hasRemaining()) {

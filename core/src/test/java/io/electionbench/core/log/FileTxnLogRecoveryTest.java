@@ -84,10 +84,12 @@ class FileTxnLogRecoveryTest {
     /** Opening throws naming the file and offset, and changes no file. */
     private LogCorruptedException assertCorrupt(final String file, final long offset) throws Exception {
         final Map<String, byte[]> before = files();
-        final LogCorruptedException ex = assertThrows(LogCorruptedException.class, () -> FileTxnLog.open(dir, options()));
+        final LogCorruptedException ex =
+            assertThrows(LogCorruptedException.class, () -> FileTxnLog.open(dir, options()));
         assertEquals(dir.resolve(file), ex.file());
         assertEquals(offset, ex.offset());
-        assertTrue(ex.getMessage().contains(file) && ex.getMessage().contains("byte offset " + offset), ex.getMessage());
+        assertTrue(ex.getMessage().contains(file) && ex.getMessage().contains("byte offset " + offset),
+            ex.getMessage());
         final Map<String, byte[]> after = files();
         assertEquals(before.keySet(), after.keySet());
         before.forEach((name, bytes) -> assertTrue(Arrays.equals(bytes, after.get(name)), name + " changed"));
@@ -97,7 +99,8 @@ class FileTxnLogRecoveryTest {
 
     private void assertOneWarning(final String file, final long offset) {
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains(file) && warnings.get(0).contains("byte offset " + offset), warnings.get(0));
+        assertTrue(warnings.get(0).contains(file) && warnings.get(0).contains("byte offset " + offset),
+            warnings.get(0));
     }
 
     @Test

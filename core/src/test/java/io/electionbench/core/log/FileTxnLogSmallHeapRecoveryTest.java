@@ -22,8 +22,8 @@ import io.electionbench.core.Zxid;
 
 /**
  * A log with full segments of the default size (64 MiB), or with a large snapshot, recovers in a child JVM
- * with the load generator's node heap (64 MiB): recovery must not hold a whole segment or snapshot in the heap. The child ({@link RecoverLogMain})
- * reports what it recovered, which must be what was written.
+ * with the load generator's node heap (64 MiB): recovery must not hold a whole segment or snapshot in the
+ * heap. The child ({@link RecoverLogMain}) reports what it recovered, which must be what was written.
  */
 class FileTxnLogSmallHeapRecoveryTest {
     /** The heap of every node the load generator starts ({@code run --heap} default). */

@@ -122,7 +122,8 @@ class FileTxnLogTest extends TxnLogContractTest {
             assertEquals(Zxid.make(1, 1), reopened.lastZxid());
             assertEquals(-1, reopened.snapshotZxid());
         }
-        assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".tmp")), "recovery removed the partial snapshot: " + names(dir));
+        assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".tmp")),
+            "recovery removed the partial snapshot: " + names(dir));
     }
 
     @Test
@@ -199,7 +200,8 @@ class FileTxnLogTest extends TxnLogContractTest {
                 append(log, Zxid.make(1, i), "0123456789");
             }
             log.snapshot(Zxid.make(1, 5), state, 0, 1);
-            assertEquals(List.of("log.0000000100000005", "log.0000000100000009", "snapshot.0000000100000005"), names(dir));
+            assertEquals(List.of("log.0000000100000005", "log.0000000100000009", "snapshot.0000000100000005"),
+                names(dir));
             log.snapshot(Zxid.make(1, 9), state, 0, 1);
             assertEquals(List.of("log.0000000100000009", "snapshot.0000000100000009"), names(dir));
             assertEquals(Zxid.make(1, 10), log.firstZxid());
@@ -233,7 +235,8 @@ class FileTxnLogTest extends TxnLogContractTest {
         try (FileTxnLog log = FileTxnLog.open(root.resolve("deferred"), options().fsyncPolicy(FsyncPolicy.ALWAYS))) {
             append(log, 1, "forced at once");
             final long afterFirst = log.forceCount();
-            final UnsafeBuffer payload = new UnsafeBuffer("streamed".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final UnsafeBuffer payload =
+                new UnsafeBuffer("streamed".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             for (int i = 2; i <= 50; i++) {
                 log.appendDeferred(i, payload, 0, payload.capacity());
             }
@@ -307,7 +310,8 @@ class FileTxnLogTest extends TxnLogContractTest {
             log.flush();
             assertEquals(16 + 2 * 26, Files.size(segment), "flush writes them, even under NEVER");
             append(log, Zxid.make(1, 3), "0123456789");
-            assertEquals(List.of("1:2=0123456789", "1:3=0123456789"), contents(log, Zxid.make(1, 2)), "a read sees staged appends");
+            assertEquals(List.of("1:2=0123456789", "1:3=0123456789"), contents(log, Zxid.make(1, 2)),
+                "a read sees staged appends");
             assertEquals(16 + 3 * 26, Files.size(segment));
             append(log, Zxid.make(1, 4), "0123456789");
         }

@@ -74,9 +74,11 @@ abstract class TxnLogContractTest {
     void aNonIncreasingZxidIsRejectedNamingBoth() throws Exception {
         try (TxnLog log = newLog()) {
             append(log, Zxid.make(3, 7), "a");
-            final IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> append(log, Zxid.make(3, 7), "b"));
+            final IllegalArgumentException same =
+                assertThrows(IllegalArgumentException.class, () -> append(log, Zxid.make(3, 7), "b"));
             assertTrue(same.getMessage().contains("3:7"), same.getMessage());
-            final IllegalArgumentException lower = assertThrows(IllegalArgumentException.class, () -> append(log, Zxid.make(2, 9), "b"));
+            final IllegalArgumentException lower =
+                assertThrows(IllegalArgumentException.class, () -> append(log, Zxid.make(2, 9), "b"));
             assertTrue(lower.getMessage().contains("2:9") && lower.getMessage().contains("3:7"), lower.getMessage());
             assertEquals(List.of("3:7=a"), contents(log, 0));
         }
@@ -112,8 +114,10 @@ abstract class TxnLogContractTest {
             assertEquals(Zxid.make(1, 4), log.snapshotZxid());
             assertEquals(Zxid.make(1, 5), log.firstZxid());
             assertEquals(List.of("1:5=e5", "1:6=e6"), contents(log, 0));
-            assertEquals("state-at-1:4", log.snapshotState().getStringWithoutLengthUtf8(0, log.snapshotState().capacity()));
-            final IllegalArgumentException below = assertThrows(IllegalArgumentException.class, () -> log.truncateAfter(Zxid.make(1, 3)));
+            assertEquals("state-at-1:4",
+                log.snapshotState().getStringWithoutLengthUtf8(0, log.snapshotState().capacity()));
+            final IllegalArgumentException below =
+                assertThrows(IllegalArgumentException.class, () -> log.truncateAfter(Zxid.make(1, 3)));
             assertTrue(below.getMessage().contains("SNAP"), below.getMessage());
             assertThrows(IllegalArgumentException.class, () -> log.snapshot(Zxid.make(1, 7), state, 0, 1));
             log.snapshot(Zxid.make(1, 6), state, 0, 5);

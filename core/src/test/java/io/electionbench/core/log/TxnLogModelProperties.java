@@ -44,7 +44,8 @@ class TxnLogModelProperties {
         snapshotZxid = -1;
         snapshotState = new byte[0];
         final Path dir = Files.createTempDirectory("txnlog-model");
-        final FileTxnLog.Options options = new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).segmentBytes(segmentBytes)
+        final FileTxnLog.Options options = new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER)
+            .segmentBytes(segmentBytes)
             .warnings(warning -> {
                 throw new AssertionError("clean shutdowns leave nothing to repair: " + warning);
             });
@@ -74,7 +75,9 @@ class TxnLogModelProperties {
 
     /** The zxid the op appends: the next counter, or a new epoch every fifth op. */
     private long nextZxid() {
-        final long last = history.isEmpty() ? Math.max(snapshotZxid, Zxid.make(1, 0)) : Math.max(snapshotZxid, history.lastKey());
+        final long last = history.isEmpty()
+            ? Math.max(snapshotZxid, Zxid.make(1, 0))
+            : Math.max(snapshotZxid, history.lastKey());
         return historyOp % 5 == 4 ? Zxid.make(Zxid.epoch(last) + 1, 1) : last + 1;
     }
 

@@ -21,7 +21,8 @@ class QuorumTest {
 
     @Test
     void observersNeverCount() {
-        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3).observer(4).observer(5).build();
+        final Ensemble e = Ensemble.builder().participant(1).participant(2).participant(3)
+            .observer(4).observer(5).build();
         assertFalse(e.quorum().isVoter(e.indexOf(4)));
         assertFalse(e.quorum().containsQuorum(e.maskOf(1, 4, 5)));
         assertTrue(e.quorum().containsQuorum(e.maskOf(1, 2)));
@@ -79,13 +80,15 @@ class QuorumTest {
         assertMessage("no participants", () -> Ensemble.builder().observer(1).build());
         assertMessage("positive", () -> Ensemble.builder().participant(0));
         assertMessage("weights need groups", () -> Ensemble.builder().participant(1).weight(1, 2).build());
-        assertMessage("not grouped: [3]", () -> Ensemble.builder().participant(1).participant(2).participant(3).group(1, 1, 2).build());
+        assertMessage("not grouped: [3]",
+            () -> Ensemble.builder().participant(1).participant(2).participant(3).group(1, 1, 2).build());
         assertMessage("is an observer: an observer never votes, so its weight must be 0",
             () -> Ensemble.builder().participant(1).observer(2).group(1, 1, 2).weight(2, 1).build());
         assertMessage("not in the ensemble", () -> Ensemble.builder().participant(1).group(1, 1, 7).build());
         assertMessage("no set of servers can be a quorum", () -> Ensemble.builder().participant(1).participant(2)
             .group(1, 1).group(2, 2).weight(1, 0).weight(2, 0).build());
-        assertMessage("more than one group", () -> Ensemble.builder().participant(1).participant(2).group(1, 1, 2).group(2, 2).build());
+        assertMessage("more than one group",
+            () -> Ensemble.builder().participant(1).participant(2).group(1, 1, 2).group(2, 2).build());
         final Ensemble.Builder big = Ensemble.builder();
         for (int sid = 1; sid <= 65; sid++) {
             big.participant(sid);

@@ -20,8 +20,8 @@ class ScenarioParserTest {
             "# a comment", "policy zookeeper", "seed 42", "ensemble 5 observers 6,7", "group 1 1,2,3", "group 2 4 5",
             "weight 4 0", "state 2 zxid 1:102", "state 4 log 1:1-1:50 2:1-2:7", "snapshot 1 upto 1:40",
             "start 1 2", "crash 3", "restart 3", "partition 1,2 | 3,4,5,6,7", "heal", "write 20", "run 500ms",
-            "expect leader 3   # trailing comment", "expect no-leader", "expect state 4 following", "expect sync 4 DIFF",
-            "expect log-equal 1,2,4", "expect zxid 4 2:10", ""));
+            "expect leader 3   # trailing comment", "expect no-leader", "expect state 4 following",
+            "expect sync 4 DIFF", "expect log-equal 1,2,4", "expect zxid 4 2:10", ""));
         assertEquals(22, s.commands().size());
         final Command.State state = (Command.State)s.commands().get(7);
         assertEquals(2, state.ranges().size());
@@ -33,24 +33,29 @@ class ScenarioParserTest {
     @Test
     void everyProblemNamesFileAndLine() {
         error("ensemble 3\nstart 4\n", "x.scn:2: server 4 is not in the ensemble (voters 1..3)");
-        error("ensemble 3 observers 4\nexpect state 5 LOOKING\n", "x.scn:2: server 5 is not in the ensemble (voters 1..3, observers 4)");
+        error("ensemble 3 observers 4\nexpect state 5 LOOKING\n",
+            "x.scn:2: server 5 is not in the ensemble (voters 1..3, observers 4)");
         error("start 1\n", "x.scn:1: 'start' before 'ensemble N': declare the ensemble first");
         error("# nothing\n", "x.scn:2: no 'ensemble N' line: a scenario must declare its ensemble first");
         error("ensemble 3\nfrobnicate 2\n", "x.scn:2: unknown command 'frobnicate' (expected one of: "
             + "ensemble, group, weight, policy, seed, state, snapshot, take-snapshot, purge, window, start, crash, "
             + "restart, partition, heal, write, run, drop, delay, duplicate, expect)");
-        error("ensemble 3\nstart 1\ngroup 1 1,2,3\n", "x.scn:3: 'group' configures the ensemble and must come before the first action (start, crash, ...)");
+        error("ensemble 3\nstart 1\ngroup 1 1,2,3\n",
+            "x.scn:3: 'group' configures the ensemble and must come before the first action (start, crash, ...)");
         error("ensemble 3\nrun 500\n", "x.scn:2: duration '500' needs a unit: ns, us, ms, s or m (e.g. 500ms)");
         error("ensemble 3\nstate 1 zxid 1-2\n", "x.scn:2: zxid '1-2' is not of the form epoch:counter");
-        error("ensemble 3\nstate 1 log 1:5-1:2\n", "x.scn:2: range '1:5-1:2' must stay within one epoch and not run backwards");
+        error("ensemble 3\nstate 1 log 1:5-1:2\n",
+            "x.scn:2: range '1:5-1:2' must stay within one epoch and not run backwards");
         error("ensemble 3\npartition 1 | 2\n", "x.scn:2: the partition must place every server on a side; missing [3]");
         error("ensemble 3\npartition 1,2 | 2,3\n", "x.scn:2: server 2 is on more than one side of the partition");
-        error("ensemble 3\nexpect state 1 SLEEPING\n", "x.scn:2: unknown state 'SLEEPING' (expected one of LOOKING, FOLLOWING, LEADING, OBSERVING, DOWN)");
+        error("ensemble 3\nexpect state 1 SLEEPING\n",
+            "x.scn:2: unknown state 'SLEEPING' (expected one of LOOKING, FOLLOWING, LEADING, OBSERVING, DOWN)");
         error("ensemble 3\nexpect quorum\n", "x.scn:2: unknown expectation 'quorum' "
             + "(expected leader, no-leader, state, sync, log-equal, zxid, epoch, accepted-epoch or round)");
         error("ensemble 3\npolicy quick\n", "x.scn:2: unknown election policy 'quick' (expected fast or zookeeper)");
         error("ensemble 0\n", "x.scn:1: ensemble size must be a positive integer, got '0'");
-        error("ensemble 3 observers 2\n", "x.scn:1: observer 2 collides with the voters 1..3; observers take the sids after them");
+        error("ensemble 3 observers 2\n",
+            "x.scn:1: observer 2 collides with the voters 1..3; observers take the sids after them");
         error("ensemble 3\nstart 1 1\n", "x.scn:2: server 1 is listed twice");
         error("ensemble 3\nwrite many\n", "x.scn:2: write count must be an integer, got 'many'");
         error("ensemble 3\nwrite 1000001\n", "x.scn:2: write count 1000001 is above the maximum of 1000000 a line");
@@ -60,14 +65,17 @@ class ScenarioParserTest {
     @Test
     void quorumShapeProblemsNameTheLineThatCausesThem() {
         error("ensemble 3\nweight 2 0\nstart 1 2 3\n",
-            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum ('group G SIDS' lines)");
+            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum"
+                + " ('group G SIDS' lines)");
         error("ensemble 3\nweight 2 0\n",
-            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum ('group G SIDS' lines)");
+            "x.scn:2: weight of server 2 is set but no group is declared; weights need a hierarchical quorum"
+                + " ('group G SIDS' lines)");
         error("ensemble 5\ngroup 1 1,2\ngroup 2 3,4\nstart 1 2 3 4 5\n",
             "x.scn:3: with groups declared, every voter must be in a group; not grouped: [5]");
         error("ensemble 3 observers 4\ngroup 1 1,2,3,4\nweight 4 1\n",
             "x.scn:3: server 4 is an observer: an observer never votes, so its weight must be 0");
-        error("ensemble 3\ngroup 1 1,2\ngroup 2 2,3\n", "x.scn:3: server 2 is already in a group; a server belongs to one group");
+        error("ensemble 3\ngroup 1 1,2\ngroup 2 2,3\n",
+            "x.scn:3: server 2 is already in a group; a server belongs to one group");
     }
 
     @Test

@@ -27,7 +27,8 @@ class RecoveryInvariantsTest {
     private static final long BOUND = TimeUnit.SECONDS.toNanos(60);
 
     private static Simulator startedEnsemble(final int size) {
-        final Simulator sim = new Simulator(Ensemble.majority(size), ElectionPolicy.FAST, NodeTiming.DEFAULT, NetworkModel.LAN, 7);
+        final Simulator sim =
+            new Simulator(Ensemble.majority(size), ElectionPolicy.FAST, NodeTiming.DEFAULT, NetworkModel.LAN, 7);
         for (int sid = 1; sid <= size; sid++) {
             sim.start(sid);
         }
@@ -60,7 +61,8 @@ class RecoveryInvariantsTest {
 
     @Test
     void aBrokenRunReportsItsFirstDistinctViolationsAndCountsTheRest() {
-        final Simulator sim = new Simulator(Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, NetworkModel.LAN, 1);
+        final Simulator sim =
+            new Simulator(Ensemble.majority(3), ElectionPolicy.FAST, NodeTiming.DEFAULT, NetworkModel.LAN, 1);
         sim.addViolation(new Violation(0, "two-leaders", "servers 1 and 2 both lead a quorum"));
         sim.addViolation(new Violation(5, "two-leaders", "servers 1 and 2 both lead a quorum"));
         assertEquals(1, sim.violations().size(), "a state seen broken again at the next check is one violation");
@@ -74,7 +76,8 @@ class RecoveryInvariantsTest {
 
     @Test
     void aLeaderElectedOverAMemberWithMoreHistoryIsReported() {
-        final Simulator sim = new Simulator(Ensemble.majority(3), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT, NetworkModel.LAN, 7);
+        final Simulator sim =
+            new Simulator(Ensemble.majority(3), ElectionPolicy.ZOOKEEPER, NodeTiming.DEFAULT, NetworkModel.LAN, 7);
         sim.start(1);
         sim.start(2);
         // Behind the protocol's back, 1 gains txns its initial vote does not show: it still adopts
@@ -135,7 +138,8 @@ class RecoveryInvariantsTest {
         sim.start(2);
         sim.start(3);
         sim.runUntilStable(BOUND);
-        assertEquals(List.of(), sim.violations(), "epochs reset everywhere are consistent again: epoch 1 re-established by a quorum");
+        assertEquals(List.of(), sim.violations(),
+            "epochs reset everywhere are consistent again: epoch 1 re-established by a quorum");
         sim.storage(1).epochs(0, 0);
         sim.storage(2).epochs(0, 0);
         sim.crash(3);

@@ -37,12 +37,13 @@ class SimulationSeedsTest {
             checked += run.completenessChecked();
             skipped += run.completenessSkipped();
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + SEEDS + " seeds violated an invariant:\n" + String.join("\n", failures));
+        assertTrue(failures.isEmpty(),
+            failures.size() + " of " + SEEDS + " seeds violated an invariant:\n" + String.join("\n", failures));
         // The completeness check may pass over only members whose counted vote was a FOLLOWING or
         // LEADING one (94-99.8% are compared); one that skipped every member no longer LOOKING when
         // the leader decided compared 11-34% and let most elections through unexamined.
-        assertTrue(checked >= 9 * skipped, "the completeness check compared only " + checked + " of " + (checked + skipped)
-            + " electing votes");
+        assertTrue(checked >= 9 * skipped,
+            "the completeness check compared only " + checked + " of " + (checked + skipped) + " electing votes");
     }
 
     /**
@@ -61,7 +62,8 @@ class SimulationSeedsTest {
     @CsvSource({"7,19026,fast", "3,31495,fast", "3,35616,fast", "9,109482,fast", "3,117966,fast", "3,413061,fast",
         "3,41,fast", "5,29,fast", "9,187,fast", "3,41,zookeeper", "5,29,zookeeper", "9,187,zookeeper"})
     void seedsThatOnceFailedStayClean(final int size, final long seed, final String policy) {
-        final SimulationRun run = new SimulationRun(size, seed, ElectionPolicy.byName(policy), Fault.parse("all")).run(false);
+        final SimulationRun run =
+            new SimulationRun(size, seed, ElectionPolicy.byName(policy), Fault.parse("all")).run(false);
         assertTrue(run.isClean(), run.violations() + "\n    replay: " + run.replayCommand());
     }
 
@@ -97,7 +99,8 @@ class SimulationSeedsTest {
         assertEquals(Set.of(Fault.CRASH, Fault.DUPLICATE), Fault.parse("crash,dup"));
         assertEquals(6, Fault.parse("all").size());
         assertTrue(Fault.parse("none").isEmpty());
-        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Fault.parse("crash,meteor"));
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> Fault.parse("crash,meteor"));
         assertTrue(ex.getMessage().contains("unknown fault 'meteor'"));
     }
 }

@@ -114,23 +114,24 @@ class SyncPlannerProperties {
         final long min = w == 0 ? last : held.get(held.size() - w);
         final long diskFirst = held.isEmpty() ? -1 : held.get(0);
         final TreeSet<Long> heldSet = new TreeSet<>(held);
-        final SyncPlan plan = SyncPlanner.plan(last, min, last, diskFirst, heldSet::contains, followerLast, followerEpoch,
-            followerSnapshot, new SyncPlan());
+        final SyncPlan plan = SyncPlanner.plan(last, min, last, diskFirst, heldSet::contains, followerLast,
+            followerEpoch, followerSnapshot, new SyncPlan());
         Statistics.collect(plan.reason());
         Statistics.coverage(coverage -> {
             for (final SyncReason reason : SyncReason.values()) {
                 coverage.check(reason).count(n -> n > 0);
             }
         });
-        final String what = "leader " + text(leader) + " (snapshot " + s + ", window " + w + "), learner " + text(follower)
-            + " last " + Zxid.toString(followerLast) + " epoch " + followerEpoch + " snapshot "
+        final String what = "leader " + text(leader) + " (snapshot " + s + ", window " + w + "), learner "
+            + text(follower) + " last " + Zxid.toString(followerLast) + " epoch " + followerEpoch + " snapshot "
             + Zxid.toString(followerSnapshot) + ": " + plan;
         assertEquals(leader, apply(plan, leader, follower, followerLast, heldSet, what), what);
         if (isPrefix(follower, leader) && (heldSet.contains(followerLast) || followerLast == last)) {
             assertEquals(SyncMode.DIFF, plan.mode(), "a replayable prefix needs no SNAP: " + what);
         }
         if (plan.mode() == SyncMode.TRUNC) {
-            assertTrue(plan.zxid() >= followerSnapshot, "a TRUNC the learner can apply, not below its snapshot: " + what);
+            assertTrue(plan.zxid() >= followerSnapshot,
+                "a TRUNC the learner can apply, not below its snapshot: " + what);
         }
         if (!leader.isEmpty() && follower.containsAll(leader) && follower.last() > last
             && followerLast == follower.last()) {
@@ -161,7 +162,8 @@ class SyncPlannerProperties {
         }
         for (final long z : leader) {
             if (z > from) {
-                assertTrue(held.contains(z), "the plan needs " + Zxid.toString(z) + ", which the leader compacted: " + what);
+                assertTrue(held.contains(z),
+                    "the plan needs " + Zxid.toString(z) + ", which the leader compacted: " + what);
                 result.add(z);
             }
         }

@@ -55,12 +55,14 @@ class SyncPlannerTest {
     @Test
     void aLearnerThatCompactedPastTheTruncationPointGetsASnapInstead() {
         // It compacted up to 3:5, which a TRUNC to 3:4 would have to drop and a snapshot cannot undo.
-        final SyncPlan compacted = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(3, 5), plan);
+        final SyncPlan compacted =
+            SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(3, 5), plan);
         assertPlan(SyncMode.SNAP, LAST, SyncReason.AHEAD_INTO_SNAPSHOT, compacted);
         // A snapshot up to the truncation point itself, or before it, leaves the TRUNC possible.
         final SyncPlan atPoint = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, LAST, plan);
         assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_IN_EPOCH, atPoint);
-        final SyncPlan before = SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(1, 6), plan);
+        final SyncPlan before =
+            SyncPlanner.plan(LAST, MIN, LAST, DISK_FIRST, leaderHas, make(3, 6), 3, make(1, 6), plan);
         assertPlan(SyncMode.TRUNC, LAST, SyncReason.AHEAD_IN_EPOCH, before);
     }
 
