@@ -47,7 +47,8 @@ final class Cli {
      * bytes; {@code flag} names the option in the error.
      */
     static long bytes(final String text, final String flag) {
-        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})([kKmMgG]?)").matcher(text.trim());
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})([kKmMgG]?)")
+            .matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(flag + " '" + text + "' is not a size such as 512m or 2g");
         }

@@ -44,7 +44,8 @@ import picocli.CommandLine.Unmatched;
 final class JmhCommand implements Callable<Integer> {
     /** The shaded jar the benchmarks module builds, relative to the repository root. */
     static final Path DEFAULT_JAR = Path.of("benchmarks", "target", "benchmarks.jar");
-    private static final String BUILD_HINT = "build it with 'mvn -B -q -DskipTests package' in the repository root, or give --jar PATH";
+    private static final String BUILD_HINT =
+        "build it with 'mvn -B -q -DskipTests package' in the repository root, or give --jar PATH";
     private static final String NAME = "jmh";
 
     @Option(names = "--jar", paramLabel = "PATH",

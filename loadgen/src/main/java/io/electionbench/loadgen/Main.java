@@ -43,7 +43,8 @@ public final class Main implements Runnable {
         final CommandLine cli = new CommandLine(new Main());
         ResultsCommands.all().forEach(cli::addSubcommand);
         final CommandLine run = cli.getSubcommands().get("run");
-        run.getCommandSpec().usageMessage().description(appendPatterns(run.getCommandSpec().usageMessage().description()));
+        final CommandLine.Model.UsageMessageSpec usage = run.getCommandSpec().usageMessage();
+        usage.description(appendPatterns(usage.description()));
         cli.setParameterExceptionHandler(new ParameterErrorHandler());
         // Paragraphs are wrapped to the terminal (80 columns off one), not by hand.
         cli.setUsageHelpAutoWidth(true);

@@ -30,7 +30,8 @@ final class Progress {
         this(label, total, isQuiet, System.console() != null, System.err);
     }
 
-    Progress(final String label, final long total, final boolean isQuiet, final boolean isTerminal, final PrintStream out) {
+    Progress(final String label, final long total, final boolean isQuiet, final boolean isTerminal,
+        final PrintStream out) {
         this.out = out;
         this.isQuiet = isQuiet;
         this.isTerminal = isTerminal;
@@ -63,8 +64,8 @@ final class Progress {
         lastDrawNs = now;
         final int filled = (int)(WIDTH * done / total);
         out.printf(Locale.ROOT, "\r%s%s [%s%s] %d%%  elapsed %s  ETA %s ", label, cell.isEmpty() ? "" : " " + cell,
-            "#".repeat(filled), " ".repeat(WIDTH - filled), 100 * done / total, duration((now - startNs) / 1_000_000_000L),
-            eta(now));
+            "#".repeat(filled), " ".repeat(WIDTH - filled), 100 * done / total,
+            duration((now - startNs) / 1_000_000_000L), eta(now));
         if (done >= total) {
             out.print("\r" + " ".repeat(label.length() + cell.length() + WIDTH + 60) + "\r");
         }

@@ -36,7 +36,8 @@ final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per file, one per line.")
     boolean isJson;
 
-    @Option(names = "--policy", paramLabel = "P", description = "Override each file's election policy: fast or zookeeper.")
+    @Option(names = "--policy", paramLabel = "P",
+        description = "Override each file's election policy: fast or zookeeper.")
     String policy;
 
     @Override
@@ -52,8 +53,8 @@ final class ScenarioCommand implements Callable<Integer> {
             if (Files.isDirectory(file)) {
                 // A directory stands for its scenario files, in name order, as a shell glob would list them.
                 try (java.util.stream.Stream<Path> in = Files.list(file)) {
-                    final List<Path> scn = in.filter(p -> p.getFileName().toString().endsWith(".scn") && Files.isRegularFile(p))
-                        .sorted().toList();
+                    final List<Path> scn = in.filter(p -> p.getFileName().toString().endsWith(".scn")
+                        && Files.isRegularFile(p)).sorted().toList();
                     if (scn.isEmpty()) {
                         return Cli.fail("scenario", file + ": a directory with no .scn files");
                     }
@@ -93,7 +94,8 @@ final class ScenarioCommand implements Callable<Integer> {
     }
 
     private static void print(final ScenarioResult r) {
-        System.out.printf("%s %s (policy %s, %d expectations)%n", r.passed() ? "PASS" : "FAIL", r.file(), r.policy(), r.expectations().size());
+        System.out.printf("%s %s (policy %s, %d expectations)%n", r.passed() ? "PASS" : "FAIL", r.file(), r.policy(),
+            r.expectations().size());
         for (final ScenarioResult.Expectation e : r.expectations()) {
             if (!e.ok()) {
                 System.out.printf("  %s:%d: %s%n    actual: %s%n", r.file(), e.line(), e.text(), e.actual());

@@ -38,23 +38,29 @@ import picocli.CommandLine.Option;
 final class SimulateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).", defaultValue = "3,5,7,9")
+    @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).",
+        defaultValue = "3,5,7,9")
     String sizes;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per size and policy (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(names = "--seeds", paramLabel = "N",
+        description = "Seeds per size and policy (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
     long seeds;
 
-    @Option(names = "--first-seed", paramLabel = "S", description = "First seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--first-seed", paramLabel = "S", description = "First seed (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
     long firstSeed;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Run this one seed and print its schedule and trace (replay).")
+    @Option(names = "--seed", paramLabel = "S",
+        description = "Run this one seed and print its schedule and trace (replay).")
     Long seed;
 
-    @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).", defaultValue = "all")
+    @Option(names = "--policy", paramLabel = "P", description = "fast, zookeeper or all (default: ${DEFAULT-VALUE}).",
+        defaultValue = "all")
     String policy;
 
-    @Option(names = "--faults", paramLabel = "F,F", description = "crash, partition, loss, duplicate, reorder, backpressure (links that fill up and refuse sends), all, none (default: ${DEFAULT-VALUE}).",
-        defaultValue = "all")
+    @Option(names = "--faults", paramLabel = "F,F", defaultValue = "all", description = "crash, partition, loss,"
+        + " duplicate, reorder, backpressure (links that fill up and refuse sends), all, none (default:"
+        + " ${DEFAULT-VALUE}).")
     String faults;
 
     @Option(names = "--trace", description = "Print each run's schedule and state-change trace.")
@@ -71,7 +77,8 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             sizeList = Cli.intList(sizes, "ensemble size", 1, 64);
             faultSet = Fault.parse(faults);
-            policies = policy.equalsIgnoreCase("all") ? List.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER) : List.of(ElectionPolicy.byName(policy));
+            policies = policy.equalsIgnoreCase("all") ? List.of(ElectionPolicy.FAST, ElectionPolicy.ZOOKEEPER)
+                : List.of(ElectionPolicy.byName(policy));
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be at least 1");
             }
@@ -85,8 +92,8 @@ final class SimulateCommand implements Callable<Integer> {
         long done = 0;
         boolean isClean = true;
         if (!isJson) {
-            System.out.printf("%-10s %5s %8s %6s %6s %12s %12s %10s %10s %9s%n", "policy", "size", "runs", "bad", "slow", "settle p50", "settle p99",
-                "msgs/run", "checked", "wall ms");
+            System.out.printf("%-10s %5s %8s %6s %6s %12s %12s %10s %10s %9s%n", "policy", "size", "runs", "bad",
+                "slow", "settle p50", "settle p99", "msgs/run", "checked", "wall ms");
         }
         for (final ElectionPolicy p : policies) {
             for (final int size : sizeList) {
@@ -115,8 +122,8 @@ final class SimulateCommand implements Callable<Integer> {
             System.err.println("  " + v);
         }
         if (run.violationsDropped() > 0) {
-            System.err.println("  ... and " + run.violationsDropped() + " more (repeats of those above, or past the first "
-                + Simulator.MAX_VIOLATIONS_KEPT + ")");
+            System.err.println("  ... and " + run.violationsDropped()
+                + " more (repeats of those above, or past the first " + Simulator.MAX_VIOLATIONS_KEPT + ")");
         }
         System.err.println("  replay: " + run.replayCommand());
     }
@@ -193,8 +200,8 @@ final class SimulateCommand implements Callable<Integer> {
                 m.put("wall_ms", wallMs);
                 System.out.println(JSON.writeValueAsString(m));
             } else {
-                System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9.1f%% %9d%n", policy, size, runs, bad, slow, p50, p99,
-                    runs == 0 ? 0 : messages / runs, checkedPct(), wallMs);
+                System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9.1f%% %9d%n", policy, size, runs,
+                    bad, slow, p50, p99, runs == 0 ? 0 : messages / runs, checkedPct(), wallMs);
                 final String failures = sendFailureSummary();
                 if (!failures.isEmpty()) {
                     System.out.printf("%-10s %5s refused sends: %s%n", "", "", failures);
@@ -214,7 +221,9 @@ final class SimulateCommand implements Callable<Integer> {
             return out.toString();
         }
 
-        /** Of the quorum members behind every decision, the share whose LOOKING vote the completeness check compared. */
+        /**
+         * Of the quorum members behind every decision, the share whose LOOKING vote the completeness check compared.
+         */
         private double checkedPct() {
             final long all = votesChecked + votesSkipped;
             return all == 0 ? Double.NaN : 100.0 * votesChecked / all;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.electionbench.loadgen.run.SoakFault;
 import io.electionbench.loadgen.run.SoakRunner;
-import io.electionbench.loadgen.run.TrialWrites;
+import io.electionbench.loadgen.write.TrialWrites;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
 import io.electionbench.results.Metric;

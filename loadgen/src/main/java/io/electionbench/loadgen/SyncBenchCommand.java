@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Measure how fast empty followers catch up with a leader holding N txns (DIFF) or a snapshot (SNAP).",
-        "A quorum of pre-loaded members elects the one with the largest sid; the empty followers then start and are synced.",
+        "A quorum of pre-loaded members elects the one with the largest sid; the empty followers then start and"
+        + " are synced.",
         "Figures come from the followers: SYNC_START to the NEWLEADER ACK, and node start to serving.",
         "Results go to results/runs/<commit>/ (see docs/results.md); exit 1 if a trial timed out or a follower ended",
         "with another history than the leader's, 2 on a bad flag or too little heap."})
@@ -48,37 +49,39 @@ final class SyncBenchCommand implements Callable<Integer> {
     private static final long MAX_TXNS = 100_000_000;
     private static final int MAX_SNAPSHOT_MIB = 2047;
 
-    @Option(names = "--txns", paramLabel = "N", description = "Txns in the pre-loaded history (default: ${DEFAULT-VALUE}).",
-        defaultValue = "1000000")
+    @Option(names = "--txns", paramLabel = "N",
+        description = "Txns in the pre-loaded history (default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
     long txns;
 
-    @Option(names = "--txn-bytes", paramLabel = "B", description = "Payload bytes per txn (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    @Option(names = "--txn-bytes", paramLabel = "B",
+        description = "Payload bytes per txn (default: ${DEFAULT-VALUE}).", defaultValue = "128")
     int txnBytes;
 
-    @Option(names = "--snapshot-mib", paramLabel = "MIB",
-        description = "0: followers get a DIFF of every txn; otherwise the pre-loaded members compact their log into a snapshot of "
-            + "this many MiB of state and followers get a SNAP (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--snapshot-mib", paramLabel = "MIB", defaultValue = "0", description = "0: followers get a DIFF"
+        + " of every txn; otherwise the pre-loaded members compact their log into a snapshot of this many MiB of"
+        + " state and followers get a SNAP (default: ${DEFAULT-VALUE}).")
     int snapshotMib;
 
-    @Option(names = "--followers", paramLabel = "F", description = "Lagging followers; the ensemble has 2F+1 members (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--followers", paramLabel = "F",
+        description = "Lagging followers; the ensemble has 2F+1 members (default: ${DEFAULT-VALUE}).",
         defaultValue = "1")
     int followers;
 
-    @Option(names = "--trials", paramLabel = "N", description = "Trials, each on freshly started nodes (default: ${DEFAULT-VALUE}).",
-        defaultValue = "3")
+    @Option(names = "--trials", paramLabel = "N",
+        description = "Trials, each on freshly started nodes (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int trials;
 
-    @Option(names = "--warmup", paramLabel = "N",
-        description = "Unmeasured trials first: the JIT compiles the sync path and the heap grows during the first (default: ${DEFAULT-VALUE}).",
-        defaultValue = "1")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "Unmeasured trials first: the JIT"
+        + " compiles the sync path and the heap grows during the first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--fsync", paramLabel = "P", description = "The nodes' fsync policy: never, batch or always (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--fsync", paramLabel = "P",
+        description = "The nodes' fsync policy: never, batch or always (default: ${DEFAULT-VALUE}).",
         defaultValue = "batch")
     String fsync;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Seconds each stage of a trial may take (default: ${DEFAULT-VALUE}).",
-        defaultValue = "300")
+    @Option(names = "--timeout", paramLabel = "S",
+        description = "Seconds each stage of a trial may take (default: ${DEFAULT-VALUE}).", defaultValue = "300")
     int timeoutS;
 
     @Mixin
@@ -99,9 +102,10 @@ final class SyncBenchCommand implements Callable<Integer> {
         final long needed = SyncMemory.requiredHeapBytes(followers, txns, snapshotBytes);
         final long max = Runtime.getRuntime().maxMemory();
         if (max < needed) {
-            return Cli.fail(NAME, String.format(Locale.ROOT, "needs about %d MiB of heap for %d follower(s), %d txns and a %d MiB snapshot, "
-                + "but the JVM may use %d MiB: run it as java -Xmx%s -jar loadgen/target/electionbench.jar %s ...",
-                needed >> 20, followers, txns, snapshotMib, max >> 20, SyncMemory.xmx(needed), NAME));
+            return Cli.fail(NAME, String.format(Locale.ROOT,
+                "needs about %d MiB of heap for %d follower(s), %d txns and a %d MiB snapshot, but the JVM may use"
+                + " %d MiB: run it as java -Xmx%s -jar loadgen/target/electionbench.jar %s ...", needed >> 20,
+                followers, txns, snapshotMib, max >> 20, SyncMemory.xmx(needed), NAME));
         }
         final Path root = store.root();
         final RunWriter writer = store.open(config(policy));
@@ -162,11 +166,12 @@ final class SyncBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--txns " + txns + " is out of range 1.." + MAX_TXNS);
         }
         if (txnBytes < 1 || txnBytes > MemberAgent.MAX_WRITE_BYTES) {
-            throw new IllegalArgumentException("--txn-bytes " + txnBytes + " is out of range 1.." + MemberAgent.MAX_WRITE_BYTES);
+            throw new IllegalArgumentException("--txn-bytes " + txnBytes + " is out of range 1.."
+                + MemberAgent.MAX_WRITE_BYTES);
         }
         if (snapshotMib < 0 || snapshotMib > MAX_SNAPSHOT_MIB) {
-            throw new IllegalArgumentException("--snapshot-mib " + snapshotMib + " is out of range 0.." + MAX_SNAPSHOT_MIB
-                + " (a snapshot's state is one Java array)");
+            throw new IllegalArgumentException("--snapshot-mib " + snapshotMib + " is out of range 0.."
+                + MAX_SNAPSHOT_MIB + " (a snapshot's state is one Java array)");
         }
         if (followers < 1 || followers > MAX_FOLLOWERS) {
             throw new IllegalArgumentException("--followers " + followers + " is out of range 1.." + MAX_FOLLOWERS);
@@ -192,7 +197,8 @@ final class SyncBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Cell cell(final int size, final String pattern, final String policyLabel, final List<SyncTrial> done, final int failed) {
+    private Cell cell(final int size, final String pattern, final String policyLabel, final List<SyncTrial> done,
+        final int failed) {
         final Cell.Builder cell = Cell.loadgen("inproc", size, pattern, policyLabel);
         if (!done.isEmpty()) {
             final boolean hasTxns = done.stream().allMatch(t -> t.totalTxns() > 0);
@@ -204,7 +210,8 @@ final class SyncBenchCommand implements Callable<Integer> {
                 .metric("ready_ms", metric("ms", Better.LOWER, done, t -> t.readyNs() / 1e6));
             if (followers > 1) {
                 if (hasTxns) {
-                    cell.metric("follower_sync_txns_per_s", followerMetric("txns/s", done, FollowerSync::txnsPerSecond));
+                    cell.metric("follower_sync_txns_per_s",
+                        followerMetric("txns/s", done, FollowerSync::txnsPerSecond));
                 }
                 cell.metric("follower_sync_bytes_per_s", followerMetric("B/s", done, FollowerSync::bytesPerSecond));
             }
@@ -220,7 +227,8 @@ final class SyncBenchCommand implements Callable<Integer> {
     }
 
     /** Every follower of every trial, trial by trial. */
-    private static Metric followerMetric(final String unit, final List<SyncTrial> done, final ToDoubleFunction<FollowerSync> f) {
+    private static Metric followerMetric(final String unit, final List<SyncTrial> done,
+        final ToDoubleFunction<FollowerSync> f) {
         final Metric.Builder b = Metric.builder(unit, Better.HIGHER);
         done.forEach(t -> t.followers().forEach(x -> b.add(f.applyAsDouble(x))));
         return b.build();
@@ -246,34 +254,39 @@ final class SyncBenchCommand implements Callable<Integer> {
     }
 
     private static String describe(final SyncTrial t) {
-        return String.format(Locale.ROOT, "%s %,d txns %,.1f MB in %.1f ms: %,.0f txns/s %,.1f MB/s; serving %.1f ms after start",
-            t.followers().get(0).mode(), t.totalTxns(), t.totalBytes() / 1e6, t.windowNs() / 1e6, t.txnsPerSecond(), t.bytesPerSecond() / 1e6,
-            t.readyNs() / 1e6);
+        return String.format(Locale.ROOT,
+            "%s %,d txns %,.1f MB in %.1f ms: %,.0f txns/s %,.1f MB/s; serving %.1f ms after start",
+            t.followers().get(0).mode(), t.totalTxns(), t.totalBytes() / 1e6, t.windowNs() / 1e6, t.txnsPerSecond(),
+            t.bytesPerSecond() / 1e6, t.readyNs() / 1e6);
     }
 
-    private void printTable(final int size, final String pattern, final String policyLabel, final List<SyncTrial> done, final List<String> failures) {
-        System.out.printf(Locale.ROOT, "%ninproc n=%d %s %s: %,d txns of %d bytes%s, %d follower(s), leader sid %d%n", size, pattern, policyLabel,
-            txns, txnBytes, snapshotMib > 0 ? ", " + snapshotMib + " MiB snapshot" : "", followers, size);
-        System.out.printf(Locale.ROOT, "%-7s %-9s %-5s %12s %12s %10s %14s %10s %10s%n", "trial", "follower", "mode", "txns", "MB", "sync ms",
-            "txns/s", "MB/s", "ready ms");
+    private void printTable(final int size, final String pattern, final String policyLabel, final List<SyncTrial> done,
+        final List<String> failures) {
+        System.out.printf(Locale.ROOT, "%ninproc n=%d %s %s: %,d txns of %d bytes%s, %d follower(s), leader sid %d%n",
+            size, pattern, policyLabel, txns, txnBytes, snapshotMib > 0 ? ", " + snapshotMib + " MiB snapshot" : "",
+            followers, size);
+        System.out.printf(Locale.ROOT, "%-7s %-9s %-5s %12s %12s %10s %14s %10s %10s%n", "trial", "follower", "mode",
+            "txns", "MB", "sync ms", "txns/s", "MB/s", "ready ms");
         for (int i = 0; i < done.size(); i++) {
             final SyncTrial t = done.get(i);
             for (final FollowerSync f : t.followers()) {
-                System.out.printf(Locale.ROOT, "%-7d %-9d %-5s %,12d %,12.1f %,10.1f %,14.0f %,10.1f %,10.1f%n", i + 1, f.sid(), f.mode(), f.txns(),
-                    f.bytes() / 1e6, f.syncNs() / 1e6, f.txnsPerSecond(), f.bytesPerSecond() / 1e6, f.readyNs() / 1e6);
+                System.out.printf(Locale.ROOT, "%-7d %-9d %-5s %,12d %,12.1f %,10.1f %,14.0f %,10.1f %,10.1f%n", i + 1,
+                    f.sid(), f.mode(), f.txns(), f.bytes() / 1e6, f.syncNs() / 1e6, f.txnsPerSecond(),
+                    f.bytesPerSecond() / 1e6, f.readyNs() / 1e6);
             }
             if (t.followers().size() > 1) {
-                System.out.printf(Locale.ROOT, "%-7d %-9s %-5s %,12d %,12.1f %,10.1f %,14.0f %,10.1f %,10.1f%n", i + 1, "all", "", t.totalTxns(),
-                    t.totalBytes() / 1e6, t.windowNs() / 1e6, t.txnsPerSecond(), t.bytesPerSecond() / 1e6, t.readyNs() / 1e6);
+                System.out.printf(Locale.ROOT, "%-7d %-9s %-5s %,12d %,12.1f %,10.1f %,14.0f %,10.1f %,10.1f%n", i + 1,
+                    "all", "", t.totalTxns(), t.totalBytes() / 1e6, t.windowNs() / 1e6, t.txnsPerSecond(),
+                    t.bytesPerSecond() / 1e6, t.readyNs() / 1e6);
             }
         }
         if (!done.isEmpty()) {
-            System.out.printf(Locale.ROOT, "%-7s %-9s %-5s %12s %12s %,10.1f %,14.0f %,10.1f %,10.1f%n", "median", "all", "", "", "",
-                median(done, t -> t.windowNs() / 1e6), median(done, SyncTrial::txnsPerSecond), median(done, t -> t.bytesPerSecond() / 1e6),
-                median(done, t -> t.readyNs() / 1e6));
+            System.out.printf(Locale.ROOT, "%-7s %-9s %-5s %12s %12s %,10.1f %,14.0f %,10.1f %,10.1f%n", "median",
+                "all", "", "", "", median(done, t -> t.windowNs() / 1e6), median(done, SyncTrial::txnsPerSecond),
+                median(done, t -> t.bytesPerSecond() / 1e6), median(done, t -> t.readyNs() / 1e6));
         }
-        System.out.println("sync: SYNC_START to NEWLEADER ACK on the follower; MB = 10^6 bytes of payload and snapshot state; "
-            + "ready: node start to serving");
+        System.out.println("sync: SYNC_START to NEWLEADER ACK on the follower; MB = 10^6 bytes of payload and"
+            + " snapshot state; ready: node start to serving");
         if (!done.isEmpty()) {
             printCpu(done);
         }
@@ -285,14 +298,16 @@ final class SyncBenchCommand implements Callable<Integer> {
         final boolean perTxn = done.stream().allMatch(t -> t.totalTxns() > 0);
         final StringBuilder sb = new StringBuilder(perTxn ? "cpu us per txn (median):" : "cpu ms per MB (median):");
         for (final String role : done.get(0).cpuNs().keySet()) {
-            final double v = median(done, t -> perTxn ? t.cpuNs().get(role) / 1e3 / t.totalTxns() : t.cpuNs().get(role) / 1e6 / (t.totalBytes() / 1e6));
+            final double v = median(done, t -> perTxn ? t.cpuNs().get(role) / 1e3 / t.totalTxns()
+                : t.cpuNs().get(role) / 1e6 / (t.totalBytes() / 1e6));
             sb.append(String.format(Locale.ROOT, " %s %.3f", role, v));
         }
-        System.out.println(sb.append(" (Java threads from the followers' start until they serve; GC threads not counted)"));
+        System.out.println(sb.append(" (Java threads from the followers' start until they serve; GC threads not"
+            + " counted)"));
     }
 
-    private Map<String, Object> json(final int size, final String pattern, final String policyLabel, final List<SyncTrial> done,
-        final List<String> failures) {
+    private Map<String, Object> json(final int size, final String pattern, final String policyLabel,
+        final List<SyncTrial> done, final List<String> failures) {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", "inproc");
         m.put("size", size);

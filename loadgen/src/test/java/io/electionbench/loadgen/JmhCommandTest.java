@@ -42,9 +42,11 @@ class JmhCommandTest {
     @Test
     void everyArgumentFromTheFirstUnknownOneIsJmhsUnchanged() {
         assertEquals(List.of("-h"), parsedJmhArgs("jmh", "-h"));
-        assertEquals(List.of("-f", "1", "--help", "--jar", "x.jar", "-jvmArgsAppend", "-Xmx1g -Dx=a b", "VoteCompareBenchmark.packed"),
-            parsedJmhArgs("jmh", "-f", "1", "--help", "--jar", "x.jar", "-jvmArgsAppend", "-Xmx1g -Dx=a b", "VoteCompareBenchmark.packed"));
-        assertEquals(List.of("VoteCompareBenchmark", "-prof", "gc"), parsedJmhArgs("jmh", "--jar", "x.jar", "VoteCompareBenchmark", "-prof", "gc"));
+        assertEquals(List.of("-f", "1", "--help", "--jar", "x.jar", "-jvmArgsAppend", "-Xmx1g -Dx=a b",
+            "VoteCompareBenchmark.packed"), parsedJmhArgs("jmh", "-f", "1", "--help", "--jar", "x.jar",
+            "-jvmArgsAppend", "-Xmx1g -Dx=a b", "VoteCompareBenchmark.packed"));
+        assertEquals(List.of("VoteCompareBenchmark", "-prof", "gc"),
+            parsedJmhArgs("jmh", "--jar", "x.jar", "VoteCompareBenchmark", "-prof", "gc"));
         assertEquals(List.of("--help"), parsedJmhArgs("jmh", "--", "--help"));
         assertEquals(List.of(), parsedJmhArgs("jmh"));
     }
@@ -72,7 +74,8 @@ class JmhCommandTest {
         Files.createDirectories(built.getParent());
         Files.createFile(built);
         assertEquals(built, JmhCommand.findJar(null, other, self).jar(), "beside the electionbench jar's build");
-        assertEquals(built, JmhCommand.findJar(null, repo, repo.resolve("loadgen/target/classes")).jar(), "classes directory");
+        assertEquals(built, JmhCommand.findJar(null, repo, repo.resolve("loadgen/target/classes")).jar(),
+            "classes directory");
         assertEquals(List.of(built), JmhCommand.findJar(null, repo, self).tried(), "the same path once");
 
         final Path local = other.resolve(JmhCommand.DEFAULT_JAR);
@@ -92,15 +95,18 @@ class JmhCommandTest {
         final Result r = RunCommandTest.cli("jmh", "--jar", missing.toString(), "-l");
         assertEquals(Cli.BAD_INPUT, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("electionbench jmh: no benchmarks jar at " + missing + "; build it with 'mvn "), r.err());
+        assertTrue(r.err().startsWith("electionbench jmh: no benchmarks jar at " + missing + "; build it with 'mvn "),
+            r.err());
         assertEquals("", r.out());
     }
 
     @Test
     void runsTheJarInAChildJvmWithTheArgumentsAndReturnsItsStatus() throws IOException {
         final Path jar = echoJar(dir.resolve("echo.jar"));
-        final List<String> args = List.of("-f", "1", "-h", "-jvmArgsAppend", "-Xmx1g -Dx=a b", "--help", "VoteCompareBenchmark.packed");
-        final Result r = RunCommandTest.cli(Stream.concat(Stream.of("jmh", "--jar", jar.toString()), args.stream()).toArray(String[]::new));
+        final List<String> args = List.of("-f", "1", "-h", "-jvmArgsAppend", "-Xmx1g -Dx=a b", "--help",
+            "VoteCompareBenchmark.packed");
+        final Result r = RunCommandTest.cli(Stream.concat(Stream.of("jmh", "--jar", jar.toString()), args.stream())
+            .toArray(String[]::new));
 
         assertEquals(ECHO_STATUS, r.code(), r.err());
         assertEquals(args, Files.readAllLines(EchoMain.argsFile(jar), StandardCharsets.UTF_8));
@@ -113,8 +119,10 @@ class JmhCommandTest {
      */
     @Test
     void runsTheBenchmarksJarAndItStoresTheRun() throws IOException, InterruptedException {
-        final JmhCommand.Lookup lookup = JmhCommand.findJar(null, Path.of("").toAbsolutePath(), JmhCommand.selfLocation());
-        assumeTrue(lookup.jar() != null, "no benchmarks jar at " + lookup.tried() + "; package the benchmarks module first");
+        final JmhCommand.Lookup lookup = JmhCommand.findJar(null, Path.of("").toAbsolutePath(),
+            JmhCommand.selfLocation());
+        assumeTrue(lookup.jar() != null, "no benchmarks jar at " + lookup.tried()
+            + "; package the benchmarks module first");
         final Path output = dir.resolve("output.txt");
         final ProcessBuilder builder = new ProcessBuilder(JmhCommand.command(JmhCommand.javaExecutable(), lookup.jar(),
             List.of("-f", "0", "-wi", "0", "-i", "1", "-r", "50ms", "-foe", "true", "VoteCompareBenchmark.packed")))
@@ -131,7 +139,8 @@ class JmhCommandTest {
         assertEquals(1, runs.size(), stored.toString());
         assertTrue(Files.readString(runs.get(0)).contains("VoteCompareBenchmark.packed"));
         assertEquals(2, stored.size(), "the run and JMH's own JSON beside it: " + stored);
-        assertTrue(stored.stream().anyMatch(p -> p.getFileName().toString().endsWith(".jmh-result.json")), stored.toString());
+        assertTrue(stored.stream().anyMatch(p -> p.getFileName().toString().endsWith(".jmh-result.json")),
+            stored.toString());
     }
 
     /** A jar whose main class is {@link EchoMain}, copied from the test classes. */

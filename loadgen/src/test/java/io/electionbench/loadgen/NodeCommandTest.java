@@ -53,7 +53,8 @@ class NodeCommandTest {
             final String text = read(log);
             final long warnings = text.lines().filter(l -> l.contains("ignoring ZooKeeper keys")).count();
             assertEquals(1, warnings, text);
-            assertTrue(text.contains("clientPort (line 5), forceSync (line 6), metricsProvider.httpPort (line 7)"), text);
+            assertTrue(text.contains("clientPort (line 5), forceSync (line 6), metricsProvider.httpPort (line 7)"),
+                text);
             assertTrue(text.contains("server.1 ;" + ports[3]), text);
         } finally {
             node.destroyForcibly().waitFor();
@@ -81,7 +82,8 @@ class NodeCommandTest {
 
     @Test
     void aMissingConfigOrDataDirIsOneLineAndExitTwo() throws Exception {
-        assertEquals("error: " + dir.resolve("nosuch.cfg") + ": no such file", run(dir.resolve("nosuch.cfg"), "--id", "1"));
+        assertEquals("error: " + dir.resolve("nosuch.cfg") + ": no such file",
+            run(dir.resolve("nosuch.cfg"), "--id", "1"));
         final Path noData = Files.write(dir.resolve("nodata.cfg"), List.of("server.1=127.0.0.1:0:0"));
         assertEquals("error: " + noData + ": no dataDir, so no myid file; give --id", run(noData));
         assertEquals("error: " + noData + ": dataDir is not set", run(noData, "--id", "1"));
@@ -104,16 +106,18 @@ class NodeCommandTest {
                 final Path log = dir.resolve("port-" + taken + ".log");
                 final Process node = launch(cfg, log, "--id", "1");
                 try {
-                    assertTrue(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node gave up: " + read(log));
+                    assertTrue(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS),
+                        "the node gave up: " + read(log));
                     final String text = read(log);
                     assertEquals(2, node.exitValue(), text);
                     final String role = taken == ports[1] ? "election port (the third field of server.1)"
                         : taken == ports[2] ? "admin endpoint (admin.1)" : "quorum port (the second field of server.1)";
                     final List<String> errors = text.lines().filter(l -> l.startsWith("error:")).toList();
                     assertEquals(List.of("error: node 1: cannot start: cannot bind the " + role + " 127.0.0.1:" + taken
-                        + ": Address already in use" + (taken == ports[2] ? "" : " (tried 3 times, 1 s apart)")), errors, text);
-                    assertTrue(text.lines().noneMatch(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("stopped")
-                        || l.contains("failed")), "nothing else but INFO lines: " + text);
+                        + ": Address already in use" + (taken == ports[2] ? "" : " (tried 3 times, 1 s apart)")),
+                        errors, text);
+                    assertTrue(text.lines().noneMatch(l -> l.contains("WARN") || l.contains("ERROR")
+                        || l.contains("stopped") || l.contains("failed")), "nothing else but INFO lines: " + text);
                 } finally {
                     node.destroyForcibly().waitFor();
                 }

@@ -61,7 +61,8 @@ class RunCommandTest {
             logs = s.filter(p -> p.toString().endsWith(".hlog")).collect(Collectors.toList());
         }
         assertEquals(4, logs.size(), "one HdrHistogram interval log per cell: " + logs);
-        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0).toFile());
+        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0)
+            .toFile());
         int intervals = 0;
         for (org.HdrHistogram.EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
             assertTrue(h.getMaxValueAsDouble() > 0);
@@ -116,11 +117,13 @@ class RunCommandTest {
         assertEquals(0, line.get("violations").size(), line.toString());
         assertTrue(line.get("writes_committed").asLong() > 20, "two trials of at least 200 ms at 200/s: " + line);
         assertTrue(line.get("write_latency_p50_ms").asDouble() > 0, line.toString());
-        assertTrue(line.get("write_latency_max_ms").asDouble() >= line.get("write_latency_p99_ms").asDouble(), line.toString());
+        assertTrue(line.get("write_latency_max_ms").asDouble() >= line.get("write_latency_p99_ms").asDouble(),
+            line.toString());
         assertTrue(line.get("write_unavailability_p50_ms").asDouble() > 0, line.toString());
 
         final JsonNode run = JSON.readTree(runFiles(root, ".json").get(0).toFile());
-        assertEquals("batch", run.get("config").get("fsync").asText(), "the nodes' fsync policy, written into their config");
+        assertEquals("batch", run.get("config").get("fsync").asText(),
+            "the nodes' fsync policy, written into their config");
         assertEquals(200.0, run.get("config").get("write_rate_per_s").asDouble());
         final JsonNode metrics = run.get("cells").get(0).get("metrics");
         assertEquals("lower", metrics.get("write_latency_ms").get("better").asText());
@@ -133,7 +136,8 @@ class RunCommandTest {
         assertEquals(2, metrics.get("writes_unknown").get("samples").size());
         final List<Path> logs = runFiles(root, "-write_latency.hlog");
         assertEquals(1, logs.size(), "one write-latency interval log per cell");
-        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0).toFile());
+        final org.HdrHistogram.HistogramLogReader reader = new org.HdrHistogram.HistogramLogReader(logs.get(0)
+            .toFile());
         int intervals = 0;
         for (org.HdrHistogram.EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
             assertTrue(h.getMaxValueAsDouble() > 0);
@@ -145,34 +149,39 @@ class RunCommandTest {
 
     @Test
     void simulatorWritesOnVirtualTimeAndTheTableShowsThem() throws Exception {
-        final Result crash = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "10",
-            "--warmup", "1", "--tick-time", "200", "--write-rate", "2000", "--no-store", "--json");
+        final Result crash = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash",
+            "--sim-trials", "10", "--warmup", "1", "--tick-time", "200", "--write-rate", "2000", "--no-store",
+            "--json");
         assertEquals(0, crash.code(), crash.out() + crash.err());
         final JsonNode cell = JSON.readTree(crash.out().strip());
         assertEquals(0, cell.get("violations").size(), cell.toString());
-        assertTrue(cell.get("writes_committed").asLong() > 10 * 400, "10 trials, each 200 ms of writes at least: " + cell);
+        assertTrue(cell.get("writes_committed").asLong() > 10 * 400, "10 trials, each 200 ms of writes at least: "
+            + cell);
         assertTrue(cell.get("write_latency_p50_ms").asDouble() > 0.1 && cell.get("write_latency_p50_ms").asDouble() < 5,
             "a simulated LAN commits in about two link delays: " + cell);
         assertTrue(cell.get("write_unavailability_p50_ms").asDouble() > 0, cell.toString());
 
         // A small history: the simulator cannot yet stream a sync of more than 4,096 txns (see docs/loadgen.md).
-        final Result partition = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "partition-leader", "--sim-trials", "3",
-            "--warmup", "0", "--tick-time", "200", "--write-rate", "300", "--no-store", "--json");
+        final Result partition = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "partition-leader",
+            "--sim-trials", "3", "--warmup", "0", "--tick-time", "200", "--write-rate", "300", "--no-store", "--json");
         assertEquals(0, partition.code(), partition.out() + partition.err());
         final JsonNode cut = JSON.readTree(partition.out().strip());
         assertEquals(0, cut.get("violations").size(), cut.toString());
         assertTrue(cut.get("write_unavailability_p50_ms").asDouble() >= 1000,
             "the cut-off leader is noticed after syncLimit ticks (1 s): " + cut);
-        assertTrue(cut.get("writes_unknown").asLong() > 0, "the cut-off leader took writes it could not commit: " + cut);
-        assertTrue(cut.get("sync_txns_per_s_p50").asDouble() > 0, "the old leader rejoins behind and is synced: " + cut);
+        assertTrue(cut.get("writes_unknown").asLong() > 0, "the cut-off leader took writes it could not commit: "
+            + cut);
+        assertTrue(cut.get("sync_txns_per_s_p50").asDouble() > 0, "the old leader rejoins behind and is synced: "
+            + cut);
 
-        final Result table = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
-            "--warmup", "0", "--write-rate", "500", "--no-store");
+        final Result table = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash",
+            "--sim-trials", "5", "--warmup", "0", "--write-rate", "500", "--no-store");
         assertEquals(0, table.code(), table.err());
-        assertTrue(table.out().contains("w p50") && table.out().contains("unavail") && table.out().contains("commits"), table.out());
+        assertTrue(table.out().contains("w p50") && table.out().contains("unavail") && table.out().contains("commits"),
+            table.out());
         assertTrue(table.out().contains("writes: 500/s open loop"), table.out());
-        final Result plain = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
-            "--warmup", "0", "--no-store");
+        final Result plain = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash",
+            "--sim-trials", "5", "--warmup", "0", "--no-store");
         assertFalse(plain.out().contains("w p50"), "no write columns without writes: " + plain.out());
     }
 
@@ -184,19 +193,20 @@ class RunCommandTest {
 
     @Test
     void processTargetKillsARealNodeProcess() throws Exception {
-        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
-            "--warmup", "0", "--no-store", "--json");
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--trials",
+            "1", "--warmup", "0", "--no-store", "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals(1, cell.get("n").asInt());
-        assertTrue(cell.get("detection_p50_ms").asDouble() > 0, "a killed leader is noticed through the reset: " + cell);
+        assertTrue(cell.get("detection_p50_ms").asDouble() > 0, "a killed leader is noticed through the reset: "
+            + cell);
         assertTrue(cell.get("messages_per_election_p50").asDouble() > 0, cell.toString());
     }
 
     @Test
     void zookeeperTargetMeasuresRealApacheZooKeeper() throws Exception {
-        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
-            "--warmup", "0", "--no-store", "--json");
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials",
+            "1", "--warmup", "0", "--no-store", "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals("zk-3.9.5", cell.get("policy").asText());
@@ -207,8 +217,8 @@ class RunCommandTest {
 
     @Test
     void zookeeperTakesWritesThroughItsOwnClient() throws Exception {
-        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
-            "--warmup", "0", "--tick-time", "200", "--write-rate", "100", "--no-store", "--json");
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "leader-crash", "--trials",
+            "1", "--warmup", "0", "--tick-time", "200", "--write-rate", "100", "--no-store", "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals(0, cell.get("violations").size(), "every acknowledged znode is there: " + cell);
@@ -247,8 +257,9 @@ class RunCommandTest {
                 Files.copy(jar, home.resolve("lib").resolve(jar.getFileName()));
             }
         }
-        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--zookeeper-home", home.toString(),
-            "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        final Result r = cli("run", "--target", "zookeeper", "--zookeeper", "3.8.6", "--zookeeper-home",
+            home.toString(), "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0", "--out",
+            root.toString(), "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final List<JsonNode> cells = new java.util.ArrayList<>();
         for (final String line : r.out().strip().split("\n")) {
@@ -265,7 +276,8 @@ class RunCommandTest {
         final JsonNode zookeeper = JSON.readTree(file.toFile()).get("config").get("zookeeper");
         assertEquals(2, zookeeper.size(), zookeeper.toString());
         assertEquals("3.8.6", zookeeper.get(0).get("version").asText());
-        assertEquals(home.toString(), zookeeper.get(1).get("origin").asText(), "the install is named where it came from");
+        assertEquals(home.toString(), zookeeper.get(1).get("origin").asText(),
+            "the install is named where it came from");
     }
 
     /**
@@ -275,7 +287,8 @@ class RunCommandTest {
     @Test
     void knobVariantsAreCellsAndZooKeepersOwnElectionTimeIsKept(@TempDir final Path root) throws Exception {
         final Result r = cli("run", "--target", "zookeeper", "--zk-variants", "base:,tick500:tickTime=500",
-            "--zk-config", "cnxTimeout=1000", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1", "--warmup", "0",
+            "--zk-config", "cnxTimeout=1000", "--sizes", "3", "--patterns", "leader-crash", "--trials", "1",
+            "--warmup", "0",
             "--out", root.toString(), "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final String[] lines = r.out().strip().split("\n");
@@ -305,8 +318,9 @@ class RunCommandTest {
      */
     @Test
     void zookeeperPreloadIsACellAndTheRestartedFollowerIsSyncedByDiff(@TempDir final Path root) throws Exception {
-        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "follower-crash", "--preload",
-            "0,3000", "--value-bytes", "256", "--trials", "1", "--warmup", "0", "--out", root.toString(), "--json");
+        final Result r = cli("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "follower-crash",
+            "--preload", "0,3000", "--value-bytes", "256", "--trials", "1", "--warmup", "0", "--out", root.toString(),
+            "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final String[] lines = r.out().strip().split("\n");
         assertEquals(2, lines.length, r.out());
@@ -319,7 +333,8 @@ class RunCommandTest {
         assertEquals(1, loaded.get("n").asInt(), loaded.toString());
         assertTrue(loaded.get("zk_syncs").get("diff").asInt() >= 1, "the restarted follower got a DIFF: " + loaded);
         assertEquals(0, loaded.get("zk_syncs").get("snap").asInt(), loaded.toString());
-        assertTrue(loaded.get("zk_syncs").get("txns").size() >= 1, "the leader's Synchronizing line was read: " + loaded);
+        assertTrue(loaded.get("zk_syncs").get("txns").size() >= 1, "the leader's Synchronizing line was read: "
+            + loaded);
         assertEquals(0, loaded.get("zk_syncs").get("txns").get(0).asLong(),
             "nothing was written while the follower was down: its DIFF is empty, the 3,000 znodes are on its disk");
         final Path file;
@@ -415,8 +430,8 @@ class RunCommandTest {
     /** Our nodes take the preload through the pipelined write client, each cell its own. */
     @Test
     void processPreloadLoadsEveryNodeBeforeTheFault() throws Exception {
-        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--preload", "5000",
-            "--value-bytes", "100", "--trials", "1", "--warmup", "0", "--no-store", "--json", "--verbose");
+        final Result r = cli("run", "--target", "process", "--sizes", "3", "--patterns", "leader-crash", "--preload",
+            "5000", "--value-bytes", "100", "--trials", "1", "--warmup", "0", "--no-store", "--json", "--verbose");
         assertEquals(0, r.code(), r.out() + r.err());
         final JsonNode cell = JSON.readTree(r.out().strip());
         assertEquals(5000, cell.get("preload").asInt());
@@ -440,7 +455,8 @@ class RunCommandTest {
             {"--target", "zookeeper", "--zk-heap", "lots"},
             {"--target", "zookeeper", "--preload", "2000000", "--value-bytes", "1024"}};
         for (final String[] c : cases) {
-            final List<String> args = new java.util.ArrayList<>(List.of("run", "--sizes", "3", "--trials", "1", "--no-store"));
+            final List<String> args = new java.util.ArrayList<>(List.of("run", "--sizes", "3", "--trials", "1",
+                "--no-store"));
             args.addAll(List.of(c));
             final long before = ProcessHandle.current().descendants().count();
             final Result r = cli(args.toArray(new String[0]));
@@ -461,7 +477,8 @@ class RunCommandTest {
         Files.writeString(root.resolve("not-zk/lib/readme.txt"), "no jars");
         final String[][] cases = {
             {"--zookeeper", "3.9.99"}, {"--zookeeper", "3.7.2"}, {"--zookeeper", "latest"},
-            {"--zookeeper-home", root.resolve("missing").toString()}, {"--zookeeper-home", root.resolve("not-zk").toString()},
+            {"--zookeeper-home", root.resolve("missing").toString()},
+            {"--zookeeper-home", root.resolve("not-zk").toString()},
             {"--zookeeper", "3.9.5", "--zookeeper-home", root.resolve("not-zk").toString()},
             {"--zk-config", "dataDir=/x"}, {"--zk-variants", "nocolon"}, {"--zk-variants", "t:tickTime=0"}};
         for (final String[] zk : cases) {
@@ -471,8 +488,8 @@ class RunCommandTest {
             final long before = ProcessHandle.current().descendants().count();
             final Result r = cli(args.toArray(new String[0]));
             assertEquals(2, r.code(), String.join(" ", zk) + ": " + r.err());
-            assertTrue(r.err().startsWith("electionbench run: --z") || r.err().startsWith("electionbench run: zookeeper variant"),
-                r.err());
+            assertTrue(r.err().startsWith("electionbench run: --z") || r.err()
+                .startsWith("electionbench run: zookeeper variant"), r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
             assertEquals(before, ProcessHandle.current().descendants().count(), "no server was started");
         }
@@ -511,8 +528,8 @@ class RunCommandTest {
     /** A crash leaves no quorum below three servers: the cell is skipped with the reason, not failed as unsafe. */
     @Test
     void patternsThatNeedASurvivingQuorumSkipSmallEnsembles() {
-        final Result r = cli("run", "--target", "sim", "--sizes", "1,2", "--patterns", "leader-crash,follower-crash,cold-start",
-            "--sim-trials", "20", "--no-store");
+        final Result r = cli("run", "--target", "sim", "--sizes", "1,2", "--patterns",
+            "leader-crash,follower-crash,cold-start", "--sim-trials", "20", "--no-store");
         assertEquals(0, r.code(), r.out() + r.err());
         for (final String cell : new String[] {"sim n=1 leader-crash", "sim n=2 leader-crash", "sim n=1 follower-crash",
             "sim n=2 follower-crash"}) {
@@ -528,8 +545,8 @@ class RunCommandTest {
     void rootAndItsOlderNameOutStoreAlike(@TempDir final Path dir) throws Exception {
         for (final String flag : new String[] {"--root", "--out"}) {
             final Path root = Files.createDirectories(dir.resolve(flag.substring(2)));
-            final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash", "--sim-trials", "5",
-                flag, root.toString());
+            final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash",
+                "--sim-trials", "5", flag, root.toString());
             assertEquals(0, r.code(), r.err());
             assertEquals(1, runFiles(root, "-loadgen.json").size(), flag);
         }
@@ -561,7 +578,8 @@ class RunCommandTest {
 
     @Test
     void skippedPatternsSaySo() {
-        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-follower-crash", "--no-store");
+        final Result r = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-follower-crash",
+            "--no-store");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("skipped, leader-follower-crash needs at least 5 servers"), r.out());
     }

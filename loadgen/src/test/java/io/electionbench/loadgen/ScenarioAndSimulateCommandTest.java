@@ -23,7 +23,8 @@ class ScenarioAndSimulateCommandTest {
 
     @Test
     void seedScenariosPassWithExitZero() {
-        final RunCommandTest.Result r = cli("scenario", "../core/scenarios/seed-startup.scn", "../core/scenarios/seed-leader-failure.scn");
+        final RunCommandTest.Result r = cli("scenario", "../core/scenarios/seed-startup.scn",
+            "../core/scenarios/seed-leader-failure.scn");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASS ../core/scenarios/seed-startup.scn"), r.out());
     }
@@ -64,7 +65,8 @@ class ScenarioAndSimulateCommandTest {
         assertTrue(first.get("ok").asBoolean());
         assertEquals("LEADING", j.get("final").get("2").get("state").asText());
         assertEquals(2, j.get("final").get("1").get("leader").asLong());
-        assertEquals("1:102", j.get("final").get("1").get("zxid").asText(), "recovery synced 1 to the leader's history");
+        assertEquals("1:102", j.get("final").get("1").get("zxid").asText(),
+            "recovery synced 1 to the leader's history");
         assertEquals("DOWN", j.get("final").get("3").get("state").asText());
         for (final JsonNode server : j.get("final")) {
             final List<String> fields = new ArrayList<>();
@@ -102,8 +104,10 @@ class ScenarioAndSimulateCommandTest {
             assertEquals(50, j.get("runs").asInt());
             assertEquals(0, j.get("violations").asInt());
             final JsonNode refused = j.get("send_failures");
-            assertEquals(SendFailure.values().length, refused.size(), "every kind is reported, zero or not: " + refused);
-            assertTrue(refused.get("notification").asLong() > 0, "50 runs with every fault fill some election link: " + refused);
+            assertEquals(SendFailure.values().length, refused.size(),
+                "every kind is reported, zero or not: " + refused);
+            assertTrue(refused.get("notification").asLong() > 0, "50 runs with every fault fill some election link: "
+                + refused);
         }
         final RunCommandTest.Result quiet = cli("simulate", "--sizes", "3", "--seeds", "20", "--faults", "none");
         assertEquals(0, quiet.code(), quiet.err());

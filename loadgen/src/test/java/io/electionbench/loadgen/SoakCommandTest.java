@@ -56,7 +56,8 @@ class SoakCommandTest {
 
     @Test
     void aFullFollowerDiskIsFilledAndFreedWithoutLosingAnAcknowledgedWrite() throws Exception {
-        final String reason = "the full-disk fault mounts a tmpfs, which needs root: not root, so it is not tested here";
+        final String reason =
+            "the full-disk fault mounts a tmpfs, which needs root: not root, so it is not tested here";
         if ("1".equals(System.getenv("ELECTIONBENCH_REQUIRE_TMPFS"))) {
             assertTrue(Tmpfs.isRoot(), reason + " (but ELECTIONBENCH_REQUIRE_TMPFS=1: CI must run it)");
         }

@@ -23,7 +23,8 @@ class SyncBenchCommandTest {
 
     @Test
     void diffRunStoresACellWithThroughputAndRawSamples(@TempDir final Path root) throws Exception {
-        final Result r = RunCommandTest.cli("sync-bench", "--txns", "20000", "--trials", "1", "--warmup", "0", "--out", root.toString());
+        final Result r = RunCommandTest.cli("sync-bench", "--txns", "20000", "--trials", "1", "--warmup", "0", "--out",
+            root.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("DIFF") && r.out().contains("20,000"), r.out());
         final JsonNode cell = onlyCell(root);
@@ -52,8 +53,8 @@ class SyncBenchCommandTest {
 
     @Test
     void snapshotRunMovesTheSnapshotAsJson(@TempDir final Path root) throws Exception {
-        final Result r = RunCommandTest.cli("sync-bench", "--txns", "1000", "--snapshot-mib", "4", "--trials", "1", "--warmup", "0",
-            "--fsync", "never", "--out", root.toString(), "--json");
+        final Result r = RunCommandTest.cli("sync-bench", "--txns", "1000", "--snapshot-mib", "4", "--trials", "1",
+            "--warmup", "0", "--fsync", "never", "--out", root.toString(), "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         final List<String> lines = r.out().lines().collect(Collectors.toList());
         assertEquals(1, lines.size(), "one JSON object and nothing else: " + r.out());
@@ -74,9 +75,10 @@ class SyncBenchCommandTest {
     void badFlagsExitTwoWithOneLine() {
         for (final String[] args : new String[][] {
             {"--txns", "-1"}, {"--txns", "0"}, {"--txn-bytes", "0"}, {"--txn-bytes", "20000"}, {"--snapshot-mib", "-4"},
-            {"--snapshot-mib", "4096"}, {"--followers", "0"}, {"--followers", "8"}, {"--trials", "0"}, {"--warmup", "-1"},
-            {"--fsync", "sometimes"}, {"--timeout", "0"}, {"--txns", "many"}}) {
-            final String[] full = Stream.concat(Stream.of("sync-bench", "--no-store"), Stream.of(args)).toArray(String[]::new);
+            {"--snapshot-mib", "4096"}, {"--followers", "0"}, {"--followers", "8"}, {"--trials", "0"},
+            {"--warmup", "-1"}, {"--fsync", "sometimes"}, {"--timeout", "0"}, {"--txns", "many"}}) {
+            final String[] full = Stream.concat(Stream.of("sync-bench", "--no-store"), Stream.of(args))
+                .toArray(String[]::new);
             final Result r = RunCommandTest.cli(full);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("electionbench"), r.err());
@@ -89,7 +91,8 @@ class SyncBenchCommandTest {
         final Result r = RunCommandTest.cli("sync-bench", "--no-store", "--snapshot-mib", "2047", "--followers", "7");
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("java -Xmx") && r.err().contains("g -jar loadgen/target/electionbench.jar sync-bench"), r.err());
+        assertTrue(r.err().contains("java -Xmx") && r.err()
+            .contains("g -jar loadgen/target/electionbench.jar sync-bench"), r.err());
     }
 
     private static List<Path> runFiles(final Path root) throws Exception {

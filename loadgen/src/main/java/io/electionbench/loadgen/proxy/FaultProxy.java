@@ -63,8 +63,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long connectRetryNs;
     private final AtomicBoolean isClosed = new AtomicBoolean();
 
-    private FaultProxy(final ProxyLoops loops, final boolean ownsLoops, final InetSocketAddress listen, final InetSocketAddress upstream,
-        final Supplier<? extends ChannelHandler> firstHandler) {
+    private FaultProxy(final ProxyLoops loops, final boolean ownsLoops, final InetSocketAddress listen,
+        final InetSocketAddress upstream, final Supplier<? extends ChannelHandler> firstHandler) {
         this.loops = loops;
         this.ownsLoops = ownsLoops;
         this.upstream = upstream;
@@ -98,7 +98,8 @@ public final class FaultProxy implements AutoCloseable {
      * @param firstHandler makes, for each accepted connection, a handler that sees the client's bytes
      *     before they are forwarded (a header rewrite), or null
      */
-    public static FaultProxy open(final ProxyLoops loops, final InetSocketAddress upstream, final Supplier<? extends ChannelHandler> firstHandler) {
+    public static FaultProxy open(final ProxyLoops loops, final InetSocketAddress upstream,
+        final Supplier<? extends ChannelHandler> firstHandler) {
         return new FaultProxy(loops, false, loopback(0), upstream, firstHandler);
     }
 
@@ -151,7 +152,8 @@ public final class FaultProxy implements AutoCloseable {
      */
     public FaultProxy retryConnect(final int attempts, final long intervalMs) {
         if (attempts < 1 || intervalMs < 0) {
-            throw new IllegalArgumentException("attempts must be >= 1 and the interval >= 0: " + attempts + ", " + intervalMs);
+            throw new IllegalArgumentException("attempts must be >= 1 and the interval >= 0: " + attempts + ", "
+                + intervalMs);
         }
         connectRetryNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         connectAttempts = attempts;
@@ -411,7 +413,9 @@ public final class FaultProxy implements AutoCloseable {
                 ctx.executor().schedule(this::drain, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
 
-            /** Sends the held chunks whose time has come (on the loop); closes the other side after the last if asked. */
+            /**
+             * Sends the held chunks whose time has come (on the loop); closes the other side after the last if asked.
+             */
             void drain() {
                 isDrainScheduled = false;
                 if (isFromClient && !isConnected) {

@@ -68,7 +68,8 @@ public final class PeerProxies implements AutoCloseable {
                     // The reverse proxy may not exist yet: resolve its port when a connection comes.
                     final Key reverse = new Key(to.getKey(), from);
                     election.put(key, bind(to.getValue().election(),
-                        () -> new ElectionHeaderRewriter("127.0.0.1:" + election.get(reverse).port()), avoid, rejected));
+                        () -> new ElectionHeaderRewriter("127.0.0.1:" + election.get(reverse).port()), avoid,
+                        rejected));
                 }
             }
         } catch (final RuntimeException ex) {

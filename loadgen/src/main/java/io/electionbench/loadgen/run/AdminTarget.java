@@ -34,6 +34,9 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.WriteListener;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.LeaderLog;
+import io.electionbench.loadgen.write.SocketWriteDriver;
+import io.electionbench.loadgen.write.WriteDriver;
 import io.electionbench.transport.client.WriteClient;
 import io.electionbench.transport.net.FreePorts;
 import io.electionbench.transport.net.TlsConfig;
@@ -73,8 +76,8 @@ abstract class AdminTarget extends WatchedTarget {
      *
      * @param fsync the txn log's fsync policy, written into the config explicitly
      */
-    AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync)
-        throws IOException {
+    AdminTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing,
+        final FsyncPolicy fsync) throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
@@ -83,8 +86,8 @@ abstract class AdminTarget extends WatchedTarget {
         this.tls = null;
         final List<String> lines = new ArrayList<>(List.of(
             "# written by electionbench run", "tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
-            "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(), "fsync=" + fsync.name().toLowerCase(Locale.ROOT),
-            "dataDir=" + dir.resolve("node-%d")));
+            "syncLimit=" + timing.syncLimit(), "electionPolicy=" + policy.name(),
+            "fsync=" + fsync.name().toLowerCase(Locale.ROOT), "dataDir=" + dir.resolve("node-%d")));
         final int[] ports = freePorts(3 * size);
         for (int sid = 1; sid <= size; sid++) {
             final int adminPort = ports[3 * (sid - 1) + 2];
@@ -107,8 +110,9 @@ abstract class AdminTarget extends WatchedTarget {
      * @param authSecret      the ensemble's peerAuthSecret, or null
      * @param tls             the ensemble's quorum TLS, or null
      */
-    AdminTarget(final Path configFile, final Ensemble ensemble, final Map<Long, String> adminUrls, final String adminToken,
-        final Map<Long, InetSocketAddress> quorumAddresses, final byte[] authSecret, final TlsConfig tls) {
+    AdminTarget(final Path configFile, final Ensemble ensemble, final Map<Long, String> adminUrls,
+        final String adminToken, final Map<Long, InetSocketAddress> quorumAddresses, final byte[] authSecret,
+        final TlsConfig tls) {
         this.dir = configFile.toAbsolutePath().getParent();
         this.configFile = configFile;
         this.size = ensemble.size();
@@ -137,7 +141,10 @@ abstract class AdminTarget extends WatchedTarget {
         return ensemble;
     }
 
-    /** Starts the node itself and waits until its admin endpoint answers; the event stream is attached by {@link #start(long)}. */
+    /**
+     * Starts the node itself and waits until its admin endpoint answers; the event stream is attached by
+     * {@link #start(long)}.
+     */
     protected abstract void launch(long sid) throws Exception;
 
     /** Starts the node without waiting for it (default: {@link #launch(long)}). */
@@ -249,7 +256,8 @@ abstract class AdminTarget extends WatchedTarget {
             return false;
         }
         for (final NodeView v : views.values()) {
-            if (v.isUp() && v.sid() != leader && !("FOLLOWING".equals(v.state()) && v.leader() == leader && v.isServing())) {
+            if (v.isUp() && v.sid() != leader && !("FOLLOWING".equals(v.state()) && v.leader() == leader
+                && v.isServing())) {
                 return false;
             }
         }
@@ -260,7 +268,8 @@ abstract class AdminTarget extends WatchedTarget {
     @Override
     public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) {
         if (writes == null) {
-            writes = new SocketWriteDriver(quorumAddresses, authSecret, tls, ratePerS, answerTimeoutNs, this::leaderLog);
+            writes = new SocketWriteDriver(quorumAddresses, authSecret, tls, ratePerS, answerTimeoutNs,
+                this::leaderLog);
         }
         return writes;
     }
@@ -307,7 +316,8 @@ abstract class AdminTarget extends WatchedTarget {
             snapshotZxid = zxid(page.get("snapshotZxid").asText());
             lastZxid = zxid(page.get("lastZxid").asText());
             for (final JsonNode e : page.get("entries")) {
-                entries.put(Zxid.parse(e.get(0).asText()), e.get(1).isNull() ? LeaderLog.NO_FIRST_LONG : e.get(1).asLong());
+                entries.put(Zxid.parse(e.get(0).asText()),
+                    e.get(1).isNull() ? LeaderLog.NO_FIRST_LONG : e.get(1).asLong());
             }
             from = page.get("next").isNull() ? null : page.get("next").asText();
         }
@@ -415,7 +425,8 @@ abstract class AdminTarget extends WatchedTarget {
             throw new IOException("preload: " + failure.get() + " after " + done + " of " + count + " values");
         }
         if (System.nanoTime() - deadline > 0) {
-            throw new IOException("preload: " + done + " of " + count + " values committed and held everywhere within the timeout");
+            throw new IOException("preload: " + done + " of " + count
+                + " values committed and held everywhere within the timeout");
         }
     }
 
@@ -432,7 +443,8 @@ abstract class AdminTarget extends WatchedTarget {
                 return;
             } catch (final IOException ex) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("node " + sid + " did not answer on " + adminUrl(sid) + " within " + timeoutMs + " ms", ex);
+                    throw new IOException("node " + sid + " did not answer on " + adminUrl(sid) + " within "
+                        + timeoutMs + " ms", ex);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             } catch (final InterruptedException ex) {
@@ -446,8 +458,10 @@ abstract class AdminTarget extends WatchedTarget {
         return get(sid, path, Duration.ofSeconds(2));
     }
 
-    private String get(final long sid, final String path, final Duration timeout) throws IOException, InterruptedException {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(sid) + path)).timeout(timeout).GET();
+    private String get(final long sid, final String path, final Duration timeout) throws IOException,
+        InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl(sid) + path)).timeout(timeout)
+            .GET();
         if (adminToken != null) {
             request.header("X-Admin-Token", adminToken);
         }
@@ -523,8 +537,8 @@ abstract class AdminTarget extends WatchedTarget {
                     // The timeout bounds the wait for the response's headers only (the stream itself is
                     // endless): a connection that a node accepted while it was closing is never answered,
                     // and without it this watcher would wait on it forever instead of reconnecting.
-                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs + "&kinds=state,synced"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(adminUrl(sid) + "/events?since=" + sinceNs
+                        + "&kinds=state,synced")).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.ofLines());
                 try (Stream<String> lines = r.body()) {
                     for (final String line : (Iterable<String>)lines::iterator) {
@@ -580,10 +594,10 @@ abstract class AdminTarget extends WatchedTarget {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 200);
             socket.setSoTimeout(500);
-            socket.getOutputStream().write(("GET /state HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n"
-                + "\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            final String text = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("GET /state HTTP/1.1\r\nHost: " + uri.getHost()
+                + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final String text = new String(socket.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
             final int body = text.indexOf("\r\n\r\n");
             return text.startsWith("HTTP/1.1 200") && body > 0 ? JSON.readTree(text.substring(body + 4)) : null;
         } catch (final IOException | RuntimeException ex) {

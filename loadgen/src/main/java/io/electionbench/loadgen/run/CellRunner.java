@@ -10,12 +10,14 @@ import java.util.function.IntConsumer;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
-    private final String targetName;
+    private final TargetKind kind;
     private final int size;
     private final Pattern pattern;
     private final ElectionPolicy policy;
@@ -127,11 +129,13 @@ public final class CellRunner {
      * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
      * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
      */
-    public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations, String skipped,
-        List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports, List<Long> preloadMs,
-        List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
-        CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations, final String skipped) {
-            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations,
+        String skipped, List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports,
+        List<Long> preloadMs, List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
+        CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations,
+            final String skipped) {
+            this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -160,9 +164,9 @@ public final class CellRunner {
     /** The JVM flags node and ZooKeeper processes get unless told otherwise ({@link ChildJvms#DEFAULT_FLAGS}). */
     public static final String DEFAULT_CHILD_JVM_FLAGS = ChildJvms.DEFAULT_FLAGS;
 
-    public CellRunner(final String targetName, final int size, final Pattern pattern, final ElectionPolicy policy,
+    public CellRunner(final TargetKind kind, final int size, final Pattern pattern, final ElectionPolicy policy,
         final NodeTiming timing, final long seed, final String heap, final Path workDir) {
-        this.targetName = targetName;
+        this.kind = kind;
         this.size = size;
         this.pattern = pattern;
         this.policy = policy;
@@ -181,17 +185,15 @@ public final class CellRunner {
     /**
      * @param onTrial called with the number of trials done so far (warm-up included)
      */
-    public CellOutcome run(final int warmup, final int trials, final long timeoutNs, final IntConsumer onTrial) throws Exception {
+    public CellOutcome run(final int warmup, final int trials, final long timeoutNs,
+        final IntConsumer onTrial) throws Exception {
         if (size < pattern.minSize()) {
-            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least " + pattern.minSize()
-                + " servers (a quorum must survive the fault)");
+            return new CellOutcome(List.of(), List.of(), List.of(), pattern.flag() + " needs at least "
+                + pattern.minSize() + " servers (a quorum must survive the fault)");
         }
-        if (pattern == Pattern.LEADER_PAUSE && (targetName.equals("inproc") || targetName.equals("remote"))) {
-            return new CellOutcome(List.of(), List.of(), List.of(), "the " + targetName + " target cannot pause a server (use process, zookeeper or sim)");
-        }
-        if (pattern == Pattern.ONE_WAY_LEADER && !targetName.equals("hosts")) {
-            return new CellOutcome(List.of(), List.of(), List.of(), "only the hosts target cuts a link one way (a firewall"
-                + " rule on one side); the fault proxy, the admin endpoint and the simulator cut both ways");
+        final String refusal = kind.refusal(pattern);
+        if (refusal != null) {
+            return new CellOutcome(List.of(), List.of(), List.of(), refusal);
         }
         final long holdNs = 2 * timing.syncLimitNs();
         this.timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs);
@@ -204,13 +206,15 @@ public final class CellRunner {
                 final long startNs = System.nanoTime();
                 try {
                     // A generous bound: the trial timeout, plus a millisecond per value.
-                    target.preload(preloadCount, preloadValueBytes, timeoutNs + TimeUnit.MILLISECONDS.toNanos(preloadCount));
+                    target.preload(preloadCount, preloadValueBytes, timeoutNs
+                        + TimeUnit.MILLISECONDS.toNanos(preloadCount));
                 } catch (final UnsupportedOperationException ex) {
                     return new CellOutcome(List.of(), List.of(), List.of(), ex.getMessage());
                 }
                 preloadMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
                 if (log != null) {
-                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes, preloadMs.get(0));
+                    log.printf("preloaded %d values of %d bytes in %d ms%n", preloadCount, preloadValueBytes,
+                        preloadMs.get(0));
                 }
             }
             final WriteDriver writes = writeRate > 0 ? target.writes(writeRate, answerTimeoutNs(timing)) : null;
@@ -295,34 +299,33 @@ public final class CellRunner {
         if (targetFactory != null) {
             return targetFactory.call();
         }
-        switch (targetName) {
-            case "sim":
-                return new SimTarget(size, policy, timing, seed);
-            case "inproc":
-                return new InprocTarget(Files.createDirectories(workDir), size, policy, timing, fsync);
-            case "process":
-                return new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, fsync, heap);
-            case "remote":
+        return switch (kind) {
+            case SIM -> new SimTarget(size, policy, timing, seed);
+            case INPROC -> new InprocTarget(Files.createDirectories(workDir), size, policy, timing, fsync);
+            case PROCESS -> new ProcessTarget(Files.createDirectories(workDir), size, policy, timing, fsync, heap);
+            case REMOTE -> {
                 if (remoteConfig == null) {
-                    throw new IllegalArgumentException("the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");
+                    throw new IllegalArgumentException(
+                        "the remote target needs --remote-config FILE (the nodes' zoo.cfg with admin endpoints)");
                 }
-                return RemoteTarget.open(remoteConfig, timeoutMs);
-            case "zookeeper":
+                yield RemoteTarget.open(remoteConfig, timeoutMs);
+            }
+            case ZOOKEEPER -> {
                 if (zookeeper == null) {
-                    throw new IllegalArgumentException("the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
+                    throw new IllegalArgumentException(
+                        "the zookeeper target needs a ZooKeeper release (--zookeeper or --zookeeper-home)");
                 }
-                return new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
+                yield new ZooKeeperTarget(Files.createDirectories(workDir), size, timing, zookeeperHeap, zookeeper,
                     zookeeperVariant);
-            case "hosts":
+            }
+            case HOSTS -> {
                 if (hosts == null) {
-                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its servers)");
+                    throw new IllegalArgumentException("the hosts target needs --hosts FILE (the inventory of its"
+                        + " servers)");
                 }
-                if (hosts.runs().isZooKeeper()) {
-                    return HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing);
-                }
-                return HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
-            default:
-                throw new IllegalArgumentException("unknown target '" + targetName + "' (expected sim, inproc, process or zookeeper)");
-        }
+                yield hosts.runs().isZooKeeper() ? HostsZooKeeperTarget.open(hosts, zookeeper, zookeeperVariant, timing)
+                    : HostsNodeTarget.open(hosts, Files.createDirectories(workDir), policy, timing, fsync);
+            }
+        };
     }
 }

@@ -26,7 +26,8 @@ public final class ChildJvms {
      * detection, for ZooKeeper alike. Where the kernel has no THP the JVM warns once and goes on.
      */
     static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-        + (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? " -XX:+UseTransparentHugePages" : "");
+        + (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+            ? " -XX:+UseTransparentHugePages" : "");
     private static volatile String flags = DEFAULT_FLAGS;
 
     /** Replaces the children's JVM flags (whitespace-separated), e.g. to try full C2 compilation. */
@@ -70,7 +71,8 @@ public final class ChildJvms {
                 return null;
             }
             final String text = new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
-            final String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit status " + p.exitValue());
+            final String first = text.lines().filter(l -> !l.isBlank()).findFirst()
+                .orElse("exit status " + p.exitValue());
             return "the JVM refuses heap " + heap + " with flags '" + flags.trim() + "': " + first;
         } catch (final IOException ex) {
             return "cannot start " + cmd.get(0) + ": " + ex.getMessage();
@@ -110,7 +112,8 @@ public final class ChildJvms {
         if (p == null) {
             return false;
         }
-        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+        final Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).redirectErrorStream(true)
+            .start();
         return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
     }
 

@@ -8,6 +8,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 
+import io.electionbench.loadgen.write.OpenLoopSchedule;
+
 /**
  * The client sessions of a cell (docs/loadgen.md, "Failover as clients see it"), run by one agent thread:
  * per session a {@link ClientStream} of reads and one of writes, each open loop at half of

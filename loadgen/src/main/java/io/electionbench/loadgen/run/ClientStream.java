@@ -4,6 +4,8 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongArrayQueue;
 
+import io.electionbench.loadgen.write.OpenLoopSchedule;
+
 /**
  * One client session's reads, or its writes: open loop ({@link OpenLoopSchedule}), each operation
  * retried until it succeeds, keeping its intended time, so its latency (answer time minus intended time)

@@ -3,6 +3,8 @@ package io.electionbench.loadgen.run;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongArrayList;
 
+import io.electionbench.loadgen.write.WriteLedger;
+
 /**
  * What the client sessions of one trial lived through, from its fault (docs/loadgen.md, "Failover as
  * clients see it"): per session its read and write unavailability and its disconnected time; every

@@ -11,6 +11,8 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.hosts.Fleet;
 import io.electionbench.loadgen.hosts.Inventory;
+import io.electionbench.loadgen.write.WriteDriver;
+import io.electionbench.loadgen.write.ZooKeeperWriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;

@@ -14,8 +14,8 @@ final class InprocTarget extends AdminTarget {
     private final NodeConfig config;
     private final ElectionNode[] nodes;
 
-    InprocTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync)
-        throws Exception {
+    InprocTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing,
+        final FsyncPolicy fsync) throws Exception {
         super(dir, size, policy, timing, fsync);
         this.config = NodeConfigParser.parse(configFile);
         this.nodes = new ElectionNode[size + 1];

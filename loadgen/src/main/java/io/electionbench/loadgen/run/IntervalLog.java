@@ -9,6 +9,8 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
+import io.electionbench.loadgen.write.TrialWrites;
+
 /**
  * Writes a cell's time-to-ready, and with writes its write latencies, as HdrHistogram interval logs
  * (one interval per trial, values in nanoseconds, which HdrHistogram's tools show in milliseconds),
@@ -23,7 +25,8 @@ public final class IntervalLog {
     }
 
     /** Writes {@code file}; trials that did not recover are left out (the run file counts them). */
-    public static void write(final Path file, final String cell, final List<TrialRunner.Sample> samples) throws IOException {
+    public static void write(final Path file, final String cell,
+        final List<TrialRunner.Sample> samples) throws IOException {
         Files.createDirectories(file.getParent());
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
             final HistogramLogWriter log = new HistogramLogWriter(out);
@@ -75,7 +78,8 @@ public final class IntervalLog {
      * Writes {@code file} with one interval per measured trial: the latencies of its committed writes,
      * from each write's intended time (coordinated omission corrected), in nanoseconds.
      */
-    public static void writeLatencies(final Path file, final String cell, final List<TrialWrites> trials) throws IOException {
+    public static void writeLatencies(final Path file, final String cell,
+        final List<TrialWrites> trials) throws IOException {
         Files.createDirectories(file.getParent());
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
             final HistogramLogWriter log = new HistogramLogWriter(out);

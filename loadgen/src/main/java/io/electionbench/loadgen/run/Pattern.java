@@ -10,22 +10,28 @@ import java.util.Locale;
 public enum Pattern {
     COLD_START("cold-start", 1, "stop every server, start them all at once; measured from the start"),
     STAGGERED_START("staggered-start", 1,
-        "stop every server, start them one by one 100 ms apart (the seed's case); measured from the start of the server that completes a quorum"),
+        "stop every server, start them one by one 100 ms apart (the seed's case); measured from the start of the"
+        + " server that completes a quorum"),
     LEADER_CRASH("leader-crash", 3, "kill -9 the leader; measured from the kill"),
     FOLLOWER_CRASH("follower-crash", 3,
         "kill -9 one follower, then restart it; the leader must stay; measures the follower's rejoin from its restart"),
     MINORITY_CRASH("minority-crash", 3, "kill -9 the leader and followers, a minority (n-1)/2 in all, at once"),
     LEADER_FOLLOWER_CRASH("leader-follower-crash", 5, "kill -9 the leader and one follower at once"),
-    ROLLING_RESTART("rolling-restart", 3, "restart every follower one at a time, then the leader; measured from the leader's kill"),
+    ROLLING_RESTART("rolling-restart", 3,
+    "restart every follower one at a time, then the leader; measured from the leader's kill"),
     REPEATED_LEADER_KILLS("repeated-leader-kills", 3,
         "kill -9 the leader, wait for the next, kill it too, (n-1)/2 times; each election is one sample"),
     PARTITION_LEADER("partition-leader", 3,
-        "cut the leader off from every other server (silently); measured from the cut; detection takes syncLimit ticks"),
+        "cut the leader off from every other server (silently); measured from the cut; detection takes syncLimit"
+        + " ticks"),
     SPLIT_HALVES("split-halves", 3,
-        "split into halves, the leader in the smaller one; an odd ensemble elects on the larger side, an even one only after the heal"),
-    LEADER_PAUSE("leader-pause", 3, "SIGSTOP the leader, measured from the pause; resume it afterwards (process and sim targets)"),
+        "split into halves, the leader in the smaller one; an odd ensemble elects on the larger side, an even one"
+        + " only after the heal"),
+    LEADER_PAUSE("leader-pause", 3,
+    "SIGSTOP the leader, measured from the pause; resume it afterwards (process and sim targets)"),
     ONE_WAY_LEADER("one-way-leader", 3,
-        "the leader's host drops every packet from the others: it still sends, hears nothing; measured from the cut (hosts target:"
+        "the leader's host drops every packet from the others: it still sends, hears nothing; measured from the"
+        + " cut (hosts target:"
             + " a firewall rule on one side of a link)");
 
     private final String flag;

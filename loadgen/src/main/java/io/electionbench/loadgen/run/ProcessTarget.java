@@ -21,8 +21,8 @@ final class ProcessTarget extends AdminTarget {
     private long archivingSid = -1;
     private Path archiveOut;
 
-    ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing, final FsyncPolicy fsync,
-        final String heap) throws IOException {
+    ProcessTarget(final Path dir, final int size, final ElectionPolicy policy, final NodeTiming timing,
+        final FsyncPolicy fsync, final String heap) throws IOException {
         super(dir, size, policy, timing, fsync);
         this.jvms = new ChildJvms(size);
         this.heap = heap;
@@ -62,13 +62,17 @@ final class ProcessTarget extends AdminTarget {
         this.archiveOut = archive;
     }
 
-    /** The JVM arguments after the heap and flags that run {@code electionbench node} for {@code sid} on this classpath. */
+    /**
+     * The JVM arguments after the heap and flags that run {@code electionbench node} for {@code sid} on this classpath.
+     */
     static List<String> nodeArgs(final java.nio.file.Path config, final long sid) {
-        final List<String> args = new java.util.ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        final List<String> args = new java.util.ArrayList<>(List.of("--add-exports",
+            "java.base/jdk.internal.misc=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 22) {
             args.add("--enable-native-access=ALL-UNNAMED"); // Netty's epoll library, quietly on 22+
         }
-        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", config.toString(), "--id", Long.toString(sid)));
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", config.toString(),
+            "--id", Long.toString(sid)));
         return args;
     }
 
@@ -78,8 +82,8 @@ final class ProcessTarget extends AdminTarget {
             awaitAdmin(sid, 20_000);
         } catch (final IOException ex) {
             final Process p = jvms.process(sid);
-            throw new IOException(ex.getMessage() + (p.isAlive() ? "" : " (the process exited with status " + p.exitValue()
-                + "; see " + dir.resolve("node-" + sid + ".log") + ")"), ex);
+            throw new IOException(ex.getMessage() + (p.isAlive() ? "" : " (the process exited with status "
+                + p.exitValue() + "; see " + dir.resolve("node-" + sid + ".log") + ")"), ex);
         }
     }
 

@@ -27,7 +27,8 @@ final class RemoteTarget extends AdminTarget {
 
     private RemoteTarget(final Path configFile, final NodeConfig config, final Map<Long, String> urls,
         final Map<Long, InetSocketAddress> quorum, final long restartTimeoutMs) {
-        super(configFile, config.ensemble(), urls, config.adminToken(), quorum, config.transportConfig(quorum.keySet().iterator().next()).authSecret(),
+        super(configFile, config.ensemble(), urls, config.adminToken(), quorum,
+            config.transportConfig(quorum.keySet().iterator().next()).authSecret(),
             config.transportConfig(quorum.keySet().iterator().next()).tls());
         this.restartTimeoutMs = restartTimeoutMs;
     }
@@ -41,7 +42,8 @@ final class RemoteTarget extends AdminTarget {
             quorum.put(sid, InetSocketAddress.createUnresolved(peer.host(), peer.quorumPort()));
             final AdminAddress admin = config.admin(sid);
             if (admin == null || admin.port() == 0) {
-                throw new IllegalArgumentException(configFile + ": server." + sid + " has no admin." + sid + "=host:port line; the remote target needs an admin endpoint for every server");
+                throw new IllegalArgumentException(configFile + ": server." + sid + " has no admin." + sid
+                    + "=host:port line; the remote target needs an admin endpoint for every server");
             }
             urls.put(sid, "http://" + admin.host() + ":" + admin.port());
         }
@@ -63,8 +65,9 @@ final class RemoteTarget extends AdminTarget {
                 return;
             } catch (final IOException ex) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("remote node " + sid + " at " + adminUrl(sid) + " is not up after " + restartTimeoutMs
-                        + " ms; the remote target cannot start nodes, so something must restart it", ex);
+                    throw new IOException("remote node " + sid + " at " + adminUrl(sid) + " is not up after "
+                        + restartTimeoutMs + " ms; the remote target cannot start nodes, so something must restart it",
+                        ex);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }

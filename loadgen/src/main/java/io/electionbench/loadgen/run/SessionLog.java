@@ -3,6 +3,8 @@ package io.electionbench.loadgen.run;
 import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongArrayList;
 
+import io.electionbench.loadgen.write.WriteLedger;
+
 /**
  * What one client session lived through in one trial (docs/loadgen.md, "Failover as clients see it"),
  * on the client agent's thread: the answer time of every successful read and write, their

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import io.electionbench.core.ServerState;
-import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.ElectionObserver;
 import io.electionbench.core.election.ElectionPolicy;
+import io.electionbench.core.election.MemberAgent;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.sim.Simulator;
 import io.electionbench.core.sim.network.NetworkModel;
 import io.electionbench.core.sync.SyncMode;
+import io.electionbench.loadgen.write.SimWriteDriver;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * The deterministic simulator as a target: virtual time, a LAN network model, crashes with
@@ -32,7 +34,8 @@ final class SimTarget implements Target {
         sim = new Simulator(Ensemble.majority(size), policy, timing, NetworkModel.LAN, seed);
         sim.listener(new ElectionObserver() {
             @Override
-            public void onStateChange(final long sid, final ServerState from, final ServerState to, final long atNs, final String reason) {
+            public void onStateChange(final long sid, final ServerState from, final ServerState to, final long atNs,
+                final String reason) {
                 events.add(new TrialEvent(sid, atNs, to.name(), sim.agent(sid) == null ? -1 : sim.agent(sid).leader()));
             }
 
@@ -42,9 +45,11 @@ final class SimTarget implements Target {
             }
 
             @Override
-            public void onSynced(final long sid, final long leader, final long epoch, final SyncMode mode, final long lastZxid,
-                final long digest, final long txns, final long bytes, final long startedNs, final long nowNs) {
-                syncs.add(new SyncEvent(sid, nowNs, mode == null ? "null" : mode.name(), txns, bytes, nowNs - startedNs));
+            public void onSynced(final long sid, final long leader, final long epoch, final SyncMode mode,
+                final long lastZxid, final long digest, final long txns, final long bytes, final long startedNs,
+                final long nowNs) {
+                syncs.add(new SyncEvent(sid, nowNs, mode == null ? "null" : mode.name(), txns, bytes,
+                    nowNs - startedNs));
             }
         });
     }
@@ -115,7 +120,9 @@ final class SimTarget implements Target {
         }
     }
 
-    /** Writes through {@link Simulator#write} on virtual time, as {@link #idle} and {@link #awaitStable} let it pass. */
+    /**
+     * Writes through {@link Simulator#write} on virtual time, as {@link #idle} and {@link #awaitStable} let it pass.
+     */
     @Override
     public WriteDriver writes(final double ratePerS, final long answerTimeoutNs) {
         if (writes == null) {

@@ -15,6 +15,10 @@ import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.loadgen.fs.Tmpfs;
+import io.electionbench.loadgen.write.LeaderLog;
+import io.electionbench.loadgen.write.SocketWriteDriver;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * A soak (docs/loadgen.md, "Soak"): an ensemble of node processes ({@link ProcessTarget}) under

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * An ensemble the load generator can start, hurt and watch: the simulator, nodes in this JVM, node

@@ -45,7 +45,8 @@ public final class TrialAnalysis {
      * @param events   events in any order; only those at or after {@code faultNs} are used
      * @param exclude  a leader that does not count as recovery (the one just killed or paused), or -1
      */
-    public Outcome analyze(final Map<Long, NodeView> before, final List<TrialEvent> events, final long faultNs, final long exclude) {
+    public Outcome analyze(final Map<Long, NodeView> before, final List<TrialEvent> events, final long faultNs,
+        final long exclude) {
         final List<TrialEvent> sorted = new ArrayList<>();
         for (final TrialEvent e : events) {
             if (e.tsNs() >= faultNs) {
@@ -93,7 +94,8 @@ public final class TrialAnalysis {
             readyAt = servedBefore(sorted, leader, leaderAt);
         }
         final int rounds = lookings.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        return new Outcome(since(detection, faultNs), since(leaderAt, faultNs), since(readyAt, faultNs), leader, rounds);
+        return new Outcome(since(detection, faultNs), since(leaderAt, faultNs), since(readyAt, faultNs), leader,
+            rounds);
     }
 
     /** A LEADING server other than {@code exclude} followed, with itself, by a quorum of voters; or -1. */

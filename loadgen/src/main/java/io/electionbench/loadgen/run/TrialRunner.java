@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * Runs the trials of one pattern on one target and collects samples. A trial that does not recover
@@ -64,7 +66,8 @@ public final class TrialRunner {
     /**
      * @param writes the open-loop writer for every trial, or null for none
      */
-    TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log, final WriteDriver writes) {
+    TrialRunner(final Target target, final long timeoutNs, final long holdNs, final java.io.PrintStream log,
+        final WriteDriver writes) {
         this.log = log;
         this.target = target;
         this.ensemble = target.ensemble();
@@ -148,8 +151,8 @@ public final class TrialRunner {
             for (final Sample s : out) {
                 final long end = w.longestGapEndNs(s.faultNs(), Long.MAX_VALUE);
                 if (end != Long.MIN_VALUE) {
-                    log.printf("    no commit from %+.3f ms to %+.3f ms after the fault%n", (end - s.writeUnavailabilityNs() - s.faultNs()) / 1e6,
-                        (end - s.faultNs()) / 1e6);
+                    log.printf("    no commit from %+.3f ms to %+.3f ms after the fault%n",
+                        (end - s.writeUnavailabilityNs() - s.faultNs()) / 1e6, (end - s.faultNs()) / 1e6);
                 }
             }
         }
@@ -162,8 +165,8 @@ public final class TrialRunner {
         if (log != null) {
             for (final SyncEvent e : events) {
                 if (e.tsNs() - faultNs >= 0) {
-                    log.printf("    sync: %+.3f ms  %d %s %d txns %d bytes in %.3f ms%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.mode(), e.txns(),
-                        e.bytes(), e.durationNs() / 1e6);
+                    log.printf("    sync: %+.3f ms  %d %s %d txns %d bytes in %.3f ms%n", (e.tsNs() - faultNs) / 1e6,
+                        e.sid(), e.mode(), e.txns(), e.bytes(), e.durationNs() / 1e6);
                 }
             }
         }
@@ -331,14 +334,14 @@ public final class TrialRunner {
         } while (rejoin < 0 && System.nanoTime() - eventDeadline < 0);
         String failure = null;
         if (!ok || rejoin < 0) {
-            failure = describe("follower " + victim + (ok ? " settled without reporting serving" : " did not rejoin within "
-                + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s"));
+            failure = describe("follower " + victim + (ok ? " settled without reporting serving"
+                : " did not rejoin within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s"));
             if (!ok) {
                 restore(failure);
             }
         }
-        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0), delta(target.notificationsSent(), msgs), violation,
-            System.currentTimeMillis(), crashNs, -1, failure);
+        return new Sample(new TrialAnalysis.Outcome(-1, rejoin, rejoin, leader, 0),
+            delta(target.notificationsSent(), msgs), violation, System.currentTimeMillis(), crashNs, -1, failure);
     }
 
     private Sample rollingRestart() throws Exception {
@@ -466,12 +469,13 @@ public final class TrialRunner {
         if (log != null) {
             log.printf("  trial: %s%n", outcome);
             events.stream().sorted(java.util.Comparator.comparingLong(TrialEvent::tsNs)).forEach(e ->
-                log.printf("    %+10.3f ms  %d %s%s%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.state(), e.leader() > 0 ? " leader " + e.leader() : ""));
+                log.printf("    %+10.3f ms  %d %s%s%n", (e.tsNs() - faultNs) / 1e6, e.sid(), e.state(),
+                    e.leader() > 0 ? " leader " + e.leader() : ""));
         }
         if (!outcome.isRecovered()) {
             final String failure = describe((outcome.leaderNs() < 0 ? "no leader with a quorum of followers"
-                : "leader " + outcome.leader() + " did not report serving") + " within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs)
-                + " s after " + events.size() + " events");
+                : "leader " + outcome.leader() + " did not report serving") + " within "
+                + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s after " + events.size() + " events");
             restore(failure);
             return new Sample(outcome, notifications, null, System.currentTimeMillis(), disruptedNs, -1, failure);
         }
@@ -557,7 +561,8 @@ public final class TrialRunner {
             }
         }
         if (!target.awaitStable(timeoutNs)) {
-            throw new IllegalStateException(why + ", and the ensemble did not settle after a full restore: " + target.snapshot());
+            throw new IllegalStateException(why + ", and the ensemble did not settle after a full restore: "
+                + target.snapshot());
         }
     }
 }

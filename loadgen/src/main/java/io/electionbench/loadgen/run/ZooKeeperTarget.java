@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.proxy.PeerProxies;
+import io.electionbench.loadgen.write.WriteDriver;
+import io.electionbench.loadgen.write.ZooKeeperWriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperPreload;
@@ -29,8 +31,8 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
 
 /**
  * Real Apache ZooKeeper servers ({@code QuorumPeerMain}, one JVM each) of one release, resolved at run
- * time or read from an install ({@link ZooKeeperDistribution}). ZooKeeper reports no state-change timestamps, so a watcher
- * thread asks every live server {@code srvr} in turn (about one server per millisecond) and turns
+ * time or read from an install ({@link ZooKeeperDistribution}). ZooKeeper reports no state-change timestamps, so a
+ * watcher thread asks every live server {@code srvr} in turn (about one server per millisecond) and turns
  * what it sees into events on the load generator's clock: a server answering "Mode: leader" or
  * "Mode: follower" is serving in that role (ZooKeeper answers only after its sync completes); one
  * that stops answering that way is counted LOOKING. Time-to-leader and time-to-ready are therefore
@@ -64,8 +66,8 @@ final class ZooKeeperTarget extends WatchedTarget {
     private final long[] logRead;
     private volatile boolean isClosed;
 
-    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap, final ZooKeeperDistribution zk,
-        final ZooKeeperVariant variant) throws IOException {
+    ZooKeeperTarget(final Path dir, final int size, final NodeTiming timing, final String heap,
+        final ZooKeeperDistribution zk, final ZooKeeperVariant variant) throws IOException {
         this.dir = dir;
         this.size = size;
         this.ensemble = Ensemble.majority(size);
@@ -114,10 +116,11 @@ final class ZooKeeperTarget extends WatchedTarget {
      * AdminServer off, no client limit, then the variant's knobs, which replace the defaults of the same key
      * (ZooKeeper would take the last one).
      */
-    static List<String> zooCfg(final NodeTiming timing, final ZooKeeperVariant variant, final String dataDir, final int clientPort) {
-        final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit=" + timing.initLimit(),
-            "syncLimit=" + timing.syncLimit(), "dataDir=" + dataDir, "clientPort=" + clientPort, "4lw.commands.whitelist=srvr",
-            "admin.enableServer=false", "maxClientCnxns=0"));
+    static List<String> zooCfg(final NodeTiming timing, final ZooKeeperVariant variant, final String dataDir,
+        final int clientPort) {
+        final List<String> cfg = new ArrayList<>(List.of("tickTime=" + timing.tickTimeMs(), "initLimit="
+            + timing.initLimit(), "syncLimit=" + timing.syncLimit(), "dataDir=" + dataDir, "clientPort=" + clientPort,
+            "4lw.commands.whitelist=srvr", "admin.enableServer=false", "maxClientCnxns=0"));
         cfg.removeIf(line -> variant.knobs().containsKey(line.substring(0, line.indexOf('='))));
         cfg.addAll(variant.zooCfgLines());
         return cfg;
@@ -299,7 +302,8 @@ final class ZooKeeperTarget extends WatchedTarget {
             if (v.isUp()) {
                 final String mode = probe(clientPorts[(int)sid]);
                 final long ts = System.nanoTime();
-                final String state = "leader".equals(mode) ? "LEADING" : "follower".equals(mode) ? "FOLLOWING" : "LOOKING";
+                final String state = "leader".equals(mode) ? "LEADING" : "follower".equals(mode) ? "FOLLOWING"
+                    : "LOOKING";
                 final long leader = "LEADING".equals(state) ? sid : -1;
                 final NodeView next = new NodeView(sid, true, state, leader, !"LOOKING".equals(state));
                 // Only a view that is still the one probed may change: a crash or restart meanwhile wins.

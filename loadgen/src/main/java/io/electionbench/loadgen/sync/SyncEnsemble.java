@@ -50,14 +50,16 @@ public final class SyncEnsemble implements AutoCloseable {
      * Writes the ensemble's config into {@code dir} and copies the history into every pre-loaded
      * member's data directory.
      */
-    public SyncEnsemble(final Path dir, final int followers, final FsyncPolicy fsync, final SyncHistory history) throws Exception {
+    public SyncEnsemble(final Path dir, final int followers, final FsyncPolicy fsync,
+        final SyncHistory history) throws Exception {
         this.dir = dir;
         this.followers = followers;
         this.size = 2 * followers + 1;
         this.history = history;
         this.nodes = new ElectionNode[size + 1];
-        final List<String> lines = new ArrayList<>(List.of("# written by electionbench sync-bench", "tickTime=2000", "initLimit=10",
-            "syncLimit=5", "fsync=" + fsync.name().toLowerCase(Locale.ROOT), "dataDir=" + dir.resolve("node-%d")));
+        final List<String> lines = new ArrayList<>(List.of("# written by electionbench sync-bench", "tickTime=2000",
+            "initLimit=10", "syncLimit=5", "fsync=" + fsync.name().toLowerCase(Locale.ROOT),
+            "dataDir=" + dir.resolve("node-%d")));
         final int[] ports = FreePorts.pick(3 * size);
         for (int sid = 1; sid <= size; sid++) {
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * (sid - 1)] + ":" + ports[3 * (sid - 1) + 1]
@@ -96,7 +98,8 @@ public final class SyncEnsemble implements AutoCloseable {
             for (long sid = size; sid > followers; sid--) {
                 start(sid);
             }
-            await(timeoutNs, "the pre-loaded members to elect sid " + leaderSid() + " and establish its epoch", this::isLeaderServing);
+            await(timeoutNs, "the pre-loaded members to elect sid " + leaderSid() + " and establish its epoch",
+                this::isLeaderServing);
             final Map<Long, Long> cpuBefore = ThreadCpu.sample();
             final long startNs = System.nanoTime();
             for (long sid = 1; sid <= followers; sid++) {
@@ -132,7 +135,8 @@ public final class SyncEnsemble implements AutoCloseable {
         for (int sid = followers + 1; sid <= size; sid++) {
             final NodeStatus s = nodes[sid].status();
             if ("LEADING".equals(s.state()) && sid != leaderSid()) {
-                throw new SyncFailure("sid " + sid + " was elected instead of " + leaderSid() + "; last seen: " + describe());
+                throw new SyncFailure("sid " + sid + " was elected instead of " + leaderSid() + "; last seen: "
+                    + describe());
             }
             isServing &= s.isServing() && s.leader() == leaderSid();
         }
@@ -166,17 +170,19 @@ public final class SyncEnsemble implements AutoCloseable {
         return servingNs;
     }
 
-    private FollowerSync followerSync(final ElectionNode node, final long servingNs, final long startNs) throws SyncFailure {
+    private FollowerSync followerSync(final ElectionNode node, final long servingNs,
+        final long startNs) throws SyncFailure {
         final NodeStatus s = node.status();
         if (s.syncsReceived() != 1) {
             throw new SyncFailure("follower " + node.sid() + " was synced " + s.syncsReceived()
                 + " times before it served (a sync stream broke off and started over); last state " + s.toJson());
         }
         if (s.leader() != leaderSid()) {
-            throw new SyncFailure("follower " + node.sid() + " follows " + s.leader() + ", not the expected sync source " + leaderSid());
+            throw new SyncFailure("follower " + node.sid() + " follows " + s.leader()
+                + ", not the expected sync source " + leaderSid());
         }
-        return new FollowerSync(node.sid(), s.syncMode(), s.syncTxnsReceived(), s.syncBytesReceived(), s.lastSyncNs(), servingNs,
-            servingNs - startNs);
+        return new FollowerSync(node.sid(), s.syncMode(), s.syncTxnsReceived(), s.syncBytesReceived(), s.lastSyncNs(),
+            servingNs, servingNs - startNs);
     }
 
     /** After {@link #stopAll()}: every member's log ends with the history's last zxid and digest. */
@@ -187,9 +193,10 @@ public final class SyncEnsemble implements AutoCloseable {
                 continue;
             }
             if (log.lastZxid() != history.lastZxid() || log.digest() != history.digest()) {
-                throw new SyncFailure("sid " + sid + " ended with last zxid " + Zxid.toString(log.lastZxid()) + " digest "
-                    + Long.toHexString(log.digest()) + "; the leader's history ends at " + Zxid.toString(history.lastZxid())
-                    + " with digest " + Long.toHexString(history.digest()) + ": the sync lost or changed txns");
+                throw new SyncFailure("sid " + sid + " ended with last zxid " + Zxid.toString(log.lastZxid())
+                    + " digest " + Long.toHexString(log.digest()) + "; the leader's history ends at "
+                    + Zxid.toString(history.lastZxid()) + " with digest " + Long.toHexString(history.digest())
+                    + ": the sync lost or changed txns");
             }
         }
     }
@@ -199,12 +206,13 @@ public final class SyncEnsemble implements AutoCloseable {
         for (int sid = 1; sid <= followers; sid++) {
             final Path logDir = config.dataDir(sid).resolve(NodeStorage.VERSION_DIR).resolve(NodeStorage.LOG_DIR);
             final List<String> repairs = new ArrayList<>();
-            try (FileTxnLog log = FileTxnLog.open(logDir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER).warnings(repairs::add))) {
+            try (FileTxnLog log = FileTxnLog.open(logDir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.NEVER)
+                .warnings(repairs::add))) {
                 if (!repairs.isEmpty() || log.lastZxid() != history.lastZxid() || log.digest() != history.digest()) {
-                    throw new SyncFailure("follower " + sid + "'s log as reopened from " + logDir + " ends at " + Zxid.toString(log.lastZxid())
-                        + " with digest " + Long.toHexString(log.digest()) + (repairs.isEmpty() ? "" : " after repairs " + repairs)
-                        + "; the leader's history ends at " + Zxid.toString(history.lastZxid()) + " with digest "
-                        + Long.toHexString(history.digest()));
+                    throw new SyncFailure("follower " + sid + "'s log as reopened from " + logDir + " ends at "
+                        + Zxid.toString(log.lastZxid()) + " with digest " + Long.toHexString(log.digest())
+                        + (repairs.isEmpty() ? "" : " after repairs " + repairs) + "; the leader's history ends at "
+                        + Zxid.toString(history.lastZxid()) + " with digest " + Long.toHexString(history.digest()));
                 }
             }
         }
@@ -227,8 +235,8 @@ public final class SyncEnsemble implements AutoCloseable {
         final long deadline = System.nanoTime() + timeoutNs;
         while (!condition.isMet()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new SyncFailure("timed out after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s waiting for " + what
-                    + "; last seen: " + describe());
+                throw new SyncFailure("timed out after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs)
+                    + " s waiting for " + what + "; last seen: " + describe());
             }
             LockSupport.parkNanos(POLL_NS);
         }
@@ -238,8 +246,9 @@ public final class SyncEnsemble implements AutoCloseable {
         final StringBuilder sb = new StringBuilder();
         for (int sid = 1; sid <= size; sid++) {
             final NodeStatus s = nodes[sid] == null ? null : nodes[sid].status();
-            sb.append(sid).append('=').append(s == null ? "down" : s.state() + "->" + s.leader() + (s.isServing() ? "+" : "")
-                + "@" + Zxid.toString(s.zxid())).append(' ');
+            sb.append(sid).append('=').append(s == null ? "down"
+                : s.state() + "->" + s.leader() + (s.isServing() ? "+" : "") + "@" + Zxid.toString(s.zxid()))
+                .append(' ');
         }
         return sb.toString().trim();
     }

@@ -51,9 +51,11 @@ final class ThreadCpu {
      * @param leaderSid the sync source
      * @param followers the lagging followers are sids 1..followers
      */
-    static Map<String, Long> byRole(final Map<Long, Long> before, final Map<Long, Long> after, final long leaderSid, final int followers) {
+    static Map<String, Long> byRole(final Map<Long, Long> before, final Map<Long, Long> after, final long leaderSid,
+        final int followers) {
         final Map<String, Long> out = new LinkedHashMap<>();
-        for (final String group : new String[] {LEADER_AGENT, LEADER_TRANSPORT, FOLLOWER_AGENT, FOLLOWER_TRANSPORT, PEERS, OTHER}) {
+        for (final String group : new String[] {LEADER_AGENT, LEADER_TRANSPORT, FOLLOWER_AGENT, FOLLOWER_TRANSPORT,
+            PEERS, OTHER}) {
             out.put(group, 0L);
         }
         for (final Map.Entry<Long, Long> e : after.entrySet()) {

@@ -47,11 +47,13 @@ public final class ZooKeeperHome {
                 }
             }
         } catch (final IOException ex) {
-            throw new ZooKeeperVersionException("--zookeeper-home " + home + ": cannot read " + lib + ": " + ex.getMessage(), ex);
+            throw new ZooKeeperVersionException("--zookeeper-home " + home + ": cannot read " + lib + ": "
+                + ex.getMessage(), ex);
         }
         if (version == null) {
-            throw new ZooKeeperVersionException("--zookeeper-home " + home + ": not a ZooKeeper distribution (no jar in "
-                + lib + " holds ZooKeeper's server, " + POM_PROPERTIES + ")");
+            throw new ZooKeeperVersionException("--zookeeper-home " + home
+                + ": not a ZooKeeper distribution (no jar in " + lib + " holds ZooKeeper's server, " + POM_PROPERTIES
+                + ")");
         }
         ZooKeeperReleases.checkSupported("--zookeeper-home " + home + " holds ZooKeeper " + version, version);
         jars.sort(null);

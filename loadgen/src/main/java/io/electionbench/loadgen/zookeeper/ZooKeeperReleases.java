@@ -60,7 +60,8 @@ public final class ZooKeeperReleases implements AutoCloseable {
     private final List<RemoteRepository> repositories;
     private final Path localRepository;
 
-    private ZooKeeperReleases(final Path localRepository, final DefaultMirrorSelector mirrors, final boolean isOffline) {
+    private ZooKeeperReleases(final Path localRepository, final DefaultMirrorSelector mirrors,
+        final boolean isOffline) {
         this.localRepository = localRepository;
         this.system = new RepositorySystemSupplier().get();
         this.session = new SessionBuilderSupplier(system).get()
@@ -101,7 +102,8 @@ public final class ZooKeeperReleases implements AutoCloseable {
         }
         final DefaultMirrorSelector mirrors = new DefaultMirrorSelector();
         for (final Mirror m : settings.getMirrors()) {
-            mirrors.add(m.getId(), m.getUrl(), m.getLayout(), false, m.isBlocked(), m.getMirrorOf(), m.getMirrorOfLayouts());
+            mirrors.add(m.getId(), m.getUrl(), m.getLayout(), false, m.isBlocked(), m.getMirrorOf(),
+                m.getMirrorOfLayouts());
         }
         final Path local = settings.getLocalRepository() != null && !settings.getLocalRepository().isBlank()
             ? Path.of(settings.getLocalRepository()) : Path.of(System.getProperty("user.home"), ".m2", "repository");
@@ -123,14 +125,17 @@ public final class ZooKeeperReleases implements AutoCloseable {
             final CollectRequest collect = new CollectRequest(new Dependency(server, JavaScopes.RUNTIME), repositories);
             for (final Dependency d : system.readArtifactDescriptor(session,
                 new ArtifactDescriptorRequest(server, repositories, null)).getDependencies()) {
-                if (JavaScopes.PROVIDED.equals(d.getScope()) && SHIPPED_PROVIDED.contains(d.getArtifact().getArtifactId())) {
+                if (JavaScopes.PROVIDED.equals(d.getScope())
+                    && SHIPPED_PROVIDED.contains(d.getArtifact().getArtifactId())) {
                     collect.addDependency(new Dependency(d.getArtifact(), JavaScopes.RUNTIME));
                 }
             }
-            final DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+            final DependencyRequest request = new DependencyRequest(collect,
+                DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
             for (final ArtifactResult result : system.resolveDependencies(session, request).getArtifactResults()) {
                 final Artifact a = result.getArtifact();
-                if (a.getGroupId().equals("ch.qos.logback") || a.getGroupId().equals("org.slf4j") && !a.getArtifactId().equals("slf4j-api")) {
+                if (a.getGroupId().equals("ch.qos.logback") || a.getGroupId().equals("org.slf4j") && !a.getArtifactId()
+                    .equals("slf4j-api")) {
                     continue; // one binding for every version: slf4j-simple, added below
                 }
                 if (a.getGroupId().equals("org.slf4j")) {
@@ -148,8 +153,10 @@ public final class ZooKeeperReleases implements AutoCloseable {
             + repositories.get(0).getUrl() + " via " + localRepository);
     }
 
-    private Path artifact(final String group, final String id, final String version) throws ArtifactResolutionException {
-        final ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(group, id, "jar", version), repositories, null);
+    private Path artifact(final String group, final String id,
+        final String version) throws ArtifactResolutionException {
+        final ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(group, id, "jar", version),
+            repositories, null);
         return system.resolveArtifact(session, request).getArtifact().getPath();
     }
 
@@ -180,7 +187,8 @@ public final class ZooKeeperReleases implements AutoCloseable {
             root = root.getCause();
         }
         return new ZooKeeperVersionException("--zookeeper " + version + ": cannot resolve it from "
-            + repositories.get(0).getUrl() + " and it is not complete in " + localRepository + ": " + oneLine(root), ex);
+            + repositories.get(0).getUrl() + " and it is not complete in " + localRepository + ": " + oneLine(root),
+            ex);
     }
 
     private static String oneLine(final Throwable t) {

@@ -27,8 +27,8 @@ public record ZooKeeperVariant(String name, Map<String, String> knobs) {
     public static final Set<String> SYSTEM_PROPERTY_KEYS = Set.of("cnxTimeout", "fastleader.minNotificationInterval",
         "fastleader.maxNotificationInterval", "forceSync", "electionPortBindRetry", "tcpKeepAlive",
         "leader.maxTimeToWaitForEpoch", "learner.asyncSending", "leader.ackLoggingFrequency");
-    private static final Set<String> MANAGED = Set.of("dataDir", "dataLogDir", "clientPort", "clientPortAddress", "myid",
-        "4lw.commands.whitelist", "admin.enableServer");
+    private static final Set<String> MANAGED = Set.of("dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+        "myid", "4lw.commands.whitelist", "admin.enableServer");
     private static final Set<String> TIMING = Set.of("tickTime", "initLimit", "syncLimit");
 
     public ZooKeeperVariant {
@@ -68,12 +68,13 @@ public record ZooKeeperVariant(String name, Map<String, String> knobs) {
             }
             final int colon = part.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("--zk-variants '" + part.trim() + "' is not NAME:KEY=VALUE[;KEY=VALUE]"
-                    + " (NAME: for none)");
+                throw new IllegalArgumentException("--zk-variants '" + part.trim()
+                    + "' is not NAME:KEY=VALUE[;KEY=VALUE] (NAME: for none)");
             }
             final String name = part.substring(0, colon).trim();
             if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("--zk-variants name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
+                throw new IllegalArgumentException("--zk-variants name '" + name
+                    + "' may hold only letters, digits, '.', '_' and '-'");
             }
             if (out.stream().anyMatch(v -> v.name().equals(name))) {
                 throw new IllegalArgumentException("--zk-variants names '" + name + "' twice");
@@ -95,7 +96,8 @@ public record ZooKeeperVariant(String name, Map<String, String> knobs) {
     }
 
     private static void checkKey(final String key, final String flag) {
-        if (MANAGED.contains(key) || key.startsWith("server.") || key.startsWith("group.") || key.startsWith("weight.")) {
+        if (MANAGED.contains(key) || key.startsWith("server.") || key.startsWith("group.")
+            || key.startsWith("weight.")) {
             throw new IllegalArgumentException(flag + ": " + key + " is set by the load generator for every server and"
                 + " cannot be changed");
         }

@@ -66,7 +66,8 @@ class ElectionHeaderRewriterTest {
     @Test
     void aHeaderSplitAtAnyByteComesOutTheSame() {
         // A longer real address than the proxy's, so the length field must change.
-        final byte[] in = concat(header(ElectionHeaderRewriter.PROTOCOL_VERSION_V1, 7, "localhost.localdomain:38888"), FRAME);
+        final byte[] in = concat(header(ElectionHeaderRewriter.PROTOCOL_VERSION_V1, 7, "localhost.localdomain:38888"),
+            FRAME);
         final byte[] expected = concat(header(ElectionHeaderRewriter.PROTOCOL_VERSION_V1, 7, PROXY), FRAME);
         for (int cut = 1; cut < in.length; cut++) {
             assertArrayEquals(expected, feed(in, cut), "split at " + cut);
@@ -92,7 +93,8 @@ class ElectionHeaderRewriterTest {
         final byte[] tooLong = ByteBuffer.allocate(24).putLong(ElectionHeaderRewriter.PROTOCOL_VERSION_V1).putLong(1)
             .putInt(ElectionHeaderRewriter.MAX_ADDRESS_BYTES + 1).putInt(0).array();
         assertArrayEquals(tooLong, feed(tooLong, 3, 17));
-        final byte[] empty = ByteBuffer.allocate(20).putLong(ElectionHeaderRewriter.PROTOCOL_VERSION_V1).putLong(1).putInt(0).array();
+        final byte[] empty = ByteBuffer.allocate(20).putLong(ElectionHeaderRewriter.PROTOCOL_VERSION_V1).putLong(1)
+            .putInt(0).array();
         assertArrayEquals(empty, feed(empty));
     }
 
@@ -104,7 +106,8 @@ class ElectionHeaderRewriterTest {
         assertNull(ch.readInbound(), "half a header is held back");
         assertTrue(ch.pipeline().get(ElectionHeaderRewriter.class) != null);
         ch.writeInbound(Unpooled.copiedBuffer(h, 10, h.length - 10));
-        assertNull(ch.pipeline().get(ElectionHeaderRewriter.class), "the data path after the header is the relay's alone");
+        assertNull(ch.pipeline().get(ElectionHeaderRewriter.class),
+            "the data path after the header is the relay's alone");
         ch.finishAndReleaseAll();
     }
 }

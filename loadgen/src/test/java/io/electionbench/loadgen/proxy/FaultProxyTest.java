@@ -152,7 +152,8 @@ class FaultProxyTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             refusing = probe.getLocalPort();
         }
-        try (FaultProxy toNowhere = FaultProxy.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), refusing))) {
+        try (FaultProxy toNowhere = FaultProxy.open(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+            refusing))) {
             final Socket c = connect(toNowhere.port());
             assertClosed(c);
         }
@@ -161,7 +162,8 @@ class FaultProxyTest {
     @Test
     void aRefusedConnectIsRetriedUntilTheServerListens() throws Exception {
         final int port = io.electionbench.transport.net.FreePorts.pick(1)[0];
-        try (FaultProxy late = FaultProxy.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).retryConnect(100, 20)) {
+        try (FaultProxy late = FaultProxy.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            .retryConnect(100, 20)) {
             final Socket c = connect(late.port());
             c.getOutputStream().write(new byte[] {9});
             try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -184,9 +186,9 @@ class FaultProxyTest {
         final long[] d = pingPong(direct, 3000);
         final long[] p = pingPong(proxied, 3000);
         final long addedUs = (p[p.length / 2] - d[d.length / 2]) / 1000;
-        System.out.printf("fault proxy (%s): 64-byte round trip p50 %d us direct, %d us proxied (p99 %d vs %d us): about %d us per crossing%n",
-            "default loops", d[d.length / 2] / 1000, p[p.length / 2] / 1000, d[d.length * 99 / 100] / 1000, p[p.length * 99 / 100] / 1000,
-            addedUs / 2);
+        System.out.printf("fault proxy (%s): 64-byte round trip p50 %d us direct, %d us proxied (p99 %d vs %d us):"
+            + " about %d us per crossing%n", "default loops", d[d.length / 2] / 1000, p[p.length / 2] / 1000,
+            d[d.length * 99 / 100] / 1000, p[p.length * 99 / 100] / 1000, addedUs / 2);
         assertTrue(p[p.length / 2] > 0);
     }
 

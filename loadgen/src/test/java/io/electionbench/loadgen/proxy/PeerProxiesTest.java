@@ -30,7 +30,8 @@ class PeerProxiesTest {
         try (PeerProxies proxies = new PeerProxies(servers, Set.of(22001))) {
             assertEquals(20002, proxies.quorum(1, 2).upstream().getPort());
             assertEquals(21003, proxies.election(2, 3).upstream().getPort());
-            assertNotEquals(proxies.electionPort(1, 2), proxies.electionPort(3, 2), "each server has its own proxy to a peer");
+            assertNotEquals(proxies.electionPort(1, 2), proxies.electionPort(3, 2),
+                "each server has its own proxy to a peer");
 
             proxies.partition(new long[][] {{3}, {1, 2}});
             for (long a = 1; a <= 3; a++) {
@@ -55,7 +56,8 @@ class PeerProxiesTest {
     void theElectionHeaderPointsTheDialBackAtTheReverseProxy() throws IOException {
         try (ServerSocket election1 = listen(); ServerSocket election2 = listen()) {
             final Map<Long, PeerProxies.Ports> servers = Map.of(
-                1L, new PeerProxies.Ports(1, election1.getLocalPort()), 2L, new PeerProxies.Ports(2, election2.getLocalPort()));
+                1L, new PeerProxies.Ports(1, election1.getLocalPort()), 2L,
+                    new PeerProxies.Ports(2, election2.getLocalPort()));
             try (PeerProxies proxies = new PeerProxies(servers, Set.of());
                 Socket initiator = new Socket(InetAddress.getLoopbackAddress(), proxies.electionPort(1, 2))) {
                 final DataOutputStream out = new DataOutputStream(initiator.getOutputStream());
@@ -82,7 +84,8 @@ class PeerProxiesTest {
 
                     // The dial-back lands on server 1's real port, through the proxy a cut of 2 -> 1 stops.
                     final int port = Integer.parseInt(dialBack.substring(dialBack.indexOf(':') + 1));
-                    try (Socket back = new Socket(InetAddress.getLoopbackAddress(), port); Socket landed = accept(election1)) {
+                    try (Socket back = new Socket(InetAddress.getLoopbackAddress(),
+                        port); Socket landed = accept(election1)) {
                         assertTrue(landed.isConnected());
                         assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), election1.getLocalPort()),
                             proxies.election(2, 1).upstream());

@@ -27,8 +27,8 @@ class ZooKeeperPartitionTest {
         final int code;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = Main.newCommandLine().execute("run", "--target", "zookeeper", "--sizes", "3", "--patterns", "partition-leader",
-                "--trials", "1", "--warmup", "0", "--no-store", "--json", "--tick-time", "500");
+            code = Main.newCommandLine().execute("run", "--target", "zookeeper", "--sizes", "3", "--patterns",
+                "partition-leader", "--trials", "1", "--warmup", "0", "--no-store", "--json", "--tick-time", "500");
         } finally {
             System.setOut(out);
         }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.collections.LongArrayList;
 import org.junit.jupiter.api.Test;
 
+import io.electionbench.loadgen.write.OpenLoopSchedule;
+
 /** {@link ClientStream} and {@link SessionLog} stepped by hand on a fake clock: no sockets, no threads. */
 class ClientStreamTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);

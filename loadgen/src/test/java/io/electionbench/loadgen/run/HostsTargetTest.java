@@ -83,9 +83,10 @@ class HostsTargetTest {
         for (final Pattern p : Pattern.values()) {
             final int size = Math.max(3, p.minSize());
             final Inventory inv = Inventory.parse(bed.inventory(runs, size));
-            final CellRunner.CellOutcome o = new CellRunner("hosts", size, p, ElectionPolicy.FAST, timing, 1, "64m",
-                work.resolve(p.flag())).hosts(inv).zookeeper(zk, ZooKeeperVariant.NONE, "64m").observeByPolling(true)
-                .settle(TimeUnit.MILLISECONDS.toNanos(200)).run(0, 1, TRIAL_TIMEOUT_NS, n -> { });
+            final CellRunner.CellOutcome o = new CellRunner(TargetKind.HOSTS, size, p, ElectionPolicy.FAST, timing, 1,
+                "64m", work.resolve(p.flag())).hosts(inv).zookeeper(zk, ZooKeeperVariant.NONE, "64m")
+                .observeByPolling(true).settle(TimeUnit.MILLISECONDS.toNanos(200))
+                .run(0, 1, TRIAL_TIMEOUT_NS, n -> { });
             assertNull(o.skipped(), p.flag());
             if (o.samples().isEmpty() || !o.failures().isEmpty() || !o.violations().isEmpty()) {
                 problems.add(p.flag() + ": samples " + o.samples().size() + ", failures " + o.failures()

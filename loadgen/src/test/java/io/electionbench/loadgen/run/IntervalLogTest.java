@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.electionbench.loadgen.write.TrialWrites;
+
 /** The interval logs are read by HdrHistogram's own HistogramLogProcessor with its default options. */
 class IntervalLogTest {
     private static final String CELL = "target=sim/size=3/pattern=leader-crash/policy=fast";

@@ -28,7 +28,8 @@ class RemoteTargetTest {
     @Test
     void drivesRunningNodesThroughTheirAdminEndpoints(@TempDir final Path dir) throws Exception {
         final int[] ports = AdminTarget.freePorts(9);
-        final List<String> lines = new ArrayList<>(List.of("tickTime=200", "initLimit=10", "syncLimit=5", "dataDir=" + dir.resolve("n-%d")));
+        final List<String> lines = new ArrayList<>(List.of("tickTime=200", "initLimit=10", "syncLimit=5", "dataDir="
+            + dir.resolve("n-%d")));
         for (int sid = 1; sid <= 3; sid++) {
             lines.add("server." + sid + "=127.0.0.1:" + ports[3 * sid - 3] + ":" + ports[3 * sid - 2] + ":participant");
             lines.add("admin." + sid + "=127.0.0.1:" + ports[3 * sid - 1]);
@@ -50,7 +51,8 @@ class RemoteTargetTest {
                 System.setOut(new java.io.PrintStream(out, true, "UTF-8"));
                 System.setErr(new java.io.PrintStream(err, true, "UTF-8"));
                 code = Main.newCommandLine().execute("run", "--target", "remote", "--remote-config", cfg.toString(),
-                    "--patterns", "leader-crash", "--trials", "2", "--warmup", "0", "--no-store", "--json", "--verbose", "--timeout", "20");
+                    "--patterns", "leader-crash", "--trials", "2", "--warmup", "0", "--no-store", "--json",
+                    "--verbose", "--timeout", "20");
             } finally {
                 System.setOut(savedOut);
                 System.setErr(savedErr);
@@ -74,7 +76,8 @@ class RemoteTargetTest {
         final StringBuilder b = new StringBuilder();
         for (int sid = 1; sid <= 3; sid++) {
             try {
-                b.append("--- node ").append(sid).append(" log\n").append(Files.readString(dir.resolve("node-" + sid + ".log")));
+                b.append("--- node ").append(sid).append(" log\n")
+                    .append(Files.readString(dir.resolve("node-" + sid + ".log")));
             } catch (final java.io.IOException ex) {
                 b.append("--- node ").append(sid).append(": no log (").append(ex).append(")\n");
             }

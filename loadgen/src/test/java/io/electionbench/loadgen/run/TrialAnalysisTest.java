@@ -34,9 +34,9 @@ class TrialAnalysisTest {
         final Map<Long, NodeView> before = ledBy(5);
         final List<TrialEvent> events = List.of(
             e(4, 90, "LOOKING", -1),          // before the fault: ignored
-            e(1, 1_200, "LOOKING", -1), e(2, 1_300, "LOOKING", -1), e(3, 1_250, "LOOKING", -1), e(4, 1_400, "LOOKING", -1),
-            e(4, 2_000, "LEADING", 4), e(3, 2_100, "FOLLOWING", 4), e(2, 2_500, "FOLLOWING", 4),
-            e(1, 2_600, "FOLLOWING", 4), e(4, 3_000, TrialEvent.SERVING, 4));
+            e(1, 1_200, "LOOKING", -1), e(2, 1_300, "LOOKING", -1), e(3, 1_250, "LOOKING", -1),
+            e(4, 1_400, "LOOKING", -1), e(4, 2_000, "LEADING", 4), e(3, 2_100, "FOLLOWING", 4),
+            e(2, 2_500, "FOLLOWING", 4), e(1, 2_600, "FOLLOWING", 4), e(4, 3_000, TrialEvent.SERVING, 4));
         final TrialAnalysis.Outcome o = FIVE.analyze(before, events, 1_000, 5);
         assertEquals(200, o.detectionNs());
         assertEquals(1_500, o.leaderNs(), "4 leads and, with 3 and 2, is a quorum of five at 2,500");
@@ -58,7 +58,8 @@ class TrialAnalysisTest {
     void aLeaderWithoutAQuorumOfFollowersIsNotALeaderYet() {
         final Map<Long, NodeView> before = ledBy(5, 5);
         final List<TrialEvent> events = List.of(
-            e(1, 1_100, "LOOKING", -1), e(2, 1_100, "LOOKING", -1), e(3, 1_100, "LOOKING", -1), e(4, 1_100, "LOOKING", -1),
+            e(1, 1_100, "LOOKING", -1), e(2, 1_100, "LOOKING", -1), e(3, 1_100, "LOOKING", -1),
+                e(4, 1_100, "LOOKING", -1),
             e(4, 1_500, "LEADING", 4), e(3, 1_600, "FOLLOWING", 4), e(4, 1_700, TrialEvent.SERVING, 4),
             e(3, 1_800, "LOOKING", -1), e(3, 1_900, "LOOKING", -1));
         final TrialAnalysis.Outcome o = FIVE.analyze(before, events, 1_000, 5);
@@ -74,6 +75,7 @@ class TrialAnalysisTest {
             e(2, 1_700, "FOLLOWING", 4));
         final TrialAnalysis.Outcome o = FIVE.analyze(before, events, 1_000, 5);
         assertEquals(700, o.leaderNs());
-        assertEquals(700, o.readyNs(), "the leader served at 1,650, before its quorum reported; ready is when both hold");
+        assertEquals(700, o.readyNs(),
+            "the leader served at 1,650, before its quorum reported; ready is when both hold");
     }
 }

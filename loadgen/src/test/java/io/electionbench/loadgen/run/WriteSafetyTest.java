@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.quorum.Ensemble;
+import io.electionbench.loadgen.write.TrialWrites;
+import io.electionbench.loadgen.write.WriteDriver;
 
 /**
  * A lost acknowledged write reaches the cell's violations, warm-up trials included, and every trial
@@ -25,13 +27,15 @@ class WriteSafetyTest {
     @Test
     void aLostWriteIsAViolationOfItsTrial(@TempDir final Path dir) throws Exception {
         final int[] checks = new int[1];
-        final CellRunner.CellOutcome o = new CellRunner("sim", 3, Pattern.LEADER_CRASH, ElectionPolicy.FAST, TIMING, 1, "64m", dir)
-            .writeRate(1_000).targetFactory(() -> new LosingTarget(new SimTarget(3, ElectionPolicy.FAST, TIMING, 1), checks))
-            .run(1, 2, TimeUnit.SECONDS.toNanos(30), done -> { });
+        final CellRunner.CellOutcome o = new CellRunner(TargetKind.SIM, 3, Pattern.LEADER_CRASH, ElectionPolicy.FAST,
+            TIMING, 1, "64m", dir).writeRate(1_000).targetFactory(() -> new LosingTarget(new SimTarget(3,
+            ElectionPolicy.FAST, TIMING, 1), checks)).run(1, 2, TimeUnit.SECONDS.toNanos(30), done -> { });
         assertEquals(3, checks[0], "every trial's writes were checked, the warm-up's too");
-        assertEquals(List.of("trial 1: acknowledged write 7 at zxid 1:7 is missing (made up by the test)"), o.violations());
+        assertEquals(List.of("trial 1: acknowledged write 7 at zxid 1:7 is missing (made up by the test)"),
+            o.violations());
         assertEquals(2, o.writes().size(), "measured trials only");
-        assertTrue(o.writes().get(0).committed() > 100, "the real check passed for the others: " + o.writes().get(0).committed());
+        assertTrue(o.writes().get(0).committed() > 100, "the real check passed for the others: " + o.writes().get(0)
+            .committed());
     }
 
     /** The simulator target whose write check, after the real one, reports a loss in the second trial. */
@@ -71,7 +75,8 @@ class WriteSafetyTest {
                 @Override
                 public String missingAcknowledged(final TrialWrites writes) throws Exception {
                     final String found = real.missingAcknowledged(writes);
-                    return ++checks[0] == 2 && found == null ? "acknowledged write 7 at zxid 1:7 is missing (made up by the test)" : found;
+                    return ++checks[0] == 2 && found == null
+                        ? "acknowledged write 7 at zxid 1:7 is missing (made up by the test)" : found;
                 }
 
                 @Override

@@ -25,7 +25,8 @@ class ZooKeeperReleasesTest {
             final ZooKeeperDistribution zk = releases.resolve(ZooKeeperReleases.DEFAULT_VERSION);
             assertEquals("zk-3.9.5", zk.policyName());
             final List<String> names = zk.jars().stream().map(p -> p.getFileName().toString()).toList();
-            assertTrue(names.contains("zookeeper-3.9.5.jar") && names.contains("zookeeper-jute-3.9.5.jar"), names.toString());
+            assertTrue(names.contains("zookeeper-3.9.5.jar") && names.contains("zookeeper-jute-3.9.5.jar"),
+                names.toString());
             assertTrue(names.stream().anyMatch(n -> n.startsWith("netty-handler-")), names.toString());
             assertTrue(names.stream().anyMatch(n -> n.startsWith("slf4j-simple-")), names.toString());
             assertTrue(names.stream().noneMatch(n -> n.startsWith("logback-")), "one binding only: " + names);
@@ -46,7 +47,8 @@ class ZooKeeperReleasesTest {
     @Test
     void aReleaseThatDoesNotExistIsNamed() throws Exception {
         try (ZooKeeperReleases releases = ZooKeeperReleases.fromSettings()) {
-            final String message = assertThrows(ZooKeeperVersionException.class, () -> releases.resolve("3.9.99")).getMessage();
+            final String message = assertThrows(ZooKeeperVersionException.class, () -> releases.resolve("3.9.99"))
+                .getMessage();
             assertTrue(message.startsWith("--zookeeper 3.9.99: no such ZooKeeper release in "), message);
             assertEquals(-1, message.indexOf('\n'), "one line");
         }
@@ -61,9 +63,10 @@ class ZooKeeperReleasesTest {
             + "</mirrors></settings>");
         try (ZooKeeperReleases releases = ZooKeeperReleases.fromSettings(settings)) {
             assertEquals(dir.resolve("empty-repo"), releases.localRepository(), "settings.xml's local repository");
-            final String message = assertThrows(ZooKeeperVersionException.class, () -> releases.resolve("3.9.5")).getMessage();
-            assertTrue(message.startsWith("--zookeeper 3.9.5: cannot resolve it from http://127.0.0.1:9/maven2 and it is"
-                + " not complete in " + dir.resolve("empty-repo")), message);
+            final String message = assertThrows(ZooKeeperVersionException.class, () -> releases.resolve("3.9.5"))
+                .getMessage();
+            assertTrue(message.startsWith("--zookeeper 3.9.5: cannot resolve it from http://127.0.0.1:9/maven2 and"
+                + " it is not complete in " + dir.resolve("empty-repo")), message);
             assertEquals(-1, message.indexOf('\n'), "one line");
         }
     }

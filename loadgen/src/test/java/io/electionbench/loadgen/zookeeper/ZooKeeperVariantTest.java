@@ -10,7 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ZooKeeperVariantTest {
-    private static final ZooKeeperDistribution ZK = new ZooKeeperDistribution("3.9.5", List.of(Path.of("zk.jar")), "test");
+    private static final ZooKeeperDistribution ZK = new ZooKeeperDistribution("3.9.5", List.of(Path.of("zk.jar")),
+        "test");
 
     @Test
     void variantsAreNamedCellsWithTheCommonKnobsUnderTheirOwn() {
@@ -28,7 +29,8 @@ class ZooKeeperVariantTest {
     @Test
     void eachKnobGoesWhereZooKeeperReadsIt() {
         final ZooKeeperVariant v = new ZooKeeperVariant("x", ZooKeeperVariant.parseConfig(List.of("cnxTimeout=500",
-            "fastleader.minNotificationInterval=50", "forceSync=no", "zookeeper.snapshot.trust.empty=true", "snapCount=10",
+            "fastleader.minNotificationInterval=50", "forceSync=no", "zookeeper.snapshot.trust.empty=true",
+            "snapCount=10",
             "globalOutstandingLimit=100"), "--zk-config"));
         assertEquals(List.of("snapCount=10", "globalOutstandingLimit=100"), v.zooCfgLines());
         assertEquals(List.of("-Dzookeeper.cnxTimeout=500", "-Dzookeeper.fastleader.minNotificationInterval=50",
@@ -52,7 +54,8 @@ class ZooKeeperVariantTest {
             assertThrows(IllegalArgumentException.class, () -> ZooKeeperVariant.parseVariants("a:,a:x=1", Map.of()))
                 .getMessage());
         assertEquals("--zk-variants name 'a b' may hold only letters, digits, '.', '_' and '-'",
-            assertThrows(IllegalArgumentException.class, () -> ZooKeeperVariant.parseVariants("a b:", Map.of())).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ZooKeeperVariant.parseVariants("a b:", Map.of()))
+            .getMessage());
         final ZooKeeperVariant badTick = ZooKeeperVariant.parseVariants("t:tickTime=fast", Map.of()).get(0);
         assertEquals("zookeeper variant t: tickTime=fast is not a positive integer",
             assertThrows(IllegalArgumentException.class, () -> badTick.timing("tickTime", 2000)).getMessage());

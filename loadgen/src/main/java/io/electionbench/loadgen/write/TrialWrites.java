@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.Arrays;
 
@@ -23,9 +23,9 @@ public final class TrialWrites {
     private final long wallStartMs;
     private final long wallEndMs;
 
-    TrialWrites(final long issued, final long committed, final long lost, final long refused, final long unanswered,
-        final long[] latenciesNs, final long[] answersNs, final long[] ackZxids, final long[] ackSeqs,
-        final Histogram latency, final long wallStartMs, final long wallEndMs) {
+    public TrialWrites(final long issued, final long committed, final long lost, final long refused,
+        final long unanswered, final long[] latenciesNs, final long[] answersNs, final long[] ackZxids,
+        final long[] ackSeqs, final Histogram latency, final long wallStartMs, final long wallEndMs) {
         this.issued = issued;
         this.committed = committed;
         this.lost = lost;
@@ -111,7 +111,9 @@ public final class TrialWrites {
         return end < 0 ? -1 : answersNs[end] - (end > 0 ? answersNs[end - 1] : faultNs);
     }
 
-    /** The COMMITTED answer that ends the gap {@link #unavailabilityNs} measures, or Long.MIN_VALUE when there is none. */
+    /**
+     * The COMMITTED answer that ends the gap {@link #unavailabilityNs} measures, or Long.MIN_VALUE when there is none.
+     */
     public long longestGapEndNs(final long faultNs, final long untilNs) {
         final int end = longestGapEnd(faultNs, untilNs);
         return end < 0 ? Long.MIN_VALUE : answersNs[end];

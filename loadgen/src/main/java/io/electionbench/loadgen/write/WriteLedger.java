@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.BitSet;
 
@@ -15,9 +15,9 @@ import org.agrona.collections.LongArrayList;
  * <p>Only {@link #maxCommittedIntendedNs()} is read from other threads (volatile); the rest is
  * handed over as an immutable {@link TrialWrites} by {@link #finish}.
  */
-final class WriteLedger {
+public final class WriteLedger {
     /** Latencies above an hour are clamped (a histogram needs a bound). */
-    static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
+    public static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
 
     private final OpenLoopSchedule schedule;
     private final long firstSeq;

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +34,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * locks); answers other than COMMITTED and lost connections also wake the agent, so retries do not
  * wait for the next scheduled write.
  */
-final class SocketWriteDriver extends AgentWriteDriver {
+public final class SocketWriteDriver extends AgentWriteDriver {
     /** Bytes per write: the sequence as a big-endian long, then zeros. */
     static final int PAYLOAD_BYTES = 128;
     static final long BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -55,7 +55,7 @@ final class SocketWriteDriver extends AgentWriteDriver {
 
     /** Reads a range of the serving leader's log ({@code GET /log}). */
     @FunctionalInterface
-    interface LogSource {
+    public interface LogSource {
         LeaderLog read(long fromZxid, long toZxid) throws Exception;
     }
 
@@ -78,8 +78,8 @@ final class SocketWriteDriver extends AgentWriteDriver {
      * @param tls             the ensemble's quorum TLS, or null
      * @param answerTimeoutNs a node with writes outstanding that answers nothing this long is dropped
      */
-    SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls, final double ratePerS,
-        final long answerTimeoutNs, final LogSource logSource) {
+    public SocketWriteDriver(final Map<Long, InetSocketAddress> addresses, final byte[] secret, final TlsConfig tls,
+        final double ratePerS, final long answerTimeoutNs, final LogSource logSource) {
         super(ratePerS);
         this.addresses = Map.copyOf(addresses);
         this.sids = addresses.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
@@ -89,7 +89,8 @@ final class SocketWriteDriver extends AgentWriteDriver {
         this.clients = new WriteClient[sids.length];
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("writer-io", true),
             isEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        start(new LeaderFollowingWriter(sids, new SocketLinks(), BACKOFF_NS, CONNECT_BACKOFF_NS, answerTimeoutNs), "writer");
+        start(new LeaderFollowingWriter(sids, new SocketLinks(), BACKOFF_NS, CONNECT_BACKOFF_NS, answerTimeoutNs),
+            "writer");
     }
 
     @Override
@@ -227,7 +228,9 @@ final class SocketWriteDriver extends AgentWriteDriver {
             wake();
         }
 
-        /** The ring is never full while the agent runs (4 MiB against a few thousand answers a second); spin if it is. */
+        /**
+         * The ring is never full while the agent runs (4 MiB against a few thousand answers a second); spin if it is.
+         */
         private int claim(final int type) {
             int at;
             while ((at = answers.tryClaim(type, RECORD_LENGTH)) < 0) {

@@ -1,10 +1,11 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 /**
  * Open-loop writes during trials (docs/loadgen.md, "Writes"): started before a trial's fault,
  * stopped once the trial settled, then checked against the leader's history. Called from the trial
- * thread; on the simulator the writes happen while the target's time passes ({@link Target#idle},
- * {@link Target#awaitStable}), on real targets on the driver's own thread.
+ * thread; on the simulator the writes happen while the target's time passes
+ * ({@link io.electionbench.loadgen.run.Target#idle}, {@link io.electionbench.loadgen.run.Target#awaitStable}),
+ * on real targets on the driver's own thread.
  */
 public interface WriteDriver extends AutoCloseable {
     /** Starts a trial's writes on a new schedule that begins now (the target's clock). */

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import io.electionbench.core.sim.check.Violation;
  * Open-loop writes on the simulator's virtual time, through {@link Simulator#write}: the same
  * schedule and the same latency accounting as on real targets, with an omniscient client (a write
  * goes straight to the serving leader; with none, it waits and is offered again 100 us later).
- * Everything runs on the trial thread while {@link SimTarget} lets time pass, in steps that end at
+ * Everything runs on the trial thread while the simulator target lets time pass, in steps that end at
  * the next due write, and every 10 us while writes are outstanding, so a commit's time is known to
  * 10 us (the simulated links take 100-300 us).
  *
@@ -27,7 +27,7 @@ import io.electionbench.core.sim.check.Violation;
  * probing (e, 1), (e, 2), ... as time passes. Writes a leader took but never committed, because it
  * crashed or stepped down, count as lost and are offered again with their intended time.
  */
-final class SimWriteDriver implements WriteDriver {
+public final class SimWriteDriver implements WriteDriver {
     static final long FINE_STEP_NS = TimeUnit.MICROSECONDS.toNanos(10);
     static final long RETRY_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long STABLE_STEP_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -59,7 +59,7 @@ final class SimWriteDriver implements WriteDriver {
         }
     }
 
-    SimWriteDriver(final Simulator sim, final double ratePerS) {
+    public SimWriteDriver(final Simulator sim, final double ratePerS) {
         this.sim = sim;
         this.ratePerS = ratePerS;
     }
@@ -85,7 +85,7 @@ final class SimWriteDriver implements WriteDriver {
     }
 
     /** True while a trial's writes need time to pass in small steps. */
-    boolean isBusy() {
+    public boolean isBusy() {
         return ledger != null && (!isStopping || !waiting.isEmpty() || hasOutstanding());
     }
 
@@ -99,7 +99,7 @@ final class SimWriteDriver implements WriteDriver {
     }
 
     /** Lets {@code durationNs} of virtual time pass, writing as due. */
-    void runFor(final long durationNs) {
+    public void runFor(final long durationNs) {
         final long end = sim.nowNs() + durationNs;
         poll();
         while (sim.nowNs() - end < 0) {
@@ -113,7 +113,7 @@ final class SimWriteDriver implements WriteDriver {
      * As {@link Simulator#runUntilStable}, writing as due; stability ({@link #isStable}) is checked at
      * least every millisecond.
      */
-    boolean runUntilStable(final long boundNs) {
+    public boolean runUntilStable(final long boundNs) {
         final long end = sim.nowNs() + boundNs;
         while (!isStable()) {
             if (sim.nowNs() - end >= 0) {
@@ -157,8 +157,8 @@ final class SimWriteDriver implements WriteDriver {
             long followers = 1L << i;
             for (int f = 0; f < ensemble.size(); f++) {
                 final MemberAgent b = sim.agent(ensemble.sid(f));
-                if (b != null && !sim.isBlocked(sid, ensemble.sid(f)) && b.state() == ServerState.FOLLOWING && b.leader() == sid
-                    && b.isServing()) {
+                if (b != null && !sim.isBlocked(sid, ensemble.sid(f)) && b.state() == ServerState.FOLLOWING
+                    && b.leader() == sid && b.isServing()) {
                     followers |= 1L << f;
                 }
             }
@@ -166,7 +166,8 @@ final class SimWriteDriver implements WriteDriver {
         }
         if (a.state() == ServerState.FOLLOWING || a.state() == ServerState.OBSERVING) {
             final MemberAgent l = ensemble.indexOf(a.leader()) < 0 ? null : sim.agent(a.leader());
-            return a.isServing() && l != null && !sim.isBlocked(sid, a.leader()) && l.state() == ServerState.LEADING && l.isServing();
+            return a.isServing() && l != null && !sim.isBlocked(sid, a.leader()) && l.state() == ServerState.LEADING
+                && l.isServing();
         }
         return false;
     }
@@ -205,7 +206,8 @@ final class SimWriteDriver implements WriteDriver {
         }
         final long leader = servingLeader();
         if (leader < 0) {
-            return writes.ackZxids().length == 0 ? null : "the acknowledged writes could not be checked: no serving leader (" + sim.describe() + ")";
+            return writes.ackZxids().length == 0 ? null
+                : "the acknowledged writes could not be checked: no serving leader (" + sim.describe() + ")";
         }
         return sim.missingAcknowledgedWrite(leader);
     }

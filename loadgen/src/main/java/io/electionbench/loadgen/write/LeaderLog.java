@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import org.agrona.collections.Long2LongHashMap;
 
@@ -11,12 +11,12 @@ import io.electionbench.core.Zxid;
  *
  * @param entries zxid to first payload long ({@link #NO_FIRST_LONG} for a payload under 8 bytes)
  */
-record LeaderLog(long leaderSid, long snapshotZxid, long lastZxid, Long2LongHashMap entries) {
-    static final long NO_FIRST_LONG = -1;
+public record LeaderLog(long leaderSid, long snapshotZxid, long lastZxid, Long2LongHashMap entries) {
+    public static final long NO_FIRST_LONG = -1;
     static final long ABSENT = Long.MIN_VALUE;
 
     /** An empty map for {@link #entries}. */
-    static Long2LongHashMap newEntries() {
+    public static Long2LongHashMap newEntries() {
         return new Long2LongHashMap(ABSENT);
     }
 
@@ -27,12 +27,12 @@ record LeaderLog(long leaderSid, long snapshotZxid, long lastZxid, Long2LongHash
      *
      * @return the first missing or different write, described, or null when every one is there
      */
-    String missing(final long[] ackZxids, final long[] ackSeqs) {
+    public String missing(final long[] ackZxids, final long[] ackSeqs) {
         return missing(ackZxids, ackSeqs, "leader " + leaderSid);
     }
 
     /** As {@link #missing(long[], long[])}, naming the log's holder as {@code holder} ("node 2"). */
-    String missing(final long[] ackZxids, final long[] ackSeqs, final String holder) {
+    public String missing(final long[] ackZxids, final long[] ackSeqs, final String holder) {
         for (int i = 0; i < ackZxids.length; i++) {
             final long zxid = ackZxids[i];
             if (isHeld(zxid, ackSeqs[i])) {
@@ -50,7 +50,7 @@ record LeaderLog(long leaderSid, long snapshotZxid, long lastZxid, Long2LongHash
     }
 
     /** How many acknowledgements {@link #missing} would fault: absent from this log or holding another write. */
-    long countMissing(final long[] ackZxids, final long[] ackSeqs) {
+    public long countMissing(final long[] ackZxids, final long[] ackSeqs) {
         long n = 0;
         for (int i = 0; i < ackZxids.length; i++) {
             if (!isHeld(ackZxids[i], ackSeqs[i])) {

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +36,8 @@ class OpenLoopScheduleTest {
                 final long now = start + random.nextLong(0, 10_000 * MS);
                 final long due = s.dueBy(now);
                 assertTrue(s.intendedNs(due - 1) <= now && s.intendedNs(due) > now,
-                    "rate " + rate + " now " + (now - start) + ": due " + due + " at " + (s.intendedNs(due - 1) - start) + ", next "
+                    "rate " + rate + " now " + (now - start) + ": due " + due + " at "
+                    + (s.intendedNs(due - 1) - start) + ", next "
                         + (s.intendedNs(due) - start));
             }
         }

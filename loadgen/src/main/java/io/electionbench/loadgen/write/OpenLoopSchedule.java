@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 /**
  * When each write of a trial is due: write {@code i} at {@code startNs + i / rate}, whatever happened
@@ -9,7 +9,7 @@ package io.electionbench.loadgen.run;
  * 300 ms stall where an open-loop client population sees a whole stall's worth of slow writes, from
  * 300 ms down to nothing). Pure: tested without sockets.
  */
-final class OpenLoopSchedule {
+public final class OpenLoopSchedule {
     private final long startNs;
     private final double intervalNs;
 
@@ -17,7 +17,7 @@ final class OpenLoopSchedule {
      * @param startNs   when write 0 is due, on the writer's clock
      * @param ratePerS  writes per second, above 0
      */
-    OpenLoopSchedule(final long startNs, final double ratePerS) {
+    public OpenLoopSchedule(final long startNs, final double ratePerS) {
         if (!(ratePerS > 0) || Double.isInfinite(ratePerS)) {
             throw new IllegalArgumentException("write rate must be a positive number, got " + ratePerS);
         }
@@ -25,17 +25,17 @@ final class OpenLoopSchedule {
         this.intervalNs = 1e9 / ratePerS;
     }
 
-    long startNs() {
+    public long startNs() {
         return startNs;
     }
 
     /** The intended time of write {@code index} (0-based). */
-    long intendedNs(final long index) {
+    public long intendedNs(final long index) {
         return startNs + (long)(index * intervalNs);
     }
 
     /** How many writes are due at {@code nowNs}: those with {@code intendedNs(i) <= nowNs}. */
-    long dueBy(final long nowNs) {
+    public long dueBy(final long nowNs) {
         if (nowNs - startNs < 0) {
             return 0;
         }

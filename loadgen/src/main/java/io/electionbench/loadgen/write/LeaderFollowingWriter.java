@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
@@ -30,7 +30,9 @@ final class LeaderFollowingWriter {
         /** Connects to {@code sid} unless connected; false if it cannot be reached now. */
         boolean connect(long sid);
 
-        /** Queues write {@code seq} on the connection to {@code sid}; false when not connected or too much is pending. */
+        /**
+         * Queues write {@code seq} on the connection to {@code sid}; false when not connected or too much is pending.
+         */
         boolean send(long sid, long seq);
 
         /** Closes the connection to {@code sid}: answers still due on it never come. */
@@ -209,7 +211,8 @@ final class LeaderFollowingWriter {
      * One answer from node {@code sid}. COMMITTED always counts (even for an attempt already given up:
      * it is an acknowledgement); other answers only for the attempt in flight.
      */
-    void onResult(final long sid, final long seq, final int status, final long zxid, final long leaderSid, final long atNs) {
+    void onResult(final long sid, final long seq, final int status, final long zxid, final long leaderSid,
+        final long atNs) {
         final int from = index(sid);
         final boolean isCurrent = from >= 0 && inFlight.get(seq) == from;
         if (isCurrent) {

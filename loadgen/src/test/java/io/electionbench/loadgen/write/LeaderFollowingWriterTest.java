@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +91,8 @@ class LeaderFollowingWriterTest {
         at(5 * MS);
         assertEquals(3, links.last()[0], "new writes go to the leader");
         at(20 * MS);
-        assertEquals(6, links.sent.size(), "writes due at 10, 15 and 20 ms leave together: open loop, no waiting for answers");
+        assertEquals(6, links.sent.size(),
+            "writes due at 10, 15 and 20 ms leave together: open loop, no waiting for answers");
         writer.stop();
         for (final long[] s : links.sent.subList(2, 6)) {
             writer.onResult(3, s[1], WriteListener.COMMITTED, Zxid.make(1, s[1] + 1), 3, 21 * MS);
@@ -143,7 +144,8 @@ class LeaderFollowingWriterTest {
         assertEquals(4, w.committed());
         assertEquals(2, w.unknown(), "the two writes lost with the connection, once each");
         final long[] latencies = w.latenciesNs();
-        assertEquals(20 * MS - 5 * MS, latencies[3], "write 2 was due at 5 ms and committed at 20 ms after two retries");
+        assertEquals(20 * MS - 5 * MS, latencies[3],
+            "write 2 was due at 5 ms and committed at 20 ms after two retries");
     }
 
     @Test

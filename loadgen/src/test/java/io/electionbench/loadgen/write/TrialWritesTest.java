@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.electionbench.core.Zxid;
+import io.electionbench.loadgen.run.SyncEvent;
+import io.electionbench.loadgen.run.SyncSummary;
 
 /** Write unavailability, sync summaries and the acknowledged-write check, on hand-made numbers. */
 class TrialWritesTest {
@@ -23,7 +25,8 @@ class TrialWritesTest {
     @Test
     void unavailabilityIsTheLongestGapFromTheLastCommitBeforeTheFault() {
         final TrialWrites w = answeredAt(10, 15, 20, 25, 90, 95, 100);
-        assertEquals(65_000_000, w.unavailabilityNs(22_000_000, Long.MAX_VALUE), "from the commit at 20 ms to the one at 90 ms");
+        assertEquals(65_000_000, w.unavailabilityNs(22_000_000, Long.MAX_VALUE),
+            "from the commit at 20 ms to the one at 90 ms");
         assertEquals(90_000_000, w.longestGapEndNs(22_000_000, Long.MAX_VALUE));
     }
 
@@ -37,18 +40,20 @@ class TrialWritesTest {
     @Test
     void theNextFaultBoundsTheWindowAndNoCommitAfterTheFaultIsNoValue() {
         final TrialWrites w = answeredAt(10, 50, 55, 200);
-        assertEquals(40_000_000, w.unavailabilityNs(20_000_000, 100_000_000), "the gap to 200 ms belongs to the next fault");
+        assertEquals(40_000_000, w.unavailabilityNs(20_000_000, 100_000_000),
+            "the gap to 200 ms belongs to the next fault");
         assertEquals(-1, w.unavailabilityNs(300_000_000, Long.MAX_VALUE));
-        assertEquals(30_000_000, answeredAt(30, 35).unavailabilityNs(0, Long.MAX_VALUE), "no commit before the fault: from the fault");
+        assertEquals(30_000_000, answeredAt(30, 35).unavailabilityNs(0, Long.MAX_VALUE),
+            "no commit before the fault: from the fault");
     }
 
     @Test
     void syncSummaryTakesOnlySyncsAfterTheFaultThatMovedData() {
         assertNull(SyncSummary.of(List.of(new SyncEvent(1, 500, "DIFF", 0, 0, 100)), 0), "an empty DIFF moves nothing");
         assertNull(SyncSummary.of(List.of(new SyncEvent(1, 500, "DIFF", 10, 1_280, 100)), 1_000), "before the fault");
-        final SyncSummary s = SyncSummary.of(List.of(new SyncEvent(1, 2_000_000_000L, "DIFF", 1_000, 128_000, 500_000_000L),
-            new SyncEvent(2, 2_500_000_000L, "TRUNC", 3_000, 384_000, 500_000_000L), new SyncEvent(3, 2_200_000_000L, "DIFF", 0, 0, 1)),
-            1_000_000_000L);
+        final SyncSummary s = SyncSummary.of(List.of(new SyncEvent(1, 2_000_000_000L, "DIFF", 1_000, 128_000,
+            500_000_000L), new SyncEvent(2, 2_500_000_000L, "TRUNC", 3_000, 384_000, 500_000_000L),
+            new SyncEvent(3, 2_200_000_000L, "DIFF", 0, 0, 1)), 1_000_000_000L);
         assertEquals(2, s.syncs());
         assertEquals(1_000_000_000L, s.spanNs(), "the first starts at 1.5 s, the last ends at 2.5 s");
         assertEquals(4_000, s.txnsPerS(), 1e-9);

@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,7 +42,8 @@ abstract class AgentWriteDriver implements WriteDriver {
     protected final void start(final LeaderFollowingWriter w, final String threadName) {
         this.writer = w;
         final WriterAgent agent = new WriterAgent();
-        this.runner = new AgentRunner(agent, ex -> System.err.println("electionbench run: " + threadName + ": " + ex), null, agent);
+        this.runner = new AgentRunner(agent, ex -> System.err.println("electionbench run: " + threadName + ": " + ex),
+            null, agent);
         AgentRunner.startOnThread(runner, r -> {
             final Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -108,7 +109,8 @@ abstract class AgentWriteDriver implements WriteDriver {
         TrialWrites out;
         while ((out = finished) == null) {
             if (System.nanoTime() - giveUp > 0 || isClosed) {
-                throw new IllegalStateException("the writer did not stop within " + TimeUnit.NANOSECONDS.toMillis(drainNs + END_GRACE_NS) + " ms");
+                throw new IllegalStateException("the writer did not stop within "
+                    + TimeUnit.NANOSECONDS.toMillis(drainNs + END_GRACE_NS) + " ms");
             }
             LockSupport.parkNanos(MAX_IDLE_NS);
         }

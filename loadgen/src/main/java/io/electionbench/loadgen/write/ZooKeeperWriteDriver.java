@@ -1,4 +1,4 @@
-package io.electionbench.loadgen.run;
+package io.electionbench.loadgen.write;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,7 +36,7 @@ import io.electionbench.loadgen.zookeeper.ZooKeeperSession;
  * <p>The safety check runs {@code sync} and then reads every acknowledged znode: it must exist, with
  * the acknowledged czxid and the write's sequence.
  */
-final class ZooKeeperWriteDriver extends AgentWriteDriver {
+public final class ZooKeeperWriteDriver extends AgentWriteDriver {
     static final String PARENT = "/electionbench";
     private static final long ENSEMBLE = 1;
     private static final long CONNECT_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -57,12 +57,13 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
     private volatile boolean isExpired;
 
     /**
-     * @param jars             the release's jars ({@link io.electionbench.loadgen.zookeeper.ZooKeeperDistribution#jars()})
+     * @param jars             the release's jars
+     *                         ({@link io.electionbench.loadgen.zookeeper.ZooKeeperDistribution#jars()})
      * @param servers          every server's client address
      * @param sessionTimeoutMs asked of the servers (they grant 2 to 20 ticks)
      */
-    ZooKeeperWriteDriver(final List<Path> jars, final List<InetSocketAddress> servers, final int sessionTimeoutMs,
-        final double ratePerS) throws Exception {
+    public ZooKeeperWriteDriver(final List<Path> jars, final List<InetSocketAddress> servers,
+        final int sessionTimeoutMs, final double ratePerS) throws Exception {
         super(ratePerS);
         final List<InetSocketAddress> shuffled = new ArrayList<>(servers);
         Collections.shuffle(shuffled);
@@ -72,7 +73,8 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
         zk = newSession();
         createParent();
         start(new LeaderFollowingWriter(new long[] {ENSEMBLE}, new ZooKeeperLinks(), SocketWriteDriver.BACKOFF_NS,
-            SocketWriteDriver.CONNECT_BACKOFF_NS, TimeUnit.MILLISECONDS.toNanos(4L * sessionTimeoutMs)), "zookeeper-writer");
+            SocketWriteDriver.CONNECT_BACKOFF_NS, TimeUnit.MILLISECONDS.toNanos(4L * sessionTimeoutMs)),
+            "zookeeper-writer");
     }
 
     /** A new client session; it connects in the background, requests wait for it. */
@@ -148,7 +150,8 @@ final class ZooKeeperWriteDriver extends AgentWriteDriver {
                     read = session.read(name);
                 } catch (final ZooKeeperSession.Failure ex) {
                     if (ex.code() == ZooKeeperSession.NO_NODE) {
-                        return "acknowledged write " + seqs[i] + " (" + name + ", czxid " + Zxid.toString(zxids[i]) + ") is missing";
+                        return "acknowledged write " + seqs[i] + " (" + name + ", czxid " + Zxid.toString(zxids[i])
+                            + ") is missing";
                     }
                     throw ex;
                 }
