@@ -184,15 +184,28 @@ abstract class PeerLink implements Runnable {
 
     /**
      * Dials at once, whatever the backoff, unless a connection is up (its drop is reported when it
-     * happens) or an attempt is in progress (its outcome is reported instead); a scheduled reconnect
-     * stands and finds the link up or dialling. A failure before connecting is one PEER_UNREACHABLE.
+     * happens), an attempt is in progress (its outcome is reported instead) or the peer is held back
+     * ({@link #isDialHeldBack}); a scheduled reconnect stands and finds the link up or dialling. A
+     * failure before connecting is one PEER_UNREACHABLE.
      */
     private void dialForAgent() {
         if (channel != null || transport.isClosed() || !dials()) {
             return;
         }
         isDialReportWanted = reportsDialFailure();
+        if (isDialHeldBack()) {
+            return;
+        }
         dial();
+    }
+
+    /**
+     * Whether the agent's dials wait for the scheduled reconnect instead of going out at once: a peer
+     * found unable to work with us (a ZooKeeper leader at the quorum port) is redialled on its backoff
+     * only, or a learner that looks again, re-elects it and dials at once floods it.
+     */
+    boolean isDialHeldBack() {
+        return false;
     }
 
     /** Dials if this side dials this port and nothing is up or in progress. */

@@ -317,4 +317,10 @@ final class QuorumLink extends PeerLink {
             lastLearnerInfo = null;
         }
     }
+
+    /** A member found to be a ZooKeeper leader is redialled on the backoff only (docs/transport.md). */
+    @Override
+    boolean isDialHeldBack() {
+        return transport.incompatibility(peerSid()) != null;
+    }
 }
