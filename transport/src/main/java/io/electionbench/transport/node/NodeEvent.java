@@ -25,17 +25,22 @@ public final class NodeEvent {
     private final long leader;
     private final long electionEpoch;
     private final String reason;
-    private final boolean isSynced;
-    private final String syncMode;
-    private final long lastZxid;
-    private final long txns;
-    private final long bytes;
-    private final long durationNs;
+    /** A sync event's details, null for other events. */
+    private final SyncDetail sync;
     private final String phase;
     private final long learner;
 
+    /** What a sync event adds: the mode, where the learner's history ends, what moved and how long it took. */
+    private record SyncDetail(String mode, long lastZxid, long txns, long bytes, long durationNs) {
+    }
+
     public NodeEvent(final long timestampNs, final long sid, final String from, final String to, final long leader,
         final long electionEpoch, final String reason) {
+        this(timestampNs, sid, from, to, leader, electionEpoch, reason, null, null, 0);
+    }
+
+    private NodeEvent(final long timestampNs, final long sid, final String from, final String to, final long leader,
+        final long electionEpoch, final String reason, final SyncDetail sync, final String phase, final long learner) {
         this.timestampNs = timestampNs;
         this.sid = sid;
         this.from = from;
@@ -43,50 +48,7 @@ public final class NodeEvent {
         this.leader = leader;
         this.electionEpoch = electionEpoch;
         this.reason = reason;
-        this.isSynced = false;
-        this.syncMode = null;
-        this.lastZxid = 0;
-        this.txns = 0;
-        this.bytes = 0;
-        this.durationNs = 0;
-        this.phase = null;
-        this.learner = 0;
-    }
-
-    private NodeEvent(final long timestampNs, final long sid, final long leader, final long epoch,
-        final String syncMode, final long lastZxid, final long txns, final long bytes, final long durationNs) {
-        this.timestampNs = timestampNs;
-        this.sid = sid;
-        this.from = null;
-        this.to = null;
-        this.leader = leader;
-        this.electionEpoch = epoch;
-        this.reason = SYNCED;
-        this.isSynced = true;
-        this.syncMode = syncMode;
-        this.lastZxid = lastZxid;
-        this.txns = txns;
-        this.bytes = bytes;
-        this.durationNs = durationNs;
-        this.phase = null;
-        this.learner = 0;
-    }
-
-    private NodeEvent(final long timestampNs, final long sid, final long leader, final long learner,
-        final String phase) {
-        this.timestampNs = timestampNs;
-        this.sid = sid;
-        this.from = null;
-        this.to = null;
-        this.leader = leader;
-        this.electionEpoch = 0;
-        this.reason = PHASE;
-        this.isSynced = false;
-        this.syncMode = null;
-        this.lastZxid = 0;
-        this.txns = 0;
-        this.bytes = 0;
-        this.durationNs = 0;
+        this.sync = sync;
         this.phase = phase;
         this.learner = learner;
     }
@@ -98,7 +60,7 @@ public final class NodeEvent {
      */
     public static NodeEvent phase(final long timestampNs, final long sid, final long leader, final long learner,
         final String phase) {
-        return new NodeEvent(timestampNs, sid, leader, learner, phase);
+        return new NodeEvent(timestampNs, sid, null, null, leader, 0, PHASE, null, phase, learner);
     }
 
     /** True for a recovery phase event. */
@@ -125,12 +87,13 @@ public final class NodeEvent {
      */
     public static NodeEvent synced(final long timestampNs, final long sid, final long leader, final long epoch,
         final String mode, final long lastZxid, final long txns, final long bytes, final long durationNs) {
-        return new NodeEvent(timestampNs, sid, leader, epoch, mode, lastZxid, txns, bytes, durationNs);
+        return new NodeEvent(timestampNs, sid, null, null, leader, epoch, SYNCED,
+            new SyncDetail(mode, lastZxid, txns, bytes, durationNs), null, 0);
     }
 
     /** True for a sync event, false for a state change or the start of serving. */
     public boolean isSynced() {
-        return isSynced;
+        return sync != null;
     }
 
     public long timestampNs() {
@@ -164,11 +127,12 @@ public final class NodeEvent {
             return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + PHASE + "\",\"leader\":" + leader
                 + (learner == SELF ? ",\"step\":\"" : ",\"learner\":" + learner + ",\"phase\":\"") + phase + "\"}";
         }
-        if (isSynced) {
+        if (sync != null) {
             return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"kind\":\"" + SYNCED + "\",\"leader\":" + leader
-                + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + syncMode
-                + "\",\"lastZxid\":\"" + Zxid.toString(lastZxid)
-                + "\",\"txns\":" + txns + ",\"bytes\":" + bytes + ",\"durationNs\":" + durationNs + "}";
+                + ",\"epoch\":" + electionEpoch + ",\"mode\":\"" + sync.mode()
+                + "\",\"lastZxid\":\"" + Zxid.toString(sync.lastZxid())
+                + "\",\"txns\":" + sync.txns() + ",\"bytes\":" + sync.bytes() + ",\"durationNs\":" + sync.durationNs()
+                + "}";
         }
         return "{\"ts\":" + timestampNs + ",\"sid\":" + sid + ",\"from\":\"" + from + "\",\"to\":\"" + to
             + "\",\"leader\":" + leader + ",\"electionEpoch\":" + electionEpoch
