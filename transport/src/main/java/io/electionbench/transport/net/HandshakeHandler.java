@@ -272,6 +272,9 @@ final class HandshakeHandler extends ByteToMessageDecoder {
             LOG.debug("{}: election connection from smaller sid {}: closing and dialing back", transport.name(), sid);
             close(ctx);
             transport.link(kind, index).onPrompted();
+            // The smaller sid cannot dial our quorum port either: a restarted learner would wait for
+            // that link's backoff (up to reconnectMaxMs) before it could announce itself to us.
+            transport.link(PortKind.QUORUM, index).onPrompted();
             return;
         }
         link = transport.link(kind, index);

@@ -217,16 +217,17 @@ abstract class PeerLink implements Runnable {
     }
 
     /**
-     * The smaller sid prompted us (election port): dial back now, unless a link is up or being set up.
-     * If our last attempt found nothing listening, the prompt shows the peer is back (a restart): the
-     * backoff starts over and we dial at once, as ZooKeeper does, rather than wait up to
-     * reconnectMaxMs. If it failed after connecting (a refused handshake, a wrong secret), a scheduled
-     * reconnect and its backoff stand: such a peer prompts at its own rate, and redialing at each
-     * prompt made 95 attempts, and as many WARN lines, in 10 s. A completed handshake resets the
-     * backoff ({@link #attach}).
+     * The smaller sid prompted us (election port): dial back now, on this link and on the quorum
+     * link (which the smaller sid cannot dial either), unless a link is up or being set up or the peer
+     * is held back ({@link #isDialHeldBack}). If our last attempt found nothing listening, the prompt
+     * shows the peer is back (a restart): the backoff starts over and we dial at once, as ZooKeeper
+     * does, rather than wait up to reconnectMaxMs. If it failed after connecting (a refused handshake,
+     * a wrong secret), a scheduled reconnect and its backoff stand: such a peer prompts at its own
+     * rate, and redialing at each prompt made 95 attempts, and as many WARN lines, in 10 s. A
+     * completed handshake resets the backoff ({@link #attach}).
      */
     final void onPrompted() {
-        if (isReconnectScheduled && !isPeerUnreachable) {
+        if (isDialHeldBack() || isReconnectScheduled && !isPeerUnreachable) {
             return;
         }
         if (isPeerUnreachable) {

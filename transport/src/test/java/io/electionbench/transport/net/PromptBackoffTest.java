@@ -105,6 +105,31 @@ class PromptBackoffTest {
         }
     }
 
+    /**
+     * A restarted follower with the smaller sid cannot dial its leader's quorum port (the larger sid
+     * dials it), so the prompt that brings the election link back must bring the quorum link back too:
+     * without it the learner waited for the leader's quorum backoff (up to reconnectMaxMs), most of a
+     * follower-crash rejoin.
+     */
+    @Test
+    void aPromptFromAPeerThatWasUnreachableDialsItsQuorumLinkBackAtOnceToo() throws Exception {
+        final int[] ports = FreePorts.pick(4);
+        final List<PeerAddress> servers = twoServers(ports);
+        try (PeerTransport node2 = transport(2, servers, 5_000, 5_000)) {
+            node2.start();
+            Loopback.await(5_000, "node 2's first dials of both links refused", () ->
+                node2.counters().get(TransportCounters.CONNECTS_FAILED) >= 2);
+            try (PeerTransport node1 = transport(1, servers)) {
+                final long startNs = System.nanoTime();
+                node1.start();
+                Loopback.await(10_000, "the quorum link up", () -> node2.isQuorumLinkUp(1));
+                final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                assertTrue(upMs < 2_000,
+                    "quorum link up " + upMs + " ms after node 1 started: it waited for the backoff");
+            }
+        }
+    }
+
     /** Servers 1 and 2 on loopback: election and quorum ports from {@code ports} (quorum first). */
     private static List<PeerAddress> twoServers(final int[] ports) {
         return List.of(
