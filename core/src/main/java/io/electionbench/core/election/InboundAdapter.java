@@ -49,89 +49,62 @@ final class InboundAdapter implements MessageHandler {
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length) {
         switch (msgTypeId) {
-            case InboundMessages.NOTIFICATION:
+            case InboundMessages.NOTIFICATION -> {
                 notification.wrap(buffer, index);
                 agent.onNotification(notification.fromSid(), notification.state(), notification.leader(),
                     notification.zxid(), notification.electionEpoch(), notification.peerEpoch(),
                     notification.version());
-                break;
-            case InboundMessages.LEARNER_INFO:
+            }
+            case InboundMessages.LEARNER_INFO -> {
                 learnerInfo.wrap(buffer, index);
                 agent.onLearnerInfo(learnerInfo.fromSid(), learnerInfo.acceptedEpoch(), learnerInfo.flags());
-                break;
-            case InboundMessages.LEARNER_REJECT:
-            case InboundMessages.PEER_CONNECTED:
-            case InboundMessages.PEER_DISCONNECTED:
-            case InboundMessages.QUORUM_DISCONNECTED:
-            case InboundMessages.PEER_UNREACHABLE:
-                sid.wrap(buffer, index);
-                onSidOnly(msgTypeId, sid.fromSid());
-                break;
-            case InboundMessages.PING:
-            case InboundMessages.PING_ACK:
-            case InboundMessages.LEADER_INFO:
-            case InboundMessages.NEW_LEADER:
-            case InboundMessages.ACK:
-            case InboundMessages.COMMIT:
-            case InboundMessages.UP_TO_DATE:
-                zxid.wrap(buffer, index);
-                onOneZxid(msgTypeId, zxid.fromSid(), zxid.zxid());
-                break;
-            default:
-                onStream(msgTypeId, buffer, index);
-        }
-    }
-
-    private void onSidOnly(final int msgTypeId, final long sid) {
-        switch (msgTypeId) {
-            case InboundMessages.LEARNER_REJECT -> agent.onLearnerReject(sid);
-            case InboundMessages.PEER_CONNECTED -> agent.onPeerConnected(sid);
-            case InboundMessages.PEER_DISCONNECTED -> agent.onPeerDisconnected(sid);
-            case InboundMessages.PEER_UNREACHABLE -> agent.onPeerUnreachable(sid);
-            default -> agent.onQuorumDisconnected(sid);
-        }
-    }
-
-    private void onOneZxid(final int msgTypeId, final long from, final long zxid) {
-        switch (msgTypeId) {
-            case InboundMessages.PING -> agent.onPing(from);
-            case InboundMessages.PING_ACK -> agent.onPingAck(from);
-            case InboundMessages.LEADER_INFO -> agent.onLeaderInfo(from, zxid);
-            case InboundMessages.NEW_LEADER -> agent.onNewLeader(from, zxid);
-            case InboundMessages.ACK -> agent.onAck(from, zxid);
-            case InboundMessages.COMMIT -> agent.onCommit(from, zxid);
-            default -> agent.onUpToDate(from, zxid);
-        }
-    }
-
-    /** The recovery records with several fields or a payload, and client writes. */
-    private void onStream(final int msgTypeId, final MutableDirectBuffer buffer, final int index) {
-        switch (msgTypeId) {
-            case InboundMessages.ACK_EPOCH:
+            }
+            case InboundMessages.LEARNER_REJECT -> agent.onLearnerReject(sid(buffer, index));
+            case InboundMessages.PEER_CONNECTED -> agent.onPeerConnected(sid(buffer, index));
+            case InboundMessages.PEER_DISCONNECTED -> agent.onPeerDisconnected(sid(buffer, index));
+            case InboundMessages.QUORUM_DISCONNECTED -> agent.onQuorumDisconnected(sid(buffer, index));
+            case InboundMessages.PEER_UNREACHABLE -> agent.onPeerUnreachable(sid(buffer, index));
+            case InboundMessages.PING -> agent.onPing(zxid(buffer, index).fromSid());
+            case InboundMessages.PING_ACK -> agent.onPingAck(zxid(buffer, index).fromSid());
+            case InboundMessages.LEADER_INFO -> agent.onLeaderInfo(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.NEW_LEADER -> agent.onNewLeader(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.ACK -> agent.onAck(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.COMMIT -> agent.onCommit(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.UP_TO_DATE -> agent.onUpToDate(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.ACK_EPOCH -> {
                 ackEpoch.wrap(buffer, index);
                 agent.onAckEpoch(ackEpoch.fromSid(), ackEpoch.currentEpoch(), ackEpoch.lastZxid(),
                     ackEpoch.snapshotZxid());
-                break;
-            case InboundMessages.SYNC_START:
+            }
+            case InboundMessages.SYNC_START -> {
                 syncStart.wrap(buffer, index);
                 agent.onSyncStart(syncStart.fromSid(), syncStart.mode(), syncStart.zxid());
-                break;
-            case InboundMessages.SNAPSHOT_CHUNK:
+            }
+            case InboundMessages.SNAPSHOT_CHUNK -> {
                 chunk.wrap(buffer, index);
                 agent.onSnapshotChunk(chunk.fromSid(), chunk.zxid(), chunk.digest(), chunk.totalLength(),
                     chunk.position(), buffer, chunk.bytesOffset(), chunk.bytesLength());
-                break;
-            case InboundMessages.PROPOSAL:
+            }
+            case InboundMessages.PROPOSAL -> {
                 proposal.wrap(buffer, index);
                 agent.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
                     proposal.payloadLength());
-                break;
-            case InboundMessages.WRITE:
+            }
+            case InboundMessages.WRITE -> {
                 write.wrap(buffer, index);
                 agent.onWrite(write.requestId(), buffer, write.payloadOffset(), write.payloadLength());
-                break;
-            default:
-                agent.messageDropped();
+            }
+            default -> agent.messageDropped();
         }
+    }
+
+    private long sid(final MutableDirectBuffer buffer, final int index) {
+        sid.wrap(buffer, index);
+        return sid.fromSid();
+    }
+
+    private ZxidFlyweight zxid(final MutableDirectBuffer buffer, final int index) {
+        zxid.wrap(buffer, index);
+        return zxid;
     }
 }

@@ -42,6 +42,8 @@ final class NodeClassArchive {
     private static Path archive;
     private static String archiveKey;
     private static String refusal;
+    private static String lastInputs;
+    private static List<String> lastFlags = List.of();
 
     private NodeClassArchive() {
     }
@@ -59,6 +61,18 @@ final class NodeClassArchive {
         if (!isEnabled) {
             return List.of();
         }
+        // Every node start asks, restarts inside a measured trial included: the jars do not change during
+        // a run, so the answer for the same heap and flags is kept rather than the classpath read again.
+        final String inputs = heap + '|' + ChildJvms.currentFlags();
+        if (inputs.equals(lastInputs)) {
+            return lastFlags;
+        }
+        lastInputs = inputs;
+        lastFlags = flagsFor(heap, log);
+        return lastFlags;
+    }
+
+    private static List<String> flagsFor(final String heap, final PrintStream log) {
         final String key;
         try {
             key = key(heap, classpath());
@@ -91,6 +105,7 @@ final class NodeClassArchive {
 
     /** Forgets the archive and any refusal already said, as in a new load generator (tests). */
     static synchronized void forget() {
+        lastInputs = null;
         archive = null;
         archiveKey = null;
         refusal = null;

@@ -460,8 +460,9 @@ final class AdminServer {
 
         /** Checks every parameter first (a bad one is a 400), then starts the stream. */
         private void subscribe(final AdminConnection connection, final Map<String, List<String>> params) {
-            final boolean isSyncWanted = isKindWanted(params.get("kinds"), NodeEvent.SYNCED);
-            final boolean isPhaseWanted = isKindWanted(params.get("kinds"), NodeEvent.PHASE);
+            final List<String> kinds = eventKinds(params.get("kinds"));
+            final boolean isSyncWanted = kinds.contains(NodeEvent.SYNCED);
+            final boolean isPhaseWanted = kinds.contains(NodeEvent.PHASE);
             final boolean hasSince = params.containsKey("since");
             final long sinceNs = hasSince ? longParam(params, "since", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
             final Subscriber subscriber = new Subscriber(connection, isSyncWanted, isPhaseWanted);
@@ -483,24 +484,23 @@ final class AdminServer {
         }
 
         /**
-         * {@code kinds=state,synced,phase}: whether {@code wanted} is named; state changes are always sent;
-         * an unknown kind is an error.
+         * {@code kinds=state,synced,phase}: the kinds named; state changes are always sent; an unknown
+         * kind is an error.
          */
-        private boolean isKindWanted(final List<String> kinds, final String wanted) {
-            boolean isWanted = false;
-            for (final String list : kinds == null ? List.<String>of() : kinds) {
+        private List<String> eventKinds(final List<String> lists) {
+            final List<String> kinds = new java.util.ArrayList<>();
+            for (final String list : lists == null ? List.<String>of() : lists) {
                 for (final String kind : list.split(",")) {
                     final String k = kind.trim();
-                    if (wanted.equals(k)) {
-                        isWanted = true;
-                    } else if (!"state".equals(k) && !NodeEvent.SYNCED.equals(k) && !NodeEvent.PHASE.equals(k)
+                    if (!"state".equals(k) && !NodeEvent.SYNCED.equals(k) && !NodeEvent.PHASE.equals(k)
                         && !k.isEmpty()) {
                         throw new IllegalArgumentException("bad query parameter 'kinds': unknown kind '" + k
                             + "' (expected state, synced, phase)");
                     }
+                    kinds.add(k);
                 }
             }
-            return isWanted;
+            return kinds;
         }
 
         /**
