@@ -167,6 +167,13 @@ final class ZooKeeperTarget extends WatchedTarget {
         proxies.partition(sides);
     }
 
+    /** The receiver's proxies drop what the senders send it, both ports; its own bytes still pass. */
+    @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) {
+        proxies.cutOneWay(receiver, senders);
+        return true;
+    }
+
     @Override
     public void heal() {
         proxies.heal();
