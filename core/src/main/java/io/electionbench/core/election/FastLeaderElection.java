@@ -5,6 +5,7 @@ import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
+import io.electionbench.core.zab.Follower;
 
 /**
  * One LOOKING period of ZooKeeper's Fast Leader Election ({@code FastLeaderElection.lookForLeader} and
@@ -244,7 +245,27 @@ final class FastLeaderElection {
             if (nLeader != mySid) {
                 agent.refused(fromIndex, "a quorum looks for another leader");
             }
+            if (from == voteLeader && isLeaderStillLooking(nLeader == from, nElectionEpoch)) {
+                agent.lookAgain("the leader it chose still looks");
+            }
         }
+    }
+
+    /**
+     * Whether a learner that has heard nothing from the leader it chose should stop waiting, on a LOOKING
+     * notification from that leader in the round decided or a later one: at once if the leader now
+     * proposes someone else (a proposal only improves within a round, so it will not lead that round),
+     * and when it still proposes itself, once that lasted longer than a deciding leader can take (a
+     * leader deaf to its voters never decides; the learner would wait initLimit ticks for it). Fast policy
+     * only ({@link ElectionPolicy#stillLookingLeaderNs}); looking again costs liveness, never safety.
+     */
+    private boolean isLeaderStillLooking(final boolean proposesItself, final long nElectionEpoch) {
+        final long patienceNs = policy.stillLookingLeaderNs();
+        if (patienceNs == Long.MAX_VALUE || nElectionEpoch < voteElectionEpoch
+            || agent.learnerStep() != Follower.Step.AWAIT_LEADER_INFO) {
+            return false;
+        }
+        return !proposesItself || agent.nowNs() - agent.stateSinceNs() >= patienceNs;
     }
 
     /** A voter's vote while LOOKING: a better one cancels a quiet period (ZooKeeper's rule: any other restarts it). */

@@ -316,6 +316,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
      * sends them still arrives (a one-way cut, as a firewall rule on the receiver's side makes it at the
      * message level), until {@link #heal()}.
      */
+    @Override
     public void cutOneWay(final long receiver, final long[] senders) {
         final int[] from = new int[senders.length];
         for (int k = 0; k < senders.length; k++) {
