@@ -202,10 +202,11 @@ final class FastLeaderElection {
     /**
      * An election notification, under the receiver rules of ZooKeeper's
      * {@code FastLeaderElection.Messenger.WorkerReceiver}: a non-voting sender gets the member's current
-     * vote at once and is never counted, whatever state code it sent ({@code WorkerReceiver.run} answers {@code !validVoter(sid)} before it reads the state, and
-     * drops a voter's unknown code; both policies); while LOOKING, a sender in an older round
-     * also gets this round's vote; while not LOOKING, a LOOKING sender gets the current vote and real
-     * state, which is how late starters find the leader.
+     * vote at once and is never counted, whatever state code it sent ({@code WorkerReceiver.run} answers
+     * {@code !validVoter(sid)} before it reads the state, and drops a voter's unknown code; both
+     * policies); while LOOKING, a sender in an older round also gets this round's vote; while not
+     * LOOKING, a LOOKING sender gets the current vote and real state, which is how late starters find
+     * the leader.
      */
     void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
