@@ -152,6 +152,15 @@ final class ZooKeeperTarget extends WatchedTarget {
         views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
     }
 
+    /** Every kill signalled before any is waited for ({@link ChildJvms#kill(long[])}). */
+    @Override
+    public void crashAll(final long[] sids) throws Exception {
+        jvms.kill(sids);
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        }
+    }
+
     @Override
     public boolean pause(final long sid) throws Exception {
         return jvms.signal(sid, "-STOP");
