@@ -59,7 +59,8 @@ final class SimulateCommand implements Callable<Integer> {
     String policy;
 
     @Option(names = "--faults", paramLabel = "F,F", defaultValue = "all", description = "crash, partition, loss,"
-        + " duplicate, reorder, backpressure (links that fill up and refuse sends), all, none (default:"
+        + " duplicate, reorder, backpressure (links that fill up and refuse sends), one-way (some partitions cut"
+        + " only the links into one server), all, none (default:"
         + " ${DEFAULT-VALUE}).")
     String faults;
 

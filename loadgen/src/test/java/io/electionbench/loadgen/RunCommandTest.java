@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -183,6 +184,33 @@ class RunCommandTest {
         final Result plain = cli("run", "--target", "sim", "--sizes", "3", "--patterns", "leader-crash",
             "--sim-trials", "5", "--warmup", "0", "--no-store");
         assertFalse(plain.out().contains("w p50"), "no write columns without writes: " + plain.out());
+    }
+
+    /**
+     * The leader deaf to its followers while they still hear it, on the simulator (its incoming links cut)
+     * and on real node processes (each drops what arrives from the others, POST /fault/deafen): it loses
+     * its quorum of pings after syncLimit ticks and steps down, the followers elect another, and after
+     * the heal the ensemble is whole again with one leader and no safety violation.
+     */
+    @Test
+    void oneWayLeaderStepsDownAfterSyncLimitOnTheSimulatorAndOnProcesses() throws Exception {
+        for (final String[] target : List.of(new String[] {"--target", "sim", "--sim-trials", "20"},
+            new String[] {"--target", "process", "--trials", "1"})) {
+            final List<String> args = new ArrayList<>(List.of("run", "--sizes", "3", "--patterns", "one-way-leader",
+                "--warmup", "0", "--tick-time", "200", "--no-store", "--json"));
+            args.addAll(List.of(target));
+            final Result r = cli(args.toArray(new String[0]));
+            assertEquals(0, r.code(), r.out() + r.err());
+            final JsonNode cell = JSON.readTree(r.out().strip());
+            assertEquals("one-way-leader", cell.get("pattern").asText(), cell.toString());
+            assertEquals(0, cell.get("failed").asInt(), cell.toString());
+            assertEquals(0, cell.get("violations").size(), cell.toString());
+            assertTrue(cell.get("n").asInt() >= 1, "measured, not skipped: " + cell);
+            // syncLimit 5 x 200 ms: the leader hears no ping answer for that long before it steps down.
+            assertTrue(cell.get("detection_p50_ms").asDouble() >= 800, "noticed by the leader's timeout: " + cell);
+            assertTrue(cell.get("time_to_ready_p50_ms").asDouble() >= cell.get("detection_p50_ms").asDouble(),
+                cell.toString());
+        }
     }
 
     private static List<Path> runFiles(final Path root, final String suffix) throws Exception {

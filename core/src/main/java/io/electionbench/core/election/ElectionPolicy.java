@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * ZooKeeper's learner refuses such a leader at every attempt, leaving the ensemble a voter short for
  * as long as that leader leads. A LOOKING node answers a worse vote of its
  * own round with its proposal at once (the sender evidently missed it), about 50% more notifications
- * for no 50-100 ms resend waits. Resends start at 50 ms
+ * for no 50-100 ms resend waits. A learner still waiting for the leader it chose looks again when that
+ * leader goes on proposing itself in a LOOKING notification for longer than deciding takes
+ * ({@link #stillLookingLeaderNs}), or proposes someone else. Resends start at 50 ms
  * and double to 1 s, since on a LAN a lost notification costs far more than a duplicate.
  */
 public final class ElectionPolicy {
@@ -175,6 +177,18 @@ public final class ElectionPolicy {
      */
     public boolean isKeepEarlyLearners() {
         return isDecideWhenAllConnectedAgree;
+    }
+
+    /**
+     * How long a learner that has heard nothing from the leader it chose waits while that leader still
+     * sends LOOKING notifications proposing itself in the round decided, before it looks again: longer
+     * than the most a deciding leader takes (its longest quiet period, then one resend interval), so a
+     * leader that is about to decide is not left. Such a leader is one that cannot hear its voters (a
+     * one-way cut): it steps down, proposes itself, wins their round and never decides. ZooKeeper has
+     * no such rule ({@code Long.MAX_VALUE}): its learner waits initLimit ticks for LEADERINFO.
+     */
+    public long stillLookingLeaderNs() {
+        return isDecideWhenAllConnectedAgree ? maxQuietNs + minNotificationIntervalNs : Long.MAX_VALUE;
     }
 
     /** Delay between a learner's attempts to reach a leader that has not answered yet. */

@@ -5,6 +5,7 @@ import io.electionbench.core.VoteOrder;
 import io.electionbench.core.Zxid;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.core.quorum.QuorumVerifier;
+import io.electionbench.core.zab.Follower;
 
 /**
  * One LOOKING period of ZooKeeper's Fast Leader Election ({@code FastLeaderElection.lookForLeader} and
@@ -64,9 +65,13 @@ final class FastLeaderElection {
     private long pendingVoteMask;
     /** Learners that announced themselves while this member votes for itself (keep-early-learners policy). */
     private long earlyLearnerMask;
+    /** The vote this member decided for last: the one it answers LOOKING members with outside an election. */
+    private long voteLeader;
+    private long voteZxid;
+    private long voteElectionEpoch;
+    private long votePeerEpoch;
     private long electionRounds;
     private long notificationsSent;
-    private long notificationsReceived;
 
     FastLeaderElection(final MemberAgent agent, final long mySid, final Ensemble ensemble,
         final ElectionPolicy policy, final PeerPublisher publisher, final PersistentState storage) {
@@ -83,6 +88,9 @@ final class FastLeaderElection {
         this.recvSet = new VoteTable(ensemble.size());
         this.outOfElection = new VoteTable(ensemble.size());
         initialVote();
+        voteLeader = initialLeader;
+        voteZxid = initialZxid;
+        votePeerEpoch = initialEpoch;
     }
 
     /**
@@ -155,14 +163,32 @@ final class FastLeaderElection {
         final long agree = recvSet.maskEqualTo(
             LOOKING, MemberAgent.NOTIFICATION_VERSION, candidate, candidateZxid, logicalClock, candidateEpoch);
         if (quorum.containsQuorum(agree)) {
-            agent.decide(candidate, candidateZxid, logicalClock, candidateEpoch, agree & recvSet.lookingMask(),
+            decide(candidate, candidateZxid, logicalClock, candidateEpoch, agree & recvSet.lookingMask(),
                 "quorum and quiet");
             return 1;
         } else if (hasEarlyLearnerQuorum()) {
-            agent.decide(mySid, candidateZxid, logicalClock, candidateEpoch, 0, "a quorum already follows");
+            decide(mySid, candidateZxid, logicalClock, candidateEpoch, 0, "a quorum already follows");
             return 1;
         }
         return collecting(nowNs);
+    }
+
+    /** Records the decided vote, then lets the agent take the role it decided for. */
+    private void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
+        final long quorumMask, final String reason) {
+        voteLeader = leader;
+        voteZxid = zxid;
+        voteElectionEpoch = electionEpoch;
+        votePeerEpoch = peerEpoch;
+        agent.decide(leader, zxid, electionEpoch, peerEpoch, quorumMask, reason);
+    }
+
+    /**
+     * The member serves from now: the vote it answers LOOKING servers with carries the epoch now
+     * established (ZooKeeper's {@code QuorumPeer.updateElectionVote}).
+     */
+    void serving(final long peerEpoch) {
+        votePeerEpoch = peerEpoch;
     }
 
     /** The earliest time {@link #doWork} has timer work, while looking. */
@@ -174,16 +200,16 @@ final class FastLeaderElection {
     // Receiving
 
     /**
-     * An election notification, under ZooKeeper's receiver rules (§1.2): a non-voting sender gets the
-     * member's current vote at once and is never counted, whatever state code it sent
-     * ({@code WorkerReceiver.run} answers {@code !validVoter(sid)} before it reads the state, and
-     * drops a voter's unknown code; both policies); while LOOKING, a sender in an older round
-     * also gets this round's vote; while not LOOKING, a LOOKING sender gets the current vote and real
-     * state, which is how late starters find the leader.
+     * An election notification, under the receiver rules of ZooKeeper's
+     * {@code FastLeaderElection.Messenger.WorkerReceiver}: a non-voting sender gets the member's current
+     * vote at once and is never counted, whatever state code it sent ({@code WorkerReceiver.run} answers
+     * {@code !validVoter(sid)} before it reads the state, and drops a voter's unknown code; both
+     * policies); while LOOKING, a sender in an older round also gets this round's vote; while not
+     * LOOKING, a LOOKING sender gets the current vote and real state, which is how late starters find
+     * the leader.
      */
     void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
         final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        notificationsReceived++;
         final int fromIndex = ensemble.indexOf(from);
         if (fromIndex < 0 || fromIndex == myIndex) {
             agent.messageDropped();
@@ -196,7 +222,7 @@ final class FastLeaderElection {
         }
         final ServerState role = agent.state();
         if (!quorum.isVoter(fromIndex)) {
-            send(from, role.code(), agent.voteLeader(), agent.voteZxid(), logicalClock, agent.votePeerEpoch());
+            send(from, role.code(), voteLeader, voteZxid, logicalClock, votePeerEpoch);
             return;
         }
         if (!ServerState.isValidCode(nState)) {
@@ -215,12 +241,32 @@ final class FastLeaderElection {
             }
             onVote(fromIndex, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
         } else if (nState == LOOKING) {
-            send(from, role.code(), agent.voteLeader(), agent.voteZxid(), agent.voteElectionEpoch(),
-                agent.votePeerEpoch());
+            send(from, role.code(), voteLeader, voteZxid, voteElectionEpoch,
+                votePeerEpoch);
             if (nLeader != mySid) {
                 agent.refused(fromIndex, "a quorum looks for another leader");
             }
+            if (from == voteLeader && isLeaderStillLooking(nLeader == from, nElectionEpoch)) {
+                agent.lookAgain("the leader it chose still looks");
+            }
         }
+    }
+
+    /**
+     * Whether a learner that has heard nothing from the leader it chose should stop waiting, on a LOOKING
+     * notification from that leader in the round decided or a later one: at once if the leader now
+     * proposes someone else (a proposal only improves within a round, so it will not lead that round),
+     * and when it still proposes itself, once that lasted longer than a deciding leader can take (a
+     * leader deaf to its voters never decides; the learner would wait initLimit ticks for it). Fast policy
+     * only ({@link ElectionPolicy#stillLookingLeaderNs}); looking again costs liveness, never safety.
+     */
+    private boolean isLeaderStillLooking(final boolean proposesItself, final long nElectionEpoch) {
+        final long patienceNs = policy.stillLookingLeaderNs();
+        if (patienceNs == Long.MAX_VALUE || nElectionEpoch < voteElectionEpoch
+            || agent.learnerStep() != Follower.Step.AWAIT_LEADER_INFO) {
+            return false;
+        }
+        return !proposesItself || agent.nowNs() - agent.stateSinceNs() >= patienceNs;
     }
 
     /** A voter's vote while LOOKING: a better one cancels a quiet period (ZooKeeper's rule: any other restarts it). */
@@ -293,7 +339,7 @@ final class FastLeaderElection {
             recvSet.put(fromIndex, nState, 0, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             final long agree = recvSet.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
             if (quorum.containsQuorum(agree) && checkLeader(recvSet, nLeader, nElectionEpoch)) {
-                agent.decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
+                decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined leader in own round");
                 return;
             }
         }
@@ -301,7 +347,7 @@ final class FastLeaderElection {
         final long agree = outOfElection.maskEqualTo(nState, nVersion, nLeader, nZxid, nElectionEpoch, nPeerEpoch);
         if (quorum.containsQuorum(agree) && checkLeader(outOfElection, nLeader, nElectionEpoch)) {
             logicalClock = nElectionEpoch;
-            agent.decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined existing leader");
+            decide(nLeader, nZxid, nElectionEpoch, nPeerEpoch, 0, "joined existing leader");
         }
     }
 
@@ -342,7 +388,7 @@ final class FastLeaderElection {
             // "everyone agrees"; a voter whose link dropped (a killed leader) holds nobody up.
             final long needed = (agent.connectedMask() | ~agent.everConnectedMask() | myBit) & quorum.votersMask();
             if ((agree & needed) == needed) {
-                agent.decide(candidate, candidateZxid, logicalClock, candidateEpoch, agree & recvSet.lookingMask(),
+                decide(candidate, candidateZxid, logicalClock, candidateEpoch, agree & recvSet.lookingMask(),
                     "every connected voter agrees");
                 return;
             }
@@ -534,16 +580,20 @@ final class FastLeaderElection {
         return candidateEpoch;
     }
 
-    long initialLeader() {
-        return initialLeader;
+    long voteLeader() {
+        return voteLeader;
     }
 
-    long initialZxid() {
-        return initialZxid;
+    long voteZxid() {
+        return voteZxid;
     }
 
-    long initialEpoch() {
-        return initialEpoch;
+    long voteElectionEpoch() {
+        return voteElectionEpoch;
+    }
+
+    long votePeerEpoch() {
+        return votePeerEpoch;
     }
 
     long lookingSinceNs() {
@@ -556,9 +606,5 @@ final class FastLeaderElection {
 
     long notificationsSent() {
         return notificationsSent;
-    }
-
-    long notificationsReceived() {
-        return notificationsReceived;
     }
 }

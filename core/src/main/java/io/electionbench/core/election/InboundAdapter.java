@@ -4,12 +4,18 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import io.electionbench.core.zab.Broadcast;
+import io.electionbench.core.zab.Discovery;
+import io.electionbench.core.zab.Follower;
+
 /**
  * Bytes to calls: drains an agent's inbound ring and hands each message, read in place through the
- * flyweight of its kind, to the {@link MemberAgent} handler of that kind (Aeron's
- * {@code ConsensusAdapter}). The layouts are the flyweights' ({@link InboundFlyweight}), documented
- * there once; one preallocated flyweight per kind is rewrapped for every record. Agent thread only;
- * nothing is allocated.
+ * flyweight of its kind, to the phase it belongs to (Aeron's {@code ConsensusAdapter}): votes to the
+ * election, link events and relationship messages to {@link MemberLinks}, ACKEPOCH to
+ * {@link Discovery}, ACKs to {@link Broadcast}, the leader's messages to {@link Follower}, writes to the
+ * agent. Each phase checks the member's state itself. The layouts are the flyweights'
+ * ({@link InboundFlyweight}), documented there once; one preallocated flyweight per kind is rewrapped
+ * for every record. Agent thread only; nothing is allocated.
  */
 final class InboundAdapter implements MessageHandler {
     /** Messages read per ring read; a duty cycle reads at most twice this many. */
@@ -17,6 +23,11 @@ final class InboundAdapter implements MessageHandler {
 
     private final RingBuffer ring;
     private final MemberAgent agent;
+    private final MemberLinks links;
+    private final FastLeaderElection election;
+    private final Discovery discovery;
+    private final Broadcast broadcast;
+    private final Follower follower;
     private final NotificationFlyweight notification = new NotificationFlyweight();
     private final LearnerInfoFlyweight learnerInfo = new LearnerInfoFlyweight();
     private final SidFlyweight sid = new SidFlyweight();
@@ -27,9 +38,16 @@ final class InboundAdapter implements MessageHandler {
     private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
     private final WriteFlyweight write = new WriteFlyweight();
 
-    InboundAdapter(final RingBuffer ring, final MemberAgent agent) {
+    InboundAdapter(final RingBuffer ring, final MemberAgent agent, final MemberLinks links,
+        final FastLeaderElection election, final Discovery discovery, final Broadcast broadcast,
+        final Follower follower) {
         this.ring = ring;
         this.agent = agent;
+        this.links = links;
+        this.election = election;
+        this.discovery = discovery;
+        this.broadcast = broadcast;
+        this.follower = follower;
     }
 
     /**
@@ -51,43 +69,43 @@ final class InboundAdapter implements MessageHandler {
         switch (msgTypeId) {
             case InboundMessages.NOTIFICATION -> {
                 notification.wrap(buffer, index);
-                agent.onNotification(notification.fromSid(), notification.state(), notification.leader(),
+                election.onNotification(notification.fromSid(), notification.state(), notification.leader(),
                     notification.zxid(), notification.electionEpoch(), notification.peerEpoch(),
                     notification.version());
             }
             case InboundMessages.LEARNER_INFO -> {
                 learnerInfo.wrap(buffer, index);
-                agent.onLearnerInfo(learnerInfo.fromSid(), learnerInfo.acceptedEpoch(), learnerInfo.flags());
+                links.onLearnerInfo(learnerInfo.fromSid(), learnerInfo.acceptedEpoch(), learnerInfo.flags());
             }
-            case InboundMessages.LEARNER_REJECT -> agent.onLearnerReject(sid(buffer, index));
-            case InboundMessages.PEER_CONNECTED -> agent.onPeerConnected(sid(buffer, index));
-            case InboundMessages.PEER_DISCONNECTED -> agent.onPeerDisconnected(sid(buffer, index));
-            case InboundMessages.QUORUM_DISCONNECTED -> agent.onQuorumDisconnected(sid(buffer, index));
-            case InboundMessages.PEER_UNREACHABLE -> agent.onPeerUnreachable(sid(buffer, index));
-            case InboundMessages.PING -> agent.onPing(zxid(buffer, index).fromSid());
-            case InboundMessages.PING_ACK -> agent.onPingAck(zxid(buffer, index).fromSid());
-            case InboundMessages.LEADER_INFO -> agent.onLeaderInfo(zxid(buffer, index).fromSid(), zxid.zxid());
-            case InboundMessages.NEW_LEADER -> agent.onNewLeader(zxid(buffer, index).fromSid(), zxid.zxid());
-            case InboundMessages.ACK -> agent.onAck(zxid(buffer, index).fromSid(), zxid.zxid());
-            case InboundMessages.COMMIT -> agent.onCommit(zxid(buffer, index).fromSid(), zxid.zxid());
-            case InboundMessages.UP_TO_DATE -> agent.onUpToDate(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.LEARNER_REJECT -> links.onLearnerReject(sid(buffer, index));
+            case InboundMessages.PEER_CONNECTED -> links.onPeerConnected(sid(buffer, index));
+            case InboundMessages.PEER_DISCONNECTED -> links.onPeerDisconnected(sid(buffer, index));
+            case InboundMessages.QUORUM_DISCONNECTED -> links.onQuorumDisconnected(sid(buffer, index));
+            case InboundMessages.PEER_UNREACHABLE -> links.onPeerUnreachable(sid(buffer, index));
+            case InboundMessages.PING -> links.onPing(zxid(buffer, index).fromSid());
+            case InboundMessages.PING_ACK -> links.onPingAck(zxid(buffer, index).fromSid());
+            case InboundMessages.LEADER_INFO -> follower.onLeaderInfo(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.NEW_LEADER -> follower.onNewLeader(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.ACK -> broadcast.onAck(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.COMMIT -> follower.onCommit(zxid(buffer, index).fromSid(), zxid.zxid());
+            case InboundMessages.UP_TO_DATE -> follower.onUpToDate(zxid(buffer, index).fromSid(), zxid.zxid());
             case InboundMessages.ACK_EPOCH -> {
                 ackEpoch.wrap(buffer, index);
-                agent.onAckEpoch(ackEpoch.fromSid(), ackEpoch.currentEpoch(), ackEpoch.lastZxid(),
+                discovery.onAckEpoch(ackEpoch.fromSid(), ackEpoch.currentEpoch(), ackEpoch.lastZxid(),
                     ackEpoch.snapshotZxid());
             }
             case InboundMessages.SYNC_START -> {
                 syncStart.wrap(buffer, index);
-                agent.onSyncStart(syncStart.fromSid(), syncStart.mode(), syncStart.zxid());
+                follower.onSyncStart(syncStart.fromSid(), syncStart.mode(), syncStart.zxid());
             }
             case InboundMessages.SNAPSHOT_CHUNK -> {
                 chunk.wrap(buffer, index);
-                agent.onSnapshotChunk(chunk.fromSid(), chunk.zxid(), chunk.digest(), chunk.totalLength(),
+                follower.onSnapshotChunk(chunk.fromSid(), chunk.zxid(), chunk.digest(), chunk.totalLength(),
                     chunk.position(), buffer, chunk.bytesOffset(), chunk.bytesLength());
             }
             case InboundMessages.PROPOSAL -> {
                 proposal.wrap(buffer, index);
-                agent.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
+                follower.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
                     proposal.payloadLength());
             }
             case InboundMessages.WRITE -> {

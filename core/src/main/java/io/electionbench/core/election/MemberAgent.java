@@ -81,11 +81,6 @@ public final class MemberAgent implements Agent {
     private ServerState state;
     private long nowNs;
     private long stateSinceNs;
-    /** The vote this member decided for: the one it answers LOOKING members with outside an election. */
-    private long voteLeader;
-    private long voteZxid;
-    private long voteElectionEpoch;
-    private long votePeerEpoch;
     private long commitZxid;
     private long connectedMask;
     /** Peers this node has ever had a link to; one never reached counts as silent, not absent. */
@@ -125,7 +120,6 @@ public final class MemberAgent implements Agent {
         this.observer = observer;
         this.clock = clock;
         this.inbound = inbound;
-        this.adapter = new InboundAdapter(inbound, this);
         this.storageProbe = new StorageProbe(mySid, timing, storage, observer);
         this.election = new FastLeaderElection(this, mySid, ensemble, policy, publisher, storage);
         this.leadership = new Leadership(member, mySid, ensemble, policy, timing, publisher, storage);
@@ -134,9 +128,8 @@ public final class MemberAgent implements Agent {
         this.broadcast = new Broadcast(member, mySid, ensemble, publisher, storage, window, leadership, discovery);
         this.follower = new Follower(member, mySid, isParticipant, timing, policy, publisher, storage, window, observer,
             clock);
-        voteLeader = election.initialLeader();
-        voteZxid = election.initialZxid();
-        votePeerEpoch = election.initialEpoch();
+        this.adapter = new InboundAdapter(inbound, this, new MemberLinks(this, ensemble, publisher, election,
+            leadership, discovery, follower), election, discovery, broadcast, follower);
     }
 
     /** Receives the outcome of every write offered to this agent. Set before the agent runs. */
@@ -258,155 +251,11 @@ public final class MemberAgent implements Agent {
     }
 
     // ------------------------------------------------------------------------------------------------
-    // Handlers: route each message to the phase it belongs to, which checks the state and records facts.
-
-    /** An election notification: {@link FastLeaderElection#onNotification}. */
-    public void onNotification(final long from, final int nState, final long nLeader, final long nZxid,
-        final long nElectionEpoch, final long nPeerEpoch, final int nVersion) {
-        election.onNotification(from, nState, nLeader, nZxid, nElectionEpoch, nPeerEpoch, nVersion);
-    }
-
-    /**
-     * A learner announces itself (FOLLOWERINFO). A leader registers it, unless it only resumes a session
-     * that is intact; a fast LOOKING node that votes for itself keeps it for when it leads; anyone else
-     * refuses (ZooKeeper's would-be leader has no quorum listener yet).
-     */
-    public void onLearnerInfo(final long from, final long acceptedEpoch, final int flags) {
-        final int index = ensemble.indexOf(from);
-        if (index < 0 || index == myIndex) {
-            messagesDropped++;
-            return;
-        }
-        if (!Zxid.isValidEpoch(acceptedEpoch)) {
-            epochRefused();
-            return;
-        }
-        if ((flags & InboundMessages.LEARNER_RESUME) != 0 && state == ServerState.LEADING
-            && leadership.resumes(index, acceptedEpoch, discovery.newEpoch())) {
-            return;
-        }
-        peerReachable(index);
-        leadership.learner(index).acceptedEpoch(acceptedEpoch);
-        if (state == ServerState.LEADING) {
-            leadership.register(index);
-            discovery.learnerJoined(index);
-        } else if (state != ServerState.LOOKING || !election.keepEarlyLearner(index)) {
-            publisher.sendLearnerReject(from);
-        }
-    }
-
-    /**
-     * A refusal or a closed relationship (ZooKeeper closes the learner socket): from our leader
-     * ({@link Follower#onRejected}), from a learner ({@link Leadership#onRejected}), or from one that
-     * chose us while we look.
-     */
-    public void onLearnerReject(final long from) {
-        final int index = ensemble.indexOf(from);
-        if (index < 0) {
-            messagesDropped++;
-        } else if (isLearner() && from == follower.leaderSid()) {
-            follower.onRejected();
-        } else if (state == ServerState.LOOKING) {
-            election.forgetEarlyLearner(index);
-        } else if (state == ServerState.LEADING) {
-            leadership.onRejected(index);
-        }
-    }
-
-    /** A ping: from our leader it proves the link; from anyone else it is a leader looking for followers we refuse. */
-    public void onPing(final long from) {
-        if (state != ServerState.LOOKING && from != leaderSid()) {
-            publisher.sendLearnerReject(from);
-        } else if (isLearner()) {
-            follower.onPing(from);
-        }
-    }
-
-    public void onPingAck(final long from) {
-        final int index = ensemble.indexOf(from);
-        if (state == ServerState.LEADING && index >= 0) {
-            leadership.onPingAck(index);
-        }
-    }
-
-    /** The transport established a link to {@code sid}; a LOOKING node tells it its vote at once. */
-    public void onPeerConnected(final long sid) {
-        final int index = ensemble.indexOf(sid);
-        if (index < 0 || index == myIndex) {
-            return;
-        }
-        peerReachable(index);
-        if (state == ServerState.LOOKING && quorum.isVoter(index)) {
-            election.sendVote(index);
-        } else if (isLearner() && sid == follower.leaderSid()) {
-            follower.onLinkUp();
-        }
-    }
-
-    /**
-     * The election link to {@code sid} dropped: it is no longer reachable for votes, so a LOOKING node
-     * stops waiting for it. Nothing else: roles ride on the quorum link ({@link #onQuorumDisconnected}).
-     * Without a peer secret anyone can connect to the election port claiming a member's sid, replacing
-     * that member's link, and hang up; a follower that took that for its leader's loss went LOOKING.
-     */
-    public void onPeerDisconnected(final long sid) {
-        final int index = ensemble.indexOf(sid);
-        if (index < 0 || index == myIndex) {
-            return;
-        }
-        connectedMask &= ~(1L << index);
-        if (state == ServerState.LOOKING) {
-            election.checkQuorum();
-        } else if (isLearner() && sid == follower.leaderSid()) {
-            follower.onLinkDown();
-        }
-    }
-
-    /**
-     * The quorum link to {@code sid} dropped (EOF or RST): the relationship on it is over, since
-     * messages may have been lost with it. A learner whose leader it was starts looking at once, which
-     * is how a killed leader is noticed without waiting for syncLimit (ZooKeeper's follower sees its
-     * learner socket close); a leader forgets the learner, which announces itself afresh; a LOOKING
-     * node forgets a learner that chose it early.
-     */
-    public void onQuorumDisconnected(final long sid) {
-        final int index = ensemble.indexOf(sid);
-        if (index < 0 || index == myIndex) {
-            return;
-        }
-        if (state == ServerState.LEADING) {
-            leadership.onLinkDown(index);
-        }
-        election.forgetEarlyLearner(index);
-        if (isLearner() && sid == follower.leaderSid()) {
-            state(ServerState.LOOKING, "connection to leader lost");
-        }
-    }
-
-    /**
-     * A connection attempt to {@code sid} that the agent asked for failed before it connected
-     * ({@link PeerPublisher#connect}): if it is the leader this learner chose and has not heard from,
-     * one failed try to reach it ({@link Follower#onUnreachable}). Anyone else's is of no interest:
-     * the transport keeps redialling, and a LOOKING node waits for votes, not connections.
-     */
-    public void onPeerUnreachable(final long sid) {
-        if (isLearner() && sid == follower.leaderSid()) {
-            follower.onUnreachable();
-        }
-    }
-
-    /** ACKEPOCH: {@link Discovery#onAckEpoch}. */
-    public void onAckEpoch(final long from, final long currentEpoch, final long lastZxid, final long snapshotZxid) {
-        discovery.onAckEpoch(from, currentEpoch, lastZxid, snapshotZxid);
-    }
-
-    /** ACK of NEWLEADER or of proposals: {@link Broadcast#onAck}. */
-    public void onAck(final long from, final long zxid) {
-        broadcast.onAck(from, zxid);
-    }
+    // What the inbound adapter and the phases report back (same package). Every other message goes from
+    // the adapter straight to the phase it belongs to, which checks the state and records facts.
 
     /** A client write: the leader logs and proposes it ({@link Broadcast#onWrite}); anyone else says who leads. */
-    public void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
+    void onWrite(final long requestId, final DirectBuffer payload, final int offset, final int length) {
         if (state != ServerState.LEADING) {
             final long leader = isLearner() ? follower.leaderSid() : -1;
             writeListener.onWriteResult(requestId, WriteListener.NOT_LEADER, -1, leader);
@@ -414,46 +263,6 @@ public final class MemberAgent implements Agent {
             broadcast.onWrite(requestId, payload, offset, length);
         }
     }
-
-    /** LEADERINFO: {@link Follower#onLeaderInfo}. */
-    public void onLeaderInfo(final long from, final long epoch) {
-        follower.onLeaderInfo(from, epoch);
-    }
-
-    /** The start of a sync stream: {@link Follower#onSyncStart}. */
-    public void onSyncStart(final long from, final int modeCode, final long zxid) {
-        follower.onSyncStart(from, modeCode, zxid);
-    }
-
-    /** A chunk of a SNAP: {@link Follower#onSnapshotChunk}. */
-    public void onSnapshotChunk(final long from, final long zxid, final long digest, final long total,
-        final long position, final DirectBuffer bytes, final int offset, final int length) {
-        follower.onSnapshotChunk(from, zxid, digest, total, position, bytes, offset, length);
-    }
-
-    /** A txn of the sync stream or a proposal: {@link Follower#onProposal}. */
-    public void onProposal(final long from, final long zxid, final DirectBuffer payload, final int offset,
-        final int length) {
-        follower.onProposal(from, zxid, payload, offset, length);
-    }
-
-    /** NEWLEADER: {@link Follower#onNewLeader}. */
-    public void onNewLeader(final long from, final long zxid) {
-        follower.onNewLeader(from, zxid);
-    }
-
-    /** UPTODATE: {@link Follower#onUpToDate}. */
-    public void onUpToDate(final long from, final long zxid) {
-        follower.onUpToDate(from, zxid);
-    }
-
-    /** COMMIT: {@link Follower#onCommit}. */
-    public void onCommit(final long from, final long zxid) {
-        follower.onCommit(from, zxid);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // What the election reports back (FastLeaderElection, same package).
 
     /** A message of a kind this agent does not know, or from a peer it does not know: dropped and counted. */
     void messageDropped() {
@@ -472,12 +281,22 @@ public final class MemberAgent implements Agent {
         everConnectedMask |= 1L << index;
     }
 
+    /** The election link to member {@code index} dropped: it is no longer reachable for votes. */
+    void peerUnreachable(final int index) {
+        connectedMask &= ~(1L << index);
+    }
+
     long everConnectedMask() {
         return everConnectedMask;
     }
 
     long nowNs() {
         return nowNs;
+    }
+
+    /** The role ends: back to LOOKING, saying why. */
+    void lookAgain(final String reason) {
+        state(ServerState.LOOKING, reason);
     }
 
     /** A voter will not follow this member now: {@link Leadership#refused}. */
@@ -488,10 +307,6 @@ public final class MemberAgent implements Agent {
     /** The election decided: this member takes the role it decided for. */
     void decide(final long leader, final long zxid, final long electionEpoch, final long peerEpoch,
         final long quorumMask, final String reason) {
-        voteLeader = leader;
-        voteZxid = zxid;
-        voteElectionEpoch = electionEpoch;
-        votePeerEpoch = peerEpoch;
         decisions++;
         lastElectionNs = nowNs - election.lookingSinceNs();
         observer.onDecision(mySid, leader, zxid, electionEpoch, peerEpoch, quorumMask, nowNs);
@@ -520,7 +335,7 @@ public final class MemberAgent implements Agent {
             case FOLLOWING:
             case OBSERVING:
                 election.rejectEarlyLearners();
-                follower.enter(voteLeader);
+                follower.enter(election.voteLeader());
                 break;
             case LEADING:
                 leadership.enter(election.takeEarlyLearners());
@@ -641,7 +456,7 @@ public final class MemberAgent implements Agent {
 
     /** The leader this node follows or is; -1 while LOOKING. */
     public long leader() {
-        return state == null || state == ServerState.LOOKING ? -1 : voteLeader;
+        return state == null || state == ServerState.LOOKING ? -1 : election.voteLeader();
     }
 
     /** A leader whose epoch a quorum established, or a learner that received UPTODATE. */
@@ -675,33 +490,20 @@ public final class MemberAgent implements Agent {
         return election.candidateZxid();
     }
 
-    public long proposedEpoch() {
-        return election.candidateEpoch();
-    }
-
     public long voteLeader() {
-        return voteLeader;
+        return election.voteLeader();
     }
 
     public long voteZxid() {
-        return voteZxid;
+        return election.voteZxid();
     }
 
     public long voteElectionEpoch() {
-        return voteElectionEpoch;
+        return election.voteElectionEpoch();
     }
 
     public long votePeerEpoch() {
-        return votePeerEpoch;
-    }
-
-    /** This round's initial vote: (sid, last zxid, current epoch) at the moment LOOKING began. */
-    public long initialZxid() {
-        return election.initialZxid();
-    }
-
-    public long initialEpoch() {
-        return election.initialEpoch();
+        return election.votePeerEpoch();
     }
 
     public boolean isParticipant() {
@@ -727,10 +529,6 @@ public final class MemberAgent implements Agent {
 
     public long notificationsSent() {
         return election.notificationsSent();
-    }
-
-    public long notificationsReceived() {
-        return election.notificationsReceived();
     }
 
     public long messagesDropped() {
@@ -856,7 +654,7 @@ public final class MemberAgent implements Agent {
 
         @Override
         public void serving(final long peerEpoch) {
-            votePeerEpoch = peerEpoch;
+            election.serving(peerEpoch);
             observer.onServing(mySid, nowNs);
         }
 

@@ -311,6 +311,20 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         network.partition(groupOf);
     }
 
+    /**
+     * Makes {@code receiver} deaf to {@code senders}: what they send it is lost, silently, while what it
+     * sends them still arrives (a one-way cut, as a firewall rule on the receiver's side makes it at the
+     * message level), until {@link #heal()}.
+     */
+    @Override
+    public void cutOneWay(final long receiver, final long[] senders) {
+        final int[] from = new int[senders.length];
+        for (int k = 0; k < senders.length; k++) {
+            from[k] = index(senders[k]);
+        }
+        network.cutOneWay(index(receiver), from);
+    }
+
     /** Restores every link; live servers on both sides reconnect. */
     @Override
     public void heal() {
@@ -339,7 +353,7 @@ public final class Simulator implements FaultTarget, AutoCloseable {
         return network.messageFaultsPending();
     }
 
-    /** True when the link between two servers is cut by a partition. */
+    /** True when what {@code sidA} sends {@code sidB} is cut off (a partition, or a one-way cut). */
     public boolean isBlocked(final long sidA, final long sidB) {
         return network.isBlocked(index(sidA), index(sidB));
     }

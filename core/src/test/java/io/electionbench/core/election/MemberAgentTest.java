@@ -171,6 +171,65 @@ class MemberAgentTest {
         assertEquals(3, h.agent.leader());
     }
 
+    /** Server 1 of 3 under the fast policy, which has just decided to follow 3 in round 1. */
+    private static AgentHarness fastFollowerOfThree() {
+        final AgentHarness h = node(1, 3, FAST);
+        h.connected(2);
+        h.connected(3);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        h.notification(2, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, h.agent.state());
+        return h;
+    }
+
+    /**
+     * A leader deaf to its voters (a one-way cut) proposes itself, wins their round and never decides:
+     * a fast learner that has heard nothing from it looks again once it still proposes itself in a
+     * LOOKING notification of that round after longer than deciding takes (50 ms of quiet and one 50 ms
+     * resend), not before, instead of waiting initLimit ticks for LEADERINFO.
+     */
+    @Test
+    void aFastLearnerLeavesALeaderThatStillLooksLongerThanDecidingTakes() {
+        final AgentHarness h = fastFollowerOfThree();
+        h.advanceMs(60);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, h.agent.state(), "60 ms: the leader may still be deciding");
+        h.advanceMs(40);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: the leader it chose still looks"), h.transitions.toString());
+        assertEquals(100, ElectionPolicy.FAST.stillLookingLeaderNs() / 1_000_000);
+    }
+
+    /** The leader it chose now proposes someone else in the round decided: it will not lead that round. */
+    @Test
+    void aFastLearnerLeavesALeaderThatProposesAnotherAtOnce() {
+        final AgentHarness h = fastFollowerOfThree();
+        h.notification(3, LOOKING, 2, 5, 1, 0);
+        assertEquals(ServerState.LOOKING, h.agent.state());
+        assertTrue(h.transitions.contains("LOOKING: the leader it chose still looks"), h.transitions.toString());
+    }
+
+    /** Once the leader has answered (LEADERINFO), or under ZooKeeper's policy, a LOOKING notice changes nothing. */
+    @Test
+    void aLearnerThatHeardItsLeaderOrFollowsZooKeepersRulesWaitsForItsLeader() {
+        final AgentHarness h = fastFollowerOfThree();
+        h.zxidMessage(InboundMessages.LEADER_INFO, 3, 1);
+        h.advanceMs(500);
+        h.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, h.agent.state(), "the leader answered: it leads");
+
+        final AgentHarness zk = node(1, 3, ZK);
+        zk.notification(3, LOOKING, 3, 0, 1, 0);
+        zk.notification(2, LOOKING, 3, 0, 1, 0);
+        zk.advanceMs(200);
+        assertEquals(ServerState.FOLLOWING, zk.agent.state());
+        zk.advanceMs(1_000);
+        zk.notification(3, LOOKING, 3, 0, 1, 0);
+        assertEquals(ServerState.FOLLOWING, zk.agent.state(), "ZooKeeper's learner waits initLimit for LEADERINFO");
+        assertEquals(Long.MAX_VALUE, ElectionPolicy.ZOOKEEPER.stillLookingLeaderNs());
+    }
+
     @Test
     void fastPolicyWaitsAboutOneExchangeWhenAConnectedVoterIsSilent() {
         final AgentHarness h = node(1, 5, FAST);

@@ -30,7 +30,7 @@ class NotificationPathAllocationTest {
             MemberAgent.newInboundRing(64 * 1024), () -> now[0]);
         final RingBuffer ring = agent.inbound();
         agent.doWork(0);
-        agent.onNotification(1, LOOKING, 1, 0, 5, 0, 2);
+        InboundMessages.offerNotification(ring, 1, LOOKING, 1, 0, 5, 0, 2);
         pump(agent, ring, now, 50_000);
         final long tid = Thread.currentThread().getId();
         final long before = threads.getThreadAllocatedBytes(tid);

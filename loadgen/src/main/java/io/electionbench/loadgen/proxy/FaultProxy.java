@@ -34,6 +34,7 @@ import io.netty.util.ReferenceCountUtil;
  * or RST crosses, and a connection accepted meanwhile is kept open but never connected upstream:
  * both ends see a peer that has gone quiet, as behind a dead switch, and must notice by their own
  * timeouts.</li>
+ * <li>{@link #cutOneWay(boolean)} is the same for one direction only.</li>
  * <li>{@link #heal()} lets bytes flow again. A connection that lost bytes (or saw one side close)
  * during the cut is then closed on both sides: its streams have a hole, and forwarding the rest
  * would hand the receiver a frame boundary in the middle of a message. TCP would have retransmitted
@@ -57,7 +58,10 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private volatile boolean isCut;
+    /** Bytes from the client (toward upstream) are dropped. */
+    private volatile boolean isCutFromClient;
+    /** Bytes from upstream (toward the client) are dropped. */
+    private volatile boolean isCutFromUpstream;
     private volatile long delayNs;
     private volatile int connectAttempts = 1;
     private volatile long connectRetryNs;
@@ -118,20 +122,36 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Drops everything in both directions from now on, silently. */
     public void cut() {
-        isCut = true;
+        isCutFromClient = true;
+        isCutFromUpstream = true;
+    }
+
+    /**
+     * Drops, silently, the bytes of one direction only: those the clients send ({@code fromClient}) or
+     * those upstream sends back. The other direction still flows; a connection accepted meanwhile is not
+     * connected upstream, as a TCP handshake needs both directions.
+     */
+    public void cutOneWay(final boolean fromClient) {
+        if (fromClient) {
+            isCutFromClient = true;
+        } else {
+            isCutFromUpstream = true;
+        }
     }
 
     /** Forwards again, and closes the connections the cut damaged. */
     public void heal() {
-        isCut = false;
+        isCutFromClient = false;
+        isCutFromUpstream = false;
         for (final Link link : links) {
             // On the connection's loop, after any read that still saw the cut: that read has marked it.
             link.down.eventLoop().execute(link::closeIfDamaged);
         }
     }
 
+    /** True while either direction is cut. */
     public boolean isCut() {
-        return isCut;
+        return isCutFromClient || isCutFromUpstream;
     }
 
     /** Holds each chunk {@code ms} milliseconds before forwarding it (0: forward at once). */
@@ -236,7 +256,7 @@ public final class FaultProxy implements AutoCloseable {
         void start() {
             links.add(this);
             down.closeFuture().addListener(f -> closed());
-            if (isCut) {
+            if (isCut()) {
                 // Read (and drop) what the client sends; heal() closes it so the client redials.
                 isDamaged = true;
                 down.config().setAutoRead(true);
@@ -309,6 +329,11 @@ public final class FaultProxy implements AutoCloseable {
                 this.isFromClient = isFromClient;
             }
 
+            /** True while the bytes this side reads are dropped. */
+            private boolean isCutHere() {
+                return isFromClient ? isCutFromClient : isCutFromUpstream;
+            }
+
             /** Where this side's bytes go; null while a link accepted during a cut has no upstream. */
             private Channel target() {
                 return isFromClient ? up : down;
@@ -330,7 +355,7 @@ public final class FaultProxy implements AutoCloseable {
             @Override
             public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
                 final Channel target = target();
-                if (isCut || target == null) {
+                if (isCutHere() || target == null) {
                     drop(msg);
                     return;
                 }
@@ -374,7 +399,7 @@ public final class FaultProxy implements AutoCloseable {
             @Override
             public void channelInactive(final ChannelHandlerContext ctx) {
                 final Channel target = target();
-                if (isCut) {
+                if (isCutHere()) {
                     // A FIN does not cross a silent partition; heal() closes the other side.
                     isDamaged = true;
                 } else if (!pending.isEmpty()) {
@@ -429,7 +454,7 @@ public final class FaultProxy implements AutoCloseable {
                     pendingAt.poll();
                     final Object msg = pending.poll();
                     // In flight when the cut came: lost like the rest.
-                    if (isCut || target == null || !target.isActive()) {
+                    if (isCutHere() || target == null || !target.isActive()) {
                         drop(msg);
                     } else {
                         forwarded.add(size(msg));

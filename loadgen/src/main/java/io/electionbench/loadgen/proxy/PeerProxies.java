@@ -141,6 +141,24 @@ public final class PeerProxies implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code receiver} deaf to {@code senders}, on both ports: on the links a sender opened to it
+     * (P(sender->receiver)) the sender's bytes are dropped, on the links it opened to a sender
+     * (P(receiver->sender)) the sender's answers are; what the receiver sends still arrives. Healed by
+     * {@link #heal()}.
+     */
+    public void cutOneWay(final long receiver, final long[] senders) {
+        for (final long sender : senders) {
+            if (sender == receiver) {
+                continue;
+            }
+            for (final Map<Key, FaultProxy> proxies : List.of(quorum, election)) {
+                proxy(proxies, sender, receiver).cutOneWay(true);
+                proxy(proxies, receiver, sender).cutOneWay(false);
+            }
+        }
+    }
+
     /** Heals every link. */
     public void heal() {
         quorum.values().forEach(FaultProxy::heal);

@@ -210,6 +210,19 @@ abstract class AdminTarget extends WatchedTarget {
         }
     }
 
+    /** The receiver drops what the senders send it and still sends them its own ({@code POST /fault/deafen}). */
+    @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) throws Exception {
+        final StringJoiner peers = new StringJoiner(",");
+        for (final long sid : senders) {
+            peers.add(Long.toString(sid));
+        }
+        if (views.get(receiver).isUp()) {
+            post(receiver, "/fault/deafen?peers=" + peers);
+        }
+        return true;
+    }
+
     @Override
     public void heal() throws Exception {
         for (final long sid : sids()) {

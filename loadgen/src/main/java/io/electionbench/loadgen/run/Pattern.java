@@ -30,9 +30,9 @@ public enum Pattern {
     LEADER_PAUSE("leader-pause", 3,
     "SIGSTOP the leader, measured from the pause; resume it afterwards (process and sim targets)"),
     ONE_WAY_LEADER("one-way-leader", 3,
-        "the leader's host drops every packet from the others: it still sends, hears nothing; measured from the"
-        + " cut (hosts target:"
-            + " a firewall rule on one side of a link)");
+        "the leader hears nothing from the others while what it sends still reaches them; measured from the cut"
+        + " (hosts: a firewall rule on the leader's host; zookeeper: its proxies; process, inproc, remote: the"
+        + " node drops what arrives; sim: the links into it)");
 
     private final String flag;
     private final int minSize;

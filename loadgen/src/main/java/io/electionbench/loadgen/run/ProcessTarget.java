@@ -102,6 +102,16 @@ final class ProcessTarget extends AdminTarget {
         jvms.kill(sid);
     }
 
+    /** Every kill signalled before any is waited for ({@link ChildJvms#kill(long[])}). */
+    @Override
+    public void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+            paused.remove(sid);
+        }
+        jvms.kill(sids);
+    }
+
     @Override
     public boolean pause(final long sid) throws Exception {
         paused.add(sid);

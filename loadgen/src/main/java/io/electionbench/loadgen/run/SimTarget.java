@@ -102,6 +102,12 @@ final class SimTarget implements Target {
     }
 
     @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) {
+        sim.cutOneWay(receiver, senders);
+        return true;
+    }
+
+    @Override
     public void heal() {
         sim.heal();
     }

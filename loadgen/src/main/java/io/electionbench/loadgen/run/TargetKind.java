@@ -80,16 +80,12 @@ public enum TargetKind {
 
     /**
      * Why this target cannot make {@code pattern}'s fault, or null if it can: inproc nodes share this JVM
-     * and remote ones are reached only through their admin endpoints, so neither can be frozen; only the
-     * hosts target's firewalls cut a link one way. A cell whose pattern is refused is skipped with this reason.
+     * and remote ones are reached only through their admin endpoints, so neither can be frozen. A cell whose
+     * pattern is refused is skipped with this reason.
      */
     public String refusal(final Pattern pattern) {
         if (pattern == Pattern.LEADER_PAUSE && (this == INPROC || this == REMOTE)) {
             return "the " + cliName + " target cannot pause a server (use process, zookeeper or sim)";
-        }
-        if (pattern == Pattern.ONE_WAY_LEADER && this != HOSTS) {
-            return "only the hosts target cuts a link one way (a firewall rule on one side); the fault proxy,"
-                + " the admin endpoint and the simulator cut both ways";
         }
         return null;
     }

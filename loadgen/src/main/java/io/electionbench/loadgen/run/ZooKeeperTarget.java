@@ -152,6 +152,15 @@ final class ZooKeeperTarget extends WatchedTarget {
         views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
     }
 
+    /** Every kill signalled before any is waited for ({@link ChildJvms#kill(long[])}). */
+    @Override
+    public void crashAll(final long[] sids) throws Exception {
+        jvms.kill(sids);
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+        }
+    }
+
     @Override
     public boolean pause(final long sid) throws Exception {
         return jvms.signal(sid, "-STOP");
@@ -165,6 +174,13 @@ final class ZooKeeperTarget extends WatchedTarget {
     @Override
     public void partition(final long[][] sides) {
         proxies.partition(sides);
+    }
+
+    /** The receiver's proxies drop what the senders send it, both ports; its own bytes still pass. */
+    @Override
+    public boolean cutOneWay(final long receiver, final long[] senders) {
+        proxies.cutOneWay(receiver, senders);
+        return true;
     }
 
     @Override

@@ -96,6 +96,42 @@ class FaultProxyTest {
         assertEquals(2, echo.accepted.get());
     }
 
+    /**
+     * A one-way cut drops one direction only: with upstream's answers cut, the client's bytes still reach
+     * the server and its echo is dropped; with the client's bytes cut, nothing reaches the server. A new
+     * connection meanwhile is not connected upstream, and the heal closes what lost bytes.
+     */
+    @Test
+    void aOneWayCutDropsOnlyItsDirection() throws Exception {
+        final Socket c1 = connect(proxy.port());
+        assertEquals('a', roundTrip(c1, 'a'));
+
+        proxy.cutOneWay(false);
+        assertTrue(proxy.isCut());
+        c1.getOutputStream().write(new byte[100]);
+        await(() -> echo.received.get() == 101, "the client's bytes reached the server");
+        await(() -> proxy.bytesDropped() >= 100, "the server's echo was dropped");
+        assertEquals(0, c1.getInputStream().available(), "nothing came back");
+        final Socket c2 = connect(proxy.port());
+        c2.getOutputStream().write(new byte[10]);
+        await(() -> proxy.bytesDropped() >= 110, "a connection made during the cut goes nowhere");
+        assertEquals(1, echo.accepted.get());
+        proxy.heal();
+        assertClosed(c1);
+        assertClosed(c2);
+
+        final Socket c3 = connect(proxy.port());
+        assertEquals('b', roundTrip(c3, 'b'));
+        final long received = echo.received.get();
+        proxy.cutOneWay(true);
+        c3.getOutputStream().write(new byte[50]);
+        await(() -> proxy.bytesDropped() >= 160, "the client's bytes were dropped");
+        assertEquals(received, echo.received.get(), "nothing reached the server");
+        proxy.heal();
+        assertClosed(c3);
+        await(() -> proxy.connections() == 0, "no link left");
+    }
+
     @Test
     void aConnectionThatStayedQuietSurvivesTheCut() throws Exception {
         final Socket c = connect(proxy.port());

@@ -38,15 +38,14 @@ class TargetKindTest {
             ex.getMessage());
     }
 
-    /** Which faults each target can make: pausing needs a process of its own, a one-way cut a firewall. */
+    /** Which faults each target can make: pausing needs a process of its own; every target cuts one way. */
     @Test
-    void everyTargetMakesEveryPatternButPausesAndOneWayCutsItCannot() {
+    void everyTargetMakesEveryPatternButPausesItCannot() {
         final Set<TargetKind> pausing = Set.of(TargetKind.SIM, TargetKind.PROCESS, TargetKind.ZOOKEEPER,
             TargetKind.HOSTS);
         for (final TargetKind k : TargetKind.values()) {
             for (final Pattern p : Pattern.values()) {
-                final boolean isMade = p == Pattern.LEADER_PAUSE ? pausing.contains(k)
-                    : p != Pattern.ONE_WAY_LEADER || k == TargetKind.HOSTS;
+                final boolean isMade = p != Pattern.LEADER_PAUSE || pausing.contains(k);
                 assertEquals(isMade, k.canMake(p), k + " " + p);
             }
         }
@@ -54,9 +53,6 @@ class TargetKindTest {
             TargetKind.INPROC.refusal(Pattern.LEADER_PAUSE));
         assertEquals("the remote target cannot pause a server (use process, zookeeper or sim)",
             TargetKind.REMOTE.refusal(Pattern.LEADER_PAUSE));
-        assertEquals("only the hosts target cuts a link one way (a firewall rule on one side); the fault proxy,"
-            + " the admin endpoint and the simulator cut both ways",
-            TargetKind.PROCESS.refusal(Pattern.ONE_WAY_LEADER));
     }
 
     /**

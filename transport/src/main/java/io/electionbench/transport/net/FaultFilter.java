@@ -9,8 +9,11 @@ import io.electionbench.core.quorum.Ensemble;
 /**
  * Injected link faults, set by the admin endpoint and applied per frame by each peer connection's
  * {@link FaultHandler}: an isolated peer's frames are dropped both ways (connections stay up, as in a
- * silent partition, so detection takes syncLimit ticks as it would in ZooKeeper); a slow peer's frames
- * are delayed both ways. Members are addressed by ensemble index; writes are volatile.
+ * silent partition, so detection takes syncLimit ticks as it would in ZooKeeper); a peer this node is
+ * deaf to has its frames dropped on arrival while this node's own still reach it (a one-way cut, made
+ * per message: the kernels' TCP still acknowledges, so the sender's stream never stalls as it does
+ * behind a firewall rule); a slow peer's frames are delayed both ways. Members are addressed by
+ * ensemble index; writes are volatile.
  *
  * <p>Faults are off until {@link PeerTransport#enableFaults()} switches them on, which puts the
  * handlers into the pipelines; until then {@link #isolate} and {@link #slow} refuse, since nothing
@@ -27,6 +30,7 @@ public final class FaultFilter {
     private final AtomicBoolean isEnabled = new AtomicBoolean();
     private final AtomicIntegerArray delayMs;
     private volatile long isolatedMask;
+    private volatile long deafMask;
     /** Peers (ensemble index bits) a quorum frame to or from was dropped for since the last heal. */
     private final AtomicLong droppedQuorumMask = new AtomicLong();
 
@@ -56,6 +60,17 @@ public final class FaultFilter {
     }
 
     /**
+     * Drops every frame from these sids on arrival, in addition to those already dropped; frames to them
+     * still go out.
+     *
+     * @throws IllegalStateException if faults are not enabled
+     */
+    public void deafen(final long... sids) {
+        checkEnabled();
+        deafMask |= ensemble.maskOf(sids);
+    }
+
+    /**
      * Delays frames to and from {@code sid} by {@code ms} (0 removes the delay).
      *
      * @throws IllegalStateException if faults are not enabled
@@ -80,6 +95,7 @@ public final class FaultFilter {
      */
     public long heal() {
         isolatedMask = 0;
+        deafMask = 0;
         for (int i = 0; i < delayMs.length(); i++) {
             delayMs.set(i, 0);
         }
@@ -101,6 +117,11 @@ public final class FaultFilter {
         return (isolatedMask & (1L << index)) != 0;
     }
 
+    /** True when frames from the peer at {@code index} are dropped on arrival (isolated, or deafened to). */
+    public boolean isDroppedInbound(final int index) {
+        return ((isolatedMask | deafMask) & (1L << index)) != 0;
+    }
+
     public int delayMs(final int index) {
         return delayMs.get(index);
     }
@@ -108,5 +129,10 @@ public final class FaultFilter {
     /** The sids currently isolated. */
     public long[] isolatedSids() {
         return ensemble.sidsOf(isolatedMask);
+    }
+
+    /** The sids this node is deaf to (not counting the isolated ones). */
+    public long[] deafSids() {
+        return ensemble.sidsOf(deafMask & ~isolatedMask);
     }
 }

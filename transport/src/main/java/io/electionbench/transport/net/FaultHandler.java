@@ -27,6 +27,7 @@ import io.netty.util.ReferenceCountUtil;
  * says about its peer, frame by frame, both ways:
  * <ul>
  * <li>isolated: frames are dropped and released, the connection stays up (a silent partition);</li>
+ * <li>deafened to: inbound frames are dropped, outbound ones pass (a one-way cut);</li>
  * <li>slow: frames are held, inbound as copies, and passed on after the delay, never before a frame held
  * earlier, so the stream keeps its order while the delay changes or heals;</li>
  * <li>otherwise inbound frames pass as one retained slice per read, outbound writes as they are.</li>
@@ -99,7 +100,7 @@ final class FaultHandler extends ByteToMessageDecoder implements ChannelOutbound
     // Inbound
 
     private int inboundAction() {
-        if (faults.isIsolated(peerIndex)) {
+        if (faults.isDroppedInbound(peerIndex)) {
             return DROP;
         }
         return faults.delayMs(peerIndex) > 0 || !heldInbound.isEmpty() ? HOLD : PASS;

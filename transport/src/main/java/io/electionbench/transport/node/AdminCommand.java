@@ -23,6 +23,8 @@ enum AdminCommand {
     WRITE(HttpMethod.POST, "/write", "", true, "the body as one write, answered when committed (or not)"),
     ISOLATE(HttpMethod.POST, "/fault/isolate", "peers=SID,SID", true,
         "drop every message to and from these peers until /fault/heal"),
+    DEAFEN(HttpMethod.POST, "/fault/deafen", "peers=SID,SID", true,
+        "drop every message from these peers (messages to them still go out) until /fault/heal"),
     HEAL(HttpMethod.POST, "/fault/heal", "", true, "remove every injected fault"),
     SLOW(HttpMethod.POST, "/fault/slow", "peer=SID, delayMs=MS", true, "delay every message to this peer"),
     CRASH(HttpMethod.POST, "/fault/crash", "", true, "stop the node at once, as a kill would");

@@ -90,6 +90,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * GET  /metrics                      Prometheus text
  * GET  /log[?from=E:C][&amp;to=E:C][&amp;limit=N]  txn log entries in the range: zxid and first payload long
  * POST /fault/isolate?peers=1,2      drop frames to and from these peers
+ * POST /fault/deafen?peers=1,2       drop frames from these peers; frames to them still go out
  * POST /fault/heal                   remove every fault
  * POST /fault/slow?peer=2&amp;delayMs=50 delay frames to and from a peer (0..MAX_DELAY_MS)
  * POST /fault/crash                  halt at once, like kill -9
@@ -563,6 +564,11 @@ final class AdminServer {
                     transport.enableFaults().isolate(peers);
                     break;
                 }
+                case "/fault/deafen": {
+                    final long[] peers = memberParams(ensemble, params, "peers");
+                    transport.enableFaults().deafen(peers);
+                    break;
+                }
                 case "/fault/heal":
                     transport.healFaults();
                     break;
@@ -584,7 +590,8 @@ final class AdminServer {
             }
             LOG.warn("node {}: fault {} {}", node.sid(), path, params);
             respond(connection, request, HttpResponseStatus.OK, "{\"ok\":true,\"isolated\":"
-                + Arrays.toString(transport.faults().isolatedSids()).replace(" ", "") + "}");
+                + Arrays.toString(transport.faults().isolatedSids()).replace(" ", "") + ",\"deaf\":"
+                + Arrays.toString(transport.faults().deafSids()).replace(" ", "") + "}");
         }
 
         private void write(final AdminConnection connection, final FullHttpRequest request) {

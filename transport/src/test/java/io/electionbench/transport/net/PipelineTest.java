@@ -1,5 +1,6 @@
 package io.electionbench.transport.net;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -22,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.electionbench.core.election.InboundMessages;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.transport.wire.QuorumHeaderCodec;
 import io.electionbench.transport.wire.QuorumMessageCodec;
@@ -113,6 +115,41 @@ class PipelineTest {
             assertEquals(0, nodes.counters(1).badFrames(WireError.BAD_FRAME_LENGTH), "no frame was cut apart");
             assertTrue(nodes.node(1).isQuorumLinkUp(2), "an isolation keeps the connection");
             nodes.node(1).healFaults();
+            Loopback.await(TIMEOUT_MS, "the reset of a connection that dropped frames",
+                () -> !nodes.node(1).isQuorumLinkUp(2));
+        }
+    }
+
+    /**
+     * A node deaf to a peer (a one-way cut on its side) drops every frame from that peer on arrival and
+     * still sends its own: the peer gets node 1's proposal, node 1 gets nothing of the peer's, the
+     * connection stays up, and the heal resets it since frames were lost on it.
+     */
+    @Test
+    void aDeafenedPeersFramesAreDroppedWhileOursStillReachIt() throws Exception {
+        try (Loopback nodes = new Loopback(2, null)) {
+            nodes.startAll();
+            nodes.awaitQuorumLinks(TIMEOUT_MS);
+            nodes.node(1).enableFaults().deafen(2);
+            assertArrayEquals(new long[] {2}, nodes.node(1).faults().deafSids());
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+            Loopback.await(TIMEOUT_MS, "node 2's proposal sent", () -> nodes.node(2).publisher()
+                .sendProposal(1, 7, payload, 0, payload.capacity()));
+            Loopback.await(TIMEOUT_MS, "node 2's proposal dropped at node 1",
+                () -> nodes.counters(1).get(TransportCounters.FAULT_DROPPED) == 1);
+            Loopback.await(TIMEOUT_MS, "node 1's proposal sent", () -> nodes.node(1).publisher()
+                .sendProposal(2, 9, payload, 0, payload.capacity()));
+            assertEquals(9, QuorumLinkTest.drain(nodes.ring(2), 1).get(0).longs[0], "node 1's proposal reached 2");
+            final List<InboundRecord> reached = new ArrayList<>();
+            nodes.ring(1).read((type, buffer, index, length) -> {
+                if (type != InboundMessages.PEER_CONNECTED) {
+                    reached.add(InboundRecord.read(type, buffer, index));
+                }
+            });
+            assertEquals(List.of(), reached, "nothing of node 2's reached node 1's agent");
+            assertTrue(nodes.node(1).isQuorumLinkUp(2), "a one-way cut keeps the connection");
+            nodes.node(1).healFaults();
+            assertArrayEquals(new long[0], nodes.node(1).faults().deafSids());
             Loopback.await(TIMEOUT_MS, "the reset of a connection that dropped frames",
                 () -> !nodes.node(1).isQuorumLinkUp(2));
         }

@@ -151,9 +151,11 @@ class AdminEndpointTest {
                 }
             }
             assertEquals(List.of("GET /", "GET /ruok", "GET /state", "GET /events", "GET /log", "GET /metrics",
-                "POST /write", "POST /fault/isolate", "POST /fault/heal", "POST /fault/slow", "POST /fault/crash"),
+                "POST /write", "POST /fault/isolate", "POST /fault/deafen", "POST /fault/heal", "POST /fault/slow",
+                "POST /fault/crash"),
                 listed);
-            assertEquals(List.of("/log", "/write", "/fault/isolate", "/fault/heal", "/fault/slow", "/fault/crash"),
+            assertEquals(List.of("/log", "/write", "/fault/isolate", "/fault/deafen", "/fault/heal", "/fault/slow",
+                "/fault/crash"),
                 needToken, "what needs the admin token beyond loopback");
 
             final HttpResponse<String> ruok = Http.get(base + "/ruok");

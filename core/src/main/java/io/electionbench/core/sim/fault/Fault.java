@@ -20,7 +20,12 @@ public enum Fault {
      * Links that hold little: a full election link refuses notifications, a full quorum link is not
      * writable and then refuses sends, so the agents' send-failure paths run.
      */
-    BACKPRESSURE;
+    BACKPRESSURE,
+    /**
+     * Some partitions are one-way instead: one server hears nothing from the others while what it sends
+     * still arrives (the links into it cut, as a firewall rule on its side makes it).
+     */
+    ONE_WAY;
 
     /** Parses a comma-separated list such as {@code crash,partition,loss}; {@code all} and {@code none} work too. */
     public static Set<Fault> parse(final String text) {
@@ -35,10 +40,11 @@ public enum Fault {
                 continue;
             }
             try {
-                faults.add(name.equals("DUP") ? DUPLICATE : valueOf(name));
+                faults.add(name.equals("DUP") ? DUPLICATE : valueOf(name.replace('-', '_')));
             } catch (final IllegalArgumentException ex) {
                 throw new IllegalArgumentException("unknown fault '" + part.trim()
-                    + "' (expected crash, partition, loss, duplicate, reorder, backpressure, all or none)", ex);
+                    + "' (expected crash, partition, loss, duplicate, reorder, backpressure, one-way, all or none)",
+                    ex);
             }
         }
         return faults;
@@ -46,6 +52,6 @@ public enum Fault {
 
     /** The lower-case name used on the command line. */
     public String flag() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

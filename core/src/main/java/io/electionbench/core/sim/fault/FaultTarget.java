@@ -15,6 +15,9 @@ public interface FaultTarget {
     /** Cuts every link between servers of different groups, silently; every member in exactly one group. */
     void partition(long[][] groups);
 
+    /** Makes {@code receiver} deaf to {@code senders}: what they send it is lost, what it sends arrives. */
+    void cutOneWay(long receiver, long[] senders);
+
     /** Restores every link. */
     void heal();
 

@@ -13,18 +13,22 @@ import io.electionbench.core.sim.network.NetworkModel;
 /**
  * The faults of one randomized run, drawn from the run's generator so that a seed gives the same
  * schedule: the network (latency, loss, duplication, reordering, and under {@link Fault#BACKPRESSURE}
- * links that hold little), and at a step a crash or restart, or a partition or heal, when those faults
- * are on. Each fault done is logged first, in the words of the run's schedule.
+ * links that hold little), and at a step a crash or restart, or a partition (under {@link Fault#ONE_WAY}
+ * sometimes a one-way cut) or heal, when those faults are on. Each fault done is logged first, in the
+ * words of the run's schedule.
  */
 public final class RandomFaults {
     private final Set<Fault> faults;
     private final long seed;
     private final int size;
+    /** Under {@link Fault#ONE_WAY}: which partitions become one-way cuts, and of whom; a generator of its own. */
+    private final SplittableRandom oneWay;
 
     public RandomFaults(final Set<Fault> faults, final long seed, final int size) {
         this.faults = faults;
         this.seed = seed;
         this.size = size;
+        this.oneWay = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + size + 1);
     }
 
     /** The run's network: at least 20-519 us one way and up to 3 ms more; the faults' loss, duplication, reordering. */
@@ -96,6 +100,10 @@ public final class RandomFaults {
             groups.get(rnd.nextInt(sides)).add(sid);
         }
         groups.removeIf(List::isEmpty);
+        if (faults.contains(Fault.ONE_WAY) && oneWay.nextInt(3) == 0) {
+            cutOneWay(target, log);
+            return;
+        }
         final long[][] arrays = new long[groups.size()][];
         final StringJoiner text = new StringJoiner(" | ", "partition ", "");
         for (int g = 0; g < arrays.length; g++) {
@@ -106,6 +114,25 @@ public final class RandomFaults {
         }
         log.accept(text.toString());
         target.partition(arrays);
+    }
+
+    /**
+     * Instead of a partition: one random server hears nothing from the others, which still hear it. Drawn
+     * from a generator of its own, so the rest of a seed's schedule is the same with and without this fault.
+     */
+    private void cutOneWay(final FaultTarget target, final Consumer<String> log) {
+        final long receiver = 1 + oneWay.nextInt(size);
+        final long[] senders = new long[size - 1];
+        final StringJoiner text = new StringJoiner(",", "cut-one-way " + receiver + " from ", "");
+        int n = 0;
+        for (long sid = 1; sid <= size; sid++) {
+            if (sid != receiver) {
+                senders[n++] = sid;
+                text.add(Long.toString(sid));
+            }
+        }
+        log.accept(text.toString());
+        target.cutOneWay(receiver, senders);
     }
 
     private static double pick(final SplittableRandom rnd, final double... values) {

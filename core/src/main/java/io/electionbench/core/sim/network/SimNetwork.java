@@ -120,7 +120,7 @@ public final class SimNetwork {
     public void partition(final int[] groupOf) {
         for (int i = 0; i < size; i++) {
             for (int j = i + 1; j < size; j++) {
-                final boolean wasBlocked = blocked[i][j];
+                final boolean wasBlocked = blocked[i][j] || blocked[j][i];
                 blocked[i][j] = groupOf[i] != groupOf[j];
                 blocked[j][i] = blocked[i][j];
                 if (wasBlocked && !blocked[i][j]) {
@@ -130,11 +130,23 @@ public final class SimNetwork {
         }
     }
 
+    /**
+     * Cuts the links from each of {@code senders} to {@code receiver} one way, silently: what they send
+     * it is lost, what it sends them still arrives. Healed by {@link #heal()}.
+     */
+    public void cutOneWay(final int receiver, final int[] senders) {
+        for (final int sender : senders) {
+            if (sender != receiver) {
+                blocked[sender][receiver] = true;
+            }
+        }
+    }
+
     /** Restores every link; live servers on both sides reconnect. */
     public void heal() {
         for (int i = 0; i < size; i++) {
             for (int j = i + 1; j < size; j++) {
-                if (blocked[i][j]) {
+                if (blocked[i][j] || blocked[j][i]) {
                     blocked[i][j] = false;
                     blocked[j][i] = false;
                     reconnect(i, j);
@@ -161,7 +173,7 @@ public final class SimNetwork {
         links.healed(i, j);
     }
 
-    /** True when a partition cuts the link between members {@code i} and {@code j}. */
+    /** True when a partition (or a one-way cut) drops what member {@code i} sends member {@code j}. */
     public boolean isBlocked(final int i, final int j) {
         return blocked[i][j];
     }
