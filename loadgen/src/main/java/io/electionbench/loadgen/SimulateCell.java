@@ -3,6 +3,7 @@ package io.electionbench.loadgen;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ final class SimulateCell {
         }
         final ByteBuffer buffer = ByteBuffer.allocate(settleNs.getNeededByteBufferCapacity());
         final int length = settleNs.encodeIntoCompressedByteBuffer(buffer);
-        final String histogram = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+        final String histogram = Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
         return new Result(policy, size, runs, bad, slow, messages, votesChecked, votesSkipped, refused, histogram,
             wallMs, runsPerSecond(runs, wallMs), List.copyOf(failures));
     }

@@ -117,19 +117,17 @@ final class SimulateCommand implements Callable<Integer> {
         final long count = seed != null ? 1 : slice.seeds(seeds);
         final Path file = out != null ? out
             : shard != null ? Path.of("simulate-shard-" + slice.index() + "-of-" + slice.count() + ".json") : null;
+        if (file != null && !SimulateShards.isWritable(file)) {
+            return Cli.fail("simulate", file + ": cannot write there (a directory, or in one not writable)");
+        }
         final long startNs = System.nanoTime();
         final List<SimulateCell> cells = sweep(sizeList, policies, faultSet, first, count, file != null);
         if (file != null) {
             final Parameters parameters = new Parameters(sizeList, policies.stream().map(ElectionPolicy::name).toList(),
                 faultSet.stream().map(Fault::flag).toList(), firstSeed, seeds);
-            final long wallMs = (System.nanoTime() - startNs) / 1_000_000;
-            final long runs = count * cells.size();
-            final GitInfo git = GitInfo.build().orElse(GitInfo.unknown());
-            final List<SimulateCell.Result> results = cells.stream().map(SimulateCell::result).toList();
+            final SimulateShards.Shard part = new SimulateShards.Shard(slice.index(), slice.count(), first, count);
             try {
-                SimulateShards.write(file, new ShardFile(SimulateShards.SCHEMA, parameters,
-                    new SimulateShards.Shard(slice.index(), slice.count(), first, count), git.commit(), git.isDirty(),
-                    wallMs, SimulateCell.runsPerSecond(runs, wallMs), results));
+                write(file, parameters, part, cells, (System.nanoTime() - startNs) / 1_000_000);
             } catch (final IOException ex) {
                 return Cli.fail("simulate", file + ": cannot write: " + ex.getMessage());
             }
@@ -137,6 +135,14 @@ final class SimulateCommand implements Callable<Integer> {
                 + ", written to " + file);
         }
         return cells.stream().allMatch(c -> c.violations() == 0) ? 0 : 1;
+    }
+
+    private static void write(final Path file, final Parameters parameters, final SimulateShards.Shard part,
+        final List<SimulateCell> cells, final long wallMs) throws IOException {
+        final long runs = part.seeds() * cells.size();
+        final GitInfo git = GitInfo.build().orElse(GitInfo.unknown());
+        SimulateShards.write(file, new ShardFile(SimulateShards.SCHEMA, parameters, part, git.commit(), git.isDirty(),
+            wallMs, SimulateCell.runsPerSecond(runs, wallMs), cells.stream().map(SimulateCell::result).toList()));
     }
 
     /** Runs seeds {@code [first, first + count)} at every policy and size, printing each cell as it ends. */

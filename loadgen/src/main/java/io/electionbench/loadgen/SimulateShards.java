@@ -120,6 +120,15 @@ final class SimulateShards {
         double runsPerS, List<SimulateCell.Result> cells) {
     }
 
+    /** False when {@code file} could not be written after a sweep: checked before it, not after hours of runs. */
+    static boolean isWritable(final Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        return !Files.isDirectory(file) && dir != null && Files.isDirectory(dir) && Files.isWritable(dir);
+    }
+
     /** Writes {@code file} whole or not at all (a temporary file beside it, then a rename). */
     static void write(final Path file, final ShardFile shard) throws IOException {
         final Path dir = file.toAbsolutePath().getParent();

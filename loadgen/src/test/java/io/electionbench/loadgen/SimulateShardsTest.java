@@ -168,6 +168,12 @@ class SimulateShardsTest {
             + " most 10 shards or more --seeds", cli("simulate", "--seeds", "10", "--shard", "3/11").err().strip());
         assertEquals("electionbench simulate: --seed replays one seed; --shard is for a sweep of --seeds",
             cli("simulate", "--seed", "4", "--shard", "1/2").err().strip());
+        final RunCommandTest.Result intoDirectory = cli("simulate", "--seeds", "2", "--shard", "1/2", "--out",
+            System.getProperty("java.io.tmpdir"));
+        assertEquals(2, intoDirectory.code());
+        assertEquals("electionbench simulate: " + System.getProperty("java.io.tmpdir")
+            + ": cannot write there (a directory, or in one not writable)", intoDirectory.err().strip());
+        assertEquals("", intoDirectory.out(), "checked before any run");
         final RunCommandTest.Result withSizes = cli("simulate", "--merge", "a.json", "--sizes", "3");
         assertEquals(2, withSizes.code());
         assertEquals("electionbench simulate: --merge takes the sweep from its files; --sizes does not go with it",
