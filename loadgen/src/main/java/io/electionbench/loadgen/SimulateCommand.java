@@ -1,29 +1,28 @@
 package io.electionbench.loadgen;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.electionbench.core.election.ElectionPolicy;
 import io.electionbench.core.sim.SimulationRun;
-import io.electionbench.core.sim.Simulator;
-import io.electionbench.core.sim.check.Violation;
 import io.electionbench.core.sim.fault.Fault;
-import io.electionbench.core.sim.network.SendFailure;
+import io.electionbench.loadgen.SimulateShards.Parameters;
+import io.electionbench.loadgen.SimulateShards.ShardFile;
+import io.electionbench.results.GitInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code electionbench simulate}: randomized fault schedules on the deterministic simulator, with the
  * safety and liveness invariants checked throughout. Any violation prints its seed and the command
- * that replays it.
+ * that replays it. {@code --shard K/N} runs one slice of the seeds and writes it to a file, {@code --merge}
+ * prints the files of all N slices as the one run they make up ({@link SimulateShards}).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {
@@ -34,9 +33,17 @@ import picocli.CommandLine.Option;
             + " leader followed by a quorum (and, under the fast policy, by every server). 'slow' counts"
             + " zookeeper-policy runs where a quorum elected in time but some server had not yet joined (ZooKeeper's"
             + " resend backoff reaches 60 s).",
-        "Exit 0 when every run is clean, 1 on any violation, 2 on bad arguments."})
+        "A sweep too big for one machine: run --shard 1/N .. N/N anywhere (each writes --out FILE), then"
+            + " --merge FILE... prints the whole sweep's summary as one run would.",
+        "Exit 0 when every run is clean, 1 on any violation, 2 on bad arguments or shard files that do not make"
+            + " up one sweep."})
 final class SimulateCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The options that define a sweep, which --merge takes from its files instead. */
+    private static final List<String> SWEEP_OPTIONS = List.of("--sizes", "--seeds", "--first-seed", "--seed",
+        "--policy", "--faults", "--shard", "--out", "--trace");
+
+    @Spec
+    CommandSpec commandSpec;
 
     @Option(names = "--sizes", paramLabel = "N,N", description = "Ensemble sizes (default: ${DEFAULT-VALUE}).",
         defaultValue = "3,5,7,9")
@@ -70,11 +77,27 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON summary object per size and policy, one per line.")
     boolean isJson;
 
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (1 <= K <= N): the K-th of N"
+        + " contiguous slices of the seeds, for every size and policy, and write it to --out.")
+    String shard;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the run's result as a shard file for --merge"
+        + " (default with --shard: simulate-shard-K-of-N.json).")
+    Path out;
+
+    @Option(names = "--merge", paramLabel = "FILE", arity = "1..*", description = "Print the summary of the whole"
+        + " sweep that these shard files make up (shards 1..N of one sweep, each once), exit 1 on any violation.")
+    List<Path> merge;
+
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() throws IOException {
+        if (merge != null) {
+            return merge();
+        }
         final List<Integer> sizeList;
         final Set<Fault> faultSet;
         final List<ElectionPolicy> policies;
+        final SimulateShards.Spec slice;
         try {
             sizeList = Cli.intList(sizes, "ensemble size", 1, 64);
             faultSet = Fault.parse(faults);
@@ -83,50 +106,111 @@ final class SimulateCommand implements Callable<Integer> {
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be at least 1");
             }
+            if (seed != null && (shard != null || out != null)) {
+                throw new IllegalArgumentException("--seed replays one seed; " + (shard != null ? "--shard" : "--out")
+                    + " is for a sweep of --seeds");
+            }
+            slice = shard == null ? SimulateShards.Spec.WHOLE : SimulateShards.Spec.parse(shard, seeds);
         } catch (final IllegalArgumentException ex) {
             return Cli.fail("simulate", ex.getMessage());
         }
-        final long first = seed != null ? seed : firstSeed;
-        final long count = seed != null ? 1 : seeds;
+        final long first = seed != null ? seed : slice.firstSeed(firstSeed, seeds);
+        final long count = seed != null ? 1 : slice.seeds(seeds);
+        final Path file = out != null ? out
+            : shard != null ? Path.of("simulate-shard-" + slice.index() + "-of-" + slice.count() + ".json") : null;
+        if (file != null && !SimulateShards.isWritable(file)) {
+            return Cli.fail("simulate", file + ": cannot write there (a directory, or in one not writable)");
+        }
+        final long startNs = System.nanoTime();
+        final List<SimulateCell> cells = sweep(sizeList, policies, faultSet, first, count, file != null);
+        if (file != null) {
+            final Parameters parameters = new Parameters(sizeList, policies.stream().map(ElectionPolicy::name).toList(),
+                faultSet.stream().map(Fault::flag).toList(), firstSeed, seeds);
+            final SimulateShards.Shard part = new SimulateShards.Shard(slice.index(), slice.count(), first, count);
+            try {
+                write(file, parameters, part, cells, (System.nanoTime() - startNs) / 1_000_000);
+            } catch (final IOException ex) {
+                return Cli.fail("simulate", file + ": cannot write: " + ex.getMessage());
+            }
+            System.err.println("electionbench simulate: shard " + slice + ", " + SimulateShards.range(first, count)
+                + ", written to " + file);
+        }
+        return cells.stream().allMatch(c -> c.violations() == 0) ? 0 : 1;
+    }
+
+    private static void write(final Path file, final Parameters parameters, final SimulateShards.Shard part,
+        final List<SimulateCell> cells, final long wallMs) throws IOException {
+        final long runs = part.seeds() * cells.size();
+        final GitInfo git = GitInfo.build().orElse(GitInfo.unknown());
+        SimulateShards.write(file, new ShardFile(SimulateShards.SCHEMA, parameters, part, git.commit(), git.isDirty(),
+            wallMs, SimulateCell.runsPerSecond(runs, wallMs), cells.stream().map(SimulateCell::result).toList()));
+    }
+
+    /** Runs seeds {@code [first, first + count)} at every policy and size, printing each cell as it ends. */
+    private List<SimulateCell> sweep(final List<Integer> sizeList, final List<ElectionPolicy> policies,
+        final Set<Fault> faultSet, final long first, final long count, final boolean isKeepingFailures)
+        throws IOException {
         final boolean trace = isTrace || seed != null;
         final Progress progress = new Progress("simulate", count * sizeList.size() * policies.size(), isJson);
+        final List<SimulateCell> cells = new ArrayList<>();
         long done = 0;
-        boolean isClean = true;
-        if (!isJson) {
-            System.out.printf("%-10s %5s %8s %6s %6s %12s %12s %10s %10s %9s%n", "policy", "size", "runs", "bad",
-                "slow", "settle p50", "settle p99", "msgs/run", "checked", "wall ms");
-        }
+        SimulateCell.printHeader(isJson);
         for (final ElectionPolicy p : policies) {
             for (final int size : sizeList) {
-                final Summary summary = new Summary(p.name(), size);
+                final SimulateCell cell = new SimulateCell(p.name(), size, isKeepingFailures);
                 for (long s = first; s < first + count; s++) {
                     final SimulationRun run = new SimulationRun(size, s, p, faultSet).run(trace);
-                    summary.add(run);
                     if (trace) {
                         printTrace(run, size, s);
                     }
-                    if (!run.isClean()) {
-                        isClean = false;
-                        printViolation(run, p, size, s);
-                    }
+                    cell.add(run, s);
                     progress.update(++done);
                 }
-                summary.print(isJson);
+                cell.finish();
+                cell.print(isJson);
+                cells.add(cell);
             }
         }
-        return isClean ? 0 : 1;
+        return cells;
     }
 
-    private void printViolation(final SimulationRun run, final ElectionPolicy p, final int size, final long s) {
-        System.err.printf("VIOLATION policy %s size %d seed %d%n", p.name(), size, s);
-        for (final Violation v : run.violations()) {
-            System.err.println("  " + v);
+    /** {@code --merge}: the shard files' cells added up in shard order, printed as the unsharded run prints. */
+    private int merge() throws IOException {
+        for (final String option : SWEEP_OPTIONS) {
+            if (commandSpec.commandLine().getParseResult().hasMatchedOption(option)) {
+                return Cli.fail("simulate", "--merge takes the sweep from its files; " + option
+                    + " does not go with it");
+            }
         }
-        if (run.violationsDropped() > 0) {
-            System.err.println("  ... and " + run.violationsDropped()
-                + " more (repeats of those above, or past the first " + Simulator.MAX_VIOLATIONS_KEPT + ")");
+        final List<ShardFile> shards;
+        try {
+            shards = SimulateShards.readAll(merge);
+        } catch (final IllegalArgumentException ex) {
+            return Cli.fail("simulate", ex.getMessage());
         }
-        System.err.println("  replay: " + run.replayCommand());
+        final Parameters parameters = shards.get(0).parameters();
+        final List<String> names = SimulateShards.cellNames(parameters);
+        boolean isClean = true;
+        long runs = 0;
+        SimulateCell.printHeader(isJson);
+        for (int i = 0; i < names.size(); i++) {
+            final SimulateCell.Result head = shards.get(0).cells().get(i);
+            final SimulateCell cell = new SimulateCell(head.policy(), head.size(), true);
+            for (final ShardFile f : shards) {
+                cell.add(f.cells().get(i));
+            }
+            cell.printFailures();
+            cell.print(isJson);
+            isClean &= cell.violations() == 0;
+            runs += cell.runs();
+        }
+        final long sumMs = shards.stream().mapToLong(ShardFile::wallMs).sum();
+        final ShardFile longest = shards.stream().max((a, b) -> Long.compare(a.wallMs(), b.wallMs())).orElseThrow();
+        System.err.printf("electionbench simulate: merged %d shards, %s, %d runs; shard wall time %.1f s in all,"
+            + " %.1f s the longest (shard %s), %.1f runs/s per shard%n", shards.size(),
+            SimulateShards.range(parameters.firstSeed(), parameters.seeds()), runs, sumMs / 1e3,
+            longest.wallMs() / 1e3, longest.shard().spec(), SimulateCell.runsPerSecond(runs, sumMs));
+        return isClean ? 0 : 1;
     }
 
     private static void printTrace(final SimulationRun run, final int size, final long s) {
@@ -134,108 +218,5 @@ final class SimulateCommand implements Callable<Integer> {
         run.schedule().forEach(line -> System.out.println("     " + line));
         System.out.println("   trace:");
         System.out.print(run.trace().indent(5));
-    }
-
-    /** Per (policy, size): runs, violations, settle-time percentiles in virtual time, messages, wall time. */
-    private static final class Summary {
-        private final String policy;
-        private final int size;
-        private final long startNs = System.nanoTime();
-        private final List<Long> settleNs = new ArrayList<>();
-        private long runs;
-        private long bad;
-        private long slow;
-        private long messages;
-        private long votesChecked;
-        private long votesSkipped;
-        /** Refused sends by kind over every run: how often each of the agent's send-failure paths ran. */
-        private final long[] sendFailures = new long[SendFailure.values().length];
-
-        Summary(final String policy, final int size) {
-            this.policy = policy;
-            this.size = size;
-        }
-
-        void add(final SimulationRun run) {
-            runs++;
-            messages += run.messages();
-            votesChecked += run.completenessChecked();
-            votesSkipped += run.completenessSkipped();
-            for (final SendFailure kind : SendFailure.values()) {
-                sendFailures[kind.ordinal()] += run.sendFailures(kind);
-            }
-            if (!run.isClean()) {
-                bad++;
-            }
-            if (run.isSlowToConverge()) {
-                slow++;
-            }
-            if (run.settleNs() >= 0) {
-                settleNs.add(run.settleNs());
-            }
-        }
-
-        void print(final boolean isJson) throws JsonProcessingException {
-            final long[] sorted = settleNs.stream().mapToLong(Long::longValue).toArray();
-            Arrays.sort(sorted);
-            final double p50 = percentileMs(sorted, 0.50);
-            final double p99 = percentileMs(sorted, 0.99);
-            final long wallMs = (System.nanoTime() - startNs) / 1_000_000;
-            if (isJson) {
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("policy", policy);
-                m.put("size", size);
-                m.put("runs", runs);
-                m.put("violations", bad);
-                m.put("slow_to_converge", slow);
-                m.put("settle_p50_ms", p50);
-                m.put("settle_p99_ms", p99);
-                m.put("messages_per_run", runs == 0 ? 0 : messages / runs);
-                m.put("completeness_votes_checked", votesChecked);
-                m.put("completeness_votes_skipped", votesSkipped);
-                final Map<String, Long> failures = new LinkedHashMap<>();
-                for (final SendFailure kind : SendFailure.values()) {
-                    failures.put(kind.label(), sendFailures[kind.ordinal()]);
-                }
-                m.put("send_failures", failures);
-                m.put("wall_ms", wallMs);
-                System.out.println(JSON.writeValueAsString(m));
-            } else {
-                System.out.printf("%-10s %5d %8d %6d %6d %10.2fms %10.2fms %10d %9.1f%% %9d%n", policy, size, runs,
-                    bad, slow, p50, p99, runs == 0 ? 0 : messages / runs, checkedPct(), wallMs);
-                final String failures = sendFailureSummary();
-                if (!failures.isEmpty()) {
-                    System.out.printf("%-10s %5s refused sends: %s%n", "", "", failures);
-                }
-            }
-        }
-
-        /** The kinds of send the links refused at least once, with counts, in protocol order. */
-        private String sendFailureSummary() {
-            final StringBuilder out = new StringBuilder();
-            for (final SendFailure kind : SendFailure.values()) {
-                final long n = sendFailures[kind.ordinal()];
-                if (n > 0) {
-                    out.append(out.length() == 0 ? "" : ", ").append(kind.label()).append(' ').append(n);
-                }
-            }
-            return out.toString();
-        }
-
-        /**
-         * Of the quorum members behind every decision, the share whose LOOKING vote the completeness check compared.
-         */
-        private double checkedPct() {
-            final long all = votesChecked + votesSkipped;
-            return all == 0 ? Double.NaN : 100.0 * votesChecked / all;
-        }
-
-        private static double percentileMs(final long[] sorted, final double q) {
-            if (sorted.length == 0) {
-                return Double.NaN;
-            }
-            final int index = (int)Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-            return sorted[Math.max(0, index)] / 1e6;
-        }
     }
 }
