@@ -92,7 +92,7 @@ class SimulateShardsTest {
         assertMergeFails(copy + " and " + one + " are both shard 1/3", one, copy, two, three);
         final Path otherFaults = shard(dir, "other.json", "2/3", "--faults", "none");
         assertMergeFails(otherFaults + ": faults none, but " + one
-            + " has crash,partition,loss,duplicate,reorder,backpressure (not shards of one sweep)",
+            + " has crash,partition,loss,duplicate,reorder,backpressure,one-way (not shards of one sweep)",
             one, otherFaults, three);
         final Path otherCount = shard(dir, "of4.json", "2/4");
         assertMergeFails(otherCount + ": shard count 4, but " + one + " has 3 (not shards of one sweep)",
