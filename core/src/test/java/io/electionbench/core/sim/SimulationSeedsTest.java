@@ -97,7 +97,9 @@ class SimulationSeedsTest {
     @Test
     void faultListsParseAndRejectUnknownNames() {
         assertEquals(Set.of(Fault.CRASH, Fault.DUPLICATE), Fault.parse("crash,dup"));
-        assertEquals(6, Fault.parse("all").size());
+        assertEquals(7, Fault.parse("all").size());
+        assertEquals(Set.of(Fault.ONE_WAY), Fault.parse("one-way"));
+        assertEquals("one-way", Fault.ONE_WAY.flag());
         assertTrue(Fault.parse("none").isEmpty());
         final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class, () -> Fault.parse("crash,meteor"));
