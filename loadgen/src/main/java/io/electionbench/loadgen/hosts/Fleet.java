@@ -455,11 +455,18 @@ public final class Fleet implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * Deletes {@code dir} and what is in it. A control master that exits meanwhile removes its own socket, so a
+     * file may vanish under the walk (Files.walk then throws NoSuchFileException, unchecked): the walk starts
+     * again, a few times at most.
+     */
     private static void deleteTree(final Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final IOException ex) {
-            // Left in /tmp: control sockets and staged jars, nothing on the hosts.
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (final IOException | java.io.UncheckedIOException ex) {
+                // Left in /tmp if it keeps failing: control sockets and staged jars, nothing on the hosts.
+            }
         }
     }
 
