@@ -24,6 +24,7 @@ final class InboundAdapter implements MessageHandler {
     private final AckEpochFlyweight ackEpoch = new AckEpochFlyweight();
     private final SyncStartFlyweight syncStart = new SyncStartFlyweight();
     private final ProposalFlyweight proposal = new ProposalFlyweight();
+    private final RecordsFlyweight records = new RecordsFlyweight();
     private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
     private final WriteFlyweight write = new WriteFlyweight();
 
@@ -89,6 +90,11 @@ final class InboundAdapter implements MessageHandler {
                 proposal.wrap(buffer, index);
                 agent.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
                     proposal.payloadLength());
+            }
+            case InboundMessages.RECORDS -> {
+                records.wrap(buffer, index);
+                agent.onRecords(records.fromSid(), buffer, records.recordsOffset(), records.recordsLength(),
+                    records.count());
             }
             case InboundMessages.WRITE -> {
                 write.wrap(buffer, index);

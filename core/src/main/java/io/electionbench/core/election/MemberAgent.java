@@ -437,6 +437,12 @@ public final class MemberAgent implements Agent {
         follower.onProposal(from, zxid, payload, offset, length);
     }
 
+    /** A run of a sync stream's txns as log records: {@link Follower#onRecords}. */
+    public void onRecords(final long from, final DirectBuffer records, final int offset, final int length,
+        final int count) {
+        follower.onRecords(from, records, offset, length, count);
+    }
+
     /** NEWLEADER: {@link Follower#onNewLeader}. */
     public void onNewLeader(final long from, final long zxid) {
         follower.onNewLeader(from, zxid);

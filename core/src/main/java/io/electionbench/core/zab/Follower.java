@@ -11,6 +11,7 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.log.CommittedWindow;
+import io.electionbench.core.log.LogRecords;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.sync.SyncMode;
 
@@ -421,7 +422,7 @@ public final class Follower {
             member.lookAgain("txn from the leader beyond the accepted epoch");
             return;
         }
-        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
+        if (!follows(last, zxid)) {
             member.lookAgain("txn from the leader does not follow the log");
             return;
         }
@@ -442,6 +443,104 @@ public final class Follower {
             syncBytes += length;
         } else {
             unackedZxid = zxid;
+        }
+    }
+
+    /**
+     * A run of consecutive txns of the sync stream as log records, checked by the transport: each must
+     * pass {@link #onProposal}'s checks (within the accepted epoch, continuing the log or the record before
+     * it), and then the run is logged with one append and one write ({@link TxnLog#appendRecordsDeferred};
+     * after NEWLEADER, {@link TxnLog#appendRecords}, acknowledged as proposals are). A run with one txn that
+     * fails is refused whole: nothing of it is logged, and the learner looks again, as it would at that txn.
+     */
+    public void onRecords(final long from, final DirectBuffer records, final int offset, final int length,
+        final int count) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step.compareTo(Step.SYNCING) < 0 || isSnapshotExpected) {
+            member.lookAgain("unexpected txn from the leader");
+            return;
+        }
+        final long lastZxid = checkRun(records, offset, length, count);
+        if (lastZxid < 0) {
+            return;
+        }
+        try {
+            if (step == Step.SYNCING) {
+                log.appendRecordsDeferred(records, offset, length);
+            } else {
+                log.appendRecords(records, offset, length);
+            }
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot append to the log", e);
+            return;
+        }
+        addToWindow(records, offset, length, count);
+        if (step == Step.SYNCING) {
+            syncTxns += count;
+            syncBytes += length - (long)count * LogRecords.HEADER_BYTES;
+        } else {
+            unackedZxid = lastZxid;
+        }
+    }
+
+    /**
+     * {@link #onProposal}'s checks for every txn of a run, and its layout (the transport's, so a failure
+     * here is a bug rather than a hostile peer; it is still refused).
+     *
+     * @return the run's last zxid, or -1 after looking again
+     */
+    private long checkRun(final DirectBuffer records, final int offset, final int length, final int count) {
+        final long accepted = storage.acceptedEpoch();
+        final int end = offset + length;
+        long last = storage.lastLoggedZxid();
+        int seen = 0;
+        for (int at = offset; at < end; seen++) {
+            final int payloadBytes = end - at < LogRecords.HEADER_BYTES ? -1 : LogRecords.length(records, at);
+            if (payloadBytes < 0 || payloadBytes > end - at - LogRecords.HEADER_BYTES) {
+                member.lookAgain("malformed run of txns from the leader");
+                return -1;
+            }
+            final long zxid = LogRecords.zxid(records, at);
+            if (zxid < 0 || Zxid.epoch(zxid) > accepted) {
+                member.epochRefused();
+                member.lookAgain("txn from the leader beyond the accepted epoch");
+                return -1;
+            }
+            if (!follows(last, zxid)) {
+                member.lookAgain("txn from the leader does not follow the log");
+                return -1;
+            }
+            last = zxid;
+            at += LogRecords.HEADER_BYTES + payloadBytes;
+        }
+        if (seen != count || seen == 0) {
+            member.lookAgain("malformed run of txns from the leader");
+            return -1;
+        }
+        return last;
+    }
+
+    /** The next counter of the last zxid's epoch, or the first of a later epoch (ZOOKEEPER-4925). */
+    private static boolean follows(final long last, final long zxid) {
+        return zxid == last + 1 || Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last);
+    }
+
+    /**
+     * Adds a logged run to the committed window. Only its last {@link CommittedWindow#capacity()} txns can
+     * stay there (the window drops its oldest first, and a txn too large for it only empties it), so those
+     * alone are copied in.
+     */
+    private void addToWindow(final DirectBuffer records, final int offset, final int length, final int count) {
+        int skip = count - window.capacity();
+        final int end = offset + length;
+        for (int at = offset; at < end; skip--) {
+            final int payloadBytes = LogRecords.length(records, at);
+            if (skip <= 0) {
+                window.add(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, payloadBytes);
+            }
+            at += LogRecords.HEADER_BYTES + payloadBytes;
         }
     }
 
