@@ -77,6 +77,12 @@ public final class Follower {
     private long syncTxns;
     private long syncBytes;
     private long unackedZxid = -1;
+    /**
+     * Txns of the sync stream logged in runs ({@link #onRecords}) but not yet added to the committed
+     * window: only the last {@link CommittedWindow#capacity()} of a stream can stay there, so they are
+     * added once, from the log, when the stream ends or the role does ({@link #settleWindow}).
+     */
+    private long windowPending;
     private long lastAckSent;
     /** The SNAP being received (null when none), and the position its next chunk must start at. */
     private TxnLog.SnapshotReceiver snapshotReceiver;
@@ -126,6 +132,7 @@ public final class Follower {
 
     /** The role ends: a SNAP in progress is dropped, and the leader is told at once. */
     public void leave() {
+        settleWindow();
         if (leaderSid >= 0) {
             abortSnapshot();
             publisher.sendLearnerReject(leaderSid);
@@ -339,6 +346,7 @@ public final class Follower {
         if (mode == SyncMode.TRUNC) {
             try {
                 log.truncateAfter(zxid);
+                windowPending = 0;
                 window.load(log);
             } catch (final RuntimeException e) {
                 member.cannotUseStorage("cannot truncate the log as the leader asked", e);
@@ -385,6 +393,7 @@ public final class Follower {
                 final TxnLog.SnapshotReceiver done = snapshotReceiver;
                 snapshotReceiver = null;
                 done.finish();
+                windowPending = 0;
                 window.clear();
             }
         } catch (final RuntimeException e) {
@@ -426,6 +435,7 @@ public final class Follower {
             member.lookAgain("txn from the leader does not follow the log");
             return;
         }
+        settleWindow();
         try {
             if (step == Step.SYNCING) {
                 // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
@@ -476,11 +486,17 @@ public final class Follower {
             member.cannotUseStorage("cannot append to the log", e);
             return;
         }
-        addToWindow(records, offset, length, count);
         if (step == Step.SYNCING) {
+            windowPending += count;
             syncTxns += count;
             syncBytes += length - (long)count * LogRecords.HEADER_BYTES;
         } else {
+            int at = offset;
+            while (at < offset + length) {
+                final int payloadBytes = LogRecords.length(records, at);
+                window.add(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, payloadBytes);
+                at += LogRecords.HEADER_BYTES + payloadBytes;
+            }
             unackedZxid = lastZxid;
         }
     }
@@ -528,19 +544,26 @@ public final class Follower {
     }
 
     /**
-     * Adds a logged run to the committed window. Only its last {@link CommittedWindow#capacity()} txns can
-     * stay there (the window drops its oldest first, and a txn too large for it only empties it), so those
-     * alone are copied in.
+     * Adds the sync stream's txns logged in runs to the committed window: the last of them, up to its
+     * capacity, read back from the log. Adding a window's capacity of txns drops every older one (it drops
+     * oldest first, and a txn too large for it only empties it), so this leaves the window as adding every
+     * txn of the stream would have. If the log cannot be read the window is emptied: a smaller window
+     * only makes a later leader send a SNAP where it could have sent a DIFF.
      */
-    private void addToWindow(final DirectBuffer records, final int offset, final int length, final int count) {
-        int skip = count - window.capacity();
-        final int end = offset + length;
-        for (int at = offset; at < end; skip--) {
-            final int payloadBytes = LogRecords.length(records, at);
-            if (skip <= 0) {
-                window.add(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, payloadBytes);
-            }
-            at += LogRecords.HEADER_BYTES + payloadBytes;
+    private void settleWindow() {
+        if (windowPending == 0) {
+            return;
+        }
+        final int entries = log.entryCount();
+        final int added = (int)Math.min(windowPending, Math.min(window.capacity(), entries));
+        windowPending = 0;
+        if (added == 0) {
+            return;
+        }
+        try {
+            window.addFrom(log, log.entryZxid(entries - added));
+        } catch (final RuntimeException e) {
+            window.clear();
         }
     }
 
@@ -562,6 +585,7 @@ public final class Follower {
             member.lookAgain("NEWLEADER names an epoch other than the accepted one");
             return;
         }
+        settleWindow();
         try {
             log.flush();
             storage.currentEpoch(Zxid.epoch(zxid));
