@@ -41,7 +41,8 @@ class BenchmarksSmokeTest {
         "ReplicationBenchmark.leaderWrite",
         "ReplicationBenchmark.followerProposal",
         "RingBufferHandoffBenchmark.handoff",
-        "RecordBatchBenchmark.check");
+        "RecordBatchBenchmark.check",
+        "LogRunAppendBenchmark.append");
 
     @Test
     void everyBenchmarkRunsAndScores() throws RunnerException {
@@ -69,7 +70,8 @@ class BenchmarksSmokeTest {
         }
         assertEquals(new TreeSet<>(EXPECTED), seen);
         // 4 + 2 configs x 2 + 7 sizes x 2 + 3 x (4 sizes x 2 policies) + 4 sizes + 2 replication + 1 group + 1 batch
-        assertEquals(4 + 4 + 14 + 24 + 4 + 2 + 1 + 1, runs, "benchmark x parameter combinations");
+        // + 2 log append modes
+        assertEquals(4 + 4 + 14 + 24 + 4 + 2 + 1 + 1 + 2, runs, "benchmark x parameter combinations");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs) < 60, "the smoke run must stay short");
     }
 }

@@ -35,6 +35,7 @@ final class InboundAdapter implements MessageHandler {
     private final AckEpochFlyweight ackEpoch = new AckEpochFlyweight();
     private final SyncStartFlyweight syncStart = new SyncStartFlyweight();
     private final ProposalFlyweight proposal = new ProposalFlyweight();
+    private final RecordsFlyweight records = new RecordsFlyweight();
     private final SnapshotChunkFlyweight chunk = new SnapshotChunkFlyweight();
     private final WriteFlyweight write = new WriteFlyweight();
 
@@ -107,6 +108,11 @@ final class InboundAdapter implements MessageHandler {
                 proposal.wrap(buffer, index);
                 follower.onProposal(proposal.fromSid(), proposal.zxid(), buffer, proposal.payloadOffset(),
                     proposal.payloadLength());
+            }
+            case InboundMessages.RECORDS -> {
+                records.wrap(buffer, index);
+                follower.onRecords(records.fromSid(), buffer, records.recordsOffset(), records.recordsLength(),
+                    records.count());
             }
             case InboundMessages.WRITE -> {
                 write.wrap(buffer, index);

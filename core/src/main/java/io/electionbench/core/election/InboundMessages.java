@@ -11,7 +11,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  *
  * Each kind's layout is its flyweight's ({@link NotificationFlyweight}, {@link LearnerInfoFlyweight},
  * {@link SidFlyweight}, {@link ZxidFlyweight}, {@link AckEpochFlyweight}, {@link SyncStartFlyweight},
- * {@link ProposalFlyweight}, {@link SnapshotChunkFlyweight}, {@link WriteFlyweight}), documented there
+ * {@link ProposalFlyweight}, {@link RecordsFlyweight}, {@link SnapshotChunkFlyweight}, {@link WriteFlyweight}),
+ * documented there
  * once; the {@code offer} methods here claim a record of the kind's length and let the flyweight
  * encode it, and {@link InboundAdapter} reads it back through the same flyweight.
  *
@@ -51,6 +52,10 @@ public final class InboundMessages {
      * failed try of ZooKeeper's {@code Learner.connectToLeader}.
      */
     public static final int PEER_UNREACHABLE = 19;
+    /** A run of a sync stream's txns as log records, checked by the transport: {@link RecordsFlyweight}. */
+    public static final int RECORDS = 20;
+    /** What a RECORDS record adds in front of its records. */
+    public static final int RECORDS_HEADER_BYTES = RecordsFlyweight.RECORDS_OFFSET;
 
     private InboundMessages() {
     }
@@ -154,6 +159,21 @@ public final class InboundMessages {
             return false;
         }
         ProposalFlyweight.encode(ring.buffer(), index, fromSid, zxid, payload, offset, length);
+        ring.commit(index);
+        return true;
+    }
+
+    /**
+     * A run of {@code count} txns as log records (a sync stream's, each already checked, CRC included),
+     * copied into the ring as one record; false when the ring lacks room for it.
+     */
+    public static boolean offerRecords(final RingBuffer ring, final long fromSid, final DirectBuffer records,
+        final int offset, final int length, final int count) {
+        final int index = ring.tryClaim(RECORDS, RecordsFlyweight.RECORDS_OFFSET + length);
+        if (index <= 0) {
+            return false;
+        }
+        RecordsFlyweight.encode(ring.buffer(), index, fromSid, records, offset, length, count);
         ring.commit(index);
         return true;
     }

@@ -187,6 +187,14 @@ public final class CommittedWindow {
         log.read(from, loader);
     }
 
+    /**
+     * Adds the txns the log holds from {@code fromZxid} on, oldest first, as {@link #add} would have one
+     * by one (a learner that logged its sync stream in runs adds only the last of them, once).
+     */
+    public void addFrom(final TxnLog log, final long fromZxid) {
+        log.read(fromZxid, loader);
+    }
+
     private final TxnLog.EntryHandler loader = (zxid, buffer, offset, length) -> {
         add(zxid, buffer, offset, length);
         return true;

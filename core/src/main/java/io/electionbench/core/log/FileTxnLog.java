@@ -160,10 +160,100 @@ public final class FileTxnLog implements TxnLog {
             index.add(zxid, tail.size, HistoryDigest.entryHash(zxid, payload, offset, length));
             tail.size += recordBytes;
             tail.lastZxid = zxid;
-            afterAppend(tail, recordBytes, policy);
+            afterAppend(tail, 1, recordBytes, policy);
         } catch (final IOException ex) {
             throw new UncheckedIOException("append of zxid 0x" + Long.toHexString(zxid) + " to " + dir + " failed", ex);
         }
+    }
+
+    @Override
+    public int appendRecords(final DirectBuffer records, final int offset, final int length) {
+        return appendRecords(records, offset, length, options.fsyncPolicy);
+    }
+
+    /** Under ALWAYS, forced as under BATCH, as {@link #appendDeferred} is. */
+    @Override
+    public int appendRecordsDeferred(final DirectBuffer records, final int offset, final int length) {
+        return appendRecords(records, offset, length,
+            options.fsyncPolicy == FsyncPolicy.ALWAYS ? FsyncPolicy.BATCH : options.fsyncPolicy);
+    }
+
+    /**
+     * The run is copied as it is into the staging buffer behind the records already staged (one copy, no
+     * re-encoding), checked there (layout, zxids, every CRC) and only then indexed, so a run that fails a
+     * check leaves the log as it was. It goes to the file with the staged records, in writes of 64 KiB or
+     * more (the stage grows to the largest run), rolling the segment between two of its records where the
+     * next would overflow it. The policy's force applies once, to the whole run. A write or force that
+     * fails leaves the records indexed so far appended (and staged, for the next flush), as single appends
+     * would.
+     */
+    private int appendRecords(final DirectBuffer records, final int offset, final int length,
+        final FsyncPolicy policy) {
+        checkOpen();
+        final int count = LogRecords.checkLayout(records, offset, length, lastZxid(), options.maxPayloadBytes);
+        try {
+            int at = stageRun(records, offset, length);
+            int end = at + length;
+            checkStagedCrcs(at, end);
+            Segment tail = null;
+            while (at < end) {
+                final int payloadBytes = stageView.getInt(at + LogFormat.RECORD_LENGTH_OFFSET, ORDER);
+                final long zxid = stageView.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER);
+                final int recordBytes = RECORD_HEADER_BYTES + payloadBytes;
+                stagedBytes = at;
+                tail = tailFor(zxid, recordBytes);
+                if (stagedBytes != at) {
+                    // A roll wrote the run's records before this one: the rest moves to the stage's start.
+                    moveToStageStart(at, end);
+                    end -= at;
+                    at = 0;
+                }
+                index.add(zxid, tail.size,
+                    HistoryDigest.entryHash(zxid, stageView, at + RECORD_HEADER_BYTES, payloadBytes));
+                tail.size += recordBytes;
+                tail.lastZxid = zxid;
+                at += recordBytes;
+                stagedBytes = at;
+            }
+            afterAppend(tail, count, length, policy);
+        } catch (final IOException ex) {
+            throw new UncheckedIOException("append of " + count + " records from zxid 0x"
+                + Long.toHexString(LogRecords.zxid(records, offset)) + " to " + dir + " failed", ex);
+        }
+        return count;
+    }
+
+    /** Copies a run behind the staged records, writing those first if it would not fit; returns where it starts. */
+    private int stageRun(final DirectBuffer records, final int offset, final int length) throws IOException {
+        if (stagedBytes + length > stage.capacity()) {
+            writeStaged();
+            if (stage.capacity() < length) {
+                allocateStage(Math.max(length, stage.capacity() * 2));
+            }
+        }
+        stageView.putBytes(stagedBytes, records, offset, length);
+        return stagedBytes;
+    }
+
+    /** Every record of the staged run {@code [at, end)} must carry its CRC; nothing is indexed yet. */
+    private void checkStagedCrcs(final int from, final int end) {
+        for (int at = from; at < end; ) {
+            final int payloadBytes = stageView.getInt(at + LogFormat.RECORD_LENGTH_OFFSET, ORDER);
+            if (stageView.getInt(at + LogFormat.RECORD_CRC_OFFSET, ORDER)
+                != LogFormat.recordCrc(crc, stage, at, payloadBytes)) {
+                throw new IllegalArgumentException("record for zxid " + MemoryTxnLog.zxidText(
+                    stageView.getLong(at + LogFormat.RECORD_ZXID_OFFSET, ORDER)) + " at byte " + (at - from)
+                    + " of a run of " + (end - from) + " bytes does not match its CRC");
+            }
+            at += RECORD_HEADER_BYTES + payloadBytes;
+        }
+    }
+
+    /** Moves the stage's bytes {@code [from, end)} to its start (after a roll wrote those before them). */
+    private void moveToStageStart(final int from, final int end) {
+        stage.clear().position(from).limit(end);
+        stage.compact();
+        stage.clear();
     }
 
     /**
@@ -245,7 +335,9 @@ public final class FileTxnLog implements TxnLog {
         return segment;
     }
 
-    private void afterAppend(final Segment tail, final int recordBytes, final FsyncPolicy policy) throws IOException {
+    /** The policy's work after {@code appends} records of {@code recordBytes} in all went to the tail. */
+    private void afterAppend(final Segment tail, final int appends, final int recordBytes, final FsyncPolicy policy)
+        throws IOException {
         switch (policy) {
             case ALWAYS:
                 // Cleared by the force: a write or force that fails (a full disk) leaves the record staged,
@@ -256,7 +348,7 @@ public final class FileTxnLog implements TxnLog {
                 break;
             case BATCH:
                 hasUnforcedAppends = true;
-                unforcedAppends++;
+                unforcedAppends += appends;
                 unforcedBytes += recordBytes;
                 if (unforcedAppends >= options.batchAppends || unforcedBytes >= options.batchBytes) {
                     writeStaged();

@@ -50,6 +50,40 @@ public interface TxnLog extends AutoCloseable {
         append(zxid, payload, offset, length);
     }
 
+    /**
+     * Appends a run of txns laid out as txn log records ({@link LogRecords}: little-endian length, zxid,
+     * CRC32C, payload, back to back, {@code length} bytes from {@code offset}), as one write where the
+     * log keeps files: a learner's sync stream arrives as such runs, already checked record by record by
+     * its transport. All or nothing: the run is checked whole before any of it is appended (every length
+     * inside the run and at most the log's payload limit, zxids strictly increasing from above
+     * {@link #lastZxid()}, and in {@link FileTxnLog} every CRC), and a run that fails is refused with
+     * nothing appended. Durability follows the fsync policy as for the same txns appended one by one,
+     * except that {@link FsyncPolicy#ALWAYS} forces once per run, after its last record.
+     *
+     * @return the number of txns appended
+     * @throws IllegalArgumentException naming the record (its byte offset in the run) and what is wrong
+     */
+    default int appendRecords(final DirectBuffer records, final int offset, final int length) {
+        final int count = LogRecords.checkLayout(records, offset, length, lastZxid(), Integer.MAX_VALUE);
+        for (int at = offset; at < offset + length; at += LogRecords.HEADER_BYTES + LogRecords.length(records, at)) {
+            append(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, LogRecords.length(records, at));
+        }
+        return count;
+    }
+
+    /**
+     * As {@link #appendRecords}, for txns that nobody is told are logged before the next {@link #flush()}:
+     * forced as {@link #appendDeferred} forces.
+     */
+    default int appendRecordsDeferred(final DirectBuffer records, final int offset, final int length) {
+        final int count = LogRecords.checkLayout(records, offset, length, lastZxid(), Integer.MAX_VALUE);
+        for (int at = offset; at < offset + length; at += LogRecords.HEADER_BYTES + LogRecords.length(records, at)) {
+            appendDeferred(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES,
+                LogRecords.length(records, at));
+        }
+        return count;
+    }
+
     /** The last zxid of the history: the last entry held, else the snapshot zxid, else -1. */
     long lastZxid();
 

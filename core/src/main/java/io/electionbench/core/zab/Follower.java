@@ -11,6 +11,7 @@ import io.electionbench.core.election.NodeTiming;
 import io.electionbench.core.election.PeerPublisher;
 import io.electionbench.core.election.PersistentState;
 import io.electionbench.core.log.CommittedWindow;
+import io.electionbench.core.log.LogRecords;
 import io.electionbench.core.log.TxnLog;
 import io.electionbench.core.sync.SyncMode;
 
@@ -76,6 +77,12 @@ public final class Follower {
     private long syncTxns;
     private long syncBytes;
     private long unackedZxid = -1;
+    /**
+     * Txns of the sync stream logged in runs ({@link #onRecords}) but not yet added to the committed
+     * window: only the last {@link CommittedWindow#capacity()} of a stream can stay there, so they are
+     * added once, from the log, when the stream ends or the role does ({@link #settleWindow}).
+     */
+    private long windowPending;
     private long lastAckSent;
     /** The SNAP being received (null when none), and the position its next chunk must start at. */
     private TxnLog.SnapshotReceiver snapshotReceiver;
@@ -125,6 +132,7 @@ public final class Follower {
 
     /** The role ends: a SNAP in progress is dropped, and the leader is told at once. */
     public void leave() {
+        settleWindow();
         if (leaderSid >= 0) {
             abortSnapshot();
             publisher.sendLearnerReject(leaderSid);
@@ -338,6 +346,7 @@ public final class Follower {
         if (mode == SyncMode.TRUNC) {
             try {
                 log.truncateAfter(zxid);
+                windowPending = 0;
                 window.load(log);
             } catch (final RuntimeException e) {
                 member.cannotUseStorage("cannot truncate the log as the leader asked", e);
@@ -384,6 +393,7 @@ public final class Follower {
                 final TxnLog.SnapshotReceiver done = snapshotReceiver;
                 snapshotReceiver = null;
                 done.finish();
+                windowPending = 0;
                 window.clear();
             }
         } catch (final RuntimeException e) {
@@ -421,10 +431,11 @@ public final class Follower {
             member.lookAgain("txn from the leader beyond the accepted epoch");
             return;
         }
-        if (zxid != last + 1 && !(Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last))) {
+        if (!follows(last, zxid)) {
             member.lookAgain("txn from the leader does not follow the log");
             return;
         }
+        settleWindow();
         try {
             if (step == Step.SYNCING) {
                 // Acknowledged only as a whole, after NEWLEADER's flush: no force per txn even under ALWAYS.
@@ -446,6 +457,117 @@ public final class Follower {
     }
 
     /**
+     * A run of consecutive txns of the sync stream as log records, checked by the transport: each must
+     * pass {@link #onProposal}'s checks (within the accepted epoch, continuing the log or the record before
+     * it), and then the run is logged with one append and one write ({@link TxnLog#appendRecordsDeferred};
+     * after NEWLEADER, {@link TxnLog#appendRecords}, acknowledged as proposals are). A run with one txn that
+     * fails is refused whole: nothing of it is logged, and the learner looks again, as it would at that txn.
+     */
+    public void onRecords(final long from, final DirectBuffer records, final int offset, final int length,
+        final int count) {
+        if (!isFromLeader(from)) {
+            return;
+        }
+        if (step.compareTo(Step.SYNCING) < 0 || isSnapshotExpected) {
+            member.lookAgain("unexpected txn from the leader");
+            return;
+        }
+        final long lastZxid = checkRun(records, offset, length, count);
+        if (lastZxid < 0) {
+            return;
+        }
+        try {
+            if (step == Step.SYNCING) {
+                log.appendRecordsDeferred(records, offset, length);
+            } else {
+                log.appendRecords(records, offset, length);
+            }
+        } catch (final RuntimeException e) {
+            member.cannotUseStorage("cannot append to the log", e);
+            return;
+        }
+        if (step == Step.SYNCING) {
+            windowPending += count;
+            syncTxns += count;
+            syncBytes += length - (long)count * LogRecords.HEADER_BYTES;
+        } else {
+            int at = offset;
+            while (at < offset + length) {
+                final int payloadBytes = LogRecords.length(records, at);
+                window.add(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, payloadBytes);
+                at += LogRecords.HEADER_BYTES + payloadBytes;
+            }
+            unackedZxid = lastZxid;
+        }
+    }
+
+    /**
+     * {@link #onProposal}'s checks for every txn of a run, and its layout (the transport's, so a failure
+     * here is a bug rather than a hostile peer; it is still refused).
+     *
+     * @return the run's last zxid, or -1 after looking again
+     */
+    private long checkRun(final DirectBuffer records, final int offset, final int length, final int count) {
+        final long accepted = storage.acceptedEpoch();
+        final int end = offset + length;
+        long last = storage.lastLoggedZxid();
+        int seen = 0;
+        for (int at = offset; at < end; seen++) {
+            final int payloadBytes = end - at < LogRecords.HEADER_BYTES ? -1 : LogRecords.length(records, at);
+            if (payloadBytes < 0 || payloadBytes > end - at - LogRecords.HEADER_BYTES) {
+                member.lookAgain("malformed run of txns from the leader");
+                return -1;
+            }
+            final long zxid = LogRecords.zxid(records, at);
+            if (zxid < 0 || Zxid.epoch(zxid) > accepted) {
+                member.epochRefused();
+                member.lookAgain("txn from the leader beyond the accepted epoch");
+                return -1;
+            }
+            if (!follows(last, zxid)) {
+                member.lookAgain("txn from the leader does not follow the log");
+                return -1;
+            }
+            last = zxid;
+            at += LogRecords.HEADER_BYTES + payloadBytes;
+        }
+        if (seen != count || seen == 0) {
+            member.lookAgain("malformed run of txns from the leader");
+            return -1;
+        }
+        return last;
+    }
+
+    /** The next counter of the last zxid's epoch, or the first of a later epoch (ZOOKEEPER-4925). */
+    private static boolean follows(final long last, final long zxid) {
+        return zxid == last + 1 || Zxid.counter(zxid) == 1 && Zxid.epoch(zxid) > Zxid.epoch(last);
+    }
+
+    /**
+     * Adds the sync stream's txns logged in runs to the committed window: the last of them, up to its
+     * capacity, read back from the log. Adding a window's capacity of txns drops every older one (it drops
+     * oldest first, and a txn too large for it only empties it), so this leaves the window as adding every
+     * txn of the stream would have. If the log cannot be read the window is emptied: a smaller window
+     * only makes a later leader send a SNAP where it could have sent a DIFF.
+     */
+    private void settleWindow() {
+        if (windowPending == 0) {
+            return;
+        }
+        final int entries = log.entryCount();
+        final int added = (int)Math.min(windowPending, Math.min(window.capacity(), entries));
+        windowPending = 0;
+        if (added == 0) {
+            return;
+        }
+        try {
+            window.addFrom(log, log.entryZxid(entries - added));
+        } catch (final RuntimeException e) {
+            window.clear();
+        }
+    }
+
+    /**
      * NEWLEADER: the sync stream is complete. Make the history durable, then persist the new current
      * epoch (ZOOKEEPER-4643/4785: in that order), then acknowledge.
      */
@@ -463,6 +585,7 @@ public final class Follower {
             member.lookAgain("NEWLEADER names an epoch other than the accepted one");
             return;
         }
+        settleWindow();
         try {
             log.flush();
             storage.currentEpoch(Zxid.epoch(zxid));

@@ -71,6 +71,36 @@ class FileTxnLogAllocationTest {
         }
     }
 
+    /** A learner's sync stream logged in runs ({@link FileTxnLog#appendRecords}) allocates nothing either. */
+    @Test
+    void appendingRunsAllocatesNothingInSteadyState() throws Exception {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        final int perRun = 400;
+        final UnsafeBuffer[] runs = new UnsafeBuffer[APPENDS / perRun];
+        for (int i = 0; i < runs.length; i++) {
+            runs[i] = FileTxnLogAppendRecordsTest.run(2 + (long)i * perRun, 1 + (long)(i + 1) * perRun);
+        }
+        try (FileTxnLog log = FileTxnLog.open(dir, new FileTxnLog.Options().fsyncPolicy(FsyncPolicy.BATCH)
+            .segmentBytes(1L << 30))) {
+            FileTxnLogAppendRecordsTest.appendRun(log, 1, 1);
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 6; round++) {
+                log.truncateAfter(io.electionbench.core.Zxid.make(1, 1));
+                final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (final UnsafeBuffer run : runs) {
+                    log.appendRecordsDeferred(run, 3, run.capacity() - 3);
+                }
+                if (round >= 3) {
+                    least = Math.min(least, threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
+                }
+            }
+            assertTrue(least <= 256, least + " bytes allocated for " + APPENDS + " records in runs, best of three");
+            assertEquals(APPENDS + 1, log.entryCount());
+        }
+    }
+
     @Test
     void memoryLogAppendsAllocateNothingInSteadyState() {
         final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();

@@ -75,6 +75,43 @@ class FileTxnLogFullDiskTest {
     }
 
     /**
+     * A run of records ({@link FileTxnLog#appendRecords}) that fails to be written under ALWAYS stays staged
+     * and indexed as single appends do; the flush that writes it once there is room forces it, and it is
+     * in the file whole.
+     */
+    @Test
+    void aRunThatCouldNotBeWrittenUnderAlwaysIsForcedByTheFlushThatWritesIt() throws Exception {
+        tmpfs = Tmpfs.mount(root.resolve("disk"), "1m");
+        final Path dir = tmpfs.dir().resolve("log");
+        long failed = -1;
+        try (FileTxnLog log = FileTxnLog.open(dir, always())) {
+            for (int i = 0; i < MAX_APPENDS / 8 && failed < 0; i++) {
+                final UnsafeBuffer run = new UnsafeBuffer(new byte[8 * (LogRecords.HEADER_BYTES + 4096)]);
+                for (int r = 0; r < 8; r++) {
+                    run.putBytes(r * (LogRecords.HEADER_BYTES + 4096),
+                        FileTxnLogAppendRecordsTest.record(Zxid.make(1, 8L * i + r + 1), new byte[4096]));
+                }
+                try {
+                    log.appendRecords(run, 0, run.capacity());
+                } catch (final UncheckedIOException ex) {
+                    assertTrue(String.valueOf(ex.getCause()).contains("No space left on device"), ex.toString());
+                    failed = Zxid.make(1, 8L * i + 8);
+                }
+            }
+            assertTrue(failed > 0, "a 1 MiB tmpfs took " + MAX_APPENDS + " records of 4 KiB");
+            assertEquals(failed, log.lastZxid(), "the failed run is indexed, its outcome unknown to the caller");
+            assertThrows(UncheckedIOException.class, log::flush, "still full");
+            tmpfs.resize("4m");
+            final long forces = log.forceCount();
+            log.flush();
+            assertEquals(forces + 1, log.forceCount(), "the flush that wrote the failed run forced it");
+        }
+        try (FileTxnLog reopened = FileTxnLog.open(dir, always())) {
+            assertEquals(failed, reopened.lastZxid(), "the run written late is in the file, whole");
+        }
+    }
+
+    /**
      * A segment roll on a full disk created the new segment's file and failed to write its header; the file
      * stayed, so every later roll failed with "file exists" until a restart, even with room again.
      */

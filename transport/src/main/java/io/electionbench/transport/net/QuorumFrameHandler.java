@@ -35,6 +35,11 @@ final class QuorumFrameHandler extends PeerFrameHandler {
     private final QuorumLink quorumLink;
     /** Bytes into the records of the RECORDS frame being delivered that are on the ring ({@link #offerToAgent}). */
     private int recordsOffered;
+    /**
+     * The frame at the head of the cumulation was decoded and checked into {@link #quorumMessage} and found
+     * the ring full: its retries deliver it without checking it again.
+     */
+    private boolean isHeldFrameChecked;
     private boolean isPaused;
 
     QuorumFrameHandler(final PeerTransport transport, final QuorumLink link) {
@@ -59,7 +64,13 @@ final class QuorumFrameHandler extends PeerFrameHandler {
     /** @return false if the ring is full: reading is paused and the frame must stay unconsumed */
     @Override
     boolean onFrame(final ChannelHandlerContext ctx, final ByteBuf in, final int index, final int length) {
-        final WireError error = checkQuorumFrame(in, index, length);
+        final WireError error;
+        if (isHeldFrameChecked) {
+            quorumMessage.moveTo(index);
+            error = WireError.NONE;
+        } else {
+            error = checkQuorumFrame(in, index, length);
+        }
         if (error != WireError.NONE) {
             transport.counters().badFrame(error);
             final String suffix = transport.hostileWarnSuffix();
@@ -72,9 +83,11 @@ final class QuorumFrameHandler extends PeerFrameHandler {
             return true;
         }
         if (!offerToAgent(in)) {
+            isHeldFrameChecked = true;
             pause(ctx);
             return false;
         }
+        isHeldFrameChecked = false;
         transport.counters().increment(TransportCounters.QUORUM_RECEIVED);
         hasOffered = true;
         return true;

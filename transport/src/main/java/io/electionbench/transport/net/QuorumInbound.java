@@ -18,6 +18,11 @@ final class QuorumInbound {
      * see {@link InboundMessages}); a payload must fit {@code ring.maxMsgLength()} minus this.
      */
     static final int RING_RECORD_OVERHEAD = 48;
+    /**
+     * The most bytes of records one RECORDS ring record carries (a record larger than that goes alone): a
+     * 128 KiB batch from the leader becomes two runs, so the agent logs the first while the second is copied.
+     */
+    static final int RUN_BYTES = 64 * 1024;
 
     private QuorumInbound() {
     }
@@ -35,8 +40,9 @@ final class QuorumInbound {
     }
 
     /**
-     * Hands the records of a decoded (so checked) RECORDS frame to the agent's ring, each as the
-     * PROPOSAL it stands for, from the record {@code resumeAt} bytes into the records on.
+     * Hands the records of a decoded (so checked) RECORDS frame to the agent's ring as RECORDS runs of
+     * whole records, each as many as fit {@value #RUN_BYTES} bytes (at least one), from the record
+     * {@code resumeAt} bytes into the records on: one ring record, one copy, per run instead of per txn.
      *
      * @return bytes into the records of the first record not handed over because the ring is full, or
      *         {@code m.payloadLength()} when every one was
@@ -45,15 +51,24 @@ final class QuorumInbound {
         final ByteBufView view, final int resumeAt) {
         final int start = m.payloadOffset();
         final int end = start + m.payloadLength();
+        final int runLimit = Math.min(RUN_BYTES, ring.maxMsgLength() - InboundMessages.RECORDS_HEADER_BYTES);
         int at = start + resumeAt;
         while (at < end) {
-            final int length = buf.getIntLE(at + LogRecords.LENGTH_OFFSET);
-            final long zxid = buf.getLongLE(at + LogRecords.ZXID_OFFSET);
-            final DirectBuffer payload = view.wrap(buf, at + LogRecords.HEADER_BYTES, length);
-            if (!InboundMessages.offerProposal(ring, from, zxid, payload, 0, length)) {
+            int runEnd = at;
+            int count = 0;
+            while (runEnd < end) {
+                final int recordBytes = LogRecords.HEADER_BYTES + buf.getIntLE(runEnd + LogRecords.LENGTH_OFFSET);
+                if (count > 0 && runEnd - at + recordBytes > runLimit) {
+                    break;
+                }
+                runEnd += recordBytes;
+                count++;
+            }
+            final DirectBuffer run = view.wrap(buf, at, runEnd - at);
+            if (!InboundMessages.offerRecords(ring, from, run, 0, runEnd - at, count)) {
                 break;
             }
-            at += LogRecords.HEADER_BYTES + length;
+            at = runEnd;
         }
         return at - start;
     }

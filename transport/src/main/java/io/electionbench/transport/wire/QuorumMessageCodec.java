@@ -152,6 +152,8 @@ public final class QuorumMessageCodec {
     private long totalLength;
     private long position;
     private int payloadOffset;
+    /** Where the frame last decoded starts in its buffer, so {@link #moveTo} can shift the payload's index. */
+    private int frameIndex;
     private int payloadLength;
     private long sequence;
     private int status;
@@ -337,6 +339,7 @@ public final class QuorumMessageCodec {
     /** Decodes the payload of {@code length} bytes at {@code index} (the frame without its length prefix). */
     public WireError decode(final ByteBuf buf, final int index, final int length) {
         type = 0;
+        frameIndex = index;
         payloadOffset = 0;
         payloadLength = 0;
         if (length < HEADER_LENGTH) {
@@ -598,6 +601,16 @@ public final class QuorumMessageCodec {
 
     public long position() {
         return position;
+    }
+
+    /**
+     * The frame decoded last, unchanged, now starts at {@code index} (its buffer moved its bytes, as a
+     * decoder's cumulation does): the fields stay as decoded and the payload's index moves with it, so a
+     * frame held back is not checked again (a RECORDS frame's CRCs) each time its delivery is retried.
+     */
+    public void moveTo(final int index) {
+        payloadOffset += index - frameIndex;
+        frameIndex = index;
     }
 
     /** Absolute index of the payload (SNAPSHOT_CHUNK, PROPOSAL, WRITE; RECORDS' records) in the decoded buffer. */

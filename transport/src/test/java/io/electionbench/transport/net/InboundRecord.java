@@ -39,6 +39,9 @@ public final class InboundRecord {
             case InboundMessages.PROPOSAL:
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8)}, 0,
                     bytes(buffer, index + 24, buffer.getInt(index + 16)));
+            case InboundMessages.RECORDS:
+                return new InboundRecord(type, from, new long[] {buffer.getInt(index + 12)}, 0,
+                    bytes(buffer, index + InboundMessages.RECORDS_HEADER_BYTES, buffer.getInt(index + 8)));
             case InboundMessages.SNAPSHOT_CHUNK:
                 return new InboundRecord(type, from, new long[] {buffer.getLong(index + 8), buffer.getLong(index + 16),
                     buffer.getLong(index + 24), buffer.getLong(index + 32)}, 0,

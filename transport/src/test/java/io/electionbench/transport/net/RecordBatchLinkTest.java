@@ -24,7 +24,7 @@ import io.electionbench.transport.wire.WireError;
 
 /**
  * Sync-stream record batches between real transports over loopback: records a leader sends straight
- * from its log's segment files (sendfile) reach the learner's agent as the PROPOSALs they stand for,
+ * from its log's segment files (sendfile) reach the learner's agent as RECORDS runs of those records,
  * intact and in order, even through an inbound ring smaller than one batch (delivery resumes part-way
  * through a frame), through slow links, and after the log's files are deleted; a batch with one
  * corrupt record closes the link before any of its records is offered. Buffer leaks reported by
@@ -133,7 +133,7 @@ class RecordBatchLinkTest {
                 () -> nodes.counters(1).badFrames(WireError.RECORD_CRC_MISMATCH) == 1);
             final int[] proposals = {0};
             nodes.ring(1).read((type, buffer, index, length) -> {
-                if (type == InboundMessages.PROPOSAL) {
+                if (type == InboundMessages.PROPOSAL || type == InboundMessages.RECORDS) {
                     proposals[0]++;
                 }
             });

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import io.electionbench.core.election.InboundMessages;
+import io.electionbench.core.log.LogRecords;
 
 /** Test proposals whose payload is a function of their zxid, and a verifier that reads them off an agent's ring. */
 final class TestProposals {
@@ -43,18 +44,33 @@ final class TestProposals {
         /** Drains what arrived; true once every proposal up to the expected zxid has. */
         boolean poll() {
             ring.read((type, buffer, index, length) -> {
-                if (type != InboundMessages.PROPOSAL) {
-                    return;
+                if (type == InboundMessages.PROPOSAL) {
+                    final InboundRecord record = InboundRecord.read(type, buffer, index);
+                    check(record.longs[0], record.payload);
+                } else if (type == InboundMessages.RECORDS) {
+                    final InboundRecord run = InboundRecord.read(type, buffer, index);
+                    final ByteBuffer records = ByteBuffer.wrap(run.payload).order(ByteOrder.LITTLE_ENDIAN);
+                    int count = 0;
+                    for (int at = 0; at < run.payload.length; count++) {
+                        final int n = records.getInt(at + LogRecords.LENGTH_OFFSET);
+                        check(records.getLong(at + LogRecords.ZXID_OFFSET), Arrays.copyOfRange(run.payload,
+                            at + LogRecords.HEADER_BYTES, at + LogRecords.HEADER_BYTES + n));
+                        at += LogRecords.HEADER_BYTES + n;
+                    }
+                    if (count != run.longs[0] && errors.length() < 500) {
+                        errors.append("a run of ").append(count).append(" records says ").append(run.longs[0]);
+                    }
                 }
-                final InboundRecord record = InboundRecord.read(type, buffer, index);
-                final long zxid = record.longs[0];
-                if ((zxid != last + 1 || !Arrays.equals(payload(zxid), record.payload)) && errors.length() < 500) {
-                    errors.append("proposal ").append(zxid).append(" after ").append(last).append(" (")
-                        .append(record.payload.length).append(" bytes) ");
-                }
-                last = zxid;
             });
             return last >= expected;
+        }
+
+        private void check(final long zxid, final byte[] payload) {
+            if ((zxid != last + 1 || !Arrays.equals(payload(zxid), payload)) && errors.length() < 500) {
+                errors.append("proposal ").append(zxid).append(" after ").append(last).append(" (")
+                    .append(payload.length).append(" bytes) ");
+            }
+            last = zxid;
         }
 
         long last() {

@@ -95,6 +95,26 @@ class QuorumMessageCodecTest {
         }
     }
 
+    /** A frame held back while its buffer moves its bytes (a cumulation discarding read bytes) keeps its fields. */
+    @Test
+    void aDecodedFrameMovedInItsBufferKeepsItsFieldsAndItsPayloadFollows() {
+        final long[] zxids = {0x2_0000_0001L, 0x2_0000_0002L, 0x2_0000_0003L};
+        final ByteBuf out = Unpooled.buffer();
+        out.writeZero(100);
+        out.readerIndex(100);
+        RecordBytes.frame(out, zxids, QuorumMessageCodecTest::payloadOf);
+        assertEquals(WireError.NONE, codec.decode(out, 104, out.getInt(100)));
+        final int length = codec.payloadLength();
+        out.discardReadBytes();
+        codec.moveTo(4);
+        assertEquals(4 + QuorumMessageCodec.RB_RECORDS_OFFSET, codec.payloadOffset());
+        assertEquals(length, codec.payloadLength());
+        assertEquals(QuorumMessageCodec.RECORDS, codec.type());
+        assertEquals(zxids[2], codec.lastZxid());
+        assertEquals(zxids[0], out.getLongLE(codec.payloadOffset() + 4), "the first record's zxid, where it now is");
+        out.release();
+    }
+
     @Test
     void aRecordBatchIsRefusedWholeForAnyBadRecord() {
         final long[] zxids = {11, 12, 13};
