@@ -184,6 +184,10 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         if (address == null || address.isBlank()) {
             throw bad(file, prefix, "missing: server." + sid + " = the address the ensemble uses");
         }
+        if (!address.trim().matches("[A-Za-z0-9._:-]+")) {
+            // It goes into firewall rules and the servers' configs as it stands.
+            throw bad(file, prefix, "'" + address.trim() + "' is not a host name or an IPv4 or IPv6 address");
+        }
         final String ssh = own.getOrDefault("ssh", address);
         final Matcher d = DESTINATION.matcher(ssh);
         if (!d.matches()) {

@@ -74,6 +74,8 @@ class InventoryTest {
         assertMessage("ports: '1:1:2' uses one port twice", "runs = electionbench", "dir = /d", "ports = 1:1:2",
             "server.1 = a");
         assertMessage("no server.N = address line", "runs = electionbench", "dir = /d");
+        assertMessage("server.1: '10.0.0.1;reboot' is not a host name or an IPv4 or IPv6 address",
+            "runs = electionbench", "dir = /d", "server.1 = 10.0.0.1;reboot");
         assertMessage("server.1.firewall: 'pf' is not auto, iptables or nft", "runs = electionbench", "dir = /d",
             "server.1 = a", "server.1.firewall = pf");
     }
