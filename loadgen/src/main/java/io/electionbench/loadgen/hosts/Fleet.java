@@ -46,6 +46,13 @@ public final class Fleet implements AutoCloseable {
     private final ExecutorService pool;
     private final Thread hook;
     private final AtomicBoolean isClosed = new AtomicBoolean();
+    /**
+     * Held shared by every command that creates something on a host (a file, a process, a rule) and exclusively by
+     * {@link #close}: its clean-up runs after any such command in flight, and none runs after it. Without it a run
+     * stopped by SIGTERM had its main thread add chains after the shutdown hook had removed them.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock creating =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /**
      * When a command was sent and when its host confirmed it, both on the load generator's monotonic clock: the
@@ -198,8 +205,14 @@ public final class Fleet implements AutoCloseable {
         InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final String path = runDir(s) + "/" + name;
-        final SshHost.Result r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
+        enterCreating("writing " + path);
+        final SshHost.Result r;
+        try {
+            r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
             text.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT_MS);
+        } finally {
+            creating.readLock().unlock();
+        }
         if (!r.isOk()) {
             throw new IOException(host(sid).label() + ": writing " + path + " failed: " + SshHost.lastLine(r.err()));
         }
@@ -225,11 +238,26 @@ public final class Fleet implements AutoCloseable {
         }
         // Only the java command goes to the background, with every descriptor redirected, so the ssh channel closes
         // at once; not being a process group leader, setsid execs instead of forking, so $! is the JVM's pid.
-        final String out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup "
+        enterCreating("starting " + name);
+        final String out;
+        try {
+            out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup "
             + cmd + " >> logs/"
             + name + ".log 2>&1 < /dev/null & echo $! > " + q(runDir(s) + "/pids/" + name + ".pid") + " && echo $!",
                 COMMAND_TIMEOUT_MS);
+        } finally {
+            creating.readLock().unlock();
+        }
         return Long.parseLong(out.strip());
+    }
+
+    /** Takes {@link #creating} shared, or refuses {@code what} once the fleet is closing. */
+    private void enterCreating(final String what) {
+        creating.readLock().lock();
+        if (isClosed.get()) {
+            creating.readLock().unlock();
+            throw new IllegalStateException("run " + tag + " is closed (stopped or cleaned up): not " + what);
+        }
     }
 
     /** A shell prelude: {@code ours PID} is true for a live process of this tag, {@code gone PID} once it is dead. */
@@ -330,9 +358,14 @@ public final class Fleet implements AutoCloseable {
         }
         final String script = firewalls.get(sid) == Firewall.NFT ? nftCut(peers, isInbound, isOutbound, how)
             : iptablesCut(peers, isInbound, isOutbound, how);
-        final long sentNs = System.nanoTime();
-        host(sid).check("adding firewall rules", script, COMMAND_TIMEOUT_MS);
-        return new Bracket(sentNs, System.nanoTime());
+        enterCreating("adding firewall rules");
+        try {
+            final long sentNs = System.nanoTime();
+            host(sid).check("adding firewall rules", script, COMMAND_TIMEOUT_MS);
+            return new Bracket(sentNs, System.nanoTime());
+        } finally {
+            creating.readLock().unlock();
+        }
     }
 
     private String iptablesCut(final List<String> peers, final boolean isInbound, final boolean isOutbound,
@@ -523,6 +556,14 @@ public final class Fleet implements AutoCloseable {
         if (!isClosed.compareAndSet(false, true)) {
             return;
         }
+        boolean isLocked = false;
+        try {
+            // A command in flight ends within its timeout (or at once, when the run's own hook killed its ssh).
+            isLocked = creating.writeLock().tryLock(COMMAND_TIMEOUT_MS + 5_000,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
         try {
             each(s -> {
                 final SshHost h = hosts.get(s.sid());
@@ -540,6 +581,9 @@ public final class Fleet implements AutoCloseable {
         } catch (final Exception ex) {
             System.err.println("hosts: cleaning up run " + tag + " failed (run 'electionbench hosts clean --hosts "
                 + inventory.file() + "'): " + ex.getMessage());
+        }
+        if (isLocked) {
+            creating.writeLock().unlock(); // whoever waits sees the fleet closed and refuses
         }
         hosts.values().forEach(SshHost::close);
         pool.shutdownNow();
