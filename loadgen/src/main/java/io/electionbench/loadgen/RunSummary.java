@@ -17,6 +17,7 @@ import io.electionbench.loadgen.run.TargetKind;
 import io.electionbench.loadgen.run.TrialRunner;
 import io.electionbench.results.Better;
 import io.electionbench.results.Cell;
+import io.electionbench.results.HostClock;
 import io.electionbench.results.Metric;
 
 /**
@@ -40,6 +41,10 @@ final class RunSummary {
     /** Per cell of the hosts target, the fault uncertainty shown under the table. */
     private final List<String> uncertainty = new ArrayList<>();
     private final List<ReadyP50> readyP50 = new ArrayList<>();
+    /** Per server of the hosts target, its first clock estimate of the run and its last. */
+    private final Map<Long, HostClock> firstClock = new java.util.TreeMap<>();
+    private final Map<Long, HostClock> lastClock = new java.util.TreeMap<>();
+    private final Map<String, String> mechanisms = new java.util.TreeMap<>();
 
     /** A cell's ready p50 for the ratios under the table; {@code group} is its size, pattern and params. */
     private record ReadyP50(String group, TargetKind kind, String policy, double ms) {
@@ -95,6 +100,17 @@ final class RunSummary {
             java.util.Arrays.sort(sorted);
             uncertainty.add(String.format(Locale.ROOT, "%s: p50 %.1f ms, max %.1f ms over %d trials", name,
                 sorted[(sorted.length - 1) / 2], sorted[sorted.length - 1], sorted.length));
+        }
+        if (!o.hostClocks().isEmpty()) {
+            cell.hostClocks(o.hostClocks());
+            for (final HostClock c : o.hostClocks()) {
+                firstClock.putIfAbsent(c.sid(), c);
+                lastClock.put(c.sid(), c);
+            }
+        }
+        if (!o.faultMechanisms().isEmpty()) {
+            cell.faultMechanisms(o.faultMechanisms());
+            mechanisms.putAll(o.faultMechanisms());
         }
         if (!o.preloadMs().isEmpty()) {
             cell.metric("preload_ms", Metric.perRun("ms", Better.LOWER,
@@ -163,6 +179,23 @@ final class RunSummary {
             o.reports().forEach(r -> syncGaps.addAll(r.syncGaps()));
             m.put("zk_syncs", Map.of("diff", syncsSent[0], "trunc", syncsSent[1], "snap", syncsSent[2],
                 "txns", syncGaps));
+            if (!o.hostClocks().isEmpty()) {
+                final List<Map<String, Object>> clocks = new ArrayList<>();
+                for (final HostClock h : o.hostClocks()) {
+                    final Map<String, Object> clock = new LinkedHashMap<>();
+                    clock.put("sid", h.sid());
+                    clock.put("host", h.host());
+                    clock.put("when", h.when());
+                    clock.put("at", h.at().toString());
+                    clock.put("offset_ms", h.offsetMs());
+                    clock.put("error_ms", h.errorMs());
+                    clocks.add(clock);
+                }
+                m.put("host_clocks", clocks);
+            }
+            if (!o.faultMechanisms().isEmpty()) {
+                m.put("fault_mechanism", o.faultMechanisms());
+            }
             if (w != null) {
                 w.putJson(m);
             }
@@ -221,8 +254,27 @@ final class RunSummary {
                 + " file):");
             uncertainty.forEach(u -> System.out.println("  " + u));
         }
+        printHostClocks();
         printRatios();
         notes.forEach(n -> System.out.println("note: " + n));
+    }
+
+    /**
+     * The hosts' clocks once: each host's offset from the load generator's real-time clock at its first estimate of
+     * the run and at its last, with their error bounds, and what made its firewall faults.
+     */
+    private void printHostClocks() {
+        if (firstClock.isEmpty()) {
+            return;
+        }
+        System.out.println("host clocks (each host's real-time clock minus the load generator's, +- the error bound;"
+            + " every time above is on the load generator's clock; host_clocks and fault_mechanism in the run file):");
+        firstClock.forEach((sid, first) -> {
+            final HostClock last = lastClock.get(sid);
+            System.out.printf(Locale.ROOT, "  server %d (%s): %+.3f +- %.3f ms at %s, %+.3f +- %.3f ms at %s;"
+                + " firewall faults by %s%n", sid, first.host(), first.offsetMs(), first.errorMs(), first.at(),
+                last.offsetMs(), last.errorMs(), last.at(), mechanisms.getOrDefault(Long.toString(sid), "-"));
+        });
     }
 
     /** Left-aligned text columns, right-aligned numbers; pattern and policy as wide as their longest name. */

@@ -1,7 +1,9 @@
 package io.electionbench.results;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +21,9 @@ import java.util.Objects;
  * @param params    JMH {@code @Param} values in file order; for a load-generator cell, further dimensions
  *                  of the matrix (empty when it has none).
  * @param metrics   metric name (e.g. {@code time_to_leader_ms}) to metric, in insertion order.
+ * @param hostClocks the hosts target's clock estimates of each host at the cell's start and end (empty elsewhere).
+ * @param faultMechanisms the hosts target's firewall mechanism per server id ({@code iptables}, {@code nft}), or
+ *                  why it has none; empty elsewhere.
  */
 public record Cell(
     String target,
@@ -27,7 +32,9 @@ public record Cell(
     String policy,
     String benchmark,
     Map<String, String> params,
-    Map<String, Metric> metrics) {
+    Map<String, Metric> metrics,
+    List<HostClock> hostClocks,
+    Map<String, String> faultMechanisms) {
     /** The target whose cells are controls (see {@link #isControl()}). */
     public static final String CONTROL_TARGET = "zookeeper";
 
@@ -35,6 +42,15 @@ public record Cell(
     public Cell {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metrics, "metrics")));
+        hostClocks = List.copyOf(hostClocks == null ? List.of() : hostClocks);
+        faultMechanisms = Collections.unmodifiableMap(new LinkedHashMap<>(faultMechanisms == null ? Map.of()
+            : faultMechanisms));
+    }
+
+    /** A cell without host diagnostics: every target but hosts, and every JMH cell. */
+    public Cell(final String target, final Integer size, final String pattern, final String policy,
+        final String benchmark, final Map<String, String> params, final Map<String, Metric> metrics) {
+        this(target, size, pattern, policy, benchmark, params, metrics, List.of(), Map.of());
     }
 
     /**
@@ -112,6 +128,8 @@ public record Cell(
         private final String benchmark;
         private final Map<String, String> params;
         private final Map<String, Metric> metrics = new LinkedHashMap<>();
+        private final List<HostClock> hostClocks = new ArrayList<>();
+        private final Map<String, String> faultMechanisms = new LinkedHashMap<>();
 
         private Builder(
             final String target,
@@ -138,9 +156,21 @@ public record Cell(
             return this;
         }
 
+        /** Adds clock estimates of the cell's hosts ({@link HostClock}). */
+        public Builder hostClocks(final List<HostClock> clocks) {
+            hostClocks.addAll(clocks);
+            return this;
+        }
+
+        /** Records how faults were made on the cell's hosts: server id to mechanism. */
+        public Builder faultMechanisms(final Map<String, String> mechanisms) {
+            faultMechanisms.putAll(mechanisms);
+            return this;
+        }
+
         /** @return the cell. */
         public Cell build() {
-            return new Cell(target, size, pattern, policy, benchmark, params, metrics);
+            return new Cell(target, size, pattern, policy, benchmark, params, metrics, hostClocks, faultMechanisms);
         }
     }
 }

@@ -136,6 +136,22 @@ public final class RunCodec {
         }
         final ObjectNode metrics = node.putObject("metrics");
         cell.metrics().forEach((name, metric) -> metrics.set(name, metricTree(metric)));
+        if (!cell.hostClocks().isEmpty()) {
+            final ArrayNode clocks = node.putArray("host_clocks");
+            for (final HostClock c : cell.hostClocks()) {
+                final ObjectNode clock = clocks.addObject();
+                clock.put("sid", c.sid());
+                clock.put("host", c.host());
+                clock.put("when", c.when());
+                clock.put("at", c.at().toString());
+                putNumber(clock, "offset_ms", c.offsetMs());
+                putNumber(clock, "error_ms", c.errorMs());
+            }
+        }
+        if (!cell.faultMechanisms().isEmpty()) {
+            final ObjectNode mechanisms = node.putObject("fault_mechanism");
+            cell.faultMechanisms().forEach(mechanisms::put);
+        }
         return node;
     }
 
@@ -268,7 +284,7 @@ public final class RunCodec {
             final Map<String, Metric> metrics = new LinkedHashMap<>();
             cell.metrics().forEach((name, m) -> metrics.put(name, m.n() == 1 ? m.asPerRun() : m));
             return new Cell(cell.target(), cell.size(), cell.pattern(), cell.policy(), cell.benchmark(), cell.params(),
-                metrics);
+                metrics, cell.hostClocks(), cell.faultMechanisms());
         }
 
         private Instant instant(final JsonNode root) {
@@ -322,7 +338,39 @@ public final class RunCodec {
             }
             object(node, "metrics", path).properties()
                 .forEach(e -> builder.metric(e.getKey(), metric(e.getValue(), path + ".metrics." + e.getKey())));
+            if (node.has("host_clocks")) {
+                final JsonNode clocks = array(node, "host_clocks", path);
+                final List<HostClock> out = new ArrayList<>();
+                for (int i = 0; i < clocks.size(); i++) {
+                    out.add(hostClock(clocks.get(i), path + ".host_clocks[" + i + "]"));
+                }
+                builder.hostClocks(out);
+            }
+            if (node.has("fault_mechanism")) {
+                final Map<String, String> mechanisms = new LinkedHashMap<>();
+                object(node, "fault_mechanism", path).properties()
+                    .forEach(e -> mechanisms.put(e.getKey(), e.getValue().asText()));
+                builder.faultMechanisms(mechanisms);
+            }
             return builder.build();
+        }
+
+        private HostClock hostClock(final JsonNode node, final String path) {
+            if (!node.isObject()) {
+                throw error(path + ": expected an object");
+            }
+            final JsonNode sid = require(node, "sid", path);
+            if (!sid.isIntegralNumber()) {
+                throw error(path + ".sid: expected an integer");
+            }
+            final Instant at;
+            try {
+                at = Instant.parse(text(node, "at", path));
+            } catch (final DateTimeParseException ex) {
+                throw error(path + ".at: not an ISO-8601 instant: " + ex.getParsedString());
+            }
+            return new HostClock(sid.longValue(), text(node, "host", path), text(node, "when", path), at,
+                number(node, "offset_ms", path), number(node, "error_ms", path));
         }
 
         private Metric metric(final JsonNode node, final String path) {
@@ -367,6 +415,14 @@ public final class RunCodec {
                 throw error("missing field '" + (path.isEmpty() ? "" : path + ".") + field + "'");
             }
             return value;
+        }
+
+        private double number(final JsonNode node, final String field, final String path) {
+            final JsonNode value = require(node, field, path);
+            if (!value.isNumber()) {
+                throw error(path + "." + field + ": expected a number, got " + value);
+            }
+            return value.doubleValue();
         }
 
         private String text(final JsonNode node, final String field, final String path) {

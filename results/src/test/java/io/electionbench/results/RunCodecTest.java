@@ -48,6 +48,34 @@ class RunCodecTest {
         assertFalse(cell.isJmh());
     }
 
+    /**
+     * The hosts target's diagnostics (clock estimates, fault mechanisms) survive the file; a cell without them writes
+     * neither field, so files without them, and readers that predate them, are unchanged.
+     */
+    @Test
+    void roundTripsAHostsCellsClocksAndFaultMechanisms() throws IOException {
+        final RunResult hosts = RunResult.builder(Kind.LOADGEN).git(new GitInfo("ab".repeat(20), false, "main"))
+            .host(Fixtures.HOST).started(Instant.parse("2025-03-01T00:00:00Z"))
+            .cell(Cell.loadgen("hosts", 3, "partition-leader", "fast")
+                .metric("time_to_ready_ms", Metric.of("ms", Better.LOWER, Fixtures.samples(1, 8, 200)))
+                .hostClocks(List.of(
+                    new HostClock(1, "h1", "start", Instant.parse("2025-03-01T00:00:01.250Z"), -0.042, 0.61),
+                    new HostClock(1, "h1", "end", Instant.parse("2025-03-01T00:01:01.5Z"), 3.0, 0.5)))
+                .faultMechanisms(Map.of("1", "nft")).build())
+            .build();
+        final String json = RunCodec.write(hosts);
+        assertTrue(json.contains("\"host_clocks\""), json);
+        assertTrue(json.contains("\"offset_ms\" : -0.042"), json);
+        assertTrue(json.contains("\"fault_mechanism\" : {"), json);
+        final RunResult back = RunCodec.read(Files.writeString(dir.resolve("hosts.json"), json));
+        assertEquals(hosts, back);
+        assertEquals(0.61, back.cells().get(0).hostClocks().get(0).errorMs());
+        assertFalse(RunCodec.write(run).contains("host_clocks"));
+        assertFalse(RunCodec.write(run).contains("fault_mechanism"));
+        assertEquals("cells[0].host_clocks[0].offset_ms: expected a number, got \"x\"",
+            problemOf("bad-clock.json", json.replace("\"offset_ms\" : -0.042", "\"offset_ms\" : \"x\"")));
+    }
+
     @Test
     void writesSummariesBesideSamples() {
         final String json = RunCodec.write(run);

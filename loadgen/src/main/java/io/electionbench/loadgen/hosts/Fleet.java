@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,11 +19,14 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
+import io.electionbench.results.HostClock;
+
 /**
  * The hosts of an {@link Inventory}, driven over one {@link SshHost} master connection each, for one run tag: every
  * file the run installs sits in {@code DIR/electionbench-TAG/} on its host, every process it starts carries
- * {@code -Delectionbench.run=TAG} and has a pid file there, and every firewall rule sits in the chains
- * {@code EBI-TAG} and {@code EBO-TAG} (jumped to from INPUT and OUTPUT). {@link #close} removes exactly these,
+ * {@code -Delectionbench.run=TAG} and has a pid file there, and every firewall rule sits in the iptables chains
+ * {@code EBI-TAG} and {@code EBO-TAG} (jumped to from INPUT and OUTPUT) or, on a host whose {@link Firewall} is nft,
+ * in the nftables table {@code inet electionbench_TAG}. {@link #close} removes exactly these,
  * also from a shutdown hook (Ctrl-C); {@link #cleanAll} removes those of every tag, for a load generator that died
  * ({@code electionbench hosts clean}). Each fault returns a {@link Bracket}: when the command was sent and when the
  * host confirmed it, on the load generator's clock.
@@ -38,9 +42,17 @@ public final class Fleet implements AutoCloseable {
     private final Path controlDir;
     private final Map<Long, SshHost> hosts = new LinkedHashMap<>();
     private final Map<Long, String> firewallProblem = new HashMap<>();
+    private final Map<Long, Firewall> firewalls = new HashMap<>();
     private final ExecutorService pool;
     private final Thread hook;
     private final AtomicBoolean isClosed = new AtomicBoolean();
+    /**
+     * Held shared by every command that creates something on a host (a file, a process, a rule) and exclusively by
+     * {@link #close}: its clean-up runs after any such command in flight, and none runs after it. Without it a run
+     * stopped by SIGTERM had its main thread add chains after the shutdown hook had removed them.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock creating =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /**
      * When a command was sent and when its host confirmed it, both on the load generator's monotonic clock: the
@@ -69,10 +81,50 @@ public final class Fleet implements AutoCloseable {
         return String.format("eb%08x", new java.security.SecureRandom().nextInt());
     }
 
+    /** What makes a host's firewall faults: the iptables command (legacy or iptables-nft) or nftables' nft. */
+    public enum Firewall {
+        IPTABLES("iptables", "iptables -w -S OUTPUT"),
+        NFT("nft", "nft list tables");
+
+        private final String command;
+        private final String check;
+
+        Firewall(final String command, final String check) {
+            this.command = command;
+            this.check = check;
+        }
+
+        /** The name the inventory's {@code firewall} key and the run file's {@code fault_mechanism} use. */
+        public String mechanism() {
+            return command;
+        }
+
+        /** A shell fragment that prints {@code ok NAME}, or {@code no: WHY} when this host cannot use it. */
+        String probe() {
+            return "if ! command -v " + command + " >/dev/null 2>&1; then echo 'no: no " + command + " command';"
+                + " elif " + check + " >/dev/null 2>&1; then echo 'ok " + command + "'; else echo \"no: " + command
+                + " needs root or CAP_NET_ADMIN (user $(id -un))\"; fi";
+        }
+    }
+
+    /**
+     * The probe for a host whose inventory says {@code firewall} (auto, iptables, nft): auto takes iptables where the
+     * command exists, nft where only it does.
+     */
+    static String firewallProbe(final String firewall) {
+        return switch (firewall) {
+            case "iptables" -> Firewall.IPTABLES.probe();
+            case "nft" -> Firewall.NFT.probe();
+            default -> "if command -v iptables >/dev/null 2>&1; then " + Firewall.IPTABLES.probe()
+                + "; elif command -v nft >/dev/null 2>&1; then " + Firewall.NFT.probe()
+                + "; else echo 'no: neither iptables nor nft'; fi";
+        };
+    }
+
     /**
      * Connects to every host at once, checks each has its java and creates the run directory; records per host
-     * whether firewall faults can be made there (root or CAP_NET_ADMIN and iptables), so a partition fails with that
-     * reason instead of a command's error.
+     * whether firewall faults can be made there and with what (root or CAP_NET_ADMIN, and iptables or nft as the
+     * inventory's {@code firewall} asks), so a partition fails with that reason instead of a command's error.
      */
     public static Fleet open(final Inventory inventory, final String tag) throws Exception {
         final Path control = Files.createTempDirectory(Path.of("/tmp"), "eb-ssh-");
@@ -90,13 +142,13 @@ public final class Fleet implements AutoCloseable {
                     + s.java() + " on PATH' >&2; exit 1; } && mkdir -p " + q(d) + "/lib " + q(d) + "/pids " + q(d)
                         + "/logs && echo "
                     + q(tag) + " > " + q(d + "/" + MARKER), COMMAND_TIMEOUT_MS);
-                final SshHost.Result fw = host.run("if ! command -v iptables >/dev/null; then"
-                    + " echo 'no iptables (nftables-only hosts are not supported yet)';"
-                    + " elif ! iptables -w -S OUTPUT >/dev/null 2>&1; then echo \"iptables needs root or"
-                    + " CAP_NET_ADMIN (user $(id -un))\"; fi", COMMAND_TIMEOUT_MS);
-                if (!fw.out().isBlank()) {
-                    synchronized (fleet.firewallProblem) {
-                        fleet.firewallProblem.put(s.sid(), fw.out().strip());
+                final String fw = host.run(firewallProbe(s.firewall()), COMMAND_TIMEOUT_MS).out().strip();
+                synchronized (fleet.firewallProblem) {
+                    if (fw.equals("ok iptables") || fw.equals("ok nft")) {
+                        fleet.firewalls.put(s.sid(), fw.endsWith("nft") ? Firewall.NFT : Firewall.IPTABLES);
+                    } else {
+                        fleet.firewallProblem.put(s.sid(), fw.startsWith("no: ") ? fw.substring(4)
+                            : "the firewall check printed '" + fw + "'");
                     }
                 }
                 return null;
@@ -153,8 +205,14 @@ public final class Fleet implements AutoCloseable {
         InterruptedException {
         final Inventory.Server s = inventory.server(sid);
         final String path = runDir(s) + "/" + name;
-        final SshHost.Result r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
+        enterCreating("writing " + path);
+        final SshHost.Result r;
+        try {
+            r = host(sid).runWithInput("mkdir -p \"$(dirname " + q(path) + ")\" && cat > " + q(path),
             text.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT_MS);
+        } finally {
+            creating.readLock().unlock();
+        }
         if (!r.isOk()) {
             throw new IOException(host(sid).label() + ": writing " + path + " failed: " + SshHost.lastLine(r.err()));
         }
@@ -180,11 +238,26 @@ public final class Fleet implements AutoCloseable {
         }
         // Only the java command goes to the background, with every descriptor redirected, so the ssh channel closes
         // at once; not being a process group leader, setsid execs instead of forking, so $! is the JVM's pid.
-        final String out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup "
+        enterCreating("starting " + name);
+        final String out;
+        try {
+            out = host(sid).check("starting " + name, "cd " + q(runDir(s)) + " || exit 1; setsid nohup "
             + cmd + " >> logs/"
             + name + ".log 2>&1 < /dev/null & echo $! > " + q(runDir(s) + "/pids/" + name + ".pid") + " && echo $!",
                 COMMAND_TIMEOUT_MS);
+        } finally {
+            creating.readLock().unlock();
+        }
         return Long.parseLong(out.strip());
+    }
+
+    /** Takes {@link #creating} shared, or refuses {@code what} once the fleet is closing. */
+    private void enterCreating(final String what) {
+        creating.readLock().lock();
+        if (isClosed.get()) {
+            creating.readLock().unlock();
+            throw new IllegalStateException("run " + tag + " is closed (stopped or cleaned up): not " + what);
+        }
     }
 
     /** A shell prelude: {@code ours PID} is true for a live process of this tag, {@code gone PID} once it is dead. */
@@ -237,18 +310,39 @@ public final class Fleet implements AutoCloseable {
     /** How a firewall cut refuses packets. */
     public enum Cut {
         /** Packets vanish: the peer's connections see silence until their timeouts. */
-        DROP("-j DROP"),
+        DROP("-j DROP", "drop"),
         /**
          * TCP packets are answered with a reset: the peer sees a refusal at once. Resets themselves pass, since the
          * reset a rule on INPUT sends back leaves through OUTPUT, where a rule against the same peer would drop it.
          */
-        REJECT("-p tcp ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset");
+        REJECT("-p tcp ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset",
+            "tcp flags & rst == 0 reject with tcp reset");
 
-        private final String target;
+        private final String iptablesTarget;
+        private final String nftVerdict;
 
-        Cut(final String target) {
-            this.target = target;
+        Cut(final String iptablesTarget, final String nftVerdict) {
+            this.iptablesTarget = iptablesTarget;
+            this.nftVerdict = nftVerdict;
         }
+    }
+
+    /** The nftables table of this run's rules on an nft host. */
+    String nftTable() {
+        return "inet electionbench_" + tag;
+    }
+
+    /**
+     * Per server id, what makes its firewall faults ({@link Firewall#mechanism}), or {@code none: WHY} where none can
+     * be made.
+     */
+    public Map<String, String> faultMechanisms() {
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final Inventory.Server s : inventory.servers()) {
+            final Firewall f = firewalls.get(s.sid());
+            out.put(Long.toString(s.sid()), f != null ? f.mechanism() : "none: " + firewallProblem.get(s.sid()));
+        }
+        return out;
     }
 
     /**
@@ -262,20 +356,57 @@ public final class Fleet implements AutoCloseable {
         if (problem != null) {
             throw new IllegalStateException(host(sid).label() + ": cannot make firewall faults: " + problem);
         }
+        final String script = firewalls.get(sid) == Firewall.NFT ? nftCut(peers, isInbound, isOutbound, how)
+            : iptablesCut(peers, isInbound, isOutbound, how);
+        enterCreating("adding firewall rules");
+        try {
+            final long sentNs = System.nanoTime();
+            host(sid).check("adding firewall rules", script, COMMAND_TIMEOUT_MS);
+            return new Bracket(sentNs, System.nanoTime());
+        } finally {
+            creating.readLock().unlock();
+        }
+    }
+
+    private String iptablesCut(final List<String> peers, final boolean isInbound, final boolean isOutbound,
+        final Cut how) {
         final StringBuilder script = new StringBuilder(chains());
         for (final String peer : peers) {
             if (isInbound) {
                 script.append(" && iptables -w -A EBI-").append(tag).append(" -s ").append(q(peer)).append(' ')
-                    .append(how.target);
+                    .append(how.iptablesTarget);
             }
             if (isOutbound) {
                 script.append(" && iptables -w -A EBO-").append(tag).append(" -d ").append(q(peer)).append(' ')
-                    .append(how.target);
+                    .append(how.iptablesTarget);
             }
         }
-        final long sentNs = System.nanoTime();
-        host(sid).check("adding firewall rules", script.toString(), COMMAND_TIMEOUT_MS);
-        return new Bracket(sentNs, System.nanoTime());
+        return script.toString();
+    }
+
+    /**
+     * One nft command, applied as one transaction: the run's table and its two base chains (hooked at priority
+     * filter - 10, before iptables-nft's filter chains; a packet any table drops is dropped) unless they exist, then
+     * the rules.
+     */
+    private String nftCut(final List<String> peers, final boolean isInbound, final boolean isOutbound,
+        final Cut how) {
+        final String t = nftTable();
+        final StringBuilder script = new StringBuilder("add table ").append(t).append("; add chain ").append(t)
+            .append(" input { type filter hook input priority filter - 10; policy accept; }; add chain ").append(t)
+            .append(" output { type filter hook output priority filter - 10; policy accept; }");
+        for (final String peer : peers) {
+            final String family = peer.indexOf(':') >= 0 ? "ip6" : "ip";
+            if (isInbound) {
+                script.append("; add rule ").append(t).append(" input ").append(family).append(" saddr ").append(peer)
+                    .append(' ').append(how.nftVerdict);
+            }
+            if (isOutbound) {
+                script.append("; add rule ").append(t).append(" output ").append(family).append(" daddr ")
+                    .append(peer).append(' ').append(how.nftVerdict);
+            }
+        }
+        return "nft " + q(script.toString());
     }
 
     /** Creates this tag's chains and their jumps unless they exist. */
@@ -288,7 +419,11 @@ public final class Fleet implements AutoCloseable {
     public Bracket heal() throws Exception {
         final long sentNs = System.nanoTime();
         each(s -> {
-            if (!firewallProblem.containsKey(s.sid())) {
+            final Firewall f = firewalls.get(s.sid());
+            if (f == Firewall.NFT) {
+                host(s.sid()).check("flushing firewall rules", "nft flush table " + nftTable() + " 2>/dev/null || true",
+                    COMMAND_TIMEOUT_MS);
+            } else if (f == Firewall.IPTABLES) {
                 host(s.sid()).check("flushing firewall rules", "for n in EBI-" + tag + " EBO-" + tag
                     + "; do iptables -w -F $n"
                     + " 2>/dev/null || true; done", COMMAND_TIMEOUT_MS);
@@ -300,25 +435,56 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * Clock offset of server {@code sid}'s host against this one, NTP-style from {@code rounds} round trips of
-     * {@code date +%s%N} (the host's real-time clock): the round trip with the least delay wins, the offset is its
-     * remote stamp minus the local midpoint, its error bound half that round trip.
+     * {@code date +%s%N} (the host's real-time clock) through its resident shell: the round trip with the least delay
+     * wins, the offset is its remote stamp minus the local real time at the round trip's midpoint, its error bound
+     * half that round trip (the stamp was taken somewhere inside it). The local real time is one {@link Instant} read
+     * carried forward on {@link System#nanoTime}, so the rounds share one anchor.
      *
      * @return offset and error bound in ns
      */
     public long[] clockOffsetNs(final long sid, final int rounds) throws IOException, InterruptedException {
+        final Instant anchor = Instant.now();
+        final long anchorNs = System.nanoTime();
+        final long anchorEpochNs = anchor.getEpochSecond() * 1_000_000_000L + anchor.getNano();
         long best = Long.MAX_VALUE;
         long offset = 0;
         for (int i = 0; i < rounds; i++) {
-            final long before = System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L;
             final long t0 = System.nanoTime();
             final String out = host(sid).check("reading the clock", "date +%s%N", COMMAND_TIMEOUT_MS);
             final long rtt = System.nanoTime() - t0;
+            final long remoteNs;
+            try {
+                remoteNs = Long.parseLong(out.strip());
+            } catch (final NumberFormatException ex) {
+                throw new IOException(host(sid).label() + ": date +%s%N printed '" + out.strip()
+                    + "', not nanoseconds (GNU date is needed)", ex);
+            }
             if (rtt < best) {
                 best = rtt;
-                offset = Long.parseLong(out.strip()) - (before + rtt / 2);
+                offset = remoteNs - (anchorEpochNs + (t0 + rtt / 2 - anchorNs));
             }
         }
-        return new long[] {offset, best / 2};
+        return new long[] {offset, Math.max(1, best / 2)};
+    }
+
+    /** Round trips per host of {@link #clocks}: the least-delay one of these is kept. */
+    public static final int CLOCK_ROUNDS = 8;
+
+    /**
+     * Every host's clock offset and error bound ({@link #clockOffsetNs}, {@link #CLOCK_ROUNDS} round trips), all
+     * hosts at once, in sid order; {@code when} says where in the cell they were taken (start, end).
+     */
+    public List<HostClock> clocks(final String when) throws Exception {
+        final List<HostClock> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        each(s -> {
+            final Instant at = Instant.now();
+            final long[] offset = clockOffsetNs(s.sid(), CLOCK_ROUNDS);
+            out.add(new HostClock(s.sid(), s.ssh().toString(), when, at, offset[0] / 1e6, offset[1] / 1e6));
+            return null;
+        });
+        final List<HostClock> sorted = new ArrayList<>(out);
+        sorted.sort(java.util.Comparator.comparingLong(HostClock::sid));
+        return sorted;
     }
 
     /** Runs {@code task} for every server at once and waits for all; the first failure is thrown. */
@@ -358,7 +524,8 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * The script that removes everything of the tags whose run directories it finds under {@code dir}: their
-     * processes (kill -9, only those whose command line carries the tag), firewall chains and directories.
+     * processes (kill -9, only those whose command line carries the tag), iptables chains, nft table and
+     * directories.
      * {@code onlyTag} limits it to one tag; null means every run directory holding the {@link #MARKER}.
      */
     static String cleanScript(final String dir, final String onlyTag) {
@@ -374,6 +541,9 @@ public final class Fleet implements AutoCloseable {
             + " for c in I:INPUT O:OUTPUT; do n=EB${c%%:*}-$t; i=0; while iptables -w -D ${c#*:} -j $n 2>/dev/null"
             + " && [ $i -lt 100 ]; do i=$((i+1)); done;"
             + " if iptables -w -F $n 2>/dev/null; then iptables -w -X $n && echo \"removed chain $n\"; fi; done; fi;"
+            // The nft table of the tag, on hosts that have nft (whichever the run used: nothing else has its name).
+            + " if command -v nft >/dev/null && nft list tables 2>/dev/null | grep -qx \"table inet electionbench_$t\";"
+            + " then nft delete table inet electionbench_$t && echo \"removed table inet electionbench_$t\"; fi;"
             + " rm -rf \"$d\" && echo \"removed $d\"; done; true";
     }
 
@@ -385,6 +555,14 @@ public final class Fleet implements AutoCloseable {
     public void close() {
         if (!isClosed.compareAndSet(false, true)) {
             return;
+        }
+        boolean isLocked = false;
+        try {
+            // A command in flight ends within its timeout (or at once, when the run's own hook killed its ssh).
+            isLocked = creating.writeLock().tryLock(COMMAND_TIMEOUT_MS + 5_000,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
         try {
             each(s -> {
@@ -403,6 +581,9 @@ public final class Fleet implements AutoCloseable {
         } catch (final Exception ex) {
             System.err.println("hosts: cleaning up run " + tag + " failed (run 'electionbench hosts clean --hosts "
                 + inventory.file() + "'): " + ex.getMessage());
+        }
+        if (isLocked) {
+            creating.writeLock().unlock(); // whoever waits sees the fleet closed and refuses
         }
         hosts.values().forEach(SshHost::close);
         pool.shutdownNow();
@@ -465,7 +646,7 @@ public final class Fleet implements AutoCloseable {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (final IOException | java.io.UncheckedIOException ex) {
-                // Left in /tmp if it keeps failing: control sockets and staged jars, nothing on the hosts.
+                // Left in /tmp after the last attempt: control sockets and staged jars, nothing on the hosts.
             }
         }
     }

@@ -28,11 +28,13 @@ import java.util.regex.Matcher;
  * ssh.config = ~/.ssh/config      # optional, passed to ssh as -F
  * server.1 = 10.0.0.11            # the address the other servers and the load generator use
  * server.1.ssh = admin@db1:22     # user@host[:port] or an alias of the ssh config
+ * firewall = auto                 # or iptables, nft: what makes partitions (auto: iptables if the host has it)
  * </pre>
  */
 public record Inventory(Path file, List<Server> servers, Path sshConfig) {
-    private static final Set<String> SERVER_KEYS = Set.of("ssh", "runs", "dir", "java", "heap", "ports");
-    private static final Set<String> GLOBAL_KEYS = Set.of("runs", "dir", "java", "heap", "ports", "ssh.config");
+    private static final Set<String> SERVER_KEYS = Set.of("ssh", "runs", "dir", "java", "heap", "ports", "firewall");
+    private static final Set<String> GLOBAL_KEYS = Set.of("runs", "dir", "java", "heap", "ports", "firewall",
+        "ssh.config");
     private static final java.util.regex.Pattern SERVER_KEY =
         java.util.regex.Pattern.compile("server\\.(\\d+)(?:\\.(.+))?");
     private static final java.util.regex.Pattern DESTINATION =
@@ -49,9 +51,10 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
      * @param java      the host's java command
      * @param heap      its heap, as {@code -Xmx}
      * @param ports     quorum, election, and client (ZooKeeper) or admin (ours) port
+     * @param firewall  what makes its firewall faults: {@code auto}, {@code iptables} or {@code nft}
      */
     public record Server(long sid, String address, SshDestination ssh, Runs runs, String dir, String java, String heap,
-        int[] ports) {
+        int[] ports, String firewall) {
         public int quorumPort() {
             return ports[0];
         }
@@ -142,15 +145,15 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
                 final long sid = Long.parseLong(m.group(1));
                 final String sub = m.group(2) == null ? "address" : m.group(2);
                 if (!sub.equals("address") && !SERVER_KEYS.contains(sub)) {
-                    throw bad(file, key, "unknown key (a server takes ssh, runs, dir, java, heap, ports)");
+                    throw bad(file, key, "unknown key (a server takes ssh, runs, dir, java, heap, ports, firewall)");
                 }
                 perServer.computeIfAbsent(sid, k -> new TreeMap<>()).put(sub, value);
             } else if (GLOBAL_KEYS.contains(key)) {
                 defaults.put(key, value);
             } else {
                 throw bad(file, key,
-                    "unknown key (expected server.N[.ssh|runs|dir|java|heap|ports], runs, dir, java, heap,"
-                    + " ports or ssh.config)");
+                    "unknown key (expected server.N[.ssh|runs|dir|java|heap|ports|firewall], runs, dir, java, heap,"
+                    + " ports, firewall or ssh.config)");
             }
         }
         if (perServer.isEmpty()) {
@@ -181,6 +184,10 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
         if (address == null || address.isBlank()) {
             throw bad(file, prefix, "missing: server." + sid + " = the address the ensemble uses");
         }
+        if (!address.trim().matches("[A-Za-z0-9._:-]+")) {
+            // It goes into firewall rules and the servers' configs as it stands.
+            throw bad(file, prefix, "'" + address.trim() + "' is not a host name or an IPv4 or IPv6 address");
+        }
         final String ssh = own.getOrDefault("ssh", address);
         final Matcher d = DESTINATION.matcher(ssh);
         if (!d.matches()) {
@@ -209,8 +216,13 @@ public record Inventory(Path file, List<Server> servers, Path sshConfig) {
             throw bad(file, own.containsKey("heap") ? prefix + ".heap" : "heap", "'" + heap
                 + "' is not a heap size like 128m");
         }
+        final String firewall = value(own, defaults, "firewall", "auto").toLowerCase(Locale.ROOT);
+        if (!Set.of("auto", "iptables", "nft").contains(firewall)) {
+            throw bad(file, own.containsKey("firewall") ? prefix + ".firewall" : "firewall", "'" + firewall
+                + "' is not auto, iptables or nft");
+        }
         return new Server(sid, address.trim(), new SshDestination(d.group(1), d.group(2), port), runs, dir,
-            value(own, defaults, "java", "java"), heap, ports);
+            value(own, defaults, "java", "java"), heap, ports, firewall);
     }
 
     private static Runs runs(final Path file, final String key, final String text) {

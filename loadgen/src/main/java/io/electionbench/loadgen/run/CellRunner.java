@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -14,6 +15,7 @@ import io.electionbench.loadgen.write.TrialWrites;
 import io.electionbench.loadgen.write.WriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
+import io.electionbench.results.HostClock;
 
 /** Runs one cell of the matrix (target, size, pattern, policy): a fresh ensemble, warm-up trials, measured trials. */
 public final class CellRunner {
@@ -127,15 +129,27 @@ public final class CellRunner {
      * writes, each measured trial's {@link TrialWrites}; each measured trial's syncs that moved data
      * ({@link SyncSummary}; trials without any are left out); and what the servers reported about
      * themselves in each measured trial ({@link Target#drainReports}; trials with nothing left out); with
-     * {@code --preload}, how long each ensemble took to load and hold the data, in ms.
+     * {@code --preload}, how long each ensemble took to load and hold the data, in ms; on the hosts target, each
+     * measured trial's fault uncertainty, every host's clock estimate at the cell's start and end
+     * ({@link Target#hostClocks}) and what made its firewall faults ({@link Target#faultMechanisms}).
      */
     public record CellOutcome(List<TrialRunner.Sample> samples, List<String> failures, List<String> violations,
         String skipped, List<TrialWrites> writes, List<SyncSummary> syncs, List<ServerReports> reports,
-        List<Long> preloadMs, List<ClientTrial> clients, List<Long> faultUncertaintyNs) {
+        List<Long> preloadMs, List<ClientTrial> clients, List<Long> faultUncertaintyNs, List<HostClock> hostClocks,
+        Map<String, String> faultMechanisms) {
         CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures, final List<String> violations,
             final String skipped) {
             this(samples, failures, violations, skipped, List.of(), List.of(), List.of(), List.of(), List.of(),
                 List.of());
+        }
+
+        /** An outcome without host diagnostics (every target but hosts). */
+        public CellOutcome(final List<TrialRunner.Sample> samples, final List<String> failures,
+            final List<String> violations, final String skipped, final List<TrialWrites> writes,
+            final List<SyncSummary> syncs, final List<ServerReports> reports, final List<Long> preloadMs,
+            final List<ClientTrial> clients, final List<Long> faultUncertaintyNs) {
+            this(samples, failures, violations, skipped, writes, syncs, reports, preloadMs, clients, faultUncertaintyNs,
+                List.of(), Map.of());
         }
 
         /** Measured elections that did not reach a ready leader within the timeout. */
@@ -151,7 +165,14 @@ public final class CellRunner {
             return new CellOutcome(concat(samples, next.samples), concat(failures, next.failures),
                 concat(violations, next.violations), null, concat(writes, next.writes), concat(syncs, next.syncs),
                 concat(reports, next.reports), concat(preloadMs, next.preloadMs), concat(clients, next.clients),
-                concat(faultUncertaintyNs, next.faultUncertaintyNs));
+                concat(faultUncertaintyNs, next.faultUncertaintyNs), concat(hostClocks, next.hostClocks),
+                merged(faultMechanisms, next.faultMechanisms));
+        }
+
+        private static Map<String, String> merged(final Map<String, String> a, final Map<String, String> b) {
+            final Map<String, String> out = new java.util.LinkedHashMap<>(a);
+            out.putAll(b);
+            return out;
         }
 
         private static <T> List<T> concat(final List<T> a, final List<T> b) {
@@ -201,6 +222,7 @@ public final class CellRunner {
         // Resources close in reverse order: the client sessions first, while their servers still run.
         try (Target target = observed(newTarget()); AutoCloseable closeClients = () -> closeQuietly(clientDriver[0])) {
             new TrialRunner(target, timeoutNs, holdNs, log, null).bootstrap();
+            final List<HostClock> clocks = new ArrayList<>(target.hostClocks("start"));
             final List<Long> preloadMs = new ArrayList<>();
             if (preloadCount > 0) {
                 final long startNs = System.nanoTime();
@@ -269,8 +291,9 @@ public final class CellRunner {
                 }
                 onTrial.accept(t + 1);
             }
+            clocks.addAll(target.hostClocks("end"));
             return new CellOutcome(samples, failures, violations, null, trialWrites, syncs, reported, preloadMs,
-                clientTrials, uncertainties);
+                clientTrials, uncertainties, clocks, target.faultMechanisms());
         }
     }
 

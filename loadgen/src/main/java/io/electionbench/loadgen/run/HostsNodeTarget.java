@@ -16,6 +16,7 @@ import io.electionbench.core.log.FsyncPolicy;
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.hosts.Fleet;
 import io.electionbench.loadgen.hosts.Inventory;
+import io.electionbench.results.HostClock;
 
 /**
  * Our nodes on the hosts of an inventory ({@code run --target hosts}, docs/loadgen.md "Running on your own
@@ -200,6 +201,16 @@ final class HostsNodeTarget extends AdminTarget {
 
     Fleet fleet() {
         return fleet;
+    }
+
+    @Override
+    public List<HostClock> hostClocks(final String when) throws Exception {
+        return fleet.clocks(when);
+    }
+
+    @Override
+    public Map<String, String> faultMechanisms() {
+        return fleet.faultMechanisms();
     }
 
     @Override

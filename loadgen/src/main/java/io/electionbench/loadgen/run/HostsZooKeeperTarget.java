@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,6 +17,7 @@ import io.electionbench.loadgen.write.ZooKeeperWriteDriver;
 import io.electionbench.loadgen.zookeeper.ZooKeeperClient;
 import io.electionbench.loadgen.zookeeper.ZooKeeperDistribution;
 import io.electionbench.loadgen.zookeeper.ZooKeeperVariant;
+import io.electionbench.results.HostClock;
 
 /**
  * Real ZooKeeper servers of one release on the hosts of an inventory ({@code run --target hosts} with
@@ -155,6 +157,16 @@ final class HostsZooKeeperTarget extends WatchedTarget {
 
     Fleet fleet() {
         return fleet;
+    }
+
+    @Override
+    public List<HostClock> hostClocks(final String when) throws Exception {
+        return fleet.clocks(when);
+    }
+
+    @Override
+    public Map<String, String> faultMechanisms() {
+        return fleet.faultMechanisms();
     }
 
     @Override

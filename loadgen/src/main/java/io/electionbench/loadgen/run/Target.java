@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.electionbench.core.quorum.Ensemble;
 import io.electionbench.loadgen.write.WriteDriver;
+import io.electionbench.results.HostClock;
 
 /**
  * An ensemble the load generator can start, hurt and watch: the simulator, nodes in this JVM, node
@@ -111,6 +112,19 @@ public interface Target extends AutoCloseable {
      */
     default ClientTransport clients(final ClientLoad load) throws Exception {
         return null;
+    }
+
+    /**
+     * The hosts target's estimate of each host's real-time clock against the load generator's, taken now
+     * ({@code when}: start, end); empty for every other target, whose servers share the load generator's clock.
+     */
+    default List<HostClock> hostClocks(final String when) throws Exception {
+        return List.of();
+    }
+
+    /** The hosts target's firewall mechanism per server id (iptables, nft, or why none); empty elsewhere. */
+    default Map<String, String> faultMechanisms() {
+        return Map.of();
     }
 
     /**

@@ -28,7 +28,7 @@ class InventoryTest {
             "ssh.config = ssh.cfg",
             "server.1 = 10.0.0.11", "server.1.ssh = admin@db1:2200", "server.2 = 10.0.0.12", "server.2.ssh = db2",
             "server.2.heap = 1g", "server.2.java = /opt/jdk/bin/java", "server.2.ports = 12888:13888:12181",
-                "server.3 = 10.0.0.13"));
+                "server.2.firewall = NFT", "server.3 = 10.0.0.13"));
         assertEquals(3, inv.size());
         assertEquals(new Inventory.Runs("zookeeper", "3.9.5"), inv.runs());
         assertEquals(dir.resolve("ssh.cfg"), inv.sshConfig());
@@ -38,6 +38,8 @@ class InventoryTest {
         assertEquals("128m", s1.heap());
         assertEquals("java", s1.java());
         assertArrayEquals(new int[] {2888, 3888, 2181}, s1.ports());
+        assertEquals("auto", s1.firewall());
+        assertEquals("nft", inv.server(2).firewall());
         final Inventory.Server s2 = inv.server(2);
         assertEquals(List.of("db2"), s2.ssh().sshArguments());
         assertNull(s2.ssh().user());
@@ -72,6 +74,10 @@ class InventoryTest {
         assertMessage("ports: '1:1:2' uses one port twice", "runs = electionbench", "dir = /d", "ports = 1:1:2",
             "server.1 = a");
         assertMessage("no server.N = address line", "runs = electionbench", "dir = /d");
+        assertMessage("server.1: '10.0.0.1;reboot' is not a host name or an IPv4 or IPv6 address",
+            "runs = electionbench", "dir = /d", "server.1 = 10.0.0.1;reboot");
+        assertMessage("server.1.firewall: 'pf' is not auto, iptables or nft", "runs = electionbench", "dir = /d",
+            "server.1 = a", "server.1.firewall = pf");
     }
 
     private void assertMessage(final String expected, final String... lines) throws IOException {

@@ -78,6 +78,20 @@ public final class Testbed implements AutoCloseable {
         return p.exitValue();
     }
 
+    /**
+     * Skips the calling test (fails it under {@link #REQUIRE}) where {@code /usr/sbin/nft} is missing: the nft
+     * firewall's tests need it in every namespace (they share the root's binaries).
+     */
+    public static void requireNft() {
+        if (!Files.isExecutable(Path.of("/usr/sbin/nft"))) {
+            final String reason = "no /usr/sbin/nft (apt-get install nftables)";
+            if ("1".equals(System.getenv(REQUIRE))) {
+                fail(reason + " (but " + REQUIRE + "=1: CI must run it)");
+            }
+            Assumptions.abort(reason);
+        }
+    }
+
     /** The address of host {@code i} (1-based). */
     public static String address(final int i) {
         return "10.200.0." + (10 + i);
@@ -95,7 +109,8 @@ public final class Testbed implements AutoCloseable {
             lines.add("server." + i + ".ssh = h" + i);
             lines.add("server." + i + ".dir = " + hostDir(i));
         }
-        final Path file = state.resolve("inventory-" + runs.replace(' ', '-') + "-" + count + ".cfg");
+        final Path file = state.resolve("inventory-" + runs.replace(' ', '-') + "-" + count
+            + (extra.length == 0 ? "" : "-" + Integer.toHexString(List.of(extra).hashCode())) + ".cfg");
         Files.write(file, lines);
         return file;
     }
@@ -123,7 +138,8 @@ public final class Testbed implements AutoCloseable {
 
     /**
      * What runs of the hosts target left behind: processes carrying a run tag, ssh control masters of the fleet,
-     * EB chains in any host's firewall, run directories in any host's working directory.
+     * EB chains in any host's iptables, electionbench_ tables in its nftables, run directories in any host's working
+     * directory.
      */
     public List<String> leftovers() throws IOException, InterruptedException {
         final List<String> out = new ArrayList<>(processesWith("-Delectionbench.run=eb", "ControlPath=/tmp/eb-ssh-"));
@@ -131,6 +147,11 @@ public final class Testbed implements AutoCloseable {
             final SshHost.Result rules = ssh(i, "iptables -w -S | grep -- '-N EB' || true");
             if (!rules.out().isBlank()) {
                 out.add("h" + i + " firewall: " + rules.out().strip());
+            }
+            final SshHost.Result tables = ssh(i, "if command -v nft >/dev/null; then nft list tables"
+                + " | grep -- ' electionbench_' || true; fi");
+            if (!tables.out().isBlank()) {
+                out.add("h" + i + " nftables: " + tables.out().strip());
             }
             if (Files.isDirectory(hostDir(i))) {
                 try (var dirs = Files.list(hostDir(i))) {

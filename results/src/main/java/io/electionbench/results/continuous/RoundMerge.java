@@ -95,7 +95,8 @@ public final class RoundMerge {
         firstSeen.forEach((id, c) -> {
             final Map<String, Metric> metrics = new LinkedHashMap<>();
             parts.get(id).forEach((name, ms) -> metrics.put(name, concatenate(id, name, ms)));
-            cells.add(new Cell(c.target(), c.size(), c.pattern(), c.policy(), c.benchmark(), c.params(), metrics));
+            cells.add(new Cell(c.target(), c.size(), c.pattern(), c.policy(), c.benchmark(), c.params(), metrics,
+                c.hostClocks(), c.faultMechanisms()));
         });
         return cells;
     }

@@ -74,6 +74,12 @@ final class ElectionLink extends PeerLink implements MessageHandler {
         return true;
     }
 
+    /** The smaller sid prompts exactly while it has no election link to us. */
+    @Override
+    boolean isPromptProofOfLoss() {
+        return true;
+    }
+
     /** The election link stands for the peer in a dial's report from the smaller sid, which only prompts. */
     @Override
     boolean reportsDialFailure() {

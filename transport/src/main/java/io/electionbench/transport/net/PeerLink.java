@@ -41,6 +41,8 @@ abstract class PeerLink implements Runnable {
 
     /** The attached channel (event loop). */
     Channel channel;
+    /** When {@link #channel} was attached ({@link System#nanoTime}; event loop). */
+    private long attachedNs;
     private Channel dialing;
     private int backoffMs;
     private boolean isReconnectScheduled;
@@ -128,6 +130,7 @@ abstract class PeerLink implements Runnable {
         final Channel old = channel;
         channel = ch;
         liveChannel = ch;
+        attachedNs = System.nanoTime();
         if (dialing == ch) {
             dialing = null;
         }
@@ -225,8 +228,26 @@ abstract class PeerLink implements Runnable {
      * a wrong secret), a scheduled reconnect and its backoff stand: such a peer prompts at its own
      * rate, and redialing at each prompt made 95 attempts, and as many WARN lines, in 10 s. A
      * completed handshake resets the backoff ({@link #attach}).
+     *
+     * <p>A prompt while the link is up, on a link that proves the peer lost it ({@link
+     * #isPromptProofOfLoss}) and that has been up for longer than {@link #stalePromptNs}, shows our
+     * connection is half open: the peer's end is gone without a word to ours (its own firewall reset
+     * it, as a REJECT cut on its host does, or its host forgot it), and nothing we would send soon
+     * tells us. The connection is closed and redialled after reconnectMinMs; otherwise the peer stayed
+     * cut off from us until we next happened to write to it. A prompt sooner after the attach may
+     * have been sent before the peer saw our connection, and is ignored as before.
      */
     final void onPrompted() {
+        if (channel != null) {
+            if (isPromptProofOfLoss() && !isDialHeldBack() && System.nanoTime() - attachedNs > stalePromptNs()) {
+                LOG.info("{}: {} link to {} is half open (the peer prompted while it was up): reconnecting",
+                    transport.name(), kind(), peerSid);
+                transport.counters().increment(TransportCounters.HALF_OPEN_RESETS);
+                resetBackoff();
+                channel.close();
+            }
+            return;
+        }
         if (isDialHeldBack() || isReconnectScheduled && !isPeerUnreachable) {
             return;
         }
@@ -234,6 +255,24 @@ abstract class PeerLink implements Runnable {
             backoffMs = transport.config().reconnectMinMs();
         }
         dial();
+    }
+
+    /**
+     * Whether a prompt from the peer while this link is up shows the peer has no connection of its
+     * own on it: true on the election port, where the smaller sid prompts exactly while its link to
+     * us is down; the quorum link takes the same prompt only to dial sooner, which says nothing of it.
+     */
+    boolean isPromptProofOfLoss() {
+        return false;
+    }
+
+    /**
+     * How long a link must have been up before a prompt counts as proof it is half open: twice
+     * reconnectMaxMs, longer than a prompt that crossed our dial takes to arrive (the peer stops
+     * prompting once it has our connection, and prompts at least once per reconnectMaxMs while not).
+     */
+    private long stalePromptNs() {
+        return TimeUnit.MILLISECONDS.toNanos(2L * transport.config().reconnectMaxMs());
     }
 
     private void scheduleReconnect() {

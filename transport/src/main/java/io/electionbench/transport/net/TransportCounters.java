@@ -62,14 +62,19 @@ public final class TransportCounters {
      * on them. The peer sees the drop and both ends start afresh.
      */
     public static final int QUORUM_RESETS = 22;
-    private static final int FIXED = 23;
+    /**
+     * Election connections closed because the peer prompted while they were up: its end was gone
+     * (a half-open connection, as a REJECT cut on the peer's host leaves), so we dial anew.
+     */
+    public static final int HALF_OPEN_RESETS = 23;
+    private static final int FIXED = 24;
     private static final String[] NAMES = {
         "notifications_sent", "notifications_received", "quorum_messages_sent", "quorum_messages_received",
         "connections_accepted", "connects_failed", "links_up", "links_down", "inbound_dropped",
         "outbound_dropped", "fault_dropped", "auth_succeeded", "tls_handshakes", "inbound_paused",
         "client_connections", "client_writes", "client_writes_busy", "snapshot_file_chunks_sent",
         "record_file_batches_sent", "record_batches_copied_sent", "record_batches_received", "notifications_superseded",
-        "quorum_links_reset"};
+        "quorum_links_reset", "half_open_links_reset"};
 
     private static final int BAD_FRAME_BASE = FIXED;
     private static final int REFUSED_BASE = BAD_FRAME_BASE + WireError.values().length;

@@ -257,6 +257,9 @@ final class NodeMetrics {
             case TransportCounters.QUORUM_RESETS:
                 return "Quorum connections closed on purpose: a send on them failed,"
                     + " or an injected fault dropped frames";
+            case TransportCounters.HALF_OPEN_RESETS:
+                return "Election connections closed and redialled because the peer prompted while they were up"
+                    + " (half open)";
             default:
                 throw new IllegalArgumentException("no HELP for transport counter " + counter);
         }
