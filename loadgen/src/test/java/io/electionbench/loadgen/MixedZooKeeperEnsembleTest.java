@@ -67,7 +67,10 @@ class MixedZooKeeperEnsembleTest {
 
     /**
      * ZooKeeper's epoch files say 5, so its vote wins and it leads; our nodes, the larger sids, dial its
-     * quorum port, whose {@code LearnerHandler} cannot read our quorum protocol.
+     * quorum port, whose {@code LearnerHandler} cannot read our quorum protocol. They cannot follow it, so
+     * each looks again about once a second and rejoins it on the other's FOLLOWING vote; when both look at
+     * once they elect 3 instead, which ZooKeeper then follows (seen in 2 of 5 runs), so the last check is
+     * that all three agree on one leader, 1 or 3.
      */
     @Test
     void zooKeeperLeadsAndOurFollowersDoNotFloodIt() throws Exception {
@@ -77,7 +80,7 @@ class MixedZooKeeperEnsembleTest {
             awaitAgreement(1);
             awaitReported("zookeeper_leader", 2, 3);
             assertFewLines("Unexpected exception in LearnerHandler");
-            awaitAgreement(1);
+            NodeProcesses.await(30_000, "all three agreeing on leader 1 or 3", () -> isAgreeing(1) || isAgreeing(3));
         });
     }
 
@@ -147,11 +150,14 @@ class MixedZooKeeperEnsembleTest {
      * {@code Learner.connectToLeader} log lines; a ZooKeeper member that cannot serve does not answer srvr).
      */
     private void awaitAgreement(final long leader) {
+        NodeProcesses.await(30_000, "all three agreeing on leader " + leader, () -> isAgreeing(leader));
+    }
+
+    private boolean isAgreeing(final long leader) {
         final String sid = Long.toString(leader);
-        NodeProcesses.await(30_000, "all three agreeing on leader " + leader, () ->
-            sid.equals(NodeProcesses.field(NodeProcesses.get(state(2)), "leader"))
-                && sid.equals(NodeProcesses.field(NodeProcesses.get(state(3)), "leader"))
-                && isZooKeeperAgreeing(leader));
+        return sid.equals(NodeProcesses.field(NodeProcesses.get(state(2)), "leader"))
+            && sid.equals(NodeProcesses.field(NodeProcesses.get(state(3)), "leader"))
+            && isZooKeeperAgreeing(leader);
     }
 
     private boolean isZooKeeperAgreeing(final long leader) {
