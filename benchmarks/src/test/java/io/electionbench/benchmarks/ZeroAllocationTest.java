@@ -34,8 +34,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * of three 100 ms iterations; the last iteration of a fork is always higher (up to 0.08 B/op; JMH's
  * end-of-fork work seems to be counted in it), and an earlier run saw 0.55 B/op in one 200 ms iteration.
  * Under a load average of 10 two warmup iterations were not enough for C2 (encode with 5 config servers:
- * 0.15, 0.20 and 4.4 B/op), so there are five. The least of the three iterations is held to the bound: code that allocates in steady state
- * does so in every iteration (8 B/op or more for one object per op).
+ * 0.15, 0.20 and 4.4 B/op), so there are five. The least of the three iterations is held to the bound:
+ * code that allocates in steady state does so in every iteration (8 B/op or more for one object per op).
  */
 class ZeroAllocationTest {
     private static final String ZERO_ALLOCATION =
