@@ -17,7 +17,6 @@ import io.electionbench.core.zab.Leadership;
  */
 final class MemberLinks {
     private final MemberAgent agent;
-    private final long mySid;
     private final int myIndex;
     private final Ensemble ensemble;
     private final QuorumVerifier quorum;
@@ -31,9 +30,8 @@ final class MemberLinks {
         final FastLeaderElection election, final Leadership leadership, final Discovery discovery,
         final Follower follower) {
         this.agent = agent;
-        this.mySid = agent.sid();
         this.ensemble = ensemble;
-        this.myIndex = ensemble.indexOf(mySid);
+        this.myIndex = ensemble.indexOf(agent.sid());
         this.quorum = ensemble.quorum();
         this.publisher = publisher;
         this.election = election;

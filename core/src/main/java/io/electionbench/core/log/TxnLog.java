@@ -64,11 +64,7 @@ public interface TxnLog extends AutoCloseable {
      * @throws IllegalArgumentException naming the record (its byte offset in the run) and what is wrong
      */
     default int appendRecords(final DirectBuffer records, final int offset, final int length) {
-        final int count = LogRecords.checkLayout(records, offset, length, lastZxid(), Integer.MAX_VALUE);
-        for (int at = offset; at < offset + length; at += LogRecords.HEADER_BYTES + LogRecords.length(records, at)) {
-            append(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES, LogRecords.length(records, at));
-        }
-        return count;
+        return appendEach(records, offset, length, false);
     }
 
     /**
@@ -76,10 +72,21 @@ public interface TxnLog extends AutoCloseable {
      * forced as {@link #appendDeferred} forces.
      */
     default int appendRecordsDeferred(final DirectBuffer records, final int offset, final int length) {
+        return appendEach(records, offset, length, true);
+    }
+
+    /** The default runs: the layout checked whole, then each record appended as a single txn. */
+    private int appendEach(final DirectBuffer records, final int offset, final int length, final boolean isDeferred) {
         final int count = LogRecords.checkLayout(records, offset, length, lastZxid(), Integer.MAX_VALUE);
         for (int at = offset; at < offset + length; at += LogRecords.HEADER_BYTES + LogRecords.length(records, at)) {
-            appendDeferred(LogRecords.zxid(records, at), records, at + LogRecords.HEADER_BYTES,
-                LogRecords.length(records, at));
+            final long zxid = LogRecords.zxid(records, at);
+            final int payloadOffset = at + LogRecords.HEADER_BYTES;
+            final int payloadBytes = LogRecords.length(records, at);
+            if (isDeferred) {
+                appendDeferred(zxid, records, payloadOffset, payloadBytes);
+            } else {
+                append(zxid, records, payloadOffset, payloadBytes);
+            }
         }
         return count;
     }

@@ -159,6 +159,16 @@ abstract class AdminTarget extends WatchedTarget {
     /** Kills the node itself. */
     protected abstract void kill(long sid) throws Exception;
 
+    /**
+     * Kills several nodes as one fault (default: one after the other); targets whose kills take time override
+     * it to send them all before waiting for any, so that no victim wins an election before its own kill.
+     */
+    protected void killAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            kill(sid);
+        }
+    }
+
     @Override
     public final void start(final long sid) throws Exception {
         launch(sid);
@@ -186,9 +196,16 @@ abstract class AdminTarget extends WatchedTarget {
 
     @Override
     public final void crash(final long sid) throws Exception {
-        views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
-        paused.remove(sid);
-        kill(sid);
+        crashAll(new long[] {sid});
+    }
+
+    @Override
+    public final void crashAll(final long[] sids) throws Exception {
+        for (final long sid : sids) {
+            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
+            paused.remove(sid);
+        }
+        killAll(sids);
     }
 
     @Override

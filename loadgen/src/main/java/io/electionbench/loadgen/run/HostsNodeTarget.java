@@ -158,11 +158,7 @@ final class HostsNodeTarget extends AdminTarget {
 
     /** The kills at once, one per host ({@link HostFaults#killAll}). */
     @Override
-    public void crashAll(final long[] sids) throws Exception {
-        for (final long sid : sids) {
-            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
-            paused.remove(sid);
-        }
+    protected void killAll(final long[] sids) throws Exception {
         faults.killAll(sids, sid -> "node-" + sid);
     }
 

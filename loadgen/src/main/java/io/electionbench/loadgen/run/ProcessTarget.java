@@ -104,11 +104,7 @@ final class ProcessTarget extends AdminTarget {
 
     /** Every kill signalled before any is waited for ({@link ChildJvms#kill(long[])}). */
     @Override
-    public void crashAll(final long[] sids) throws Exception {
-        for (final long sid : sids) {
-            views.put(sid, new NodeView(sid, false, "DOWN", -1, false));
-            paused.remove(sid);
-        }
+    protected void killAll(final long[] sids) throws InterruptedException {
         jvms.kill(sids);
     }
 
